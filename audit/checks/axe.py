@@ -1,0 +1,95 @@
+"""axe-core as one source of findings: its raw result → findings on the outcome lattice.
+
+violations → failed, incomplete → cant_tell (axe's "needs review"), passes → passed,
+inapplicable → inapplicable (page level, no element). WCAG success criteria come from tags like
+``wcag111``; RGAA tests from axe's own ``RGAA-x.y.z`` tags. An axe pass is never conclusive for the RGAA:
+axe tests a part of each criterion, so its passes leave the RGAA test "to verify".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from audit.fingerprint import fingerprint
+from audit.model import Finding, Impact, Outcome, PageSnapshot, Source
+
+_WCAG_TAG = re.compile(r"^wcag(\d)(\d)(\d+)$")
+_RGAA_TAG = re.compile(r"^RGAA-(\d+\.\d+\.\d+)$")
+_GROUPS = {"violations": Outcome.FAILED, "incomplete": Outcome.CANT_TELL, "passes": Outcome.PASSED,
+           "inapplicable": Outcome.INAPPLICABLE}
+MAX_SNIPPET = 400
+
+# What a person must answer when axe cannot tell (its "needs review"), in French.
+_QUESTION = "axe-core n'a pas pu conclure : vérifiez manuellement cet élément ({help})."
+
+
+def wcag_from_tags(tags: list[str]) -> tuple[str, ...]:
+    out = []
+    for tag in tags:
+        m = _WCAG_TAG.match(tag)
+        if m:
+            out.append(f"{m.group(1)}.{m.group(2)}.{m.group(3)}")
+    return tuple(dict.fromkeys(out))
+
+
+def rgaa_from_tags(tags: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.group(1) for t in tags if (m := _RGAA_TAG.match(t))))
+
+
+def _impact(value: Any) -> Impact | None:
+    try:
+        return Impact(value) if value else None
+    except ValueError:
+        return None
+
+
+def _selector(target: Any) -> str | None:
+    """axe targets are lists (one selector per frame/shadow level); join them readably."""
+    if not target:
+        return None
+    parts = []
+    for item in target:
+        parts.append(" >>> ".join(item) if isinstance(item, list) else str(item))
+    return " ⟶ ".join(parts)
+
+
+def _message(node: dict[str, Any]) -> str:
+    for group in ("any", "all", "none"):
+        for check in node.get(group, []) or []:
+            if check.get("message"):
+                return check["message"]
+    summary = node.get("failureSummary") or ""
+    return summary.strip()
+
+
+def findings_from_axe(raw: str | dict[str, Any], snap: PageSnapshot) -> list[Finding]:
+    data = json.loads(raw) if isinstance(raw, str) else raw
+    findings: list[Finding] = []
+    for group, outcome in _GROUPS.items():
+        for rule in data.get(group, []) or []:
+            tags = rule.get("tags", [])
+            base = dict(
+                check_id=f"axe:{rule['id']}", source=Source.AXE, page_key=snap.key, page_url=snap.url,
+                rgaa_tests=rgaa_from_tags(tags), wcag=wcag_from_tags(tags), title=rule.get("help", ""),
+                help_url=rule.get("helpUrl"), how_to_fix=rule.get("description", ""), conclusive=False,
+                extra={"tags": tags},
+            )
+            nodes = rule.get("nodes") or []
+            if outcome in (Outcome.PASSED, Outcome.INAPPLICABLE) or not nodes:
+                if outcome in (Outcome.FAILED, Outcome.CANT_TELL):
+                    continue  # a violation without an element carries nothing to show
+                findings.append(Finding(outcome=outcome, impact=None, message=rule.get("help", ""),
+                                        fingerprint=fingerprint(base["check_id"], None, None), **base))
+                continue
+            for node in nodes:
+                selector = _selector(node.get("target"))
+                snippet = (node.get("html") or "")[:MAX_SNIPPET]
+                xpath = _selector(node.get("xpath")) if node.get("xpath") else None
+                findings.append(Finding(
+                    outcome=outcome, impact=_impact(node.get("impact") or rule.get("impact")),
+                    selector=selector, xpath=xpath, snippet=snippet, message=_message(node),
+                    question=_QUESTION.format(help=rule.get("help", rule["id"])) if outcome == Outcome.CANT_TELL else None,
+                    fingerprint=fingerprint(base["check_id"], selector, snippet), **base))
+    return findings

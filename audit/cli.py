@@ -1,0 +1,266 @@
+"""The command line: parse, call the library, print, exit code — nothing else.
+
+Exit codes: 0 ok; 1 usage or runtime error (one clear message); 2 findings at or above --fail-on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from audit import __version__, config, runner
+from audit.browser import BrowserError
+from audit.model import Impact, Outcome, PageSnapshot
+from audit.store import RunInfo, Store, StoreError
+
+FAIL_ON = ["critical", "serious", "moderate", "minor", "none"]
+EXIT_FINDINGS = 2
+
+
+class UserError(click.ClickException):
+    """One clear message, exit 1, never a traceback."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"a11y-audit: error: {self.format_message()}", err=True)
+
+
+def _fail(message: str) -> UserError:
+    return UserError(message)
+
+
+def _load_config(path: str) -> config.Config:
+    try:
+        return config.load(path)
+    except config.ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _select(cfg: config.Config, ids: tuple[str, ...]) -> list:
+    if not ids:
+        return list(cfg.sites)
+    known = {s.id: s for s in cfg.sites}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise _fail(f"unknown site {missing[0]!r} in {cfg.path}; known sites: {', '.join(known)}")
+    return [known[i] for i in ids]
+
+
+def _progress(quiet: bool) -> runner.Progress:
+    tty = sys.stderr.isatty()
+
+    def show(p: runner.Progress, snap: PageSnapshot | None) -> None:
+        if quiet:
+            return
+        if snap is None:
+            return
+        state = "ERREUR " + snap.error if snap.error else "ok"
+        line = f"[{p.site}] {p.done}/{max(p.known, p.done)} pages, {p.errors} en erreur — {snap.url} : {state}"
+        if tty:
+            click.echo("\r\x1b[K" + line[:160], err=True, nl=False)
+        else:
+            click.echo(line, err=True)
+
+    return runner.Progress(on_update=show)
+
+
+def _fail_on_count(store: Store, run: RunInfo, threshold: str) -> int:
+    if threshold == "none":
+        return 0
+    limit = Impact(threshold).rank
+    return sum(1 for f in store.findings(run)
+               if f.outcome == Outcome.FAILED and f.impact is not None and f.impact.rank >= limit)
+
+
+def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: str) -> list[Path]:
+    from audit.reports import build, report_dir
+    from audit.reports import html as html_report
+    from audit.reports import json as json_report
+
+    report = build(store, run)
+    out = report_dir(run)
+    paths = []
+    for fmt in formats:
+        if fmt == "json":
+            paths.append(json_report.write(report, out))
+        elif fmt == "html":
+            paths.append(html_report.write(report, run.folder, out, lang))
+    return paths
+
+
+def _summary(store: Store, run: RunInfo) -> str:
+    from audit.reports import build
+
+    report = build(store, run)
+    totals = report["totals"]
+    impacts = ", ".join(f"{n} {k}" for k, n in totals["failed_by_impact"].items() if n)
+    return (f"{run.site}: {totals['pages']} pages, {totals['documents']} documents, "
+            f"{totals['page_errors']} page errors; {totals['failed']} failures"
+            f"{' (' + impacts + ')' if impacts else ''}, {totals['cant_tell']} to verify.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="a11y-audit")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (English, to stderr).")
+def cli(verbose: bool) -> None:
+    """a11y-audit: RGAA 4.1.2 / WCAG audits of a city's websites."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+_config_option = click.option("--config", "config_path", default="sites.yaml", show_default=True,
+                              help="The sites file.")
+_runs_option = click.option("--runs-dir", default=None, help="Where runs are stored (default: runs_dir of the "
+                                                             "config, else ./runs).")
+_lang_option = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+                            help="Language of the reports.")
+
+
+def _store(runs_dir: str | None, cfg: config.Config | None = None) -> Store:
+    root = runs_dir or (cfg.runs_dir if cfg else None) or os.environ.get("A11Y_AUDIT_RUNS") or "runs"
+    try:
+        return Store(root)
+    except OSError as exc:
+        raise _fail(f"cannot use the runs folder {root!r}: {exc.strerror}") from None
+
+
+def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunInfo]:
+    try:
+        return runner.run_sites(sites, store, options)
+    except BrowserError as exc:
+        raise _fail(str(exc)) from None
+    except config.ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except runner.RunInterrupted as exc:
+        click.echo("", err=True)
+        click.echo(f"a11y-audit: {exc}", err=True)
+        sys.exit(130)
+
+
+@cli.command()
+@click.argument("sites", nargs=-1)
+@_config_option
+@_runs_option
+@click.option("--resume", is_flag=True, help="Finish the last interrupted run of each site.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="serious", show_default=True,
+              help="Exit 2 when a failure of this impact or worse is found.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "json"]),
+              default=("html", "json"), show_default=True, help="Reports to write (repeatable).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Override crawl.max_pages.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Seconds for one page.")
+@click.option("--no-screenshots", is_flag=True, help="Skip screenshots (faster, no element captures).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@_lang_option
+def run(sites, config_path, runs_dir, resume, fail_on, formats, max_pages, timeout, no_screenshots, quiet, lang):
+    """Audit the SITES of the config (all when none is named)."""
+    cfg = _load_config(config_path)
+    chosen = _select(cfg, sites)
+    if max_pages:
+        from dataclasses import replace
+
+        chosen = [replace(s, crawl=replace(s.crawl, max_pages=max_pages)) for s in chosen]
+    store = _store(runs_dir, cfg)
+    options = runner.RunOptions(resume=resume, chromium=cfg.chromium, timeout=timeout,
+                                screenshot=not no_screenshots, progress=_progress(quiet))
+    runs = _execute(chosen, store, options)
+    _finish(store, runs, formats, lang, fail_on, quiet)
+
+
+def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str, quiet: bool) -> None:
+    if not quiet:
+        click.echo("", err=True)
+    worst = 0
+    for info in runs:
+        paths = _write_reports(store, info, tuple(formats), lang)
+        click.echo(_summary(store, info))
+        for path in paths:
+            click.echo(f"  report: {path}")
+        worst += _fail_on_count(store, info, fail_on)
+    if worst:
+        click.echo(f"{worst} failure(s) at or above '{fail_on}': exit {EXIT_FINDINGS}.", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("run_ref", metavar="RUN")
+@_runs_option
+def check(run_ref, runs_dir):
+    """Re-run the checks on a stored RUN's snapshots, offline (no browser)."""
+    store = _store(runs_dir)
+    try:
+        info = store.run(run_ref)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    count = runner.recheck(store, info)
+    click.echo(f"{info.id}: {count} findings recomputed from the saved snapshots.")
+
+
+@cli.command()
+@click.argument("run_ref", metavar="RUN")
+@_runs_option
+@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "json"]), default=("html",),
+              show_default=True)
+@_lang_option
+def report(run_ref, runs_dir, formats, lang):
+    """Write the reports of a stored RUN (an id like site/stamp, a run folder, a site id, or 'latest')."""
+    store = _store(runs_dir)
+    try:
+        info = store.run(run_ref)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    for path in _write_reports(store, info, tuple(formats), lang):
+        click.echo(str(path))
+
+
+@cli.command()
+@_config_option
+def validate(config_path):
+    """Check the sites file and say what is wrong, line by line."""
+    cfg = _load_config(config_path)
+    for site in cfg.sites:
+        click.echo(f"{site.id}: {site.base_url} — {len(site.pages)} sample pages, {len(site.journeys)} journeys, "
+                   f"max {site.crawl.max_pages} pages")
+    click.echo(f"{cfg.path}: OK")
+
+
+@cli.command()
+@_runs_option
+@click.option("--config", "config_path", default=None, help="Sites file holding the ville-demo site "
+                                                              "(default: the repository's sites.yaml).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None)
+@click.option("-q", "--quiet", is_flag=True)
+@_lang_option
+def demo(runs_dir, config_path, max_pages, quiet, lang):
+    """Serve the embedded demo town on 127.0.0.1 and audit it end to end."""
+    from dataclasses import replace
+
+    from audit.demo import DEMO_ROOT, DemoServer, demo_password
+
+    path = config_path or str(Path(DEMO_ROOT).parents[1] / "sites.yaml")
+    cfg = _load_config(path)
+    site = next((s for s in cfg.sites if s.id == "ville-demo"), None)
+    if site is None:
+        raise _fail(f"{path} has no site with id 'ville-demo'.")
+    os.environ.setdefault("A11Y_DEMO_PASSWORD", demo_password())
+    store = _store(runs_dir, cfg)
+    with DemoServer() as server:
+        click.echo(f"demo site served at {server.url}", err=True)
+        site = config.with_base_url(site, server.url)
+        if max_pages:
+            site = replace(site, crawl=replace(site.crawl, max_pages=max_pages))
+        options = runner.RunOptions(chromium=cfg.chromium, progress=_progress(quiet))
+        runs = _execute([site], store, options)
+    _finish(store, runs, ("html", "json"), lang, "none", quiet)
+
+
+def main() -> None:
+    try:
+        cli(prog_name="a11y-audit")
+    except KeyboardInterrupt:
+        click.echo("\na11y-audit: interrupted.", err=True)
+        sys.exit(130)

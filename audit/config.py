@@ -1,0 +1,333 @@
+"""sites.yaml → Config objects. Every error is one line: ``file:line: path: message``."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from audit.model import (
+    Config,
+    CrawlPolicy,
+    DeclarationFacts,
+    Journey,
+    SamplePage,
+    Site,
+    Step,
+    StepAction,
+)
+
+
+class ConfigError(Exception):
+    """A mistake in the user's configuration, already phrased as file:line: path: message."""
+
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class _Doc:
+    """The parsed YAML plus the line of every node, by path."""
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.lines: dict[str, int] = {}
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 1
+            raise ConfigError(f"{path}:{line}: invalid YAML: {exc.problem or exc}. "
+                              "Check the indentation and quoting around that line.") from None
+        except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
+            raise ConfigError(f"{path}:1: invalid YAML: {exc}") from None
+        if node is None:
+            self.data: Any = None
+            return
+        self._index(node, "")
+        try:
+            self.data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}:1: invalid YAML: {exc}") from None
+
+    def _index(self, node: yaml.Node, path: str) -> None:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = f"{path}.{key.value}" if path else str(key.value)
+                self.lines[child] = key.start_mark.line + 1
+                self._index(value, child)
+                self.lines[child] = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._index(item, f"{path}[{i}]")
+
+    def error(self, path: str, message: str) -> ConfigError:
+        probe = path
+        while probe and probe not in self.lines:
+            probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+        line = self.lines.get(probe, 1)
+        return ConfigError(f"{self.path}:{line}: {path or '(top)'}: {message}")
+
+
+class _Reader:
+    """Typed accessors over one mapping, reporting errors with the node's line."""
+
+    def __init__(self, doc: _Doc, data: Any, path: str):
+        self.doc, self.path = doc, path
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise doc.error(path, "must be a mapping (key: value lines)")
+        self.data = data
+        self.used: set[str] = set()
+
+    def _p(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def raw(self, key: str, default: Any = None) -> Any:
+        self.used.add(key)
+        return self.data.get(key, default)
+
+    def str(self, key: str, default: str | None = None, required: bool = False) -> str | None:
+        value = self.raw(key)
+        if value is None:
+            if required:
+                raise self.doc.error(self._p(key), "is required")
+            return default
+        if isinstance(value, (dict, list, bool)):
+            raise self.doc.error(self._p(key), "must be a text value")
+        text = str(value).strip()
+        if required and not text:
+            raise self.doc.error(self._p(key), "must not be empty")
+        return text
+
+    def bool(self, key: str, default: bool) -> bool:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.doc.error(self._p(key), "must be true or false")
+        return value
+
+    def int(self, key: str, default: int, minimum: int = 1) -> int:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            kind = "a positive integer" if minimum == 1 else f"an integer ≥ {minimum}"
+            raise self.doc.error(self._p(key), f"must be {kind}")
+        return value
+
+    def number(self, key: str, default: float) -> float:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise self.doc.error(self._p(key), "must be a number of seconds ≥ 0")
+        return float(value)
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.raw(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+            raise self.doc.error(self._p(key), "must be a list of text values")
+        return tuple(str(v) for v in value)
+
+    def regexes(self, key: str) -> tuple[str, ...]:
+        patterns = self.strings(key)
+        for i, pattern in enumerate(patterns):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise self.doc.error(f"{self._p(key)}[{i}]", f"invalid regular expression: {exc}") from None
+        return patterns
+
+    def done(self) -> None:
+        unknown = sorted(set(map(str, self.data)) - self.used)
+        if unknown:
+            known = ", ".join(sorted(self.used))
+            raise self.doc.error(self._p(unknown[0]), f"unknown key; expected one of: {known}")
+
+
+def _url(doc: _Doc, path: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise doc.error(path, f"must be an absolute http(s) URL, got {value!r}")
+    return value.rstrip("/")
+
+
+_ACTION_VALUES = frozenset(a.value for a in StepAction)
+_ACTIONS = ", ".join(a.value for a in StepAction)
+
+
+def _step(doc: _Doc, data: Any, path: str) -> Step:
+    if isinstance(data, dict) and len(data) >= 1:
+        actions = [k for k in data if k in _ACTION_VALUES]
+        if len(actions) != 1:
+            raise doc.error(path, f"a step needs exactly one action among: {_ACTIONS}")
+        action = StepAction(actions[0])
+        reader = _Reader(doc, data, path)
+        target = reader.str(action.value)
+        value = reader.str("value")
+        value_env = reader.str("value_env")
+        name = reader.str("name")
+        audit = reader.bool("audit", action in (StepAction.GOTO, StepAction.SUBMIT))
+        reader.done()
+        if action == StepAction.FILL:
+            if value is None and value_env is None:
+                raise doc.error(path, "a fill step needs `value` or `value_env` (an environment variable "
+                                      "for secrets)")
+            if value_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value_env):
+                raise doc.error(f"{path}.value_env", "must be an environment variable name")
+        if action in (StepAction.CLICK, StepAction.FILL, StepAction.WAIT_FOR) and not target:
+            raise doc.error(f"{path}.{action.value}", "needs a CSS selector")
+        if action == StepAction.GOTO and not target:
+            raise doc.error(f"{path}.goto", "needs a URL or a path")
+        if action == StepAction.PRESS and not target:
+            raise doc.error(f"{path}.press", "needs a key, for example Enter")
+        return Step(action=action, target=target, value=value, value_env=value_env, name=name, audit=audit)
+    raise doc.error(path, f"a step is a mapping with one action among: {_ACTIONS}")
+
+
+def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
+    reader = _Reader(doc, data, path)
+    site_id = reader.str("id", required=True)
+    if not _ID.match(site_id):
+        raise doc.error(f"{path}.id", "use lower-case letters, digits, - and _ only (it names folders)")
+    if site_id in ids:
+        raise doc.error(f"{path}.id", f"duplicate site id {site_id!r}")
+    ids.add(site_id)
+    name = reader.str("name", default=site_id)
+    base_url = _url(doc, f"{path}.base_url", reader.str("base_url", required=True))
+
+    pages = []
+    raw_pages = reader.raw("pages") or []
+    if not isinstance(raw_pages, list):
+        raise doc.error(f"{path}.pages", "must be a list of {name, path}")
+    for i, item in enumerate(raw_pages):
+        p = _Reader(doc, item, f"{path}.pages[{i}]")
+        page_path = p.str("path", required=True)
+        page = SamplePage(name=p.str("name", default=page_path), path=page_path)
+        p.done()
+        pages.append(page)
+
+    journeys = []
+    raw_journeys = reader.raw("journeys") or []
+    if not isinstance(raw_journeys, list):
+        raise doc.error(f"{path}.journeys", "must be a list of journeys")
+    seen_journeys: set[str] = set()
+    for i, item in enumerate(raw_journeys):
+        jpath = f"{path}.journeys[{i}]"
+        j = _Reader(doc, item, jpath)
+        jid = j.str("id", required=True)
+        if not _ID.match(jid):
+            raise doc.error(f"{jpath}.id", "use lower-case letters, digits, - and _ only")
+        if jid in seen_journeys:
+            raise doc.error(f"{jpath}.id", f"duplicate journey id {jid!r}")
+        seen_journeys.add(jid)
+        raw_steps = j.raw("steps")
+        if not isinstance(raw_steps, list) or not raw_steps:
+            raise doc.error(f"{jpath}.steps", "must be a non-empty list of steps")
+        steps = tuple(_step(doc, s, f"{jpath}.steps[{k}]") for k, s in enumerate(raw_steps))
+        if steps[0].action != StepAction.GOTO:
+            raise doc.error(f"{jpath}.steps[0]", "a journey starts with a goto step")
+        journeys.append(Journey(id=jid, name=j.str("name", default=jid), steps=steps))
+        j.done()
+
+    c = _Reader(doc, reader.raw("crawl"), f"{path}.crawl")
+    sitemaps = c.raw("sitemaps", True)
+    extra: tuple[str, ...] = ()
+    if isinstance(sitemaps, list):
+        extra = c.strings("sitemaps")
+        sitemaps = True
+    elif not isinstance(sitemaps, bool):
+        raise doc.error(f"{path}.crawl.sitemaps", "must be true, false or a list of sitemap URLs")
+    crawl = CrawlPolicy(
+        sitemaps=sitemaps,
+        extra_sitemaps=extra,
+        include=c.regexes("include"),
+        exclude=c.regexes("exclude"),
+        max_pages=c.int("max_pages", 50),
+        max_depth=c.int("max_depth", 3, minimum=0),
+        delay=c.number("delay", 0.0),
+        concurrency=c.int("concurrency", 2),
+        obey_robots=c.bool("obey_robots", True),
+        user_agent=c.str("user_agent", default=CrawlPolicy.user_agent),
+        allow_private=c.bool("allow_private", False),
+        hosts=c.strings("hosts"),
+    )
+    c.done()
+
+    d = _Reader(doc, reader.raw("declaration"), f"{path}.declaration")
+    declaration = DeclarationFacts(
+        entity=d.str("entity", default=""),
+        contact_email=d.str("contact_email", default=""),
+        contact_form=d.str("contact_form", default=""),
+        contact_address=d.str("contact_address", default=""),
+        technologies=d.strings("technologies"),
+        schema_url=d.str("schema_url", default=""),
+        action_plan_url=d.str("action_plan_url", default=""),
+        report_url=d.str("report_url", default=""),
+        auditor=d.str("auditor", default=""),
+        published=d.str("published"),
+    )
+    d.done()
+    chromium = reader.str("chromium")
+    timeout = reader.number("page_timeout", 30.0)
+    if timeout <= 0:
+        raise doc.error(f"{path}.page_timeout", "must be a number of seconds > 0")
+    reader.done()
+    return Site(id=site_id, name=name, base_url=base_url, pages=tuple(pages), journeys=tuple(journeys),
+                crawl=crawl, declaration=declaration, chromium=chromium, page_timeout=timeout)
+
+
+def parse(text: str, path: str = "sites.yaml") -> Config:
+    doc = _Doc(path, text)
+    top = _Reader(doc, doc.data, "")
+    raw_sites = top.raw("sites")
+    if not isinstance(raw_sites, list) or not raw_sites:
+        raise doc.error("sites", "must be a non-empty list of sites (each with id and base_url)")
+    ids: set[str] = set()
+    sites = tuple(_site(doc, s, f"sites[{i}]", ids) for i, s in enumerate(raw_sites))
+    chromium = top.str("chromium")
+    runs_dir = top.str("runs_dir", default="runs")
+    top.done()
+    return Config(path=path, sites=sites, chromium=chromium, runs_dir=runs_dir)
+
+
+def load(path: str | os.PathLike[str]) -> Config:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: file not found. Create it (see the README) or pass --config PATH.") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8.") from None
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read it: {exc.strerror}.") from None
+    return parse(text, str(path))
+
+
+def with_base_url(site: Site, base_url: str) -> Site:
+    """The same site served elsewhere (the demo site on an ephemeral port)."""
+    from dataclasses import replace
+
+    return replace(site, base_url=base_url.rstrip("/"))
+
+
+def resolve_secret(step: Step) -> str:
+    """The value to type for a fill step; secrets come from the environment, never from the file."""
+    if step.value_env is not None:
+        value = os.environ.get(step.value_env)
+        if value is None:
+            raise ConfigError(f"environment variable {step.value_env} is not set: the journey step that fills "
+                              f"{step.target!r} needs it. Export it before the run.")
+        return value
+    return step.value or ""

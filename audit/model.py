@@ -1,0 +1,221 @@
+"""The data model: dataclasses and enums only, shared by every stage.
+
+One outcome lattice everywhere: inapplicable < passed < cant_tell < failed (EARL's values, axe's
+ranking). Aggregation is "the worst wins".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    INAPPLICABLE = "inapplicable"
+    PASSED = "passed"
+    CANT_TELL = "cant_tell"
+    FAILED = "failed"
+
+    @property
+    def rank(self) -> int:
+        return _OUTCOME_RANK[self]
+
+
+_OUTCOME_RANK = {Outcome.INAPPLICABLE: 0, Outcome.PASSED: 1, Outcome.CANT_TELL: 2, Outcome.FAILED: 3}
+
+
+def worst(outcomes, default: Outcome = Outcome.INAPPLICABLE) -> Outcome:
+    """The one aggregation function: the worst outcome wins."""
+    result = default
+    for outcome in outcomes:
+        if Outcome(outcome).rank > result.rank:
+            result = Outcome(outcome)
+    return result
+
+
+class Impact(StrEnum):
+    MINOR = "minor"
+    MODERATE = "moderate"
+    SERIOUS = "serious"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _IMPACT_RANK[self]
+
+
+_IMPACT_RANK = {Impact.MINOR: 0, Impact.MODERATE: 1, Impact.SERIOUS: 2, Impact.CRITICAL: 3}
+
+
+class Source(StrEnum):
+    AXE = "axe"
+    CHECK = "check"
+    TESTER = "tester"
+    AUDITOR = "auditor"
+
+
+class PageKind(StrEnum):
+    HTML = "html"
+    DOCUMENT = "document"
+
+
+class PageState(StrEnum):
+    QUEUED = "queued"
+    DONE = "done"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """A page to audit: a URL found by the crawler, a configured sample page or a journey step."""
+
+    url: str
+    depth: int = 0
+    via: str = "seed"  # seed | sample | sitemap | link | journey
+    kind: PageKind = PageKind.HTML
+    name: str | None = None  # sample page name ("Accueil") or journey step title
+    journey: str | None = None  # journey id when this page is a journey step
+    step: int | None = None  # index of the step in the journey
+    referrer: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Identity of the page inside a run: a journey step is its own page."""
+        if self.journey is not None:
+            return f"journey:{self.journey}:{self.step}"
+        return self.url
+
+
+@dataclass(slots=True)
+class PageSnapshot:
+    """What gather saved for one page; the files live in the run folder (see store.py)."""
+
+    key: str
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    kind: PageKind = PageKind.HTML
+    name: str | None = None
+    journey: str | None = None
+    step: int | None = None
+    title: str | None = None
+    content_type: str | None = None
+    content_hash: str | None = None
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # role -> path relative to the run folder
+    links: list[str] = field(default_factory=list)
+    boxes: dict[str, dict[str, float]] = field(default_factory=dict)  # selector -> {x, y, width, height}
+    reused_from: str | None = None  # run id whose results this page reuses (incremental runs)
+
+
+@dataclass(slots=True)
+class Finding:
+    """One outcome of one check (or axe rule, or tester report) on one element of one page."""
+
+    check_id: str
+    source: Source
+    outcome: Outcome
+    page_key: str
+    page_url: str
+    impact: Impact | None = None
+    rgaa_tests: tuple[str, ...] = ()
+    wcag: tuple[str, ...] = ()
+    selector: str | None = None
+    xpath: str | None = None
+    snippet: str | None = None
+    message: str = ""
+    title: str = ""
+    help_url: str | None = None
+    how_to_fix: str = ""
+    question: str | None = None  # what a human must answer, for cant_tell
+    fingerprint: str = ""
+    conclusive: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- configuration (sites.yaml) -------------------------------------------------------------
+
+
+class StepAction(StrEnum):
+    GOTO = "goto"
+    CLICK = "click"
+    FILL = "fill"
+    PRESS = "press"
+    WAIT_FOR = "wait_for"
+    SUBMIT = "submit"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    action: StepAction
+    target: str | None = None  # URL/path for goto, CSS selector otherwise
+    value: str | None = None  # literal value for fill / key for press
+    value_env: str | None = None  # environment variable holding a secret value for fill
+    name: str | None = None  # human title of the page state reached ("Étape 2 : choix des repas")
+    audit: bool = False  # audit the page state reached after this step
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    id: str
+    name: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SamplePage:
+    name: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlPolicy:
+    sitemaps: bool = True
+    extra_sitemaps: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()  # regular expressions on the URL path (+query); empty = everything
+    exclude: tuple[str, ...] = ()
+    max_pages: int = 50
+    max_depth: int = 3
+    delay: float = 0.0  # seconds between two requests to the same host
+    concurrency: int = 2  # pages in flight per host
+    obey_robots: bool = True
+    user_agent: str = "a11y-audit/0.1 (+accessibility audit; contact: see sites.yaml)"
+    allow_private: bool = False  # audit loopback/private addresses reached by redirect
+    hosts: tuple[str, ...] = ()  # extra hosts in scope besides the base URL's
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationFacts:
+    entity: str = ""
+    contact_email: str = ""
+    contact_form: str = ""
+    contact_address: str = ""
+    technologies: tuple[str, ...] = ()
+    schema_url: str = ""  # schéma pluriannuel
+    action_plan_url: str = ""  # plan d'action de l'année
+    report_url: str = ""
+    auditor: str = ""
+    published: str | None = None  # ISO date of publication
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    id: str
+    name: str
+    base_url: str
+    pages: tuple[SamplePage, ...] = ()
+    journeys: tuple[Journey, ...] = ()
+    crawl: CrawlPolicy = field(default_factory=CrawlPolicy)
+    declaration: DeclarationFacts = field(default_factory=DeclarationFacts)
+    chromium: str | None = None  # path to a Chromium binary, else found at run time
+    page_timeout: float = 30.0  # seconds for one page (navigation + checks)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: str
+    sites: tuple[Site, ...]
+    chromium: str | None = None
+    runs_dir: str = "runs"

@@ -1,0 +1,275 @@
+"""The order of the stages — the only module that knows it.
+
+gather (crawler + browser) → check (per page, as it goes) → store. Everything is written as it goes:
+an interrupted run keeps what was gathered, and ``resume`` finishes it without auditing a page twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from audit import __version__
+from audit.browser import Browser, GatherOptions, axe_version, find_chromium
+from audit.checks import run_checks
+from audit.config import resolve_secret
+from audit.crawler import Crawler
+from audit.model import PageKind, PageRef, PageSnapshot, PageState, Site, Source
+from audit.store import RunInfo, Store, page_id
+
+log = logging.getLogger(__name__)
+
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+
+class RunInterrupted(Exception):
+    """Ctrl-C or SIGTERM: what was gathered is stored; the message says how to resume."""
+
+
+@dataclass
+class Progress:
+    """What a run reports as it goes; the CLI prints it."""
+
+    site: str = ""
+    done: int = 0
+    errors: int = 0
+    known: int = 0
+    findings: int = 0
+    started: float = field(default_factory=time.monotonic)
+    on_update: Callable[[Progress, PageSnapshot | None], None] | None = None
+
+    def update(self, snap: PageSnapshot | None = None) -> None:
+        if self.on_update:
+            self.on_update(self, snap)
+
+
+@dataclass
+class RunOptions:
+    resume: bool = False
+    chromium: str | None = None
+    timeout: float | None = None
+    max_pages: int | None = None
+    screenshot: bool = True
+    progress: Progress | None = None
+
+
+def _meta(site: Site, chromium_version: str | None) -> dict:
+    return {"tool": "a11y-audit", "tool_version": __version__, "axe_version": axe_version(),
+            "chromium_version": chromium_version, "site_name": site.name, "user_agent": site.crawl.user_agent,
+            "rgaa_version": "4.1.2"}
+
+
+async def fetch_document(client: httpx.AsyncClient, ref: PageRef, folder: Path) -> PageSnapshot:
+    """Documents (PDF, office files) are downloaded for the document checks, never rendered."""
+    snap = PageSnapshot(key=ref.key, url=ref.url, kind=PageKind.DOCUMENT, name=ref.name)
+    t0 = time.perf_counter()
+    try:
+        async with client.stream("GET", ref.url, follow_redirects=True) as response:
+            snap.status = response.status_code
+            snap.final_url = str(response.url)
+            snap.content_type = response.headers.get("content-type", "")
+            if response.status_code >= 400:
+                snap.error = f"HTTP {response.status_code}"
+                return snap
+            digest = hashlib.sha256()
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > MAX_DOCUMENT_BYTES:
+                    snap.error = f"document larger than {MAX_DOCUMENT_BYTES // 2**20} MB: not downloaded"
+                    return snap
+                digest.update(chunk)
+                chunks.append(chunk)
+        name = "document.pdf" if "pdf" in (snap.content_type or "") or ref.url.lower().endswith(".pdf") else "document.bin"
+        (folder / name).write_bytes(b"".join(chunks))
+        snap.files["document"] = name
+        snap.content_hash = digest.hexdigest()
+    except httpx.HTTPError as exc:
+        snap.error = f"download failed: {type(exc).__name__}: {exc}"[:300]
+    snap.timings["total"] = round(time.perf_counter() - t0, 3)
+    return snap
+
+
+class SiteRun:
+    """One site's audit: the crawler's frontier, the browser, the store."""
+
+    def __init__(self, site: Site, store: Store, options: RunOptions):
+        self.site = site
+        self.store = store
+        self.options = options
+        self.progress = options.progress or Progress()
+        self.progress.site = site.id
+        self.run: RunInfo | None = None
+
+    async def execute(self) -> RunInfo:
+        site, store = self.site, self.store
+        executable = find_chromium(self.options.chromium or site.chromium)
+        gather = GatherOptions(timeout=self.options.timeout or site.page_timeout,
+                               screenshot=self.options.screenshot, user_agent=site.crawl.user_agent)
+        browser = Browser(executable, gather)
+        headers = {"User-Agent": site.crawl.user_agent}
+        async with httpx.AsyncClient(headers=headers, timeout=gather.timeout) as client:
+            await browser.start()
+            try:
+                run = self._open_run(browser.version)
+                self.run = run
+                crawler = Crawler(site, client)
+                await crawler.start()
+                skip = store.done_keys(run)
+                if self.options.resume and skip:
+                    self._restore(crawler, run)
+                self.progress.done = len(skip)
+                await self._journeys(browser, run, skip)
+                await self._crawl(browser, client, crawler, run)
+                store.update_meta(run.id, crawl_notes=list(getattr(crawler, "notes", [])),
+                                  skipped=dict(list(getattr(crawler, "skipped", {}).items())[:500]))
+                store.set_status(run.id, "complete")
+                return store.run(run.id)
+            except asyncio.CancelledError:
+                if self.run is not None:
+                    store.set_status(self.run.id, "interrupted")
+                raise
+            finally:
+                await browser.close()
+
+    def _open_run(self, chromium_version: str | None) -> RunInfo:
+        if self.options.resume:
+            previous = self.store.latest_unfinished(self.site.id)
+            if previous is not None:
+                self.store.set_status(previous.id, "running")
+                return previous
+        return self.store.create_run(self.site.id, self.site.base_url, _meta(self.site, chromium_version))
+
+    def _restore(self, crawler: Crawler, run: RunInfo) -> None:
+        done = [k for k in self.store.done_keys(run) if not k.startswith("journey:")]
+        queued = [r for r in self.store.page_refs(run, PageState.QUEUED) if r.journey is None]
+        crawler.restore(done, queued)
+        for ref, links in self.store.page_links(run):
+            if ref.journey is None and ref.kind == PageKind.HTML:
+                crawler.add_links(ref, links)
+
+    def _record(self, run: RunInfo, snap: PageSnapshot, folder: Path) -> None:
+        findings = run_checks(snap, folder)
+        self.store.save_page(run, snap, findings)
+        self.progress.done += 1
+        self.progress.errors += 1 if snap.error else 0
+        self.progress.findings += sum(1 for f in findings if f.outcome == "failed")
+        self.progress.update(snap)
+
+    async def _journeys(self, browser: Browser, run: RunInfo, skip: set[str]) -> None:
+        for journey in self.site.journeys:
+            audited = [i for i, s in enumerate(journey.steps) if s.audit]
+            keys = {f"journey:{journey.id}:{i}" for i in audited}
+            if keys <= skip:
+                continue
+            self.progress.known += len(keys - skip)
+            self.progress.update()
+            async for snap in browser.journey(journey, self.site.base_url,
+                                              lambda key: self.store.page_dir(run, key), resolve_secret, skip):
+                self._record(run, snap, self.store.page_dir(run, snap.key))
+
+    async def _crawl(self, browser: Browser, client: httpx.AsyncClient, crawler: Crawler, run: RunInfo) -> None:
+        workers = max(1, min(self.site.crawl.concurrency, 2))
+        in_flight = 0
+        wake = asyncio.Event()
+
+        async def worker() -> None:
+            nonlocal in_flight
+            while True:
+                ref = crawler.next()
+                if ref is None:
+                    if in_flight == 0:
+                        wake.set()
+                        return
+                    wake.clear()
+                    await wake.wait()
+                    continue
+                in_flight += 1
+                try:
+                    await self._page(browser, client, crawler, run, ref)
+                finally:
+                    in_flight -= 1
+                    wake.set()
+
+        await asyncio.gather(*(worker() for _ in range(workers)))
+
+    async def _page(self, browser: Browser, client: httpx.AsyncClient, crawler: Crawler, run: RunInfo,
+                    ref: PageRef) -> None:
+        self.store.queue(run, ref)
+        self.progress.known = max(self.progress.known, self.progress.done + crawler.pending + 1)
+        await crawler.polite_wait(ref.url)
+        folder = self.store.page_dir(run, ref.key)
+        if ref.kind == PageKind.DOCUMENT:
+            snap = await fetch_document(client, ref, folder)
+        else:
+            def accept(final_url: str) -> str | None:
+                if crawler.redirected(ref, final_url):
+                    return None
+                if not crawler.in_scope(final_url):
+                    return f"redirected out of scope to {final_url}: not audited"
+                return f"redirected to {final_url}, which this run audits under that address"
+
+            snap = await browser.gather(ref, folder, accept)
+            if not browser.alive:
+                log.warning("Chromium died on %s; restarting it", ref.url)
+                await browser.restart()
+                snap = await browser.gather(ref, folder, accept)
+                if snap.error:
+                    snap.error = f"{snap.error} (after a Chromium restart)"
+        crawler.mark_done(ref)
+        if snap.kind == PageKind.HTML and not snap.error and snap.links:
+            crawler.add_links(ref, snap.links)
+        self._record(run, snap, folder)
+
+
+def run_sites(sites: list[Site], store: Store, options: RunOptions) -> list[RunInfo]:
+    """Audit each site in turn. Ctrl-C / SIGTERM → RunInterrupted, with everything gathered stored."""
+    results: list[RunInfo] = []
+    for site in sites:
+        site_run = SiteRun(site, store, options)
+        try:
+            results.append(_run_cancellable(site_run.execute()))
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            if site_run.run is not None:
+                store.set_status(site_run.run.id, "interrupted")
+                counts = store.page_counts(site_run.run)
+                raise RunInterrupted(
+                    f"interrupted: {counts.get('done', 0) + counts.get('error', 0)} page(s) of {site.id} are stored "
+                    f"in {site_run.run.folder}. Finish it with `a11y-audit run {site.id} --resume`.") from None
+            raise RunInterrupted("interrupted before any page was audited.") from None
+    return results
+
+
+def _run_cancellable(coro):
+    """asyncio.run, with SIGTERM treated like Ctrl-C (the task is cancelled and the run marked interrupted)."""
+
+    async def main():
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        return await coro
+
+    return asyncio.run(main())
+
+
+def recheck(store: Store, run: RunInfo) -> int:
+    """The offline check stage: re-run every check on the saved snapshots; returns the findings count."""
+    findings = []
+    for snap in store.pages(run):
+        if snap.reused_from:
+            continue
+        folder = run.folder / "pages" / page_id(snap.key)
+        findings.extend(run_checks(snap, folder))
+    store.replace_findings(run, findings, [Source.AXE, Source.CHECK])
+    return len(findings)
+

@@ -1,0 +1,332 @@
+"""The on-disk run folder and the SQLite index: the only module that knows the layout.
+
+Layout::
+
+    runs/
+      a11y-audit.sqlite                 the index of every run, page and finding (history)
+      <site>/<timestamp>/               one run
+        run.json                        what was run, with which tool versions
+        pages/<page-id>/                one folder a page: source.html, dom.html, axe.json,
+                                        screenshot.png, probes.json
+        reports/                        rendered outputs
+
+Everything is written as it goes (one transaction per page), so an interrupted run keeps what was
+gathered and ``run --resume`` finishes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from audit.model import Finding, Impact, Outcome, PageKind, PageRef, PageSnapshot, PageState, Source
+
+DB_NAME = "a11y-audit.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    base_url TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS pages (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    key TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    kind TEXT NOT NULL,
+    via TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    referrer TEXT,
+    name TEXT,
+    journey TEXT,
+    step INTEGER,
+    state TEXT NOT NULL,
+    status INTEGER,
+    title TEXT,
+    content_type TEXT,
+    content_hash TEXT,
+    error TEXT,
+    timings TEXT NOT NULL DEFAULT '{}',
+    files TEXT NOT NULL DEFAULT '{}',
+    boxes TEXT NOT NULL DEFAULT '{}',
+    links TEXT NOT NULL DEFAULT '[]',
+    reused_from TEXT,
+    PRIMARY KEY (run_id, key)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    page_key TEXT NOT NULL,
+    page_url TEXT NOT NULL,
+    check_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    impact TEXT,
+    rgaa_tests TEXT NOT NULL,
+    wcag TEXT NOT NULL,
+    selector TEXT,
+    xpath TEXT,
+    snippet TEXT,
+    message TEXT NOT NULL,
+    title TEXT NOT NULL,
+    help_url TEXT,
+    how_to_fix TEXT NOT NULL,
+    question TEXT,
+    fingerprint TEXT NOT NULL,
+    conclusive INTEGER NOT NULL,
+    extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS findings_run ON findings(run_id, page_key);
+CREATE INDEX IF NOT EXISTS pages_state ON pages(run_id, state);
+"""
+
+
+class StoreError(Exception):
+    """A run that cannot be found or opened, phrased for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    id: str
+    site: str
+    base_url: str
+    folder: Path
+    started: str
+    finished: str | None
+    status: str  # running | complete | interrupted | failed
+    meta: dict[str, Any]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def page_id(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+class Store:
+    def __init__(self, root: str | Path = "runs"):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.root / DB_NAME, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- runs -----------------------------------------------------------------------------
+
+    def create_run(self, site: str, base_url: str, meta: dict[str, Any]) -> RunInfo:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")[:-4] + "Z"
+        run_id = f"{site}/{stamp}"
+        folder = self.root / site / stamp
+        folder.mkdir(parents=True, exist_ok=False)
+        started = now_iso()
+        with self.db:
+            self.db.execute(
+                "INSERT INTO runs (id, site, base_url, folder, started, status, meta) VALUES (?,?,?,?,?,?,?)",
+                (run_id, site, base_url, str(folder.relative_to(self.root)), started, "running",
+                 json.dumps(meta, ensure_ascii=False)),
+            )
+        (folder / "run.json").write_text(json.dumps({"id": run_id, "site": site, "base_url": base_url,
+                                                      "started": started, **meta}, indent=2,
+                                                     ensure_ascii=False), encoding="utf-8")
+        return self.run(run_id)
+
+    def _run_from_row(self, row: sqlite3.Row) -> RunInfo:
+        return RunInfo(id=row["id"], site=row["site"], base_url=row["base_url"],
+                       folder=self.root / row["folder"], started=row["started"], finished=row["finished"],
+                       status=row["status"], meta=json.loads(row["meta"]))
+
+    def run(self, ref: str) -> RunInfo:
+        """A run by id ("site/stamp"), by folder path, or "latest" / "<site>" for the newest one."""
+        ref = ref.strip().rstrip("/")
+        row = self.db.execute("SELECT * FROM runs WHERE id = ?", (ref,)).fetchone()
+        if row is None:
+            candidate = Path(ref)
+            try:
+                rel = candidate.resolve().relative_to(self.root.resolve())
+                row = self.db.execute("SELECT * FROM runs WHERE folder = ?", (str(rel),)).fetchone()
+            except ValueError:
+                row = None
+        if row is None and ref == "latest":
+            row = self.db.execute("SELECT * FROM runs ORDER BY started DESC, id DESC LIMIT 1").fetchone()
+        if row is None and "/" not in ref:
+            row = self.db.execute("SELECT * FROM runs WHERE site = ? ORDER BY started DESC, id DESC LIMIT 1",
+                                  (ref,)).fetchone()
+        if row is None:
+            known = [r["id"] for r in self.db.execute("SELECT id FROM runs ORDER BY started DESC LIMIT 5")]
+            hint = f" Recent runs: {', '.join(known)}." if known else " No run is stored yet: start one with `a11y-audit run`."
+            raise StoreError(f"no run {ref!r} in {self.root}.{hint}")
+        return self._run_from_row(row)
+
+    def runs(self, site: str | None = None) -> list[RunInfo]:
+        sql, args = "SELECT * FROM runs", ()
+        if site:
+            sql, args = sql + " WHERE site = ?", (site,)
+        return [self._run_from_row(r) for r in self.db.execute(sql + " ORDER BY started, id", args)]
+
+    def latest_unfinished(self, site: str) -> RunInfo | None:
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE site = ? AND status IN ('running', 'interrupted') "
+            "ORDER BY started DESC, id DESC LIMIT 1", (site,)).fetchone()
+        return self._run_from_row(row) if row else None
+
+    def previous_complete(self, site: str, before: str) -> RunInfo | None:
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE site = ? AND status = 'complete' AND id < ? ORDER BY id DESC LIMIT 1",
+            (site, before)).fetchone()
+        return self._run_from_row(row) if row else None
+
+    def set_status(self, run_id: str, status: str) -> None:
+        finished = now_iso() if status == "complete" else None
+        with self.db:
+            self.db.execute("UPDATE runs SET status = ?, finished = ? WHERE id = ?", (status, finished, run_id))
+
+    def update_meta(self, run_id: str, **values: Any) -> None:
+        run = self.run(run_id)
+        meta = {**run.meta, **values}
+        with self.db:
+            self.db.execute("UPDATE runs SET meta = ? WHERE id = ?", (json.dumps(meta, ensure_ascii=False), run_id))
+
+    # --- pages ----------------------------------------------------------------------------
+
+    def page_dir(self, run: RunInfo, key: str) -> Path:
+        folder = run.folder / "pages" / page_id(key)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def queue(self, run: RunInfo, ref: PageRef) -> None:
+        """Remember a page to audit (idempotent): the frontier survives an interruption."""
+        with self.db:
+            seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM pages WHERE run_id = ?",
+                                  (run.id,)).fetchone()[0]
+            self.db.execute(
+                "INSERT OR IGNORE INTO pages (run_id, key, seq, url, kind, via, depth, referrer, name, journey,"
+                " step, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (run.id, ref.key, seq, ref.url, ref.kind.value, ref.via, ref.depth, ref.referrer, ref.name,
+                 ref.journey, ref.step, PageState.QUEUED.value))
+
+    def save_page(self, run: RunInfo, snap: PageSnapshot, findings: Iterable[Finding] = ()) -> None:
+        """Record a gathered page and its findings in one transaction."""
+        state = PageState.ERROR if snap.error else PageState.DONE
+        with self.db:
+            exists = self.db.execute("SELECT 1 FROM pages WHERE run_id = ? AND key = ?",
+                                     (run.id, snap.key)).fetchone()
+            if not exists:
+                self.queue_raw(run, snap)
+            self.db.execute(
+                "UPDATE pages SET final_url=?, kind=?, name=COALESCE(?, name), journey=?, step=?, state=?,"
+                " status=?, title=?, content_type=?, content_hash=?, error=?, timings=?, files=?, boxes=?,"
+                " links=?, reused_from=? WHERE run_id=? AND key=?",
+                (snap.final_url, snap.kind.value, snap.name, snap.journey, snap.step, state.value, snap.status,
+                 snap.title, snap.content_type, snap.content_hash, snap.error, json.dumps(snap.timings),
+                 json.dumps(snap.files), json.dumps(snap.boxes), json.dumps(snap.links), snap.reused_from,
+                 run.id, snap.key))
+            self.db.execute("DELETE FROM findings WHERE run_id = ? AND page_key = ?", (run.id, snap.key))
+            self._insert_findings(run.id, findings)
+
+    def queue_raw(self, run: RunInfo, snap: PageSnapshot) -> None:
+        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM pages WHERE run_id = ?",
+                              (run.id,)).fetchone()[0]
+        self.db.execute(
+            "INSERT INTO pages (run_id, key, seq, url, kind, via, depth, name, journey, step, state)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (run.id, snap.key, seq, snap.url, snap.kind.value, "journey" if snap.journey else "link", 0,
+             snap.name, snap.journey, snap.step, PageState.QUEUED.value))
+
+    def _snapshot(self, row: sqlite3.Row) -> PageSnapshot:
+        return PageSnapshot(
+            key=row["key"], url=row["url"], final_url=row["final_url"], status=row["status"],
+            kind=PageKind(row["kind"]), name=row["name"], journey=row["journey"], step=row["step"],
+            title=row["title"], content_type=row["content_type"], content_hash=row["content_hash"],
+            error=row["error"], timings=json.loads(row["timings"]), files=json.loads(row["files"]),
+            links=json.loads(row["links"]), boxes=json.loads(row["boxes"]), reused_from=row["reused_from"])
+
+    def pages(self, run: RunInfo, state: PageState | None = None) -> list[PageSnapshot]:
+        sql, args = "SELECT * FROM pages WHERE run_id = ?", [run.id]
+        if state is not None:
+            sql += " AND state = ?"
+            args.append(state.value)
+        return [self._snapshot(r) for r in self.db.execute(sql + " ORDER BY seq", args)]
+
+    def page_refs(self, run: RunInfo, state: PageState) -> list[PageRef]:
+        rows = self.db.execute("SELECT * FROM pages WHERE run_id = ? AND state = ? ORDER BY seq",
+                               (run.id, state.value))
+        return [PageRef(url=r["url"], depth=r["depth"], via=r["via"], kind=PageKind(r["kind"]), name=r["name"],
+                        journey=r["journey"], step=r["step"], referrer=r["referrer"]) for r in rows]
+
+    def page_links(self, run: RunInfo) -> list[tuple[PageRef, list[str]]]:
+        """Audited pages with the links found on them: rebuilds the crawl frontier on --resume."""
+        rows = self.db.execute("SELECT * FROM pages WHERE run_id = ? AND state = ? ORDER BY seq",
+                               (run.id, PageState.DONE.value))
+        return [(PageRef(url=r["url"], depth=r["depth"], via=r["via"], kind=PageKind(r["kind"]),
+                         journey=r["journey"], step=r["step"]), json.loads(r["links"])) for r in rows]
+
+    def done_keys(self, run: RunInfo) -> set[str]:
+        rows = self.db.execute("SELECT key FROM pages WHERE run_id = ? AND state != ?",
+                               (run.id, PageState.QUEUED.value))
+        return {r["key"] for r in rows}
+
+    def page_counts(self, run: RunInfo) -> dict[str, int]:
+        rows = self.db.execute("SELECT state, COUNT(*) AS n FROM pages WHERE run_id = ? GROUP BY state", (run.id,))
+        return {r["state"]: r["n"] for r in rows}
+
+    # --- findings -------------------------------------------------------------------------
+
+    def _insert_findings(self, run_id: str, findings: Iterable[Finding]) -> None:
+        self.db.executemany(
+            "INSERT INTO findings (run_id, page_key, page_url, check_id, source, outcome, impact, rgaa_tests,"
+            " wcag, selector, xpath, snippet, message, title, help_url, how_to_fix, question, fingerprint,"
+            " conclusive, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(run_id, f.page_key, f.page_url, f.check_id, f.source.value, f.outcome.value,
+              f.impact.value if f.impact else None, json.dumps(list(f.rgaa_tests)), json.dumps(list(f.wcag)),
+              f.selector, f.xpath, f.snippet, f.message, f.title, f.help_url, f.how_to_fix, f.question,
+              f.fingerprint, int(f.conclusive), json.dumps(f.extra, ensure_ascii=False)) for f in findings])
+
+    def replace_findings(self, run: RunInfo, findings: Iterable[Finding], sources: Iterable[Source]) -> None:
+        """Re-checking a run offline replaces the findings of the given sources."""
+        names = [s.value for s in sources]
+        with self.db:
+            self.db.execute(f"DELETE FROM findings WHERE run_id = ? AND source IN ({','.join('?' * len(names))})",
+                            (run.id, *names))
+            self._insert_findings(run.id, findings)
+
+    def findings(self, run: RunInfo) -> Iterator[Finding]:
+        for r in self.db.execute("SELECT * FROM findings WHERE run_id = ? ORDER BY id", (run.id,)):
+            yield Finding(
+                check_id=r["check_id"], source=Source(r["source"]), outcome=Outcome(r["outcome"]),
+                page_key=r["page_key"], page_url=r["page_url"],
+                impact=Impact(r["impact"]) if r["impact"] else None,
+                rgaa_tests=tuple(json.loads(r["rgaa_tests"])), wcag=tuple(json.loads(r["wcag"])),
+                selector=r["selector"], xpath=r["xpath"], snippet=r["snippet"], message=r["message"],
+                title=r["title"], help_url=r["help_url"], how_to_fix=r["how_to_fix"], question=r["question"],
+                fingerprint=r["fingerprint"], conclusive=bool(r["conclusive"]), extra=json.loads(r["extra"]))
+
+
+def snapshot_dict(snap: PageSnapshot) -> dict[str, Any]:
+    return asdict(snap)

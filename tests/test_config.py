@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from audit import config
+from audit.cli import cli
+from audit.model import StepAction
+
+GOOD = """\
+sites:
+  - id: ville
+    base_url: https://www.example.org/
+    pages:
+      - {name: Accueil, path: /}
+    journeys:
+      - id: login
+        steps:
+          - goto: /connexion
+          - fill: "#pwd"
+            value_env: SECRET_PWD
+          - submit: "form button"
+    crawl:
+      max_pages: 10
+      include: ["^/"]
+"""
+
+
+def test_good_file_loads():
+    cfg = config.parse(GOOD)
+    site = cfg.sites[0]
+    assert site.base_url == "https://www.example.org"
+    assert site.crawl.max_pages == 10
+    assert site.journeys[0].steps[1].action == StepAction.FILL
+    assert site.journeys[0].steps[1].value_env == "SECRET_PWD"
+    assert site.journeys[0].steps[0].audit is True  # goto is audited by default
+
+
+@pytest.mark.parametrize("text, expected", [
+    (GOOD.replace("max_pages: 10", "max_pages: -3"),
+     "sites.yaml:14: sites[0].crawl.max_pages: must be a positive integer"),
+    (GOOD.replace("max_pages: 10", "max_pages: lots"),
+     "sites.yaml:14: sites[0].crawl.max_pages: must be a positive integer"),
+    (GOOD.replace("https://www.example.org/", "www.example.org"),
+     "sites.yaml:3: sites[0].base_url: must be an absolute http(s) URL"),
+    (GOOD.replace("    crawl:", "    crawll:"), "sites.yaml:13: sites[0].crawll: unknown key"),
+    (GOOD.replace('include: ["^/"]', 'include: ["(("]'), "sites.yaml:15: sites[0].crawl.include[0]: invalid regular"),
+    (GOOD.replace("value_env: SECRET_PWD", "wrong: 1"), "sites.yaml:11: sites[0].journeys[0].steps[1].wrong: unknown key"),
+    (GOOD.replace("          - goto: /connexion\n", ""), "sites.yaml:9: sites[0].journeys[0].steps[0]: a journey starts"),
+    ("sites: []\n", "sites.yaml:1: sites: must be a non-empty list"),
+    ("sites:\n  - id: a\n    base_url: http://x\n  - id: a\n    base_url: http://y\n",
+     "sites.yaml:4: sites[1].id: duplicate site id"),
+    ("sites:\n  - id: [a\n", "sites.yaml:3: invalid YAML"),
+    ("sites:\n\t- id: a\n", "sites.yaml:2: invalid YAML"),
+])
+def test_errors_are_one_line_with_file_and_line(text, expected):
+    with pytest.raises(config.ConfigError) as err:
+        config.parse(text)
+    message = str(err.value)
+    assert message.startswith(expected), message
+    assert "\n" not in message
+
+
+def test_cli_reports_broken_file_without_traceback(tmp_path):
+    bad = tmp_path / "sites.yaml"
+    bad.write_text(GOOD.replace("max_pages: 10", "max_pages: 0"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--config", str(bad)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"{bad}:14: sites[0].crawl.max_pages: must be a positive integer" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_cli_missing_file(tmp_path):
+    result = CliRunner().invoke(cli, ["run", "--config", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 1
+    assert "file not found" in result.output
+
+
+def test_secret_from_environment(monkeypatch):
+    step = config.parse(GOOD).sites[0].journeys[0].steps[1]
+    monkeypatch.delenv("SECRET_PWD", raising=False)
+    with pytest.raises(config.ConfigError, match="SECRET_PWD is not set"):
+        config.resolve_secret(step)
+    monkeypatch.setenv("SECRET_PWD", "s3cret")
+    assert config.resolve_secret(step) == "s3cret"
+
+
+def test_repository_sites_file_is_valid():
+    from pathlib import Path
+
+    cfg = config.load(Path(__file__).parents[1] / "sites.yaml")
+    assert any(s.id == "ville-demo" for s in cfg.sites)
