@@ -260,7 +260,13 @@ def demo(runs_dir, config_path, max_pages, quiet, lang):
 
 def main() -> None:
     try:
-        cli(prog_name="a11y-audit")
+        cli(prog_name="a11y-audit", standalone_mode=True)
     except KeyboardInterrupt:
         click.echo("\na11y-audit: interrupted.", err=True)
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last safety net: a bug of ours, said in one line
+        if logging.getLogger().isEnabledFor(logging.INFO):
+            raise
+        click.echo(f"a11y-audit: internal error: {type(exc).__name__}: {exc}. This is a bug in a11y-audit, not "
+                   "in your files: please report it; run again with -v to see the details.", err=True)
+        sys.exit(1)

@@ -264,6 +264,9 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
         hosts=c.strings("hosts"),
     )
     c.done()
+    if not crawl.user_agent.isascii() or any(ch in crawl.user_agent for ch in "\r\n"):
+        raise doc.error(f"{path}.crawl.user_agent", "must be plain ASCII on one line (HTTP headers cannot carry "
+                                                     "accents): write 'audit d'accessibilite', not 'accessibilité'")
 
     d = _Reader(doc, reader.raw("declaration"), f"{path}.declaration")
     declaration = DeclarationFacts(

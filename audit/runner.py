@@ -20,7 +20,7 @@ import httpx
 
 from audit import __version__
 from audit.browser import Browser, GatherOptions, axe_version, find_chromium
-from audit.checks import run_checks
+from audit.checks import Evidence, load_checks, run_checks, run_site_checks
 from audit.config import resolve_secret
 from audit.crawler import Crawler
 from audit.model import PageKind, PageRef, PageSnapshot, PageState, Site, Source
@@ -130,6 +130,7 @@ class SiteRun:
                 self.progress.done = len(skip)
                 await self._journeys(browser, run, skip)
                 await self._crawl(browser, client, crawler, run)
+                site_findings(store, run)
                 store.update_meta(run.id, crawl_notes=list(getattr(crawler, "notes", [])),
                                   skipped=dict(list(getattr(crawler, "skipped", {}).items())[:500]))
                 store.set_status(run.id, "complete")
@@ -262,14 +263,25 @@ def _run_cancellable(coro):
     return asyncio.run(main())
 
 
+def _evidence(run: RunInfo, snaps: list[PageSnapshot]) -> list[Evidence]:
+    return [Evidence(s, run.folder / "pages" / page_id(s.key)) for s in snaps]
+
+
+def site_findings(store: Store, run: RunInfo) -> int:
+    """Site checks (they need every page at once), run when the pages are all gathered."""
+    findings = run_site_checks(_evidence(run, store.pages(run)))
+    site_ids = [c.id for c in load_checks().values() if c.scope == "site"]
+    store.replace_check_findings(run, site_ids, findings)
+    return len(findings)
+
+
 def recheck(store: Store, run: RunInfo) -> int:
     """The offline check stage: re-run every check on the saved snapshots; returns the findings count."""
     findings = []
-    for snap in store.pages(run):
-        if snap.reused_from:
-            continue
-        folder = run.folder / "pages" / page_id(snap.key)
-        findings.extend(run_checks(snap, folder))
+    snaps = store.pages(run)
+    for evidence in _evidence(run, snaps):
+        findings.extend(run_checks(evidence.snap, evidence.folder))
+    findings.extend(run_site_checks(_evidence(run, snaps)))
     store.replace_findings(run, findings, [Source.AXE, Source.CHECK])
     return len(findings)
 

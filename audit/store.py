@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS pages (
     boxes TEXT NOT NULL DEFAULT '{}',
     links TEXT NOT NULL DEFAULT '[]',
     reused_from TEXT,
+    saves INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run_id, key)
 );
 CREATE TABLE IF NOT EXISTS findings (
@@ -242,7 +243,7 @@ class Store:
             self.db.execute(
                 "UPDATE pages SET final_url=?, kind=?, name=COALESCE(?, name), journey=?, step=?, state=?,"
                 " status=?, title=?, content_type=?, content_hash=?, error=?, timings=?, files=?, boxes=?,"
-                " links=?, reused_from=? WHERE run_id=? AND key=?",
+                " links=?, reused_from=?, saves=saves+1 WHERE run_id=? AND key=?",
                 (snap.final_url, snap.kind.value, snap.name, snap.journey, snap.step, state.value, snap.status,
                  snap.title, snap.content_type, snap.content_hash, snap.error, json.dumps(snap.timings),
                  json.dumps(snap.files), json.dumps(snap.boxes), json.dumps(snap.links), snap.reused_from,
@@ -314,6 +315,12 @@ class Store:
         with self.db:
             self.db.execute(f"DELETE FROM findings WHERE run_id = ? AND source IN ({','.join('?' * len(names))})",
                             (run.id, *names))
+            self._insert_findings(run.id, findings)
+
+    def replace_check_findings(self, run: RunInfo, check_ids: list[str], findings: Iterable[Finding]) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM findings WHERE run_id = ? AND check_id = ?",
+                                [(run.id, c) for c in check_ids])
             self._insert_findings(run.id, findings)
 
     def findings(self, run: RunInfo) -> Iterator[Finding]:

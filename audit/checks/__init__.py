@@ -1,22 +1,308 @@
 """The check stage: offline, deterministic, re-runnable on saved snapshots without a browser.
 
-``run_checks`` turns one page snapshot (the files gather saved) into findings: axe-core's raw result
-through its adapter, then our own checks (one module per RGAA theme in this package).
+A check is declared metadata plus one small function (see ``check``). Its function takes the
+``Evidence`` of one page (the files gather saved) and yields ``Result``s; the framework turns them into
+findings with targets (CSS selector + XPath), a short snippet and the check's references. Site checks
+(``site_check``) see every page of a run at once (identical titles, navigation systems).
+
+The honesty rule lives here: a passed result is ``conclusive`` only when its check declares that it
+fully decides its RGAA tests; every cant_tell carries the question a person must answer.
 """
 
 from __future__ import annotations
 
+import importlib
+import json
+import pkgutil
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from audit.checks.axe import findings_from_axe
-from audit.model import Finding, PageSnapshot
+from audit.fingerprint import fingerprint
+from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Source
+
+MAX_SNIPPET = 300
+
+
+class Evidence:
+    """What gather saved for one page, parsed lazily."""
+
+    def __init__(self, snap: PageSnapshot, folder: Path):
+        self.snap = snap
+        self.folder = folder
+
+    def _read(self, role: str) -> bytes | None:
+        name = self.snap.files.get(role)
+        if not name:
+            return None
+        path = self.folder / name
+        return path.read_bytes() if path.is_file() else None
+
+    @property
+    def url(self) -> str:
+        return self.snap.final_url or self.snap.url
+
+    @cached_property
+    def dom_html(self) -> str | None:
+        data = self._read("dom")
+        return data.decode("utf-8", "replace") if data is not None else None
+
+    @cached_property
+    def source_html(self) -> str | None:
+        data = self._read("source")
+        if data is None:
+            return None
+        return _decode(data, self.snap.content_type)
+
+    @cached_property
+    def dom(self):
+        """The rendered DOM as an lxml tree (None when nothing was saved)."""
+        return _parse(self.dom_html)
+
+    @cached_property
+    def source(self):
+        """The raw HTTP source as an lxml tree, for what the browser normalises (doctype, lang)."""
+        return _parse(self.source_html)
+
+    @cached_property
+    def probes(self) -> dict[str, Any]:
+        data = self._read("probes")
+        if data is None:
+            return {}
+        try:
+            return json.loads(data)
+        except ValueError:
+            return {}
+
+    def probe(self, name: str) -> Any:
+        """One probe's result, or None when it did not run or failed."""
+        value = self.probes.get(name)
+        if isinstance(value, dict) and set(value) == {"error"}:
+            return None
+        return value
+
+    @cached_property
+    def document(self) -> bytes | None:
+        return self._read("document")
+
+    # --- targets ---------------------------------------------------------------------------
+
+    def xpath(self, element) -> str:
+        return element.getroottree().getpath(element)
+
+    def selector(self, element) -> str:
+        """A CSS selector that finds this element: by id when unique, else a short nth-of-type path."""
+        parts: list[str] = []
+        node = element
+        while node is not None and isinstance(node.tag, str):
+            tag = node.tag.lower()
+            node_id = node.get("id")
+            if node_id and re.fullmatch(r"[A-Za-z][\w-]*", node_id) and self._unique_id(node_id):
+                parts.append(f"#{node_id}")
+                break
+            parent = node.getparent()
+            if parent is None or tag in ("html",):
+                parts.append(tag)
+                break
+            same = [c for c in parent if isinstance(c.tag, str) and c.tag.lower() == tag]
+            parts.append(tag if len(same) == 1 or tag in ("body", "head") else
+                         f"{tag}:nth-of-type({same.index(node) + 1})")
+            node = parent
+        return " > ".join(reversed(parts))
+
+    def _unique_id(self, value: str) -> bool:
+        return len(self.dom.xpath("//*[@id=$v]", v=value)) == 1 if self.dom is not None else False
+
+    def snippet(self, element) -> str:
+        from lxml import html as lxml_html
+
+        try:
+            text = lxml_html.tostring(element, encoding="unicode", with_tail=False)
+        except (TypeError, ValueError):
+            return ""
+        text = re.sub(r"\s+", " ", text).strip()
+        return text if len(text) <= MAX_SNIPPET else text[: MAX_SNIPPET - 1] + "…"
+
+
+def _decode(data: bytes, content_type: str | None) -> str:
+    charset = None
+    if content_type:
+        m = re.search(r"charset=([\w-]+)", content_type, re.I)
+        charset = m.group(1) if m else None
+    for enc in (charset, "utf-8", "windows-1252"):
+        if not enc:
+            continue
+        try:
+            return data.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", "replace")
+
+
+def _parse(text: str | None):
+    if not text or not text.strip():
+        return None
+    from lxml import html as lxml_html
+
+    try:
+        return lxml_html.document_fromstring(text)
+    except (ValueError, TypeError):
+        return None
+    except Exception:  # noqa: BLE001 - lxml raises ParserError subclasses for garbage input
+        return None
+
+
+@dataclass(slots=True)
+class Result:
+    """What a check function yields: an outcome, on an element or on the page."""
+
+    outcome: Outcome
+    element: Any = None
+    message: str = ""
+    question: str | None = None
+    selector: str | None = None  # for results from probes, which report selectors themselves
+    snippet: str | None = None
+    page: PageSnapshot | None = None  # site checks say which page
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    id: str
+    title: str  # French, what is checked ("La page a un titre")
+    failure: str  # French, what is wrong ("La page n'a pas de titre")
+    title_en: str
+    failure_en: str
+    description: str  # French
+    how_to_fix: str  # French
+    rgaa_tests: tuple[str, ...]
+    wcag: tuple[str, ...]
+    impact: Impact
+    evidence: tuple[str, ...]  # "dom", "source", "probe:<name>", "document", "site"
+    conclusive: bool  # a pass fully decides the RGAA tests
+    question: str | None  # French: what a person must answer on a cant_tell
+    func: Callable[..., Iterable[Result]]
+    scope: str = "page"  # page | site | document
+    module: str = field(default="")
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(*, id: str, title: str, failure: str, title_en: str, failure_en: str, description: str,
+          how_to_fix: str, rgaa: Iterable[str], wcag: Iterable[str], impact: Impact | str,
+          evidence: Iterable[str] = ("dom",), conclusive: bool = False, question: str | None = None,
+          scope: str = "page"):
+    """Declare a check: its metadata, then the function below it (Evidence → Results)."""
+
+    def register(func: Callable[..., Iterable[Result]]) -> Callable[..., Iterable[Result]]:
+        if id in REGISTRY:
+            raise ValueError(f"duplicate check id {id}")
+        REGISTRY[id] = Check(id=id, title=title, failure=failure, title_en=title_en, failure_en=failure_en,
+                             description=description, how_to_fix=how_to_fix, rgaa_tests=tuple(rgaa),
+                             wcag=tuple(wcag), impact=Impact(impact), evidence=tuple(evidence),
+                             conclusive=conclusive, question=question, func=func, scope=scope,
+                             module=func.__module__)
+        return func
+
+    return register
+
+
+_LOADED = False
+
+
+def load_checks() -> dict[str, Check]:
+    """Import every theme module of this package once; their decorators fill REGISTRY."""
+    global _LOADED
+    if not _LOADED:
+        for info in pkgutil.iter_modules(__path__):
+            if info.name != "axe":
+                importlib.import_module(f"{__name__}.{info.name}")
+        _LOADED = True
+    return REGISTRY
+
+
+def _finding(chk: Check, result: Result, evidence: Evidence) -> Finding:
+    snap = result.page or evidence.snap
+    selector = result.selector
+    xpath = None
+    snippet = result.snippet
+    if result.element is not None:
+        selector = selector or evidence.selector(result.element)
+        xpath = evidence.xpath(result.element)
+        snippet = snippet if snippet is not None else evidence.snippet(result.element)
+    outcome = result.outcome
+    message = result.message or (chk.failure if outcome == Outcome.FAILED else chk.title)
+    question = result.question or (chk.question if outcome == Outcome.CANT_TELL else None)
+    if outcome == Outcome.CANT_TELL and not question:
+        question = f"{chk.title} ?"
+    return Finding(
+        check_id=chk.id, source=Source.CHECK, outcome=outcome, page_key=snap.key, page_url=snap.url,
+        impact=chk.impact if outcome in (Outcome.FAILED, Outcome.CANT_TELL) else None,
+        rgaa_tests=chk.rgaa_tests, wcag=chk.wcag, selector=selector, xpath=xpath, snippet=snippet,
+        message=message, title=chk.title if outcome != Outcome.FAILED else chk.failure,
+        how_to_fix=chk.how_to_fix, question=question,
+        fingerprint=fingerprint(chk.id, selector, snippet),
+        conclusive=chk.conclusive and outcome == Outcome.PASSED)
+
+
+def _results(chk: Check, evidence: Evidence) -> Iterator[Result]:
+    try:
+        produced = list(chk.func(evidence) or ())
+    except Exception as exc:  # noqa: BLE001 - a broken check must not lose the page: say it could not tell
+        produced = [Result(Outcome.CANT_TELL, message=f"check failed to run: {type(exc).__name__}: {exc}"[:300],
+                           question=f"{chk.title} ? (vérification automatique impossible)")]
+    if not produced:
+        produced = [Result(Outcome.INAPPLICABLE)]
+    yield from produced
+
+
+def run_page_checks(evidence: Evidence, only: Iterable[str] | None = None) -> list[Finding]:
+    checks = load_checks()
+    wanted = set(only) if only else None
+    findings = []
+    is_document = evidence.snap.kind == PageKind.DOCUMENT
+    for chk in checks.values():
+        if wanted is not None and chk.id not in wanted:
+            continue
+        if chk.scope == "site" or (chk.scope == "document") != is_document:
+            continue
+        for result in _results(chk, evidence):
+            findings.append(_finding(chk, result, evidence))
+    return findings
 
 
 def run_checks(snap: PageSnapshot, folder: Path) -> list[Finding]:
+    """Every finding for one page: axe-core's, then our own checks'."""
     findings: list[Finding] = []
     if snap.error:
         return findings
     axe_file = snap.files.get("axe")
     if axe_file and (folder / axe_file).is_file():
         findings.extend(findings_from_axe((folder / axe_file).read_text(encoding="utf-8"), snap))
+    findings.extend(run_page_checks(Evidence(snap, folder)))
+    return findings
+
+
+def run_site_checks(pages: list[Evidence]) -> list[Finding]:
+    """Checks that need every page of the run at once; their results name their page."""
+    findings: list[Finding] = []
+    usable = [e for e in pages if not e.snap.error and e.snap.kind == PageKind.HTML]
+    for chk in load_checks().values():
+        if chk.scope != "site":
+            continue
+        try:
+            results = list(chk.func(usable) or ())
+        except Exception as exc:  # noqa: BLE001
+            results = [Result(Outcome.CANT_TELL, message=f"check failed to run: {exc}"[:300], page=e.snap)
+                       for e in usable[:1]]
+        by_key = {e.snap.key: e for e in usable}
+        for result in results:
+            evidence = by_key.get(result.page.key) if result.page else None
+            if evidence is None:
+                continue
+            findings.append(_finding(chk, result, evidence))
     return findings

@@ -1,0 +1,171 @@
+"""End to end on the demo town, in real Chromium: seeded defects found, report accessible, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from audit import config, runner
+from audit.demo import DEMO_ROOT, DemoServer, demo_password
+from audit.store import Store
+
+pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _site(url: str):
+    cfg = config.load(REPO / "sites.yaml")
+    site = next(s for s in cfg.sites if s.id == "ville-demo")
+    return config.with_base_url(site, url)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory, chromium):
+    os.environ.setdefault("A11Y_DEMO_PASSWORD", demo_password())
+    root = tmp_path_factory.mktemp("runs")
+    with DemoServer() as server:
+        store = Store(root)
+        [run] = runner.run_sites([_site(server.url)], store, runner.RunOptions(chromium=chromium))
+        yield store, run, server.url
+
+
+def _path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path or "/"
+
+
+def test_audit_finds_the_seeded_axe_defects_on_the_right_pages(demo_run):
+    store, run, base = demo_run
+    defects = yaml.safe_load((DEMO_ROOT / "defects.yaml").read_text(encoding="utf-8"))
+    expected = [d for d in defects if d.get("axe_detectable") and not d.get("state")]
+    pages = {p.key: p for p in store.pages(run)}
+    found_by_path: dict[str, set[str]] = {}
+    for f in store.findings(run):
+        if f.outcome != "failed" or not f.check_id.startswith("axe:"):
+            continue
+        page = pages[f.page_key]
+        path = _path(page.final_url or page.url) if page.journey is None else _path(page.url)
+        found_by_path.setdefault(path, set()).add(f.check_id[4:])
+    html_paths = [p for p in found_by_path]
+    hits, misses = 0, []
+    for d in expected:
+        paths = html_paths if d["page"] == "*" else [d["page"]]
+        ok = all(d["axe_rule"] in found_by_path.get(p, set()) for p in paths) and paths
+        hits += bool(ok)
+        if not ok:
+            misses.append((d["id"], d["page"], d["axe_rule"]))
+    ratio = hits / len(expected)
+    assert len(expected) >= 20
+    assert ratio >= 0.8, f"found {hits}/{len(expected)}; missed {misses}"
+
+
+def test_robots_disallowed_page_never_audited_and_pdfs_recorded(demo_run):
+    store, run, _ = demo_run
+    pages = store.pages(run)
+    assert not any("/brouillons/" in p.url for p in pages)
+    docs = [p for p in pages if p.kind == "document"]
+    assert len(docs) == 2 and all(p.files.get("document") for p in docs)
+    steps = [p for p in pages if p.journey == "restauration-scolaire"]
+    assert len(steps) == 3 and all(p.error is None and "tape" in (p.title or "") for p in steps)
+    assert all(p.error is None for p in pages), [(p.url, p.error) for p in pages if p.error]
+
+
+def test_html_report_is_itself_accessible(demo_run, chromium, tmp_path):
+    """Our own report, rendered and audited by our own checks and axe in Chromium: 0 failures."""
+    import asyncio
+    import functools
+    import http.server
+    import threading
+
+    from audit.browser import Browser
+    from audit.checks import run_checks
+    from audit.model import PageRef
+    from audit.reports import build, report_dir
+    from audit.reports import html as html_report
+
+    store, run, _ = demo_run
+    out = report_dir(run)
+    path = html_report.write(build(store, run), run.folder, out, "fr")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        async def audit():
+            async with Browser(chromium) as browser:
+                ref = PageRef(url=f"http://127.0.0.1:{server.server_address[1]}/{path.name}")
+                snap = await browser.gather(ref, tmp_path)
+                return snap, run_checks(snap, tmp_path)
+
+        snap, findings = asyncio.run(audit())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert snap.error is None
+    failed = [(f.check_id, f.selector, f.message) for f in findings if f.outcome == "failed"]
+    assert failed == []
+
+
+def test_json_report_has_schema_version(demo_run):
+    from audit.reports import build
+
+    store, run, _ = demo_run
+    data = json.loads(json.dumps(build(store, run)))
+    assert data["schema_version"]
+    assert data["totals"]["pages"] >= 15
+
+
+def test_interrupt_then_resume_audits_every_page_exactly_once(tmp_path, chromium):
+    """Ctrl-C halfway through a real run, then --resume: the run completes, each page saved once."""
+    env = {**os.environ, "A11Y_DEMO_PASSWORD": demo_password(), "A11Y_AUDIT_CHROMIUM": chromium}
+    runs = tmp_path / "runs"
+    with DemoServer() as server:
+        text = (REPO / "sites.yaml").read_text(encoding="utf-8").replace("http://127.0.0.1:8000", server.url)
+        cfg = tmp_path / "sites.yaml"
+        cfg.write_text(text, encoding="utf-8")
+        cmd = [sys.executable, "-m", "audit", "run", "ville-demo", "--config", str(cfg), "--runs-dir", str(runs),
+               "-q", "--fail-on", "none", "--no-screenshots"]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        db = runs / "a11y-audit.sqlite"
+        deadline = time.monotonic() + 120
+        done = 0
+        while time.monotonic() < deadline and proc.poll() is None:
+            if db.exists():
+                try:
+                    with sqlite3.connect(db) as con:
+                        done = con.execute("SELECT COUNT(*) FROM pages WHERE state != 'queued'").fetchone()[0]
+                except sqlite3.OperationalError:
+                    done = 0
+                if done >= 8:
+                    break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert "--resume" in err and "Traceback" not in err
+        with sqlite3.connect(db) as con:
+            status, = con.execute("SELECT status FROM runs").fetchone()
+            partial = con.execute("SELECT COUNT(*) FROM pages WHERE state != 'queued'").fetchone()[0]
+        assert status == "interrupted" and partial >= 8
+
+        resumed = subprocess.run(cmd + ["--resume"], env=env, capture_output=True, text=True, timeout=300)
+        assert resumed.returncode == 0, resumed.stderr
+    with sqlite3.connect(db) as con:
+        runs_rows = con.execute("SELECT status FROM runs").fetchall()
+        rows = con.execute("SELECT key, state, saves FROM pages").fetchall()
+    assert runs_rows == [("complete",)]
+    assert rows and all(state in ("done", "error") for _, state, _ in rows)
+    assert [key for key, _, saves in rows if saves != 1] == []
+    keys = [key for key, _, _ in rows]
+    assert len(keys) == len(set(keys)) >= 20
