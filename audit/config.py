@@ -12,6 +12,7 @@ import yaml
 
 from audit.model import (
     Config,
+    DEFAULT_USER_AGENT,
     CrawlPolicy,
     DeclarationFacts,
     Journey,
@@ -259,7 +260,7 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
         delay=c.number("delay", 0.0),
         concurrency=c.int("concurrency", 2),
         obey_robots=c.bool("obey_robots", True),
-        user_agent=c.str("user_agent", default=CrawlPolicy.user_agent),
+        user_agent=c.str("user_agent", default=DEFAULT_USER_AGENT),
         allow_private=c.bool("allow_private", False),
         hosts=c.strings("hosts"),
     )

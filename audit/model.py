@@ -170,6 +170,9 @@ class SamplePage:
     path: str
 
 
+DEFAULT_USER_AGENT = "a11y-audit/0.1 (+accessibility audit; contact: see sites.yaml)"
+
+
 @dataclass(frozen=True, slots=True)
 class CrawlPolicy:
     sitemaps: bool = True
@@ -181,7 +184,7 @@ class CrawlPolicy:
     delay: float = 0.0  # seconds between two requests to the same host
     concurrency: int = 2  # pages in flight per host
     obey_robots: bool = True
-    user_agent: str = "a11y-audit/0.1 (+accessibility audit; contact: see sites.yaml)"
+    user_agent: str = DEFAULT_USER_AGENT
     allow_private: bool = False  # audit loopback/private addresses reached by redirect
     hosts: tuple[str, ...] = ()  # extra hosts in scope besides the base URL's
 
