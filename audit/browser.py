@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +37,14 @@ CHROMIUM_ARGS = [
 ]
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# axe rules outside the WCAG tags that axe maps to RGAA tests (its RGAA-x.y.z tags), run as well.
+AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name")
 VIEWPORT = {"width": 1280, "height": 900}
 MAX_SCREENSHOT_HEIGHT = 6000
 RENEW_PAGE_EVERY = 40
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 PROBES_DIR = Path(__file__).parent / "probes"
+_SUBRESOURCE_TYPES = {"stylesheet", "script", "image", "font", "media"}
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -143,6 +146,7 @@ class Browser:
         self._context = None
         self._pool: list[Any] = []
         self._uses: dict[int, int] = {}
+        self._resources: dict[int, dict[str, str]] = {}
         self._axe_source = axe_script_path().read_text(encoding="utf-8")
         self._probes = load_probes() if self.options.probes else {}
         self.version: str | None = None
@@ -211,8 +215,27 @@ class Browser:
                 return page
         page = await self._context.new_page()
         _prepare_page(page)
+        self._watch_resources(page)
         self._uses[id(page)] = 0
         return page
+
+    def _watch_resources(self, page) -> None:
+        """Remember the sub-resources a page loads with their validators (for incremental runs)."""
+        seen: dict[str, str] = {}
+        self._resources[id(page)] = seen
+
+        def on_response(response) -> None:
+            try:
+                if response.request.resource_type not in _SUBRESOURCE_TYPES:
+                    return
+                headers = response.headers
+                validator = headers.get("etag") or headers.get("last-modified") or ""
+                if len(seen) < 300:
+                    seen[response.url] = validator
+            except Exception:  # noqa: BLE001 - a detached response; it just is not remembered
+                pass
+
+        page.on("response", on_response)
 
     async def _give_back(self, page, healthy: bool) -> None:
         uses = self._uses.get(id(page), 0) + 1
@@ -225,6 +248,7 @@ class Browser:
             except Exception:  # noqa: BLE001
                 pass
         self._uses.pop(id(page), None)
+        self._resources.pop(id(page), None)
         try:
             await page.close()
         except Exception:  # noqa: BLE001
@@ -239,6 +263,8 @@ class Browser:
         """
         snap = PageSnapshot(key=ref.key, url=ref.url, kind=ref.kind, name=ref.name)
         page = await self._take_page()
+        resources = self._resources.get(id(page), {})
+        resources.clear()
         healthy = False
         try:
             await asyncio.wait_for(self._gather_into(page, ref.url, snap, folder, navigate=True, accept=accept),
@@ -249,6 +275,7 @@ class Browser:
         except Exception as exc:  # noqa: BLE001 - one page's failure is recorded, the run goes on
             snap.error = _describe(exc)
         finally:
+            snap.validators = dict(resources)
             await self._give_back(page, healthy)
         return snap
 
@@ -296,6 +323,7 @@ class Browser:
         t1 = time.perf_counter()
         await self._inject_axe(page)
         raw = await page.evaluate(_AXE_RUN_JS, {"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                                "rules": {r: {"enabled": True} for r in AXE_EXTRA_RULES},
                                                 "resultTypes": ["violations", "incomplete"]})
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
         _write(folder / "axe.json", raw.encode("utf-8"))
@@ -351,15 +379,21 @@ class Browser:
     # --- journeys ------------------------------------------------------------------------
 
     async def journey(self, journey: Journey, base_url: str, folder_for: Callable[[str], Path],
-                      secret: Callable[[Any], str], skip: set[str] | None = None) -> AsyncIterator[PageSnapshot]:
+                      secret: Callable[[Any], str], skip: set[str] | None = None,
+                      reuse: Callable[[PageSnapshot], Awaitable[bool]] | None = None,
+                      ) -> AsyncIterator[PageSnapshot]:
         """Play a journey in its own context (own cookies); yield one snapshot per audited step.
 
-        Steps already audited (``skip``, on --resume) are replayed but not audited again.
+        Steps already audited (``skip``, on --resume) are replayed but not audited again. ``reuse(snap)``
+        (incremental runs) gets the step's snapshot with its source hash and says whether the previous
+        run's results still hold; the snapshot is then yielded with ``reused_from`` set by the caller.
         """
         skip = skip or set()
         context = await self._new_context()
         page = await context.new_page()
         _prepare_page(page)
+        self._watch_resources(page)
+        resources = self._resources[id(page)]
         timeout_ms = self.options.timeout * 1000
         try:
             for index, step in enumerate(journey.steps):
@@ -381,6 +415,14 @@ class Browser:
                 if response is not None:
                     snap.status = response.status
                     snap.content_type = (await response.all_headers()).get("content-type")
+                    try:
+                        snap.content_hash = hashlib.sha256(await response.body()).hexdigest()
+                    except Exception:  # noqa: BLE001 - no body (redirect); the DOM hash is used instead
+                        pass
+                snap.validators = dict(resources)
+                if reuse is not None and snap.content_hash and await reuse(snap):
+                    yield snap
+                    continue
                 try:
                     await asyncio.wait_for(self._gather_into(page, None, snap, folder_for(ref.key), navigate=False),
                                            timeout=self.options.timeout)

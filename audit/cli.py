@@ -154,9 +154,11 @@ def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunI
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Override crawl.max_pages.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Seconds for one page.")
 @click.option("--no-screenshots", is_flag=True, help="Skip screenshots (faster, no element captures).")
+@click.option("--full", is_flag=True, help="Audit every page again, even those unchanged since the last run.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @_lang_option
-def run(sites, config_path, runs_dir, resume, fail_on, formats, max_pages, timeout, no_screenshots, quiet, lang):
+def run(sites, config_path, runs_dir, resume, fail_on, formats, max_pages, timeout, no_screenshots, full, quiet,
+        lang):
     """Audit the SITES of the config (all when none is named)."""
     cfg = _load_config(config_path)
     chosen = _select(cfg, sites)
@@ -166,7 +168,7 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, max_pages, timeo
         chosen = [replace(s, crawl=replace(s.crawl, max_pages=max_pages)) for s in chosen]
     store = _store(runs_dir, cfg)
     options = runner.RunOptions(resume=resume, chromium=cfg.chromium, timeout=timeout,
-                                screenshot=not no_screenshots, progress=_progress(quiet))
+                                screenshot=not no_screenshots, full=full, progress=_progress(quiet))
     runs = _execute(chosen, store, options)
     _finish(store, runs, formats, lang, fail_on, quiet)
 
@@ -256,6 +258,26 @@ def demo(runs_dir, config_path, max_pages, quiet, lang):
         options = runner.RunOptions(chromium=cfg.chromium, progress=_progress(quiet))
         runs = _execute([site], store, options)
     _finish(store, runs, ("html", "json"), lang, "none", quiet)
+
+
+@cli.command("checks")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True,
+              help="table for a terminal, json for tools, md for docs/checks.md.")
+@click.option("--coverage", is_flag=True, help="Which RGAA criteria automated checks cover (N / 106), "
+                                                "theme by theme, criterion by criterion.")
+@_lang_option
+def checks(fmt, coverage, lang):
+    """List every automated check (ours and the axe-core rules a run executes), or the RGAA coverage."""
+    from audit import catalogue
+
+    try:
+        if coverage:
+            text = catalogue.render_coverage(catalogue.coverage(lang), "text" if fmt == "table" else fmt)
+        else:
+            text = catalogue.list_checks(fmt, lang)
+    except catalogue.CatalogueError as exc:
+        raise _fail(str(exc)) from None
+    click.echo(text, nl=False)
 
 
 def main() -> None:

@@ -108,6 +108,7 @@ class PageSnapshot:
     links: list[str] = field(default_factory=list)
     boxes: dict[str, dict[str, float]] = field(default_factory=dict)  # selector -> {x, y, width, height}
     reused_from: str | None = None  # run id whose results this page reuses (incremental runs)
+    validators: dict[str, str] = field(default_factory=dict)  # sub-resource URL -> ETag / Last-Modified
 
 
 @dataclass(slots=True)

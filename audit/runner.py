@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import functools
 import hashlib
 import logging
+import os
+import shutil
 import signal
 import time
 from collections.abc import Callable
@@ -59,13 +63,14 @@ class RunOptions:
     timeout: float | None = None
     max_pages: int | None = None
     screenshot: bool = True
+    full: bool = False  # audit every page again, even unchanged ones
     progress: Progress | None = None
 
 
 def _meta(site: Site, chromium_version: str | None) -> dict:
     return {"tool": "a11y-audit", "tool_version": __version__, "axe_version": axe_version(),
             "chromium_version": chromium_version, "site_name": site.name, "user_agent": site.crawl.user_agent,
-            "rgaa_version": "4.1.2"}
+            "rgaa_version": "4.1.2", "checks_signature": checks_signature()}
 
 
 async def fetch_document(client: httpx.AsyncClient, ref: PageRef, folder: Path) -> PageSnapshot:
@@ -109,6 +114,8 @@ class SiteRun:
         self.progress = options.progress or Progress()
         self.progress.site = site.id
         self.run: RunInfo | None = None
+        self.reuse: Reuse | None = None
+        self._browser_start: asyncio.Task | None = None
 
     async def execute(self) -> RunInfo:
         site, store = self.site, self.store
@@ -118,20 +125,31 @@ class SiteRun:
         browser = Browser(executable, gather)
         headers = {"User-Agent": site.crawl.user_agent}
         async with httpx.AsyncClient(headers=headers, timeout=gather.timeout) as client:
-            await browser.start()
+            t0 = time.perf_counter()
+            # Chromium starts while discovery runs; pages reused from the last run never wait for it.
+            self._browser_start = asyncio.create_task(browser.start())
             try:
-                run = self._open_run(browser.version)
+                run = self._open_run()
                 self.run = run
+                self.reuse = self._reuse(run, client)
                 crawler = Crawler(site, client)
                 await crawler.start()
                 skip = store.done_keys(run)
                 if self.options.resume and skip:
                     self._restore(crawler, run)
                 self.progress.done = len(skip)
-                await self._journeys(browser, run, skip)
-                await self._crawl(browser, client, crawler, run)
-                site_findings(store, run)
-                store.update_meta(run.id, crawl_notes=list(getattr(crawler, "notes", [])),
+                t1 = time.perf_counter()
+                await asyncio.gather(self._journeys(browser, run, skip),
+                                     self._crawl(browser, client, crawler, run))
+                t2 = time.perf_counter()
+                if self.reuse is not None and self.reuse.everything_reused():
+                    self.reuse.copy_site_findings()
+                else:
+                    site_findings(store, run)
+                log.info("%s: discovery %.2fs, pages %.2fs, site checks %.2fs; %d page(s) reused", site.id,
+                         t1 - t0, t2 - t1, time.perf_counter() - t2, self.reuse.reused if self.reuse else 0)
+                store.update_meta(run.id, chromium_version=browser.version or run.meta.get("chromium_version"),
+                                  crawl_notes=list(getattr(crawler, "notes", [])),
                                   skipped=dict(list(getattr(crawler, "skipped", {}).items())[:500]))
                 store.set_status(run.id, "complete")
                 return store.run(run.id)
@@ -140,15 +158,31 @@ class SiteRun:
                     store.set_status(self.run.id, "interrupted")
                 raise
             finally:
+                if not self._browser_start.done():
+                    self._browser_start.cancel()
+                with contextlib.suppress(BaseException):
+                    await self._browser_start
                 await browser.close()
 
-    def _open_run(self, chromium_version: str | None) -> RunInfo:
+    async def _ready(self) -> None:
+        """Wait for Chromium (started in the background); a start failure ends the run with its message."""
+        await asyncio.shield(self._browser_start)
+
+    def _reuse(self, run: RunInfo, client: httpx.AsyncClient) -> Reuse | None:
+        if self.options.full:
+            return None
+        previous = self.store.previous_complete(self.site.id, run.id)
+        if previous is None or previous.meta.get("checks_signature") != checks_signature():
+            return None
+        return Reuse(self.store, run, previous, client)
+
+    def _open_run(self) -> RunInfo:
         if self.options.resume:
             previous = self.store.latest_unfinished(self.site.id)
             if previous is not None:
                 self.store.set_status(previous.id, "running")
                 return previous
-        return self.store.create_run(self.site.id, self.site.base_url, _meta(self.site, chromium_version))
+        return self.store.create_run(self.site.id, self.site.base_url, _meta(self.site, None))
 
     def _restore(self, crawler: Crawler, run: RunInfo) -> None:
         done = [k for k in self.store.done_keys(run) if not k.startswith("journey:")]
@@ -158,8 +192,9 @@ class SiteRun:
             if ref.journey is None and ref.kind == PageKind.HTML:
                 crawler.add_links(ref, links)
 
-    def _record(self, run: RunInfo, snap: PageSnapshot, folder: Path) -> None:
-        findings = run_checks(snap, folder)
+    def _record(self, run: RunInfo, snap: PageSnapshot, folder: Path, findings: list | None = None) -> None:
+        if findings is None:
+            findings = run_checks(snap, folder)
         self.store.save_page(run, snap, findings)
         self.progress.done += 1
         self.progress.errors += 1 if snap.error else 0
@@ -167,6 +202,7 @@ class SiteRun:
         self.progress.update(snap)
 
     async def _journeys(self, browser: Browser, run: RunInfo, skip: set[str]) -> None:
+        reused: dict[str, list] = {}
         for journey in self.site.journeys:
             audited = [i for i, s in enumerate(journey.steps) if s.audit]
             keys = {f"journey:{journey.id}:{i}" for i in audited}
@@ -174,9 +210,23 @@ class SiteRun:
                 continue
             self.progress.known += len(keys - skip)
             self.progress.update()
+            await self._ready()
+            async def reuse_step(snap: PageSnapshot) -> bool:
+                if self.reuse is None:
+                    return False
+                result = await self.reuse.step(snap)
+                if result is None:
+                    return False
+                copy, findings = result
+                for name in ("files", "links", "boxes", "title", "final_url", "reused_from", "timings", "kind"):
+                    setattr(snap, name, getattr(copy, name))
+                reused[snap.key] = findings
+                return True
+
             async for snap in browser.journey(journey, self.site.base_url,
-                                              lambda key: self.store.page_dir(run, key), resolve_secret, skip):
-                self._record(run, snap, self.store.page_dir(run, snap.key))
+                                              lambda key: self.store.page_dir(run, key), resolve_secret, skip,
+                                              reuse=reuse_step):
+                self._record(run, snap, self.store.page_dir(run, snap.key), reused.pop(snap.key, None))
 
     async def _crawl(self, browser: Browser, client: httpx.AsyncClient, crawler: Crawler, run: RunInfo) -> None:
         workers = max(1, min(self.site.crawl.concurrency, 2))
@@ -209,9 +259,21 @@ class SiteRun:
         self.progress.known = max(self.progress.known, self.progress.done + crawler.pending + 1)
         await crawler.polite_wait(ref.url)
         folder = self.store.page_dir(run, ref.key)
+        if self.reuse is not None:
+            result = await self.reuse.page(ref, folder)
+            if result is not None:
+                snap, findings = result
+                if snap.final_url and snap.final_url != ref.url:
+                    crawler.redirected(ref, snap.final_url)  # reserve the address it lands on, as gather does
+                crawler.mark_done(ref)
+                if snap.kind == PageKind.HTML and snap.links:
+                    crawler.add_links(ref, snap.links)
+                self._record(run, snap, folder, findings)
+                return
         if ref.kind == PageKind.DOCUMENT:
             snap = await fetch_document(client, ref, folder)
         else:
+            await self._ready()
             def accept(final_url: str) -> str | None:
                 if crawler.redirected(ref, final_url):
                     return None
@@ -285,3 +347,120 @@ def recheck(store: Store, run: RunInfo) -> int:
     store.replace_findings(run, findings, [Source.AXE, Source.CHECK])
     return len(findings)
 
+
+
+class Reuse:
+    """Incremental runs: a page whose response and sub-resources did not change since the last complete
+    run with the same checks reuses that run's results (files linked, findings copied).
+
+    Pages are matched by path and query relative to the site's base URL, so a site served elsewhere
+    (the demo town gets a new port every time) still matches.
+    """
+
+    def __init__(self, store: Store, run: RunInfo, previous: RunInfo, client: httpx.AsyncClient):
+        self.store, self.run, self.previous, self.client = store, run, previous, client
+        self.pages = {_relative(previous.base_url, p.key if p.journey else p.url): p
+                      for p in store.pages(previous) if not p.error}
+        self._resource_ok: dict[str, bool] = {}
+        self.reused = 0
+
+    def everything_reused(self) -> bool:
+        pages = self.store.pages(self.run)
+        return bool(pages) and all(p.reused_from for p in pages) and len(pages) == len(self.pages)
+
+    def copy_site_findings(self) -> None:
+        """Nothing changed anywhere: the site checks' findings of the previous run still hold."""
+        site_ids = {c.id for c in load_checks().values() if c.scope == "site"}
+        new = {_relative(self.run.base_url, p.key if p.journey else p.url): p for p in self.store.pages(self.run)}
+        old_keys = {p.key: rel for rel, p in self.pages.items()}
+        findings = []
+        for f in self.store.findings(self.previous):
+            page = new.get(old_keys.get(f.page_key, ""))
+            if f.check_id in site_ids and page is not None:
+                findings.append(dataclasses.replace(f, page_key=page.key, page_url=page.url))
+        self.store.replace_check_findings(self.run, sorted(site_ids), findings)
+
+    def _old(self, key: str, url: str, journey: str | None) -> PageSnapshot | None:
+        return self.pages.get(_relative(self.run.base_url, key if journey else url))
+
+    async def _resources_unchanged(self, validators: dict[str, str]) -> bool:
+        for old_url, validator in validators.items():
+            url = _rebase(old_url, self.previous.base_url, self.run.base_url)
+            if url not in self._resource_ok:
+                self._resource_ok[url] = await self._same(url, validator)
+            if not self._resource_ok[url]:
+                return False
+        return True
+
+    async def _same(self, url: str, validator: str) -> bool:
+        if not validator:
+            return False  # nothing to compare with: assume it changed (never reuse on a guess)
+        header = "If-None-Match" if validator.startswith(('"', "W/")) else "If-Modified-Since"
+        try:
+            response = await self.client.get(url, headers={header: validator})
+        except httpx.HTTPError:
+            return False
+        if response.status_code == 304:
+            return True
+        now = response.headers.get("etag") or response.headers.get("last-modified") or ""
+        return response.status_code < 400 and now == validator
+
+    async def page(self, ref: PageRef, folder: Path) -> tuple[PageSnapshot, list] | None:
+        old = self._old(ref.key, ref.url, ref.journey)
+        if old is None or not old.content_hash:
+            return None
+        try:
+            response = await self.client.get(ref.url, follow_redirects=True)
+        except httpx.HTTPError:
+            return None
+        if response.status_code != old.status or hashlib.sha256(response.content).hexdigest() != old.content_hash:
+            return None
+        if not await self._resources_unchanged(old.validators):
+            return None
+        return self._copy(old, ref.key, ref.url, folder)
+
+    async def step(self, snap: PageSnapshot) -> tuple[PageSnapshot, list] | None:
+        old = self._old(snap.key, snap.url, snap.journey)
+        if old is None or old.content_hash != snap.content_hash:
+            return None
+        if not await self._resources_unchanged(old.validators):
+            return None
+        return self._copy(old, snap.key, snap.url, self.store.page_dir(self.run, snap.key))
+
+    def _copy(self, old: PageSnapshot, key: str, url: str, folder: Path) -> tuple[PageSnapshot, list]:
+        old_folder = self.previous.folder / "pages" / page_id(old.key)
+        for name in old.files.values():
+            source, target = old_folder / name, folder / name
+            if source.is_file() and not target.exists():
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
+        rebase = functools.partial(_rebase, old=self.previous.base_url, new=self.run.base_url)
+        snap = dataclasses.replace(
+            old, key=key, url=url, final_url=rebase(old.final_url) if old.final_url else None,
+            links=[rebase(u) for u in old.links], validators=dict(old.validators), reused_from=self.previous.id,
+            timings={"reused": 0.0})
+        findings = [dataclasses.replace(f, page_key=key, page_url=url)
+                    for f in self.store.findings(self.previous, page_key=old.key)]
+        self.reused += 1
+        return snap, findings
+
+
+def _relative(base_url: str, url: str) -> str:
+    if url.startswith("journey:"):
+        return url
+    base = base_url.rstrip("/")
+    return url[len(base):] or "/" if url.startswith(base) else url
+
+
+def _rebase(url: str, old: str, new: str) -> str:
+    old, new = old.rstrip("/"), new.rstrip("/")
+    return new + url[len(old):] if url.startswith(old + "/") or url == old else url
+
+
+def checks_signature() -> str:
+    """Results are reused only from a run made with the same tool, axe-core and checks."""
+    ids = sorted(load_checks())
+    material = "|".join([__version__, axe_version() or "", *ids])
+    return hashlib.sha256(material.encode()).hexdigest()[:16]

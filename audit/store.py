@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS pages (
     links TEXT NOT NULL DEFAULT '[]',
     reused_from TEXT,
     saves INTEGER NOT NULL DEFAULT 0,
+    validators TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (run_id, key)
 );
 CREATE TABLE IF NOT EXISTS findings (
@@ -243,11 +244,11 @@ class Store:
             self.db.execute(
                 "UPDATE pages SET final_url=?, kind=?, name=COALESCE(?, name), journey=?, step=?, state=?,"
                 " status=?, title=?, content_type=?, content_hash=?, error=?, timings=?, files=?, boxes=?,"
-                " links=?, reused_from=?, saves=saves+1 WHERE run_id=? AND key=?",
+                " links=?, reused_from=?, validators=?, saves=saves+1 WHERE run_id=? AND key=?",
                 (snap.final_url, snap.kind.value, snap.name, snap.journey, snap.step, state.value, snap.status,
                  snap.title, snap.content_type, snap.content_hash, snap.error, json.dumps(snap.timings),
                  json.dumps(snap.files), json.dumps(snap.boxes), json.dumps(snap.links), snap.reused_from,
-                 run.id, snap.key))
+                 json.dumps(snap.validators), run.id, snap.key))
             self.db.execute("DELETE FROM findings WHERE run_id = ? AND page_key = ?", (run.id, snap.key))
             self._insert_findings(run.id, findings)
 
@@ -266,7 +267,8 @@ class Store:
             kind=PageKind(row["kind"]), name=row["name"], journey=row["journey"], step=row["step"],
             title=row["title"], content_type=row["content_type"], content_hash=row["content_hash"],
             error=row["error"], timings=json.loads(row["timings"]), files=json.loads(row["files"]),
-            links=json.loads(row["links"]), boxes=json.loads(row["boxes"]), reused_from=row["reused_from"])
+            links=json.loads(row["links"]), boxes=json.loads(row["boxes"]), reused_from=row["reused_from"],
+            validators=json.loads(row["validators"]))
 
     def pages(self, run: RunInfo, state: PageState | None = None) -> list[PageSnapshot]:
         sql, args = "SELECT * FROM pages WHERE run_id = ?", [run.id]
@@ -323,8 +325,11 @@ class Store:
                                 [(run.id, c) for c in check_ids])
             self._insert_findings(run.id, findings)
 
-    def findings(self, run: RunInfo) -> Iterator[Finding]:
-        for r in self.db.execute("SELECT * FROM findings WHERE run_id = ? ORDER BY id", (run.id,)):
+    def findings(self, run: RunInfo, page_key: str | None = None) -> Iterator[Finding]:
+        sql, args = "SELECT * FROM findings WHERE run_id = ?", [run.id]
+        if page_key is not None:
+            sql, args = sql + " AND page_key = ?", [run.id, page_key]
+        for r in self.db.execute(sql + " ORDER BY id", args):
             yield Finding(
                 check_id=r["check_id"], source=Source(r["source"]), outcome=Outcome(r["outcome"]),
                 page_key=r["page_key"], page_url=r["page_url"],
