@@ -169,3 +169,41 @@ def test_interrupt_then_resume_audits_every_page_exactly_once(tmp_path, chromium
     assert [key for key, _, saves in rows if saves != 1] == []
     keys = [key for key, _, _ in rows]
     assert len(keys) == len(set(keys)) >= 20
+
+
+def test_unchanged_site_rerun_reuses_every_page(demo_run, chromium):
+    """A second run on the unchanged demo town (on another port) re-renders no page."""
+    store, first, _ = demo_run
+    with DemoServer() as server:
+        base = server.url
+        [second] = runner.run_sites([_site(base)], store, runner.RunOptions(chromium=chromium))
+    pages = store.pages(second)
+    assert pages and [p.key for p in pages if not p.reused_from] == []
+    assert {p.reused_from for p in pages} == {first.id}
+    # same findings, remapped to the new address
+    def shape(run):
+        return sorted((f.check_id, f.fingerprint, f.outcome) for f in store.findings(run))
+    assert shape(second) == shape(first)
+    assert all(f.page_url.startswith(base) for f in store.findings(second))
+
+
+def test_changed_page_is_audited_again(tmp_path, chromium):
+    import shutil
+
+    root = tmp_path / "site"
+    shutil.copytree(DEMO_ROOT, root)
+    store = Store(tmp_path / "runs")
+    site = _site("http://127.0.0.1:1")
+    from dataclasses import replace
+
+    site = replace(site, journeys=(), crawl=replace(site.crawl, max_pages=6))
+    with DemoServer(root=root) as server:
+        base = server.url
+        runner.run_sites([config.with_base_url(site, server.url)], store, runner.RunOptions(chromium=chromium))
+        page = root / "aide.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("</main>", "<p>Nouveau paragraphe.</p></main>"),
+                        encoding="utf-8")
+        [second] = runner.run_sites([config.with_base_url(site, server.url)], store,
+                                    runner.RunOptions(chromium=chromium))
+    fresh = [p.url for p in store.pages(second) if not p.reused_from]
+    assert fresh == [f"{base}/aide.html"]
