@@ -18,6 +18,7 @@ from audit.model import Impact, Outcome, PageSnapshot
 from audit.store import RunInfo, Store, StoreError
 
 FAIL_ON = ["critical", "serious", "moderate", "minor", "none"]
+REPORT_FORMATS = ["html", "json", "junit", "sarif"]
 EXIT_FINDINGS = 2
 
 
@@ -77,19 +78,28 @@ def _fail_on_count(store: Store, run: RunInfo, threshold: str) -> int:
                if f.outcome == Outcome.FAILED and f.impact is not None and f.impact.rank >= limit)
 
 
-def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: str) -> list[Path]:
-    from audit.reports import build, report_dir
+def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: str,
+                   out_dir: str | None = None) -> list[Path]:
+    from audit.reports import build, junit, report_dir, sarif
     from audit.reports import html as html_report
     from audit.reports import json as json_report
 
     report = build(store, run)
-    out = report_dir(run)
+    out = Path(out_dir) if out_dir else report_dir(run)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"cannot write the reports to {out}: {exc.strerror}") from None
     paths = []
     for fmt in formats:
         if fmt == "json":
             paths.append(json_report.write(report, out))
         elif fmt == "html":
             paths.append(html_report.write(report, run.folder, out, lang))
+        elif fmt == "junit":
+            paths.append(junit.write(store, run, out, lang))
+        elif fmt == "sarif":
+            paths.append(sarif.write(store, run, out, lang))
     return paths
 
 
@@ -121,6 +131,45 @@ _lang_option = click.option("--lang", type=click.Choice(["fr", "en"]), default="
                             help="Language of the reports.")
 
 
+_baseline_option = click.option(
+    "--baseline", "baseline_paths", multiple=True, type=click.Path(dir_okay=False),
+    help="Fail only on failures not accepted in this baseline file (one a site; repeatable). "
+         "Write it with `a11y-audit baseline accept`.")
+
+
+def _run_or_fail(store: Store, ref: str) -> RunInfo:
+    try:
+        return store.run(ref)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _load_baselines(paths: tuple[str, ...]) -> dict:
+    """Baseline files by site, read before any audit starts: a broken file fails in a second, not after the crawl."""
+    from audit import baseline as baseline_lib
+
+    by_site: dict = {}
+    for path in paths:
+        try:
+            loaded = baseline_lib.load(path)
+        except baseline_lib.BaselineError as exc:
+            raise _fail(str(exc)) from None
+        if loaded.site in by_site:
+            raise _fail(f"{path}: a second baseline for site {loaded.site!r} (the first is {by_site[loaded.site]}); "
+                        "keep one baseline file a site")
+        by_site[loaded.site] = path
+    return by_site
+
+
+def _compare(store: Store, info: RunInfo, path: str, fail_on: str):
+    from audit import baseline as baseline_lib
+
+    try:
+        return baseline_lib.compare(store, info, path, fail_on)
+    except baseline_lib.BaselineError as exc:
+        raise _fail(str(exc)) from None
+
+
 def _store(runs_dir: str | None, cfg: config.Config | None = None) -> Store:
     root = runs_dir or (cfg.runs_dir if cfg else None) or os.environ.get("A11Y_AUDIT_RUNS") or "runs"
     try:
@@ -149,19 +198,24 @@ def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunI
 @click.option("--resume", is_flag=True, help="Finish the last interrupted run of each site.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="serious", show_default=True,
               help="Exit 2 when a failure of this impact or worse is found.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "json"]),
+@click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS),
               default=("html", "json"), show_default=True, help="Reports to write (repeatable).")
+@_baseline_option
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Override crawl.max_pages.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Seconds for one page.")
 @click.option("--no-screenshots", is_flag=True, help="Skip screenshots (faster, no element captures).")
 @click.option("--full", is_flag=True, help="Audit every page again, even those unchanged since the last run.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @_lang_option
-def run(sites, config_path, runs_dir, resume, fail_on, formats, max_pages, timeout, no_screenshots, full, quiet,
-        lang):
+def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, max_pages, timeout, no_screenshots,
+        full, quiet, lang):
     """Audit the SITES of the config (all when none is named)."""
     cfg = _load_config(config_path)
     chosen = _select(cfg, sites)
+    baselines = _load_baselines(baseline_paths)
+    unused = sorted(set(baselines) - {s.id for s in chosen})
+    if unused:
+        raise _fail(f"{baselines[unused[0]]}: a baseline for site {unused[0]!r}, which this run does not audit")
     if max_pages:
         from dataclasses import replace
 
@@ -170,10 +224,13 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, max_pages, timeo
     options = runner.RunOptions(resume=resume, chromium=cfg.chromium, timeout=timeout,
                                 screenshot=not no_screenshots, full=full, progress=_progress(quiet))
     runs = _execute(chosen, store, options)
-    _finish(store, runs, formats, lang, fail_on, quiet)
+    _finish(store, runs, formats, lang, fail_on, quiet, baselines)
 
 
-def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str, quiet: bool) -> None:
+def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str, quiet: bool,
+            baselines: dict | None = None) -> None:
+    from audit import baseline as baseline_lib
+
     if not quiet:
         click.echo("", err=True)
     worst = 0
@@ -182,9 +239,16 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
         click.echo(_summary(store, info))
         for path in paths:
             click.echo(f"  report: {path}")
-        worst += _fail_on_count(store, info, fail_on)
+        if baselines and info.site in baselines:
+            comparison = _compare(store, info, baselines[info.site], fail_on)
+            for line in baseline_lib.describe(comparison, lang):
+                click.echo(line)
+            worst += len(comparison.new)
+        else:
+            worst += _fail_on_count(store, info, fail_on)
     if worst:
-        click.echo(f"{worst} failure(s) at or above '{fail_on}': exit {EXIT_FINDINGS}.", err=True)
+        what = "new failure(s)" if baselines else "failure(s)"
+        click.echo(f"{worst} {what} at or above '{fail_on}': exit {EXIT_FINDINGS}.", err=True)
         sys.exit(EXIT_FINDINGS)
 
 
@@ -205,17 +269,19 @@ def check(run_ref, runs_dir):
 @cli.command()
 @click.argument("run_ref", metavar="RUN")
 @_runs_option
-@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "json"]), default=("html",),
+@click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS), default=("html",),
               show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Write the reports to this folder (default: the run's reports/ folder).")
 @_lang_option
-def report(run_ref, runs_dir, formats, lang):
+def report(run_ref, runs_dir, formats, out_dir, lang):
     """Write the reports of a stored RUN (an id like site/stamp, a run folder, a site id, or 'latest')."""
     store = _store(runs_dir)
     try:
         info = store.run(run_ref)
     except StoreError as exc:
         raise _fail(str(exc)) from None
-    for path in _write_reports(store, info, tuple(formats), lang):
+    for path in _write_reports(store, info, tuple(formats), lang, out_dir):
         click.echo(str(path))
 
 
@@ -278,6 +344,122 @@ def checks(fmt, coverage, lang):
     except catalogue.CatalogueError as exc:
         raise _fail(str(exc)) from None
     click.echo(text, nl=False)
+
+
+# --- CI: baselines, pull-request summary, history ----------------------------------------------------
+
+
+@cli.group()
+def baseline():
+    """Accept the known failures of a run, so that later runs fail only on new ones (run --baseline FILE)."""
+
+
+@baseline.command("accept")
+@click.argument("run_ref", metavar="RUN")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="The baseline file to write (keep it in git, next to sites.yaml).")
+@click.option("--reason", default=None, help="Why these failures are accepted (kept with each new entry).")
+@click.option("--expires", default=None, metavar="YYYY-MM-DD",
+              help="After this date the accepted failures count as new again.")
+@click.option("--min-impact", type=click.Choice(["critical", "serious", "moderate", "minor"]), default=None,
+              help="Accept only failures of this impact or worse (default: all).")
+@_runs_option
+def baseline_accept(run_ref, out, reason, expires, min_impact, runs_dir):
+    """Write RUN's failures into the baseline file --out (entries still present keep their date and reason)."""
+    from audit import baseline as baseline_lib
+
+    store = _store(runs_dir)
+    info = _run_or_fail(store, run_ref)
+    try:
+        written = baseline_lib.accept(store, info, out, reason=reason, expires=expires, min_impact=min_impact)
+    except baseline_lib.BaselineError as exc:
+        raise _fail(str(exc)) from None
+    click.echo(f"{out}: {len(written.entries)} accepted failure(s) of {info.id}.")
+
+
+@baseline.command("compare")
+@click.argument("run_ref", metavar="RUN")
+@click.option("--baseline", "baseline_path", required=True, type=click.Path(dir_okay=False),
+              help="The baseline file.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="serious", show_default=True,
+              help="Exit 2 when a new failure of this impact or worse is found.")
+@_runs_option
+@_lang_option
+def baseline_compare(run_ref, baseline_path, fail_on, runs_dir, lang):
+    """Compare a stored RUN with a baseline: new, fixed, still open (exit 2 on new failures)."""
+    from audit import baseline as baseline_lib
+
+    store = _store(runs_dir)
+    comparison = _compare(store, _run_or_fail(store, run_ref), baseline_path, fail_on)
+    for line in baseline_lib.describe(comparison, lang):
+        click.echo(line)
+    if comparison.exit_code:
+        sys.exit(comparison.exit_code)
+
+
+@cli.command("summary")
+@click.argument("run_ref", metavar="RUN")
+@click.option("--baseline", "baseline_path", default=None, type=click.Path(dir_okay=False),
+              help="Compare with this baseline (default: the previous complete run of the site).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="serious", show_default=True,
+              help="The threshold the summary reports against.")
+@click.option("--out", "out", default=None, type=click.Path(dir_okay=False),
+              help="Write the Markdown to this file (default: standard output).")
+@click.option("--report-url", default=None, help="Link to the full report (default: the placeholder REPORT_URL).")
+@_runs_option
+@_lang_option
+def summary_command(run_ref, baseline_path, fail_on, out, report_url, runs_dir, lang):
+    """A Markdown summary of RUN for a pull-request comment: new, fixed and still open failures."""
+    from audit import baseline as baseline_lib
+    from audit.reports import summary as summary_report
+
+    store = _store(runs_dir)
+    info = _run_or_fail(store, run_ref)
+    if baseline_path:
+        comparison = _compare(store, info, baseline_path, fail_on)
+    else:
+        previous = store.previous_complete(info.site, info.id)
+        if previous is not None:
+            comparison = baseline_lib.compare_runs(store, info, previous, fail_on)
+        else:
+            none_yet = "aucun audit précédent" if lang == "fr" else "no previous run"
+            comparison = baseline_lib.compare_entries(store, info, [], fail_on, reference=none_yet)
+    text = summary_report.render(comparison, store, info, lang=lang, report_url=report_url)
+    if out:
+        try:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write {out}: {exc.strerror}") from None
+        click.echo(out)
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.argument("site")
+@click.option("--html", "html_path", default=None, type=click.Path(dir_okay=False),
+              help="Also write an accessible HTML page: the chart and its data table.")
+@click.option("--last", type=click.IntRange(min=1), default=30, show_default=True,
+              help="How many recent complete runs.")
+@_runs_option
+@_lang_option
+def trends(site, html_path, last, runs_dir, lang):
+    """How SITE's failures evolved over its complete runs (from the runs store)."""
+    from audit import trend
+
+    store = _store(runs_dir)
+    points = trend.series(store, site, last=last, lang=lang)
+    if not points:
+        known = sorted({r.site for r in store.runs()})
+        hint = f"; sites with runs: {', '.join(known)}" if known else "; start one with `a11y-audit run`"
+        raise _fail(f"no complete run of site {site!r} in {store.root}{hint}")
+    click.echo(trend.text_table(points, lang))
+    if html_path:
+        try:
+            click.echo(str(trend.write_html(store, site, html_path, lang, last=last)))
+        except OSError as exc:
+            raise _fail(f"cannot write {html_path}: {exc.strerror}") from None
 
 
 def main() -> None:

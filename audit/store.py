@@ -129,7 +129,15 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        self._migrate()
         self.db.commit()
+
+    def _migrate(self) -> None:
+        """Stores made by earlier versions (a CI cache of runs/) gain the columns added since."""
+        columns = {r["name"] for r in self.db.execute("PRAGMA table_info(pages)")}
+        for name, ddl in (("saves", "INTEGER NOT NULL DEFAULT 0"), ("validators", "TEXT NOT NULL DEFAULT '{}'")):
+            if name not in columns:
+                self.db.execute(f"ALTER TABLE pages ADD COLUMN {name} {ddl}")
 
     def close(self) -> None:
         self.db.close()

@@ -50,3 +50,27 @@ def test_unfinished_run_is_found_for_resume(tmp_path):
     assert store.latest_unfinished("ville").id == run.id
     store.set_status(run.id, "complete")
     assert store.latest_unfinished("ville") is None
+
+
+def test_store_made_by_an_older_version_is_migrated(tmp_path):
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "a11y-audit.sqlite")
+    db.executescript("""
+        CREATE TABLE runs (id TEXT PRIMARY KEY, site TEXT NOT NULL, base_url TEXT NOT NULL, folder TEXT NOT NULL,
+            started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, meta TEXT NOT NULL DEFAULT '{}');
+        CREATE TABLE pages (run_id TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, url TEXT NOT NULL,
+            final_url TEXT, kind TEXT NOT NULL, via TEXT NOT NULL, depth INTEGER NOT NULL, referrer TEXT, name TEXT,
+            journey TEXT, step INTEGER, state TEXT NOT NULL, status INTEGER, title TEXT, content_type TEXT,
+            content_hash TEXT, error TEXT, timings TEXT NOT NULL DEFAULT '{}', files TEXT NOT NULL DEFAULT '{}',
+            boxes TEXT NOT NULL DEFAULT '{}', links TEXT NOT NULL DEFAULT '[]', reused_from TEXT,
+            PRIMARY KEY (run_id, key));
+        INSERT INTO runs VALUES ('s/1', 's', 'http://x', 's/1', '2026-01-01T00:00:00Z', NULL, 'complete', '{}');
+        INSERT INTO pages (run_id, key, seq, url, kind, via, depth, state) VALUES ('s/1', 'http://x/', 1, 'http://x/',
+            'html', 'seed', 0, 'done');
+    """)
+    db.commit()
+    db.close()
+    store = Store(tmp_path)
+    [page] = store.pages(store.run("s/1"))
+    assert page.validators == {} and page.url == "http://x/"

@@ -1,0 +1,517 @@
+"""Baselines: accept the known failures of a run, then gate a later run only on new ones.
+
+A baseline is a JSON file kept in git next to ``sites.yaml``. Each accepted finding is one line of it,
+sorted, so accepting or fixing a defect shows as one added or removed line in a diff::
+
+    {
+      "entries": [
+        {"accepted": "2026-11-22", "check_id": "axe:label", "expires": null, "fingerprint": "e6b3…",
+         "impact": "critical", "message": "…", "page": "/contact.html", "reason": null, "selector": "#tel"}
+      ],
+      "format": "a11y-audit-baseline",
+      "run": "ville-demo/20261122T161311309Z",
+      "site": "ville-demo",
+      "version": 1
+    }
+
+The identity of a finding is its fingerprint (check + normalised selector + snippet shape, see
+``audit.fingerprint`` and docs/fingerprints.md) and its page: the path relative to the site's base URL
+(never the full URL: the demo town gets a new port each run), or ``journey:<id>:<step>`` for a journey
+step. The same defect can occur several times on one page with the same identity (three buttons of one
+FAQ): baseline and run are then compared as counts, the entries with the same selector paired first.
+
+``compare`` sorts a run's failures into new (not accepted, at or above the ``fail_on`` impact: they make
+the exit code 2), still open (accepted), fixed (accepted, gone from a page this run audited) and not
+checked (accepted, on a page this run did not audit: not fixed). An acceptance past its ``expires`` date
+counts as new again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from audit.model import Finding, Impact, Outcome, PageState
+from audit.store import RunInfo, Store
+
+FORMAT = "a11y-audit-baseline"
+VERSION = 1
+FAIL_ON = ("critical", "serious", "moderate", "minor", "none")
+EXIT_NEW = 2
+MAX_MESSAGE = 200
+
+_FIELDS = ("accepted", "check_id", "expires", "fingerprint", "impact", "message", "page", "reason", "selector")
+_REQUIRED = ("check_id", "fingerprint", "page")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be used; ``str()`` is one line ``file[:line]: message``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One accepted finding."""
+
+    fingerprint: str
+    page: str  # path relative to the site's base URL, or journey:<id>:<step>
+    check_id: str
+    impact: Impact | None = None
+    selector: str | None = None
+    message: str = ""
+    accepted: str = ""  # ISO date
+    reason: str | None = None
+    expires: str | None = None  # ISO date; past it, the acceptance no longer holds
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return (self.fingerprint, self.page)
+
+    def expired(self, today: date) -> bool:
+        return bool(self.expires) and date.fromisoformat(self.expires) < today
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"accepted": self.accepted, "check_id": self.check_id, "expires": self.expires,
+                "fingerprint": self.fingerprint, "impact": self.impact.value if self.impact else None,
+                "message": self.message, "page": self.page, "reason": self.reason, "selector": self.selector}
+
+    def sort_key(self) -> tuple:
+        return (self.page, self.check_id, self.fingerprint, self.selector or "", self.accepted)
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    site: str
+    entries: tuple[Entry, ...]
+    run: str | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """A run against a baseline (or against an earlier run)."""
+
+    site: str
+    run_id: str
+    base_url: str
+    fail_on: str
+    reference: str  # the baseline file, or the run id compared with
+    new: tuple[Finding, ...]  # not accepted, at or above fail_on: these fail the build
+    new_below: tuple[Finding, ...]  # not accepted, below fail_on (or without an impact): shown, never fail
+    still_open: tuple[Finding, ...]  # accepted and still there
+    fixed: tuple[Entry, ...]  # accepted, gone from a page this run audited
+    expired: tuple[Entry, ...]  # accepted until a past date and still there (their findings are new again)
+    not_checked: tuple[Entry, ...]  # accepted, on a page this run did not audit (error, not reached)
+    pages: Mapping[str, str] = field(default_factory=dict)  # page key -> page path
+
+    @property
+    def exit_code(self) -> int:
+        """The documented rule: 2 when there is a new failure at or above --fail-on, else 0."""
+        return EXIT_NEW if self.new else 0
+
+    def page_of(self, finding: Finding) -> str:
+        return self.pages.get(finding.page_key) or page_path(finding.page_key, self.base_url)
+
+
+# --- identity ------------------------------------------------------------------------------------
+
+
+def page_path(url_or_key: str, base_url: str) -> str:
+    """The page part of a finding's identity: its path (and query) relative to the site's base URL.
+
+    Scheme and port are ignored (a site moved to https, the demo town on a new port); a journey step
+    keeps its key; a page on another host keeps its host: ``//cdn.example.org/guide.pdf``.
+    """
+    if url_or_key.startswith("journey:"):
+        return url_or_key
+    parts, base = urlsplit(url_or_key), urlsplit(base_url)
+    path = parts.path or "/"
+    if (parts.hostname or "") == (base.hostname or ""):
+        prefix = base.path.rstrip("/")
+        if prefix and (path == prefix or path.startswith(prefix + "/")):
+            path = path[len(prefix):] or "/"
+        result = path
+    else:
+        result = f"//{parts.hostname or ''}{path}"
+    return f"{result}?{parts.query}" if parts.query else result
+
+
+def _dismissed(f: Finding) -> bool:
+    return bool(f.extra.get("dismissed")) if f.extra else False
+
+
+def _failures(store: Store, run: RunInfo) -> list[Finding]:
+    """The run's failures that count: failed, not dismissed by a tester."""
+    return [f for f in store.findings(run) if f.outcome == Outcome.FAILED and not _dismissed(f)]
+
+
+def _at_or_above(f: Finding, threshold: str) -> bool:
+    if threshold == "none" or f.impact is None:
+        return False
+    return f.impact.rank >= Impact(threshold).rank
+
+
+def _summary(message: str) -> str:
+    text = re.sub(r"\s+", " ", message or "").strip()
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def _page_paths(store: Store, run: RunInfo) -> dict[str, str]:
+    return {p.key: page_path(p.key if p.journey else p.url, run.base_url) for p in store.pages(run)}
+
+
+def entries_from_run(store: Store, run: RunInfo, min_impact: str | None = None,
+                     accepted: str = "", reason: str | None = None, expires: str | None = None) -> list[Entry]:
+    """A run's failures as baseline entries (``min_impact``: keep only those at or above it)."""
+    paths = _page_paths(store, run)
+    out = []
+    for f in _failures(store, run):
+        if min_impact and not _at_or_above(f, min_impact):
+            continue
+        out.append(Entry(fingerprint=f.fingerprint, page=paths.get(f.page_key) or page_path(f.page_key, run.base_url),
+                         check_id=f.check_id, impact=f.impact, selector=f.selector, message=_summary(f.message),
+                         accepted=accepted, reason=reason, expires=expires))
+    return sorted(out, key=Entry.sort_key)
+
+
+# --- the file ------------------------------------------------------------------------------------
+
+
+def dumps(baseline: Baseline) -> str:
+    """One entry a line, keys and entries sorted: a git diff shows exactly what was accepted or fixed."""
+    entries = sorted(baseline.entries, key=Entry.sort_key)
+    lines = ["{", '  "entries": [']
+    for i, entry in enumerate(entries):
+        comma = "," if i < len(entries) - 1 else ""
+        lines.append("    " + json.dumps(entry.as_dict(), sort_keys=True, ensure_ascii=False) + comma)
+    lines.append("  ],")
+    lines.append(f'  "format": {json.dumps(FORMAT)},')
+    lines.append(f'  "run": {json.dumps(baseline.run, ensure_ascii=False)},')
+    lines.append(f'  "site": {json.dumps(baseline.site, ensure_ascii=False)},')
+    lines.append(f'  "version": {VERSION}')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _entry_lines(text: str) -> list[int]:
+    """The line where each item of the top-level "entries" array starts (for error messages)."""
+    match = re.search(r'"entries"\s*:\s*\[', text)
+    if not match:
+        return []
+    decoder = json.JSONDecoder()
+    pos, lines = match.end(), []
+    while pos < len(text):
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(text) or text[pos] == "]":
+            break
+        lines.append(text.count("\n", 0, pos) + 1)
+        try:
+            _, pos = decoder.raw_decode(text, pos)
+        except ValueError:
+            break
+    return lines
+
+
+def _where(path: str, lines: Sequence[int], index: int | None = None) -> str:
+    if index is not None and index < len(lines):
+        return f"{path}:{lines[index]}"
+    return path
+
+
+def _parse_date(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError(f"{what}: expected a date YYYY-MM-DD, got {json.dumps(value, ensure_ascii=False)}")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{what}: {value!r} is not a real date") from None
+    return value
+
+
+def _entry(item: Any, i: int) -> Entry:
+    where = f"entries[{i}]"
+    if not isinstance(item, dict):
+        raise ValueError(f"{where}: expected an object {{\"fingerprint\": …, \"page\": …, \"check_id\": …}}")
+    unknown = sorted(set(item) - set(_FIELDS))
+    if unknown:
+        raise ValueError(f"{where}: unknown field {unknown[0]!r} (fields: {', '.join(_FIELDS)})")
+    for key in _REQUIRED:
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise ValueError(f"{where}.{key}: required, a non-empty string")
+    impact = item.get("impact")
+    if impact is not None and impact not in {i.value for i in Impact}:
+        raise ValueError(f"{where}.impact: {impact!r} is not one of critical, serious, moderate, minor (or null)")
+    for key in ("selector", "reason", "message"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            raise ValueError(f"{where}.{key}: expected a string or null")
+    accepted = item.get("accepted") or ""
+    if accepted:
+        _parse_date(accepted, f"{where}.accepted")
+    expires = item.get("expires")
+    if expires is not None:
+        _parse_date(expires, f"{where}.expires")
+    return Entry(fingerprint=item["fingerprint"], page=item["page"], check_id=item["check_id"],
+                 impact=Impact(impact) if impact else None, selector=item.get("selector"),
+                 message=item.get("message") or "", accepted=accepted, reason=item.get("reason"), expires=expires)
+
+
+def loads(text: str, path: str = "<baseline>") -> Baseline:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}); fix the file "
+                            "or write it again with `a11y-audit baseline accept`") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BaselineError(f"{path}: not an a11y-audit baseline (expected an object with \"format\": "
+                            f"\"{FORMAT}\"); write one with `a11y-audit baseline accept RUN --out {path}`")
+    if data.get("version") != VERSION:
+        raise BaselineError(f"{path}: baseline version {data.get('version')!r} is not supported (expected {VERSION})")
+    if not isinstance(data.get("site"), str) or not data["site"]:
+        raise BaselineError(f"{path}: \"site\": required, the site id the baseline was accepted for")
+    items = data.get("entries")
+    if not isinstance(items, list):
+        raise BaselineError(f"{path}: \"entries\": expected a list of accepted findings")
+    lines = _entry_lines(text)
+    entries = []
+    for i, item in enumerate(items):
+        try:
+            entries.append(_entry(item, i))
+        except ValueError as exc:
+            raise BaselineError(f"{_where(path, lines, i)}: {exc}") from None
+    run = data.get("run")
+    return Baseline(site=data["site"], entries=tuple(entries), run=run if isinstance(run, str) else None,
+                    path=path)
+
+
+def load(path: str | Path) -> Baseline:
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BaselineError(f"{file}: no such baseline; create it from a run with "
+                            f"`a11y-audit baseline accept RUN --out {file}`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"{file}: cannot read the baseline: {exc}") from None
+    return loads(text, str(file))
+
+
+def _today(today: date | None) -> date:
+    return today or date.today()
+
+
+def _check_date(value: str | date | None, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return _parse_date(value, what)
+    except ValueError as exc:
+        raise BaselineError(str(exc)) from None
+
+
+def accept(store: Store, run: RunInfo, path: str | Path, reason: str | None = None,
+           expires: str | date | None = None, min_impact: str | None = None,
+           today: date | None = None) -> Baseline:
+    """Write the run's failures (at or above ``min_impact``; default all) into the baseline at ``path``.
+
+    When ``path`` already holds a baseline of the same site, an entry still present keeps its accepted
+    date, reason and expiry (accepting again does not rewrite history), and an entry on a page this run
+    did not audit is kept (not audited is not fixed). Entries gone from audited pages are dropped.
+    """
+    file = Path(path)
+    expires = _check_date(expires, "--expires")
+    if min_impact is not None and min_impact not in {i.value for i in Impact}:
+        raise BaselineError(f"min impact {min_impact!r}: expected critical, serious, moderate or minor")
+    stamp = _today(today).isoformat()
+    fresh = entries_from_run(store, run, min_impact=min_impact, accepted=stamp, reason=reason or None,
+                             expires=expires)
+    previous: Baseline | None = load(file) if file.exists() else None
+    if previous is not None and previous.site != run.site:
+        raise BaselineError(f"{file}: this baseline is for site {previous.site!r}, not {run.site!r}; "
+                            "use one baseline file a site")
+    entries = fresh
+    if previous is not None:
+        audited = _audited(store, run)
+        pool: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for old in previous.entries:
+            pool[old.identity].append(old)
+        merged = []
+        for entry in fresh:
+            olds = pool.get(entry.identity) or []
+            old = next((o for o in olds if o.selector == entry.selector), olds[0] if olds else None)
+            if old is not None:
+                olds.remove(old)
+            if old is not None and not old.expired(_today(today)):
+                entry = replace(entry, accepted=old.accepted or entry.accepted, reason=old.reason or entry.reason,
+                                expires=old.expires if old.expires else entry.expires)
+            merged.append(entry)
+        kept = [o for olds in pool.values() for o in olds if o.page not in audited]
+        entries = merged + kept
+    baseline = Baseline(site=run.site, entries=tuple(sorted(entries, key=Entry.sort_key)), run=run.id,
+                        path=str(file))
+    try:
+        if file.parent and not file.parent.exists():
+            file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(dumps(baseline), encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"{file}: cannot write the baseline: {exc.strerror or exc}") from None
+    return baseline
+
+
+# --- comparing -----------------------------------------------------------------------------------
+
+
+def _audited(store: Store, run: RunInfo) -> set[str]:
+    """Paths of the pages this run audited (done, not in error)."""
+    return {page_path(p.key if p.journey else p.url, run.base_url) for p in store.pages(run, PageState.DONE)
+            if not p.error}
+
+
+def _pair(findings: list[Finding], entries: list[Entry]) -> tuple[list[tuple[Finding, Entry]], list[Finding],
+                                                                  list[Entry]]:
+    """Pair the findings and entries of one identity: same selector first, then in order."""
+    findings = sorted(findings, key=lambda f: (f.selector or "", f.snippet or ""))
+    left = sorted(entries, key=lambda e: (e.selector or "", e.accepted))
+    pairs, lonely = [], []
+    for f in findings:
+        match = next((e for e in left if e.selector == f.selector), None)
+        if match is not None:
+            left.remove(match)
+            pairs.append((f, match))
+        else:
+            lonely.append(f)
+    rest = []
+    for f in lonely:
+        if left:
+            pairs.append((f, left.pop(0)))
+        else:
+            rest.append(f)
+    return pairs, rest, left
+
+
+def compare_entries(store: Store, run: RunInfo, entries: Iterable[Entry], fail_on: str = "serious",
+                    reference: str = "", today: date | None = None) -> Comparison:
+    if fail_on not in FAIL_ON:
+        raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}")
+    day = _today(today)
+    paths = _page_paths(store, run)
+    audited = _audited(store, run)
+    by_identity: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in _failures(store, run):
+        by_identity[(f.fingerprint, paths.get(f.page_key) or page_path(f.page_key, run.base_url))].append(f)
+    accepted: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for e in entries:
+        accepted[e.identity].append(e)
+
+    new, below, still, fixed, expired, not_checked = [], [], [], [], [], []
+
+    def unaccepted(f: Finding) -> None:
+        (new if _at_or_above(f, fail_on) else below).append(f)
+
+    for identity in sorted(set(by_identity) | set(accepted)):
+        pairs, extra, gone = _pair(by_identity.get(identity, []), accepted.get(identity, []))
+        for f, e in pairs:
+            if e.expired(day):
+                expired.append(e)
+                unaccepted(f)
+            else:
+                still.append(f)
+        for f in extra:
+            unaccepted(f)
+        for e in gone:
+            (fixed if e.page in audited else not_checked).append(e)
+
+    def order(f: Finding) -> tuple:
+        return (-(f.impact.rank if f.impact else -1), paths.get(f.page_key, f.page_key), f.check_id,
+                f.selector or "")
+
+    return Comparison(site=run.site, run_id=run.id, base_url=run.base_url, fail_on=fail_on, reference=reference,
+                      new=tuple(sorted(new, key=order)), new_below=tuple(sorted(below, key=order)),
+                      still_open=tuple(sorted(still, key=order)), fixed=tuple(sorted(fixed, key=Entry.sort_key)),
+                      expired=tuple(sorted(expired, key=Entry.sort_key)),
+                      not_checked=tuple(sorted(not_checked, key=Entry.sort_key)), pages=paths)
+
+
+def compare(store: Store, run: RunInfo, baseline_path: str | Path, fail_on: str = "serious",
+            today: date | None = None) -> Comparison:
+    """The run against the baseline file; ``BaselineError`` (one line) when the file cannot be used."""
+    baseline = load(baseline_path)
+    if baseline.site != run.site:
+        raise BaselineError(f"{baseline_path}: this baseline is for site {baseline.site!r}, but run {run.id} is "
+                            f"of site {run.site!r}; pass the baseline of {run.site!r}")
+    return compare_entries(store, run, baseline.entries, fail_on, reference=str(baseline_path), today=today)
+
+
+def compare_runs(store: Store, run: RunInfo, previous: RunInfo, fail_on: str = "serious") -> Comparison:
+    """The run against an earlier run of the same site, as if that run had been accepted whole."""
+    return compare_entries(store, run, entries_from_run(store, previous), fail_on, reference=previous.id)
+
+
+# --- words ---------------------------------------------------------------------------------------
+
+_IMPACT_WORDS = {"fr": {"critical": "critique", "serious": "grave", "moderate": "modérée", "minor": "mineure",
+                        None: "gravité non précisée"},
+                 "en": {"critical": "critical", "serious": "serious", "moderate": "moderate", "minor": "minor",
+                        None: "impact not given"}}
+
+
+def impact_word(impact: Impact | str | None, lang: str = "fr") -> str:
+    words = _IMPACT_WORDS["en" if lang == "en" else "fr"]
+    return words.get(str(impact) if impact else None, str(impact))
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n <= 1 else many}"
+
+
+def describe(cmp: Comparison, lang: str = "fr", limit: int = 50) -> list[str]:
+    """What the CLI prints: one headline, then each new finding, each fixed one, and what was not checked."""
+    en = lang == "en"
+    threshold = impact_word(cmp.fail_on, lang) if cmp.fail_on != "none" else None
+    if en:
+        head = (f"{cmp.site}: against {cmp.reference}: {_plural(len(cmp.new), 'new failure', 'new failures')}"
+                f"{f' at or above {threshold}' if threshold else ''}, {len(cmp.fixed)} fixed, "
+                f"{len(cmp.still_open)} still open (accepted)")
+        if cmp.new_below:
+            head += f", {len(cmp.new_below)} new below the threshold"
+    else:
+        head = (f"{cmp.site} : par rapport à {cmp.reference} : "
+                f"{_plural(len(cmp.new), 'nouvelle non-conformité', 'nouvelles non-conformités')}"
+                f"{f' de gravité {threshold} ou plus' if threshold else ''}, "
+                f"{_plural(len(cmp.fixed), 'corrigée', 'corrigées')}, "
+                f"{len(cmp.still_open)} toujours ouverte(s) (acceptée(s))")
+        if cmp.new_below:
+            head += f", {len(cmp.new_below)} nouvelle(s) sous le seuil"
+    lines = [head + "."]
+    new_word, fixed_word, expired_word = ("NEW", "FIXED", "expired") if en else ("NOUVEAU", "CORRIGÉ", "expirée")
+    for f in cmp.new[:limit]:
+        note = ""
+        if any(e.identity == (f.fingerprint, cmp.page_of(f)) for e in cmp.expired):
+            note = f" ({'acceptance expired' if en else 'acceptation expirée'})"
+        lines.append(f"  {new_word} [{impact_word(f.impact, lang)}] {cmp.page_of(f)} — {f.check_id} — "
+                     f"{f.selector or '(page)'} — {_summary(f.message or f.title)[:120]}{note}")
+    if len(cmp.new) > limit:
+        lines.append(f"  … {len(cmp.new) - limit} {'more' if en else 'de plus'}")
+    for e in cmp.fixed[:limit]:
+        lines.append(f"  {fixed_word} [{impact_word(e.impact, lang)}] {e.page} — {e.check_id} — {e.selector or '(page)'}")
+    if len(cmp.fixed) > limit:
+        lines.append(f"  … {len(cmp.fixed) - limit} {'more' if en else 'de plus'}")
+    for e in cmp.expired[:limit]:
+        lines.append(f"  ({expired_word} {e.expires}) {e.page} — {e.check_id} — {e.selector or '(page)'}")
+    if cmp.not_checked:
+        pages = sorted({e.page for e in cmp.not_checked})
+        shown = ", ".join(pages[:5]) + (" …" if len(pages) > 5 else "")
+        lines.append(f"  {len(cmp.not_checked)} accepted finding(s) on pages this run did not audit: {shown}"
+                     if en else
+                     f"  {len(cmp.not_checked)} constat(s) accepté(s) sur des pages non auditées cette fois "
+                     f"(non vérifiés, pas corrigés) : {shown}")
+    return lines

@@ -1,0 +1,168 @@
+"""JUnit XML for CI: a test suite per page, a test case per check (axe rule or ours) that ran on it.
+
+- a check that failed on the page → ``<failure>`` (message, ``type`` = worst impact, and in the text every
+  failing element: selector, code snippet, what was found, how to fix, references);
+- a check that could not tell → ``<skipped message="à vérifier : …">`` with the question a person must
+  answer: neither a pass nor a failure (the honesty rule);
+- a check that passed or did not apply → an empty test case; that is not RGAA conformity, only "nothing
+  detected";
+- a page that could not be audited → one test case ``page`` with an ``<error>``.
+
+The layout follows the JUnit schema most CI servers read (Jenkins' junit-10.xsd, the one GitLab and
+GitHub test-report actions accept): ``testsuites > testsuite > testcase > skipped? error* failure*``.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections import defaultdict
+from pathlib import Path
+
+from lxml import etree
+
+from audit.baseline import impact_word, page_path
+from audit.model import Finding, Outcome, PageSnapshot, worst
+from audit.store import RunInfo, Store
+
+FILE_NAME = "junit.xml"
+MAX_ELEMENTS = 50  # failing elements listed in one failure text
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+_WORDS = {
+    "fr": {"to_verify": "à vérifier", "elements": "élément(s) en échec", "element": "Élément", "code": "Code",
+           "found": "Constat", "fix": "Comment corriger", "refs": "Références", "doc": "Documentation",
+           "more": "autre(s) élément(s) non listé(s)", "page_error": "La page n'a pas pu être auditée",
+           "questions": "Questions à trancher", "others": "autre(s)"},
+    "en": {"to_verify": "to verify", "elements": "failing element(s)", "element": "Element", "code": "Code",
+           "found": "Found", "fix": "How to fix", "refs": "References", "doc": "Documentation",
+           "more": "more element(s) not listed", "page_error": "The page could not be audited",
+           "questions": "Questions to answer", "others": "more"},
+}
+
+
+def _clean(text: str | None) -> str:
+    return _XML_BAD.sub("", text or "")
+
+
+def _timestamp(iso: str | None) -> str:
+    """A date-time without zone, as Ant and Jenkins write it: 2026-11-22T16:13:11."""
+    return (iso or "")[:19]
+
+
+def _refs(f: Finding) -> str:
+    parts = []
+    if f.rgaa_tests:
+        parts.append("RGAA " + ", ".join(f.rgaa_tests))
+    if f.wcag:
+        parts.append("WCAG " + ", ".join(f.wcag))
+    return " ; ".join(parts)
+
+
+def _failure_text(findings: list[Finding], w: dict[str, str]) -> str:
+    lines = []
+    first = findings[0]
+    for i, f in enumerate(findings[:MAX_ELEMENTS], 1):
+        lines.append(f"{w['element']} {i}/{len(findings)} : {f.selector or '(page)'}")
+        if f.snippet:
+            lines.append(f"  {w['code']} : {f.snippet}")
+        if f.message:
+            lines.append(f"  {w['found']} : {f.message}")
+    if len(findings) > MAX_ELEMENTS:
+        lines.append(f"… {len(findings) - MAX_ELEMENTS} {w['more']}")
+    if first.how_to_fix:
+        lines.append(f"{w['fix']} : {first.how_to_fix}")
+    if _refs(first):
+        lines.append(f"{w['refs']} : {_refs(first)}")
+    if first.help_url:
+        lines.append(f"{w['doc']} : {first.help_url}")
+    return _clean("\n".join(lines))
+
+
+def _testcase(suite: etree._Element, check_id: str, classname: str, findings: list[Finding],
+              w: dict[str, str], lang: str) -> str:
+    case = etree.SubElement(suite, "testcase", name=_clean(check_id), classname=_clean(classname))
+    outcome = worst(f.outcome for f in findings)
+    if outcome == Outcome.FAILED:
+        failed = [f for f in findings if f.outcome == Outcome.FAILED]
+        impacts = [f.impact for f in failed if f.impact]
+        top = max(impacts, key=lambda i: i.rank) if impacts else None
+        title = next((f.title for f in failed if f.title), check_id)
+        message = f"{title} ({len(failed)} {w['elements']}, {impact_word(top, lang)})"
+        node = etree.SubElement(case, "failure", message=_clean(message), type=str(top) if top else "failed")
+        node.text = _failure_text(failed, w)
+        return "failed"
+    if outcome == Outcome.CANT_TELL:
+        asked = [f for f in findings if f.outcome == Outcome.CANT_TELL]
+        questions = list(dict.fromkeys(f.question or f.title or check_id for f in asked))
+        message = f"{w['to_verify']} : {questions[0]}"
+        if len(questions) > 1:
+            message += f" (+{len(questions) - 1} {w['others']})"
+        node = etree.SubElement(case, "skipped", message=_clean(message))
+        text = [f"{w['questions']} :"] + [f"- {q}" for q in questions]
+        text += [f"{w['element']} : {f.selector}" for f in asked[:MAX_ELEMENTS] if f.selector]
+        node.text = _clean("\n".join(text))
+        return "skipped"
+    return "passed"
+
+
+def _suite_name(snap: PageSnapshot, base_url: str) -> str:
+    return page_path(snap.key if snap.journey else snap.url, base_url)
+
+
+def render(store: Store, run: RunInfo, lang: str = "fr") -> bytes:
+    """The run as JUnit XML (UTF-8 bytes with the XML declaration)."""
+    w = _WORDS["en" if lang == "en" else "fr"]
+    by_page: dict[str, list[Finding]] = defaultdict(list)
+    for f in store.findings(run):
+        by_page[f.page_key].append(f)
+    root = etree.Element("testsuites", name=_clean(f"a11y-audit {run.site}"))
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    total_time = 0.0
+    hostname = socket.gethostname()
+    audited = store.done_keys(run)  # pages never reached (an interrupted run) are not test suites
+    for index, snap in enumerate(p for p in store.pages(run) if p.key in audited):
+        path = _suite_name(snap, run.base_url)
+        suite = etree.SubElement(root, "testsuite", name=_clean(path), id=str(index), package=_clean(run.site),
+                                 hostname=_clean(hostname), timestamp=_timestamp(run.started))
+        props = etree.SubElement(suite, "properties")
+        for name, value in (("url", snap.final_url or snap.url), ("page_name", snap.name), ("title", snap.title),
+                            ("run", run.id), ("reused_from", snap.reused_from)):
+            if value:
+                etree.SubElement(props, "property", name=name, value=_clean(str(value)))
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        if snap.error:
+            case = etree.SubElement(suite, "testcase", name="page", classname=_clean(path))
+            etree.SubElement(case, "error", message=_clean(f"{w['page_error']} : {snap.error}"),
+                             type="page-error").text = _clean(snap.error)
+            counts["tests"] += 1
+            counts["errors"] += 1
+        else:
+            checks: dict[str, list[Finding]] = defaultdict(list)
+            for f in by_page.get(snap.key, []):
+                checks[f.check_id].append(f)
+            for check_id in sorted(checks):
+                result = _testcase(suite, check_id, path, checks[check_id], w, lang)
+                counts["tests"] += 1
+                if result == "failed":
+                    counts["failures"] += 1
+                elif result == "skipped":
+                    counts["skipped"] += 1
+        seconds = float((snap.timings or {}).get("total", 0.0) or 0.0)
+        total_time += seconds
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("time", f"{seconds:.3f}")
+    for key in ("tests", "failures", "errors"):  # junit-10.xsd allows no "skipped" on <testsuites>
+        root.set(key, str(totals[key]))
+    root.set("time", f"{total_time:.3f}")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write(store: Store, run: RunInfo, out: Path, lang: str = "fr") -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / FILE_NAME
+    path.write_bytes(render(store, run, lang))
+    return path

@@ -1,0 +1,204 @@
+"""A Markdown summary for a pull-request (or merge-request) comment: what changed since the reference.
+
+New / fixed / still open against a baseline (or the previous run), counts by impact, the taux global
+before and after when ``audit.scoring`` can compute it, the first new findings with their page and
+selector, and a link to the full report. French first, English with ``lang="en"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from audit.baseline import Comparison, impact_word
+from audit.model import Finding, Impact
+from audit.store import RunInfo, Store
+
+REPORT_URL_PLACEHOLDER = "REPORT_URL"
+TOP = 10
+IMPACTS = (Impact.CRITICAL, Impact.SERIOUS, Impact.MODERATE, Impact.MINOR)
+
+_WORDS = {
+    "fr": {
+        "title": "Audit d'accessibilité — {site}",
+        "fail": "**Échec : {n} nouvelle(s) non-conformité(s) de gravité {threshold} ou plus.**",
+        "ok": "**Aucune nouvelle non-conformité de gravité {threshold} ou plus.**",
+        "ok_none": "**Seuil d'échec désactivé (`--fail-on none`) : ce résumé informe, il ne bloque pas.**",
+        "against": "Audit `{run}` ({pages} page(s) auditée(s)), comparé à `{ref}`.",
+        "table_caption": "Non-conformités détectées automatiquement, par gravité :",
+        "impact": "Gravité", "new": "Nouvelles", "fixed": "Corrigées", "open": "Toujours ouvertes (acceptées)",
+        "total": "Total",
+        "rate": "Taux de conformité global (RGAA) : {before} → {after}{delta}.",
+        "rate_now": "Taux de conformité global (RGAA) : {after}.",
+        "rate_na": "Taux de conformité global (RGAA) : non calculable tant que des critères restent à vérifier "
+                   "({nt} critère(s)).",
+        "new_title": "Nouvelles non-conformités",
+        "first": " ({shown} premières sur {n})",
+        "page": "Page", "rule": "Règle", "selector": "Sélecteur", "found": "Constat",
+        "below": "{n} autre(s) nouvelle(s) non-conformité(s) sous le seuil (gravité inférieure à {threshold}), "
+                 "sans effet sur le résultat.",
+        "below_none": "{n} nouvelle(s) non-conformité(s), sans effet sur le résultat (seuil désactivé).",
+        "fixed_title": "Corrigées",
+        "expired": "{n} acceptation(s) expirée(s) : ces constats comptent de nouveau comme nouveaux.",
+        "not_checked": "{n} constat(s) accepté(s) sur des pages que cet audit n'a pas pu vérifier "
+                       "(page en erreur ou non atteinte) : ni corrigés ni nouveaux.",
+        "more": "… et {n} autre(s).",
+        "report": "[Voir le rapport complet]({url})",
+        "honesty": "Les tests automatiques ne couvrent qu'une partie du RGAA : aucune nouvelle erreur détectée "
+                   "ne vaut pas conformité.",
+    },
+    "en": {
+        "title": "Accessibility audit — {site}",
+        "fail": "**Failed: {n} new failure(s) of impact {threshold} or worse.**",
+        "ok": "**No new failure of impact {threshold} or worse.**",
+        "ok_none": "**Failure threshold off (`--fail-on none`): this summary informs, it does not block.**",
+        "against": "Run `{run}` ({pages} page(s) audited), compared with `{ref}`.",
+        "table_caption": "Failures found automatically, by impact:",
+        "impact": "Impact", "new": "New", "fixed": "Fixed", "open": "Still open (accepted)", "total": "Total",
+        "rate": "Global compliance rate (RGAA): {before} → {after}{delta}.",
+        "rate_now": "Global compliance rate (RGAA): {after}.",
+        "rate_na": "Global compliance rate (RGAA): not computable while criteria remain to verify ({nt}).",
+        "new_title": "New failures",
+        "first": " (first {shown} of {n})",
+        "page": "Page", "rule": "Rule", "selector": "Selector", "found": "Found",
+        "below": "{n} more new failure(s) below the threshold (impact under {threshold}), not failing the build.",
+        "below_none": "{n} new failure(s), not failing the build (threshold off).",
+        "fixed_title": "Fixed",
+        "expired": "{n} acceptance(s) expired: these findings count as new again.",
+        "not_checked": "{n} accepted finding(s) on pages this run could not check (page error or not reached): "
+                       "neither fixed nor new.",
+        "more": "… and {n} more.",
+        "report": "[Full report]({url})",
+        "honesty": "Automated tests cover only part of the RGAA: no new error found does not mean compliance.",
+    },
+}
+
+
+def _w(lang: str) -> dict[str, str]:
+    return _WORDS["en" if lang == "en" else "fr"]
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+
+
+def md_text(text: str | None, limit: int = 160) -> str:
+    """Plain text safe in a Markdown table cell: one line, Markdown and HTML characters escaped."""
+    value = re.sub(r"\s+", " ", text or "").strip()
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    value = value.replace("&", "&amp;")
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def md_code(text: str | None, limit: int = 120) -> str:
+    """An inline code span safe in a table cell (pipes escaped, backtick fence longer than any inside)."""
+    value = re.sub(r"\s+", " ", text or "").strip()
+    if not value:
+        return "—"
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    value = value.replace("|", "\\|")  # GFM: a pipe ends a table cell even inside a code span
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _counts(findings: Iterable[Finding]) -> Counter:
+    return Counter(f.impact.value if f.impact else "none" for f in findings)
+
+
+def _delta(before, after, lang: str) -> str:
+    if before is None or after is None:
+        return ""
+    diff = float(after) - float(before)
+    text = f"{diff:+.1f}"
+    if lang != "en":
+        text = text.replace(".", ",")
+        unit = "point" if abs(diff) < 2 else "points"
+    else:
+        unit = "point" if abs(diff) == 1 else "points"
+    return f" ({text} {unit})"
+
+
+def _rates_line(store: Store, run: RunInfo, lang: str) -> str | None:
+    """The taux global before and after, when audit.scoring is there; None otherwise."""
+    from audit import trend
+
+    now = trend.run_rates(store, run, lang)
+    if now is None:
+        return None
+    w = _w(lang)
+    if now.get("global") is None:
+        return w["rate_na"].format(nt=now.get("nt_criteria", "?"))
+    previous = store.previous_complete(run.site, run.id)
+    before = trend.run_rates(store, previous, lang) if previous is not None else None
+    if before is None or before.get("global") is None:
+        return w["rate_now"].format(after=now["text"])
+    return w["rate"].format(before=before["text"], after=now["text"],
+                            delta=_delta(before["global"], now["global"], lang))
+
+
+def render(cmp: Comparison, store: Store, run: RunInfo, lang: str = "fr", report_url: str | None = None,
+           top: int = TOP) -> str:
+    """The comment, as Markdown."""
+    w = _w(lang)
+    threshold = impact_word(cmp.fail_on, lang) if cmp.fail_on != "none" else ""
+    name = run.meta.get("site_name") or run.site
+    pages = store.page_counts(run).get("done", 0)
+    out = [f"## {md_text(w['title'].format(site=name), 200)}", ""]
+    if cmp.fail_on == "none":
+        out.append(w["ok_none"])
+    elif cmp.new:
+        out.append(w["fail"].format(n=len(cmp.new), threshold=threshold))
+    else:
+        out.append(w["ok"].format(threshold=threshold))
+    out += ["", w["against"].format(run=cmp.run_id, pages=pages, ref=cmp.reference.replace("`", "'")), ""]
+
+    everything_new = list(cmp.new) + list(cmp.new_below)
+    new_c, open_c = _counts(everything_new), _counts(cmp.still_open)
+    fixed_c = Counter(e.impact.value if e.impact else "none" for e in cmp.fixed)
+    out += [w["table_caption"], "",
+            f"| {w['impact']} | {w['new']} | {w['fixed']} | {w['open']} |", "|---|---:|---:|---:|"]
+    keys = [i.value for i in IMPACTS] + (["none"] if any(c.get("none") for c in (new_c, open_c, fixed_c)) else [])
+    for key in keys:
+        label = impact_word(None if key == "none" else key, lang)
+        out.append(f"| {label[:1].upper() + label[1:]} | {new_c.get(key, 0)} | {fixed_c.get(key, 0)} | "
+                   f"{open_c.get(key, 0)} |")
+    out.append(f"| **{w['total']}** | **{len(everything_new)}** | **{len(cmp.fixed)}** | **{len(cmp.still_open)}** |")
+    out.append("")
+
+    rates = _rates_line(store, run, lang)
+    if rates:
+        out += [rates, ""]
+
+    if cmp.new:
+        shown = cmp.new[:top]
+        more = w["first"].format(shown=len(shown), n=len(cmp.new)) if len(cmp.new) > len(shown) else ""
+        out += [f"### {w['new_title']}{more}", "",
+                f"| {w['impact']} | {w['page']} | {w['rule']} | {w['selector']} | {w['found']} |",
+                "|---|---|---|---|---|"]
+        for f in shown:
+            out.append(f"| {impact_word(f.impact, lang)} | {md_code(cmp.page_of(f), 80)} | {md_code(f.check_id, 60)} "
+                       f"| {md_code(f.selector)} | {md_text(f.message or f.title)} |")
+        out.append("")
+    if cmp.new_below:
+        key = "below_none" if cmp.fail_on == "none" else "below"
+        out += [w[key].format(n=len(cmp.new_below), threshold=threshold), ""]
+    if cmp.fixed:
+        out += [f"### {w['fixed_title']} ({len(cmp.fixed)})", ""]
+        for e in cmp.fixed[:top]:
+            out.append(f"- {impact_word(e.impact, lang)} : {md_code(e.page, 80)} — {md_code(e.check_id, 60)} — "
+                       f"{md_code(e.selector)}" if lang != "en" else
+                       f"- {impact_word(e.impact, lang)}: {md_code(e.page, 80)} — {md_code(e.check_id, 60)} — "
+                       f"{md_code(e.selector)}")
+        if len(cmp.fixed) > top:
+            out.append(f"- {w['more'].format(n=len(cmp.fixed) - top)}")
+        out.append("")
+    if cmp.expired:
+        out += [w["expired"].format(n=len(cmp.expired)), ""]
+    if cmp.not_checked:
+        out += [w["not_checked"].format(n=len(cmp.not_checked)), ""]
+    out += [w["report"].format(url=report_url or REPORT_URL_PLACEHOLDER), "", f"_{w['honesty']}_", ""]
+    return "\n".join(out)
