@@ -83,6 +83,18 @@ def axe_script_path() -> Path:
     return path
 
 
+def axe_locale(lang: str) -> dict | None:
+    """axe-core's own translation of its messages (French by default), from the pinned package."""
+    if lang == "en":
+        return None
+    path = axe_script_path().parent / "locales" / f"{lang}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        log.warning("axe-core locale %s not found at %s: messages stay in English", lang, path)
+        return None
+
+
 def axe_version() -> str | None:
     package = REPO_ROOT / "node_modules" / "axe-core" / "package.json"
     try:
@@ -98,7 +110,10 @@ def load_probes() -> dict[str, str]:
 
 _LINKS_JS = """() => {
   const out = [];
-  for (const a of document.querySelectorAll('a[href], area[href]')) out.push(a.href);
+  for (const a of document.querySelectorAll('a[href], area[href]')) {
+    // SVG <a> has an SVGAnimatedString href, not a string
+    out.push(typeof a.href === 'string' ? a.href : new URL(a.href.baseVal, document.baseURI).href);
+  }
   for (const f of document.querySelectorAll('iframe[src], frame[src]')) out.push(f.src);
   return out;
 }"""
@@ -133,6 +148,7 @@ class GatherOptions:
     screenshot: bool = True
     probes: bool = True
     user_agent: str | None = None
+    lang: str = "fr"  # language of axe-core's messages (its own locale files)
 
 
 class Browser:
@@ -148,6 +164,7 @@ class Browser:
         self._uses: dict[int, int] = {}
         self._resources: dict[int, dict[str, str]] = {}
         self._axe_source = axe_script_path().read_text(encoding="utf-8")
+        self._axe_locale = axe_locale(self.options.lang)
         self._probes = load_probes() if self.options.probes else {}
         self.version: str | None = None
         self.restarts = 0
@@ -360,6 +377,8 @@ class Browser:
         for frame in page.frames:
             try:
                 await frame.evaluate(self._axe_source)
+                if self._axe_locale:
+                    await frame.evaluate("(locale) => axe.configure({locale})", self._axe_locale)
             except Exception as exc:  # noqa: BLE001 - a detached or cross-process frame; axe reports it
                 log.debug("axe not injected in frame %s: %s", frame.url, exc)
 

@@ -148,6 +148,8 @@ def _parse(text: str | None):
         return None
     from lxml import html as lxml_html
 
+    # lxml refuses a str that declares its encoding (XHTML pages): drop the XML declaration
+    text = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", text, count=1)
     try:
         return lxml_html.document_fromstring(text)
     except (ValueError, TypeError):

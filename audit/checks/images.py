@@ -1,0 +1,416 @@
+"""RGAA theme 1, images: alternatives present (1.1), decorative images ignored (1.2), relevant (1.3).
+
+Every image gets at most one finding that is not a pass, from the check that owns its case:
+
+- no alternative at all → ``rgaa-1.1-img-alt`` fails (1.1.1); an empty ``alt`` alone → the same check asks
+  whether the image really is decorative (if it carries information, 1.1.1 fails);
+- marked decorative but also named (``alt=""`` with ``title`` or ``aria-label``), or an alternative that
+  says "décoratif" → ``rgaa-1.2-decorative`` fails (1.2.1);
+- a file name ("IMG_2034.jpg") or an empty word ("image", "logo", "photo") → ``rgaa-1.3-img-alt-relevant``
+  fails (1.3.1); any other alternative → the same check asks the two questions a person must answer (is the
+  image informative or decorative? is the alternative relevant and short?), once.
+
+An image that is the only content of a link is judged as the link's name (RGAA glossary: "image porteuse
+d'information", note 1): ``audit.checks.links`` handles it. Images hidden from everyone or from
+assistive technologies (``aria-hidden``) are not judged here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from audit.checks import Evidence, Result, check
+from audit.checks.exposure import View, dom_of, fold, norm, short, tag, unavailable, view
+from audit.model import Impact, Outcome
+
+# Alternatives that say nothing about the image (compared accent-free, lower case, punctuation stripped).
+EMPTY_WORDS = frozenset(fold(w) for w in (
+    "image", "images", "img", "photo", "photos", "photographie", "logo", "icone", "icône", "icon", "picto",
+    "pictogramme", "picture", "pic", "graphique", "graphic", "illustration", "visuel", "vignette", "miniature",
+    "thumbnail", "bannière", "banniere", "banner", "bandeau", "spacer", "transparent", "blank", "vide", "alt",
+    "alternative", "texte alternatif", "alt text", "untitled", "sans titre", "null", "undefined", "none",
+    "image sans titre", "photo sans titre", "insérer une image", "placeholder", "dummy", "x", "-", "_", ".",
+    "*", "...", "…", "#", "image 1", "default", "défaut", "fichier", "file", "figure",
+))
+FILE_NAME = re.compile(r"(?i)^[\w\- .,()%~+'’]*\.(?:jpe?g|png|gif|svg|webp|avif|bmp|tiff?|ico|heic)$")
+CAMERA_NAME = re.compile(r"(?i)^(?:img|dsc[nf]?|dscn|p|pxl|gopr|dji|image|photo|pict?|screenshot|capture"
+                         r"(?: d'écran)?|scan|sans titre|untitled)[\s_\-]*\(?\d[\d_\-\s()]*\)?$")
+SAYS_DECORATIVE = re.compile(r"(?i)\b(?:d[ée]corati(?:f|ve|on)s?|decorative|ornement(?:al|ale)?s?|"
+                             r"s[ée]parateur|spacer)\b")
+LONG_ALT = 150
+MAX_PER_CHECK = 40
+
+
+class Case(StrEnum):
+    NO_ALTERNATIVE = "no_alternative"  # fails 1.1.1
+    DECORATIVE = "decorative"  # marked decorative (alt="", aria-hidden, role=presentation): is it really?
+    DECORATIVE_NAMED = "decorative_named"  # alt="" (or role none) plus title / aria-label: fails 1.2.1
+    SAYS_DECORATIVE = "says_decorative"  # the alternative says the image is decorative: fails 1.2.1
+    BAD_ALTERNATIVE = "bad_alternative"  # file name or empty word: fails 1.3.1
+    ALTERNATIVE = "alternative"  # to verify: informative? relevant?
+    LINK = "link"  # the image names a link or a button: judged there
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    element: object
+    case: Case
+    alternative: str  # the text alternative as assistive technologies get it
+    source: str  # where it comes from: alt, aria-label, aria-labelledby, title, ""
+
+
+def bad_alternative(text: str) -> str | None:
+    """Why an alternative tells nothing (a file name, an empty word), or None."""
+    raw = norm(text)
+    folded = fold(raw).strip(" .:;,!?-_()[]\"'«»")
+    if FILE_NAME.match(raw):
+        return f"« {short(raw, 60)} » est un nom de fichier"
+    if CAMERA_NAME.match(raw):
+        return f"« {short(raw, 60)} » est un nom de fichier d'appareil photo"
+    if raw and (folded in EMPTY_WORDS or not re.search(r"\w", raw)):
+        return f"« {short(raw, 60)} » ne décrit pas l'image"
+    return None
+
+
+def _alternative(el, v: View) -> tuple[str, str]:
+    """(text, source) by RGAA 1.1.1's list: aria-labelledby, aria-label, alt, title."""
+    labelled = v.labelledby_text(el) if el.get("aria-labelledby") else ""
+    if labelled:
+        return labelled, "aria-labelledby"
+    if norm(el.get("aria-label")):
+        return norm(el.get("aria-label")), "aria-label"
+    if norm(el.get("alt")):
+        return norm(el.get("alt")), "alt"
+    if norm(el.get("title")):
+        return norm(el.get("title")), "title"
+    return "", ""
+
+
+def _names_a_control(el, v: View) -> bool:
+    """The image is the only content of a link or button (its alternative is that control's name)."""
+    for ancestor in el.iterancestors():
+        t = tag(ancestor)
+        role = v.role(ancestor)
+        if role in ("link", "button") or t in ("a", "button"):
+            if t == "a" and ancestor.get("href") is None and not ancestor.get("role"):
+                return False
+            others = v.text(ancestor, skip=el)
+            return not others
+        if t in ("p", "li", "section", "article", "main", "body", "td", "th", "figure", "form", "nav"):
+            return False
+    return False
+
+
+def classify(el, v: View) -> Image | None:
+    """The case of one <img> or role="img" element; None when it is not judged here (hidden)."""
+    if not v.rendered(el) or not v.exposed(el.getparent() if el.getparent() is not None else el):
+        return None
+    t = tag(el)
+    role = (el.get("role") or "").strip().lower().split()
+    role = role[0] if role else ""
+    if role in ("presentation", "none") and el.get("tabindex") is not None:
+        role = ""  # a focusable element keeps its role (ARIA presentational role conflict)
+    hidden_itself = (el.get("aria-hidden") or "").strip().lower() == "true"
+    text, source = _alternative(el, v)
+    if t == "img":
+        in_control = not hidden_itself and _names_a_control(el, v)
+        if in_control and (text or el.get("alt") is not None):
+            return Image(el, Case.LINK, text, source)
+        if role in ("presentation", "none") or hidden_itself or el.get("alt") == "":
+            if norm(el.get("title")) or norm(el.get("aria-label")) or norm(el.get("aria-labelledby")):
+                return Image(el, Case.DECORATIVE_NAMED, text, source)
+            return Image(el, Case.DECORATIVE, "", "")
+        if not text:
+            return Image(el, Case.NO_ALTERNATIVE, "", "")
+    else:  # an element with role="img"
+        if hidden_itself:
+            return Image(el, Case.DECORATIVE, "", "")
+        labelled = v.labelledby_text(el) if el.get("aria-labelledby") else ""
+        text = labelled or norm(el.get("aria-label"))
+        source = "aria-labelledby" if labelled else ("aria-label" if text else "")
+        if not text:
+            return Image(el, Case.NO_ALTERNATIVE, "", "")
+    if _names_a_control(el, v):
+        return Image(el, Case.LINK, text, source)
+    if SAYS_DECORATIVE.search(text):
+        return Image(el, Case.SAYS_DECORATIVE, text, source)
+    if bad_alternative(text):
+        return Image(el, Case.BAD_ALTERNATIVE, text, source)
+    return Image(el, Case.ALTERNATIVE, text, source)
+
+
+@lru_cache(maxsize=8)
+def images(root) -> tuple[Image, ...]:
+    v = view(root)
+    out = []
+    for el in root.iter():
+        t = tag(el)
+        if t == "img" or (t and t not in ("svg", "input", "area", "object", "embed", "canvas", "iframe", "video",
+                                          "audio") and
+                          (el.get("role") or "").strip().lower().split()[:1] == ["img"]):
+            found = classify(el, v)
+            if found is not None:
+                out.append(found)
+    return tuple(out)
+
+
+@check(
+    id="rgaa-1.1-img-alt",
+    title="Chaque image porteuse d'information a une alternative textuelle",
+    failure="Une image n'a pas d'alternative textuelle",
+    title_en="Every informative image has a text alternative",
+    failure_en="An image has no text alternative",
+    description="Une image (élément img ou role=\"img\") sans attribut alt ni autre alternative est annoncée par "
+                "son nom de fichier, ou pas du tout. Une image à alt vide est ignorée, ce qui ne convient qu'à "
+                "une image décorative.",
+    how_to_fix="Donnez à chaque image porteuse d'information un attribut alt qui dit ce qu'elle apporte "
+               "(alt=\"Plan du centre-ville\"), et à chaque image décorative un alt vide (alt=\"\"). Pour un "
+               "élément role=\"img\", utilisez aria-label ou aria-labelledby.",
+    rgaa=("1.1.1",), wcag=("1.1.1",), impact=Impact.CRITICAL, evidence=("dom",), conclusive=True,
+    question="Cette image est-elle vraiment décorative ? Si elle porte une information, elle doit avoir une "
+             "alternative textuelle (alt non vide).",
+)
+def img_alt(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return unavailable(evidence)
+    found = images(root)
+    results, fine = [], 0
+    for image in found:
+        if image.case == Case.NO_ALTERNATIVE:
+            what = "L'élément role=\"img\" n'a ni aria-label ni aria-labelledby." if tag(image.element) != "img" \
+                else "L'image n'a pas d'attribut alt (ni aria-label, aria-labelledby ou title)."
+            results.append(Result(Outcome.FAILED, element=image.element, message=what))
+        elif image.case == Case.DECORATIVE:
+            results.append(Result(Outcome.CANT_TELL, element=image.element,
+                                  message="Image marquée comme décorative (alternative vide) : "
+                                          "à confirmer."))
+        elif image.case != Case.DECORATIVE_NAMED:
+            fine += 1
+    if not results and fine:
+        results.append(Result(Outcome.PASSED, message=f"{fine} image(s) avec une alternative textuelle."))
+    return results[:MAX_PER_CHECK]
+
+
+@check(
+    id="rgaa-1.2-decorative",
+    title="Les images décoratives sont ignorées par les technologies d'assistance",
+    failure="Une image décorative n'est pas correctement ignorée",
+    title_en="Decorative images are ignored by assistive technologies",
+    failure_en="A decorative image is not properly ignored",
+    description="Une image décorative doit avoir un alt vide (ou aria-hidden=\"true\", ou role=\"presentation\") "
+                "et aucun title, aria-label ou aria-labelledby. Un alt vide accompagné d'un title est "
+                "contradictoire ; une alternative qui dit « décoratif » est lue pour rien.",
+    how_to_fix="Pour une image décorative : alt=\"\" et supprimez title, aria-label et aria-labelledby. Si "
+               "l'image porte une information, donnez-lui au contraire un alt qui la décrit.",
+    rgaa=("1.2.1",), wcag=("1.1.1",), impact=Impact.MODERATE, evidence=("dom",),
+    question="Cette image est-elle décorative ? Si oui, elle doit avoir un alt vide et ni title, ni aria-label, ni "
+             "aria-labelledby.",
+)
+def decorative(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return unavailable(evidence)
+    results, fine = [], 0
+    for image in images(root):
+        el = image.element
+        if image.case == Case.DECORATIVE_NAMED:
+            extra = ", ".join(a for a in ("title", "aria-label", "aria-labelledby") if norm(el.get(a)))
+            marked = "alt vide" if el.get("alt") == "" else (
+                "aria-hidden=\"true\"" if (el.get("aria-hidden") or "").lower() == "true" else "role de présentation")
+            results.append(Result(Outcome.FAILED, element=el,
+                                  message=f"Image marquée décorative ({marked}) mais pourvue de {extra or 'alt'} "
+                                          f"« {short(image.alternative or norm(el.get('alt')), 60)} »."))
+        elif image.case == Case.SAYS_DECORATIVE:
+            results.append(Result(Outcome.FAILED, element=el,
+                                  message=f"L'alternative « {short(image.alternative, 60)} » indique une image "
+                                          "décorative, qui devrait avoir un alt vide."))
+        elif image.case == Case.DECORATIVE:
+            fine += 1
+    if not results and fine:
+        results.append(Result(Outcome.PASSED, message=f"{fine} image(s) décorative(s) correctement ignorée(s)."))
+    return results[:MAX_PER_CHECK]
+
+
+@check(
+    id="rgaa-1.3-img-alt-relevant",
+    title="L'alternative de chaque image est pertinente et concise",
+    failure="L'alternative d'une image n'est pas pertinente",
+    title_en="Each image's alternative is relevant and concise",
+    failure_en="An image's alternative is not relevant",
+    description="Une alternative doit transmettre l'information de l'image, brièvement. Un nom de fichier "
+                "(« IMG_2034.jpg ») ou un mot vide (« image », « photo », « logo ») n'en transmet aucune.",
+    how_to_fix="Écrivez une alternative qui dit ce que l'image apporte dans son contexte (« Le pont d'Anjou "
+               "pendant les travaux ») ; si l'image est décorative, mettez alt=\"\".",
+    rgaa=("1.3.1", "1.3.9"), wcag=("1.1.1",), impact=Impact.SERIOUS, evidence=("dom",),
+    question="Cette image est-elle porteuse d'information ? Si oui, son alternative est-elle pertinente et "
+             "concise ? Si elle est décorative, elle doit avoir un alt vide.",
+)
+def img_alt_relevant(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    results = []
+    for image in images(root):
+        if image.case == Case.BAD_ALTERNATIVE:
+            reason = bad_alternative(image.alternative) or ""
+            results.append(Result(Outcome.FAILED, element=image.element, message=reason[0].upper() + reason[1:] + "."))
+        elif image.case == Case.ALTERNATIVE:
+            long = f" ({len(image.alternative)} caractères : est-elle concise ?)" if len(image.alternative) > LONG_ALT \
+                else ""
+            results.append(Result(Outcome.CANT_TELL, element=image.element,
+                                  message=f"Alternative ({image.source}) : « {short(image.alternative, 120)} »{long}."))
+    return results[:MAX_PER_CHECK]
+
+
+# --- SVG, image buttons, image maps -----------------------------------------------------------------
+
+
+def _svg_name(el, v: View) -> str:
+    labelled = v.labelledby_text(el) if el.get("aria-labelledby") else ""
+    if labelled:
+        return labelled
+    if norm(el.get("aria-label")):
+        return norm(el.get("aria-label"))
+    title = next((c for c in el if tag(c) == "title"), None)
+    return norm(title.text_content()) if title is not None else ""
+
+
+@check(
+    id="rgaa-1.1-svg",
+    title="Chaque image vectorielle (svg) porteuse d'information a role=\"img\" et une alternative",
+    failure="Une image vectorielle (svg) porteuse d'information n'a pas d'alternative",
+    title_en="Every informative vector image (svg) has role=\"img\" and an alternative",
+    failure_en="An informative vector image (svg) has no alternative",
+    description="Un élément svg porteur d'information doit avoir role=\"img\" et une alternative (aria-label, "
+                "aria-labelledby ou un élément title enfant) ; un svg décoratif doit avoir aria-hidden=\"true\".",
+    how_to_fix="Ajoutez role=\"img\" et aria-label=\"…\" (ou un <title> en premier enfant) au svg porteur "
+               "d'information ; mettez aria-hidden=\"true\" sur un svg décoratif.",
+    rgaa=("1.1.5",), wcag=("1.1.1",), impact=Impact.SERIOUS, evidence=("dom",),
+    question="Ce svg est-il décoratif (il lui faut aria-hidden=\"true\") ou porteur d'information (il lui faut "
+             "role=\"img\" et une alternative) ?",
+)
+def svg_alt(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return unavailable(evidence)
+    v = view(root)
+    results, fine = [], 0
+    for el in root.iter("svg"):
+        if any(tag(a) == "svg" for a in el.iterancestors()) or not v.exposed(el):
+            continue
+        if _names_a_control(el, v) and (el.get("role") or "").lower() != "img":
+            continue  # an icon that is the whole content of a link or button: judged as its name
+        role = (el.get("role") or "").strip().lower().split()[:1]
+        name = _svg_name(el, v)
+        if role == ["img"]:
+            if not name:
+                results.append(Result(Outcome.FAILED, element=el,
+                                      message="svg role=\"img\" sans aria-label, aria-labelledby ni élément title."))
+            else:
+                fine += 1
+        elif role in (["presentation"], ["none"]):
+            fine += 1
+        else:
+            has = f" Il a un nom (« {short(name, 60)} ») mais pas role=\"img\"." if name else ""
+            results.append(Result(Outcome.CANT_TELL, element=el,
+                                  message=f"svg sans role=\"img\" ni aria-hidden=\"true\".{has}"))
+    if not results and fine:
+        results.append(Result(Outcome.PASSED, message=f"{fine} image(s) svg avec role=\"img\" et une alternative."))
+    return results[:MAX_PER_CHECK]
+
+
+@check(
+    id="rgaa-1.1-input-image",
+    title="Chaque bouton image (input type=\"image\") a une alternative",
+    failure="Un bouton image (input type=\"image\") n'a pas d'alternative",
+    title_en="Every image button (input type=\"image\") has an alternative",
+    failure_en="An image button (input type=\"image\") has no alternative",
+    description="Un bouton image sans alt est annoncé « Envoyer » ou par l'adresse de l'image : on ne sait pas "
+                "ce qu'il fait.",
+    how_to_fix="Ajoutez un attribut alt qui dit l'action du bouton, par exemple alt=\"Rechercher\".",
+    rgaa=("1.1.3",), wcag=("1.1.1", "4.1.2"), impact=Impact.CRITICAL, evidence=("dom",), conclusive=True,
+)
+def input_image(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return unavailable(evidence)
+    v = view(root)
+    results, fine = [], 0
+    for el in root.iter("input"):
+        if (el.get("type") or "").strip().lower() != "image" or not v.exposed(el):
+            continue
+        text, _ = _alternative(el, v)
+        if not text:
+            results.append(Result(Outcome.FAILED, element=el,
+                                  message="Bouton image sans alt, aria-label, aria-labelledby ni title."))
+        else:
+            fine += 1
+    if not results and fine:
+        results.append(Result(Outcome.PASSED, message=f"{fine} bouton(s) image avec une alternative."))
+    return results
+
+
+@check(
+    id="rgaa-1.3-input-image-relevant",
+    title="L'alternative de chaque bouton image dit son action",
+    failure="L'alternative d'un bouton image ne dit pas son action",
+    title_en="Each image button's alternative states its action",
+    failure_en="An image button's alternative does not state its action",
+    description="L'alternative d'un bouton image est son intitulé : elle doit dire ce que fait le bouton.",
+    how_to_fix="Remplacez l'alternative par l'action du bouton (« Rechercher », « Valider la commande »).",
+    rgaa=("1.3.3",), wcag=("1.1.1",), impact=Impact.SERIOUS, evidence=("dom",),
+    question="L'alternative de ce bouton image dit-elle ce que fait le bouton ?",
+)
+def input_image_relevant(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    v = view(root)
+    results = []
+    for el in root.iter("input"):
+        if (el.get("type") or "").strip().lower() != "image" or not v.exposed(el):
+            continue
+        text, source = _alternative(el, v)
+        if not text:
+            continue
+        reason = bad_alternative(text)
+        if reason:
+            results.append(Result(Outcome.FAILED, element=el, message=reason[0].upper() + reason[1:] + "."))
+        else:
+            results.append(Result(Outcome.CANT_TELL, element=el, message=f"Alternative ({source}) : « {short(text)} »."))
+    return results
+
+
+@check(
+    id="rgaa-1.1-area",
+    title="Chaque zone cliquable d'image réactive (area) a une alternative",
+    failure="Une zone cliquable d'image réactive (area) n'a pas d'alternative",
+    title_en="Every image map area has an alternative",
+    failure_en="An image map area has no alternative",
+    description="Une zone area avec href est un lien : sans alt ni aria-label, elle n'a pas d'intitulé.",
+    how_to_fix="Ajoutez à chaque élément area un attribut alt qui dit sa destination.",
+    rgaa=("1.1.2",), wcag=("1.1.1", "2.4.4"), impact=Impact.SERIOUS, evidence=("dom",), conclusive=True,
+)
+def area_alt(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return unavailable(evidence)
+    v = view(root)
+    results, fine = [], 0
+    for el in root.iter("area"):
+        if el.get("href") is None or not v.exposed(el.getparent() if el.getparent() is not None else el):
+            continue
+        if (el.get("aria-hidden") or "").lower() == "true":
+            continue
+        labelled = v.labelledby_text(el) if el.get("aria-labelledby") else ""
+        if labelled or norm(el.get("aria-label")) or norm(el.get("alt")):
+            fine += 1
+        else:
+            results.append(Result(Outcome.FAILED, element=el, message="Zone area avec href sans alt ni aria-label."))
+    if not results and fine:
+        results.append(Result(Outcome.PASSED, message=f"{fine} zone(s) cliquable(s) avec une alternative."))
+    return results

@@ -1,0 +1,802 @@
+"""RGAA theme 8, éléments obligatoires: doctype, validity, default language, page title, changes of language.
+
+8.2 (validity) runs the Nu Html Checker (``vnu.jar`` from the npm package ``vnu-jar``, Java 11+) once per
+run over every page, as a site check: one JVM for the whole run instead of one per page. Only the
+messages that fall under RGAA 8.2's five conditions fail the test (writing rules, nesting, opening and
+closing of tags, unique ids, attributes not doubled); the validator's other errors (attribute values,
+obsolete elements, ARIA misuse…) belong to other criteria and are counted in the message only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from audit.checks import Evidence, Result, check
+from audit.checks.exposure import dom_of, fold, is_html_document, norm, short, tag, unavailable, view, words
+from audit.checks.language import (
+    LANGUAGE_NAMES,
+    CodeStatus,
+    code_status,
+    guess,
+    primary,
+    segments,
+)
+from audit.model import Impact, Outcome
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# --- 8.1 doctype --------------------------------------------------------------------------------
+
+_DOCTYPE = re.compile(r"<!doctype\b([^>]*)>", re.I)
+_PROLOG = re.compile(r"\s*(?:<!--.*?-->|<\?xml[^>]*\?>)?", re.S)
+KNOWN_PUBLIC_IDS = frozenset(p.lower() for p in (
+    "-//W3C//DTD HTML 4.01//EN", "-//W3C//DTD HTML 4.01 Transitional//EN", "-//W3C//DTD HTML 4.01 Frameset//EN",
+    "-//W3C//DTD HTML 4.0//EN", "-//W3C//DTD HTML 4.0 Transitional//EN", "-//W3C//DTD HTML 4.0 Frameset//EN",
+    "-//W3C//DTD XHTML 1.0 Strict//EN", "-//W3C//DTD XHTML 1.0 Transitional//EN",
+    "-//W3C//DTD XHTML 1.0 Frameset//EN", "-//W3C//DTD XHTML 1.1//EN", "-//W3C//DTD XHTML Basic 1.1//EN",
+    "-//W3C//DTD XHTML+RDFa 1.0//EN", "-//W3C//DTD XHTML+RDFa 1.1//EN", "-//W3C//DTD HTML 3.2 Final//EN",
+    "-//W3C//DTD XHTML 1.1 plus MathML 2.0 plus SVG 1.1//EN"))
+
+
+def _page_source(evidence: Evidence) -> tuple[str | None, str]:
+    """The raw source when gather saved it, else the rendered DOM (journey steps reached by a click)."""
+    if evidence.source_html is not None:
+        return evidence.source_html, "source"
+    return evidence.dom_html, "dom"
+
+
+def _doctype_scan(text: str) -> tuple[re.Match | None, bool, bool]:
+    """(the doctype match, is it the first token, does it come after the <html> tag)."""
+    body = text.lstrip("\ufeff")
+    pos = 0
+    while True:
+        m = _PROLOG.match(body, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    first = _DOCTYPE.match(body, pos)
+    if first:
+        return first, True, False
+    anywhere = _DOCTYPE.search(body)
+    if not anywhere:
+        return None, False, False
+    html_tag = re.search(r"<html\b", body, re.I)
+    return anywhere, False, bool(html_tag and html_tag.start() < anywhere.start())
+
+
+def _doctype_valid(match: re.Match) -> tuple[bool | None, str]:
+    inner = norm(match.group(1))
+    m = re.fullmatch(r"(?i)(\S+)(?:\s+(PUBLIC|SYSTEM)\s+(\"[^\"]*\"|'[^']*')(?:\s+(\"[^\"]*\"|'[^']*'))?)?", inner)
+    if not m or m.group(1).lower() != "html":
+        return False, f"« {short(match.group(0))} » ne déclare pas un document HTML"
+    keyword, first = (m.group(2) or "").upper(), (m.group(3) or "").strip("\"'")
+    if not keyword:
+        return True, "doctype HTML5"
+    if keyword == "SYSTEM" and first.lower() == "about:legacy-compat":
+        return True, "doctype HTML5 (compatibilité XML)"
+    if keyword == "PUBLIC" and first.lower() in KNOWN_PUBLIC_IDS:
+        return True, f"doctype {first}"
+    return None, f"doctype « {short(match.group(0))} » inconnu de l'outil"
+
+
+@check(
+    id="rgaa-8.1-doctype-present",
+    title="La page déclare un type de document (doctype)",
+    failure="La page ne déclare pas de type de document (doctype)",
+    title_en="The page declares a document type (doctype)",
+    failure_en="The page declares no document type (doctype)",
+    description="Sans doctype, le navigateur passe en mode de compatibilité (« quirks ») et interprète la page "
+                "de façon imprévisible, pour lui comme pour les technologies d'assistance.",
+    how_to_fix="Ajoutez <!DOCTYPE html> en toute première ligne du code source de la page.",
+    rgaa=("8.1.1",), wcag=("4.1.1",), impact=Impact.MODERATE, evidence=("source",), conclusive=True,
+)
+def doctype_present(evidence: Evidence):
+    text, origin = _page_source(evidence)
+    if not text or not is_html_document(evidence):
+        return unavailable(evidence, "code source")
+    match, _, _ = _doctype_scan(text)
+    if match is None:
+        return [Result(Outcome.FAILED, message="Aucune déclaration <!DOCTYPE …> dans le code source de la page.")]
+    return [Result(Outcome.PASSED, snippet=short(match.group(0), 200),
+                   message=f"Doctype présent ({'code source' if origin == 'source' else 'DOM rendu'}).")]
+
+
+@check(
+    id="rgaa-8.1-doctype-valid",
+    title="Le type de document déclaré est valide",
+    failure="Le type de document déclaré n'est pas valide",
+    title_en="The declared document type is valid",
+    failure_en="The declared document type is not valid",
+    description="Le doctype doit être celui d'une version de HTML ou XHTML ; HTML5 s'écrit <!DOCTYPE html>.",
+    how_to_fix="Remplacez la déclaration par <!DOCTYPE html>.",
+    rgaa=("8.1.2",), wcag=("4.1.1",), impact=Impact.MODERATE, evidence=("source",), conclusive=True,
+    question="Ce doctype correspond-il à une version publiée de HTML ou XHTML ?",
+)
+def doctype_valid(evidence: Evidence):
+    text, _ = _page_source(evidence)
+    if not text or not is_html_document(evidence):
+        return unavailable(evidence, "code source")
+    match, _, _ = _doctype_scan(text)
+    if match is None:
+        return []
+    valid, reason = _doctype_valid(match)
+    outcome = {True: Outcome.PASSED, False: Outcome.FAILED, None: Outcome.CANT_TELL}[valid]
+    return [Result(outcome, snippet=short(match.group(0), 200), message=reason[0].upper() + reason[1:] + ".")]
+
+
+@check(
+    id="rgaa-8.1-doctype-first",
+    title="Le doctype est placé avant la balise <html>, au tout début du code",
+    failure="Le doctype n'est pas placé au tout début du code source",
+    title_en="The doctype comes first, before the <html> tag",
+    failure_en="The doctype does not come first in the source",
+    description="Un doctype précédé d'autre chose que des commentaires (texte, balise, message d'erreur du "
+                "serveur) est ignoré par le navigateur, qui passe alors en mode de compatibilité.",
+    how_to_fix="Placez <!DOCTYPE html> en première ligne : supprimez ce qui le précède (espaces et "
+               "commentaires mis à part), par exemple un message d'erreur ou un fragment produit par le serveur.",
+    rgaa=("8.1.3",), wcag=("4.1.1",), impact=Impact.MODERATE, evidence=("source",), conclusive=True,
+)
+def doctype_first(evidence: Evidence):
+    text, _ = _page_source(evidence)
+    if not text or not is_html_document(evidence):
+        return unavailable(evidence, "code source")
+    match, first, after_html = _doctype_scan(text)
+    if match is None:
+        return []
+    if first:
+        return [Result(Outcome.PASSED, snippet=short(match.group(0), 200), message="Le doctype ouvre le document.")]
+    before = short(text.lstrip("\ufeff")[: match.start()].strip(), 120)
+    where = "après la balise <html>" if after_html else "après du contenu"
+    return [Result(Outcome.FAILED, snippet=short(match.group(0), 200),
+                   message=f"Le doctype est placé {where} (« {before} ») : le navigateur l'ignore.")]
+
+
+# --- 8.2 validity (Nu Html Checker) --------------------------------------------------------------
+
+VNU_TIMEOUT = 600.0
+_RGAA_82 = (
+    ("attributs doublés", re.compile(r"^Duplicate attribute", re.I)),
+    ("identifiants non uniques", re.compile(r"^Duplicate ID", re.I)),
+    ("ouverture et fermeture des balises", re.compile(
+        r"^(Unclosed element|End tag .* seen|End tag for .* seen|No .* element in scope|Stray (start|end) tag|"
+        r"End of file|Unclosed elements|Self-closing syntax|Saw an end tag|An? .* start tag seen|"
+        r"Start tag .* seen but an element of the same type was already open|Heading cannot be a child)", re.I)),
+    ("imbrication des balises", re.compile(
+        r"(not allowed as child of element|is missing (a )?required (instance|child)|is missing one or more of the "
+        r"following|must not (appear as a )?descendant|not allowed in this context|Text not allowed in element|"
+        r"^Bad start tag in)",
+        re.I)),
+    ("règles d'écriture", re.compile(
+        r"^(Saw .* when expecting|Bad character|Quote .* in attribute name|No space between attributes|"
+        r"Unquoted attribute value|“=” in an unquoted|Attribute value omitted|Attribute value missing|"
+        r"“<” in attribute name|Lone “<”|Unclosed comment|Malformed comment|Bogus comment|Garbage after|"
+        r"Character reference|Named character reference|“&” did not start|A numeric character reference|"
+        r"Forbidden code point|Expected a public identifier|Attribute “[^”]*” without an explicit value|"
+        r"Element name .* cannot be represented|Attribute name .* cannot be represented|"
+        r"Almost standards mode doctype|Quirky doctype)", re.I)),
+)
+
+
+# Validator errors known to fall outside RGAA 8.2 (attribute values and requirements, obsolete features,
+# ARIA use, CSS): other criteria judge them. An error in neither list is asked about, never ignored.
+_OUTSIDE_82 = re.compile(
+    r"^(Bad value|Attribute .* not allowed|Attribute .* is only allowed|The .* (attribute|element) is obsolete|"
+    r"The .* attribute on the .* element is obsolete|.* is obsolete|CSS:|The .* role is unnecessary|"
+    r"An? .* element must have|An? .* element with an? .* attribute|Element .* is missing (a )?required "
+    r"attribute|Element .* is missing one or more of the following attributes|The value of the .* attribute|"
+    r"The .* attribute must|Any .* descendant of an? .* element|Consider|Section lacks|Article lacks|"
+    r"The document is not mappable|This document appears to be written|Forbidden|A .* start tag was seen|"
+    r"Element .* must not have attribute|The “aria-[\w-]+” attribute|Legacy encoding|Internal encoding|"
+    r"Using the preload keyword|The .*headers.* attribute on the element)", re.I)
+
+
+def vnu_jar() -> Path | None:
+    """The Nu Html Checker jar: $A11Y_AUDIT_VNU, else node_modules/vnu-jar (``npm ci``)."""
+    env = os.environ.get("A11Y_AUDIT_VNU")
+    path = Path(env) if env else REPO_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    return path if path.is_file() else None
+
+
+def vnu_missing() -> str | None:
+    """Why the validator cannot run here (None when it can)."""
+    if vnu_jar() is None:
+        return ("le validateur Nu Html Checker n'est pas installé (paquet npm vnu-jar : lancez `npm ci`, ou "
+                "indiquez le fichier vnu.jar dans A11Y_AUDIT_VNU)")
+    if shutil.which("java") is None:
+        return "Java (11 ou plus) est introuvable : le validateur Nu Html Checker ne peut pas être lancé"
+    return None
+
+
+class ValidationError(RuntimeError):
+    """The validator could not run; the message says why, in French."""
+
+
+def validate_batch(documents: list[bytes]) -> list[list[dict]]:
+    """Validate HTML documents with one JVM; returns the Nu messages of each document, in order."""
+    if not documents:
+        return []
+    reason = vnu_missing()
+    if reason:
+        raise ValidationError(reason)
+    with tempfile.TemporaryDirectory(prefix="a11y-vnu-") as tmp:
+        paths = []
+        for i, data in enumerate(documents):
+            path = Path(tmp) / f"{i}.html"
+            path.write_bytes(data)
+            paths.append(path)
+        cmd = ["java", "-Xss1m", "-jar", str(vnu_jar()), "--format", "json", "--stdout", "--exit-zero-always",
+               *map(str, paths)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=VNU_TIMEOUT, check=False)
+        except subprocess.TimeoutExpired:
+            raise ValidationError(f"le validateur a dépassé {VNU_TIMEOUT:g} s") from None
+        except OSError as exc:
+            raise ValidationError(f"le validateur n'a pas pu être lancé ({exc})") from None
+        try:
+            data = json.loads(proc.stdout.decode("utf-8", "replace") or "{}")
+        except ValueError:
+            raise ValidationError("le validateur a renvoyé une sortie illisible : "
+                                  + short(proc.stderr.decode("utf-8", "replace"), 200)) from None
+    by_name: dict[str, list[dict]] = defaultdict(list)
+    for message in data.get("messages", []):
+        name = Path(urlsplit(message.get("url", "")).path).name
+        by_name[name].append(message)
+    return [by_name.get(f"{i}.html", []) for i in range(len(documents))]
+
+
+def rgaa_82_category(message: dict) -> str | None:
+    """Which RGAA 8.2 condition a Nu message breaks, or None when it is outside 8.2."""
+    if message.get("type") != "error":
+        return None
+    text = message.get("message", "")
+    if "doctype" in text.lower() and not text.lower().startswith(("almost standards", "quirky")):
+        return None  # 8.1's business
+    if "child element “title”" in text:
+        return None  # a missing <title> is 8.5's business
+    for label, pattern in _RGAA_82:
+        if pattern.search(text):
+            return label
+    return None
+
+
+MAX_82_FINDINGS = 30
+
+
+@check(
+    id="rgaa-8.2-validity",
+    title="Le code de la page est valide (syntaxe, imbrication, identifiants uniques)",
+    failure="Le code de la page n'est pas valide",
+    title_en="The page's code is valid (syntax, nesting, unique ids)",
+    failure_en="The page's code is not valid",
+    description="Le validateur Nu Html Checker (W3C) est lancé sur le code source de chaque page et sur son DOM "
+                "rendu. Seules comptent les erreurs visées par le critère 8.2 : règles d'écriture des balises "
+                "et attributs, imbrication, ouverture et fermeture des balises, identifiants uniques, attributs "
+                "non doublés.",
+    how_to_fix="Corrigez chaque erreur signalée (le message et l'extrait indiquent où) ; un identifiant (id) "
+               "ne doit apparaître qu'une fois par page.",
+    rgaa=("8.2.1",), wcag=("4.1.1",), impact=Impact.MODERATE, evidence=("source", "dom", "site"),
+    conclusive=True, scope="site",
+    question="Le validateur n'a pas pu être lancé : validez la page avec le Nu Html Checker (validator.w3.org/nu) "
+             "et vérifiez les cinq conditions du test 8.2.1.",
+)
+def validity(pages: list[Evidence]):
+    pages = [e for e in pages if is_html_document(e)]
+    documents: list[bytes] = []
+    owners: list[tuple[int, str]] = []
+    for i, evidence in enumerate(pages):
+        for role in ("source", "dom"):
+            data = _file(evidence, role)
+            if data:
+                documents.append(data)
+                owners.append((i, role))
+    if not documents:
+        return []
+    try:
+        results = validate_batch(documents)
+    except ValidationError as exc:
+        return [Result(Outcome.CANT_TELL, page=e.snap, message=f"Validation non faite : {exc}.") for e in pages]
+    per_page: dict[int, dict[str, list[dict]]] = defaultdict(dict)
+    for (i, role), messages in zip(owners, results, strict=True):
+        per_page[i][role] = messages
+    out = []
+    for i, evidence in enumerate(pages):
+        out.extend(_validity_results(evidence, per_page.get(i, {})))
+    return out
+
+
+def _file(evidence: Evidence, role: str) -> bytes | None:
+    name = evidence.snap.files.get(role)
+    path = evidence.folder / name if name else None
+    return path.read_bytes() if path is not None and path.is_file() else None
+
+
+def _validity_results(evidence: Evidence, by_role: dict[str, list[dict]]) -> list[Result]:
+    failures: dict[tuple[str, str], tuple[dict, str, int]] = {}
+    others = 0
+    unsure: list[dict] = []
+    for role in ("source", "dom"):
+        for message in by_role.get(role, []):
+            category = rgaa_82_category(message)
+            if category is None:
+                if message.get("type") == "error":
+                    others += 1
+                    text = message.get("message", "")
+                    if not _OUTSIDE_82.search(text) and "doctype" not in text.lower() \
+                            and "child element “title”" not in text:
+                        unsure.append(message)
+                continue
+            key = (category, _generic(message.get("message", "")))
+            if key in failures:
+                first, first_role, count = failures[key]
+                failures[key] = (first, first_role, count + (role == first_role))
+            else:
+                failures[key] = (message, role, 1)
+    where = {"source": "code source", "dom": "DOM rendu"}
+    results = []
+    for (category, _), (message, role, count) in list(failures.items())[:MAX_82_FINDINGS]:
+        line = message.get("lastLine")
+        place = f"{where[role]}, ligne {line}" if line else where[role]
+        more = f" ({count} occurrences)" if count > 1 else ""
+        results.append(Result(Outcome.FAILED, page=evidence.snap,
+                              snippet=short(message.get("extract", ""), 200),
+                              message=f"{category[0].upper()}{category[1:]} : {message.get('message', '')} "
+                                      f"[{place}]{more}"))
+    if len(failures) > MAX_82_FINDINGS:
+        results.append(Result(Outcome.FAILED, page=evidence.snap,
+                              message=f"… et {len(failures) - MAX_82_FINDINGS} autres erreurs de validité."))
+    if not results and unsure:
+        listed = " ; ".join(dict.fromkeys(short(m.get("message", ""), 120) for m in unsure))
+        results.append(Result(Outcome.CANT_TELL, page=evidence.snap,
+                              message=f"Erreurs du validateur à classer : {short(listed, 600)}",
+                              question="Ces erreurs du validateur relèvent-elles du critère 8.2 (règles d'écriture, "
+                                       "imbrication, ouverture et fermeture des balises, identifiants uniques, "
+                                       "attributs doublés) ?"))
+    if not results:
+        checked = " et ".join(where[r] for r in ("source", "dom") if r in by_role)
+        note = f" ; {others} autre(s) erreur(s) du validateur hors critère 8.2" if others else ""
+        results.append(Result(Outcome.PASSED, page=evidence.snap,
+                              message=f"Aucune erreur relevant du critère 8.2 ({checked} validés){note}."))
+    return results
+
+
+def _generic(text: str) -> str:
+    """A message with its quoted names kept but positions dropped, to count repeats."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- 8.3 and 8.4 default language --------------------------------------------------------------
+
+
+def _html_lang(evidence: Evidence) -> tuple[str | None, str | None]:
+    """(lang, xml:lang) of the html element, from the rendered DOM, else the source."""
+    for root in (dom_of(evidence), evidence.source if is_html_document(evidence) else None):
+        if root is not None and tag(root) == "html":
+            return root.get("lang"), root.get("xml:lang")
+    return None, None
+
+
+def _is_xhtml(evidence: Evidence) -> bool:
+    text, _ = _page_source(evidence)
+    match, _, _ = _doctype_scan(text or "")
+    return bool(match and "xhtml" in match.group(0).lower())
+
+
+@check(
+    id="rgaa-8.3-lang-present",
+    title="La langue par défaut de la page est indiquée",
+    failure="La langue par défaut de la page n'est pas indiquée",
+    title_en="The page's default language is given",
+    failure_en="The page's default language is not given",
+    description="Sans attribut lang sur l'élément html, les synthèses vocales lisent la page avec la langue de "
+                "l'utilisateur, au risque d'une prononciation incompréhensible.",
+    how_to_fix="Ajoutez l'attribut lang à l'élément html, par exemple <html lang=\"fr\">.",
+    rgaa=("8.3.1",), wcag=("3.1.1",), impact=Impact.SERIOUS, evidence=("dom", "source"), conclusive=True,
+)
+def lang_present(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return unavailable(evidence)
+    lang, xml_lang = _html_lang(evidence)
+    if norm(lang):
+        return [Result(Outcome.PASSED, element=root, message=f"lang=\"{norm(lang)}\" sur l'élément html.")]
+    if norm(xml_lang) and _is_xhtml(evidence):
+        return [Result(Outcome.PASSED, element=root, message=f"xml:lang=\"{norm(xml_lang)}\" (XHTML).")]
+    uncovered = _text_without_lang(root)
+    if uncovered is None:
+        return [Result(Outcome.PASSED, element=root,
+                       message="Pas de lang sur html, mais chaque texte est dans un élément qui indique sa langue.")]
+    detail = "lang est vide" if lang is not None else (
+        "seul xml:lang est présent, ignoré en HTML5" if norm(xml_lang) else "l'attribut lang est absent")
+    return [Result(Outcome.FAILED, element=root,
+                   message=f"Sur l'élément html, {detail} ; par exemple le texte « {short(uncovered, 60)} » "
+                           "n'a aucune langue indiquée.")]
+
+
+def _text_without_lang(root) -> str | None:
+    """The first text of the body not inside an element with a non-empty lang, or None."""
+    body = next((c for c in root if tag(c) == "body"), None)
+    if body is None:
+        return None
+    v = view(root)
+    for el in body.iter():
+        if not isinstance(el.tag, str) or not v.rendered(el):
+            continue
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            if owner is None or not norm(text) or not words(text):
+                continue
+            if owner is not root and not owner.xpath("ancestor-or-self::*[normalize-space(@lang)!='']"):
+                return norm(text)
+    return None
+
+
+@check(
+    id="rgaa-8.4-lang-valid",
+    title="Le code de la langue par défaut est valide et semble pertinent",
+    failure="Le code de la langue par défaut n'est pas valide",
+    title_en="The default language code is valid and looks relevant",
+    failure_en="The default language code is not valid",
+    description="Le code de langue de l'élément html doit être un code ISO 639 (fr, en, de…), éventuellement "
+                "suivi d'une région (fr-FR), et correspondre à la langue principale du texte.",
+    how_to_fix="Utilisez un code de langue ISO 639-1, par exemple lang=\"fr\" pour une page en français.",
+    rgaa=("8.4.1",), wcag=("3.1.1",), impact=Impact.SERIOUS, evidence=("dom", "source"),
+    question="La langue déclarée sur l'élément html est-elle la langue principale du texte de la page ?",
+)
+def lang_valid(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    lang, xml_lang = _html_lang(evidence)
+    value = norm(lang) or (norm(xml_lang) if _is_xhtml(evidence) else "")
+    if not value:
+        return []
+    status, reason = code_status(value)
+    if status == CodeStatus.INVALID:
+        return [Result(Outcome.FAILED, element=root, message=reason[0].upper() + reason[1:] + ".")]
+    if status == CodeStatus.UNKNOWN:
+        return [Result(Outcome.CANT_TELL, element=root, message=reason[0].upper() + reason[1:] + ".",
+                       question=f"Le code « {value} » est-il un code de langue valide (ISO 639) et celui "
+                                "de la langue du texte ?")]
+    body = next((c for c in root if tag(c) == "body"), None)
+    detected = _main_language(root, body) if body is not None else None
+    declared = primary(value)
+    if detected and declared in LANGUAGE_NAMES and detected != declared:
+        return [Result(Outcome.CANT_TELL, element=root,
+                       message=f"Code valide (« {value} »), mais le texte semble être en "
+                               f"{LANGUAGE_NAMES[detected]}.")]
+    note = f" ; le texte semble bien être en {LANGUAGE_NAMES[detected]}" if detected == declared else ""
+    return [Result(Outcome.PASSED, element=root, message=f"{reason[0].upper()}{reason[1:]}{note}.")]
+
+
+def _main_language(root, body) -> str | None:
+    text = view(root).text(body)
+    votes: dict[str, int] = defaultdict(int)
+    for piece in segments(text):
+        found = guess(piece)
+        if found:
+            votes[found] += len(words(piece))
+    if not votes:
+        return None
+    best = max(votes, key=votes.get)
+    return best if votes[best] >= 0.6 * sum(votes.values()) else None
+
+
+# --- 8.5 and 8.6 page title ----------------------------------------------------------------------
+
+
+def page_title(root):
+    """The first <title> of the document outside SVG and templates, or None."""
+    for el in root.iter("title"):
+        if not any(tag(a) in ("svg", "template", "math") for a in el.iterancestors()):
+            return el
+    return None
+
+
+@check(
+    id="rgaa-8.5-title",
+    title="La page a un titre (élément title non vide)",
+    failure="La page n'a pas de titre",
+    title_en="The page has a title (non-empty title element)",
+    failure_en="The page has no title",
+    description="Le titre de la page est la première chose annoncée par un lecteur d'écran et le nom de "
+                "l'onglet ; sans lui, on ne sait pas où l'on est.",
+    how_to_fix="Ajoutez dans <head> un élément <title> qui décrit la page, par exemple "
+               "<title>Horaires de la médiathèque — Ville de …</title>.",
+    rgaa=("8.5.1",), wcag=("2.4.2",), impact=Impact.SERIOUS, evidence=("dom",), conclusive=True,
+)
+def title_present(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return unavailable(evidence)
+    title = page_title(root)
+    if title is None:
+        return [Result(Outcome.FAILED, element=root, message="Aucun élément <title> dans la page.")]
+    text = norm(title.text_content())
+    if not text:
+        return [Result(Outcome.FAILED, element=title, message="L'élément <title> est vide.")]
+    return [Result(Outcome.PASSED, element=title, message=f"Titre : « {short(text, 120)} ».")]
+
+
+GENERIC_TITLES = frozenset(fold(t) for t in (
+    "accueil", "page d'accueil", "home", "home page", "homepage", "sans titre", "page sans titre", "untitled",
+    "untitled document", "untitled page", "document", "document sans titre", "nouveau document", "page",
+    "nouvelle page", "new page", "titre", "title", "mon titre", "my title", "index", "default", "bienvenue",
+    "welcome", "test", "page de test", "site", "site web", "site internet", "website", "web page", "page web",
+    "accueil du site", "chargement", "loading", "null", "undefined", "none", "document1", "react app", "vite app",
+    "wordpress", "drupal", "joomla", "typo3", "sans nom", "no title", "titre de la page", "page title",
+))
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·•»>/]\s+|\s*[|–—·•»]\s*")
+_FILENAME = re.compile(r"(?i)^[\w.\-/]+\.(?:s?html?|php|aspx?|jsp|cfm)$|^(?:https?://|www\.)\S+$")
+
+
+def title_parts(text: str) -> list[str]:
+    return [p for p in (norm(x) for x in _TITLE_SEPARATORS.split(text)) if p]
+
+
+def generic_reason(text: str) -> str | None:
+    """Why a title identifies nothing ("Page", "Sans titre", a file name…), or None."""
+    folded = fold(text)
+    if not folded:
+        return "le titre est vide"
+    if _FILENAME.match(text.strip()):
+        return "le titre est une adresse ou un nom de fichier"
+    parts = [fold(p) for p in title_parts(text)] or [folded]
+    if all(p in GENERIC_TITLES or re.fullmatch(r"(page|document|untitled|sans titre)\s*\d*", p) for p in parts):
+        return f"« {short(text, 80)} » est un titre générique"
+    return None
+
+
+def _site_names(root) -> set[str]:
+    names = set()
+    for meta in root.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() in ("og:site_name", "application-name"):
+            if norm(meta.get("content")):
+                names.add(fold(meta.get("content")))
+    return names
+
+
+@check(
+    id="rgaa-8.6-title-relevant",
+    title="Le titre de la page est pertinent",
+    failure="Le titre de la page n'est pas pertinent",
+    title_en="The page title is relevant",
+    failure_en="The page title is not relevant",
+    description="Le titre doit permettre de reconnaître la page dans l'historique ou la liste des onglets : il "
+                "nomme son contenu, souvent suivi du nom du site. « Accueil », « Page », « Sans titre » ou le seul "
+                "nom du site ne suffisent pas.",
+    how_to_fix="Donnez à chaque page un titre qui nomme son contenu, suivi du nom du site, par exemple "
+               "« Travaux sur le pont d'Anjou — Ville de … ».",
+    rgaa=("8.6.1",), wcag=("2.4.2",), impact=Impact.MODERATE, evidence=("dom",),
+    question="Le titre de la page permet-il de l'identifier (contenu de la page, puis nom du site) ?",
+)
+def title_relevant(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    title = page_title(root)
+    text = norm(title.text_content()) if title is not None else ""
+    if not text:
+        return []
+    reason = generic_reason(text)
+    if reason is None and _site_names(root) and all(fold(p) in _site_names(root) for p in title_parts(text)):
+        reason = f"« {short(text, 80)} » n'est que le nom du site"
+    if reason:
+        return [Result(Outcome.FAILED, element=title, message=reason[0].upper() + reason[1:] + ".")]
+    h1 = next((h for h in root.iter("h1") if view(root).exposed(h)), None)
+    hint = f" (premier titre h1 : « {short(view(root).name(h1), 80)} »)" if h1 is not None else ""
+    return [Result(Outcome.CANT_TELL, element=title, message=f"Titre : « {short(text, 120)} »{hint}.")]
+
+
+@check(
+    id="rgaa-8.6-title-unique",
+    title="Chaque page a un titre qui lui est propre",
+    failure="Plusieurs pages différentes ont le même titre",
+    title_en="Each page has a title of its own",
+    failure_en="Several different pages share the same title",
+    description="Deux pages différentes qui portent le même titre ne se distinguent pas dans l'historique, les "
+                "onglets ou les favoris : le titre ne permet pas d'identifier la page.",
+    how_to_fix="Donnez à chacune de ces pages un titre qui nomme son contenu propre (pour une démarche en "
+               "plusieurs étapes, indiquez l'étape : « Étape 2 sur 3 : choix des repas — … »).",
+    rgaa=("8.6.1",), wcag=("2.4.2",), impact=Impact.MODERATE, evidence=("dom", "site"), scope="site",
+)
+def title_unique(pages: list[Evidence]):
+    titled: dict[str, list[tuple[Evidence, object, str]]] = defaultdict(list)
+    for evidence in pages:
+        root = dom_of(evidence)
+        if root is None:
+            continue
+        title = page_title(root)
+        text = norm(title.text_content()) if title is not None else ""
+        if text:
+            titled[fold(text)].append((evidence, title, text))
+    results = []
+    for group in titled.values():
+        pages_by_content: dict[str, set[str]] = defaultdict(set)
+        for e, _, _ in group:
+            pages_by_content[_content_signature(e)].add(_address(e))
+        addresses = {_address(e) for e, _, _ in group}
+        if len(group) < 2 or len(addresses) < 2 or len(pages_by_content) < 2:
+            continue  # one address, or one content reached at several addresses (a redirect, ?next=…)
+        for evidence, title, text in group:
+            others = sorted(a for a in addresses if a != _address(evidence))
+            listed = ", ".join(others[:3]) + (f" et {len(others) - 3} autre(s)" if len(others) > 3 else "")
+            results.append(Result(Outcome.FAILED, element=title, page=evidence.snap,
+                                  message=f"« {short(text, 80)} » est aussi le titre de : {listed}."))
+    return results
+
+
+def _content_signature(evidence: Evidence) -> str:
+    """The text of the page's main content, to tell one page reached at two addresses from two pages."""
+    root = dom_of(evidence)
+    if root is None:
+        return evidence.snap.content_hash or evidence.snap.key
+    main = next((el for el in root.iter("main")), None)
+    scope = main if main is not None else next((c for c in root if tag(c) == "body"), root)
+    return fold(view(root).text(scope))
+
+
+def _address(evidence: Evidence) -> str:
+    """The page's address for comparing titles: a journey step at a crawled URL counts as that page."""
+    url = evidence.snap.final_url or evidence.snap.url
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if path.endswith(("/index.html", "/index.htm", "/index.php")):
+        path = path.rsplit("/", 1)[0] + "/"
+    return f"{path}{'?' + parts.query if parts.query else ''}"
+
+
+# --- 8.7 and 8.8 changes of language -------------------------------------------------------------
+
+_SKIP_TEXT = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "template", "noscript", "svg",
+                        "math", "textarea", "select", "option"})
+MAX_87_FINDINGS = 10
+
+
+def _effective_lang(el, default: str) -> str:
+    """The language a passage is read in: its nearest lang below <html>, else the page's language."""
+    found = el.xpath("ancestor-or-self::*[@lang][not(self::html)][1]/@lang")
+    return primary(found[0]) if found else default
+
+
+@check(
+    id="rgaa-8.7-lang-change",
+    title="Les passages dans une autre langue sont signalés (attribut lang)",
+    failure="Un passage dans une autre langue n'est pas signalé",
+    title_en="Passages in another language are marked (lang attribute)",
+    failure_en="A passage in another language is not marked",
+    description="Un passage en langue étrangère sans attribut lang est lu avec la prononciation de la langue de "
+                "la page. L'outil repère les passages d'au moins cinq mots qui semblent en anglais, allemand, "
+                "espagnol, italien ou français quand la page est dans une autre langue ; noms propres et mots "
+                "passés dans l'usage n'ont pas à être signalés.",
+    how_to_fix="Indiquez la langue sur l'élément qui contient le passage, par exemple "
+               "<span lang=\"en\">Let the river bring us together</span>.",
+    rgaa=("8.7.1",), wcag=("3.1.2",), impact=Impact.MODERATE, evidence=("dom",),
+    question="Ce passage est-il dans une autre langue que celle de la page ? Si oui, il doit être placé dans un "
+             "élément qui porte l'attribut lang de sa langue.",
+)
+def lang_change(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    body = next((c for c in root if tag(c) == "body"), None)
+    if body is None:
+        return []
+    v = view(root)
+    declared = norm(root.get("lang"))
+    valid = bool(declared) and code_status(declared)[0] == CodeStatus.VALID
+    page_lang = primary(declared) if valid else (_main_language(root, body) or "")
+    results: list[Result] = []
+    seen: set = set()
+    for owner, text in _passages(body, v):
+        if len(results) >= MAX_87_FINDINGS:
+            break
+        effective = _effective_lang(owner, page_lang)
+        for piece in segments(text):
+            found = guess(piece)
+            if found and found != effective and effective:
+                if owner in seen:
+                    break
+                seen.add(owner)
+                results.append(Result(Outcome.CANT_TELL, element=owner,
+                                      message=f"Passage probablement en {LANGUAGE_NAMES[found]} sans attribut "
+                                              f"lang=\"{found}\" : « {short(piece, 100)} »."))
+                break
+    if results:
+        return results
+    declared = [el for el in body.iter() if isinstance(el.tag, str) and norm(el.get("lang"))]
+    message = (f"Aucun passage en langue étrangère repéré ; {len(declared)} changement(s) de langue indiqué(s)."
+               if declared else "Aucun passage en langue étrangère repéré.")
+    return [Result(Outcome.PASSED, message=message)]
+
+
+def _passages(body, v) -> list[tuple[object, str]]:
+    """(element, text) for each element holding text directly, children with their own lang left out."""
+    out: list[tuple[object, str]] = []
+
+    def walk(el, inherited_owner):
+        t = tag(el)
+        if t in _SKIP_TEXT or not v.rendered(el) or (el.get("translate") or "").lower() == "no":
+            return
+        own: list[str] = [el.text or ""]
+        for child in el:
+            if not isinstance(child.tag, str):
+                own.append(child.tail or "")
+                continue
+            ct = tag(child)
+            if ct in ("br",):
+                own.append("\n")
+            elif ct in ("a", "em", "strong", "b", "i", "span", "abbr", "small", "mark", "q", "cite", "u", "time",
+                        "sup", "sub", "dfn") and child.get("lang") is None and len(child) == 0:
+                own.append(child.text or "")
+            else:
+                walk(child, el)
+                own.append("\n")
+            own.append(child.tail or "")
+        text = norm("".join(own).replace("\n", " | "))
+        if words(text):
+            out.append((el, text))
+
+    walk(body, None)
+    return out
+
+
+def _owns_text(el, v) -> bool:
+    """Some rendered text of this element takes its language from this element (not from a descendant)."""
+    if words(el.text or ""):
+        return True
+    for child in el:
+        if words(child.tail or ""):
+            return True
+        if isinstance(child.tag, str) and child.get("lang") is None and tag(child) not in _SKIP_TEXT \
+                and v.rendered(child) and _owns_text(child, v):
+            return True
+    return False
+
+
+@check(
+    id="rgaa-8.8-lang-code-valid",
+    title="Les codes de langue des changements de langue sont valides",
+    failure="Un code de langue d'un changement de langue n'est pas valide",
+    title_en="Language codes of language changes are valid",
+    failure_en="A language code of a language change is not valid",
+    description="Un attribut lang placé sur un passage doit porter un code ISO 639 (en, de, es…) pour que la "
+                "synthèse vocale change de prononciation.",
+    how_to_fix="Corrigez le code, par exemple lang=\"en\" pour de l'anglais, lang=\"de\" pour de l'allemand.",
+    rgaa=("8.8.1",), wcag=("3.1.2",), impact=Impact.MODERATE, evidence=("dom",),
+    question="Ce code de langue est-il valide et correspond-il à la langue du passage ?",
+)
+def lang_code_valid(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    body = next((c for c in root if tag(c) == "body"), None)
+    if body is None:
+        return []
+    v = view(root)
+    results, valid = [], 0
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.get("lang") is None or not v.rendered(el):
+            continue
+        value = norm(el.get("lang"))
+        if not value:
+            continue  # lang="" means "unknown language": nothing to validate
+        if not _owns_text(el, v):
+            continue
+        status, reason = code_status(value)
+        if status == CodeStatus.INVALID:
+            results.append(Result(Outcome.FAILED, element=el, message=reason[0].upper() + reason[1:] + "."))
+        elif status == CodeStatus.UNKNOWN:
+            results.append(Result(Outcome.CANT_TELL, element=el, message=reason[0].upper() + reason[1:] + "."))
+        else:
+            valid += 1
+    if not results and valid:
+        results.append(Result(Outcome.PASSED, message=f"{valid} changement(s) de langue au code valide ; "
+                                                      "leur pertinence reste à vérifier."))
+    return results

@@ -1,0 +1,383 @@
+"""RGAA theme 9, structuration de l'information: headings, page regions, lists, quotations.
+
+Headings: RGAA does not require an h1 nor a strict hierarchy ("a looser hierarchy that stays coherent
+does not invalidate the criterion", glossary "Titre"), so a skipped level or a missing h1 is asked about,
+never failed; an empty heading fails (its content cannot be relevant). Regions: a page must have one
+visible ``<main>`` (role="main" is accepted as equivalent); header, nav and footer are asked about when
+missing. Lists: list markup with foreign children fails; text laid out as a list with dashes, bullets or
+numbers fails. Quotations are asked about.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audit.checks import Evidence, Result, check
+from audit.checks.exposure import View, dom_of, norm, short, tag, view, words
+from audit.model import Impact, Outcome
+
+MAX_FINDINGS = 30
+
+
+def headings(root, v: View) -> list[tuple[object, int]]:
+    """(element, level) of each exposed heading (h1-h6, role="heading"), in document order."""
+    out = []
+    for el in root.iter():
+        t = tag(el)
+        role = (el.get("role") or "").strip().lower().split()[:1]
+        native = re.fullmatch(r"h[1-6]", t)
+        if role == ["heading"]:
+            try:
+                level = int((el.get("aria-level") or "").strip())
+            except ValueError:
+                level = int(t[1]) if native else 2
+        elif native and not role:
+            level = int(t[1])
+        else:
+            continue
+        if v.exposed(el):
+            out.append((el, max(1, level)))
+    return out
+
+
+@check(
+    id="rgaa-9.1-heading-hierarchy",
+    title="La hiérarchie des titres est cohérente",
+    failure="La hiérarchie des titres n'est pas cohérente",
+    title_en="The heading hierarchy is coherent",
+    failure_en="The heading hierarchy is not coherent",
+    description="Les titres (h1 à h6) structurent la page et servent à y naviguer. Le RGAA n'exige ni h1 ni "
+                "hiérarchie stricte, mais la hiérarchie doit rester cohérente : un saut de niveau ou l'absence "
+                "de h1 est signalé pour vérification.",
+    how_to_fix="Donnez à la page un h1 qui dit son sujet, puis des h2 pour ses sections, des h3 pour leurs "
+               "sous-sections, sans sauter de niveau.",
+    rgaa=("9.1.1",), wcag=("1.3.1", "2.4.6"), impact=Impact.MODERATE, evidence=("dom",),
+    question="La hiérarchie des titres de la page est-elle cohérente avec la structure du contenu ?",
+)
+def heading_hierarchy(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    v = view(root)
+    found = headings(root, v)
+    if not found:
+        return []
+    issues = []
+    if not any(level == 1 for _, level in found):
+        issues.append("la page n'a pas de titre de niveau 1")
+    previous = 0
+    for el, level in found:
+        if previous and level > previous + 1:
+            issues.append(f"saut de h{previous} à h{level} (« {short(v.name(el), 50)} »)")
+        previous = level
+    outline = " ; ".join(f"h{level} {short(v.name(el), 40)}" for el, level in found[:12])
+    if issues:
+        return [Result(Outcome.CANT_TELL, message=("Hiérarchie à vérifier : " + ", ".join(issues[:6]) +
+                                                   f". Plan : {outline}")[:900])]
+    return [Result(Outcome.PASSED, message=f"{len(found)} titre(s) sans saut de niveau. Plan : {outline}"[:900])]
+
+
+@check(
+    id="rgaa-9.1-heading-empty",
+    title="Chaque titre a un contenu",
+    failure="Un titre est vide",
+    title_en="Every heading has content",
+    failure_en="A heading is empty",
+    description="Un titre vide est annoncé « titre » sans contenu dans la liste des titres : il ne structure "
+                "rien et désoriente.",
+    how_to_fix="Donnez un texte au titre, ou supprimez l'élément s'il ne sert qu'à la mise en forme.",
+    rgaa=("9.1.2",), wcag=("1.3.1", "2.4.6"), impact=Impact.MODERATE, evidence=("dom",),
+    question="Le contenu de chaque titre décrit-il la section qu'il introduit ?",
+)
+def heading_empty(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    v = view(root)
+    found = headings(root, v)
+    results = [Result(Outcome.FAILED, element=el, message=f"Titre de niveau {level} sans contenu.")
+               for el, level in found if not v.name(el)]
+    if not results and found:
+        results.append(Result(Outcome.PASSED, message=f"{len(found)} titre(s), tous avec un contenu."))
+    return results[:MAX_FINDINGS]
+
+
+_FAKE_HEADING_MAX = 90
+
+
+def _fake_heading(el, v: View) -> str | None:
+    """A short paragraph that is entirely bold (or a div styled as a heading) followed by text."""
+    if tag(el) not in ("p", "div") or (el.get("role") or "") or not v.exposed(el):
+        return None
+    text = v.text(el)
+    if not text or len(text) > _FAKE_HEADING_MAX or text.endswith((".", ",", ";", ":")) or len(words(text)) > 12:
+        return None
+    children = [c for c in el if isinstance(c.tag, str)]
+    bold_only = (len(children) == 1 and tag(children[0]) in ("strong", "b") and not norm(el.text)
+                 and not norm(children[0].tail) and norm(children[0].text_content()) == text)
+    styled = re.search(r"\b(?:intertitre|sous-titre|subtitle|heading|titre|title)\b", el.get("class") or "", re.I)
+    inline_bold = re.search(r"font-weight\s*:\s*(?:bold|[6-9]00)", el.get("style") or "", re.I)
+    if not (bold_only or (styled and not any(tag(c) in ("h1", "h2", "h3", "h4", "h5", "h6") for c in children))
+            or inline_bold):
+        return None
+    following = el.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    if following is None or tag(following) not in ("p", "ul", "ol", "div", "table", "dl"):
+        return None
+    if len(v.text(following)) <= len(text):
+        return None
+    return text
+
+
+@check(
+    id="rgaa-9.1-fake-heading",
+    title="Les textes qui servent de titres sont balisés comme des titres",
+    failure="Un texte qui sert de titre n'est pas balisé comme un titre",
+    title_en="Text used as headings is marked up as headings",
+    failure_en="Text used as a heading is not marked up as one",
+    description="Un intertitre mis en forme (paragraphe en gras, classe « titre ») sans élément h2…h6 "
+                "n'apparaît pas dans la liste des titres des lecteurs d'écran.",
+    how_to_fix="Balisez l'intertitre avec l'élément de titre du bon niveau (h2, h3…) et gardez la mise en forme "
+               "en CSS.",
+    rgaa=("9.1.3",), wcag=("1.3.1",), impact=Impact.MODERATE, evidence=("dom",),
+    question="Ce texte sert-il de titre à la section qui le suit ? Si oui, il doit être balisé avec h2…h6.",
+)
+def fake_heading(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    v = view(root)
+    body = next((c for c in root if tag(c) == "body"), None)
+    if body is None:
+        return []
+    results = []
+    for el in body.iter("p", "div"):
+        text = _fake_heading(el, v)
+        if text:
+            results.append(Result(Outcome.CANT_TELL, element=el,
+                                  message=f"« {short(text, 80)} » ressemble à un intertitre sans balise de titre."))
+    return results[:MAX_FINDINGS]
+
+
+# --- 9.2 regions ----------------------------------------------------------------------------------------
+
+
+def _regions(root, v: View, name: str, role: str) -> list:
+    return [el for el in root.iter() if isinstance(el.tag, str) and v.rendered(el)
+            and (tag(el) == name or (el.get("role") or "").strip().lower().split()[:1] == [role])]
+
+
+@check(
+    id="rgaa-9.2-regions",
+    title="La structure de la page utilise header, nav, main et footer",
+    failure="La page n'a pas de zone de contenu principal unique (main)",
+    title_en="The page structure uses header, nav, main and footer",
+    failure_en="The page has no single main content area (main)",
+    description="La zone de contenu principal doit être structurée par un élément main, unique et visible ; "
+                "l'en-tête, la navigation et le pied de page par header, nav et footer. Ces zones permettent "
+                "d'aller directement au contenu avec un lecteur d'écran.",
+    how_to_fix="Entourez le contenu principal d'un élément <main> (un seul par page), l'en-tête du site de "
+               "<header>, les menus de <nav> et le pied de page de <footer>.",
+    rgaa=("9.2.1",), wcag=("1.3.1",), impact=Impact.MODERATE, evidence=("dom",),
+    question="L'en-tête, les menus de navigation et le pied de page sont-ils structurés par header, nav et "
+             "footer, et nav est-il réservé aux zones de navigation ?",
+)
+def regions(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    body = next((c for c in root if tag(c) == "body"), None)
+    if body is None or not words(view(root).text(body)):
+        return []
+    v = view(root)
+    mains = _regions(root, v, "main", "main")
+    if not mains:
+        return [Result(Outcome.FAILED, message="Aucun élément main (ni role=\"main\") dans la page.")]
+    if len(mains) > 1:
+        return [Result(Outcome.FAILED, element=mains[1],
+                       message=f"{len(mains)} zones main visibles : une seule est permise (les autres doivent "
+                               "avoir l'attribut hidden).")]
+    missing = [label for name, role, label in (("header", "banner", "header (en-tête)"),
+                                               ("nav", "navigation", "nav (navigation)"),
+                                               ("footer", "contentinfo", "footer (pied de page)"))
+               if not _regions(root, v, name, role)]
+    if missing:
+        return [Result(Outcome.CANT_TELL, message="Zone main présente ; absentes : " + ", ".join(missing) + ".",
+                       question="La page a-t-elle un en-tête, des menus de navigation ou un pied de page ? "
+                                "Chacun doit être structuré par header, nav ou footer.")]
+    return [Result(Outcome.PASSED, message="header, nav, main (unique) et footer présents.")]
+
+
+# --- 9.3 lists -------------------------------------------------------------------------------------------
+
+_LIST_CHILD_OK = frozenset({"li", "script", "template"})
+_DL_CHILD_OK = frozenset({"dt", "dd", "div", "script", "template"})
+
+
+@check(
+    id="rgaa-9.3-list-markup",
+    title="Les listes sont correctement balisées (ul, ol, dl et leurs éléments)",
+    failure="Une liste est mal balisée",
+    title_en="Lists are properly marked up (ul, ol, dl and their items)",
+    failure_en="A list is badly marked up",
+    description="Une liste ul ou ol ne contient que des li ; un li est toujours dans une liste ; une liste dl ne "
+                "contient que des dt et dd (éventuellement groupés dans des div). Sinon le nombre d'éléments "
+                "annoncé est faux et les éléments sont lus hors de la liste.",
+    how_to_fix="Placez chaque élément de liste dans un li, et chaque li dans un ul ou un ol ; dans un dl, "
+               "n'utilisez que dt et dd.",
+    rgaa=("9.3.1", "9.3.2", "9.3.3"), wcag=("1.3.1",), impact=Impact.SERIOUS, evidence=("dom",),
+)
+def list_markup(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    v = view(root)
+    results, lists = [], 0
+    for el in root.iter("ul", "ol", "dl", "li"):
+        if not v.exposed(el) or (el.get("role") or "").strip():
+            continue
+        t = tag(el)
+        if t == "li":
+            parent = el.getparent()
+            ok = parent is not None and (tag(parent) in ("ul", "ol", "menu") or
+                                         (parent.get("role") or "").strip().lower() == "list")
+            if not ok:
+                results.append(Result(Outcome.FAILED, element=el,
+                                      message=f"Élément li hors de toute liste (dans un {tag(parent)})."))
+            continue
+        lists += 1
+        allowed = _DL_CHILD_OK if t == "dl" else _LIST_CHILD_OK
+        strays = [c for c in el if isinstance(c.tag, str) and tag(c) not in allowed
+                  and (c.get("role") or "").strip().lower() != "listitem"]
+        if strays:
+            names = ", ".join(sorted({tag(c) for c in strays}))
+            results.append(Result(Outcome.FAILED, element=el,
+                                  message=f"La liste {t} contient directement : {names}."))
+    if not results and lists:
+        results.append(Result(Outcome.PASSED, message=f"{lists} liste(s) correctement balisée(s)."))
+    return results[:MAX_FINDINGS]
+
+
+_BULLET = re.compile(r"^\s*([-–—•·▪►*>])\s+\S")
+_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+\S")
+
+
+def _markers(lines: list[str]) -> str | None:
+    """'bullet' or 'number' when at least two consecutive lines look like list items."""
+    bullets = [_BULLET.match(line) for line in lines]
+    for a, b in zip(bullets, bullets[1:], strict=False):
+        if a and b and a.group(1) == b.group(1):
+            return "puces"
+    numbers = [_NUMBER.match(line) for line in lines]
+    for a, b in zip(numbers, numbers[1:], strict=False):
+        if a and b and int(b.group(1)) == int(a.group(1)) + 1:
+            return "numéros"
+    return None
+
+
+def _lines(el) -> list[str]:
+    """The text of a block split at its <br> elements."""
+    parts, current = [], [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and tag(child) == "br":
+            parts.append(norm("".join(current)))
+            current = [child.tail or ""]
+        else:
+            current.append(child.text_content() if isinstance(child.tag, str) else "")
+            current.append(child.tail or "")
+    parts.append(norm("".join(current)))
+    return [p for p in parts if p]
+
+
+@check(
+    id="rgaa-9.3-fake-list",
+    title="Les contenus présentés en liste sont balisés comme des listes",
+    failure="Un contenu présenté en liste n'est pas balisé comme une liste",
+    title_en="Content shown as a list is marked up as a list",
+    failure_en="Content shown as a list is not marked up as one",
+    description="Des lignes qui commencent par un tiret, une puce ou un numéro (1., 2.) forment visuellement "
+                "une liste ; sans ul/ol, le lecteur d'écran n'annonce ni la liste ni le nombre d'éléments.",
+    how_to_fix="Balisez ces lignes avec ul et li (ou ol et li si l'ordre compte) et affichez les puces en CSS.",
+    rgaa=("9.3.1", "9.3.2"), wcag=("1.3.1",), impact=Impact.MODERATE, evidence=("dom",),
+)
+def fake_list(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    v = view(root)
+    body = next((c for c in root if tag(c) == "body"), None)
+    if body is None:
+        return []
+    results, reported = [], set()
+    for el in body.iter("p", "div", "td", "dd"):
+        if el in reported or not v.exposed(el) or any(tag(a) in ("ul", "ol", "pre", "code") for a in
+                                                      el.iterancestors()):
+            continue
+        kind = _markers(_lines(el)) if any(tag(c) == "br" for c in el) else None
+        if kind:
+            reported.add(el)
+            results.append(Result(Outcome.FAILED, element=el,
+                                  message=f"Lignes séparées par des sauts de ligne et précédées de {kind}."))
+            continue
+        if tag(el) != "p":
+            continue
+        run = [el]
+        sibling = el.getnext()
+        while sibling is not None and isinstance(sibling.tag, str) and tag(sibling) == "p":
+            run.append(sibling)
+            sibling = sibling.getnext()
+        if len(run) >= 2 and not any(r in reported for r in run):
+            kind = _markers([norm(r.text_content()) for r in run])
+            if kind:
+                reported.update(run)
+                results.append(Result(Outcome.FAILED, element=el,
+                                      message=f"{len(run)} paragraphes consécutifs, dont certains précédés de "
+                                              f"{kind}, forment une liste."))
+    return results[:MAX_FINDINGS]
+
+
+# --- 9.4 quotations -------------------------------------------------------------------------------------
+
+# A quoted sentence introduced by a colon, as French typography does (Le maire a rappelé : « … . »);
+# guillemets also mark titles and interface labels, which are not quotations: those are not reported.
+_QUOTED = re.compile(r":\s*[«“]\s*([^«»“”]{30,400}?[.!?…])\s*[»”]")
+MAX_QUOTES = 5
+
+
+@check(
+    id="rgaa-9.4-quotes",
+    title="Les citations sont balisées avec q ou blockquote",
+    failure="Une citation n'est pas balisée",
+    title_en="Quotations are marked up with q or blockquote",
+    failure_en="A quotation is not marked up",
+    description="Une citation courte se balise avec q, un bloc de citation avec blockquote ; blockquote ne doit "
+                "pas servir à mettre du texte en retrait.",
+    how_to_fix="Entourez les citations courtes de <q>, les blocs de citation de <blockquote> ; utilisez CSS "
+               "pour les retraits.",
+    rgaa=("9.4.1", "9.4.2"), wcag=("1.3.1",), impact=Impact.MINOR, evidence=("dom",),
+    question="S'agit-il bien d'une citation ? Une citation courte doit être dans un élément q, un bloc de "
+             "citation dans un blockquote (et un blockquote ne doit contenir qu'une citation).",
+)
+def quotes(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    v = view(root)
+    results = []
+    for el in root.iter("q", "blockquote"):
+        if v.exposed(el):
+            results.append(Result(Outcome.CANT_TELL, element=el,
+                                  message=f"Élément {tag(el)} : « {short(v.text(el), 100)} »."))
+    body = next((c for c in root if tag(c) == "body"), None)
+    if body is not None:
+        for el in body.iter("p", "li", "td", "dd", "figcaption"):
+            if not v.exposed(el) or any(tag(a) in ("q", "blockquote") for a in el.iterancestors()):
+                continue
+            if any(tag(c) in ("q", "blockquote") for c in el.iter()):
+                continue
+            match = _QUOTED.search(el.text_content())
+            if match and len(words(match.group(1))) >= 8 and len(results) < MAX_QUOTES:
+                results.append(Result(Outcome.CANT_TELL, element=el,
+                                      message=f"Passage entre guillemets : « {short(match.group(1), 100)} »."))
+    return results[:MAX_FINDINGS]
