@@ -37,5 +37,13 @@ $(AXE): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
+# Our consistency on the W3C ACT Rules test cases (a few minutes; prints the table).
+act: setup
+	$(PY) -m bench.act
+
+# Incremental re-audit of the unchanged demo town against a full one.
+bench: setup
+	$(PY) -m bench.incremental
+
 clean:
 	rm -rf $(VENV) node_modules runs

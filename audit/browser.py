@@ -8,6 +8,8 @@ package.json, installed by ``npm ci`` — never vendored.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -38,7 +40,8 @@ CHROMIUM_ARGS = [
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # axe rules outside the WCAG tags that axe maps to RGAA tests (its RGAA-x.y.z tags), run as well.
-AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name")
+# (css-orientation-lock is left out: experimental, it asks for a review on nearly every page.)
+AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name", "empty-heading", "presentation-role-conflict")
 VIEWPORT = {"width": 1280, "height": 900}
 MAX_SCREENSHOT_HEIGHT = 6000
 RENEW_PAGE_EVERY = 40
@@ -255,6 +258,8 @@ class Browser:
         page.on("response", on_response)
 
     async def _give_back(self, page, healthy: bool) -> None:
+        with contextlib.suppress(Exception):
+            await page.unroute("**/*")
         uses = self._uses.get(id(page), 0) + 1
         self._uses[id(page)] = uses
         if healthy and uses < RENEW_PAGE_EVERY and not page.is_closed():
@@ -328,10 +333,17 @@ class Browser:
                 return
         snap.final_url = page.url
         snap.timings["navigate"] = round(time.perf_counter() - t0, 3)
+        held: list[str] = []
+        if navigate:
+            await page.route("**/*", functools.partial(_hold_navigation, page, held))
         try:  # let web fonts and the first frame settle; no "network idle" wait (it costs 500 ms a page)
             await page.evaluate(_SETTLE_JS)
         except Exception:  # noqa: BLE001 - a page navigating away; the next step reports it
             pass
+        if page.url.startswith("chrome-error://") or (navigate and page.url != snap.final_url):
+            raise RuntimeError(f"the page navigated away by itself (to {held[0] if held else page.url})")
+        if held:
+            snap.timings["held_navigations"] = len(held)
         snap.title = await page.title()
         if source is not None:
             _write(folder / "source.html", source)
@@ -478,6 +490,20 @@ async def _play(page, step, base_url: str, secret, timeout_ms: float):
             await page.click(selector, timeout=timeout_ms)
         return await nav.value
     raise ValueError(f"unknown step action {action}")
+
+
+async def _hold_navigation(page, held: list[str], route) -> None:
+    """Once a page is loaded, its own navigations (meta refresh, scripts) get an empty 204 answer: Chromium
+    stays on the document being audited, and where it tried to go is remembered."""
+    request = route.request
+    try:
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            held.append(request.url)
+            await route.fulfill(status=204, body="")
+        else:
+            await route.continue_()
+    except Exception:  # noqa: BLE001 - the page was closed meanwhile
+        pass
 
 
 def _prepare_page(page) -> None:

@@ -157,12 +157,13 @@ class AxeCatalogue:
     rules: tuple[AxeRule, ...]
     tag_exclude: tuple[str, ...]
 
-    def selected(self, tags: Iterable[str]) -> tuple[AxeRule, ...]:
-        """The rules ``axe.run`` executes with ``runOnly: {type: "tag", values: tags}``: a rule runs when
-        it has one of the tags and none of axe's excluded tags (experimental, deprecated)."""
-        wanted = set(tags)
-        return tuple(r for r in self.rules
-                     if wanted.intersection(r.tags) and not set(self.tag_exclude).intersection(r.tags))
+    def selected(self, tags: Iterable[str], extra: Iterable[str] = ()) -> tuple[AxeRule, ...]:
+        """The rules ``axe.run`` executes with ``runOnly: {type: "tag", values: tags}`` plus the rules
+        enabled by id (``extra``): a rule runs when it has one of the tags and none of axe's excluded tags
+        (experimental, deprecated), or when it is enabled by id."""
+        wanted, forced = set(tags), set(extra)
+        return tuple(r for r in self.rules if r.id in forced or
+                     (wanted.intersection(r.tags) and not set(self.tag_exclude).intersection(r.tags)))
 
     def help_url(self, rule_id: str) -> str | None:
         if not self.version:
@@ -355,6 +356,12 @@ def _axe_run_tags() -> tuple[str, ...]:
     return tuple(AXE_TAGS)
 
 
+def _axe_extra_rules() -> tuple[str, ...]:
+    from audit.browser import AXE_EXTRA_RULES
+
+    return tuple(AXE_EXTRA_RULES)
+
+
 # --- the catalogue --------------------------------------------------------------------------
 
 
@@ -401,7 +408,7 @@ def axe_entries(axe: AxeCatalogue | None = None) -> list[Entry]:
     return [Entry(id=f"axe:{r.id}", source=AXE, title=r.help_fr or r.help, title_en=r.help,
                   rgaa_tests=rgaa_from_tags(list(r.tags)), wcag=wcag_from_tags(list(r.tags)), impact=r.impact,
                   evidence=("axe",), conclusive=False, help_url=axe.help_url(r.id))
-            for r in axe.selected(_axe_run_tags())]
+            for r in axe.selected(_axe_run_tags(), _axe_extra_rules())]
 
 
 def entries(axe: AxeCatalogue | None = None) -> list[Entry]:

@@ -18,7 +18,7 @@ from audit.model import Impact, Outcome, PageSnapshot
 from audit.store import RunInfo, Store, StoreError
 
 FAIL_ON = ["critical", "serious", "moderate", "minor", "none"]
-REPORT_FORMATS = ["html", "json", "junit", "sarif"]
+REPORT_FORMATS = ["html", "json", "junit", "sarif", "remediation", "grid"]
 EXIT_FINDINGS = 2
 
 
@@ -79,12 +79,16 @@ def _fail_on_count(store: Store, run: RunInfo, threshold: str) -> int:
 
 
 def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: str,
-                   out_dir: str | None = None) -> list[Path]:
-    from audit.reports import build, junit, report_dir, sarif
+                   out_dir: str | None = None, config_path: str = "sites.yaml", sessions=(),
+                   verdicts: str | None = None) -> list[Path]:
+    from audit.reports import grid as grid_csv
     from audit.reports import html as html_report
     from audit.reports import json as json_report
+    from audit.reports import junit, remediation, report_dir, report_of, sarif
 
-    report = build(store, run)
+    assessment = _assess(store, run, _site_of_run(run, config_path, required=False), verdicts=verdicts,
+                         sessions=sessions)
+    report = report_of(assessment, lang)
     out = Path(out_dir) if out_dir else report_dir(run)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -95,11 +99,19 @@ def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: s
         if fmt == "json":
             paths.append(json_report.write(report, out))
         elif fmt == "html":
+            from audit import trend
+
+            report["trend"] = trend.section(store, run.site, lang)
             paths.append(html_report.write(report, run.folder, out, lang))
+            report.pop("trend")
         elif fmt == "junit":
             paths.append(junit.write(store, run, out, lang))
         elif fmt == "sarif":
             paths.append(sarif.write(store, run, out, lang))
+        elif fmt == "remediation":
+            paths.extend(remediation.write(report, run.folder, out, lang))
+        elif fmt == "grid":
+            paths.append(grid_csv.write(assessment.grid, out / ("grille.csv" if lang == "fr" else "grid.csv"), lang))
     return paths
 
 
@@ -224,18 +236,18 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, 
     options = runner.RunOptions(resume=resume, chromium=cfg.chromium, timeout=timeout,
                                 screenshot=not no_screenshots, full=full, progress=_progress(quiet))
     runs = _execute(chosen, store, options)
-    _finish(store, runs, formats, lang, fail_on, quiet, baselines)
+    _finish(store, runs, formats, lang, fail_on, quiet, baselines, config_path)
 
 
 def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str, quiet: bool,
-            baselines: dict | None = None) -> None:
+            baselines: dict | None = None, config_path: str = "sites.yaml", sessions=()) -> None:
     from audit import baseline as baseline_lib
 
     if not quiet:
         click.echo("", err=True)
     worst = 0
     for info in runs:
-        paths = _write_reports(store, info, tuple(formats), lang)
+        paths = _write_reports(store, info, tuple(formats), lang, config_path=config_path, sessions=sessions)
         click.echo(_summary(store, info))
         for path in paths:
             click.echo(f"  report: {path}")
@@ -273,15 +285,20 @@ def check(run_ref, runs_dir):
               show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write the reports to this folder (default: the run's reports/ folder).")
+@click.option("--sessions", "sessions", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Tester session files or folders to merge (repeatable).")
+@click.option("--verdicts", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Auditor verdicts (YAML, or CSV in the grid layout).")
+@_config_option
 @_lang_option
-def report(run_ref, runs_dir, formats, out_dir, lang):
+def report(run_ref, runs_dir, formats, out_dir, sessions, verdicts, config_path, lang):
     """Write the reports of a stored RUN (an id like site/stamp, a run folder, a site id, or 'latest')."""
     store = _store(runs_dir)
     try:
         info = store.run(run_ref)
     except StoreError as exc:
         raise _fail(str(exc)) from None
-    for path in _write_reports(store, info, tuple(formats), lang, out_dir):
+    for path in _write_reports(store, info, tuple(formats), lang, out_dir, config_path, sessions, verdicts):
         click.echo(str(path))
 
 
@@ -323,7 +340,9 @@ def demo(runs_dir, config_path, max_pages, quiet, lang):
             site = replace(site, crawl=replace(site.crawl, max_pages=max_pages))
         options = runner.RunOptions(chromium=cfg.chromium, progress=_progress(quiet))
         runs = _execute([site], store, options)
-    _finish(store, runs, ("html", "json"), lang, "none", quiet)
+    sessions = [p for p in [Path(DEMO_ROOT).parents[1] / "user_test_protocols" / "sessions"] if p.is_dir()]
+    _finish(store, runs, ("html", "json", "remediation", "grid"), lang, "none", quiet, config_path=path,
+            sessions=sessions)
 
 
 @cli.command("checks")
@@ -460,6 +479,264 @@ def trends(site, html_path, last, runs_dir, lang):
             click.echo(str(trend.write_html(store, site, html_path, lang, last=last)))
         except OSError as exc:
             raise _fail(f"cannot write {html_path}: {exc.strerror}") from None
+
+
+
+
+def _run_of(store, ref: str):
+    try:
+        return store.run(ref)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _site_of_run(info, config_path: str, required: bool = True):
+    """The run's site from the config, at the address the run used (the demo runs on an ephemeral port)."""
+    try:
+        cfg = config.load(config_path)
+    except config.ConfigError as exc:
+        if required:
+            raise _fail(str(exc)) from None
+        return None
+    site = next((s for s in cfg.sites if s.id == info.site), None)
+    if site is None:
+        if required:
+            raise _fail(f"{cfg.path} has no site {info.site!r} (the site of run {info.id}).")
+        return None
+    return config.with_base_url(site, info.base_url)
+
+
+_sample_option = click.option("--sample", "sample_file", type=click.Path(dir_okay=False), default=None,
+                              help="A pinned sample (`a11y-audit sample --pin` output) instead of the site's "
+                                   "`sample:` in sites.yaml.")
+
+
+def _assess(store, info, site, verdicts=None, sessions=(), sample_file=None):
+    from audit.auditor import AuditorError
+    from audit.reports import assess
+    from audit.sample import SampleError, load_pinned
+    from audit.testers import TesterError
+
+    try:
+        pinned = load_pinned(sample_file) if sample_file else None
+        a = assess(store, info, site, verdicts=verdicts, sessions=list(sessions) or None, sample=pinned)
+    except (AuditorError, SampleError) as exc:
+        raise _fail(str(exc)) from None
+    except TesterError as exc:
+        raise _fail("\n".join(exc.messages)) from None
+    for note in a.tester_notes:
+        click.echo(f"a11y-audit: warning: {note}", err=True)
+    return a
+
+
+@cli.command()
+@click.argument("site_id", metavar="SITE")
+@_config_option
+@_runs_option
+@click.option("--run", "run_ref", default=None, help="The run to sample from (default: the site's newest run).")
+@click.option("--seed", type=int, default=None, help="Seed of the random draw (printed; the same seed on the "
+                                                     "same run draws the same pages).")
+@click.option("--pin", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write the sample as a `sample:` YAML block to paste into sites.yaml ('-': standard output).")
+@_lang_option
+def sample(site_id, config_path, runs_dir, run_ref, seed, pin, lang):
+    """Propose the RGAA sample of SITE from a crawl: required pages, journey steps, one page per template,
+    10 % drawn at random."""
+    from audit import sample as sampling
+
+    cfg = _load_config(config_path)
+    [site] = _select(cfg, (site_id,))
+    store = _store(runs_dir, cfg)
+    info = _run_of(store, run_ref or site.id)
+    if info.site != site.id:
+        raise _fail(f"run {info.id} is a run of {info.site!r}, not of {site.id!r}.")
+    proposed = sampling.propose(store, info, config.with_base_url(site, info.base_url), seed=seed)
+    click.echo(sampling.describe(proposed, lang))
+    if pin:
+        text = sampling.to_yaml(proposed)
+        if pin == "-":
+            click.echo(text, nl=False)
+        else:
+            try:
+                Path(pin).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise _fail(f"cannot write {pin}: {exc.strerror}") from None
+            click.echo(f"Échantillon écrit dans {pin} : collez-le dans {cfg.path} sous le site {site.id}.")
+
+
+@cli.command()
+@click.argument("site_id", metavar="SITE")
+@_config_option
+@_runs_option
+@click.option("--run", "run_ref", default=None, help="The run to declare from (default: the site's newest run).")
+@click.option("--verdicts", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The auditor's verdicts: a YAML file or a grid CSV.")
+@click.option("--sessions", multiple=True, type=click.Path(exists=True),
+              help="Tester session files or folders (repeatable).")
+@click.option("--auditor", "auditor_name", default="", help="Who audited, when --verdicts is a grid CSV (a YAML "
+                                                              "file says it itself).")
+@click.option("--date", "when", default=None, help="Date of the audit (YYYY-MM-DD), with a grid CSV.")
+@_sample_option
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Folder for declaration.html, declaration-fragment.html and declaration.md "
+                   "(default: the run's reports folder).")
+def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor_name, when, sample_file, out):
+    """Write the déclaration d'accessibilité of SITE (a draft while criteria remain to verify)."""
+    from audit.reports import declaration, report_dir
+
+    cfg = _load_config(config_path)
+    [site] = _select(cfg, (site_id,))
+    store = _store(runs_dir, cfg)
+    info = _run_of(store, run_ref or site.id)
+    if info.site != site.id:
+        raise _fail(f"run {info.id} is a run of {info.site!r}, not of {site.id!r}.")
+    site = config.with_base_url(site, info.base_url)
+    if verdicts:
+        from audit import auditor
+
+        try:
+            verdicts = auditor.load(verdicts, auditor=auditor_name, when=when)
+        except auditor.AuditorError as exc:
+            raise _fail(str(exc)) from None
+    a = _assess(store, info, site, verdicts, sessions, sample_file)
+    decl = declaration.declare(store, site, info, assessment=a)
+    folder = Path(out) if out else report_dir(info)
+    try:
+        paths = declaration.write(decl, folder)
+    except OSError as exc:
+        raise _fail(f"cannot write the declaration in {folder}: {exc.strerror}") from None
+    click.echo(declaration.summary(decl))
+    for path in paths:
+        click.echo(f"  {path}")
+
+
+@cli.group()
+def grid():
+    """The RGAA audit grid as CSV, in the official layout (a row per criterion, a column per page)."""
+
+
+@grid.command("export")
+@click.argument("run_ref", metavar="RUN")
+@click.option("--csv", "csv_path", required=True, type=click.Path(dir_okay=False), help="The CSV file to write.")
+@_config_option
+@_runs_option
+@click.option("--verdicts", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Include an auditor's verdicts (YAML or grid CSV).")
+@click.option("--sessions", multiple=True, type=click.Path(exists=True), help="Tester sessions (repeatable).")
+@_sample_option
+@_lang_option
+def grid_export(run_ref, csv_path, config_path, runs_dir, verdicts, sessions, sample_file, lang):
+    """Write RUN's grid as CSV (C, NC, NA, NT; « NT » = to verify)."""
+    from audit.reports import grid as grid_csv
+
+    store = _store(runs_dir)
+    info = _run_of(store, run_ref)
+    a = _assess(store, info, _site_of_run(info, config_path, required=False), verdicts, sessions, sample_file)
+    try:
+        path = grid_csv.write(a.grid, csv_path, lang)
+    except OSError as exc:
+        raise _fail(f"cannot write {csv_path}: {exc.strerror}") from None
+    counts = a.rates.counts
+    click.echo(f"{path}: {len(a.grid.pages)} pages × {len(a.grid.criteria)} critères — sur l'échantillon : "
+               f"{counts['C']} C, {counts['NC']} NC, {counts['NA']} NA, {counts['NT']} NT.")
+
+
+@grid.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--run", "run_ref", required=True, help="The run whose sample the grid describes.")
+@_config_option
+@_runs_option
+@click.option("--auditor", "auditor_name", default="", help="Who made the grid (for the declaration).")
+@click.option("--date", "when", default=None, help="Date of the audit, YYYY-MM-DD.")
+@click.option("--yaml", "yaml_out", type=click.Path(dir_okay=False), default=None,
+              help="Also write the verdicts as an auditor YAML file (to add comments and dérogations).")
+@_sample_option
+def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, yaml_out, sample_file):
+    """Read an auditor's grid CSV, check it against RUN's sample and show the resulting rates."""
+    from audit import auditor, scoring
+
+    store = _store(runs_dir)
+    info = _run_of(store, run_ref)
+    try:
+        audit_file = auditor.load(csv_file, auditor=auditor_name, when=when)
+    except auditor.AuditorError as exc:
+        raise _fail(str(exc)) from None
+    a = _assess(store, info, _site_of_run(info, config_path, required=False), audit_file, (), sample_file)
+    missing = audit_file.extra.get("missing_criteria")
+    if missing:
+        click.echo(f"a11y-audit: warning: {csv_file}: {len(missing)} criteria have no row ({', '.join(missing[:10])}"
+                   f"{' …' if len(missing) > 10 else ''}): they stay as the evidence says.", err=True)
+    rates = a.rates
+    click.echo(f"{csv_file}: {len(audit_file.verdicts)} verdicts on {len(a.grid.pages)} pages.")
+    click.echo(f"État : {rates.state.label()}. " + (
+        f"Taux global : {scoring.format_rate(rates.global_rate)} ; taux moyen : {scoring.format_rate(rates.mean_rate)}."
+        if rates.valid else rates.reason))
+    if yaml_out:
+        names = {p.ref: p.ref for p in a.grid.pages}
+        text = auditor.verdicts_to_yaml(audit_file.verdicts, auditor_name, when, info.site, names)
+        try:
+            Path(yaml_out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write {yaml_out}: {exc.strerror}") from None
+        click.echo(f"  {yaml_out}")
+
+
+# Replacement for cli._write_reports (the `run`, `demo` and `report` commands): the report now reads the site
+# (its pinned sample and declaration facts) and can write the remediation plan and the grid CSV. Add
+# "remediation" and "grid" to the --format choices of `run` and `report`; make `run`/`demo` default to
+# ("html", "json", "remediation").
+
+
+@cli.group()
+def findings() -> None:
+    """Tester sessions: check protocol and session files, serve the testers' form."""
+
+
+@findings.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--config", "config_path", default="sites.yaml", show_default=True,
+              help="Sites file to check the protocols' site ids against (skipped when it does not exist).")
+def findings_validate(files, config_path):
+    """Check protocol and session FILES (or folders of them); every problem as file:line: path: message."""
+    from audit import testers
+
+    sites = None
+    if Path(config_path).is_file():
+        try:
+            sites = config.load(config_path)
+        except config.ConfigError as exc:
+            raise _fail(str(exc)) from None
+    messages = testers.validate_files(files, sites=sites)
+    for message in messages:
+        click.echo(message, err=True)
+    if messages:
+        click.echo(f"{len(messages)} problème(s).", err=True)
+        sys.exit(1)
+    click.echo("OK : protocoles et sessions valides.")
+
+
+@findings.command("serve")
+@click.argument("protocol", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sessions", "sessions_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where sessions are written (default: the sessions/ folder next to the protocol).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; beyond this machine a shared access token is required.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--token", envvar="A11Y_FORM_TOKEN", default=None,
+              help="Shared access token (?token= once, then a cookie); generated when --host is not loopback.")
+@click.option("--runs-dir", default=None, help="Run store whose a11y-audit.sqlite indexes the sessions "
+                                               "(default: $A11Y_AUDIT_RUNS, else ./runs).")
+@click.option("--no-store", is_flag=True, help="Only write the YAML files, no index in the run store.")
+def findings_serve(protocol, sessions_dir, host, port, token, runs_dir, no_store):
+    """Serve the testers' form for PROTOCOL until Ctrl-C."""
+    from audit import form, testers
+
+    store_root = None if no_store else (runs_dir or os.environ.get("A11Y_AUDIT_RUNS") or "runs")
+    try:
+        form.serve(protocol, sessions_dir or protocol.parent / "sessions", host=host, port=port,
+                   store_root=store_root, token=token, echo=lambda line: click.echo(line, err=True))
+    except testers.TesterError as exc:
+        raise _fail("\n".join(exc.messages)) from None
 
 
 def main() -> None:

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from audit.model import (
-    Config,
     DEFAULT_USER_AGENT,
+    Config,
     CrawlPolicy,
     DeclarationFacts,
     Journey,
@@ -69,7 +69,8 @@ class _Doc:
     def error(self, path: str, message: str) -> ConfigError:
         probe = path
         while probe and probe not in self.lines:
-            probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            probe = "" if shorter == probe else shorter  # a top-level key has nothing left to strip
         line = self.lines.get(probe, 1)
         return ConfigError(f"{self.path}:{line}: {path or '(top)'}: {message}")
 
@@ -242,6 +243,29 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
         journeys.append(Journey(id=jid, name=j.str("name", default=jid), steps=steps))
         j.done()
 
+    sample = []
+    raw_sample = reader.raw("sample") or []
+    if not isinstance(raw_sample, list):
+        raise doc.error(f"{path}.sample", "must be a list of {name, path, reason} (see `a11y-audit sample --pin`)")
+    audited_steps = {f"journey:{j.id}:{k}" for j in journeys for k, st in enumerate(j.steps) if st.audit}
+    seen_paths: set[str] = set()
+    for i, item in enumerate(raw_sample):
+        spath = f"{path}.sample[{i}]"
+        p = _Reader(doc, item, spath)
+        page_path = p.str("path", required=True)
+        page = SamplePage(name=p.str("name", default=page_path), path=page_path, reason=p.str("reason", default=""))
+        p.done()
+        if page_path.startswith("journey:"):
+            if page_path not in audited_steps:
+                raise doc.error(f"{spath}.path", f"{page_path!r} is not an audited step of a journey of this site "
+                                                 f"(known: {', '.join(sorted(audited_steps)) or 'none'})")
+        elif not page_path.startswith("/"):
+            raise doc.error(f"{spath}.path", "must be a URL path starting with / or journey:<id>:<step>")
+        if page_path in seen_paths:
+            raise doc.error(f"{spath}.path", f"{page_path!r} is already in the sample")
+        seen_paths.add(page_path)
+        sample.append(page)
+
     c = _Reader(doc, reader.raw("crawl"), f"{path}.crawl")
     sitemaps = c.raw("sitemaps", True)
     extra: tuple[str, ...] = ()
@@ -279,6 +303,7 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
         schema_url=d.str("schema_url", default=""),
         action_plan_url=d.str("action_plan_url", default=""),
         report_url=d.str("report_url", default=""),
+        grid_url=d.str("grid_url", default=""),
         auditor=d.str("auditor", default=""),
         published=d.str("published"),
     )
@@ -289,6 +314,7 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
         raise doc.error(f"{path}.page_timeout", "must be a number of seconds > 0")
     reader.done()
     return Site(id=site_id, name=name, base_url=base_url, pages=tuple(pages), journeys=tuple(journeys),
+                sample=tuple(sample),
                 crawl=crawl, declaration=declaration, chromium=chromium, page_timeout=timeout)
 
 

@@ -168,7 +168,8 @@ class Journey:
 @dataclass(frozen=True, slots=True)
 class SamplePage:
     name: str
-    path: str
+    path: str  # "/path?query", or "journey:<id>:<step>" for a step of a configured journey
+    reason: str = ""
 
 
 DEFAULT_USER_AGENT = "a11y-audit/0.1 (+accessibility audit; contact: see sites.yaml)"
@@ -200,6 +201,7 @@ class DeclarationFacts:
     schema_url: str = ""  # schéma pluriannuel
     action_plan_url: str = ""  # plan d'action de l'année
     report_url: str = ""
+    grid_url: str = ""
     auditor: str = ""
     published: str | None = None  # ISO date of publication
 
@@ -211,6 +213,7 @@ class Site:
     base_url: str
     pages: tuple[SamplePage, ...] = ()
     journeys: tuple[Journey, ...] = ()
+    sample: tuple[SamplePage, ...] = ()  # the pinned RGAA sample (a11y-audit sample SITE --pin)
     crawl: CrawlPolicy = field(default_factory=CrawlPolicy)
     declaration: DeclarationFacts = field(default_factory=DeclarationFacts)
     chromium: str | None = None  # path to a Chromium binary, else found at run time

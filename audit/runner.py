@@ -134,6 +134,9 @@ class SiteRun:
                 self.reuse = self._reuse(run, client)
                 crawler = Crawler(site, client)
                 await crawler.start()
+                for pinned in site.sample:  # the pinned RGAA sample is always gathered, reached or not
+                    if not pinned.path.startswith("journey:"):
+                        crawler.add(site.base_url + pinned.path, via="sample", depth=0, name=pinned.name)
                 skip = store.done_keys(run)
                 if self.options.resume and skip:
                     self._restore(crawler, run)

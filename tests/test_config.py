@@ -48,6 +48,9 @@ def test_good_file_loads():
     (GOOD.replace("value_env: SECRET_PWD", "wrong: 1"), "sites.yaml:11: sites[0].journeys[0].steps[1].wrong: unknown key"),
     (GOOD.replace("          - goto: /connexion\n", ""), "sites.yaml:9: sites[0].journeys[0].steps[0]: a journey starts"),
     ("sites: []\n", "sites.yaml:1: sites: must be a non-empty list"),
+    ("runs_dir: x\n", "sites.yaml:1: sites: must be a non-empty list"),
+    ("", "sites.yaml:1: sites: must be a non-empty list"),
+    ("- a\n- b\n", "sites.yaml:1: (top): must be a mapping"),
     ("sites:\n  - id: a\n    base_url: http://x\n  - id: a\n    base_url: http://y\n",
      "sites.yaml:4: sites[1].id: duplicate site id"),
     ("sites:\n  - id: [a\n", "sites.yaml:3: invalid YAML"),
@@ -91,3 +94,17 @@ def test_repository_sites_file_is_valid():
 
     cfg = config.load(Path(__file__).parents[1] / "sites.yaml")
     assert any(s.id == "ville-demo" for s in cfg.sites)
+
+
+def test_pinned_sample_is_read_and_checked():
+    text = GOOD + """    sample:
+      - {name: Accueil, path: /, reason: page requise}
+      - {name: Connexion, path: "journey:login:2"}
+"""
+    site = config.parse(text).sites[0]
+    assert [p.path for p in site.sample] == ["/", "journey:login:2"]
+    assert site.sample[0].reason == "page requise"
+    with pytest.raises(config.ConfigError, match=r"sites.yaml:\d+: sites\[0\].sample\[1\].path: 'journey:login:1' is not"):
+        config.parse(text.replace("journey:login:2", "journey:login:1"))
+    with pytest.raises(config.ConfigError, match="must be a URL path"):
+        config.parse(text.replace("path: /,", "path: accueil,"))

@@ -87,7 +87,7 @@ def test_html_report_is_itself_accessible(demo_run, chromium, tmp_path):
     import http.server
     import threading
 
-    from audit.browser import Browser
+    from audit.browser import Browser, GatherOptions
     from audit.checks import run_checks
     from audit.model import PageRef
     from audit.reports import build, report_dir
@@ -102,7 +102,7 @@ def test_html_report_is_itself_accessible(demo_run, chromium, tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         async def audit():
-            async with Browser(chromium) as browser:
+            async with Browser(chromium, GatherOptions(timeout=120)) as browser:
                 ref = PageRef(url=f"http://127.0.0.1:{server.server_address[1]}/{path.name}")
                 snap = await browser.gather(ref, tmp_path)
                 return snap, run_checks(snap, tmp_path)

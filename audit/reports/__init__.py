@@ -1,16 +1,25 @@
-"""Renderers: pure functions of one audit run. ``build`` makes the one result object they all read."""
+"""Renderers: pure functions of one audit run. ``build`` makes the one result object they all read.
+
+``assess`` gathers what every renderer needs — the run's findings (merged with tester sessions when
+there are some), the sample, the RGAA grid, the rates and the prioritised issues — and ``build`` turns
+it into the JSON-ready report object (schema in docs/report-schema.md).
+"""
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
-from dataclasses import asdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
-from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot
+from audit import scoring, standards
+from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Site, Source
 from audit.store import RunInfo, Store, page_id
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 IMPACT_ORDER = [Impact.CRITICAL, Impact.SERIOUS, Impact.MODERATE, Impact.MINOR]
 
@@ -19,32 +28,223 @@ def _impact_rank(f: Finding) -> int:
     return f.impact.rank if f.impact else -1
 
 
-def build(store: Store, run: RunInfo) -> dict[str, Any]:
-    """The report object: run metadata, pages with their findings, totals. JSON-ready."""
+@dataclass(slots=True)
+class Assessment:
+    """Everything the reports and the declaration are made of, for one run."""
+
+    run: RunInfo
+    site: Site | None
+    pages: list[PageSnapshot]
+    findings: list[Finding]  # merged with tester sessions, dismissed ones included
+    barriers: list[Finding]  # tester barriers without an RGAA criterion
+    grid: scoring.Grid
+    rates: scoring.Rates
+    issues: list[scoring.Issue]
+    sample_source: str  # "sites.yaml": the pinned sample; "run": every page the run audited
+    page_weight: dict[str, float] = field(default_factory=dict)
+    environments: list[str] = field(default_factory=list)
+    sessions: int = 0
+    tester_notes: list[str] = field(default_factory=list)
+    audit: Any = None  # audit.auditor.AuditorFile
+
+    @property
+    def dismissed(self) -> list[Finding]:
+        return [f for f in self.findings if f.extra and f.extra.get("dismissed")]
+
+
+def _page_name(snap: PageSnapshot) -> str:
+    from audit.sample import _title_head_raw, site_path
+
+    return snap.name or _title_head_raw(snap.title) or site_path(snap.final_url or snap.url)
+
+
+def _ref(snap: PageSnapshot) -> str:
+    from audit.sample import site_path
+
+    return snap.key if snap.journey is not None else site_path(snap.final_url or snap.url)
+
+
+def grid_pages(pages: Sequence[PageSnapshot], sample: Iterable[Any] = (), base_url: str = "") -> tuple[
+        tuple[scoring.GridPage, ...], str]:
+    """The pages of the grid: the pinned sample (entries with ``name`` and ``path``) when there is one,
+    else every HTML page the run audited (errors and HTTP errors left out)."""
+    from audit.sample import site_path
+
+    entries = list(sample)
+    if not entries:
+        out = [scoring.GridPage(key=s.key, url=s.final_url or s.url, name=_page_name(s), ref=_ref(s),
+                                journey=s.journey, step=s.step)
+               for s in pages if s.kind == PageKind.HTML and not s.error and (s.status or 200) < 400]
+        return tuple(out), "run"
+    by_ref: dict[str, PageSnapshot] = {}
+    for s in pages:
+        if s.kind != PageKind.HTML:
+            continue
+        if s.journey is not None:
+            by_ref[s.key] = s
+            continue
+        for u in (s.final_url, s.url):
+            if u:
+                current = by_ref.get(site_path(u))
+                if current is None or (current.error and not s.error):
+                    by_ref[site_path(u)] = s
+    out = []
+    seen: set[str] = set()
+    for entry in entries:
+        path = str(getattr(entry, "path", entry))
+        name = str(getattr(entry, "name", "") or path)
+        reason = str(getattr(entry, "reason", "") or "")
+        snap = by_ref.get(path) or by_ref.get(site_path(urljoin(base_url + "/", path)) if base_url else path)
+        if snap is None:
+            key = f"absent:{path}"
+            out.append(scoring.GridPage(key=key, url=urljoin(base_url + "/", path) if base_url else path, name=name,
+                                        ref=path, reason=reason,
+                                        error="page de l'échantillon absente de cet audit"))
+            continue
+        if snap.key in seen:
+            continue
+        seen.add(snap.key)
+        error = snap.error or (f"HTTP {snap.status}" if snap.status and snap.status >= 400 else None)
+        out.append(scoring.GridPage(key=snap.key, url=snap.final_url or snap.url, name=name, ref=path,
+                                    journey=snap.journey, step=snap.step, reason=reason, error=error))
+    return tuple(out), "sites.yaml"
+
+
+def load_sessions(paths: Iterable[str | os.PathLike[str]], site: str | None = None) -> tuple[list, list[str]]:
+    """Tester sessions under these files or folders: (sessions about ``site``, problems as file:line)."""
+    from audit import testers
+
+    sessions, messages = testers.load_sessions(list(paths))
+    if site:
+        sessions = testers.sessions_for(site, sessions)
+    return sessions, messages
+
+
+def assess(store: Store, run: RunInfo, site: Site | None = None, verdicts: Any = None, sessions: Any = None,
+           sample: Iterable[Any] | None = None) -> Assessment:
+    """The grid, rates and issues of ``run``.
+
+    ``verdicts``: an ``AuditorFile`` or the path of an auditor YAML / grid CSV. ``sessions``: loaded tester
+    sessions, or paths of session files / folders (no sessions: no merge). ``sample``: entries with
+    ``name`` and ``path`` (``audit.sample.Sample.pages`` or ``Site.sample``); default: the site's pinned
+    sample, else every audited page.
+    """
+    from audit import auditor
+
     pages = store.pages(run)
     findings = list(store.findings(run))
-    by_page: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        by_page[f.page_key].append(f)
+    barriers: list[Finding] = []
+    page_weight: dict[str, float] = {}
+    environments: list[str] = []
+    notes: list[str] = []
+    count = 0
+    if sessions:
+        if isinstance(sessions, (str, os.PathLike)) or (isinstance(sessions, (list, tuple)) and sessions and
+                                                         isinstance(sessions[0], (str, os.PathLike))):
+            paths = [sessions] if isinstance(sessions, (str, os.PathLike)) else list(sessions)
+            loaded, problems = load_sessions(paths, site.id if site else run.site)
+            notes.extend(problems)
+            sessions = loaded
+        if sessions:
+            from audit import testers
 
+            merged = testers.merge(findings, list(sessions), pages)
+            findings, barriers = merged.findings, merged.barriers
+            page_weight, environments = dict(merged.page_weight), list(merged.environments)
+            notes.extend(merged.notes)
+            count = len(sessions)
+    if sample is None:
+        sample = getattr(site, "sample", ()) if site is not None else ()
+    gpages, source = grid_pages(pages, sample or (), site.base_url if site else run.base_url)
+    audit_file = None
+    resolved = None
+    if verdicts is not None:
+        audit_file = verdicts if isinstance(verdicts, auditor.AuditorFile) else auditor.load(verdicts)
+        resolved = auditor.resolve(audit_file, gpages)
+        for env in audit_file.environments:
+            if env not in environments:
+                environments.append(env)
+    grid = scoring.build_grid(gpages, findings, resolved)
+    rates = scoring.compute_rates(grid)
+    order = [p.key for p in gpages] + [p.key for p in pages]
+    issues = scoring.group_issues([*findings, *barriers], page_weight=page_weight,
+                                  journey_pages=[p.key for p in pages if p.journey], page_order=order)
+    return Assessment(run=run, site=site, pages=pages, findings=findings, barriers=barriers, grid=grid, rates=rates,
+                      issues=issues, sample_source=source, page_weight=page_weight, environments=environments,
+                      sessions=count, tester_notes=notes, audit=audit_file)
+
+
+def build(store: Store, run: RunInfo, site: Site | None = None, verdicts: Any = None, sessions: Any = None,
+          sample: Iterable[Any] | None = None, lang: str = "fr", assessment: Assessment | None = None
+          ) -> dict[str, Any]:
+    """The report object: run metadata, totals, rates, prioritised issues, grid, pages. JSON-ready."""
+    a = assessment or assess(store, run, site, verdicts, sessions, sample)
+    return report_of(a, lang)
+
+
+def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
+    pages, findings, run = a.pages, a.findings, a.run
+    by_page: dict[str, list[Finding]] = defaultdict(list)
+    for f in [*findings, *a.barriers]:
+        by_page[f.page_key].append(f)
+    snaps = {p.key: p for p in pages}
+    in_grid = {p.key: p for p in a.grid.pages}
+    rates = dict(a.rates.page_rates)
+
+    rank_of = {id(f): issue.rank for issue in a.issues for f in issue.findings}
     page_items = []
     for snap in pages:
         items = by_page.get(snap.key, [])
-        shown = [f for f in items if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL)]
-        shown.sort(key=lambda f: (-f.outcome.rank, -_impact_rank(f), f.check_id))
-        page_items.append({
+        live = [f for f in items if not _dismissed(f)]
+        shown = [f for f in live if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL)]
+        shown.sort(key=lambda f: (-f.outcome.rank, -_impact_rank(f), f.source != Source.TESTER, f.check_id))
+        item = {
             "key": snap.key, "id": page_id(snap.key), "url": snap.url, "final_url": snap.final_url,
             "name": snap.name, "title": snap.title, "kind": snap.kind.value, "status": snap.status,
             "journey": snap.journey, "step": snap.step, "error": snap.error, "timings": snap.timings,
             "files": snap.files, "reused_from": snap.reused_from,
-            "counts": dict(Counter(f.outcome.value for f in items)),
-            "findings": [_finding_dict(f, snap) for f in shown],
-        })
+            "counts": dict(Counter(f.outcome.value for f in live)),
+            "findings": [{**_finding_dict(f, snap), "issue": rank_of.get(id(f))} for f in shown],
+            "dismissed": [_dismissed_dict(f, snap) for f in items if _dismissed(f)],
+            "in_sample": snap.key in in_grid,
+        }
+        if snap.key in in_grid:
+            item["grid"] = _page_grid(a.grid, snap.key, rates.get(snap.key), lang)
+        page_items.append(item)
+    for gp in a.grid.pages:  # sample pages the run lacks
+        if gp.key not in snaps:
+            page_items.append({"key": gp.key, "id": page_id(gp.key), "url": gp.url, "final_url": None,
+                               "name": gp.name, "title": None, "kind": "html", "status": None, "journey": None,
+                               "step": None, "error": gp.error, "timings": {}, "files": {}, "reused_from": None,
+                               "counts": {}, "findings": [], "dismissed": [], "in_sample": True,
+                               "grid": _page_grid(a.grid, gp.key, None, lang)})
 
-    failed = [f for f in findings if f.outcome == Outcome.FAILED]
+    live_all = [f for f in findings if not _dismissed(f)]
+    failed = [f for f in live_all if f.outcome == Outcome.FAILED]
     by_impact = Counter(f.impact.value if f.impact else "none" for f in failed)
+    names = {p.key: p.name for p in a.grid.pages}
+    names.update({p.key: _page_name(p) for p in pages if p.key not in names})
+    issues = [scoring.issue_dict(i, names, lang) for i in a.issues]
+    for issue, data in zip(a.issues, issues, strict=True):
+        data["shot"] = _issue_shot(issue, snaps)
+    audit = a.audit
+    questions: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in live_all:
+        if f.outcome != Outcome.CANT_TELL:
+            continue
+        group = questions.setdefault((f.check_id, f.question or f.title), {
+            "check_id": f.check_id, "question": f.question or f.title, "title": f.title,
+            "rgaa_tests": list(f.rgaa_tests), "wcag": list(f.wcag), "count": 0, "pages": {}})
+        group["count"] += 1
+        page = group["pages"].setdefault(f.page_key, {"key": f.page_key, "id": page_id(f.page_key),
+                                                      "name": names.get(f.page_key, f.page_key), "selectors": []})
+        if f.selector and f.selector not in page["selectors"]:
+            page["selectors"].append(f.selector)
+    to_verify = sorted(({**g, "pages": list(g["pages"].values())} for g in questions.values()),
+                       key=lambda g: (-len(g["pages"]), g["check_id"], g["question"]))
     return {
         "schema_version": SCHEMA_VERSION,
+        "lang": lang,
         "run": {"id": run.id, "site": run.site, "base_url": run.base_url, "started": run.started,
                 "finished": run.finished, "status": run.status, **{k: v for k, v in run.meta.items()
                                                                    if k not in ("skipped",)}},
@@ -53,24 +253,133 @@ def build(store: Store, run: RunInfo) -> dict[str, Any]:
             "documents": len([p for p in pages if p.kind == PageKind.DOCUMENT]),
             "page_errors": len([p for p in pages if p.error]),
             "failed": len(failed),
-            "cant_tell": sum(1 for f in findings if f.outcome == Outcome.CANT_TELL),
+            "cant_tell": sum(1 for f in live_all if f.outcome == Outcome.CANT_TELL),
             "failed_by_impact": {i.value: by_impact.get(i.value, 0) for i in IMPACT_ORDER},
             "rules_failed": len({f.check_id for f in failed}),
+            "issues": len(a.issues),
+            "dismissed": len(a.dismissed),
+            "tester_findings": sum(1 for f in [*findings, *a.barriers] if f.source == Source.TESTER),
         },
+        "rates": scoring.rates_dict(a.rates),
+        "priority_rule": scoring.PRIORITY_RULE["en" if lang == "en" else "fr"],
+        "issues": issues,
+        "questions": to_verify,
+        "sample": {"source": a.sample_source,
+                   "pages": [{"key": p.key, "id": page_id(p.key), "ref": p.ref, "name": p.name, "url": p.url,
+                              "journey": p.journey, "reason": p.reason, "error": p.error,
+                              "label": f"P{i}"} for i, p in enumerate(a.grid.pages, start=1)]},
+        "grid": _grid_dict(a.grid, lang),
+        "testers": {"sessions": a.sessions, "environments": a.environments, "notes": a.tester_notes,
+                    "barriers": len(a.barriers)},
+        "auditor": None if audit is None else {
+            "name": audit.auditor, "date": audit.date, "file": str(audit.path), "rgaa": audit.rgaa,
+            "environments": list(audit.environments),
+            "derogations": [asdict(d) for d in audit.derogations],
+            "exemptions": [asdict(e) for e in audit.exemptions]},
         "pages": page_items,
     }
 
 
-def _finding_dict(f: Finding, snap: PageSnapshot) -> dict[str, Any]:
+def _dismissed(f: Finding) -> bool:
+    return bool(f.extra and f.extra.get("dismissed"))
+
+
+def _tester(f: Finding) -> dict[str, Any] | None:
+    info = f.extra.get("tester") if f.extra else None
+    if not isinstance(info, dict):
+        return None
+    return {"pseudonym": info.get("pseudonym") or "testeur", "impact": info.get("impact"),
+            "environment": info.get("environment"), "description": info.get("description"),
+            "date": info.get("date")}
+
+
+def _finding_dict(f: Finding, snap: PageSnapshot | None) -> dict[str, Any]:
     data = asdict(f)
     data["outcome"] = f.outcome.value
     data["source"] = f.source.value
     data["impact"] = f.impact.value if f.impact else None
     data["rgaa_tests"] = list(f.rgaa_tests)
     data["wcag"] = list(f.wcag)
-    data["box"] = snap.boxes.get(f.selector) if f.selector else None
+    data["box"] = snap.boxes.get(f.selector) if (snap and f.selector) else None
+    data["tester"] = _tester(f)
+    answered = f.extra.get("answered_by") if f.extra else None
+    data["answered_by"] = ({"pseudonym": answered.get("pseudonym"), "verdict": answered.get("verdict"),
+                            "description": answered.get("description")} if isinstance(answered, dict) else
+                           answered or None)
     data.pop("extra", None)
     return data
+
+
+def _dismissed_dict(f: Finding, snap: PageSnapshot) -> dict[str, Any]:
+    info = f.extra.get("dismissed")
+    reason = info.get("reason") if isinstance(info, dict) else str(info)
+    by = info.get("by") if isinstance(info, dict) else None
+    return {"check_id": f.check_id, "source": f.source.value, "title": f.title, "selector": f.selector,
+            "snippet": f.snippet, "outcome": f.outcome.value, "fingerprint": f.fingerprint, "reason": reason,
+            "by": by}
+
+
+def _page_grid(grid: scoring.Grid, key: str, rate, lang: str) -> dict[str, Any]:
+    statuses = grid.page_statuses(key)
+    counts = Counter(s.value for s in statuses.values())
+    nc = []
+    for cid, status in statuses.items():
+        if status != scoring.Status.NC:
+            continue
+        cell = grid.cell(key, cid)
+        nc.append({"id": cid, "title": _crit_title(cid, lang),
+                   "evidence": sorted({p.ref for p in cell.proofs if p.status == scoring.Status.NC}),
+                   "comment": cell.verdict.comment if cell.verdict else "", "notes": list(cell.notes)})
+    return {"counts": {s: counts.get(s, 0) for s in ("C", "NC", "NA", "NT")},
+            "rate": float(scoring.round_rate(rate)) if rate is not None else None,
+            "rate_text": scoring.format_rate(rate, lang) if rate is not None else None, "nc": nc}
+
+
+def _crit_title(cid: str, lang: str) -> str:
+    crit = standards.CRITERIA[cid]
+    return crit.title_en if lang == "en" else crit.title
+
+
+def _proof_dict(p: scoring.Proof) -> dict[str, Any]:
+    return {"source": p.source, "ref": p.ref, "status": p.status.value if p.status else None, "test": p.test,
+            "note": p.note, "count": p.count}
+
+
+def _grid_dict(grid: scoring.Grid, lang: str) -> dict[str, Any]:
+    criteria = []
+    for cid in grid.criteria:
+        crit = standards.CRITERIA[cid]
+        theme = standards.THEMES[crit.theme]
+        cells = []
+        for p in grid.pages:
+            cell = grid.cell(p.key, cid)
+            cells.append({
+                "page": p.key, "status": cell.status.value, "computed": cell.computed.value,
+                "tests": {t: s.value for t, s in cell.tests},
+                "evidence": [_proof_dict(x) for x in cell.proofs],
+                "verdict": None if cell.verdict is None else {"status": cell.verdict.status.value,
+                                                              "comment": cell.verdict.comment,
+                                                              "auditor": cell.verdict.auditor,
+                                                              "where": cell.verdict.where},
+                "notes": list(cell.notes)})
+        criteria.append({"id": cid, "theme": crit.theme, "theme_title": theme.title_en if lang == "en" else theme.title,
+                         "title": _crit_title(cid, lang), "level": crit.level, "status": grid.rollup(cid).value,
+                         "cells": cells})
+    return {"pages": [p.key for p in grid.pages], "criteria": criteria}
+
+
+def _issue_shot(issue: scoring.Issue, snaps: dict[str, PageSnapshot]) -> dict[str, Any] | None:
+    """The first page of the issue with a screenshot and the element's box: what to crop and outline."""
+    for f in issue.findings:
+        snap = snaps.get(f.page_key)
+        if snap is None or not f.selector:
+            continue
+        box = snap.boxes.get(f.selector)
+        shot = snap.files.get("screenshot")
+        if box and shot:
+            return {"page": snap.key, "page_id": page_id(snap.key), "file": shot, "box": box,
+                    "selector": f.selector}
+    return None
 
 
 def report_dir(run: RunInfo) -> Path:

@@ -1,4 +1,9 @@
-"""HTML report in French (English available): accessible, no JavaScript, self-contained folder."""
+"""HTML report in French (English available): accessible, no JavaScript, self-contained folder.
+
+``rapport.html`` reads the report object (``audit.reports.build``): the summary with the compliance
+state and the rates, the prioritised issues first, then the RGAA grid, then each page's details, with
+tester findings beside the automated ones and dismissed findings shown with their reason.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,101 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from audit.i18n import labels
+from audit.i18n import Labels
+from audit.i18n import labels as base_labels
 
 log = logging.getLogger(__name__)
 
-MAX_CROPS_PER_PAGE = 60
+MAX_CROP_HEIGHT = 600
+OUTLINE = (200, 0, 40)  # the outline drawn around the element (dark red, 4 px, with a white inner line)
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "state": ("État de conformité", "Compliance state"),
+    "rates": ("Taux de conformité", "Compliance rates"),
+    "global_rate": ("Taux global", "Overall rate"),
+    "mean_rate": ("Taux moyen", "Average rate"),
+    "rate_explained": ("Taux global : part des critères applicables respectés sur l'ensemble de l'échantillon. "
+                       "Taux moyen : moyenne des taux de chaque page.",
+                       "Overall rate: share of the applicable criteria met across the sample. Average rate: "
+                       "mean of each page's rate."),
+    "not_computable": ("Taux non calculable", "Rates not computable"),
+    "criteria_to_verify": ("critères à vérifier", "criteria to verify"),
+    "criteria_counts": ("Critères sur l'échantillon", "Criteria across the sample"),
+    "issues": ("Problèmes à corriger en priorité", "Issues to fix first"),
+    "no_issues": ("Aucune non-conformité détectée à corriger.", "No failure found to fix."),
+    "rank": ("Rang", "Rank"),
+    "why_rank": ("Pourquoi ce rang", "Why this rank"),
+    "pages_affected": ("Pages concernées", "Pages affected"),
+    "fix_once": ("Corriger une fois corrige {n} pages.", "Fix it once, fix {n} pages."),
+    "fix_once_1": ("Présent sur une seule page.", "On one page only."),
+    "see_pages": ("Voir la liste des {n} pages", "See the {n} pages"),
+    "blocking": ("Bloquant pour un testeur", "Blocking for a tester"),
+    "level": ("Niveau WCAG", "WCAG level"),
+    "quick_win": ("Correction rapide", "Quick win"),
+    "quick_win_text": ("un attribut à ajouter ou corriger", "one attribute to add or fix"),
+    "criteria": ("Critères RGAA", "RGAA criteria"),
+    "outlined": ("l'élément concerné est encadré en rouge", "the element is outlined in red"),
+    "screenshot_page": ("Capture de la page", "Screenshot of the page"),
+    "grid": ("Grille d'audit RGAA", "RGAA audit grid"),
+    "grid_caption": ("Statut de chaque critère du RGAA {v} sur chaque page de l'échantillon",
+                     "Status of each RGAA {v} criterion on each page of the sample"),
+    "legend": ("Légende", "Key"),
+    "C": ("Conforme", "Compliant"), "NC": ("Non conforme", "Non-compliant"),
+    "NA": ("Non applicable", "Not applicable"), "NT": ("À vérifier (non testé)", "To verify (not tested)"),
+    "sample_col": ("Échantillon", "Sample"),
+    "criterion": ("Critère", "Criterion"),
+    "sample_pages": ("Pages de l'échantillon", "Pages of the sample"),
+    "sample_from_config": ("Échantillon fixé dans sites.yaml.", "Sample pinned in sites.yaml."),
+    "sample_from_run": ("Aucun échantillon fixé dans sites.yaml : la grille porte sur toutes les pages "
+                        "auditées. Proposez-en un avec « a11y-audit sample ».",
+                        "No sample pinned in sites.yaml: the grid covers every audited page. Propose one "
+                        "with `a11y-audit sample`."),
+    "grid_honesty": ("Un critère n'est « conforme » que sur une preuve complète : un contrôle automatique "
+                     "concluant, la réponse d'un testeur ou le verdict d'un auditeur. Sans cela, il reste "
+                     "« à vérifier ».",
+                     "A criterion is \"compliant\" only on complete evidence: a conclusive automated check, "
+                     "a tester's answer or an auditor's verdict. Otherwise it stays \"to verify\"."),
+    "page_details": ("Détail par page", "Page details"),
+    "page_grid": ("Critères sur cette page", "Criteria on this page"),
+    "page_rate": ("Taux de la page", "Page rate"),
+    "nc_on_page": ("Critères non conformes sur cette page", "Non-compliant criteria on this page"),
+    "evidence": ("Preuves", "Evidence"),
+    "tester_finding": ("Constat d'un testeur", "A tester's finding"),
+    "answered_by": ("Tranché par", "Answered by"),
+    "dismissed": ("Constats écartés", "Dismissed findings"),
+    "dismissed_by": ("écarté par", "dismissed by"),
+    "reason": ("Raison", "Reason"),
+    "auditor_comment": ("Commentaire de l'auditeur", "Auditor's comment"),
+    "not_in_sample": ("hors échantillon", "not in the sample"),
+    "testers": ("Tests utilisateurs", "User tests"),
+    "sessions": ("session(s) de test", "test session(s)"),
+    "environments": ("Environnements de test", "Test environments"),
+    "barriers_elsewhere": ("Barrières signalées sur des pages absentes de cet audit",
+                           "Barriers reported on pages this run did not audit"),
+    "remediation_title": ("Plan de correction priorisé", "Prioritised remediation plan"),
+    "issue_count": ("Problèmes distincts", "Distinct issues"),
+    "impact_none": ("Gravité non précisée", "Impact not given"),
+    "snippet": ("Code concerné", "Code"),
+    "other_formats": ("Autres formats", "Other formats"),
+    "back_to_issues": ("Retour à la liste des problèmes", "Back to the issues"),
+    "also_reported": ("Aussi signalé par", "Also reported by"),
+    "see_questions": ("voir les questions à trancher", "see the questions to answer"),
+    "questions_intro": ("Ce que les tests automatiques n'ont pas pu trancher : une personne doit répondre à chaque "
+                        "question, page par page. Une question posée sur plusieurs pages n'apparaît qu'une fois.",
+                        "What automated tests could not decide: a person must answer each question, page by page. "
+                        "A question asked on several pages appears once."),
+    "elements": ("élément(s)", "element(s)"),
+    "verdict_auditor": ("Audit", "Audit"),
+    "by_auditor": ("Verdicts de l'auditeur", "Auditor's verdicts"),
+}
+
+
+def labels(lang: str = "fr") -> Labels:
+    """The shared labels (audit.i18n) plus those of the grid, rates and issues."""
+    out = base_labels(lang)
+    for key, (fr, en) in _LABELS.items():
+        out.setdefault(key, en if lang == "en" else fr)
+    return out
 
 
 def environment() -> Environment:
@@ -21,46 +116,67 @@ def environment() -> Environment:
     return env
 
 
-def _crop_screenshots(report: dict[str, Any], run_folder: Path, out: Path) -> None:
-    """Cut each failing element out of its page's full screenshot (once per page and selector)."""
+def _open_image(path: Path):
+    from PIL import Image
+
     try:
-        from PIL import Image
-    except ImportError:  # pragma: no cover - Pillow is a dependency
+        image = Image.open(path)
+        image.load()
+        return image
+    except OSError as exc:
+        log.warning("cannot read %s: %s", path, exc)
+        return None
+
+
+def outlined_crop(image, box: dict[str, float], pad: int = 24, outline: bool = True):
+    """The element's area cut out of a page screenshot, with the element outlined; None when off-image."""
+    from PIL import ImageDraw
+
+    if box["width"] < 1 or box["height"] < 1 or box["y"] > image.height or box["x"] > image.width:
+        return None
+    x0, y0 = int(box["x"]), int(box["y"])
+    x1, y1 = int(box["x"] + box["width"]), int(box["y"] + min(box["height"], MAX_CROP_HEIGHT))
+    left, top = max(0, x0 - pad), max(0, y0 - pad)
+    right, bottom = min(image.width, x1 + pad), min(image.height, y1 + pad)
+    if right <= left or bottom <= top:
+        return None
+    crop = image.crop((left, top, right, bottom)).convert("RGB")
+    if outline:  # white, dark red, white: visible on light and on dark backgrounds
+        draw = ImageDraw.Draw(crop)
+        w, h = crop.size
+        rect = [max(0, x0 - left - 5), max(0, y0 - top - 5), min(w - 1, x1 - left + 4), min(h - 1, y1 - top + 4)]
+        for inset, colour, width in ((0, (255, 255, 255), 2), (2, OUTLINE, 4), (6, (255, 255, 255), 2)):
+            box_ = [rect[0] + inset, rect[1] + inset, rect[2] - inset, rect[3] - inset]
+            if box_[2] > box_[0] and box_[3] > box_[1]:
+                draw.rectangle(box_, outline=colour, width=width)
+    return crop
+
+
+def crop_issues(report: dict[str, Any], run_folder: Path, out: Path) -> None:
+    """One outlined capture per issue (``issue["crop"]``), from the first page that has the element's box."""
+    try:
+        import PIL  # noqa: F401
+    except ImportError:  # pragma: no cover
         return
-    img_dir = out / "img"
-    for page in report["pages"]:
-        shot = page["files"].get("screenshot")
-        findings = [f for f in page["findings"] if f.get("box")]
-        if not shot or not findings:
+    images: dict[str, Any] = {}
+    for issue in report.get("issues", []):
+        shot = issue.get("shot")
+        if not shot or issue.get("crop"):
             continue
-        src = run_folder / "pages" / page["id"] / shot
-        if not src.is_file():
+        src = run_folder / "pages" / shot["page_id"] / shot["file"]
+        if str(src) not in images:
+            images[str(src)] = _open_image(src) if src.is_file() else None
+        image = images[str(src)]
+        if image is None:
             continue
-        try:
-            image = Image.open(src)
-            image.load()
-        except OSError as exc:
-            log.warning("cannot read %s: %s", src, exc)
+        crop = outlined_crop(image, shot["box"])
+        if crop is None:
             continue
-        done: dict[str, str] = {}
-        for finding in findings[:MAX_CROPS_PER_PAGE]:
-            box = finding["box"]
-            if finding["selector"] in done:
-                finding["crop"] = done[finding["selector"]]
-                continue
-            if box["width"] < 1 or box["height"] < 1 or box["y"] > image.height:
-                continue
-            pad = 8
-            left, top = max(0, int(box["x"]) - pad), max(0, int(box["y"]) - pad)
-            right = min(image.width, int(box["x"] + box["width"]) + pad)
-            bottom = min(image.height, int(box["y"] + min(box["height"], 600)) + pad)
-            if right <= left or bottom <= top:
-                continue
-            img_dir.mkdir(parents=True, exist_ok=True)
-            name = f"{page['id']}-{finding['fingerprint']}.jpg"
-            image.crop((left, top, right, bottom)).convert("RGB").save(img_dir / name, quality=80)
-            finding["crop"] = f"img/{name}"
-            done[finding["selector"]] = finding["crop"]
+        (out / "img").mkdir(parents=True, exist_ok=True)
+        name = f"issue-{issue['id']}.jpg"
+        crop.save(out / "img" / name, quality=85)
+        issue["crop"] = f"img/{name}"
+        issue["crop_page"] = next((p["name"] for p in issue["pages"] if p["key"] == shot["page"]), shot["page"])
 
 
 def render(report: dict[str, Any], lang: str = "fr") -> str:
@@ -69,7 +185,7 @@ def render(report: dict[str, Any], lang: str = "fr") -> str:
 
 
 def write(report: dict[str, Any], run_folder: Path, out: Path, lang: str = "fr") -> Path:
-    _crop_screenshots(report, run_folder, out)
+    crop_issues(report, run_folder, out)
     path = out / ("rapport.html" if lang == "fr" else "report.html")
     path.write_text(render(report, lang), encoding="utf-8")
     return path

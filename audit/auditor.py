@@ -1,0 +1,411 @@
+"""An auditor's verdicts and the register of dérogations, from a YAML file or a grid CSV.
+
+The YAML file (every error is one line ``file:line: path: message``)::
+
+    site: ville-demo
+    auditor: Cabinet Exemple — Jeanne Dupont
+    date: 2026-11-20
+    rgaa: "4.1.2"                     # optional, the RGAA version audited against
+    environments:                     # optional, the assistive technologies and browsers used
+      - NVDA 2024.4 et Firefox 133 (Windows 11)
+    verdicts:
+      - page: /                       # URL path, sample page name, or journey:<id>:<step>
+        criteria:
+          "1.1": C                    # C, NC, NA or NT
+          "1.3": {status: NC, comment: La photo du pont a pour alternative son nom de fichier.}
+        others: NA                    # optional: the status of every criterion not listed for this page
+    derogations:                      # dérogations pour charge disproportionnée: per content, never per criterion
+      - content: Plan interactif du centre-ville
+        justification: Refonte prévue en 2027 avec le nouveau fournisseur.
+        alternative: Les adresses des lieux sont listées sur la page Vie pratique.
+        pages: [/vie-pratique/]       # optional
+    exempt:                           # contenus non soumis à l'obligation d'accessibilité
+      - content: Comptes rendus du conseil municipal antérieurs à 2018 (PDF)
+        reason: Documents bureautiques publiés avant le 23 septembre 2018.
+
+Quote criterion ids ("1.10"): unquoted, YAML would read 1.10 as the number 1.1 — this reader keeps the
+text as written, so both work, but quoting is clearer. The grid CSV (see ``audit.reports.grid``) gives
+verdicts only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from audit import standards
+from audit.scoring import GridPage, Status, Verdict
+
+
+class AuditorError(Exception):
+    """A mistake in an auditor's file, phrased as ``file:line: path: message``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Derogation:
+    content: str
+    justification: str
+    alternative: str
+    pages: tuple[str, ...] = ()
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    content: str
+    reason: str
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditorFile:
+    path: str
+    auditor: str = ""
+    date: str | None = None  # ISO date of the audit
+    site: str | None = None
+    rgaa: str = standards.RGAA_VERSION
+    environments: tuple[str, ...] = ()
+    verdicts: tuple[Verdict, ...] = ()
+    derogations: tuple[Derogation, ...] = ()
+    exemptions: tuple[Exemption, ...] = ()
+    kind: str = "yaml"  # yaml | csv
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_STATUS_WORDS = {
+    "c": Status.C, "conforme": Status.C, "compliant": Status.C,
+    "nc": Status.NC, "non conforme": Status.NC, "non-conforme": Status.NC, "non-compliant": Status.NC,
+    "na": Status.NA, "n/a": Status.NA, "non applicable": Status.NA, "not applicable": Status.NA,
+    "nt": Status.NT, "non testé": Status.NT, "non teste": Status.NT, "à vérifier": Status.NT,
+    "a verifier": Status.NT, "not tested": Status.NT, "": Status.NT,
+}
+
+
+def parse_status(value: Any) -> Status | None:
+    """C / NC / NA / NT (or the words), case-insensitive; None when it is none of them."""
+    if value is None:
+        return Status.NT
+    text = str(value).strip().lower()
+    return _STATUS_WORDS.get(text)
+
+
+def check_criterion(value: str) -> str | None:
+    """The criterion id if RGAA has it, else None."""
+    text = str(value).strip()
+    return text if text in standards.CRITERIA else None
+
+
+# --- YAML with lines --------------------------------------------------------------------------
+
+
+class _Node:
+    """A YAML value kept as written (scalars are text), with its line."""
+
+    __slots__ = ("value", "line")
+
+    def __init__(self, value: Any, line: int):
+        self.value = value
+        self.line = line
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str, line: int, first: int):
+        super().__init__(key)
+        self.key, self.line, self.first = key, line, first
+
+
+def _convert(node: yaml.Node) -> _Node:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, tuple[_Node, _Node]] = {}
+        for key, value in node.value:
+            k = _convert(key)
+            if str(k.value) in out:
+                raise _Duplicate(str(k.value), k.line, out[str(k.value)][0].line)
+            out[str(k.value)] = (k, _convert(value))
+        return _Node(out, line)
+    if isinstance(node, yaml.SequenceNode):
+        return _Node([_convert(v) for v in node.value], line)
+    if node.tag.endswith(":null") or (node.value in ("", "~", "null", "Null", "NULL") and node.style is None):
+        return _Node(None, line)
+    return _Node(str(node.value), line)
+
+
+class _Reader:
+    def __init__(self, file: str, node: _Node, path: str):
+        self.file, self.node, self.path = file, node, path
+        if node.value is None:
+            node.value = {}
+        if not isinstance(node.value, dict):
+            raise self.error("must be a mapping (key: value lines)")
+        self.used: set[str] = set()
+
+    def error(self, message: str, node: _Node | None = None, path: str | None = None) -> AuditorError:
+        line = (node or self.node).line
+        return AuditorError(f"{self.file}:{line}: {path if path is not None else (self.path or '(top)')}: {message}")
+
+    def _p(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def get(self, key: str) -> _Node | None:
+        self.used.add(key)
+        pair = self.node.value.get(key)
+        return pair[1] if pair else None
+
+    def line_of(self, key: str) -> int:
+        pair = self.node.value.get(key)
+        return pair[0].line if pair else self.node.line
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        node = self.get(key)
+        if node is None or node.value is None:
+            if required:
+                raise self.error("is required", path=self._p(key))
+            return default
+        if not isinstance(node.value, str):
+            raise self.error("must be a text value", node, self._p(key))
+        text = node.value.strip()
+        if required and not text:
+            raise self.error("must not be empty", node, self._p(key))
+        return text
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        node = self.get(key)
+        if node is None or node.value is None:
+            return ()
+        if isinstance(node.value, str):
+            return (node.value.strip(),)
+        if not isinstance(node.value, list) or not all(isinstance(v.value, str) for v in node.value):
+            raise self.error("must be a list of text values", node, self._p(key))
+        return tuple(v.value.strip() for v in node.value)
+
+    def done(self) -> None:
+        unknown = [k for k in self.node.value if k not in self.used]
+        if unknown:
+            key = unknown[0]
+            raise self.error(f"unknown key; expected one of: {', '.join(sorted(self.used))}",
+                             self.node.value[key][0], self._p(key))
+
+
+def _status(reader: _Reader, node: _Node, path: str) -> tuple[Status, str]:
+    comment = ""
+    value = node.value
+    if isinstance(value, dict):
+        sub = _Reader(reader.file, node, path)
+        raw = sub.get("status")
+        comment = sub.text("comment")
+        sub.done()
+        if raw is None:
+            raise reader.error("needs a status: C, NC, NA or NT", node, path)
+        node, value = raw, raw.value
+    if value is None or not isinstance(value, str) or parse_status(value) is None or not value.strip():
+        raise reader.error(f"status must be C, NC, NA or NT, got {value!r}", node, path)
+    return parse_status(value), comment
+
+
+def _iso_date(reader: _Reader, key: str) -> str | None:
+    text = reader.text(key)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise reader.error(f"must be a date written YYYY-MM-DD, got {text!r}", reader.get(key),
+                           reader._p(key)) from None
+
+
+def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise AuditorError(f"{path}:{mark.line + 1 if mark else 1}: invalid YAML: {exc.problem or exc}. "
+                           "Check the indentation and quoting around that line.") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
+        raise AuditorError(f"{path}:1: invalid YAML: {exc}") from None
+    if root is None:
+        raise AuditorError(f"{path}:1: the file is empty; see the example in the documentation of "
+                           "audit/auditor.py (site, auditor, date, verdicts)")
+    try:
+        converted = _convert(root)
+    except _Duplicate as dup:
+        raise AuditorError(f"{path}:{dup.line}: {dup.key!r} is given twice (also line {dup.first}); keep one") from None
+    top = _Reader(path, converted, "")
+    site = top.text("site") or None
+    auditor = top.text("auditor", required=True)
+    when = _iso_date(top, "date")
+    rgaa = top.text("rgaa", default=standards.RGAA_VERSION)
+    if not re.fullmatch(r"\d+(\.\d+){0,2}", rgaa):
+        raise top.error(f"must be an RGAA version like 4.1.2, got {rgaa!r}", top.get("rgaa"), "rgaa")
+    environments = top.texts("environments")
+
+    verdicts: list[Verdict] = []
+    seen: dict[tuple[str, str], str] = {}
+    raw_verdicts = top.get("verdicts")
+    items = [] if raw_verdicts is None or raw_verdicts.value is None else raw_verdicts.value
+    if not isinstance(items, list):
+        raise top.error("must be a list of {page, criteria}", raw_verdicts, "verdicts")
+    for i, item in enumerate(items):
+        vpath = f"verdicts[{i}]"
+        r = _Reader(path, item, vpath)
+        page = r.text("page", required=True)
+        crit_node = r.get("criteria")
+        others_node = r.get("others")
+        r.done()
+        listed: set[str] = set()
+        if crit_node is not None and crit_node.value is not None:
+            if not isinstance(crit_node.value, dict):
+                raise r.error("must be a mapping of criterion: status", crit_node, f"{vpath}.criteria")
+            for key, (key_node, value_node) in crit_node.value.items():
+                cpath = f"{vpath}.criteria.{key}"
+                criterion = check_criterion(key)
+                if criterion is None:
+                    raise r.error(f"unknown criterion {key!r}: RGAA {standards.RGAA_VERSION} numbers them "
+                                  "theme.criterion, from 1.1 to 13.12", key_node, cpath)
+                status, comment = _status(r, value_node, cpath)
+                where = f"{path}:{key_node.line}"
+                ident = (normalise_ref(page), criterion)
+                if ident in seen:
+                    raise r.error(f"criterion {criterion} is given twice for page {page!r} (also at "
+                                  f"{seen[ident]})", key_node, cpath)
+                seen[ident] = where
+                listed.add(criterion)
+                verdicts.append(Verdict(page=page, criterion=criterion, status=status, comment=comment,
+                                        where=where, auditor=auditor))
+        if others_node is not None:
+            status, comment = _status(r, others_node, f"{vpath}.others")
+            for criterion in standards.CRITERIA:
+                ident = (normalise_ref(page), criterion)
+                if criterion in listed or ident in seen:
+                    continue
+                seen[ident] = f"{path}:{others_node.line}"
+                verdicts.append(Verdict(page=page, criterion=criterion, status=status, comment=comment,
+                                        where=f"{path}:{others_node.line}", auditor=auditor))
+        elif crit_node is None or not crit_node.value:
+            raise r.error("needs `criteria` (criterion: status) or `others` (a status for every criterion)",
+                          item, vpath)
+
+    derogations = []
+    raw = top.get("derogations")
+    for i, item in enumerate(_list(top, raw, "derogations")):
+        dpath = f"derogations[{i}]"
+        r = _Reader(path, item, dpath)
+        for forbidden in ("criterion", "criteria", "critere", "criteres"):
+            if forbidden in item.value:
+                raise r.error("a dérogation concerns a content (a map, a video, a document…), never a "
+                              "criterion: describe the content in `content` and remove this key",
+                              item.value[forbidden][0], f"{dpath}.{forbidden}")
+        derogations.append(Derogation(content=r.text("content", required=True),
+                                      justification=r.text("justification", required=True),
+                                      alternative=r.text("alternative", required=True),
+                                      pages=r.texts("pages"), where=f"{path}:{item.line}"))
+        r.done()
+
+    exemptions = []
+    raw = top.get("exempt")
+    for i, item in enumerate(_list(top, raw, "exempt")):
+        r = _Reader(path, item, f"exempt[{i}]")
+        exemptions.append(Exemption(content=r.text("content", required=True), reason=r.text("reason", required=True),
+                                    where=f"{path}:{item.line}"))
+        r.done()
+    top.done()
+    return AuditorFile(path=path, auditor=auditor, date=when, site=site, rgaa=rgaa, environments=environments,
+                       verdicts=tuple(verdicts), derogations=tuple(derogations), exemptions=tuple(exemptions))
+
+
+def _list(top: _Reader, node: _Node | None, key: str) -> list[_Node]:
+    if node is None or node.value is None:
+        return []
+    if not isinstance(node.value, list):
+        raise top.error("must be a list", node, key)
+    return node.value
+
+
+def load(path: str | Path, auditor: str = "", when: str | None = None) -> AuditorFile:
+    """An auditor's file: YAML (``.yaml``/``.yml``) or a grid CSV (``.csv``, see audit.reports.grid)."""
+    p = Path(path)
+    if when:
+        try:
+            when = date.fromisoformat(when).isoformat()
+        except ValueError:
+            raise AuditorError(f"the date of the audit must be written YYYY-MM-DD, got {when!r}") from None
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise AuditorError(f"{p}: file not found. Give the auditor's YAML file or the grid CSV.") from None
+    except OSError as exc:
+        raise AuditorError(f"{p}: cannot read it: {exc.strerror}.") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AuditorError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8.") from None
+    if p.suffix.lower() in (".csv", ".tsv", ".txt"):
+        from audit.reports.grid import parse_csv
+
+        return parse_csv(text, str(path), auditor=auditor, when=when)
+    if p.suffix.lower() not in (".yaml", ".yml"):
+        raise AuditorError(f"{p}: unknown kind of file: give a .yaml auditor file or a .csv grid.")
+    return parse_yaml(text, str(path))
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def normalise_ref(ref: str) -> str:
+    """How a page reference compares: a full URL becomes its path; case, accents and spaces folded."""
+    from audit.sample import normalise, site_path
+
+    text = ref.strip()
+    if re.match(r"^https?://", text, re.I):
+        text = site_path(text)
+    return normalise(text)
+
+
+def page_index(pages: Sequence[GridPage]) -> dict[str, str]:
+    """Every way a file may name a page (ref, URL path, name) → its page key."""
+    from audit.sample import site_path
+
+    index: dict[str, str] = {}
+    for page in pages:
+        for ref in (page.ref, page.key, site_path(page.url) if page.journey is None else None, page.name):
+            if ref:
+                index.setdefault(normalise_ref(ref), page.key)
+    return index
+
+
+def resolve(audit: AuditorFile, pages: Sequence[GridPage]) -> dict[tuple[str, str], Verdict]:
+    """Verdicts keyed by (page key, criterion); a page the grid lacks is an error with its file:line."""
+    index = page_index(pages)
+    out: dict[tuple[str, str], Verdict] = {}
+    for verdict in audit.verdicts:
+        key = index.get(normalise_ref(verdict.page))
+        if key is None:
+            known = ", ".join(p.ref for p in pages[:12]) + (" …" if len(pages) > 12 else "")
+            raise AuditorError(f"{verdict.where}: page {verdict.page!r} is not in the sample of this audit; "
+                               f"name it by URL path, sample page name or journey key ({known})")
+        out[(key, verdict.criterion)] = verdict
+    return out
+
+
+def verdicts_to_yaml(verdicts: Iterable[Verdict], auditor: str, when: str | None, site: str | None,
+                     pages: Mapping[str, str] | None = None) -> str:
+    """Write verdicts as the auditor YAML file (used by ``grid import --yaml``)."""
+    by_page: dict[str, dict[str, Any]] = {}
+    for v in verdicts:
+        page = (pages or {}).get(v.page, v.page)
+        value: Any = v.status.value if not v.comment else {"status": v.status.value, "comment": v.comment}
+        by_page.setdefault(page, {})[v.criterion] = value
+    data: dict[str, Any] = {}
+    if site:
+        data["site"] = site
+    data["auditor"] = auditor or "à compléter"
+    if when:
+        data["date"] = when
+    data["verdicts"] = [{"page": page, "criteria": crits} for page, crits in by_page.items()]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)

@@ -1,0 +1,789 @@
+"""The testers' form: a small local web app generated from one protocol (Flask).
+
+Pages: a start page (pseudonym, environment, the protocol's questions), one page per task (result,
+time, difficulty, what blocked, barriers met), a final page (the optional SUS questionnaire, comments)
+and a summary. Plain HTML forms that work without JavaScript; French; every page is audited by the
+tests with our own checks and axe-core.
+
+Every submitted page is saved at once — ``<sessions_dir>/<session id>.yaml``, written atomically, plus a
+row of ``tester_sessions`` in ``<store_root>/a11y-audit.sqlite`` when a store is given — so closing the
+browser loses nothing: ``/s/<session id>/`` resumes where the tester stopped.
+
+Safety: session ids are generated (16 hex characters) and checked before any file access; sizes are
+limited (fields, ``MAX_CONTENT_LENGTH``); Jinja autoescape is on; every POST carries a CSRF token (an
+HMAC of the session id, or a signed time stamp on the start page) and a cross-origin POST is refused;
+an optional shared access token (``?token=`` once, then a cookie); a simple in-memory rate limit per IP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import Flask, abort, g, make_response, redirect, render_template, request
+from jinja2 import StrictUndefined
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from audit import testers
+from audit.testers import (
+    CRITERION_RE,
+    MAX_COMMENTS,
+    MAX_MINUTES,
+    MAX_PSEUDONYM,
+    MAX_SHORT,
+    MAX_TARGET,
+    MAX_TEXT,
+    RESULT_LABELS,
+    SEVERITY_LABELS,
+    SUS_SCALE,
+    SUS_STATEMENTS,
+    Environment,
+    Protocol,
+    QuestionType,
+    Session,
+    SessionStatus,
+    Severity,
+    Task,
+    TaskReport,
+    TaskResult,
+    TesterError,
+    TesterFinding,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_CONTENT_LENGTH = 64 * 1024
+DEFAULT_RATE_LIMIT = 120  # requests per IP per minute
+START_TOKEN_TTL = 6 * 3600  # seconds a start page stays valid
+ACCESS_COOKIE = "a11y_form_acces"
+ACCESS_MAX_AGE = 30 * 24 * 3600
+EXPERIENCE_CHOICES = ("Moins d'un an", "De 1 à 5 ans", "Plus de 5 ans")
+DIFFICULTY_LABELS = ("1 — très facile", "2 — facile", "3 — ni facile ni difficile", "4 — difficile",
+                     "5 — très difficile")
+OTHER_PAGE = "autre"
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+# --- form reading and validation ------------------------------------------------------------
+
+
+@dataclass
+class _Form:
+    """Submitted values (as typed, for re-display) and errors tied to their fields."""
+
+    data: MultiDict
+    values: dict[str, str] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    err: dict[str, str] = field(default_factory=dict)
+
+    def fail(self, name: str, label: str, message: str, target: str | None = None) -> None:
+        if name in self.err:
+            return
+        self.err[name] = message
+        self.errors.append({"name": name, "target": target or name, "label": label, "message": message})
+
+    def text(self, name: str, label: str, limit: int, missing: str | None = None) -> str:
+        raw = self.data.get(name, "")
+        value = raw.replace("\r\n", "\n").strip()
+        self.values[name] = value
+        if missing and not value:
+            self.fail(name, label, missing)
+        elif len(value) > limit:
+            self.fail(name, label, f"Le texte est trop long : {limit} caractères au plus (vous en avez saisi "
+                                   f"{len(value)}).")
+        return value[:limit]
+
+    def choice(self, name: str, label: str, allowed: list[str], missing: str | None = None) -> str:
+        value = self.data.get(name, "").strip()
+        self.values[name] = value
+        if not value:
+            if missing:
+                self.fail(name, label, missing, target=f"{name}-1")
+            return ""
+        if value not in allowed:
+            self.fail(name, label, "Choisissez l'une des réponses proposées.", target=f"{name}-1")
+            return ""
+        return value
+
+
+def _question_answers(form: _Form, questions, prefix: str = "q_") -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for q in questions:
+        name = f"{prefix}{q.id}"
+        missing = "Répondez à cette question." if q.required else None
+        if q.type == QuestionType.TEXT:
+            value = form.text(name, q.label, MAX_TEXT, missing)
+            if value:
+                answers[q.id] = value
+        elif q.type == QuestionType.CHOICE:
+            value = form.choice(name, q.label, list(q.choices), missing)
+            if value:
+                answers[q.id] = value
+        else:
+            value = form.choice(name, q.label, [str(i) for i in range(1, 6)], missing)
+            if value:
+                answers[q.id] = int(value)
+    return answers
+
+
+def _question_fields(questions, prefix: str = "q_") -> list[dict[str, Any]]:
+    """What the templates need to draw a protocol's extra questions."""
+    out = []
+    for q in questions:
+        if q.type == QuestionType.CHOICE:
+            options = [(c, c) for c in q.choices]
+        elif q.type == QuestionType.SCALE:
+            options = [(str(i), f"{i} sur 5") for i in range(1, 6)]
+        else:
+            options = []
+        out.append({"name": f"{prefix}{q.id}", "label": q.label, "kind": "text" if q.type == QuestionType.TEXT
+                    else "radios", "options": options, "hint": q.hint or None, "required": q.required})
+    return out
+
+
+def _question_values(questions, answers: dict[str, Any], prefix: str = "q_") -> dict[str, str]:
+    return {f"{prefix}{q.id}": str(answers[q.id]) for q in questions if q.id in answers}
+
+
+def _minutes(form: _Form) -> float | None:
+    raw = form.text("duree", "Temps passé", 10)
+    if not raw or "duree" in form.err:
+        return None
+    try:
+        value = float(raw.replace(",", ".").replace("min", "").strip())
+    except ValueError:
+        form.fail("duree", "Temps passé", "Indiquez un nombre de minutes, par exemple 12.")
+        return None
+    if not 0 <= value <= MAX_MINUTES:
+        form.fail("duree", "Temps passé", f"Indiquez un nombre de minutes entre 0 et {MAX_MINUTES}.")
+        return None
+    return int(value) if value.is_integer() else round(value, 1)
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+
+def _sign(secret: bytes, message: str) -> str:
+    return hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _access_value(token: str) -> str:
+    return hmac.new(token.encode("utf-8"), b"a11y-audit form access", hashlib.sha256).hexdigest()
+
+
+class _RateLimiter:
+    """At most ``limit`` requests per IP in any 60 s window; in memory, per process."""
+
+    def __init__(self, limit: int, window: float = 60.0):
+        self.limit, self.window = limit, window
+        self.hits: dict[str, deque[float]] = {}
+        self.lock = threading.Lock()
+
+    def retry_after(self, ip: str) -> int:
+        """0 when the request may go on, else the seconds to wait."""
+        now = time.monotonic()
+        with self.lock:
+            hits = self.hits.setdefault(ip, deque())
+            while hits and now - hits[0] > self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return max(1, int(self.window - (now - hits[0])) + 1)
+            hits.append(now)
+            if len(self.hits) > 10_000:  # forget idle addresses
+                for key in [k for k, v in self.hits.items() if not v or now - v[-1] > self.window]:
+                    del self.hits[key]
+            return 0
+
+
+@dataclass
+class _State:
+    protocol: Protocol
+    sessions_dir: Path
+    store_root: Path | None
+    token: str | None
+    secret: bytes
+    limiter: _RateLimiter
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _state() -> _State:
+    from flask import current_app
+
+    return current_app.extensions["a11y_form"]
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+
+def create_app(protocol_path: str | Path, sessions_dir: str | Path, store_root: str | Path | None = None,
+               token: str | None = None, *, rate_limit: int = DEFAULT_RATE_LIMIT,
+               secret: bytes | None = None) -> Flask:
+    """The form for one protocol; sessions go to ``sessions_dir`` (created if needed).
+
+    Raises TesterError (every problem as file:line: path: message) when the protocol is invalid.
+    """
+    protocol = testers.load_protocol(protocol_path)
+    folder = Path(sessions_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=None)
+    app.jinja_options = {**Flask.jinja_options, "autoescape": True, "undefined": StrictUndefined}
+    app.config.update(MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH, MAX_FORM_MEMORY_SIZE=MAX_CONTENT_LENGTH,
+                      MAX_FORM_PARTS=300, SECRET_KEY=None)
+    app.extensions["a11y_form"] = _State(protocol=protocol, sessions_dir=folder,
+                                         store_root=Path(store_root) if store_root else None, token=token or None,
+                                         secret=secret or secrets.token_bytes(32), limiter=_RateLimiter(rate_limit))
+    app.before_request(_before)
+    app.after_request(_after)
+    app.register_error_handler(HTTPException, _http_error)
+    app.add_url_rule("/", "start", _start, methods=["GET", "POST"])
+    app.add_url_rule("/reprendre", "resume", _resume, methods=["GET"])
+    app.add_url_rule("/s/<sid>/", "session", _session_home, methods=["GET"])
+    app.add_url_rule("/s/<sid>/debut", "edit_start", _edit_start, methods=["GET", "POST"])
+    app.add_url_rule("/s/<sid>/tache/<int:number>", "task", _task, methods=["GET", "POST"])
+    app.add_url_rule("/s/<sid>/fin", "end", _end, methods=["GET", "POST"])
+    app.add_url_rule("/s/<sid>/resume", "summary", _summary, methods=["GET"])
+    return app
+
+
+def _client_ip() -> str:
+    return request.remote_addr or "?"
+
+
+def _before():
+    state = _state()
+    g.nonce = secrets.token_urlsafe(16)
+    wait = state.limiter.retry_after(_client_ip())
+    if wait:
+        response = _message_page(429, "Trop de demandes", "Vous avez envoyé beaucoup de demandes en peu de temps. "
+                                 f"Patientez {wait} secondes, puis rechargez la page : vos réponses déjà "
+                                 "enregistrées sont conservées.")
+        response.headers["Retry-After"] = str(wait)
+        return response
+    if state.token:
+        given = request.args.get("token")
+        if given is not None:
+            if not hmac.compare_digest(given.encode("utf-8"), state.token.encode("utf-8")):
+                return _message_page(403, "Accès refusé", "Ce lien d'accès n'est pas valable. Utilisez le lien "
+                                     "transmis par l'animatrice ou l'animateur du test.")
+            args = {k: v for k, v in request.args.items() if k != "token"}
+            target = request.path + (f"?{urlencode(args)}" if args else "")
+            response = redirect(target, 303)
+            response.set_cookie(ACCESS_COOKIE, _access_value(state.token), max_age=ACCESS_MAX_AGE, httponly=True,
+                                samesite="Lax", path="/")
+            return response
+        cookie = request.cookies.get(ACCESS_COOKIE, "")
+        if not hmac.compare_digest(cookie.encode("utf-8"), _access_value(state.token).encode("utf-8")):
+            return _message_page(403, "Accès réservé", "Ce formulaire est réservé aux personnes invitées au test. "
+                                 "Ouvrez le lien d'accès complet transmis par l'animatrice ou l'animateur.")
+    if request.method == "POST":
+        origin = request.headers.get("Origin")
+        if origin and origin != "null":
+            parts = urlsplit(origin)
+            if parts.netloc != request.host:
+                return _message_page(403, "Envoi refusé", "Ce formulaire n'a pas été envoyé depuis ce site : rien "
+                                     "n'a été enregistré.")
+    return None
+
+
+def _after(response):
+    nonce = getattr(g, "nonce", "")
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"  # session ids are in URLs
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+_HTTP_MESSAGES = {
+    400: ("Demande incorrecte", "La demande n'a pas pu être comprise. Revenez à la page précédente et "
+                                "réessayez."),
+    404: ("Page introuvable", "Cette page n'existe pas. Si vous reprenez une session, vérifiez son numéro "
+                              "(16 caractères, chiffres et lettres de a à f)."),
+    405: ("Action impossible", "Cette page ne permet pas cette action."),
+    413: ("Envoi trop volumineux", "Ce que vous avez envoyé est trop long : rien n'a été enregistré. "
+                                   "Raccourcissez vos textes puis envoyez de nouveau la page."),
+    500: ("Erreur du serveur", "Une erreur inattendue s'est produite ; vos réponses déjà enregistrées sont "
+                               "conservées. Prévenez l'animatrice ou l'animateur du test."),
+}
+
+
+def _http_error(exc: HTTPException):
+    code = exc.code or 500
+    title, text = _HTTP_MESSAGES.get(code, (exc.name, exc.description or ""))
+    if exc.description and exc.description != type(exc).description:  # our own French words, from abort()
+        text = exc.description
+    return _message_page(code, title, text)
+
+
+def _message_page(status: int, title: str, text: str):
+    state = _state()
+    body = render_template("form_message.html.j2", title=title, text=text, protocol=state.protocol,
+                           nonce=getattr(g, "nonce", ""), resume_url=None, session=None, errors=[], current="")
+    return make_response(body, status)
+
+
+# --- sessions on disk ---------------------------------------------------------------------------
+
+
+def _path(sid: str) -> Path:
+    state = _state()
+    try:
+        return testers.session_path(state.sessions_dir, sid)
+    except ValueError:
+        abort(404)
+
+
+def _load(sid: str) -> Session:
+    state = _state()
+    path = _path(sid)
+    if not path.is_file():
+        abort(404, "Aucune session ne porte ce numéro. Vérifiez l'adresse, ou commencez une nouvelle session.")
+    try:
+        session = testers.load_session(path, state.protocol)
+    except TesterError as exc:
+        log.error("session file %s cannot be read:\n%s", path, exc)
+        abort(500)
+    if session.protocol != state.protocol.id:
+        abort(404, "Cette session appartient à un autre test.")
+    return session
+
+
+def _save(session: Session) -> None:
+    state = _state()
+    path = testers.save_session(session, state.sessions_dir)
+    if state.store_root is not None:
+        try:
+            testers.index_session(state.store_root, session, path)
+        except Exception as exc:  # noqa: BLE001 - the YAML file is saved; the index can be rebuilt from it
+            log.warning("session %s saved to %s but not indexed in the store: %s", session.id, path, exc)
+
+
+def _csrf_session(sid: str) -> str:
+    return _sign(_state().secret, f"session:{sid}")
+
+
+def _csrf_start() -> str:
+    stamp = str(int(time.time()))
+    return f"{stamp}.{_sign(_state().secret, f'start:{stamp}')}"
+
+
+def _csrf_ok(sid: str | None) -> bool:
+    given = request.form.get("jeton", "")
+    if sid is not None:
+        return hmac.compare_digest(given.encode("utf-8"), _csrf_session(sid).encode("utf-8"))
+    stamp, _, mac = given.partition(".")
+    if not stamp.isdigit() or not mac:
+        return False
+    if not hmac.compare_digest(mac.encode("utf-8"), _sign(_state().secret, f"start:{stamp}").encode("utf-8")):
+        return False
+    return 0 <= time.time() - int(stamp) <= START_TOKEN_TTL
+
+
+_EXPIRED = ("Le formulaire a expiré ou ne vient pas de cette page : rien n'a été enregistré. Vérifiez vos "
+            "réponses ci-dessous, puis envoyez de nouveau la page.")
+
+
+# --- page context -------------------------------------------------------------------------------
+
+
+def _steps(protocol: Protocol, session: Session | None) -> list[dict[str, Any]]:
+    """The session's pages, for the navigation list."""
+    items = [{"label": "Présentation", "url": f"/s/{session.id}/debut" if session else "/", "done": session is not None,
+              "key": "debut"}]
+    for i, task in enumerate(protocol.tasks, 1):
+        done = bool(session and session.report(task.id))
+        items.append({"label": f"Tâche {i} : {task.title}", "url": f"/s/{session.id}/tache/{i}" if session else None,
+                      "done": done, "key": f"tache-{i}"})
+    items.append({"label": "Fin du test", "url": f"/s/{session.id}/fin" if session else None,
+                  "done": bool(session and session.status == SessionStatus.COMPLETE), "key": "fin"})
+    return items
+
+
+def _render(template: str, status: int = 200, session: Session | None = None, current: str = "", **context):
+    state = _state()
+    resume_url = f"{request.host_url}s/{session.id}/" if session else None
+    errors = context.pop("errors", [])
+    html = render_template(template, protocol=state.protocol, session=session, steps=_steps(state.protocol, session),
+                           current=current, nonce=g.nonce, resume_url=resume_url, errors=errors,
+                           err=context.pop("err", {}), values=context.pop("values", {}), **context)
+    return html, status
+
+
+def _title(text: str, errors: list) -> str:
+    return f"Erreur : {text}" if errors else text
+
+
+# --- start ----------------------------------------------------------------------------------------
+
+
+def _environment_values(session: Session) -> dict[str, str]:
+    env = session.environment
+    values = {"pseudonyme": session.pseudonym, "at": env.assistive_technology, "at_version": env.assistive_technology_version,
+              "navigateur": env.browser, "navigateur_version": env.browser_version, "systeme": env.os,
+              "experience": env.experience, "reglages": env.settings}
+    values.update(_question_values(_state().protocol.before, session.answers))
+    return values
+
+
+def _read_start(form: _Form) -> tuple[str, Environment, dict[str, Any]]:
+    protocol = _state().protocol
+    pseudonym = form.text("pseudonyme", "Pseudonyme", MAX_PSEUDONYM, "Indiquez un pseudonyme, par exemple « Testeur A ».")
+    if "@" in pseudonym:
+        form.fail("pseudonyme", "Pseudonyme", "Indiquez un pseudonyme, pas une adresse électronique : aucune donnée "
+                                              "personnelle n'est demandée.")
+    env = Environment(
+        assistive_technology=form.text("at", "Technologie d'assistance", MAX_SHORT),
+        assistive_technology_version=form.text("at_version", "Version de la technologie d'assistance", MAX_SHORT),
+        browser=form.text("navigateur", "Navigateur", MAX_SHORT, "Indiquez le navigateur utilisé, par exemple Firefox."),
+        browser_version=form.text("navigateur_version", "Version du navigateur", MAX_SHORT),
+        os=form.text("systeme", "Système d'exploitation", MAX_SHORT,
+                     "Indiquez le système d'exploitation, par exemple Windows 11."),
+        experience=form.choice("experience", "Expérience", list(EXPERIENCE_CHOICES)),
+        settings=form.text("reglages", "Réglages particuliers", 300),
+    )
+    answers = _question_answers(form, protocol.before)
+    return pseudonym, env, answers
+
+
+def _start_context() -> dict[str, Any]:
+    protocol = _state().protocol
+    return {"questions": _question_fields(protocol.before), "experience": [(c, c) for c in EXPERIENCE_CHOICES],
+            "audience": testers.AUDIENCE_LABELS[protocol.audience],
+            "minutes": sum(t.time_limit for t in protocol.tasks) + 10, "page_title": "Présentation du test"}
+
+
+def _start():
+    state = _state()
+    if request.method == "GET":
+        return _render("form_start.html.j2", current="debut", token=_csrf_start(), action="/",
+                       resume_value=request.args.get("session", "")[:40], **_start_context())
+    form = _Form(request.form)
+    pseudonym, env, answers = _read_start(form)
+    if not _csrf_ok(None):
+        form.fail("jeton", "Formulaire", _EXPIRED, target="pseudonyme")
+    if form.errors:
+        return _render("form_start.html.j2", status=400 if "jeton" in form.err else 422, current="debut",
+                       token=_csrf_start(), action="/", resume_value="", errors=form.errors, err=form.err,
+                       values=form.values, **_start_context())
+    session = Session(id=testers.new_session_id(), protocol=state.protocol.id, site=state.protocol.site,
+                      pseudonym=pseudonym, date=date.today().isoformat(), environment=env,
+                      status=SessionStatus.IN_PROGRESS, answers=answers)
+    with state.lock:
+        _save(session)
+    return redirect(f"/s/{session.id}/tache/1?enregistre=debut", 303)
+
+
+def _resume():
+    sid = request.args.get("session", "").strip().lower()
+    if not testers.SESSION_ID_RE.match(sid) or not (_state().sessions_dir / f"{sid}.yaml").is_file():
+        form = _Form(MultiDict())
+        form.values["session"] = sid[:40]
+        form.fail("session", "Numéro de session", "Aucune session ne porte ce numéro : il a 16 caractères, chiffres "
+                                                  "et lettres de a à f, par exemple 3f9a2c1e7b6d4a58.")
+        context = _start_context() | {"page_title": "Reprendre une session"}
+        return _render("form_start.html.j2", status=404, current="debut", token=_csrf_start(), action="/",
+                       resume_value=sid[:40], errors=form.errors, err=form.err, values={}, **context)
+    return redirect(f"/s/{sid}/", 303)
+
+
+def _session_home(sid: str):
+    session = _load(sid)
+    protocol = _state().protocol
+    for i, task in enumerate(protocol.tasks, 1):
+        if session.report(task.id) is None:
+            return redirect(f"/s/{sid}/tache/{i}", 303)
+    if session.status != SessionStatus.COMPLETE:
+        return redirect(f"/s/{sid}/fin", 303)
+    return redirect(f"/s/{sid}/resume", 303)
+
+
+def _edit_start(sid: str):
+    state = _state()
+    session = _load(sid)
+    action = f"/s/{sid}/debut"
+    if request.method == "GET":
+        return _render("form_start.html.j2", session=session, current="debut", token=_csrf_session(sid),
+                       action=action, resume_value="", values=_environment_values(session), **_start_context())
+    form = _Form(request.form)
+    pseudonym, env, answers = _read_start(form)
+    if not _csrf_ok(sid):
+        form.fail("jeton", "Formulaire", _EXPIRED, target="pseudonyme")
+    if form.errors:
+        return _render("form_start.html.j2", status=422 if "jeton" not in form.err else 400, session=session,
+                       current="debut", token=_csrf_session(sid), action=action, resume_value="",
+                       errors=form.errors, err=form.err, values=form.values, **_start_context())
+    with state.lock:
+        session = replace(_load(sid), pseudonym=pseudonym, environment=env, answers=answers)
+        _save(session)
+    return redirect(f"/s/{sid}/?enregistre=debut", 303)
+
+
+# --- tasks ------------------------------------------------------------------------------------------
+
+
+def _page_choices(task: Task) -> list[tuple[str, str]]:
+    return [(p.ref, p.name) for p in task.pages]
+
+
+def _finding_values(k: int, finding: TesterFinding, task: Task) -> dict[str, str]:
+    refs = {p.ref for p in task.pages}
+    values = {f"b{k}_page": finding.page if finding.page in refs else OTHER_PAGE,
+              f"b{k}_autre": "" if finding.page in refs else finding.page,
+              f"b{k}_etape": str(finding.step or ""), f"b{k}_description": finding.description,
+              f"b{k}_impact": finding.impact.value if finding.impact else "",
+              f"b{k}_critere": finding.criterion or "", f"b{k}_element": finding.target or ""}
+    return values
+
+
+def _report_values(report: TaskReport | None, task: Task) -> dict[str, str]:
+    if report is None:
+        return {}
+    values = {"resultat": report.result.value, "difficulte": str(report.difficulty or ""),
+              "duree": "" if report.minutes is None else str(report.minutes).replace(".", ","),
+              "bloque": report.blocked}
+    values.update(_question_values(task.questions, report.answers))
+    for k, finding in enumerate(report.findings):
+        values.update(_finding_values(k, finding, task))
+    return values
+
+
+def _read_barriers(form: _Form, task: Task, existing: tuple[TesterFinding, ...], limit: int) -> list[TesterFinding]:
+    try:
+        slots = int(form.data.get("barrieres", "0"))
+    except ValueError:
+        slots = 0
+    slots = max(0, min(slots, limit, len(existing) + 1))
+    refs = [p.ref for p in task.pages]
+    out: list[TesterFinding] = []
+    for k in range(slots):
+        label = f"Barrière {k + 1}"
+        page = form.data.get(f"b{k}_page", "").strip()
+        other = form.text(f"b{k}_autre", f"{label} : autre page", 500)
+        step = form.data.get(f"b{k}_etape", "").strip()
+        form.values[f"b{k}_page"], form.values[f"b{k}_etape"] = page, step
+        description = form.text(f"b{k}_description", f"{label} : description", MAX_TEXT)
+        impact = form.data.get(f"b{k}_impact", "").strip()
+        form.values[f"b{k}_impact"] = impact
+        criterion = form.text(f"b{k}_critere", f"{label} : critère RGAA", 8)
+        target = form.text(f"b{k}_element", f"{label} : élément concerné", MAX_TARGET)
+        removed = form.data.get(f"b{k}_supprimer") == "oui"
+        if removed or not (description or other or criterion or target or impact):
+            continue  # an empty slot, or a barrier the tester removed
+        previous = existing[k] if k < len(existing) else None
+        if not description:
+            form.fail(f"b{k}_description", f"{label} : description", "Décrivez ce qui vous a gêné ou bloqué.")
+        severity = None
+        if impact:
+            try:
+                severity = Severity(impact)
+            except ValueError:
+                form.fail(f"b{k}_impact", f"{label} : gravité", "Choisissez l'une des gravités proposées.",
+                          target=f"b{k}_impact-1")
+        elif previous is None or previous.impact is not None or previous.relation is None:
+            form.fail(f"b{k}_impact", f"{label} : gravité", "Choisissez la gravité de cette barrière.",
+                      target=f"b{k}_impact-1")
+        if page == OTHER_PAGE or (not page and other):
+            ref = other
+            if not other:
+                form.fail(f"b{k}_autre", f"{label} : autre page", "Indiquez l'adresse ou le nom de la page.")
+        elif page in refs:
+            ref = page
+        else:
+            ref = ""
+            form.fail(f"b{k}_page", f"{label} : page", "Choisissez la page concernée.")
+        number = None
+        if step:
+            if step.isdigit() and 1 <= int(step) <= len(task.steps):
+                number = int(step)
+            else:
+                form.fail(f"b{k}_etape", f"{label} : étape", "Choisissez l'une des étapes proposées.")
+        if criterion and (not CRITERION_RE.match(criterion) or not testers.criterion_known(criterion)):
+            form.fail(f"b{k}_critere", f"{label} : critère RGAA", "Critère inconnu : écrivez-le comme 11.1 (thème.critère), "
+                                                                  "ou laissez le champ vide.")
+        base = previous or TesterFinding(page=ref, description=description)
+        out.append(replace(base, page=ref, description=description, impact=severity, step=number,
+                           criterion=criterion or None, target=target or None))
+    return out
+
+
+def _task_context(session: Session, number: int) -> dict[str, Any]:
+    protocol = _state().protocol
+    task = protocol.tasks[number - 1]
+    report = session.report(task.id)
+    saved = len(report.findings) if report else 0
+    return {"task": task, "number": number, "total": len(protocol.tasks), "report": report,
+            "slots": min(saved + 1, protocol.max_findings), "saved": saved, "pages": _page_choices(task),
+            "results": list(RESULT_LABELS.items()), "severities": list(SEVERITY_LABELS.items()),
+            "difficulties": [(str(i), label) for i, label in enumerate(DIFFICULTY_LABELS, 1)],
+            "other_page": OTHER_PAGE, "questions": _question_fields(task.questions),
+            "step_options": [(str(i), _short(f"Étape {i} : {step}")) for i, step in enumerate(task.steps, 1)],
+            "notice": _notice(request.args.get("enregistre", ""))}
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _notice(code: str) -> str:
+    """The confirmation shown after a redirect (?enregistre=…)."""
+    if code == "debut":
+        return "Vos informations sont enregistrées."
+    if code == "barriere":
+        return "La tâche et ses barrières sont enregistrées. Décrivez la barrière suivante ci-dessous."
+    if code.startswith("tache-") and code[6:].isdigit():
+        return f"La tâche {int(code[6:])} est enregistrée."
+    return ""
+
+
+def _task(sid: str, number: int):
+    state = _state()
+    protocol = state.protocol
+    if not 1 <= number <= len(protocol.tasks):
+        abort(404)
+    session = _load(sid)
+    task = protocol.tasks[number - 1]
+    context = _task_context(session, number)
+    page_title = f"Tâche {number} sur {len(protocol.tasks)} : {task.title}"
+    if request.method == "GET":
+        return _render("form_task.html.j2", session=session, current=f"tache-{number}", token=_csrf_session(sid),
+                       page_title=page_title, values=_report_values(context["report"], task), **context)
+    form = _Form(request.form)
+    result = form.choice("resultat", "Résultat", [r.value for r in TaskResult],
+                         "Dites si vous avez réussi la tâche.")
+    difficulty = form.choice("difficulte", "Difficulté", [str(i) for i in range(1, 6)],
+                             "Indiquez la difficulté, de 1 (très facile) à 5 (très difficile).")
+    minutes = _minutes(form)
+    blocked = form.text("bloque", "Ce qui vous a bloqué ou gêné", MAX_TEXT)
+    answers = _question_answers(form, task.questions)
+    existing = context["report"].findings if context["report"] else ()
+    findings = _read_barriers(form, task, existing, protocol.max_findings)
+    if not _csrf_ok(sid):
+        form.fail("jeton", "Formulaire", _EXPIRED, target="resultat-1")
+    if form.errors:
+        posted = form.data.get("barrieres", "")
+        if posted.isdigit():
+            context.update(slots=max(context["slots"], min(int(posted), protocol.max_findings)))
+        return _render("form_task.html.j2", status=400 if "jeton" in form.err else 422, session=session,
+                       current=f"tache-{number}", token=_csrf_session(sid), page_title=page_title,
+                       errors=form.errors, err=form.err, values=form.values, **context)
+    report = TaskReport(task=task.id, result=TaskResult(result), difficulty=int(difficulty), minutes=minutes,
+                        blocked=blocked, pages=tuple(p.ref for p in task.pages), answers=answers,
+                        findings=tuple(findings))
+    with state.lock:
+        current = _load(sid)
+        reports = {r.task: r for r in current.tasks}
+        reports[task.id] = report
+        ordered = tuple(reports[t.id] for t in protocol.tasks if t.id in reports)
+        _save(replace(current, tasks=ordered))
+    if request.form.get("action") == "ajouter" and len(findings) < protocol.max_findings:
+        return redirect(f"/s/{sid}/tache/{number}?enregistre=barriere#barriere-{len(findings) + 1}", 303)
+    if number < len(protocol.tasks):
+        return redirect(f"/s/{sid}/tache/{number + 1}?enregistre=tache-{number}", 303)
+    return redirect(f"/s/{sid}/fin?enregistre=tache-{number}", 303)
+
+
+# --- end and summary --------------------------------------------------------------------------------
+
+
+def _end(sid: str):
+    state = _state()
+    protocol = state.protocol
+    session = _load(sid)
+    missing = [(i, t) for i, t in enumerate(protocol.tasks, 1) if session.report(t.id) is None]
+    context = {"statements": list(enumerate(SUS_STATEMENTS, 1)), "missing": missing,
+               "sus_options": [(str(i), f"{i} — {label}") for i, label in enumerate(SUS_SCALE, 1)],
+               "notice": _notice(request.args.get("enregistre", ""))}
+    if request.method == "GET":
+        values = {f"sus_{i}": str(v) for i, v in enumerate(session.sus or (), 1)}
+        values["commentaires"] = session.comments
+        return _render("form_end.html.j2", session=session, current="fin", token=_csrf_session(sid),
+                       page_title="Fin du test", values=values, **context)
+    form = _Form(request.form)
+    sus: list[int] = []
+    if protocol.sus:
+        for i in range(1, 11):
+            value = form.choice(f"sus_{i}", f"Affirmation {i}", [str(v) for v in range(1, 6)])
+            if value:
+                sus.append(int(value))
+        if 0 < len(sus) < 10:
+            for i in range(1, 11):
+                if not form.values.get(f"sus_{i}"):
+                    form.fail(f"sus_{i}", f"Affirmation {i}", "Répondez à cette affirmation, ou laissez tout le "
+                                                              "questionnaire vide.", target=f"sus_{i}-1")
+    comments = form.text("commentaires", "Commentaires", MAX_COMMENTS)
+    if not _csrf_ok(sid):
+        form.fail("jeton", "Formulaire", _EXPIRED, target="commentaires")
+    if form.errors:
+        return _render("form_end.html.j2", status=400 if "jeton" in form.err else 422, session=session, current="fin",
+                       token=_csrf_session(sid), page_title="Fin du test", errors=form.errors, err=form.err,
+                       values=form.values, **context)
+    with state.lock:
+        current = _load(sid)
+        _save(replace(current, sus=tuple(sus) if len(sus) == 10 else None, comments=comments,
+                      status=SessionStatus.COMPLETE))
+    return redirect(f"/s/{sid}/resume", 303)
+
+
+def _summary(sid: str):
+    session = _load(sid)
+    protocol = _state().protocol
+    rows = []
+    for i, task in enumerate(protocol.tasks, 1):
+        rows.append({"number": i, "task": task, "report": session.report(task.id)})
+    return _render("form_summary.html.j2", session=session, current="resume", page_title="Récapitulatif",
+                   rows=rows, result_labels=RESULT_LABELS, severity_labels=SEVERITY_LABELS,
+                   score=session.sus_score)
+
+
+# --- serving ------------------------------------------------------------------------------------------
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(protocol_path: str | Path, sessions_dir: str | Path, host: str = "127.0.0.1", port: int = 8765,
+          store_root: str | Path | None = None, token: str | None = None, echo=print) -> None:
+    """Serve the form until Ctrl-C. Beyond this machine (a host that is not loopback) a shared access token is
+    required: one is generated when none is given, and the link to hand out is printed."""
+    from werkzeug.serving import make_server
+
+    if not _is_loopback(host) and not token:
+        token = secrets.token_urlsafe(18)
+    app = create_app(protocol_path, sessions_dir, store_root=store_root, token=token)
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except OSError as exc:
+        raise TesterError([f"impossible d'écouter sur {host}:{port} : {exc.strerror}. Choisissez un autre port "
+                           "avec --port."]) from None
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.server_port}/"
+    protocol = app.extensions["a11y_form"].protocol
+    echo(f"Formulaire du test « {protocol.title} » : {url}{'?token=' + token if token else ''}")
+    echo(f"Sessions enregistrées dans {Path(sessions_dir).resolve()} — Ctrl-C pour arrêter.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

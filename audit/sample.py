@@ -1,0 +1,470 @@
+"""The échantillon: which pages an RGAA audit examines, proposed from a crawl.
+
+``propose(store, run, site)`` builds it from a run's pages and sites.yaml, each page with its reasons:
+
+1. the pages the RGAA requires when the site has them — accueil, contact, mentions légales,
+   accessibilité, plan du site, aide, connexion — found by the configured ``pages`` (by name), else by
+   French URL slugs, page titles and the text of the links pointing to them;
+2. every audited step of each configured journey (page keys ``journey:<id>:<step>``);
+3. one representative per page template: crawled pages are clustered by a DOM-structure fingerprint
+   (the tag paths of the first three levels under ``<body>`` plus the nesting of landmarks, from the
+   saved ``dom.html``), pages whose fingerprints are similar enough (Jaccard ≥ 0.8) share a template;
+4. pages drawn at random among the other crawled pages — at least 10 % of the sample built so far,
+   one at least — with a recorded seed, so the same seed on the same run draws the same pages.
+
+``to_yaml`` writes it as a ``sample:`` block to paste into sites.yaml; ``describe`` prints it in French.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import yaml
+
+from audit.model import PageKind, PageSnapshot, Site
+from audit.store import RunInfo, Store, page_id
+
+SIMILARITY = 0.8  # Jaccard index above which two pages share a template
+RANDOM_SHARE = 0.10  # at least this share of the sample is drawn at random
+TEMPLATE_DEPTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredPage:
+    kind: str
+    label: str  # French, as the reason says it
+    slugs: frozenset[str]  # last URL path segment, without extension, accents or case
+    words: tuple[str, ...]  # titles and link texts, normalised (lower case, no accents)
+
+
+REQUIRED: tuple[RequiredPage, ...] = (
+    RequiredPage("accueil", "accueil", frozenset({"", "index", "accueil", "home"}), ("accueil", "page d'accueil")),
+    RequiredPage("contact", "contact", frozenset({"contact", "contacts", "nous-contacter", "contactez-nous"}),
+                 ("contact", "nous contacter", "contactez-nous", "nous ecrire")),
+    RequiredPage("mentions", "mentions légales",
+                 frozenset({"mentions-legales", "mentions", "informations-legales", "legal"}),
+                 ("mentions legales", "informations legales")),
+    RequiredPage("accessibilite", "accessibilité",
+                 frozenset({"accessibilite", "declaration-accessibilite", "declaration-d-accessibilite",
+                            "accessibility"}),
+                 ("accessibilite", "declaration d'accessibilite")),
+    RequiredPage("plan", "plan du site", frozenset({"plan-du-site", "plan-site", "sitemap", "plan"}),
+                 ("plan du site",)),
+    RequiredPage("aide", "aide", frozenset({"aide", "help", "faq", "besoin-d-aide"}),
+                 ("aide", "besoin d'aide", "faq", "questions frequentes")),
+    RequiredPage("connexion", "connexion",
+                 frozenset({"connexion", "login", "se-connecter", "identification", "authentification"}),
+                 ("connexion", "se connecter", "me connecter", "identification", "mon compte")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SampleEntry:
+    name: str
+    path: str  # URL path (+ query) on the site, or "journey:<id>:<step>"
+    reasons: tuple[str, ...]  # French
+    kinds: tuple[str, ...]  # required:<kind> | configured | journey | template | random
+    page_key: str | None = None  # the page in the run; None when the run did not gather it
+    template: int | None = None  # template number (1-based), for crawled HTML pages
+
+    @property
+    def reason(self) -> str:
+        return " ; ".join(self.reasons)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    number: int
+    pages: tuple[str, ...]  # page keys, crawl order
+    representative: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    site: str
+    run: str
+    seed: int
+    pages: tuple[SampleEntry, ...]
+    missing: tuple[str, ...] = ()  # required pages not found (French labels)
+    templates: tuple[Template, ...] = ()
+    crawled: int = 0  # HTML pages of the run that could be sampled
+    random_count: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def normalise(text: str | None) -> str:
+    """Lower case, no accents, typographic apostrophes and spaces folded."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("’", "'").replace("\u00a0", " ").lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def site_path(url: str) -> str:
+    """The path (+ query) of a URL on its site: what sites.yaml and the auditor's files name pages by."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+def _slug(url: str) -> str:
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if not segments:
+        return ""
+    last = re.sub(r"\.(html?|php|aspx?|jsp)$", "", segments[-1].lower())
+    return normalise(last).replace(" ", "-").replace("_", "-")
+
+
+def _title_head(title: str | None) -> str:
+    return normalise(re.split(r"\s+[—–|-]\s+", title or "", maxsplit=1)[0])
+
+
+def _says(text: str, words: Iterable[str]) -> bool:
+    return any(text == w or text.startswith(w + " ") or text.startswith(w + " :") for w in words)
+
+
+def _dom(store: Store, run: RunInfo, snap: PageSnapshot):
+    name = snap.files.get("dom")
+    if not name:
+        return None
+    path = Path(run.folder) / "pages" / page_id(snap.key) / name
+    if not path.is_file():
+        return None
+    from lxml import html as lxml_html
+
+    try:
+        return lxml_html.document_fromstring(path.read_bytes().decode("utf-8", "replace"))
+    except Exception:  # noqa: BLE001 - an unparsable DOM has no structure to compare
+        return None
+
+
+_SKIP = {"script", "style", "noscript", "template", "link", "meta", "br"}
+_LANDMARK_TAGS = {"header": "banner", "nav": "navigation", "main": "main", "aside": "complementary",
+                  "footer": "contentinfo", "search": "search"}
+_LANDMARK_ROLES = {"banner", "navigation", "main", "complementary", "contentinfo", "search", "form", "region"}
+
+
+def _tag(el) -> str | None:
+    return el.tag.lower() if isinstance(el.tag, str) else None
+
+
+def structure(tree) -> frozenset[str]:
+    """The DOM-structure fingerprint of a page: tag paths of the first levels under body + landmarks."""
+    if tree is None:
+        return frozenset()
+    body = tree.find(".//body")
+    if body is None:
+        return frozenset()
+    features: set[str] = set()
+
+    def walk(el, path: str, depth: int) -> None:
+        for child in el:
+            tag = _tag(child)
+            if tag is None or tag in _SKIP:
+                continue
+            role = (child.get("role") or "").strip().lower()
+            step = f"{tag}[{role}]" if role else tag
+            here = f"{path}/{step}" if path else step
+            features.add(here)
+            if depth < TEMPLATE_DEPTH:
+                walk(child, here, depth + 1)
+
+    walk(body, "", 1)
+    for el in body.iter():
+        tag = _tag(el)
+        if tag is None:
+            continue
+        role = (el.get("role") or "").strip().lower()
+        landmark = role if role in _LANDMARK_ROLES else _LANDMARK_TAGS.get(tag)
+        if not landmark:
+            continue
+        chain = [landmark]
+        for anc in el.iterancestors():
+            atag = _tag(anc)
+            arole = (anc.get("role") or "").strip().lower()
+            alm = arole if arole in _LANDMARK_ROLES else _LANDMARK_TAGS.get(atag or "")
+            if alm:
+                chain.append(alm)
+        features.add("landmark:" + ">".join(reversed(chain)))
+    return frozenset(features)
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def cluster(structures: list[tuple[str, frozenset[str]]], threshold: float = SIMILARITY) -> list[list[str]]:
+    """Greedy clustering, in crawl order: a page joins the first template whose first page is similar."""
+    clusters: list[tuple[frozenset[str], list[str]]] = []
+    for key, feats in structures:
+        for rep, members in clusters:
+            if similarity(rep, feats) >= threshold:
+                members.append(key)
+                break
+        else:
+            clusters.append((feats, [key]))
+    return [members for _, members in clusters]
+
+
+def _link_texts(trees: dict[str, tuple[PageSnapshot, object]]) -> dict[str, set[str]]:
+    """Normalised texts of the links pointing to each URL (fragment dropped), across the crawl."""
+    texts: dict[str, set[str]] = {}
+    for snap, tree in trees.values():
+        if tree is None:
+            continue
+        base = snap.final_url or snap.url
+        for a in tree.iterfind(".//a[@href]"):
+            text = normalise(a.text_content()) or normalise(a.get("aria-label")) or normalise(a.get("title"))
+            if not text:
+                continue
+            target = urldefrag(urljoin(base, a.get("href", "")))[0]
+            texts.setdefault(target, set()).add(text)
+    return texts
+
+
+def _score(req: RequiredPage, snap: PageSnapshot, links: dict[str, set[str]]) -> int:
+    urls = [u for u in (snap.final_url, snap.url) if u]
+    score = 0
+    if any(_slug(u) in req.slugs for u in urls):
+        score += 3
+    if _says(_title_head(snap.title), req.words) or _says(normalise(snap.name), req.words):
+        score += 2
+    if any(_says(t, req.words) for u in urls for t in links.get(u, ())):
+        score += 2
+    return score
+
+
+def _matches_name(req: RequiredPage, name: str) -> bool:
+    return _says(normalise(name), req.words)
+
+
+def _eligible(snap: PageSnapshot) -> bool:
+    return (snap.kind == PageKind.HTML and not snap.error and snap.journey is None
+            and (snap.status is None or snap.status < 400))
+
+
+def propose(store: Store, run: RunInfo, site: Site, seed: int | None = None) -> Sample:
+    """The RGAA sample proposed from ``run``'s pages and ``site``'s configuration."""
+    snaps = store.pages(run)
+    crawled = [s for s in snaps if _eligible(s)]
+    trees = {s.key: (s, _dom(store, run, s)) for s in crawled}
+    links = _link_texts(trees)
+    by_path: dict[str, PageSnapshot] = {}
+    for s in crawled:
+        for u in (s.url, s.final_url):
+            if u:
+                by_path.setdefault(site_path(u), s)
+
+    entries: dict[str, dict] = {}  # path -> {name, reasons, kinds, key}
+
+    def add(path: str, name: str, reason: str, kind: str, key: str | None) -> None:
+        entry = entries.setdefault(path, {"name": name, "reasons": [], "kinds": [], "key": key})
+        if reason not in entry["reasons"]:
+            entry["reasons"].append(reason)
+            entry["kinds"].append(kind)
+        entry["key"] = entry["key"] or key
+
+    # 1. required pages: configured ones first (by name), else found in the crawl
+    found: dict[str, str] = {}
+    for page in site.pages:
+        snap = by_path.get(page.path) or by_path.get(site_path(urljoin(site.base_url + "/", page.path)))
+        kinds = [r for r in REQUIRED if _matches_name(r, page.name)]
+        for req in kinds:
+            if req.kind not in found:
+                found[req.kind] = page.path
+                add(page.path, page.name, f"page obligatoire : {req.label} (configurée dans sites.yaml)",
+                    f"required:{req.kind}", snap.key if snap else None)
+        if not kinds:
+            add(page.path, page.name, "page configurée dans sites.yaml", "configured", snap.key if snap else None)
+    for req in REQUIRED:
+        if req.kind in found:
+            continue
+        scored = [(_score(req, s, links), s) for s in crawled]
+        scored = [(n, s) for n, s in scored if n > 0]
+        if not scored:
+            continue
+        best = max(n for n, _ in scored)
+        snap = min((s for n, s in scored if n == best),
+                   key=lambda s: (len(site_path(s.final_url or s.url)), crawled.index(s)))
+        path = site_path(snap.final_url or snap.url)
+        found[req.kind] = path
+        add(path, snap.name or _title_head_raw(snap.title) or path, f"page obligatoire : {req.label}",
+            f"required:{req.kind}", snap.key)
+    missing = tuple(r.label for r in REQUIRED if r.kind not in found)
+
+    # 2. journeys: every audited step
+    journey_keys = {s.key: s for s in snaps if s.journey is not None}
+    for journey in site.journeys:
+        for i, step in enumerate(journey.steps):
+            if not step.audit:
+                continue
+            key = f"journey:{journey.id}:{i}"
+            snap = journey_keys.get(key)
+            name = step.name or (snap.name if snap else None) or f"{journey.name} — étape {i + 1}"
+            add(key, name, f"étape du parcours « {journey.name} »", "journey", key if snap else None)
+
+    # 3. templates: one representative each
+    templates_raw = cluster([(s.key, structure(trees[s.key][1])) for s in crawled])
+    path_of = {s.key: site_path(s.final_url or s.url) for s in crawled}
+    template_of: dict[str, int] = {}
+    templates = []
+    for number, members in enumerate(templates_raw, start=1):
+        for key in members:
+            template_of[key] = number
+        chosen = next((k for k in members if path_of[k] in entries), None)
+        rep = chosen or members[0]
+        templates.append(Template(number=number, pages=tuple(members), representative=rep))
+        if chosen is None:
+            snap = trees[rep][0]
+            add(path_of[rep], snap.name or _title_head_raw(snap.title) or path_of[rep],
+                f"représentant du gabarit n° {number} ({len(members)} page{'s' if len(members) > 1 else ''})",
+                "template", rep)
+        else:
+            entries[path_of[rep]]["reasons"].append(f"représente aussi le gabarit n° {number}")
+            entries[path_of[rep]]["kinds"].append("template")
+
+    # 4. random pages, with a recorded seed
+    if seed is None:
+        seed = random.SystemRandom().randrange(1, 1_000_000)
+    candidates = sorted(path_of[s.key] for s in crawled if path_of[s.key] not in entries)
+    wanted = max(1, math.ceil(RANDOM_SHARE * len(entries))) if candidates else 0
+    drawn = random.Random(seed).sample(candidates, min(wanted, len(candidates)))
+    for path in drawn:
+        snap = by_path[path]
+        add(path, snap.name or _title_head_raw(snap.title) or path, f"tirée au hasard (graine {seed})", "random",
+            snap.key)
+
+    pages = tuple(SampleEntry(name=e["name"], path=p, reasons=tuple(e["reasons"]), kinds=tuple(e["kinds"]),
+                              page_key=e["key"], template=template_of.get(e["key"] or ""))
+                  for p, e in entries.items())
+    notes = []
+    if not crawled:
+        notes.append("Aucune page explorée utilisable : lancez d'abord un audit (a11y-audit run).")
+    return Sample(site=site.id, run=run.id, seed=seed, pages=pages, missing=missing, templates=tuple(templates),
+                  crawled=len(crawled), random_count=len(drawn), notes=tuple(notes))
+
+
+def _title_head_raw(title: str | None) -> str:
+    return re.split(r"\s+[—–|-]\s+", title or "", maxsplit=1)[0].strip()
+
+
+def describe(sample: Sample, lang: str = "fr") -> str:
+    """The sample as a person reads it (French; English with lang="en")."""
+    en = lang == "en"
+    lines = []
+    if en:
+        lines.append(f"Proposed sample for {sample.site} (run {sample.run}, {sample.crawled} crawled pages, "
+                     f"{len(sample.templates)} templates): {len(sample.pages)} pages")
+    else:
+        lines.append(f"Échantillon proposé pour {sample.site} (audit {sample.run}, {sample.crawled} pages "
+                     f"explorées, {len(sample.templates)} gabarits) : {len(sample.pages)} pages")
+    width = len(str(len(sample.pages)))
+    for i, entry in enumerate(sample.pages, start=1):
+        absent = "" if entry.page_key else (" — not gathered by this run" if en else " — absente de cet audit")
+        lines.append(f"  {i:>{width}}. {entry.name} — {entry.path}{absent}")
+        lines.append(f"  {' ' * width}  {entry.reason}")
+    if sample.missing:
+        what = ", ".join(sample.missing)
+        lines.append(f"Required pages not found: {what}. If the site has them, add them under `pages:` in "
+                     "sites.yaml." if en else
+                     f"Pages obligatoires introuvables : {what}. Si le site les a, ajoutez-les dans sites.yaml "
+                     "(rubrique pages).")
+    lines.append(f"Random draw: {sample.random_count} page(s), seed {sample.seed} (`a11y-audit sample "
+                 f"{sample.site} --seed {sample.seed}` draws the same pages from the same run)." if en else
+                 f"Tirage au hasard : {sample.random_count} page(s), graine {sample.seed} (`a11y-audit sample "
+                 f"{sample.site} --seed {sample.seed}` refait le même tirage sur le même audit).")
+    lines.extend(sample.notes)
+    return "\n".join(lines)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def to_yaml(sample: Sample, indent: int = 4, today: date | None = None) -> str:
+    """A ``sample:`` block to paste into sites.yaml, under the site (``indent`` spaces, 4 in our layout)."""
+    items = [{"name": e.name, "path": e.path, "reason": e.reason} for e in sample.pages]
+    body = yaml.dump({"sample": items}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=10_000)
+    when = (today or date.today()).isoformat()
+    head = [f"# Échantillon RGAA proposé par a11y-audit le {when} à partir de l'audit {sample.run}.",
+            f"# Tirage au hasard : graine {sample.seed}. À coller dans sites.yaml sous le site « {sample.site} »,",
+            "# au même niveau que `pages:` ; relisez-le et ajustez-le avant l'audit."]
+    pad = " " * indent
+    return "\n".join(pad + line for line in head + body.rstrip("\n").splitlines()) + "\n"
+
+
+class SampleError(Exception):
+    """A pinned sample file that cannot be used, phrased as ``file:line: path: message``."""
+
+
+@dataclass(frozen=True, slots=True)
+class PinnedPage:
+    """A page of a pinned sample (what ``to_yaml`` writes and sites.yaml's ``sample:`` holds)."""
+
+    name: str
+    path: str
+    reason: str = ""
+
+
+def load_pinned(path: str | Path) -> tuple[PinnedPage, ...]:
+    """A ``sample:`` block written by ``a11y-audit sample --pin`` (indented or not), or a sites.yaml-like file
+    whose first site has ``sample:``."""
+    from audit.auditor import AuditorError, _convert, _Duplicate, _Reader
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SampleError(f"{p}: file not found. Write it with `a11y-audit sample SITE --pin {p}`.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SampleError(f"{p}: cannot read it as UTF-8 text: {exc}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _convert(root) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise SampleError(f"{p}:{mark.line + 1 if mark else 1}: invalid YAML: {exc.problem or exc}") from None
+    except _Duplicate as dup:
+        raise SampleError(f"{p}:{dup.line}: {dup.key!r} is given twice (also line {dup.first})") from None
+    try:
+        if node is None or not isinstance(node.value, dict):
+            raise SampleError(f"{p}:1: expected a `sample:` list of {{name, path}}")
+        if "sample" not in node.value and "sites" in node.value:
+            sites = node.value["sites"][1]
+            if not isinstance(sites.value, list) or not sites.value:
+                raise SampleError(f"{p}:{sites.line}: sites: expected a list of sites")
+            node = sites.value[0]
+        pair = node.value.get("sample") if isinstance(node.value, dict) else None
+        if pair is None or not isinstance(pair[1].value, list) or not pair[1].value:
+            raise SampleError(f"{p}:{node.line}: sample: expected a non-empty list of {{name, path}}")
+        pages = []
+        seen: dict[str, int] = {}
+        for i, item in enumerate(pair[1].value):
+            r = _Reader(str(p), item, f"sample[{i}]")
+            page = PinnedPage(name=r.text("name", required=True), path=r.text("path", required=True),
+                              reason=r.text("reason"))
+            r.done()
+            if not (page.path.startswith("/") or re.fullmatch(r"journey:[a-z0-9][a-z0-9_-]*:\d+", page.path)):
+                raise SampleError(f"{p}:{item.line}: sample[{i}].path: a URL path starting with / or a journey "
+                                  f"step journey:<id>:<step>, got {page.path!r}")
+            if page.path in seen:
+                raise SampleError(f"{p}:{item.line}: sample[{i}].path: {page.path!r} is already in the sample "
+                                  f"(line {seen[page.path]})")
+            seen[page.path] = item.line
+            pages.append(page)
+    except AuditorError as exc:
+        raise SampleError(str(exc)) from None
+    return tuple(pages)

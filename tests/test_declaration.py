@@ -1,0 +1,196 @@
+"""The déclaration d'accessibilité against hand-made cases, and its own audit in a real browser."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import http.server
+import threading
+from datetime import date
+
+import pytest
+
+from audit.model import DeclarationFacts, Finding, Outcome, PageSnapshot, SamplePage, Site, Source
+from audit.reports import declaration
+from audit.scoring import Compliance
+from audit.store import Store
+
+BASE = "https://ville.example"
+TODAY = date(2026, 11, 22)
+FACTS = DeclarationFacts(entity="Ville de <Test> & *Cie*", contact_email="accessibilite@ville.example",
+                         contact_form="/contact.html", contact_address="1 place de la Mairie, 45000 Test",
+                         technologies=("HTML5", "CSS"), schema_url="/schema.pdf", action_plan_url="/plan-2026.pdf",
+                         report_url="/rapport.html")
+SITE = Site(id="ville", name="Ville de Test", base_url=BASE, declaration=FACTS)
+SAMPLE = (SamplePage("Accueil", "/"), SamplePage("Contact", "/contact.html"))
+
+
+def _store(tmp_path) -> tuple[Store, object]:
+    store = Store(tmp_path / "runs")
+    run = store.create_run("ville", BASE, {"tool_version": "0.1.0", "axe_version": "4.14.1",
+                                           "chromium_version": "156.0.1", "rgaa_version": "4.1.2"})
+    for path, name in (("/", "Accueil"), ("/contact.html", "Contact")):
+        snap = PageSnapshot(key=BASE + path, url=BASE + path, final_url=BASE + path, status=200, name=name,
+                            title=f"{name} — Ville")
+        findings = [Finding(check_id="title", source=Source.CHECK, outcome=Outcome.PASSED, page_key=snap.key,
+                            page_url=snap.url, rgaa_tests=("8.5.1",), conclusive=True)]
+        if path == "/contact.html":
+            findings.append(Finding(check_id="axe:image-alt", source=Source.AXE, outcome=Outcome.FAILED,
+                                    page_key=snap.key, page_url=snap.url, rgaa_tests=("1.1.1",), wcag=("1.1.1",),
+                                    selector="img", snippet='<img src="plan.png">', fingerprint="f1"))
+        store.save_page(store.run(run.id), snap, findings)
+    return store, store.run(run.id)
+
+
+COMPLETE = """\
+site: ville
+auditor: Cabinet Exemple
+date: 2026-11-20
+rgaa: "{rgaa}"
+environments: [NVDA 2024.4 + Firefox 133 / Windows 11]
+verdicts:
+  - page: /
+    others: C
+  - page: Contact
+    criteria:
+      "1.1": {{status: {status}, comment: "Le plan d'accès n'a pas d'alternative."}}
+    others: C
+derogations:
+  - content: Plan interactif du centre-ville
+    justification: Refonte prévue en 2027.
+    alternative: Les adresses sont listées sur la page Vie pratique.
+exempt:
+  - content: Comptes rendus antérieurs à 2018
+    reason: Documents bureautiques publiés avant le 23 septembre 2018.
+"""
+
+
+def _verdicts(tmp_path, status="NC", rgaa="4.1.2"):
+    path = tmp_path / "auditeur.yaml"
+    path.write_text(COMPLETE.format(status=status, rgaa=rgaa), encoding="utf-8")
+    return path
+
+
+def test_draft_while_criteria_remain_to_verify(tmp_path):
+    store, run = _store(tmp_path)
+    d = declaration.declare(store, SITE, run, today=TODAY, sample=SAMPLE)
+    assert d.draft and d.state == Compliance.NONE and d.global_rate is None
+    assert len(d.missing) == 105  # 8.5 is C on both pages from a conclusive check; 1.1 NC on Contact, NT on Accueil
+    assert "1.1" in [c.id for c in d.missing] and "8.5" not in [c.id for c in d.missing]
+    one_one = next(c for c in d.missing if c.id == "1.1")
+    assert one_one.pages == ("Accueil",)
+    assert any("auditeur" in fact for fact in d.missing_facts)
+    assert d.footer == "Accessibilité : non conforme"
+    md = declaration.render_markdown(d)
+    assert md.startswith("# BROUILLON — Déclaration d'accessibilité")
+    assert "Critère 1.1 (Images porteuses d'information : alternative présente) : à vérifier sur Accueil." in md
+    assert "Ville de &lt;Test&gt; & \\*Cie\\*" in md  # no raw HTML nor emphasis from data
+    html = declaration.render_html(d)
+    assert "<strong class=\"stamp\">BROUILLON</strong>" in html and "Ville de &lt;Test&gt; &amp; *Cie*" in html
+    text = declaration.summary(d)
+    assert text.startswith("BROUILLON") and "105 critère(s) restent à vérifier" in text
+
+
+def test_final_declaration_with_hand_computed_rates(tmp_path):
+    store, run = _store(tmp_path)
+    d = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE)
+    # Accueil: 106 C (100 %). Contact: 105 C, 1 NC (105/106 = 99.057 %).
+    # Global: 105 C, 1 NC -> 99.06 % -> 99,1 %. Mean: (100 + 99.057) / 2 = 99.53 -> 99,5 %.
+    assert not d.draft and d.missing == () and d.missing_facts == ()
+    assert d.conflicts == 0  # the only automated failure (1.1 on Contact) agrees with the auditor
+    assert d.global_rate == "99,1\u00a0%" and d.mean_rate == "99,5\u00a0%"
+    assert d.state == Compliance.PARTIAL and d.footer == "Accessibilité : partiellement conforme"
+    [nc] = d.nonconformities
+    assert (nc.id, nc.pages, nc.comments) == ("1.1", ("Contact",), ("Le plan d'accès n'a pas d'alternative.",))
+    assert d.auditor == "Cabinet Exemple" and d.audit_date == "2026-11-20"
+    assert d.tools == ("a11y-audit 0.1.0", "axe-core 4.14.1", "Chromium 156.0.1")
+    assert d.environments == ("NVDA 2024.4 + Firefox 133 / Windows 11",)
+    assert [p.name for p in d.pages] == ["Accueil", "Contact"]
+    assert d.schema_url == BASE + "/schema.pdf" and d.contact_form == BASE + "/contact.html"
+    md = declaration.render_markdown(d)
+    assert "BROUILLON" not in md
+    for words in ("## État de conformité", "**partiellement conforme**", "99,1\u00a0% des critères",
+                  "taux moyen de conformité des pages auditées est de 99,5\u00a0%",
+                  "Images porteuses d'information : alternative présente (critère 1.1",
+                  "non respecté sur Contact. Le plan d'accès n'a pas d'alternative.",
+                  "Plan interactif du centre-ville. Justification : Refonte prévue en 2027. Solution de "
+                  "remplacement : Les adresses sont listées sur la page Vie pratique.",
+                  "Comptes rendus antérieurs à 2018 : Documents bureautiques",
+                  "établie le 22 novembre 2026. Elle a été mise à jour le 22 novembre 2026",
+                  "https://formulaire.defenseurdesdroits.fr/", "https://www.defenseurdesdroits.fr/saisir/delegues",
+                  "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07",
+                  "[accessibilite@ville.example](mailto:accessibilite@ville.example)",
+                  "Accessibilité : partiellement conforme"):
+        assert words in md, words
+    fragment = declaration.render_fragment(d)
+    assert "<html" not in fragment and "<h1" not in fragment and '<h2 id="etat-conformite">' in fragment
+    assert "BROUILLON" not in fragment
+
+
+def test_totally_compliant_and_validity_and_rgaa_version(tmp_path):
+    store, run = _store(tmp_path)
+    from dataclasses import replace
+
+    site = replace(SITE, declaration=replace(FACTS, published="2023-03-01"))
+    d = declaration.declare(store, site, run, verdicts=_verdicts(tmp_path, "C", rgaa="4.1"), today=TODAY,
+                            sample=SAMPLE)
+    assert d.state == Compliance.TOTAL and d.global_rate == "100,0\u00a0%" and d.nonconformities == ()
+    assert d.conflicts == 1 and "À réexaminer : 1 case(s)" in declaration.summary(d)  # axe:image-alt vs "C"
+    assert d.footer == "Accessibilité : totalement conforme"
+    assert d.valid_until == "2026-03-01" and d.expired
+    assert d.rgaa_outdated and any("RGAA 4.1 ;" in w for w in d.warnings)
+    assert any("n'est plus valable depuis le 1er mars 2026" in w for w in d.warnings)
+    still = declaration.declare(store, replace(SITE, declaration=replace(FACTS, published="2025-01-10")), run,
+                                verdicts=_verdicts(tmp_path, "C"), today=TODAY, sample=SAMPLE)
+    assert still.valid_until == "2028-01-10" and not still.expired and not still.rgaa_outdated
+    assert "Elle est valable jusqu'au 10 janvier 2028." in declaration.render_markdown(still)
+
+
+# --- its own audit, in a real browser ----------------------------------------------------------------
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+        pass
+
+
+def audit_files(chromium, folder, names):
+    """Serve ``folder`` on 127.0.0.1, gather each page in Chromium, run our checks: failed findings by name."""
+    from audit.browser import Browser, GatherOptions
+    from audit.checks import run_checks
+    from audit.model import PageRef
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    async def gather():
+        out = {}
+        async with Browser(chromium, GatherOptions(timeout=180)) as browser:
+            for name in names:
+                evidence = folder / f"_evidence-{name}"
+                evidence.mkdir()
+                snap = await browser.gather(PageRef(url=f"{base}/{name}"), evidence)
+                assert snap.error is None, snap.error
+                out[name] = [f for f in run_checks(snap, evidence) if f.outcome == Outcome.FAILED]
+        return out
+
+    try:
+        return asyncio.run(gather())
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+def test_declaration_pages_pass_our_own_audit(chromium, tmp_path):
+    store, run = _store(tmp_path)
+    draft = declaration.declare(store, SITE, run, today=TODAY, sample=SAMPLE)
+    final = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE)
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "brouillon.html").write_text(declaration.render_html(draft), encoding="utf-8")
+    (out / "finale.html").write_text(declaration.render_html(final), encoding="utf-8")
+    failed = audit_files(chromium, out, ["brouillon.html", "finale.html"])
+    assert failed == {"brouillon.html": [], "finale.html": []}, {
+        k: [(f.check_id, f.selector, f.message) for f in v] for k, v in failed.items()}
