@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from audit.keyboard import tab_walk
+from audit.layout import layout_probes
 from audit.model import Journey, PageKind, PageRef, PageSnapshot, StepAction
 
 log = logging.getLogger(__name__)
@@ -401,6 +403,16 @@ class Browser:
                 results[name] = await page.evaluate(script)
             except Exception as exc:  # noqa: BLE001 - a probe failure is evidence, not a crash
                 results[name] = {"error": _describe(exc)}
+        # Python-side probes need real key presses and viewport changes: the Tab walk first (some sites
+        # redraw their layout by script after a resize), then text spacing, 200 % zoom and reflow.
+        try:
+            results["tab_walk"] = await tab_walk(page)
+        except Exception as exc:  # noqa: BLE001
+            results["tab_walk"] = {"error": _describe(exc)}
+        try:
+            results.update(await layout_probes(page))
+        except Exception as exc:  # noqa: BLE001
+            results["layout"] = {"error": _describe(exc)}
         try:
             await page.set_viewport_size(VIEWPORT)
         except Exception:  # noqa: BLE001

@@ -1,0 +1,106 @@
+"""Theme 3 — Couleurs: contrast of interface components and graphics (RGAA 3.3, WCAG 1.4.11).
+
+Read from audit/probes/non_text_contrast.js, which measures the computed colours in the rendered page: the
+best of a field's borders and background against what lies behind it, and the fill or stroke of icons in
+links and buttons without text and of single-colour informative SVG. Text contrast (3.2) is axe-core's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from audit.checks import Evidence, Result, check
+from audit.model import Impact, Outcome
+
+_UNKNOWN = {
+    "unknown_background": "le fond derrière le champ est une image ou un dégradé",
+    "unknown_colour": "l'icône ou le fond utilise un dégradé, un motif ou une image",
+    "no_boundary": "le champ n'a ni bordure ni fond qui le distingue de la page",
+    "shadow": "le contour du champ est dessiné par une ombre",
+}
+
+
+def _missing(evidence: Evidence, name: str, question: str) -> Result:
+    raw = evidence.probes.get(name)
+    why = raw["error"] if isinstance(raw, dict) and "error" in raw else "la sonde n'a pas été exécutée"
+    return Result(Outcome.CANT_TELL, message=f"Mesure automatique impossible ({why}).",
+                  question=f"{question} (à vérifier manuellement)")
+
+
+def _ratio(value: float | None) -> str:
+    return "?" if value is None else f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + ":1"
+
+
+def _label(item: dict[str, Any]) -> str:
+    return f"« {item['name']} »" if item.get("name") else f"<{item.get('tag', '?')}>"
+
+
+def _results(evidence: Evidence, kinds: set[str], question: str, what: str) -> Iterator[Result]:
+    data = evidence.probe("non_text_contrast")
+    if not isinstance(data, dict):
+        yield _missing(evidence, "non_text_contrast", question)
+        return
+    items = [i for i in data.get("items", []) if i.get("kind") in kinds]
+    passed = 0
+    for item in items:
+        reason = item.get("reason")
+        if reason == "ok":
+            passed += 1
+        elif reason == "low":
+            part = "bordure ou fond" if item.get("kind") == "field" else "pictogramme"
+            yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
+                         message=(f"{_label(item)} : contraste de {_ratio(item.get('ratio'))} ({part} "
+                                  f"{item.get('fg')} sur {item.get('bg')}), 3:1 au moins attendu."))
+        else:
+            yield Result(Outcome.CANT_TELL, selector=item["s"], snippet=item.get("snippet"),
+                         message=f"{_label(item)} : contraste non mesurable ({_UNKNOWN.get(reason, reason)}).")
+    if passed:
+        yield Result(Outcome.PASSED, message=f"{passed} {what} contrastés à 3:1 au moins avec le fond.")
+
+
+_COMPONENT_Q = ("Ce composant (champ, bouton-icône) se distingue-t-il de son fond avec un contraste de 3:1 au "
+                "moins, dans tous ses états ?")
+
+
+@check(
+    id="rgaa-3.3-component-contrast",
+    title="Les composants d'interface sont suffisamment contrastés",
+    failure="Un composant d'interface n'est pas assez contrasté",
+    title_en="Interface components have enough contrast",
+    failure_en="An interface component lacks contrast",
+    description=("Pour chaque champ de formulaire, on prend le meilleur contraste entre sa bordure ou son fond et "
+                 "la couleur derrière lui ; pour chaque lien ou bouton réduit à une icône SVG, le contraste de "
+                 "l'icône avec son fond. Il faut 3:1 au moins."),
+    how_to_fix=("Foncez la bordure des champs (par exemple #767676 sur fond blanc, 4,5:1) ou donnez-leur un fond "
+                "contrasté ; donnez aux icônes seules une couleur contrastée à 3:1 avec leur fond."),
+    rgaa=("3.3.1",),
+    wcag=("1.4.11",),
+    impact=Impact.SERIOUS,
+    evidence=("probe:non_text_contrast",),
+    question=_COMPONENT_Q,
+)
+def component_contrast(evidence: Evidence) -> Iterator[Result]:
+    yield from _results(evidence, {"field", "icon"}, _COMPONENT_Q, "champ(s) ou bouton(s)-icône")
+
+
+_GRAPHIC_Q = "Les couleurs nécessaires pour comprendre ce graphique sont-elles contrastées à 3:1 avec leur fond ?"
+
+
+@check(
+    id="rgaa-3.3-graphic-contrast",
+    title="Les graphiques porteurs d'information sont suffisamment contrastés",
+    failure="Un graphique porteur d'information n'est pas assez contrasté",
+    title_en="Informative graphics have enough contrast",
+    failure_en="An informative graphic lacks contrast",
+    description=("Pour chaque image SVG porteuse d'information (role=\"img\" avec un nom) dessinée d'une seule "
+                 "couleur, le contraste de cette couleur avec le fond doit être de 3:1 au moins."),
+    how_to_fix="Dessinez le graphique dans une couleur contrastée à 3:1 au moins avec son fond.",
+    rgaa=("3.3.2",),
+    wcag=("1.4.11",),
+    impact=Impact.MODERATE,
+    evidence=("probe:non_text_contrast",),
+    question=_GRAPHIC_Q,
+)
+def graphic_contrast(evidence: Evidence) -> Iterator[Result]:
+    yield from _results(evidence, {"graphic"}, _GRAPHIC_Q, "graphique(s)")

@@ -1,0 +1,418 @@
+"""Theme 12 — Navigation: navigation systems, skip link, tab order, keyboard traps.
+
+The keyboard checks read the Tab walk made with real key presses during gather (audit/keyboard.py, probe
+"tab_walk") and audit/probes/tab_order.js; the navigation systems are found in the rendered DOM of every
+page of the run (a site check).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from audit.checks import Evidence, Result, check
+from audit.keyboard import MAIN_RELATIONS, MEDIA_TAGS
+from audit.model import Impact, Outcome
+
+MAX_LISTED = 5
+MIN_BEFORE_MAIN = 3  # tabbable elements before the main content from which a skip link is clearly needed
+
+
+def _missing(evidence: Evidence, name: str, question: str) -> Result:
+    raw = evidence.probes.get(name)
+    why = raw["error"] if isinstance(raw, dict) and "error" in raw else "la sonde n'a pas été exécutée"
+    return Result(Outcome.CANT_TELL, message=f"Mesure automatique impossible ({why}).",
+                  question=f"{question} (à vérifier manuellement)")
+
+
+def _walk(evidence: Evidence) -> dict[str, Any] | None:
+    data = evidence.probe("tab_walk")
+    return data if isinstance(data, dict) and "tabbables" in data else None
+
+
+def _name(walk: dict[str, Any], element_id: int) -> str:
+    element = walk.get("elements", {}).get(str(element_id)) or {}
+    if element.get("name"):
+        return f"« {element['name']} »"
+    return element.get("s") or f"<{element.get('tag', '?')}>"
+
+
+def _selector(walk: dict[str, Any], element_id: int) -> str | None:
+    return (walk.get("elements", {}).get(str(element_id)) or {}).get("s")
+
+
+# --- 12.7 skip link ------------------------------------------------------------------------------
+
+_SKIP_Q = ("Un lien d'évitement ou d'accès rapide, visible au moins à la prise de focus, mène-t-il au contenu "
+           "principal ?")
+_CONTENT_NAME = re.compile(r"contenu|content|principal|main", re.I)
+_WORKS = ("inside_target", "inside_main", "after_target")  # where the next Tab lands after activating the link
+
+
+def _link(skip: dict[str, Any]) -> str:
+    return f"le lien « {skip['name']} »" if skip.get("name") else "le lien d'évitement"
+
+
+def _works(skip: dict[str, Any]) -> bool:
+    """After activating the link, the next Tab starts from its target (or, with nothing focusable after the target,
+    the page moved to the target)."""
+    after = skip.get("after") or {}
+    return after.get("where") in _WORKS or (after.get("where") == "nothing_after" and bool(after.get("hash"))
+                                            and skip.get("relation") in MAIN_RELATIONS)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@check(
+    id="rgaa-12.7-skip-link",
+    title="Un lien d'évitement mène au contenu principal",
+    failure="Aucun lien d'évitement vers le contenu principal",
+    title_en="A skip link leads to the main content",
+    failure_en="No skip link to the main content",
+    description=("Parmi les trois premiers éléments atteints avec Tab, on cherche un lien vers le contenu "
+                 "principal (élément main) ; on l'active avec Entrée et on vérifie que la tabulation suivante "
+                 "part bien du contenu principal."),
+    how_to_fix=("Placez en tête de page un lien <a href=\"#contenu\">Aller au contenu</a> vers l'élément "
+                "<main id=\"contenu\">, visible au moins quand il reçoit le focus."),
+    rgaa=("12.7.1",),
+    wcag=("2.4.1",),
+    impact=Impact.SERIOUS,
+    evidence=("probe:tab_walk",),
+    conclusive=True,
+    question=_SKIP_Q,
+)
+def skip_link(evidence: Evidence) -> Iterator[Result]:
+    walk = _walk(evidence)
+    if walk is None:
+        yield _missing(evidence, "tab_walk", _SKIP_Q)
+        return
+    if not walk.get("tabbables"):
+        return
+    skip = walk.get("skip_link")
+    main = walk.get("main")
+    before = walk.get("before_main")
+    if skip is None:
+        if main is None:
+            yield Result(Outcome.CANT_TELL, message=("Aucun lien d'évitement parmi les premiers éléments, et pas "
+                                                     "d'élément main pour situer le contenu principal."))
+        elif not before:
+            return  # nothing to bypass before the main content
+        elif walk.get("main_link_elsewhere"):
+            yield Result(Outcome.CANT_TELL, selector=walk["main_link_elsewhere"],
+                         message=("Un lien vers le contenu principal existe, mais pas parmi les trois premiers "
+                                  "éléments atteints au clavier."))
+        elif before >= MIN_BEFORE_MAIN:
+            yield Result(Outcome.FAILED, selector=main,
+                         message=(f"Aucun lien d'évitement parmi les premiers éléments atteints au clavier, alors "
+                                  f"que {before} éléments focalisables précèdent le contenu principal."))
+        else:
+            yield Result(Outcome.CANT_TELL, selector=main,
+                         message=(f"Pas de lien d'évitement ; {before} élément(s) focalisable(s) seulement "
+                                  "précèdent le contenu principal."),
+                         question="Un lien d'évitement est-il utile sur cette page (contenus répétés avant le contenu principal) ?")
+        return
+    selector = _selector(walk, skip["id"])
+    label = _link(skip)
+    if skip.get("fragment") is not None and not skip.get("target_exists"):
+        yield Result(Outcome.FAILED, selector=selector,
+                     message=f"{_cap(label)} mène à l'ancre #{skip['fragment']}, qui n'existe pas dans la page.")
+        return
+    if not skip.get("reached") or skip.get("navigated") or main is None:
+        why = ("il charge une autre page" if skip.get("navigated") else
+               "pas d'élément main pour situer le contenu principal" if main is None else
+               "il n'a pas pu être atteint avec Tab")
+        yield Result(Outcome.CANT_TELL, selector=selector,
+                     message=(f"{_cap(label)} semble être un lien d'évitement, mais son fonctionnement n'a pas "
+                              f"pu être vérifié ({why})."))
+        return
+    relation = skip.get("relation")
+    if relation is not None and relation not in MAIN_RELATIONS:
+        if skip.get("named") and _CONTENT_NAME.search(skip.get("name") or ""):
+            yield Result(Outcome.FAILED, selector=selector,
+                         message=(f"{_cap(label)} mène à {skip.get('target')}, qui n'est pas le contenu "
+                                  f"principal ({main})."))
+        else:
+            yield Result(Outcome.CANT_TELL, selector=selector,
+                         message=f"{_cap(label)} mène à {skip.get('target')}, pas au contenu principal ({main}).")
+        return
+    if _works(skip):
+        yield Result(Outcome.PASSED, selector=selector,
+                     message=f"{_cap(label)} mène au contenu principal ; la tabulation repart bien de là.")
+    else:
+        yield Result(Outcome.CANT_TELL, selector=selector,
+                     message=(f"{_cap(label)} mène au contenu principal, mais la tabulation suivante ne "
+                              "repart pas de là."))
+
+
+@check(
+    id="rgaa-12.7-skip-link-works",
+    title="Le lien d'évitement est visible au focus et fonctionne",
+    failure="Le lien d'évitement est invisible au focus ou ne fonctionne pas",
+    title_en="The skip link shows on focus and works",
+    failure_en="The skip link is invisible on focus or does not work",
+    description=("Le lien d'évitement trouvé parmi les premiers éléments doit apparaître à l'écran quand il "
+                 "reçoit le focus, et la tabulation doit repartir de sa cible une fois qu'il est activé."),
+    how_to_fix=("Affichez le lien à la prise de focus (par exemple .lien-evitement:focus { position: static } ou "
+                "left: 1rem) et donnez à sa cible un identifiant qui existe (<main id=\"contenu\">)."),
+    rgaa=("12.7.2",),
+    wcag=("2.4.1",),
+    impact=Impact.SERIOUS,
+    evidence=("probe:tab_walk",),
+    question="Le lien d'évitement est-il à la même place et dans le même ordre sur toutes les pages ?",
+)
+def skip_link_works(evidence: Evidence) -> Iterator[Result]:
+    walk = _walk(evidence)
+    skip = walk.get("skip_link") if walk else None
+    if not skip or not (skip.get("relation") in MAIN_RELATIONS or _CONTENT_NAME.search(skip.get("name") or "")):
+        return  # no link to the main content among the first elements (12.7.1 says so)
+    selector = _selector(walk, skip["id"])
+    label = _link(skip)
+    if skip.get("fragment") is not None and not skip.get("target_exists"):
+        yield Result(Outcome.FAILED, selector=selector,
+                     message=(f"{_cap(label)} mène à l'ancre #{skip['fragment']}, absente de la page : il ne "
+                              "fonctionne pas."))
+        return
+    if not skip.get("reached"):
+        return
+    failed = False
+    box = skip.get("box") or {}
+    if box and not box.get("visible"):
+        failed = True
+        yield Result(Outcome.FAILED, selector=selector,
+                     message=f"{_cap(label)} reste invisible à l'écran quand il reçoit le focus.")
+    where = (skip.get("after") or {}).get("where")
+    if where == "before_target" and skip.get("relation") in MAIN_RELATIONS:
+        failed = True
+        yield Result(Outcome.FAILED, selector=selector,
+                     message=(f"Une fois {label} activé, la tabulation suivante ne part pas du contenu principal : "
+                              "le lien ne fonctionne pas au clavier."))
+    if not failed and box.get("visible") and _works(skip):
+        yield Result(Outcome.PASSED, selector=selector,
+                     message=f"{_cap(label)} apparaît à la prise de focus et la tabulation repart de sa cible.")
+
+
+# --- 12.8 tab order -------------------------------------------------------------------------------
+
+_ORDER_Q = "L'ordre dans lequel le focus parcourt la page reste-t-il logique et cohérent avec le contenu ?"
+
+
+@check(
+    id="rgaa-12.8-tab-order",
+    title="L'ordre de tabulation suit l'ordre du contenu",
+    failure="L'ordre de tabulation est incohérent",
+    title_en="Tab order follows the content",
+    failure_en="Tab order is inconsistent",
+    description=("Un tabindex positif fait passer un élément avant ceux qui le précèdent dans le code ; le "
+                 "parcours réel au clavier est aussi comparé à l'ordre du code."),
+    how_to_fix=("Supprimez les tabindex positifs (gardez 0 ou -1) et placez les éléments dans le code dans "
+                "l'ordre où ils doivent être parcourus."),
+    rgaa=("12.8.1",),
+    wcag=("2.4.3",),
+    impact=Impact.SERIOUS,
+    evidence=("probe:tab_order", "probe:tab_walk"),
+    question=_ORDER_Q,
+)
+def tab_order(evidence: Evidence) -> Iterator[Result]:
+    order = evidence.probe("tab_order")
+    if not isinstance(order, dict):
+        yield _missing(evidence, "tab_order", _ORDER_Q)
+        return
+    if not order.get("count"):
+        return
+    doubtful = False
+    for item in order.get("positive", []):
+        if item.get("ahead"):
+            doubtful = True
+            yield Result(Outcome.CANT_TELL, selector=item["s"], snippet=item.get("snippet"),
+                         message=(f"tabindex=\"{item['tabindex']}\" : « {item.get('name') or item['s']} » reçoit le "
+                                  f"focus avant {item['ahead']} élément(s) placés avant lui dans le code."))
+    walk = _walk(evidence)
+    if walk is not None:
+        elements = walk.get("elements", {})
+        cycle = set((walk.get("trap") or {}).get("cycle", []))
+        for a, b in walk.get("backward", []):
+            ea, eb = elements.get(str(a), {}), elements.get(str(b), {})
+            if ea.get("tabindex", 0) > 0 or eb.get("tabindex", 0) > 0 or (a in cycle and b in cycle):
+                continue  # explained by a positive tabindex (above) or by a trap (12.9)
+            doubtful = True
+            yield Result(Outcome.CANT_TELL, selector=eb.get("s"),
+                         message=(f"Le focus revient en arrière dans le code : de {_name(walk, a)} à "
+                                  f"{_name(walk, b)}."))
+    if not doubtful:
+        yield Result(Outcome.PASSED, message=f"{order['count']} élément(s) focalisables parcourus dans l'ordre du code.")
+
+
+# --- 12.9 keyboard trap ---------------------------------------------------------------------------
+
+_TRAP_Q = "Peut-on toujours quitter ce composant au clavier (Tab, Maj+Tab ou une touche indiquée à l'utilisateur) ?"
+_INSTRUCTIONS = re.compile(
+    r"\b(ctrl|control|contr[ôo]le|alt|maj|shift|[ée]chap|escape|esc|touches?|keys?|keyboard|clavier|how to|"
+    r"comment|help|aide|instructions?|fermer|close|quitter|sortir|exit|leave|annuler|cancel)\b", re.I)
+
+
+@check(
+    id="rgaa-12.9-keyboard-trap",
+    title="Pas de piège au clavier",
+    failure="Piège au clavier : le focus ne peut plus sortir d'un composant",
+    title_en="No keyboard trap",
+    failure_en="Keyboard trap: focus cannot leave a component",
+    description=("La page est parcourue avec la touche Tab depuis le début. Si le focus tourne en boucle entre "
+                 "quelques éléments sans atteindre les autres ni sortir de la page, et que ni Maj+Tab ni Échap "
+                 "ne l'en sortent, c'est un piège."),
+    how_to_fix=("Ne capturez pas la touche Tab (preventDefault) hors d'une fenêtre modale ; si un composant "
+                "retient le focus, prévoyez une sortie clavier (Échap) et indiquez-la à l'utilisateur."),
+    rgaa=("12.9.1",),
+    wcag=("2.1.2",),
+    impact=Impact.CRITICAL,
+    evidence=("probe:tab_walk",),
+    question=_TRAP_Q,
+)
+def keyboard_trap(evidence: Evidence) -> Iterator[Result]:
+    walk = _walk(evidence)
+    if walk is None:
+        yield _missing(evidence, "tab_walk", _TRAP_Q)
+        return
+    if not walk.get("tabbables"):
+        return
+    trap = walk.get("trap")
+    if trap is None:
+        if walk.get("exited"):
+            yield Result(Outcome.PASSED, message=(f"Le parcours au clavier traverse les {walk.get('reached')} "
+                                                  "élément(s) atteints et sort de la page."))
+        else:
+            yield Result(Outcome.PASSED, message=(f"Aucun piège dans les {walk.get('steps')} premières tabulations "
+                                                  "(parcours incomplet)."))
+        return
+    elements = walk.get("elements", {})
+    cycle = list(trap.get("cycle", []))
+    if cycle:  # name the loop from its first element in the document
+        start = min(range(len(cycle)), key=lambda k: ((elements.get(str(cycle[k])) or {}).get("dom", -1) % 10**6))
+        cycle = cycle[start:] + cycle[:start]
+    names = ", ".join(_name(walk, i) for i in cycle[:MAX_LISTED])
+    selector = _selector(walk, cycle[0]) if cycle else None
+    outside = trap.get("outside", 0)
+    escape = trap.get("escape") or {}
+    text = " ".join([trap.get("text") or ""] + [(elements.get(str(i)) or {}).get("name") or "" for i in cycle])
+    doubt = None
+    if any((elements.get(str(i)) or {}).get("tag") in MEDIA_TAGS for i in cycle):
+        doubt = "le focus tourne dans un cadre ou un lecteur média"
+    elif not trap.get("confirmed"):
+        doubt = "la boucle ne se reproduit pas quand on recommence lentement"
+    elif escape.get("shift_tab"):
+        doubt = "Maj+Tab permet d'en sortir vers l'arrière"
+    elif escape.get("escape"):
+        doubt = "la touche Échap libère le focus ; l'utilisateur en est-il informé ?"
+    elif trap.get("dialog"):
+        doubt = "le focus est retenu dans une fenêtre modale ; peut-on la fermer au clavier ?"
+    elif len(cycle) > 1 and trap.get("momentary"):
+        doubt = "le focus atteint d'autres éléments avant qu'un script le ramène dans la boucle"
+    elif _INSTRUCTIONS.search(text):
+        doubt = "un texte voisin semble indiquer comment en sortir"
+    if doubt:
+        yield Result(Outcome.CANT_TELL, selector=selector,
+                     message=f"Le focus tourne en boucle entre {names} ({doubt}).")
+        return
+    yield Result(Outcome.FAILED, selector=selector,
+                 message=(f"Piège au clavier : le focus tourne en boucle entre {names} sans atteindre les {outside} "
+                          "autre(s) élément(s) ni sortir de la page ; Maj+Tab et Échap n'en sortent pas."))
+
+
+# --- 12.1 navigation systems (site) -----------------------------------------------------------------
+
+_SITEMAP = re.compile(r"plan\s+(du|de)\s+site|sitemap|site\s*map", re.I)
+_SITEMAP_HREF = re.compile(r"plan[-_]?du[-_]?site|sitemap(?!\.xml)", re.I)
+_SEARCH = re.compile(r"recherch|search", re.I)
+_NOT_MENU = re.compile(r"ariane|breadcrumb|pagination|pager|chemin", re.I)
+_SYSTEMS_FR = {"menu": "un menu de navigation", "search": "un moteur de recherche", "sitemap": "un plan du site"}
+
+
+def navigation_systems(root) -> set[str]:
+    """The navigation systems a rendered page offers: menu, search, sitemap (link or the sitemap page itself)."""
+    found: set[str] = set()
+    for nav in root.xpath("//nav | //*[@role='navigation']"):
+        label = " ".join(filter(None, [nav.get("aria-label"), nav.get("class"), nav.get("id")]))
+        if _NOT_MENU.search(label):
+            continue
+        if len(nav.xpath(".//a[@href]")) >= 2:
+            found.add("menu")
+            break
+    if root.xpath("//*[@role='search'] | //input[@type='search']"):
+        found.add("search")
+    else:
+        for form in root.xpath("//form"):
+            attrs = " ".join(filter(None, [form.get("action"), form.get("id"), form.get("class"),
+                                           form.get("aria-label")]))
+            names = " ".join(i.get("name") or "" for i in form.xpath(".//input"))
+            if _SEARCH.search(attrs) or re.search(r"\b(q|s|query|search|recherche)\b", names):
+                found.add("search")
+                break
+    for link in root.xpath("//a[@href]"):
+        text = " ".join(link.text_content().split())
+        if _SITEMAP.search(text) or _SITEMAP_HREF.search(link.get("href", "")):
+            found.add("sitemap")
+            break
+    else:
+        title = " ".join(root.xpath("string(//title)").split()) + " " + " ".join(root.xpath("string(//h1)").split())
+        if _SITEMAP.search(title):
+            found.add("sitemap")
+    return found
+
+
+@check(
+    id="rgaa-12.1-navigation-systems",
+    title="Le site offre deux systèmes de navigation",
+    failure="Le site n'offre pas deux systèmes de navigation",
+    title_en="The site offers two ways to navigate",
+    failure_en="The site does not offer two ways to navigate",
+    description=("Sur les pages auditées (hors étapes de démarche), on cherche un menu de navigation (nav avec des "
+                 "liens), un moteur de recherche (formulaire de recherche) et un plan du site (lien ou page) ; "
+                 "il en faut deux au moins."),
+    how_to_fix=("Proposez au moins deux moyens parmi : un menu de navigation, un moteur de recherche interne et "
+                "une page « Plan du site » liée depuis chaque page (souvent en pied de page)."),
+    rgaa=("12.1.1",),
+    wcag=("2.4.5",),
+    impact=Impact.MODERATE,
+    evidence=("dom", "site"),
+    question="Ces systèmes de navigation sont-ils présents et fonctionnels sur chaque ensemble de pages ?",
+    scope="site",
+)
+def site_navigation(pages: list[Evidence]) -> Iterator[Result]:
+    checked = [(e, navigation_systems(e.dom)) for e in pages
+               if e.dom is not None and e.snap.journey is None and (e.snap.status or 200) < 400]
+    if not checked:
+        return
+    everywhere = set.intersection(*(found for _, found in checked))
+    anywhere = set.union(*(found for _, found in checked))
+    home = checked[0][0]
+    if len(checked) == 1:
+        found = checked[0][1]
+        yield Result(Outcome.CANT_TELL, page=home.snap,
+                     message=(f"Une seule page auditée ({_describe(found)}) : impossible de juger l'ensemble du "
+                              "site."))
+        return
+    if len(anywhere) < 2:
+        yield Result(Outcome.FAILED, page=home.snap,
+                     message=(f"Sur les {len(checked)} pages auditées, on ne trouve que {_describe(anywhere)} : il "
+                              "faut deux systèmes de navigation au moins."))
+        return
+    if len(everywhere) >= 2:
+        yield Result(Outcome.PASSED, page=home.snap,
+                     message=f"Les {len(checked)} pages auditées offrent {_describe(everywhere)}.")
+        return
+    for evidence, found in checked:
+        if len(found) < 2:
+            yield Result(Outcome.CANT_TELL, page=evidence.snap,
+                         message=(f"Cette page n'offre que {_describe(found)}, alors que le site propose "
+                                  f"{_describe(anywhere)}."),
+                         question=("Cette page fait-elle partie d'un ensemble de pages où deux systèmes de navigation "
+                                   "ne sont pas exigés (démarche, processus) ?"))
+
+
+def _describe(found: set[str]) -> str:
+    if not found:
+        return "aucun système de navigation"
+    parts = [_SYSTEMS_FR[k] for k in ("menu", "search", "sitemap") if k in found]
+    return " et ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0]

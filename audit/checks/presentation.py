@@ -1,0 +1,262 @@
+"""Theme 10 — Présentation de l'information: focus visible, 200 % zoom, reflow at 320 px, text spacing.
+
+Every check here reads probes gathered in a live browser (audit/probes/focus.js, audit/layout.py); none is
+conclusive: what a person sees (a subtle focus ring, content lost without being clipped) is beyond them. When
+a probe did not run, the check says it could not tell rather than passing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from audit.checks import Evidence, Result, check
+from audit.model import Impact, Outcome
+
+MAX_LISTED = 5  # selectors named in a page-level message
+
+
+def _missing(evidence: Evidence, name: str, question: str) -> Result:
+    raw = evidence.probes.get(name)
+    why = raw["error"] if isinstance(raw, dict) and "error" in raw else "la sonde n'a pas été exécutée"
+    return Result(Outcome.CANT_TELL, message=f"Mesure automatique impossible ({why}).",
+                  question=f"{question} (à vérifier manuellement)")
+
+
+def _listing(items: list[dict[str, Any]]) -> str:
+    names = ", ".join(i["s"] for i in items[:MAX_LISTED])
+    more = len(items) - MAX_LISTED
+    return names + (f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+# --- 10.7 focus visible ----------------------------------------------------------------------
+
+_FOCUS_Q = ("L'indication du focus est-elle bien visible (contour, fond ou soulignement contrasté à 3:1 au "
+            "moins) sur chacun de ces éléments ?")
+_WEAK = {
+    "weak": "le seul changement au focus est discret (couleur proche, graisse, opacité…)",
+    "script": "aucun style ne change au focus, mais un script modifie la page : l'indication est peut-être ailleurs",
+    "hidden": "l'élément reçoit le focus sans être visible à l'écran",
+}
+
+
+@check(
+    id="rgaa-10.7-focus-visible",
+    title="La prise de focus est visible",
+    failure="La prise de focus n'est pas visible",
+    title_en="Keyboard focus is visible",
+    failure_en="Keyboard focus is not visible",
+    description=("Chaque élément atteignable au clavier est focalisé comme au clavier (:focus-visible) ; on "
+                 "compare les styles calculés de l'élément, de ses pseudo-éléments, de ses parents et voisins "
+                 "avant et après. Aucun changement : le focus est invisible."),
+    how_to_fix=("Ne supprimez pas le contour natif (outline: none) sans le remplacer : définissez un style "
+                ":focus-visible net, par exemple un contour de 2 px contrasté à 3:1 au moins avec le fond."),
+    rgaa=("10.7.1",),
+    wcag=("2.4.7",),
+    impact=Impact.SERIOUS,
+    evidence=("probe:focus",),
+    question=_FOCUS_Q,
+)
+def focus_visible(evidence: Evidence) -> Iterator[Result]:
+    data = evidence.probe("focus")
+    if not isinstance(data, dict):
+        yield _missing(evidence, "focus", _FOCUS_Q)
+        return
+    elements = [e for e in data.get("elements", []) if e.get("focus") == "ok"]
+    if not elements:
+        return
+    strong = 0
+    doubtful: dict[str, list[dict[str, Any]]] = {}
+    for item in elements:
+        change = item.get("change")
+        if change == "none":
+            yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
+                         message=("Aucun changement visible à la prise de focus (contour, fond, bordure, "
+                                  "soulignement, couleur) : le focus est invisible."))
+        elif change == "strong":
+            strong += 1
+        else:
+            doubtful.setdefault(change, []).append(item)
+    for change, items in doubtful.items():
+        yield Result(Outcome.CANT_TELL, selector=items[0]["s"], snippet=items[0].get("snippet"),
+                     message=f"{len(items)} élément(s) : {_WEAK.get(change, change)} — {_listing(items)}.")
+    if strong:
+        partial = " (premiers éléments seulement)" if data.get("truncated") else ""
+        yield Result(Outcome.PASSED,
+                     message=f"{strong} élément(s) changent nettement d'apparence à la prise de focus{partial}.")
+
+
+# --- 10.4 text at 200 % --------------------------------------------------------------------------
+
+_ZOOM_Q = ("À 200 % de zoom, ce texte tronqué reste-t-il lisible en entier d'une autre façon (lien « lire la "
+           "suite », infobulle, page détaillée) ?")
+
+
+@check(
+    id="rgaa-10.4-text-zoom",
+    title="Le texte reste lisible à 200 %",
+    failure="Du texte est coupé à 200 %",
+    title_en="Text stays readable at 200 % zoom",
+    failure_en="Text is clipped at 200 % zoom",
+    description=("La page est mise en page comme une fenêtre de 1280 × 900 px zoomée à 200 % (640 × 450 px "
+                 "CSS). Un texte entier à 100 % mais coupé à 200 % par un bloc en overflow: hidden est perdu."),
+    how_to_fix=("Évitez les hauteurs fixes sur les blocs de texte (préférez min-height) et overflow: hidden ; "
+                "laissez le texte passer à la ligne et le bloc s'agrandir."),
+    rgaa=("10.4.1",),
+    wcag=("1.4.4",),
+    impact=Impact.SERIOUS,
+    evidence=("probe:zoom",),
+    question=_ZOOM_Q,
+)
+def text_zoom(evidence: Evidence) -> Iterator[Result]:
+    data = evidence.probe("zoom")
+    if not isinstance(data, dict):
+        yield _missing(evidence, "zoom", "Le texte reste-t-il lisible à 200 % de zoom ?")
+        return
+    yield from _clipped(data.get("clipped", []), "à 200 %", _ZOOM_Q)
+    before = data.get("clipped_before", [])
+    if before:
+        yield Result(Outcome.CANT_TELL, selector=before[0]["s"], snippet=before[0].get("snippet"),
+                     message=(f"Texte déjà coupé à 100 % par un bloc en overflow: hidden : {_listing(before)}."),
+                     question="Ce texte coupé dès l'affichage normal est-il lisible en entier autrement ?")
+    if not data.get("clipped") and not before:
+        yield Result(Outcome.PASSED, message="Aucun texte coupé par un bloc en overflow: hidden à 200 %.")
+
+
+def _clipped(items: list[dict[str, Any]], when: str, question: str) -> Iterator[Result]:
+    for item in items:
+        shown = f"« {item.get('text', '')} »"
+        if item.get("ellipsis") or item.get("clamp") or item.get("more"):
+            how = ("tronqué volontairement (points de suspension)" if item.get("ellipsis") or item.get("clamp")
+                   else "un lien ou bouton voisin donne peut-être le texte complet")
+            yield Result(Outcome.CANT_TELL, selector=item["s"], snippet=item.get("snippet"),
+                         message=f"Texte coupé {when} ({how}) : {shown}.", question=question)
+        else:
+            yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
+                         message=f"Texte coupé {when} par un bloc en overflow: hidden : {shown}.")
+
+
+# --- 10.11 reflow ----------------------------------------------------------------------------------
+
+_REFLOW_Q = ("À 320 px de large, tout le contenu et toutes les fonctions restent-ils disponibles sans défilement "
+             "horizontal (hors tableaux de données, cartes, schémas) ?")
+
+
+@check(
+    id="rgaa-10.11-reflow",
+    title="Pas de défilement horizontal à 320 px de large",
+    failure="La page défile horizontalement à 320 px de large",
+    title_en="No horizontal scrolling at 320 CSS px",
+    failure_en="The page scrolls horizontally at 320 CSS px",
+    description=("La fenêtre est réduite à 320 × 256 px CSS (zoom de 400 %) ; on mesure si la page devient plus "
+                 "large que la fenêtre et quels éléments dépassent à droite."),
+    how_to_fix=("Utilisez des largeurs relatives (%, max-width: 100 %), des grilles qui passent sur une colonne "
+                "(flex-wrap, media queries) et laissez les mots longs se couper (overflow-wrap: anywhere)."),
+    rgaa=("10.11.1",),
+    wcag=("1.4.10",),
+    impact=Impact.SERIOUS,
+    evidence=("probe:reflow",),
+    question=_REFLOW_Q,
+)
+def reflow(evidence: Evidence) -> Iterator[Result]:
+    data = evidence.probe("reflow")
+    if not isinstance(data, dict):
+        yield _missing(evidence, "reflow", _REFLOW_Q)
+        return
+    offenders = data.get("offenders", [])
+    blocking = [o for o in offenders if not o.get("exempt")]
+    exempt = [o for o in offenders if o.get("exempt")]
+    width, scroll = data.get("width"), data.get("scroll_width")
+    if data.get("overflow"):
+        for item in blocking:
+            yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
+                         message=(f"À {width} px, la page fait {scroll} px de large : cet élément dépasse à droite "
+                                  f"(jusqu'à {item.get('right')} px)."))
+        if exempt:
+            yield Result(Outcome.CANT_TELL, selector=exempt[0]["s"], snippet=exempt[0].get("snippet"),
+                         message=(f"À {width} px, la page défile horizontalement à cause de contenus qui peuvent "
+                                  f"l'exiger (tableau, image, vidéo…) : {_listing(exempt)}."),
+                         question="Ces contenus ont-ils besoin d'une présentation en deux dimensions ?")
+        if not offenders:
+            yield Result(Outcome.CANT_TELL, message=(f"À {width} px, la page fait {scroll} px de large sans "
+                                                     "qu'un élément en cause soit trouvé."))
+        return
+    if data.get("root_hidden") and blocking:
+        yield Result(Outcome.CANT_TELL, selector=blocking[0]["s"], snippet=blocking[0].get("snippet"),
+                     message=(f"La page interdit le défilement horizontal (overflow-x: hidden) mais des éléments "
+                              f"dépassent à droite à {width} px : {_listing(blocking)}."),
+                     question="Le contenu qui dépasse à droite est-il perdu à 320 px de large ?")
+        return
+    yield Result(Outcome.PASSED, message=f"À {width} px de large, la page ne défile pas horizontalement.")
+
+
+# --- 10.12 text spacing ------------------------------------------------------------------------------
+
+_SPACING_Q = "Avec un espacement du texte augmenté, ce texte tronqué reste-t-il lisible en entier autrement ?"
+
+
+@check(
+    id="rgaa-10.12-text-spacing",
+    title="Le texte reste lisible avec un espacement augmenté",
+    failure="Du texte est coupé quand l'espacement est augmenté",
+    title_en="Text survives increased text spacing",
+    failure_en="Text is clipped when text spacing is increased",
+    description=("Les styles du critère WCAG 1.4.12 sont appliqués (interligne 1,5, espacement des lettres "
+                 "0,12 em, des mots 0,16 em, après les paragraphes 2 em) ; un texte entier avant mais coupé "
+                 "après par un bloc en overflow: hidden est perdu."),
+    how_to_fix=("Ne fixez pas la hauteur des blocs de texte (boutons, onglets, cartes) : utilisez min-height et "
+                "des marges internes, et évitez overflow: hidden sur du texte."),
+    rgaa=("10.12.1",),
+    wcag=("1.4.12",),
+    impact=Impact.SERIOUS,
+    evidence=("probe:text_spacing",),
+    question=_SPACING_Q,
+)
+def text_spacing(evidence: Evidence) -> Iterator[Result]:
+    data = evidence.probe("text_spacing")
+    if not isinstance(data, dict):
+        yield _missing(evidence, "text_spacing", "Le texte reste-t-il lisible avec un espacement augmenté ?")
+        return
+    clipped = data.get("clipped", [])
+    yield from _clipped(clipped, "avec l'espacement augmenté", _SPACING_Q)
+    if not clipped:
+        yield Result(Outcome.PASSED, message="Aucun texte coupé quand l'espacement du texte est augmenté.")
+
+
+_IMPORTANT_Q = "Des styles !important empêchent-ils d'augmenter l'espacement du texte ?"
+_PROPERTY_FR = {"letter-spacing": "l'espacement des lettres", "word-spacing": "l'espacement des mots",
+                "line-height": "l'interligne"}
+
+
+@check(
+    id="rgaa-10.12-spacing-important",
+    title="L'espacement du texte n'est pas bloqué",
+    failure="Un style !important bloque l'espacement du texte",
+    title_en="Text spacing is not locked",
+    failure_en="An !important style locks text spacing",
+    description=("Un attribut style qui fixe avec !important un interligne, un espacement des lettres ou des "
+                 "mots inférieur aux valeurs du critère WCAG 1.4.12 empêche l'utilisateur de l'augmenter."),
+    how_to_fix=("Retirez !important de l'attribut style, ou donnez au moins 1,5 d'interligne, 0,12 em "
+                "d'espacement des lettres et 0,16 em d'espacement des mots."),
+    rgaa=("10.12.1",),
+    wcag=("1.4.12",),
+    impact=Impact.MODERATE,
+    evidence=("probe:text_spacing",),
+    question=_IMPORTANT_Q,
+)
+def spacing_important(evidence: Evidence) -> Iterator[Result]:
+    data = evidence.probe("text_spacing")
+    if not isinstance(data, dict):
+        yield _missing(evidence, "text_spacing", _IMPORTANT_Q)
+        return
+    important = data.get("important", [])
+    if not important and data.get("important_checked"):
+        yield Result(Outcome.PASSED, message=(f"{data['important_checked']} déclaration(s) !important d'espacement "
+                                              "laissent au moins les valeurs du critère WCAG 1.4.12."))
+    for item in important:
+        prop = _PROPERTY_FR.get(item.get("prop"), item.get("prop"))
+        ratio = item.get("ratio")
+        value = "normal" if ratio is None else f"{ratio:g} fois la taille du texte".replace(".", ",")
+        yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
+                     message=(f"« {item.get('prop')}: {item.get('value')} !important » fixe {prop} à {value}, "
+                              f"sous le minimum de {str(item.get('need')).replace('.', ',')}."))

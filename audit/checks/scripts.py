@@ -1,0 +1,161 @@
+"""Theme 7 — Scripts: controls made by scripts (role, keyboard) and focus taken away by scripts.
+
+Read from in-page probes (audit/probes/interactive.js, audit/probes/focus.js). Listeners added with
+addEventListener are invisible to a page, so an element is "clickable" when it has an onclick-like handler,
+an interactive ARIA role, or a pointer cursor of its own; only a visible handler ever makes a failure (a role
+or a cursor alone leaves a question).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from audit.checks import Evidence, Result, check
+from audit.model import Impact, Outcome
+
+MAX_LISTED = 5
+
+
+def _missing(evidence: Evidence, name: str, question: str) -> Result:
+    raw = evidence.probes.get(name)
+    why = raw["error"] if isinstance(raw, dict) and "error" in raw else "la sonde n'a pas été exécutée"
+    return Result(Outcome.CANT_TELL, message=f"Mesure automatique impossible ({why}).",
+                  question=f"{question} (à vérifier manuellement)")
+
+
+def _listing(items: list[dict[str, Any]]) -> str:
+    names = ", ".join(i["s"] for i in items[:MAX_LISTED])
+    more = len(items) - MAX_LISTED
+    return names + (f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+def _label(item: dict[str, Any]) -> str:
+    return f"« {item['name']} »" if item.get("name") else f"<{item.get('tag', '?')}>"
+
+
+_KEYBOARD_Q = ("Ces composants sont-ils atteignables avec Tab et utilisables au clavier (Entrée, Espace, flèches) "
+               "comme à la souris ?")
+
+
+@check(
+    id="rgaa-7.3-keyboard-access",
+    title="Les éléments cliquables par script sont utilisables au clavier",
+    failure="Un élément cliquable par script n'est pas atteignable au clavier",
+    title_en="Script-driven clickable elements work with the keyboard",
+    failure_en="A script-driven clickable element cannot be reached with the keyboard",
+    description=("Un élément qui n'est pas un lien ni un bouton natif mais qui réagit au clic (onclick…) ou porte "
+                 "un rôle de composant (role=\"button\"…) doit pouvoir recevoir le focus et s'activer au clavier."),
+    how_to_fix=("Utilisez un vrai <button> ou un lien <a href>. À défaut, ajoutez tabindex=\"0\", un rôle adapté "
+                "et la gestion des touches Entrée et Espace."),
+    rgaa=("7.3.1",),
+    wcag=("2.1.1",),
+    impact=Impact.CRITICAL,
+    evidence=("probe:interactive",),
+    question=_KEYBOARD_Q,
+)
+def keyboard_access(evidence: Evidence) -> Iterator[Result]:
+    data = evidence.probe("interactive")
+    if not isinstance(data, dict):
+        yield _missing(evidence, "interactive", _KEYBOARD_Q)
+        return
+    items = data.get("items", [])
+    focusable_widgets = []
+    unfocusable_roles = []
+    pointer_only = []
+    for item in items:
+        if item.get("focusable") and (item.get("handler") or item.get("role")):
+            focusable_widgets.append(item)
+        elif item.get("handler"):
+            yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
+                         message=(f"{_label(item)} réagit au clic mais ne peut pas recevoir le focus : il est "
+                                  "inutilisable au clavier (sauf si un autre élément de la page, accessible au "
+                                  "clavier, fait la même chose)."))
+        elif item.get("role"):
+            unfocusable_roles.append(item)  # a role, but no handler the page can show: maybe not interactive
+        elif item.get("pointer"):
+            pointer_only.append(item)
+    if unfocusable_roles:
+        yield Result(Outcome.CANT_TELL, selector=unfocusable_roles[0]["s"], snippet=unfocusable_roles[0].get("snippet"),
+                     message=(f"{len(unfocusable_roles)} élément(s) ont un rôle de composant (bouton, case à cocher…) "
+                              f"sans pouvoir recevoir le focus : {_listing(unfocusable_roles)}."),
+                     question=("Ces éléments réagissent-ils au clic ? Si oui, ils doivent recevoir le focus et "
+                               "s'activer au clavier."))
+    if focusable_widgets:
+        yield Result(Outcome.CANT_TELL, selector=focusable_widgets[0]["s"], snippet=focusable_widgets[0].get("snippet"),
+                     message=(f"{len(focusable_widgets)} composant(s) créés par script reçoivent le focus ; leur "
+                              f"fonctionnement au clavier reste à vérifier : {_listing(focusable_widgets)}."))
+    if pointer_only:
+        yield Result(Outcome.CANT_TELL, selector=pointer_only[0]["s"], snippet=pointer_only[0].get("snippet"),
+                     message=(f"{len(pointer_only)} élément(s) ont un curseur en forme de main sans être des liens "
+                              f"ou des boutons : {_listing(pointer_only)}."),
+                     question=("Ces éléments sont-ils cliquables ? Si oui, sont-ils atteignables et activables au "
+                               "clavier ?"))
+
+
+@check(
+    id="rgaa-7.1-script-control-role",
+    title="Les composants créés par script ont un rôle",
+    failure="Un élément cliquable par script n'a pas de rôle",
+    title_en="Script-driven controls expose a role",
+    failure_en="A script-driven clickable element has no role",
+    description=("Un élément qui réagit au clic (onclick…) sans être un lien ou un bouton natif doit annoncer ce "
+                 "qu'il est aux technologies d'assistance, par un rôle (button, link, checkbox…)."),
+    how_to_fix=("Remplacez l'élément par un <button> (action) ou un <a href> (navigation) ; à défaut, ajoutez le "
+                "rôle adapté, tabindex=\"0\" et la gestion du clavier."),
+    rgaa=("7.1.1",),
+    wcag=("4.1.2",),
+    impact=Impact.SERIOUS,
+    evidence=("probe:interactive",),
+    question="Ce composant est-il annoncé avec un rôle, un nom et un état corrects par un lecteur d'écran ?",
+)
+def control_role(evidence: Evidence) -> Iterator[Result]:
+    data = evidence.probe("interactive")
+    if not isinstance(data, dict):
+        yield _missing(evidence, "interactive", "Les composants créés par script ont-ils un rôle ?")
+        return
+    for item in data.get("items", []):
+        if item.get("handler") and not item.get("role"):
+            yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
+                         message=(f"{_label(item)} réagit au clic mais n'a aucun rôle : un lecteur d'écran ne "
+                                  "l'annonce pas comme un bouton ou un lien."))
+
+
+_REMOVED_Q = "Quand ces éléments reçoivent le focus, un script le déplace-t-il ailleurs à bon escient ?"
+
+
+@check(
+    id="rgaa-7.3-focus-kept",
+    title="Les scripts laissent le focus aux éléments qui le reçoivent",
+    failure="Un script retire le focus d'un élément qui le reçoit",
+    title_en="Scripts leave focus on the element that receives it",
+    failure_en="A script removes focus from the element that receives it",
+    description=("Chaque élément atteignable au clavier est focalisé : si un script retire aussitôt le focus "
+                 "(this.blur()), l'élément est inutilisable au clavier."),
+    how_to_fix="Ne retirez pas le focus par script (blur) ; pour masquer le contour, utilisez un style :focus-visible.",
+    rgaa=("7.3.2",),
+    wcag=("2.1.1", "2.4.7"),
+    impact=Impact.SERIOUS,
+    evidence=("probe:focus",),
+    question=_REMOVED_Q,
+)
+def focus_kept(evidence: Evidence) -> Iterator[Result]:
+    data = evidence.probe("focus")
+    if not isinstance(data, dict):
+        yield _missing(evidence, "focus", "Les scripts laissent-ils le focus aux éléments qui le reçoivent ?")
+        return
+    elements = data.get("elements", [])
+    redirected = []
+    for item in elements:
+        if item.get("focus") == "removed":
+            yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
+                         message=f"{_label(item)} perd le focus aussitôt reçu : un script le lui retire.")
+        elif item.get("focus") == "redirected":
+            redirected.append(item)
+    if redirected:
+        yield Result(Outcome.CANT_TELL, selector=redirected[0]["s"], snippet=redirected[0].get("snippet"),
+                     message=(f"{len(redirected)} élément(s) renvoient le focus vers un autre élément dès qu'ils le "
+                              f"reçoivent : {_listing(redirected)}."))
+    ok = sum(1 for item in elements if item.get("focus") == "ok")
+    if ok and not redirected and not any(item.get("focus") == "removed" for item in elements):
+        yield Result(Outcome.PASSED, message=f"{ok} élément(s) gardent le focus quand ils le reçoivent.")

@@ -1,0 +1,518 @@
+"""Keyboard evidence that needs real key presses: the Tab walk (RGAA 12.7, 12.8, 12.9).
+
+``tab_walk(page)`` presses Tab with Playwright from the start of the document and records which element
+holds the focus after each press, then looks for a keyboard trap (the focus cycles through a few elements
+and never reaches the others nor leaves the page), checks the skip link among the first elements (does
+activating it bring the next Tab into the main content?) and notes where the order jumps backwards in the
+document. It runs during gather, after the JS probes; its dict is stored in probes.json under "tab_walk"
+and read offline by ``audit/checks/navigation.py``.
+
+Speed: a first pass presses Tab without waiting (a few ms a press) and reads an in-page log once. Only when
+that pass shows scripts moving the focus by themselves, a second, slower pass (``SETTLE_MS`` after each press,
+so focus handlers using timers have run) decides. A trap is confirmed by starting again, slowly, from its
+first element. The skip link is only activated when it points into the same document. The page is left as
+found: focus, scroll and URL restored, in-page helpers removed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from audit.layout import SELECTOR_JS
+
+MAX_STEPS = 200
+SETTLE_MS = 25  # after each press in the slow pass: lets focus handlers with short timers run
+CONFIRM_MS = 60  # after each press when confirming a trap
+BUDGET_S = 6.0  # the whole walk, both passes and the skip-link test
+CHUNK = 10  # presses between two reads of the in-page log in the fast pass
+SELF_REPEATS = 12  # a single element keeping the focus this many presses in a row is a candidate trap
+MEDIA_TAGS = {"iframe", "frame", "object", "embed", "video", "audio"}
+# Where a skip link's target may be: the main content itself, around it, at its start, or just before it.
+MAIN_RELATIONS = {"main", "contains_main", "inside_main", "just_before_main"}
+
+# In-page recorder: element ids, focus transitions, and the focused element at each key press.
+_INSTALL_JS = """() => {
+/*HELPERS*/
+  if (window.__a11yAuditWalk) window.__a11yAuditWalk.uninstall();
+  const ids = new WeakMap();
+  const els = [];
+  const deep = () => {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a;
+  };
+  const idOf = (el) => {
+    if (!el || el === document.body || el === document.documentElement || el === document) return -1;
+    if (!ids.has(el)) { ids.set(el, els.length); els.push(el); }
+    return ids.get(el);
+  };
+  const tabbables = [];
+  for (const el of document.querySelectorAll(FOCUSABLE)) if (isTabbable(el)) tabbables.push(el);
+  tabbables.forEach(idOf);
+  let keys = 0;
+  let log = [];
+  const onKey = (e) => {
+    if (e.key !== 'Tab' && e.key !== 'Escape' && e.key !== 'Enter') return;
+    keys++;
+    log.push(['k', keys, idOf(deep()), e.key === 'Tab' ? (e.shiftKey ? 'S' : 'T') : e.key[0]]);
+  };
+  const onFocus = (e) => { log.push(['f', keys, idOf(e.composedPath()[0])]); };
+  const onBlur = (e) => {  // the focus left the document for the browser (not for one of its frames)
+    if (e.target === window && idOf(deep()) === -1) log.push(['x', keys]);
+  };
+  window.addEventListener('keydown', onKey, true);
+  window.addEventListener('blur', onBlur, true);
+  document.addEventListener('focusin', onFocus, true);
+  const state = {
+    scrollX: window.scrollX, scrollY: window.scrollY, href: location.href,
+    active: deep(),
+    take() {
+      const out = {log, active: idOf(deep()), keys};
+      log = [];
+      return out;
+    },
+    reset() {
+      // Sequential navigation starts where the last focused node was: park it after the last element, so that
+      // the next Tab starts from the top of the document as after a fresh load.
+      const a = deep();
+      if (a && a !== document.body && a.blur) a.blur();
+      const t = document.createElement('span');
+      t.tabIndex = -1;
+      document.body.appendChild(t);
+      t.focus({preventScroll: true});
+      t.remove();
+      window.scrollTo(0, 0);
+      log = [];
+    },
+    describe(list) {
+      return list.map((i) => {
+        const el = els[i];
+        if (!el) return null;
+        const tabbable = tabbables.indexOf(el);
+        return {s: cssPath(el), tag: el.localName, name: nameOf(el), dom: tabbable,
+                tabindex: el.tabIndex, frame: el.localName === 'iframe' || el.localName === 'frame'};
+      });
+    },
+    tabbableIds() { return tabbables.map(idOf); },
+    box(i) {
+      const el = els[i];
+      if (!el) return null;
+      const r = el.getBoundingClientRect();
+      const cs = getComputedStyle(el);
+      const clipped = (cs.clip && cs.clip.startsWith('rect(0')) || (cs.clipPath && cs.clipPath.includes('inset(50%'));
+      const inView = r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight;
+      return {x: Math.round(r.left), y: Math.round(r.top), w: Math.round(r.width), h: Math.round(r.height),
+              visible: inView && r.width * r.height >= 4 && !clipped && cs.opacity !== '0' && cs.visibility === 'visible'};
+    },
+    element(i) { return els[i]; },
+    path: cssPath,
+    FOCUSABLE,
+    uninstall() {
+      window.removeEventListener('keydown', onKey, true);
+      window.removeEventListener('blur', onBlur, true);
+      document.removeEventListener('focusin', onFocus, true);
+      delete window.__a11yAuditWalk;
+    },
+  };
+  window.__a11yAuditWalk = state;
+  return tabbables.length;
+}""".replace("/*HELPERS*/", SELECTOR_JS)
+
+# The main content and the tabbable elements before it; the skip-link candidates among the first elements.
+_MAIN_JS = """(first) => {
+  const w = window.__a11yAuditWalk;
+  const main = document.querySelector('main:not([hidden]), [role="main"]:not([hidden])');
+  const ids = w.tabbableIds();
+  let before = null;
+  if (main) {
+    before = 0;
+    for (const i of ids) {
+      const el = w.element(i);
+      if (main.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING && !main.contains(el)) before++;
+    }
+  }
+  const SKIP = /(contenu|content|principal|main|aller au|acc[eè]s direct|[ée]vitement|skip|passer)/i;
+  const candidates = [];
+  for (const i of first) {
+    const el = w.element(i);
+    if (!el) continue;
+    const alts = Array.from(el.querySelectorAll('img[alt]')).map((img) => img.alt).join(' ');
+    const name = (el.getAttribute('aria-label') || el.innerText || el.textContent || alts || '').replace(/\\s+/g, ' ').trim();
+    let fragment = null;
+    if ((el.localName === 'a' || el.localName === 'area') && el.hasAttribute('href')) {
+      const url = new URL(el.href, location.href);
+      const here = new URL(location.href);
+      if (url.hash && url.origin === here.origin && url.pathname === here.pathname && url.search === here.search) {
+        fragment = url.hash.slice(1);
+        try { fragment = decodeURIComponent(fragment); } catch (e) { /* keep it raw */ }
+      }
+    }
+    const named = SKIP.test(name);
+    if (fragment === null && !named) continue;
+    let target = null;
+    if (fragment !== null) {
+      target = document.getElementById(fragment) || document.getElementsByName(fragment)[0] || null;
+    }
+    let relation = null;
+    if (target && main) {
+      if (target === main) relation = 'main';
+      else if (target.contains(main)) relation = 'contains_main';
+      else if (main.contains(target)) relation = 'inside_main';
+      else if (target.compareDocumentPosition(main) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        // Valid when nothing readable or focusable lies between the target and the main content.
+        const range = document.createRange();
+        range.setStartBefore(target);
+        range.setEndBefore(main);
+        const between = range.toString().trim();
+        const frag = range.cloneContents();
+        const focusables = frag.querySelectorAll(w.FOCUSABLE).length;
+        relation = !between && !focusables ? 'just_before_main' : 'before_main';
+      } else {
+        relation = 'after_main';
+      }
+    }
+    candidates.push({id: i, name: name.slice(0, 80), fragment, named,
+                     target: target ? w.path(target) : null, target_exists: !!target, relation});
+  }
+  // Links to the main content elsewhere in the page (not among the first elements).
+  let elsewhere = null;
+  if (main) {
+    for (const a of Array.from(document.querySelectorAll('a[href*="#"]')).slice(0, 300)) {
+      if (first.some((i) => w.element(i) === a)) continue;
+      const url = new URL(a.href, location.href);
+      if (!url.hash || url.pathname !== location.pathname) continue;
+      let id = url.hash.slice(1);
+      try { id = decodeURIComponent(id); } catch (e) { /* keep it raw */ }
+      const t = document.getElementById(id);
+      if (t && (t === main || t.contains(main) || main.contains(t))) { elsewhere = w.path(a); break; }
+    }
+  }
+  return {main: main ? w.path(main) : null, before_main: before, candidates, elsewhere};
+}"""
+
+_RESTORE_JS = """() => {
+  const w = window.__a11yAuditWalk;
+  if (!w) return;
+  let a = document.activeElement;
+  for (let i = 0; i < 3 && a && a !== document.body && a.blur; i++) { a.blur(); a = document.activeElement; }
+  if (w.active && w.active !== document.body && w.active.focus) w.active.focus({preventScroll: true});
+  if (location.href !== w.href) history.replaceState(history.state, '', w.href);
+  window.scrollTo(w.scrollX, w.scrollY);
+  w.uninstall();
+}"""
+
+async def tab_walk(page, max_steps: int = MAX_STEPS) -> dict[str, Any]:
+    """Walk the page with the Tab key; never raises (a failure is returned as {"error": ...})."""
+    started = time.perf_counter()
+    try:
+        return await asyncio.wait_for(_walk(page, max_steps, started), timeout=BUDGET_S + 4)
+    except Exception as exc:  # noqa: BLE001 - a probe failure is evidence, not a crash
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        try:
+            await page.evaluate(_RESTORE_JS)
+        except Exception:  # noqa: BLE001 - the page may have navigated away
+            pass
+        return {"error": f"{type(exc).__name__}: {message}"[:300]}
+
+
+async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
+    total = await page.evaluate(_INSTALL_JS)
+    if total == 0:
+        await page.evaluate(_RESTORE_JS)
+        return {"tabbables": 0, "mode": "none", "steps": 0, "sequence": [], "reached": 0, "exited": True,
+                "complete": True, "first": [], "trap": None, "backward": [], "main": None, "before_main": None,
+                "main_link_elsewhere": None, "skip_link": None, "skip_candidates": 0, "elements": {},
+                "ms": round((time.perf_counter() - started) * 1000)}
+    try:
+        steps = min(max_steps, total + 2 * CHUNK)
+        fast = await _fast_pass(page, steps, started, first_batch=total + 1)
+        result: dict[str, Any] = {"tabbables": total, "mode": "fast"}
+        walk = fast
+        if fast["script_moves"]:
+            slow_steps = min(max_steps, len(set(fast["sequence"])) + 3 * CHUNK)
+            walk = await _slow_pass(page, slow_steps, started)
+            result["mode"] = "slow"
+        seq = walk["sequence"]
+        trap = _find_trap(seq, walk["focused"], total)
+        if trap is not None:
+            trap["confirmed"] = await _confirm(page, trap["cycle"])
+            trap["escape"] = await _escape_tests(page, trap["cycle"])
+        first = _first_distinct(fast["sequence"], 3)
+        main = await page.evaluate(_MAIN_JS, first)
+        skip = await _skip_link_test(page, main, started) if main["candidates"] else None
+        ids = sorted({i for i in seq if i >= 0} | set(first) | set(trap["cycle"] if trap else []) |
+                     {c["id"] for c in main["candidates"]})
+        described = await page.evaluate("(ids) => window.__a11yAuditWalk.describe(ids)", ids)
+        elements = {str(i): d for i, d in zip(ids, described, strict=True) if d is not None}
+        result.update({
+            "steps": walk["steps"],
+            "sequence": seq[:MAX_STEPS],
+            "reached": len({i for i in walk["focused"] if i >= 0}),
+            "exited": walk["exited"],
+            "complete": walk["exited"] and trap is None,
+            "first": first,
+            "trap": trap,
+            "backward": _backward_jumps(seq, elements),
+            "main": main["main"],
+            "before_main": main["before_main"],
+            "main_link_elsewhere": main["elsewhere"],
+            "skip_link": skip,
+            "skip_candidates": len(main["candidates"]),
+            "elements": elements,
+            "ms": round((time.perf_counter() - started) * 1000),
+        })
+        if trap is not None:
+            trap.update(await page.evaluate(_TRAP_TEXT_JS, trap["cycle"]))
+        return result
+    finally:
+        await page.evaluate(_RESTORE_JS)
+
+
+async def _fast_pass(page, steps: int, started: float, first_batch: int) -> dict[str, Any]:
+    await page.evaluate("() => window.__a11yAuditWalk.reset()")
+    seq: list[int] = []  # the focused element when each key was pressed: where the previous press left it
+    focused: list[int] = []
+    script_moves = 0
+    exited = False
+    pressed = 0
+    while pressed < steps and not exited and time.perf_counter() - started < BUDGET_S:
+        # First as many presses as there are tabbable elements (plus the one that leaves the page): most pages
+        # are walked with a single read of the log. Then small batches.
+        batch = min(first_batch if pressed == 0 else CHUNK, steps - pressed)
+        for _ in range(batch):
+            await page.keyboard.press("Tab")
+        pressed += batch
+        taken = await page.evaluate("() => window.__a11yAuditWalk.take()")
+        per_key: dict[int, int] = {}
+        for entry in taken["log"]:
+            if entry[0] == "f":
+                focused.append(entry[2])
+                per_key[entry[1]] = per_key.get(entry[1], 0) + 1
+            elif not exited:
+                seq.append(entry[2] if entry[0] == "k" else -1)
+                exited = _left_page(seq)
+        script_moves += sum(n - 1 for n in per_key.values() if n > 1)
+        if not exited and _left_page(seq + [taken["active"]]):
+            seq.append(taken["active"])
+            exited = True
+        if not exited and _cycle(_trim(seq)) is not None:
+            break
+    return {"sequence": _trim(seq), "focused": focused, "exited": exited, "steps": pressed,
+            "script_moves": script_moves}
+
+
+async def _slow_pass(page, steps: int, started: float) -> dict[str, Any]:
+    await page.evaluate("() => window.__a11yAuditWalk.reset()")
+    seq: list[int] = []
+    focused: list[int] = []
+    exited = False
+    pressed = 0
+    while pressed < steps and time.perf_counter() - started < BUDGET_S:
+        await page.keyboard.press("Tab")
+        pressed += 1
+        await page.wait_for_timeout(SETTLE_MS)
+        taken = await page.evaluate("() => window.__a11yAuditWalk.take()")
+        focused.extend(e[2] for e in taken["log"] if e[0] == "f")
+        if any(e[0] == "x" for e in taken["log"]):
+            seq.append(-1)
+        seq.append(taken["active"])
+        if _left_page(seq):
+            exited = True
+            break
+        if _cycle(seq) is not None:
+            break
+    return {"sequence": seq, "focused": focused, "exited": exited, "steps": pressed}
+
+
+def _trim(seq: list[int]) -> list[int]:
+    # In the fast pass the first key press finds nothing focused yet: drop that leading "body".
+    return seq[1:] if seq and seq[0] == -1 else seq
+
+
+def _left_page(seq: list[int]) -> bool:
+    """The focus left the document (to the browser) after having been on some element."""
+    seen = False
+    for i in seq:
+        if i >= 0:
+            seen = True
+        elif seen:
+            return True
+    return False
+
+
+def _cycle(seq: list[int]) -> list[int] | None:
+    """The repeating tail of the sequence, if the last presses go round the same elements."""
+    n = len(seq)
+    if n >= SELF_REPEATS and seq[-1] >= 0 and all(i == seq[-1] for i in seq[-SELF_REPEATS:]):
+        return [seq[-1]]
+    for period in range(2, min(40, n // 2) + 1):
+        tail = seq[-period:]
+        if -1 in tail or len(set(tail)) != period:
+            continue
+        if seq[-2 * period:-period] == tail:
+            return tail
+    return None
+
+
+def _find_trap(seq: list[int], focused: list[int], total: int) -> dict[str, Any] | None:
+    cycle = _cycle(seq)
+    if cycle is None:
+        return None
+    inside = set(cycle)
+    retained = {i for i in seq if i >= 0}
+    # Elements outside the loop that got the focus once the loop had begun: the focus does leave the loop, and
+    # a script (often on a timer) pulls it back.
+    start = next((k for k, i in enumerate(focused) if i in inside), len(focused))
+    momentary = sorted({i for i in focused[start:] if i >= 0 and i not in inside})
+    return {"cycle": cycle, "reached": len(retained), "outside": max(total - len(inside), 0), "momentary": momentary}
+
+
+async def _confirm(page, cycle: list[int]) -> bool:
+    """Start again from the first element of the cycle, slowly: does Tab still never leave it?"""
+    inside = set(cycle)
+    await page.evaluate("(i) => { const el = window.__a11yAuditWalk.element(i); if (el) el.focus(); }", cycle[0])
+    await page.wait_for_timeout(CONFIRM_MS)
+    for _ in range(len(cycle) + 2):
+        await page.keyboard.press("Tab")
+        await page.wait_for_timeout(CONFIRM_MS)
+        if (await page.evaluate("() => window.__a11yAuditWalk.take()"))["active"] not in inside:
+            return False
+    return True
+
+
+async def _escape_tests(page, cycle: list[int]) -> dict[str, bool]:
+    """Can Shift+Tab, or Escape then Tab, take the focus out of the cycle?"""
+    inside = set(cycle)
+    out: dict[str, bool] = {}
+    for name, first_key in (("shift_tab", None), ("escape", "Escape")):
+        if first_key:
+            await page.keyboard.press(first_key)
+            await page.wait_for_timeout(SETTLE_MS)
+        key = "Shift+Tab" if name == "shift_tab" else "Tab"
+        left = False
+        for _ in range(len(cycle) + 2):
+            await page.keyboard.press(key)
+            await page.wait_for_timeout(SETTLE_MS)
+            active = (await page.evaluate("() => window.__a11yAuditWalk.take()"))["active"]
+            if active not in inside:
+                left = True
+                break
+        out[name] = left
+        if left:
+            break
+    return out
+
+
+_TRAP_TEXT_JS = """(cycle) => {
+  const w = window.__a11yAuditWalk;
+  const els = cycle.map((i) => w.element(i)).filter(Boolean);
+  if (!els.length) return {text: '', dialog: false};
+  let common = els[0].parentElement;
+  while (common && !els.every((el) => common.contains(el))) common = common.parentElement;
+  const parts = [];
+  if (common) {
+    parts.push(common.innerText || '');
+    if (common.previousElementSibling) parts.push(common.previousElementSibling.innerText || '');
+  }
+  for (const el of els) {
+    parts.push(el.getAttribute('aria-label') || '', el.innerText || '', el.getAttribute('title') || '');
+    for (const ref of (el.getAttribute('aria-describedby') || '').split(/\\s+/)) {
+      const d = ref && document.getElementById(ref);
+      if (d) parts.push(d.textContent || '');
+    }
+  }
+  const dialog = els.some((el) => !!el.closest('dialog, [role="dialog"], [role="alertdialog"], [aria-modal="true"]'));
+  return {text: parts.join(' ').replace(/\\s+/g, ' ').trim().slice(0, 2000), dialog};
+}"""
+
+
+async def _skip_link_test(page, main: dict[str, Any], started: float) -> dict[str, Any]:
+    """Focus the skip-link candidate (as the keyboard would), note whether it shows, press Enter, then Tab once."""
+    def rank(c: dict[str, Any]) -> tuple[bool, bool]:
+        return (c["relation"] in MAIN_RELATIONS, c["named"])
+
+    candidate = max(main["candidates"], key=rank)  # max keeps the first of equals: the earliest in tab order
+    result = dict(candidate)
+    # It was among the first elements reached with Tab; focusing it directly, as the keyboard does
+    # (:focus-visible), saves walking there again.
+    reached = await page.evaluate("""(i) => {
+      const el = window.__a11yAuditWalk.element(i);
+      if (!el) return false;
+      el.focus({focusVisible: true, preventScroll: false});
+      for (const a of document.getAnimations()) {  // a link that slides in: measure where it ends
+        if (typeof CSSTransition !== 'undefined' && a instanceof CSSTransition) {
+          try { a.finish(); } catch (e) { /* leave it */ }
+        }
+      }
+      return document.activeElement === el;
+    }""", candidate["id"])
+    result["reached"] = reached
+    if not reached or time.perf_counter() - started > BUDGET_S + 2:
+        return result
+    result["box"] = await page.evaluate("(i) => window.__a11yAuditWalk.box(i)", candidate["id"])
+    if candidate["fragment"] is None:
+        return result  # activating it could leave the page: its function is left to a person
+    url_before = page.url
+    await page.keyboard.press("Enter")
+    await page.wait_for_timeout(SETTLE_MS)
+    if _document_url(page.url) != _document_url(url_before):
+        result["navigated"] = True
+        return result
+    await page.keyboard.press("Tab")
+    result["after"] = await page.evaluate(_AFTER_SKIP_JS, candidate["fragment"])
+    return result
+
+
+_AFTER_SKIP_JS = """(fragment) => {
+  const w = window.__a11yAuditWalk;
+  const a = document.activeElement;
+  const main = document.querySelector('main:not([hidden]), [role="main"]:not([hidden])');
+  const target = fragment !== null ? (document.getElementById(fragment) || document.getElementsByName(fragment)[0]) : null;
+  const anchor = target || main;
+  // Is there anything focusable at or after the target? If not, Tab can only leave the page or wrap around.
+  const following = !!anchor && w.tabbableIds().some((i) => {
+    const el = w.element(i);
+    return anchor === el || anchor.contains(el) || !!(anchor.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  let where = 'unknown';
+  if (anchor && (anchor === a || anchor.contains(a))) where = 'inside_target';
+  else if (a && main && main.contains(a)) where = 'inside_main';
+  else if (anchor && !following) where = 'nothing_after';
+  else if (!a || a === document.body) where = 'body';
+  else if (anchor && (anchor.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING)) where = 'after_target';
+  else if (anchor) where = 'before_target';
+  return {where, hash: location.hash, focused: a && a !== document.body ? w.path(a) : null};
+}"""
+
+
+def _document_url(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def _first_distinct(seq: list[int], n: int) -> list[int]:
+    out: list[int] = []
+    for i in seq:
+        if i < 0:
+            if out:
+                break
+            continue
+        if i not in out:
+            out.append(i)
+        if len(out) == n:
+            break
+    return out
+
+
+def _backward_jumps(seq: list[int], elements: dict[str, dict[str, Any]]) -> list[list[int]]:
+    """Consecutive focus moves that go backwards in the document (not the wrap at the end of the page)."""
+    jumps = []
+    for a, b in zip(seq, seq[1:], strict=False):
+        ea, eb = elements.get(str(a)), elements.get(str(b))
+        if not ea or not eb or ea["dom"] < 0 or eb["dom"] < 0:
+            continue
+        if eb["dom"] < ea["dom"]:
+            jumps.append([a, b])
+    return jumps[:20]
+

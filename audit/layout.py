@@ -1,0 +1,347 @@
+"""Layout evidence that needs the viewport or injected styles: reflow (10.11), 200 % zoom (10.4), text spacing (10.12).
+
+Run during gather after the JS probes (``layout_probes(page)``); the dicts are stored in probes.json under
+"reflow", "zoom" and "text_spacing" and read offline by ``audit/checks/presentation.py``.
+
+- reflow: the viewport is set to 320 × 256 CSS px (WCAG 1.4.10); does the page scroll horizontally, and which
+  elements stick out on the right?
+- zoom: browser zoom at 200 % lays a 1280 × 900 window out as a 640 × 450 one (CSS px): text clipped by an
+  ``overflow: hidden`` box at 640 × 450 and not at 1280 × 900 is text lost to the zoom (as ACT rule 59br37).
+- text_spacing: the WCAG 1.4.12 styles (line-height 1.5, letter-spacing .12em, word-spacing .16em, paragraph
+  spacing 2em) are injected; text they push out of an ``overflow: hidden`` box is lost. Also lists the
+  ``style`` attributes whose ``!important`` spacing below those values stops a user from changing it (ACT
+  rules 24afc2, 9e45ec, 78fd32).
+
+Each function restores what it changed (viewport, injected style, scroll) and never raises: a failure is
+returned as {"error": ...}.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+REFLOW_VIEWPORT = {"width": 320, "height": 256}
+ZOOM_VIEWPORT = {"width": 640, "height": 450}  # 1280 × 900 at 200 %
+MAX_ITEMS = 20
+
+# Helpers shared by every probe (the JS files in audit/probes/ carry the same text; a test keeps them equal).
+SELECTOR_JS = """  // --- shared helpers (identical in every probe; keep in sync with audit/layout.py SELECTOR_JS) ---
+  const cssPath = (el) => {
+    const parts = [];
+    let node = el;
+    while (node && node.nodeType === 1) {
+      const tag = node.localName;
+      const id = node.getAttribute('id');
+      if (id && /^[A-Za-z][\\w-]*$/.test(id) && document.querySelectorAll('#' + CSS.escape(id)).length === 1) {
+        parts.push('#' + id);
+        break;
+      }
+      const parent = node.parentElement;
+      if (!parent || tag === 'html') { parts.push(tag); break; }
+      const same = Array.prototype.filter.call(parent.children, (c) => c.localName === tag);
+      parts.push(same.length === 1 || tag === 'body' || tag === 'head' ? tag : `${tag}:nth-of-type(${same.indexOf(node) + 1})`);
+      node = parent;
+    }
+    return parts.reverse().join(' > ');
+  };
+  const snippet = (el) => {
+    const text = (el.outerHTML || '').replace(/\\s+/g, ' ').trim();
+    return text.length <= 300 ? text : text.slice(0, 299) + '…';
+  };
+  const nameOf = (el) => {
+    const label = el.getAttribute('aria-label') || (el.labels && el.labels[0] && el.labels[0].innerText) ||
+      el.innerText || el.getAttribute('alt') || el.getAttribute('title') || el.getAttribute('placeholder') ||
+      el.getAttribute('value') || '';
+    return label.replace(/\\s+/g, ' ').trim().slice(0, 80);
+  };
+  const isTabbable = (el) => {
+    if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) return false;
+    if (el.localName === 'input' && el.type === 'hidden') return false;
+    if (!el.getClientRects().length) return false;
+    const cs = getComputedStyle(el);
+    return cs.visibility !== 'hidden' && cs.visibility !== 'collapse';
+  };
+  const FOCUSABLE = 'a[href], area[href], button, input, select, textarea, iframe, summary, [tabindex], ' +
+    '[contenteditable]:not([contenteditable="false"]), audio[controls], video[controls], details, embed, object';
+  // --- end of shared helpers ---
+"""
+
+# Text clipped by overflow:hidden/clip boxes. clipScan(tag) remembers the boxes found under ``tag`` so that a
+# later scan can tell what is new. A text node counts when part of it is drawn inside the box and part outside
+# (text wholly outside, like the other slides of a carousel, is hidden on purpose and not counted).
+_CLIP_JS = r"""() => {
+/*HELPERS*/
+  if (window.__a11yAuditClip) return;
+  const found = {};
+  const scan = (tag, limit) => {
+    const started = performance.now();
+    const out = [];
+    const boxes = new Set();
+    const all = document.body ? document.body.getElementsByTagName('*') : [];
+    const n = Math.min(all.length, 6000);
+    for (let i = 0; i < n && out.length < limit; i++) {
+      if (performance.now() - started > 400) break;
+      const el = all[i];
+      const cs = getComputedStyle(el);
+      const hx = cs.overflowX === 'hidden' || cs.overflowX === 'clip';
+      const hy = cs.overflowY === 'hidden' || cs.overflowY === 'clip';
+      if (!hx && !hy) continue;
+      if (el.clientWidth < 3 || el.clientHeight < 3 || cs.visibility !== 'visible' || cs.display === 'none') continue;
+      if (cs.clip && cs.clip.startsWith('rect(')) continue;
+      const overX = hx && el.scrollWidth > el.clientWidth + 1;
+      const overY = hy && el.scrollHeight > el.clientHeight + 1;
+      if (!overX && !overY) continue;
+      const r = el.getBoundingClientRect();
+      const L = r.left + el.clientLeft, T = r.top + el.clientTop;
+      const R = L + el.clientWidth, B = T + el.clientHeight;
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      let inside = 0, outside = 0, partial = 0, sample = null;
+      for (let t = walker.nextNode(), k = 0; t && k < 300 && !partial; t = walker.nextNode(), k++) {
+        if (!t.data.trim()) continue;
+        const parent = t.parentElement;
+        if (!parent || parent.closest('script, style, noscript, template')) continue;
+        // Text inside a nested scrolling or clipping box is that box's business.
+        let nested = false;
+        for (let up = parent; up && up !== el; up = up.parentElement) {
+          const ucs = getComputedStyle(up);
+          if (['auto', 'scroll', 'hidden', 'clip'].includes(ucs.overflowX) ||
+              ['auto', 'scroll', 'hidden', 'clip'].includes(ucs.overflowY) || ucs.position === 'fixed') { nested = true; break; }
+        }
+        if (nested) continue;
+        const pcs = getComputedStyle(parent);
+        if (pcs.visibility !== 'visible' || parseFloat(pcs.opacity) === 0) continue;
+        range.selectNodeContents(t);
+        for (const q of range.getClientRects()) {
+          if (q.width < 1 || q.height < 1) continue;
+          const inX = q.left >= L - 1 && q.right <= R + 1, inY = q.top >= T - 1 && q.bottom <= B + 1;
+          const outX = q.right <= L + 1 || q.left >= R - 1, outY = q.bottom <= T + 1 || q.top >= B - 1;
+          if (inX && inY) inside++;
+          else if (outX || outY) { outside++; sample = sample || t; }
+          else { partial++; sample = t; }
+        }
+      }
+      // Cut: a line drawn across the edge, or some text shown and some hidden (text wholly hidden, like a
+      // collapsed panel, is hidden on purpose).
+      const cut = partial || (inside && outside) ? sample.data.trim().replace(/\s+/g, ' ').slice(0, 80) : null;
+      if (!cut) continue;
+      boxes.add(el);
+      const next = el.nextElementSibling || (el.parentElement && el.parentElement.nextElementSibling);
+      const control = 'a[href], button, [role="button"], [role="link"], summary';
+      const more = !!(el.querySelector(control) || (next && (next.matches(control) || next.querySelector(control))));
+      out.push({el, text: cut, ellipsis: cs.textOverflow === 'ellipsis',
+                clamp: cs.webkitLineClamp && cs.webkitLineClamp !== 'none', more});
+    }
+    const before = tag === 'baseline' ? null : found.baseline;
+    found[tag] = boxes;
+    return out.map((o) => ({s: cssPath(o.el), snippet: snippet(o.el), text: o.text, ellipsis: o.ellipsis,
+                            clamp: !!o.clamp, more: o.more, before: before ? before.has(o.el) : null}));
+  };
+  window.__a11yAuditClip = {scan, done() { delete window.__a11yAuditClip; }};
+}"""
+
+# Horizontal scrolling at the current (narrow) viewport, and what sticks out on the right.
+_REFLOW_JS = """(limit) => {
+/*HELPERS*/
+  const doc = document.documentElement;
+  const body = document.body;
+  const width = doc.clientWidth;
+  const scrollWidth = Math.max(doc.scrollWidth, body ? body.scrollWidth : 0);
+  const hidden = (v) => v === 'hidden' || v === 'clip';
+  const rootCs = getComputedStyle(doc), bodyCs = body ? getComputedStyle(body) : null;
+  const rootHidden = hidden(rootCs.overflowX) || (rootCs.overflowX === 'visible' && bodyCs && hidden(bodyCs.overflowX));
+  const EXEMPT = new Set(['table', 'pre', 'code', 'video', 'canvas', 'svg', 'iframe', 'object', 'embed', 'map', 'math']);
+  const offenders = [];
+  const all = body ? body.getElementsByTagName('*') : [];
+  const started = performance.now();
+  const contained = (el) => {  // inside a box that scrolls or clips on its own, within the page
+    for (let up = el.parentElement; up && up !== body && up !== doc; up = up.parentElement) {
+      const cs = getComputedStyle(up);
+      if (cs.overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const sticksOut = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.right > width + 1;
+  };
+  for (let i = 0; i < all.length && i < 6000 && offenders.length < limit; i++) {
+    if (performance.now() - started > 400) break;
+    const el = all[i];
+    if (!sticksOut(el)) continue;
+    const parent = el.parentElement;
+    if (parent && parent !== body && sticksOut(parent)) continue;  // report the outermost one only
+    const cs = getComputedStyle(el);
+    if (cs.visibility !== 'visible' || (cs.clip && cs.clip.startsWith('rect('))) continue;
+    if (cs.position === 'fixed' && el.getBoundingClientRect().left >= width) continue;  // parked off screen
+    if (contained(el)) continue;
+    const r = el.getBoundingClientRect();
+    const exempt = EXEMPT.has(el.localName) || !!el.closest('table, pre, [role="img"], [role="application"], [role="grid"]');
+    offenders.push({s: cssPath(el), tag: el.localName, snippet: snippet(el), right: Math.round(r.right),
+                    width: Math.round(r.width), exempt});
+  }
+  return {width, scroll_width: scrollWidth, overflow: scrollWidth > width + 1, root_hidden: !!rootHidden, offenders};
+}"""
+
+# WCAG 1.4.12 text spacing: inject, scan for clipped text, remove. Plus the !important style attributes.
+_SPACING_JS = """(limit) => {
+/*HELPERS*/
+  const started = performance.now();
+  const scan = window.__a11yAuditClip.scan;
+  const scrollX = window.scrollX, scrollY = window.scrollY;
+  scan('baseline', 200);
+  const style = document.createElement('style');
+  style.textContent = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; ' +
+    'word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+  (document.head || document.documentElement).appendChild(style);
+  let clipped;
+  try {
+    clipped = scan('spacing', limit * 3).filter((c) => !c.before).slice(0, limit);
+  } finally {
+    style.remove();
+    window.scrollTo(scrollX, scrollY);
+  }
+  // style attributes with !important spacing below the WCAG values, on visible text
+  const NEED = {'letter-spacing': 0.12, 'word-spacing': 0.16, 'line-height': 1.5};
+  const INHERITED = new Set(['inherit', 'unset', 'revert', 'revert-layer']);
+  const important = [];
+  let checked = 0;  // !important declarations that set the spacing of some visible text
+  for (const el of document.querySelectorAll('[style]')) {
+    if (important.length >= limit) break;
+    for (const prop of Object.keys(NEED)) {
+      if (el.style.getPropertyPriority(prop) !== 'important') continue;
+      const value = el.style.getPropertyValue(prop).trim();
+      if (INHERITED.has(value)) continue;
+      const declared = getComputedStyle(el).getPropertyValue(prop);
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      let failing = null, applies = false;
+      for (let t = walker.nextNode(), k = 0; t && k < 200 && !failing; t = walker.nextNode(), k++) {
+        if (!t.data.trim()) continue;
+        const p = t.parentElement;
+        if (!p || p.closest('script, style, noscript, template')) continue;
+        let governed = true;  // no closer style attribute sets the property
+        for (let up = p; up && up !== el; up = up.parentElement) {
+          const v = up.style && up.style.getPropertyValue(prop).trim();
+          if (v && !INHERITED.has(v)) { governed = false; break; }
+        }
+        if (!governed) continue;
+        const cs = getComputedStyle(p);
+        if (cs.getPropertyValue(prop) !== declared || cs.visibility !== 'visible') continue;
+        const range = document.createRange();
+        range.selectNodeContents(t);
+        const rects = Array.from(range.getClientRects()).filter((q) => q.width >= 1 && q.height >= 1);
+        if (!rects.length) continue;
+        if (rects.every((q) => q.right + window.scrollX <= 0 || q.bottom + window.scrollY <= 0)) continue;
+        const size = parseFloat(cs.fontSize) || 16;
+        const raw = cs.getPropertyValue(prop);
+        let px;
+        if (raw === 'normal') px = prop === 'line-height' ? null : 0;
+        else px = parseFloat(raw);
+        if (prop === 'line-height') {
+          const tops = new Set(rects.map((q) => Math.round(q.top)));
+          if (tops.size < 2) continue;  // line height matters for text on several lines
+        }
+        const ratio = px === null ? null : px / size;
+        applies = true;
+        if (ratio === null || ratio < NEED[prop] - 0.005) failing = {ratio};
+      }
+      if (applies) checked++;
+      if (failing) {
+        important.push({s: cssPath(el), snippet: snippet(el), prop, value,
+                        ratio: failing.ratio === null ? null : Math.round(failing.ratio * 1000) / 1000, need: NEED[prop]});
+      }
+    }
+  }
+  return {clipped, important, important_checked: checked, ms: Math.round(performance.now() - started)};
+}"""
+
+_FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => r()))"  # resize handlers have run
+
+
+def _js(text: str) -> str:
+    return text.replace("/*HELPERS*/", SELECTOR_JS)
+
+
+async def layout_probes(page) -> dict[str, Any]:
+    """text_spacing, zoom and reflow for one page; the viewport is restored at the end. Never raises."""
+    results: dict[str, Any] = {}
+    viewport = page.viewport_size
+    try:
+        await page.evaluate(_js(_CLIP_JS))
+        results["text_spacing"] = await _guard(text_spacing(page))
+        results["zoom"] = await _guard(zoom(page, restore=False))
+        results["reflow"] = await _guard(reflow(page, restore=False))
+    except Exception as exc:  # noqa: BLE001 - the helpers could not even be installed
+        error = {"error": _describe(exc)}
+        for name in ("text_spacing", "zoom", "reflow"):
+            results.setdefault(name, error)
+    finally:
+        await _restore(page, viewport)
+        try:
+            await page.evaluate("() => window.__a11yAuditClip && window.__a11yAuditClip.done()")
+        except Exception:  # noqa: BLE001
+            pass
+    return results
+
+
+async def text_spacing(page) -> dict[str, Any]:
+    """WCAG 1.4.12 spacing injected then removed: newly clipped text, and blocking !important declarations."""
+    await page.evaluate(_js(_CLIP_JS))
+    return await page.evaluate(_js(_SPACING_JS), MAX_ITEMS)
+
+
+async def zoom(page, restore: bool = True) -> dict[str, Any]:
+    """Text clipped at 640 × 450 (200 % of 1280 × 900) and not at the current viewport."""
+    started = time.perf_counter()
+    viewport = page.viewport_size
+    await page.evaluate(_js(_CLIP_JS))
+    baseline = await page.evaluate("(n) => window.__a11yAuditClip.scan('baseline', n)", 200)
+    try:
+        await page.set_viewport_size(ZOOM_VIEWPORT)
+        await page.evaluate(_FRAME_JS)
+        zoomed = await page.evaluate("(n) => window.__a11yAuditClip.scan('zoom', n)", MAX_ITEMS * 3)
+    finally:
+        if restore:
+            await _restore(page, viewport)
+    new = [c for c in zoomed if not c["before"]][:MAX_ITEMS]
+    already = [c for c in zoomed if c["before"]][:MAX_ITEMS]
+    return {"viewport": ZOOM_VIEWPORT, "clipped": new, "clipped_before": already, "baseline": len(baseline),
+            "ms": round((time.perf_counter() - started) * 1000)}
+
+
+async def reflow(page, restore: bool = True) -> dict[str, Any]:
+    """Horizontal scrolling at 320 × 256 CSS px and the elements that cause it."""
+    started = time.perf_counter()
+    viewport = page.viewport_size
+    try:
+        await page.set_viewport_size(REFLOW_VIEWPORT)
+        await page.evaluate(_FRAME_JS)
+        result = await page.evaluate(_js(_REFLOW_JS), MAX_ITEMS)
+    finally:
+        if restore:
+            await _restore(page, viewport)
+    result["viewport"] = REFLOW_VIEWPORT
+    result["ms"] = round((time.perf_counter() - started) * 1000)
+    return result
+
+
+async def _restore(page, viewport) -> None:
+    if viewport and page.viewport_size != viewport:
+        try:
+            await page.set_viewport_size(viewport)
+            await page.evaluate(_FRAME_JS)
+        except Exception:  # noqa: BLE001 - a closed page
+            pass
+
+
+async def _guard(awaitable) -> dict[str, Any]:
+    try:
+        return await awaitable
+    except Exception as exc:  # noqa: BLE001 - a probe failure is evidence, not a crash
+        return {"error": _describe(exc)}
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:300]

@@ -1,0 +1,284 @@
+// focus: for every element in the sequential focus order (at most 300), what focusing it changes.
+// Each element is focused with el.focus({focusVisible: true}) (Chrome >= 122 then matches :focus-visible as
+// for a keyboard focus); the computed styles of the element, its ::before/::after, three ancestors, its two
+// siblings and a few descendants are compared before and after (CSS transitions jumped to their end). DOM
+// mutations made by focus handlers are counted (a script may draw the indicator elsewhere). Focus and scroll
+// are restored before returning.
+// Result: {count, visited, truncated, ms, elements: [{s, tag, name, focus, fv, change, props, snippet?, box?}]}
+// change: strong | weak | script | none | hidden ; focus: ok | removed | redirected | refused
+async () => {
+  // --- shared helpers (identical in every probe; keep in sync with audit/layout.py SELECTOR_JS) ---
+  const cssPath = (el) => {
+    const parts = [];
+    let node = el;
+    while (node && node.nodeType === 1) {
+      const tag = node.localName;
+      const id = node.getAttribute('id');
+      if (id && /^[A-Za-z][\w-]*$/.test(id) && document.querySelectorAll('#' + CSS.escape(id)).length === 1) {
+        parts.push('#' + id);
+        break;
+      }
+      const parent = node.parentElement;
+      if (!parent || tag === 'html') { parts.push(tag); break; }
+      const same = Array.prototype.filter.call(parent.children, (c) => c.localName === tag);
+      parts.push(same.length === 1 || tag === 'body' || tag === 'head' ? tag : `${tag}:nth-of-type(${same.indexOf(node) + 1})`);
+      node = parent;
+    }
+    return parts.reverse().join(' > ');
+  };
+  const snippet = (el) => {
+    const text = (el.outerHTML || '').replace(/\s+/g, ' ').trim();
+    return text.length <= 300 ? text : text.slice(0, 299) + '…';
+  };
+  const nameOf = (el) => {
+    const label = el.getAttribute('aria-label') || (el.labels && el.labels[0] && el.labels[0].innerText) ||
+      el.innerText || el.getAttribute('alt') || el.getAttribute('title') || el.getAttribute('placeholder') ||
+      el.getAttribute('value') || '';
+    return label.replace(/\s+/g, ' ').trim().slice(0, 80);
+  };
+  const isTabbable = (el) => {
+    if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) return false;
+    if (el.localName === 'input' && el.type === 'hidden') return false;
+    if (!el.getClientRects().length) return false;
+    const cs = getComputedStyle(el);
+    return cs.visibility !== 'hidden' && cs.visibility !== 'collapse';
+  };
+  const FOCUSABLE = 'a[href], area[href], button, input, select, textarea, iframe, summary, [tabindex], ' +
+    '[contenteditable]:not([contenteditable="false"]), audio[controls], video[controls], details, embed, object';
+  // --- end of shared helpers ---
+
+  const started = performance.now();
+  const MAX = 300;
+  const BUDGET_MS = 600;
+  const PROPS = ['outline-style', 'outline-width', 'outline-color', 'outline-offset', 'box-shadow',
+    'border-top-style', 'border-right-style', 'border-bottom-style', 'border-left-style',
+    'border-top-width', 'border-right-width', 'border-bottom-width', 'border-left-width',
+    'border-top-color', 'border-right-color', 'border-bottom-color', 'border-left-color',
+    'background-color', 'background-image', 'color', 'text-decoration-line', 'text-decoration-color',
+    'text-decoration-style', 'text-decoration-thickness', 'opacity', 'transform', 'filter', 'font-weight',
+    'visibility', 'text-shadow'];
+  const PSEUDO_PROPS = ['content', 'display'].concat(PROPS);
+
+  const parseColor = (value) => {
+    const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(value || '');
+    return m ? [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]] : null;
+  };
+  const luminance = (c) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  const contrast = (a, b) => {
+    const la = luminance(a), lb = luminance(b);
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  };
+  const over = (top, bottom) => {
+    const a = top[3];
+    return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+  };
+  const backdrop = (el) => {  // the opaque colour behind el, or null when an image or gradient is involved
+    const layers = [];
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      const cs = getComputedStyle(node);
+      if (cs.backgroundImage && cs.backgroundImage !== 'none') return null;
+      const c = parseColor(cs.backgroundColor);
+      if (c && c[3] > 0) {
+        layers.push(c);
+        if (c[3] >= 1) break;
+      }
+    }
+    let colour = [255, 255, 255, 1];
+    for (let i = layers.length - 1; i >= 0; i--) colour = over(layers[i], colour);
+    return colour;
+  };
+
+  // Focus styles that transition would still read as their starting value: jump transitions to their end.
+  const settle = (nodes) => {
+    for (const [node, pseudo] of nodes) {
+      if (pseudo || !node.getAnimations) continue;
+      for (const a of node.getAnimations({subtree: node === nodes[0][0]})) {
+        if (typeof CSSTransition !== 'undefined' && a instanceof CSSTransition) {
+          try { a.finish(); } catch (e) { /* an infinite or detached one: leave it */ }
+        }
+      }
+    }
+  };
+  const snapshot = (node, pseudo) => {
+    const cs = getComputedStyle(node, pseudo || null);
+    const props = pseudo ? PSEUDO_PROPS : PROPS;
+    const out = new Array(props.length);
+    for (let i = 0; i < props.length; i++) out[i] = cs.getPropertyValue(props[i]);
+    return out;
+  };
+  const watched = (el) => {
+    const nodes = [[el, null], [el, '::before'], [el, '::after']];
+    let up = el.parentElement;
+    for (let i = 0; i < 3 && up && up !== document.body && up !== document.documentElement; i++) {
+      nodes.push([up, null]);
+      up = up.parentElement;
+    }
+    if (el.previousElementSibling) nodes.push([el.previousElementSibling, null]);
+    if (el.nextElementSibling) nodes.push([el.nextElementSibling, null]);
+    const inner = el.getElementsByTagName('*');
+    for (let i = 0; i < inner.length && i < 4; i++) nodes.push([inner[i], null]);
+    return nodes;
+  };
+  const visibleBox = (el) => {
+    const r = el.getBoundingClientRect();
+    const x = r.left + window.scrollX, y = r.top + window.scrollY;
+    const cs = getComputedStyle(el);
+    const clipped = (cs.clip && cs.clip.startsWith('rect(0')) || (cs.clipPath && cs.clipPath.includes('inset(50%'));
+    const size = r.width * r.height;
+    const onPage = x + r.width > 0 && y + r.height > 0;
+    return {x: Math.round(x), y: Math.round(y), w: Math.round(r.width), h: Math.round(r.height),
+      visible: size >= 4 && onPage && !clipped && cs.opacity !== '0'};
+  };
+
+  // Classify the differences between two snapshots of one watched node.
+  const differences = (props, before, after, node) => {
+    const kinds = [];
+    for (let i = 0; i < props.length; i++) {
+      if (before[i] === after[i]) continue;
+      const p = props[i];
+      if (p === 'content' || p === 'display') { kinds.push('pseudo'); continue; }
+      if (p.startsWith('outline')) {
+        const get = (name, arr) => arr[props.indexOf(name)];
+        const style = get('outline-style', after), width = parseFloat(get('outline-width', after)) || 0;
+        const colour = parseColor(get('outline-color', after));
+        if (style !== 'none' && width > 0 && (!colour || colour[3] > 0)) {
+          const bg = backdrop(node.parentElement || node);
+          if (style === 'auto' || !colour || !bg || contrast(colour, bg) >= 3) kinds.push('outline');
+          else kinds.push('weak:outline');
+        } else if (before[props.indexOf('outline-style')] !== 'none') {
+          kinds.push('weak:outline');  // an outline removed on focus
+        }
+        continue;
+      }
+      if (p === 'box-shadow' || p === 'text-shadow') {
+        kinds.push(after[i] === 'none' && before[i] === 'none' ? 'none' : p);
+        continue;
+      }
+      if (p.startsWith('border') && p.endsWith('-style')) { kinds.push('border-style'); continue; }
+      if (p.startsWith('border') && p.endsWith('-width')) { kinds.push('border-width'); continue; }
+      if (p.endsWith('color')) {
+        const a = parseColor(before[i]), b = parseColor(after[i]);
+        if (a && b) {
+          const bg = backdrop(node.parentElement || node) || [255, 255, 255, 1];
+          const ca = over(a, bg), cb = over(b, bg);
+          if (ca.slice(0, 3).join() === cb.slice(0, 3).join()) continue;
+          const isBorder = p.startsWith('border');
+          if (isBorder && (parseFloat(after[props.indexOf(p.replace('color', 'width'))]) || 0) === 0) continue;
+          if (p === 'text-decoration-color') {
+            if (after[props.indexOf('text-decoration-line')] === 'none') continue;
+          }
+          kinds.push(contrast(ca, cb) >= 3 ? p : 'weak:' + p);
+        } else {
+          kinds.push('weak:' + p);
+        }
+        continue;
+      }
+      if (p === 'background-image') { kinds.push('background-image'); continue; }
+      if (p === 'text-decoration-line') { kinds.push('text-decoration-line'); continue; }
+      kinds.push('weak:' + p);
+    }
+    return kinds.filter((k) => k !== 'none');
+  };
+
+  const deepActive = () => {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a;
+  };
+
+  const all = [];
+  for (const el of document.querySelectorAll(FOCUSABLE)) {
+    // Frames and plugins pass the focus to their own document: the indicator is drawn in there.
+    if (isTabbable(el) && !['iframe', 'frame', 'object', 'embed'].includes(el.localName)) all.push(el);
+  }
+  const initialActive = deepActive();
+  const scrollX = window.scrollX, scrollY = window.scrollY;
+  if (initialActive && initialActive !== document.body && initialActive.blur) initialActive.blur();
+
+  // 'focus' in the capture phase: heard before the element's own handlers can take the focus away again.
+  const events = [];
+  const onFocus = (e) => events.push(['in', e.composedPath()[0]]);
+  document.addEventListener('focus', onFocus, true);
+  const observer = new MutationObserver(() => {});
+  observer.observe(document.documentElement, {attributes: true, childList: true, subtree: true});
+
+  const results = [];
+  let visited = 0;
+  let truncated = all.length > MAX;
+  try {
+    for (const el of all.slice(0, MAX)) {
+      if (performance.now() - started > BUDGET_MS) { truncated = true; break; }
+      visited++;
+      if (deepActive() === el || el.matches(':focus-within')) {
+        // The page's own handlers put the focus back here: there is no unfocused look to compare with.
+        results.push({s: cssPath(el), tag: el.localName, name: nameOf(el), focus: 'ok', fv: null,
+                      change: 'script', props: [], snippet: snippet(el)});
+        continue;
+      }
+      const nodes = watched(el);
+      const before = nodes.map(([n, p]) => snapshot(n, p));
+      const boxBefore = visibleBox(el);
+      observer.takeRecords();
+      events.length = 0;
+      el.focus({focusVisible: true, preventScroll: true});
+      settle(nodes);
+      const mutations = observer.takeRecords().length;
+      const active = deepActive();
+      let focus = 'ok';
+      const gotFocus = events.some(([kind, target]) => kind === 'in' && target === el);
+      if (active !== el) {
+        if (!gotFocus) focus = 'refused';
+        else focus = !active || active === document.body ? 'removed' : 'redirected';
+      }
+      const record = {s: cssPath(el), tag: el.localName, name: nameOf(el), focus,
+        fv: active === el ? el.matches(':focus-visible') : null};
+      if (focus === 'ok') {
+        const after = nodes.map(([n, p]) => snapshot(n, p));
+        const boxAfter = visibleBox(el);
+        const kinds = [];
+        nodes.forEach(([n, p], i) => {
+          for (const k of differences(p ? PSEUDO_PROPS : PROPS, before[i], after[i], n)) kinds.push(k);
+        });
+        if (boxAfter.visible && (boxBefore.x !== boxAfter.x || boxBefore.y !== boxAfter.y ||
+            boxBefore.w !== boxAfter.w || boxBefore.h !== boxAfter.h || !boxBefore.visible)) kinds.push('position');
+        const uniq = Array.from(new Set(kinds));
+        let change;
+        if (uniq.some((k) => !k.startsWith('weak:'))) change = 'strong';
+        else if (uniq.length) change = 'weak';
+        else if (mutations) change = 'script';
+        else change = boxAfter.visible ? 'none' : 'hidden';
+        record.change = change;
+        record.props = uniq.slice(0, 8);
+        if (change !== 'strong') {
+          record.snippet = snippet(el);
+          record.box = boxAfter;
+        }
+      } else {
+        record.change = 'script';
+        record.props = [];
+        record.snippet = snippet(el);
+      }
+      for (let i = 0; i < 3; i++) {  // blur handlers may move the focus on: let it go
+        const now = deepActive();
+        if (!now || now === document.body || !now.blur) break;
+        now.blur();
+      }
+      settle(nodes);  // back to the unfocused look before the next element
+      observer.takeRecords();
+      if (focus !== 'refused') results.push(record);
+    }
+  } finally {
+    observer.disconnect();
+    document.removeEventListener('focus', onFocus, true);
+    const now = deepActive();
+    if (now && now !== document.body && now.blur) now.blur();
+    if (initialActive && initialActive !== document.body && initialActive.focus) {
+      initialActive.focus({preventScroll: true});
+    }
+    window.scrollTo(scrollX, scrollY);
+  }
+  return {count: all.length, visited, truncated, ms: Math.round(performance.now() - started), elements: results};
+}

@@ -1,0 +1,88 @@
+// interactive: elements that scripts make clickable without being native controls (RGAA 7.1, 7.3).
+// Found by their onclick/onmousedown/onmouseup handlers (attribute or property; listeners added with
+// addEventListener cannot be seen from the page), by an interactive ARIA role on a non-native element, or by a
+// cursor: pointer of their own. Containers that delegate clicks (large boxes, or boxes holding a native control)
+// are left out.
+// Result: {count, items: [{s, tag, name, snippet, role, handler, pointer, focusable, key_handler, inner_control}]}
+() => {
+  // --- shared helpers (identical in every probe; keep in sync with audit/layout.py SELECTOR_JS) ---
+  const cssPath = (el) => {
+    const parts = [];
+    let node = el;
+    while (node && node.nodeType === 1) {
+      const tag = node.localName;
+      const id = node.getAttribute('id');
+      if (id && /^[A-Za-z][\w-]*$/.test(id) && document.querySelectorAll('#' + CSS.escape(id)).length === 1) {
+        parts.push('#' + id);
+        break;
+      }
+      const parent = node.parentElement;
+      if (!parent || tag === 'html') { parts.push(tag); break; }
+      const same = Array.prototype.filter.call(parent.children, (c) => c.localName === tag);
+      parts.push(same.length === 1 || tag === 'body' || tag === 'head' ? tag : `${tag}:nth-of-type(${same.indexOf(node) + 1})`);
+      node = parent;
+    }
+    return parts.reverse().join(' > ');
+  };
+  const snippet = (el) => {
+    const text = (el.outerHTML || '').replace(/\s+/g, ' ').trim();
+    return text.length <= 300 ? text : text.slice(0, 299) + '…';
+  };
+  const nameOf = (el) => {
+    const label = el.getAttribute('aria-label') || (el.labels && el.labels[0] && el.labels[0].innerText) ||
+      el.innerText || el.getAttribute('alt') || el.getAttribute('title') || el.getAttribute('placeholder') ||
+      el.getAttribute('value') || '';
+    return label.replace(/\s+/g, ' ').trim().slice(0, 80);
+  };
+  const isTabbable = (el) => {
+    if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) return false;
+    if (el.localName === 'input' && el.type === 'hidden') return false;
+    if (!el.getClientRects().length) return false;
+    const cs = getComputedStyle(el);
+    return cs.visibility !== 'hidden' && cs.visibility !== 'collapse';
+  };
+  const FOCUSABLE = 'a[href], area[href], button, input, select, textarea, iframe, summary, [tabindex], ' +
+    '[contenteditable]:not([contenteditable="false"]), audio[controls], video[controls], details, embed, object';
+  // --- end of shared helpers ---
+
+  const started = performance.now();
+  const MAX = 100;
+  const NATIVE = 'a[href], area[href], button, input, select, textarea, summary, label, option, details, ' +
+    'audio[controls], video[controls], iframe, embed, object';
+  const ROLES = new Set(['button', 'link', 'checkbox', 'radio', 'switch', 'tab', 'menuitem', 'menuitemcheckbox',
+    'menuitemradio', 'option', 'treeitem', 'slider', 'spinbutton', 'combobox', 'textbox', 'searchbox', 'gridcell']);
+  const CLICK = ['onclick', 'onmousedown', 'onmouseup', 'ondblclick', 'onpointerdown', 'onpointerup'];
+  const KEYS = ['onkeydown', 'onkeyup', 'onkeypress'];
+  const area = window.innerWidth * window.innerHeight;
+  const items = [];
+  const all = document.body ? document.body.getElementsByTagName('*') : [];
+  for (let i = 0; i < all.length && i < 8000 && items.length < MAX; i++) {
+    if (performance.now() - started > 300) break;
+    const el = all[i];
+    if (el.matches(NATIVE) || el.closest('svg') && el.localName !== 'svg') continue;
+    const role = (el.getAttribute('role') || '').trim().split(/\s+/)[0].toLowerCase();
+    const handler = CLICK.some((h) => typeof el[h] === 'function' || el.hasAttribute(h));
+    const roleInteractive = ROLES.has(role);
+    let pointer = false;
+    if (!handler && !roleInteractive) {
+      const cs = getComputedStyle(el);
+      if (cs.cursor !== 'pointer') continue;
+      const parent = el.parentElement;
+      if (parent && getComputedStyle(parent).cursor === 'pointer') continue;  // inherited
+      pointer = true;
+    }
+    if (!el.getClientRects().length) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility !== 'visible' || cs.display === 'none') continue;
+    if (el.closest(NATIVE)) continue;  // inside a native control: the control handles the keyboard
+    const r = el.getBoundingClientRect();
+    if (r.width * r.height > area / 4 && !roleInteractive) continue;  // a container delegating clicks
+    const inner = el.querySelector(NATIVE + ', [tabindex]:not([tabindex="-1"])');
+    if (inner && !roleInteractive) continue;  // the native control inside takes the click
+    const focusable = el.tabIndex >= 0 && (el.hasAttribute('tabindex') || el.isContentEditable);
+    items.push({s: cssPath(el), tag: el.localName, name: nameOf(el), snippet: snippet(el), role: role || null,
+      handler, pointer, focusable, key_handler: KEYS.some((h) => typeof el[h] === 'function' || el.hasAttribute(h)),
+      inner_control: !!inner});
+  }
+  return {count: items.length, ms: Math.round(performance.now() - started), items};
+}

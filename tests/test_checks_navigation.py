@@ -1,0 +1,137 @@
+"""Theme 12 checks (audit/checks/navigation.py) on fixtures, W3C ACT test cases and the demo town, in real Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html as lxml_html
+from test_probes import (  # noqa: F401 - the fixtures are imported for pytest
+    act_outcomes,
+    act_server_fixture,
+    assert_metadata,
+    demo_defects,
+    demo_pages_fixture,
+    fixture_cases,
+    live_browser_fixture,
+    outcome_of,
+)
+
+from audit.checks import Evidence, load_checks, run_page_checks
+from audit.checks.navigation import navigation_systems
+from audit.model import Outcome, PageSnapshot
+
+pytestmark = pytest.mark.browser
+
+THEME = "navigation"
+CASES = fixture_cases(THEME)
+MINE = ("rgaa-12.7-skip-link", "rgaa-12.7-skip-link-works", "rgaa-12.8-tab-order", "rgaa-12.9-keyboard-trap")
+
+
+@pytest.fixture(scope="module")
+def pages(live_browser, static_server, tmp_path_factory):
+    urls = {name: f"{static_server}/checks/{THEME}/{name}" for name, _, _ in CASES}
+    return live_browser.gather(urls, tmp_path_factory.mktemp(THEME))
+
+
+def test_metadata():
+    assert_metadata("audit.checks.navigation")
+
+
+@pytest.mark.parametrize(("name", "expected", "checks"), CASES, ids=[c[0] for c in CASES])
+def test_fixture(pages, name, expected, checks):
+    for check_id in checks:
+        assert outcome_of(pages[name], check_id) == expected, check_id
+
+
+def test_trap_finding_names_the_cycle(pages):
+    [finding] = run_page_checks(pages["failed-keyboard-trap.html"], only=["rgaa-12.9-keyboard-trap"])
+    assert finding.selector == "#jour" and finding.impact == "critical"
+    assert "« Jour »" in finding.message and "« Année »" in finding.message and "2 autre(s)" in finding.message
+
+
+def test_skip_link_pass_is_conclusive(pages):
+    [finding] = run_page_checks(pages["passed-skip-link.html"], only=["rgaa-12.7-skip-link"])
+    assert finding.conclusive and finding.selector == "html > body > a"
+    [works] = run_page_checks(pages["passed-skip-link.html"], only=["rgaa-12.7-skip-link-works"])
+    assert works.outcome == Outcome.PASSED and not works.conclusive
+
+
+def _page(tmp_path, name, body, journey=None):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "dom.html").write_text(f"<!DOCTYPE html><html><head><title>{name}</title></head><body>{body}</body></html>")
+    snap = PageSnapshot(key=name, url=f"http://ville.example/{name}", files={"dom": "dom.html"}, status=200,
+                        journey=journey)
+    return Evidence(snap, folder)
+
+
+MENU = "<nav aria-label='Menu principal'><a href='/a'>A</a> <a href='/b'>B</a></nav>"
+SEARCH = "<form role='search' action='/recherche'><input name='q'><button>OK</button></form>"
+SITEMAP = "<footer><a href='/plan-du-site.html'>Plan du site</a></footer>"
+
+
+def test_navigation_systems_are_found():
+    def found(body):
+        return navigation_systems(lxml_html.document_fromstring(f"<html><body>{body}</body></html>"))
+
+    assert found(MENU + SEARCH + SITEMAP) == {"menu", "search", "sitemap"}
+    assert found("<nav aria-label=\"Fil d'Ariane\"><a href='/'>Accueil</a> <a href='/x'>X</a></nav>") == set()
+    assert found("<form action='/rechercher'><input name='mots'></form>") == {"search"}
+    assert found("<a href='/sitemap.xml'>XML</a>") == set()
+
+
+def _site(pages):
+    return {r.page.key: r.outcome for r in load_checks()["rgaa-12.1-navigation-systems"].func(pages)}
+
+
+def test_site_navigation_systems(tmp_path):
+    outcome = _site
+
+    good = [_page(tmp_path, "a", MENU + SEARCH), _page(tmp_path, "b", MENU + SITEMAP + SEARCH)]
+    assert outcome(good) == {"a": Outcome.PASSED}
+    menus_only = [_page(tmp_path, "c", MENU), _page(tmp_path, "d", MENU),
+                  _page(tmp_path, "e", MENU + SEARCH, journey="cantine")]  # journey steps are not counted
+    assert outcome(menus_only) == {"c": Outcome.FAILED}
+    mixed = [_page(tmp_path, "f", MENU + SEARCH), _page(tmp_path, "g", MENU)]
+    assert outcome(mixed) == {"g": Outcome.CANT_TELL}
+    assert outcome([_page(tmp_path, "h", MENU + SEARCH)]) == {"h": Outcome.CANT_TELL}  # one page says little
+
+
+def _consistency(results):
+    false_failures = [(cid, rule, exp) for cid, rule, exp, out in results if exp != "failed" and out == Outcome.FAILED]
+    found = {(cid, rule) for cid, rule, exp, out in results if exp == "failed" and out == Outcome.FAILED}
+    return false_failures, found
+
+
+def test_act_keyboard_trap(live_browser, act_server, tmp_path):
+    results = act_outcomes(live_browser, act_server, tmp_path, ["80af7b", "a1b64e", "ebe86a"],
+                           ["rgaa-12.9-keyboard-trap"], only=[], python=["tab_walk"])
+    false_failures, found = _consistency(results)
+    # One file is "passed" for 80af7b and "failed" for a1b64e (focus moved by timers): it may never fail.
+    assert [f for f in false_failures if f[0] != "d2f5325f3fd5ddde38cd677a5ca36ba0d762fb84"] == []
+    assert not any(cid == "d2f5325f3fd5ddde38cd677a5ca36ba0d762fb84" for cid, _ in found)
+    # The traps made with synchronous focus handlers and no escape are found. Those made with 10 ms timers are
+    # found when the machine keeps up with the timers, else left as questions: never asserted here.
+    assert {("7dcc4ae00712889d448ecbcba200e032dca59bf0", "80af7b"),
+            ("8fba3918b361f251dab4c19bec8eddc5624218ee", "80af7b"),
+            ("7dcc4ae00712889d448ecbcba200e032dca59bf0", "ebe86a"),
+            ("8fba3918b361f251dab4c19bec8eddc5624218ee", "ebe86a")} <= found
+
+
+def test_act_bypass_blocks(live_browser, act_server, tmp_path):
+    results = act_outcomes(live_browser, act_server, tmp_path, ["ye5d6e", "cf77f2"],
+                           ["rgaa-12.7-skip-link", "rgaa-12.7-skip-link-works"], only=[], python=["tab_walk"])
+    false_failures, found = _consistency(results)
+    assert false_failures == []
+    assert ("8c1d5e197106ae2949afe70e93179cff2a2b99a1", "ye5d6e") in found  # link to a missing anchor
+
+
+def test_demo_town(demo_pages):
+    """The seeded navigation defects are found; no other failure of these checks on the demo pages."""
+    failures = {(path, f.check_id) for path, evidence in demo_pages.items()
+                for f in run_page_checks(evidence, only=MINE) if f.outcome == Outcome.FAILED}
+    assert demo_defects("12.9") == {"/"} and demo_defects("12.7") == {"/plan-du-site.html", "/mediatheque/horaires.html"}
+    assert failures == {("/", "rgaa-12.9-keyboard-trap"), ("/plan-du-site.html", "rgaa-12.7-skip-link"),
+                        ("/mediatheque/horaires.html", "rgaa-12.7-skip-link")}
+    # tabindex="1" on /connexion: the order may or may not stay coherent, a person decides.
+    assert outcome_of(demo_pages["/connexion"], "rgaa-12.8-tab-order") == Outcome.CANT_TELL
+    assert set(_site(list(demo_pages.values())).values()) == {Outcome.PASSED}
