@@ -42,8 +42,8 @@ CHROMIUM_ARGS = [
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # axe rules outside the WCAG tags that axe maps to RGAA tests (its RGAA-x.y.z tags), run as well.
-# (css-orientation-lock is left out: experimental, it asks for a review on nearly every page.)
-AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name", "empty-heading", "presentation-role-conflict")
+AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name", "empty-heading", "presentation-role-conflict",
+                   "css-orientation-lock")
 VIEWPORT = {"width": 1280, "height": 900}
 MAX_SCREENSHOT_HEIGHT = 6000
 RENEW_PAGE_EVERY = 40
@@ -307,7 +307,11 @@ class Browser:
                            accept: Callable[[str], str | None] | None = None) -> None:
         t0 = time.perf_counter()
         source: bytes | None = None
+        held: list[str] = []
         if navigate:
+            # the first top-level navigation goes through; the page's own later ones (a meta refresh at 0 s
+            # fires even before "load") are held, so the document audited stays in place
+            await page.route("**/*", functools.partial(_hold_navigation, page, held, [False]))
             response = await page.goto(url, wait_until="load", timeout=self.options.timeout * 1000)
             if response is None:
                 raise RuntimeError("no response (navigation to the same document or aborted)")
@@ -335,9 +339,6 @@ class Browser:
                 return
         snap.final_url = page.url
         snap.timings["navigate"] = round(time.perf_counter() - t0, 3)
-        held: list[str] = []
-        if navigate:
-            await page.route("**/*", functools.partial(_hold_navigation, page, held))
         try:  # let web fonts and the first frame settle; no "network idle" wait (it costs 500 ms a page)
             await page.evaluate(_SETTLE_JS)
         except Exception:  # noqa: BLE001 - a page navigating away; the next step reports it
@@ -504,12 +505,16 @@ async def _play(page, step, base_url: str, secret, timeout_ms: float):
     raise ValueError(f"unknown step action {action}")
 
 
-async def _hold_navigation(page, held: list[str], route) -> None:
-    """Once a page is loaded, its own navigations (meta refresh, scripts) get an empty 204 answer: Chromium
-    stays on the document being audited, and where it tried to go is remembered."""
+async def _hold_navigation(page, held: list[str], armed: list[bool], route) -> None:
+    """After the navigation we asked for, the page's own navigations (meta refresh, scripts) get an empty
+    204 answer: Chromium stays on the document being audited, and where it tried to go is remembered."""
     request = route.request
     try:
         if request.is_navigation_request() and request.frame == page.main_frame:
+            if not armed[0]:
+                armed[0] = True
+                await route.continue_()
+                return
             held.append(request.url)
             await route.fulfill(status=204, body="")
         else:

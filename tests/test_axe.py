@@ -56,3 +56,12 @@ def test_same_defect_same_fingerprint_across_pages():
     a = findings_from_axe(raw, PageSnapshot(key="http://x/a", url="http://x/a"))
     b = findings_from_axe(raw, PageSnapshot(key="http://x/b", url="http://x/b"))
     assert [f.fingerprint for f in a] == [f.fingerprint for f in b]
+
+
+def test_quiet_incomplete_rules_ask_nothing_but_keep_their_violations():
+    raw = {"violations": [{"id": "css-orientation-lock", "tags": ["wcag134", "RGAA-13.9.1"], "impact": "serious",
+                           "help": "h", "nodes": [{"target": ["html"], "html": "<html>", "impact": "serious"}]}],
+           "incomplete": [{"id": "css-orientation-lock", "tags": ["wcag134"], "help": "h",
+                           "nodes": [{"target": ["html"], "html": "<html>"}]}]}
+    findings = findings_from_axe(raw, PageSnapshot(key="k", url="u"))
+    assert [(f.check_id, f.outcome) for f in findings] == [("axe:css-orientation-lock", Outcome.FAILED)]
