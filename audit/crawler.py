@@ -8,6 +8,12 @@ went wrong on the network in ``notes``; nothing network-related is ever raised t
 Safety bounds: robots.txt is read up to 500 KB (Google's limit), a sitemap up to 50 MB once
 decompressed (the sitemaps.org limit, and the gzip-bomb cap), sitemap XML is parsed with defusedxml
 with DTDs forbidden (no entity expansion), sitemap indexes are followed to a bounded depth and count.
+
+Scope: a URL is read the way a browser reads it (WHATWG URL standard: backslashes are slashes, IPv4
+shorthands like ``2130706433`` are addresses, percent-escapes in host names are decoded), so the host
+checked is the host Chromium would contact. Only http(s) URLs on base_url's host (or ``crawl.hosts``)
+are in scope; private, loopback and link-local addresses only when the base URL is one (an intranet)
+or ``crawl.allow_private`` is true. A redirect out of scope is noted, never audited.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ _UNRESERVED = set(string.ascii_letters + string.digits + "-._~")
 _PATH_SAFE = _UNRESERVED | set("/:@!$&'()*+,;=")
 _QUERY_SAFE = _UNRESERVED | set("/:@!$'()*+,;=?")  # "&" separates parameters, handled apart
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
 def product_token(user_agent: str) -> str:
@@ -109,22 +116,51 @@ def _extension(path: str) -> str:
     return posixpath.splitext(unquote(path).rstrip("/"))[1].lower()
 
 
+def _ipv4_part(part: str) -> int:
+    """One part of a WHATWG IPv4 address: decimal, 0x-hex or 0-octal; ValueError otherwise."""
+    if part[:2].lower() == "0x":
+        return int(part[2:] or "0", 16)
+    if len(part) > 1 and part.startswith("0"):
+        return int(part[1:], 8)
+    if not part.isdigit():
+        raise ValueError(part)
+    return int(part)
+
+
+def _ipv4_host(host: str) -> str | None:
+    """Dotted-quad form of a host a browser reads as IPv4 ("2130706433", "0x7f.1", "127.1" are all
+    127.0.0.1, per the WHATWG URL standard); None for a name. ValueError for a number that is no address
+    (the browser refuses those URLs too)."""
+    labels = host.split(".")
+    if labels and labels[-1] == "" and len(labels) > 1:
+        labels = labels[:-1]
+    last = labels[-1] if labels else ""
+    if not (last.isdigit() or (last[:2].lower() == "0x" and all(c in _HEX for c in last[2:]))):
+        return None  # does not end in a number: a domain name
+    if len(labels) > 4 or "" in labels:
+        raise ValueError(host)
+    numbers = [_ipv4_part(label) for label in labels]
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        raise ValueError(host)
+    value = numbers[-1] + sum(n << (8 * (3 - i)) for i, n in enumerate(numbers[:-1]))
+    return str(ipaddress.IPv4Address(value))
+
+
 def _is_private_host(host: str) -> bool:
-    host = host.strip("[]").lower()
+    """Loopback, private, link-local, shared (CGNAT), reserved… anything not on the public Internet, in
+    any of the spellings a browser accepts (IPv4 shorthands, IPv4-mapped IPv6, localhost names)."""
+    host = host.strip("[]").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
+        if ":" not in host:
+            host = _ipv4_host(host) or host
         address = ipaddress.ip_address(host)
     except ValueError:
         return False  # a name: not resolved here (the browser owns DNS-level checks)
-    return (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_multicast
-        or address.is_unspecified
-    )
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
 
 
 def _inflate(data: bytes, wbits: int, cap: int) -> tuple[bytes, bool]:
@@ -150,6 +186,18 @@ def _inflate(data: bytes, wbits: int, cap: int) -> tuple[bytes, bool]:
         if not decompressor.eof:
             break  # stream cut short (download cap): keep what we have
     return bytes(out[:cap]), len(out) > cap
+
+
+def _whatwg_clean(url: str) -> str:
+    """What a browser does to a URL string before parsing it: leading and trailing C0 controls and spaces
+    go, tabs and newlines anywhere go, and before the query a backslash is a slash (http(s) URLs):
+    "/\\evil.example/" and "http://evil.example\\@www.ville.fr/" both lead to evil.example."""
+    url = re.sub(r"[\t\r\n]", "", url).strip(_C0_AND_SPACE)
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", url)
+    if scheme is None or scheme.group(1).lower() in ("http", "https"):
+        url = url[:cut].replace("\\", "/") + url[cut:]
+    return url
 
 
 def _local(tag: object) -> str:
@@ -195,7 +243,13 @@ class Crawler:
             self._scope.add(netloc)
         self._include = self._compile(self.policy.include, "include")
         self._exclude = self._compile(self.policy.exclude, "exclude")
-        self._base_is_private = _is_private_host(base_parts.hostname or "")
+        # Private and loopback addresses are audited only on an intranet site (its base URL is one) or with
+        # crawl.allow_private: a public site cannot lead the crawler into the network it runs in.
+        self._private_ok = self.policy.allow_private or _is_private_host(base_parts.hostname or "")
+        for netloc in sorted(self._scope):
+            if not self._private_ok and _is_private_host(urlsplit(f"//{netloc}").hostname or ""):
+                self.notes.append(f"crawl.hosts entry {netloc} is a private address: not audited unless "
+                                  "crawl.allow_private is true")
 
         self._state: dict[str, str] = {}  # canonical URL -> PageState.QUEUED | _ACTIVE | PageState.DONE
         self._kinds: dict[str, PageKind] = {}
@@ -265,7 +319,7 @@ class Crawler:
         """Absolute, normalised URL, or None when it is not an http(s) URL."""
         if not isinstance(url, str):
             return None
-        url = re.sub(r"[\t\r\n]", "", url).strip()
+        url = _whatwg_clean(url)
         try:
             parts = urlsplit(urljoin(base or self.site.base_url, url))
             scheme = parts.scheme.lower()
@@ -277,12 +331,19 @@ class Crawler:
             return None
         if not host:
             return None
+        if "%" in host:
+            host = unquote(host)  # browsers decode percent-escapes in host names
         if not host.isascii():
             try:
                 host = host.encode("idna").decode("ascii")
             except UnicodeError:
                 return None
         host = host.lower()
+        if ":" not in host:
+            try:
+                host = _ipv4_host(host) or host
+            except ValueError:
+                return None
         if ":" in host:
             host = f"[{host}]"
         if port is not None and port != {"http": 80, "https": 443}[scheme]:
@@ -301,7 +362,8 @@ class Crawler:
         return urlunsplit((scheme, host, path, query, ""))
 
     def _host_ok(self, url: str) -> bool:
-        return urlsplit(url).netloc in self._scope
+        parts = urlsplit(url)
+        return parts.netloc in self._scope and (self._private_ok or not _is_private_host(parts.hostname or ""))
 
     def _filters_ok(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -530,9 +592,7 @@ class Crawler:
                         if target is None:
                             raise _FetchError(f"HTTP {response.status_code} redirect to an invalid location")
                         host = urlsplit(target).hostname or ""
-                        if _is_private_host(host) and not (
-                            self.policy.allow_private or self._base_is_private
-                        ):
+                        if _is_private_host(host) and not self._private_ok:
                             raise _FetchError(f"redirect to a private address refused ({target})")
                         url = target
                         continue
