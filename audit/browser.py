@@ -304,7 +304,8 @@ class Browser:
         return snap
 
     async def _gather_into(self, page, url: str | None, snap: PageSnapshot, folder: Path, navigate: bool,
-                           accept: Callable[[str], str | None] | None = None) -> None:
+                           accept: Callable[[str], str | None] | None = None,
+                           secret_fields: tuple[str, ...] = ()) -> None:
         t0 = time.perf_counter()
         source: bytes | None = None
         held: list[str] = []
@@ -381,8 +382,10 @@ class Browser:
             clip = None
             if height and height > MAX_SCREENSHOT_HEIGHT:
                 clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": MAX_SCREENSHOT_HEIGHT}
+            # password fields and the fields a journey filled with a secret are painted over (magenta)
+            masks = [page.locator(sel) for sel in ("input[type=password]", *secret_fields)]
             shot = await page.screenshot(full_page=True, type="jpeg", quality=70, clip=clip,
-                                         animations="disabled", caret="hide")
+                                         animations="disabled", caret="hide", mask=masks)
             _write(folder / "screenshot.jpg", shot)
             snap.files["screenshot"] = "screenshot.jpg"
             snap.timings["screenshot"] = round(time.perf_counter() - t3, 3)
@@ -439,6 +442,8 @@ class Browser:
         self._watch_resources(page)
         resources = self._resources[id(page)]
         timeout_ms = self.options.timeout * 1000
+        secret_fields = [s.target for s in journey.steps
+                         if s.action == StepAction.FILL and s.value_env and s.target]
         try:
             for index, step in enumerate(journey.steps):
                 ref = PageRef(url=base_url, via="journey", journey=journey.id, step=index, name=step.name)
@@ -468,7 +473,8 @@ class Browser:
                     yield snap
                     continue
                 try:
-                    await asyncio.wait_for(self._gather_into(page, None, snap, folder_for(ref.key), navigate=False),
+                    await asyncio.wait_for(self._gather_into(page, None, snap, folder_for(ref.key), navigate=False,
+                                                             secret_fields=tuple(secret_fields)),
                                            timeout=self.options.timeout)
                 except TimeoutError:
                     snap.error = f"timeout after {self.options.timeout:g} s"

@@ -53,7 +53,7 @@ DEFAULT_MAX_FINDINGS = 5
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 FINGERPRINT_RE = re.compile(r"^[0-9a-f]{16}$")
-SESSION_ID_RE = re.compile(r"^[0-9a-f]{16}$")
+SESSION_ID_RE = re.compile(r"\A[0-9a-f]{16}\Z")  # \Z: a trailing newline is not part of an id
 CRITERION_RE = re.compile(r"^\d{1,2}\.\d{1,2}$")
 _ATTACHMENT_RE = re.compile(r"^[A-Za-z0-9._/ -]+$")
 

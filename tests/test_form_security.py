@@ -179,8 +179,6 @@ def test_session_ids_are_checked_before_any_file_access(tmp_path):
             testers.session_path(tmp_path, bad)
 
 
-@pytest.mark.xfail(strict=True, reason="needs fix in audit/testers.py: `$` lets a trailing newline through "
-                                        "SESSION_ID_RE; use \\Z (diff 8 in the reply)")
 def test_a_trailing_newline_is_not_part_of_a_session_id(tmp_path):
     with pytest.raises(ValueError):
         testers.session_path(tmp_path, "0123456789abcdef\n")

@@ -161,7 +161,6 @@ def test_secrets_typed_on_audited_pages_are_redacted(typed_secret_run, capsys):
     assert leaks(r["code"], r["root"], texts) == [] and leaks(r["password"], r["root"], texts) == []
 
 
-@pytest.mark.xfail(strict=True, reason="needs lead fix: browser.py masks secret fields in screenshots (diff 5)")
 def test_secret_fields_are_masked_in_screenshots(typed_secret_run):
     from PIL import Image
 
