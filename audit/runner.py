@@ -116,6 +116,7 @@ class SiteRun:
         self.run: RunInfo | None = None
         self.reuse: Reuse | None = None
         self._browser_start: asyncio.Task | None = None
+        self._restart_lock = asyncio.Lock()
 
     async def execute(self) -> RunInfo:
         site, store = self.site, self.store
@@ -286,8 +287,10 @@ class SiteRun:
 
             snap = await browser.gather(ref, folder, accept)
             if not browser.alive:
-                log.warning("Chromium died on %s; restarting it", ref.url)
-                await browser.restart()
+                async with self._restart_lock:  # two workers see the same death: one restart
+                    if not browser.alive:
+                        log.warning("Chromium died on %s; restarting it", ref.url)
+                        await browser.restart()
                 snap = await browser.gather(ref, folder, accept)
                 if snap.error:
                     snap.error = f"{snap.error} (after a Chromium restart)"
