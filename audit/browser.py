@@ -8,7 +8,6 @@ package.json, installed by ``npm ci`` — never vendored.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import hashlib
 import json
@@ -260,8 +259,11 @@ class Browser:
         page.on("response", on_response)
 
     async def _give_back(self, page, healthy: bool) -> None:
-        with contextlib.suppress(Exception):
-            await page.unroute("**/*")
+        if healthy:  # unroute needs the renderer: on a page stuck in a script it never returns (close does)
+            try:
+                await asyncio.wait_for(page.unroute("**/*"), 5)
+            except Exception:  # noqa: BLE001 - timeout or closed page: the page is closed below
+                healthy = False
         uses = self._uses.get(id(page), 0) + 1
         self._uses[id(page)] = uses
         if healthy and uses < RENEW_PAGE_EVERY and not page.is_closed():
@@ -274,7 +276,7 @@ class Browser:
         self._uses.pop(id(page), None)
         self._resources.pop(id(page), None)
         try:
-            await page.close()
+            await asyncio.wait_for(page.close(), 10)
         except Exception:  # noqa: BLE001
             pass
 
