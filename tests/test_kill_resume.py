@@ -167,10 +167,13 @@ def test_chromium_killed_mid_run_is_restarted_and_the_run_completes(tmp_path, ch
     killed: list[int] = []
     stop = threading.Event()
 
+    # other tests' Chromiums (a session-wide one, say) live under this process too: kill only the run's own
+    before = set(chromium_browsers(os.getpid()))
+
     def killer() -> None:
         while not stop.is_set() and _count_done(db) < 3:
             time.sleep(0.05)
-        browsers = chromium_browsers(os.getpid())
+        browsers = [b for b in chromium_browsers(os.getpid()) if b not in before]
         if browsers and not stop.is_set():
             for browser in browsers:
                 killed.extend(kill_tree(browser))
@@ -199,7 +202,7 @@ def test_chromium_killed_mid_run_is_restarted_and_the_run_completes(tmp_path, ch
     assert sum(1 for p in pages if not p.error and "axe" in p.files) >= MAX_PAGES - 2
     restarts = [r.getMessage() for r in caplog.records if "Chromium died" in r.getMessage()]
     assert len(restarts) == 1, restarts  # two workers saw it die; it is restarted once
-    left = _wait_gone(chromium_browsers(os.getpid()), 5)
+    left = _wait_gone([b for b in chromium_browsers(os.getpid()) if b not in before], 5)
     assert left == [], f"Chromium left running after the run: {[(p, _cmdline(p)[:3]) for p in left]}"
 
 
