@@ -16,7 +16,9 @@ the test, and neither is visible in markup (W3C ACT rules 80f0bf, 4c31df and aaa
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -161,6 +163,29 @@ def _each(dom, video_only: bool = False):
     return [m for m in media if m.has_video] if video_only else media
 
 
+def _videos(dom):
+    return _each(dom, video_only=True)
+
+
+def _per_medium(find: Callable[[Any], list], none: str):
+    """A check that looks at each medium ``find(dom)`` returns: the function below gives the results for one
+    medium (``m``, ``dom``); a page without any is inapplicable (``none`` says why)."""
+    def wrap(judge: Callable[[Any, Any], Iterable[Result]]) -> Callable[[Evidence], Iterator[Result]]:
+        @functools.wraps(judge)
+        def run(evidence: Evidence) -> Iterator[Result]:
+            dom = dom_of(evidence)
+            if dom is None:
+                return
+            media = find(dom)
+            if not media:
+                yield Result(Outcome.INAPPLICABLE, message=none)
+                return
+            for m in media:
+                yield from judge(m, dom)
+        return run
+    return wrap
+
+
 # --- 4.1 / 4.2 transcripts and audio description ---------------------------------------------------
 
 
@@ -179,18 +204,11 @@ def _each(dom, video_only: bool = False):
     impact=Impact.SERIOUS,
     question="Ce média a-t-il une transcription textuelle adjacente (ou une audiodescription synchronisée), si son contenu l'exige ?",
 )
-def transcript(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = _each(dom)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_TEMPORAL)
-        return
-    for m in media:
-        found = ("Un texte ou lien « transcription » est à côté." if _transcript_near(m, dom)
-                 else "Aucune transcription repérée à côté.")
-        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}. {found}")
+@_per_medium(_each, NO_TEMPORAL)
+def transcript(m: Media, dom):
+    found = ("Un texte ou lien « transcription » est à côté." if _transcript_near(m, dom)
+             else "Aucune transcription repérée à côté.")
+    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}. {found}")
 
 
 @check(
@@ -206,18 +224,11 @@ def transcript(evidence: Evidence):
     impact=Impact.SERIOUS,
     question="Si ce média a une transcription ou une audiodescription, est-elle complète et fidèle au média ?",
 )
-def transcript_relevance(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = _each(dom)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_TEMPORAL)
-        return
-    for m in media:
-        near = "Une transcription semble adjacente : la comparer au média." if _transcript_near(m, dom) else \
-            "Aucune transcription repérée : s'il en existe une ailleurs, la comparer au média."
-        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}. {near}")
+@_per_medium(_each, NO_TEMPORAL)
+def transcript_relevance(m: Media, dom):
+    near = "Une transcription semble adjacente : la comparer au média." if _transcript_near(m, dom) else \
+        "Aucune transcription repérée : s'il en existe une ailleurs, la comparer au média."
+    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}. {near}")
 
 
 # --- 4.3 / 4.4 captions ------------------------------------------------------------------------------
@@ -237,32 +248,25 @@ def transcript_relevance(evidence: Evidence):
     impact=Impact.CRITICAL,
     question="Cette vidéo a-t-elle du son ? Si oui, a-t-elle des sous-titres synchronisés (ou une version sous-titrée adjacente) ?",
 )
-def captions(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = _each(dom, video_only=True)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_VIDEO)
-        return
-    for m in media:
-        tracks = _tracks(m.element)
-        kinds = [(t.get("kind") or "subtitles").strip().lower() for t in tracks]
-        if "captions" in kinds:
-            yield Result(Outcome.PASSED, element=m.element,
-                         message=f"{m.describe()} a une piste <track kind=\"captions\">.")
-        elif "subtitles" in kinds:
-            yield Result(Outcome.CANT_TELL, element=m.element,
-                         message=f"{m.describe()} a une piste de sous-titres sans kind=\"captions\".",
-                         question=("Cette piste transcrit-elle les paroles et les sons pour les personnes sourdes ? "
-                                   "Si oui, a-t-elle kind=\"captions\" (test 4.3.2) ?"))
-        elif m.native:
-            yield Result(Outcome.CANT_TELL, element=m.element,
-                         message=f"{m.describe()} n'a aucune piste <track> de sous-titres.")
-        else:
-            yield Result(Outcome.CANT_TELL, element=m.element,
-                         message=f"{m.describe()} : les sous-titres éventuels viennent de l'hébergeur.",
-                         question="Le lecteur propose-t-il des sous-titres synchronisés (pas seulement générés automatiquement) ?")
+@_per_medium(_videos, NO_VIDEO)
+def captions(m: Media, dom):
+    tracks = _tracks(m.element)
+    kinds = [(t.get("kind") or "subtitles").strip().lower() for t in tracks]
+    if "captions" in kinds:
+        yield Result(Outcome.PASSED, element=m.element,
+                     message=f"{m.describe()} a une piste <track kind=\"captions\">.")
+    elif "subtitles" in kinds:
+        yield Result(Outcome.CANT_TELL, element=m.element,
+                     message=f"{m.describe()} a une piste de sous-titres sans kind=\"captions\".",
+                     question=("Cette piste transcrit-elle les paroles et les sons pour les personnes sourdes ? "
+                               "Si oui, a-t-elle kind=\"captions\" (test 4.3.2) ?"))
+    elif m.native:
+        yield Result(Outcome.CANT_TELL, element=m.element,
+                     message=f"{m.describe()} n'a aucune piste <track> de sous-titres.")
+    else:
+        yield Result(Outcome.CANT_TELL, element=m.element,
+                     message=f"{m.describe()} : les sous-titres éventuels viennent de l'hébergeur.",
+                     question="Le lecteur propose-t-il des sous-titres synchronisés (pas seulement générés automatiquement) ?")
 
 
 @check(
@@ -278,16 +282,9 @@ def captions(evidence: Evidence):
     impact=Impact.SERIOUS,
     question="Si cette vidéo a des sous-titres, sont-ils complets, exacts et synchronisés ?",
 )
-def captions_relevance(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = _each(dom, video_only=True)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_VIDEO)
-        return
-    for m in media:
-        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
+@_per_medium(_videos, NO_VIDEO)
+def captions_relevance(m: Media, dom):
+    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
 
 
 # --- 4.5 / 4.6 audio description ----------------------------------------------------------------------
@@ -307,18 +304,11 @@ def captions_relevance(evidence: Evidence):
     impact=Impact.SERIOUS,
     question="L'image de cette vidéo donne-t-elle des informations absentes de la bande son ? Si oui, une audiodescription synchronisée est-elle proposée ?",
 )
-def audio_description(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = _each(dom, video_only=True)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_VIDEO)
-        return
-    for m in media:
-        kinds = [(t.get("kind") or "").lower() for t in _tracks(m.element)]
-        note = " Une piste <track kind=\"descriptions\"> est présente." if "descriptions" in kinds else ""
-        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.{note}")
+@_per_medium(_videos, NO_VIDEO)
+def audio_description(m: Media, dom):
+    kinds = [(t.get("kind") or "").lower() for t in _tracks(m.element)]
+    note = " Une piste <track kind=\"descriptions\"> est présente." if "descriptions" in kinds else ""
+    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.{note}")
 
 
 @check(
@@ -334,16 +324,9 @@ def audio_description(evidence: Evidence):
     impact=Impact.MODERATE,
     question="Si cette vidéo a une audiodescription, décrit-elle toutes les informations visuelles utiles ?",
 )
-def audio_description_relevance(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = _each(dom, video_only=True)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_VIDEO)
-        return
-    for m in media:
-        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
+@_per_medium(_videos, NO_VIDEO)
+def audio_description_relevance(m: Media, dom):
+    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
 
 
 # --- 4.7 identification -----------------------------------------------------------------------------
@@ -362,18 +345,11 @@ def audio_description_relevance(evidence: Evidence):
     impact=Impact.MODERATE,
     question="Le texte placé juste à côté de ce média permet-il de savoir de quoi il s'agit ?",
 )
-def identifiable(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = _each(dom)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_TEMPORAL)
-        return
-    for m in media:
-        near = _nearby_text(m.element, dom)
-        said = f" Texte proche : « {short(near, 100)} »." if near else " Aucun texte juste à côté."
-        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.{said}")
+@_per_medium(_each, NO_TEMPORAL)
+def identifiable(m: Media, dom):
+    near = _nearby_text(m.element, dom)
+    said = f" Texte proche : « {short(near, 100)} »." if near else " Aucun texte juste à côté."
+    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.{said}")
 
 
 # --- 4.8 / 4.9 / 4.12 non-temporal media ---------------------------------------------------------------
@@ -393,16 +369,9 @@ def identifiable(evidence: Evidence):
     impact=Impact.SERIOUS,
     question="Ce contenu (canvas, plugin) a-t-il, juste à côté, un lien ou un bouton vers une alternative accessible, si besoin ?",
 )
-def non_temporal_alternative(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = non_temporal_media(dom)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_NON_TEMPORAL)
-        return
-    for m in media:
-        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
+@_per_medium(non_temporal_media, NO_NON_TEMPORAL)
+def non_temporal_alternative(m: Media, dom):
+    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
 
 
 @check(
@@ -418,16 +387,9 @@ def non_temporal_alternative(evidence: Evidence):
     impact=Impact.MODERATE,
     question="Si ce contenu a une alternative, donne-t-elle le même contenu et des fonctions similaires ?",
 )
-def non_temporal_relevance(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = non_temporal_media(dom)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_NON_TEMPORAL)
-        return
-    for m in media:
-        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
+@_per_medium(non_temporal_media, NO_NON_TEMPORAL)
+def non_temporal_relevance(m: Media, dom):
+    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
 
 
 # --- 4.10 automatic sound -----------------------------------------------------------------------------
@@ -498,23 +460,16 @@ def autoplay_sound(evidence: Evidence):
     impact=Impact.SERIOUS,
     question="Ce média a-t-il les commandes lecture, pause, son (et sous-titres s'il en a), toutes atteignables et activables au clavier ?",
 )
-def media_controls(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = _each(dom)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_TEMPORAL)
-        return
-    for m in media:
-        if m.native and m.element.get("controls") is not None:
-            yield Result(Outcome.PASSED, element=m.element,
-                         message=f"{m.describe()} utilise les commandes natives du navigateur (attribut controls).")
-        elif m.native:
-            yield Result(Outcome.CANT_TELL, element=m.element,
-                         message=f"{m.describe()} n'a pas l'attribut controls : ses commandes viennent d'un script.")
-        else:
-            yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()} : commandes du lecteur intégré.")
+@_per_medium(_each, NO_TEMPORAL)
+def media_controls(m: Media, dom):
+    if m.native and m.element.get("controls") is not None:
+        yield Result(Outcome.PASSED, element=m.element,
+                     message=f"{m.describe()} utilise les commandes natives du navigateur (attribut controls).")
+    elif m.native:
+        yield Result(Outcome.CANT_TELL, element=m.element,
+                     message=f"{m.describe()} n'a pas l'attribut controls : ses commandes viennent d'un script.")
+    else:
+        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()} : commandes du lecteur intégré.")
 
 
 @check(
@@ -530,16 +485,9 @@ def media_controls(evidence: Evidence):
     impact=Impact.SERIOUS,
     question="Chaque fonction de ce contenu est-elle atteignable et activable au clavier comme à la souris ?",
 )
-def non_temporal_controls(evidence: Evidence):
-    dom = dom_of(evidence)
-    if dom is None:
-        return
-    media = non_temporal_media(dom)
-    if not media:
-        yield Result(Outcome.INAPPLICABLE, message=NO_NON_TEMPORAL)
-        return
-    for m in media:
-        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
+@_per_medium(non_temporal_media, NO_NON_TEMPORAL)
+def non_temporal_controls(m: Media, dom):
+    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
 
 
 # --- 4.13 assistive technologies ------------------------------------------------------------------------
