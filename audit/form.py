@@ -13,6 +13,10 @@ Safety: session ids are generated (16 hex characters) and checked before any fil
 limited (fields, ``MAX_CONTENT_LENGTH``); Jinja autoescape is on; every POST carries a CSRF token (an
 HMAC of the session id, or a signed time stamp on the start page) and a cross-origin POST is refused;
 an optional shared access token (``?token=`` once, then a cookie); a simple in-memory rate limit per IP.
+A POST must say its length (``Content-Length``; a chunked body is refused with 411, so the size limit can never
+be met by silently cutting a streamed body short), and the ``Host`` header must name the form itself (the
+loopback names, plus the bind host when served beyond this machine): a page whose domain name is rebound to
+127.0.0.1 (DNS rebinding) cannot read the form as same-origin.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import hmac
 import ipaddress
 import logging
 import secrets
+import socket
 import threading
 import time
 from collections import deque
@@ -35,6 +40,7 @@ from flask import Flask, abort, g, make_response, redirect, render_template, req
 from jinja2 import StrictUndefined
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.sansio.utils import host_is_trusted
 
 from audit import testers
 from audit.testers import (
@@ -73,6 +79,7 @@ EXPERIENCE_CHOICES = ("Moins d'un an", "De 1 à 5 ans", "Plus de 5 ans")
 DIFFICULTY_LABELS = ("1 — très facile", "2 — facile", "3 — ni facile ni difficile", "4 — difficile",
                      "5 — très difficile")
 OTHER_PAGE = "autre"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -215,6 +222,7 @@ class _State:
     token: str | None
     secret: bytes
     limiter: _RateLimiter
+    hosts: frozenset[str] = frozenset(LOOPBACK_NAMES)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -229,8 +237,11 @@ def _state() -> _State:
 
 def create_app(protocol_path: str | Path, sessions_dir: str | Path, store_root: str | Path | None = None,
                token: str | None = None, *, rate_limit: int = DEFAULT_RATE_LIMIT,
-               secret: bytes | None = None) -> Flask:
+               secret: bytes | None = None, hosts: tuple[str, ...] = ()) -> Flask:
     """The form for one protocol; sessions go to ``sessions_dir`` (created if needed).
+
+    ``hosts``: the names (or addresses) the form is reached under besides the loopback ones; any other
+    ``Host`` header is refused (400).
 
     Raises TesterError (every problem as file:line: path: message) when the protocol is invalid.
     """
@@ -243,7 +254,8 @@ def create_app(protocol_path: str | Path, sessions_dir: str | Path, store_root: 
                       MAX_FORM_PARTS=300, SECRET_KEY=None)
     app.extensions["a11y_form"] = _State(protocol=protocol, sessions_dir=folder,
                                          store_root=Path(store_root) if store_root else None, token=token or None,
-                                         secret=secret or secrets.token_bytes(32), limiter=_RateLimiter(rate_limit))
+                                         secret=secret or secrets.token_bytes(32), limiter=_RateLimiter(rate_limit),
+                                         hosts=_host_names(hosts))
     app.before_request(_before)
     app.after_request(_after)
     app.register_error_handler(HTTPException, _http_error)
@@ -261,6 +273,27 @@ def _client_ip() -> str:
     return request.remote_addr or "?"
 
 
+def _host_name(host: str) -> str:
+    """A host as a ``Host`` header names it: lower case, no trailing dot, IPv6 in brackets."""
+    host = host.strip().lower().rstrip(".")
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return host
+
+
+def _host_names(extra: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(LOOPBACK_NAMES) | {_host_name(h) for h in extra if h.strip()}
+
+
+def _host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
+    """Whether a ``Host`` header (``name[:port]``) names the form; werkzeug checks its syntax."""
+    if not header or not host_is_trusted(header, None):
+        return False
+    name = header.lower()
+    name = name[: name.index("]") + 1] if name.startswith("[") else name.partition(":")[0]
+    return name.rstrip(".") in allowed
+
+
 def _before():
     state = _state()
     g.nonce = secrets.token_urlsafe(16)
@@ -270,6 +303,16 @@ def _before():
                                  f"Patientez {wait} secondes, puis rechargez la page : vos réponses déjà "
                                  "enregistrées sont conservées.")
         response.headers["Retry-After"] = str(wait)
+        return response
+    if not _host_allowed(request.headers.get("Host"), state.hosts):
+        return _message_page(400, "Adresse non reconnue", "Ce formulaire ne répond qu'à l'adresse donnée par "
+                             "l'animatrice ou l'animateur du test : ouvrez ce lien tel quel, sans changer le nom "
+                             "de la machine. Rien n'a été lu ni enregistré.")
+    if request.method == "POST" and (request.content_length is None or request.headers.get("Transfer-Encoding")):
+        response = _message_page(411, "Longueur requise", "Votre navigateur a envoyé la page sans en indiquer la "
+                                 "taille : rien n'a été enregistré. Envoyez de nouveau la page depuis un "
+                                 "navigateur ordinaire.")
+        response.headers["Connection"] = "close"  # the unread body must not be taken for the next request
         return response
     if state.token:
         given = request.args.get("token")
@@ -762,15 +805,31 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _served_names(host: str) -> tuple[str, ...]:
+    """The names the form answers to when bound to ``host``: that host, and for a wildcard bind (0.0.0.0, ::)
+    this machine's name and addresses, since testers reach it under one of them."""
+    if host not in ("0.0.0.0", "::", ""):
+        return (host,)
+    names = {socket.gethostname(), socket.getfqdn()}
+    try:
+        names |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+    except OSError:
+        pass
+    return tuple(sorted(n for n in names if n))
+
+
 def serve(protocol_path: str | Path, sessions_dir: str | Path, host: str = "127.0.0.1", port: int = 8765,
-          store_root: str | Path | None = None, token: str | None = None, echo=print) -> None:
+          store_root: str | Path | None = None, token: str | None = None, echo=print,
+          names: tuple[str, ...] = ()) -> None:
     """Serve the form until Ctrl-C. Beyond this machine (a host that is not loopback) a shared access token is
-    required: one is generated when none is given, and the link to hand out is printed."""
+    required: one is generated when none is given, and the link to hand out is printed. The form answers only
+    to the loopback names, ``host`` (this machine's names for a wildcard bind) and ``names``."""
     from werkzeug.serving import make_server
 
     if not _is_loopback(host) and not token:
         token = secrets.token_urlsafe(18)
-    app = create_app(protocol_path, sessions_dir, store_root=store_root, token=token)
+    app = create_app(protocol_path, sessions_dir, store_root=store_root, token=token,
+                     hosts=_served_names(host) + tuple(names))
     try:
         server = make_server(host, port, app, threaded=True)
     except OSError as exc:

@@ -62,8 +62,6 @@ def _files(tmp_path: Path) -> dict[str, bytes]:
 # --- size limits ------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="needs fix in audit/form.py: a chunked POST (no Content-Length) skips "
-                                        "MAX_CONTENT_LENGTH; refuse it with 411 (diff 7 in the reply)")
 def test_a_chunked_body_cannot_bypass_the_size_limit(serve, tmp_path):
     base = serve()
     with httpx.Client() as client:
@@ -77,6 +75,30 @@ def test_a_chunked_body_cannot_bypass_the_size_limit(serve, tmp_path):
         response = client.post(base + "/", content=body(),
                                headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code in (411, 413)
+    if response.status_code == 411:
+        assert "Longueur requise" in response.text and "enregistré" in response.text
+    assert _files(tmp_path) == {}
+
+
+def test_a_small_chunked_body_is_refused_too_not_cut_short(serve, tmp_path):
+    """Even a body under the limit: without Content-Length the form cannot tell a complete page from a cut one."""
+    base = serve()
+    with httpx.Client() as client:
+        fields = {"jeton": _token(client.get(base + "/").text), **START}
+        body = "&".join(f"{k}={v}" for k, v in fields.items()).encode()
+        response = client.post(base + "/", content=iter([body]),
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert response.status_code == 411 and "Traceback" not in response.text
+        assert client.post(base + "/", data=fields).status_code == 303  # the same page, with its length
+    assert len(_files(tmp_path)) == 1
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_reading(serve, tmp_path):
+    base = serve()
+    with httpx.Client() as client:
+        fields = {"jeton": _token(client.get(base + "/").text), **START, "reglages": "x" * MAX_CONTENT_LENGTH}
+        response = client.post(base + "/", data=fields)
+    assert response.status_code == 413 and "Envoi trop volumineux" in response.text
     assert _files(tmp_path) == {}
 
 
@@ -271,8 +293,6 @@ def test_a_form_served_beyond_this_machine_always_has_a_token():
 # --- Host header --------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="needs fix in audit/form.py: accept only the Host names it is served "
-                                        "under (werkzeug TRUSTED_HOSTS), against DNS rebinding (diff 7)")
 def test_a_foreign_host_header_is_refused(serve, tmp_path):
     """A page on evil.example that rebinds its name to 127.0.0.1 would read the form (and its CSRF tokens)
     as same-origin: the form must answer only to the names it is served under."""
@@ -287,3 +307,27 @@ def test_a_foreign_host_header_is_refused(serve, tmp_path):
                                data={"jeton": _token(client.get(base + "/").text), **START})
         assert response.status_code == 400
     assert _files(tmp_path) == {}
+
+
+def test_the_host_check_knows_loopback_bracketed_ipv6_and_the_bind_host():
+    loopback = form._host_names(())
+    for header in ("127.0.0.1", "127.0.0.1:8765", "localhost:8765", "LOCALHOST", "localhost.:1", "[::1]:8765",
+                   "[::1]"):
+        assert form._host_allowed(header, loopback), header
+    for header in (None, "", "evil.example", "localhost.evil.example:1", "127.0.0.1.nip.io", "[::2]:1",
+                   "127.0.0.1:99999", "local host", "127.0.0.1@evil.example", "evil.example:8765/127.0.0.1"):
+        assert not form._host_allowed(header, loopback), header
+    lan = form._host_names(("192.168.1.10", "Poste-12.mairie.local.", "fe80::1"))
+    assert form._host_allowed("192.168.1.10:8765", lan) and form._host_allowed("poste-12.mairie.local", lan)
+    assert form._host_allowed("[fe80::1]:8765", lan) and form._host_allowed("localhost", lan)
+    assert not form._host_allowed("192.168.1.11:8765", lan)
+    assert form._served_names("192.168.1.10") == ("192.168.1.10",)
+    assert form._served_names("0.0.0.0")  # a wildcard bind answers to this machine's own names
+
+
+def test_the_host_check_comes_before_the_access_token(serve):
+    """A rebound page must not even learn that a token is needed; the refusal names no session."""
+    base = serve(token="t-" + secrets.token_hex(4))
+    port = base.rsplit(":", 1)[1]
+    response = httpx.get(base + "/", headers={"Host": f"evil.example:{port}"})
+    assert response.status_code == 400 and "Adresse non reconnue" in response.text
