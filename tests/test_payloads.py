@@ -305,11 +305,10 @@ def test_payloads_are_shown_as_text_not_dropped(outputs):
     assert [p for p in PAYLOADS if p.strip() and p.strip() not in shown and p not in shown] == []
 
 
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+ALL_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
 
-@pytest.mark.xfail(strict=True, reason="needs fix in audit/reports (grid.py, html.py, remediation.py, summary.py): "
-                                        "bidi controls from pages shown, not applied (diff 9 in the reply)")
 def test_bidi_controls_from_pages_are_shown_not_applied(outputs):
     """"\u202egnp.exe" displays as "exe.png" and reorders the rest of its line: in the reports (not the
     form, where what a tester typed is given back as typed) such controls are written out visibly."""
@@ -318,7 +317,32 @@ def test_bidi_controls_from_pages_are_shown_not_applied(outputs):
     assert files
     found = {str(p.relative_to(outputs["out"])): len(BIDI_CONTROLS.findall(_text_of(p))) for p in files}
     assert {name: n for name, n in found.items() if n} == {}
-    assert "[U+202E]gnp.exe" in _text_of(outputs["out"] / "rapport.html")
+    assert "‹U+202E›gnp.exe" in _text_of(outputs["out"] / "rapport.html")
+    assert "admin‹U+202E›‹U+2066› ‹U+2069›" in _text_of(outputs["out"] / "rapport.html")
+
+
+def test_every_text_path_of_the_renderers_shows_every_bidi_control():
+    """The shared helper, through each renderer's own escaping: every control, marks included, comes out as
+    ‹U+XXXX›, and what it would have hidden (a Markdown link, a CSV formula) stays inert."""
+    from markupsafe import Markup
+
+    from audit.reports import html, remediation, summary, visible_controls
+    from audit.reports.grid import neutralise
+
+    text = f"a{ALL_BIDI}b"
+    expected = "a" + "".join(f"‹U+{ord(c):04X}›" for c in ALL_BIDI) + "b"
+    assert visible_controls(text) == expected and visible_controls("plain é") == "plain é"
+    assert isinstance(visible_controls(Markup(text)), Markup) and visible_controls(None) is None
+    assert html.environment().from_string("<p title='{{ x }}'>{{ x }}{{ y }}</p>").render(x=text, y=Markup(text)) \
+        == f"<p title='{expected}'>{expected}{expected}</p>"
+    md = remediation.markdown_environment().from_string("{{ x }} {{ x|code }} [l]({{ x|url }})").render(x=text)
+    assert BIDI_CONTROLS.search(md) is None and md.count("‹U+202E›") == 3
+    for rendered in (summary.md_text(text), summary.md_code(text)):
+        assert BIDI_CONTROLS.search(rendered) is None and "‹U+061C›" in rendered
+    assert neutralise("\u202e=cmd|' /C calc'!A0") == "‹U+202E›=cmd|' /C calc'!A0"
+    assert neutralise("=1+1\u200f") == "'=1+1‹U+200F›"
+    assert not unsafe_markdown(remediation._md("\u202e(javascript:alert(1))")) and not unsafe_markdown(
+        summary.md_text("[x]\u202e(javascript:alert(1))"))
 
 
 def test_json_keeps_the_text_exactly(outputs):

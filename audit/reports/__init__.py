@@ -3,11 +3,15 @@
 ``assess`` gathers what every renderer needs — the run's findings (merged with tester sessions when
 there are some), the sample, the RGAA grid, the rates and the prioritised issues — and ``build`` turns
 it into the JSON-ready report object (schema in docs/report-schema.md).
+
+``visible_controls`` is the one guard every human-readable renderer applies to text that comes from pages
+or testers, on top of its own escaping: Unicode bidi controls are written out, never applied.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -22,6 +26,22 @@ from audit.store import RunInfo, Store, page_id
 SCHEMA_VERSION = "1.1"
 
 IMPACT_ORDER = [Impact.CRITICAL, Impact.SERIOUS, Impact.MODERATE, Impact.MINOR]
+
+# Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks LRM, RLM, ALM.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_controls(value: Any) -> Any:
+    """``value`` with its Unicode bidi controls shown as ``‹U+202E›`` instead of applied.
+
+    A title "\u202egnp.exe" displays as "exe.png" and reorders the rest of its line: reports, the remediation
+    plan, the grid, the summary and the declaration write such controls out. Text in, same type out (a
+    ``Markup`` stays ``Markup``: the marker holds no HTML, Markdown or CSV syntax); anything else unchanged.
+    """
+    if not isinstance(value, str) or not BIDI_CONTROLS.search(value):
+        return value
+    shown = BIDI_CONTROLS.sub(lambda m: f"‹U+{ord(m.group()):04X}›", value)
+    return type(value)(shown) if type(value) is not str else shown
 
 
 def _impact_rank(f: Finding) -> int:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from audit import standards
 from audit.auditor import AuditorError, AuditorFile, check_criterion, parse_status
+from audit.reports import visible_controls
 from audit.scoring import Grid, Status, Verdict
 
 FIXED = {
@@ -38,7 +39,9 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: str) -> str:
-    """A spreadsheet must never run a cell as a formula: prefix those cells with an apostrophe."""
+    """A spreadsheet must never run a cell as a formula (those cells get a leading apostrophe) nor apply a
+    bidi control from a page (written out)."""
+    value = visible_controls(value)
     return "'" + value if value and value.startswith(_FORMULA) else value
 
 

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from audit.i18n import Labels
 from audit.i18n import labels as base_labels
+from audit.reports import visible_controls
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def labels(lang: str = "fr") -> Labels:
 
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("audit", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, finalize=visible_controls)
     return env
 
 

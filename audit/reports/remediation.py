@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from audit.reports import visible_controls
 from audit.reports.grid import neutralise
 from audit.reports.html import crop_issues, environment, labels
 
@@ -56,10 +57,10 @@ def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
 
 
 def _md(value: Any) -> str:
-    """Text safe inside Markdown: no raw HTML, no accidental emphasis, links or tables."""
-    if isinstance(value, Markup):
-        return str(value)
-    text = "" if value is None else str(value)
+    """Text safe inside Markdown: no raw HTML, no accidental emphasis, links or tables, no bidi control."""
+    if isinstance(value, Markup):  # from the code, url and raw filters
+        return visible_controls(str(value))
+    text = "" if value is None else visible_controls(str(value))
     text = text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
     for ch in "`*_[]|#":
         text = text.replace(ch, "\\" + ch)

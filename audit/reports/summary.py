@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from audit.baseline import Comparison, impact_word
 from audit.model import Finding, Impact
+from audit.reports import visible_controls
 from audit.store import RunInfo, Store
 
 REPORT_URL_PLACEHOLDER = "REPORT_URL"
@@ -84,7 +85,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 
 def md_text(text: str | None, limit: int = 160) -> str:
     """Plain text safe in a Markdown table cell: one line, Markdown and HTML characters escaped."""
-    value = re.sub(r"\s+", " ", text or "").strip()
+    value = re.sub(r"\s+", " ", visible_controls(text or "")).strip()
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     value = value.replace("&", "&amp;")
@@ -93,7 +94,7 @@ def md_text(text: str | None, limit: int = 160) -> str:
 
 def md_code(text: str | None, limit: int = 120) -> str:
     """An inline code span safe in a table cell (pipes escaped, backtick fence longer than any inside)."""
-    value = re.sub(r"\s+", " ", text or "").strip()
+    value = re.sub(r"\s+", " ", visible_controls(text or "")).strip()
     if not value:
         return "—"
     if len(value) > limit:
@@ -154,7 +155,8 @@ def render(cmp: Comparison, store: Store, run: RunInfo, lang: str = "fr", report
         out.append(w["fail"].format(n=len(cmp.new), threshold=threshold))
     else:
         out.append(w["ok"].format(threshold=threshold))
-    out += ["", w["against"].format(run=cmp.run_id, pages=pages, ref=cmp.reference.replace("`", "'")), ""]
+    reference = visible_controls(cmp.reference.replace("`", "'"))
+    out += ["", w["against"].format(run=cmp.run_id, pages=pages, ref=reference), ""]
 
     everything_new = list(cmp.new) + list(cmp.new_below)
     new_c, open_c = _counts(everything_new), _counts(cmp.still_open)
