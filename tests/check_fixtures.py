@@ -4,6 +4,9 @@ Each fixture under tests/fixtures/checks/<theme>/ is named after its expected ou
 (``passed-``, ``failed-``, ``inapplicable-``, ``cant_tell-``) and names the checks it is about in a comment:
 ``<!-- checks: rgaa-1.1-img-alt ... -->``, plus other expectations on the same page in
 ``<!-- also: rgaa-1.2-decorative=passed ... -->``.
+
+``theme_tests`` makes the five tests every theme runs on its fixtures; a theme's test module binds them to
+module-level names so pytest collects them there.
 """
 
 from __future__ import annotations
@@ -11,9 +14,14 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+import pytest
+
+from audit import standards
 from audit.checks import Evidence, load_checks, run_checks, run_page_checks
 from audit.model import Outcome, PageRef, PageSnapshot, worst
 
@@ -104,3 +112,81 @@ def gather(chromium: str, urls: list[str], tmp_path: Path):
             return out
 
     return asyncio.run(main())
+
+
+class ThemeTests(NamedTuple):
+    test_fixture_outcomes: Callable
+    test_no_false_failure_on_clean_fixtures: Callable
+    test_every_check_has_fixtures_both_ways: Callable
+    test_metadata_is_complete_and_honest: Callable
+    test_real_chromium_gives_the_same_outcomes: Callable
+
+
+def theme_tests(module: str, in_chromium: tuple[str, ...]) -> ThemeTests:
+    """The tests of one theme's checks (``audit/checks/<module>.py``): every fixture of the theme gives its
+    expected outcomes offline; no check of the theme fails a clean fixture of any theme; every check has
+    fixtures both ways; metadata complete; and the fixtures named in ``in_chromium`` give the same outcomes
+    gathered by real Chromium."""
+    assert in_chromium, f"{module}: name the fixtures to gather in real Chromium"
+    checks = module_checks(module)
+
+    @pytest.mark.parametrize("fixture", fixtures(module), ids=lambda f: f.id)
+    def test_fixture_outcomes(fixture, tmp_path):
+        registry = load_checks()
+        assert set(fixture.expected) <= set(registry), f"{fixture.id}: unknown check ids"
+        findings = run_fixture(fixture, tmp_path, only=set(fixture.expected))
+        got = outcomes(findings)
+        for f in findings:
+            if f.outcome == "cant_tell":
+                assert f.question and f.question != f"{registry[f.check_id].title} ?", (
+                    f"{f.check_id}: no real question")
+        for check_id, expected in fixture.expected.items():
+            assert got.get(check_id, "inapplicable") == expected, (
+                f"{fixture.id}: {check_id} gave {got.get(check_id, 'inapplicable')}, expected {expected}\n"
+                + describe(findings, check_id))
+
+    @pytest.mark.parametrize("fixture", [f for f in fixtures() if f.clean], ids=lambda f: f.id)
+    def test_no_false_failure_on_clean_fixtures(fixture, tmp_path):
+        findings = run_fixture(fixture, tmp_path, only=checks)
+        allowed = {cid for cid, outcome in fixture.expected.items() if outcome == "failed"}
+        wrong = [f for f in findings if f.outcome == "failed" and f.check_id not in allowed]
+        assert not wrong, "\n".join(f"{f.check_id}: {f.message}" for f in wrong)
+
+    def test_every_check_has_fixtures_both_ways():
+        assert checks, f"no check in audit.checks.{module}"
+        covered: dict[str, set[str]] = {}
+        for fixture in fixtures():
+            for check_id, outcome in fixture.expected.items():
+                covered.setdefault(check_id, set()).add(outcome)
+        for check_id in checks:
+            if load_checks()[check_id].scope == "site":
+                continue  # site checks have their own tests (several pages at once)
+            seen = covered.get(check_id, set())
+            assert seen & {"failed", "cant_tell"}, f"{check_id}: no failed or cant_tell fixture"
+            assert seen & {"passed", "inapplicable"}, f"{check_id}: no passed or inapplicable fixture"
+
+    def test_metadata_is_complete_and_honest():
+        for check_id in checks:
+            chk = load_checks()[check_id]
+            assert chk.title and chk.failure and chk.title_en and chk.failure_en, check_id
+            assert chk.description and chk.how_to_fix, check_id
+            assert chk.rgaa_tests and all(t in standards.TESTS for t in chk.rgaa_tests), check_id
+            assert chk.wcag and all(sc in standards.WCAG_SC or sc == "4.1.1" for sc in chk.wcag), check_id
+            assert chk.impact and chk.evidence
+
+    @pytest.mark.browser
+    def test_real_chromium_gives_the_same_outcomes(chromium, static_server, tmp_path):
+        chosen = [f for f in fixtures(module) if f.path.name in in_chromium]
+        assert len(chosen) == len(in_chromium)
+        urls = [f"{static_server}/checks/{f.path.parent.name}/{f.path.name}" for f in chosen]
+        for fixture, (snap, findings) in zip(chosen, gather(chromium, urls, tmp_path), strict=True):
+            assert snap.error is None, snap.error
+            got = outcomes(findings)
+            for check_id, expected in fixture.expected.items():
+                assert got.get(check_id, "inapplicable") == expected, (
+                    f"{fixture.id} in Chromium: {check_id} gave {got.get(check_id)}, expected {expected}\n"
+                    + describe(findings, check_id))
+
+    return ThemeTests(test_fixture_outcomes, test_no_false_failure_on_clean_fixtures,
+                      test_every_check_has_fixtures_both_ways, test_metadata_is_complete_and_honest,
+                      test_real_chromium_gives_the_same_outcomes)
