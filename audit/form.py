@@ -810,7 +810,7 @@ def _served_names(host: str) -> tuple[str, ...]:
     this machine's name and addresses, since testers reach it under one of them."""
     if host not in ("0.0.0.0", "::", ""):
         return (host,)
-    names = {socket.gethostname(), socket.getfqdn()}
+    names = {host, socket.gethostname(), socket.getfqdn()}  # the printed link names the bind host itself
     try:
         names |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
     except OSError:

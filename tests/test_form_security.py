@@ -322,7 +322,8 @@ def test_the_host_check_knows_loopback_bracketed_ipv6_and_the_bind_host():
     assert form._host_allowed("[fe80::1]:8765", lan) and form._host_allowed("localhost", lan)
     assert not form._host_allowed("192.168.1.11:8765", lan)
     assert form._served_names("192.168.1.10") == ("192.168.1.10",)
-    assert form._served_names("0.0.0.0")  # a wildcard bind answers to this machine's own names
+    wildcard = form._host_names(form._served_names("0.0.0.0"))  # this machine's own names, and the printed link
+    assert form._host_allowed("0.0.0.0:8765", wildcard) and not form._host_allowed("evil.example", wildcard)
 
 
 def test_the_host_check_comes_before_the_access_token(serve):
