@@ -146,6 +146,73 @@ def test_totally_compliant_and_validity_and_rgaa_version(tmp_path):
     assert "Elle est valable jusqu'au 10 janvier 2028." in declaration.render_markdown(still)
 
 
+def test_english_statement_has_the_same_facts_and_says_it_is_a_translation(tmp_path):
+    from dataclasses import fields
+
+    store, run = _store(tmp_path)
+    fr = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE)
+    en = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE, lang="en")
+    worded = {"lang", "global_rate", "mean_rate", "nonconformities", "missing", "missing_facts", "warnings"}
+    for f in fields(declaration.Declaration):
+        if f.name not in worded:
+            assert getattr(en, f.name) == getattr(fr, f.name), f.name
+    assert [(c.id, c.pages, c.comments) for c in en.nonconformities] == [
+        (c.id, c.pages, c.comments) for c in fr.nonconformities]
+    assert (en.global_rate, en.mean_rate) == ("99.1 %", "99.5 %") and en.footer == "Accessibility: partially compliant"
+    md = declaration.render_markdown(en)
+    for words in ("# Accessibility statement", "is a translation, provided for information",
+                  "The French declaration is the reference", "## Compliance status", "**partially compliant**",
+                  "99.1 % of the applicable RGAA 4.1.2 criteria are met", "average compliance rate of the audited "
+                  "pages is 99.5 %", "Informative images have a text alternative (criterion 1.1",
+                  "not met on Contact. Le plan d'accès n'a pas d'alternative.",  # the auditor's words, as written
+                  "Plan interactif du centre-ville. Justification: Refonte prévue en 2027.",
+                  "drawn up on 22 November 2026", "carried out by Cabinet Exemple on 20 November 2026",
+                  "https://formulaire.defenseurdesdroits.fr/", "Défenseur des droits, Libre réponse 71120",
+                  "[accessibilite@ville.example](mailto:accessibilite@ville.example)",
+                  "Accessibility: partially compliant", "Ville de &lt;Test&gt; & \\*Cie\\*"):
+        assert words in md, words
+    assert "Déclaration d'accessibilité" not in md and "critère" not in md
+    html = declaration.render_html(en)
+    assert html.startswith("<!DOCTYPE html>\n<html lang=\"en\">") and "<title>Accessibility statement — Ville" in html
+    assert "Skip to main content" in html and "Statement produced by a11y-audit on 22 November 2026." in html
+    assert '<span lang="fr">Plan interactif du centre-ville</span>' in html  # city's words keep their language
+    fragment = declaration.render_fragment(en)
+    assert '<div class="declaration-accessibilite" lang="en">' in fragment and "<h1" not in fragment
+    assert "<h2 id=\"etat-conformite\">Compliance status</h2>" in fragment
+    paths = declaration.write(en, tmp_path / "out")
+    assert [p.name for p in paths] == ["accessibility-statement.html", "accessibility-statement-fragment.html",
+                                       "accessibility-statement.md"]
+    assert declaration.summary(en).splitlines()[:2] == ["Compliance status: partially compliant.",
+                                                        "Overall rate: 99.1 %; average rate: 99.5 %."]
+
+
+def test_english_draft_and_warnings(tmp_path):
+    from dataclasses import replace
+
+    store, run = _store(tmp_path)
+    d = declaration.declare(store, SITE, run, today=TODAY, sample=SAMPLE, lang="en")
+    assert d.draft and len(d.missing) == 105 and d.footer == "Accessibility: non-compliant"
+    assert d.missing_facts == ("the name of the auditor or of the organisation that made the audit (auditor in the "
+                               "auditor's file, or declaration.auditor in sites.yaml)",)
+    md = declaration.render_markdown(d)
+    assert md.startswith("# DRAFT — Accessibility statement")
+    assert "105 RGAA criteria remain to be verified on the sample" in md
+    assert "Criterion 1.1 (Informative images have a text alternative): to verify on Accueil." in md
+    assert "No compliance rate can be published until the audit is complete" in md
+    html = declaration.render_html(d)
+    assert '<strong class="stamp">DRAFT</strong>' in html and "<title>DRAFT — Accessibility statement" in html
+    text = declaration.summary(d)
+    assert text.startswith("DRAFT: this statement cannot be published.") and "Criteria still to verify (105)" in text
+    site = replace(SITE, declaration=replace(FACTS, published="2023-03-01"))
+    old = declaration.declare(store, site, run, verdicts=_verdicts(tmp_path, "C", rgaa="4.1"), today=TODAY,
+                              sample=SAMPLE, lang="en")
+    assert old.warnings == ("The statement published on 1 March 2023 is no longer valid since 1 March 2026: a new "
+                            "audit is needed.", "The audit was made against RGAA 4.1; the version in force is RGAA "
+                            "4.1.2: a new audit against that version is needed.")
+    assert "It is valid until 1 March 2026." in declaration.render_markdown(old)
+    assert "To re-examine: 1 grid cell(s)" in declaration.summary(old)
+
+
 # --- its own audit, in a real browser ----------------------------------------------------------------
 
 
@@ -187,10 +254,14 @@ def test_declaration_pages_pass_our_own_audit(chromium, tmp_path):
     store, run = _store(tmp_path)
     draft = declaration.declare(store, SITE, run, today=TODAY, sample=SAMPLE)
     final = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE)
+    draft_en = declaration.declare(store, SITE, run, today=TODAY, sample=SAMPLE, lang="en")
+    final_en = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE,
+                                   lang="en")
     out = tmp_path / "site"
     out.mkdir()
-    (out / "brouillon.html").write_text(declaration.render_html(draft), encoding="utf-8")
-    (out / "finale.html").write_text(declaration.render_html(final), encoding="utf-8")
-    failed = audit_files(chromium, out, ["brouillon.html", "finale.html"])
-    assert failed == {"brouillon.html": [], "finale.html": []}, {
+    pages = {"brouillon.html": draft, "finale.html": final, "draft-en.html": draft_en, "final-en.html": final_en}
+    for name, d in pages.items():
+        (out / name).write_text(declaration.render_html(d), encoding="utf-8")
+    failed = audit_files(chromium, out, list(pages))
+    assert failed == {name: [] for name in pages}, {
         k: [(f.check_id, f.selector, f.message) for f in v] for k, v in failed.items()}

@@ -1,8 +1,14 @@
 """The déclaration d'accessibilité: the official structure, in our own French words.
 
-``declare(store, site, run, verdicts=None, sessions=None)`` builds it from the run, the auditor's
+``declare(store, site, run, verdicts=None, sessions=None, lang="fr")`` builds it from the run, the auditor's
 verdicts and the tester sessions; ``render_html`` (a standalone page), ``render_fragment`` (an HTML
 fragment for the city's CMS, headings from h2) and ``render_markdown`` write it.
+
+French is the declaration the RGAA asks for, and its wording stays as it is. With ``lang="en"`` the same
+facts are written as an English accessibility statement (``accessibility-statement*.html|md``): a
+translation for information, which says so and points to the French declaration as the reference. Each
+language has its own templates (``declaration*.j2`` and ``declaration*.en.*.j2``); the short labels
+(title, draft, footer) come from ``audit.i18n`` like the HTML report's.
 
 Sections: preamble (entity, schéma pluriannuel, plan d'action of the year), état de conformité,
 résultats des tests, contenus non accessibles (non-conformités from the NC criteria, dérogations pour
@@ -62,7 +68,7 @@ class Declaration:
     state: scoring.Compliance
     draft: bool
     missing: tuple[CriterionNote, ...]  # criteria still NT, with their pages
-    missing_facts: tuple[str, ...]  # French: facts sites.yaml or the auditor file must give
+    missing_facts: tuple[str, ...]  # in ``lang``: facts sites.yaml or the auditor file must give
     global_rate: str | None  # formatted ("87,5 %"), None when not computable
     mean_rate: str | None
     rates: scoring.Rates
@@ -138,8 +144,11 @@ def declare(store: Store, site: Site, run: RunInfo | str, verdicts: Any = None, 
             lang: str = "fr", today: date | None = None, sample: Sequence[Any] | None = None,
             assessment: Any = None) -> Declaration:
     """The declaration of ``site`` from ``run`` (a RunInfo or a run reference), the auditor's ``verdicts``
-    (an AuditorFile or the path of a YAML / CSV file) and tester ``sessions`` (loaded, or paths)."""
+    (an AuditorFile or the path of a YAML / CSV file) and tester ``sessions`` (loaded, or paths); ``lang`` "en"
+    for the English statement (a translation for information), any other value for the French one."""
     from audit.reports import assess
+
+    lang = "en" if lang == "en" else "fr"
 
     if isinstance(run, str):
         run = store.run(run)
@@ -154,17 +163,16 @@ def declare(store: Store, site: Site, run: RunInfo | str, verdicts: Any = None, 
     audit_date = (audit.date if audit and audit.date else None) or (run.started or "")[:10] or None
     rgaa_version = (audit.rgaa if audit else None) or str(run.meta.get("rgaa_version") or CURRENT_RGAA)
 
+    en = lang == "en"
     missing_facts = []
     if not facts.entity:
-        missing_facts.append("le nom de l'entité (declaration.entity dans sites.yaml)")
+        missing_facts.append(_WORDS["no_entity"][en])
     if not (facts.contact_email or facts.contact_form or facts.contact_address):
-        missing_facts.append("un moyen de contact (declaration.contact_email, contact_form ou contact_address "
-                             "dans sites.yaml)")
+        missing_facts.append(_WORDS["no_contact"][en])
     if not auditor:
-        missing_facts.append("le nom de l'auditeur ou de l'organisme qui a réalisé l'audit (auditor dans le "
-                             "fichier de l'auditeur, ou declaration.auditor dans sites.yaml)")
+        missing_facts.append(_WORDS["no_auditor"][en])
     if not a.grid.pages:
-        missing_facts.append("un échantillon de pages auditées")
+        missing_facts.append(_WORDS["no_sample"][en])
 
     published = facts.published
     valid_until = expired = None
@@ -173,24 +181,22 @@ def declare(store: Store, site: Site, run: RunInfo | str, verdicts: Any = None, 
         try:
             start = date.fromisoformat(published)
         except ValueError:
-            warnings.append(f"La date de publication « {published} » n'est pas une date AAAA-MM-JJ "
-                            "(declaration.published dans sites.yaml).")
+            warnings.append(_WORDS["bad_published"][en].format(published=published))
             start = None
         if start is not None:
             until = _add_years(start, VALIDITY_YEARS)
             valid_until, expired = until.isoformat(), today > until
             if expired:
-                warnings.append(f"La déclaration publiée le {_fr_date(start)} n'est plus valable depuis le "
-                                f"{_fr_date(until)} : un nouvel audit est nécessaire.")
+                warnings.append(_WORDS["expired"][en].format(start=_date(start, lang), until=_date(until, lang)))
     rgaa_outdated = rgaa_version != CURRENT_RGAA
     if rgaa_outdated:
-        warnings.append(f"L'audit a été réalisé selon le RGAA {rgaa_version} ; la version en vigueur est le RGAA "
-                        f"{CURRENT_RGAA} : un nouvel audit selon cette version est nécessaire.")
+        warnings.append(_WORDS["rgaa_outdated"][en].format(version=rgaa_version, current=CURRENT_RGAA))
 
     meta = run.meta
+    unknown = _WORDS["unknown_version"][en]
     tools = (f"a11y-audit {meta.get('tool_version') or __version__}",
-             f"axe-core {meta.get('axe_version') or '(version inconnue)'}",
-             f"Chromium {meta.get('chromium_version') or '(version inconnue)'}")
+             f"axe-core {meta.get('axe_version') or unknown}",
+             f"Chromium {meta.get('chromium_version') or unknown}")
     draft = not rates.valid or bool(missing_facts)
     return Declaration(
         lang=lang, entity=facts.entity or site.name, site_name=site.name, base_url=base, state=rates.state,
@@ -216,6 +222,54 @@ def declare(store: Store, site: Site, run: RunInfo | str, verdicts: Any = None, 
 
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
+
+# What declare() and summary() write, (French, English): indexed by ``lang == "en"``.
+_WORDS: dict[str, tuple[str, str]] = {
+    "no_entity": ("le nom de l'entité (declaration.entity dans sites.yaml)",
+                  "the name of the entity (declaration.entity in sites.yaml)"),
+    "no_contact": ("un moyen de contact (declaration.contact_email, contact_form ou contact_address dans sites.yaml)",
+                   "a means of contact (declaration.contact_email, contact_form or contact_address in sites.yaml)"),
+    "no_auditor": ("le nom de l'auditeur ou de l'organisme qui a réalisé l'audit (auditor dans le fichier de "
+                   "l'auditeur, ou declaration.auditor dans sites.yaml)",
+                   "the name of the auditor or of the organisation that made the audit (auditor in the auditor's "
+                   "file, or declaration.auditor in sites.yaml)"),
+    "no_sample": ("un échantillon de pages auditées", "a sample of audited pages"),
+    "bad_published": ("La date de publication « {published} » n'est pas une date AAAA-MM-JJ "
+                      "(declaration.published dans sites.yaml).",
+                      "The publication date \"{published}\" is not a YYYY-MM-DD date "
+                      "(declaration.published in sites.yaml)."),
+    "expired": ("La déclaration publiée le {start} n'est plus valable depuis le {until} : un nouvel audit est "
+                "nécessaire.",
+                "The statement published on {start} is no longer valid since {until}: a new audit is needed."),
+    "rgaa_outdated": ("L'audit a été réalisé selon le RGAA {version} ; la version en vigueur est le RGAA {current} : "
+                      "un nouvel audit selon cette version est nécessaire.",
+                      "The audit was made against RGAA {version}; the version in force is RGAA {current}: a new "
+                      "audit against that version is needed."),
+    "unknown_version": ("(version inconnue)", "(unknown version)"),
+    "draft": ("BROUILLON : cette déclaration n'est pas publiable.",
+              "DRAFT: this statement cannot be published."),
+    "to_verify": ("  {n} critère(s) restent à vérifier : ", "  Criteria still to verify ({n}): "),
+    "missing": ("  Manque : {fact}.", "  Missing: {fact}."),
+    "state": ("État de conformité : {state}.", "Compliance status: {state}."),
+    "rates": ("Taux global : {rate}", "Overall rate: {rate}"),
+    "mean": (" ; taux moyen : {rate}", "; average rate: {rate}"),
+    "no_rate": ("Taux non calculable.", "Rate not computable."),
+    "no_rate_nt": ("Taux non calculable : {n} critère(s) à vérifier ({cells} case(s) de la grille).",
+                   "Rate not computable: criteria to verify: {n} ({cells} grid cell(s))."),
+    "nc": ("Non-conformités : {n} critère(s).", "Non-compliant criteria: {n}."),
+    "conflicts": ("À réexaminer : {n} case(s) de la grille où l'auditeur a conclu « conforme » ou « non applicable » "
+                  "malgré des constats automatiques en échec (détail dans le rapport).",
+                  "To re-examine: {n} grid cell(s) where the auditor concluded \"compliant\" or \"not applicable\" "
+                  "despite failed automated findings (details in the report)."),
+    "footer": ("Mention de pied de page : « {footer} »", "Footer mention: \"{footer}\""),
+}
+
+# The files write() makes, per language: the French names stay those of the déclaration.
+FILES = {"fr": ("declaration.html", "declaration-fragment.html", "declaration.md"),
+         "en": ("accessibility-statement.html", "accessibility-statement-fragment.html",
+                "accessibility-statement.md")}
 
 
 def _fr_date(value: date | str | None) -> str:
@@ -225,46 +279,62 @@ def _fr_date(value: date | str | None) -> str:
     return f"{'1er' if day.day == 1 else day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def _en_date(value: date | str | None) -> str:
+    if not value:
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def _date(value: date | str | None, lang: str) -> str:
+    return _en_date(value) if lang == "en" else _fr_date(value)
+
+
 def _context(d: Declaration) -> dict[str, Any]:
-    return {"d": d, "fr_date": _fr_date, "ddd_form": DDD_FORM, "ddd_delegates": DDD_DELEGATES,
-            "ddd_address": DDD_ADDRESS, "current_rgaa": CURRENT_RGAA}
+    from audit.i18n import labels
+
+    return {"d": d, "fr_date": _fr_date, "en_date": _en_date, "long_date": _en_date if d.lang == "en" else _fr_date,
+            "ddd_form": DDD_FORM,
+            "ddd_delegates": DDD_DELEGATES, "ddd_address": DDD_ADDRESS, "current_rgaa": CURRENT_RGAA,
+            "t": labels(d.lang), "lang": d.lang}
 
 
-def _check_lang(d: Declaration) -> None:
-    if d.lang != "fr":
-        raise ValueError("the déclaration d'accessibilité is a French legal text: only lang='fr' is rendered")
+def _template(name: str, lang: str) -> str:
+    """``declaration_fragment.html.j2`` (French) or ``declaration_fragment.en.html.j2`` (English)."""
+    if lang != "en":
+        return name
+    stem, _, ext = name.partition(".")
+    return f"{stem}.en.{ext}"
 
 
 def render_fragment(d: Declaration) -> str:
     """An HTML fragment for the CMS: sections with headings from h2, no <html> or styles."""
     from audit.reports.html import environment
 
-    _check_lang(d)
-    return environment().get_template("declaration_fragment.html.j2").render(**_context(d))
+    return environment().get_template(_template("declaration_fragment.html.j2", d.lang)).render(**_context(d))
 
 
 def render_html(d: Declaration) -> str:
-    """A standalone, accessible page."""
-    from audit.reports.html import environment, labels
+    """A standalone, accessible page, ``<html lang>`` in the declaration's language."""
+    from audit.reports.html import environment
 
-    _check_lang(d)
-    return environment().get_template("declaration.html.j2").render(**_context(d), t=labels("fr"), lang="fr")
+    context = _context(d) | {"fragment": _template("declaration_fragment.html.j2", d.lang)}
+    return environment().get_template("declaration.html.j2").render(**context)
 
 
 def render_markdown(d: Declaration) -> str:
     from audit.reports.remediation import markdown_environment
 
-    _check_lang(d)
-    return markdown_environment().get_template("declaration.md.j2").render(**_context(d))
+    return markdown_environment().get_template(_template("declaration.md.j2", d.lang)).render(**_context(d))
 
 
 def write(d: Declaration, out: Path) -> list[Path]:
-    """declaration.html (standalone), declaration-fragment.html (CMS) and declaration.md in ``out``."""
+    """In ``out``: declaration.html (standalone), declaration-fragment.html (CMS) and declaration.md; in
+    English, accessibility-statement.html, accessibility-statement-fragment.html and accessibility-statement.md."""
     out.mkdir(parents=True, exist_ok=True)
-    files = {"declaration.html": render_html(d), "declaration-fragment.html": render_fragment(d),
-             "declaration.md": render_markdown(d)}
+    texts = (render_html(d), render_fragment(d), render_markdown(d))
     paths = []
-    for name, text in files.items():
+    for name, text in zip(FILES[d.lang], texts, strict=True):
         path = out / name
         path.write_text(text, encoding="utf-8")
         paths.append(path)
@@ -272,24 +342,32 @@ def write(d: Declaration, out: Path) -> list[Path]:
 
 
 def summary(d: Declaration) -> str:
-    """What the CLI prints (French)."""
+    """What the CLI prints, in the declaration's language."""
+    en = d.lang == "en"
+
+    def say(key: str, **values: Any) -> str:
+        return _WORDS[key][en].format(**values)
+
     lines = []
     if d.draft:
-        lines.append("BROUILLON : cette déclaration n'est pas publiable.")
+        lines.append(say("draft"))
         if d.missing:
-            lines.append(f"  {len(d.missing)} critère(s) restent à vérifier : "
+            lines.append(say("to_verify", n=len(d.missing))
                          + ", ".join(c.id for c in d.missing[:30]) + (" …" if len(d.missing) > 30 else ""))
         for fact in d.missing_facts:
-            lines.append(f"  Manque : {fact}.")
-    lines.append(f"État de conformité : {d.state_label}.")
+            lines.append(say("missing", fact=fact))
+    lines.append(say("state", state=d.state_label))
     if d.global_rate:
-        lines.append(f"Taux global : {d.global_rate}" + (f" ; taux moyen : {d.mean_rate}" if d.mean_rate else "") + ".")
+        lines.append(say("rates", rate=d.global_rate) + (say("mean", rate=d.mean_rate) if d.mean_rate else "") + ".")
+    elif en and d.rates.nt_criteria:
+        lines.append(say("no_rate_nt", n=len(d.rates.nt_criteria), cells=d.rates.nt_cells))
+    elif en:
+        lines.append(say("no_rate"))
     else:
-        lines.append(d.rates.reason or "Taux non calculable.")
-    lines.append(f"Non-conformités : {len(d.nonconformities)} critère(s).")
+        lines.append(d.rates.reason or say("no_rate"))
+    lines.append(say("nc", n=len(d.nonconformities)))
     lines.extend(d.warnings)
     if d.conflicts:
-        lines.append(f"À réexaminer : {d.conflicts} case(s) de la grille où l'auditeur a conclu « conforme » ou "
-                     "« non applicable » malgré des constats automatiques en échec (détail dans le rapport).")
-    lines.append(f"Mention de pied de page : « {d.footer} »")
+        lines.append(say("conflicts", n=d.conflicts))
+    lines.append(say("footer", footer=d.footer))
     return "\n".join(lines)
