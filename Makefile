@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: demo test setup chromium java lint clean bench act
+.PHONY: demo test setup chromium java lint clean bench act selenium-grid
 demo: setup
 	$(VENV)/bin/a11y-audit demo
 
@@ -40,6 +40,11 @@ $(AXE): package.json package-lock.json
 # Our consistency on the W3C ACT Rules test cases (a few minutes; prints the table).
 act: setup
 	$(PY) -m bench.act
+
+# A Selenium Grid 4 standalone on 127.0.0.1:4444 with the local Chromium (Ctrl-C stops it); then
+# `a11y-audit run --grid http://127.0.0.1:4444`. docs/grid.md: a hub and nodes.
+selenium-grid: setup
+	$(VENV)/bin/a11y-audit selenium-grid --port 4444 --slots 2
 
 # Incremental re-audit of the unchanged demo town against a full one.
 bench: setup

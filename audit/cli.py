@@ -1,6 +1,7 @@
 """The command line: parse, call the library, print, exit code — nothing else.
 
-Exit codes: 0 ok; 1 usage or runtime error (one clear message); 2 findings at or above --fail-on.
+Exit codes: 0 ok; 1 usage or runtime error (one clear message); 2 findings at or above --fail-on, or a
+Selenium Grid (--grid) that cannot be used (as click's own usage errors).
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ class UserError(click.ClickException):
 
 def _fail(message: str) -> UserError:
     return UserError(message)
+
+
+class GridUnusable(UserError):
+    """--grid names a Selenium Grid that does not answer or has no Chromium node: French message, exit 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"a11y-audit : erreur : {self.format_message()}", err=True)
 
 
 def _load_config(path: str) -> config.Config:
@@ -191,8 +201,12 @@ def _store(runs_dir: str | None, cfg: config.Config | None = None) -> Store:
 
 
 def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunInfo]:
+    from audit.webdriver import GridError
+
     try:
         return runner.run_sites(sites, store, options)
+    except GridError as exc:
+        raise GridUnusable(str(exc)) from None
     except BrowserError as exc:
         raise _fail(str(exc)) from None
     except config.ConfigError as exc:
@@ -217,11 +231,20 @@ def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunI
 @click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Seconds for one page.")
 @click.option("--no-screenshots", is_flag=True, help="Skip screenshots (faster, no element captures).")
 @click.option("--full", is_flag=True, help="Audit every page again, even those unchanged since the last run.")
+@click.option("--grid", metavar="URL", default=None,
+              help="Gather the crawled pages on this Selenium Grid 4 (hub URL, e.g. http://hub:4444) instead of the "
+                   "local Chromium. Journeys (logins, forms) still play on the local Chromium. Exit 2 when the "
+                   "grid cannot be used. See docs/grid.md.")
+@click.option("--slots", type=click.IntRange(min=1), default=None,
+              help="Sessions a site keeps on the grid (default: the grid's Chromium slots), at most the site's "
+                   "crawl.concurrency.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @_lang_option
 def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, max_pages, timeout, no_screenshots,
-        full, quiet, lang):
+        full, grid, slots, quiet, lang):
     """Audit the SITES of the config (all when none is named)."""
+    if slots and not grid:
+        raise click.UsageError("--slots needs --grid (the number of sessions on a Selenium Grid).")
     cfg = _load_config(config_path)
     chosen = _select(cfg, sites)
     baselines = _load_baselines(baseline_paths)
@@ -234,7 +257,13 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, 
         chosen = [replace(s, crawl=replace(s.crawl, max_pages=max_pages)) for s in chosen]
     store = _store(runs_dir, cfg)
     options = runner.RunOptions(resume=resume, chromium=cfg.chromium, timeout=timeout,
-                                screenshot=not no_screenshots, full=full, progress=_progress(quiet))
+                                screenshot=not no_screenshots, full=full, progress=_progress(quiet), grid=grid,
+                                slots=slots)
+    if slots and not quiet:
+        for site in chosen:
+            if slots > site.crawl.concurrency:
+                click.echo(f"{site.id} : {site.crawl.concurrency} session(s) sur la grille au plus, la limite "
+                           f"crawl.concurrency du site (politesse envers son serveur).", err=True)
     runs = _execute(chosen, store, options)
     _finish(store, runs, formats, lang, fail_on, quiet, baselines, config_path)
 
@@ -608,6 +637,47 @@ def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor
     click.echo(declaration.summary(decl))
     for path in paths:
         click.echo(f"  {path}")
+
+
+@cli.command("selenium-grid")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address the Grid listens on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=4444, show_default=True)
+@click.option("--slots", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Chromium sessions at once (one a core is right).")
+@click.option("--chromedriver", default=None, help="chromedriver to use (default: the one on PATH, Debian's "
+                                                   "chromium-driver).")
+def selenium_grid(host, port, slots, chromedriver):
+    """Run a Selenium Grid 4 standalone (hub and one node) on this machine, with the local Chromium and
+    chromedriver, until Ctrl-C: `a11y-audit run --grid http://HOST:PORT` then gathers pages on it. Needs
+    Java 17 and the jar that `npm ci` installs. See docs/grid.md for a hub and several nodes."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from audit import webdriver
+    from audit.browser import find_chromium
+
+    try:
+        jar = webdriver.selenium_jar()
+        chromium = find_chromium()
+    except BrowserError as exc:
+        raise _fail(str(exc)) from None
+    driver = chromedriver or shutil.which("chromedriver")
+    if not driver or not shutil.which(driver):
+        raise _fail("chromedriver introuvable : `apt-get install chromium-driver` (Debian) ou --chromedriver "
+                    "/chemin/vers/chromedriver.")
+    if shutil.which("java") is None:
+        raise _fail("Java introuvable : la grille Selenium demande Java 17 (`apt-get install openjdk-17-jre-headless`).")
+    with tempfile.TemporaryDirectory(prefix="a11y-audit-grid-") as folder:
+        config_path = Path(folder) / "node.toml"
+        config_path.write_text(webdriver.node_config(chromium, shutil.which(driver), slots), encoding="utf-8")
+        click.echo(f"Grille Selenium sur http://{host}:{port} ({slots} session(s) Chromium) ; Ctrl-C pour "
+                   "l'arrêter.", err=True)
+        try:
+            code = subprocess.call(webdriver.standalone_command(jar, config_path, host, port, slots))
+        except KeyboardInterrupt:
+            code = 0
+    sys.exit(code)
 
 
 @cli.group()

