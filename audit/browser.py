@@ -8,15 +8,21 @@ package.json, installed by ``npm ci`` — never vendored.
 from __future__ import annotations
 
 import asyncio
+import base64
+import email.utils
 import functools
 import hashlib
+import html.entities
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -47,6 +53,9 @@ VIEWPORT = {"width": 1280, "height": 900}
 MAX_SCREENSHOT_HEIGHT = 6000
 RENEW_PAGE_EVERY = 40
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_PAGE_BYTES = 15 * 1024 * 1024  # a page's HTML, counted as it streams in (decoded: a gzip bomb counts inflated)
+RETRY_AFTER_MAX = 10.0  # seconds: a 503/429 asking to wait longer is recorded, not retried
+SECRET_MASK = "[secret]"
 PROBES_DIR = Path(__file__).parent / "probes"
 _SUBRESOURCE_TYPES = {"stylesheet", "script", "image", "font", "media"}
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -140,6 +149,8 @@ _SETTLE_JS = """async () => {
   await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
 }"""
 
+_TITLE_JS = "() => String(document.title)"
+
 _AXE_RUN_JS = """async (options) => {
   const result = await axe.run(document, options);
   return JSON.stringify(result);
@@ -153,6 +164,103 @@ class GatherOptions:
     probes: bool = True
     user_agent: str | None = None
     lang: str = "fr"  # language of axe-core's messages (its own locale files)
+    max_page_bytes: int = MAX_PAGE_BYTES  # a larger document (main page or frame) is not audited
+
+
+@dataclass  # no slots: Playwright keeps state on the bound methods' instance it is given as listeners
+class _Tab:
+    """What Browser knows of one of its tabs: how often it was used, the sub-resources and main document
+    of the page on it, the bytes each document brought in (the size cap), the navigations it held."""
+
+    page: Any
+    limit: int
+    uses: int = 0
+    resources: dict[str, str] = field(default_factory=dict)  # sub-resource URL -> ETag / Last-Modified
+    document: Any = None  # the main frame's last navigation response before DOMContentLoaded
+    armed: bool = False  # after DOMContentLoaded: the page's own navigations are held
+    held: list[str] = field(default_factory=list)
+    received: dict[str, int] = field(default_factory=dict)  # CDP request id of a document -> bytes so far
+    oversized: str | None = None  # why the page was stopped for its size
+    main_frame_id: str | None = None  # Chromium's id of the tab's main frame (it stays across navigations)
+    cdp: Any = None  # the tab's own CDP session (Network events for the size cap)
+
+    def reset(self) -> None:
+        self.resources.clear()
+        self.document = None
+        self.armed = False
+        self.held.clear()
+        self.received.clear()
+        self.oversized = None
+
+    def on_dom_content_loaded(self, _page) -> None:
+        self.armed = True
+
+    def on_response(self, response) -> None:
+        try:
+            request = response.request
+            if request.is_navigation_request():
+                if not self.armed and request.frame == self.page.main_frame:
+                    self.document = response
+                return
+            if request.resource_type not in _SUBRESOURCE_TYPES or len(self.resources) >= 300:
+                return
+            headers = response.headers
+            self.resources[response.url] = headers.get("etag") or headers.get("last-modified") or ""
+        except Exception:  # noqa: BLE001 - a detached response; it just is not remembered
+            pass
+
+    # Chromium's own network events (a CDP session on the tab) count a document's bytes as they arrive;
+    # past the limit the tab is closed, which stops the download even when the renderer is busy parsing.
+
+    def on_cdp_response(self, event: dict) -> None:
+        if event.get("type") != "Document":
+            return
+        request_id = event.get("requestId", "")
+        self.received[request_id] = 0
+        response = event.get("response") or {}
+        headers = {str(k).lower(): v for k, v in (response.get("headers") or {}).items()}
+        try:
+            declared = int(str(headers.get("content-length", "")).split(",")[0])
+        except ValueError:
+            return
+        if declared > self.limit:
+            self._stop(f"Content-Length: {_megabytes(declared)}; not downloaded", event.get("frameId"),
+                       response.get("url"))
+
+    def on_cdp_data(self, event: dict) -> None:
+        request_id = event.get("requestId", "")
+        if request_id not in self.received:
+            return
+        self.received[request_id] += int(event.get("dataLength") or 0)
+        if self.received[request_id] > self.limit:
+            self._stop(f"download stopped at {_megabytes(self.limit)}", None, None)
+
+    def _stop(self, what: str, frame_id: str | None, url: str | None) -> None:
+        if self.oversized is not None:
+            return
+        limit = _megabytes(self.limit)
+        if frame_id and self.main_frame_id and frame_id != self.main_frame_id:
+            self.oversized = f"a frame of the page ({url}) is larger than {limit} ({what}): page not audited"
+        else:
+            self.oversized = f"page larger than {limit} ({what}): page not audited"
+        asyncio.ensure_future(self.discard())
+
+    async def discard(self) -> None:
+        """Stop the tab's loading, then close it. Stopping first matters: Chromium does not close a tab
+        while its navigation is pending (the response being read), and reads on meanwhile."""
+        if self.cdp is not None:
+            try:
+                await asyncio.wait_for(self.cdp.send("Page.stopLoading"), 2)
+            except Exception:  # noqa: BLE001 - a closed or stuck tab: closing is what matters
+                pass
+        try:
+            await asyncio.wait_for(self.page.close(), 10)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.0f} MB"
 
 
 class Browser:
@@ -164,9 +272,7 @@ class Browser:
         self._pw = None
         self._browser = None
         self._context = None
-        self._pool: list[Any] = []
-        self._uses: dict[int, int] = {}
-        self._resources: dict[int, dict[str, str]] = {}
+        self._pool: list[_Tab] = []  # tabs ready for the next page
         self._axe_source = axe_script_path().read_text(encoding="utf-8")
         self._axe_locale = axe_locale(self.options.lang)
         self._probes = load_probes() if self.options.probes else {}
@@ -229,56 +335,47 @@ class Browser:
 
     # --- pages ---------------------------------------------------------------------------
 
-    async def _take_page(self):
+    async def _take_page(self) -> _Tab:
         while self._pool:
-            page = self._pool.pop()
-            if not page.is_closed():
-                return page
-        page = await self._context.new_page()
+            tab = self._pool.pop()
+            if not tab.page.is_closed():
+                return tab
+        return await self._new_tab(self._context)
+
+    async def _new_tab(self, context) -> _Tab:
+        page = await context.new_page()
         _prepare_page(page)
-        self._watch_resources(page)
-        self._uses[id(page)] = 0
-        return page
+        tab = _Tab(page=page, limit=self.options.max_page_bytes)
+        page.on("response", tab.on_response)
+        page.on("domcontentloaded", tab.on_dom_content_loaded)
+        try:
+            tab.cdp = cdp = await context.new_cdp_session(page)
+            cdp.on("Network.responseReceived", tab.on_cdp_response)
+            cdp.on("Network.dataReceived", tab.on_cdp_data)
+            # no response bodies kept for this session (Playwright's own session keeps what it needs)
+            await cdp.send("Network.enable", {"maxTotalBufferSize": 1024, "maxResourceBufferSize": 1024})
+            tab.main_frame_id = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
+        except BaseException:
+            await _safe(page.close())
+            raise
+        return tab
 
-    def _watch_resources(self, page) -> None:
-        """Remember the sub-resources a page loads with their validators (for incremental runs)."""
-        seen: dict[str, str] = {}
-        self._resources[id(page)] = seen
-
-        def on_response(response) -> None:
-            try:
-                if response.request.resource_type not in _SUBRESOURCE_TYPES:
-                    return
-                headers = response.headers
-                validator = headers.get("etag") or headers.get("last-modified") or ""
-                if len(seen) < 300:
-                    seen[response.url] = validator
-            except Exception:  # noqa: BLE001 - a detached response; it just is not remembered
-                pass
-
-        page.on("response", on_response)
-
-    async def _give_back(self, page, healthy: bool) -> None:
+    async def _give_back(self, tab: _Tab, healthy: bool) -> None:
+        page = tab.page
         if healthy:  # unroute needs the renderer: on a page stuck in a script it never returns (close does)
             try:
                 await asyncio.wait_for(page.unroute("**/*"), 5)
             except Exception:  # noqa: BLE001 - timeout or closed page: the page is closed below
                 healthy = False
-        uses = self._uses.get(id(page), 0) + 1
-        self._uses[id(page)] = uses
-        if healthy and uses < RENEW_PAGE_EVERY and not page.is_closed():
+        tab.uses += 1
+        if healthy and tab.uses < RENEW_PAGE_EVERY and not page.is_closed() and tab.oversized is None:
             try:
                 await page.goto("about:blank", timeout=5000)
-                self._pool.append(page)
+                self._pool.append(tab)
                 return
             except Exception:  # noqa: BLE001
                 pass
-        self._uses.pop(id(page), None)
-        self._resources.pop(id(page), None)
-        try:
-            await asyncio.wait_for(page.close(), 10)
-        except Exception:  # noqa: BLE001
-            pass
+        await tab.discard()
 
     async def gather(self, ref: PageRef, folder: Path,
                      accept: Callable[[str], str | None] | None = None) -> PageSnapshot:
@@ -288,12 +385,15 @@ class Browser:
         out of scope, or to a page audited under another URL).
         """
         snap = PageSnapshot(key=ref.key, url=ref.url, kind=ref.kind, name=ref.name)
-        page = await self._take_page()
-        resources = self._resources.get(id(page), {})
-        resources.clear()
+        try:
+            tab = await self._take_page()
+        except Exception as exc:  # noqa: BLE001 - Chromium died: the runner sees it (alive) and restarts it
+            snap.error = _describe(exc)
+            return snap
+        tab.reset()
         healthy = False
         try:
-            await asyncio.wait_for(self._gather_into(page, ref.url, snap, folder, navigate=True, accept=accept),
+            await asyncio.wait_for(self._gather_into(tab, ref.url, snap, folder, navigate=True, accept=accept),
                                    timeout=self.options.timeout)
             healthy = True
         except TimeoutError:
@@ -301,23 +401,36 @@ class Browser:
         except Exception as exc:  # noqa: BLE001 - one page's failure is recorded, the run goes on
             snap.error = _describe(exc)
         finally:
-            snap.validators = dict(resources)
-            await self._give_back(page, healthy)
+            snap.validators = dict(tab.resources)
+            await self._give_back(tab, healthy)
+        if tab.oversized is not None:
+            snap = _refused(snap, folder, tab.oversized)
         return snap
 
-    async def _gather_into(self, page, url: str | None, snap: PageSnapshot, folder: Path, navigate: bool,
+    async def _navigate(self, tab: _Tab, url: str):
+        """page.goto, following the redirects a script or a meta refresh makes while the page is parsed;
+        from DOMContentLoaded on, the page's own navigations are held (see _hold_navigation). Returns the
+        response of the document on the page."""
+        tab.armed, tab.document = False, None
+        response = await tab.page.goto(url, wait_until="load", timeout=self.options.timeout * 1000)
+        if tab.oversized is not None:
+            raise RuntimeError(tab.oversized)
+        if response is None:
+            raise RuntimeError("no response (navigation to the same document or aborted)")
+        return tab.document or response
+
+    async def _gather_into(self, tab: _Tab, url: str | None, snap: PageSnapshot, folder: Path, navigate: bool,
                            accept: Callable[[str], str | None] | None = None,
-                           secret_fields: tuple[str, ...] = ()) -> None:
+                           secret_fields: tuple[str, ...] = (), redact: Redactor | None = None) -> None:
         t0 = time.perf_counter()
+        page = tab.page
         source: bytes | None = None
-        held: list[str] = []
         if navigate:
-            # the first top-level navigation goes through; the page's own later ones (a meta refresh at 0 s
-            # fires even before "load") are held, so the document audited stays in place
-            await page.route("**/*", functools.partial(_hold_navigation, page, held, [False]))
-            response = await page.goto(url, wait_until="load", timeout=self.options.timeout * 1000)
-            if response is None:
-                raise RuntimeError("no response (navigation to the same document or aborted)")
+            await page.route("**/*", functools.partial(_hold_navigation, tab))
+            response = await self._navigate(tab, url)
+            waited = await self._retry_later(response)
+            if waited is not None:
+                response = await self._navigate(tab, url)
             snap.status = response.status
             headers = await response.all_headers()
             snap.content_type = headers.get("content-type", "")
@@ -327,10 +440,16 @@ class Browser:
                     snap.final_url = page.url
                     snap.error = refusal
                     return
+            if snap.status >= 500 or snap.status == 429:
+                snap.final_url = page.url
+                snap.error = _http_error(snap.status, headers.get("retry-after"), waited)
+                return
             try:
                 source = await response.body()
             except Exception:  # noqa: BLE001 - redirects and some responses have no body
                 source = None
+            if tab.oversized is not None:
+                raise RuntimeError(tab.oversized)
             if snap.content_type and "html" not in snap.content_type and "xml" not in snap.content_type:
                 snap.kind = PageKind.DOCUMENT
                 snap.error = None
@@ -340,17 +459,20 @@ class Browser:
                     snap.files["document"] = "document.bin"
                     snap.content_hash = hashlib.sha256(source).hexdigest()
                 return
-        snap.final_url = page.url
+        redact = redact or Redactor()
+        landed = page.url
+        snap.final_url = redact.text(landed)
         snap.timings["navigate"] = round(time.perf_counter() - t0, 3)
         try:  # let web fonts and the first frame settle; no "network idle" wait (it costs 500 ms a page)
             await page.evaluate(_SETTLE_JS)
         except Exception:  # noqa: BLE001 - a page navigating away; the next step reports it
             pass
-        if page.url.startswith("chrome-error://") or (navigate and page.url != snap.final_url):
+        held = tab.held
+        if page.url.startswith("chrome-error://") or (navigate and page.url != landed):
             raise RuntimeError(f"the page navigated away by itself (to {held[0] if held else page.url})")
-        if held:
-            snap.timings["held_navigations"] = len(held)
-        snap.title = await page.title()
+        # document.title, not page.title(): while a held navigation is pending, the latter gives Chromium's
+        # "Loading <url>" (evaluate waits for the 204 and reads the page that stays)
+        snap.title = redact.text(await page.evaluate(_TITLE_JS))
         if source is not None:
             _write(folder / "source.html", source)
             snap.files["source"] = "source.html"
@@ -360,18 +482,19 @@ class Browser:
         raw = await page.evaluate(_AXE_RUN_JS, {"runOnly": {"type": "tag", "values": AXE_TAGS},
                                                 "rules": {r: {"enabled": True} for r in AXE_EXTRA_RULES},
                                                 "resultTypes": ["violations", "incomplete"]})
+        raw = redact.json_text(raw)
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
         _write(folder / "axe.json", raw.encode("utf-8"))
         snap.files["axe"] = "axe.json"
         t2 = time.perf_counter()
-        dom = await page.content()
-        _write(folder / "dom.html", dom.encode("utf-8"))
+        dom = redact.text(await page.content()).encode("utf-8")
+        _write(folder / "dom.html", dom)
         snap.files["dom"] = "dom.html"
         if snap.content_hash is None:
-            snap.content_hash = hashlib.sha256(dom.encode("utf-8")).hexdigest()
-        snap.links = list(dict.fromkeys(await page.evaluate(_LINKS_JS)))
+            snap.content_hash = hashlib.sha256(dom).hexdigest()
+        snap.links = list(dict.fromkeys(redact.text(u) for u in await page.evaluate(_LINKS_JS)))
         if self._probes:
-            probes = await self._run_probes(page)
+            probes = redact.data(await self._run_probes(page))
             _write(folder / "probes.json", json.dumps(probes, ensure_ascii=False).encode("utf-8"))
             snap.files["probes"] = "probes.json"
         snap.timings["probes"] = round(time.perf_counter() - t2, 3)
@@ -391,7 +514,20 @@ class Browser:
             _write(folder / "screenshot.jpg", shot)
             snap.files["screenshot"] = "screenshot.jpg"
             snap.timings["screenshot"] = round(time.perf_counter() - t3, 3)
+        if held:
+            snap.timings["held_navigations"] = len(held)
         snap.timings["total"] = round(time.perf_counter() - t0, 3)
+
+    async def _retry_later(self, response) -> float | None:
+        """A 503 or 429 asking to come back shortly (Retry-After ≤ 10 s and ≤ a third of the page
+        timeout): wait that long and return the delay waited, once; None when not to retry."""
+        if response.status not in (429, 503):
+            return None
+        delay = _retry_after((await response.all_headers()).get("retry-after"))
+        if delay is None or delay > min(RETRY_AFTER_MAX, self.options.timeout / 3):
+            return None
+        await asyncio.sleep(delay)
+        return delay
 
     async def _inject_axe(self, page) -> None:
         for frame in page.frames:
@@ -439,50 +575,60 @@ class Browser:
         """
         skip = skip or set()
         context = await self._new_context()
-        page = await context.new_page()
-        _prepare_page(page)
-        self._watch_resources(page)
-        resources = self._resources[id(page)]
+        tab = await self._new_tab(context)
+        page = tab.page
         timeout_ms = self.options.timeout * 1000
-        secret_fields = [s.target for s in journey.steps
-                         if s.action == StepAction.FILL and s.value_env and s.target]
+        secret_fields = [s.target for s in journey.steps if s.action == StepAction.FILL and s.target and _is_secret(s)]
+        redact = Redactor()
+
+        def typed(step) -> str:
+            """The value to type; a secret is remembered, to be masked in everything saved from now on."""
+            value = secret(step)
+            if _is_secret(step):
+                redact.add(value)
+            return value
+
         try:
             for index, step in enumerate(journey.steps):
                 ref = PageRef(url=base_url, via="journey", journey=journey.id, step=index, name=step.name)
                 try:
-                    response = await asyncio.wait_for(_play(page, step, base_url, secret, timeout_ms),
+                    response = await asyncio.wait_for(_play(page, step, base_url, typed, timeout_ms),
                                                       timeout=self.options.timeout)
                 except Exception as exc:  # noqa: BLE001 - a broken step ends the journey, recorded
-                    snap = PageSnapshot(key=ref.key, url=page.url or base_url, name=step.name or f"étape {index + 1}",
-                                        journey=journey.id, step=index)
+                    snap = PageSnapshot(key=ref.key, url=redact.text(page.url or base_url), journey=journey.id,
+                                        name=step.name or f"étape {index + 1}", step=index)
                     what = step.target or step.value or ""
-                    snap.error = f"journey step {index + 1} ({step.action.value} {what}) failed: {_describe(exc)}"
+                    why = tab.oversized or _describe(exc)
+                    snap.error = redact.text(f"journey step {index + 1} ({step.action.value} {what}) failed: {why}")
                     yield snap
                     return
                 if not step.audit or ref.key in skip:
                     continue
-                snap = PageSnapshot(key=ref.key, url=page.url, name=step.name or f"{journey.name} — étape {index + 1}",
-                                    journey=journey.id, step=index)
+                snap = PageSnapshot(key=ref.key, url=redact.text(page.url), journey=journey.id, step=index,
+                                    name=step.name or f"{journey.name} — étape {index + 1}")
                 if response is not None:
                     snap.status = response.status
                     snap.content_type = (await response.all_headers()).get("content-type")
-                    try:
-                        snap.content_hash = hashlib.sha256(await response.body()).hexdigest()
+                    try:  # the hash of the page with its secrets masked: the same page whatever was typed
+                        body = await response.body()
+                        snap.content_hash = hashlib.sha256(redact.bytes(body)).hexdigest()
                     except Exception:  # noqa: BLE001 - no body (redirect); the DOM hash is used instead
                         pass
-                snap.validators = dict(resources)
+                snap.validators = {redact.text(url): v for url, v in tab.resources.items()}
                 if reuse is not None and snap.content_hash and await reuse(snap):
                     yield snap
                     continue
                 try:
-                    await asyncio.wait_for(self._gather_into(page, None, snap, folder_for(ref.key), navigate=False,
-                                                             secret_fields=tuple(secret_fields)),
+                    await asyncio.wait_for(self._gather_into(tab, None, snap, folder_for(ref.key), navigate=False,
+                                                             secret_fields=tuple(secret_fields), redact=redact),
                                            timeout=self.options.timeout)
                 except TimeoutError:
                     snap.error = f"timeout after {self.options.timeout:g} s"
                 except Exception as exc:  # noqa: BLE001
-                    snap.error = _describe(exc)
-                snap.url = page.url
+                    snap.error = redact.text(tab.oversized or _describe(exc))
+                if tab.oversized is not None:
+                    snap = _refused(snap, folder_for(ref.key), tab.oversized)
+                snap.url = redact.text(page.url)
                 yield snap
         finally:
             await context.close()
@@ -513,22 +659,150 @@ async def _play(page, step, base_url: str, secret, timeout_ms: float):
     raise ValueError(f"unknown step action {action}")
 
 
-async def _hold_navigation(page, held: list[str], armed: list[bool], route) -> None:
-    """After the navigation we asked for, the page's own navigations (meta refresh, scripts) get an empty
+async def _hold_navigation(tab: _Tab, route) -> None:
+    """Until DOMContentLoaded, the main frame's navigations go through: HTTP redirects, and the scripts and
+    meta refreshes that redirect while the page is parsed (holding those would freeze the page). From then
+    on, the page's own navigations (a meta refresh at 0 s fires even before "load", scripts) get an empty
     204 answer: Chromium stays on the document being audited, and where it tried to go is remembered."""
     request = route.request
     try:
-        if request.is_navigation_request() and request.frame == page.main_frame:
-            if not armed[0]:
-                armed[0] = True
-                await route.continue_()
-                return
-            held.append(request.url)
+        if tab.armed and request.is_navigation_request() and request.frame == tab.page.main_frame:
+            tab.held.append(request.url)
             await route.fulfill(status=204, body="")
         else:
             await route.continue_()
     except Exception:  # noqa: BLE001 - the page was closed meanwhile
         pass
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay in seconds or an HTTP date); None if absent or invalid."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _http_error(status: int, retry_after: str | None, waited: float | None) -> str:
+    """The error of a page the server did not serve (5xx, 429): its error page is not audited."""
+    try:
+        phrase = f" {HTTPStatus(status).phrase}"
+    except ValueError:
+        phrase = ""
+    hint = f" (Retry-After: {retry_after.strip()[:40]})" if retry_after else ""
+    again = f", again after waiting {waited:g} s" if waited is not None else ""
+    return f"HTTP {status}{phrase}{hint}{again}: page not audited"
+
+
+def _refused(snap: PageSnapshot, folder: Path, why: str) -> PageSnapshot:
+    """A page stopped for its size: nothing of it is kept (files already written are removed)."""
+    for name in ("source.html", "dom.html", "axe.json", "probes.json", "screenshot.jpg", "document.bin"):
+        for path in (folder / name, folder / (name + ".part")):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+    return PageSnapshot(key=snap.key, url=snap.url, kind=snap.kind, name=snap.name, journey=snap.journey,
+                        step=snap.step, status=snap.status, content_type=snap.content_type, error=why)
+
+
+def _is_secret(step) -> bool:
+    return bool(step.value_env or getattr(step, "value_file", None))
+
+
+class Redactor:
+    """Masks the secrets a journey typed in what is saved of its pages: as typed, and as a page, a URL or
+    JSON may write them (HTML entities, percent-encoding, ``+`` for spaces, JSON escapes, base64).
+
+    Case is ignored (a mask too many is better than a secret shown). Secrets of any length are masked:
+    a very short one may mask ordinary text too.
+    """
+
+    def __init__(self) -> None:
+        self._secrets: list[str] = []
+        self._pattern: re.Pattern[str] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self._secrets)
+
+    def add(self, secret: str) -> None:
+        if not secret or secret in self._secrets:
+            return
+        self._secrets.append(secret)
+        # longest first, so that a secret containing another one is masked whole
+        forms = [_secret_pattern(s) for s in sorted(self._secrets, key=len, reverse=True)]
+        self._pattern = re.compile("|".join(forms), re.IGNORECASE)
+
+    def text(self, text: str | None) -> str | None:
+        if self._pattern is None or not text:
+            return text
+        return self._pattern.sub(SECRET_MASK, text)
+
+    def bytes(self, data: bytes) -> bytes:
+        if self._pattern is None:
+            return data
+        return self.text(data.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+
+    def data(self, value: Any) -> Any:
+        """A JSON-like value with every string (and key) masked."""
+        if self._pattern is None:
+            return value
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {self.text(k) if isinstance(k, str) else k: self.data(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.data(v) for v in value]
+        return value
+
+    def json_text(self, raw: str) -> str:
+        """JSON text (axe-core's result) with its strings masked; its structure is kept."""
+        if self._pattern is None:
+            return raw
+        try:
+            return json.dumps(self.data(json.loads(raw)), ensure_ascii=False, separators=(",", ":"))
+        except ValueError:
+            return self.text(raw)
+
+
+def _secret_pattern(secret: str) -> str:
+    """A regular expression matching ``secret`` with each character in any of its usual encodings, or the
+    whole secret in base64."""
+    chars = "".join(f"(?:{'|'.join(sorted(map(re.escape, _char_forms(ch)), key=len, reverse=True))})"
+                    for ch in secret)
+    encoded = secret.encode("utf-8")
+    whole = {base64.b64encode(encoded).decode(), base64.urlsafe_b64encode(encoded).decode()}
+    whole |= {w.rstrip("=") for w in whole}
+    return "|".join([chars, *(re.escape(w) for w in sorted(whole, key=len, reverse=True))])
+
+
+def _char_forms(ch: str) -> set[str]:
+    cp = ord(ch)
+    forms = {ch, f"&#{cp};", f"&#0{cp};", f"&#x{cp:x};", f"&#x{cp:04x};", f"\\u{cp:04x}",
+             "".join(f"%{b:02x}" for b in ch.encode("utf-8"))}
+    name = html.entities.codepoint2name.get(cp)
+    if name:
+        forms.add(f"&{name};")
+    if 128 <= cp < 256:
+        forms.add(f"%{cp:02x}")  # percent-encoded Latin-1
+    if ch == "'":
+        forms.add("&apos;")
+    if ch == " ":
+        forms |= {"+", "&nbsp;", "&#160;", "&#xa0;", "\xa0", "\\u00a0"}  # no-break space too
+    if ch in '"\\/':
+        forms.add("\\" + ch)  # JSON and JavaScript escapes
+    escapes = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    if ch in escapes:
+        forms.add(escapes[ch])
+    return forms
 
 
 def _prepare_page(page) -> None:

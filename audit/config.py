@@ -169,6 +169,29 @@ _ACTION_VALUES = frozenset(a.value for a in StepAction)
 _ACTIONS = ", ".join(a.value for a in StepAction)
 
 
+def _work_tree(folder: Path) -> Path:
+    """The git work tree holding ``folder`` (the folder itself when it is in none)."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def _value_file(doc: _Doc, path: str, value: str) -> str:
+    """A secret's file: absolute (``~`` expanded) or relative to the configuration's folder, and never
+    inside the configuration's git work tree (a secret committed by mistake stays in the history)."""
+    config_folder = Path(doc.path).resolve().parent
+    file = Path(os.path.expanduser(value))
+    if not file.is_absolute():
+        file = config_folder / file
+    tree = _work_tree(config_folder)
+    if file.resolve().is_relative_to(tree):
+        where = "repository" if (tree / ".git").exists() else "configuration's folder"
+        raise doc.error(path, f"{value} is inside the {where} ({tree}): keep the secret in a file outside it, "
+                              "for example ~/.config/a11y-audit/, or use value_env")
+    return str(file)
+
+
 def _step(doc: _Doc, data: Any, path: str) -> Step:
     if isinstance(data, dict) and len(data) >= 1:
         actions = [k for k in data if k in _ACTION_VALUES]
@@ -179,22 +202,33 @@ def _step(doc: _Doc, data: Any, path: str) -> Step:
         target = reader.str(action.value)
         value = reader.str("value")
         value_env = reader.str("value_env")
+        value_file = reader.str("value_file")
         name = reader.str("name")
         audit = reader.bool("audit", action in (StepAction.GOTO, StepAction.SUBMIT))
         reader.done()
+        given = [key for key, v in (("value", value), ("value_env", value_env), ("value_file", value_file))
+                 if v is not None]
         if action == StepAction.FILL:
-            if value is None and value_env is None:
-                raise doc.error(path, "a fill step needs `value` or `value_env` (an environment variable "
-                                      "for secrets)")
+            if not given:
+                raise doc.error(path, "a fill step needs `value`, or for a secret `value_env` (an environment "
+                                      "variable) or `value_file` (a file outside the repository)")
+            if len(given) > 1:
+                raise doc.error(f"{path}.{given[1]}", f"give only one of {' and '.join(given)}")
             if value_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value_env):
                 raise doc.error(f"{path}.value_env", "must be an environment variable name")
+            if value_file is not None:
+                value_file = _value_file(doc, f"{path}.value_file", value_file)
+        elif value_env is not None or value_file is not None:
+            key = "value_env" if value_env is not None else "value_file"
+            raise doc.error(f"{path}.{key}", "only a fill step types a secret")
         if action in (StepAction.CLICK, StepAction.FILL, StepAction.WAIT_FOR) and not target:
             raise doc.error(f"{path}.{action.value}", "needs a CSS selector")
         if action == StepAction.GOTO and not target:
             raise doc.error(f"{path}.goto", "needs a URL or a path")
         if action == StepAction.PRESS and not target:
             raise doc.error(f"{path}.press", "needs a key, for example Enter")
-        return Step(action=action, target=target, value=value, value_env=value_env, name=name, audit=audit)
+        return Step(action=action, target=target, value=value, value_env=value_env, value_file=value_file,
+                    name=name, audit=audit)
     raise doc.error(path, f"a step is a mapping with one action among: {_ACTIONS}")
 
 
@@ -353,11 +387,35 @@ def with_base_url(site: Site, base_url: str) -> Site:
 
 
 def resolve_secret(step: Step) -> str:
-    """The value to type for a fill step; secrets come from the environment, never from the file."""
+    """The value to type for a fill step; secrets come from the environment or a file outside the
+    repository (read now, at run time), never from the configuration itself."""
     if step.value_env is not None:
         value = os.environ.get(step.value_env)
         if value is None:
             raise ConfigError(f"environment variable {step.value_env} is not set: the journey step that fills "
                               f"{step.target!r} needs it. Export it before the run.")
         return value
+    if step.value_file is not None:
+        return _read_secret_file(step)
     return step.value or ""
+
+
+def _read_secret_file(step: Step) -> str:
+    where = f"value_file {step.value_file} (the journey step that fills {step.target!r})"
+    try:
+        text = Path(step.value_file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: file not found. Create it, readable by this user only "
+                          "(chmod 600), or fix the path.") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{where}: is a folder; give the path of the file holding the secret.") from None
+    except PermissionError:
+        raise ConfigError(f"{where}: permission denied. Let the user running the audit read it.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: not UTF-8 text. Save the secret as UTF-8.") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read it: {exc.strerror}.") from None
+    text = text.removesuffix("\n").removesuffix("\r")  # the newline an editor adds is not part of it
+    if not text:
+        raise ConfigError(f"{where}: the file is empty.")
+    return text

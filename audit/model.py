@@ -154,6 +154,7 @@ class Step:
     target: str | None = None  # URL/path for goto, CSS selector otherwise
     value: str | None = None  # literal value for fill / key for press
     value_env: str | None = None  # environment variable holding a secret value for fill
+    value_file: str | None = None  # file outside the repository holding a secret value for fill (its path)
     name: str | None = None  # human title of the page state reached ("Étape 2 : choix des repas")
     audit: bool = False  # audit the page state reached after this step
 

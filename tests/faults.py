@@ -34,6 +34,7 @@ HUGE_BYTES = 50 * 1024 * 1024  # the "50 MB page"
 BOMB_BYTES = 128 * 1024 * 1024  # what the gzip bombs inflate to
 HANG_SECONDS = 60.0  # upper bound for the routes that never finish (the server's stop ends them sooner)
 BIG_DOM_ELEMENTS = 10_000
+STREAM_SNDBUF = 64 * 1024  # bytes of kernel send buffer on the routes that stream megabytes
 PAYLOADS_FILE = Path(__file__).parent / "fixtures" / "payloads" / "payloads.txt"
 
 # name -> path of each fault a page can be sent to (tests and docs/reliability.md use these names).
@@ -64,6 +65,7 @@ FAULTS: dict[str, str] = {
     "popup": "/js/popup",
     "navigate-away": "/js/navigate",
     "js-redirect": "/js/redirect",
+    "meta-refresh": "/meta-refresh",
     "big-dom": "/big-dom",
     "payloads": "/payloads",
 }
@@ -202,12 +204,21 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _stream(self, total: int, block: bytes) -> None:
+        # A small send buffer: what the server counts as sent is then close to what the client read (the
+        # kernel would otherwise hold up to 4 MB more on its side of the connection).
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, STREAM_SNDBUF)
+        except OSError:
+            pass
         sent = 0
-        while sent < total and not self.faults.stopping.is_set():
-            chunk = block[: total - sent]
-            if not self._write(chunk):
-                return
-            sent += len(chunk)
+        try:
+            while sent < total and not self.faults.stopping.is_set():
+                chunk = block[: total - sent]
+                if not self._write(chunk):
+                    return
+                sent += len(chunk)
+        finally:
+            self.faults._largest(self._route, sent)
 
     def _sleep(self, seconds: float = HANG_SECONDS) -> None:
         self.faults.stopping.wait(seconds)
@@ -303,7 +314,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.close_connection = True
             self._write(b"<!DOCTYPE html><html lang='fr'><title>Immense sans longueur</title><p>")
-            return self._stream(HUGE_BYTES, b"bla " * 16384)
+            # comments, which Chromium parses fast (one ever-growing text node takes it minutes): the size
+            # cap, not the page timeout, is what stops this page
+            return self._stream(HUGE_BYTES, b"<!-- bla bla bla bla bla bla bla bla bla bla bla bla bla -->\n" * 1024)
         if path == "/gzip-bomb":
             return self._send(200, _bomb(), "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
         if path == "/binary":
@@ -316,6 +329,10 @@ class _Handler(BaseHTTPRequestHandler):
             script = _SCRIPTS.get(path.removeprefix("/js/"))
             if script is not None:
                 return self._send(200, page(f"Script {path}", f"<p>Script.</p><script>{script}</script>"))
+        if path == "/meta-refresh":  # the declarative redirect (RGAA 13.1 checks read it)
+            body = page("Redirection", "<p>Cette page a déménagé.</p>").replace(
+                b"<title>", b"<meta http-equiv='refresh' content='0; url=/ok/refreshed'><title>")
+            return self._send(200, body)
         if path == "/big-dom":
             cells = "".join(f"<li><a href='#i{i}'>Élément {i}</a></li>" for i in range(BIG_DOM_ELEMENTS // 2))
             return self._send(200, page("Dix mille éléments", f"<ul>{cells}</ul>"))
@@ -463,7 +480,8 @@ class FaultServer:
         self.ok_body = ok_body
         self.stopping = threading.Event()
         self.hits: Counter[str] = Counter()
-        self.sent: Counter[str] = Counter()
+        self.sent: Counter[str] = Counter()  # bytes sent on each route, all responses together
+        self.largest: dict[str, int] = {}  # the most bytes one streamed response of a route got out
         self.posted: list[tuple[str, str]] = []
         self.grown = False  # /grows: a small page until set, then a 50 MB one
         self._lock = threading.Lock()
@@ -488,6 +506,10 @@ class FaultServer:
     def _count(self, path: str, size: int) -> None:
         with self._lock:
             self.sent[path] += size
+
+    def _largest(self, path: str, size: int) -> None:
+        with self._lock:
+            self.largest[path] = max(self.largest.get(path, 0), size)
 
     def start(self) -> FaultServer:
         self.stopping.clear()

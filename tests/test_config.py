@@ -47,6 +47,11 @@ def test_good_file_loads():
     (GOOD.replace('include: ["^/"]', 'include: ["(("]'), "sites.yaml:15: sites[0].crawl.include[0]: invalid regular"),
     (GOOD.replace("value_env: SECRET_PWD", "wrong: 1"), "sites.yaml:11: sites[0].journeys[0].steps[1].wrong: unknown key"),
     (GOOD.replace("          - goto: /connexion\n", ""), "sites.yaml:9: sites[0].journeys[0].steps[0]: a journey starts"),
+    (GOOD.replace("value_env: SECRET_PWD", "value_env: SECRET_PWD\n            value: en-clair"),
+     "sites.yaml:11: sites[0].journeys[0].steps[1].value_env: give only one of value and value_env"),
+    (GOOD.replace("          - fill: \"#pwd\"\n            value_env: SECRET_PWD\n", ""
+                  ).replace("- goto: /connexion", "- goto: /connexion\n            value_env: SECRET_PWD"),
+     "sites.yaml:10: sites[0].journeys[0].steps[0].value_env: only a fill step types a secret"),
     ("sites: []\n", "sites.yaml:1: sites: must be a non-empty list"),
     ("runs_dir: x\n", "sites.yaml:1: sites: must be a non-empty list"),
     ("", "sites.yaml:1: sites: must be a non-empty list"),

@@ -8,7 +8,9 @@ JSON-escaped forms, in every file under the runs folder and in everything the ru
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
+import io
 import json
 import logging
 import os
@@ -130,35 +132,45 @@ SECRET_JOURNEY = Journey(id="code", name="Saisie d'un code", steps=(
 ))
 
 
-@pytest.fixture()
-def typed_secret_run(tmp_path, chromium, monkeypatch, caplog):
+@pytest.fixture(scope="module")
+def typed_secret_run(tmp_path_factory, chromium):
+    """One run of SECRET_JOURNEY with fresh secrets; everything it printed or logged is kept."""
     code, password = new_secret(), new_secret()
-    monkeypatch.setenv("A11Y_TEST_CODE", code)
-    monkeypatch.setenv("A11Y_TEST_PW", password)
-    caplog.set_level(logging.DEBUG)
-    with FaultServer() as server:
-        site = Site(id="code", name="Saisie", base_url=server.url + "/ok/accueil", journeys=(SECRET_JOURNEY,),
-                    crawl=CrawlPolicy(max_pages=2, max_depth=0, sitemaps=False))
-        store = Store(tmp_path / "runs")
-        [run] = runner.run_sites([site], store, runner.RunOptions(chromium=chromium, timeout=30))
-        _all_outputs(store, run, site)
+    root = tmp_path_factory.mktemp("typed") / "runs"
+    logs, out, err = io.StringIO(), io.StringIO(), io.StringIO()
+    handler = logging.StreamHandler(logs)
+    handler.setLevel(logging.DEBUG)
+    logger = logging.getLogger()
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            patch.setenv("A11Y_TEST_CODE", code)
+            patch.setenv("A11Y_TEST_PW", password)
+            with FaultServer() as server:
+                site = Site(id="code", name="Saisie", base_url=server.url + "/ok/accueil",
+                            journeys=(SECRET_JOURNEY,), crawl=CrawlPolicy(max_pages=2, max_depth=0, sitemaps=False))
+                store = Store(root)
+                [run] = runner.run_sites([site], store, runner.RunOptions(chromium=chromium, timeout=30))
+                _all_outputs(store, run, site)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
     steps = {p.name: p for p in store.pages(run) if p.journey}
     store.close()
-    return {"root": tmp_path / "runs", "code": code, "password": password, "steps": steps, "run": run,
-            "logs": caplog.text}
+    return {"root": root, "code": code, "password": password, "steps": steps, "run": run,
+            "texts": {"logs": logs.getvalue(), "stdout": out.getvalue(), "stderr": err.getvalue()}}
 
 
-@pytest.mark.xfail(strict=True, reason="needs lead fix: browser.py redacts typed secrets from a journey's "
-                                        "evidence and masks secret fields in screenshots (diff 5)")
-def test_secrets_typed_on_audited_pages_are_redacted(typed_secret_run, capsys):
+def test_secrets_typed_on_audited_pages_are_redacted(typed_secret_run):
     """The page mirrors typed values into attributes, visible text and its title, then sends them by GET to
     a page that repeats them: none of it may be stored."""
     r = typed_secret_run
     assert set(r["steps"]) == {"Code saisi", "Confirmation"}
     assert all(p.error is None for p in r["steps"].values())
-    out = capsys.readouterr()
-    texts = {"logs": r["logs"], "stdout": out.out, "stderr": out.err}
-    assert leaks(r["code"], r["root"], texts) == [] and leaks(r["password"], r["root"], texts) == []
+    assert "discovery" in r["texts"]["logs"], "the run's logs were captured"
+    assert leaks(r["code"], r["root"], r["texts"]) == [] and leaks(r["password"], r["root"], r["texts"]) == []
 
 
 def test_secret_fields_are_masked_in_screenshots(typed_secret_run):
@@ -194,7 +206,6 @@ sites:
 """
 
 
-@pytest.mark.xfail(strict=True, reason="needs lead fix: value_file in model.Step and config.py (diff 6)")
 def test_value_file_reads_a_secret_kept_outside_the_repository(tmp_path):
     secret = new_secret()
     outside = tmp_path / "secret.txt"
@@ -206,11 +217,67 @@ def test_value_file_reads_a_secret_kept_outside_the_repository(tmp_path):
     assert secret not in repr(cfg)
 
 
-@pytest.mark.xfail(strict=True, reason="needs lead fix: value_file in model.Step and config.py (diff 6)")
 def test_value_file_inside_the_repository_is_refused_with_its_line():
     inside = REPO / "secrets" / "mot-de-passe.txt"
     with pytest.raises(config.ConfigError, match=r"sites\.yaml:9: .*value_file.*outside"):
         config.parse(VALUE_FILE_YAML.format(path=inside), str(REPO / "sites.yaml"))
+
+
+def test_value_file_relative_to_the_configuration_may_not_climb_back_into_it(tmp_path):
+    (tmp_path / ".git").mkdir()  # the configuration lives in a git work tree
+    (tmp_path / "conf").mkdir()
+    with pytest.raises(config.ConfigError, match=r"sites\.yaml:9: .*value_file: \.\./secret\.txt is inside the "
+                                                 r"repository"):
+        config.parse(VALUE_FILE_YAML.format(path="../secret.txt"), str(tmp_path / "conf" / "sites.yaml"))
+    step = config.parse(VALUE_FILE_YAML.format(path="../../secret.txt"),
+                        str(tmp_path / "conf" / "sites.yaml")).sites[0].journeys[0].steps[1]
+    assert Path(step.value_file).resolve() == (tmp_path.parent / "secret.txt").resolve()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "file not found. Create it"),
+    ("", "the file is empty"),
+    (b"\xff\xfe", "not UTF-8 text"),
+])
+def test_an_unusable_value_file_is_named_at_run_time(tmp_path, content, message):
+    path = tmp_path / "secret.txt"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    step = Step(action=StepAction.FILL, target="#pw", value_file=str(path))
+    with pytest.raises(config.ConfigError) as err:
+        config.resolve_secret(step)
+    assert f"value_file {path} (the journey step that fills '#pw'): {message}" in str(err.value)
+
+
+def test_value_file_keeps_all_but_one_trailing_newline(tmp_path):
+    path = tmp_path / "secret.txt"
+    path.write_bytes(b"  mot de passe\n\n")
+    assert config.resolve_secret(Step(action=StepAction.FILL, target="#pw", value_file=str(path))) == "  mot de passe\n"
+    path.write_bytes(b"crlf\r\n")
+    assert config.resolve_secret(Step(action=StepAction.FILL, target="#pw", value_file=str(path))) == "crlf"
+
+
+def test_the_redactor_masks_every_form_of_a_secret():
+    from audit.browser import SECRET_MASK, Redactor
+
+    secret = new_secret()
+    redactor = Redactor()
+    redactor.add(secret)
+    for name, needle in forms(secret).items():
+        if name in ("latin-1", "random-part"):  # bytes the browser never gives; a part is not the secret
+            continue
+        masked = redactor.text("avant " + needle.decode("utf-8"))
+        assert masked == f"avant {SECRET_MASK}", name
+        assert leaks(secret, Path("/nonexistent"), {"masked": masked}) == [], name
+    # chromium's own serialisations: attribute values escape & and quotes, text escapes & < >
+    attribute = secret.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    assert redactor.text(f'<input value="{attribute}">') == f'<input value="{SECRET_MASK}">'
+    assert redactor.data({"t": [secret], secret: 1}) == {"t": [SECRET_MASK], SECRET_MASK: 1}
+    assert redactor.json_text(json.dumps({"html": f"<b>{secret}</b>"})) == json.dumps(
+        {"html": f"<b>{SECRET_MASK}</b>"}, separators=(",", ":"))
+    assert Redactor().text("rien à masquer") == "rien à masquer"
 
 
 def test_a_missing_secret_variable_is_named_never_shown(tmp_path, monkeypatch):
