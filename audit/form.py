@@ -2,8 +2,13 @@
 
 Pages: a start page (pseudonym, environment, the protocol's questions), one page per task (result,
 time, difficulty, what blocked, barriers met), a final page (the optional SUS questionnaire, comments)
-and a summary. Plain HTML forms that work without JavaScript; French; every page is audited by the
-tests with our own checks and axe-core.
+and a summary. Plain HTML forms that work without JavaScript; every page is audited by the tests with our
+own checks and axe-core.
+
+French first, English available: ``create_app(..., lang="en")`` serves it in English, and every page has a
+link to itself in the other language (``?lang=``, remembered in a cookie) that works without JavaScript. The
+words are ``labels(lang)`` (audit.i18n plus the form's own, as the HTML report does); what the protocol says
+stays as the city wrote it, marked ``lang="fr"`` on English pages. Saved values are the same in both.
 
 Every submitted page is saved at once — ``<sessions_dir>/<session id>.yaml``, written atomically, plus a
 row of ``tester_sessions`` in ``<store_root>/a11y-audit.sqlite`` when a store is given — so closing the
@@ -38,11 +43,14 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, abort, g, make_response, redirect, render_template, request
 from jinja2 import StrictUndefined
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.utils import host_is_trusted
 
 from audit import testers
+from audit.i18n import LANGS, Labels
+from audit.i18n import labels as base_labels
 from audit.testers import (
     CRITERION_RE,
     MAX_COMMENTS,
@@ -83,6 +91,362 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+# --- words ------------------------------------------------------------------------------------
+# French first, English available: (French, English), as in audit.reports.html. What the protocol says (titles,
+# steps, questions) is the city's text and stays as written, marked lang="fr" on English pages.
+
+PROTOCOL_LANG = "fr"
+LANG_COOKIE = "a11y_form_langue"
+_SWITCH = {"fr": "Version française", "en": "English version"}
+
+_WORDS: dict[str, tuple[str, str]] = {
+    # page frame
+    "to_content": ("Aller au contenu", "Skip to content"),
+    "error_prefix": ("Erreur : ", "Error: "),
+    "colon": (" : ", ": "),
+    "user_test": ("Test utilisateur", "User test"),
+    "session_of": ("Session de", "Session of"),
+    "steps_title": ("Étapes de votre session", "Steps of your session"),
+    "saved_mark": ("(enregistré)", "(saved)"),
+    "errors_one": ("Une erreur empêche d'enregistrer cette page", "One error prevents saving this page"),
+    "errors_many": ("{n} erreurs empêchent d'enregistrer cette page", "{n} errors prevent saving this page"),
+    "resume_keep": ("Tout ce que vous envoyez est enregistré aussitôt. Pour reprendre plus tard, gardez cette "
+                    "adresse :", "Everything you send is saved at once. To resume later, keep this address:"),
+    "session_number_paren": ("numéro de session", "session number"),
+    "footer": ("Formulaire produit par a11y-audit. Aucune donnée personnelle n'est demandée : utilisez un "
+               "pseudonyme.", "Form produced by a11y-audit. No personal data is asked for: use a pseudonym."),
+    "required": ("(obligatoire)", "(required)"),
+    "optional": ("(facultatif)", "(optional)"),
+    "choose": ("Choisir", "Choose"),
+    "back_home": ("Revenir à l'accueil du test", "Back to the start of the test"),
+    # start
+    "your_info": ("Vos informations", "Your information"),
+    "start_intro_one": ("Ce test s'adresse aux {audience}. Il comporte {n} tâche, pour environ {minutes} minutes en "
+                        "tout. Chaque page est enregistrée dès que vous l'envoyez : vous pouvez fermer le navigateur "
+                        "et reprendre plus tard.",
+                        "This test is for {audience}. It has {n} task, about {minutes} minutes in all. Each page is "
+                        "saved as soon as you send it: you can close the browser and resume later."),
+    "start_intro_many": ("Ce test s'adresse aux {audience}. Il comporte {n} tâches, pour environ {minutes} minutes "
+                         "en tout. Chaque page est enregistrée dès que vous l'envoyez : vous pouvez fermer le "
+                         "navigateur et reprendre plus tard.",
+                         "This test is for {audience}. It has {n} tasks, about {minutes} minutes in all. Each page "
+                         "is saved as soon as you send it: you can close the browser and resume later."),
+    "fields_note": ("Les champs marqués « obligatoire » doivent être remplis ; les autres sont facultatifs.",
+                    "Fields marked \"required\" must be filled in; the others are optional."),
+    "you": ("Vous", "You"),
+    "pseudonym": ("Pseudonyme", "Pseudonym"),
+    "pseudonym_hint": ("Un prénom inventé ou des initiales suffisent. N'indiquez ni votre nom ni votre adresse "
+                       "électronique.", "An invented first name or initials are enough. Give neither your name "
+                       "nor your email address."),
+    "pseudonym_missing": ("Indiquez un pseudonyme, par exemple « Testeur A ».",
+                          "Give a pseudonym, for example \"Tester A\"."),
+    "pseudonym_email": ("Indiquez un pseudonyme, pas une adresse électronique : aucune donnée personnelle n'est "
+                        "demandée.", "Give a pseudonym, not an email address: no personal data is asked for."),
+    "experience_q": ("Depuis combien de temps utilisez-vous votre technologie d'assistance ou votre façon de "
+                     "naviguer ?", "How long have you been using your assistive technology or your way of browsing?"),
+    "equipment": ("Votre matériel", "Your equipment"),
+    "at": ("Technologie d'assistance", "Assistive technology"),
+    "at_hint": ("Par exemple NVDA, JAWS, VoiceOver, TalkBack, ZoomText, la loupe de Windows. Laissez vide si vous "
+                "n'en utilisez pas.", "For example NVDA, JAWS, VoiceOver, TalkBack, ZoomText, Windows Magnifier. "
+                "Leave empty if you use none."),
+    "at_version": ("Version de la technologie d'assistance", "Assistive technology version"),
+    "at_version_hint": ("Par exemple 2024.4.", "For example 2024.4."),
+    "browser": ("Navigateur", "Browser"),
+    "browser_hint": ("Par exemple Firefox, Chrome, Edge ou Safari.", "For example Firefox, Chrome, Edge or Safari."),
+    "browser_missing": ("Indiquez le navigateur utilisé, par exemple Firefox.",
+                        "Give the browser you use, for example Firefox."),
+    "browser_version": ("Version du navigateur", "Browser version"),
+    "browser_version_hint": ("Par exemple 130.", "For example 130."),
+    "os": ("Système d'exploitation", "Operating system"),
+    "os_hint": ("Par exemple Windows 11, macOS 14, iOS 17, Android 14.",
+                "For example Windows 11, macOS 14, iOS 17, Android 14."),
+    "os_missing": ("Indiquez le système d'exploitation, par exemple Windows 11.",
+                   "Give the operating system, for example Windows 11."),
+    "settings": ("Réglages particuliers", "Special settings"),
+    "settings_hint": ("Par exemple zoom à 200 %, grossissement ×4, contraste élevé, grande taille de texte.",
+                      "For example 200 % zoom, ×4 magnification, high contrast, large text."),
+    "experience": ("Expérience", "Experience"),
+    "before": ("Avant de commencer", "Before you start"),
+    "save_info": ("Enregistrer mes informations", "Save my information"),
+    "save_start": ("Enregistrer et commencer la première tâche", "Save and start the first task"),
+    "resume_title": ("Reprendre une session commencée", "Resume a session already started"),
+    "session_number": ("Numéro de session", "Session number"),
+    "session_number_hint": ("16 caractères, chiffres et lettres de a à f. Il figure en bas de chaque page du test.",
+                            "16 characters, digits and letters a to f. It is shown at the bottom of every page of "
+                            "the test."),
+    "resume_button": ("Reprendre la session", "Resume the session"),
+    "resume_unknown": ("Aucune session ne porte ce numéro : il a 16 caractères, chiffres et lettres de a à f, par "
+                       "exemple 3f9a2c1e7b6d4a58.", "No session has this number: it has 16 characters, digits and "
+                       "letters a to f, for example 3f9a2c1e7b6d4a58."),
+    "start_title": ("Présentation du test", "About the test"),
+    "resume_page": ("Reprendre une session", "Resume a session"),
+    "presentation": ("Présentation", "Introduction"),
+    # task
+    "task_n": ("Tâche {n} : ", "Task {n}: "),
+    "task_n_of": ("Tâche {n} sur {total} : ", "Task {n} of {total}: "),
+    "todo": ("Ce que vous devez faire", "What you have to do"),
+    "success": ("La tâche est réussie quand :", "The task is done when:"),
+    "time_one": ("Temps prévu : {n} minute au plus. Si vous dépassez ce temps, arrêtez-vous : c'est une information "
+                 "utile.", "Time planned: {n} minute at most. If you go over this time, stop: that is useful "
+                 "information."),
+    "time_many": ("Temps prévu : {n} minutes au plus. Si vous dépassez ce temps, arrêtez-vous : c'est une "
+                  "information utile.", "Time planned: {n} minutes at most. If you go over this time, stop: that "
+                  "is useful information."),
+    "pages_concerned": ("Pages concernées :", "Pages concerned:"),
+    "feedback": ("Votre retour sur cette tâche", "Your feedback on this task"),
+    "result": ("Résultat", "Result"),
+    "result_q": ("Avez-vous réussi la tâche ?", "Did you complete the task?"),
+    "result_missing": ("Dites si vous avez réussi la tâche.", "Say whether you completed the task."),
+    "difficulty": ("Difficulté", "Difficulty"),
+    "difficulty_q": ("Quelle a été la difficulté de cette tâche ?", "How difficult was this task?"),
+    "difficulty_hint": ("De 1 (très facile) à 5 (très difficile).", "From 1 (very easy) to 5 (very difficult)."),
+    "difficulty_missing": ("Indiquez la difficulté, de 1 (très facile) à 5 (très difficile).",
+                           "Give the difficulty, from 1 (very easy) to 5 (very difficult)."),
+    "time_spent": ("Temps passé", "Time spent"),
+    "minutes_label": ("Temps passé, en minutes", "Time spent, in minutes"),
+    "minutes_hint": ("Un nombre, par exemple 12.", "A number, for example 12."),
+    "minutes_nan": ("Indiquez un nombre de minutes, par exemple 12.", "Give a number of minutes, for example 12."),
+    "minutes_range": ("Indiquez un nombre de minutes entre 0 et {max}.",
+                      "Give a number of minutes between 0 and {max}."),
+    "blocked": ("Ce qui vous a bloqué ou gêné", "What blocked or bothered you"),
+    "blocked_q": ("Qu'est-ce qui vous a bloqué ou gêné ?", "What blocked or bothered you?"),
+    "blocked_hint": ("En quelques mots, avec vos propres termes.", "In a few words, in your own terms."),
+    "barriers": ("Barrières rencontrées", "Barriers met"),
+    "barriers_help": ("Une barrière est un obstacle du site qui vous a gêné ou empêché d'avancer. Décrivez-en une "
+                      "par cadre, {n} au plus pour cette tâche. Pour chaque barrière, indiquez au moins la page, ce "
+                      "qui s'est passé et sa gravité. Laissez le cadre vide si vous n'avez rien rencontré.",
+                      "A barrier is an obstacle on the website that bothered you or stopped you from going on. "
+                      "Describe one per box, {n} at most for this task. For each barrier, give at least the page, "
+                      "what happened and how serious it was. Leave the box empty if you met none."),
+    "barrier": ("Barrière {n}", "Barrier {n}"),
+    "new": ("(nouvelle)", "(new)"),
+    "page_concerned": ("Page concernée", "Page concerned"),
+    "other_page": ("Autre page", "Other page"),
+    "choose_page": ("Choisir une page", "Choose a page"),
+    "other_page_label": ("Autre page : adresse ou nom", "Other page: address or name"),
+    "other_page_hint": ("Seulement si la page n'est pas dans la liste.", "Only if the page is not in the list."),
+    "step_label": ("Étape de la tâche", "Step of the task"),
+    "step_n": ("Étape {n} : ", "Step {n}: "),
+    "step_unknown": ("Étape non précisée", "Step not given"),
+    "what_happened": ("Ce qui s'est passé", "What happened"),
+    "what_happened_hint": ("Ce que vous vouliez faire, ce qui s'est passé, ce que vous avez entendu ou vu.",
+                           "What you wanted to do, what happened, what you heard or saw."),
+    "severity": ("Gravité", "Severity"),
+    "criterion": ("Critère RGAA", "RGAA criterion"),
+    "criterion_hint": ("Si vous le connaissez, par exemple 11.1. Sinon laissez vide : un auditeur s'en chargera.",
+                       "If you know it, for example 11.1. Otherwise leave it empty: an auditor will see to it."),
+    "element": ("Élément concerné", "Element concerned"),
+    "element_hint": ("Par exemple « le bouton Valider » ou « la liste des écoles ».",
+                     "For example \"the Submit button\" or \"the list of schools\"."),
+    "delete_barrier": ("Supprimer cette barrière", "Delete this barrier"),
+    "save_next": ("Enregistrer et passer à la tâche {n}", "Save and go to task {n}"),
+    "save_finish": ("Enregistrer et terminer", "Save and finish"),
+    "save_add": ("Enregistrer et ajouter une autre barrière", "Save and add another barrier"),
+    "b_other": ("autre page", "other page"),
+    "b_description": ("description", "description"),
+    "b_severity": ("gravité", "severity"),
+    "b_page": ("page", "page"),
+    "b_step": ("étape", "step"),
+    "b_criterion": ("critère RGAA", "RGAA criterion"),
+    "b_element": ("élément concerné", "element concerned"),
+    "b_describe": ("Décrivez ce qui vous a gêné ou bloqué.", "Describe what bothered or blocked you."),
+    "b_severity_bad": ("Choisissez l'une des gravités proposées.", "Choose one of the severities offered."),
+    "b_severity_missing": ("Choisissez la gravité de cette barrière.", "Choose the severity of this barrier."),
+    "b_other_missing": ("Indiquez l'adresse ou le nom de la page.", "Give the address or the name of the page."),
+    "b_page_missing": ("Choisissez la page concernée.", "Choose the page concerned."),
+    "b_step_bad": ("Choisissez l'une des étapes proposées.", "Choose one of the steps offered."),
+    "b_criterion_bad": ("Critère inconnu : écrivez-le comme 11.1 (thème.critère), ou laissez le champ vide.",
+                        "Unknown criterion: write it like 11.1 (theme.criterion), or leave the field empty."),
+    "saved_start": ("Vos informations sont enregistrées.", "Your information is saved."),
+    "saved_barrier": ("La tâche et ses barrières sont enregistrées. Décrivez la barrière suivante ci-dessous.",
+                      "The task and its barriers are saved. Describe the next barrier below."),
+    "saved_task": ("La tâche {n} est enregistrée.", "Task {n} is saved."),
+    # end and summary
+    "end": ("Fin du test", "End of the test"),
+    "missing_tasks": ("Ces tâches n'ont pas encore de réponse. Vous pouvez y revenir, ou terminer quand même :",
+                      "These tasks have no answer yet. You can go back to them, or finish anyway:"),
+    "opinion": ("Votre avis sur le site", "Your opinion of the website"),
+    "sus_intro": ("Ce questionnaire est facultatif. Pour chacune des 10 affirmations, dites si vous êtes d'accord, de "
+                  "1 (pas du tout d'accord) à 5 (tout à fait d'accord). Répondez à toutes les affirmations, ou à "
+                  "aucune.", "This questionnaire is optional. For each of the 10 statements, say how much you "
+                  "agree, from 1 (strongly disagree) to 5 (strongly agree). Answer all the statements, or none."),
+    "statement_n": ("Affirmation {n}", "Statement {n}"),
+    "statement_missing": ("Répondez à cette affirmation, ou laissez tout le questionnaire vide.",
+                          "Answer this statement, or leave the whole questionnaire empty."),
+    "comments": ("Commentaires", "Comments"),
+    "comments_label": ("Autres remarques", "Other remarks"),
+    "comments_hint": ("Ce que vous voulez ajouter sur le site ou sur ce test.",
+                      "Anything you want to add about the website or this test."),
+    "finish": ("Terminer le test", "Finish the test"),
+    "summary_title": ("Récapitulatif", "Summary"),
+    "summary_h1": ("Récapitulatif de votre session", "Summary of your session"),
+    "thanks": ("Merci ! Votre session est enregistrée et terminée. Vous pouvez encore modifier vos réponses avec les "
+               "liens ci-dessous.", "Thank you! Your session is saved and finished. You can still change your "
+               "answers with the links below."),
+    "not_finished": ("Votre session est enregistrée, mais elle n'est pas terminée :",
+                     "Your session is saved, but it is not finished:"),
+    "finish_link": ("terminer le test", "finish the test"),
+    "date": ("Date", "Date"),
+    "environment": ("Environnement de test", "Test environment"),
+    "settings_short": ("Réglages", "Settings"),
+    "sus_score": ("Score d'utilisabilité (SUS, sur 100)", "Usability score (SUS, out of 100)"),
+    "edit_info": ("Modifier vos informations", "Change your information"),
+    "tasks": ("Tâches", "Tasks"),
+    "out_of_5": ("{n} sur 5", "{n} out of 5"),
+    "blocked_short": ("Ce qui a bloqué ou gêné", "What blocked or bothered"),
+    "barriers_short": ("Barrières", "Barriers"),
+    "criterion_n": ("critère {c}", "criterion {c}"),
+    "none": ("aucune", "none"),
+    "no_answer": ("Pas encore de réponse.", "No answer yet."),
+    "edit_task": ("Modifier la tâche {n}", "Change task {n}"),
+    "answer_task": ("Répondre à la tâche {n}", "Answer task {n}"),
+    # fields, errors and refusals
+    "form": ("Formulaire", "Form"),
+    "too_long": ("Le texte est trop long : {limit} caractères au plus (vous en avez saisi {n}).",
+                 "The text is too long: {limit} characters at most (you typed {n})."),
+    "pick_one": ("Choisissez l'une des réponses proposées.", "Choose one of the answers offered."),
+    "answer_q": ("Répondez à cette question.", "Answer this question."),
+    "expired": ("Le formulaire a expiré ou ne vient pas de cette page : rien n'a été enregistré. Vérifiez vos "
+                "réponses ci-dessous, puis envoyez de nouveau la page.", "The form has expired or does not come from "
+                "this page: nothing was saved. Check your answers below, then send the page again."),
+    "no_session": ("Aucune session ne porte ce numéro. Vérifiez l'adresse, ou commencez une nouvelle session.",
+                   "No session has this number. Check the address, or start a new session."),
+    "other_test": ("Cette session appartient à un autre test.", "This session belongs to another test."),
+    "429": ("Trop de demandes", "Too many requests"),
+    "429_text": ("Vous avez envoyé beaucoup de demandes en peu de temps. Patientez {wait} secondes, puis rechargez la "
+                 "page : vos réponses déjà enregistrées sont conservées.", "You sent many requests in a short time. "
+                 "Wait {wait} seconds, then reload the page: the answers already saved are kept."),
+    "host": ("Adresse non reconnue", "Address not recognised"),
+    "host_text": ("Ce formulaire ne répond qu'à l'adresse donnée par l'animatrice ou l'animateur du test : ouvrez ce "
+                  "lien tel quel, sans changer le nom de la machine. Rien n'a été lu ni enregistré.",
+                  "This form only answers at the address the test facilitator gave you: open that link as it is, "
+                  "without changing the machine's name. Nothing was read or saved."),
+    "411": ("Longueur requise", "Length required"),
+    "411_text": ("Votre navigateur a envoyé la page sans en indiquer la taille : rien n'a été enregistré. Envoyez de "
+                 "nouveau la page depuis un navigateur ordinaire.", "Your browser sent the page without saying its "
+                 "size: nothing was saved. Send the page again from an ordinary browser."),
+    "bad_token": ("Accès refusé", "Access refused"),
+    "bad_token_text": ("Ce lien d'accès n'est pas valable. Utilisez le lien transmis par l'animatrice ou l'animateur "
+                       "du test.", "This access link is not valid. Use the link the test facilitator gave you."),
+    "no_token": ("Accès réservé", "Restricted access"),
+    "no_token_text": ("Ce formulaire est réservé aux personnes invitées au test. Ouvrez le lien d'accès complet "
+                      "transmis par l'animatrice ou l'animateur.", "This form is for the people invited to the test. "
+                      "Open the full access link the test facilitator gave you."),
+    "origin": ("Envoi refusé", "Sending refused"),
+    "origin_text": ("Ce formulaire n'a pas été envoyé depuis ce site : rien n'a été enregistré.",
+                    "This form was not sent from this site: nothing was saved."),
+    "400": ("Demande incorrecte", "Bad request"),
+    "400_text": ("La demande n'a pas pu être comprise. Revenez à la page précédente et réessayez.",
+                 "The request could not be understood. Go back to the previous page and try again."),
+    "404": ("Page introuvable", "Page not found"),
+    "404_text": ("Cette page n'existe pas. Si vous reprenez une session, vérifiez son numéro (16 caractères, "
+                 "chiffres et lettres de a à f).", "This page does not exist. If you are resuming a session, check "
+                 "its number (16 characters, digits and letters a to f)."),
+    "405": ("Action impossible", "Action not possible"),
+    "405_text": ("Cette page ne permet pas cette action.", "This page does not allow this action."),
+    "413": ("Envoi trop volumineux", "Too much sent"),
+    "413_text": ("Ce que vous avez envoyé est trop long : rien n'a été enregistré. Raccourcissez vos textes puis "
+                 "envoyez de nouveau la page.", "What you sent is too long: nothing was saved. Shorten your texts, "
+                 "then send the page again."),
+    "500": ("Erreur du serveur", "Server error"),
+    "500_text": ("Une erreur inattendue s'est produite ; vos réponses déjà enregistrées sont conservées. Prévenez "
+                 "l'animatrice ou l'animateur du test.", "An unexpected error happened; the answers already saved are "
+                 "kept. Tell the test facilitator."),
+    # serve()
+    "serving": ("Formulaire du test « {title} » : {url}", "Form of the test \"{title}\": {url}"),
+    "sessions_in": ("Sessions enregistrées dans {folder} — Ctrl-C pour arrêter.",
+                    "Sessions saved in {folder} — Ctrl-C to stop."),
+}
+
+# The words of audit.testers' fixed choices, in English (the French ones are testers' own). Saved values stay the same
+# in both languages: only what the tester reads changes.
+_EN_CHOICES: dict[str, tuple[str, ...]] = {
+    "experience": ("Less than a year", "1 to 5 years", "More than 5 years"),
+    "difficulty": ("1 — very easy", "2 — easy", "3 — neither easy nor difficult", "4 — difficult",
+                   "5 — very difficult"),
+    "sus_scale": ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
+    "sus": ("I think that I would like to use this website frequently.",
+            "I found this website unnecessarily complex.",
+            "I thought this website was easy to use.",
+            "I think that I would need the help of a person to be able to use this website.",
+            "I found the various parts of this website went well together.",
+            "I thought there was too much inconsistency in this website.",
+            "I would imagine that most people would learn to use this website very quickly.",
+            "I found this website very cumbersome to use.",
+            "I felt confident using this website.",
+            "I needed to learn a lot of things before I could get going with this website."),
+}
+_EN_RESULTS = {TaskResult.COMPLETED: "Completed without help", TaskResult.WITH_HELP: "Completed with help",
+               TaskResult.NOT_COMPLETED: "Not completed"}
+_EN_SEVERITIES = {Severity.BLOQUANT: "Blocking: I could not go on",
+                  Severity.MAJEUR: "Major: I could go on, with great difficulty",
+                  Severity.MINEUR: "Minor: a nuisance, without stopping me"}
+_EN_SEVERITY_NAMES = {Severity.BLOQUANT: "blocking", Severity.MAJEUR: "major", Severity.MINEUR: "minor"}
+_EN_AUDIENCES = {testers.Audience.SCREEN_READER: "people using a screen reader",
+                 testers.Audience.KEYBOARD: "people using the keyboard only",
+                 testers.Audience.LOW_VISION: "people with low vision using a magnifier or zoom",
+                 testers.Audience.COGNITIVE: "people with cognitive or attention disorders"}
+
+
+def labels(lang: str = "fr") -> Labels:
+    """The shared labels (audit.i18n) plus those of the form, which win where both name the same key."""
+    out = base_labels(lang)
+    out.update({key: en if lang == "en" else fr for key, (fr, en) in _WORDS.items()})
+    return out
+
+
+def _lang() -> str:
+    return getattr(g, "lang", None) or _state().lang
+
+
+def _say(key: str, **values: Any) -> str:
+    """One message in the request's language."""
+    text = _WORDS[key][1 if _lang() == "en" else 0]
+    return text.format(**values) if values else text
+
+
+def _own(text: str) -> str:
+    """The protocol's words as written: marked as French on a page in another language."""
+    if _lang() == PROTOCOL_LANG or not text:
+        return text
+    return Markup('<span lang="{}">{}</span>').format(PROTOCOL_LANG, text)
+
+
+def _prefixed(prefix: str, text: str) -> str:
+    """Our words, then the protocol's (``Tâche 2 : <title>``)."""
+    own = _own(text)
+    return Markup(escape(prefix)) + own if isinstance(own, Markup) else prefix + own
+
+
+def _choices(key: str, french: tuple[str, ...]) -> tuple[str, ...]:
+    return _EN_CHOICES[key] if _lang() == "en" else french
+
+
+def _results() -> list[tuple[str, str]]:
+    return list((_EN_RESULTS if _lang() == "en" else RESULT_LABELS).items())
+
+
+def _severities() -> list[tuple[str, str]]:
+    return list((_EN_SEVERITIES if _lang() == "en" else SEVERITY_LABELS).items())
+
+
+def _request_lang(default: str) -> str:
+    """?lang= (a link of the page), else the language cookie, else the form's own language."""
+    for value in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if value in LANGS:
+            return value
+    return default
+
+
+def _switch(keep_args: bool = True) -> dict[str, str]:
+    """The link to this page in the other language (no JavaScript: a GET that sets a cookie). Relative, so a
+    refusal page never writes back the address it refused; ``keep_args`` keeps the page's own query."""
+    other = "en" if _lang() == "fr" else "fr"
+    args = {k: v for k, v in request.args.items() if keep_args and k not in ("lang", "token", "enregistre")}
+    args["lang"] = other
+    return {"url": f"?{urlencode(args)}", "lang": other, "label": _SWITCH[other]}
+
+
 # --- form reading and validation ------------------------------------------------------------
 
 
@@ -108,8 +472,7 @@ class _Form:
         if missing and not value:
             self.fail(name, label, missing)
         elif len(value) > limit:
-            self.fail(name, label, f"Le texte est trop long : {limit} caractères au plus (vous en avez saisi "
-                                   f"{len(value)}).")
+            self.fail(name, label, _say("too_long", limit=limit, n=len(value)))
         return value[:limit]
 
     def choice(self, name: str, label: str, allowed: list[str], missing: str | None = None) -> str:
@@ -120,7 +483,7 @@ class _Form:
                 self.fail(name, label, missing, target=f"{name}-1")
             return ""
         if value not in allowed:
-            self.fail(name, label, "Choisissez l'une des réponses proposées.", target=f"{name}-1")
+            self.fail(name, label, _say("pick_one"), target=f"{name}-1")
             return ""
         return value
 
@@ -129,17 +492,18 @@ def _question_answers(form: _Form, questions, prefix: str = "q_") -> dict[str, A
     answers: dict[str, Any] = {}
     for q in questions:
         name = f"{prefix}{q.id}"
-        missing = "Répondez à cette question." if q.required else None
+        missing = _say("answer_q") if q.required else None
+        label = _own(q.label)
         if q.type == QuestionType.TEXT:
-            value = form.text(name, q.label, MAX_TEXT, missing)
+            value = form.text(name, label, MAX_TEXT, missing)
             if value:
                 answers[q.id] = value
         elif q.type == QuestionType.CHOICE:
-            value = form.choice(name, q.label, list(q.choices), missing)
+            value = form.choice(name, label, list(q.choices), missing)
             if value:
                 answers[q.id] = value
         else:
-            value = form.choice(name, q.label, [str(i) for i in range(1, 6)], missing)
+            value = form.choice(name, label, [str(i) for i in range(1, 6)], missing)
             if value:
                 answers[q.id] = int(value)
     return answers
@@ -150,13 +514,13 @@ def _question_fields(questions, prefix: str = "q_") -> list[dict[str, Any]]:
     out = []
     for q in questions:
         if q.type == QuestionType.CHOICE:
-            options = [(c, c) for c in q.choices]
+            options = [(c, _own(c)) for c in q.choices]
         elif q.type == QuestionType.SCALE:
-            options = [(str(i), f"{i} sur 5") for i in range(1, 6)]
+            options = [(str(i), _say("out_of_5", n=i)) for i in range(1, 6)]
         else:
             options = []
-        out.append({"name": f"{prefix}{q.id}", "label": q.label, "kind": "text" if q.type == QuestionType.TEXT
-                    else "radios", "options": options, "hint": q.hint or None, "required": q.required})
+        out.append({"name": f"{prefix}{q.id}", "label": _own(q.label), "kind": "text" if q.type == QuestionType.TEXT
+                    else "radios", "options": options, "hint": _own(q.hint) or None, "required": q.required})
     return out
 
 
@@ -165,16 +529,16 @@ def _question_values(questions, answers: dict[str, Any], prefix: str = "q_") -> 
 
 
 def _minutes(form: _Form) -> float | None:
-    raw = form.text("duree", "Temps passé", 10)
+    raw = form.text("duree", _say("time_spent"), 10)
     if not raw or "duree" in form.err:
         return None
     try:
         value = float(raw.replace(",", ".").replace("min", "").strip())
     except ValueError:
-        form.fail("duree", "Temps passé", "Indiquez un nombre de minutes, par exemple 12.")
+        form.fail("duree", _say("time_spent"), _say("minutes_nan"))
         return None
     if not 0 <= value <= MAX_MINUTES:
-        form.fail("duree", "Temps passé", f"Indiquez un nombre de minutes entre 0 et {MAX_MINUTES}.")
+        form.fail("duree", _say("time_spent"), _say("minutes_range", max=MAX_MINUTES))
         return None
     return int(value) if value.is_integer() else round(value, 1)
 
@@ -223,6 +587,7 @@ class _State:
     secret: bytes
     limiter: _RateLimiter
     hosts: frozenset[str] = frozenset(LOOPBACK_NAMES)
+    lang: str = "fr"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -237,14 +602,18 @@ def _state() -> _State:
 
 def create_app(protocol_path: str | Path, sessions_dir: str | Path, store_root: str | Path | None = None,
                token: str | None = None, *, rate_limit: int = DEFAULT_RATE_LIMIT,
-               secret: bytes | None = None, hosts: tuple[str, ...] = ()) -> Flask:
+               secret: bytes | None = None, hosts: tuple[str, ...] = (), lang: str = "fr") -> Flask:
     """The form for one protocol; sessions go to ``sessions_dir`` (created if needed).
+
+    ``lang``: the language the form opens in, "fr" or "en"; a link on every page switches to the other one.
 
     ``hosts``: the names (or addresses) the form is reached under besides the loopback ones; any other
     ``Host`` header is refused (400).
 
     Raises TesterError (every problem as file:line: path: message) when the protocol is invalid.
     """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     protocol = testers.load_protocol(protocol_path)
     folder = Path(sessions_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -255,7 +624,7 @@ def create_app(protocol_path: str | Path, sessions_dir: str | Path, store_root: 
     app.extensions["a11y_form"] = _State(protocol=protocol, sessions_dir=folder,
                                          store_root=Path(store_root) if store_root else None, token=token or None,
                                          secret=secret or secrets.token_bytes(32), limiter=_RateLimiter(rate_limit),
-                                         hosts=_host_names(hosts))
+                                         hosts=_host_names(hosts), lang=lang)
     app.before_request(_before)
     app.after_request(_after)
     app.register_error_handler(HTTPException, _http_error)
@@ -297,29 +666,23 @@ def _host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
 def _before():
     state = _state()
     g.nonce = secrets.token_urlsafe(16)
+    g.lang = _request_lang(state.lang)
     wait = state.limiter.retry_after(_client_ip())
     if wait:
-        response = _message_page(429, "Trop de demandes", "Vous avez envoyé beaucoup de demandes en peu de temps. "
-                                 f"Patientez {wait} secondes, puis rechargez la page : vos réponses déjà "
-                                 "enregistrées sont conservées.")
+        response = _message_page(429, _say("429"), _say("429_text", wait=wait))
         response.headers["Retry-After"] = str(wait)
         return response
     if not _host_allowed(request.headers.get("Host"), state.hosts):
-        return _message_page(400, "Adresse non reconnue", "Ce formulaire ne répond qu'à l'adresse donnée par "
-                             "l'animatrice ou l'animateur du test : ouvrez ce lien tel quel, sans changer le nom "
-                             "de la machine. Rien n'a été lu ni enregistré.")
+        return _message_page(400, _say("host"), _say("host_text"))
     if request.method == "POST" and (request.content_length is None or request.headers.get("Transfer-Encoding")):
-        response = _message_page(411, "Longueur requise", "Votre navigateur a envoyé la page sans en indiquer la "
-                                 "taille : rien n'a été enregistré. Envoyez de nouveau la page depuis un "
-                                 "navigateur ordinaire.")
+        response = _message_page(411, _say("411"), _say("411_text"))
         response.headers["Connection"] = "close"  # the unread body must not be taken for the next request
         return response
     if state.token:
         given = request.args.get("token")
         if given is not None:
             if not hmac.compare_digest(given.encode("utf-8"), state.token.encode("utf-8")):
-                return _message_page(403, "Accès refusé", "Ce lien d'accès n'est pas valable. Utilisez le lien "
-                                     "transmis par l'animatrice ou l'animateur du test.")
+                return _message_page(403, _say("bad_token"), _say("bad_token_text"))
             args = {k: v for k, v in request.args.items() if k != "token"}
             target = request.path + (f"?{urlencode(args)}" if args else "")
             response = redirect(target, 303)
@@ -328,15 +691,13 @@ def _before():
             return response
         cookie = request.cookies.get(ACCESS_COOKIE, "")
         if not hmac.compare_digest(cookie.encode("utf-8"), _access_value(state.token).encode("utf-8")):
-            return _message_page(403, "Accès réservé", "Ce formulaire est réservé aux personnes invitées au test. "
-                                 "Ouvrez le lien d'accès complet transmis par l'animatrice ou l'animateur.")
+            return _message_page(403, _say("no_token"), _say("no_token_text"))
     if request.method == "POST":
         origin = request.headers.get("Origin")
         if origin and origin != "null":
             parts = urlsplit(origin)
             if parts.netloc != request.host:
-                return _message_page(403, "Envoi refusé", "Ce formulaire n'a pas été envoyé depuis ce site : rien "
-                                     "n'a été enregistré.")
+                return _message_page(403, _say("origin"), _say("origin_text"))
     return None
 
 
@@ -349,26 +710,22 @@ def _after(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"  # session ids are in URLs
     response.headers["Cache-Control"] = "no-store"
+    chosen = request.args.get("lang")
+    if chosen in LANGS and request.cookies.get(LANG_COOKIE) != chosen:  # the language link: remember it
+        response.set_cookie(LANG_COOKIE, chosen, max_age=ACCESS_MAX_AGE, httponly=True, samesite="Lax", path="/")
     return response
 
 
-_HTTP_MESSAGES = {
-    400: ("Demande incorrecte", "La demande n'a pas pu être comprise. Revenez à la page précédente et "
-                                "réessayez."),
-    404: ("Page introuvable", "Cette page n'existe pas. Si vous reprenez une session, vérifiez son numéro "
-                              "(16 caractères, chiffres et lettres de a à f)."),
-    405: ("Action impossible", "Cette page ne permet pas cette action."),
-    413: ("Envoi trop volumineux", "Ce que vous avez envoyé est trop long : rien n'a été enregistré. "
-                                   "Raccourcissez vos textes puis envoyez de nouveau la page."),
-    500: ("Erreur du serveur", "Une erreur inattendue s'est produite ; vos réponses déjà enregistrées sont "
-                               "conservées. Prévenez l'animatrice ou l'animateur du test."),
-}
+_HTTP_MESSAGES = (400, 404, 405, 413, 500)  # the codes with our own words (_WORDS "404", "404_text"…)
 
 
 def _http_error(exc: HTTPException):
     code = exc.code or 500
-    title, text = _HTTP_MESSAGES.get(code, (exc.name, exc.description or ""))
-    if exc.description and exc.description != type(exc).description:  # our own French words, from abort()
+    if code in _HTTP_MESSAGES:
+        title, text = _say(str(code)), _say(f"{code}_text")
+    else:
+        title, text = exc.name, exc.description or ""
+    if exc.description and exc.description != type(exc).description:  # our own words, from abort()
         text = exc.description
     return _message_page(code, title, text)
 
@@ -376,7 +733,8 @@ def _http_error(exc: HTTPException):
 def _message_page(status: int, title: str, text: str):
     state = _state()
     body = render_template("form_message.html.j2", title=title, text=text, protocol=state.protocol,
-                           nonce=getattr(g, "nonce", ""), resume_url=None, session=None, errors=[], current="")
+                           nonce=getattr(g, "nonce", ""), resume_url=None, session=None, errors=[], current="",
+                           **_words(keep_args=False))
     return make_response(body, status)
 
 
@@ -395,14 +753,14 @@ def _load(sid: str) -> Session:
     state = _state()
     path = _path(sid)
     if not path.is_file():
-        abort(404, "Aucune session ne porte ce numéro. Vérifiez l'adresse, ou commencez une nouvelle session.")
+        abort(404, _say("no_session"))
     try:
         session = testers.load_session(path, state.protocol)
     except TesterError as exc:
         log.error("session file %s cannot be read:\n%s", path, exc)
         abort(500)
     if session.protocol != state.protocol.id:
-        abort(404, "Cette session appartient à un autre test.")
+        abort(404, _say("other_test"))
     return session
 
 
@@ -437,22 +795,18 @@ def _csrf_ok(sid: str | None) -> bool:
     return 0 <= time.time() - int(stamp) <= START_TOKEN_TTL
 
 
-_EXPIRED = ("Le formulaire a expiré ou ne vient pas de cette page : rien n'a été enregistré. Vérifiez vos "
-            "réponses ci-dessous, puis envoyez de nouveau la page.")
-
-
 # --- page context -------------------------------------------------------------------------------
 
 
 def _steps(protocol: Protocol, session: Session | None) -> list[dict[str, Any]]:
     """The session's pages, for the navigation list."""
-    items = [{"label": "Présentation", "url": f"/s/{session.id}/debut" if session else "/", "done": session is not None,
+    items = [{"label": _say("presentation"), "url": f"/s/{session.id}/debut" if session else "/", "done": session is not None,
               "key": "debut"}]
     for i, task in enumerate(protocol.tasks, 1):
         done = bool(session and session.report(task.id))
-        items.append({"label": f"Tâche {i} : {task.title}", "url": f"/s/{session.id}/tache/{i}" if session else None,
+        items.append({"label": _prefixed(_say("task_n", n=i), task.title), "url": f"/s/{session.id}/tache/{i}" if session else None,
                       "done": done, "key": f"tache-{i}"})
-    items.append({"label": "Fin du test", "url": f"/s/{session.id}/fin" if session else None,
+    items.append({"label": _say("end"), "url": f"/s/{session.id}/fin" if session else None,
                   "done": bool(session and session.status == SessionStatus.COMPLETE), "key": "fin"})
     return items
 
@@ -463,12 +817,14 @@ def _render(template: str, status: int = 200, session: Session | None = None, cu
     errors = context.pop("errors", [])
     html = render_template(template, protocol=state.protocol, session=session, steps=_steps(state.protocol, session),
                            current=current, nonce=g.nonce, resume_url=resume_url, errors=errors,
-                           err=context.pop("err", {}), values=context.pop("values", {}), **context)
+                           err=context.pop("err", {}), values=context.pop("values", {}), **_words(), **context)
     return html, status
 
 
-def _title(text: str, errors: list) -> str:
-    return f"Erreur : {text}" if errors else text
+def _words(keep_args: bool = True) -> dict[str, Any]:
+    """What every template needs for its words: the labels, the page's language, the link to the other one."""
+    lang = _lang()
+    return {"t": labels(lang), "lang": lang, "protocol_lang": PROTOCOL_LANG, "switch": _switch(keep_args)}
 
 
 # --- start ----------------------------------------------------------------------------------------
@@ -485,19 +841,17 @@ def _environment_values(session: Session) -> dict[str, str]:
 
 def _read_start(form: _Form) -> tuple[str, Environment, dict[str, Any]]:
     protocol = _state().protocol
-    pseudonym = form.text("pseudonyme", "Pseudonyme", MAX_PSEUDONYM, "Indiquez un pseudonyme, par exemple « Testeur A ».")
+    pseudonym = form.text("pseudonyme", _say("pseudonym"), MAX_PSEUDONYM, _say("pseudonym_missing"))
     if "@" in pseudonym:
-        form.fail("pseudonyme", "Pseudonyme", "Indiquez un pseudonyme, pas une adresse électronique : aucune donnée "
-                                              "personnelle n'est demandée.")
+        form.fail("pseudonyme", _say("pseudonym"), _say("pseudonym_email"))
     env = Environment(
-        assistive_technology=form.text("at", "Technologie d'assistance", MAX_SHORT),
-        assistive_technology_version=form.text("at_version", "Version de la technologie d'assistance", MAX_SHORT),
-        browser=form.text("navigateur", "Navigateur", MAX_SHORT, "Indiquez le navigateur utilisé, par exemple Firefox."),
-        browser_version=form.text("navigateur_version", "Version du navigateur", MAX_SHORT),
-        os=form.text("systeme", "Système d'exploitation", MAX_SHORT,
-                     "Indiquez le système d'exploitation, par exemple Windows 11."),
-        experience=form.choice("experience", "Expérience", list(EXPERIENCE_CHOICES)),
-        settings=form.text("reglages", "Réglages particuliers", 300),
+        assistive_technology=form.text("at", _say("at"), MAX_SHORT),
+        assistive_technology_version=form.text("at_version", _say("at_version"), MAX_SHORT),
+        browser=form.text("navigateur", _say("browser"), MAX_SHORT, _say("browser_missing")),
+        browser_version=form.text("navigateur_version", _say("browser_version"), MAX_SHORT),
+        os=form.text("systeme", _say("os"), MAX_SHORT, _say("os_missing")),
+        experience=form.choice("experience", _say("experience"), list(EXPERIENCE_CHOICES)),
+        settings=form.text("reglages", _say("settings"), 300),
     )
     answers = _question_answers(form, protocol.before)
     return pseudonym, env, answers
@@ -505,9 +859,11 @@ def _read_start(form: _Form) -> tuple[str, Environment, dict[str, Any]]:
 
 def _start_context() -> dict[str, Any]:
     protocol = _state().protocol
-    return {"questions": _question_fields(protocol.before), "experience": [(c, c) for c in EXPERIENCE_CHOICES],
-            "audience": testers.AUDIENCE_LABELS[protocol.audience],
-            "minutes": sum(t.time_limit for t in protocol.tasks) + 10, "page_title": "Présentation du test"}
+    experience = zip(EXPERIENCE_CHOICES, _choices("experience", EXPERIENCE_CHOICES), strict=True)
+    audiences = _EN_AUDIENCES if _lang() == "en" else testers.AUDIENCE_LABELS
+    return {"questions": _question_fields(protocol.before), "experience": list(experience),
+            "audience": audiences[protocol.audience],
+            "minutes": sum(t.time_limit for t in protocol.tasks) + 10, "page_title": _say("start_title")}
 
 
 def _start():
@@ -518,7 +874,7 @@ def _start():
     form = _Form(request.form)
     pseudonym, env, answers = _read_start(form)
     if not _csrf_ok(None):
-        form.fail("jeton", "Formulaire", _EXPIRED, target="pseudonyme")
+        form.fail("jeton", _say("form"), _say("expired"), target="pseudonyme")
     if form.errors:
         return _render("form_start.html.j2", status=400 if "jeton" in form.err else 422, current="debut",
                        token=_csrf_start(), action="/", resume_value="", errors=form.errors, err=form.err,
@@ -536,9 +892,8 @@ def _resume():
     if not testers.SESSION_ID_RE.match(sid) or not (_state().sessions_dir / f"{sid}.yaml").is_file():
         form = _Form(MultiDict())
         form.values["session"] = sid[:40]
-        form.fail("session", "Numéro de session", "Aucune session ne porte ce numéro : il a 16 caractères, chiffres "
-                                                  "et lettres de a à f, par exemple 3f9a2c1e7b6d4a58.")
-        context = _start_context() | {"page_title": "Reprendre une session"}
+        form.fail("session", _say("session_number"), _say("resume_unknown"))
+        context = _start_context() | {"page_title": _say("resume_page")}
         return _render("form_start.html.j2", status=404, current="debut", token=_csrf_start(), action="/",
                        resume_value=sid[:40], errors=form.errors, err=form.err, values={}, **context)
     return redirect(f"/s/{sid}/", 303)
@@ -565,7 +920,7 @@ def _edit_start(sid: str):
     form = _Form(request.form)
     pseudonym, env, answers = _read_start(form)
     if not _csrf_ok(sid):
-        form.fail("jeton", "Formulaire", _EXPIRED, target="pseudonyme")
+        form.fail("jeton", _say("form"), _say("expired"), target="pseudonyme")
     if form.errors:
         return _render("form_start.html.j2", status=422 if "jeton" not in form.err else 400, session=session,
                        current="debut", token=_csrf_session(sid), action=action, resume_value="",
@@ -579,8 +934,11 @@ def _edit_start(sid: str):
 # --- tasks ------------------------------------------------------------------------------------------
 
 
-def _page_choices(task: Task) -> list[tuple[str, str]]:
-    return [(p.ref, p.name) for p in task.pages]
+def _page_choices(task: Task) -> list[tuple[str, ...]]:
+    """The protocol's pages for a select: (ref, name), plus the name's language on a page in another one."""
+    if _lang() == PROTOCOL_LANG:
+        return [(p.ref, p.name) for p in task.pages]
+    return [(p.ref, p.name, PROTOCOL_LANG) for p in task.pages]
 
 
 def _finding_values(k: int, finding: TesterFinding, task: Task) -> dict[str, str]:
@@ -614,50 +972,47 @@ def _read_barriers(form: _Form, task: Task, existing: tuple[TesterFinding, ...],
     refs = [p.ref for p in task.pages]
     out: list[TesterFinding] = []
     for k in range(slots):
-        label = f"Barrière {k + 1}"
+        label = _say("barrier", n=k + 1) + _say("colon")
         page = form.data.get(f"b{k}_page", "").strip()
-        other = form.text(f"b{k}_autre", f"{label} : autre page", 500)
+        other = form.text(f"b{k}_autre", label + _say("b_other"), 500)
         step = form.data.get(f"b{k}_etape", "").strip()
         form.values[f"b{k}_page"], form.values[f"b{k}_etape"] = page, step
-        description = form.text(f"b{k}_description", f"{label} : description", MAX_TEXT)
+        description = form.text(f"b{k}_description", label + _say("b_description"), MAX_TEXT)
         impact = form.data.get(f"b{k}_impact", "").strip()
         form.values[f"b{k}_impact"] = impact
-        criterion = form.text(f"b{k}_critere", f"{label} : critère RGAA", 8)
-        target = form.text(f"b{k}_element", f"{label} : élément concerné", MAX_TARGET)
+        criterion = form.text(f"b{k}_critere", label + _say("b_criterion"), 8)
+        target = form.text(f"b{k}_element", label + _say("b_element"), MAX_TARGET)
         removed = form.data.get(f"b{k}_supprimer") == "oui"
         if removed or not (description or other or criterion or target or impact):
             continue  # an empty slot, or a barrier the tester removed
         previous = existing[k] if k < len(existing) else None
         if not description:
-            form.fail(f"b{k}_description", f"{label} : description", "Décrivez ce qui vous a gêné ou bloqué.")
+            form.fail(f"b{k}_description", label + _say("b_description"), _say("b_describe"))
         severity = None
         if impact:
             try:
                 severity = Severity(impact)
             except ValueError:
-                form.fail(f"b{k}_impact", f"{label} : gravité", "Choisissez l'une des gravités proposées.",
-                          target=f"b{k}_impact-1")
+                form.fail(f"b{k}_impact", label + _say("b_severity"), _say("b_severity_bad"), target=f"b{k}_impact-1")
         elif previous is None or previous.impact is not None or previous.relation is None:
-            form.fail(f"b{k}_impact", f"{label} : gravité", "Choisissez la gravité de cette barrière.",
-                      target=f"b{k}_impact-1")
+            form.fail(f"b{k}_impact", label + _say("b_severity"), _say("b_severity_missing"), target=f"b{k}_impact-1")
         if page == OTHER_PAGE or (not page and other):
             ref = other
             if not other:
-                form.fail(f"b{k}_autre", f"{label} : autre page", "Indiquez l'adresse ou le nom de la page.")
+                form.fail(f"b{k}_autre", label + _say("b_other"), _say("b_other_missing"))
         elif page in refs:
             ref = page
         else:
             ref = ""
-            form.fail(f"b{k}_page", f"{label} : page", "Choisissez la page concernée.")
+            form.fail(f"b{k}_page", label + _say("b_page"), _say("b_page_missing"))
         number = None
         if step:
             if step.isdigit() and 1 <= int(step) <= len(task.steps):
                 number = int(step)
             else:
-                form.fail(f"b{k}_etape", f"{label} : étape", "Choisissez l'une des étapes proposées.")
+                form.fail(f"b{k}_etape", label + _say("b_step"), _say("b_step_bad"))
         if criterion and (not CRITERION_RE.match(criterion) or not testers.criterion_known(criterion)):
-            form.fail(f"b{k}_critere", f"{label} : critère RGAA", "Critère inconnu : écrivez-le comme 11.1 (thème.critère), "
-                                                                  "ou laissez le champ vide.")
+            form.fail(f"b{k}_critere", label + _say("b_criterion"), _say("b_criterion_bad"))
         base = previous or TesterFinding(page=ref, description=description)
         out.append(replace(base, page=ref, description=description, impact=severity, step=number,
                            criterion=criterion or None, target=target or None))
@@ -671,10 +1026,10 @@ def _task_context(session: Session, number: int) -> dict[str, Any]:
     saved = len(report.findings) if report else 0
     return {"task": task, "number": number, "total": len(protocol.tasks), "report": report,
             "slots": min(saved + 1, protocol.max_findings), "saved": saved, "pages": _page_choices(task),
-            "results": list(RESULT_LABELS.items()), "severities": list(SEVERITY_LABELS.items()),
-            "difficulties": [(str(i), label) for i, label in enumerate(DIFFICULTY_LABELS, 1)],
+            "results": _results(), "severities": _severities(),
+            "difficulties": [(str(i), label) for i, label in enumerate(_choices("difficulty", DIFFICULTY_LABELS), 1)],
             "other_page": OTHER_PAGE, "questions": _question_fields(task.questions),
-            "step_options": [(str(i), _short(f"Étape {i} : {step}")) for i, step in enumerate(task.steps, 1)],
+            "step_options": [(str(i), _short(_say("step_n", n=i) + step)) for i, step in enumerate(task.steps, 1)],
             "notice": _notice(request.args.get("enregistre", ""))}
 
 
@@ -685,11 +1040,11 @@ def _short(text: str, limit: int = 70) -> str:
 def _notice(code: str) -> str:
     """The confirmation shown after a redirect (?enregistre=…)."""
     if code == "debut":
-        return "Vos informations sont enregistrées."
+        return _say("saved_start")
     if code == "barriere":
-        return "La tâche et ses barrières sont enregistrées. Décrivez la barrière suivante ci-dessous."
+        return _say("saved_barrier")
     if code.startswith("tache-") and code[6:].isdigit():
-        return f"La tâche {int(code[6:])} est enregistrée."
+        return _say("saved_task", n=int(code[6:]))
     return ""
 
 
@@ -701,22 +1056,21 @@ def _task(sid: str, number: int):
     session = _load(sid)
     task = protocol.tasks[number - 1]
     context = _task_context(session, number)
-    page_title = f"Tâche {number} sur {len(protocol.tasks)} : {task.title}"
+    page_title = _say("task_n_of", n=number, total=len(protocol.tasks)) + task.title
     if request.method == "GET":
         return _render("form_task.html.j2", session=session, current=f"tache-{number}", token=_csrf_session(sid),
                        page_title=page_title, values=_report_values(context["report"], task), **context)
     form = _Form(request.form)
-    result = form.choice("resultat", "Résultat", [r.value for r in TaskResult],
-                         "Dites si vous avez réussi la tâche.")
-    difficulty = form.choice("difficulte", "Difficulté", [str(i) for i in range(1, 6)],
-                             "Indiquez la difficulté, de 1 (très facile) à 5 (très difficile).")
+    result = form.choice("resultat", _say("result"), [r.value for r in TaskResult], _say("result_missing"))
+    difficulty = form.choice("difficulte", _say("difficulty"), [str(i) for i in range(1, 6)],
+                             _say("difficulty_missing"))
     minutes = _minutes(form)
-    blocked = form.text("bloque", "Ce qui vous a bloqué ou gêné", MAX_TEXT)
+    blocked = form.text("bloque", _say("blocked"), MAX_TEXT)
     answers = _question_answers(form, task.questions)
     existing = context["report"].findings if context["report"] else ()
     findings = _read_barriers(form, task, existing, protocol.max_findings)
     if not _csrf_ok(sid):
-        form.fail("jeton", "Formulaire", _EXPIRED, target="resultat-1")
+        form.fail("jeton", _say("form"), _say("expired"), target="resultat-1")
     if form.errors:
         posted = form.data.get("barrieres", "")
         if posted.isdigit():
@@ -748,32 +1102,31 @@ def _end(sid: str):
     protocol = state.protocol
     session = _load(sid)
     missing = [(i, t) for i, t in enumerate(protocol.tasks, 1) if session.report(t.id) is None]
-    context = {"statements": list(enumerate(SUS_STATEMENTS, 1)), "missing": missing,
-               "sus_options": [(str(i), f"{i} — {label}") for i, label in enumerate(SUS_SCALE, 1)],
+    context = {"statements": list(enumerate(_choices("sus", SUS_STATEMENTS), 1)), "missing": missing,
+               "sus_options": [(str(i), f"{i} — {label}") for i, label in enumerate(_choices("sus_scale", SUS_SCALE), 1)],
                "notice": _notice(request.args.get("enregistre", ""))}
     if request.method == "GET":
         values = {f"sus_{i}": str(v) for i, v in enumerate(session.sus or (), 1)}
         values["commentaires"] = session.comments
         return _render("form_end.html.j2", session=session, current="fin", token=_csrf_session(sid),
-                       page_title="Fin du test", values=values, **context)
+                       page_title=_say("end"), values=values, **context)
     form = _Form(request.form)
     sus: list[int] = []
     if protocol.sus:
         for i in range(1, 11):
-            value = form.choice(f"sus_{i}", f"Affirmation {i}", [str(v) for v in range(1, 6)])
+            value = form.choice(f"sus_{i}", _say("statement_n", n=i), [str(v) for v in range(1, 6)])
             if value:
                 sus.append(int(value))
         if 0 < len(sus) < 10:
             for i in range(1, 11):
                 if not form.values.get(f"sus_{i}"):
-                    form.fail(f"sus_{i}", f"Affirmation {i}", "Répondez à cette affirmation, ou laissez tout le "
-                                                              "questionnaire vide.", target=f"sus_{i}-1")
-    comments = form.text("commentaires", "Commentaires", MAX_COMMENTS)
+                    form.fail(f"sus_{i}", _say("statement_n", n=i), _say("statement_missing"), target=f"sus_{i}-1")
+    comments = form.text("commentaires", _say("comments"), MAX_COMMENTS)
     if not _csrf_ok(sid):
-        form.fail("jeton", "Formulaire", _EXPIRED, target="commentaires")
+        form.fail("jeton", _say("form"), _say("expired"), target="commentaires")
     if form.errors:
         return _render("form_end.html.j2", status=400 if "jeton" in form.err else 422, session=session, current="fin",
-                       token=_csrf_session(sid), page_title="Fin du test", errors=form.errors, err=form.err,
+                       token=_csrf_session(sid), page_title=_say("end"), errors=form.errors, err=form.err,
                        values=form.values, **context)
     with state.lock:
         current = _load(sid)
@@ -788,8 +1141,10 @@ def _summary(sid: str):
     rows = []
     for i, task in enumerate(protocol.tasks, 1):
         rows.append({"number": i, "task": task, "report": session.report(task.id)})
-    return _render("form_summary.html.j2", session=session, current="resume", page_title="Récapitulatif",
-                   rows=rows, result_labels=RESULT_LABELS, severity_labels=SEVERITY_LABELS,
+    en = _lang() == "en"
+    return _render("form_summary.html.j2", session=session, current="resume", page_title=_say("summary_title"),
+                   rows=rows, result_labels=_EN_RESULTS if en else RESULT_LABELS,
+                   severity_names=_EN_SEVERITY_NAMES if en else {s: s.value for s in Severity},
                    score=session.sus_score)
 
 
@@ -820,16 +1175,17 @@ def _served_names(host: str) -> tuple[str, ...]:
 
 def serve(protocol_path: str | Path, sessions_dir: str | Path, host: str = "127.0.0.1", port: int = 8765,
           store_root: str | Path | None = None, token: str | None = None, echo=print,
-          names: tuple[str, ...] = ()) -> None:
+          names: tuple[str, ...] = (), lang: str = "fr") -> None:
     """Serve the form until Ctrl-C. Beyond this machine (a host that is not loopback) a shared access token is
     required: one is generated when none is given, and the link to hand out is printed. The form answers only
-    to the loopback names, ``host`` (this machine's names for a wildcard bind) and ``names``."""
+    to the loopback names, ``host`` (this machine's names for a wildcard bind) and ``names``. ``lang``: the
+    language the form opens in (and of the lines printed here)."""
     from werkzeug.serving import make_server
 
     if not _is_loopback(host) and not token:
         token = secrets.token_urlsafe(18)
     app = create_app(protocol_path, sessions_dir, store_root=store_root, token=token,
-                     hosts=_served_names(host) + tuple(names))
+                     hosts=_served_names(host) + tuple(names), lang=lang)
     try:
         server = make_server(host, port, app, threaded=True)
     except OSError as exc:
@@ -838,8 +1194,9 @@ def serve(protocol_path: str | Path, sessions_dir: str | Path, host: str = "127.
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_port}/"
     protocol = app.extensions["a11y_form"].protocol
-    echo(f"Formulaire du test « {protocol.title} » : {url}{'?token=' + token if token else ''}")
-    echo(f"Sessions enregistrées dans {Path(sessions_dir).resolve()} — Ctrl-C pour arrêter.")
+    en = lang == "en"
+    echo(_WORDS["serving"][en].format(title=protocol.title, url=url + (f"?token={token}" if token else "")))
+    echo(_WORDS["sessions_in"][en].format(folder=Path(sessions_dir).resolve()))
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -23,6 +23,14 @@ REPO = Path(__file__).resolve().parents[1]
 ZOOM = REPO / "user_test_protocols" / "acte-naissance-zoom.yaml"
 START = {"pseudonyme": "Testeuse K", "navigateur": "Edge", "navigateur_version": "131", "systeme": "Windows 11",
          "at": "ZoomText", "at_version": "2024", "q_grossissement": "ZoomText ×2"}
+LANGS = ("fr", "en")
+# What the browser tests read, per language of the form (what is saved is the same in both).
+WORDS = {
+    "fr": {"skip": "Aller au contenu", "saved_task_1": "La tâche 1 est enregistrée.", "summary": "Récapitulatif",
+           "thanks": "Merci ! Votre session est enregistrée et terminée.", "error": "Erreur : "},
+    "en": {"skip": "Skip to content", "saved_task_1": "Task 1 is saved.", "summary": "Summary",
+           "thanks": "Thank you! Your session is saved and finished.", "error": "Error: "},
+}
 
 
 @pytest.fixture()
@@ -196,6 +204,65 @@ def test_the_form_refuses_a_broken_protocol(tmp_path):
     assert all(re.match(r".*protocole-casse\.yaml:\d+: ", m) for m in caught.value.messages)
 
 
+def test_the_form_in_english_messages_errors_and_refusals(serve_form, tmp_path):
+    base = serve_form(lang="en")
+    with httpx.Client() as client:
+        page = client.get(base + "/").text
+        assert '<html lang="en">' in page and "<title>About the test — User test</title>" in page
+        assert '<a href="?lang=fr" lang="fr" hreflang="fr">Version française</a>' in page
+        # the protocol stays as the city wrote it, marked as French
+        assert '<h1><span lang="fr">Demander un acte de naissance avec un zoom de 200 % ou une loupe</span></h1>' in page
+        assert "This test is for people with low vision using a magnifier or zoom. It has 3 tasks" in page
+        response = client.post(base + "/", data={"jeton": _token(page), "navigateur": "Edge"})
+        assert response.status_code == 422 and "<title>Error: About the test — User test</title>" in response.text
+        assert "3 errors prevent saving this page" in response.text
+        assert "Pseudonym: Give a pseudonym, for example &#34;Tester A&#34;." in response.text
+        assert '<span class="sr-only">Error: </span>Give the operating system' in response.text
+        response = client.post(base + "/", data=START)
+        assert response.status_code == 400 and "The form has expired" in response.text
+        sid = _new_session(client, base)
+        task = client.get(f"{base}/s/{sid}/tache/1?enregistre=debut").text
+        assert "Your information is saved." in task and "Did you complete the task?" in task
+        assert '<option value="/demarches/" lang="fr">Vos démarches</option>' in task
+        response = _task_form(client, base, sid, 1, resultat="completed", difficulte="1", bloque="y" * 2001)
+        assert response.status_code == 422 and "2000 characters at most (you typed 2001)" in response.text
+        response = client.post(f"{base}/s/{sid}/tache/1", data={"jeton": "x", "bloque": "x" * MAX_CONTENT_LENGTH})
+        assert response.status_code == 413 and "<h1>Too much sent</h1>" in response.text
+        response = client.post(base + "/", content=iter([b"jeton=x"]),
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert response.status_code == 411 and "<h1>Length required</h1>" in response.text
+        port = base.rsplit(":", 1)[1]
+        response = client.get(base + "/", headers={"Host": f"evil.example:{port}"})
+        assert response.status_code == 400 and "<h1>Address not recognised</h1>" in response.text
+        response = client.get(f"{base}/s/{'0' * 16}/")
+        assert response.status_code == 404 and "No session has this number." in response.text
+        for text in (task, response.text):
+            assert "Formulaire" not in text and "Erreur" not in text and "enregistr" not in text
+    session = testers.load_session(tmp_path / "sessions" / f"{sid}.yaml")
+    assert session.environment.label == "ZoomText 2024 + Edge 131 / Windows 11"  # saved as in French
+    with pytest.raises(ValueError, match="lang"):
+        create_app(ZOOM, tmp_path / "autres", lang="de")
+
+
+def test_the_language_link_works_without_javascript_and_is_remembered(serve_form, tmp_path):
+    base = serve_form()
+    with httpx.Client() as client:
+        page = client.get(base + "/").text
+        assert '<html lang="fr">' in page and '<a href="?lang=en" lang="en" hreflang="en">English version</a>' in page
+        response = client.get(base + "/", params={"lang": "en"})
+        assert '<html lang="en">' in response.text and "a11y_form_langue=en" in response.headers["set-cookie"]
+        sid = _new_session(client, base)  # a cookie: every following page is in English
+        page = client.get(f"{base}/s/{sid}/tache/1").text
+        assert '<html lang="en">' in page and '<a href="?lang=fr" lang="fr" hreflang="fr">' in page
+        page = client.get(f"{base}/reprendre", params={"session": "abc"}).text
+        assert "No session has this number" in page and '<a href="?session=abc&amp;lang=fr"' in page
+        assert '<html lang="fr">' in client.get(f"{base}/s/{sid}/fin", params={"lang": "fr"}).text
+        assert '<html lang="fr">' in client.get(f"{base}/s/{sid}/resume").text
+        assert '<html lang="fr">' in client.get(base + "/", params={"lang": "xx"}).text  # unknown: ignored
+    with httpx.Client() as fresh:  # another browser: the form's own language
+        assert '<html lang="fr">' in fresh.get(f"{base}/s/{sid}/resume").text
+
+
 # --- in a real browser, keyboard only ---------------------------------------------------------------
 
 
@@ -264,12 +331,21 @@ def _active(page) -> str:
     return page.evaluate("() => document.activeElement.id")
 
 
+def _lang_of(page) -> str:
+    return page.evaluate("() => document.documentElement.lang")
+
+
 @pytest.mark.browser
-def test_a_whole_protocol_with_the_keyboard_only(serve_form, page, tmp_path):
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_whole_protocol_with_the_keyboard_only(serve_form, page, tmp_path, lang):
+    words = WORDS[lang]
     base = serve_form()
     page.goto(base + "/")
+    if lang != "fr":  # the French form's link to the English one, followed with the keyboard (no JavaScript)
+        _submit(page, f"a[hreflang={lang}]")
+        assert _lang_of(page) == lang and page.url == f"{base}/?lang={lang}"
     page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement.textContent") == "Aller au contenu"
+    assert page.evaluate("() => document.activeElement.textContent") == words["skip"]
     page.keyboard.press("Enter")
     assert _active(page) == "contenu"
     _type(page, "#pseudonyme", "Testeuse K")
@@ -291,7 +367,7 @@ def test_a_whole_protocol_with_the_keyboard_only(serve_form, page, tmp_path):
     _type(page, "#duree", "3")
     _submit(page, "button[value=suivant]")
     assert page.url.endswith("/tache/2?enregistre=tache-1")
-    assert "La tâche 1 est enregistrée." in page.inner_text("main")
+    assert words["saved_task_1"] in page.inner_text("main") and _lang_of(page) == lang  # the choice is remembered
 
     # task 2: with help, one barrier, then "add another", then a second barrier on another page
     _radio(page, "resultat", 2)
@@ -327,11 +403,12 @@ def test_a_whole_protocol_with_the_keyboard_only(serve_form, page, tmp_path):
     _type(page, "#commentaires", "Merci.")
     _submit(page, "form button[type=submit]")
     assert page.url.endswith(f"/s/{sid}/resume")
-    assert page.title().startswith("Récapitulatif")
-    assert "Merci ! Votre session est enregistrée et terminée." in page.inner_text("main")
+    assert page.title().startswith(words["summary"]) and _lang_of(page) == lang
+    assert words["thanks"] in page.inner_text("main")
 
     session = testers.load_session(tmp_path / "sessions" / f"{sid}.yaml", testers.load_protocol(ZOOM))
     assert session.status == SessionStatus.COMPLETE and session.pseudonym == "Testeuse K"
+    # the saved values do not depend on the form's language
     assert session.environment.experience == "Plus de 5 ans" and session.environment.settings == "grossissement ×2"
     assert [(r.task, r.result, r.difficulty, r.minutes) for r in session.tasks] == [
         ("trouver-page", TaskResult.COMPLETED, 2, 3), ("delais", TaskResult.WITH_HELP, 4, 2.5),
@@ -348,25 +425,28 @@ def test_a_whole_protocol_with_the_keyboard_only(serve_form, page, tmp_path):
 
 
 @pytest.mark.browser
-def test_errors_take_the_focus_and_are_tied_to_their_fields(serve_form, page):
-    base = serve_form()
+@pytest.mark.parametrize("lang", LANGS)
+def test_errors_take_the_focus_and_are_tied_to_their_fields(serve_form, page, lang):
+    error = WORDS[lang]["error"]
+    base = serve_form(lang=lang)
     page.goto(base + "/")
+    assert _lang_of(page) == lang
     _type(page, "#navigateur", "Firefox")
     _submit(page, "form[action='/'] button[type=submit]")
-    assert page.title().startswith("Erreur : ")
+    assert page.title().startswith(error) and _lang_of(page) == lang
     assert _active(page) == "erreurs"
     assert page.evaluate("() => document.querySelector('main').firstElementChild.id") == "erreurs"
     assert page.input_value("#navigateur") == "Firefox"  # what was typed is kept
     links = page.eval_on_selector_all("#erreurs a", "as => as.map(a => a.getAttribute('href').slice(1))")
     assert links == ["pseudonyme", "systeme", "q_grossissement"]
     for target in links:
-        tied = page.evaluate("""id => {
+        tied = page.evaluate("""([id, prefix]) => {
             const field = document.getElementById(id);
             const ids = (field.getAttribute('aria-describedby') || '').split(' ');
             const error = document.getElementById(id + '-erreur');
             return field.getAttribute('aria-invalid') === 'true' && ids.includes(id + '-erreur')
-                   && !!error && error.textContent.startsWith('Erreur');
-        }""", target)
+                   && !!error && error.textContent.startsWith(prefix);
+        }""", [target, error])
         assert tied, target
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
@@ -378,7 +458,7 @@ def test_errors_take_the_focus_and_are_tied_to_their_fields(serve_form, page):
     _type(page, "#q_grossissement", "200 %")
     _submit(page, "form[action='/'] button[type=submit]")
     _submit(page, "button[value=suivant]")
-    assert page.title().startswith("Erreur : ") and _active(page) == "erreurs"
+    assert page.title().startswith(error) and _active(page) == "erreurs"
     assert page.evaluate("""() => {
         const group = document.getElementById('resultat');
         const radios = [...group.querySelectorAll('input[type=radio]')];
@@ -400,12 +480,13 @@ def _form_pages(base: str, client: httpx.Client) -> tuple[str, list[str]]:
 
 
 @pytest.mark.browser
-def test_form_pages_pass_our_checks_and_axe(serve_form, chromium, tmp_path):
+@pytest.mark.parametrize("lang", LANGS)
+def test_form_pages_pass_our_checks_and_axe(serve_form, chromium, tmp_path, lang):
     from audit.browser import Browser, GatherOptions
     from audit.checks import Evidence, run_checks, run_site_checks
     from audit.model import Journey, PageRef, Step, StepAction
 
-    base = serve_form()
+    base = serve_form(lang=lang)
     with httpx.Client() as client:
         sid, paths = _form_pages(base, client)
     journeys = [
@@ -442,7 +523,8 @@ def test_form_pages_pass_our_checks_and_axe(serve_form, chromium, tmp_path):
     for snap, folder in gathered:
         assert snap.error is None, (snap.url, snap.error)
         if snap.journey:
-            assert snap.title.startswith("Erreur : "), snap.title
+            assert snap.title.startswith(WORDS[lang]["error"]), snap.title
+        assert f'<html lang="{lang}">' in (folder / snap.files["dom"]).read_text(encoding="utf-8"), snap.url
         axe = json.loads((folder / "axe.json").read_text(encoding="utf-8"))
         problems += [f"{snap.url}: axe {v['id']}: {v['nodes'][0]['target']}" for v in axe["violations"]]
         problems += [f"{snap.url}: {f.check_id} {f.selector}: {f.message}" for f in run_checks(snap, folder)
@@ -455,8 +537,9 @@ def test_form_pages_pass_our_checks_and_axe(serve_form, chromium, tmp_path):
 
 
 @pytest.mark.browser
-def test_no_horizontal_scroll_at_320px_and_large_targets(serve_form, page):
-    base = serve_form()
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_horizontal_scroll_at_320px_and_large_targets(serve_form, page, lang):
+    base = serve_form(lang=lang)
     with httpx.Client() as client:
         _, paths = _form_pages(base, client)
     too_wide, too_small = [], []
