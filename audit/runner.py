@@ -312,7 +312,7 @@ class SiteRun:
             if not browser.alive:
                 async with self._restart_lock:  # two workers see the same death: one restart
                     if not browser.alive:
-                        log.warning("the browser died on %s; restarting it", ref.url)
+                        log.warning("Chromium died on %s; restarting it", ref.url)
                         await browser.restart()
                 snap = await browser.gather(ref, folder, accept)
                 if snap.error:
