@@ -7,7 +7,9 @@ activating it bring the next Tab into the main content?) and notes where the ord
 document. It runs during gather, after the JS probes; its dict is stored in probes.json under "tab_walk"
 and read offline by ``audit/checks/navigation.py``.
 
-Speed: a first pass presses Tab without waiting (a few ms a press) and reads an in-page log once. Only when
+Speed: a first pass presses Tab without waiting and reads an in-page log once; on a Playwright page the presses
+of a batch are sent down one Chrome DevTools session without waiting for each other (Chromium still handles
+them one after the other, as typed keys), which makes a 40-press walk about four times faster. Only when
 that pass shows scripts moving the focus by themselves, a second, slower pass (``SETTLE_MS`` after each press,
 so focus handlers using timers have run) decides. A trap is confirmed by starting again, slowly, from its
 first element. The skip link is only activated when it points into the same document. The page is left as
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from typing import Any
 
 from audit.layout import SELECTOR_JS
@@ -117,11 +120,13 @@ _INSTALL_JS = """() => {
     },
   };
   window.__a11yAuditWalk = state;
+  if (tabbables.length) state.reset();  // ready for the first pass
   return tabbables.length;
 }""".replace("/*HELPERS*/", SELECTOR_JS)
 
-# The main content and the tabbable elements before it; the skip-link candidates among the first elements.
-_MAIN_JS = """(first) => {
+# The main content and the tabbable elements before it; the skip-link candidates among the first elements; the
+# description of the elements the walk met (``seen``), of the first ones and of the candidates.
+_MAIN_JS = """([first, seen]) => {
   const w = window.__a11yAuditWalk;
   const main = document.querySelector('main:not([hidden]), [role="main"]:not([hidden])');
   const ids = w.tabbableIds();
@@ -189,7 +194,11 @@ _MAIN_JS = """(first) => {
       if (t && (t === main || t.contains(main) || main.contains(t))) { elsewhere = w.path(a); break; }
     }
   }
-  return {main: main ? w.path(main) : null, before_main: before, candidates, elsewhere};
+  const met = Array.from(new Set([...seen, ...first, ...candidates.map((c) => c.id)])).sort((a, b) => a - b);
+  const described = w.describe(met);
+  const elements = {};
+  met.forEach((i, k) => { if (described[k]) elements[i] = described[k]; });
+  return {main: main ? w.path(main) : null, before_main: before, candidates, elsewhere, elements};
 }"""
 
 _RESTORE_JS = """() => {
@@ -240,12 +249,10 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
             trap["confirmed"] = await _confirm(page, trap["cycle"])
             trap["escape"] = await _escape_tests(page, trap["cycle"])
         first = _first_distinct(fast["sequence"], 3)
-        main = await page.evaluate(_MAIN_JS, first)
+        seen = sorted({i for i in seq if i >= 0} | set(trap["cycle"] if trap else []))
+        main = await page.evaluate(_MAIN_JS, [first, seen])
+        elements = {str(i): d for i, d in main["elements"].items()}
         skip = await _skip_link_test(page, main, started) if main["candidates"] else None
-        ids = sorted({i for i in seq if i >= 0} | set(first) | set(trap["cycle"] if trap else []) |
-                     {c["id"] for c in main["candidates"]})
-        described = await page.evaluate("(ids) => window.__a11yAuditWalk.describe(ids)", ids)
-        elements = {str(i): d for i, d in zip(ids, described, strict=True) if d is not None}
         result.update({
             "steps": walk["steps"],
             "sequence": seq[:MAX_STEPS],
@@ -271,7 +278,7 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
 
 
 async def _fast_pass(page, steps: int, started: float, first_batch: int) -> dict[str, Any]:
-    await page.evaluate("() => window.__a11yAuditWalk.reset()")
+    """Tab pressed in batches, the in-page log read after each batch (the install left the focus at the top)."""
     seq: list[int] = []  # the focused element when each key was pressed: where the previous press left it
     focused: list[int] = []
     script_moves = 0
@@ -281,8 +288,7 @@ async def _fast_pass(page, steps: int, started: float, first_batch: int) -> dict
         # First as many presses as there are tabbable elements (plus the one that leaves the page): most pages
         # are walked with a single read of the log. Then small batches.
         batch = min(first_batch if pressed == 0 else CHUNK, steps - pressed)
-        for _ in range(batch):
-            await page.keyboard.press("Tab")
+        await _press_tabs(page, batch)
         pressed += batch
         taken = await page.evaluate("() => window.__a11yAuditWalk.take()")
         per_key: dict[int, int] = {}
@@ -324,6 +330,42 @@ async def _slow_pass(page, steps: int, started: float) -> dict[str, Any]:
         if _cycle(seq) is not None:
             break
     return {"sequence": seq, "focused": focused, "exited": exited, "steps": pressed}
+
+
+_TAB_DOWN = {"type": "rawKeyDown", "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9, "text": "",
+             "unmodifiedText": "", "modifiers": 0, "location": 0, "autoRepeat": False, "isKeypad": False}
+_TAB_UP = {**_TAB_DOWN, "type": "keyUp"}
+_SESSIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Playwright page -> its CDP session
+
+
+async def _press_tabs(page, count: int) -> None:
+    """Press Tab ``count`` times: through one CDP session without waiting between presses on a Playwright page
+    (each press is still a trusted key-down and key-up that Chromium handles in order), key by key otherwise
+    (the Selenium page adapter batches them itself)."""
+    session = await _cdp_session(page)
+    if session is None:
+        for _ in range(count):
+            await page.keyboard.press("Tab")
+        return
+    await asyncio.gather(*(session.send("Input.dispatchKeyEvent", event)
+                           for _ in range(count) for event in (_TAB_DOWN, _TAB_UP)))
+
+
+async def _cdp_session(page):
+    context = getattr(page, "context", None)
+    if context is None or not hasattr(context, "new_cdp_session"):
+        return None
+    try:
+        session = _SESSIONS.get(page)
+    except TypeError:  # not weak-referenceable: no cache, no CDP
+        return None
+    if session is None:
+        try:
+            session = await context.new_cdp_session(page)
+        except Exception:  # noqa: BLE001 - not Chromium, or the page is closing: key by key
+            return None
+        _SESSIONS[page] = session
+    return session
 
 
 def _trim(seq: list[int]) -> list[int]:
@@ -446,12 +488,12 @@ async def _skip_link_test(page, main: dict[str, Any], started: float) -> dict[st
           try { a.finish(); } catch (e) { /* leave it */ }
         }
       }
-      return document.activeElement === el;
+      return document.activeElement === el ? window.__a11yAuditWalk.box(i) : false;
     }""", candidate["id"])
-    result["reached"] = reached
+    result["reached"] = bool(reached)
     if not reached or time.perf_counter() - started > BUDGET_S + 2:
         return result
-    result["box"] = await page.evaluate("(i) => window.__a11yAuditWalk.box(i)", candidate["id"])
+    result["box"] = reached
     if candidate["fragment"] is None:
         return result  # activating it could leave the page: its function is left to a person
     url_before = page.url

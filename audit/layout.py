@@ -138,7 +138,8 @@ _CLIP_JS = r"""() => {
     return out.map((o) => ({s: cssPath(o.el), snippet: snippet(o.el), text: o.text, ellipsis: o.ellipsis,
                             clamp: !!o.clamp, more: o.more, before: before ? before.has(o.el) : null}));
   };
-  window.__a11yAuditClip = {scan, done() { delete window.__a11yAuditClip; }};
+  window.__a11yAuditClip = {scan, count(tag) { return found[tag] ? found[tag].size : 0; },
+                            done() { delete window.__a11yAuditClip; }};
 }"""
 
 # Horizontal scrolling at the current (narrow) viewport, and what sticks out on the right.
@@ -257,20 +258,34 @@ _SPACING_JS = """(limit) => {
 }"""
 
 _FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => r()))"  # resize handlers have run
+# After a viewport change: one frame (resize handlers have run), then the scan, in one evaluation.
+_ZOOM_SCAN_JS = """async (n) => {
+  await new Promise((r) => requestAnimationFrame(() => r()));
+  return {zoomed: window.__a11yAuditClip.scan('zoom', n), baseline: window.__a11yAuditClip.count('baseline')};
+}"""
 
 
 def _js(text: str) -> str:
     return text.replace("/*HELPERS*/", SELECTOR_JS)
 
 
+# The reflow scan one frame after the viewport change (resize handlers have run), in one evaluation.
+_REFLOW_AFTER_FRAME_JS = ("async (limit) => {\n  await new Promise((r) => requestAnimationFrame(() => r()));\n"
+                          f"  return ({_js(_REFLOW_JS)})(limit);\n}}")
+
+
 async def layout_probes(page) -> dict[str, Any]:
-    """text_spacing, zoom and reflow for one page; the viewport is restored at the end. Never raises."""
+    """text_spacing, zoom and reflow for one page; the viewport is restored at the end. Never raises.
+
+    The helpers are installed once; the zoom compares with the baseline scan text spacing made (the page is
+    back as it was: same viewport, spacing removed) instead of scanning it again."""
     results: dict[str, Any] = {}
     viewport = page.viewport_size
     try:
         await page.evaluate(_js(_CLIP_JS))
-        results["text_spacing"] = await _guard(text_spacing(page))
-        results["zoom"] = await _guard(zoom(page, restore=False))
+        results["text_spacing"] = await _guard(page.evaluate(_js(_SPACING_JS), MAX_ITEMS))
+        scanned = "error" not in results["text_spacing"]
+        results["zoom"] = await _guard(zoom(page, restore=False, baseline_scanned=scanned))
         results["reflow"] = await _guard(reflow(page, restore=False))
     except Exception as exc:  # noqa: BLE001 - the helpers could not even be installed
         error = {"error": _describe(exc)}
@@ -291,22 +306,26 @@ async def text_spacing(page) -> dict[str, Any]:
     return await page.evaluate(_js(_SPACING_JS), MAX_ITEMS)
 
 
-async def zoom(page, restore: bool = True) -> dict[str, Any]:
-    """Text clipped at 640 × 450 (200 % of 1280 × 900) and not at the current viewport."""
+async def zoom(page, restore: bool = True, baseline_scanned: bool = False) -> dict[str, Any]:
+    """Text clipped at 640 × 450 (200 % of 1280 × 900) and not at the current viewport.
+
+    ``baseline_scanned``: the helpers are installed and a baseline scan of the page as it is now was made
+    (by text spacing): it is reused."""
     started = time.perf_counter()
     viewport = page.viewport_size
-    await page.evaluate(_js(_CLIP_JS))
-    baseline = await page.evaluate("(n) => window.__a11yAuditClip.scan('baseline', n)", 200)
+    if not baseline_scanned:
+        await page.evaluate(_js(_CLIP_JS))
+        await page.evaluate("(n) => window.__a11yAuditClip.scan('baseline', n).length", 200)
     try:
         await page.set_viewport_size(ZOOM_VIEWPORT)
-        await page.evaluate(_FRAME_JS)
-        zoomed = await page.evaluate("(n) => window.__a11yAuditClip.scan('zoom', n)", MAX_ITEMS * 3)
+        scan = await page.evaluate(_ZOOM_SCAN_JS, MAX_ITEMS * 3)
     finally:
         if restore:
             await _restore(page, viewport)
+    zoomed = scan["zoomed"]
     new = [c for c in zoomed if not c["before"]][:MAX_ITEMS]
     already = [c for c in zoomed if c["before"]][:MAX_ITEMS]
-    return {"viewport": ZOOM_VIEWPORT, "clipped": new, "clipped_before": already, "baseline": len(baseline),
+    return {"viewport": ZOOM_VIEWPORT, "clipped": new, "clipped_before": already, "baseline": scan["baseline"],
             "ms": round((time.perf_counter() - started) * 1000)}
 
 
@@ -316,8 +335,7 @@ async def reflow(page, restore: bool = True) -> dict[str, Any]:
     viewport = page.viewport_size
     try:
         await page.set_viewport_size(REFLOW_VIEWPORT)
-        await page.evaluate(_FRAME_JS)
-        result = await page.evaluate(_js(_REFLOW_JS), MAX_ITEMS)
+        result = await page.evaluate(_REFLOW_AFTER_FRAME_JS, MAX_ITEMS)
     finally:
         if restore:
             await _restore(page, viewport)

@@ -517,11 +517,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = [_median_row(rs) for rs in results.values() if rs]
     report = {"pages": args.pages, "seed": args.seed, "repeat": args.repeat, "cores": os.cpu_count(),
               "load_at_start_of_each_run": [round(x, 1) for x in load], "rows": rows}
-    if results.get("ours") and (results.get("pa11y4") or results.get("pa11y")):
-        peer = results.get("pa11y4") or results["pa11y"]
-        report["axe_agreement"] = compare_findings(results["ours"][-1], peer[-1], rule_tags())
-        if results.get("proposed"):
-            report["axe_agreement_proposed"] = compare_findings(results["proposed"][-1], peer[-1], rule_tags())
+    peer = results.get("pa11y4") or results.get("pa11y")
+    if peer:
+        for tool, key in (("ours", "axe_agreement"), ("proposed", "axe_agreement_proposed")):
+            if results.get(tool) and results[tool][-1].returncode == 0:
+                report[key] = compare_findings(results[tool][-1], peer[-1], rule_tags())
     if results.get("ours") and results.get("proposed"):
         a, b = results["ours"][-1], results["proposed"][-1]
         report["proposed_same_findings"] = {"axe": a.pairs == b.pairs, "own": a.own == b.own,
