@@ -6,7 +6,9 @@ Each fixture under tests/fixtures/checks/<theme>/ is named after its expected ou
 ``<!-- also: rgaa-1.2-decorative=passed ... -->``.
 
 ``theme_tests`` makes the five tests every theme runs on its fixtures; a theme's test module binds them to
-module-level names so pytest collects them there.
+module-level names so pytest collects them there. Two older fixture conventions have their own makers, bound
+the same way: ``page_fixture_tests`` (themes 3.1, 4 and 13, with tests/test_checks_forms.py's helpers) and
+``probe_fixture_tests`` (themes 7, 10 and 12, whose checks read in-browser probes, with tests/test_probes.py's).
 """
 
 from __future__ import annotations
@@ -190,3 +192,54 @@ def theme_tests(module: str, in_chromium: tuple[str, ...]) -> ThemeTests:
     return ThemeTests(test_fixture_outcomes, test_no_false_failure_on_clean_fixtures,
                       test_every_check_has_fixtures_both_ways, test_metadata_is_complete_and_honest,
                       test_real_chromium_gives_the_same_outcomes)
+
+
+def page_fixture_tests(theme: str) -> tuple[Callable, Callable]:
+    """The two offline tests of ``audit/checks/<theme>.py`` on tests/fixtures/checks/<theme>/ as
+    tests/test_checks_forms.py reads them: ``test_fixture_outcome`` (each fixture gives its outcome for every
+    check it names, a check of this module, and a cant_tell carries a question) and
+    ``test_never_fails_on_clean_fixtures`` (no check of the module fails a clean fixture of themes 3.1, 4, 11, 13)."""
+    from test_checks_forms import checks_of, clean_fixtures, evidence, fixture_cases
+
+    module = f"audit.checks.{theme}"
+
+    @pytest.mark.parametrize(("path", "check_id", "expected"), list(fixture_cases(theme)))
+    def test_fixture_outcome(tmp_path, path, check_id, expected):
+        assert load_checks()[check_id].module == module
+        findings = run_page_checks(evidence(tmp_path, path.read_text(encoding="utf-8")), only=[check_id])
+        assert worst(f.outcome for f in findings) == expected, [(f.outcome, f.message) for f in findings]
+        assert all(f.question for f in findings if f.outcome == Outcome.CANT_TELL)
+
+    @pytest.mark.parametrize("path", clean_fixtures(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+    def test_never_fails_on_clean_fixtures(tmp_path, path):
+        ev = evidence(tmp_path, path.read_text(encoding="utf-8"))
+        assert not [(f.check_id, f.message) for f in run_page_checks(ev, only=checks_of(module))
+                    if f.outcome == "failed"]
+
+    return test_fixture_outcome, test_never_fails_on_clean_fixtures
+
+
+def probe_fixture_tests(theme: str, **gather_options) -> tuple[Callable, Callable, Callable]:
+    """For ``audit/checks/<theme>.py`` whose checks read in-browser probes, with tests/test_probes.py's helpers:
+    the module-scoped ``pages`` fixture (every fixture of the theme gathered once by the session's live
+    Chromium, ``gather_options`` passed to its ``gather``), ``test_metadata`` and ``test_fixture`` (each fixture
+    gives its expected outcome for every check it names). The module must also import test_probes'
+    ``live_browser_fixture``."""
+    from test_probes import assert_metadata, fixture_cases, outcome_of
+
+    cases = fixture_cases(theme)
+
+    @pytest.fixture(scope="module", name="pages")
+    def pages(live_browser, static_server, tmp_path_factory):
+        urls = {name: f"{static_server}/checks/{theme}/{name}" for name, _, _ in cases}
+        return live_browser.gather(urls, tmp_path_factory.mktemp(theme), **gather_options)
+
+    def test_metadata():
+        assert_metadata(f"audit.checks.{theme}")
+
+    @pytest.mark.parametrize(("name", "expected", "checks"), cases, ids=[c[0] for c in cases])
+    def test_fixture(pages, name, expected, checks):
+        for check_id in checks:
+            assert outcome_of(pages[name], check_id) == expected, check_id
+
+    return pages, test_metadata, test_fixture

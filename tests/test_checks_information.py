@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from test_checks_forms import checks_of, clean_fixtures, evidence, fixture_cases, outcome_of
+from check_fixtures import page_fixture_tests
+from test_checks_forms import evidence, outcome_of
 
-from audit.checks import load_checks, run_page_checks
 from audit.checks.information import colour_sentences, links_in_text
-from audit.model import Outcome, worst
+from audit.model import Outcome
 
-MODULE = "audit.checks.information"
-
-
-@pytest.mark.parametrize(("path", "check_id", "expected"), list(fixture_cases("information")))
-def test_fixture_outcome(tmp_path, path, check_id, expected):
-    assert load_checks()[check_id].module == MODULE
-    findings = run_page_checks(evidence(tmp_path, path.read_text(encoding="utf-8")), only=[check_id])
-    assert worst(f.outcome for f in findings) == expected, [(f.outcome, f.message) for f in findings]
-    assert all(f.question for f in findings if f.outcome == Outcome.CANT_TELL)
-
-
-@pytest.mark.parametrize("path", clean_fixtures(), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_never_fails_on_clean_fixtures(tmp_path, path):
-    ev = evidence(tmp_path, path.read_text(encoding="utf-8"))
-    assert not [(f.check_id, f.message) for f in run_page_checks(ev, only=checks_of(MODULE)) if f.outcome == "failed"]
+test_fixture_outcome, test_never_fails_on_clean_fixtures = page_fixture_tests("information")
 
 
 def page(body: str, head: str = "") -> str:

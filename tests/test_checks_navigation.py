@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from check_fixtures import probe_fixture_tests
 from lxml import html as lxml_html
 from test_probes import (  # noqa: F401 - the fixtures are imported for pytest
     act_outcomes,
     act_server_fixture,
-    assert_metadata,
     demo_defects,
     demo_pages_fixture,
-    fixture_cases,
     live_browser_fixture,
     outcome_of,
 )
@@ -21,25 +20,9 @@ from audit.model import Outcome, PageSnapshot
 
 pytestmark = pytest.mark.browser
 
-THEME = "navigation"
-CASES = fixture_cases(THEME)
 MINE = ("rgaa-12.7-skip-link", "rgaa-12.7-skip-link-works", "rgaa-12.8-tab-order", "rgaa-12.9-keyboard-trap")
 
-
-@pytest.fixture(scope="module")
-def pages(live_browser, static_server, tmp_path_factory):
-    urls = {name: f"{static_server}/checks/{THEME}/{name}" for name, _, _ in CASES}
-    return live_browser.gather(urls, tmp_path_factory.mktemp(THEME))
-
-
-def test_metadata():
-    assert_metadata("audit.checks.navigation")
-
-
-@pytest.mark.parametrize(("name", "expected", "checks"), CASES, ids=[c[0] for c in CASES])
-def test_fixture(pages, name, expected, checks):
-    for check_id in checks:
-        assert outcome_of(pages[name], check_id) == expected, check_id
+pages, test_metadata, test_fixture = probe_fixture_tests("navigation")
 
 
 def test_trap_finding_names_the_cycle(pages):

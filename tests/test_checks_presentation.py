@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from check_fixtures import probe_fixture_tests
 from test_probes import (  # noqa: F401 - the fixtures are imported for pytest
     act_outcomes,
     act_server_fixture,
-    assert_metadata,
     demo_defects,
     demo_pages_fixture,
-    fixture_cases,
     live_browser_fixture,
-    outcome_of,
 )
 
 from audit.checks import Evidence, run_page_checks
@@ -19,26 +17,10 @@ from audit.model import Outcome, PageSnapshot
 
 pytestmark = pytest.mark.browser
 
-THEME = "presentation"
-CASES = fixture_cases(THEME)
 MINE = ("rgaa-10.7-focus-visible", "rgaa-10.4-text-zoom", "rgaa-10.11-reflow", "rgaa-10.12-text-spacing",
         "rgaa-10.12-spacing-important")
 
-
-@pytest.fixture(scope="module")
-def pages(live_browser, static_server, tmp_path_factory):
-    urls = {name: f"{static_server}/checks/{THEME}/{name}" for name, _, _ in CASES}
-    return live_browser.gather(urls, tmp_path_factory.mktemp(THEME))
-
-
-def test_metadata():
-    assert_metadata("audit.checks.presentation")
-
-
-@pytest.mark.parametrize(("name", "expected", "checks"), CASES, ids=[c[0] for c in CASES])
-def test_fixture(pages, name, expected, checks):
-    for check_id in checks:
-        assert outcome_of(pages[name], check_id) == expected, check_id
+pages, test_metadata, test_fixture = probe_fixture_tests("presentation")
 
 
 def test_findings_name_the_element(pages):

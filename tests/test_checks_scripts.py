@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from check_fixtures import probe_fixture_tests
 from test_probes import (  # noqa: F401 - the fixtures are imported for pytest
-    assert_metadata,
     demo_defects,
     demo_pages_fixture,
-    fixture_cases,
     live_browser_fixture,
-    outcome_of,
 )
 
 from audit.checks import run_page_checks
@@ -17,25 +15,9 @@ from audit.model import Outcome
 
 pytestmark = pytest.mark.browser
 
-THEME = "scripts"
-CASES = fixture_cases(THEME)
 MINE = ("rgaa-7.3-keyboard-access", "rgaa-7.1-script-control-role", "rgaa-7.3-focus-kept")
 
-
-@pytest.fixture(scope="module")
-def pages(live_browser, static_server, tmp_path_factory):
-    urls = {name: f"{static_server}/checks/{THEME}/{name}" for name, _, _ in CASES}
-    return live_browser.gather(urls, tmp_path_factory.mktemp(THEME), python=())
-
-
-def test_metadata():
-    assert_metadata("audit.checks.scripts")
-
-
-@pytest.mark.parametrize(("name", "expected", "checks"), CASES, ids=[c[0] for c in CASES])
-def test_fixture(pages, name, expected, checks):
-    for check_id in checks:
-        assert outcome_of(pages[name], check_id) == expected, check_id
+pages, test_metadata, test_fixture = probe_fixture_tests("scripts", python=())
 
 
 def test_clickable_div_finding(pages):
