@@ -92,8 +92,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 # --- words ------------------------------------------------------------------------------------
-# French first, English available: (French, English), as in audit.reports.html. What the protocol says (titles,
-# steps, questions) is the city's text and stays as written, marked lang="fr" on English pages.
+# French first, English available: (French, English), as in audit.reports.html. What the protocol says
+# (titles, steps, questions) is the city's text and stays as written, marked lang="fr" on English pages.
 
 PROTOCOL_LANG = "fr"
 LANG_COOKIE = "a11y_form_langue"
@@ -110,49 +110,58 @@ _WORDS: dict[str, tuple[str, str]] = {
     "saved_mark": ("(enregistré)", "(saved)"),
     "errors_one": ("Une erreur empêche d'enregistrer cette page", "One error prevents saving this page"),
     "errors_many": ("{n} erreurs empêchent d'enregistrer cette page", "{n} errors prevent saving this page"),
-    "resume_keep": ("Tout ce que vous envoyez est enregistré aussitôt. Pour reprendre plus tard, gardez cette "
-                    "adresse :", "Everything you send is saved at once. To resume later, keep this address:"),
+    "resume_keep": ("Tout ce que vous envoyez est enregistré aussitôt. Pour reprendre plus tard, gardez "
+                    "cette adresse :",
+                    "Everything you send is saved at once. To resume later, keep this address:"),
     "session_number_paren": ("numéro de session", "session number"),
     "footer": ("Formulaire produit par a11y-audit. Aucune donnée personnelle n'est demandée : utilisez un "
-               "pseudonyme.", "Form produced by a11y-audit. No personal data is asked for: use a pseudonym."),
+               "pseudonyme.",
+               "Form produced by a11y-audit. No personal data is asked for: use a pseudonym."),
     "required": ("(obligatoire)", "(required)"),
     "optional": ("(facultatif)", "(optional)"),
     "choose": ("Choisir", "Choose"),
     "back_home": ("Revenir à l'accueil du test", "Back to the start of the test"),
     # start
     "your_info": ("Vos informations", "Your information"),
-    "start_intro_one": ("Ce test s'adresse aux {audience}. Il comporte {n} tâche, pour environ {minutes} minutes en "
-                        "tout. Chaque page est enregistrée dès que vous l'envoyez : vous pouvez fermer le navigateur "
-                        "et reprendre plus tard.",
-                        "This test is for {audience}. It has {n} task, about {minutes} minutes in all. Each page is "
-                        "saved as soon as you send it: you can close the browser and resume later."),
-    "start_intro_many": ("Ce test s'adresse aux {audience}. Il comporte {n} tâches, pour environ {minutes} minutes "
-                         "en tout. Chaque page est enregistrée dès que vous l'envoyez : vous pouvez fermer le "
-                         "navigateur et reprendre plus tard.",
-                         "This test is for {audience}. It has {n} tasks, about {minutes} minutes in all. Each page "
-                         "is saved as soon as you send it: you can close the browser and resume later."),
+    "start_intro_one": ("Ce test s'adresse aux {audience}. Il comporte {n} tâche, pour environ {minutes} "
+                        "minutes en tout. Chaque page est enregistrée dès que vous l'envoyez : vous pouvez "
+                        "fermer le navigateur et reprendre plus tard.",
+                        "This test is for {audience}. It has {n} task, about {minutes} minutes in all. "
+                        "Each page is saved as soon as you send it: you can close the browser and resume "
+                        "later."),
+    "start_intro_many": ("Ce test s'adresse aux {audience}. Il comporte {n} tâches, pour environ {minutes} "
+                         "minutes en tout. Chaque page est enregistrée dès que vous l'envoyez : vous pouvez "
+                         "fermer le navigateur et reprendre plus tard.",
+                         "This test is for {audience}. It has {n} tasks, about {minutes} minutes in all. "
+                         "Each page is saved as soon as you send it: you can close the browser and resume "
+                         "later."),
     "fields_note": ("Les champs marqués « obligatoire » doivent être remplis ; les autres sont facultatifs.",
                     "Fields marked \"required\" must be filled in; the others are optional."),
     "you": ("Vous", "You"),
     "pseudonym": ("Pseudonyme", "Pseudonym"),
-    "pseudonym_hint": ("Un prénom inventé ou des initiales suffisent. N'indiquez ni votre nom ni votre adresse "
-                       "électronique.", "An invented first name or initials are enough. Give neither your name "
-                       "nor your email address."),
+    "pseudonym_hint": ("Un prénom inventé ou des initiales suffisent. N'indiquez ni votre nom ni votre "
+                       "adresse électronique.",
+                       "An invented first name or initials are enough. Give neither your name nor your "
+                       "email address."),
     "pseudonym_missing": ("Indiquez un pseudonyme, par exemple « Testeur A ».",
                           "Give a pseudonym, for example \"Tester A\"."),
-    "pseudonym_email": ("Indiquez un pseudonyme, pas une adresse électronique : aucune donnée personnelle n'est "
-                        "demandée.", "Give a pseudonym, not an email address: no personal data is asked for."),
-    "experience_q": ("Depuis combien de temps utilisez-vous votre technologie d'assistance ou votre façon de "
-                     "naviguer ?", "How long have you been using your assistive technology or your way of browsing?"),
+    "pseudonym_email": ("Indiquez un pseudonyme, pas une adresse électronique : aucune donnée personnelle "
+                        "n'est demandée.",
+                        "Give a pseudonym, not an email address: no personal data is asked for."),
+    "experience_q": ("Depuis combien de temps utilisez-vous votre technologie d'assistance ou votre façon "
+                     "de naviguer ?",
+                     "How long have you been using your assistive technology or your way of browsing?"),
     "equipment": ("Votre matériel", "Your equipment"),
     "at": ("Technologie d'assistance", "Assistive technology"),
-    "at_hint": ("Par exemple NVDA, JAWS, VoiceOver, TalkBack, ZoomText, la loupe de Windows. Laissez vide si vous "
-                "n'en utilisez pas.", "For example NVDA, JAWS, VoiceOver, TalkBack, ZoomText, Windows Magnifier. "
-                "Leave empty if you use none."),
+    "at_hint": ("Par exemple NVDA, JAWS, VoiceOver, TalkBack, ZoomText, la loupe de Windows. Laissez vide "
+                "si vous n'en utilisez pas.",
+                "For example NVDA, JAWS, VoiceOver, TalkBack, ZoomText, Windows Magnifier. Leave empty if "
+                "you use none."),
     "at_version": ("Version de la technologie d'assistance", "Assistive technology version"),
     "at_version_hint": ("Par exemple 2024.4.", "For example 2024.4."),
     "browser": ("Navigateur", "Browser"),
-    "browser_hint": ("Par exemple Firefox, Chrome, Edge ou Safari.", "For example Firefox, Chrome, Edge or Safari."),
+    "browser_hint": ("Par exemple Firefox, Chrome, Edge ou Safari.",
+                     "For example Firefox, Chrome, Edge or Safari."),
     "browser_missing": ("Indiquez le navigateur utilisé, par exemple Firefox.",
                         "Give the browser you use, for example Firefox."),
     "browser_version": ("Version du navigateur", "Browser version"),
@@ -171,13 +180,15 @@ _WORDS: dict[str, tuple[str, str]] = {
     "save_start": ("Enregistrer et commencer la première tâche", "Save and start the first task"),
     "resume_title": ("Reprendre une session commencée", "Resume a session already started"),
     "session_number": ("Numéro de session", "Session number"),
-    "session_number_hint": ("16 caractères, chiffres et lettres de a à f. Il figure en bas de chaque page du test.",
-                            "16 characters, digits and letters a to f. It is shown at the bottom of every page of "
-                            "the test."),
+    "session_number_hint": ("16 caractères, chiffres et lettres de a à f. Il figure en bas de chaque page "
+                            "du test.",
+                            "16 characters, digits and letters a to f. It is shown at the bottom of every "
+                            "page of the test."),
     "resume_button": ("Reprendre la session", "Resume the session"),
-    "resume_unknown": ("Aucune session ne porte ce numéro : il a 16 caractères, chiffres et lettres de a à f, par "
-                       "exemple 3f9a2c1e7b6d4a58.", "No session has this number: it has 16 characters, digits and "
-                       "letters a to f, for example 3f9a2c1e7b6d4a58."),
+    "resume_unknown": ("Aucune session ne porte ce numéro : il a 16 caractères, chiffres et lettres de a à "
+                       "f, par exemple 3f9a2c1e7b6d4a58.",
+                       "No session has this number: it has 16 characters, digits and letters a to f, for "
+                       "example 3f9a2c1e7b6d4a58."),
     "start_title": ("Présentation du test", "About the test"),
     "resume_page": ("Reprendre une session", "Resume a session"),
     "presentation": ("Présentation", "Introduction"),
@@ -186,12 +197,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     "task_n_of": ("Tâche {n} sur {total} : ", "Task {n} of {total}: "),
     "todo": ("Ce que vous devez faire", "What you have to do"),
     "success": ("La tâche est réussie quand :", "The task is done when:"),
-    "time_one": ("Temps prévu : {n} minute au plus. Si vous dépassez ce temps, arrêtez-vous : c'est une information "
-                 "utile.", "Time planned: {n} minute at most. If you go over this time, stop: that is useful "
+    "time_one": ("Temps prévu : {n} minute au plus. Si vous dépassez ce temps, arrêtez-vous : c'est une "
+                 "information utile.",
+                 "Time planned: {n} minute at most. If you go over this time, stop: that is useful "
                  "information."),
     "time_many": ("Temps prévu : {n} minutes au plus. Si vous dépassez ce temps, arrêtez-vous : c'est une "
-                  "information utile.", "Time planned: {n} minutes at most. If you go over this time, stop: that "
-                  "is useful information."),
+                  "information utile.",
+                  "Time planned: {n} minutes at most. If you go over this time, stop: that is useful "
+                  "information."),
     "pages_concerned": ("Pages concernées :", "Pages concerned:"),
     "feedback": ("Votre retour sur cette tâche", "Your feedback on this task"),
     "result": ("Résultat", "Result"),
@@ -199,32 +212,37 @@ _WORDS: dict[str, tuple[str, str]] = {
     "result_missing": ("Dites si vous avez réussi la tâche.", "Say whether you completed the task."),
     "difficulty": ("Difficulté", "Difficulty"),
     "difficulty_q": ("Quelle a été la difficulté de cette tâche ?", "How difficult was this task?"),
-    "difficulty_hint": ("De 1 (très facile) à 5 (très difficile).", "From 1 (very easy) to 5 (very difficult)."),
+    "difficulty_hint": ("De 1 (très facile) à 5 (très difficile).",
+                        "From 1 (very easy) to 5 (very difficult)."),
     "difficulty_missing": ("Indiquez la difficulté, de 1 (très facile) à 5 (très difficile).",
                            "Give the difficulty, from 1 (very easy) to 5 (very difficult)."),
     "time_spent": ("Temps passé", "Time spent"),
     "minutes_label": ("Temps passé, en minutes", "Time spent, in minutes"),
     "minutes_hint": ("Un nombre, par exemple 12.", "A number, for example 12."),
-    "minutes_nan": ("Indiquez un nombre de minutes, par exemple 12.", "Give a number of minutes, for example 12."),
+    "minutes_nan": ("Indiquez un nombre de minutes, par exemple 12.",
+                    "Give a number of minutes, for example 12."),
     "minutes_range": ("Indiquez un nombre de minutes entre 0 et {max}.",
                       "Give a number of minutes between 0 and {max}."),
     "blocked": ("Ce qui vous a bloqué ou gêné", "What blocked or bothered you"),
     "blocked_q": ("Qu'est-ce qui vous a bloqué ou gêné ?", "What blocked or bothered you?"),
     "blocked_hint": ("En quelques mots, avec vos propres termes.", "In a few words, in your own terms."),
     "barriers": ("Barrières rencontrées", "Barriers met"),
-    "barriers_help": ("Une barrière est un obstacle du site qui vous a gêné ou empêché d'avancer. Décrivez-en une "
-                      "par cadre, {n} au plus pour cette tâche. Pour chaque barrière, indiquez au moins la page, ce "
-                      "qui s'est passé et sa gravité. Laissez le cadre vide si vous n'avez rien rencontré.",
-                      "A barrier is an obstacle on the website that bothered you or stopped you from going on. "
-                      "Describe one per box, {n} at most for this task. For each barrier, give at least the page, "
-                      "what happened and how serious it was. Leave the box empty if you met none."),
+    "barriers_help": ("Une barrière est un obstacle du site qui vous a gêné ou empêché d'avancer. "
+                      "Décrivez-en une par cadre, {n} au plus pour cette tâche. Pour chaque barrière, "
+                      "indiquez au moins la page, ce qui s'est passé et sa gravité. Laissez le cadre vide "
+                      "si vous n'avez rien rencontré.",
+                      "A barrier is an obstacle on the website that bothered you or stopped you from going "
+                      "on. Describe one per box, {n} at most for this task. For each barrier, give at "
+                      "least the page, what happened and how serious it was. Leave the box empty if you "
+                      "met none."),
     "barrier": ("Barrière {n}", "Barrier {n}"),
     "new": ("(nouvelle)", "(new)"),
     "page_concerned": ("Page concernée", "Page concerned"),
     "other_page": ("Autre page", "Other page"),
     "choose_page": ("Choisir une page", "Choose a page"),
     "other_page_label": ("Autre page : adresse ou nom", "Other page: address or name"),
-    "other_page_hint": ("Seulement si la page n'est pas dans la liste.", "Only if the page is not in the list."),
+    "other_page_hint": ("Seulement si la page n'est pas dans la liste.",
+                        "Only if the page is not in the list."),
     "step_label": ("Étape de la tâche", "Step of the task"),
     "step_n": ("Étape {n} : ", "Step {n}: "),
     "step_unknown": ("Étape non précisée", "Step not given"),
@@ -233,8 +251,10 @@ _WORDS: dict[str, tuple[str, str]] = {
                            "What you wanted to do, what happened, what you heard or saw."),
     "severity": ("Gravité", "Severity"),
     "criterion": ("Critère RGAA", "RGAA criterion"),
-    "criterion_hint": ("Si vous le connaissez, par exemple 11.1. Sinon laissez vide : un auditeur s'en chargera.",
-                       "If you know it, for example 11.1. Otherwise leave it empty: an auditor will see to it."),
+    "criterion_hint": ("Si vous le connaissez, par exemple 11.1. Sinon laissez vide : un auditeur s'en "
+                       "chargera.",
+                       "If you know it, for example 11.1. Otherwise leave it empty: an auditor will see to "
+                       "it."),
     "element": ("Élément concerné", "Element concerned"),
     "element_hint": ("Par exemple « le bouton Valider » ou « la liste des écoles ».",
                      "For example \"the Submit button\" or \"the list of schools\"."),
@@ -251,25 +271,30 @@ _WORDS: dict[str, tuple[str, str]] = {
     "b_element": ("élément concerné", "element concerned"),
     "b_describe": ("Décrivez ce qui vous a gêné ou bloqué.", "Describe what bothered or blocked you."),
     "b_severity_bad": ("Choisissez l'une des gravités proposées.", "Choose one of the severities offered."),
-    "b_severity_missing": ("Choisissez la gravité de cette barrière.", "Choose the severity of this barrier."),
-    "b_other_missing": ("Indiquez l'adresse ou le nom de la page.", "Give the address or the name of the page."),
+    "b_severity_missing": ("Choisissez la gravité de cette barrière.",
+                           "Choose the severity of this barrier."),
+    "b_other_missing": ("Indiquez l'adresse ou le nom de la page.",
+                        "Give the address or the name of the page."),
     "b_page_missing": ("Choisissez la page concernée.", "Choose the page concerned."),
     "b_step_bad": ("Choisissez l'une des étapes proposées.", "Choose one of the steps offered."),
     "b_criterion_bad": ("Critère inconnu : écrivez-le comme 11.1 (thème.critère), ou laissez le champ vide.",
                         "Unknown criterion: write it like 11.1 (theme.criterion), or leave the field empty."),
     "saved_start": ("Vos informations sont enregistrées.", "Your information is saved."),
-    "saved_barrier": ("La tâche et ses barrières sont enregistrées. Décrivez la barrière suivante ci-dessous.",
+    "saved_barrier": ("La tâche et ses barrières sont enregistrées. Décrivez la barrière suivante "
+                      "ci-dessous.",
                       "The task and its barriers are saved. Describe the next barrier below."),
     "saved_task": ("La tâche {n} est enregistrée.", "Task {n} is saved."),
     # end and summary
     "end": ("Fin du test", "End of the test"),
-    "missing_tasks": ("Ces tâches n'ont pas encore de réponse. Vous pouvez y revenir, ou terminer quand même :",
+    "missing_tasks": ("Ces tâches n'ont pas encore de réponse. Vous pouvez y revenir, ou terminer quand "
+                      "même :",
                       "These tasks have no answer yet. You can go back to them, or finish anyway:"),
     "opinion": ("Votre avis sur le site", "Your opinion of the website"),
-    "sus_intro": ("Ce questionnaire est facultatif. Pour chacune des 10 affirmations, dites si vous êtes d'accord, de "
-                  "1 (pas du tout d'accord) à 5 (tout à fait d'accord). Répondez à toutes les affirmations, ou à "
-                  "aucune.", "This questionnaire is optional. For each of the 10 statements, say how much you "
-                  "agree, from 1 (strongly disagree) to 5 (strongly agree). Answer all the statements, or none."),
+    "sus_intro": ("Ce questionnaire est facultatif. Pour chacune des 10 affirmations, dites si vous êtes "
+                  "d'accord, de 1 (pas du tout d'accord) à 5 (tout à fait d'accord). Répondez à toutes les "
+                  "affirmations, ou à aucune.",
+                  "This questionnaire is optional. For each of the 10 statements, say how much you agree, "
+                  "from 1 (strongly disagree) to 5 (strongly agree). Answer all the statements, or none."),
     "statement_n": ("Affirmation {n}", "Statement {n}"),
     "statement_missing": ("Répondez à cette affirmation, ou laissez tout le questionnaire vide.",
                           "Answer this statement, or leave the whole questionnaire empty."),
@@ -280,9 +305,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "finish": ("Terminer le test", "Finish the test"),
     "summary_title": ("Récapitulatif", "Summary"),
     "summary_h1": ("Récapitulatif de votre session", "Summary of your session"),
-    "thanks": ("Merci ! Votre session est enregistrée et terminée. Vous pouvez encore modifier vos réponses avec les "
-               "liens ci-dessous.", "Thank you! Your session is saved and finished. You can still change your "
-               "answers with the links below."),
+    "thanks": ("Merci ! Votre session est enregistrée et terminée. Vous pouvez encore modifier vos réponses "
+               "avec les liens ci-dessous.",
+               "Thank you! Your session is saved and finished. You can still change your answers with the "
+               "links below."),
     "not_finished": ("Votre session est enregistrée, mais elle n'est pas terminée :",
                      "Your session is saved, but it is not finished:"),
     "finish_link": ("terminer le test", "finish the test"),
@@ -306,32 +332,39 @@ _WORDS: dict[str, tuple[str, str]] = {
                  "The text is too long: {limit} characters at most (you typed {n})."),
     "pick_one": ("Choisissez l'une des réponses proposées.", "Choose one of the answers offered."),
     "answer_q": ("Répondez à cette question.", "Answer this question."),
-    "expired": ("Le formulaire a expiré ou ne vient pas de cette page : rien n'a été enregistré. Vérifiez vos "
-                "réponses ci-dessous, puis envoyez de nouveau la page.", "The form has expired or does not come from "
-                "this page: nothing was saved. Check your answers below, then send the page again."),
-    "no_session": ("Aucune session ne porte ce numéro. Vérifiez l'adresse, ou commencez une nouvelle session.",
+    "expired": ("Le formulaire a expiré ou ne vient pas de cette page : rien n'a été enregistré. Vérifiez "
+                "vos réponses ci-dessous, puis envoyez de nouveau la page.",
+                "The form has expired or does not come from this page: nothing was saved. Check your "
+                "answers below, then send the page again."),
+    "no_session": ("Aucune session ne porte ce numéro. Vérifiez l'adresse, ou commencez une nouvelle "
+                   "session.",
                    "No session has this number. Check the address, or start a new session."),
     "other_test": ("Cette session appartient à un autre test.", "This session belongs to another test."),
     "429": ("Trop de demandes", "Too many requests"),
-    "429_text": ("Vous avez envoyé beaucoup de demandes en peu de temps. Patientez {wait} secondes, puis rechargez la "
-                 "page : vos réponses déjà enregistrées sont conservées.", "You sent many requests in a short time. "
-                 "Wait {wait} seconds, then reload the page: the answers already saved are kept."),
+    "429_text": ("Vous avez envoyé beaucoup de demandes en peu de temps. Patientez {wait} secondes, puis "
+                 "rechargez la page : vos réponses déjà enregistrées sont conservées.",
+                 "You sent many requests in a short time. Wait {wait} seconds, then reload the page: the "
+                 "answers already saved are kept."),
     "host": ("Adresse non reconnue", "Address not recognised"),
-    "host_text": ("Ce formulaire ne répond qu'à l'adresse donnée par l'animatrice ou l'animateur du test : ouvrez ce "
-                  "lien tel quel, sans changer le nom de la machine. Rien n'a été lu ni enregistré.",
-                  "This form only answers at the address the test facilitator gave you: open that link as it is, "
-                  "without changing the machine's name. Nothing was read or saved."),
+    "host_text": ("Ce formulaire ne répond qu'à l'adresse donnée par l'animatrice ou l'animateur du test : "
+                  "ouvrez ce lien tel quel, sans changer le nom de la machine. Rien n'a été lu ni "
+                  "enregistré.",
+                  "This form only answers at the address the test facilitator gave you: open that link as "
+                  "it is, without changing the machine's name. Nothing was read or saved."),
     "411": ("Longueur requise", "Length required"),
-    "411_text": ("Votre navigateur a envoyé la page sans en indiquer la taille : rien n'a été enregistré. Envoyez de "
-                 "nouveau la page depuis un navigateur ordinaire.", "Your browser sent the page without saying its "
-                 "size: nothing was saved. Send the page again from an ordinary browser."),
+    "411_text": ("Votre navigateur a envoyé la page sans en indiquer la taille : rien n'a été enregistré. "
+                 "Envoyez de nouveau la page depuis un navigateur ordinaire.",
+                 "Your browser sent the page without saying its size: nothing was saved. Send the page "
+                 "again from an ordinary browser."),
     "bad_token": ("Accès refusé", "Access refused"),
-    "bad_token_text": ("Ce lien d'accès n'est pas valable. Utilisez le lien transmis par l'animatrice ou l'animateur "
-                       "du test.", "This access link is not valid. Use the link the test facilitator gave you."),
+    "bad_token_text": ("Ce lien d'accès n'est pas valable. Utilisez le lien transmis par l'animatrice ou "
+                       "l'animateur du test.",
+                       "This access link is not valid. Use the link the test facilitator gave you."),
     "no_token": ("Accès réservé", "Restricted access"),
-    "no_token_text": ("Ce formulaire est réservé aux personnes invitées au test. Ouvrez le lien d'accès complet "
-                      "transmis par l'animatrice ou l'animateur.", "This form is for the people invited to the test. "
-                      "Open the full access link the test facilitator gave you."),
+    "no_token_text": ("Ce formulaire est réservé aux personnes invitées au test. Ouvrez le lien d'accès "
+                      "complet transmis par l'animatrice ou l'animateur.",
+                      "This form is for the people invited to the test. Open the full access link the test "
+                      "facilitator gave you."),
     "origin": ("Envoi refusé", "Sending refused"),
     "origin_text": ("Ce formulaire n'a pas été envoyé depuis ce site : rien n'a été enregistré.",
                     "This form was not sent from this site: nothing was saved."),
@@ -339,27 +372,30 @@ _WORDS: dict[str, tuple[str, str]] = {
     "400_text": ("La demande n'a pas pu être comprise. Revenez à la page précédente et réessayez.",
                  "The request could not be understood. Go back to the previous page and try again."),
     "404": ("Page introuvable", "Page not found"),
-    "404_text": ("Cette page n'existe pas. Si vous reprenez une session, vérifiez son numéro (16 caractères, "
-                 "chiffres et lettres de a à f).", "This page does not exist. If you are resuming a session, check "
-                 "its number (16 characters, digits and letters a to f)."),
+    "404_text": ("Cette page n'existe pas. Si vous reprenez une session, vérifiez son numéro (16 "
+                 "caractères, chiffres et lettres de a à f).",
+                 "This page does not exist. If you are resuming a session, check its number (16 "
+                 "characters, digits and letters a to f)."),
     "405": ("Action impossible", "Action not possible"),
     "405_text": ("Cette page ne permet pas cette action.", "This page does not allow this action."),
     "413": ("Envoi trop volumineux", "Too much sent"),
-    "413_text": ("Ce que vous avez envoyé est trop long : rien n'a été enregistré. Raccourcissez vos textes puis "
-                 "envoyez de nouveau la page.", "What you sent is too long: nothing was saved. Shorten your texts, "
-                 "then send the page again."),
+    "413_text": ("Ce que vous avez envoyé est trop long : rien n'a été enregistré. Raccourcissez vos textes "
+                 "puis envoyez de nouveau la page.",
+                 "What you sent is too long: nothing was saved. Shorten your texts, then send the page "
+                 "again."),
     "500": ("Erreur du serveur", "Server error"),
-    "500_text": ("Une erreur inattendue s'est produite ; vos réponses déjà enregistrées sont conservées. Prévenez "
-                 "l'animatrice ou l'animateur du test.", "An unexpected error happened; the answers already saved are "
-                 "kept. Tell the test facilitator."),
+    "500_text": ("Une erreur inattendue s'est produite ; vos réponses déjà enregistrées sont conservées. "
+                 "Prévenez l'animatrice ou l'animateur du test.",
+                 "An unexpected error happened; the answers already saved are kept. Tell the test "
+                 "facilitator."),
     # serve()
     "serving": ("Formulaire du test « {title} » : {url}", "Form of the test \"{title}\": {url}"),
     "sessions_in": ("Sessions enregistrées dans {folder} — Ctrl-C pour arrêter.",
                     "Sessions saved in {folder} — Ctrl-C to stop."),
 }
 
-# The words of audit.testers' fixed choices, in English (the French ones are testers' own). Saved values stay the same
-# in both languages: only what the tester reads changes.
+# The words of audit.testers' fixed choices, in English (the French ones are testers' own). Saved values stay
+# the same in both languages: only what the tester reads changes.
 _EN_CHOICES: dict[str, tuple[str, ...]] = {
     "experience": ("Less than a year", "1 to 5 years", "More than 5 years"),
     "difficulty": ("1 — very easy", "2 — easy", "3 — neither easy nor difficult", "4 — difficult",
@@ -519,8 +555,8 @@ def _question_fields(questions, prefix: str = "q_") -> list[dict[str, Any]]:
             options = [(str(i), _say("out_of_5", n=i)) for i in range(1, 6)]
         else:
             options = []
-        out.append({"name": f"{prefix}{q.id}", "label": _own(q.label), "kind": "text" if q.type == QuestionType.TEXT
-                    else "radios", "options": options, "hint": _own(q.hint) or None, "required": q.required})
+        out.append({"name": f"{prefix}{q.id}", "label": _own(q.label),
+                    "kind": "text" if q.type == QuestionType.TEXT else "radios", "options": options, "hint": _own(q.hint) or None, "required": q.required})
     return out
 
 
@@ -712,7 +748,8 @@ def _after(response):
     response.headers["Cache-Control"] = "no-store"
     chosen = request.args.get("lang")
     if chosen in LANGS and request.cookies.get(LANG_COOKIE) != chosen:  # the language link: remember it
-        response.set_cookie(LANG_COOKIE, chosen, max_age=ACCESS_MAX_AGE, httponly=True, samesite="Lax", path="/")
+        response.set_cookie(LANG_COOKIE, chosen, max_age=ACCESS_MAX_AGE, httponly=True, samesite="Lax",
+                            path="/")
     return response
 
 
@@ -733,8 +770,8 @@ def _http_error(exc: HTTPException):
 def _message_page(status: int, title: str, text: str):
     state = _state()
     body = render_template("form_message.html.j2", title=title, text=text, protocol=state.protocol,
-                           nonce=getattr(g, "nonce", ""), resume_url=None, session=None, errors=[], current="",
-                           **_words(keep_args=False))
+                           nonce=getattr(g, "nonce", ""), resume_url=None, session=None, errors=[],
+                           current="", **_words(keep_args=False))
     return make_response(body, status)
 
 
@@ -800,12 +837,12 @@ def _csrf_ok(sid: str | None) -> bool:
 
 def _steps(protocol: Protocol, session: Session | None) -> list[dict[str, Any]]:
     """The session's pages, for the navigation list."""
-    items = [{"label": _say("presentation"), "url": f"/s/{session.id}/debut" if session else "/", "done": session is not None,
-              "key": "debut"}]
+    items = [{"label": _say("presentation"), "url": f"/s/{session.id}/debut" if session else "/",
+              "done": session is not None, "key": "debut"}]
     for i, task in enumerate(protocol.tasks, 1):
         done = bool(session and session.report(task.id))
-        items.append({"label": _prefixed(_say("task_n", n=i), task.title), "url": f"/s/{session.id}/tache/{i}" if session else None,
-                      "done": done, "key": f"tache-{i}"})
+        items.append({"label": _prefixed(_say("task_n", n=i), task.title),
+                      "url": f"/s/{session.id}/tache/{i}" if session else None, "done": done, "key": f"tache-{i}"})
     items.append({"label": _say("end"), "url": f"/s/{session.id}/fin" if session else None,
                   "done": bool(session and session.status == SessionStatus.COMPLETE), "key": "fin"})
     return items
@@ -817,7 +854,8 @@ def _render(template: str, status: int = 200, session: Session | None = None, cu
     errors = context.pop("errors", [])
     html = render_template(template, protocol=state.protocol, session=session, steps=_steps(state.protocol, session),
                            current=current, nonce=g.nonce, resume_url=resume_url, errors=errors,
-                           err=context.pop("err", {}), values=context.pop("values", {}), **_words(), **context)
+                           err=context.pop("err", {}), values=context.pop("values", {}), **_words(),
+                           **context)
     return html, status
 
 
@@ -993,9 +1031,11 @@ def _read_barriers(form: _Form, task: Task, existing: tuple[TesterFinding, ...],
             try:
                 severity = Severity(impact)
             except ValueError:
-                form.fail(f"b{k}_impact", label + _say("b_severity"), _say("b_severity_bad"), target=f"b{k}_impact-1")
+                form.fail(f"b{k}_impact", label + _say("b_severity"), _say("b_severity_bad"),
+                          target=f"b{k}_impact-1")
         elif previous is None or previous.impact is not None or previous.relation is None:
-            form.fail(f"b{k}_impact", label + _say("b_severity"), _say("b_severity_missing"), target=f"b{k}_impact-1")
+            form.fail(f"b{k}_impact", label + _say("b_severity"), _say("b_severity_missing"),
+                      target=f"b{k}_impact-1")
         if page == OTHER_PAGE or (not page and other):
             ref = other
             if not other:
@@ -1027,9 +1067,11 @@ def _task_context(session: Session, number: int) -> dict[str, Any]:
     return {"task": task, "number": number, "total": len(protocol.tasks), "report": report,
             "slots": min(saved + 1, protocol.max_findings), "saved": saved, "pages": _page_choices(task),
             "results": _results(), "severities": _severities(),
-            "difficulties": [(str(i), label) for i, label in enumerate(_choices("difficulty", DIFFICULTY_LABELS), 1)],
+            "difficulties": [(str(i), label)
+                             for i, label in enumerate(_choices("difficulty", DIFFICULTY_LABELS), 1)],
             "other_page": OTHER_PAGE, "questions": _question_fields(task.questions),
-            "step_options": [(str(i), _short(_say("step_n", n=i) + step)) for i, step in enumerate(task.steps, 1)],
+            "step_options": [(str(i), _short(_say("step_n", n=i) + step))
+                             for i, step in enumerate(task.steps, 1)],
             "notice": _notice(request.args.get("enregistre", ""))}
 
 
@@ -1103,7 +1145,8 @@ def _end(sid: str):
     session = _load(sid)
     missing = [(i, t) for i, t in enumerate(protocol.tasks, 1) if session.report(t.id) is None]
     context = {"statements": list(enumerate(_choices("sus", SUS_STATEMENTS), 1)), "missing": missing,
-               "sus_options": [(str(i), f"{i} — {label}") for i, label in enumerate(_choices("sus_scale", SUS_SCALE), 1)],
+               "sus_options": [(str(i), f"{i} — {label}")
+                               for i, label in enumerate(_choices("sus_scale", SUS_SCALE), 1)],
                "notice": _notice(request.args.get("enregistre", ""))}
     if request.method == "GET":
         values = {f"sus_{i}": str(v) for i, v in enumerate(session.sus or (), 1)}
@@ -1120,7 +1163,8 @@ def _end(sid: str):
         if 0 < len(sus) < 10:
             for i in range(1, 11):
                 if not form.values.get(f"sus_{i}"):
-                    form.fail(f"sus_{i}", _say("statement_n", n=i), _say("statement_missing"), target=f"sus_{i}-1")
+                    form.fail(f"sus_{i}", _say("statement_n", n=i), _say("statement_missing"),
+                              target=f"sus_{i}-1")
     comments = form.text("commentaires", _say("comments"), MAX_COMMENTS)
     if not _csrf_ok(sid):
         form.fail("jeton", _say("form"), _say("expired"), target="commentaires")
@@ -1142,7 +1186,8 @@ def _summary(sid: str):
     for i, task in enumerate(protocol.tasks, 1):
         rows.append({"number": i, "task": task, "report": session.report(task.id)})
     en = _lang() == "en"
-    return _render("form_summary.html.j2", session=session, current="resume", page_title=_say("summary_title"),
+    return _render("form_summary.html.j2", session=session, current="resume",
+                   page_title=_say("summary_title"),
                    rows=rows, result_labels=_EN_RESULTS if en else RESULT_LABELS,
                    severity_names=_EN_SEVERITY_NAMES if en else {s: s.value for s in Severity},
                    score=session.sus_score)

@@ -71,7 +71,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "status_interrupted": {"fr": "interrompu", "en": "interrupted"},
     "declaration": {"fr": "Déclaration d'accessibilité", "en": "Accessibility statement"},
     "draft": {"fr": "BROUILLON", "en": "DRAFT"},
-    "declaration_produced": {"fr": "Déclaration produite par a11y-audit le", "en": "Statement produced by a11y-audit on"},
+    "declaration_produced": {"fr": "Déclaration produite par a11y-audit le",
+                             "en": "Statement produced by a11y-audit on"},
 }
 
 

@@ -8,7 +8,8 @@ Each fixture under tests/fixtures/checks/<theme>/ is named after its expected ou
 ``theme_tests`` makes the five tests every theme runs on its fixtures; a theme's test module binds them to
 module-level names so pytest collects them there. Two older fixture conventions have their own makers, bound
 the same way: ``page_fixture_tests`` (themes 3.1, 4 and 13, with tests/test_checks_forms.py's helpers) and
-``probe_fixture_tests`` (themes 7, 10 and 12, whose checks read in-browser probes, with tests/test_probes.py's).
+``probe_fixture_tests`` (themes 7, 10 and 12, whose checks read in-browser probes, with
+tests/test_probes.py's).
 """
 
 from __future__ import annotations
@@ -198,7 +199,8 @@ def page_fixture_tests(theme: str) -> tuple[Callable, Callable]:
     """The two offline tests of ``audit/checks/<theme>.py`` on tests/fixtures/checks/<theme>/ as
     tests/test_checks_forms.py reads them: ``test_fixture_outcome`` (each fixture gives its outcome for every
     check it names, a check of this module, and a cant_tell carries a question) and
-    ``test_never_fails_on_clean_fixtures`` (no check of the module fails a clean fixture of themes 3.1, 4, 11, 13)."""
+    ``test_never_fails_on_clean_fixtures`` (no check of the module fails a clean fixture of themes 3.1, 4, 11
+    and 13)."""
     from test_checks_forms import checks_of, clean_fixtures, evidence, fixture_cases
 
     module = f"audit.checks.{theme}"
@@ -220,10 +222,10 @@ def page_fixture_tests(theme: str) -> tuple[Callable, Callable]:
 
 
 def probe_fixture_tests(theme: str, **gather_options) -> tuple[Callable, Callable, Callable]:
-    """For ``audit/checks/<theme>.py`` whose checks read in-browser probes, with tests/test_probes.py's helpers:
-    the module-scoped ``pages`` fixture (every fixture of the theme gathered once by the session's live
-    Chromium, ``gather_options`` passed to its ``gather``), ``test_metadata`` and ``test_fixture`` (each fixture
-    gives its expected outcome for every check it names). The module must also import test_probes'
+    """For ``audit/checks/<theme>.py`` whose checks read in-browser probes, with tests/test_probes.py's
+    helpers: the module-scoped ``pages`` fixture (every fixture of the theme gathered once by the session's
+    live Chromium, ``gather_options`` passed to its ``gather``), ``test_metadata`` and ``test_fixture`` (each
+    fixture gives its expected outcome for every check it names). The module must also import test_probes'
     ``live_browser_fixture``."""
     from test_probes import assert_metadata, fixture_cases, outcome_of
 

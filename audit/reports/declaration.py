@@ -144,8 +144,8 @@ def declare(store: Store, site: Site, run: RunInfo | str, verdicts: Any = None, 
             lang: str = "fr", today: date | None = None, sample: Sequence[Any] | None = None,
             assessment: Any = None) -> Declaration:
     """The declaration of ``site`` from ``run`` (a RunInfo or a run reference), the auditor's ``verdicts``
-    (an AuditorFile or the path of a YAML / CSV file) and tester ``sessions`` (loaded, or paths); ``lang`` "en"
-    for the English statement (a translation for information), any other value for the French one."""
+    (an AuditorFile or the path of a YAML / CSV file) and tester ``sessions`` (loaded, or paths); ``lang``
+    "en" for the English statement (a translation for information), any other value for the French one."""
     from audit.reports import assess
 
     lang = "en" if lang == "en" else "fr"
@@ -187,7 +187,8 @@ def declare(store: Store, site: Site, run: RunInfo | str, verdicts: Any = None, 
             until = _add_years(start, VALIDITY_YEARS)
             valid_until, expired = until.isoformat(), today > until
             if expired:
-                warnings.append(_WORDS["expired"][en].format(start=_date(start, lang), until=_date(until, lang)))
+                warnings.append(_WORDS["expired"][en].format(start=_date(start, lang),
+                                                             until=_date(until, lang)))
     rgaa_outdated = rgaa_version != CURRENT_RGAA
     if rgaa_outdated:
         warnings.append(_WORDS["rgaa_outdated"][en].format(version=rgaa_version, current=CURRENT_RGAA))
@@ -222,31 +223,34 @@ def declare(store: Store, site: Site, run: RunInfo | str, verdicts: Any = None, 
 
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")
 
 # What declare() and summary() write, (French, English): indexed by ``lang == "en"``.
 _WORDS: dict[str, tuple[str, str]] = {
     "no_entity": ("le nom de l'entité (declaration.entity dans sites.yaml)",
                   "the name of the entity (declaration.entity in sites.yaml)"),
-    "no_contact": ("un moyen de contact (declaration.contact_email, contact_form ou contact_address dans sites.yaml)",
-                   "a means of contact (declaration.contact_email, contact_form or contact_address in sites.yaml)"),
-    "no_auditor": ("le nom de l'auditeur ou de l'organisme qui a réalisé l'audit (auditor dans le fichier de "
-                   "l'auditeur, ou declaration.auditor dans sites.yaml)",
-                   "the name of the auditor or of the organisation that made the audit (auditor in the auditor's "
-                   "file, or declaration.auditor in sites.yaml)"),
+    "no_contact": ("un moyen de contact (declaration.contact_email, contact_form ou contact_address dans "
+                   "sites.yaml)",
+                   "a means of contact (declaration.contact_email, contact_form or contact_address in "
+                   "sites.yaml)"),
+    "no_auditor": ("le nom de l'auditeur ou de l'organisme qui a réalisé l'audit (auditor dans le fichier "
+                   "de l'auditeur, ou declaration.auditor dans sites.yaml)",
+                   "the name of the auditor or of the organisation that made the audit (auditor in the "
+                   "auditor's file, or declaration.auditor in sites.yaml)"),
     "no_sample": ("un échantillon de pages auditées", "a sample of audited pages"),
     "bad_published": ("La date de publication « {published} » n'est pas une date AAAA-MM-JJ "
                       "(declaration.published dans sites.yaml).",
                       "The publication date \"{published}\" is not a YYYY-MM-DD date "
                       "(declaration.published in sites.yaml)."),
-    "expired": ("La déclaration publiée le {start} n'est plus valable depuis le {until} : un nouvel audit est "
-                "nécessaire.",
-                "The statement published on {start} is no longer valid since {until}: a new audit is needed."),
-    "rgaa_outdated": ("L'audit a été réalisé selon le RGAA {version} ; la version en vigueur est le RGAA {current} : "
-                      "un nouvel audit selon cette version est nécessaire.",
-                      "The audit was made against RGAA {version}; the version in force is RGAA {current}: a new "
-                      "audit against that version is needed."),
+    "expired": ("La déclaration publiée le {start} n'est plus valable depuis le {until} : un nouvel audit "
+                "est nécessaire.",
+                "The statement published on {start} is no longer valid since {until}: a new audit is "
+                "needed."),
+    "rgaa_outdated": ("L'audit a été réalisé selon le RGAA {version} ; la version en vigueur est le RGAA "
+                      "{current} : un nouvel audit selon cette version est nécessaire.",
+                      "The audit was made against RGAA {version}; the version in force is RGAA {current}: "
+                      "a new audit against that version is needed."),
     "unknown_version": ("(version inconnue)", "(unknown version)"),
     "draft": ("BROUILLON : cette déclaration n'est pas publiable.",
               "DRAFT: this statement cannot be published."),
@@ -259,10 +263,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_rate_nt": ("Taux non calculable : {n} critère(s) à vérifier ({cells} case(s) de la grille).",
                    "Rate not computable: criteria to verify: {n} ({cells} grid cell(s))."),
     "nc": ("Non-conformités : {n} critère(s).", "Non-compliant criteria: {n}."),
-    "conflicts": ("À réexaminer : {n} case(s) de la grille où l'auditeur a conclu « conforme » ou « non applicable » "
-                  "malgré des constats automatiques en échec (détail dans le rapport).",
-                  "To re-examine: {n} grid cell(s) where the auditor concluded \"compliant\" or \"not applicable\" "
-                  "despite failed automated findings (details in the report)."),
+    "conflicts": ("À réexaminer : {n} case(s) de la grille où l'auditeur a conclu « conforme » ou « non "
+                  "applicable » malgré des constats automatiques en échec (détail dans le rapport).",
+                  "To re-examine: {n} grid cell(s) where the auditor concluded \"compliant\" or \"not "
+                  "applicable\" despite failed automated findings (details in the report)."),
     "footer": ("Mention de pied de page : « {footer} »", "Footer mention: \"{footer}\""),
 }
 
@@ -293,8 +297,8 @@ def _date(value: date | str | None, lang: str) -> str:
 def _context(d: Declaration) -> dict[str, Any]:
     from audit.i18n import labels
 
-    return {"d": d, "fr_date": _fr_date, "en_date": _en_date, "long_date": _en_date if d.lang == "en" else _fr_date,
-            "ddd_form": DDD_FORM,
+    return {"d": d, "fr_date": _fr_date, "en_date": _en_date,
+            "long_date": _en_date if d.lang == "en" else _fr_date, "ddd_form": DDD_FORM,
             "ddd_delegates": DDD_DELEGATES, "ddd_address": DDD_ADDRESS, "current_rgaa": CURRENT_RGAA,
             "t": labels(d.lang), "lang": d.lang}
 
@@ -330,7 +334,8 @@ def render_markdown(d: Declaration) -> str:
 
 def write(d: Declaration, out: Path) -> list[Path]:
     """In ``out``: declaration.html (standalone), declaration-fragment.html (CMS) and declaration.md; in
-    English, accessibility-statement.html, accessibility-statement-fragment.html and accessibility-statement.md."""
+    English, accessibility-statement.html, accessibility-statement-fragment.html and
+    accessibility-statement.md."""
     out.mkdir(parents=True, exist_ok=True)
     texts = (render_html(d), render_fragment(d), render_markdown(d))
     paths = []
@@ -358,7 +363,8 @@ def summary(d: Declaration) -> str:
             lines.append(say("missing", fact=fact))
     lines.append(say("state", state=d.state_label))
     if d.global_rate:
-        lines.append(say("rates", rate=d.global_rate) + (say("mean", rate=d.mean_rate) if d.mean_rate else "") + ".")
+        mean = say("mean", rate=d.mean_rate) if d.mean_rate else ""
+        lines.append(say("rates", rate=d.global_rate) + mean + ".")
     elif en and d.rates.nt_criteria:
         lines.append(say("no_rate_nt", n=len(d.rates.nt_criteria), cells=d.rates.nt_cells))
     elif en:
