@@ -23,13 +23,13 @@ from pathlib import Path
 import httpx
 
 from audit import __version__
-from audit.browser import Browser, GatherOptions, axe_version, find_chromium
+from audit.browser import MAX_PAGE_BYTES, Browser, GatherOptions, axe_version, find_chromium
 from audit.checks import Evidence, load_checks, run_checks, run_site_checks
 from audit.config import resolve_secret
 from audit.crawler import Crawler
 from audit.model import PageKind, PageRef, PageSnapshot, PageState, Site, Source
 from audit.store import RunInfo, Store, page_id
-from audit.webdriver import MAX_PAGE_BYTES, GridStatus, WebDriverBrowser, grid_status
+from audit.webdriver import GridStatus, WebDriverBrowser, grid_status
 
 log = logging.getLogger(__name__)
 

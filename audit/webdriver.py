@@ -54,12 +54,16 @@ from audit.browser import (
     CHROMIUM_ARGS,
     MAX_SCREENSHOT_HEIGHT,
     REPO_ROOT,
+    RETRY_AFTER_MAX,
     VIEWPORT,
     Browser,
     BrowserError,
     GatherOptions,
     _describe,
     _failing_selectors,
+    _http_error,
+    _refused,
+    _retry_after,
     _write,
     axe_locale,
     axe_script_path,
@@ -67,14 +71,10 @@ from audit.browser import (
 )
 from audit.model import PageKind, PageRef, PageSnapshot
 
-try:  # one definition for both backends, once audit/browser.py names them
+try:  # one definition for both backends, once audit/browser.py names it (today the list is inline there)
     from audit.browser import AXE_RESULT_TYPES
 except ImportError:
     AXE_RESULT_TYPES = ["violations", "incomplete"]
-try:
-    from audit.browser import MAX_PAGE_BYTES
-except ImportError:
-    MAX_PAGE_BYTES = 15 * 1024 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,10 @@ MAX_VALIDATORS = 300  # as audit.browser
 
 class GridError(BrowserError):
     """The Selenium Grid cannot be used (unreachable, not ready, no Chromium): one French message."""
+
+
+class _Refused(Exception):
+    """A page not to audit (too large, or it went elsewhere by itself): its message is the page's error."""
 
 
 class PageError(Exception):
@@ -275,6 +279,20 @@ class SeleniumPage:
             else:
                 chain.send_keys(key)
         chain.perform()
+
+    def close_popups(self) -> None:
+        """Close the windows the page opened by itself (Browser closes them as they open): a tab left in the
+        background never paints, so its screenshot and its animation frames would wait forever."""
+        self.flush_keys()
+        handles = self.driver.window_handles
+        if len(handles) == 1:
+            return
+        for handle in handles:
+            if handle != self.handle:
+                self.driver.switch_to.window(handle)
+                self.driver.close()
+        self.driver.switch_to.window(self.handle)
+        self.cdp("Page.bringToFront")
 
     def evaluate_now(self, script: str, arg: Any = None, has_arg: bool = False) -> Any:
         self.flush_keys()
@@ -440,6 +458,8 @@ class WebDriverBrowser:
             # a blocking WebDriver call cannot be interrupted: the session is replaced rather than reused
             healthy = False
             snap.error = f"timeout: the page took longer than {self.options.timeout:g} s (navigation and checks)"
+        except _Refused as exc:  # too large, or left for another document: nothing of it is kept
+            snap = _refused(snap, folder, str(exc))
         except Exception as exc:  # noqa: BLE001 - one page's failure is recorded, the run goes on
             snap.error = _describe(exc)
             healthy = not _session_lost(exc)
@@ -469,15 +489,7 @@ class WebDriverBrowser:
             await self._call(_quit, fresh.driver)
 
     def _navigate(self, page: SeleniumPage, url: str) -> tuple[_Navigation, str]:
-        page.flush_keys()
-        driver = page.driver
-        handles = driver.window_handles
-        if len(handles) > 1:  # windows the last page opened by itself (Browser closes them as they open)
-            for handle in handles:
-                if handle != page.handle:
-                    driver.switch_to.window(handle)
-                    driver.close()
-            driver.switch_to.window(page.handle)
+        page.close_popups()
         page.log()  # empty the log: what follows is this page's
         try:
             page.driver.get(url)
@@ -491,6 +503,7 @@ class WebDriverBrowser:
             if failure:
                 raise RuntimeError(failure) from None
             raise
+        page.close_popups()
         main_frame = page.cdp("Page.getFrameTree")["frameTree"]["frame"]["id"]
         nav = _Navigation.read(page.log(), main_frame)
         nav.current = page.current_url = page.driver.current_url
@@ -500,12 +513,20 @@ class WebDriverBrowser:
                            accept: Callable[[str], str | None] | None) -> None:
         t0 = time.perf_counter()
         nav, main_frame = await self._call(self._navigate, page, url)
+        headers = nav.headers()
+        waited = None
+        if nav.response is not None and nav.response.get("status") in (429, 503):  # as Browser: once, shortly
+            delay = _retry_after(headers.get("retry-after"))
+            if delay is not None and delay <= min(RETRY_AFTER_MAX, self.options.timeout / 3):
+                await asyncio.sleep(delay)
+                waited = delay
+                nav, main_frame = await self._call(self._navigate, page, url)
+                headers = nav.headers()
         if nav.failure and nav.response is None:
             raise RuntimeError(nav.failure)
         if nav.response is None:
             raise RuntimeError("no response (navigation to the same document or aborted)")
         snap.status = nav.response.get("status")
-        headers = {k.lower(): v for k, v in (nav.response.get("headers") or {}).items()}
         snap.content_type = headers.get("content-type", "")
         snap.validators = dict(nav.validators)
         if accept is not None and nav.current != url:
@@ -514,12 +535,15 @@ class WebDriverBrowser:
                 snap.final_url = nav.current
                 snap.error = refusal
                 return
+        if snap.status >= 500 or snap.status == 429:  # the server failing: its error page is not audited
+            snap.final_url = nav.current
+            snap.error = _http_error(snap.status, headers.get("retry-after"), waited)
+            return
+        oversized = nav.oversized(self.options.max_page_bytes, main_frame)
+        if oversized:
+            raise _Refused(oversized)
         if nav.later:
             raise RuntimeError(f"the page navigated away by itself (to {nav.later[0]})")
-        oversized = nav.oversized(getattr(self.options, "max_page_bytes", MAX_PAGE_BYTES), main_frame)
-        if oversized:
-            snap.final_url = nav.current
-            raise RuntimeError(oversized)
         source = await self._call(_body, page, nav.request_id)
         if snap.content_type and "html" not in snap.content_type and "xml" not in snap.content_type:
             snap.kind = PageKind.DOCUMENT
@@ -540,9 +564,9 @@ class WebDriverBrowser:
             if late.request_id is None:
                 raise
         if late.request_id is not None:  # what was saved may mix two documents: nothing is kept
-            _discard(snap, folder)
             landed = next((d["url"] for d in late.documents.values() if d["frame"] == main_frame), None)
-            raise RuntimeError(f"the page navigated away by itself (to {landed or 'another document'})")
+            away = RuntimeError(f"the page navigated away by itself (to {landed or 'another document'})")
+            raise _Refused(_describe(away))  # worded as Browser words it
         # what the page loaded after the load event (lazy images, the layout probes' reflows), as Browser
         for resource, validator in late.validators.items():
             if len(snap.validators) < MAX_VALIDATORS:
@@ -653,6 +677,9 @@ class _Navigation:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # request id -> frame, url, sizes
     current: str = ""
 
+    def headers(self) -> dict[str, str]:
+        return {k.lower(): v for k, v in ((self.response or {}).get("headers") or {}).items()}
+
     @classmethod
     def read(cls, entries: list[dict[str, Any]], main_frame: str | None) -> _Navigation:
         nav = cls()
@@ -713,13 +740,6 @@ def _megabytes(size: int) -> str:
     return f"{size / 2**20:.0f} MB"
 
 
-def _discard(snap: PageSnapshot, folder: Path) -> None:
-    for name in snap.files.values():
-        (folder / name).unlink(missing_ok=True)
-    snap.files.clear()
-    snap.links, snap.boxes, snap.title = [], {}, None
-
-
 def _body(page: SeleniumPage, request_id: str | None) -> bytes | None:
     """The document's body as the browser received it; decoded as Playwright's response.body() does."""
     if request_id is None:
@@ -735,7 +755,7 @@ def _body(page: SeleniumPage, request_id: str | None) -> bytes | None:
 
 def _screenshot(page: SeleniumPage) -> bytes:
     """Full page, JPEG quality 70, at most MAX_SCREENSHOT_HEIGHT px high (as Browser)."""
-    page.flush_keys()
+    page.close_popups()
     height = page.driver.execute_script("return document.documentElement.scrollHeight") or VIEWPORT["height"]
     height = min(int(height), MAX_SCREENSHOT_HEIGHT)
     width = (page.viewport_size or VIEWPORT)["width"]

@@ -118,8 +118,10 @@ def _config(tmp_path: Path, base_url: str) -> Path:
 
 
 def _audit(config: Path, runs: Path, chromium: str, *extra: str) -> subprocess.CompletedProcess:
+    """One run through the CLI. No screenshots: no check reads them (the fault test below takes some), and
+    Playwright's full-page capture is the slowest stage of the local run."""
     cmd = [sys.executable, "-m", "audit", "run", "ville-demo", "--config", str(config), "--runs-dir", str(runs),
-           "-q", "--fail-on", "none", "--format", "json", "--timeout", "90", *extra]
+           "-q", "--fail-on", "none", "--format", "json", "--timeout", "90", "--no-screenshots", *extra]
     env = {**os.environ, "A11Y_AUDIT_CHROMIUM": chromium, **NO_VALIDATOR}
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=400)
 
@@ -195,3 +197,49 @@ def test_an_unreachable_grid_is_one_french_message_and_exit_2(tmp_path):
                                      "refusée). Vérifiez que le hub est démarré et joignable depuis cette machine, "
                                      "et l'adresse donnée à --grid.")
     assert not (tmp_path / "runs" / "a11y-audit.sqlite").exists() or not Store(tmp_path / "runs").runs()
+
+
+# Faults a node meets (tests/faults.py): each ends as a clear error on its page, or is audited, and the
+# session stays usable for the next page. Where WebDriver cannot do what Playwright does (hold a page's own
+# navigation, stop a download on its headers), the page is an error that says why, never mixed results.
+GRID_FAULTS = {
+    "status-503": ("HTTP 503", "again after waiting 1 s"),  # retried once after Retry-After: 1, as Browser
+    "js-dialogs": None,  # alert/confirm/prompt every 100 ms and a "leave this page?" prompt: audited
+    "popup": None,
+    "meta-refresh": ("navigated away by itself", "/ok/refreshed"),  # Playwright holds it and audits in place
+    "navigate-away": ("navigated away by itself", "/ok/landed"),
+    "gzip-bomb": ("page larger than 15 MB", "page not audited"),
+}
+
+
+def test_grid_pages_that_fault_end_as_clear_page_errors(grid, tmp_path):
+    import asyncio
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from faults import FAULTS, FaultServer
+
+    from audit.browser import GatherOptions
+    from audit.model import PageRef
+
+    async def gather(base: str):
+        options = GatherOptions(timeout=30)
+        async with webdriver.WebDriverBrowser(grid, options, slots=1) as remote:
+            out = {}
+            for name in GRID_FAULTS:
+                out[name] = await remote.gather(PageRef(url=base + FAULTS[name]), tmp_path / name)
+                out[f"after {name}"] = await remote.gather(PageRef(url=f"{base}/ok/{name}"), tmp_path / f"ok-{name}")
+            return out
+
+    with FaultServer() as server:
+        snaps = asyncio.run(gather(server.url))
+    for name, expected in GRID_FAULTS.items():
+        snap = snaps[name]
+        if expected is None:
+            assert snap.error is None and {"axe", "dom", "source", "probes"} <= set(snap.files), (name, snap.error)
+            shot = (tmp_path / name / snap.files["screenshot"]).read_bytes()
+            assert shot[:2] == b"\xff\xd8" and len(shot) > 1000  # a full-page JPEG, as Browser's
+        else:
+            assert snap.error and all(part in snap.error for part in expected), (name, snap.error)
+            assert not set(snap.files) - {"source"}, (name, snap.files)
+        healthy = snaps[f"after {name}"]
+        assert healthy.error is None and healthy.title == f"Page saine {name}", (name, healthy.error)
