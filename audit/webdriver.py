@@ -257,6 +257,7 @@ class SeleniumPage:
         self._pending: list[str] = []
         self.current_url = ""
         self.handle = ""
+        self._may_navigate = False
 
     # --- blocking helpers (called in a thread) ---
     def cdp(self, cmd: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -272,6 +273,7 @@ class SeleniumPage:
         from selenium.webdriver.common.action_chains import ActionChains
 
         keys, self._pending = self._pending, []
+        self._may_navigate = any(k in keys for k in (_KEYS["Enter"], _KEYS["Space"]))
         chain = ActionChains(self.driver, duration=0)
         for key in keys:
             if key.startswith(_SHIFT):
@@ -318,7 +320,9 @@ class SeleniumPage:
     async def wait_for_timeout(self, ms: float) -> None:
         await self._run(self.flush_keys)
         await asyncio.sleep(ms / 1000)
-        self.current_url = await self._run(lambda: self.driver.current_url)  # a key may have followed a link
+        if self._may_navigate:  # Enter or Space may have followed a link
+            self._may_navigate = False
+            self.current_url = await self._run(lambda: self.driver.current_url)
 
     @property
     def url(self) -> str:

@@ -62,21 +62,22 @@ def grid(tmp_path_factory, chromium):
     if shutil.which("java") is None:
         _missing("Java is not installed: the Selenium Grid needs Java 17 (`make java`)")
     try:
-        jar = webdriver.selenium_jar()
+        webdriver.selenium_jar()
     except webdriver.GridError as exc:
         _missing(str(exc))
     chromedriver = shutil.which("chromedriver")
     if chromedriver is None:
         _missing("chromedriver is missing: `apt-get install -y chromium-driver` (scripts/ensure-chromium.sh)")
+    # the CLI's own launcher (`a11y-audit selenium-grid`): Java, the jar, a node config for this Chromium
     folder = tmp_path_factory.mktemp("grid")
-    config = folder / "node.toml"
-    config.write_text(webdriver.node_config(chromium, chromedriver, SLOTS), encoding="utf-8")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = folder / "grid.log"
+    env = {**os.environ, "A11Y_AUDIT_CHROMIUM": chromium}
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(webdriver.standalone_command(jar, config, "127.0.0.1", port, SLOTS),
-                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen([sys.executable, "-m", "audit", "selenium-grid", "--port", str(port), "--slots",
+                                 str(SLOTS), "--chromedriver", chromedriver, "--host", "127.0.0.1"],
+                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         try:
             deadline = time.monotonic() + 120  # a JVM start on a loaded 2-core machine
             while True:
@@ -92,14 +93,15 @@ def grid(tmp_path_factory, chromium):
                     time.sleep(0.5)
             yield url
         finally:
-            proc.terminate()
+            proc.terminate()  # SIGTERM: the launcher stops its JVM, which stops its Chromiums
             try:
-                proc.wait(timeout=30)
+                proc.wait(timeout=40)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-    text = log_path.read_text(errors="replace")
-    assert "Selenium Manager" not in text or "Downloading" not in text, "the Grid tried to download a driver"
+    text = log_path.read_text(errors="replace").lower()
+    assert "selenium manager" not in text and "download" not in text, "the Grid tried to find or fetch a driver"
+    assert "/usr/bin/chromedriver" in text or chromedriver in text  # the node used the configured driver
 
 
 def _config(tmp_path: Path, base_url: str) -> Path:
@@ -243,3 +245,16 @@ def test_grid_pages_that_fault_end_as_clear_page_errors(grid, tmp_path):
             assert not set(snap.files) - {"source"}, (name, snap.files)
         healthy = snaps[f"after {name}"]
         assert healthy.error is None and healthy.title == f"Page saine {name}", (name, healthy.error)
+
+
+def test_every_command_of_the_grid_doc_parses_with_the_real_cli():
+    """docs/grid.md cannot drift from the CLI: each `a11y-audit …` line of its shell blocks parses."""
+    import re
+
+    from tests.test_ci_docs import commands, parse
+
+    text = (REPO / "docs" / "grid.md").read_text(encoding="utf-8")
+    found = [args for block in re.findall(r"```sh\n(.*?)```", text, re.S) for args in commands(block, {})]
+    assert {args[0] for args in found} >= {"run", "selenium-grid"}
+    for args in found:
+        parse(args)  # click.UsageError if an option or a command does not exist
