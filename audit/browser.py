@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from audit.fingerprint import fingerprint
 from audit.keyboard import tab_walk
 from audit.layout import layout_probes
 from audit.model import Journey, PageKind, PageRef, PageSnapshot, StepAction
@@ -275,6 +276,10 @@ class Browser:
         self._pool: list[_Tab] = []  # tabs ready for the next page
         self._axe_source = axe_script_path().read_text(encoding="utf-8")
         self._axe_locale = axe_locale(self.options.lang)
+        # axe and its locale in one evaluation a frame (one round trip; the locale sent once, as code)
+        self._axe_script = self._axe_source + (
+            f";\naxe.configure({{locale: {json.dumps(self._axe_locale)}}});" if self._axe_locale else "")
+        self._captured: set[str] = set()  # fingerprints of the axe nodes already on a saved screenshot
         self._probes = load_probes() if self.options.probes else {}
         self.version: str | None = None
         self.restarts = 0
@@ -503,20 +508,29 @@ class Browser:
             t3 = time.perf_counter()
             if selectors:
                 snap.boxes = await page.evaluate(_BOXES_JS, selectors)
-            height = await page.evaluate("() => document.documentElement.scrollHeight")
-            clip = None
-            if height and height > MAX_SCREENSHOT_HEIGHT:
-                clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": MAX_SCREENSHOT_HEIGHT}
-            # password fields and the fields a journey filled with a secret are painted over (magenta)
-            masks = [page.locator(sel) for sel in ("input[type=password]", *secret_fields)]
-            shot = await page.screenshot(full_page=True, type="jpeg", quality=70, clip=clip,
-                                         animations="disabled", caret="hide", mask=masks)
-            _write(folder / "screenshot.jpg", shot)
-            snap.files["screenshot"] = "screenshot.jpg"
+            # Reports crop each issue (one check, the same element's shape on many pages) out of the first of
+            # its pages that has a screenshot: a crawled page whose axe nodes were all on an earlier screenshot
+            # needs none (a shared header's defects are shot once). Journey steps always get one.
+            nodes = _node_fingerprints(raw)
+            if not navigate or nodes - self._captured:
+                await self._screenshot(page, folder, snap, secret_fields)
+                self._captured |= nodes
             snap.timings["screenshot"] = round(time.perf_counter() - t3, 3)
         if held:
             snap.timings["held_navigations"] = len(held)
         snap.timings["total"] = round(time.perf_counter() - t0, 3)
+
+    async def _screenshot(self, page, folder: Path, snap: PageSnapshot, secret_fields: tuple[str, ...]) -> None:
+        height = await page.evaluate("() => document.documentElement.scrollHeight")
+        clip = None
+        if height and height > MAX_SCREENSHOT_HEIGHT:
+            clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": MAX_SCREENSHOT_HEIGHT}
+        # password fields and the fields a journey filled with a secret are painted over (magenta)
+        masks = [page.locator(sel) for sel in ("input[type=password]", *secret_fields)]
+        shot = await page.screenshot(full_page=True, type="jpeg", quality=70, clip=clip,
+                                     animations="disabled", caret="hide", mask=masks)
+        _write(folder / "screenshot.jpg", shot)
+        snap.files["screenshot"] = "screenshot.jpg"
 
     async def _retry_later(self, response) -> float | None:
         """A 503 or 429 asking to come back shortly (Retry-After ≤ 10 s and ≤ a third of the page
@@ -532,9 +546,7 @@ class Browser:
     async def _inject_axe(self, page) -> None:
         for frame in page.frames:
             try:
-                await frame.evaluate(self._axe_source)
-                if self._axe_locale:
-                    await frame.evaluate("(locale) => axe.configure({locale})", self._axe_locale)
+                await frame.evaluate(self._axe_script)
             except Exception as exc:  # noqa: BLE001 - a detached or cross-process frame; axe reports it
                 log.debug("axe not injected in frame %s: %s", frame.url, exc)
 
@@ -842,6 +854,23 @@ def _failing_selectors(raw_axe: str) -> list[str]:
                 if target and isinstance(target[-1], str) and len(target) == 1:
                     out.append(target[0])
     return list(dict.fromkeys(out))[:200]
+
+
+def _node_fingerprints(raw_axe: str) -> set[str]:
+    """The fingerprints (as findings and the report's issues have them) of the axe nodes a page reports."""
+    from audit.checks.axe import MAX_SNIPPET, _selector  # the axe adapter's own way (not at import: no cycle)
+
+    try:
+        data = json.loads(raw_axe)
+    except ValueError:
+        return set()
+    out = set()
+    for group in ("violations", "incomplete"):
+        for rule in data.get(group, []):
+            for node in rule.get("nodes", []):
+                out.add(fingerprint(f"axe:{rule.get('id')}", _selector(node.get("target")),
+                                    (node.get("html") or "")[:MAX_SNIPPET]))
+    return out
 
 
 def _write(path: Path, data: bytes) -> None:

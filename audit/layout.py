@@ -277,15 +277,13 @@ _REFLOW_AFTER_FRAME_JS = ("async (limit) => {\n  await new Promise((r) => reques
 async def layout_probes(page) -> dict[str, Any]:
     """text_spacing, zoom and reflow for one page; the viewport is restored at the end. Never raises.
 
-    The helpers are installed once; the zoom compares with the baseline scan text spacing made (the page is
-    back as it was: same viewport, spacing removed) instead of scanning it again."""
+    The helpers are installed once for the three."""
     results: dict[str, Any] = {}
     viewport = page.viewport_size
     try:
         await page.evaluate(_js(_CLIP_JS))
         results["text_spacing"] = await _guard(page.evaluate(_js(_SPACING_JS), MAX_ITEMS))
-        scanned = "error" not in results["text_spacing"]
-        results["zoom"] = await _guard(zoom(page, restore=False, baseline_scanned=scanned))
+        results["zoom"] = await _guard(zoom(page, restore=False, installed=True))
         results["reflow"] = await _guard(reflow(page, restore=False))
     except Exception as exc:  # noqa: BLE001 - the helpers could not even be installed
         error = {"error": _describe(exc)}
@@ -306,16 +304,16 @@ async def text_spacing(page) -> dict[str, Any]:
     return await page.evaluate(_js(_SPACING_JS), MAX_ITEMS)
 
 
-async def zoom(page, restore: bool = True, baseline_scanned: bool = False) -> dict[str, Any]:
+async def zoom(page, restore: bool = True, installed: bool = False) -> dict[str, Any]:
     """Text clipped at 640 × 450 (200 % of 1280 × 900) and not at the current viewport.
 
-    ``baseline_scanned``: the helpers are installed and a baseline scan of the page as it is now was made
-    (by text spacing): it is reused."""
+    The baseline is scanned right before the zoom (moving text, a marquee or a carousel, must be compared at
+    nearly the same moment); ``installed``: the helpers are already in the page."""
     started = time.perf_counter()
     viewport = page.viewport_size
-    if not baseline_scanned:
+    if not installed:
         await page.evaluate(_js(_CLIP_JS))
-        await page.evaluate("(n) => window.__a11yAuditClip.scan('baseline', n).length", 200)
+    await page.evaluate("(n) => window.__a11yAuditClip.scan('baseline', n).length", 200)
     try:
         await page.set_viewport_size(ZOOM_VIEWPORT)
         scan = await page.evaluate(_ZOOM_SCAN_JS, MAX_ITEMS * 3)

@@ -373,3 +373,27 @@ def test_probe_selectors_find_the_same_elements_offline(live_browser, static_ser
             found = evidence.dom.cssselect(selector)
             assert len(found) == 1, selector
             assert evidence.selector(found[0]) == selector
+
+
+def test_a_screenshot_only_for_axe_nodes_not_shot_before(chromium, static_server, tmp_path):
+    """The report crops an issue from the first page with a screenshot: the same axe nodes again need none,
+    but every page keeps its boxes; a page with a node never shot gets a screenshot."""
+    urls = [f"{static_server}/pages/failed-axe-basics.html", f"{static_server}/pages/failed-axe-basics.html?again",
+            f"{static_server}/checks/presentation/failed-focus-outline-none.html"]
+
+    async def main():
+        async with Browser(chromium, GatherOptions()) as browser:
+            out = []
+            for i, url in enumerate(urls):
+                folder = tmp_path / str(i)
+                out.append((await browser.gather(PageRef(url=url), folder), folder))
+            return out
+
+    (first, f1), (again, f2), (other, f3) = asyncio.run(main())
+    assert first.error is None and again.error is None and other.error is None
+    assert (f1 / first.files["screenshot"]).is_file()
+    assert "screenshot" not in again.files and not (f2 / "screenshot.jpg").exists()
+    assert again.boxes == first.boxes and again.boxes["img"]["width"] == 40
+    axe = json.loads((f3 / "axe.json").read_text())
+    assert "region" in {v["id"] for v in axe["violations"]}  # its own nodes: shot
+    assert (f3 / other.files["screenshot"]).is_file()
