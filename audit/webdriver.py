@@ -62,6 +62,7 @@ from audit.browser import (
     _describe,
     _failing_selectors,
     _http_error,
+    _node_fingerprints,
     _refused,
     _retry_after,
     _write,
@@ -355,6 +356,7 @@ class WebDriverBrowser:
         self._axe_source = self._axe_path.read_text(encoding="utf-8")
         self._axe_locale = axe_locale(self.options.lang)
         self._probes = load_probes() if self.options.probes else {}
+        self._captured: set[str] = set()  # fingerprints of the axe nodes already on a saved screenshot
         self._free: asyncio.Queue[SeleniumPage] | None = None
         self._pages: list[SeleniumPage] = []
         self._dead = False
@@ -613,13 +615,17 @@ class WebDriverBrowser:
             selectors = _failing_selectors(raw)
             if selectors:
                 snap.boxes = await page.evaluate(_BOXES_JS, selectors)
-            await page.evaluate(_MASK_JS)
-            try:
-                shot = await self._call(_screenshot, page)
-            finally:
-                await page.evaluate(_UNMASK_JS)
-            _write(folder / "screenshot.jpg", shot)
-            snap.files["screenshot"] = "screenshot.jpg"
+            # Browser's rule: a page whose axe nodes were all on an earlier screenshot needs none
+            nodes = _node_fingerprints(raw)
+            if nodes - self._captured:
+                await page.evaluate(_MASK_JS)
+                try:
+                    shot = await self._call(_screenshot, page)
+                finally:
+                    await page.evaluate(_UNMASK_JS)
+                _write(folder / "screenshot.jpg", shot)
+                snap.files["screenshot"] = "screenshot.jpg"
+                self._captured |= nodes
             snap.timings["screenshot"] = round(time.perf_counter() - t3, 3)
 
     # --- axe, probes (the axe part is blocking) -------------------------------------------------------
