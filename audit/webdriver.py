@@ -357,7 +357,7 @@ class WebDriverBrowser:
         self._axe_locale = axe_locale(self.options.lang)
         self._probes = load_probes() if self.options.probes else {}
         self._captured: set[str] = set()  # fingerprints of the axe nodes already on a saved screenshot
-        self._free: asyncio.Queue[SeleniumPage] | None = None
+        self._free: asyncio.Queue[SeleniumPage | None] | None = None  # None in it: "look again"
         self._pages: list[SeleniumPage] = []
         self._dead = False
         # one thread a slot (plus the ones that replace a lost session): never the loop's shared default pool
@@ -418,7 +418,7 @@ class WebDriverBrowser:
         if errors:
             await self.close()
             raise errors[0] if isinstance(errors[0], BrowserError) else GridError(_describe(errors[0]))
-        self._free = asyncio.Queue()
+        self._free = asyncio.Queue[SeleniumPage | None]()
         for page in self._pages:
             self._free.put_nowait(page)
         caps = self._pages[0].driver.capabilities
@@ -428,8 +428,9 @@ class WebDriverBrowser:
 
     async def close(self) -> None:
         pages, self._pages = self._pages, []
-        await asyncio.gather(*(self._call(_quit, p.driver) for p in pages))
+        self._wake_waiters()
         self._free = None
+        await asyncio.gather(*(self._call(_quit, p.driver) for p in pages))
 
     async def restart(self) -> None:
         self.restarts += 1
@@ -453,10 +454,10 @@ class WebDriverBrowser:
                      accept: Callable[[str], str | None] | None = None) -> PageSnapshot:
         """Navigate one session to ``ref.url`` and save its evidence; never raises for a page's own failure."""
         snap = PageSnapshot(key=ref.key, url=ref.url, kind=ref.kind, name=ref.name)
-        if self._free is None:
-            snap.error = "the Selenium Grid sessions are closed"
+        page = await self._acquire()
+        if page is None:  # the runner sees ``alive`` false, restarts the sessions and asks again
+            snap.error = "the Selenium Grid sessions were lost"
             return snap
-        page = await self._free.get()
         healthy = True
         try:
             await asyncio.wait_for(self._gather_into(page, ref.url, snap, folder, accept), self.options.timeout)
@@ -473,6 +474,24 @@ class WebDriverBrowser:
             await self._give_back(page, healthy)
         return snap
 
+    async def _acquire(self) -> SeleniumPage | None:
+        """A free session; None when there is none left (all lost, or closed)."""
+        while True:
+            queue = self._free
+            if queue is None or self._dead:
+                return None
+            page = await queue.get()
+            if page is not None:
+                return page
+            if queue is self._free:  # woken because the last session was lost (not by a restart): give up
+                return None
+
+    def _wake_waiters(self) -> None:
+        """Pages waiting for a session must not wait forever for sessions that are gone."""
+        if self._free is not None:
+            for _ in range(self.slots):
+                self._free.put_nowait(None)
+
     async def _give_back(self, page: SeleniumPage, healthy: bool) -> None:
         if page not in self._pages:  # closed meanwhile (end of run, restart)
             return
@@ -487,6 +506,7 @@ class WebDriverBrowser:
             self._pages.remove(page)
             if not self._pages:
                 self._dead = True
+                self._wake_waiters()
             return
         if page in self._pages:
             self._pages[self._pages.index(page)] = fresh

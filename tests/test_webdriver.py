@@ -258,3 +258,42 @@ def test_every_command_of_the_grid_doc_parses_with_the_real_cli():
     assert {args[0] for args in found} >= {"run", "selenium-grid"}
     for args in found:
         parse(args)  # click.UsageError if an option or a command does not exist
+
+
+def test_lost_grid_sessions_are_replaced_and_never_leave_a_page_waiting(grid, tmp_path, monkeypatch):
+    """A session that dies (node restarted, tab crashed) is replaced; when none can be opened any more, the
+    pages waiting for a session get an error at once (the runner then restarts the backend), never a hang."""
+    import asyncio
+
+    from audit.browser import GatherOptions
+    from audit.model import PageRef
+
+    async def scenario(base: str):
+        remote = webdriver.WebDriverBrowser(grid, GatherOptions(timeout=30, screenshot=False, probes=False), 1)
+        await remote.start()
+        try:
+            first = remote._pages[0]
+            await remote._call(first.driver.quit)  # the node lost it behind our back
+            replaced = await remote.gather(PageRef(url=base + "/ok/a"), tmp_path / "a")
+            assert remote.alive and remote._pages[0] is not first
+            again = await remote.gather(PageRef(url=base + "/ok/b"), tmp_path / "b")
+
+            def no_more_sessions():
+                raise webdriver.GridError("grid gone")
+
+            monkeypatch.setattr(remote, "_open_session", no_more_sessions)
+            await remote._call(remote._pages[0].driver.quit)
+            lost, waiting = await asyncio.wait_for(asyncio.gather(
+                remote.gather(PageRef(url=base + "/ok/c"), tmp_path / "c"),
+                remote.gather(PageRef(url=base + "/ok/d"), tmp_path / "d")), 60)
+            return replaced, again, lost, waiting, remote.alive
+        finally:
+            await remote.close()
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from faults import FaultServer
+
+    with FaultServer() as server:
+        replaced, again, lost, waiting, alive = asyncio.run(scenario(server.url))
+    assert replaced.error and again.error is None and again.title == "Page saine b"
+    assert lost.error and waiting.error == "the Selenium Grid sessions were lost" and not alive
