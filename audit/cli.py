@@ -1,7 +1,7 @@
 """The command line: parse, call the library, print, exit code — nothing else.
 
-Exit codes: 0 ok; 1 usage or runtime error (one clear message); 2 findings at or above --fail-on, or a
-Selenium Grid (--grid) that cannot be used (as click's own usage errors).
+Exit codes: 0 ok; 1 usage or runtime error (one clear message, a Selenium Grid (--grid) that cannot be used
+included); 2 findings at or above --fail-on.
 """
 
 from __future__ import annotations
@@ -37,9 +37,8 @@ def _fail(message: str) -> UserError:
 
 
 class GridUnusable(UserError):
-    """--grid names a Selenium Grid that does not answer or has no Chromium node: French message, exit 2."""
-
-    exit_code = 2
+    """--grid names a Selenium Grid that does not answer or has no Chromium node: French message, exit 1
+    (a runtime error: CI must not read it as findings)."""
 
     def show(self, file=None) -> None:
         click.echo(f"a11y-audit : erreur : {self.format_message()}", err=True)
@@ -608,8 +607,12 @@ def sample(site_id, config_path, runs_dir, run_ref, seed, pin, lang):
 @_sample_option
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder for declaration.html, declaration-fragment.html and declaration.md "
-                   "(default: the run's reports folder).")
-def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor_name, when, sample_file, out):
+                   "(accessibility-statement*.html|md with --lang en) (default: the run's reports folder).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="fr: the déclaration d'accessibilité the RGAA asks for; en: an English translation of it, "
+                   "for information.")
+def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor_name, when, sample_file, out,
+            lang):
     """Write the déclaration d'accessibilité of SITE (a draft while criteria remain to verify)."""
     from audit.reports import declaration, report_dir
 
@@ -628,7 +631,7 @@ def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor
         except auditor.AuditorError as exc:
             raise _fail(str(exc)) from None
     a = _assess(store, info, site, verdicts, sessions, sample_file)
-    decl = declaration.declare(store, site, info, assessment=a)
+    decl = declaration.declare(store, site, info, assessment=a, lang=lang)
     folder = Path(out) if out else report_dir(info)
     try:
         paths = declaration.write(decl, folder)
@@ -806,14 +809,16 @@ def findings_validate(files, config_path):
 @click.option("--runs-dir", default=None, help="Run store whose a11y-audit.sqlite indexes the sessions "
                                                "(default: $A11Y_AUDIT_RUNS, else ./runs).")
 @click.option("--no-store", is_flag=True, help="Only write the YAML files, no index in the run store.")
-def findings_serve(protocol, sessions_dir, host, port, token, runs_dir, no_store):
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language the form opens in; every page links to the other one.")
+def findings_serve(protocol, sessions_dir, host, port, token, runs_dir, no_store, lang):
     """Serve the testers' form for PROTOCOL until Ctrl-C."""
     from audit import form, testers
 
     store_root = None if no_store else (runs_dir or os.environ.get("A11Y_AUDIT_RUNS") or "runs")
     try:
         form.serve(protocol, sessions_dir or protocol.parent / "sessions", host=host, port=port,
-                   store_root=store_root, token=token, echo=lambda line: click.echo(line, err=True))
+                   store_root=store_root, token=token, echo=lambda line: click.echo(line, err=True), lang=lang)
     except testers.TesterError as exc:
         raise _fail("\n".join(exc.messages)) from None
 

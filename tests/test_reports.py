@@ -217,3 +217,22 @@ def test_reports_and_declaration_pass_our_own_audit(demo, chromium, tmp_path):
     failed = audit_files(chromium, out, names)
     assert failed == {n: [] for n in names}, {
         k: sorted({(f.check_id, f.selector, f.message[:120]) for f in v}) for k, v in failed.items()}
+
+
+@pytest.mark.parametrize("lang, names, marker", [
+    ("fr", ("declaration.html", "declaration-fragment.html", "declaration.md"), '<html lang="fr"'),
+    ("en", ("accessibility-statement.html", "accessibility-statement-fragment.html", "accessibility-statement.md"),
+     '<html lang="en"'),
+])
+def test_the_declare_command_writes_the_declaration_in_the_language_asked(demo, tmp_path, lang, names, marker):
+    from click.testing import CliRunner
+
+    from audit.cli import cli
+
+    store, run, _ = demo
+    out = tmp_path / lang
+    result = CliRunner().invoke(cli, ["declare", "ville-demo", "--config", str(REPO / "sites.yaml"), "--runs-dir",
+                                      str(store.root), "--run", run.id, "--out", str(out), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    assert marker in (out / names[0]).read_text(encoding="utf-8")

@@ -186,13 +186,13 @@ def test_grid_and_playwright_give_the_same_findings_on_the_demo(grid, chromium, 
                                f"only the grid: {sorted(found - expected)[:12]}")
 
 
-def test_an_unreachable_grid_is_one_french_message_and_exit_2(tmp_path):
+def test_an_unreachable_grid_is_one_french_message_and_exit_1(tmp_path):
     url = f"http://127.0.0.1:{_free_port()}"
     config = tmp_path / "sites.yaml"
     shutil.copyfile(REPO / "sites.yaml", config)
     result = subprocess.run([sys.executable, "-m", "audit", "run", "--config", str(config), "--runs-dir",
                              str(tmp_path / "runs"), "--grid", url, "-q"], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 1, result.stderr
     assert result.stderr.strip() == (f"a11y-audit : erreur : la grille Selenium {url} ne répond pas (connexion "
                                      "refusée). Vérifiez que le hub est démarré et joignable depuis cette machine, "
                                      "et l'adresse donnée à --grid.")
