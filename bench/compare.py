@@ -456,6 +456,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="gather our pages on this Selenium Grid (a11y-audit run --grid); the grid's own "
                              "processes are not in the measured tree")
     parser.add_argument("--slots", default="1", help="with --grid: comma-separated slot counts to measure, e.g. 1,2")
+    parser.add_argument("--ours-tree", type=Path, default=REPO,
+                        help="the checkout of a11y-audit that tool 'ours' runs (default: this one)")
     parser.add_argument("--proposed", type=Path, default=None,
                         help="another checkout of a11y-audit (with changes to measure): tool 'proposed' runs it")
     args = parser.parse_args(argv)
@@ -485,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
                 work.mkdir()
                 load.append(os.getloadavg()[0])
                 if tool in ("ours", "proposed") and args.grid:
-                    tree = args.proposed.resolve() if tool == "proposed" else REPO
+                    tree = args.proposed.resolve() if tool == "proposed" else args.ours_tree.resolve()
                     label = "a11y-audit (proposed)" if tool == "proposed" else "a11y-audit"
                     for n in (int(x) for x in args.slots.split(",")):
                         slot_work = work / f"slots-{n}"
@@ -497,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
                               file=sys.stderr)
                     continue
                 if tool == "ours":
-                    r = run_ours(server.url, args.pages, work, args.ours_concurrency)
+                    r = run_ours(server.url, args.pages, work, args.ours_concurrency, args.ours_tree.resolve())
                 elif tool == "proposed":
                     r = run_ours(server.url, args.pages, work, args.ours_concurrency, args.proposed.resolve(),
                                  "a11y-audit (proposed)")
