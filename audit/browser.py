@@ -50,6 +50,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # axe rules outside the WCAG tags that axe maps to RGAA tests (its RGAA-x.y.z tags), run as well.
 AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name", "empty-heading", "presentation-role-conflict",
                    "css-orientation-lock")
+# what axe returns: no "passes" or "inapplicable" lists (they cost time and memory, no check reads them);
+# "incomplete" feeds the "à vérifier" answers
+AXE_RESULT_TYPES = ("violations", "incomplete")
 VIEWPORT = {"width": 1280, "height": 900}
 MAX_SCREENSHOT_HEIGHT = 6000
 RENEW_PAGE_EVERY = 40
@@ -225,7 +228,7 @@ class _Tab:
         except ValueError:
             return
         if declared > self.limit:
-            self._stop(f"Content-Length: {_megabytes(declared)}; not downloaded", event.get("frameId"),
+            self._stop(f"Content-Length: {_megabytes(declared)}; download stopped", event.get("frameId"),
                        response.get("url"))
 
     def on_cdp_data(self, event: dict) -> None:
@@ -486,7 +489,7 @@ class Browser:
         await self._inject_axe(page)
         raw = await page.evaluate(_AXE_RUN_JS, {"runOnly": {"type": "tag", "values": AXE_TAGS},
                                                 "rules": {r: {"enabled": True} for r in AXE_EXTRA_RULES},
-                                                "resultTypes": ["violations", "incomplete"]})
+                                                "resultTypes": list(AXE_RESULT_TYPES)})
         raw = redact.json_text(raw)
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
         _write(folder / "axe.json", raw.encode("utf-8"))

@@ -274,7 +274,13 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
             trap.update(await page.evaluate(_TRAP_TEXT_JS, trap["cycle"]))
         return result
     finally:
-        await page.evaluate(_RESTORE_JS)
+        try:
+            await page.evaluate(_RESTORE_JS)
+        except Exception:
+            task = asyncio.current_task()
+            if task is None or not task.cancelling():
+                raise
+            # being cancelled (the run is stopping, the page closing): the cancellation is what goes on
 
 
 async def _fast_pass(page, steps: int, started: float, first_batch: int) -> dict[str, Any]:

@@ -163,6 +163,9 @@ class SiteRun:
                 await asyncio.gather(self._journeys(local, run, skip),
                                      self._crawl(pages, client, crawler, run))
                 t2 = time.perf_counter()
+                # site checks need no browser: Chromium (and the grid's sessions) close before the Nu
+                # validator's JVM starts, so the two never add up at the run's memory peak
+                await self._shut(browsers)
                 if self.reuse is not None and self.reuse.everything_reused():
                     self.reuse.copy_site_findings()
                 else:
@@ -180,13 +183,17 @@ class SiteRun:
                     store.set_status(self.run.id, "interrupted")
                 raise
             finally:
-                for task in self._starts.values():
-                    if not task.done():
-                        task.cancel()
-                    with contextlib.suppress(BaseException):
-                        await task
-                for browser in browsers:
-                    await browser.close()
+                await self._shut(browsers)
+
+    async def _shut(self, browsers: list) -> None:
+        """Stop the browsers (a start still under way is cancelled first); safe to call twice."""
+        for task in self._starts.values():
+            if not task.done():
+                task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+        for browser in browsers:
+            await browser.close()
 
     async def _ready(self, browser: Browser | WebDriverBrowser) -> None:
         """Wait for a browser (started in the background); a start failure ends the run with its message."""
@@ -350,9 +357,20 @@ def _run_cancellable(coro):
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        loop.set_exception_handler(_quiet_orphans)
         return await coro
 
     return asyncio.run(main())
+
+
+def _quiet_orphans(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    """A page's inner task that failed while the run was being stopped (its browser closed under it, say) has
+    nothing to tell the user: it is logged for developers (-v), never printed as a traceback. Anything else
+    goes to asyncio's own handler."""
+    if context.get("message") == "Task exception was never retrieved":
+        log.debug("a task failed while the run was stopping: %r", context.get("exception"))
+        return
+    loop.default_exception_handler(context)
 
 
 def _evidence(run: RunInfo, snaps: list[PageSnapshot]) -> list[Evidence]:

@@ -50,6 +50,7 @@ from audit.browser import (
     _LINKS_JS,
     _SETTLE_JS,
     AXE_EXTRA_RULES,
+    AXE_RESULT_TYPES,
     AXE_TAGS,
     CHROMIUM_ARGS,
     MAX_SCREENSHOT_HEIGHT,
@@ -71,11 +72,6 @@ from audit.browser import (
     load_probes,
 )
 from audit.model import PageKind, PageRef, PageSnapshot
-
-try:  # one definition for both backends, once audit/browser.py names it (today the list is inline there)
-    from audit.browser import AXE_RESULT_TYPES
-except ImportError:
-    AXE_RESULT_TYPES = ["violations", "incomplete"]
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ The random-kill test runs 3 seeds in CI; ``A11Y_KILL_RUNS=20`` runs 20 (what doc
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import random
@@ -269,3 +270,35 @@ def test_sigkill_at_random_points_then_resume_saves_every_page_once(tmp_path, ch
             resumed = subprocess.run([*cmd, "--resume"], env=env, capture_output=True, text=True, timeout=300)
             assert resumed.returncode == 0, resumed.stderr
     _assert_each_page_once(db, MAX_PAGES)
+
+
+# --- no traceback from a task that fails while the run stops ------------------------------------------------
+
+
+def _orphan_failure(handler) -> None:
+    """A task fails with nobody awaiting it (a page's inner task when the browser is closed under it)."""
+    import gc
+
+    async def closed():
+        raise RuntimeError("Page.evaluate: Target page, context or browser has been closed")
+
+    async def main():
+        if handler is not None:
+            asyncio.get_running_loop().set_exception_handler(handler)
+        task = asyncio.ensure_future(closed())
+        for _ in range(3):
+            await asyncio.sleep(0)
+        del task
+        gc.collect()
+
+    asyncio.run(main())
+
+
+def test_a_task_failing_while_the_run_stops_is_logged_for_developers_not_printed(caplog):
+    caplog.set_level(logging.DEBUG)
+    _orphan_failure(None)  # asyncio's own handler: an error with a traceback (what users saw on SIGTERM)
+    assert any(r.name == "asyncio" and r.levelno >= logging.ERROR and r.exc_info for r in caplog.records)
+    caplog.clear()
+    _orphan_failure(runner._quiet_orphans)
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert any("while the run was stopping" in r.getMessage() for r in caplog.records)
