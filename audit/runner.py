@@ -355,6 +355,7 @@ def _run_cancellable(coro):
     async def main():
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
+        # no signal handlers off the main thread (tests, embedding) or on Windows: Ctrl-C still works there
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signal.SIGTERM, task.cancel)
         loop.set_exception_handler(_quiet_orphans)

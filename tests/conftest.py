@@ -52,3 +52,29 @@ def demo_server():
 
     with DemoServer() as server:
         yield server
+
+
+FORM_PROTOCOL = Path(__file__).resolve().parents[1] / "user_test_protocols" / "acte-naissance-zoom.yaml"
+
+
+@pytest.fixture()
+def serve_form(tmp_path):
+    """start([protocol], **create_app options) -> base URL of the testers' form, a real server in a thread
+    (tests/test_form.py, tests/test_form_security.py)."""
+    from werkzeug.serving import make_server
+
+    from audit.form import create_app
+
+    servers = []
+
+    def start(protocol: Path = FORM_PROTOCOL, **options) -> str:
+        app = create_app(protocol, tmp_path / "sessions", store_root=tmp_path / "runs", **options)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -6,13 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from werkzeug.serving import make_server
 
 from audit import testers
 from audit.form import MAX_CONTENT_LENGTH, create_app
@@ -31,24 +29,6 @@ WORDS = {
     "en": {"skip": "Skip to content", "saved_task_1": "Task 1 is saved.", "summary": "Summary",
            "thanks": "Thank you! Your session is saved and finished.", "error": "Error: "},
 }
-
-
-@pytest.fixture()
-def serve_form(tmp_path):
-    """start(**create_app options) -> base URL of a real server in a thread."""
-    servers = []
-
-    def start(protocol: Path = ZOOM, **options) -> str:
-        app = create_app(protocol, tmp_path / "sessions", store_root=tmp_path / "runs", **options)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def _token(html: str) -> str:

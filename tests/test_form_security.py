@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
-from werkzeug.serving import make_server
 
 from audit import form, testers
-from audit.form import MAX_CONTENT_LENGTH, create_app
+from audit.form import MAX_CONTENT_LENGTH
 
 REPO = Path(__file__).resolve().parents[1]
 PROTOCOL = REPO / "user_test_protocols" / "acte-naissance-zoom.yaml"
@@ -27,21 +25,9 @@ START = {"pseudonyme": "Testeuse S", "navigateur": "Firefox", "navigateur_versio
 
 
 @pytest.fixture()
-def serve(tmp_path):
+def serve(serve_form):
     """serve(**create_app options) -> base URL; the app's secret is ``tmp_path / 'secret'`` bytes."""
-    servers = []
-
-    def start(**options) -> str:
-        app = create_app(PROTOCOL, tmp_path / "sessions", store_root=tmp_path / "runs", **options)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    return serve_form
 
 
 def _token(html: str) -> str:
