@@ -254,7 +254,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/sitemap.xml":
             return self._send(404, page("Page introuvable"))
         if path == "/sitemaps/entities.xml":
-            return self._send(200, _BILLION_LAUGHS, "application/xml")
+            return self._send(200, billion_laughs(), "application/xml")
         if path == "/sitemaps/bomb.xml.gz":
             return self._send(200, _bomb(fill=b"<!-- -->"), "application/gzip")
         if path == "/sitemaps/ok.xml":
@@ -405,7 +405,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(404, page("Page introuvable"))
 
 
-_BILLION_LAUGHS = b"""<?xml version="1.0"?>
+_BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [
  <!ENTITY lol "lol">
  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -418,8 +418,13 @@ _BILLION_LAUGHS = b"""<?xml version="1.0"?>
  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
 ]>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&lol9;</loc></url></urlset>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{loc}&lol9;</loc></url></urlset>
 """
+
+
+def billion_laughs(loc: str = "") -> bytes:
+    """A sitemap whose one URL expands to 10^9 "lol" (entity expansion), under ``loc``."""
+    return _BILLION_LAUGHS.replace("{loc}", loc).encode()
 
 _MALFORMED = (
     b"<html lang=fr><head><title>Mal form\xc3\xa9e<title></head><body><div><p>Un <b>deux <i>trois</b> quatre</i>"

@@ -12,6 +12,7 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from faults import billion_laughs
 
 from audit.crawler import ROBOTS_MAX_BYTES, SITEMAP_MAX_BYTES, Crawler, _inflate, product_token
 from audit.model import CrawlPolicy, PageKind, PageRef, SamplePage, Site
@@ -263,24 +264,10 @@ def test_sitemaps_disabled_reads_none(server):
     assert "/sitemap.xml" not in server.paths()
 
 
-BILLION_LAUGHS = """<?xml version="1.0"?>
-<!DOCTYPE lolz [
- <!ENTITY lol "lol">
- <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/&lol9;</loc></url></urlset>"""
 
 
 def test_billion_laughs_sitemap_is_refused_quickly(server):
-    server.route("/sitemap.xml", BILLION_LAUGHS.replace("{base}", server.url), Content_Type="application/xml")
+    server.route("/sitemap.xml", billion_laughs(server.url + "/").decode(), Content_Type="application/xml")
     begin = time.monotonic()
     crawler = started(make_site(server.url))
     assert time.monotonic() - begin < 10
