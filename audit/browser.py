@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import email.utils
-import functools
 import hashlib
 import html.entities
 import json
@@ -239,6 +238,37 @@ class _Tab:
         if self.received[request_id] > self.limit:
             self._stop(f"download stopped at {_megabytes(self.limit)}", None, None)
 
+    # Holding the page's own navigations: the tab's CDP session pauses the document requests only (Fetch with
+    # a Document pattern, switched on for a crawled page), so sub-resources are neither intercepted nor kept
+    # out of the HTTP cache, as Playwright's page.route("**/*") would do.
+
+    def on_fetch_paused(self, event: dict) -> None:
+        asyncio.ensure_future(self._answer_paused(event))
+
+    async def _answer_paused(self, event: dict) -> None:
+        """Until DOMContentLoaded, the main frame's navigations go through: HTTP redirects, and the scripts
+        and meta refreshes that redirect while the page is parsed (holding those would freeze the page). From
+        then on, the page's own navigations (a meta refresh at 0 s fires even before "load", scripts) get an
+        empty 204 answer: Chromium stays on the document being audited, and where it tried to go is
+        remembered. Frames navigate freely."""
+        request_id = event.get("requestId")
+        try:
+            if self.armed and event.get("frameId") == self.main_frame_id:
+                self.held.append((event.get("request") or {}).get("url", ""))
+                await self.cdp.send("Fetch.fulfillRequest", {"requestId": request_id, "responseCode": 204,
+                                                             "responseHeaders": [], "body": ""})
+            else:
+                await self.cdp.send("Fetch.continueRequest", {"requestId": request_id})
+        except Exception:  # noqa: BLE001 - the tab was closed meanwhile
+            pass
+
+    async def hold_navigations(self, on: bool) -> None:
+        if on:
+            await self.cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "resourceType": "Document",
+                                                               "requestStage": "Request"}]})
+        else:
+            await self.cdp.send("Fetch.disable")
+
     def _stop(self, what: str, frame_id: str | None, url: str | None) -> None:
         if self.oversized is not None:
             return
@@ -366,6 +396,7 @@ class Browser:
             tab.cdp = cdp = await context.new_cdp_session(page)
             cdp.on("Network.responseReceived", tab.on_cdp_response)
             cdp.on("Network.dataReceived", tab.on_cdp_data)
+            cdp.on("Fetch.requestPaused", tab.on_fetch_paused)
             # no response bodies kept for this session (Playwright's own session keeps what it needs)
             await cdp.send("Network.enable", {"maxTotalBufferSize": 1024, "maxResourceBufferSize": 1024})
             tab.main_frame_id = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
@@ -376,9 +407,9 @@ class Browser:
 
     async def _give_back(self, tab: _Tab, healthy: bool) -> None:
         page = tab.page
-        if healthy:  # unroute needs the renderer: on a page stuck in a script it never returns (close does)
+        if healthy:
             try:
-                await asyncio.wait_for(page.unroute("**/*"), 5)
+                await asyncio.wait_for(tab.hold_navigations(False), 5)
             except Exception:  # noqa: BLE001 - timeout or closed page: the page is closed below
                 healthy = False
         tab.uses += 1
@@ -440,7 +471,7 @@ class Browser:
         page = tab.page
         source: bytes | None = None
         if navigate:
-            await page.route("**/*", functools.partial(_hold_navigation, tab))
+            await tab.hold_navigations(True)
             response = await self._navigate(tab, url)
             waited = await self._retry_later(response)
             if waited is not None:
@@ -678,22 +709,6 @@ async def _play(page, step, base_url: str, secret, timeout_ms: float):
             await page.click(selector, timeout=timeout_ms)
         return await nav.value
     raise ValueError(f"unknown step action {action}")
-
-
-async def _hold_navigation(tab: _Tab, route) -> None:
-    """Until DOMContentLoaded, the main frame's navigations go through: HTTP redirects, and the scripts and
-    meta refreshes that redirect while the page is parsed (holding those would freeze the page). From then
-    on, the page's own navigations (a meta refresh at 0 s fires even before "load", scripts) get an empty
-    204 answer: Chromium stays on the document being audited, and where it tried to go is remembered."""
-    request = route.request
-    try:
-        if tab.armed and request.is_navigation_request() and request.frame == tab.page.main_frame:
-            tab.held.append(request.url)
-            await route.fulfill(status=204, body="")
-        else:
-            await route.continue_()
-    except Exception:  # noqa: BLE001 - the page was closed meanwhile
-        pass
 
 
 def _retry_after(value: str | None) -> float | None:

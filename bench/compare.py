@@ -115,6 +115,7 @@ class Measure:
     returncode: int
     peak_parts: dict[str, int]
     timeline: list[tuple[float, int, int]] = field(default_factory=list)  # (seconds, RSS MB, PSS MB) every 20 s
+    cpu_parts: dict[str, float] = field(default_factory=dict)  # CPU seconds by kind of process (sampled)
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr: Path,
@@ -125,6 +126,7 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr
     ticks: dict[int, int] = {}
     parts: dict[str, int] = {}
     timeline: list[tuple[float, int, int]] = []
+    kinds: dict[int, str] = {}
     done = threading.Event()
     with open(stdout, "wb") as out, open(stderr, "wb") as err:
         start = time.perf_counter()
@@ -135,6 +137,9 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr
             tick = 0
             while not done.is_set():
                 pids, rss = tree(proc.pid, ticks)
+                for pid in pids:  # a renderer is forked by the zygote and renamed, Chromium's shell wrapper execs it: ask again
+                    if kinds.get(pid, "?") in ("?", "sh", "chromium:zygote"):
+                        kinds[pid] = _kind(pid) or kinds.get(pid, "?")
                 if rss > peak:
                     peak, parts = rss, _composition(pids)
                 if tick % 5 == 0:  # PSS walks the page tables: every 500 ms
@@ -159,27 +164,41 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr
     waited = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     # The kernel counts only the descendants that were waited for; the samples count the others too.
     cpu = max(waited, sum(ticks.values()) / os.sysconf("SC_CLK_TCK"))
+    cpu_parts: dict[str, float] = {}
+    for pid, used in ticks.items():
+        kind = kinds.get(pid, "?")
+        cpu_parts[kind] = cpu_parts.get(kind, 0.0) + used / os.sysconf("SC_CLK_TCK")
+    cpu_parts = {k: round(v, 1) for k, v in sorted(cpu_parts.items(), key=lambda kv: -kv[1])}
     return Measure(seconds=seconds, cpu=cpu, peak_rss=peak, peak_pss=peak_pss, returncode=code, peak_parts=parts,
-                   timeline=timeline)
+                   timeline=timeline, cpu_parts=cpu_parts)
+
+
+def _kind(pid: int) -> str | None:
+    """The kind of a process: python, node, java, or chromium by its --type (None once it has ended)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            argv = fh.read().replace(b"\0", b" ").decode(errors="replace").split()
+    except OSError:
+        return None
+    name = Path(argv[0]).name if argv else "?"
+    kind = next((a[7:] for a in argv if a.startswith("--type=")), "")
+    if "chrom" in name or kind:
+        name = "chromium"
+    return f"{name}:{kind}" if kind else name
 
 
 def _composition(pids: list[int]) -> dict[str, int]:
-    """RSS at the peak by kind of process (python, node, java, chromium by --type), in MB."""
+    """RSS at the peak by kind of process, in MB."""
     out: dict[str, int] = {}
     for pid in pids:
+        kind = _kind(pid)
         try:
-            with open(f"/proc/{pid}/cmdline", "rb") as fh:
-                argv = fh.read().replace(b"\0", b" ").decode(errors="replace").split()
             with open(f"/proc/{pid}/statm", "rb") as fh:
                 rss = int(fh.read().split()[1]) * _PAGE_SIZE
         except (OSError, IndexError, ValueError):
             continue
-        name = Path(argv[0]).name if argv else "?"
-        kind = next((a[7:] for a in argv if a.startswith("--type=")), "")
-        if "chrom" in name or kind:
-            name = "chromium"
-        key = f"{name}:{kind}" if kind else name
-        out[key] = out.get(key, 0) + rss // 2**20
+        if kind is not None:
+            out[kind] = out.get(kind, 0) + rss // 2**20
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
@@ -196,6 +215,7 @@ class Result:
     peak_rss: int = 0
     peak_pss: int = 0
     peak_parts: dict = field(default_factory=dict)
+    cpu_parts: dict = field(default_factory=dict)  # CPU seconds by kind of process
     axe_failed: int = 0  # axe violation nodes
     own_failed: int = 0  # our own checks' failed findings (a11y-audit only)
     documents: int = 0
@@ -258,7 +278,8 @@ def run_ours(base: str, pages: int, work: Path, concurrency: int, tree: Path = R
         label += f" (grid, {slots} slot{'s' if slots > 1 else ''})"
     m = measure(cmd, tree, env, work / "ours.out", work / "ours.err")  # cwd first on sys.path: that tree's audit
     result = Result(label, concurrency, seconds=m.seconds, cpu=m.cpu, peak_rss=m.peak_rss,
-                    peak_pss=m.peak_pss, peak_parts=m.peak_parts, returncode=m.returncode, timeline=m.timeline)
+                    peak_pss=m.peak_pss, peak_parts=m.peak_parts, returncode=m.returncode, timeline=m.timeline,
+                    cpu_parts=m.cpu_parts)
     if m.returncode != 0:
         print((work / "ours.err").read_text(errors="replace")[-2000:], file=sys.stderr)
         return result
@@ -342,7 +363,8 @@ def run_pa11y(urls: list[str], work: Path, concurrency: int | None) -> Result:
     cmd = [str(PEERS / "node_modules" / ".bin" / "pa11y-ci"), "--config", str(config), "--json"]
     m = measure(cmd, PEERS, env, work / f"{name}.out", work / f"{name}.err")
     result = Result("pa11y-ci (axe)", concurrency or 1, seconds=m.seconds, cpu=m.cpu, peak_rss=m.peak_rss,
-                    peak_pss=m.peak_pss, peak_parts=m.peak_parts, returncode=m.returncode, timeline=m.timeline)
+                    peak_pss=m.peak_pss, peak_parts=m.peak_parts, returncode=m.returncode, timeline=m.timeline,
+                    cpu_parts=m.cpu_parts)
     try:
         report = json.loads((work / f"{name}.out").read_text(encoding="utf-8").strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -371,7 +393,8 @@ def run_axe_cli(urls: list[str], work: Path) -> Result:
            "--dir", str(out_dir), "--no-reporter", "--timeout", "120"]
     m = measure(cmd, PEERS, dict(os.environ), work / "axe.out", work / "axe.err")
     result = Result("@axe-core/cli", 1, seconds=m.seconds, cpu=m.cpu, peak_rss=m.peak_rss, peak_pss=m.peak_pss,
-                    peak_parts=m.peak_parts, returncode=m.returncode, timeline=m.timeline)
+                    peak_parts=m.peak_parts, returncode=m.returncode, timeline=m.timeline,
+                    cpu_parts=m.cpu_parts)
     try:
         data = json.loads((out_dir / "results.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -418,7 +441,7 @@ def _median_row(results: list[Result]) -> dict:
            "peak_rss_mb": round(statistics.median(r.peak_rss for r in results) / 2**20),
            "peak_pss_mb": round(statistics.median(r.peak_pss for r in results) / 2**20),
            "axe_failed": last.axe_failed, "own_failed": last.own_failed, "errors": last.errors,
-           "peak_parts_mb": last.peak_parts, "runs": len(results), "seconds_all": [round(r.seconds, 1) for r in results],
+           "peak_parts_mb": last.peak_parts, "cpu_parts_s": last.cpu_parts, "runs": len(results), "seconds_all": [round(r.seconds, 1) for r in results],
            "peak_rss_mb_all": [round(r.peak_rss / 2**20) for r in results], "timeline": last.timeline}
     if last.stages:
         row["stages"] = last.stages
@@ -538,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
                   ", ".join(f"{k} {v}" for k, v in row["stages"].items()))
     for row in rows:
         print(f"{row['tool']} c={row['concurrency']}: RSS at the peak by process, MB: {row['peak_parts_mb']}")
+        print(f"{row['tool']} c={row['concurrency']}: CPU s by process: {row.get('cpu_parts_s')}")
         if row.get("timeline"):
             print(f"{row['tool']} c={row['concurrency']}: tree RSS / PSS every 20 s, MB:",
                   " ".join(f"{t:.0f}s:{r}/{p}" for t, r, p in row["timeline"]))
