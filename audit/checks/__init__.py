@@ -3,7 +3,9 @@
 A check is declared metadata plus one small function (see ``check``). Its function takes the
 ``Evidence`` of one page (the files gather saved) and yields ``Result``s; the framework turns them into
 findings with targets (CSS selector + XPath), a short snippet and the check's references. Site checks
-(``site_check``) see every page of a run at once (identical titles, navigation systems).
+(``scope="site"``) judge every page of a run at once (identical titles, navigation systems) in two steps, so
+that a run of any size is read one page at a time: ``summary`` turns one page's Evidence into a small summary
+(a few strings, never a tree or the page's HTML), then the check's function judges the ``SitePage`` list.
 
 The honesty rule lives here: a passed result is ``conclusive`` only when its check declares that it
 fully decides its RGAA tests; every cant_tell carries the question a person must answer.
@@ -89,6 +91,11 @@ class Evidence:
     def document(self) -> bytes | None:
         return self._read("document")
 
+    def release(self) -> None:
+        """Forget what was read and parsed (HTML strings, lxml trees, probes): it is read again if asked for."""
+        for name in _CACHED:
+            self.__dict__.pop(name, None)
+
     # --- targets ---------------------------------------------------------------------------
 
     def xpath(self, element) -> str:
@@ -126,6 +133,26 @@ class Evidence:
             return ""
         text = re.sub(r"\s+", " ", text).strip()
         return text if len(text) <= MAX_SNIPPET else text[: MAX_SNIPPET - 1] + "…"
+
+
+_CACHED = tuple(name for name, value in vars(Evidence).items() if isinstance(value, cached_property))
+
+
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    """One page as a site check judges it: its snapshot, its folder and the summary the check made of it."""
+
+    snap: PageSnapshot
+    folder: Path
+    summary: Any
+
+    @property
+    def url(self) -> str:
+        return self.snap.final_url or self.snap.url
+
+    def evidence(self) -> Evidence:
+        """The page's Evidence, read afresh (for the few pages a site check must look at again)."""
+        return Evidence(self.snap, self.folder)
 
 
 def _decode(data: bytes, content_type: str | None) -> str:
@@ -169,6 +196,7 @@ class Result:
     selector: str | None = None  # for results from probes, which report selectors themselves
     snippet: str | None = None
     page: PageSnapshot | None = None  # site checks say which page
+    xpath: str | None = None  # with selector and snippet, for site checks (they keep no element)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +217,9 @@ class Check:
     func: Callable[..., Iterable[Result]]
     scope: str = "page"  # page | site | document
     module: str = field(default="")
+    # site checks: one page's Evidence → its summary; func then judges the list of SitePage
+    summary: Callable[[Evidence], Any] | None = None
+    judge: Callable[[list[SitePage]], Iterable[Result]] | None = None
 
 
 REGISTRY: dict[str, Check] = {}
@@ -197,17 +228,27 @@ REGISTRY: dict[str, Check] = {}
 def check(*, id: str, title: str, failure: str, title_en: str, failure_en: str, description: str,
           how_to_fix: str, rgaa: Iterable[str], wcag: Iterable[str], impact: Impact | str,
           evidence: Iterable[str] = ("dom",), conclusive: bool = False, question: str | None = None,
-          scope: str = "page"):
-    """Declare a check: its metadata, then the function below it (Evidence → Results)."""
+          scope: str = "page", summary: Callable[[Evidence], Any] | None = None):
+    """Declare a check: its metadata, then the function below it (Evidence → Results).
+
+    A site check (``scope="site"``) also gives ``summary`` (one page's Evidence → a small summary) and its
+    function judges ``list[SitePage]``; the registered ``Check.func`` still takes a list of Evidence.
+    """
+    if (scope == "site") != (summary is not None):
+        raise ValueError(f"check {id}: a site check, and only a site check, gives a summary")
 
     def register(func: Callable[..., Iterable[Result]]) -> Callable[..., Iterable[Result]]:
         if id in REGISTRY:
             raise ValueError(f"duplicate check id {id}")
+        run = func
+        if summary is not None:
+            def run(pages: Iterable[Evidence]) -> Iterable[Result]:
+                return func([SitePage(e.snap, e.folder, summary(e)) for e in pages])
         REGISTRY[id] = Check(id=id, title=title, failure=failure, title_en=title_en, failure_en=failure_en,
                              description=description, how_to_fix=how_to_fix, rgaa_tests=tuple(rgaa),
                              wcag=tuple(wcag), impact=Impact(impact), evidence=tuple(evidence),
-                             conclusive=conclusive, question=question, func=func, scope=scope,
-                             module=func.__module__)
+                             conclusive=conclusive, question=question, func=run, scope=scope,
+                             module=func.__module__, summary=summary, judge=func if summary else None)
         return func
 
     return register
@@ -227,10 +268,11 @@ def load_checks() -> dict[str, Check]:
     return REGISTRY
 
 
-def _finding(chk: Check, result: Result, evidence: Evidence) -> Finding:
+def _finding(chk: Check, result: Result, evidence: Evidence | None) -> Finding:
+    """``evidence``: the page's, for results on an element; None for a site check's result (it names its page)."""
     snap = result.page or evidence.snap
     selector = result.selector
-    xpath = None
+    xpath = result.xpath
     snippet = result.snippet
     if result.element is not None:
         selector = selector or evidence.selector(result.element)
@@ -289,22 +331,42 @@ def run_checks(snap: PageSnapshot, folder: Path) -> list[Finding]:
     return findings
 
 
-def run_site_checks(pages: list[Evidence]) -> list[Finding]:
-    """Checks that need every page of the run at once; their results name their page."""
-    findings: list[Finding] = []
-    usable = [e for e in pages if not e.snap.error and e.snap.kind == PageKind.HTML]
-    for chk in load_checks().values():
-        if chk.scope != "site":
+def run_site_checks(pages: Iterable[Evidence]) -> list[Finding]:
+    """Checks that judge every page of the run at once; their results name their page.
+
+    The pages are read one at a time: each site check summarises the page, then the page's Evidence is
+    released (``Evidence.release``), so the memory held grows by a few summaries a page, never by a whole
+    DOM tree or HTML string. ``pages`` may be a generator.
+    """
+    site = [chk for chk in load_checks().values() if chk.scope == "site"]
+    summaries: dict[str, list[SitePage]] = {chk.id: [] for chk in site}
+    broken: dict[str, Exception] = {}
+    first: PageSnapshot | None = None
+    usable: set[str] = set()
+    for evidence in pages:
+        if evidence.snap.error or evidence.snap.kind != PageKind.HTML:
             continue
-        try:
-            results = list(chk.func(usable) or ())
-        except Exception as exc:  # noqa: BLE001
-            results = [Result(Outcome.CANT_TELL, message=f"check failed to run: {exc}"[:300], page=e.snap)
-                       for e in usable[:1]]
-        by_key = {e.snap.key: e for e in usable}
-        for result in results:
-            evidence = by_key.get(result.page.key) if result.page else None
-            if evidence is None:
+        first = first or evidence.snap
+        usable.add(evidence.snap.key)
+        for chk in site:
+            if chk.id in broken:
                 continue
-            findings.append(_finding(chk, result, evidence))
+            try:
+                summaries[chk.id].append(SitePage(evidence.snap, evidence.folder, chk.summary(evidence)))
+            except Exception as exc:  # noqa: BLE001 - judged below like a check that failed to run
+                broken[chk.id] = exc
+        evidence.release()
+    findings: list[Finding] = []
+    for chk in site:
+        try:
+            if chk.id in broken:
+                raise broken[chk.id]
+            results = list(chk.judge(summaries.pop(chk.id)) or ())
+        except Exception as exc:  # noqa: BLE001
+            results = [Result(Outcome.CANT_TELL, message=f"check failed to run: {exc}"[:300], page=first)] \
+                if first else []
+        for result in results:
+            if result.page is None or result.page.key not in usable:
+                continue
+            findings.append(_finding(chk, result, None))
     return findings

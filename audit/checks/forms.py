@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from audit.checks import Evidence, Result, check
+from audit.checks import Evidence, Result, SitePage, check
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.model import Impact, Outcome
 
@@ -378,6 +378,23 @@ def label_relevance(evidence: Evidence):
 # --- 11.3 consistent labels across pages ------------------------------------------------------------
 
 
+def _labelled_fields(evidence: Evidence) -> list[tuple[str, str, str, str]]:
+    """The page's named fields with a label: (name, kind, label text, its core) for rgaa-11.3-consistent-labels."""
+    dom = dom_of(evidence)
+    if dom is None:
+        return []
+    found = []
+    for field in fields(dom):
+        name = field.element.get("name")
+        if not name or field.kind in ("checkbox", "radio"):
+            continue
+        label = label_of(field, dom)
+        if label.source in ("", "placeholder"):
+            continue
+        found.append((str(name), str(field.kind), str(label.text), _core_label(label.text)))  # no lxml string
+    return found
+
+
 @check(
     id="rgaa-11.3-consistent-labels",
     title="Les champs de même fonction ont des étiquettes cohérentes",
@@ -393,40 +410,32 @@ def label_relevance(evidence: Evidence):
     evidence=("dom", "site"),
     scope="site",
     question="Ces étiquettes différentes désignent-elles bien des champs de même fonction ? Si oui, sont-elles cohérentes ?",
+    summary=_labelled_fields,
 )
-def consistent_labels(pages: list[Evidence]):
-    seen: dict[tuple[str, str], list[tuple[Evidence, str, str]]] = defaultdict(list)
-    for evidence in pages:
-        dom = dom_of(evidence)
-        if dom is None:
-            continue
-        for field in fields(dom):
-            name = field.element.get("name")
-            if not name or field.kind in ("checkbox", "radio"):
-                continue
-            label = label_of(field, dom)
-            if label.source in ("", "placeholder"):
-                continue
-            seen[(name, field.kind)].append((evidence, label.text, _core_label(label.text)))
-    per_page: dict[str, tuple[Evidence, list[str], list[str]]] = {}
+def consistent_labels(pages: list[SitePage]):
+    seen: dict[tuple[str, str], list[tuple[SitePage, str, str]]] = defaultdict(list)
+    for page in pages:
+        for name, kind, text, core in page.summary:
+            seen[(name, kind)].append((page, text, core))
+    per_page: dict[str, tuple[SitePage, list[str], list[str]]] = {}
     for (name, _kind), uses in seen.items():
         if len(uses) < 2:
             continue
         variants = sorted({u[2] for u in uses})
-        for evidence, text, _ in uses:
-            entry = per_page.setdefault(evidence.snap.key, (evidence, [], []))
+        for page, text, _ in uses:
+            entry = per_page.setdefault(page.snap.key, (page, [], []))
             if len(variants) > 1:
-                others = sorted({f"« {short(t, 40)} » ({urlsplit(e.url).path or '/'})"
-                                 for e, t, c in uses if c != _core_label(text)})
+                others = sorted({f"« {short(t, 40)} » ({urlsplit(p.url).path or '/'})"
+                                 for p, t, c in uses if c != _core_label(text)})
                 entry[2].append(f"name={name} : « {short(text, 40)} » ici, {', '.join(others[:3])}")
             else:
                 entry[1].append(name)
-    for evidence, same, different in per_page.values():
+    for page, same, different in per_page.values():
         if different:
-            yield Result(Outcome.CANT_TELL, page=evidence.snap,
+            yield Result(Outcome.CANT_TELL, page=page.snap,
                          message=f"Étiquettes différentes pour un même champ : {_listing(sorted(set(different)), 5)}.")
         else:
-            yield Result(Outcome.PASSED, page=evidence.snap,
+            yield Result(Outcome.PASSED, page=page.snap,
                          message=f"Les champs répétés ({', '.join(sorted(set(same))[:5])}) ont la même étiquette partout.")
 
 

@@ -16,10 +16,11 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from audit.checks import Evidence, Result, check
+from audit.checks import Evidence, Result, SitePage, check
 from audit.checks.exposure import dom_of, fold, is_html_document, norm, short, tag, unavailable, view, words
 from audit.checks.language import (
     LANGUAGE_NAMES,
@@ -226,8 +227,9 @@ class ValidationError(RuntimeError):
     """The validator could not run; the message says why, in French."""
 
 
-def validate_batch(documents: list[bytes]) -> list[list[dict]]:
-    """Validate HTML documents with one JVM; returns the Nu messages of each document, in order."""
+def validate_batch(documents: list[bytes | Path]) -> list[list[dict]]:
+    """Validate HTML documents (their bytes, or files: copied, never read into memory) with one JVM; returns
+    the Nu messages of each document, in order."""
     if not documents:
         return []
     reason = vnu_missing()
@@ -237,7 +239,10 @@ def validate_batch(documents: list[bytes]) -> list[list[dict]]:
         paths = []
         for i, data in enumerate(documents):
             path = Path(tmp) / f"{i}.html"
-            path.write_bytes(data)
+            if isinstance(data, Path):
+                shutil.copyfile(data, path)
+            else:
+                path.write_bytes(data)
             paths.append(path)
         args = ["-jar", str(vnu_jar()), "--format", "json", "--stdout", "--exit-zero-always", *map(str, paths)]
         data = _run_vnu(["java", *VNU_JAVA_OPTIONS, *args])
@@ -298,42 +303,43 @@ MAX_82_FINDINGS = 30
     how_to_fix="Corrigez chaque erreur signalée (le message et l'extrait indiquent où) ; un identifiant (id) "
                "ne doit apparaître qu'une fois par page.",
     rgaa=("8.2.1",), wcag=("4.1.1",), impact=Impact.MODERATE, evidence=("source", "dom", "site"),
-    conclusive=True, scope="site",
+    conclusive=True, scope="site", summary=is_html_document,
     question="Le validateur n'a pas pu être lancé : validez la page avec le Nu Html Checker (validator.w3.org/nu) "
              "et vérifiez les cinq conditions du test 8.2.1.",
 )
-def validity(pages: list[Evidence]):
-    pages = [e for e in pages if is_html_document(e)]
-    documents: list[bytes] = []
+def validity(pages: list[SitePage]):
+    pages = [p for p in pages if p.summary]
+    documents: list[Path] = []
     owners: list[tuple[int, str]] = []
-    for i, evidence in enumerate(pages):
+    for i, page in enumerate(pages):
         for role in ("source", "dom"):
-            data = _file(evidence, role)
-            if data:
-                documents.append(data)
+            path = _file(page, role)
+            if path is not None:
+                documents.append(path)
                 owners.append((i, role))
     if not documents:
         return []
     try:
         results = validate_batch(documents)
     except ValidationError as exc:
-        return [Result(Outcome.CANT_TELL, page=e.snap, message=f"Validation non faite : {exc}.") for e in pages]
+        return [Result(Outcome.CANT_TELL, page=p.snap, message=f"Validation non faite : {exc}.") for p in pages]
     per_page: dict[int, dict[str, list[dict]]] = defaultdict(dict)
     for (i, role), messages in zip(owners, results, strict=True):
         per_page[i][role] = messages
     out = []
-    for i, evidence in enumerate(pages):
-        out.extend(_validity_results(evidence, per_page.get(i, {})))
+    for i, page in enumerate(pages):
+        out.extend(_validity_results(page, per_page.get(i, {})))
     return out
 
 
-def _file(evidence: Evidence, role: str) -> bytes | None:
-    name = evidence.snap.files.get(role)
-    path = evidence.folder / name if name else None
-    return path.read_bytes() if path is not None and path.is_file() else None
+def _file(page: SitePage, role: str) -> Path | None:
+    """The page's saved file for ``role`` when it exists and is not empty."""
+    name = page.snap.files.get(role)
+    path = page.folder / name if name else None
+    return path if path is not None and path.is_file() and path.stat().st_size > 0 else None
 
 
-def _validity_results(evidence: Evidence, by_role: dict[str, list[dict]]) -> list[Result]:
+def _validity_results(evidence: SitePage, by_role: dict[str, list[dict]]) -> list[Result]:
     failures: dict[tuple[str, str], tuple[dict, str, int]] = {}
     others = 0
     unsure: list[dict] = []
@@ -609,6 +615,29 @@ def title_relevant(evidence: Evidence):
     return [Result(Outcome.CANT_TELL, element=title, message=f"Titre : « {short(text, 120)} »{hint}.")]
 
 
+@dataclass(frozen=True, slots=True)
+class _Title:
+    """A page's title for rgaa-8.6-title-unique: its text, folded to compare, and where it is."""
+
+    text: str
+    folded: str
+    selector: str
+    xpath: str
+    snippet: str
+
+
+def _title(evidence: Evidence) -> _Title | None:
+    root = dom_of(evidence)
+    if root is None:
+        return None
+    title = page_title(root)
+    text = str(norm(title.text_content())) if title is not None else ""
+    if not text:
+        return None
+    return _Title(text=text, folded=fold(text), selector=evidence.selector(title), xpath=evidence.xpath(title),
+                  snippet=evidence.snippet(title))
+
+
 @check(
     id="rgaa-8.6-title-unique",
     title="Chaque page a un titre qui lui est propre",
@@ -620,30 +649,27 @@ def title_relevant(evidence: Evidence):
     how_to_fix="Donnez à chacune de ces pages un titre qui nomme son contenu propre (pour une démarche en "
                "plusieurs étapes, indiquez l'étape : « Étape 2 sur 3 : choix des repas — … »).",
     rgaa=("8.6.1",), wcag=("2.4.2",), impact=Impact.MODERATE, evidence=("dom", "site"), scope="site",
+    summary=_title,
 )
-def title_unique(pages: list[Evidence]):
-    titled: dict[str, list[tuple[Evidence, object, str]]] = defaultdict(list)
-    for evidence in pages:
-        root = dom_of(evidence)
-        if root is None:
-            continue
-        title = page_title(root)
-        text = norm(title.text_content()) if title is not None else ""
-        if text:
-            titled[fold(text)].append((evidence, title, text))
+def title_unique(pages: list[SitePage]):
+    titled: dict[str, list[tuple[SitePage, _Title]]] = defaultdict(list)
+    for page in pages:
+        if page.summary is not None:
+            titled[page.summary.folded].append((page, page.summary))
     results = []
     for group in titled.values():
-        pages_by_content: dict[str, set[str]] = defaultdict(set)
-        for e, _, _ in group:
-            pages_by_content[_content_signature(e)].add(_address(e))
-        addresses = {_address(e) for e, _, _ in group}
-        if len(group) < 2 or len(addresses) < 2 or len(pages_by_content) < 2:
-            continue  # one address, or one content reached at several addresses (a redirect, ?next=…)
-        for evidence, title, text in group:
-            others = sorted(a for a in addresses if a != _address(evidence))
+        addresses = {_address(p) for p, _ in group}
+        if len(group) < 2 or len(addresses) < 2:
+            continue  # one address
+        signatures = {_content_signature(p.evidence()) for p, _ in group}
+        if len(signatures) < 2:
+            continue  # one content reached at several addresses (a redirect, ?next=…)
+        for page, title in group:
+            others = sorted(a for a in addresses if a != _address(page))
             listed = ", ".join(others[:3]) + (f" et {len(others) - 3} autre(s)" if len(others) > 3 else "")
-            results.append(Result(Outcome.FAILED, element=title, page=evidence.snap,
-                                  message=f"« {short(text, 80)} » est aussi le titre de : {listed}."))
+            results.append(Result(Outcome.FAILED, page=page.snap, selector=title.selector, xpath=title.xpath,
+                                  snippet=title.snippet,
+                                  message=f"« {short(title.text, 80)} » est aussi le titre de : {listed}."))
     return results
 
 
@@ -654,10 +680,12 @@ def _content_signature(evidence: Evidence) -> str:
         return evidence.snap.content_hash or evidence.snap.key
     main = next((el for el in root.iter("main")), None)
     scope = main if main is not None else next((c for c in root if tag(c) == "body"), root)
-    return fold(view(root).text(scope))
+    signature = fold(view(root).text(scope))
+    evidence.release()
+    return signature
 
 
-def _address(evidence: Evidence) -> str:
+def _address(evidence: Evidence | SitePage) -> str:
     """The page's address for comparing titles: a journey step at a crawled URL counts as that page."""
     url = evidence.snap.final_url or evidence.snap.url
     parts = urlsplit(url)

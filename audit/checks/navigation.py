@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from audit.checks import Evidence, Result, check
+from audit.checks import Evidence, Result, SitePage, check
 from audit.keyboard import MAIN_RELATIONS, MEDIA_TAGS
 from audit.model import Impact, Outcome
 
@@ -361,6 +361,13 @@ def navigation_systems(root) -> set[str]:
     return found
 
 
+def _systems(evidence: Evidence) -> set[str] | None:
+    """The page's navigation systems for rgaa-12.1-navigation-systems; None for a journey step or an HTTP error."""
+    if evidence.dom is None or evidence.snap.journey is not None or (evidence.snap.status or 200) >= 400:
+        return None
+    return navigation_systems(evidence.dom)
+
+
 @check(
     id="rgaa-12.1-navigation-systems",
     title="Le site offre deux systèmes de navigation",
@@ -378,10 +385,10 @@ def navigation_systems(root) -> set[str]:
     evidence=("dom", "site"),
     question="Ces systèmes de navigation sont-ils présents et fonctionnels sur chaque ensemble de pages ?",
     scope="site",
+    summary=_systems,
 )
-def site_navigation(pages: list[Evidence]) -> Iterator[Result]:
-    checked = [(e, navigation_systems(e.dom)) for e in pages
-               if e.dom is not None and e.snap.journey is None and (e.snap.status or 200) < 400]
+def site_navigation(pages: list[SitePage]) -> Iterator[Result]:
+    checked = [(p, p.summary) for p in pages if p.summary is not None]
     if not checked:
         return
     everywhere = set.intersection(*(found for _, found in checked))

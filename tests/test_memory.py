@@ -1,0 +1,120 @@
+"""Memory at the end of a run: the site checks read one page at a time (issue #7).
+
+``run_site_checks`` summarises each page for every site check, then releases the page: no page's Evidence
+(its HTML strings, its lxml trees) stays alive while the next pages are read, and the Nu validator gets the
+saved files, never their contents. The findings are the same as through each check's own ``func``.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+import weakref
+from pathlib import Path
+
+import pytest
+
+from audit.checks import Evidence, _finding, load_checks, mandatory, run_site_checks
+from audit.model import PageSnapshot
+
+PAGES = 40
+FILLER = "<p>" + "Un paragraphe de remplissage pour grossir la page. " * 40 + "</p>"  # ~2 KB
+
+
+def _html(n: int) -> str:
+    # pages go by pairs with one title, each page its own content: rgaa-8.6-title-unique fails on both
+    return (f'<!DOCTYPE html><html lang="fr"><head><title>Rubrique {n // 2}</title></head><body>'
+            f'<nav><a href="/">Accueil</a> <a href="/plan-du-site">Plan du site</a></nav>'
+            f'<form role="search"><label for="q">Rechercher</label><input id="q" name="q" type="search"></form>'
+            f'<main><h1>Page {n}</h1>{FILLER * 30}<p>Fin de la page {n}.</p></main></body></html>')
+
+
+def _snapshots(root: Path) -> list[tuple[PageSnapshot, Path]]:
+    out = []
+    for n in range(PAGES):
+        folder = root / f"p{n}"
+        folder.mkdir()
+        (folder / "dom.html").write_text(_html(n), encoding="utf-8")
+        (folder / "source.html").write_text(_html(n), encoding="utf-8")
+        url = f"https://ville.test/rubrique/{n}"
+        out.append((PageSnapshot(key=url, url=url, final_url=url, status=200, content_type="text/html",
+                                 content_hash=str(n), files={"dom": "dom.html", "source": "source.html"}), folder))
+    return out
+
+
+@pytest.fixture
+def validator(monkeypatch):
+    """The Nu validator without its JVM: records what it was given, finds no error."""
+    given: list = []
+
+    def validate_batch(documents):
+        given.extend(documents)
+        return [[] for _ in documents]
+
+    monkeypatch.setattr(mandatory, "validate_batch", validate_batch)
+    return given
+
+
+def _traced_peak(snaps: list[tuple[PageSnapshot, Path]]) -> tuple[int, list]:
+    tracemalloc.start()
+    try:
+        findings = run_site_checks(Evidence(s, f) for s, f in snaps)
+        return tracemalloc.get_traced_memory()[1], findings
+    finally:
+        tracemalloc.stop()
+
+
+def test_site_checks_keep_no_page_alive(tmp_path, validator):
+    snaps = _snapshots(tmp_path)
+    alive: list[weakref.ref] = []
+    kept_while_reading: list[int] = []
+
+    def pages():
+        for snap, folder in snaps:
+            # the page before this one may still be the loop's variable; none before it may be alive
+            kept_while_reading.append(sum(1 for ref in alive[:-1] if ref() is not None))
+            evidence = Evidence(snap, folder)
+            alive.append(weakref.ref(evidence))
+            yield evidence
+
+    findings = run_site_checks(pages())
+    assert kept_while_reading == [0] * PAGES
+    # the validator was given the saved files (copied by path), never their contents read into memory
+    assert len(validator) == 2 * PAGES and all(isinstance(d, Path) for d in validator)
+    # Python's memory (tracemalloc: strings, lists, dicts) does not grow with the pages: every page's DOM is
+    # ~60 KB of HTML, so holding 30 more pages' HTML strings would add ~1.8 MB (the validator's bytes as much)
+    few, _ = _traced_peak(snaps[:10])
+    many, _ = _traced_peak(snaps)
+    assert many < few + 600_000, (few, many)
+    by_check: dict[str, list] = {}
+    for f in findings:
+        by_check.setdefault(f.check_id, []).append(f)
+    titles = by_check["rgaa-8.6-title-unique"]
+    assert len(titles) == PAGES and {f.outcome for f in titles} == {"failed"}
+    assert {(f.selector, f.xpath, f.snippet) for f in titles} == {
+        ("html > head > title", "/html/head/title", f"<title>Rubrique {n}</title>") for n in range(PAGES // 2)}
+    assert [f.outcome for f in by_check["rgaa-12.1-navigation-systems"]] == ["passed"]
+    assert len(by_check["rgaa-8.2-validity"]) == PAGES
+
+
+def test_site_findings_match_each_checks_own_func(tmp_path, validator):
+    """The streamed path (summaries, then judgement) gives what each check's func gives on every Evidence."""
+    snaps = _snapshots(tmp_path)[:6]
+    streamed = run_site_checks(Evidence(s, f) for s, f in snaps)
+    direct = []
+    for chk in load_checks().values():
+        if chk.scope != "site":
+            continue
+        pages = [Evidence(s, f) for s, f in snaps]
+        by_key = {e.snap.key: e for e in pages}
+        direct.extend(_finding(chk, r, by_key[r.page.key]) for r in chk.func(pages))
+    assert streamed == direct and len(streamed) > 6
+
+
+def test_release_forgets_parsed_trees(tmp_path):
+    snap, folder = _snapshots(tmp_path)[0]
+    evidence = Evidence(snap, folder)
+    first = evidence.dom
+    assert evidence.dom is first and "dom_html" in vars(evidence)
+    evidence.release()
+    assert not {"dom", "dom_html", "source", "source_html", "probes", "document"} & set(vars(evidence))
+    assert evidence.dom is not first and evidence.dom.findtext(".//title") == "Rubrique 0"
