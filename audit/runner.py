@@ -141,6 +141,7 @@ class SiteRun:
         if self.grid is not None:
             pages = WebDriverBrowser(self.grid.url, gather, grid_slots(site, self.options, self.grid))
         browsers = [b for b in dict.fromkeys((local, pages)) if b is not None]
+        load_checks()  # once, here: the checks then run in worker threads
         headers = {"User-Agent": site.crawl.user_agent}
         async with httpx.AsyncClient(headers=headers, timeout=gather.timeout) as client:
             t0 = time.perf_counter()
@@ -327,7 +328,9 @@ class SiteRun:
         crawler.mark_done(ref)
         if snap.kind == PageKind.HTML and not snap.error and snap.links:
             crawler.add_links(ref, snap.links)
-        self._record(run, snap, folder)
+        # our checks take ~0.1 s of Python a page: in a thread, so the event loop keeps driving the other tab
+        findings = await asyncio.to_thread(run_checks, snap, folder)
+        self._record(run, snap, folder, findings)
 
 
 def run_sites(sites: list[Site], store: Store, options: RunOptions) -> list[RunInfo]:
