@@ -654,6 +654,18 @@ class Browser:
                     snap.error = redact.text(f"journey step {index + 1} ({step.action.value} {what}) failed: {why}")
                     yield snap
                     return
+                if response is not None and (response.status >= 500 or response.status == 429):
+                    # the server failed the démarche at this step: its error page is not audited, and the
+                    # steps after it cannot be played (they need the page the server did not give)
+                    snap = PageSnapshot(key=ref.key, url=redact.text(page.url), journey=journey.id, step=index,
+                                        name=step.name or f"{journey.name} — étape {index + 1}",
+                                        status=response.status)
+                    retry = (await response.all_headers()).get("retry-after")
+                    what = step.target or step.value or ""
+                    snap.error = redact.text(f"journey step {index + 1} ({step.action.value} {what}): "
+                                             f"{_http_error(response.status, retry, None)}; the journey stops here")
+                    yield snap
+                    return
                 if not step.audit or ref.key in skip:
                     continue
                 snap = PageSnapshot(key=ref.key, url=redact.text(page.url), journey=journey.id, step=index,

@@ -380,7 +380,7 @@ def test_a_page_that_grows_huge_between_two_runs_is_never_read_whole(tmp_path, c
 
 def test_a_script_that_hogs_the_page_never_blocks_the_next_one(chromium, tmp_path):
     """while(true) 50 ms after load: the page times out, and handing the tab back must not wait for the
-    stuck renderer (page.unroute needs it; closing does not) — else the worker, and the run, stop forever."""
+    stuck renderer (closing does not) — else the worker, and the run, stop forever."""
     import asyncio
 
     from audit.browser import Browser, GatherOptions
@@ -400,6 +400,39 @@ def test_a_script_that_hogs_the_page_never_blocks_the_next_one(chromium, tmp_pat
         stuck, healthy = asyncio.run(two_pages(server.url))
     assert stuck.error and stuck.error.startswith("timeout")
     assert healthy.error is None and healthy.title == "Page saine next"
+
+
+def test_a_server_error_on_a_journey_step_ends_the_journey_unaudited(chromium, tmp_path):
+    """A démarche whose second step gets a 500: the first step is audited, the second is an error that
+    says the status and that the journey stops, and the third is never played."""
+    import asyncio
+
+    from audit.browser import Browser, GatherOptions
+    from audit.model import Journey, Step, StepAction
+
+    journey = Journey(id="demarche", name="Démarche", steps=(
+        Step(StepAction.GOTO, target="/ok/step1", audit=True, name="Étape 1"),
+        Step(StepAction.GOTO, target=FAULTS["status-500"], audit=True, name="Étape 2"),
+        Step(StepAction.GOTO, target="/ok/step3", audit=True, name="Étape 3"),
+    ))
+
+    async def play(url: str):
+        browser = Browser(chromium, GatherOptions(timeout=10, screenshot=False, probes=False))
+        await browser.start()
+        try:
+            return [snap async for snap in browser.journey(journey, url, lambda key: tmp_path / key.replace(":", "_"),
+                                                           lambda step: step.value or "")]
+        finally:
+            await asyncio.wait_for(browser.close(), 20)
+
+    with FaultServer() as server:
+        snaps = asyncio.run(asyncio.wait_for(play(server.url), 60))
+        third_requested = any("/ok/step3" in path for path in server.hits)
+    assert [s.step for s in snaps] == [0, 1]
+    assert snaps[0].error is None and snaps[0].files.get("axe")
+    assert snaps[1].status == 500 and not snaps[1].files
+    assert "HTTP 500" in snaps[1].error and "journey stops" in snaps[1].error
+    assert not third_requested
 
 
 def test_reliability_doc_names_only_tests_that_exist():
