@@ -55,7 +55,10 @@ class Assessment:
     run: RunInfo
     site: Site | None
     pages: list[PageSnapshot]
-    findings: list[Finding]  # merged with tester sessions, dismissed ones included
+    # what the reports show, in the store's order (merged with tester sessions): failed and cant_tell
+    # findings, dismissed ones and testers' of any outcome; passed and inapplicable ones (most of a run)
+    # are only counted, in page_counts, and read page by page for the grid
+    findings: list[Finding]
     barriers: list[Finding]  # tester barriers without an RGAA criterion
     grid: scoring.Grid
     rates: scoring.Rates
@@ -66,6 +69,7 @@ class Assessment:
     sessions: int = 0
     tester_notes: list[str] = field(default_factory=list)
     audit: Any = None  # audit.auditor.AuditorFile
+    page_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # page key → live findings by outcome
 
     @property
     def dismissed(self) -> list[Finding]:
@@ -152,7 +156,7 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, verdicts: Any =
     from audit import auditor
 
     pages = store.pages(run)
-    findings = list(store.findings(run))
+    findings: Iterable[Finding] = store.findings(run)  # a list only when merged with sessions
     barriers: list[Finding] = []
     page_weight: dict[str, float] = {}
     environments: list[str] = []
@@ -168,7 +172,7 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, verdicts: Any =
         if sessions:
             from audit import testers
 
-            merged = testers.merge(findings, list(sessions), pages)
+            merged = testers.merge(list(findings), list(sessions), pages)
             findings, barriers = merged.findings, merged.barriers
             page_weight, environments = dict(merged.page_weight), list(merged.environments)
             notes.extend(merged.notes)
@@ -184,14 +188,48 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, verdicts: Any =
         for env in audit_file.environments:
             if env not in environments:
                 environments.append(env)
-    grid = scoring.build_grid(gpages, findings, resolved)
+    if isinstance(findings, list):  # merged with sessions: already in memory
+        grid = scoring.build_grid(gpages, findings, resolved)
+    else:
+        grid = _grid_page_by_page(store, run, gpages, resolved)
+    findings, page_counts = _shown(findings, barriers)
     rates = scoring.compute_rates(grid)
     order = [p.key for p in gpages] + [p.key for p in pages]
     issues = scoring.group_issues([*findings, *barriers], page_weight=page_weight,
                                   journey_pages=[p.key for p in pages if p.journey], page_order=order)
     return Assessment(run=run, site=site, pages=pages, findings=findings, barriers=barriers, grid=grid, rates=rates,
                       issues=issues, sample_source=source, page_weight=page_weight, environments=environments,
-                      sessions=count, tester_notes=notes, audit=audit_file)
+                      sessions=count, tester_notes=notes, audit=audit_file, page_counts=page_counts)
+
+
+def _shown(findings: Iterable[Finding], barriers: list[Finding]) -> tuple[list[Finding], dict[str, dict[str, int]]]:
+    """One pass over the run's findings: those the reports show (see ``Assessment.findings``), in order, and
+    every page's count of live findings by outcome (barriers after the findings, as the reports list them)."""
+    shown: list[Finding] = []
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for f in findings:
+        if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) or _dismissed(f) or f.source == Source.TESTER:
+            shown.append(f)
+        if not _dismissed(f):
+            counts[f.page_key][f.outcome.value] += 1
+    for f in barriers:
+        if not _dismissed(f):
+            counts[f.page_key][f.outcome.value] += 1
+    return shown, {key: dict(c) for key, c in counts.items()}
+
+
+def _grid_page_by_page(store: Store, run: RunInfo, gpages: tuple[scoring.GridPage, ...],
+                       verdicts: Any) -> scoring.Grid:
+    """``scoring.build_grid`` fed one page's findings at a time (all the steps of a journey together, for the
+    journey rule), so the run's findings are never all in memory; the same grid."""
+    parts: dict[str, list[scoring.GridPage]] = {}
+    for p in gpages:
+        parts.setdefault(f"journey:{p.journey}" if p.journey else f"page:{p.key}", []).append(p)
+    cells: dict[tuple[str, str], scoring.Cell] = {}
+    for part in parts.values():
+        found = [f for p in part for f in store.findings(run, p.key)]
+        cells.update(scoring.build_grid(part, found, verdicts).cells)
+    return scoring.Grid(pages=gpages, cells={(p.key, c): cells[(p.key, c)] for p in gpages for c in standards.CRITERIA})
 
 
 def build(store: Store, run: RunInfo, site: Site | None = None, verdicts: Any = None, sessions: Any = None,
@@ -223,7 +261,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
             "name": snap.name, "title": snap.title, "kind": snap.kind.value, "status": snap.status,
             "journey": snap.journey, "step": snap.step, "error": snap.error, "timings": snap.timings,
             "files": snap.files, "reused_from": snap.reused_from,
-            "counts": dict(Counter(f.outcome.value for f in live)),
+            "counts": a.page_counts.get(snap.key, {}),
             "findings": [{**_finding_dict(f, snap), "issue": rank_of.get(id(f))} for f in shown],
             "dismissed": [_dismissed_dict(f, snap) for f in items if _dismissed(f)],
             "in_sample": snap.key in in_grid,

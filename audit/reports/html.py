@@ -20,6 +20,7 @@ from audit.reports import visible_controls
 log = logging.getLogger(__name__)
 
 MAX_CROP_HEIGHT = 600
+MAX_OPEN_IMAGES = 4  # screenshots kept decoded while cropping the issues
 OUTLINE = (200, 0, 40)  # the outline drawn around the element (dark red, 4 px, with a white inner line)
 
 _LABELS: dict[str, tuple[str, str]] = {
@@ -159,13 +160,17 @@ def crop_issues(report: dict[str, Any], run_folder: Path, out: Path) -> None:
         import PIL  # noqa: F401
     except ImportError:  # pragma: no cover
         return
-    images: dict[str, Any] = {}
+    images: dict[str, Any] = {}  # the last few screenshots opened (a decoded full page is megabytes)
     for issue in report.get("issues", []):
         shot = issue.get("shot")
         if not shot or issue.get("crop"):
             continue
         src = run_folder / "pages" / shot["page_id"] / shot["file"]
-        if str(src) not in images:
+        if str(src) in images:
+            images[str(src)] = images.pop(str(src))
+        else:
+            if len(images) >= MAX_OPEN_IMAGES:
+                images.pop(next(iter(images)))
             images[str(src)] = _open_image(src) if src.is_file() else None
         image = images[str(src)]
         if image is None:
@@ -185,8 +190,20 @@ def render(report: dict[str, Any], lang: str = "fr") -> str:
     return template.render(r=report, t=labels(lang), lang=lang)
 
 
+def write_template(template, path: Path, **context: Any) -> None:
+    """Render a template into a file as it goes, never the whole text at once (same bytes as ``render``);
+    no half-written file is left when rendering fails."""
+    try:
+        with path.open("w", encoding="utf-8") as out:
+            for chunk in template.generate(**context):
+                out.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def write(report: dict[str, Any], run_folder: Path, out: Path, lang: str = "fr") -> Path:
     crop_issues(report, run_folder, out)
     path = out / ("rapport.html" if lang == "fr" else "report.html")
-    path.write_text(render(report, lang), encoding="utf-8")
+    write_template(environment().get_template("report.html.j2"), path, r=report, t=labels(lang), lang=lang)
     return path

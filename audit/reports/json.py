@@ -12,6 +12,12 @@ def render(report: dict[str, Any]) -> str:
 
 
 def write(report: dict[str, Any], folder: Path) -> Path:
+    """Written as it is encoded: the whole text (hundreds of MB on a 1 000-page run) is never held at once."""
     path = folder / "report.json"
-    path.write_text(render(report), encoding="utf-8")
+    try:
+        with path.open("w", encoding="utf-8") as out:
+            json.dump(report, out, indent=2, ensure_ascii=False, sort_keys=False)
+    except BaseException:
+        path.unlink(missing_ok=True)  # no half-written report
+        raise
     return path

@@ -114,9 +114,6 @@ def _suite_name(snap: PageSnapshot, base_url: str) -> str:
 def render(store: Store, run: RunInfo, lang: str = "fr") -> bytes:
     """The run as JUnit XML (UTF-8 bytes with the XML declaration)."""
     w = _WORDS["en" if lang == "en" else "fr"]
-    by_page: dict[str, list[Finding]] = defaultdict(list)
-    for f in store.findings(run):
-        by_page[f.page_key].append(f)
     root = etree.Element("testsuites", name=_clean(f"a11y-audit {run.site}"))
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total_time = 0.0
@@ -140,7 +137,7 @@ def render(store: Store, run: RunInfo, lang: str = "fr") -> bytes:
             counts["errors"] += 1
         else:
             checks: dict[str, list[Finding]] = defaultdict(list)
-            for f in by_page.get(snap.key, []):
+            for f in store.findings(run, snap.key):  # one page's findings in memory at a time
                 checks[f.check_id].append(f)
             for check_id in sorted(checks):
                 result = _testcase(suite, check_id, path, checks[check_id], w, lang)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from audit.reports import visible_controls
 from audit.reports.grid import neutralise
-from audit.reports.html import crop_issues, environment, labels
+from audit.reports.html import crop_issues, environment, labels, write_template
 
 FORMATS = ("html", "csv", "md", "json")
 _NAMES = {"html": "remediation.html", "csv": "remediation.csv", "md": "remediation.md", "json": "remediation.json"}
@@ -113,7 +113,8 @@ def write(report: dict[str, Any], run_folder: Path, out: Path, lang: str = "fr",
     for fmt in formats:
         path = out / _NAMES[fmt]
         if fmt == "html":
-            path.write_text(render_html(report, lang), encoding="utf-8")
+            write_template(environment().get_template("remediation.html.j2"), path, r=report, t=labels(lang),
+                           lang=lang)
         elif fmt == "csv":
             path.write_text(to_csv(report, lang), encoding="utf-8-sig", newline="")
         elif fmt == "md":

@@ -14,9 +14,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections import defaultdict
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -101,17 +102,15 @@ def _texts(check_id: str, first: Finding, lang: str) -> tuple[str, str, str]:
     return title, full, full
 
 
-def _rule(check_id: str, findings: list[Finding], lang: str) -> dict[str, Any]:
-    first = findings[0]
+def _rule(check_id: str, first: Finding, top: Impact | None, lang: str) -> dict[str, Any]:
+    """``first``: the check's first finding; ``top``: the worst impact among its findings."""
     entry = _catalogue().get(check_id)
     ours = _our_checks().get(check_id)
     title, full, how = _texts(check_id, first, lang)
     if ours is not None:
         impact = ours.impact
     else:
-        impacts = [f.impact for f in findings if f.impact]
-        impact = max(impacts, key=lambda i: i.rank) if impacts else (Impact(entry.impact) if entry is not None
-                                                                     and entry.impact else None)
+        impact = top or (Impact(entry.impact) if entry is not None and entry.impact else None)
     help_uri = first.help_url or (entry.help_url if entry is not None else None)
     rgaa = first.rgaa_tests or (entry.rgaa_tests if entry is not None else ())
     wcag = first.wcag or (entry.wcag if entry is not None else ())
@@ -206,30 +205,45 @@ def _result(f: Finding, rule: dict[str, Any], rule_index: int, path: str, snap: 
     return result
 
 
-def build(store: Store, run: RunInfo, lang: str = "fr") -> dict[str, Any]:
-    """The SARIF log of one run, as a JSON-ready dict."""
-    pages = {p.key: p for p in store.pages(run)}
-    by_check: dict[str, list[Finding]] = defaultdict(list)
-    reported: list[Finding] = []
+def _reported(f: Finding) -> bool:
+    return f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) and not (f.extra or {}).get("dismissed")
+
+
+def _rules(store: Store, run: RunInfo, lang: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """One pass over the run's findings: one rule per check that ran (sorted by id), and the pages with
+    something to report (sorted)."""
+    first: dict[str, Finding] = {}
+    top: dict[str, Impact | None] = {}
+    keys: set[str] = set()
     for f in store.findings(run):
-        by_check[f.check_id].append(f)
-        if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) and not (f.extra or {}).get("dismissed"):
-            reported.append(f)
-    rule_ids = sorted(by_check)
-    index = {rid: i for i, rid in enumerate(rule_ids)}
-    rules = [_rule(rid, by_check[rid], lang) for rid in rule_ids]
-    sources: dict[str, str | None] = {}
-    results = []
-    reported.sort(key=lambda f: (f.page_key, -f.outcome.rank, -(f.impact.rank if f.impact else -1), f.check_id,
-                                 f.selector or ""))
-    for f in reported:
-        snap = pages.get(f.page_key)
-        if snap is not None and f.page_key not in sources:
-            sources[f.page_key] = _source_text(run, snap)
-        path = page_path(f.page_key if (snap and snap.journey) or f.page_key.startswith("journey:") else
-                         f.page_url, run.base_url)
-        i = index[f.check_id]
-        results.append(_result(f, rules[i], i, path, snap, sources.get(f.page_key), lang))
+        if f.check_id not in first:
+            first[f.check_id], top[f.check_id] = f, None
+        if f.impact and (top[f.check_id] is None or f.impact.rank > top[f.check_id].rank):
+            top[f.check_id] = f.impact
+        if _reported(f):
+            keys.add(f.page_key)
+    return [_rule(rid, first[rid], top[rid], lang) for rid in sorted(first)], sorted(keys)
+
+
+def _results(store: Store, run: RunInfo, rules: list[dict[str, Any]], keys: list[str],
+             lang: str) -> Iterator[dict[str, Any]]:
+    """The results, page after page (one page's findings and HTTP source in memory at a time)."""
+    pages = {p.key: p for p in store.pages(run)}
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    for key in keys:
+        reported = [f for f in store.findings(run, key) if _reported(f)]
+        reported.sort(key=lambda f: (-f.outcome.rank, -(f.impact.rank if f.impact else -1), f.check_id,
+                                     f.selector or ""))
+        snap = pages.get(key)
+        source = _source_text(run, snap) if snap is not None else None
+        for f in reported:
+            path = page_path(f.page_key if (snap and snap.journey) or f.page_key.startswith("journey:") else
+                             f.page_url, run.base_url)
+            i = index[f.check_id]
+            yield _result(f, rules[i], i, path, snap, source, lang)
+
+
+def _log(run: RunInfo, rules: list[dict[str, Any]], results: list[Any], lang: str) -> dict[str, Any]:
     stamp = run.id.split("/", 1)[-1]
     invocation: dict[str, Any] = {"executionSuccessful": run.status == "complete", "startTimeUtc": run.started}
     if run.finished:
@@ -257,12 +271,43 @@ def build(store: Store, run: RunInfo, lang: str = "fr") -> dict[str, Any]:
     }
 
 
+def build(store: Store, run: RunInfo, lang: str = "fr") -> dict[str, Any]:
+    """The SARIF log of one run, as a JSON-ready dict."""
+    rules, keys = _rules(store, run, lang)
+    return _log(run, rules, list(_results(store, run, rules, keys, lang)), lang)
+
+
 def render(store: Store, run: RunInfo, lang: str = "fr") -> str:
     return json.dumps(build(store, run, lang), ensure_ascii=False, indent=1) + "\n"
 
 
+_HOLE = "a11y-audit: the results go here"
+
+
 def write(store: Store, run: RunInfo, out: Path, lang: str = "fr") -> Path:
+    """The same text as ``render``, written one result at a time: the results (tens of MB of JSON on a
+    1 000-page run) are never all in memory."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / FILE_NAME
-    path.write_text(render(store, run, lang), encoding="utf-8")
+    rules, keys = _rules(store, run, lang)
+    results = _results(store, run, rules, keys, lang)
+    first = next(results, None)
+    try:
+        with path.open("w", encoding="utf-8") as fh:
+            if first is None:
+                fh.write(json.dumps(_log(run, rules, [], lang), ensure_ascii=False, indent=1) + "\n")
+                return path
+            text = json.dumps(_log(run, rules, [_HOLE], lang), ensure_ascii=False, indent=1) + "\n"
+            hole = text.index(json.dumps(_HOLE))
+            start = text.rindex("\n", 0, hole) + 1
+            indent = text[start:hole]  # the results' depth in the log
+            fh.write(text[:hole])
+            for i, result in enumerate(itertools.chain([first], results)):
+                if i:
+                    fh.write(",\n" + indent)
+                fh.write(json.dumps(result, ensure_ascii=False, indent=1).replace("\n", "\n" + indent))
+            fh.write(text[hole + len(json.dumps(_HOLE)):])
+    except BaseException:
+        path.unlink(missing_ok=True)  # no half-written log
+        raise
     return path
