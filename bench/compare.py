@@ -2,6 +2,7 @@
 
     python -m bench.compare --pages 200 [--repeat 3] [--seed 1]
     python -m bench.compare --pages 1000 --only ours            # the flat-memory check
+    python -m bench.compare --pages 200 --only floor,pa11y4     # navigation + axe only: our ceiling
 
 Each tool runs as a child process against the site of ``bench.site`` served on 127.0.0.1; every run is
 measured from the outside the same way: wall seconds, the CPU seconds of the whole process tree (user +
@@ -46,7 +47,7 @@ PEERS = REPO / "bench" / "peers"
 OUT = REPO / "bench" / "out"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-TOOLS = ("ours", "proposed", "pa11y", "pa11y4", "axe")
+TOOLS = ("ours", "proposed", "floor", "pa11y", "pa11y4", "axe")
 # axe tags both a11y-audit (AXE_TAGS) and pa11y's axe runner (standard WCAG2AA) run: rules carrying one of
 # them, plus our extra rules (best-practice rules pa11y also runs), are compared rule by rule.
 COMMON_TAGS = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
@@ -408,6 +409,32 @@ def run_axe_cli(urls: list[str], work: Path) -> Result:
     return result
 
 
+def run_floor(urls: list[str], work: Path, concurrency: int) -> Result:
+    """Navigation + axe only, with a11y-audit's own browser code (``bench.floor``): the ceiling of our
+    throughput on this machine, whatever else a full audit does."""
+    (work / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    out_dir = work / "floor"
+    cmd = [sys.executable, "-m", "bench.floor", str(work / "urls.txt"), str(out_dir), "--concurrency",
+           str(concurrency)]
+    m = measure(cmd, REPO, {**os.environ, "PYTHONUNBUFFERED": "1"}, work / "floor.out", work / "floor.err")
+    result = Result("a11y-audit, navigation + axe only (floor)", concurrency, seconds=m.seconds, cpu=m.cpu,
+                    peak_rss=m.peak_rss, peak_pss=m.peak_pss, peak_parts=m.peak_parts, returncode=m.returncode,
+                    timeline=m.timeline, cpu_parts=m.cpu_parts)
+    if m.returncode != 0:
+        print((work / "floor.err").read_text(errors="replace")[-2000:], file=sys.stderr)
+    for index, url in enumerate(urls):
+        try:
+            data = json.loads((out_dir / str(index) / "axe.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            result.errors += 1
+            continue
+        result.pages += 1
+        for rule in data.get("violations", []):
+            result.axe_failed += len(rule.get("nodes", []))
+            result.pairs.add((urlsplit(url).path, rule["id"]))
+    return result
+
+
 def rule_tags() -> dict[str, list[str]]:
     script = "const a=require('axe-core');console.log(JSON.stringify(Object.fromEntries(a.getRules().map(r=>[r.ruleId,r.tags]))))"
     done = subprocess.run(["node", "-e", script], cwd=PEERS, capture_output=True, text=True, check=True)
@@ -454,7 +481,7 @@ def table(rows: list[dict]) -> str:
     lines = [head]
     for r in rows:
         findings = f"axe {r['axe_failed']}"
-        if r["tool"].startswith("a11y-audit"):
+        if r["tool"].startswith("a11y-audit") and "floor" not in r["tool"]:
             findings += f" + ours {r['own_failed']}"
             if r["documents"]:
                 findings += f" (+ {r['documents']} PDF)"
@@ -492,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         tools.insert(1, "proposed")
     if unknown or args.pages < 1 or args.repeat < 1:
         parser.error(f"unknown tool {unknown[0]!r}" if unknown else "--pages and --repeat must be positive")
-    if any(t != "ours" for t in tools):
+    if any(t not in ("ours", "proposed", "floor") for t in tools):
         ensure_peers()
 
     from bench.site import SiteServer, generate
@@ -526,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
                 elif tool == "proposed":
                     r = run_ours(server.url, args.pages, work, args.ours_concurrency, args.proposed.resolve(),
                                  "a11y-audit (proposed)")
+                elif tool == "floor":
+                    r = run_floor(urls, work, args.ours_concurrency)
                 elif tool == "pa11y":
                     r = run_pa11y(urls, work, None)
                 elif tool == "pa11y4":
@@ -544,7 +573,8 @@ def main(argv: list[str] | None = None) -> int:
               "load_at_start_of_each_run": [round(x, 1) for x in load], "rows": rows}
     peer = results.get("pa11y4") or results.get("pa11y")
     if peer:
-        for tool, key in (("ours", "axe_agreement"), ("proposed", "axe_agreement_proposed")):
+        for tool, key in (("ours", "axe_agreement"), ("proposed", "axe_agreement_proposed"),
+                          ("floor", "axe_agreement_floor")):
             if results.get(tool) and results[tool][-1].returncode == 0:
                 report[key] = compare_findings(results[tool][-1], peer[-1], rule_tags())
     if results.get("ours") and results.get("proposed"):
@@ -565,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         if row.get("timeline"):
             print(f"{row['tool']} c={row['concurrency']}: tree RSS / PSS every 20 s, MB:",
                   " ".join(f"{t:.0f}s:{r}/{p}" for t, r, p in row["timeline"]))
-    for key in ("axe_agreement", "axe_agreement_proposed"):
+    for key in ("axe_agreement", "axe_agreement_proposed", "axe_agreement_floor"):
         if key in report:
             agreement = report[key]
             print(f"axe findings on common rules ({key}), (page, rule) pairs: ours "
