@@ -95,3 +95,26 @@ def test_refuses_a_folder_in_use(tmp_path):
     (tmp_path / "x.txt").write_text("x")
     with pytest.raises(ValueError, match="not empty"):
         generate(tmp_path, pages=2)
+
+
+@pytest.mark.browser
+def test_floor_tool_runs_axe_on_every_page_and_finds_the_seeded_defects(site, tmp_path, chromium, monkeypatch):
+    """bench.floor (navigation + axe only, the ceiling of a full audit's throughput) audits every URL it is
+    given with our browser code: an axe.json a page, and the seeded image without alternative is found."""
+    import json
+
+    from bench.floor import main as floor
+
+    monkeypatch.setenv("A11Y_AUDIT_CHROMIUM", chromium)
+    with SiteServer(site) as server:
+        pages = [p for p in site.pages if p.path.endswith(".html")][:4]
+        with_image_defect = next(p for p in site.pages if "img-no-alt" in p.defects)
+        chosen = pages + ([] if with_image_defect in pages else [with_image_defect])
+        (tmp_path / "urls.txt").write_text("\n".join(server.url + p.path for p in chosen), encoding="utf-8")
+        assert floor([str(tmp_path / "urls.txt"), str(tmp_path / "out"), "--concurrency", "2"]) == 0
+    rules = []
+    for index in range(len(chosen)):
+        data = json.loads((tmp_path / "out" / str(index) / "axe.json").read_text(encoding="utf-8"))
+        rules.append({r["id"] for r in data["violations"]})
+    assert len(rules) == len(chosen)
+    assert "image-alt" in rules[chosen.index(with_image_defect)]
