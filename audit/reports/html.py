@@ -20,7 +20,6 @@ from audit.reports import visible_controls
 log = logging.getLogger(__name__)
 
 MAX_CROP_HEIGHT = 600
-MAX_OPEN_IMAGES = 4  # screenshots kept decoded while cropping the issues
 OUTLINE = (200, 0, 40)  # the outline drawn around the element (dark red, 4 px, with a white inner line)
 
 _LABELS: dict[str, tuple[str, str]] = {
@@ -155,34 +154,34 @@ def outlined_crop(image, box: dict[str, float], pad: int = 24, outline: bool = T
 
 
 def crop_issues(report: dict[str, Any], run_folder: Path, out: Path) -> None:
-    """One outlined capture per issue (``issue["crop"]``), from the first page that has the element's box."""
+    """One outlined capture per issue (``issue["crop"]``), from the first page that has the element's box.
+
+    The issues are cropped screenshot by screenshot: one decoded screenshot (tens of MB for a full page) in
+    memory at a time, each decoded once."""
     try:
         import PIL  # noqa: F401
     except ImportError:  # pragma: no cover
         return
-    images: dict[str, Any] = {}  # the last few screenshots opened (a decoded full page is megabytes)
+    by_shot: dict[Path, list[dict[str, Any]]] = {}
     for issue in report.get("issues", []):
         shot = issue.get("shot")
-        if not shot or issue.get("crop"):
-            continue
-        src = run_folder / "pages" / shot["page_id"] / shot["file"]
-        if str(src) in images:
-            images[str(src)] = images.pop(str(src))
-        else:
-            if len(images) >= MAX_OPEN_IMAGES:
-                images.pop(next(iter(images)))
-            images[str(src)] = _open_image(src) if src.is_file() else None
-        image = images[str(src)]
+        if shot and not issue.get("crop"):
+            by_shot.setdefault(run_folder / "pages" / shot["page_id"] / shot["file"], []).append(issue)
+    for src, issues in by_shot.items():
+        image = _open_image(src) if src.is_file() else None
         if image is None:
             continue
-        crop = outlined_crop(image, shot["box"])
-        if crop is None:
-            continue
-        (out / "img").mkdir(parents=True, exist_ok=True)
-        name = f"issue-{issue['id']}.jpg"
-        crop.save(out / "img" / name, quality=85)
-        issue["crop"] = f"img/{name}"
-        issue["crop_page"] = next((p["name"] for p in issue["pages"] if p["key"] == shot["page"]), shot["page"])
+        for issue in issues:
+            shot = issue["shot"]
+            crop = outlined_crop(image, shot["box"])
+            if crop is None:
+                continue
+            (out / "img").mkdir(parents=True, exist_ok=True)
+            name = f"issue-{issue['id']}.jpg"
+            crop.save(out / "img" / name, quality=85)
+            issue["crop"] = f"img/{name}"
+            issue["crop_page"] = next((p["name"] for p in issue["pages"] if p["key"] == shot["page"]), shot["page"])
+        image.close()
 
 
 def render(report: dict[str, Any], lang: str = "fr") -> str:

@@ -15,8 +15,11 @@ GitHub test-report actions accept): ``testsuites > testsuite > testcase > skippe
 from __future__ import annotations
 
 import re
+import shutil
 import socket
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -111,18 +114,16 @@ def _suite_name(snap: PageSnapshot, base_url: str) -> str:
     return page_path(snap.key if snap.journey else snap.url, base_url)
 
 
-def render(store: Store, run: RunInfo, lang: str = "fr") -> bytes:
-    """The run as JUnit XML (UTF-8 bytes with the XML declaration)."""
+def _suites(store: Store, run: RunInfo, lang: str, totals: dict[str, float]) -> Iterator[etree._Element]:
+    """One test suite a page, made one after the other (one page's findings in memory at a time); ``totals``
+    adds up the counts and the time as they go."""
     w = _WORDS["en" if lang == "en" else "fr"]
-    root = etree.Element("testsuites", name=_clean(f"a11y-audit {run.site}"))
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    total_time = 0.0
     hostname = socket.gethostname()
     audited = store.done_keys(run)  # pages never reached (an interrupted run) are not test suites
     for index, snap in enumerate(p for p in store.pages(run) if p.key in audited):
         path = _suite_name(snap, run.base_url)
-        suite = etree.SubElement(root, "testsuite", name=_clean(path), id=str(index), package=_clean(run.site),
-                                 hostname=_clean(hostname), timestamp=_timestamp(run.started))
+        suite = etree.Element("testsuite", name=_clean(path), id=str(index), package=_clean(run.site),
+                              hostname=_clean(hostname), timestamp=_timestamp(run.started))
         props = etree.SubElement(suite, "properties")
         for name, value in (("url", snap.final_url or snap.url), ("page_name", snap.name), ("title", snap.title),
                             ("run", run.id), ("reused_from", snap.reused_from)):
@@ -137,7 +138,7 @@ def render(store: Store, run: RunInfo, lang: str = "fr") -> bytes:
             counts["errors"] += 1
         else:
             checks: dict[str, list[Finding]] = defaultdict(list)
-            for f in store.findings(run, snap.key):  # one page's findings in memory at a time
+            for f in store.findings(run, snap.key):
                 checks[f.check_id].append(f)
             for check_id in sorted(checks):
                 result = _testcase(suite, check_id, path, checks[check_id], w, lang)
@@ -147,19 +148,63 @@ def render(store: Store, run: RunInfo, lang: str = "fr") -> bytes:
                 elif result == "skipped":
                     counts["skipped"] += 1
         seconds = float((snap.timings or {}).get("total", 0.0) or 0.0)
-        total_time += seconds
+        totals["time"] += seconds
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
         suite.set("time", f"{seconds:.3f}")
+        yield suite
+
+
+def _root(run: RunInfo, totals: dict[str, float]) -> etree._Element:
+    root = etree.Element("testsuites", name=_clean(f"a11y-audit {run.site}"))
     for key in ("tests", "failures", "errors"):  # junit-10.xsd allows no "skipped" on <testsuites>
         root.set(key, str(totals[key]))
-    root.set("time", f"{total_time:.3f}")
+    root.set("time", f"{totals['time']:.3f}")
+    return root
+
+
+def _totals() -> dict[str, float]:
+    return {"tests": 0, "failures": 0, "errors": 0, "skipped": 0, "time": 0.0}
+
+
+def render(store: Store, run: RunInfo, lang: str = "fr") -> bytes:
+    """The run as JUnit XML (UTF-8 bytes with the XML declaration)."""
+    totals = _totals()
+    suites = list(_suites(store, run, lang, totals))
+    root = _root(run, totals)
+    root.extend(suites)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+_OPEN, _CLOSE = b"<testsuites>\n", b"</testsuites>\n"
+
+
 def write(store: Store, run: RunInfo, out: Path, lang: str = "fr") -> Path:
+    """The same bytes as ``render``, one suite at a time: each is serialised at its depth under an empty
+    <testsuites> and spooled to a temporary file until the totals of the root are known."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / FILE_NAME
-    path.write_bytes(render(store, run, lang))
+    totals = _totals()
+    with tempfile.TemporaryFile(dir=out) as spool:
+        for suite in _suites(store, run, lang, totals):
+            wrapper = etree.Element("testsuites")
+            wrapper.append(suite)
+            text = etree.tostring(wrapper, xml_declaration=False, encoding="UTF-8", pretty_print=True)
+            spool.write(text[len(_OPEN):-len(_CLOSE)])
+        root = _root(run, totals)
+        if not spool.tell():  # no suite: an empty root, as render writes it
+            path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+            return path
+        etree.SubElement(root, "placeholder")
+        head = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        spool.seek(0)
+        try:
+            with path.open("wb") as fh:
+                fh.write(head[:head.index(b"  <placeholder/>\n")])
+                shutil.copyfileobj(spool, fh)
+                fh.write(_CLOSE)
+        except BaseException:
+            path.unlink(missing_ok=True)  # no half-written file
+            raise
     return path
