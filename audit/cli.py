@@ -1,19 +1,24 @@
 """The command line: parse, call the library, print, exit code — nothing else.
 
 Exit codes: 0 ok; 1 usage or runtime error (one clear message, a Selenium Grid (--grid) that cannot be used
-included); 2 findings at or above --fail-on.
+included; click's usage errors too, never 2); 2 findings at or above --fail-on; 130 interrupted.
+
+What a person reads is French unless ``a11y-audit --lang-cli en`` or ``A11Y_AUDIT_LANG=en``: every message
+goes through :mod:`audit.wording`. The sub-commands' ``--lang`` is the reports' language, a separate choice.
 """
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from audit import __version__, config, runner
+from audit import __version__, config, runner, wording
 from audit.browser import BrowserError
 from audit.model import Impact, Outcome, PageSnapshot
 from audit.store import RunInfo, Store, StoreError
@@ -29,7 +34,7 @@ class UserError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.echo(f"a11y-audit: error: {self.format_message()}", err=True)
+        click.echo(wording.text("error", message=self.format_message()), err=True)
 
 
 def _fail(message: str) -> UserError:
@@ -37,11 +42,8 @@ def _fail(message: str) -> UserError:
 
 
 class GridUnusable(UserError):
-    """--grid names a Selenium Grid that does not answer or has no Chromium node: French message, exit 1
-    (a runtime error: CI must not read it as findings)."""
-
-    def show(self, file=None) -> None:
-        click.echo(f"a11y-audit : erreur : {self.format_message()}", err=True)
+    """--grid names a Selenium Grid that does not answer or has no Chromium node: exit 1 (a runtime error: CI
+    must not read it as findings)."""
 
 
 def _load_config(path: str) -> config.Config:
@@ -57,7 +59,7 @@ def _select(cfg: config.Config, ids: tuple[str, ...]) -> list:
     known = {s.id: s for s in cfg.sites}
     missing = [i for i in ids if i not in known]
     if missing:
-        raise _fail(f"unknown site {missing[0]!r} in {cfg.path}; known sites: {', '.join(known)}")
+        raise _fail(wording.text("unknown_site", site=missing[0], file=cfg.path, known=", ".join(known)))
     return [known[i] for i in ids]
 
 
@@ -69,8 +71,9 @@ def _progress(quiet: bool) -> runner.Progress:
             return
         if snap is None:
             return
-        state = "ERREUR " + snap.error if snap.error else "ok"
-        line = f"[{p.site}] {p.done}/{max(p.known, p.done)} pages, {p.errors} en erreur — {snap.url} : {state}"
+        state = wording.text("progress_error", error=snap.error) if snap.error else wording.text("progress_ok")
+        line = wording.text("progress", site=p.site, done=p.done, known=max(p.known, p.done), errors=p.errors,
+                            url=snap.url, state=state)
         if tty:
             click.echo("\r\x1b[K" + line[:160], err=True, nl=False)
         else:
@@ -102,7 +105,7 @@ def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: s
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _fail(f"cannot write the reports to {out}: {exc.strerror}") from None
+        raise _fail(wording.text("cannot_write_reports", folder=out, error=exc.strerror)) from None
     paths = []
     for fmt in formats:
         if fmt == "json":
@@ -129,17 +132,158 @@ def _summary(store: Store, run: RunInfo) -> str:
 
     report = build(store, run)
     totals = report["totals"]
-    impacts = ", ".join(f"{n} {k}" for k, n in totals["failed_by_impact"].items() if n)
-    return (f"{run.site}: {totals['pages']} pages, {totals['documents']} documents, "
-            f"{totals['page_errors']} page errors; {totals['failed']} failures"
-            f"{' (' + impacts + ')' if impacts else ''}, {totals['cant_tell']} to verify.")
+    impacts = ", ".join(wording.text("summary_impact", count=n, impact=wording.text(f"impact_{k}"))
+                        for k, n in totals["failed_by_impact"].items() if n)
+    return wording.text("summary", site=run.site, pages=totals["pages"], documents=totals["documents"],
+                        page_errors=totals["page_errors"], failed=totals["failed"],
+                        impacts=f" ({impacts})" if impacts else "", cant_tell=totals["cant_tell"])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _quoted(name: object) -> str:
+    return wording.text("quoted", name=name)
+
+
+def _param_name(param: click.Parameter | None, hint: object = None) -> str:
+    if isinstance(param, click.Option):
+        return " / ".join(_quoted(o) for o in param.opts)
+    if param is not None:
+        return _quoted(param.human_readable_name)
+    if isinstance(hint, (list, tuple)):
+        return " / ".join(_quoted(h) for h in hint)
+    return _quoted(hint) if hint else ""
+
+
+def _value_in(detail: str) -> str | None:
+    """The offending value quoted in click's English message (``'x' is not …``, ``Path 'x' does not exist.``,
+    ``0 is not in the range x>=1.``), None when click words it otherwise."""
+    quoted = re.match(r"""^(?:\w+ )?('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""", detail)
+    if quoted:
+        try:
+            return str(ast.literal_eval(quoted.group(1)))
+        except (ValueError, SyntaxError):
+            return None
+    bare = re.match(r"^(\S+) is not in the range", detail)
+    return bare.group(1) if bare else None
+
+
+_PATH_ERRORS = ((" does not exist.", "usage_path_missing"), (" is a directory.", "usage_path_is_folder"),
+                (" is a file.", "usage_path_is_file"), (" is not readable.", "usage_path_unusable"),
+                (" is not writable.", "usage_path_unusable"), (" is not executable.", "usage_path_unusable"))
+
+
+def _bad_value(exc: click.BadParameter) -> str:
+    name = _param_name(exc.param, exc.param_hint)
+    kind = exc.param.type if exc.param is not None else None
+    value = _value_in(exc.message)
+    if value is not None and isinstance(kind, click.Choice):
+        return wording.text("usage_choice", value=value, param=name,
+                            choices=", ".join(str(c) for c in kind.choices))
+    if value is not None and isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        number = wording.text("usage_integer" if isinstance(kind, click.types.IntParamType) else "usage_decimal")
+        low, high = getattr(kind, "min", None), getattr(kind, "max", None)
+        if low is not None and high is not None:
+            expected = wording.text("usage_between", kind=number, low=low, high=high)
+        elif low is not None:
+            expected = wording.text("usage_at_least", kind=number, low=low)
+        else:
+            expected = number
+        return wording.text("usage_number", value=value, param=name, expected=expected)
+    if value is not None and isinstance(kind, click.Path):
+        for ending, key in _PATH_ERRORS:
+            if exc.message.endswith(ending):
+                return wording.text(key, param=name, value=value)
+    return wording.text("usage_invalid", param=name, detail=exc.message)
+
+
+def _suggested(message: str, possibilities) -> str:
+    if not possibilities:
+        return message
+    return wording.text("usage_did_you_mean", message=message,
+                        choices=", ".join(_quoted(p) for p in sorted(possibilities)))
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    """Click's usage error said in the chosen language, one kind at a time; our own usage errors are already
+    worded."""
+    if isinstance(exc, click.NoSuchOption) and exc.option_name.split("=")[0] == "--lang-cli" and exc.ctx:
+        command = exc.ctx.command_path.partition(" ")[2]
+        return wording.text("usage_lang_cli_first", command=command)
+    if isinstance(exc, click.NoSuchOption):
+        return _suggested(wording.text("usage_no_option", option=exc.option_name), exc.possibilities)
+    if isinstance(exc, click.MissingParameter):
+        argument = isinstance(exc.param, click.Argument) or exc.param_type == "argument"
+        return wording.text("usage_missing_argument" if argument else "usage_missing_option",
+                            name=_param_name(exc.param, exc.param_hint))
+    if isinstance(exc, click.BadParameter):
+        return _bad_value(exc)
+    no_command = re.fullmatch(r"No such command '(.*)'\.", exc.message)
+    if no_command:
+        return _suggested(wording.text("usage_no_command", command=no_command.group(1)),
+                          getattr(exc, "possibilities", None))
+    if isinstance(exc, click.BadOptionUsage):
+        if "requires" in exc.message:
+            return wording.text("usage_needs_value", option=exc.option_name)
+        if "does not take a value" in exc.message:
+            return wording.text("usage_takes_no_value", option=exc.option_name)
+    extra = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", exc.message)
+    if extra:
+        return wording.text("usage_extra_arguments", arguments=extra.group(1))
+    return exc.message
+
+
+def _show_usage_error(exc: click.UsageError) -> None:
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        exc.show()  # a bare group: its help
+        return
+    click.echo(wording.text("error", message=_usage_message(exc)), err=True)
+    if exc.ctx is not None:
+        click.echo(wording.text("usage_hint", command=exc.ctx.command_path), err=True)
+
+
+class _Cli(click.Group):
+    """The top-level group. Usage errors are said in the chosen language and exit 1, like every other error:
+    exit 2 means findings (CI fails on it), so a mistyped option must never give it."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        before = wording.chosen()
+        wording.use(None)  # each call chooses again (--lang-cli, else $A11Y_AUDIT_LANG, else French)
+        try:
+            if not standalone_mode:
+                return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            try:
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            except click.UsageError as exc:
+                _show_usage_error(exc)
+                sys.exit(1)
+            except click.ClickException as exc:
+                exc.show()
+                sys.exit(exc.exit_code)
+            except click.Abort:
+                click.echo(wording.text("interrupted"), err=True)
+                sys.exit(130)
+            sys.exit(code if isinstance(code, int) else 0)
+        finally:
+            wording.use(before)  # a call's choice does not outlive it (tests and callers run several)
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    wording.use(value.lower() if value else None)
+    return value
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="a11y-audit")
+@click.option("--lang-cli", type=click.Choice(wording.LANGS, case_sensitive=False), envvar=wording.ENV,
+              show_envvar=True, default=None, is_eager=True, expose_value=False, callback=_choose_language,
+              help="Language of the messages a11y-audit prints: fr (default) or en. Put it before the command "
+                   "(a11y-audit --lang-cli en run). The reports' language is the commands' own --lang.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (English, to stderr).")
 def cli(verbose: bool) -> None:
-    """a11y-audit: RGAA 4.1.2 / WCAG audits of a city's websites."""
+    """a11y-audit: RGAA 4.1.2 / WCAG audits of a city's websites.
+
+    Messages are in French; `--lang-cli en` (or A11Y_AUDIT_LANG=en) says them in English. The `--lang` of
+    run, report, declare … chooses the reports' language, separately. Logs (-v) are in English.
+    """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
@@ -176,8 +320,7 @@ def _load_baselines(paths: tuple[str, ...]) -> dict:
         except baseline_lib.BaselineError as exc:
             raise _fail(str(exc)) from None
         if loaded.site in by_site:
-            raise _fail(f"{path}: a second baseline for site {loaded.site!r} (the first is {by_site[loaded.site]}); "
-                        "keep one baseline file a site")
+            raise _fail(wording.text("second_baseline", file=path, site=loaded.site, first=by_site[loaded.site]))
         by_site[loaded.site] = path
     return by_site
 
@@ -196,7 +339,7 @@ def _store(runs_dir: str | None, cfg: config.Config | None = None) -> Store:
     try:
         return Store(root)
     except OSError as exc:
-        raise _fail(f"cannot use the runs folder {root!r}: {exc.strerror}") from None
+        raise _fail(wording.text("cannot_use_runs", folder=root, error=exc.strerror)) from None
 
 
 def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunInfo]:
@@ -212,7 +355,7 @@ def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunI
         raise _fail(str(exc)) from None
     except runner.RunInterrupted as exc:
         click.echo("", err=True)
-        click.echo(f"a11y-audit: {exc}", err=True)
+        click.echo(wording.text("said", message=exc), err=True)
         sys.exit(130)
 
 
@@ -243,13 +386,13 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, 
         full, grid, slots, quiet, lang):
     """Audit the SITES of the config (all when none is named)."""
     if slots and not grid:
-        raise click.UsageError("--slots needs --grid (the number of sessions on a Selenium Grid).")
+        raise click.UsageError(wording.text("slots_need_grid"))
     cfg = _load_config(config_path)
     chosen = _select(cfg, sites)
     baselines = _load_baselines(baseline_paths)
     unused = sorted(set(baselines) - {s.id for s in chosen})
     if unused:
-        raise _fail(f"{baselines[unused[0]]}: a baseline for site {unused[0]!r}, which this run does not audit")
+        raise _fail(wording.text("unused_baseline", file=baselines[unused[0]], site=unused[0]))
     if max_pages:
         from dataclasses import replace
 
@@ -261,8 +404,7 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, 
     if slots and not quiet:
         for site in chosen:
             if slots > site.crawl.concurrency:
-                click.echo(f"{site.id} : {site.crawl.concurrency} session(s) sur la grille au plus, la limite "
-                           f"crawl.concurrency du site (politesse envers son serveur).", err=True)
+                click.echo(wording.text("slots_capped", site=site.id, concurrency=site.crawl.concurrency), err=True)
     runs = _execute(chosen, store, options)
     _finish(store, runs, formats, lang, fail_on, quiet, baselines, config_path)
 
@@ -278,7 +420,7 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
         paths = _write_reports(store, info, tuple(formats), lang, config_path=config_path, sessions=sessions)
         click.echo(_summary(store, info))
         for path in paths:
-            click.echo(f"  report: {path}")
+            click.echo(wording.text("report_path", path=path))
         if baselines and info.site in baselines:
             comparison = _compare(store, info, baselines[info.site], fail_on)
             for line in baseline_lib.describe(comparison, lang):
@@ -287,8 +429,8 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
         else:
             worst += _fail_on_count(store, info, fail_on)
     if worst:
-        what = "new failure(s)" if baselines else "failure(s)"
-        click.echo(f"{worst} {what} at or above '{fail_on}': exit {EXIT_FINDINGS}.", err=True)
+        key = "new_findings_exit" if baselines else "findings_exit"
+        click.echo(wording.text(key, count=worst, threshold=fail_on, code=EXIT_FINDINGS), err=True)
         sys.exit(EXIT_FINDINGS)
 
 
@@ -303,7 +445,7 @@ def check(run_ref, runs_dir):
     except StoreError as exc:
         raise _fail(str(exc)) from None
     count = runner.recheck(store, info)
-    click.echo(f"{info.id}: {count} findings recomputed from the saved snapshots.")
+    click.echo(wording.text("rechecked", run=info.id, count=count))
 
 
 @cli.command()
@@ -336,9 +478,9 @@ def validate(config_path):
     """Check the sites file and say what is wrong, line by line."""
     cfg = _load_config(config_path)
     for site in cfg.sites:
-        click.echo(f"{site.id}: {site.base_url} — {len(site.pages)} sample pages, {len(site.journeys)} journeys, "
-                   f"max {site.crawl.max_pages} pages")
-    click.echo(f"{cfg.path}: OK")
+        click.echo(wording.text("validate_site", site=site.id, url=site.base_url, pages=len(site.pages),
+                                journeys=len(site.journeys), max_pages=site.crawl.max_pages))
+    click.echo(wording.text("validate_ok", file=cfg.path))
 
 
 @cli.command()
@@ -358,11 +500,11 @@ def demo(runs_dir, config_path, max_pages, quiet, lang):
     cfg = _load_config(path)
     site = next((s for s in cfg.sites if s.id == "ville-demo"), None)
     if site is None:
-        raise _fail(f"{path} has no site with id 'ville-demo'.")
+        raise _fail(wording.text("no_demo_site", file=path))
     os.environ.setdefault("A11Y_DEMO_PASSWORD", demo_password())
     store = _store(runs_dir, cfg)
     with DemoServer() as server:
-        click.echo(f"demo site served at {server.url}", err=True)
+        click.echo(wording.text("demo_served", url=server.url), err=True)
         site = config.with_base_url(site, server.url)
         if max_pages:
             site = replace(site, crawl=replace(site.crawl, max_pages=max_pages))
@@ -421,7 +563,7 @@ def baseline_accept(run_ref, out, reason, expires, min_impact, runs_dir):
         written = baseline_lib.accept(store, info, out, reason=reason, expires=expires, min_impact=min_impact)
     except baseline_lib.BaselineError as exc:
         raise _fail(str(exc)) from None
-    click.echo(f"{out}: {len(written.entries)} accepted failure(s) of {info.id}.")
+    click.echo(wording.text("baseline_accepted", file=out, count=len(written.entries), run=info.id))
 
 
 @baseline.command("compare")
@@ -477,7 +619,7 @@ def summary_command(run_ref, baseline_path, fail_on, out, report_url, runs_dir, 
             Path(out).parent.mkdir(parents=True, exist_ok=True)
             Path(out).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise _fail(f"cannot write {out}: {exc.strerror}") from None
+            raise _fail(wording.text("cannot_write", file=out, error=exc.strerror)) from None
         click.echo(out)
     else:
         click.echo(text)
@@ -499,14 +641,15 @@ def trends(site, html_path, last, runs_dir, lang):
     points = trend.series(store, site, last=last, lang=lang)
     if not points:
         known = sorted({r.site for r in store.runs()})
-        hint = f"; sites with runs: {', '.join(known)}" if known else "; start one with `a11y-audit run`"
-        raise _fail(f"no complete run of site {site!r} in {store.root}{hint}")
+        hint = (wording.text("no_complete_run_sites", sites=", ".join(known)) if known
+                else wording.text("no_complete_run_start"))
+        raise _fail(wording.text("no_complete_run", site=site, folder=store.root, hint=hint))
     click.echo(trend.text_table(points, lang))
     if html_path:
         try:
             click.echo(str(trend.write_html(store, site, html_path, lang, last=last)))
         except OSError as exc:
-            raise _fail(f"cannot write {html_path}: {exc.strerror}") from None
+            raise _fail(wording.text("cannot_write", file=html_path, error=exc.strerror)) from None
 
 
 
@@ -529,7 +672,7 @@ def _site_of_run(info, config_path: str, required: bool = True):
     site = next((s for s in cfg.sites if s.id == info.site), None)
     if site is None:
         if required:
-            raise _fail(f"{cfg.path} has no site {info.site!r} (the site of run {info.id}).")
+            raise _fail(wording.text("site_not_in_config", file=cfg.path, site=info.site, run=info.id))
         return None
     return config.with_base_url(site, info.base_url)
 
@@ -553,7 +696,7 @@ def _assess(store, info, site, verdicts=None, sessions=(), sample_file=None):
     except TesterError as exc:
         raise _fail("\n".join(exc.messages)) from None
     for note in a.tester_notes:
-        click.echo(f"a11y-audit: warning: {note}", err=True)
+        click.echo(wording.text("warning", message=note), err=True)
     return a
 
 
@@ -577,7 +720,7 @@ def sample(site_id, config_path, runs_dir, run_ref, seed, pin, lang):
     store = _store(runs_dir, cfg)
     info = _run_of(store, run_ref or site.id)
     if info.site != site.id:
-        raise _fail(f"run {info.id} is a run of {info.site!r}, not of {site.id!r}.")
+        raise _fail(wording.text("run_of_other_site", run=info.id, site=info.site, wanted=site.id))
     proposed = sampling.propose(store, info, config.with_base_url(site, info.base_url), seed=seed)
     click.echo(sampling.describe(proposed, lang))
     if pin:
@@ -588,8 +731,8 @@ def sample(site_id, config_path, runs_dir, run_ref, seed, pin, lang):
             try:
                 Path(pin).write_text(text, encoding="utf-8")
             except OSError as exc:
-                raise _fail(f"cannot write {pin}: {exc.strerror}") from None
-            click.echo(f"Échantillon écrit dans {pin} : collez-le dans {cfg.path} sous le site {site.id}.")
+                raise _fail(wording.text("cannot_write", file=pin, error=exc.strerror)) from None
+            click.echo(wording.text("sample_written", file=pin, config=cfg.path, site=site.id))
 
 
 @cli.command()
@@ -621,7 +764,7 @@ def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor
     store = _store(runs_dir, cfg)
     info = _run_of(store, run_ref or site.id)
     if info.site != site.id:
-        raise _fail(f"run {info.id} is a run of {info.site!r}, not of {site.id!r}.")
+        raise _fail(wording.text("run_of_other_site", run=info.id, site=info.site, wanted=site.id))
     site = config.with_base_url(site, info.base_url)
     if verdicts:
         from audit import auditor
@@ -636,7 +779,7 @@ def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor
     try:
         paths = declaration.write(decl, folder)
     except OSError as exc:
-        raise _fail(f"cannot write the declaration in {folder}: {exc.strerror}") from None
+        raise _fail(wording.text("cannot_write_declaration", folder=folder, error=exc.strerror)) from None
     click.echo(declaration.summary(decl))
     for path in paths:
         click.echo(f"  {path}")
@@ -668,15 +811,13 @@ def selenium_grid(host, port, slots, chromedriver):
         raise _fail(str(exc)) from None
     driver = chromedriver or shutil.which("chromedriver")
     if not driver or not shutil.which(driver):
-        raise _fail("chromedriver introuvable : `apt-get install chromium-driver` (Debian) ou --chromedriver "
-                    "/chemin/vers/chromedriver.")
+        raise _fail(wording.text("no_chromedriver"))
     if shutil.which("java") is None:
-        raise _fail("Java introuvable : la grille Selenium demande Java 17 (`apt-get install openjdk-17-jre-headless`).")
+        raise _fail(wording.text("no_java"))
     with tempfile.TemporaryDirectory(prefix="a11y-audit-grid-") as folder:
         config_path = Path(folder) / "node.toml"
         config_path.write_text(webdriver.node_config(chromium, shutil.which(driver), slots), encoding="utf-8")
-        click.echo(f"Grille Selenium sur http://{host}:{port} ({slots} session(s) Chromium) ; Ctrl-C pour "
-                   "l'arrêter.", err=True)
+        click.echo(wording.text("grid_serving", host=host, port=port, slots=slots), err=True)
         server = subprocess.Popen(webdriver.standalone_command(jar, config_path, host, port, slots))
         # SIGTERM (a service manager, kill) stops the Grid too, as Ctrl-C does: never an orphan JVM
         signal.signal(signal.SIGTERM, lambda *_: server.terminate())
@@ -717,10 +858,10 @@ def grid_export(run_ref, csv_path, config_path, runs_dir, verdicts, sessions, sa
     try:
         path = grid_csv.write(a.grid, csv_path, lang)
     except OSError as exc:
-        raise _fail(f"cannot write {csv_path}: {exc.strerror}") from None
+        raise _fail(wording.text("cannot_write", file=csv_path, error=exc.strerror)) from None
     counts = a.rates.counts
-    click.echo(f"{path}: {len(a.grid.pages)} pages × {len(a.grid.criteria)} critères — sur l'échantillon : "
-               f"{counts['C']} C, {counts['NC']} NC, {counts['NA']} NA, {counts['NT']} NT.")
+    click.echo(wording.text("grid_exported", file=path, pages=len(a.grid.pages), criteria=len(a.grid.criteria),
+                            c=counts["C"], nc=counts["NC"], na=counts["NA"], nt=counts["NT"]))
 
 
 @grid.command("import")
@@ -746,20 +887,23 @@ def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, ya
     a = _assess(store, info, _site_of_run(info, config_path, required=False), audit_file, (), sample_file)
     missing = audit_file.extra.get("missing_criteria")
     if missing:
-        click.echo(f"a11y-audit: warning: {csv_file}: {len(missing)} criteria have no row ({', '.join(missing[:10])}"
-                   f"{' …' if len(missing) > 10 else ''}): they stay as the evidence says.", err=True)
+        listed = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        click.echo(wording.text("warning", message=wording.text("grid_missing_rows", file=csv_file,
+                                                                 count=len(missing), criteria=listed)), err=True)
     rates = a.rates
-    click.echo(f"{csv_file}: {len(audit_file.verdicts)} verdicts on {len(a.grid.pages)} pages.")
-    click.echo(f"État : {rates.state.label()}. " + (
-        f"Taux global : {scoring.format_rate(rates.global_rate)} ; taux moyen : {scoring.format_rate(rates.mean_rate)}."
-        if rates.valid else rates.reason))
+    lang = wording.language()
+    click.echo(wording.text("grid_imported", file=csv_file, verdicts=len(audit_file.verdicts), pages=len(a.grid.pages)))
+    said = (wording.text("grid_rates", global_rate=scoring.format_rate(rates.global_rate, lang),
+                         mean_rate=scoring.format_rate(rates.mean_rate, lang))
+            if rates.valid else rates.reason)
+    click.echo(wording.text("grid_state", state=rates.state.label(lang), rates=said))
     if yaml_out:
         names = {p.ref: p.ref for p in a.grid.pages}
         text = auditor.verdicts_to_yaml(audit_file.verdicts, auditor_name, when, info.site, names)
         try:
             Path(yaml_out).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise _fail(f"cannot write {yaml_out}: {exc.strerror}") from None
+            raise _fail(wording.text("cannot_write", file=yaml_out, error=exc.strerror)) from None
         click.echo(f"  {yaml_out}")
 
 
@@ -792,9 +936,9 @@ def findings_validate(files, config_path):
     for message in messages:
         click.echo(message, err=True)
     if messages:
-        click.echo(f"{len(messages)} problème(s).", err=True)
+        click.echo(wording.text("problems", count=len(messages)), err=True)
         sys.exit(1)
-    click.echo("OK : protocoles et sessions valides.")
+    click.echo(wording.text("findings_valid"))
 
 
 @findings.command("serve")
@@ -825,13 +969,13 @@ def findings_serve(protocol, sessions_dir, host, port, token, runs_dir, no_store
 
 def main() -> None:
     try:
-        cli(prog_name="a11y-audit", standalone_mode=True)
+        cli.main(prog_name="a11y-audit")
     except KeyboardInterrupt:
-        click.echo("\na11y-audit: interrupted.", err=True)
+        click.echo("", err=True)
+        click.echo(wording.text("interrupted"), err=True)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - last safety net: a bug of ours, said in one line
         if logging.getLogger().isEnabledFor(logging.INFO):
             raise
-        click.echo(f"a11y-audit: internal error: {type(exc).__name__}: {exc}. This is a bug in a11y-audit, not "
-                   "in your files: please report it; run again with -v to see the details.", err=True)
+        click.echo(wording.text("internal_error", kind=type(exc).__name__, error=exc), err=True)
         sys.exit(1)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from audit import wording
 from audit.model import (
     DEFAULT_USER_AGENT,
     Config,
@@ -41,10 +42,10 @@ class _Doc:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
-            raise ConfigError(f"{path}:{line}: invalid YAML: {exc.problem or exc}. "
-                              "Check the indentation and quoting around that line.") from None
+            raise ConfigError(f"{path}:{line}: "
+                              + wording.text("cfg_invalid_yaml", problem=exc.problem or exc)) from None
         except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
-            raise ConfigError(f"{path}:1: invalid YAML: {exc}") from None
+            raise ConfigError(f"{path}:1: " + wording.text("cfg_invalid_yaml_plain", problem=exc)) from None
         if node is None:
             self.data: Any = None
             return
@@ -52,7 +53,7 @@ class _Doc:
         try:
             self.data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}:1: invalid YAML: {exc}") from None
+            raise ConfigError(f"{path}:1: " + wording.text("cfg_invalid_yaml_plain", problem=exc)) from None
 
     def _index(self, node: yaml.Node, path: str) -> None:
         self.lines[path] = node.start_mark.line + 1
@@ -83,7 +84,7 @@ class _Reader:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise doc.error(path, "must be a mapping (key: value lines)")
+            raise doc.error(path, wording.text("cfg_mapping"))
         self.data = data
         self.used: set[str] = set()
 
@@ -98,13 +99,13 @@ class _Reader:
         value = self.raw(key)
         if value is None:
             if required:
-                raise self.doc.error(self._p(key), "is required")
+                raise self.doc.error(self._p(key), wording.text("cfg_required"))
             return default
         if isinstance(value, (dict, list, bool)):
-            raise self.doc.error(self._p(key), "must be a text value")
+            raise self.doc.error(self._p(key), wording.text("cfg_text"))
         text = str(value).strip()
         if required and not text:
-            raise self.doc.error(self._p(key), "must not be empty")
+            raise self.doc.error(self._p(key), wording.text("cfg_not_empty"))
         return text
 
     def bool(self, key: str, default: bool) -> bool:
@@ -112,7 +113,7 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise self.doc.error(self._p(key), "must be true or false")
+            raise self.doc.error(self._p(key), wording.text("cfg_bool"))
         return value
 
     def int(self, key: str, default: int, minimum: int = 1) -> int:
@@ -120,8 +121,9 @@ class _Reader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            kind = "a positive integer" if minimum == 1 else f"an integer ≥ {minimum}"
-            raise self.doc.error(self._p(key), f"must be {kind}")
+            message = (wording.text("cfg_positive_int") if minimum == 1
+                       else wording.text("cfg_int_min", minimum=minimum))
+            raise self.doc.error(self._p(key), message)
         return value
 
     def number(self, key: str, default: float) -> float:
@@ -129,7 +131,7 @@ class _Reader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise self.doc.error(self._p(key), "must be a number of seconds ≥ 0")
+            raise self.doc.error(self._p(key), wording.text("cfg_seconds"))
         return float(value)
 
     def strings(self, key: str) -> tuple[str, ...]:
@@ -139,7 +141,7 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-            raise self.doc.error(self._p(key), "must be a list of text values")
+            raise self.doc.error(self._p(key), wording.text("cfg_text_list"))
         return tuple(str(v) for v in value)
 
     def regexes(self, key: str) -> tuple[str, ...]:
@@ -148,20 +150,20 @@ class _Reader:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise self.doc.error(f"{self._p(key)}[{i}]", f"invalid regular expression: {exc}") from None
+                raise self.doc.error(f"{self._p(key)}[{i}]", wording.text("cfg_regex", error=exc)) from None
         return patterns
 
     def done(self) -> None:
         unknown = sorted(set(map(str, self.data)) - self.used)
         if unknown:
             known = ", ".join(sorted(self.used))
-            raise self.doc.error(self._p(unknown[0]), f"unknown key; expected one of: {known}")
+            raise self.doc.error(self._p(unknown[0]), wording.text("cfg_unknown_key", known=known))
 
 
 def _url(doc: _Doc, path: str, value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise doc.error(path, f"must be an absolute http(s) URL, got {value!r}")
+        raise doc.error(path, wording.text("cfg_url", value=value))
     return value.rstrip("/")
 
 
@@ -186,9 +188,8 @@ def _value_file(doc: _Doc, path: str, value: str) -> str:
         file = config_folder / file
     tree = _work_tree(config_folder)
     if file.resolve().is_relative_to(tree):
-        where = "repository" if (tree / ".git").exists() else "configuration's folder"
-        raise doc.error(path, f"{value} is inside the {where} ({tree}): keep the secret in a file outside it, "
-                              "for example ~/.config/a11y-audit/, or use value_env")
+        key = "cfg_secret_in_repository" if (tree / ".git").exists() else "cfg_secret_in_config_folder"
+        raise doc.error(path, wording.text(key, value=value, tree=tree))
     return str(file)
 
 
@@ -196,7 +197,7 @@ def _step(doc: _Doc, data: Any, path: str) -> Step:
     if isinstance(data, dict) and len(data) >= 1:
         actions = [k for k in data if k in _ACTION_VALUES]
         if len(actions) != 1:
-            raise doc.error(path, f"a step needs exactly one action among: {_ACTIONS}")
+            raise doc.error(path, wording.text("cfg_step_one_action", actions=_ACTIONS))
         action = StepAction(actions[0])
         reader = _Reader(doc, data, path)
         target = reader.str(action.value)
@@ -210,35 +211,34 @@ def _step(doc: _Doc, data: Any, path: str) -> Step:
                  if v is not None]
         if action == StepAction.FILL:
             if not given:
-                raise doc.error(path, "a fill step needs `value`, or for a secret `value_env` (an environment "
-                                      "variable) or `value_file` (a file outside the repository)")
+                raise doc.error(path, wording.text("cfg_fill_needs_value"))
             if len(given) > 1:
-                raise doc.error(f"{path}.{given[1]}", f"give only one of {' and '.join(given)}")
+                raise doc.error(f"{path}.{given[1]}", wording.text("cfg_only_one", keys=", ".join(given)))
             if value_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value_env):
-                raise doc.error(f"{path}.value_env", "must be an environment variable name")
+                raise doc.error(f"{path}.value_env", wording.text("cfg_env_name"))
             if value_file is not None:
                 value_file = _value_file(doc, f"{path}.value_file", value_file)
         elif value_env is not None or value_file is not None:
             key = "value_env" if value_env is not None else "value_file"
-            raise doc.error(f"{path}.{key}", "only a fill step types a secret")
+            raise doc.error(f"{path}.{key}", wording.text("cfg_fill_only_secret"))
         if action in (StepAction.CLICK, StepAction.FILL, StepAction.WAIT_FOR) and not target:
-            raise doc.error(f"{path}.{action.value}", "needs a CSS selector")
+            raise doc.error(f"{path}.{action.value}", wording.text("cfg_needs_selector"))
         if action == StepAction.GOTO and not target:
-            raise doc.error(f"{path}.goto", "needs a URL or a path")
+            raise doc.error(f"{path}.goto", wording.text("cfg_needs_url"))
         if action == StepAction.PRESS and not target:
-            raise doc.error(f"{path}.press", "needs a key, for example Enter")
+            raise doc.error(f"{path}.press", wording.text("cfg_needs_key"))
         return Step(action=action, target=target, value=value, value_env=value_env, value_file=value_file,
                     name=name, audit=audit)
-    raise doc.error(path, f"a step is a mapping with one action among: {_ACTIONS}")
+    raise doc.error(path, wording.text("cfg_step_mapping", actions=_ACTIONS))
 
 
 def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
     reader = _Reader(doc, data, path)
     site_id = reader.str("id", required=True)
     if not _ID.match(site_id):
-        raise doc.error(f"{path}.id", "use lower-case letters, digits, - and _ only (it names folders)")
+        raise doc.error(f"{path}.id", wording.text("cfg_site_id"))
     if site_id in ids:
-        raise doc.error(f"{path}.id", f"duplicate site id {site_id!r}")
+        raise doc.error(f"{path}.id", wording.text("cfg_duplicate_site", id=site_id))
     ids.add(site_id)
     name = reader.str("name", default=site_id)
     base_url = _url(doc, f"{path}.base_url", reader.str("base_url", required=True))
@@ -246,7 +246,7 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
     pages = []
     raw_pages = reader.raw("pages") or []
     if not isinstance(raw_pages, list):
-        raise doc.error(f"{path}.pages", "must be a list of {name, path}")
+        raise doc.error(f"{path}.pages", wording.text("cfg_pages_list"))
     for i, item in enumerate(raw_pages):
         p = _Reader(doc, item, f"{path}.pages[{i}]")
         page_path = p.str("path", required=True)
@@ -257,30 +257,30 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
     journeys = []
     raw_journeys = reader.raw("journeys") or []
     if not isinstance(raw_journeys, list):
-        raise doc.error(f"{path}.journeys", "must be a list of journeys")
+        raise doc.error(f"{path}.journeys", wording.text("cfg_journeys_list"))
     seen_journeys: set[str] = set()
     for i, item in enumerate(raw_journeys):
         jpath = f"{path}.journeys[{i}]"
         j = _Reader(doc, item, jpath)
         jid = j.str("id", required=True)
         if not _ID.match(jid):
-            raise doc.error(f"{jpath}.id", "use lower-case letters, digits, - and _ only")
+            raise doc.error(f"{jpath}.id", wording.text("cfg_journey_id"))
         if jid in seen_journeys:
-            raise doc.error(f"{jpath}.id", f"duplicate journey id {jid!r}")
+            raise doc.error(f"{jpath}.id", wording.text("cfg_duplicate_journey", id=jid))
         seen_journeys.add(jid)
         raw_steps = j.raw("steps")
         if not isinstance(raw_steps, list) or not raw_steps:
-            raise doc.error(f"{jpath}.steps", "must be a non-empty list of steps")
+            raise doc.error(f"{jpath}.steps", wording.text("cfg_steps_list"))
         steps = tuple(_step(doc, s, f"{jpath}.steps[{k}]") for k, s in enumerate(raw_steps))
         if steps[0].action != StepAction.GOTO:
-            raise doc.error(f"{jpath}.steps[0]", "a journey starts with a goto step")
+            raise doc.error(f"{jpath}.steps[0]", wording.text("cfg_starts_with_goto"))
         journeys.append(Journey(id=jid, name=j.str("name", default=jid), steps=steps))
         j.done()
 
     sample = []
     raw_sample = reader.raw("sample") or []
     if not isinstance(raw_sample, list):
-        raise doc.error(f"{path}.sample", "must be a list of {name, path, reason} (see `a11y-audit sample --pin`)")
+        raise doc.error(f"{path}.sample", wording.text("cfg_sample_list"))
     audited_steps = {f"journey:{j.id}:{k}" for j in journeys for k, st in enumerate(j.steps) if st.audit}
     seen_paths: set[str] = set()
     for i, item in enumerate(raw_sample):
@@ -291,12 +291,13 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
         p.done()
         if page_path.startswith("journey:"):
             if page_path not in audited_steps:
-                raise doc.error(f"{spath}.path", f"{page_path!r} is not an audited step of a journey of this site "
-                                                 f"(known: {', '.join(sorted(audited_steps)) or 'none'})")
+                raise doc.error(f"{spath}.path", wording.text("cfg_sample_not_a_step", path=page_path,
+                                                              known=", ".join(sorted(audited_steps))
+                                                              or wording.text("cfg_none")))
         elif not page_path.startswith("/"):
-            raise doc.error(f"{spath}.path", "must be a URL path starting with / or journey:<id>:<step>")
+            raise doc.error(f"{spath}.path", wording.text("cfg_sample_path"))
         if page_path in seen_paths:
-            raise doc.error(f"{spath}.path", f"{page_path!r} is already in the sample")
+            raise doc.error(f"{spath}.path", wording.text("cfg_sample_duplicate", path=page_path))
         seen_paths.add(page_path)
         sample.append(page)
 
@@ -307,7 +308,7 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
         extra = c.strings("sitemaps")
         sitemaps = True
     elif not isinstance(sitemaps, bool):
-        raise doc.error(f"{path}.crawl.sitemaps", "must be true, false or a list of sitemap URLs")
+        raise doc.error(f"{path}.crawl.sitemaps", wording.text("cfg_sitemaps"))
     crawl = CrawlPolicy(
         sitemaps=sitemaps,
         extra_sitemaps=extra,
@@ -324,8 +325,7 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
     )
     c.done()
     if not crawl.user_agent.isascii() or any(ch in crawl.user_agent for ch in "\r\n"):
-        raise doc.error(f"{path}.crawl.user_agent", "must be plain ASCII on one line (HTTP headers cannot carry "
-                                                     "accents): write 'audit d'accessibilite', not 'accessibilité'")
+        raise doc.error(f"{path}.crawl.user_agent", wording.text("cfg_user_agent"))
 
     d = _Reader(doc, reader.raw("declaration"), f"{path}.declaration")
     declaration = DeclarationFacts(
@@ -345,7 +345,7 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
     chromium = reader.str("chromium")
     timeout = reader.number("page_timeout", 30.0)
     if timeout <= 0:
-        raise doc.error(f"{path}.page_timeout", "must be a number of seconds > 0")
+        raise doc.error(f"{path}.page_timeout", wording.text("cfg_seconds_positive"))
     reader.done()
     return Site(id=site_id, name=name, base_url=base_url, pages=tuple(pages), journeys=tuple(journeys),
                 sample=tuple(sample),
@@ -357,7 +357,7 @@ def parse(text: str, path: str = "sites.yaml") -> Config:
     top = _Reader(doc, doc.data, "")
     raw_sites = top.raw("sites")
     if not isinstance(raw_sites, list) or not raw_sites:
-        raise doc.error("sites", "must be a non-empty list of sites (each with id and base_url)")
+        raise doc.error("sites", wording.text("cfg_sites_list"))
     ids: set[str] = set()
     sites = tuple(_site(doc, s, f"sites[{i}]", ids) for i, s in enumerate(raw_sites))
     chromium = top.str("chromium")
@@ -371,11 +371,11 @@ def load(path: str | os.PathLike[str]) -> Config:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{p}: file not found. Create it (see the README) or pass --config PATH.") from None
+        raise ConfigError(f"{p}: " + wording.text("cfg_file_not_found")) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8.") from None
+        raise ConfigError(f"{p}: " + wording.text("cfg_not_utf8", reason=exc.reason, start=exc.start)) from None
     except OSError as exc:
-        raise ConfigError(f"{p}: cannot read it: {exc.strerror}.") from None
+        raise ConfigError(f"{p}: " + wording.text("cfg_cannot_read", error=exc.strerror)) from None
     return parse(text, str(path))
 
 
@@ -392,8 +392,7 @@ def resolve_secret(step: Step) -> str:
     if step.value_env is not None:
         value = os.environ.get(step.value_env)
         if value is None:
-            raise ConfigError(f"environment variable {step.value_env} is not set: the journey step that fills "
-                              f"{step.target!r} needs it. Export it before the run.")
+            raise ConfigError(wording.text("cfg_env_unset", name=step.value_env, target=step.target))
         return value
     if step.value_file is not None:
         return _read_secret_file(step)
@@ -401,21 +400,20 @@ def resolve_secret(step: Step) -> str:
 
 
 def _read_secret_file(step: Step) -> str:
-    where = f"value_file {step.value_file} (the journey step that fills {step.target!r})"
+    where = wording.text("cfg_secret_where", file=step.value_file, target=step.target)
     try:
         text = Path(step.value_file).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{where}: file not found. Create it, readable by this user only "
-                          "(chmod 600), or fix the path.") from None
+        raise ConfigError(f"{where}: " + wording.text("cfg_secret_not_found")) from None
     except IsADirectoryError:
-        raise ConfigError(f"{where}: is a folder; give the path of the file holding the secret.") from None
+        raise ConfigError(f"{where}: " + wording.text("cfg_secret_is_folder")) from None
     except PermissionError:
-        raise ConfigError(f"{where}: permission denied. Let the user running the audit read it.") from None
+        raise ConfigError(f"{where}: " + wording.text("cfg_secret_permission")) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{where}: not UTF-8 text. Save the secret as UTF-8.") from None
+        raise ConfigError(f"{where}: " + wording.text("cfg_secret_not_utf8")) from None
     except OSError as exc:
-        raise ConfigError(f"{where}: cannot read it: {exc.strerror}.") from None
+        raise ConfigError(f"{where}: " + wording.text("cfg_cannot_read", error=exc.strerror)) from None
     text = text.removesuffix("\n").removesuffix("\r")  # the newline an editor adds is not part of it
     if not text:
-        raise ConfigError(f"{where}: the file is empty.")
+        raise ConfigError(f"{where}: " + wording.text("cfg_secret_empty"))
     return text

@@ -389,7 +389,7 @@ def test_cli_accept_then_compare_exit_codes(store, tmp_path):
     done = cli_runner.invoke(cli, ["baseline", "accept", "ville", "--out", file, "--runs-dir", runs,
                                    "--reason", "audit initial"])
     assert done.exit_code == 0, done.output
-    assert "4 accepted" in done.output
+    assert "4 non-conformité(s) acceptée(s)" in done.output
     same = cli_runner.invoke(cli, ["baseline", "compare", "ville", "--baseline", file, "--runs-dir", runs])
     assert same.exit_code == 0, same.output
     button = failure("axe:button-name", ".fermer", '<button class="fermer"></button>', "critical")
@@ -403,5 +403,5 @@ def test_cli_accept_then_compare_exit_codes(store, tmp_path):
     Path(file).write_text("{ not json", encoding="utf-8")
     broken = cli_runner.invoke(cli, ["baseline", "compare", "ville", "--baseline", file, "--runs-dir", runs])
     assert broken.exit_code == 1
-    assert broken.output.strip().startswith(f"a11y-audit: error: {file}:1: not valid JSON")
+    assert broken.output.strip().startswith(f"a11y-audit : erreur : {file}:1: not valid JSON")
     assert "Traceback" not in broken.output

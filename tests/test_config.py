@@ -38,28 +38,28 @@ def test_good_file_loads():
 
 @pytest.mark.parametrize("text, expected", [
     (GOOD.replace("max_pages: 10", "max_pages: -3"),
-     "sites.yaml:14: sites[0].crawl.max_pages: must be a positive integer"),
+     "sites.yaml:14: sites[0].crawl.max_pages: doit être un nombre entier positif"),
     (GOOD.replace("max_pages: 10", "max_pages: lots"),
-     "sites.yaml:14: sites[0].crawl.max_pages: must be a positive integer"),
+     "sites.yaml:14: sites[0].crawl.max_pages: doit être un nombre entier positif"),
     (GOOD.replace("https://www.example.org/", "www.example.org"),
-     "sites.yaml:3: sites[0].base_url: must be an absolute http(s) URL"),
-    (GOOD.replace("    crawl:", "    crawll:"), "sites.yaml:13: sites[0].crawll: unknown key"),
-    (GOOD.replace('include: ["^/"]', 'include: ["(("]'), "sites.yaml:15: sites[0].crawl.include[0]: invalid regular"),
-    (GOOD.replace("value_env: SECRET_PWD", "wrong: 1"), "sites.yaml:11: sites[0].journeys[0].steps[1].wrong: unknown key"),
-    (GOOD.replace("          - goto: /connexion\n", ""), "sites.yaml:9: sites[0].journeys[0].steps[0]: a journey starts"),
+     "sites.yaml:3: sites[0].base_url: doit être une adresse http(s) complète"),
+    (GOOD.replace("    crawl:", "    crawll:"), "sites.yaml:13: sites[0].crawll: clé inconnue"),
+    (GOOD.replace('include: ["^/"]', 'include: ["(("]'), "sites.yaml:15: sites[0].crawl.include[0]: expression régulière invalide"),
+    (GOOD.replace("value_env: SECRET_PWD", "wrong: 1"), "sites.yaml:11: sites[0].journeys[0].steps[1].wrong: clé inconnue"),
+    (GOOD.replace("          - goto: /connexion\n", ""), "sites.yaml:9: sites[0].journeys[0].steps[0]: un parcours commence par une étape goto"),
     (GOOD.replace("value_env: SECRET_PWD", "value_env: SECRET_PWD\n            value: en-clair"),
-     "sites.yaml:11: sites[0].journeys[0].steps[1].value_env: give only one of value and value_env"),
+     "sites.yaml:11: sites[0].journeys[0].steps[1].value_env: ne donnez qu'une seule de ces clés : value, value_env"),
     (GOOD.replace("          - fill: \"#pwd\"\n            value_env: SECRET_PWD\n", ""
                   ).replace("- goto: /connexion", "- goto: /connexion\n            value_env: SECRET_PWD"),
-     "sites.yaml:10: sites[0].journeys[0].steps[0].value_env: only a fill step types a secret"),
-    ("sites: []\n", "sites.yaml:1: sites: must be a non-empty list"),
-    ("runs_dir: x\n", "sites.yaml:1: sites: must be a non-empty list"),
-    ("", "sites.yaml:1: sites: must be a non-empty list"),
-    ("- a\n- b\n", "sites.yaml:1: (top): must be a mapping"),
+     "sites.yaml:10: sites[0].journeys[0].steps[0].value_env: seule une étape fill saisit un secret"),
+    ("sites: []\n", "sites.yaml:1: sites: doit être une liste non vide de sites"),
+    ("runs_dir: x\n", "sites.yaml:1: sites: doit être une liste non vide de sites"),
+    ("", "sites.yaml:1: sites: doit être une liste non vide de sites"),
+    ("- a\n- b\n", "sites.yaml:1: (top): doit être une suite de lignes « clé: valeur »"),
     ("sites:\n  - id: a\n    base_url: http://x\n  - id: a\n    base_url: http://y\n",
-     "sites.yaml:4: sites[1].id: duplicate site id"),
-    ("sites:\n  - id: [a\n", "sites.yaml:3: invalid YAML"),
-    ("sites:\n\t- id: a\n", "sites.yaml:2: invalid YAML"),
+     "sites.yaml:4: sites[1].id: identifiant de site « a » en double"),
+    ("sites:\n  - id: [a\n", "sites.yaml:3: YAML invalide"),
+    ("sites:\n\t- id: a\n", "sites.yaml:2: YAML invalide"),
 ])
 def test_errors_are_one_line_with_file_and_line(text, expected):
     with pytest.raises(config.ConfigError) as err:
@@ -75,20 +75,20 @@ def test_cli_reports_broken_file_without_traceback(tmp_path):
     result = CliRunner().invoke(cli, ["validate", "--config", str(bad)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert f"{bad}:14: sites[0].crawl.max_pages: must be a positive integer" in result.output
+    assert f"{bad}:14: sites[0].crawl.max_pages: doit être un nombre entier positif" in result.output
     assert len(result.output.strip().splitlines()) == 1
 
 
 def test_cli_missing_file(tmp_path):
     result = CliRunner().invoke(cli, ["run", "--config", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1
-    assert "file not found" in result.output
+    assert "fichier introuvable. Créez-le" in result.output
 
 
 def test_secret_from_environment(monkeypatch):
     step = config.parse(GOOD).sites[0].journeys[0].steps[1]
     monkeypatch.delenv("SECRET_PWD", raising=False)
-    with pytest.raises(config.ConfigError, match="SECRET_PWD is not set"):
+    with pytest.raises(config.ConfigError, match="SECRET_PWD n'est pas définie"):
         config.resolve_secret(step)
     monkeypatch.setenv("SECRET_PWD", "s3cret")
     assert config.resolve_secret(step) == "s3cret"
@@ -109,7 +109,7 @@ def test_pinned_sample_is_read_and_checked():
     site = config.parse(text).sites[0]
     assert [p.path for p in site.sample] == ["/", "journey:login:2"]
     assert site.sample[0].reason == "page requise"
-    with pytest.raises(config.ConfigError, match=r"sites.yaml:\d+: sites\[0\].sample\[1\].path: 'journey:login:1' is not"):
+    with pytest.raises(config.ConfigError, match=r"sites.yaml:\d+: sites\[0\].sample\[1\].path: « journey:login:1 » n'est pas une étape auditée"):
         config.parse(text.replace("journey:login:2", "journey:login:1"))
-    with pytest.raises(config.ConfigError, match="must be a URL path"):
+    with pytest.raises(config.ConfigError, match="doit être un chemin d'adresse"):
         config.parse(text.replace("path: /,", "path: accueil,"))

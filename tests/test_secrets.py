@@ -219,15 +219,15 @@ def test_value_file_reads_a_secret_kept_outside_the_repository(tmp_path):
 
 def test_value_file_inside_the_repository_is_refused_with_its_line():
     inside = REPO / "secrets" / "mot-de-passe.txt"
-    with pytest.raises(config.ConfigError, match=r"sites\.yaml:9: .*value_file.*outside"):
+    with pytest.raises(config.ConfigError, match=r"sites\.yaml:9: .*value_file.*hors du dépôt"):
         config.parse(VALUE_FILE_YAML.format(path=inside), str(REPO / "sites.yaml"))
 
 
 def test_value_file_relative_to_the_configuration_may_not_climb_back_into_it(tmp_path):
     (tmp_path / ".git").mkdir()  # the configuration lives in a git work tree
     (tmp_path / "conf").mkdir()
-    with pytest.raises(config.ConfigError, match=r"sites\.yaml:9: .*value_file: \.\./secret\.txt is inside the "
-                                                 r"repository"):
+    with pytest.raises(config.ConfigError, match=r"sites\.yaml:9: .*value_file: \.\./secret\.txt est dans le "
+                                                 r"dépôt"):
         config.parse(VALUE_FILE_YAML.format(path="../secret.txt"), str(tmp_path / "conf" / "sites.yaml"))
     step = config.parse(VALUE_FILE_YAML.format(path="../../secret.txt"),
                         str(tmp_path / "conf" / "sites.yaml")).sites[0].journeys[0].steps[1]
@@ -235,9 +235,9 @@ def test_value_file_relative_to_the_configuration_may_not_climb_back_into_it(tmp
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    (None, "file not found. Create it"),
-    ("", "the file is empty"),
-    (b"\xff\xfe", "not UTF-8 text"),
+    (None, "fichier introuvable. Créez-le"),
+    ("", "le fichier est vide"),
+    (b"\xff\xfe", "ce n'est pas du texte UTF-8"),
 ])
 def test_an_unusable_value_file_is_named_at_run_time(tmp_path, content, message):
     path = tmp_path / "secret.txt"
@@ -248,7 +248,7 @@ def test_an_unusable_value_file_is_named_at_run_time(tmp_path, content, message)
     step = Step(action=StepAction.FILL, target="#pw", value_file=str(path))
     with pytest.raises(config.ConfigError) as err:
         config.resolve_secret(step)
-    assert f"value_file {path} (the journey step that fills '#pw'): {message}" in str(err.value)
+    assert f"value_file {path} (l'étape de parcours qui remplit « #pw »): {message}" in str(err.value)
 
 
 def test_value_file_keeps_all_but_one_trailing_newline(tmp_path):
@@ -283,7 +283,7 @@ def test_the_redactor_masks_every_form_of_a_secret():
 def test_a_missing_secret_variable_is_named_never_shown(tmp_path, monkeypatch):
     monkeypatch.delenv("A11Y_TEST_ABSENT", raising=False)
     step = Step(action=StepAction.FILL, target="#pw", value_env="A11Y_TEST_ABSENT")
-    with pytest.raises(config.ConfigError, match="A11Y_TEST_ABSENT is not set"):
+    with pytest.raises(config.ConfigError, match="A11Y_TEST_ABSENT n'est pas définie"):
         config.resolve_secret(step)
     secret = new_secret()
     monkeypatch.setenv("A11Y_TEST_ABSENT", secret)

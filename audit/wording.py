@@ -1,0 +1,290 @@
+"""What the command line says to a person (its messages, not the reports), French first, English available.
+
+Every text is keyed by an id and has a French and an English version with the same named placeholders
+(``{site}``, ``{file!r}`` …), filled by :func:`text`. The language is French unless :func:`use` chose
+another one (the top-level ``a11y-audit --lang-cli en``) or, when nothing chose, ``A11Y_AUDIT_LANG=en`` is
+set in the environment. Logs (``-v``) and code stay English. The reports have their own language (the
+sub-commands' ``--lang``); this module never decides it.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+
+LANGS = ("fr", "en")
+ENV = "A11Y_AUDIT_LANG"
+
+_chosen: str | None = None
+
+
+def use(lang: str | None) -> None:
+    """Choose the language of the messages (None: back to the environment's, else French)."""
+    global _chosen
+    if lang is not None and lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; expected one of {LANGS}")
+    _chosen = lang
+
+
+def chosen() -> str | None:
+    """What :func:`use` chose, None when nothing did."""
+    return _chosen
+
+
+def language() -> str:
+    if _chosen is not None:
+        return _chosen
+    env = os.environ.get(ENV, "").strip().lower()
+    return env if env in LANGS else "fr"
+
+
+def text(key: str, **values: object) -> str:
+    """The text ``key`` in the current language, its placeholders filled from ``values``."""
+    return TEXTS[key][language()].format(**values)
+
+
+def placeholders(template: str) -> set[str]:
+    """The named placeholders of a template (``{file!r}`` → ``file``)."""
+    return {field.split(".")[0].split("[")[0] for _, field, _, _ in string.Formatter().parse(template)
+            if field is not None}
+
+
+TEXTS: dict[str, dict[str, str]] = {
+    # --- prefixes of the lines a11y-audit writes to stderr ---------------------------------------------------
+    "error": {"fr": "a11y-audit : erreur : {message}", "en": "a11y-audit: error: {message}"},
+    "warning": {"fr": "a11y-audit : attention : {message}", "en": "a11y-audit: warning: {message}"},
+    "quoted": {"fr": "« {name} »", "en": "'{name}'"},
+    "said": {"fr": "a11y-audit : {message}", "en": "a11y-audit: {message}"},
+    "interrupted": {"fr": "a11y-audit : interrompu.", "en": "a11y-audit: interrupted."},
+    "internal_error": {
+        "fr": "a11y-audit : erreur interne : {kind} : {error}. C'est un défaut d'a11y-audit, pas de vos fichiers : "
+              "merci de le signaler ; relancez avec -v pour voir le détail.",
+        "en": "a11y-audit: internal error: {kind}: {error}. This is a bug in a11y-audit, not in your files: "
+              "please report it; run again with -v to see the details."},
+
+    # --- click's usage errors ------------------------------------------------------------------------------
+    "usage_hint": {"fr": "Essayez « {command} --help » pour l'aide.", "en": "Try '{command} --help' for help."},
+    "usage_no_option": {"fr": "option inconnue « {option} ».", "en": "no such option '{option}'."},
+    "usage_no_command": {"fr": "commande inconnue « {command} ».", "en": "no such command '{command}'."},
+    "usage_did_you_mean": {"fr": "{message} Vouliez-vous dire {choices} ?", "en": "{message} Did you mean {choices}?"},
+    "usage_lang_cli_first": {"fr": "--lang-cli se place avant la commande : a11y-audit --lang-cli en {command} …",
+                             "en": "--lang-cli goes before the command: a11y-audit --lang-cli en {command} …"},
+    "usage_missing_argument": {"fr": "il manque l'argument {name}.", "en": "missing argument {name}."},
+    "usage_missing_option": {"fr": "il manque l'option {name}.", "en": "missing option {name}."},
+    "usage_choice": {"fr": "valeur « {value} » invalide pour {param} ; valeurs possibles : {choices}.",
+                     "en": "invalid value '{value}' for {param}; possible values: {choices}."},
+    "usage_number": {"fr": "valeur « {value} » invalide pour {param} : {expected} attendu.",
+                     "en": "invalid value '{value}' for {param}: {expected} expected."},
+    "usage_integer": {"fr": "un nombre entier", "en": "a whole number"},
+    "usage_decimal": {"fr": "un nombre", "en": "a number"},
+    "usage_at_least": {"fr": "{kind} ≥ {low}", "en": "{kind} ≥ {low}"},
+    "usage_between": {"fr": "{kind} entre {low} et {high}", "en": "{kind} from {low} to {high}"},
+    "usage_path_missing": {"fr": "{param} : « {value} » n'existe pas.", "en": "{param}: '{value}' does not exist."},
+    "usage_path_is_folder": {"fr": "{param} : « {value} » est un dossier ; donnez un fichier.",
+                             "en": "{param}: '{value}' is a folder; give a file."},
+    "usage_path_is_file": {"fr": "{param} : « {value} » est un fichier ; donnez un dossier.",
+                           "en": "{param}: '{value}' is a file; give a folder."},
+    "usage_path_unusable": {"fr": "{param} : « {value} » n'est pas accessible (droits).",
+                            "en": "{param}: '{value}' cannot be used (permissions)."},
+    "usage_invalid": {"fr": "valeur invalide pour {param} ({detail}).", "en": "invalid value for {param} ({detail})."},
+    "usage_needs_value": {"fr": "l'option « {option} » attend une valeur.",
+                          "en": "option '{option}' needs a value."},
+    "usage_takes_no_value": {"fr": "l'option « {option} » ne prend pas de valeur.",
+                             "en": "option '{option}' takes no value."},
+    "usage_extra_arguments": {"fr": "argument(s) en trop : {arguments}.", "en": "unexpected argument(s): {arguments}."},
+    "slots_need_grid": {"fr": "--slots demande --grid (c'est le nombre de sessions sur une grille Selenium).",
+                        "en": "--slots needs --grid (the number of sessions on a Selenium Grid)."},
+
+    # --- the commands' errors ------------------------------------------------------------------------------
+    "unknown_site": {"fr": "site inconnu « {site} » dans {file} ; sites connus : {known}.",
+                     "en": "unknown site '{site}' in {file}; known sites: {known}."},
+    "cannot_write": {"fr": "impossible d'écrire {file} : {error}.", "en": "cannot write {file}: {error}."},
+    "cannot_write_reports": {"fr": "impossible d'écrire les rapports dans {folder} : {error}.",
+                             "en": "cannot write the reports to {folder}: {error}."},
+    "cannot_write_declaration": {"fr": "impossible d'écrire la déclaration dans {folder} : {error}.",
+                                 "en": "cannot write the declaration in {folder}: {error}."},
+    "cannot_use_runs": {"fr": "impossible d'utiliser le dossier des audits « {folder} » : {error}.",
+                        "en": "cannot use the runs folder '{folder}': {error}."},
+    "second_baseline": {
+        "fr": "{file}: une deuxième référence pour le site « {site} » (la première est {first}) ; gardez un seul "
+              "fichier de référence par site.",
+        "en": "{file}: a second baseline for site '{site}' (the first is {first}); keep one baseline file a site."},
+    "unused_baseline": {
+        "fr": "{file}: une référence pour le site « {site} », que cet audit ne couvre pas : retirez ce --baseline "
+              "ou nommez le site.",
+        "en": "{file}: a baseline for site '{site}', which this run does not audit: drop this --baseline or name "
+              "the site."},
+    "no_demo_site": {"fr": "{file} n'a pas de site d'identifiant « ville-demo ».",
+                     "en": "{file} has no site with id 'ville-demo'."},
+    "run_of_other_site": {"fr": "l'audit {run} porte sur le site « {site} », pas sur « {wanted} ».",
+                          "en": "run {run} is a run of '{site}', not of '{wanted}'."},
+    "site_not_in_config": {"fr": "{file} n'a pas de site « {site} » (le site de l'audit {run}).",
+                           "en": "{file} has no site '{site}' (the site of run {run})."},
+    "no_complete_run": {"fr": "aucun audit terminé du site « {site} » dans {folder}{hint}.",
+                        "en": "no complete run of site '{site}' in {folder}{hint}."},
+    "no_complete_run_sites": {"fr": " ; sites ayant des audits : {sites}", "en": "; sites with runs: {sites}"},
+    "no_complete_run_start": {"fr": " ; lancez-en un avec `a11y-audit run`",
+                              "en": "; start one with `a11y-audit run`"},
+    "no_chromedriver": {
+        "fr": "chromedriver introuvable : `apt-get install chromium-driver` (Debian) ou --chromedriver "
+              "/chemin/vers/chromedriver.",
+        "en": "chromedriver not found: `apt-get install chromium-driver` (Debian) or --chromedriver "
+              "/path/to/chromedriver."},
+    "no_java": {
+        "fr": "Java introuvable : la grille Selenium demande Java 17 (`apt-get install openjdk-17-jre-headless`).",
+        "en": "Java not found: the Selenium Grid needs Java 17 (`apt-get install openjdk-17-jre-headless`)."},
+
+    # --- what the commands print -----------------------------------------------------------------------------
+    "progress": {"fr": "[{site}] {done}/{known} pages, {errors} en erreur — {url} : {state}",
+                 "en": "[{site}] {done}/{known} pages, {errors} with errors — {url}: {state}"},
+    "progress_ok": {"fr": "ok", "en": "ok"},
+    "progress_error": {"fr": "ERREUR {error}", "en": "ERROR {error}"},
+    "summary": {
+        "fr": "{site} : {pages} pages, {documents} documents, {page_errors} pages en erreur ; {failed} "
+              "non-conformité(s){impacts}, {cant_tell} point(s) à vérifier.",
+        "en": "{site}: {pages} pages, {documents} documents, {page_errors} page errors; {failed} failures"
+              "{impacts}, {cant_tell} to verify."},
+    "summary_impact": {"fr": "{impact} : {count}", "en": "{count} {impact}"},
+    "impact_critical": {"fr": "critique", "en": "critical"},
+    "impact_serious": {"fr": "grave", "en": "serious"},
+    "impact_moderate": {"fr": "modérée", "en": "moderate"},
+    "impact_minor": {"fr": "mineure", "en": "minor"},
+    "impact_none": {"fr": "non précisée", "en": "not given"},
+    "report_path": {"fr": "  rapport : {path}", "en": "  report: {path}"},
+    "findings_exit": {"fr": "{count} non-conformité(s) de gravité « {threshold} » ou plus : code de sortie {code}.",
+                      "en": "{count} failure(s) at or above '{threshold}': exit {code}."},
+    "new_findings_exit": {
+        "fr": "{count} nouvelle(s) non-conformité(s) de gravité « {threshold} » ou plus : code de sortie {code}.",
+        "en": "{count} new failure(s) at or above '{threshold}': exit {code}."},
+    "slots_capped": {
+        "fr": "{site} : {concurrency} session(s) sur la grille au plus, la limite crawl.concurrency du site "
+              "(politesse envers son serveur).",
+        "en": "{site}: at most {concurrency} session(s) on the grid, the site's crawl.concurrency limit "
+              "(politeness towards its server)."},
+    "rechecked": {"fr": "{run} : {count} constat(s) recalculé(s) à partir des pages enregistrées.",
+                  "en": "{run}: {count} findings recomputed from the saved snapshots."},
+    "validate_site": {"fr": "{site} : {url} — {pages} page(s) d'exemple, {journeys} parcours, {max_pages} pages au "
+                            "plus",
+                      "en": "{site}: {url} — {pages} sample pages, {journeys} journeys, max {max_pages} pages"},
+    "validate_ok": {"fr": "{file} : OK", "en": "{file}: OK"},
+    "demo_served": {"fr": "site de démonstration servi sur {url}", "en": "demo site served at {url}"},
+    "sample_written": {"fr": "Échantillon écrit dans {file} : collez-le dans {config} sous le site {site}.",
+                       "en": "Sample written to {file}: paste it into {config} under the site {site}."},
+    "grid_serving": {"fr": "Grille Selenium sur http://{host}:{port} ({slots} session(s) Chromium) ; Ctrl-C pour "
+                           "l'arrêter.",
+                     "en": "Selenium Grid on http://{host}:{port} ({slots} Chromium session(s)); Ctrl-C stops it."},
+    "grid_exported": {
+        "fr": "{file} : {pages} pages × {criteria} critères — sur l'échantillon : {c} C, {nc} NC, {na} NA, {nt} NT.",
+        "en": "{file}: {pages} pages × {criteria} criteria — on the sample: {c} C, {nc} NC, {na} NA, {nt} NT."},
+    "grid_missing_rows": {
+        "fr": "{file} : {count} critère(s) sans ligne ({criteria}) : ils restent tels que les constats les donnent.",
+        "en": "{file}: {count} criteria have no row ({criteria}): they stay as the evidence says."},
+    "grid_imported": {"fr": "{file} : {verdicts} verdict(s) sur {pages} page(s).",
+                      "en": "{file}: {verdicts} verdicts on {pages} pages."},
+    "grid_state": {"fr": "État : {state}. {rates}", "en": "Status: {state}. {rates}"},
+    "grid_rates": {"fr": "Taux global : {global_rate} ; taux moyen : {mean_rate}.",
+                   "en": "Overall rate: {global_rate}; mean rate: {mean_rate}."},
+    "baseline_accepted": {"fr": "{file} : {count} non-conformité(s) acceptée(s) de {run}.",
+                          "en": "{file}: {count} accepted failure(s) of {run}."},
+    "problems": {"fr": "{count} problème(s).", "en": "{count} problem(s)."},
+    "findings_valid": {"fr": "OK : protocoles et sessions valides.", "en": "OK: protocols and sessions are valid."},
+
+    # --- sites.yaml (audit/config.py): the message after ``file:line: path: `` --------------------------------
+    "cfg_invalid_yaml": {"fr": "YAML invalide : {problem}. Vérifiez l'indentation et les guillemets autour de "
+                               "cette ligne.",
+                         "en": "invalid YAML: {problem}. Check the indentation and quoting around that line."},
+    "cfg_invalid_yaml_plain": {"fr": "YAML invalide : {problem}", "en": "invalid YAML: {problem}"},
+    "cfg_mapping": {"fr": "doit être une suite de lignes « clé: valeur »",
+                    "en": "must be a mapping (key: value lines)"},
+    "cfg_required": {"fr": "est obligatoire", "en": "is required"},
+    "cfg_text": {"fr": "doit être un texte", "en": "must be a text value"},
+    "cfg_not_empty": {"fr": "ne doit pas être vide", "en": "must not be empty"},
+    "cfg_bool": {"fr": "doit valoir true ou false", "en": "must be true or false"},
+    "cfg_positive_int": {"fr": "doit être un nombre entier positif", "en": "must be a positive integer"},
+    "cfg_int_min": {"fr": "doit être un nombre entier ≥ {minimum}", "en": "must be an integer ≥ {minimum}"},
+    "cfg_seconds": {"fr": "doit être un nombre de secondes ≥ 0", "en": "must be a number of seconds ≥ 0"},
+    "cfg_seconds_positive": {"fr": "doit être un nombre de secondes > 0", "en": "must be a number of seconds > 0"},
+    "cfg_text_list": {"fr": "doit être une liste de textes", "en": "must be a list of text values"},
+    "cfg_regex": {"fr": "expression régulière invalide : {error}", "en": "invalid regular expression: {error}"},
+    "cfg_unknown_key": {"fr": "clé inconnue ; clés possibles : {known}", "en": "unknown key; expected one of: {known}"},
+    "cfg_url": {"fr": "doit être une adresse http(s) complète, pas « {value} »",
+                "en": "must be an absolute http(s) URL, got '{value}'"},
+    "cfg_secret_in_repository": {
+        "fr": "{value} est dans le dépôt ({tree}) : gardez le secret dans un fichier hors du dépôt, par exemple "
+              "~/.config/a11y-audit/, ou utilisez value_env",
+        "en": "{value} is inside the repository ({tree}): keep the secret in a file outside it, for example "
+              "~/.config/a11y-audit/, or use value_env"},
+    "cfg_secret_in_config_folder": {
+        "fr": "{value} est dans le dossier de la configuration ({tree}) : gardez le secret dans un fichier hors de "
+              "ce dossier, par exemple ~/.config/a11y-audit/, ou utilisez value_env",
+        "en": "{value} is inside the configuration's folder ({tree}): keep the secret in a file outside it, for "
+              "example ~/.config/a11y-audit/, or use value_env"},
+    "cfg_step_one_action": {"fr": "une étape demande exactement une action parmi : {actions}",
+                            "en": "a step needs exactly one action among: {actions}"},
+    "cfg_fill_needs_value": {
+        "fr": "une étape fill demande `value`, ou pour un secret `value_env` (une variable d'environnement) ou "
+              "`value_file` (un fichier hors du dépôt)",
+        "en": "a fill step needs `value`, or for a secret `value_env` (an environment variable) or `value_file` "
+              "(a file outside the repository)"},
+    "cfg_only_one": {"fr": "ne donnez qu'une seule de ces clés : {keys}", "en": "give only one of {keys}"},
+    "cfg_env_name": {"fr": "doit être un nom de variable d'environnement",
+                     "en": "must be an environment variable name"},
+    "cfg_fill_only_secret": {"fr": "seule une étape fill saisit un secret", "en": "only a fill step types a secret"},
+    "cfg_needs_selector": {"fr": "demande un sélecteur CSS", "en": "needs a CSS selector"},
+    "cfg_needs_url": {"fr": "demande une adresse ou un chemin", "en": "needs a URL or a path"},
+    "cfg_needs_key": {"fr": "demande une touche, par exemple Enter", "en": "needs a key, for example Enter"},
+    "cfg_step_mapping": {"fr": "une étape est une suite de lignes « clé: valeur » avec une action parmi : {actions}",
+                         "en": "a step is a mapping with one action among: {actions}"},
+    "cfg_site_id": {"fr": "n'utilisez que des minuscules sans accent, des chiffres, - et _ (il nomme des dossiers)",
+                    "en": "use lower-case letters, digits, - and _ only (it names folders)"},
+    "cfg_journey_id": {"fr": "n'utilisez que des minuscules sans accent, des chiffres, - et _",
+                       "en": "use lower-case letters, digits, - and _ only"},
+    "cfg_duplicate_site": {"fr": "identifiant de site « {id} » en double", "en": "duplicate site id '{id}'"},
+    "cfg_duplicate_journey": {"fr": "identifiant de parcours « {id} » en double", "en": "duplicate journey id '{id}'"},
+    "cfg_pages_list": {"fr": "doit être une liste de {{name, path}}", "en": "must be a list of {{name, path}}"},
+    "cfg_journeys_list": {"fr": "doit être une liste de parcours", "en": "must be a list of journeys"},
+    "cfg_steps_list": {"fr": "doit être une liste d'étapes non vide", "en": "must be a non-empty list of steps"},
+    "cfg_starts_with_goto": {"fr": "un parcours commence par une étape goto", "en": "a journey starts with a goto step"},
+    "cfg_sample_list": {"fr": "doit être une liste de {{name, path, reason}} (voir `a11y-audit sample --pin`)",
+                        "en": "must be a list of {{name, path, reason}} (see `a11y-audit sample --pin`)"},
+    "cfg_sample_not_a_step": {
+        "fr": "« {path} » n'est pas une étape auditée d'un parcours de ce site (connues : {known})",
+        "en": "'{path}' is not an audited step of a journey of this site (known: {known})"},
+    "cfg_none": {"fr": "aucune", "en": "none"},
+    "cfg_sample_path": {"fr": "doit être un chemin d'adresse commençant par / ou journey:<id>:<étape>",
+                        "en": "must be a URL path starting with / or journey:<id>:<step>"},
+    "cfg_sample_duplicate": {"fr": "« {path} » est déjà dans l'échantillon", "en": "'{path}' is already in the sample"},
+    "cfg_sitemaps": {"fr": "doit valoir true, false ou une liste d'adresses de plans de site",
+                     "en": "must be true, false or a list of sitemap URLs"},
+    "cfg_user_agent": {
+        "fr": "doit être en ASCII simple sur une ligne (un en-tête HTTP ne porte pas d'accents) : écrivez "
+              "'audit d'accessibilite', pas 'accessibilité'",
+        "en": "must be plain ASCII on one line (HTTP headers cannot carry accents): write 'audit d'accessibilite', "
+              "not 'accessibilité'"},
+    "cfg_sites_list": {"fr": "doit être une liste non vide de sites (chacun avec id et base_url)",
+                       "en": "must be a non-empty list of sites (each with id and base_url)"},
+    "cfg_file_not_found": {"fr": "fichier introuvable. Créez-le (voir le README) ou indiquez --config CHEMIN.",
+                           "en": "file not found. Create it (see the README) or pass --config PATH."},
+    "cfg_not_utf8": {"fr": "ce n'est pas du texte UTF-8 ({reason} à l'octet {start}). Enregistrez-le en UTF-8.",
+                     "en": "not UTF-8 text ({reason} at byte {start}). Save it as UTF-8."},
+    "cfg_cannot_read": {"fr": "lecture impossible : {error}.", "en": "cannot read it: {error}."},
+    "cfg_env_unset": {
+        "fr": "la variable d'environnement {name} n'est pas définie : l'étape de parcours qui remplit « {target} » "
+              "en a besoin. Exportez-la avant l'audit.",
+        "en": "environment variable {name} is not set: the journey step that fills '{target}' needs it. Export it "
+              "before the run."},
+    "cfg_secret_where": {"fr": "value_file {file} (l'étape de parcours qui remplit « {target} »)",
+                         "en": "value_file {file} (the journey step that fills '{target}')"},
+    "cfg_secret_not_found": {
+        "fr": "fichier introuvable. Créez-le, lisible par cet utilisateur seulement (chmod 600), ou corrigez le "
+              "chemin.",
+        "en": "file not found. Create it, readable by this user only (chmod 600), or fix the path."},
+    "cfg_secret_is_folder": {"fr": "c'est un dossier ; donnez le chemin du fichier qui contient le secret.",
+                             "en": "is a folder; give the path of the file holding the secret."},
+    "cfg_secret_permission": {"fr": "permission refusée. Donnez le droit de lecture à l'utilisateur qui lance "
+                                    "l'audit.",
+                              "en": "permission denied. Let the user running the audit read it."},
+    "cfg_secret_not_utf8": {"fr": "ce n'est pas du texte UTF-8. Enregistrez le secret en UTF-8.",
+                            "en": "not UTF-8 text. Save the secret as UTF-8."},
+    "cfg_secret_empty": {"fr": "le fichier est vide.", "en": "the file is empty."},
+}
