@@ -139,6 +139,24 @@ class GridError(BrowserError):
     """The Selenium Grid cannot be used (unreachable, not ready, no Chromium): one French message."""
 
 
+# A Grid behind basic authentication (Selenium's router --username/--password): the credentials come from the
+# environment (a CI secret), never from --grid's URL, which is printed, logged and saved in the run.
+GRID_USER_ENV = "A11Y_AUDIT_GRID_USER"
+GRID_PASSWORD_ENV = "A11Y_AUDIT_GRID_PASSWORD"
+
+
+def grid_credentials() -> tuple[str, str] | None:
+    """(user, password) from the environment, None when neither is set; GridError when only one is."""
+    user, password = os.environ.get(GRID_USER_ENV, ""), os.environ.get(GRID_PASSWORD_ENV, "")
+    if not user and not password:
+        return None
+    if not (user and password):
+        missing = GRID_PASSWORD_ENV if user else GRID_USER_ENV
+        raise GridError(f"{missing} n'est pas défini : les identifiants de la grille Selenium vont par deux "
+                        f"({GRID_USER_ENV} et {GRID_PASSWORD_ENV}) ; définissez les deux, ou aucun.")
+    return user, password
+
+
 class _Refused(Exception):
     """A page not to audit (too large, or it went elsewhere by itself): its message is the page's error."""
 
@@ -173,9 +191,13 @@ def selenium_jar() -> Path:
 
 def node_config(chromium: str, chromedriver: str, slots: int) -> str:
     """A Grid node's TOML: Debian's Chromium through its chromedriver, our launch flags, ``slots`` sessions,
-    and never a driver download (no Selenium Manager, no driver detection)."""
+    and never a driver download (no Selenium Manager, no driver detection); with the router's basic
+    authentication when A11Y_AUDIT_GRID_USER and A11Y_AUDIT_GRID_PASSWORD are set."""
     stereotype = {"browserName": "chrome", "goog:chromeOptions": {"binary": chromium, "args": CHROMIUM_ARGS}}
-    return ("[node]\ndetect-drivers = false\nselenium-manager = false\n"
+    credentials = grid_credentials()  # the router asks them of every client (a file, not the command line)
+    router = (f"[router]\nusername = {json.dumps(credentials[0])}\npassword = {json.dumps(credentials[1])}\n\n"
+              if credentials else "")
+    return (f"{router}[node]\ndetect-drivers = false\nselenium-manager = false\n"
             f"max-sessions = {slots}\noverride-max-sessions = true\n\n"
             f'[[node.driver-configuration]]\ndisplay-name = "Chromium"\nwebdriver-executable = {json.dumps(chromedriver)}\n'
             f"max-sessions = {slots}\nstereotype = {json.dumps(json.dumps(stereotype))}\n")
@@ -200,12 +222,24 @@ def _selenium():
 def grid_status(url: str, timeout: float = 10.0) -> GridStatus:
     """Ask the Grid (hub or standalone) for its /status; GridError, in French, when it cannot serve us."""
     parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise GridError("l'adresse de la grille Selenium contient des identifiants : ne les écrivez pas dans "
+                        "--grid (l'adresse est affichée, journalisée et enregistrée avec l'audit) ; donnez-les "
+                        f"par les variables d'environnement {GRID_USER_ENV} et {GRID_PASSWORD_ENV}.")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise GridError(f"adresse de grille Selenium invalide : {url!r}. Donnez l'adresse du hub, par exemple "
                         "--grid http://hub.example:4444.")
     base = url.rstrip("/")
+    credentials = grid_credentials()
     try:
-        response = httpx.get(base + "/status", timeout=timeout, trust_env=False)
+        response = httpx.get(base + "/status", timeout=timeout, trust_env=False, auth=credentials)
+        if response.status_code == 401:
+            if credentials:
+                raise GridError(f"la grille Selenium {base} refuse les identifiants donnés par {GRID_USER_ENV} "
+                                f"et {GRID_PASSWORD_ENV} (HTTP 401) : vérifiez-les.")
+            raise GridError(f"la grille Selenium {base} demande une authentification (HTTP 401) : donnez ses "
+                            f"identifiants par les variables d'environnement {GRID_USER_ENV} et "
+                            f"{GRID_PASSWORD_ENV}.")
         data = response.json()["value"]
     except httpx.HTTPError as exc:
         raise GridError(f"la grille Selenium {base} ne répond pas ({_network_reason(exc)}). Vérifiez que le hub "
@@ -379,7 +413,15 @@ class WebDriverBrowser:
         opts.page_load_strategy = "normal"  # wait for the load event, as Browser does
         opts.unhandled_prompt_behavior = "dismiss"  # alert()/confirm() are dismissed, as Browser does
         try:
-            executor = connection(self.grid_url, vendor_prefix="goog", browser_name="chrome", ignore_proxy=True)
+            credentials = grid_credentials()
+            client = None
+            if credentials:
+                from selenium.webdriver.remote.client_config import ClientConfig
+
+                client = ClientConfig(remote_server_addr=self.grid_url, keep_alive=True, timeout=120,
+                                      username=credentials[0], password=credentials[1])
+            executor = connection(self.grid_url, vendor_prefix="goog", browser_name="chrome", ignore_proxy=True,
+                                  client_config=client)
             driver = webdriver.Remote(command_executor=executor, options=opts)
         except Exception as exc:  # noqa: BLE001 - grid down, no free node, wrong URL: one clear message
             raise GridError(f"la grille Selenium {self.grid_url} n'a pas ouvert de session Chromium "

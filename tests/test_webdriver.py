@@ -8,6 +8,7 @@ Java or the jar these tests skip, except in CI or with A11Y_AUDIT_REQUIRE_BROWSE
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -51,9 +52,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def grid(tmp_path_factory, chromium):
-    """A Selenium Grid 4 standalone on 127.0.0.1 with SLOTS Chromium slots; yields its URL."""
+def _prerequisites() -> str:
+    """The chromedriver to use; skips (fails in CI) when something the Grid needs is missing."""
     for module in ("selenium", "axe_selenium_python"):
         try:
             __import__(module)
@@ -68,15 +68,21 @@ def grid(tmp_path_factory, chromium):
     chromedriver = shutil.which("chromedriver")
     if chromedriver is None:
         _missing("chromedriver is missing: `apt-get install -y chromium-driver` (scripts/ensure-chromium.sh)")
-    # the CLI's own launcher (`a11y-audit selenium-grid`): Java, the jar, a node config for this Chromium
-    folder = tmp_path_factory.mktemp("grid")
+    return chromedriver
+
+
+@contextlib.contextmanager
+def _running_grid(folder: Path, chromium: str, slots: int = SLOTS, env: dict[str, str] | None = None):
+    """The CLI's own launcher (`a11y-audit selenium-grid`: Java, the jar, a node config for this Chromium) on
+    127.0.0.1; yields its URL once its /status answers (with the credentials of ``env``, if any)."""
+    chromedriver = _prerequisites()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = folder / "grid.log"
-    env = {**os.environ, "A11Y_AUDIT_CHROMIUM": chromium}
+    env = {**os.environ, "A11Y_AUDIT_CHROMIUM": chromium, **(env or {})}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "audit", "selenium-grid", "--port", str(port), "--slots",
-                                 str(SLOTS), "--chromedriver", chromedriver, "--host", "127.0.0.1"],
+                                 str(slots), "--chromedriver", chromedriver, "--host", "127.0.0.1"],
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         try:
             deadline = time.monotonic() + 120  # a JVM start on a loaded 2-core machine
@@ -84,7 +90,8 @@ def grid(tmp_path_factory, chromium):
                 if proc.poll() is not None:
                     pytest.fail(f"the Selenium Grid exited: {log_path.read_text(errors='replace')[-2000:]}")
                 try:
-                    webdriver.grid_status(url, timeout=2)
+                    with _environ(env):
+                        webdriver.grid_status(url, timeout=2)
                     break
                 except webdriver.GridError:
                     if time.monotonic() > deadline:
@@ -102,6 +109,27 @@ def grid(tmp_path_factory, chromium):
     text = log_path.read_text(errors="replace").lower()
     assert "selenium manager" not in text and "download" not in text, "the Grid tried to find or fetch a driver"
     assert "/usr/bin/chromedriver" in text or chromedriver in text  # the node used the configured driver
+
+
+@contextlib.contextmanager
+def _environ(values: dict[str, str]):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory, chromium):
+    """A Selenium Grid 4 standalone on 127.0.0.1 with SLOTS Chromium slots; yields its URL."""
+    with _running_grid(tmp_path_factory.mktemp("grid"), chromium) as url:
+        yield url
 
 
 def _config(tmp_path: Path, base_url: str) -> Path:
@@ -197,6 +225,45 @@ def test_an_unreachable_grid_is_one_french_message_and_exit_1(tmp_path):
                                      "refusée). Vérifiez que le hub est démarré et joignable depuis cette machine, "
                                      "et l'adresse donnée à --grid.")
     assert not (tmp_path / "runs" / "a11y-audit.sqlite").exists() or not Store(tmp_path / "runs").runs()
+
+
+def test_a_grid_behind_basic_authentication_takes_credentials_from_the_environment(tmp_path, chromium,
+                                                                                     monkeypatch):
+    """A Grid whose router asks for a user and a password (`a11y-audit selenium-grid` with A11Y_AUDIT_GRID_USER
+    and A11Y_AUDIT_GRID_PASSWORD set): without them, or with a wrong password, one French message; with them, a
+    page is gathered; written in the URL, they are refused before anything is sent."""
+    import asyncio
+
+    from audit.browser import GatherOptions
+    from audit.model import PageRef
+
+    user, password = "auditeur", "mot-de-passe-" + os.urandom(4).hex()
+    creds = {webdriver.GRID_USER_ENV: user, webdriver.GRID_PASSWORD_ENV: password}
+    for key in creds:
+        monkeypatch.delenv(key, raising=False)
+    with _running_grid(tmp_path, chromium, slots=1, env=creds) as url:
+        with pytest.raises(webdriver.GridError, match="demande une authentification"):
+            webdriver.grid_status(url)
+        monkeypatch.setenv(webdriver.GRID_USER_ENV, user)
+        with pytest.raises(webdriver.GridError, match=f"{webdriver.GRID_PASSWORD_ENV} n'est pas défini"):
+            webdriver.grid_status(url)
+        monkeypatch.setenv(webdriver.GRID_PASSWORD_ENV, "faux")
+        with pytest.raises(webdriver.GridError, match="refuse les identifiants"):
+            webdriver.grid_status(url)
+        monkeypatch.setenv(webdriver.GRID_PASSWORD_ENV, password)
+        parts = urlsplit(url)
+        with pytest.raises(webdriver.GridError, match="contient des identifiants") as refused:
+            webdriver.grid_status(f"http://{user}:{password}@{parts.netloc}")
+        assert password not in str(refused.value)
+        assert webdriver.grid_status(url).slots == 1
+
+        async def one_page(page_url: str):
+            async with webdriver.WebDriverBrowser(url, GatherOptions(timeout=30), slots=1) as remote:
+                return await remote.gather(PageRef(url=page_url), tmp_path / "page")
+
+        with DemoServer() as demo:
+            snap = asyncio.run(one_page(demo.url + "/"))
+        assert snap.error is None and "axe" in snap.files, snap.error
 
 
 # Faults a node meets (tests/faults.py): each ends as a clear error on its page, or is audited, and the
