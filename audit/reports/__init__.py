@@ -14,7 +14,7 @@ import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -226,9 +226,12 @@ def _grid_page_by_page(store: Store, run: RunInfo, gpages: tuple[scoring.GridPag
     for p in gpages:
         parts.setdefault(f"journey:{p.journey}" if p.journey else f"page:{p.key}", []).append(p)
     cells: dict[tuple[str, str], scoring.Cell] = {}
+    shared: dict[tuple, tuple] = {}  # equal tests and proofs of many pages' cells, held once
     for part in parts.values():
         found = [f for p in part for f in store.findings(run, p.key)]
-        cells.update(scoring.build_grid(part, found, verdicts).cells)
+        for key, cell in scoring.build_grid(part, found, verdicts).cells.items():
+            cells[key] = replace(cell, tests=shared.setdefault(cell.tests, cell.tests),
+                                 proofs=shared.setdefault(cell.proofs, cell.proofs))
     return scoring.Grid(pages=gpages, cells={(p.key, c): cells[(p.key, c)] for p in gpages for c in standards.CRITERIA})
 
 
@@ -404,22 +407,32 @@ def _proof_dict(p: scoring.Proof) -> dict[str, Any]:
 
 
 def _grid_dict(grid: scoring.Grid, lang: str) -> dict[str, Any]:
+    """The grid as JSON-ready data. Cells of many pages say the same (tests, evidence, notes): those parts are
+    made once and shared (read-only) by the cells, so a cell costs little more than its own dict."""
     criteria = []
+    tests: dict[tuple, dict[str, str]] = {}
+    evidence: dict[tuple, list[dict[str, Any]]] = {}
+    notes: dict[tuple, list[str]] = {}
     for cid in grid.criteria:
         crit = standards.CRITERIA[cid]
         theme = standards.THEMES[crit.theme]
         cells = []
         for p in grid.pages:
             cell = grid.cell(p.key, cid)
+            if cell.tests not in tests:
+                tests[cell.tests] = {t: s.value for t, s in cell.tests}
+            if cell.proofs not in evidence:
+                evidence[cell.proofs] = [_proof_dict(x) for x in cell.proofs]
+            if cell.notes not in notes:
+                notes[cell.notes] = list(cell.notes)
             cells.append({
                 "page": p.key, "status": cell.status.value, "computed": cell.computed.value,
-                "tests": {t: s.value for t, s in cell.tests},
-                "evidence": [_proof_dict(x) for x in cell.proofs],
+                "tests": tests[cell.tests], "evidence": evidence[cell.proofs],
                 "verdict": None if cell.verdict is None else {"status": cell.verdict.status.value,
                                                               "comment": cell.verdict.comment,
                                                               "auditor": cell.verdict.auditor,
                                                               "where": cell.verdict.where},
-                "notes": list(cell.notes)})
+                "notes": notes[cell.notes]})
         criteria.append({"id": cid, "theme": crit.theme, "theme_title": theme.title_en if lang == "en" else theme.title,
                          "title": _crit_title(cid, lang), "level": crit.level, "status": grid.rollup(cid).value,
                          "cells": cells})
