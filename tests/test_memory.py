@@ -118,3 +118,69 @@ def test_release_forgets_parsed_trees(tmp_path):
     evidence.release()
     assert not {"dom", "dom_html", "source", "source_html", "probes", "document"} & set(vars(evidence))
     assert evidence.dom is not first and evidence.dom.findtext(".//title") == "Rubrique 0"
+
+
+# --- reports ----------------------------------------------------------------------------------------
+
+
+def _store_with_findings(tmp_path: Path):
+    """A run of four pages (one could not be audited) whose checks failed, asked and passed on them."""
+    from audit.model import Finding, Impact, Outcome, Source
+    from audit.store import Store
+
+    store = Store(tmp_path / "runs")
+    run = store.create_run("ville", "https://ville.test", {"rgaa_version": "4.1.2"})
+    for n in range(4):
+        url = f"https://ville.test/page-{n}"
+        snap = PageSnapshot(key=url, url=url, final_url=url, status=200, content_type="text/html",
+                            title=f"Page {n}", error="délai dépassé" if n == 3 else None,
+                            files={"source": "source.html"}, timings={"total": 1.25 * n})
+        folder = store.page_dir(run, url)
+        (folder / "source.html").write_text(f'<html lang="fr"><body><img src="a{n}.png"><p>{n}</p></body></html>',
+                                            encoding="utf-8")
+        findings = [] if snap.error else [
+            Finding(check_id="rgaa-1.1-img-alt", source=Source.CHECK, outcome=Outcome.FAILED, page_key=url,
+                    page_url=url, impact=Impact.CRITICAL, rgaa_tests=("1.1.1",), wcag=("1.1.1",),
+                    selector="img", snippet=f'<img src="a{n}.png">', message="Image sans alternative",
+                    title="Une image n'a pas d'alternative", how_to_fix="Ajoutez alt.", fingerprint=f"f{n % 2}"),
+            Finding(check_id="rgaa-8.5-title", source=Source.CHECK, outcome=Outcome.CANT_TELL, page_key=url,
+                    page_url=url, impact=Impact.MODERATE, rgaa_tests=("8.6.1",), wcag=("2.4.2",), selector="title",
+                    message="Titre à relire", title="Le titre est pertinent", question="Le titre est-il pertinent ?",
+                    fingerprint="t"),
+            Finding(check_id="rgaa-8.3-lang-present", source=Source.CHECK, outcome=Outcome.PASSED, page_key=url,
+                    page_url=url, rgaa_tests=("8.3.1",), wcag=("3.1.1",), selector="html", title="lang présent",
+                    fingerprint="l", conclusive=True),
+            Finding(check_id="axe:image-alt", source=Source.AXE, outcome=Outcome.INAPPLICABLE, page_key=url,
+                    page_url=url, rgaa_tests=("1.1.1",), title="image-alt", fingerprint="i",
+                    extra={"dismissed": {"reason": "décoratives", "by": "Ana"}} if n == 1 else {}),
+        ]
+        store.save_page(run, snap, findings)
+    return store, store.run(run.id)
+
+
+def test_streamed_reports_are_the_rendered_ones(tmp_path):
+    """Each report written as it goes has the bytes of the one rendered in memory; the assessment's grid
+    (built page by page) and page counts are those of every finding at once."""
+    import json as std_json
+
+    from audit import scoring
+    from audit.reports import assess, grid_pages, html, json, junit, report_of, sarif
+
+    store, run = _store_with_findings(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert junit.write(store, run, out).read_bytes() == junit.render(store, run)
+    assert sarif.write(store, run, out).read_text(encoding="utf-8") == sarif.render(store, run)
+    assert '"startLine"' in sarif.render(store, run)  # the region found in the page's source, page by page
+    a = assess(store, run)
+    everything = list(store.findings(run))
+    assert a.grid == scoring.build_grid(grid_pages(a.pages, ())[0], everything)
+    assert {f.outcome for f in a.findings} == {"failed", "cant_tell", "inapplicable"}  # the dismissed one
+    for snap in a.pages:
+        live = [f.outcome.value for f in everything if f.page_key == snap.key and not (f.extra or {}).get("dismissed")]
+        assert a.page_counts.get(snap.key, {}) == {o: live.count(o) for o in dict.fromkeys(live)}
+    report = report_of(a)
+    assert json.write(report, out).read_text(encoding="utf-8") == std_json.dumps(report, indent=2,
+                                                                                 ensure_ascii=False)
+    assert html.write(report, run.folder, out).read_text(encoding="utf-8") == html.render(report)
+    assert report["totals"]["failed"] == 3 and report["totals"]["dismissed"] == 1
