@@ -6,9 +6,13 @@ and a summary. Plain HTML forms that work without JavaScript; every page is audi
 own checks and axe-core.
 
 French first, English available: ``create_app(..., lang="en")`` serves it in English, and every page has a
-link to itself in the other language (``?lang=``, remembered in a cookie) that works without JavaScript. The
-words are ``labels(lang)`` (audit.i18n plus the form's own, as the HTML report does); what the protocol says
-stays as the city wrote it, marked ``lang="fr"`` on English pages. Saved values are the same in both.
+way to itself in the other language, remembered in a cookie, that works without JavaScript: on a page with a form
+it is a button of that form (``langue=en``) that draws the same page again in the other language with everything
+typed kept as typed — nothing validated, nothing saved, the CSRF token checked — so switching never loses an
+unsent observation; on the other pages a link (``?lang=``). The words are ``labels(lang)`` (audit.i18n plus the
+form's own, as the HTML report does); what the protocol says stays as the city wrote it, marked ``lang="fr"`` on
+English pages (and left out of an English page's ``<title>``, which cannot mark a part of itself). Saved values
+are the same in both.
 
 Every submitted page is saved at once — ``<sessions_dir>/<session id>.yaml``, written atomically, plus a
 row of ``tester_sessions`` in ``<store_root>/a11y-audit.sqlite`` when a store is given — so closing the
@@ -98,6 +102,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 PROTOCOL_LANG = "fr"
 LANG_COOKIE = "a11y_form_langue"
 _SWITCH = {"fr": "Version française", "en": "English version"}
+SWITCH_FIELD = "langue"  # the language button of a page with a form: its name; its value is the language asked for
+FORM_ID = "formulaire"  # the id of a page's form (form_*.html.j2), which the language button belongs to
+# What a page with a form does not take back as typed values when it is drawn again after the language button.
+_NOT_TYPED = frozenset({"jeton", SWITCH_FIELD, "action", "barrieres"})
 
 _WORDS: dict[str, tuple[str, str]] = {
     # page frame
@@ -195,6 +203,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     # task
     "task_n": ("Tâche {n} : ", "Task {n}: "),
     "task_n_of": ("Tâche {n} sur {total} : ", "Task {n} of {total}: "),
+    "task_n_of_title": ("Tâche {n} sur {total}", "Task {n} of {total}"),
     "todo": ("Ce que vous devez faire", "What you have to do"),
     "success": ("La tâche est réussie quand :", "The task is done when:"),
     "time_one": ("Temps prévu : {n} minute au plus. Si vous dépassez ce temps, arrêtez-vous : c'est une "
@@ -474,13 +483,48 @@ def _request_lang(default: str) -> str:
     return default
 
 
-def _switch(keep_args: bool = True) -> dict[str, str]:
-    """The link to this page in the other language (no JavaScript: a GET that sets a cookie). Relative, so a
-    refusal page never writes back the address it refused; ``keep_args`` keeps the page's own query."""
+def _switch(keep_args: bool = True, form: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The way to this page in the other language, without JavaScript.
+
+    On a page with a form (``form``: its ``action`` and its ``default`` button) a submit button of that form
+    (``SWITCH_FIELD``), so what the tester typed and has not sent is drawn again in the other language instead of
+    being lost; it comes after a hidden copy of the form's own first button, so that Enter in a field still sends
+    the page as before (the first submit button of a form is the one Enter presses). Elsewhere a link (a GET that
+    sets a cookie), relative, so a refusal page never writes back the address it refused; ``keep_args`` keeps the
+    page's own query."""
     other = "en" if _lang() == "fr" else "fr"
+    if form is not None:
+        return {"form": FORM_ID, "action": form["action"], "default": form["default"], "name": SWITCH_FIELD,
+                "lang": other, "label": _SWITCH[other], "focus": bool(getattr(g, "switched", False))}
     args = {k: v for k, v in request.args.items() if keep_args and k not in ("lang", "token", "enregistre")}
     args["lang"] = other
-    return {"url": f"?{urlencode(args)}", "lang": other, "label": _SWITCH[other]}
+    return {"form": None, "url": f"?{urlencode(args)}", "lang": other, "label": _SWITCH[other]}
+
+
+def _language_switch(sid: str | None) -> bool | None:
+    """A POST from the language button: None when the request is not one. Else whether its CSRF token is good
+    (``sid``: the session's, None for the start page's signed time stamp); when it is, the page is now in the
+    language asked for and the choice is remembered (a cookie). Called before the page's words are built."""
+    if request.method != "POST":
+        return None
+    asked = request.form.get(SWITCH_FIELD)
+    if asked not in LANGS:
+        return None
+    if not _csrf_ok(sid):
+        return False  # refused as a whole: same language, the "expired" message, what was typed kept
+    g.lang, g.switched = asked, True
+    return True
+
+
+def _typed_again(switched: bool, target: str) -> dict[str, Any]:
+    """What ``_render`` needs to draw a page with a form again after its language button: every field as the
+    tester typed it (not validated, so no error is shown; nothing is saved), and when the CSRF token failed the
+    "expired" error alone (400), tied to ``target``."""
+    form = _Form(request.form)
+    form.values = {k: v for k, v in request.form.items() if k not in _NOT_TYPED}
+    if not switched:
+        form.fail("jeton", _say("form"), _say("expired"), target=target)
+    return {"status": 200 if switched else 400, "values": form.values, "errors": form.errors, "err": form.err}
 
 
 # --- form reading and validation ------------------------------------------------------------
@@ -746,8 +790,9 @@ def _after(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"  # session ids are in URLs
     response.headers["Cache-Control"] = "no-store"
-    chosen = request.args.get("lang")
-    if chosen in LANGS and request.cookies.get(LANG_COOKIE) != chosen:  # the language link: remember it
+    # the language link or button: remember the choice
+    chosen = g.lang if getattr(g, "switched", False) else request.args.get("lang")
+    if chosen in LANGS and request.cookies.get(LANG_COOKIE) != chosen:
         response.set_cookie(LANG_COOKIE, chosen, max_age=ACCESS_MAX_AGE, httponly=True, samesite="Lax",
                             path="/")
     return response
@@ -848,21 +893,30 @@ def _steps(protocol: Protocol, session: Session | None) -> list[dict[str, Any]]:
     return items
 
 
-def _render(template: str, status: int = 200, session: Session | None = None, current: str = "", **context):
+def _render(template: str, status: int = 200, session: Session | None = None, current: str = "",
+            form: dict[str, Any] | None = None, **context):
+    """A page; ``form`` for a page with a form (``_page_form``): its language switch is a button of that form."""
     state = _state()
     resume_url = f"{request.host_url}s/{session.id}/" if session else None
     errors = context.pop("errors", [])
     html = render_template(template, protocol=state.protocol, session=session, steps=_steps(state.protocol, session),
                            current=current, nonce=g.nonce, resume_url=resume_url, errors=errors,
-                           err=context.pop("err", {}), values=context.pop("values", {}), **_words(),
+                           err=context.pop("err", {}), values=context.pop("values", {}), **_words(form=form),
                            **context)
     return html, status
 
 
-def _words(keep_args: bool = True) -> dict[str, Any]:
-    """What every template needs for its words: the labels, the page's language, the link to the other one."""
+def _page_form(action: str, label: str) -> dict[str, Any]:
+    """A page's form for its language button: where the button sends it (``action``), and the ``label`` of the
+    form's own first submit button, of which a hidden copy keeps Enter in a field sending the page. The copy has
+    no name: a page sent without ``action`` is sent as by its first button ("suivant" on a task page)."""
+    return {"action": action, "default": label}
+
+
+def _words(keep_args: bool = True, form: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What every template needs for its words: the labels, the page's language, the way to the other one."""
     lang = _lang()
-    return {"t": labels(lang), "lang": lang, "protocol_lang": PROTOCOL_LANG, "switch": _switch(keep_args)}
+    return {"t": labels(lang), "lang": lang, "protocol_lang": PROTOCOL_LANG, "switch": _switch(keep_args, form)}
 
 
 # --- start ----------------------------------------------------------------------------------------
@@ -904,11 +958,26 @@ def _start_context() -> dict[str, Any]:
             "minutes": sum(t.time_limit for t in protocol.tasks) + 10, "page_title": _say("start_title")}
 
 
+def _start_form(session: Session | None, resume_value: str = "") -> dict[str, Any]:
+    """The start page's form (``/s/<id>/debut`` once a session exists). The language button of the page that
+    answers an unknown session number keeps that number: it sends the start form to ``/?session=…``."""
+    if session is not None:
+        return _page_form(f"/s/{session.id}/debut", _say("save_info"))
+    return _page_form("/" + (f"?{urlencode({'session': resume_value})}" if resume_value else ""),
+                      _say("save_start"))
+
+
 def _start():
     state = _state()
+    switched = _language_switch(None)
+    resume_value = request.args.get("session", "")[:40]
     if request.method == "GET":
         return _render("form_start.html.j2", current="debut", token=_csrf_start(), action="/",
-                       resume_value=request.args.get("session", "")[:40], **_start_context())
+                       resume_value=resume_value, form=_start_form(None, resume_value), **_start_context())
+    if switched is not None:
+        return _render("form_start.html.j2", current="debut", token=_csrf_start(), action="/",
+                       resume_value=resume_value, form=_start_form(None, resume_value),
+                       **_typed_again(switched, "pseudonyme"), **_start_context())
     form = _Form(request.form)
     pseudonym, env, answers = _read_start(form)
     if not _csrf_ok(None):
@@ -916,7 +985,7 @@ def _start():
     if form.errors:
         return _render("form_start.html.j2", status=400 if "jeton" in form.err else 422, current="debut",
                        token=_csrf_start(), action="/", resume_value="", errors=form.errors, err=form.err,
-                       values=form.values, **_start_context())
+                       values=form.values, form=_start_form(None), **_start_context())
     session = Session(id=testers.new_session_id(), protocol=state.protocol.id, site=state.protocol.site,
                       pseudonym=pseudonym, date=date.today().isoformat(), environment=env,
                       status=SessionStatus.IN_PROGRESS, answers=answers)
@@ -933,7 +1002,8 @@ def _resume():
         form.fail("session", _say("session_number"), _say("resume_unknown"))
         context = _start_context() | {"page_title": _say("resume_page")}
         return _render("form_start.html.j2", status=404, current="debut", token=_csrf_start(), action="/",
-                       resume_value=sid[:40], errors=form.errors, err=form.err, values={}, **context)
+                       resume_value=sid[:40], errors=form.errors, err=form.err, values={},
+                       form=_start_form(None, sid[:40]), **context)
     return redirect(f"/s/{sid}/", 303)
 
 
@@ -952,9 +1022,15 @@ def _edit_start(sid: str):
     state = _state()
     session = _load(sid)
     action = f"/s/{sid}/debut"
+    switched = _language_switch(sid)
     if request.method == "GET":
         return _render("form_start.html.j2", session=session, current="debut", token=_csrf_session(sid),
-                       action=action, resume_value="", values=_environment_values(session), **_start_context())
+                       action=action, resume_value="", values=_environment_values(session),
+                       form=_start_form(session), **_start_context())
+    if switched is not None:
+        return _render("form_start.html.j2", session=session, current="debut", token=_csrf_session(sid),
+                       action=action, resume_value="", form=_start_form(session),
+                       **_typed_again(switched, "pseudonyme"), **_start_context())
     form = _Form(request.form)
     pseudonym, env, answers = _read_start(form)
     if not _csrf_ok(sid):
@@ -962,7 +1038,8 @@ def _edit_start(sid: str):
     if form.errors:
         return _render("form_start.html.j2", status=422 if "jeton" not in form.err else 400, session=session,
                        current="debut", token=_csrf_session(sid), action=action, resume_value="",
-                       errors=form.errors, err=form.err, values=form.values, **_start_context())
+                       errors=form.errors, err=form.err, values=form.values, form=_start_form(session),
+                       **_start_context())
     with state.lock:
         session = replace(_load(sid), pseudonym=pseudonym, environment=env, answers=answers)
         _save(session)
@@ -1021,6 +1098,7 @@ def _read_barriers(form: _Form, task: Task, existing: tuple[TesterFinding, ...],
         criterion = form.text(f"b{k}_critere", label + _say("b_criterion"), 8)
         target = form.text(f"b{k}_element", label + _say("b_element"), MAX_TARGET)
         removed = form.data.get(f"b{k}_supprimer") == "oui"
+        form.values[f"b{k}_supprimer"] = "oui" if removed else ""
         if removed or not (description or other or criterion or target or impact):
             continue  # an empty slot, or a barrier the tester removed
         previous = existing[k] if k < len(existing) else None
@@ -1070,9 +1148,21 @@ def _task_context(session: Session, number: int) -> dict[str, Any]:
             "difficulties": [(str(i), label)
                              for i, label in enumerate(_choices("difficulty", DIFFICULTY_LABELS), 1)],
             "other_page": OTHER_PAGE, "questions": _question_fields(task.questions),
-            "step_options": [(str(i), _short(_say("step_n", n=i) + step))
-                             for i, step in enumerate(task.steps, 1)],
+            "step_options": _step_options(task),
             "notice": _notice(request.args.get("enregistre", ""))}
+
+
+def _step_options(task: Task) -> list[tuple[str, ...]]:
+    """The task's steps for a select. An option is all in one language: on a page in another language than the
+    protocol's, "1. <step>" marked as the protocol's language (digits read well in it), not "Step 1: <step>"."""
+    if _lang() == PROTOCOL_LANG:
+        return [(str(i), _short(_say("step_n", n=i) + step)) for i, step in enumerate(task.steps, 1)]
+    return [(str(i), _short(f"{i}. {step}"), PROTOCOL_LANG) for i, step in enumerate(task.steps, 1)]
+
+
+def _task_form(sid: str, number: int, total: int) -> dict[str, Any]:
+    label = _say("save_next", n=number + 1) if number < total else _say("save_finish")
+    return _page_form(f"/s/{sid}/tache/{number}", label)
 
 
 def _short(text: str, limit: int = 70) -> str:
@@ -1097,11 +1187,24 @@ def _task(sid: str, number: int):
         abort(404)
     session = _load(sid)
     task = protocol.tasks[number - 1]
+    switched = _language_switch(sid)  # first: the page's words are in the language asked for
     context = _task_context(session, number)
-    page_title = _say("task_n_of", n=number, total=len(protocol.tasks)) + task.title
+    total = len(protocol.tasks)
+    if _lang() == PROTOCOL_LANG:
+        page_title = _say("task_n_of", n=number, total=total) + task.title
+    else:  # a <title> cannot mark the protocol's words as French: the task's number only (its h1 has the title)
+        page_title = _say("task_n_of_title", n=number, total=total)
+    page_form = _task_form(sid, number, total)
     if request.method == "GET":
         return _render("form_task.html.j2", session=session, current=f"tache-{number}", token=_csrf_session(sid),
-                       page_title=page_title, values=_report_values(context["report"], task), **context)
+                       page_title=page_title, values=_report_values(context["report"], task), form=page_form,
+                       **context)
+    if switched is not None:
+        posted = request.form.get("barrieres", "")
+        if posted.isdigit():  # the barrier boxes the page had, new ones included
+            context.update(slots=max(context["slots"], min(int(posted), protocol.max_findings)))
+        return _render("form_task.html.j2", session=session, current=f"tache-{number}", token=_csrf_session(sid),
+                       page_title=page_title, form=page_form, **_typed_again(switched, "resultat-1"), **context)
     form = _Form(request.form)
     result = form.choice("resultat", _say("result"), [r.value for r in TaskResult], _say("result_missing"))
     difficulty = form.choice("difficulte", _say("difficulty"), [str(i) for i in range(1, 6)],
@@ -1119,7 +1222,7 @@ def _task(sid: str, number: int):
             context.update(slots=max(context["slots"], min(int(posted), protocol.max_findings)))
         return _render("form_task.html.j2", status=400 if "jeton" in form.err else 422, session=session,
                        current=f"tache-{number}", token=_csrf_session(sid), page_title=page_title,
-                       errors=form.errors, err=form.err, values=form.values, **context)
+                       errors=form.errors, err=form.err, values=form.values, form=page_form, **context)
     report = TaskReport(task=task.id, result=TaskResult(result), difficulty=int(difficulty), minutes=minutes,
                         blocked=blocked, pages=tuple(p.ref for p in task.pages), answers=answers,
                         findings=tuple(findings))
@@ -1143,6 +1246,8 @@ def _end(sid: str):
     state = _state()
     protocol = state.protocol
     session = _load(sid)
+    switched = _language_switch(sid)
+    page_form = _page_form(f"/s/{sid}/fin", _say("finish"))
     missing = [(i, t) for i, t in enumerate(protocol.tasks, 1) if session.report(t.id) is None]
     context = {"statements": list(enumerate(_choices("sus", SUS_STATEMENTS), 1)), "missing": missing,
                "sus_options": [(str(i), f"{i} — {label}")
@@ -1152,7 +1257,10 @@ def _end(sid: str):
         values = {f"sus_{i}": str(v) for i, v in enumerate(session.sus or (), 1)}
         values["commentaires"] = session.comments
         return _render("form_end.html.j2", session=session, current="fin", token=_csrf_session(sid),
-                       page_title=_say("end"), values=values, **context)
+                       page_title=_say("end"), values=values, form=page_form, **context)
+    if switched is not None:
+        return _render("form_end.html.j2", session=session, current="fin", token=_csrf_session(sid),
+                       page_title=_say("end"), form=page_form, **_typed_again(switched, "commentaires"), **context)
     form = _Form(request.form)
     sus: list[int] = []
     if protocol.sus:
@@ -1171,7 +1279,7 @@ def _end(sid: str):
     if form.errors:
         return _render("form_end.html.j2", status=400 if "jeton" in form.err else 422, session=session, current="fin",
                        token=_csrf_session(sid), page_title=_say("end"), errors=form.errors, err=form.err,
-                       values=form.values, **context)
+                       values=form.values, form=page_form, **context)
     with state.lock:
         current = _load(sid)
         _save(replace(current, sus=tuple(sus) if len(sus) == 10 else None, comments=comments,

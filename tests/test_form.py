@@ -189,7 +189,8 @@ def test_the_form_in_english_messages_errors_and_refusals(serve_form, tmp_path):
     with httpx.Client() as client:
         page = client.get(base + "/").text
         assert '<html lang="en">' in page and "<title>About the test — User test</title>" in page
-        assert '<a href="?lang=fr" lang="fr" hreflang="fr">Version française</a>' in page
+        assert re.search(r'<button type="submit" form="formulaire" formaction="/" formmethod="post" formnovalidate '
+                         r'name="langue" value="fr" lang="fr"[^>]*>Version française</button>', page)
         # the protocol stays as the city wrote it, marked as French
         assert '<h1><span lang="fr">Demander un acte de naissance avec un zoom de 200 % ou une loupe</span></h1>' in page
         assert "This test is for people with low vision using a magnifier or zoom. It has 3 tasks" in page
@@ -216,6 +217,7 @@ def test_the_form_in_english_messages_errors_and_refusals(serve_form, tmp_path):
         assert response.status_code == 400 and "<h1>Address not recognised</h1>" in response.text
         response = client.get(f"{base}/s/{'0' * 16}/")
         assert response.status_code == 404 and "No session has this number." in response.text
+        assert '<a href="?lang=fr" lang="fr" hreflang="fr">Version française</a>' in response.text  # no form: a link
         for text in (task, response.text):
             assert "Formulaire" not in text and "Erreur" not in text and "enregistr" not in text
     session = testers.load_session(tmp_path / "sessions" / f"{sid}.yaml")
@@ -224,23 +226,225 @@ def test_the_form_in_english_messages_errors_and_refusals(serve_form, tmp_path):
         create_app(ZOOM, tmp_path / "autres", lang="de")
 
 
+def _switch_button(page: str) -> dict[str, str] | None:
+    """The attributes of the page's language button, or None."""
+    found = re.search(r'<button ([^>]*name="langue"[^>]*)>([^<]*)</button>', page)
+    if not found:
+        return None
+    return dict(re.findall(r'([a-z-]+)(?:="([^"]*)")?', found.group(1))) | {"text": found.group(2)}
+
+
 def test_the_language_link_works_without_javascript_and_is_remembered(serve_form, tmp_path):
     base = serve_form()
     with httpx.Client() as client:
-        page = client.get(base + "/").text
+        page = client.get(f"{base}/s/{'0' * 16}/").text  # a page without a form: a link
         assert '<html lang="fr">' in page and '<a href="?lang=en" lang="en" hreflang="en">English version</a>' in page
-        response = client.get(base + "/", params={"lang": "en"})
+        response = client.get(base + "/", params={"lang": "en"})  # the link, or a bookmark: still honoured
         assert '<html lang="en">' in response.text and "a11y_form_langue=en" in response.headers["set-cookie"]
         sid = _new_session(client, base)  # a cookie: every following page is in English
         page = client.get(f"{base}/s/{sid}/tache/1").text
-        assert '<html lang="en">' in page and '<a href="?lang=fr" lang="fr" hreflang="fr">' in page
+        assert '<html lang="en">' in page and "hreflang" not in page  # a page with a form: a button of that form
+        assert _switch_button(page) | {"text": ""} == {
+            "type": "submit", "form": "formulaire", "formaction": f"/s/{sid}/tache/1", "formmethod": "post",
+            "formnovalidate": "", "name": "langue", "value": "fr", "lang": "fr", "class": "secondaire", "text": ""}
+        assert _switch_button(page)["text"] == "Version française" and '<form id="formulaire" method="post"' in page
         page = client.get(f"{base}/reprendre", params={"session": "abc"}).text
-        assert "No session has this number" in page and '<a href="?session=abc&amp;lang=fr"' in page
+        # the start form's button, sent to the page that keeps the session number typed in the other form
+        assert "No session has this number" in page and _switch_button(page)["formaction"] == "/?session=abc"
+        summary = client.get(f"{base}/s/{sid}/resume").text
+        assert _switch_button(summary) is None and '<a href="?lang=fr" lang="fr" hreflang="fr">' in summary
         assert '<html lang="fr">' in client.get(f"{base}/s/{sid}/fin", params={"lang": "fr"}).text
         assert '<html lang="fr">' in client.get(f"{base}/s/{sid}/resume").text
         assert '<html lang="fr">' in client.get(base + "/", params={"lang": "xx"}).text  # unknown: ignored
     with httpx.Client() as fresh:  # another browser: the form's own language
         assert '<html lang="fr">' in fresh.get(f"{base}/s/{sid}/resume").text
+
+
+def test_the_language_button_draws_the_page_again_with_what_was_typed_and_saves_nothing(serve_form, tmp_path):
+    base = serve_form()
+    with httpx.Client() as client:
+        sid = _new_session(client, base)
+        response = _task_form(client, base, sid, 3, resultat="completed", difficulte="2", q_lisibilite="3",
+                              b0_page="/demarches/acte-naissance.html", b0_description="Ancienne barrière",
+                              b0_impact="mineur", action="suivant")
+        assert response.status_code == 303
+        path = tmp_path / "sessions" / f"{sid}.yaml"
+        before = path.read_bytes()
+        typed = {"resultat": "not-completed", "difficulte": "5", "duree": "abc",  # invalid: no error shown
+                 "bloque": "  Deux lignes,\r\npuis des espaces  ", "q_lisibilite": "1",
+                 "b0_page": "autre", "b0_autre": "/ailleurs", "b0_etape": "2", "b0_description": "Modifiée",
+                 "b0_impact": "bloquant", "b0_critere": "99.9", "b0_element": "<b>le bouton</b>", "b0_supprimer": "oui",
+                 "b1_page": "/demarches/acte-naissance.html", "b1_etape": "1", "b1_description": "",
+                 "b1_impact": "majeur", "b1_critere": "10.4", "b1_element": "le lien"}
+        token = _token(client.get(f"{base}/s/{sid}/tache/3").text)
+        response = client.post(f"{base}/s/{sid}/tache/3",
+                               data={"jeton": token, "barrieres": "2", "action": "suivant", "langue": "en", **typed})
+        page = response.text
+        assert response.status_code == 200 and '<html lang="en">' in page and path.read_bytes() == before
+        assert "a11y_form_langue=en" in response.headers["set-cookie"]
+        assert 'id="erreurs"' not in page and "aria-invalid" not in page and "<title>Task 3 of 3 — User test" in page
+        assert _switch_button(page)["value"] == "fr" and "autofocus" in _switch_button(page)  # focus stays on it
+        for name in ("resultat", "difficulte", "q_lisibilite", "b0_impact", "b1_impact"):
+            assert re.search(rf'name="{name}" value="{typed[name]}" checked', page), name
+        for name in ("duree", "b0_autre", "b0_critere", "b1_critere", "b1_element"):
+            assert f'id="{name}" name="{name}" value="{typed[name]}"' in page, name
+        assert 'value="&lt;b&gt;le bouton&lt;/b&gt;"' in page  # as typed, escaped
+        assert ">\n  Deux lignes,\r\npuis des espaces  </textarea>" in page  # even its spaces and line breaks
+        assert '>\nModifiée</textarea>' in page and 'name="b0_supprimer" value="oui" checked' in page
+        for name in ("b0_page", "b0_etape", "b1_page", "b1_etape"):
+            assert re.search(rf'<select id="{name}".*?<option value="{re.escape(typed[name])}" selected', page, re.S)
+        assert page.count('class="barriere"') == 2  # the new barrier's box too
+        assert client.get(f"{base}/s/{sid}/fin").text.startswith("<!DOCTYPE html>\n<html lang=\"en\">")  # remembered
+        # the same in the other direction, on the start page of a new session (its signed time stamp)
+        token = _token(client.get(base + "/").text)
+        response = client.post(base + "/", data={"jeton": token, "langue": "fr", "pseudonyme": "Testeuse Z",
+                                                 "experience": "De 1 à 5 ans", "q_grossissement": "×4"})
+        assert response.status_code == 200 and '<html lang="fr">' in response.text
+        assert 'value="Testeuse Z"' in response.text and 'value="De 1 à 5 ans" checked' in response.text
+        assert ">\n×4</textarea>" in response.text and 'id="erreurs"' not in response.text
+        assert len(list(path.parent.glob("*.yaml"))) == 1  # no session was started
+        # a token that fails: nothing switched, nothing saved, the page's own words with what was typed
+        response = client.post(f"{base}/s/{sid}/fin", data={"jeton": "0" * 64, "langue": "en", "commentaires": "Merci"})
+        assert response.status_code == 400 and '<html lang="fr">' in response.text and "set-cookie" not in response.headers
+        assert "Le formulaire a expiré" in response.text and ">\nMerci</textarea>" in response.text
+        assert path.read_bytes() == before
+        # an unknown language is no switch: the page is sent as usual
+        response = _task_form(client, base, sid, 1, langue="de", resultat="completed", difficulte="1")
+        assert response.status_code == 303 and testers.load_session(path).report("trouver-page") is not None
+
+
+# A protocol with every kind of the city's text the form shows: intro, questions before and after a task (text
+# with a hint, choice, scale), steps (one long enough to be cut in the step menu), success, page names.
+EVERY_TEXT = """\
+id: textes-de-la-ville
+title: Trouver la piscine municipale et ses horaires d'été
+audience: screen-reader
+site: ville-demo
+start: /
+intro: Vous allez chercher la piscine municipale. Prenez votre temps, ce n'est pas vous que nous testons.
+before:
+  - id: frequence
+    label: Allez-vous souvent sur le site de la mairie ?
+    type: choice
+    choices: [Chaque semaine, Rarement]
+    required: true
+  - id: attentes
+    label: Qu'attendez-vous de ce site ?
+    hint: Quelques mots suffisent, à votre façon.
+sus: true
+max_findings: 2
+tasks:
+  - id: piscine
+    title: Trouver la page de la piscine municipale
+    steps:
+      - Depuis l'accueil, ouvrez le menu principal et cherchez la rubrique qui rassemble les équipements sportifs.
+      - Ouvrez la page de la piscine.
+    success: La page « Piscine des Remparts » s'affiche.
+    time_limit: 5
+    pages:
+      - {name: Accueil de la ville, path: /}
+      - {name: Piscine des Remparts, path: /sport/piscine.html}
+    questions:
+      - id: menu_clair
+        label: Le menu principal était-il compréhensible ?
+        type: choice
+        choices: [Tout à fait, Pas vraiment]
+        required: true
+      - id: confort
+        label: Votre confort de lecture sur cette page (1 pénible, 5 agréable) ?
+        type: scale
+      - id: remarque
+        label: Une remarque sur cette page ?
+        hint: Ce qui vous a surpris, par exemple.
+  - id: horaires
+    title: Lire les horaires d'été de la piscine
+    steps:
+      - Trouvez l'horaire d'ouverture du dimanche en juillet.
+    success: Vous annoncez « 9 h – 19 h ».
+    time_limit: 3
+    pages:
+      - {name: Piscine des Remparts, path: /sport/piscine.html}
+"""
+
+
+def _protocol_texts(protocol: testers.Protocol) -> list[str]:
+    texts = [protocol.title, protocol.intro]
+    questions = list(protocol.before)
+    for task in protocol.tasks:
+        texts += [task.title, task.success, *task.steps, *(p.name for p in task.pages)]
+        questions += task.questions
+    for q in questions:
+        texts += [q.label, q.hint, *q.choices]
+    return [" ".join(t.split()) for t in texts if t]
+
+
+def _lang_problems(html: str, texts: list[str], seen: set[str]) -> list[str]:
+    """Every text node holding the protocol's words must be inside lang="fr"; every lang="fr" element must hold
+    only them (not our English words with them); ``seen``: the protocol's texts met."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.document_fromstring(html)
+    problems = []
+
+    def lang_of(el) -> str:
+        return next((a.get("lang") for a in [el, *el.iterancestors()] if a.get("lang") is not None), "")
+
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            text = " ".join((text or "").split())
+            if owner is None or not text:
+                continue
+            for own in texts:
+                if own[:40] in text:
+                    seen.add(own)
+                    if lang_of(owner) != "fr":
+                        problems.append(f"<{owner.tag}> in lang={lang_of(owner)!r}: {text!r}")
+        if el.get("lang") == "fr" and el.tag != "html":
+            text = " ".join(el.text_content().split())
+            bare = re.sub(r"^\d+\. ", "", text).removesuffix("…")
+            if text != "Version française" and not any(
+                    own == bare or (text.endswith("…") and own.startswith(bare)) for own in texts):
+                problems.append(f"lang=fr on <{el.tag}> holding more than the protocol's words: {text!r}")
+    return problems
+
+
+def test_every_protocol_text_on_an_english_page_is_marked_french(serve_form, tmp_path):
+    protocol_path = tmp_path / "textes.yaml"
+    protocol_path.write_text(EVERY_TEXT, encoding="utf-8")
+    texts = _protocol_texts(testers.load_protocol(protocol_path))
+    base = serve_form(protocol_path, lang="en")
+    pages: dict[str, str] = {}
+    with httpx.Client() as client:
+        pages["start"] = client.get(base + "/").text
+        pages["start, errors"] = client.post(base + "/", data={"jeton": _token(pages["start"])}).text
+        pages["resume, unknown"] = client.get(base + "/reprendre", params={"session": "abc"}).text
+        sid = _new_session(client, base, q_frequence="Rarement")
+        response = _task_form(client, base, sid, 1, resultat="completed", difficulte="2", q_menu_clair="Pas vraiment",
+                              b0_page="/sport/piscine.html", b0_etape="1", b0_description="Menu coupé.",
+                              b0_impact="mineur", action="suivant")
+        assert response.status_code == 303, response.text
+        pages["edit start"] = client.get(f"{base}/s/{sid}/debut").text
+        for number in (1, 2):
+            pages[f"task {number}"] = client.get(f"{base}/s/{sid}/tache/{number}").text
+        pages["task 1, errors"] = _task_form(client, base, sid, 1, b0_description="x").text
+        token = _token(pages["task 1"])
+        pages["task 1, switched"] = client.post(f"{base}/s/{sid}/tache/1", data={
+            "jeton": token, "barrieres": "2", "langue": "fr", "b1_etape": "1"}).text
+        pages["task 1, switched back"] = client.post(f"{base}/s/{sid}/tache/1", data={
+            "jeton": token, "barrieres": "2", "langue": "en", "b1_etape": "1"}).text
+        pages["end, tasks missing"] = client.get(f"{base}/s/{sid}/fin").text
+        pages["summary"] = client.get(f"{base}/s/{sid}/resume").text
+        pages["404"] = client.get(f"{base}/s/{sid}/tache/9").text
+    assert "Tâche 1 sur 2 : Trouver la page de la piscine municipale — Test utilisateur" in pages["task 1, switched"]
+    del pages["task 1, switched"]  # French: nothing to mark
+    seen: set[str] = set()
+    problems = [f"{name}: {p}" for name, html in pages.items() for p in _lang_problems(html, texts, seen)]
+    assert not problems, "\n".join(problems)
+    assert seen == set(texts)  # every one of them was on some page, so none was left unchecked
+    assert '<option value="1" lang="fr">1. Depuis l&#39;accueil, ouvrez le menu principal et cherchez la rubrique…' \
+        in pages["task 1"]
 
 
 # --- in a real browser, keyboard only ---------------------------------------------------------------
@@ -265,13 +469,13 @@ def page(sync_browser):
     context.close()
 
 
-def _focus(page, selector: str, limit: int = 200) -> None:
-    """Press Tab until the focused element matches the selector."""
+def _focus(page, selector: str, limit: int = 200, key: str = "Tab") -> None:
+    """Press Tab (or ``key``: Shift+Tab) until the focused element matches the selector."""
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
             return
-    raise AssertionError(f"Tab never reached {selector}")
+    raise AssertionError(f"{key} never reached {selector}")
 
 
 def _type(page, selector: str, text: str) -> None:
@@ -307,6 +511,27 @@ def _submit(page, selector: str) -> None:
         page.keyboard.press("Enter")
 
 
+def _replace(page, selector: str, text: str) -> None:
+    """Tab to a text field, select what it holds, type instead."""
+    _focus(page, selector)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def _fields(page) -> dict[str, str | bool]:
+    """Every field of the page's form: the value of a text field or select, whether a box or radio is ticked."""
+    return page.evaluate("""() => Object.fromEntries([...document.getElementById('formulaire').elements]
+        .filter(e => e.name && !['hidden', 'submit'].includes(e.type))
+        .map(e => [e.id, ['radio', 'checkbox'].includes(e.type) ? e.checked : e.value]))""")
+
+
+def _autofocused(page, selector: str) -> None:
+    """The element an autofocus attribute gives the focus to: Chromium moves the focus at its next rendering
+    update, which can come just after the load event a navigation waits for."""
+    page.wait_for_function("s => !!document.activeElement && document.activeElement.matches(s)", arg=selector,
+                           timeout=5000)
+
+
 def _active(page) -> str:
     return page.evaluate("() => document.activeElement.id")
 
@@ -321,9 +546,12 @@ def test_a_whole_protocol_with_the_keyboard_only(serve_form, page, tmp_path, lan
     words = WORDS[lang]
     base = serve_form()
     page.goto(base + "/")
-    if lang != "fr":  # the French form's link to the English one, followed with the keyboard (no JavaScript)
-        _submit(page, f"a[hreflang={lang}]")
-        assert _lang_of(page) == lang and page.url == f"{base}/?lang={lang}"
+    if lang != "fr":  # the French form's language button, pressed with the keyboard (no JavaScript)
+        _submit(page, f"button[name=langue][value={lang}]")
+        assert _lang_of(page) == lang and page.url == f"{base}/"
+        _autofocused(page, f"button[name=langue][value={'fr' if lang == 'en' else 'en'}]")  # the focus stays on it
+        page.goto(base + "/")  # remembered: a cookie
+        assert _lang_of(page) == lang
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.textContent") == words["skip"]
     page.keyboard.press("Enter")
@@ -405,6 +633,65 @@ def test_a_whole_protocol_with_the_keyboard_only(serve_form, page, tmp_path, lan
 
 
 @pytest.mark.browser
+def test_switching_language_keeps_every_field_typed_and_saves_nothing(serve_form, page, tmp_path):
+    base = serve_form()
+    with httpx.Client() as client:
+        sid = _new_session(client, base)
+        response = _task_form(client, base, sid, 3, resultat="completed", difficulte="2",
+                              b0_page="/demarches/acte-naissance.html", b0_description="Le bouton est caché.",
+                              b0_impact="mineur", action="suivant")
+        assert response.status_code == 303
+    path = tmp_path / "sessions" / f"{sid}.yaml"
+    saved = path.read_bytes()
+    page.goto(f"{base}/s/{sid}/tache/3")
+    assert _lang_of(page) == "fr"
+    # every field of the task page, with the keyboard: the saved barrier changed and ticked for deletion, a new one
+    steps = {"resultat": 2, "difficulte": 4, "duree": "12,5", "bloque": "Je ne voyais pas le bouton.\nPuis la page a "
+             "défilé seule.", "q_lisibilite": 3, "b0_page": "=autre", "b0_autre": "/plan-du-site", "b0_etape": "=2",
+             "b0_description": "Le bouton est caché sous le bandeau.", "b0_impact": 1, "b0_critere": "10.4",
+             "b0_element": "bouton « Payer »", "b0_supprimer": True, "b1_page": "=/demarches/acte-naissance.html",
+             "b1_etape": "=1", "b1_description": "Le lien « Demande en ligne » sort de l'écran.", "b1_impact": 2,
+             "b1_critere": "10.11", "b1_element": "lien de demande"}
+    for name, value in steps.items():  # a radio's option number, a select's value (=…), a box to tick, a text
+        if value is True:
+            _focus(page, f"#{name}")
+            page.keyboard.press("Space")
+        elif isinstance(value, int):
+            _radio(page, name, value)
+        elif value.startswith("="):
+            _select(page, f"#{name}", value[1:])
+        else:
+            _replace(page, f"#{name}", value)
+    typed = _fields(page)
+    assert typed["b0_supprimer"] is True and typed["b1_element"] == "lien de demande" and typed["q_lisibilite-3"] is True
+
+    for lang, back in (("en", "fr"), ("fr", "en")):  # there and back again
+        _focus(page, "button[name=langue]", key="Shift+Tab")  # in the page's header, where the link used to be
+        assert page.evaluate("() => [document.activeElement.value, document.activeElement.lang]") == [lang, lang]
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert _lang_of(page) == lang and page.url == f"{base}/s/{sid}/tache/3"
+        assert _fields(page) == typed  # every value still there
+        assert page.query_selector("#erreurs") is None and page.query_selector("[aria-invalid]") is None
+        assert not page.title().startswith(WORDS[lang]["error"])
+        _autofocused(page, f"button[name=langue][value={back}]")  # the focus stays on the switch
+        assert path.read_bytes() == saved  # nothing saved
+
+    # Enter in a field still sends the page as its own first button does (not the language button)
+    _focus(page, "#duree")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/s/{sid}/fin?enregistre=tache-3") and _lang_of(page) == "fr"  # the last one chosen
+    report = testers.load_session(path).report("demande-en-ligne")
+    assert (report.result, report.difficulty, report.minutes, report.answers) == (
+        TaskResult.WITH_HELP, 4, 12.5, {"lisibilite": 3})
+    assert report.blocked == "Je ne voyais pas le bouton.\nPuis la page a défilé seule."
+    [finding] = report.findings  # the first barrier deleted, the new one kept
+    assert (finding.page, finding.step, finding.impact, finding.criterion, finding.target) == (
+        "/demarches/acte-naissance.html", 1, Severity.MAJEUR, "10.11", "lien de demande")
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", LANGS)
 def test_errors_take_the_focus_and_are_tied_to_their_fields(serve_form, page, lang):
     error = WORDS[lang]["error"]
@@ -414,7 +701,7 @@ def test_errors_take_the_focus_and_are_tied_to_their_fields(serve_form, page, la
     _type(page, "#navigateur", "Firefox")
     _submit(page, "form[action='/'] button[type=submit]")
     assert page.title().startswith(error) and _lang_of(page) == lang
-    assert _active(page) == "erreurs"
+    _autofocused(page, "#erreurs")
     assert page.evaluate("() => document.querySelector('main').firstElementChild.id") == "erreurs"
     assert page.input_value("#navigateur") == "Firefox"  # what was typed is kept
     links = page.eval_on_selector_all("#erreurs a", "as => as.map(a => a.getAttribute('href').slice(1))")
@@ -438,7 +725,8 @@ def test_errors_take_the_focus_and_are_tied_to_their_fields(serve_form, page, la
     _type(page, "#q_grossissement", "200 %")
     _submit(page, "form[action='/'] button[type=submit]")
     _submit(page, "button[value=suivant]")
-    assert page.title().startswith(error) and _active(page) == "erreurs"
+    assert page.title().startswith(error)
+    _autofocused(page, "#erreurs")
     assert page.evaluate("""() => {
         const group = document.getElementById('resultat');
         const radios = [...group.querySelectorAll('input[type=radio]')];
@@ -478,7 +766,11 @@ def test_form_pages_pass_our_checks_and_axe(serve_form, chromium, tmp_path, lang
             Step(StepAction.SUBMIT, target="button[value=suivant]", audit=True))),
         Journey(id="fin", name="SUS incomplet", steps=(
             Step(StepAction.GOTO, target=f"/s/{sid}/fin"), Step(StepAction.PRESS, target="Space", value="#sus_1-1"),
-            Step(StepAction.SUBMIT, target="form button[type=submit]", audit=True)))]
+            Step(StepAction.SUBMIT, target="form button[type=submit]", audit=True))),
+        Journey(id="langue", name="Changement de langue", steps=(
+            Step(StepAction.GOTO, target=f"/s/{sid}/tache/2"),
+            Step(StepAction.FILL, target="#b0_description", value="Un texte pas encore envoyé"),
+            Step(StepAction.SUBMIT, target="button[name=langue]", audit=True)))]
 
     async def gather():
         out = []
@@ -502,9 +794,14 @@ def test_form_pages_pass_our_checks_and_axe(serve_form, chromium, tmp_path, lang
     problems = []
     for snap, folder in gathered:
         assert snap.error is None, (snap.url, snap.error)
-        if snap.journey:
-            assert snap.title.startswith(WORDS[lang]["error"]), snap.title
-        assert f'<html lang="{lang}">' in (folder / snap.files["dom"]).read_text(encoding="utf-8"), snap.url
+        dom = (folder / snap.files["dom"]).read_text(encoding="utf-8")
+        if snap.journey == "langue":  # the same page in the other language, what was typed kept, no error
+            assert not snap.title.startswith(WORDS[lang]["error"]) and "Un texte pas encore envoyé" in dom, snap.title
+            assert f'<html lang="{"en" if lang == "fr" else "fr"}">' in dom
+        else:
+            if snap.journey:
+                assert snap.title.startswith(WORDS[lang]["error"]), snap.title
+            assert f'<html lang="{lang}">' in dom, snap.url
         axe = json.loads((folder / "axe.json").read_text(encoding="utf-8"))
         problems += [f"{snap.url}: axe {v['id']}: {v['nodes'][0]['target']}" for v in axe["violations"]]
         problems += [f"{snap.url}: {f.check_id} {f.selector}: {f.message}" for f in run_checks(snap, folder)
@@ -535,7 +832,7 @@ def test_no_horizontal_scroll_at_320px_and_large_targets(serve_form, page, lang)
         page.goto(base + path)
         too_small += page.evaluate("""() => [...document.querySelectorAll(
                 'button, input[type=text], select, textarea, .choix, .case, nav a, .liens a, .erreurs a')]
-            .filter(e => e.offsetParent !== null)
+            .filter(e => e.offsetParent !== null && !e.matches('.sr-only'))  // off screen: no target
             .map(e => [e, e.getBoundingClientRect()])
             .filter(([e, r]) => r.height < 44 || r.width < 44)
             .map(([e, r]) => `${location.pathname}: ${e.tagName} ${e.id || e.className} ${r.width}x${r.height}`)""")

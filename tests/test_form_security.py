@@ -318,3 +318,78 @@ def test_the_host_check_comes_before_the_access_token(serve):
     port = base.rsplit(":", 1)[1]
     response = httpx.get(base + "/", headers={"Host": f"evil.example:{port}"})
     assert response.status_code == 400 and "Adresse non reconnue" in response.text
+
+
+# --- the language button ------------------------------------------------------------------------------
+# On a page with a form the language switch is a POST of that form (langue=en): the page drawn again with what
+# was typed, nothing saved. It must meet every guard a POST meets, and echo nothing unescaped.
+
+
+def _switch(client: httpx.Client, url: str, token: str | None, **fields) -> httpx.Response:
+    data = {"langue": "en", **fields} | ({"jeton": token} if token else {})
+    return client.post(url, data=data)
+
+
+def test_the_language_button_meets_every_guard_of_a_post(serve, tmp_path):
+    base = serve()
+    port = base.rsplit(":", 1)[1]
+    with httpx.Client() as client:
+        first, second = _session(client, base), _session(client, base)
+        before = _files(tmp_path)
+        url = f"{base}/s/{first}/tache/1"
+        token = _token(client.get(url).text)
+        refused = {
+            "no token": _switch(client, url, None, bloque="x"),
+            "forged token": _switch(client, url, "0" * 64, bloque="x"),
+            "another session's token": _switch(client, f"{base}/s/{second}/tache/1", token, bloque="x"),
+            "the start page's token": _switch(client, url, _token(client.get(base + "/").text), bloque="x"),
+        }
+        for name, response in refused.items():  # refused as a whole: the same language, no cookie
+            assert response.status_code == 400 and "expiré" in response.text, name
+            assert '<html lang="fr">' in response.text and "set-cookie" not in response.headers, name
+        response = client.post(url, headers={"Origin": "http://evil.example"}, data={"jeton": token, "langue": "en"})
+        assert response.status_code == 403 and "set-cookie" not in response.headers
+        response = client.post(url, headers={"Host": f"evil.example:{port}"}, data={"jeton": token, "langue": "en"})
+        assert response.status_code == 400 and first not in response.text
+        body = f"jeton={token}&langue=en&bloque=x".encode()
+        response = client.post(url, content=iter([body]), headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert response.status_code == 411 and "set-cookie" not in response.headers
+        response = _switch(client, url, token, bloque="x" * MAX_CONTENT_LENGTH)
+        assert response.status_code == 413 and "set-cookie" not in response.headers
+        # a good one: drawn again, nothing saved
+        response = _switch(client, url, token, bloque="x")
+        assert response.status_code == 200 and '<html lang="en">' in response.text
+    guarded = serve(token="t-" + secrets.token_hex(4))  # the same sessions, served with an access token
+    with httpx.Client() as stranger:
+        response = _switch(stranger, f"{guarded}/s/{first}/tache/1", token, bloque="x")
+        assert response.status_code == 403 and first not in response.text
+    assert _files(tmp_path) == before
+
+
+def test_the_language_button_echoes_escaped_and_bounded(serve, tmp_path):
+    base = serve()
+    with httpx.Client() as client:
+        sid = _session(client, base)
+        before = _files(tmp_path)
+        url = f"{base}/s/{sid}/tache/1"
+        token = _token(client.get(url).text)
+        evil = '"><script>alert(1)</script>'
+        response = _switch(client, url, token, barrieres=str(10**12), duree=evil, bloque="</textarea><script>x</script>",
+                           b0_page=evil, resultat=evil, **{f"b{k}_description": "x" for k in range(50)})
+        page = response.text
+        assert response.status_code == 200 and "<script>" not in page
+        assert "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;/textarea&gt;" in page
+        assert page.count('class="barriere"') == testers.load_protocol(PROTOCOL).max_findings  # capped
+        response = _switch(client, base + "/", _token(client.get(base + "/").text), pseudonyme=evil)
+        assert response.status_code == 200 and "<script>" not in response.text
+    assert _files(tmp_path) == before
+
+
+def test_language_buttons_count_towards_the_rate_limit(serve, tmp_path):
+    base = serve(rate_limit=4)
+    with httpx.Client() as client:
+        token = _token(client.get(base + "/").text)  # 1
+        codes = [_switch(client, base + "/", token, pseudonyme="A").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert _files(tmp_path) == {}
+
