@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from audit import standards
+from audit import standards, wording
 from audit.scoring import GridPage, Status, Verdict
 
 
@@ -143,7 +143,7 @@ class _Reader:
         if node.value is None:
             node.value = {}
         if not isinstance(node.value, dict):
-            raise self.error("must be a mapping (key: value lines)")
+            raise self.error(wording.text("cfg_mapping"))
         self.used: set[str] = set()
 
     def error(self, message: str, node: _Node | None = None, path: str | None = None) -> AuditorError:
@@ -166,13 +166,13 @@ class _Reader:
         node = self.get(key)
         if node is None or node.value is None:
             if required:
-                raise self.error("is required", path=self._p(key))
+                raise self.error(wording.text("cfg_required"), path=self._p(key))
             return default
         if not isinstance(node.value, str):
-            raise self.error("must be a text value", node, self._p(key))
+            raise self.error(wording.text("cfg_text"), node, self._p(key))
         text = node.value.strip()
         if required and not text:
-            raise self.error("must not be empty", node, self._p(key))
+            raise self.error(wording.text("cfg_not_empty"), node, self._p(key))
         return text
 
     def texts(self, key: str) -> tuple[str, ...]:
@@ -182,14 +182,14 @@ class _Reader:
         if isinstance(node.value, str):
             return (node.value.strip(),)
         if not isinstance(node.value, list) or not all(isinstance(v.value, str) for v in node.value):
-            raise self.error("must be a list of text values", node, self._p(key))
+            raise self.error(wording.text("cfg_text_list"), node, self._p(key))
         return tuple(v.value.strip() for v in node.value)
 
     def done(self) -> None:
         unknown = [k for k in self.node.value if k not in self.used]
         if unknown:
             key = unknown[0]
-            raise self.error(f"unknown key; expected one of: {', '.join(sorted(self.used))}",
+            raise self.error(wording.text("cfg_unknown_key", known=", ".join(sorted(self.used))),
                              self.node.value[key][0], self._p(key))
 
 
@@ -202,10 +202,10 @@ def _status(reader: _Reader, node: _Node, path: str) -> tuple[Status, str]:
         comment = sub.text("comment")
         sub.done()
         if raw is None:
-            raise reader.error("needs a status: C, NC, NA or NT", node, path)
+            raise reader.error(wording.text("auditor_needs_status"), node, path)
         node, value = raw, raw.value
     if value is None or not isinstance(value, str) or parse_status(value) is None or not value.strip():
-        raise reader.error(f"status must be C, NC, NA or NT, got {value!r}", node, path)
+        raise reader.error(wording.text("auditor_status", value=value if isinstance(value, str) else ""), node, path)
     return parse_status(value), comment
 
 
@@ -216,8 +216,7 @@ def _iso_date(reader: _Reader, key: str) -> str | None:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise reader.error(f"must be a date written YYYY-MM-DD, got {text!r}", reader.get(key),
-                           reader._p(key)) from None
+        raise reader.error(wording.text("auditor_date", value=text), reader.get(key), reader._p(key)) from None
 
 
 def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
@@ -225,24 +224,24 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise AuditorError(f"{path}:{mark.line + 1 if mark else 1}: invalid YAML: {exc.problem or exc}. "
-                           "Check the indentation and quoting around that line.") from None
+        raise AuditorError(f"{path}:{mark.line + 1 if mark else 1}: "
+                           + wording.text("cfg_invalid_yaml", problem=exc.problem or exc)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
-        raise AuditorError(f"{path}:1: invalid YAML: {exc}") from None
+        raise AuditorError(f"{path}:1: " + wording.text("cfg_invalid_yaml_plain", problem=exc)) from None
     if root is None:
-        raise AuditorError(f"{path}:1: the file is empty; see the example in the documentation of "
-                           "audit/auditor.py (site, auditor, date, verdicts)")
+        raise AuditorError(f"{path}:1: " + wording.text("auditor_empty"))
     try:
         converted = _convert(root)
     except _Duplicate as dup:
-        raise AuditorError(f"{path}:{dup.line}: {dup.key!r} is given twice (also line {dup.first}); keep one") from None
+        raise AuditorError(f"{path}:{dup.line}: " + wording.text("yaml_given_twice", key=dup.key,
+                                                                 first=dup.first)) from None
     top = _Reader(path, converted, "")
     site = top.text("site") or None
     auditor = top.text("auditor", required=True)
     when = _iso_date(top, "date")
     rgaa = top.text("rgaa", default=standards.RGAA_VERSION)
     if not re.fullmatch(r"\d+(\.\d+){0,2}", rgaa):
-        raise top.error(f"must be an RGAA version like 4.1.2, got {rgaa!r}", top.get("rgaa"), "rgaa")
+        raise top.error(wording.text("auditor_rgaa", value=rgaa), top.get("rgaa"), "rgaa")
     environments = top.texts("environments")
 
     verdicts: list[Verdict] = []
@@ -250,7 +249,7 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
     raw_verdicts = top.get("verdicts")
     items = [] if raw_verdicts is None or raw_verdicts.value is None else raw_verdicts.value
     if not isinstance(items, list):
-        raise top.error("must be a list of {page, criteria}", raw_verdicts, "verdicts")
+        raise top.error(wording.text("auditor_verdicts_list"), raw_verdicts, "verdicts")
     for i, item in enumerate(items):
         vpath = f"verdicts[{i}]"
         r = _Reader(path, item, vpath)
@@ -261,19 +260,19 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
         listed: set[str] = set()
         if crit_node is not None and crit_node.value is not None:
             if not isinstance(crit_node.value, dict):
-                raise r.error("must be a mapping of criterion: status", crit_node, f"{vpath}.criteria")
+                raise r.error(wording.text("auditor_criteria_mapping"), crit_node, f"{vpath}.criteria")
             for key, (key_node, value_node) in crit_node.value.items():
                 cpath = f"{vpath}.criteria.{key}"
                 criterion = check_criterion(key)
                 if criterion is None:
-                    raise r.error(f"unknown criterion {key!r}: RGAA {standards.RGAA_VERSION} numbers them "
-                                  "theme.criterion, from 1.1 to 13.12", key_node, cpath)
+                    raise r.error(wording.text("auditor_unknown_criterion", criterion=key,
+                                               version=standards.RGAA_VERSION), key_node, cpath)
                 status, comment = _status(r, value_node, cpath)
                 where = f"{path}:{key_node.line}"
                 ident = (normalise_ref(page), criterion)
                 if ident in seen:
-                    raise r.error(f"criterion {criterion} is given twice for page {page!r} (also at "
-                                  f"{seen[ident]})", key_node, cpath)
+                    raise r.error(wording.text("auditor_criterion_twice", criterion=criterion, page=page,
+                                               where=seen[ident]), key_node, cpath)
                 seen[ident] = where
                 listed.add(criterion)
                 verdicts.append(Verdict(page=page, criterion=criterion, status=status, comment=comment,
@@ -288,8 +287,7 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
                 verdicts.append(Verdict(page=page, criterion=criterion, status=status, comment=comment,
                                         where=f"{path}:{others_node.line}", auditor=auditor))
         elif crit_node is None or not crit_node.value:
-            raise r.error("needs `criteria` (criterion: status) or `others` (a status for every criterion)",
-                          item, vpath)
+            raise r.error(wording.text("auditor_needs_criteria"), item, vpath)
 
     derogations = []
     raw = top.get("derogations")
@@ -298,9 +296,8 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
         r = _Reader(path, item, dpath)
         for forbidden in ("criterion", "criteria", "critere", "criteres"):
             if forbidden in item.value:
-                raise r.error("a dérogation concerns a content (a map, a video, a document…), never a "
-                              "criterion: describe the content in `content` and remove this key",
-                              item.value[forbidden][0], f"{dpath}.{forbidden}")
+                raise r.error(wording.text("auditor_derogation_criterion"), item.value[forbidden][0],
+                              f"{dpath}.{forbidden}")
         derogations.append(Derogation(content=r.text("content", required=True),
                                       justification=r.text("justification", required=True),
                                       alternative=r.text("alternative", required=True),
@@ -323,7 +320,7 @@ def _list(top: _Reader, node: _Node | None, key: str) -> list[_Node]:
     if node is None or node.value is None:
         return []
     if not isinstance(node.value, list):
-        raise top.error("must be a list", node, key)
+        raise top.error(wording.text("auditor_list"), node, key)
     return node.value
 
 
@@ -334,23 +331,23 @@ def load(path: str | Path, auditor: str = "", when: str | None = None) -> Audito
         try:
             when = date.fromisoformat(when).isoformat()
         except ValueError:
-            raise AuditorError(f"the date of the audit must be written YYYY-MM-DD, got {when!r}") from None
+            raise AuditorError(wording.text("auditor_audit_date", value=when)) from None
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise AuditorError(f"{p}: file not found. Give the auditor's YAML file or the grid CSV.") from None
+        raise AuditorError(f"{p}: " + wording.text("auditor_file_missing")) from None
     except OSError as exc:
-        raise AuditorError(f"{p}: cannot read it: {exc.strerror}.") from None
+        raise AuditorError(f"{p}: " + wording.text("cfg_cannot_read", error=exc.strerror)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AuditorError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8.") from None
+        raise AuditorError(f"{p}: " + wording.text("cfg_not_utf8", reason=exc.reason, start=exc.start)) from None
     if p.suffix.lower() in (".csv", ".tsv", ".txt"):
         from audit.reports.grid import parse_csv
 
         return parse_csv(text, str(path), auditor=auditor, when=when)
     if p.suffix.lower() not in (".yaml", ".yml"):
-        raise AuditorError(f"{p}: unknown kind of file: give a .yaml auditor file or a .csv grid.")
+        raise AuditorError(f"{p}: " + wording.text("auditor_file_kind"))
     return parse_yaml(text, str(path))
 
 
@@ -387,8 +384,8 @@ def resolve(audit: AuditorFile, pages: Sequence[GridPage]) -> dict[tuple[str, st
         key = index.get(normalise_ref(verdict.page))
         if key is None:
             known = ", ".join(p.ref for p in pages[:12]) + (" …" if len(pages) > 12 else "")
-            raise AuditorError(f"{verdict.where}: page {verdict.page!r} is not in the sample of this audit; "
-                               f"name it by URL path, sample page name or journey key ({known})")
+            raise AuditorError(f"{verdict.where}: " + wording.text("auditor_page_not_in_sample", page=verdict.page,
+                                                                   known=known))
         out[(key, verdict.criterion)] = verdict
     return out
 

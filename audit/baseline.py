@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from audit import wording
 from audit.model import Finding, Impact, Outcome, PageState
 from audit.store import RunInfo, Store
 
@@ -228,30 +229,31 @@ def _where(path: str, lines: Sequence[int], index: int | None = None) -> str:
 
 def _parse_date(value: Any, what: str) -> str:
     if not isinstance(value, str) or not _DATE.match(value):
-        raise ValueError(f"{what}: expected a date YYYY-MM-DD, got {json.dumps(value, ensure_ascii=False)}")
+        raise ValueError(f"{what}: " + wording.text("baseline_date", value=json.dumps(value, ensure_ascii=False)))
     try:
         date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{what}: {value!r} is not a real date") from None
+        raise ValueError(f"{what}: " + wording.text("baseline_real_date", value=value)) from None
     return value
 
 
 def _entry(item: Any, i: int) -> Entry:
     where = f"entries[{i}]"
     if not isinstance(item, dict):
-        raise ValueError(f"{where}: expected an object {{\"fingerprint\": …, \"page\": …, \"check_id\": …}}")
+        raise ValueError(f"{where}: " + wording.text("baseline_entry_object"))
     unknown = sorted(set(item) - set(_FIELDS))
     if unknown:
-        raise ValueError(f"{where}: unknown field {unknown[0]!r} (fields: {', '.join(_FIELDS)})")
+        raise ValueError(f"{where}: " + wording.text("baseline_unknown_field", field=unknown[0],
+                                                     fields=", ".join(_FIELDS)))
     for key in _REQUIRED:
         if not isinstance(item.get(key), str) or not item[key].strip():
-            raise ValueError(f"{where}.{key}: required, a non-empty string")
+            raise ValueError(f"{where}.{key}: " + wording.text("baseline_required"))
     impact = item.get("impact")
     if impact is not None and impact not in {i.value for i in Impact}:
-        raise ValueError(f"{where}.impact: {impact!r} is not one of critical, serious, moderate, minor (or null)")
+        raise ValueError(f"{where}.impact: " + wording.text("baseline_impact", impact=impact))
     for key in ("selector", "reason", "message"):
         if item.get(key) is not None and not isinstance(item[key], str):
-            raise ValueError(f"{where}.{key}: expected a string or null")
+            raise ValueError(f"{where}.{key}: " + wording.text("baseline_text_or_null"))
     accepted = item.get("accepted") or ""
     if accepted:
         _parse_date(accepted, f"{where}.accepted")
@@ -267,18 +269,18 @@ def loads(text: str, path: str = "<baseline>") -> Baseline:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BaselineError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}); fix the file "
-                            "or write it again with `a11y-audit baseline accept`") from None
+        raise BaselineError(f"{path}:{exc.lineno}: " + wording.text("baseline_invalid_json", problem=exc.msg,
+                                                                     column=exc.colno)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BaselineError(f"{path}: not an a11y-audit baseline (expected an object with \"format\": "
-                            f"\"{FORMAT}\"); write one with `a11y-audit baseline accept RUN --out {path}`")
+        raise BaselineError(f"{path}: " + wording.text("baseline_not_one", format=FORMAT, file=path))
     if data.get("version") != VERSION:
-        raise BaselineError(f"{path}: baseline version {data.get('version')!r} is not supported (expected {VERSION})")
+        raise BaselineError(f"{path}: " + wording.text("baseline_version", version=data.get("version"),
+                                                       expected=VERSION))
     if not isinstance(data.get("site"), str) or not data["site"]:
-        raise BaselineError(f"{path}: \"site\": required, the site id the baseline was accepted for")
+        raise BaselineError(f"{path}: " + wording.text("baseline_site"))
     items = data.get("entries")
     if not isinstance(items, list):
-        raise BaselineError(f"{path}: \"entries\": expected a list of accepted findings")
+        raise BaselineError(f"{path}: " + wording.text("baseline_entries"))
     lines = _entry_lines(text)
     entries = []
     for i, item in enumerate(items):
@@ -296,10 +298,9 @@ def load(path: str | Path) -> Baseline:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BaselineError(f"{file}: no such baseline; create it from a run with "
-                            f"`a11y-audit baseline accept RUN --out {file}`") from None
+        raise BaselineError(f"{file}: " + wording.text("baseline_missing", file=file)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{file}: cannot read the baseline: {exc}") from None
+        raise BaselineError(f"{file}: " + wording.text("baseline_cannot_read", error=exc)) from None
     return loads(text, str(file))
 
 
@@ -330,14 +331,13 @@ def accept(store: Store, run: RunInfo, path: str | Path, reason: str | None = No
     file = Path(path)
     expires = _check_date(expires, "--expires")
     if min_impact is not None and min_impact not in {i.value for i in Impact}:
-        raise BaselineError(f"min impact {min_impact!r}: expected critical, serious, moderate or minor")
+        raise BaselineError(wording.text("baseline_min_impact", value=min_impact))
     stamp = _today(today).isoformat()
     fresh = entries_from_run(store, run, min_impact=min_impact, accepted=stamp, reason=reason or None,
                              expires=expires)
     previous: Baseline | None = load(file) if file.exists() else None
     if previous is not None and previous.site != run.site:
-        raise BaselineError(f"{file}: this baseline is for site {previous.site!r}, not {run.site!r}; "
-                            "use one baseline file a site")
+        raise BaselineError(f"{file}: " + wording.text("baseline_other_site", site=previous.site, wanted=run.site))
     entries = fresh
     if previous is not None:
         audited = _audited(store, run)
@@ -363,7 +363,7 @@ def accept(store: Store, run: RunInfo, path: str | Path, reason: str | None = No
             file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(dumps(baseline), encoding="utf-8")
     except OSError as exc:
-        raise BaselineError(f"{file}: cannot write the baseline: {exc.strerror or exc}") from None
+        raise BaselineError(f"{file}: " + wording.text("baseline_cannot_write", error=exc.strerror or exc)) from None
     return baseline
 
 
@@ -446,8 +446,8 @@ def compare(store: Store, run: RunInfo, baseline_path: str | Path, fail_on: str 
     """The run against the baseline file; ``BaselineError`` (one line) when the file cannot be used."""
     baseline = load(baseline_path)
     if baseline.site != run.site:
-        raise BaselineError(f"{baseline_path}: this baseline is for site {baseline.site!r}, but run {run.id} is "
-                            f"of site {run.site!r}; pass the baseline of {run.site!r}")
+        raise BaselineError(f"{baseline_path}: " + wording.text("baseline_run_of_other_site", site=baseline.site,
+                                                                run=run.id, wanted=run.site))
     return compare_entries(store, run, baseline.entries, fail_on, reference=str(baseline_path), today=today)
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from audit import wording
 from audit.fingerprint import fingerprint
 from audit.keyboard import tab_walk
 from audit.layout import layout_probes
@@ -71,7 +72,7 @@ class BrowserError(Exception):
 def find_chromium(configured: str | None = None) -> str:
     candidates: list[tuple[str, str]] = []
     if configured:
-        candidates.append(("the configuration (chromium:)", configured))
+        candidates.append((wording.text("chromium_from_config"), configured))
     env = os.environ.get("A11Y_AUDIT_CHROMIUM")
     if env:
         candidates.append(("A11Y_AUDIT_CHROMIUM", env))
@@ -79,23 +80,19 @@ def find_chromium(configured: str | None = None) -> str:
         resolved = shutil.which(path) or (path if Path(path).is_file() else None)
         if resolved and os.access(resolved, os.X_OK):
             return resolved
-        raise BrowserError(f"Chromium not found at {path!r} (from {origin}). Point it to an executable "
-                           "Chromium or Chrome binary.")
+        raise BrowserError(wording.text("chromium_not_at", path=path, origin=origin))
     for name in CHROMIUM_NAMES:
         found = shutil.which(name)
         if found:
             return found
-    raise BrowserError("No Chromium found. On Debian/Ubuntu as root: `apt-get install -y chromium` "
-                       "(or run `make demo`, which installs it); elsewhere install Chromium or Chrome and set "
-                       "A11Y_AUDIT_CHROMIUM=/path/to/chromium, or `chromium:` in sites.yaml.")
+    raise BrowserError(wording.text("chromium_not_found"))
 
 
 def axe_script_path() -> Path:
     env = os.environ.get("A11Y_AUDIT_AXE")
     path = Path(env) if env else REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
     if not path.is_file():
-        raise BrowserError(f"axe-core not found at {path}. Run `npm ci` in {REPO_ROOT} (it installs the "
-                           "version pinned in package.json), or set A11Y_AUDIT_AXE to an axe.min.js file.")
+        raise BrowserError(wording.text("axe_not_found", file=path, folder=REPO_ROOT))
     return path
 
 
@@ -331,7 +328,8 @@ class Browser:
             self._browser = await self._pw.chromium.launch(executable_path=self.executable, args=CHROMIUM_ARGS)
         except Exception as exc:
             await self._pw.stop()
-            raise BrowserError(f"Chromium at {self.executable} did not start: {str(exc).splitlines()[0]}") from None
+            raise BrowserError(wording.text("chromium_did_not_start", path=self.executable,
+                                            error=str(exc).splitlines()[0])) from None
         self.version = self._browser.version
         self._context = await self._new_context()
         return self

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from audit import wording
 from audit.checks.axe import rgaa_from_tags, wcag_from_tags
 from audit.i18n import labels
 from audit.standards import CRITERIA, RGAA_VERSION, TESTS, THEMES, WCAG_SC
@@ -301,12 +302,11 @@ def _axe_catalogue(path: str) -> AxeCatalogue:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogueError(f"{file}: cannot read axe-core: {exc}") from None
+        raise CatalogueError(f"{file}: " + wording.text("axe_cannot_read", error=exc)) from None
     try:
         rules, messages, tag_exclude = _parse_axe(text)
     except ValueError as exc:
-        raise CatalogueError(f"{file}: cannot read axe-core's rule metadata ({exc}); expected the axe.min.js "
-                             "of axe-core 4.x, as installed by `npm ci`") from None
+        raise CatalogueError(f"{file}: " + wording.text("axe_unreadable_rules", error=exc)) from None
     version = re.match(r"/\*! axe v(\d+\.\d+\.\d+)", text)
     french: dict[str, Any] = {}
     locale = file.parent / "locales" / "fr.json"

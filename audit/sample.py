@@ -29,6 +29,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import yaml
 
+from audit import wording
 from audit.model import PageKind, PageSnapshot, Site
 from audit.store import RunInfo, Store, page_id
 
@@ -428,28 +429,30 @@ def load_pinned(path: str | Path) -> tuple[PinnedPage, ...]:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SampleError(f"{p}: file not found. Write it with `a11y-audit sample SITE --pin {p}`.") from None
+        raise SampleError(f"{p}: " + wording.text("sample_file_missing", file=p)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SampleError(f"{p}: cannot read it as UTF-8 text: {exc}") from None
+        raise SampleError(f"{p}: " + wording.text("sample_not_utf8", error=exc)) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         node = _convert(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise SampleError(f"{p}:{mark.line + 1 if mark else 1}: invalid YAML: {exc.problem or exc}") from None
+        raise SampleError(f"{p}:{mark.line + 1 if mark else 1}: "
+                          + wording.text("cfg_invalid_yaml_plain", problem=exc.problem or exc)) from None
     except _Duplicate as dup:
-        raise SampleError(f"{p}:{dup.line}: {dup.key!r} is given twice (also line {dup.first})") from None
+        raise SampleError(f"{p}:{dup.line}: " + wording.text("yaml_given_twice", key=dup.key,
+                                                              first=dup.first)) from None
     try:
         if node is None or not isinstance(node.value, dict):
-            raise SampleError(f"{p}:1: expected a `sample:` list of {{name, path}}")
+            raise SampleError(f"{p}:1: " + wording.text("sample_expected"))
         if "sample" not in node.value and "sites" in node.value:
             sites = node.value["sites"][1]
             if not isinstance(sites.value, list) or not sites.value:
-                raise SampleError(f"{p}:{sites.line}: sites: expected a list of sites")
+                raise SampleError(f"{p}:{sites.line}: sites: " + wording.text("sample_sites"))
             node = sites.value[0]
         pair = node.value.get("sample") if isinstance(node.value, dict) else None
         if pair is None or not isinstance(pair[1].value, list) or not pair[1].value:
-            raise SampleError(f"{p}:{node.line}: sample: expected a non-empty list of {{name, path}}")
+            raise SampleError(f"{p}:{node.line}: sample: " + wording.text("sample_list"))
         pages = []
         seen: dict[str, int] = {}
         for i, item in enumerate(pair[1].value):
@@ -458,11 +461,11 @@ def load_pinned(path: str | Path) -> tuple[PinnedPage, ...]:
                               reason=r.text("reason"))
             r.done()
             if not (page.path.startswith("/") or re.fullmatch(r"journey:[a-z0-9][a-z0-9_-]*:\d+", page.path)):
-                raise SampleError(f"{p}:{item.line}: sample[{i}].path: a URL path starting with / or a journey "
-                                  f"step journey:<id>:<step>, got {page.path!r}")
+                raise SampleError(f"{p}:{item.line}: sample[{i}].path: "
+                                  + wording.text("sample_path", path=page.path))
             if page.path in seen:
-                raise SampleError(f"{p}:{item.line}: sample[{i}].path: {page.path!r} is already in the sample "
-                                  f"(line {seen[page.path]})")
+                raise SampleError(f"{p}:{item.line}: sample[{i}].path: "
+                                  + wording.text("sample_duplicate", path=page.path, line=seen[page.path]))
             seen[page.path] = item.line
             pages.append(page)
     except AuditorError as exc:

@@ -42,7 +42,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from audit import standards
+from audit import standards, wording
 from audit.model import Finding, Impact, Outcome, Source
 
 
@@ -353,7 +353,7 @@ class Rates:
     nt_criteria: tuple[str, ...]  # criteria with at least one NT cell, in official order
     nt_cells: int
     state: Compliance
-    reason: str  # French: why the rates are not given, or ""
+    reason: str  # French (the declaration's): why the rates are not given, or ""; see rates_reason()
     pages: int
 
     @property
@@ -377,15 +377,7 @@ def compute_rates(grid: Grid) -> Rates:
     per_page = tuple((p.key, page_rate(grid.page_statuses(p.key).values())) for p in grid.pages)
     c, nc = counts["C"], counts["NC"]
     global_rate = mean_rate = None
-    if not grid.pages:
-        reason = "Aucune page dans l'échantillon : aucun audit."
-    elif nt:
-        reason = (f"Taux non calculable : {len(nt_criteria)} critère(s) à vérifier "
-                  f"({len(nt)} case(s) de la grille).")
-    elif c + nc == 0:
-        reason = "Taux non calculable : aucun critère applicable sur l'échantillon."
-    else:
-        reason = ""
+    if grid.pages and not nt and c + nc:
         global_rate = Fraction(100 * c, c + nc)
         applicable = [r for _, r in per_page if r is not None]
         mean_rate = sum(applicable, Fraction(0)) / len(applicable) if applicable else None
@@ -397,8 +389,21 @@ def compute_rates(grid: Grid) -> Rates:
         state = Compliance.PARTIAL
     else:
         state = Compliance.NONE
-    return Rates(counts=counts, global_rate=global_rate, mean_rate=mean_rate, page_rates=per_page,
-                 nt_criteria=nt_criteria, nt_cells=len(nt), state=state, reason=reason, pages=len(grid.pages))
+    rates = Rates(counts=counts, global_rate=global_rate, mean_rate=mean_rate, page_rates=per_page,
+                  nt_criteria=nt_criteria, nt_cells=len(nt), state=state, reason="", pages=len(grid.pages))
+    return replace(rates, reason=rates_reason(rates, "fr"))
+
+
+def rates_reason(rates: Rates, lang: str | None = None) -> str:
+    """Why ``rates`` are not given ("" when they are), in ``lang``; by default the command line's language
+    (``a11y-audit --lang-cli``), whereas ``rates.reason`` is always French, for the French declaration."""
+    if rates.valid:
+        return ""
+    if not rates.pages:
+        return wording.text("rates_no_page", lang=lang)
+    if rates.nt_cells:
+        return wording.text("rates_to_verify", lang=lang, criteria=len(rates.nt_criteria), cells=rates.nt_cells)
+    return wording.text("rates_no_applicable", lang=lang)
 
 
 def round_rate(value: Fraction | float | None) -> Decimal | None:

@@ -25,9 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from audit import wording
 from audit.model import Finding, Impact, Outcome, PageKind, PageRef, PageSnapshot, PageState, Source
 
 DB_NAME = "a11y-audit.sqlite"
+BUSY_TIMEOUT = 30.0  # seconds to wait for another a11y-audit that holds the database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -124,13 +126,27 @@ class Store:
     def __init__(self, root: str | Path = "runs"):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.root / DB_NAME, timeout=30)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
-        self._migrate()
-        self.db.commit()
+        file = self.root / DB_NAME
+        try:
+            self.db = sqlite3.connect(file, timeout=BUSY_TIMEOUT)
+        except sqlite3.Error as exc:
+            raise StoreError(wording.text("store_cannot_open", file=file, error=exc)) from None
+        try:
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+            self._migrate()
+            self.db.commit()
+        except sqlite3.OperationalError as exc:  # busy, a folder in its place, no permission, …
+            self.db.close()
+            busy = getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if busy:
+                raise StoreError(wording.text("store_busy", file=file, seconds=round(BUSY_TIMEOUT))) from None
+            raise StoreError(wording.text("store_cannot_open", file=file, error=exc)) from None
+        except sqlite3.Error as exc:  # another kind of file, or a damaged one
+            self.db.close()
+            raise StoreError(wording.text("store_not_a_database", file=file, error=exc)) from None
 
     def _migrate(self) -> None:
         """Stores made by earlier versions (a CI cache of runs/) gain the columns added since."""
@@ -190,8 +206,9 @@ class Store:
                                   (ref,)).fetchone()
         if row is None:
             known = [r["id"] for r in self.db.execute("SELECT id FROM runs ORDER BY started DESC LIMIT 5")]
-            hint = f" Recent runs: {', '.join(known)}." if known else " No run is stored yet: start one with `a11y-audit run`."
-            raise StoreError(f"no run {ref!r} in {self.root}.{hint}")
+            hint = (wording.text("store_recent_runs", runs=", ".join(known)) if known
+                    else wording.text("store_no_run_yet"))
+            raise StoreError(wording.text("store_no_run", ref=ref, folder=self.root, hint=hint))
         return self._run_from_row(row)
 
     def runs(self, site: str | None = None) -> list[RunInfo]:

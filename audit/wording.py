@@ -38,9 +38,11 @@ def language() -> str:
     return env if env in LANGS else "fr"
 
 
-def text(key: str, **values: object) -> str:
-    """The text ``key`` in the current language, its placeholders filled from ``values``."""
-    return TEXTS[key][language()].format(**values)
+def text(key: str, /, lang: str | None = None, **values: object) -> str:
+    """The text ``key`` in ``lang`` (default: the current language), its placeholders filled from ``values``.
+
+    ``lang`` is for texts that also go into a report, whose language is the report's own (``--lang``)."""
+    return TEXTS[key][lang or language()].format(**values)
 
 
 def placeholders(template: str) -> set[str]:
@@ -287,4 +289,181 @@ TEXTS: dict[str, dict[str, str]] = {
     "cfg_secret_not_utf8": {"fr": "ce n'est pas du texte UTF-8. Enregistrez le secret en UTF-8.",
                             "en": "not UTF-8 text. Save the secret as UTF-8."},
     "cfg_secret_empty": {"fr": "le fichier est vide.", "en": "the file is empty."},
+    "yaml_given_twice": {"fr": "« {key} » est donné deux fois (aussi ligne {first}) ; gardez-en un seul",
+                         "en": "{key!r} is given twice (also line {first}); keep one"},
+
+    # --- the runs folder (audit/store.py) ----------------------------------------------------------------------
+    "store_no_run": {"fr": "aucun audit « {ref} » dans {folder}. {hint}", "en": "no run {ref!r} in {folder}. {hint}"},
+    "store_recent_runs": {
+        "fr": "Donnez l'identifiant d'un audit (site/horodatage), son dossier, un identifiant de site ou latest ; "
+              "audits récents : {runs}.",
+        "en": "Give a run id (site/stamp), its folder, a site id or latest; recent runs: {runs}."},
+    "store_no_run_yet": {"fr": "Aucun audit n'y est enregistré : lancez-en un avec `a11y-audit run`.",
+                         "en": "No run is stored yet: start one with `a11y-audit run`."},
+    "store_not_a_database": {
+        "fr": "{file} n'est pas une base d'audits lisible ({error}) : déplacez ce fichier, ou indiquez un autre "
+              "dossier des audits avec --runs-dir.",
+        "en": "{file} is not a readable runs database ({error}): move that file away, or give another runs folder "
+              "with --runs-dir."},
+    "store_busy": {
+        "fr": "la base d'audits {file} est restée occupée par un autre processus pendant {seconds} s : attendez la "
+              "fin de l'autre audit, ou indiquez un autre dossier avec --runs-dir.",
+        "en": "the runs database {file} stayed busy with another process for {seconds} s: wait for the other run "
+              "to end, or give another folder with --runs-dir."},
+    "store_cannot_open": {
+        "fr": "impossible d'ouvrir la base d'audits {file} ({error}) : ce doit être un fichier que l'utilisateur "
+              "qui lance a11y-audit peut lire et écrire ; sinon indiquez un autre dossier avec --runs-dir.",
+        "en": "cannot open the runs database {file} ({error}): it must be a file the user running a11y-audit can "
+              "read and write; else give another folder with --runs-dir."},
+
+    # --- baseline files (audit/baseline.py): the message after ``file[:line]: `` --------------------------------
+    "baseline_invalid_json": {
+        "fr": "JSON invalide ({problem}, colonne {column}) ; corrigez le fichier ou écrivez-le à nouveau avec "
+              "`a11y-audit baseline accept`",
+        "en": "not valid JSON ({problem}, column {column}); fix the file or write it again with "
+              "`a11y-audit baseline accept`"},
+    "baseline_not_one": {
+        "fr": "ce n'est pas un fichier de référence d'a11y-audit (un objet avec \"format\": \"{format}\" est "
+              "attendu) ; écrivez-en un avec `a11y-audit baseline accept RUN --out {file}`",
+        "en": "not an a11y-audit baseline (expected an object with \"format\": \"{format}\"); write one with "
+              "`a11y-audit baseline accept RUN --out {file}`"},
+    "baseline_version": {
+        "fr": "version de référence « {version} » non prise en charge ({expected} attendue) ; écrivez le fichier à "
+              "nouveau avec `a11y-audit baseline accept`",
+        "en": "baseline version {version!r} is not supported (expected {expected}); write the file again with "
+              "`a11y-audit baseline accept`"},
+    "baseline_site": {"fr": "\"site\" : obligatoire, l'identifiant du site dont la référence accepte les constats",
+                      "en": "\"site\": required, the site id the baseline was accepted for"},
+    "baseline_entries": {"fr": "\"entries\" : une liste de constats acceptés est attendue",
+                         "en": "\"entries\": expected a list of accepted findings"},
+    "baseline_entry_object": {
+        "fr": "un objet {{\"fingerprint\": …, \"page\": …, \"check_id\": …}} est attendu",
+        "en": "expected an object {{\"fingerprint\": …, \"page\": …, \"check_id\": …}}"},
+    "baseline_unknown_field": {"fr": "champ inconnu « {field} » (champs possibles : {fields})",
+                               "en": "unknown field {field!r} (fields: {fields})"},
+    "baseline_required": {"fr": "obligatoire, un texte non vide", "en": "required, a non-empty string"},
+    "baseline_impact": {
+        "fr": "« {impact} » n'est pas une gravité : critical, serious, moderate, minor (ou null)",
+        "en": "{impact!r} is not one of critical, serious, moderate, minor (or null)"},
+    "baseline_text_or_null": {"fr": "un texte ou null est attendu", "en": "expected a string or null"},
+    "baseline_date": {"fr": "une date AAAA-MM-JJ est attendue, pas {value}",
+                      "en": "expected a date YYYY-MM-DD, got {value}"},
+    "baseline_real_date": {"fr": "« {value} » n'est pas une date qui existe", "en": "{value!r} is not a real date"},
+    "baseline_missing": {
+        "fr": "fichier de référence introuvable ; créez-le à partir d'un audit avec "
+              "`a11y-audit baseline accept RUN --out {file}`",
+        "en": "no such baseline; create it from a run with `a11y-audit baseline accept RUN --out {file}`"},
+    "baseline_cannot_read": {"fr": "lecture du fichier de référence impossible : {error}",
+                             "en": "cannot read the baseline: {error}"},
+    "baseline_cannot_write": {"fr": "écriture du fichier de référence impossible : {error}",
+                              "en": "cannot write the baseline: {error}"},
+    "baseline_min_impact": {"fr": "gravité minimale « {value} » : critical, serious, moderate ou minor attendu",
+                            "en": "min impact {value!r}: expected critical, serious, moderate or minor"},
+    "baseline_other_site": {
+        "fr": "ce fichier de référence est celui du site « {site} », pas de « {wanted} » ; gardez un fichier de "
+              "référence par site",
+        "en": "this baseline is for site {site!r}, not {wanted!r}; use one baseline file a site"},
+    "baseline_run_of_other_site": {
+        "fr": "ce fichier de référence est celui du site « {site} », mais l'audit {run} porte sur le site "
+              "« {wanted} » ; donnez le fichier de référence de « {wanted} »",
+        "en": "this baseline is for site {site!r}, but run {run} is of site {wanted!r}; pass the baseline of "
+              "{wanted!r}"},
+
+    # --- an auditor's file (audit/auditor.py), after ``file:line: path: `` ------------------------------------
+    "auditor_empty": {"fr": "le fichier est vide ; voyez l'exemple dans la documentation de audit/auditor.py "
+                            "(site, auditor, date, verdicts)",
+                      "en": "the file is empty; see the example in the documentation of audit/auditor.py (site, "
+                            "auditor, date, verdicts)"},
+    "auditor_needs_status": {"fr": "demande un statut : C, NC, NA ou NT", "en": "needs a status: C, NC, NA or NT"},
+    "auditor_status": {"fr": "le statut doit être C, NC, NA ou NT, pas « {value} »",
+                       "en": "status must be C, NC, NA or NT, got {value!r}"},
+    "auditor_date": {"fr": "doit être une date écrite AAAA-MM-JJ, pas « {value} »",
+                     "en": "must be a date written YYYY-MM-DD, got {value!r}"},
+    "auditor_rgaa": {"fr": "doit être une version du RGAA comme 4.1.2, pas « {value} »",
+                     "en": "must be an RGAA version like 4.1.2, got {value!r}"},
+    "auditor_verdicts_list": {"fr": "doit être une liste de {{page, criteria}}",
+                              "en": "must be a list of {{page, criteria}}"},
+    "auditor_criteria_mapping": {"fr": "doit être une suite de lignes « critère: statut »",
+                                 "en": "must be a mapping of criterion: status"},
+    "auditor_unknown_criterion": {
+        "fr": "critère inconnu « {criterion} » : le RGAA {version} les numérote thème.critère, de 1.1 à 13.12",
+        "en": "unknown criterion {criterion!r}: RGAA {version} numbers them theme.criterion, from 1.1 to 13.12"},
+    "auditor_criterion_twice": {
+        "fr": "le critère {criterion} est donné deux fois pour la page « {page} » (aussi en {where})",
+        "en": "criterion {criterion} is given twice for page {page!r} (also at {where})"},
+    "auditor_needs_criteria": {
+        "fr": "demande `criteria` (critère: statut) ou `others` (un statut pour tous les autres critères)",
+        "en": "needs `criteria` (criterion: status) or `others` (a status for every criterion)"},
+    "auditor_derogation_criterion": {
+        "fr": "une dérogation porte sur un contenu (une carte, une vidéo, un document…), jamais sur un critère : "
+              "décrivez le contenu dans `content` et retirez cette clé",
+        "en": "a dérogation concerns a content (a map, a video, a document…), never a criterion: describe the "
+              "content in `content` and remove this key"},
+    "auditor_list": {"fr": "doit être une liste", "en": "must be a list"},
+    "auditor_audit_date": {"fr": "la date de l'audit s'écrit AAAA-MM-JJ, pas « {value} »",
+                           "en": "the date of the audit must be written YYYY-MM-DD, got {value!r}"},
+    "auditor_file_missing": {"fr": "fichier introuvable. Donnez le fichier YAML de l'auditeur ou la grille CSV.",
+                             "en": "file not found. Give the auditor's YAML file or the grid CSV."},
+    "auditor_file_kind": {"fr": "type de fichier inconnu : donnez un fichier d'auditeur .yaml ou une grille .csv.",
+                          "en": "unknown kind of file: give a .yaml auditor file or a .csv grid."},
+    "auditor_page_not_in_sample": {
+        "fr": "la page « {page} » n'est pas dans l'échantillon de cet audit ; nommez-la par son chemin d'adresse, "
+              "son nom dans l'échantillon ou sa clé de parcours ({known})",
+        "en": "page {page!r} is not in the sample of this audit; name it by URL path, sample page name or journey "
+              "key ({known})"},
+
+    # --- a pinned sample (audit/sample.py), after ``file:line: `` -------------------------------------------
+    "sample_file_missing": {"fr": "fichier introuvable. Écrivez-le avec `a11y-audit sample SITE --pin {file}`.",
+                            "en": "file not found. Write it with `a11y-audit sample SITE --pin {file}`."},
+    "sample_not_utf8": {"fr": "lecture impossible en texte UTF-8 : {error}", "en": "cannot read it as UTF-8 text: {error}"},
+    "sample_expected": {"fr": "une liste `sample:` de {{name, path}} est attendue",
+                        "en": "expected a `sample:` list of {{name, path}}"},
+    "sample_sites": {"fr": "une liste de sites est attendue", "en": "expected a list of sites"},
+    "sample_list": {"fr": "une liste non vide de {{name, path}} est attendue",
+                    "en": "expected a non-empty list of {{name, path}}"},
+    "sample_path": {
+        "fr": "un chemin d'adresse commençant par / ou une étape de parcours journey:<id>:<étape> est attendu, "
+              "pas « {path} »",
+        "en": "a URL path starting with / or a journey step journey:<id>:<step>, got {path!r}"},
+    "sample_duplicate": {"fr": "« {path} » est déjà dans l'échantillon (ligne {line})",
+                         "en": "{path!r} is already in the sample (line {line})"},
+
+    # --- the checks' catalogue and the browser (audit/catalogue.py, audit/browser.py) ----------------------
+    "axe_cannot_read": {"fr": "lecture d'axe-core impossible : {error}", "en": "cannot read axe-core: {error}"},
+    "axe_unreadable_rules": {
+        "fr": "impossible de lire les métadonnées des règles d'axe-core ({error}) ; le fichier axe.min.js "
+              "d'axe-core 4.x installé par `npm ci` est attendu",
+        "en": "cannot read axe-core's rule metadata ({error}); expected the axe.min.js of axe-core 4.x, as "
+              "installed by `npm ci`"},
+    "axe_not_found": {
+        "fr": "axe-core introuvable : {file} n'existe pas. Lancez `npm ci` dans {folder} (il installe la version "
+              "fixée dans package.json), ou indiquez un fichier axe.min.js avec A11Y_AUDIT_AXE.",
+        "en": "axe-core not found at {file}. Run `npm ci` in {folder} (it installs the version pinned in "
+              "package.json), or set A11Y_AUDIT_AXE to an axe.min.js file."},
+    "chromium_from_config": {"fr": "la configuration (chromium:)", "en": "the configuration (chromium:)"},
+    "chromium_not_at": {
+        "fr": "Chromium introuvable à « {path} » (donné par {origin}) : indiquez un exécutable de Chromium ou de "
+              "Chrome.",
+        "en": "Chromium not found at {path!r} (from {origin}). Point it to an executable Chromium or Chrome "
+              "binary."},
+    "chromium_not_found": {
+        "fr": "Chromium introuvable. Sur Debian/Ubuntu, en root : `apt-get install -y chromium` (ou `make demo`, "
+              "qui l'installe) ; ailleurs installez Chromium ou Chrome et indiquez-le avec "
+              "A11Y_AUDIT_CHROMIUM=/chemin/vers/chromium, ou `chromium:` dans sites.yaml.",
+        "en": "No Chromium found. On Debian/Ubuntu as root: `apt-get install -y chromium` (or run `make demo`, "
+              "which installs it); elsewhere install Chromium or Chrome and set "
+              "A11Y_AUDIT_CHROMIUM=/path/to/chromium, or `chromium:` in sites.yaml."},
+    "chromium_did_not_start": {
+        "fr": "Chromium ({path}) n'a pas démarré : {error}. Vérifiez que `{path} --headless --version` fonctionne, "
+              "ou indiquez un autre Chromium avec A11Y_AUDIT_CHROMIUM ou `chromium:` dans sites.yaml.",
+        "en": "Chromium at {path} did not start: {error}. Check that `{path} --headless --version` works, or "
+              "point to another Chromium with A11Y_AUDIT_CHROMIUM or `chromium:` in sites.yaml."},
+
+    # --- why there are no rates (audit/scoring.py): in the CLI's language, French in the French declaration ----
+    "rates_no_page": {"fr": "Aucune page dans l'échantillon : aucun audit.",
+                      "en": "No page in the sample: no audit."},
+    "rates_to_verify": {"fr": "Taux non calculable : {criteria} critère(s) à vérifier ({cells} case(s) de la grille).",
+                        "en": "Rates not computable: {criteria} criteria to verify ({cells} grid cells)."},
+    "rates_no_applicable": {"fr": "Taux non calculable : aucun critère applicable sur l'échantillon.",
+                            "en": "Rates not computable: no applicable criterion on the sample."},
 }

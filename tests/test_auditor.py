@@ -42,18 +42,18 @@ def test_yaml_fixture_loads_with_verdicts_dérogations_and_exemptions():
 
 
 @pytest.mark.parametrize("text, where, words", [
-    ("auditor: A\nverdicts:\n  - page: /\n    criteria:\n      \"14.1\": C\n", ":5:", "unknown criterion '14.1'"),
-    ("auditor: A\nverdicts:\n  - page: /\n    criteria:\n      \"1.1\": OK\n", ":5:", "C, NC, NA or NT"),
+    ("auditor: A\nverdicts:\n  - page: /\n    criteria:\n      \"14.1\": C\n", ":5:", "critère inconnu « 14.1 »"),
+    ("auditor: A\nverdicts:\n  - page: /\n    criteria:\n      \"1.1\": OK\n", ":5:", "C, NC, NA ou NT, pas « OK »"),
     ("auditor: A\nverdicts:\n  - page: /\n    criteria:\n      \"1.1\": C\n      '1.1': NC\n", ":6:",
-     "given twice"),
-    ("auditor: A\nverdicts:\n  - page: /\n", ":3:", "needs `criteria`"),
-    ("auditor: A\ndate: 20/11/2026\n", ":2:", "YYYY-MM-DD"),
-    ("verdicts: []\n", ":1:", "auditor: is required"),
+     "« 1.1 » est donné deux fois (aussi ligne 5)"),
+    ("auditor: A\nverdicts:\n  - page: /\n", ":3:", "demande `criteria`"),
+    ("auditor: A\ndate: 20/11/2026\n", ":2:", "AAAA-MM-JJ"),
+    ("verdicts: []\n", ":1:", "auditor: est obligatoire"),
     ("auditor: A\nverdicts: []\nderogations:\n  - content: Plan\n    criterion: \"2.1\"\n    justification: x\n"
-     "    alternative: y\n", ":5:", "never a criterion"),
-    ("auditor: A\nderogations:\n  - content: Plan\n    justification: x\n", ":3:", "alternative: is required"),
-    ("auditor: A\nauditeur: B\n", ":2:", "unknown key"),
-    ("auditor: A\nverdicts:\n  - page: /\n   criteria: {}\n", ":4:", "invalid YAML"),
+     "    alternative: y\n", ":5:", "jamais sur un critère"),
+    ("auditor: A\nderogations:\n  - content: Plan\n    justification: x\n", ":3:", "alternative: est obligatoire"),
+    ("auditor: A\nauditeur: B\n", ":2:", "auditeur: clé inconnue"),
+    ("auditor: A\nverdicts:\n  - page: /\n   criteria: {}\n", ":4:", "YAML invalide"),
 ])
 def test_yaml_errors_say_file_and_line(text, where, words):
     with pytest.raises(AuditorError) as exc:
@@ -65,16 +65,16 @@ def test_yaml_errors_say_file_and_line(text, where, words):
 
 def test_unknown_page_is_an_error_at_its_line():
     audit = parse_yaml("auditor: A\nverdicts:\n  - page: /nulle-part\n    criteria:\n      \"1.1\": C\n", "a.yaml")
-    with pytest.raises(AuditorError, match=r"^a\.yaml:5: page '/nulle-part' is not in the sample"):
+    with pytest.raises(AuditorError, match=r"^a\.yaml:5: la page « /nulle-part » n'est pas dans l'échantillon"):
         resolve(audit, PAGES)
 
 
 def test_unreadable_files_get_one_clear_message(tmp_path):
-    with pytest.raises(AuditorError, match="file not found"):
+    with pytest.raises(AuditorError, match="fichier introuvable"):
         auditor.load(tmp_path / "absent.yaml")
     odd = tmp_path / "grille.xlsx"
     odd.write_bytes(b"PK")
-    with pytest.raises(AuditorError, match="unknown kind of file"):
+    with pytest.raises(AuditorError, match="type de fichier inconnu"):
         auditor.load(odd)
 
 

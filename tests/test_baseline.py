@@ -261,38 +261,38 @@ def test_baseline_errors_say_file_line_and_what(store, tmp_path):
 
     broken = tmp_path / "broken.json"
     broken.write_text("\n".join(lines[:3] + ["    {oops"] + lines[3:]), encoding="utf-8")
-    assert _error(broken).startswith(f"{broken}:4: not valid JSON")
+    assert _error(broken).startswith(f"{broken}:4: JSON invalide")
 
     shape = tmp_path / "shape.json"
     bad = json.loads(lines[3].rstrip(","))
     bad["impact"] = "bloquant"
     shape.write_text("\n".join(lines[:3] + [json.dumps(bad) + ","] + lines[4:]), encoding="utf-8")
-    assert _error(shape) == (f"{shape}:4: entries[1].impact: 'bloquant' is not one of critical, serious, "
-                             "moderate, minor (or null)")
+    assert _error(shape) == (f"{shape}:4: entries[1].impact: « bloquant » n'est pas une gravité : critical, "
+                             "serious, moderate, minor (ou null)")
 
     typo = tmp_path / "typo.json"
     bad = json.loads(lines[2].rstrip(","))
     bad["expire"] = "2027-01-01"
     typo.write_text("\n".join(lines[:2] + [json.dumps(bad) + ","] + lines[3:]), encoding="utf-8")
-    assert _error(typo).startswith(f"{typo}:3: entries[0]: unknown field 'expire'")
+    assert _error(typo).startswith(f"{typo}:3: entries[0]: champ inconnu « expire »")
 
     when = tmp_path / "when.json"
     bad["expires"] = "31/12/2026"
     del bad["expire"]
     when.write_text("\n".join(lines[:2] + [json.dumps(bad) + ","] + lines[3:]), encoding="utf-8")
-    assert _error(when) == f'{when}:3: entries[0].expires: expected a date YYYY-MM-DD, got "31/12/2026"'
+    assert _error(when) == f'{when}:3: entries[0].expires: une date AAAA-MM-JJ est attendue, pas "31/12/2026"'
 
     other = tmp_path / "other.json"
     other.write_text('{"entries": {}, "format": "something-else"}', encoding="utf-8")
-    assert "not an a11y-audit baseline" in _error(other)
+    assert "ce n'est pas un fichier de référence d'a11y-audit" in _error(other)
     assert "baseline accept" in _error(tmp_path / "missing.json")
 
     wrong_site = tmp_path / "site.json"
     wrong_site.write_text(good.read_text(encoding="utf-8").replace('"site": "ville"', '"site": "mairie"'),
                           encoding="utf-8")
-    with pytest.raises(BaselineError, match="is for site 'mairie'"):
+    with pytest.raises(BaselineError, match="celui du site « mairie »"):
         compare(store, store.run("ville"), wrong_site)
-    with pytest.raises(BaselineError, match="--expires: expected a date"):
+    with pytest.raises(BaselineError, match="--expires: une date AAAA-MM-JJ est attendue"):
         baseline.accept(store, store.run("ville"), tmp_path / "x.json", expires="demain")
 
 
@@ -403,5 +403,5 @@ def test_cli_accept_then_compare_exit_codes(store, tmp_path):
     Path(file).write_text("{ not json", encoding="utf-8")
     broken = cli_runner.invoke(cli, ["baseline", "compare", "ville", "--baseline", file, "--runs-dir", runs])
     assert broken.exit_code == 1
-    assert broken.output.strip().startswith(f"a11y-audit : erreur : {file}:1: not valid JSON")
+    assert broken.output.strip().startswith(f"a11y-audit : erreur : {file}:1: JSON invalide")
     assert "Traceback" not in broken.output

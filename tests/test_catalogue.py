@@ -47,7 +47,7 @@ def test_a_file_that_is_not_axe_is_one_clear_error(tmp_path):
         catalogue.axe_catalogue(path)
     assert str(info.value).startswith(f"{path}: ") and "npm ci" in str(info.value)
     assert "\n" not in str(info.value)
-    with pytest.raises(CatalogueError, match="cannot read"):
+    with pytest.raises(CatalogueError, match="lecture d'axe-core impossible"):
         catalogue.axe_catalogue(tmp_path / "absent.js")
 
 

@@ -12,9 +12,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from audit import config, wording
+from audit import config, standards, wording
 from audit.cli import cli
 from audit.model import Impact
+from audit.store import Store, StoreError
 
 ROOT = Path(__file__).parents[1]
 
@@ -38,6 +39,7 @@ def test_every_text_has_both_languages_with_the_same_placeholders():
         assert set(versions) == set(wording.LANGS), key
         assert all(v.strip() for v in versions.values()), key
         assert wording.placeholders(versions["fr"]) == wording.placeholders(versions["en"]), key
+        assert "lang" not in wording.placeholders(versions["fr"]), key  # text()'s own argument
 
 
 def test_placeholders_are_read_with_their_conversion_and_escaped_braces():
@@ -46,7 +48,8 @@ def test_placeholders_are_read_with_their_conversion_and_escaped_braces():
 
 def _used_keys() -> set[str]:
     used: set[str] = set()
-    for module in ("cli.py", "config.py"):
+    for module in ("cli.py", "config.py", "store.py", "baseline.py", "auditor.py", "sample.py", "catalogue.py",
+                   "browser.py", "scoring.py"):
         source = (ROOT / "audit" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
         # keys chosen by an expression: key = "a" if … else "b"; wording.text(key, …)
@@ -234,3 +237,172 @@ def test_the_installed_entry_point_says_it_too(tmp_path):
     assert en.returncode == 1
     assert en.stderr == ("a11y-audit: error: sites.yaml: file not found. Create it (see the README) or pass "
                          "--config PATH.\n")
+
+
+# --- the errors of the other modules (runs folder, baselines, auditor's files, samples, axe-core, Chromium) -----
+
+def test_an_unknown_run_is_said_in_the_chosen_language(tmp_path):
+    runs = tmp_path / "runs"
+    fr = invoke("report", "nope", "--runs-dir", str(runs))
+    assert fr.exit_code == 1
+    assert fr.output == (f"a11y-audit : erreur : aucun audit « nope » dans {runs}. Aucun audit n'y est enregistré : "
+                         "lancez-en un avec `a11y-audit run`.\n")
+    en = invoke("--lang-cli", "en", "report", "nope", "--runs-dir", str(runs))
+    assert en.exit_code == 1
+    assert en.output == (f"a11y-audit: error: no run 'nope' in {runs}. No run is stored yet: start one with "
+                         "`a11y-audit run`.\n")
+    with Store(runs) as store:
+        run_id = store.create_run("ville", "http://x", {}).id
+    fr = invoke("report", "ville/nope", "--runs-dir", str(runs))
+    assert fr.output == (f"a11y-audit : erreur : aucun audit « ville/nope » dans {runs}. Donnez l'identifiant d'un "
+                         "audit (site/horodatage), son dossier, un identifiant de site ou latest ; audits récents : "
+                         f"{run_id}.\n")
+    en = invoke("report", "ville/nope", "--runs-dir", str(runs), env={wording.ENV: "en"})
+    assert en.output == (f"a11y-audit: error: no run 'ville/nope' in {runs}. Give a run id (site/stamp), its folder, "
+                         f"a site id or latest; recent runs: {run_id}.\n")
+
+
+def test_a_broken_baseline_file_is_said_in_the_chosen_language(tmp_path):
+    broken = tmp_path / "reference.json"
+    broken.write_text("{ not json", encoding="utf-8")
+    args = ("run", "--config", str(ROOT / "sites.yaml"), "--baseline", str(broken), "--runs-dir", str(tmp_path))
+    fr = invoke(*args)
+    assert fr.exit_code == 1
+    assert fr.output == (f"a11y-audit : erreur : {broken}:1: JSON invalide (Expecting property name enclosed in "
+                         "double quotes, colonne 3) ; corrigez le fichier ou écrivez-le à nouveau avec "
+                         "`a11y-audit baseline accept`\n")
+    en = invoke("--lang-cli", "en", *args)
+    assert en.exit_code == 1
+    assert en.output == (f"a11y-audit: error: {broken}:1: not valid JSON (Expecting property name enclosed in double "
+                         "quotes, column 3); fix the file or write it again with `a11y-audit baseline accept`\n")
+    assert not list(tmp_path.glob("*/*/run.json"))  # refused before any audit started
+
+
+def _raised(call, kind) -> str:
+    with pytest.raises(kind) as info:
+        call()
+    return str(info.value)
+
+
+def _module_errors(tmp_path: Path, monkeypatch) -> list:
+    """(what raises, exception type, French, English) for one error of each module."""
+    from audit import auditor, baseline, browser, catalogue, sample
+
+    garbage = tmp_path / "garbage"
+    garbage.mkdir()
+    (garbage / "a11y-audit.sqlite").write_bytes(b"not a database " * 100)
+    pinned = tmp_path / "s.yaml"
+    pinned.write_text("sample:\n  - {name: A, path: /}\n  - {name: B, path: /}\n", encoding="utf-8")
+    absent = tmp_path / "absent"
+    monkeypatch.setenv("A11Y_AUDIT_AXE", str(absent / "axe.min.js"))
+    db = garbage / "a11y-audit.sqlite"
+    return [
+        (lambda: Store(garbage), StoreError,
+         f"{db} n'est pas une base d'audits lisible (file is not a database) : déplacez ce fichier, ou indiquez un "
+         "autre dossier des audits avec --runs-dir.",
+         f"{db} is not a readable runs database (file is not a database): move that file away, or give another runs "
+         "folder with --runs-dir."),
+        (lambda: baseline.loads('{"format": "autre", "entries": []}', "b.json"), baseline.BaselineError,
+         "b.json: ce n'est pas un fichier de référence d'a11y-audit (un objet avec \"format\": "
+         f"\"{baseline.FORMAT}\" est attendu) ; écrivez-en un avec `a11y-audit baseline accept RUN --out b.json`",
+         f"b.json: not an a11y-audit baseline (expected an object with \"format\": \"{baseline.FORMAT}\"); write one "
+         "with `a11y-audit baseline accept RUN --out b.json`"),
+        (lambda: auditor.parse_yaml('auditor: A\nverdicts:\n  - page: /\n    criteria:\n      "1.1": OK\n', "a.yaml"),
+         auditor.AuditorError,
+         "a.yaml:5: verdicts[0].criteria.1.1: le statut doit être C, NC, NA ou NT, pas « OK »",
+         "a.yaml:5: verdicts[0].criteria.1.1: status must be C, NC, NA or NT, got 'OK'"),
+        (lambda: auditor.load(tmp_path / "grille.ods"), auditor.AuditorError,
+         f"{tmp_path / 'grille.ods'}: fichier introuvable. Donnez le fichier YAML de l'auditeur ou la grille CSV.",
+         f"{tmp_path / 'grille.ods'}: file not found. Give the auditor's YAML file or the grid CSV."),
+        (lambda: sample.load_pinned(pinned), sample.SampleError,
+         f"{pinned}:3: sample[1].path: « / » est déjà dans l'échantillon (ligne 2)",
+         f"{pinned}:3: sample[1].path: '/' is already in the sample (line 2)"),
+        (lambda: catalogue.axe_catalogue(absent / "axe.js"), catalogue.CatalogueError,
+         f"{absent / 'axe.js'}: lecture d'axe-core impossible : [Errno 2] No such file or directory: "
+         f"'{absent / 'axe.js'}'",
+         f"{absent / 'axe.js'}: cannot read axe-core: [Errno 2] No such file or directory: '{absent / 'axe.js'}'"),
+        (lambda: browser.find_chromium(str(absent / "chromium")), browser.BrowserError,
+         f"Chromium introuvable à « {absent / 'chromium'} » (donné par la configuration (chromium:)) : indiquez un "
+         "exécutable de Chromium ou de Chrome.",
+         f"Chromium not found at '{absent / 'chromium'}' (from the configuration (chromium:)). Point it to an "
+         "executable Chromium or Chrome binary."),
+        (browser.axe_script_path, browser.BrowserError,
+         f"axe-core introuvable : {absent / 'axe.min.js'} n'existe pas. Lancez `npm ci` dans {browser.REPO_ROOT} (il "
+         "installe la version fixée dans package.json), ou indiquez un fichier axe.min.js avec A11Y_AUDIT_AXE.",
+         f"axe-core not found at {absent / 'axe.min.js'}. Run `npm ci` in {browser.REPO_ROOT} (it installs the "
+         "version pinned in package.json), or set A11Y_AUDIT_AXE to an axe.min.js file."),
+    ]
+
+
+def test_the_other_modules_errors_are_french_by_default_and_english_on_request(tmp_path, monkeypatch):
+    cases = _module_errors(tmp_path, monkeypatch)
+    assert [_raised(call, kind) for call, kind, _, _ in cases] == [french for _, _, french, _ in cases]
+    wording.use("en")
+    assert [_raised(call, kind) for call, kind, _, _ in cases] == [english for _, _, _, english in cases]
+
+
+def test_a_runs_folder_that_cannot_be_opened_says_so(tmp_path):
+    (tmp_path / "a11y-audit.sqlite").mkdir()  # a folder where the database should be
+    message = _raised(lambda: Store(tmp_path), StoreError)
+    assert message.startswith(f"impossible d'ouvrir la base d'audits {tmp_path / 'a11y-audit.sqlite'} (")
+    assert message.endswith("sinon indiquez un autre dossier avec --runs-dir.")
+
+
+def test_a_runs_database_held_by_another_process_says_to_wait(tmp_path, monkeypatch):
+    import sqlite3
+
+    from audit import store
+
+    db = tmp_path / store.DB_NAME
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN EXCLUSIVE")  # another process writing, in the rollback journal mode of older stores
+    monkeypatch.setattr(store, "BUSY_TIMEOUT", 1.0)
+    try:
+        assert _raised(lambda: Store(tmp_path), StoreError) == (
+            f"la base d'audits {db} est restée occupée par un autre processus pendant 1 s : attendez la fin de "
+            "l'autre audit, ou indiquez un autre dossier avec --runs-dir.")
+        wording.use("en")
+        assert _raised(lambda: Store(tmp_path), StoreError).startswith(f"the runs database {db} stayed busy with ")
+    finally:
+        other.rollback()
+        other.close()
+    Store(tmp_path).close()  # once the other process is done, the folder opens
+
+
+def test_chromium_that_does_not_start_is_said_in_the_chosen_language(tmp_path):
+    import asyncio
+
+    from audit.browser import Browser, BrowserError
+
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    for lang, start in (("fr", f"Chromium ({fake}) n'a pas démarré : "), ("en", f"Chromium at {fake} did not start: ")):
+        wording.use(lang)
+        message = _raised(lambda: asyncio.run(Browser(str(fake)).start()), BrowserError)
+        assert message.startswith(start) and "\n" not in message, message
+
+
+def test_the_reason_for_no_rates_follows_the_command_line_and_stays_french_for_the_declaration():
+    from audit.scoring import GridPage, Status, Verdict, build_grid, compute_rates, rates_reason
+
+    home = GridPage(key="/", url="https://ville.example/", name="Accueil", ref="/")
+    verdicts = {("/", c): Verdict(page="/", criterion=c, status=Status.NT if c in ("1.1", "2.1") else Status.NA,
+                                  auditor="Test") for c in standards.CRITERIA}
+    to_verify = build_grid([home], [], verdicts, conclusive_checks=frozenset())
+    all_na = build_grid([home], [], {k: Verdict(page="/", criterion=k[1], status=Status.NA, auditor="Test")
+                                     for k in verdicts}, conclusive_checks=frozenset())
+    empty = build_grid([], [], conclusive_checks=frozenset())
+    french = ["Taux non calculable : 2 critère(s) à vérifier (2 case(s) de la grille).",
+              "Taux non calculable : aucun critère applicable sur l'échantillon.",
+              "Aucune page dans l'échantillon : aucun audit."]
+    english = ["Rates not computable: 2 criteria to verify (2 grid cells).",
+               "Rates not computable: no applicable criterion on the sample.", "No page in the sample: no audit."]
+    grids = (to_verify, all_na, empty)
+    assert [rates_reason(compute_rates(g)) for g in grids] == french
+    wording.use("en")
+    rates = [compute_rates(g) for g in grids]
+    assert [rates_reason(r) for r in rates] == english
+    assert [r.reason for r in rates] == french  # what the French declaration prints
+    assert [rates_reason(r, "fr") for r in rates] == french

@@ -138,12 +138,12 @@ def test_structure_fingerprint_separates_templates():
 
 
 @pytest.mark.parametrize("text, where, words", [
-    ("sample:\n  - {name: A, path: /}\n  - {name: B, path: accueil.html}\n", ":3:", "a URL path starting with /"),
-    ("sample:\n  - {name: A, path: /}\n  - {name: B, path: /}\n", ":3:", "already in the sample (line 2)"),
-    ("sample:\n  - {path: /}\n", ":2:", "sample[0].name: is required"),
-    ("sample:\n  - {name: A, path: /, why: x}\n", ":2:", "unknown key"),
-    ("pages: []\n", ":1:", "expected a non-empty list"),
-    ("sample: [\n", ":2:", "invalid YAML"),
+    ("sample:\n  - {name: A, path: /}\n  - {name: B, path: accueil.html}\n", ":3:", "un chemin d'adresse commençant par /"),
+    ("sample:\n  - {name: A, path: /}\n  - {name: B, path: /}\n", ":3:", "« / » est déjà dans l'échantillon (ligne 2)"),
+    ("sample:\n  - {path: /}\n", ":2:", "sample[0].name: est obligatoire"),
+    ("sample:\n  - {name: A, path: /, why: x}\n", ":2:", "sample[0].why: clé inconnue"),
+    ("pages: []\n", ":1:", "sample: une liste non vide"),
+    ("sample: [\n", ":2:", "YAML invalide"),
 ])
 def test_pinned_sample_errors_say_file_and_line(tmp_path, text, where, words):
     path = tmp_path / "s.yaml"

@@ -39,7 +39,7 @@ def test_error_pages_and_lookup(tmp_path):
     assert store.run("latest").id == run.id
     assert store.run("ville").id == run.id
     assert store.run(str(run.folder)).id == run.id
-    with pytest.raises(StoreError, match="no run 'nope'"):
+    with pytest.raises(StoreError, match="aucun audit « nope »"):
         store.run("nope")
 
 
