@@ -261,6 +261,11 @@ class _Cli(click.Group):
             except click.Abort:
                 click.echo(wording.text("interrupted"), err=True)
                 sys.exit(130)
+            except Exception as exc:  # noqa: BLE001 - a bug of ours, said in one line in the call's language
+                if logging.getLogger().isEnabledFor(logging.INFO):
+                    raise
+                click.echo(wording.text("internal_error", kind=type(exc).__name__, error=exc), err=True)
+                sys.exit(1)
             sys.exit(code if isinstance(code, int) else 0)
         finally:
             wording.use(before)  # a call's choice does not outlive it (tests and callers run several)
@@ -340,6 +345,8 @@ def _store(runs_dir: str | None, cfg: config.Config | None = None) -> Store:
         return Store(root)
     except OSError as exc:
         raise _fail(wording.text("cannot_use_runs", folder=root, error=exc.strerror)) from None
+    except StoreError as exc:  # not a database, or held by another process: said by the store
+        raise _fail(str(exc)) from None
 
 
 def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunInfo]:
@@ -895,7 +902,7 @@ def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, ya
     click.echo(wording.text("grid_imported", file=csv_file, verdicts=len(audit_file.verdicts), pages=len(a.grid.pages)))
     said = (wording.text("grid_rates", global_rate=scoring.format_rate(rates.global_rate, lang),
                          mean_rate=scoring.format_rate(rates.mean_rate, lang))
-            if rates.valid else rates.reason)
+            if rates.valid else scoring.rates_reason(rates))
     click.echo(wording.text("grid_state", state=rates.state.label(lang), rates=said))
     if yaml_out:
         names = {p.ref: p.ref for p in a.grid.pages}

@@ -406,3 +406,31 @@ def test_the_reason_for_no_rates_follows_the_command_line_and_stays_french_for_t
     assert [rates_reason(r) for r in rates] == english
     assert [r.reason for r in rates] == french  # what the French declaration prints
     assert [rates_reason(r, "fr") for r in rates] == french
+
+
+@pytest.mark.parametrize("lang, expected", [
+    (None, "a11y-audit : erreur : {db} n'est pas une base d'audits lisible"),
+    ("en", "a11y-audit: error: {db} is not a readable runs database"),
+])
+def test_a_runs_folder_holding_something_else_is_the_users_error_not_ours(tmp_path, lang, expected):
+    """A file that is not SQLite where the runs database goes: a user's error (exit 1, what to do), never the
+    'internal error, a bug of a11y-audit' line."""
+    db = tmp_path / "a11y-audit.sqlite"
+    db.write_text("pas une base", encoding="utf-8")
+    args = (["--lang-cli", lang] if lang else []) + ["report", "latest", "--runs-dir", str(tmp_path)]
+    result = invoke(*args)
+    assert result.exit_code == 1
+    assert result.output.startswith(expected.format(db=db)), result.output
+    assert "interne" not in result.output and "internal" not in result.output
+
+
+def test_an_internal_error_is_said_in_the_language_of_the_call(tmp_path, monkeypatch):
+    from audit import cli as cli_module
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boum")
+
+    monkeypatch.setattr(cli_module, "_store", broken)
+    result = invoke("--lang-cli", "en", "report", "latest", "--runs-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output.startswith("a11y-audit: internal error: RuntimeError: boum. This is a bug"), result.output
