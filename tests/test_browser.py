@@ -52,3 +52,45 @@ def test_failures_are_recorded_and_the_browser_goes_on(chromium, static_server, 
     assert refused.error and "ERR_CONNECTION_REFUSED" in refused.error
     assert missing.status == 404
     assert good.error is None and good.status == 200
+
+
+def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path, monkeypatch):
+    """Every RENEW_CONTEXT_EVERY pages the crawled pages get a fresh context (its memory would grow with the
+    pages seen); two pages in flight across the switch are both audited, and the old context is closed once
+    its last tab is back: never more than two contexts open."""
+    import sys
+    from pathlib import Path
+
+    from audit import browser as browser_module
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from faults import FaultServer
+
+    monkeypatch.setattr(browser_module, "RENEW_CONTEXT_EVERY", 3)
+
+    async def crawl(base: str):
+        browser = Browser(chromium, GatherOptions(timeout=20, screenshot=False, probes=False))
+        await browser.start()
+        seen_contexts, most_open = set(), 0
+        queue = [f"{base}/ok/{n}" for n in range(10)]
+        snaps = []
+
+        async def worker():
+            nonlocal most_open
+            while queue:
+                url = queue.pop(0)
+                snaps.append(await browser.gather(PageRef(url=url), tmp_path / url.rsplit("/", 1)[1]))
+                seen_contexts.add(id(browser._context))
+                most_open = max(most_open, len(browser._browser.contexts))
+
+        try:
+            await asyncio.gather(worker(), worker())
+            return snaps, seen_contexts, most_open, len(browser._browser.contexts)
+        finally:
+            await browser.close()
+
+    with FaultServer() as server:
+        snaps, seen, most_open, open_at_end = asyncio.run(asyncio.wait_for(crawl(server.url), 120))
+    assert len(snaps) == 10 and all(s.error is None and "axe" in s.files for s in snaps), [s.error for s in snaps]
+    assert len(seen) >= 3  # 10 pages, a new context every 3
+    assert most_open <= 2 and open_at_end == 1
