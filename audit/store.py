@@ -331,13 +331,14 @@ class Store:
             "INSERT INTO findings (run_id, page_key, page_url, check_id, source, outcome, impact, rgaa_tests,"
             " wcag, selector, xpath, snippet, message, title, help_url, how_to_fix, question, fingerprint,"
             " conclusive, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(run_id, f.page_key, f.page_url, f.check_id, f.source.value, f.outcome.value,
+            ((run_id, f.page_key, f.page_url, f.check_id, f.source.value, f.outcome.value,
               f.impact.value if f.impact else None, json.dumps(list(f.rgaa_tests)), json.dumps(list(f.wcag)),
               f.selector, f.xpath, f.snippet, f.message, f.title, f.help_url, f.how_to_fix, f.question,
-              f.fingerprint, int(f.conclusive), json.dumps(f.extra, ensure_ascii=False)) for f in findings])
+              f.fingerprint, int(f.conclusive), json.dumps(f.extra, ensure_ascii=False)) for f in findings))
 
     def replace_findings(self, run: RunInfo, findings: Iterable[Finding], sources: Iterable[Source]) -> None:
-        """Re-checking a run offline replaces the findings of the given sources."""
+        """Re-checking a run offline replaces the findings of the given sources (``findings`` may be a
+        generator: it is read as it is written, in one transaction)."""
         names = [s.value for s in sources]
         with self.db:
             self.db.execute(f"DELETE FROM findings WHERE run_id = ? AND source IN ({','.join('?' * len(names))})",

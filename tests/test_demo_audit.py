@@ -207,3 +207,21 @@ def test_changed_page_is_audited_again(tmp_path, chromium):
                                     runner.RunOptions(chromium=chromium))
     fresh = [p.url for p in store.pages(second) if not p.reused_from]
     assert fresh == [f"{base}/aide.html"]
+
+
+def test_offline_check_gives_back_the_findings_of_the_run(demo_run, tmp_path):
+    """`a11y-audit check RUN` (runner.recheck) re-runs every check on the saved evidence, page after page
+    straight into the store: the same findings as the run itself, one for one (on a copy of the runs folder)."""
+    import shutil
+
+    store, run, _ = demo_run
+    shutil.copytree(store.root, tmp_path / "runs")
+    with Store(tmp_path / "runs") as copy:
+        [again] = [r for r in copy.runs(run.site) if r.id == run.id]
+        count = runner.recheck(copy, again)
+
+        def shape(s, r):
+            return sorted((f.page_key, f.check_id, f.selector or "", f.outcome, f.message) for f in s.findings(r)
+                          if f.source in ("axe", "check"))
+
+        assert count == len(shape(copy, again)) and shape(copy, again) == shape(store, run)
