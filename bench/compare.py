@@ -8,12 +8,15 @@ Each tool runs as a child process against the site of ``bench.site`` served on 1
 measured from the outside the same way: wall seconds, the CPU seconds of the whole process tree (user +
 system, from the kernel's accounting of the children this script waited for) and the peak RSS of the whole
 tree (sampled from /proc every 100 ms: the RSS of the process and all its descendants, summed; pages shared
-between Chromium's processes are counted once per process, as ``ps`` does). With ``--repeat``, the tools run
+between Chromium's processes are counted once per process, as ``ps`` does), and the CPU seconds by kind of
+process (Chromium's by --type, node, python, java). With ``--repeat``, the tools run
 in turn (ours, pa11y-ci, pa11y-ci at 4, axe) so that a change in the machine's load hits all of them; the
 table gives medians.
 
 - a11y-audit: the full audit (axe + our checks + probes + screenshots + reports), ``python -m audit run``
   with a generated sites.yaml (``crawl.max_pages`` = N, sitemap on, no delay) and ``--fail-on none``.
+- floor (``bench.floor``): a11y-audit's own browser code doing only what the peers do — navigation and axe,
+  two pages in flight, no probes, checks, store or reports. No full audit can be faster than this row.
 - pa11y-ci 4 (axe runner, WCAG2AA, notices and warnings included so that every axe violation is reported),
   Debian's /usr/bin/chromium through puppeteer's ``executablePath`` and our launch flags, at pa11y-ci's
   default concurrency (1) and at 4.
