@@ -135,7 +135,9 @@ def test_interrupt_then_resume_audits_every_page_exactly_once(tmp_path, chromium
         cfg.write_text(text, encoding="utf-8")
         cmd = [sys.executable, "-m", "audit", "run", "ville-demo", "--config", str(cfg), "--runs-dir", str(runs),
                "-q", "--fail-on", "none", "--no-screenshots"]
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # Ctrl-C must reach it even when the tests run as a background job (SIGINT then inherited as ignored)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         db = runs / "a11y-audit.sqlite"
         deadline = time.monotonic() + 120
         done = 0
