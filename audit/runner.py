@@ -392,20 +392,13 @@ def site_findings(store: Store, run: RunInfo) -> int:
 def recheck(store: Store, run: RunInfo) -> int:
     """The offline check stage: re-run every check on the saved snapshots; returns the findings count."""
     snaps = store.pages(run)
-    count = 0
 
     def every_finding():  # page after page, straight into the store: never every page's findings at once
-        nonlocal count
         for evidence in _evidence(run, snaps):
-            for finding in run_checks(evidence.snap, evidence.folder):
-                count += 1
-                yield finding
-        for finding in run_site_checks(_evidence(run, snaps)):
-            count += 1
-            yield finding
+            yield from run_checks(evidence.snap, evidence.folder)
+        yield from run_site_checks(_evidence(run, snaps))
 
-    store.replace_findings(run, every_finding(), [Source.AXE, Source.CHECK])
-    return count
+    return store.replace_findings(run, every_finding(), [Source.AXE, Source.CHECK])
 
 
 

@@ -326,24 +326,25 @@ class Store:
 
     # --- findings -------------------------------------------------------------------------
 
-    def _insert_findings(self, run_id: str, findings: Iterable[Finding]) -> None:
-        self.db.executemany(
+    def _insert_findings(self, run_id: str, findings: Iterable[Finding]) -> int:
+        """Insert ``findings`` (read as they are written: a generator is never held whole); returns how many."""
+        return self.db.executemany(
             "INSERT INTO findings (run_id, page_key, page_url, check_id, source, outcome, impact, rgaa_tests,"
             " wcag, selector, xpath, snippet, message, title, help_url, how_to_fix, question, fingerprint,"
             " conclusive, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             ((run_id, f.page_key, f.page_url, f.check_id, f.source.value, f.outcome.value,
               f.impact.value if f.impact else None, json.dumps(list(f.rgaa_tests)), json.dumps(list(f.wcag)),
               f.selector, f.xpath, f.snippet, f.message, f.title, f.help_url, f.how_to_fix, f.question,
-              f.fingerprint, int(f.conclusive), json.dumps(f.extra, ensure_ascii=False)) for f in findings))
+              f.fingerprint, int(f.conclusive), json.dumps(f.extra, ensure_ascii=False)) for f in findings)).rowcount
 
-    def replace_findings(self, run: RunInfo, findings: Iterable[Finding], sources: Iterable[Source]) -> None:
+    def replace_findings(self, run: RunInfo, findings: Iterable[Finding], sources: Iterable[Source]) -> int:
         """Re-checking a run offline replaces the findings of the given sources (``findings`` may be a
-        generator: it is read as it is written, in one transaction)."""
+        generator: it is read as it is written, in one transaction); returns how many were written."""
         names = [s.value for s in sources]
         with self.db:
             self.db.execute(f"DELETE FROM findings WHERE run_id = ? AND source IN ({','.join('?' * len(names))})",
                             (run.id, *names))
-            self._insert_findings(run.id, findings)
+            return self._insert_findings(run.id, findings)
 
     def replace_check_findings(self, run: RunInfo, check_ids: list[str], findings: Iterable[Finding]) -> None:
         with self.db:
