@@ -230,6 +230,19 @@ class Result:
     stages: dict = field(default_factory=dict)
     timeline: list = field(default_factory=list)  # (seconds, RSS MB, PSS MB) of the tree every 20 s
 
+    @classmethod
+    def measured(cls, tool: str, concurrency: int, m: Measure) -> Result:
+        """A tool's row with what ``measure`` saw of its process tree (its findings are added by the caller)."""
+        return cls(tool, concurrency, seconds=m.seconds, cpu=m.cpu, peak_rss=m.peak_rss, peak_pss=m.peak_pss,
+                   peak_parts=m.peak_parts, cpu_parts=m.cpu_parts, returncode=m.returncode, timeline=m.timeline)
+
+    def add_axe_page(self, url: str, axe_result: dict) -> None:
+        """One page's axe-core results (violations, element by element)."""
+        self.pages += 1
+        for rule in axe_result.get("violations", []):
+            self.axe_failed += len(rule.get("nodes", []))
+            self.pairs.add((urlsplit(url).path, rule["id"]))
+
     @property
     def rate(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
@@ -281,9 +294,7 @@ def run_ours(base: str, pages: int, work: Path, concurrency: int, tree: Path = R
         cmd += ["--grid", grid, "--slots", str(slots)]
         label += f" (grid, {slots} slot{'s' if slots > 1 else ''})"
     m = measure(cmd, tree, env, work / "ours.out", work / "ours.err")  # cwd first on sys.path: that tree's audit
-    result = Result(label, concurrency, seconds=m.seconds, cpu=m.cpu, peak_rss=m.peak_rss,
-                    peak_pss=m.peak_pss, peak_parts=m.peak_parts, returncode=m.returncode, timeline=m.timeline,
-                    cpu_parts=m.cpu_parts)
+    result = Result.measured(label, concurrency, m)
     if m.returncode != 0:
         print((work / "ours.err").read_text(errors="replace")[-2000:], file=sys.stderr)
         return result
@@ -366,9 +377,7 @@ def run_pa11y(urls: list[str], work: Path, concurrency: int | None) -> Result:
     env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"}
     cmd = [str(PEERS / "node_modules" / ".bin" / "pa11y-ci"), "--config", str(config), "--json"]
     m = measure(cmd, PEERS, env, work / f"{name}.out", work / f"{name}.err")
-    result = Result("pa11y-ci (axe)", concurrency or 1, seconds=m.seconds, cpu=m.cpu, peak_rss=m.peak_rss,
-                    peak_pss=m.peak_pss, peak_parts=m.peak_parts, returncode=m.returncode, timeline=m.timeline,
-                    cpu_parts=m.cpu_parts)
+    result = Result.measured("pa11y-ci (axe)", concurrency or 1, m)
     try:
         report = json.loads((work / f"{name}.out").read_text(encoding="utf-8").strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -396,19 +405,14 @@ def run_axe_cli(urls: list[str], work: Path) -> Result:
            "--chrome-path", CHROMIUM, "--chrome-options", ",".join(flags), "--save", "results.json",
            "--dir", str(out_dir), "--no-reporter", "--timeout", "120"]
     m = measure(cmd, PEERS, dict(os.environ), work / "axe.out", work / "axe.err")
-    result = Result("@axe-core/cli", 1, seconds=m.seconds, cpu=m.cpu, peak_rss=m.peak_rss, peak_pss=m.peak_pss,
-                    peak_parts=m.peak_parts, returncode=m.returncode, timeline=m.timeline,
-                    cpu_parts=m.cpu_parts)
+    result = Result.measured("@axe-core/cli", 1, m)
     try:
         data = json.loads((out_dir / "results.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         print((work / "axe.err").read_text(errors="replace")[-2000:], file=sys.stderr)
         return result
     for page in data:
-        result.pages += 1
-        for rule in page.get("violations", []):
-            result.axe_failed += len(rule.get("nodes", []))
-            result.pairs.add((urlsplit(page["url"]).path, rule["id"]))
+        result.add_axe_page(page["url"], page)
     return result
 
 
@@ -420,9 +424,7 @@ def run_floor(urls: list[str], work: Path, concurrency: int) -> Result:
     cmd = [sys.executable, "-m", "bench.floor", str(work / "urls.txt"), str(out_dir), "--concurrency",
            str(concurrency)]
     m = measure(cmd, REPO, {**os.environ, "PYTHONUNBUFFERED": "1"}, work / "floor.out", work / "floor.err")
-    result = Result("a11y-audit, navigation + axe only (floor)", concurrency, seconds=m.seconds, cpu=m.cpu,
-                    peak_rss=m.peak_rss, peak_pss=m.peak_pss, peak_parts=m.peak_parts, returncode=m.returncode,
-                    timeline=m.timeline, cpu_parts=m.cpu_parts)
+    result = Result.measured("a11y-audit, navigation + axe only (floor)", concurrency, m)
     if m.returncode != 0:
         print((work / "floor.err").read_text(errors="replace")[-2000:], file=sys.stderr)
     for index, url in enumerate(urls):
@@ -431,10 +433,7 @@ def run_floor(urls: list[str], work: Path, concurrency: int) -> Result:
         except (OSError, ValueError):
             result.errors += 1
             continue
-        result.pages += 1
-        for rule in data.get("violations", []):
-            result.axe_failed += len(rule.get("nodes", []))
-            result.pairs.add((urlsplit(url).path, rule["id"]))
+        result.add_axe_page(url, data)
     return result
 
 
