@@ -258,7 +258,9 @@ class _Cli(click.Group):
             except click.ClickException as exc:
                 exc.show()
                 sys.exit(exc.exit_code)
-            except click.Abort:
+            except (click.Abort, KeyboardInterrupt) as exc:
+                if isinstance(exc, KeyboardInterrupt):  # outside a command (click says Abort, after a new line)
+                    click.echo("", err=True)
                 click.echo(wording.text("interrupted"), err=True)
                 sys.exit(130)
             except Exception as exc:  # noqa: BLE001 - a bug of ours, said in one line in the call's language
@@ -975,14 +977,5 @@ def findings_serve(protocol, sessions_dir, host, port, token, runs_dir, no_store
 
 
 def main() -> None:
-    try:
-        cli.main(prog_name="a11y-audit")
-    except KeyboardInterrupt:
-        click.echo("", err=True)
-        click.echo(wording.text("interrupted"), err=True)
-        sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last safety net: a bug of ours, said in one line
-        if logging.getLogger().isEnabledFor(logging.INFO):
-            raise
-        click.echo(wording.text("internal_error", kind=type(exc).__name__, error=exc), err=True)
-        sys.exit(1)
+    """The console entry point: the group says every error itself (usage, user, interrupt, internal)."""
+    cli.main(prog_name="a11y-audit")
