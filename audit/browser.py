@@ -390,8 +390,11 @@ class Browser:
         self._context_pages += 1
         while self._pool:
             tab = self._pool.pop()
-            if not tab.page.is_closed():
+            if tab.page.is_closed():
+                continue
+            if tab.page.context == self._context:
                 return tab
+            await self._retire_tab(tab)  # came back to the pool while the context was being renewed
         return await self._new_tab(self._context)
 
     async def _renew_context(self) -> None:
@@ -441,10 +444,16 @@ class Browser:
         if current and healthy and tab.uses < RENEW_PAGE_EVERY and not page.is_closed() and tab.oversized is None:
             try:
                 await page.goto("about:blank", timeout=5000)
-                self._pool.append(tab)
-                return
             except Exception:  # noqa: BLE001
                 pass
+            else:
+                # the shared context may have been renewed during the goto: its tabs are not pooled then
+                if page.context == self._context:
+                    self._pool.append(tab)
+                    return
+        await self._retire_tab(tab)
+
+    async def _retire_tab(self, tab: _Tab) -> None:
         await tab.discard()
         if self._retired:
             await self._close_retired()

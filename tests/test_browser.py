@@ -54,10 +54,15 @@ def test_failures_are_recorded_and_the_browser_goes_on(chromium, static_server, 
     assert good.error is None and good.status == 200
 
 
-def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path, monkeypatch):
+@pytest.mark.parametrize("slow_blank", [False, True], ids=["plain", "renewed-during-give-back"])
+def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path, monkeypatch, slow_blank):
     """Every RENEW_CONTEXT_EVERY pages the crawled pages get a fresh context (its memory would grow with the
     pages seen); two pages in flight across the switch are both audited, and the old context is closed once
-    its last tab is back: never more than two contexts open."""
+    its last tab is back: never more than two contexts open.
+
+    With ``slow_blank`` a tab's way back to the pool (its about:blank) is slowed down so the other worker
+    renews the context meanwhile: that tab must not return to the pool of the new context (it kept the old
+    one open to the end, as a CI run once showed)."""
     import sys
     from pathlib import Path
 
@@ -67,6 +72,22 @@ def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path
     from faults import FaultServer
 
     monkeypatch.setattr(browser_module, "RENEW_CONTEXT_EVERY", 3)
+    if slow_blank:
+        real_new_tab = Browser._new_tab
+
+        async def new_tab(self, context):
+            tab = await real_new_tab(self, context)
+            real_goto = tab.page.goto
+
+            async def goto(url, **kwargs):
+                if url == "about:blank":
+                    await asyncio.sleep(1.5)
+                return await real_goto(url, **kwargs)
+
+            tab.page.goto = goto
+            return tab
+
+        monkeypatch.setattr(Browser, "_new_tab", new_tab)
 
     async def crawl(base: str):
         browser = Browser(chromium, GatherOptions(timeout=20, screenshot=False, probes=False))
@@ -85,6 +106,7 @@ def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path
 
         try:
             await asyncio.gather(worker(), worker())
+            assert all(tab.page.context == browser._context for tab in browser._pool)
             return snaps, seen_contexts, most_open, len(browser._browser.contexts)
         finally:
             await browser.close()
