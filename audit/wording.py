@@ -412,6 +412,31 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "page {page!r} is not in the sample of this audit; name it by URL path, sample page name or journey "
               "key ({known})"},
 
+    # --- an auditor's grid CSV (audit/reports/grid.py), after ``file:line: `` -----------------------------------
+    "grid_csv_empty": {
+        "fr": "le fichier est vide ; exportez une grille avec `a11y-audit grid export RUN --csv FICHIER` et "
+              "remplissez-la",
+        "en": "the file is empty; export a grid with `a11y-audit grid export RUN --csv FILE` and fill it in"},
+    "grid_csv_no_criterion_column": {
+        "fr": "pas de colonne « Critère » : la première ligne nomme les colonnes (Critère, puis une colonne par "
+              "page)",
+        "en": "no « Critère » column: the first line must name the columns (Critère, then one column a page)"},
+    "grid_csv_no_page_column": {
+        "fr": "pas de colonne de page : après les colonnes du critère, mettez une colonne par page, titrée du "
+              "chemin de son adresse ou de son nom",
+        "en": "no page column: after the criterion columns, put one column a page, headed with the page's URL "
+              "path or name"},
+    "grid_csv_page_twice": {
+        "fr": "colonne {column} : la page « {page} » a deux colonnes (aussi la colonne {other})",
+        "en": "column {column}: page {page!r} has two columns (also column {other})"},
+    "grid_csv_criterion_twice": {"fr": "le critère {criterion} a deux lignes",
+                                 "en": "criterion {criterion} has two rows"},
+    "grid_csv_bad_value": {
+        "fr": "colonne « {column} » : critère {criterion} : la valeur doit être C, NC, NA ou NT (vide = NT), "
+              "pas « {value} »",
+        "en": "column {column!r}: criterion {criterion}: value must be C, NC, NA or NT (empty = NT), got "
+              "{value!r}"},
+
     # --- a pinned sample (audit/sample.py), after ``file:line: `` -------------------------------------------
     "sample_file_missing": {"fr": "fichier introuvable. Écrivez-le avec `a11y-audit sample SITE --pin {file}`.",
                             "en": "file not found. Write it with `a11y-audit sample SITE --pin {file}`."},

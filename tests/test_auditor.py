@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from audit import auditor, standards
+from audit import auditor, standards, wording
 from audit.auditor import AuditorError, parse_yaml, resolve
 from audit.model import Finding, Outcome, Source
 from audit.reports import grid as grid_csv
@@ -129,21 +129,29 @@ def test_import_reads_commas_words_and_empty_cells(tmp_path):
     assert audit.auditor == "Jeanne" and len(audit.extra["missing_criteria"]) == 104
 
 
-@pytest.mark.parametrize("text, where, words", [
-    ("Critère;Accueil (/)\n1.1;C\n1.2;Peut-être\n", ":3:", "got 'Peut-être'"),
-    ("Critère;Accueil (/)\n1.1;C\n99.1;C\n", ":3:", "unknown criterion '99.1'"),
-    ("Page;Accueil (/)\n1.1;C\n", ":1:", "no « Critère » column"),
-    ("Critère;Intitulé\n1.1;x\n", ":1:", "no page column"),
-    ("Critère;Accueil (/);Encore (/)\n1.1;C;C\n", ":1:", "two columns"),
-    ("Critère;Accueil (/)\n1.1;C\n1.1;NC\n", ":3:", "two rows"),
+@pytest.mark.parametrize("text, where, french, english", [
+    ("Critère;Accueil (/)\n1.1;C\n1.2;Peut-être\n", ":3:", "pas « Peut-être »", "got 'Peut-être'"),
+    ("Critère;Accueil (/)\n1.1;C\n99.1;C\n", ":3:", "critère inconnu « 99.1 »", "unknown criterion '99.1'"),
+    ("Page;Accueil (/)\n1.1;C\n", ":1:", "pas de colonne « Critère »", "no « Critère » column"),
+    ("Critère;Intitulé\n1.1;x\n", ":1:", "pas de colonne de page", "no page column"),
+    ("Critère;Accueil (/);Encore (/)\n1.1;C;C\n", ":1:", "deux colonnes (aussi la colonne 2)",
+     "two columns (also column 2)"),
+    ("Critère;Accueil (/)\n1.1;C\n1.1;NC\n", ":3:", "le critère 1.1 a deux lignes", "criterion 1.1 has two rows"),
+    ("", ":1:", "le fichier est vide", "the file is empty"),
 ])
-def test_csv_errors_say_file_and_line(tmp_path, text, where, words):
+def test_csv_errors_say_file_and_line(tmp_path, text, where, french, english):
+    """French first (the CLI's language), English with --lang-cli en."""
     path = tmp_path / "g.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(AuditorError) as exc:
-        auditor.load(path)
-    assert str(exc.value).startswith(f"{path}{where}"), str(exc.value)
-    assert words in str(exc.value)
+    for lang, words in (("fr", french), ("en", english)):
+        wording.use(lang)
+        try:
+            with pytest.raises(AuditorError) as exc:
+                auditor.load(path)
+        finally:
+            wording.use(None)
+        assert str(exc.value).startswith(f"{path}{where}"), str(exc.value)
+        assert words in str(exc.value), str(exc.value)
 
 
 def test_csv_line_numbers_follow_multiline_cells():

@@ -49,7 +49,7 @@ def test_placeholders_are_read_with_their_conversion_and_escaped_braces():
 def _used_keys() -> set[str]:
     used: set[str] = set()
     for module in ("cli.py", "config.py", "store.py", "baseline.py", "auditor.py", "sample.py", "catalogue.py",
-                   "browser.py", "scoring.py", "webdriver.py"):
+                   "browser.py", "scoring.py", "webdriver.py", "reports/grid.py"):
         source = (ROOT / "audit" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
         # keys chosen by an expression: key = "a" if … else "b"; wording.text(key, …)

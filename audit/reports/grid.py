@@ -21,7 +21,7 @@ import io
 import re
 from pathlib import Path
 
-from audit import standards
+from audit import standards, wording
 from audit.auditor import AuditorError, AuditorFile, check_criterion, parse_status
 from audit.reports import visible_controls
 from audit.scoring import Grid, Status, Verdict
@@ -85,29 +85,26 @@ def parse_csv(text: str, path: str = "grille.csv", auditor: str = "", when: str 
     """Verdicts from a grid CSV. Errors say ``file:line: column: message``."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise AuditorError(f"{path}:1: the file is empty; export a grid with `a11y-audit grid export RUN --csv "
-                           "FILE` and fill it in")
+        raise AuditorError(f"{path}:1: " + wording.text("grid_csv_empty"))
     reader = csv.reader(io.StringIO(text), delimiter=_dialect(text.splitlines()[0]))
     rows = list(reader)
     head = [_plain(h) for h in rows[0]]
     roles = [FIXED.get(h.strip().lower()) for h in head]
     if "criterion" not in roles:
-        raise AuditorError(f"{path}:1: no « Critère » column: the first line must name the columns "
-                           "(Critère, then one column a page)")
+        raise AuditorError(f"{path}:1: " + wording.text("grid_csv_no_criterion_column"))
     crit_col = roles.index("criterion")
     comment_col = roles.index("comment") if "comment" in roles else None
     page_cols = [(i, h) for i, (h, role) in enumerate(zip(head, roles, strict=True)) if role is None and h.strip()]
     if not page_cols:
-        raise AuditorError(f"{path}:1: no page column: after the criterion columns, put one column a page, "
-                           "headed with the page's URL path or name")
+        raise AuditorError(f"{path}:1: " + wording.text("grid_csv_no_page_column"))
     refs = []
     seen_refs: dict[str, int] = {}
     for i, h in page_cols:
         m = _REF.match(h)
         ref = (m.group("ref") if m and m.group("ref").strip() else h).strip()
         if ref in seen_refs:
-            raise AuditorError(f"{path}:1: column {i + 1}: page {ref!r} has two columns "
-                               f"(also column {seen_refs[ref] + 1})")
+            raise AuditorError(f"{path}:1: " + wording.text("grid_csv_page_twice", column=i + 1, page=ref,
+                                                            other=seen_refs[ref] + 1))
         seen_refs[ref] = i
         refs.append((i, ref))
     verdicts: list[Verdict] = []
@@ -121,18 +118,19 @@ def parse_csv(text: str, path: str = "grille.csv", auditor: str = "", when: str 
         raw_crit = _plain(row[crit_col]) if crit_col < len(row) else ""
         criterion = check_criterion(raw_crit)
         if criterion is None:
-            raise AuditorError(f"{path}:{line}: Critère: unknown criterion {raw_crit!r}: RGAA "
-                               f"{standards.RGAA_VERSION} numbers them theme.criterion, from 1.1 to 13.12")
+            raise AuditorError(f"{path}:{line}: Critère: " + wording.text(
+                "auditor_unknown_criterion", criterion=raw_crit, version=standards.RGAA_VERSION))
         if criterion in seen:
-            raise AuditorError(f"{path}:{line}: Critère: criterion {criterion} has two rows")
+            raise AuditorError(f"{path}:{line}: Critère: "
+                               + wording.text("grid_csv_criterion_twice", criterion=criterion))
         seen.add(criterion)
         comment = _plain(row[comment_col]) if comment_col is not None and comment_col < len(row) else ""
         for i, ref in refs:
             value = _plain(row[i]) if i < len(row) else ""
             status = parse_status(value)
             if status is None:
-                raise AuditorError(f"{path}:{line}: column {head[i]!r}: criterion {criterion}: value must be "
-                                   f"C, NC, NA or NT (empty = NT), got {value!r}")
+                raise AuditorError(f"{path}:{line}: " + wording.text("grid_csv_bad_value", column=head[i],
+                                                                     criterion=criterion, value=value))
             verdicts.append(Verdict(page=ref, criterion=criterion, status=status, comment=comment,
                                     where=f"{path}:{line}", auditor=auditor))
     missing = [c for c in standards.CRITERIA if c not in seen]
