@@ -10,6 +10,7 @@ goes through :mod:`audit.wording`. The sub-commands' ``--lang`` is the reports' 
 from __future__ import annotations
 
 import ast
+import contextlib
 import logging
 import os
 import re
@@ -240,9 +241,86 @@ def _show_usage_error(exc: click.UsageError) -> None:
         click.echo(wording.text("usage_hint", command=exc.ctx.command_path), err=True)
 
 
-class _Cli(click.Group):
+class _Formatter(click.HelpFormatter):
+    """Click's frame of --help in the language of the messages: « Utilisation : », « Commandes : », and the
+    brackets after an option's help ([par défaut : …; variable d'environnement : …; obligatoire])."""
+
+    _EXTRAS = {"default: ": "help_default", "env var: ": "help_envvar"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, wording.text("help_usage") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        name = wording.text("help_commands") if heading == "Commands" else heading
+        self.write(f"{'':>{self.current_indent}}{wording.text('help_heading', name=name)}\n")
+
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        super().write_dl([(first, self._extras(second)) for first, second in rows], *args, **kwargs)
+
+    @classmethod
+    def _extras(cls, text: str) -> str:
+        """The closing « [default: x; env var: Y; required] » of an option's help, in the current language."""
+        m = re.search(r"\[([^\[\]]*)\]$", text)
+        if m is None:
+            return text
+        items = []
+        for item in m.group(1).split("; "):
+            key = next((k for k in cls._EXTRAS if item.startswith(k)), None)
+            if key is not None:
+                item = wording.text(cls._EXTRAS[key], value=item[len(key):])
+            elif item == "required":
+                item = wording.text("help_required")
+            items.append(item)
+        return f"{text[:m.start()]}[{'; '.join(items)}]"
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+@contextlib.contextmanager
+def _helped(*things: click.Command | click.Parameter):
+    """Their ``help`` in the language of the messages (French from wording.HELP) while --help is written."""
+    kept = [(thing, thing.help) for thing in things]
+    try:
+        for thing, english in kept:
+            thing.help = wording.helped(english)
+        yield
+    finally:
+        for thing, english in kept:
+            thing.help = english
+
+
+class _Help:
+    """--help in the language of the messages: the texts written in English beside each command and option
+    are looked up in wording.HELP (French) unless the messages are English."""
+
+    context_class = _Context
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _helped(self):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _helped(self):
+            return super().get_short_help_str(limit)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _helped(*self.get_params(ctx)):
+            super().format_options(ctx, formatter)
+
+
+class _Command(_Help, click.Command):
+    pass
+
+
+class _Cli(_Help, click.Group):
     """The top-level group. Usage errors are said in the chosen language and exit 1, like every other error:
-    exit 2 means findings (CI fails on it), so a mistyped option must never give it."""
+    exit 2 means findings (CI fails on it), so a mistyped option must never give it. Its sub-commands and
+    sub-groups say their --help in the language of the messages too."""
+
+    command_class = _Command
+    group_class = type
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         before = wording.chosen()
@@ -384,7 +462,7 @@ def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunI
 @click.option("--full", is_flag=True, help="Audit every page again, even those unchanged since the last run.")
 @click.option("--grid", metavar="URL", default=None,
               help="Gather the crawled pages on this Selenium Grid 4 (hub URL, e.g. http://hub:4444) instead of the "
-                   "local Chromium. Journeys (logins, forms) still play on the local Chromium. Exit 2 when the "
+                   "local Chromium. Journeys (logins, forms) still play on the local Chromium. Exit 1 when the "
                    "grid cannot be used. See docs/grid.md.")
 @click.option("--slots", type=click.IntRange(min=1), default=None,
               help="Sessions a site keeps on the grid (default: the grid's Chromium slots), at most the site's "

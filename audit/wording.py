@@ -10,6 +10,7 @@ sub-commands' ``--lang``); this module never decides it.
 from __future__ import annotations
 
 import os
+import re
 import string
 
 LANGS = ("fr", "en")
@@ -559,4 +560,223 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "Rates not computable: {criteria} criteria to verify ({cells} grid cells)."},
     "rates_no_applicable": {"fr": "Taux non calculable : aucun critère applicable sur l'échantillon.",
                             "en": "Rates not computable: no applicable criterion on the sample."},
+
+    # --- the frame of --help (audit/cli.py): click's own words ----------------------------------------------------
+    # (French puts a no-break space before « : » and « ; »: a wrapped help never starts a line with them)
+    "help_usage": {"fr": "Utilisation\u00a0: ", "en": "Usage: "},
+    "help_heading": {"fr": "{name}\u00a0:", "en": "{name}:"},
+    "help_commands": {"fr": "Commandes", "en": "Commands"},
+    "help_default": {"fr": "par défaut\u00a0: {value}", "en": "default: {value}"},
+    "help_envvar": {"fr": "variable d'environnement\u00a0: {value}", "en": "env var: {value}"},
+    "help_required": {"fr": "obligatoire", "en": "required"},
 }
+
+# --help in French: the English texts of audit/cli.py (help= and docstrings, spaces folded) → their French.
+# The English stays in the code, beside the option it describes; tests check both tables cover each other.
+HELP: dict[str, str] = {
+    # the top-level group and click's own options
+    "a11y-audit: RGAA 4.1.2 / WCAG audits of a city's websites. Messages are in French; `--lang-cli en` (or "
+    "A11Y_AUDIT_LANG=en) says them in English. The `--lang` of run, report, declare … chooses the reports' "
+    "language, separately. Logs (-v) are in English.":
+        "a11y-audit : audits RGAA 4.1.2 / WCAG des sites web d'une ville. Les messages sont en français ; "
+        "`--lang-cli en` (ou A11Y_AUDIT_LANG=en) les donne en anglais. L'option `--lang` de run, report, declare "
+        "… choisit la langue des rapports, séparément. Les journaux (-v) sont en anglais.",
+    "Show the version and exit.": "Afficher la version et quitter.",
+    "Show this message and exit.": "Afficher cette aide et quitter.",
+    "Language of the messages a11y-audit prints: fr (default) or en. Put it before the command (a11y-audit "
+    "--lang-cli en run). The reports' language is the commands' own --lang.":
+        "Langue des messages d'a11y-audit : fr (par défaut) ou en. À placer avant la commande (a11y-audit "
+        "--lang-cli en run). La langue des rapports est l'option --lang de chaque commande.",
+    "Log what happens (English, to stderr).": "Journaliser ce qui se passe (en anglais, sur la sortie d'erreur).",
+    # options shared by several commands
+    "The sites file.": "Le fichier des sites.",
+    "Where runs are stored (default: runs_dir of the config, else ./runs).":
+        "Où les exécutions sont rangées (par défaut : runs_dir de la configuration, sinon ./runs).",
+    "Language of the reports.": "Langue des rapports.",
+    "A pinned sample (`a11y-audit sample --pin` output) instead of the site's `sample:` in sites.yaml.":
+        "Un échantillon figé (sortie de `a11y-audit sample --pin`) au lieu du `sample:` du site dans sites.yaml.",
+    # run
+    "Audit the SITES of the config (all when none is named).":
+        "Auditer les SITES de la configuration (tous quand aucun n'est nommé).",
+    "Finish the last interrupted run of each site.": "Terminer la dernière exécution interrompue de chaque site.",
+    "Exit 2 when a failure of this impact or worse is found.":
+        "Sortir avec le code 2 quand un échec de cet impact ou plus grave est trouvé.",
+    "Reports to write (repeatable).": "Rapports à écrire (répétable).",
+    "Fail only on failures not accepted in this baseline file (one a site; repeatable). Write it with "
+    "`a11y-audit baseline accept`.":
+        "N'échouer que sur les échecs absents de ce fichier de référence (un par site ; répétable). Écrivez-le "
+        "avec `a11y-audit baseline accept`.",
+    "Override crawl.max_pages.": "Remplace crawl.max_pages.",
+    "Seconds for one page.": "Secondes accordées à une page.",
+    "Skip screenshots (faster, no element captures).":
+        "Sans captures d'écran (plus rapide, pas de captures des éléments).",
+    "Audit every page again, even those unchanged since the last run.":
+        "Auditer de nouveau chaque page, même celles qui n'ont pas changé depuis la dernière exécution.",
+    "Gather the crawled pages on this Selenium Grid 4 (hub URL, e.g. http://hub:4444) instead of the local "
+    "Chromium. Journeys (logins, forms) still play on the local Chromium. Exit 1 when the grid cannot be used. "
+    "See docs/grid.md.":
+        "Charger les pages explorées sur cette grille Selenium 4 (adresse du hub, par ex. http://hub:4444) au "
+        "lieu du Chromium local. Les parcours (connexions, formulaires) restent joués sur le Chromium local. "
+        "Code de sortie 1 quand la grille est inutilisable. Voir docs/grid.md.",
+    "Sessions a site keeps on the grid (default: the grid's Chromium slots), at most the site's "
+    "crawl.concurrency.":
+        "Sessions qu'un site garde sur la grille (par défaut : les places Chromium de la grille), au plus le "
+        "crawl.concurrency du site.",
+    "No progress display.": "Sans affichage de la progression.",
+    # check, report, validate, demo, checks
+    "Re-run the checks on a stored RUN's snapshots, offline (no browser).":
+        "Relancer les vérifications sur les instantanés enregistrés de RUN, hors ligne (sans navigateur).",
+    "Write the reports of a stored RUN (an id like site/stamp, a run folder, a site id, or 'latest').":
+        "Écrire les rapports d'une exécution RUN enregistrée (un identifiant site/horodatage, un dossier "
+        "d'exécution, un identifiant de site, ou « latest »).",
+    "Write the reports to this folder (default: the run's reports/ folder).":
+        "Écrire les rapports dans ce dossier (par défaut : le dossier reports/ de l'exécution).",
+    "Tester session files or folders to merge (repeatable).":
+        "Fichiers ou dossiers de sessions de testeurs à fusionner (répétable).",
+    "Auditor verdicts (YAML, or CSV in the grid layout).":
+        "Verdicts de l'auditeur (YAML, ou CSV au format de la grille).",
+    "Check the sites file and say what is wrong, line by line.":
+        "Vérifier le fichier des sites et dire ce qui ne va pas, ligne par ligne.",
+    "Serve the embedded demo town on 127.0.0.1 and audit it end to end.":
+        "Servir la ville de démonstration intégrée sur 127.0.0.1 et l'auditer de bout en bout.",
+    "Sites file holding the ville-demo site (default: the repository's sites.yaml).":
+        "Fichier des sites qui contient le site ville-demo (par défaut : le sites.yaml du dépôt).",
+    "List every automated check (ours and the axe-core rules a run executes), or the RGAA coverage.":
+        "Lister chaque vérification automatique (les nôtres et les règles axe-core qu'une exécution lance), ou "
+        "la couverture du RGAA.",
+    "table for a terminal, json for tools, md for docs/checks.md.":
+        "table pour un terminal, json pour les outils, md pour docs/checks.md.",
+    "Which RGAA criteria automated checks cover (N / 106), theme by theme, criterion by criterion.":
+        "Les critères RGAA que les vérifications automatiques couvrent (N / 106), thème par thème, critère par "
+        "critère.",
+    # baseline, summary, trends
+    "Accept the known failures of a run, so that later runs fail only on new ones (run --baseline FILE).":
+        "Accepter les échecs connus d'une exécution, pour que les suivantes n'échouent que sur les nouveaux "
+        "(run --baseline FICHIER).",
+    "Write RUN's failures into the baseline file --out (entries still present keep their date and reason).":
+        "Écrire les échecs de RUN dans le fichier de référence --out (les entrées toujours présentes gardent "
+        "leur date et leur raison).",
+    "The baseline file to write (keep it in git, next to sites.yaml).":
+        "Le fichier de référence à écrire (gardez-le dans git, à côté de sites.yaml).",
+    "Why these failures are accepted (kept with each new entry).":
+        "Pourquoi ces échecs sont acceptés (gardé avec chaque nouvelle entrée).",
+    "After this date the accepted failures count as new again.":
+        "Après cette date, les échecs acceptés comptent de nouveau comme nouveaux.",
+    "Accept only failures of this impact or worse (default: all).":
+        "N'accepter que les échecs de cet impact ou plus graves (par défaut : tous).",
+    "Compare a stored RUN with a baseline: new, fixed, still open (exit 2 on new failures).":
+        "Comparer une exécution RUN enregistrée à une référence : nouveaux, corrigés, toujours présents (code "
+        "de sortie 2 sur de nouveaux échecs).",
+    "The baseline file.": "Le fichier de référence.",
+    "Exit 2 when a new failure of this impact or worse is found.":
+        "Sortir avec le code 2 quand un nouvel échec de cet impact ou plus grave est trouvé.",
+    "A Markdown summary of RUN for a pull-request comment: new, fixed and still open failures.":
+        "Un résumé Markdown de RUN pour un commentaire de demande de fusion : échecs nouveaux, corrigés et "
+        "toujours présents.",
+    "Compare with this baseline (default: the previous complete run of the site).":
+        "Comparer à cette référence (par défaut : l'exécution complète précédente du site).",
+    "The threshold the summary reports against.": "Le seuil par rapport auquel le résumé conclut.",
+    "Write the Markdown to this file (default: standard output).":
+        "Écrire le Markdown dans ce fichier (par défaut : la sortie standard).",
+    "Link to the full report (default: the placeholder REPORT_URL).":
+        "Lien vers le rapport complet (par défaut : le repère REPORT_URL).",
+    "How SITE's failures evolved over its complete runs (from the runs store).":
+        "L'évolution des échecs de SITE au fil de ses exécutions complètes (d'après le magasin des exécutions).",
+    "Also write an accessible HTML page: the chart and its data table.":
+        "Écrire aussi une page HTML accessible : le graphique et son tableau de données.",
+    "How many recent complete runs.": "Combien d'exécutions complètes récentes.",
+    # sample, declare
+    "Propose the RGAA sample of SITE from a crawl: required pages, journey steps, one page per template, 10 % "
+    "drawn at random.":
+        "Proposer l'échantillon RGAA de SITE à partir d'une exploration : pages obligatoires, étapes des "
+        "parcours, une page par gabarit, 10 % tirés au hasard.",
+    "The run to sample from (default: the site's newest run).":
+        "L'exécution où prendre l'échantillon (par défaut : la plus récente du site).",
+    "Seed of the random draw (printed; the same seed on the same run draws the same pages).":
+        "Graine du tirage au hasard (affichée ; la même graine sur la même exécution tire les mêmes pages).",
+    "Write the sample as a `sample:` YAML block to paste into sites.yaml ('-': standard output).":
+        "Écrire l'échantillon comme un bloc YAML `sample:` à coller dans sites.yaml (« - » : la sortie "
+        "standard).",
+    "Write the déclaration d'accessibilité of SITE (a draft while criteria remain to verify).":
+        "Écrire la déclaration d'accessibilité de SITE (un brouillon tant que des critères restent à vérifier).",
+    "The run to declare from (default: the site's newest run).":
+        "L'exécution dont part la déclaration (par défaut : la plus récente du site).",
+    "The auditor's verdicts: a YAML file or a grid CSV.":
+        "Les verdicts de l'auditeur : un fichier YAML ou une grille CSV.",
+    "Tester session files or folders (repeatable).": "Fichiers ou dossiers de sessions de testeurs (répétable).",
+    "Who audited, when --verdicts is a grid CSV (a YAML file says it itself).":
+        "Qui a audité, quand --verdicts est une grille CSV (un fichier YAML le dit lui-même).",
+    "Date of the audit (YYYY-MM-DD), with a grid CSV.": "Date de l'audit (AAAA-MM-JJ), avec une grille CSV.",
+    "Folder for declaration.html, declaration-fragment.html and declaration.md (accessibility-statement*.html|md "
+    "with --lang en) (default: the run's reports folder).":
+        "Dossier de declaration.html, declaration-fragment.html et declaration.md "
+        "(accessibility-statement*.html|md avec --lang en) (par défaut : le dossier des rapports de "
+        "l'exécution).",
+    "fr: the déclaration d'accessibilité the RGAA asks for; en: an English translation of it, for information.":
+        "fr : la déclaration d'accessibilité que demande le RGAA ; en : sa traduction anglaise, pour "
+        "information.",
+    # selenium-grid
+    "Run a Selenium Grid 4 standalone (hub and one node) on this machine, with the local Chromium and "
+    "chromedriver, until Ctrl-C: `a11y-audit run --grid http://HOST:PORT` then gathers pages on it. Needs Java "
+    "17 and the jar that `npm ci` installs. See docs/grid.md for a hub and several nodes.":
+        "Lancer une grille Selenium 4 autonome (un hub et un nœud) sur cette machine, avec le Chromium et le "
+        "chromedriver locaux, jusqu'à Ctrl-C : `a11y-audit run --grid http://HÔTE:PORT` y charge alors les "
+        "pages. Demande Java 17 et le jar qu'installe `npm ci`. Voir docs/grid.md pour un hub et plusieurs "
+        "nœuds.",
+    "Address the Grid listens on.": "Adresse où la grille écoute.",
+    "Chromium sessions at once (one a core is right).":
+        "Sessions Chromium simultanées (une par cœur convient).",
+    "chromedriver to use (default: the one on PATH, Debian's chromium-driver).":
+        "Le chromedriver à utiliser (par défaut : celui du PATH, le chromium-driver de Debian).",
+    # grid
+    "The RGAA audit grid as CSV, in the official layout (a row per criterion, a column per page).":
+        "La grille d'audit RGAA en CSV, au format officiel (une ligne par critère, une colonne par page).",
+    "Write RUN's grid as CSV (C, NC, NA, NT; « NT » = to verify).":
+        "Écrire la grille de RUN en CSV (C, NC, NA, NT ; « NT » = à vérifier).",
+    "The CSV file to write.": "Le fichier CSV à écrire.",
+    "Include an auditor's verdicts (YAML or grid CSV).":
+        "Inclure les verdicts d'un auditeur (YAML ou grille CSV).",
+    "Tester sessions (repeatable).": "Sessions de testeurs (répétable).",
+    "Read an auditor's grid CSV, check it against RUN's sample and show the resulting rates.":
+        "Lire la grille CSV d'un auditeur, la confronter à l'échantillon de RUN et afficher les taux qui en "
+        "résultent.",
+    "The run whose sample the grid describes.": "L'exécution dont la grille décrit l'échantillon.",
+    "Who made the grid (for the declaration).": "Qui a rempli la grille (pour la déclaration).",
+    "Date of the audit, YYYY-MM-DD.": "Date de l'audit, AAAA-MM-JJ.",
+    "Also write the verdicts as an auditor YAML file (to add comments and dérogations).":
+        "Écrire aussi les verdicts dans un fichier YAML d'auditeur (pour ajouter commentaires et dérogations).",
+    # findings
+    "Tester sessions: check protocol and session files, serve the testers' form.":
+        "Sessions de testeurs : vérifier les fichiers de protocole et de session, servir le formulaire des "
+        "testeurs.",
+    "Check protocol and session FILES (or folders of them); every problem as file:line: path: message.":
+        "Vérifier des FILES de protocole et de session (ou leurs dossiers) ; chaque problème sous la forme "
+        "fichier:ligne: chemin: message.",
+    "Sites file to check the protocols' site ids against (skipped when it does not exist).":
+        "Fichier des sites où chercher les identifiants de site des protocoles (ignoré s'il n'existe pas).",
+    "Serve the testers' form for PROTOCOL until Ctrl-C.":
+        "Servir le formulaire des testeurs pour PROTOCOL jusqu'à Ctrl-C.",
+    "Where sessions are written (default: the sessions/ folder next to the protocol).":
+        "Où les sessions sont écrites (par défaut : le dossier sessions/ à côté du protocole).",
+    "Address to listen on; beyond this machine a shared access token is required.":
+        "Adresse d'écoute ; au-delà de cette machine, un jeton d'accès partagé est exigé.",
+    "Shared access token (?token= once, then a cookie); generated when --host is not loopback.":
+        "Jeton d'accès partagé (?token= une fois, puis un cookie) ; généré quand --host n'est pas une adresse "
+        "locale.",
+    "Run store whose a11y-audit.sqlite indexes the sessions (default: $A11Y_AUDIT_RUNS, else ./runs).":
+        "Magasin des exécutions dont a11y-audit.sqlite indexe les sessions (par défaut : $A11Y_AUDIT_RUNS, "
+        "sinon ./runs).",
+    "Only write the YAML files, no index in the run store.":
+        "N'écrire que les fichiers YAML, sans index dans le magasin des exécutions.",
+    "Language the form opens in; every page links to the other one.":
+        "Langue d'ouverture du formulaire ; chaque page mène à l'autre langue.",
+}
+
+
+def helped(english: str | None) -> str | None:
+    """A --help text in the current language: French from :data:`HELP`, else the English as written."""
+    if not english or language() == "en":
+        return english
+    french = HELP.get(" ".join(english.split()), english)
+    # no-break spaces of French typography: a wrapped line never starts with « : », « ; » or « »
+    return re.sub(r" ([:;?!»])", "\u00a0\\1", french).replace("« ", "«\u00a0")

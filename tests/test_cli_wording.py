@@ -53,7 +53,7 @@ def _used_keys() -> set[str]:
         source = (ROOT / "audit" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
         # keys chosen by an expression: key = "a" if … else "b"; wording.text(key, …)
-        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium)_[a-z0-9_]+)["']""", source)) & set(
+        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium|help)_[a-z0-9_]+)["']""", source)) & set(
             wording.TEXTS)
         if "wording.text(f\"impact_{k}\"" in source:
             used |= {f"impact_{i.value}" for i in Impact} | {"impact_none"}
@@ -447,3 +447,76 @@ def test_selenium_grid_errors_follow_the_language(lang, expected):
     with pytest.raises(webdriver.GridError) as refused:
         webdriver.grid_status("ftp://hub")
     assert str(refused.value).startswith(expected)
+
+
+# --- --help ------------------------------------------------------------------------------------------------------
+
+def _commands(command: click.Command = cli, path: tuple[str, ...] = ()):
+    yield path, command
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from _commands(sub, (*path, name))
+
+
+def _help_texts() -> set[str]:
+    """Every English help the CLI carries: commands, options, click's own --help and --version."""
+    texts = set()
+    for path, command in _commands():
+        ctx = click.Context(command, info_name=path[-1] if path else "a11y-audit")
+        for thing in (command, *command.get_params(ctx)):
+            if getattr(thing, "help", None):
+                texts.add(" ".join(thing.help.split()))
+    return texts
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def test_every_help_text_has_its_french_and_every_french_has_its_text():
+    texts = _help_texts()
+    assert texts - set(wording.HELP) == set(), "help written in English without its French in wording.HELP"
+    assert set(wording.HELP) - texts == set(), "French in wording.HELP for a help the CLI no longer has"
+    assert all(french.strip() and french != english for english, french in wording.HELP.items())
+
+
+@pytest.mark.parametrize("path", [path for path, _ in _commands()], ids=lambda p: " ".join(p) or "a11y-audit")
+def test_help_is_french_by_default_and_english_on_request(path):
+    """Every command's --help: French by default (its text, its options, click's frame), English with
+    --lang-cli en; no sentence of the other language in either."""
+    command = dict(_commands())[path]
+    fr, en = invoke(*path, "--help"), invoke("--lang-cli", "en", *path, "--help")
+    assert fr.exit_code == 0 and en.exit_code == 0, (fr.output, en.output)
+    assert fr.output.startswith("Utilisation\u00a0: a11y-audit") and en.output.startswith("Usage: a11y-audit")
+    assert "Options\u00a0:" in fr.output and "Afficher cette aide et quitter." in fr.output
+    assert "Show this message and exit." in en.output
+    if isinstance(command, click.Group):
+        assert "\nCommandes\u00a0:\n" in fr.output and "\nCommands:\n" in en.output
+    ctx = click.Context(command, info_name="x")
+    for thing in (command, *command.get_params(ctx)):
+        if not getattr(thing, "help", None) or getattr(thing, "hidden", False):
+            continue
+        english = " ".join(thing.help.split())
+        french = wording.HELP[english]
+        assert _flat(french)[:40] in _flat(fr.output) and english[:40] not in _flat(fr.output), english
+        assert english[:40] in _flat(en.output) and _flat(french)[:40] not in _flat(en.output), english
+
+
+def test_the_brackets_after_an_option_help_follow_the_language():
+    fr = _flat(invoke("grid", "import", "--help").output)
+    en = _flat(invoke("--lang-cli", "en", "grid", "import", "--help").output)
+    assert "[obligatoire]" in fr and "[par défaut : sites.yaml]" in fr and "default:" not in fr
+    assert "[required]" in en and "[default: sites.yaml]" in en
+    top = _flat(invoke("--help").output)
+    assert f"[variable d'environnement : {wording.ENV}]" in top
+    assert f"[env var: {wording.ENV}]" in _flat(invoke("--lang-cli", "en", "--help").output)
+
+
+def test_a_wrapped_french_help_never_starts_a_line_with_a_colon_or_semicolon():
+    for path, _ in _commands():
+        for line in invoke(*path, "--help").output.splitlines():
+            assert not re.match(r"\s*[:;»]", line), (path, line)
+
+
+def test_the_list_of_commands_shows_the_french_short_help():
+    out = _flat(invoke("--help").output)
+    assert "run Auditer les SITES de la configuration" in out and "validate Vérifier le fichier des sites" in out
