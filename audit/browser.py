@@ -314,7 +314,8 @@ class Browser:
         self._context = None
         self._pool: list[_Tab] = []  # tabs ready for the next page
         self._context_pages = 0  # pages taken in the current shared context
-        self._retired: list[Any] = []  # earlier shared contexts, closed when their last tab is
+        self._retired: list[Any] = []  # earlier shared contexts, closed when their last tab is back
+        self._taking = asyncio.Lock()  # one _take_page at a time (renewals)
         self._axe_source = axe_script_path().read_text(encoding="utf-8")
         self._axe_locale = axe_locale(self.options.lang)
         # axe and its locale in one evaluation a frame (one round trip; the locale sent once, as code)
@@ -336,6 +337,7 @@ class Browser:
             raise BrowserError(wording.text("chromium_did_not_start", path=self.executable,
                                             error=str(exc).splitlines()[0])) from None
         self.version = self._browser.version
+        self._taking = asyncio.Lock()  # of this event loop
         self._context = await self._new_context()
         return self
 
@@ -385,17 +387,20 @@ class Browser:
     # --- pages ---------------------------------------------------------------------------
 
     async def _take_page(self) -> _Tab:
-        if self._context_pages >= RENEW_CONTEXT_EVERY:
-            await self._renew_context()
-        self._context_pages += 1
-        while self._pool:
-            tab = self._pool.pop()
-            if tab.page.is_closed():
-                continue
-            if tab.page.context == self._context:
-                return tab
-            await self._retire_tab(tab)  # came back to the pool while the context was being renewed
-        return await self._new_tab(self._context)
+        # one taker at a time: a second one arriving during a renewal would start another renewal (and leave
+        # a context open), or open its tab in a context being retired
+        async with self._taking:
+            if self._context_pages >= RENEW_CONTEXT_EVERY:
+                await self._renew_context()
+            self._context_pages += 1
+            while self._pool:
+                tab = self._pool.pop()
+                if tab.page.is_closed():
+                    continue
+                if tab.page.context == self._context:
+                    return tab
+                await self._retire_tab(tab)  # came back to the pool while the context was being renewed
+            return await self._new_tab(self._context)
 
     async def _renew_context(self) -> None:
         """A fresh shared context for the next pages; the old one closes when its last tab comes back."""

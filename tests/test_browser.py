@@ -54,15 +54,18 @@ def test_failures_are_recorded_and_the_browser_goes_on(chromium, static_server, 
     assert good.error is None and good.status == 200
 
 
-@pytest.mark.parametrize("slow_blank", [False, True], ids=["plain", "renewed-during-give-back"])
-def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path, monkeypatch, slow_blank):
+@pytest.mark.parametrize("slow", ["", "give-back", "renewal"],
+                         ids=["plain", "renewed-during-give-back", "two-takes-during-renewal"])
+def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path, monkeypatch, slow):
     """Every RENEW_CONTEXT_EVERY pages the crawled pages get a fresh context (its memory would grow with the
     pages seen); two pages in flight across the switch are both audited, and the old context is closed once
-    its last tab is back: never more than two contexts open.
+    its last tab is back: never more than two contexts open, one at the end.
 
-    With ``slow_blank`` a tab's way back to the pool (its about:blank) is slowed down so the other worker
-    renews the context meanwhile: that tab must not return to the pool of the new context (it kept the old
-    one open to the end, as a CI run once showed)."""
+    Two races a CI run showed (the old context still open at the end), each forced by slowing one step down:
+    ``give-back`` slows a tab's way back to the pool (its about:blank) so the other worker renews the context
+    meanwhile — that tab must not join the new context's pool; ``renewal`` slows the making of a new context
+    so the other worker asks for a tab meanwhile — it must not start a second renewal (whose context was
+    never closed)."""
     import sys
     from pathlib import Path
 
@@ -72,7 +75,7 @@ def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path
     from faults import FaultServer
 
     monkeypatch.setattr(browser_module, "RENEW_CONTEXT_EVERY", 3)
-    if slow_blank:
+    if slow == "give-back":
         real_new_tab = Browser._new_tab
 
         async def new_tab(self, context):
@@ -88,6 +91,15 @@ def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path
             return tab
 
         monkeypatch.setattr(Browser, "_new_tab", new_tab)
+    elif slow == "renewal":
+        real_new_context = Browser._new_context
+
+        async def new_context(self):
+            if self._context is not None:  # a renewal, not the start
+                await asyncio.sleep(2)
+            return await real_new_context(self)
+
+        monkeypatch.setattr(Browser, "_new_context", new_context)
 
     async def crawl(base: str):
         browser = Browser(chromium, GatherOptions(timeout=20, screenshot=False, probes=False))
