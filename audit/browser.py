@@ -29,7 +29,7 @@ from urllib.parse import urljoin
 from audit import wording
 from audit.fingerprint import fingerprint
 from audit.keyboard import tab_walk
-from audit.layout import layout_probes
+from audit.layout import layout_probes, with_helpers
 from audit.model import Journey, PageKind, PageRef, PageSnapshot, StepAction
 
 log = logging.getLogger(__name__)
@@ -120,8 +120,9 @@ def axe_version() -> str | None:
 
 
 def load_probes() -> dict[str, str]:
-    """In-page probes: one JS file each, an expression evaluating to an (async) function."""
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(PROBES_DIR.glob("*.js"))}
+    """In-page probes: one JS file each, an expression evaluating to an (async) function; the shared helpers
+    (audit/layout.py SELECTOR_JS) go in at its ``/*HELPERS*/``."""
+    return {p.stem: with_helpers(p.read_text(encoding="utf-8")) for p in sorted(PROBES_DIR.glob("*.js"))}
 
 
 _LINKS_JS = """() => {

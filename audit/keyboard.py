@@ -23,7 +23,7 @@ import time
 import weakref
 from typing import Any
 
-from audit.layout import SELECTOR_JS
+from audit.layout import with_helpers
 
 MAX_STEPS = 200
 SETTLE_MS = 25  # after each press in the slow pass: lets focus handlers with short timers run
@@ -36,7 +36,7 @@ MEDIA_TAGS = {"iframe", "frame", "object", "embed", "video", "audio"}
 MAIN_RELATIONS = {"main", "contains_main", "inside_main", "just_before_main"}
 
 # In-page recorder: element ids, focus transitions, and the focused element at each key press.
-_INSTALL_JS = """() => {
+_INSTALL_JS = with_helpers("""() => {
 /*HELPERS*/
   if (window.__a11yAuditWalk) window.__a11yAuditWalk.uninstall();
   const ids = new WeakMap();
@@ -122,7 +122,7 @@ _INSTALL_JS = """() => {
   window.__a11yAuditWalk = state;
   if (tabbables.length) state.reset();  // ready for the first pass
   return tabbables.length;
-}""".replace("/*HELPERS*/", SELECTOR_JS)
+}""")
 
 # The main content and the tabbable elements before it; the skip-link candidates among the first elements; the
 # description of the elements the walk met (``seen``), of the first ones and of the candidates.

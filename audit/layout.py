@@ -26,7 +26,7 @@ ZOOM_VIEWPORT = {"width": 640, "height": 450}  # 1280 × 900 at 200 %
 MAX_ITEMS = 20
 
 # Helpers shared by every probe (the JS files in audit/probes/ carry the same text; a test keeps them equal).
-SELECTOR_JS = """  // --- shared helpers (identical in every probe; keep in sync with audit/layout.py SELECTOR_JS) ---
+SELECTOR_JS = """  // --- shared helpers (written once here, put in at the HELPERS mark of every probe) ---
   const cssPath = (el) => {
     const parts = [];
     let node = el;
@@ -265,13 +265,14 @@ _ZOOM_SCAN_JS = """async (n) => {
 }"""
 
 
-def _js(text: str) -> str:
+def with_helpers(text: str) -> str:
+    """A probe's script with the shared helpers put at its ``/*HELPERS*/``."""
     return text.replace("/*HELPERS*/", SELECTOR_JS)
 
 
 # The reflow scan one frame after the viewport change (resize handlers have run), in one evaluation.
 _REFLOW_AFTER_FRAME_JS = ("async (limit) => {\n  await new Promise((r) => requestAnimationFrame(() => r()));\n"
-                          f"  return ({_js(_REFLOW_JS)})(limit);\n}}")
+                          f"  return ({with_helpers(_REFLOW_JS)})(limit);\n}}")
 
 
 async def layout_probes(page) -> dict[str, Any]:
@@ -281,8 +282,8 @@ async def layout_probes(page) -> dict[str, Any]:
     results: dict[str, Any] = {}
     viewport = page.viewport_size
     try:
-        await page.evaluate(_js(_CLIP_JS))
-        results["text_spacing"] = await _guard(page.evaluate(_js(_SPACING_JS), MAX_ITEMS))
+        await page.evaluate(with_helpers(_CLIP_JS))
+        results["text_spacing"] = await _guard(page.evaluate(with_helpers(_SPACING_JS), MAX_ITEMS))
         results["zoom"] = await _guard(zoom(page, restore=False, installed=True))
         results["reflow"] = await _guard(reflow(page, restore=False))
     except Exception as exc:  # noqa: BLE001 - the helpers could not even be installed
@@ -300,8 +301,8 @@ async def layout_probes(page) -> dict[str, Any]:
 
 async def text_spacing(page) -> dict[str, Any]:
     """WCAG 1.4.12 spacing injected then removed: newly clipped text, and blocking !important declarations."""
-    await page.evaluate(_js(_CLIP_JS))
-    return await page.evaluate(_js(_SPACING_JS), MAX_ITEMS)
+    await page.evaluate(with_helpers(_CLIP_JS))
+    return await page.evaluate(with_helpers(_SPACING_JS), MAX_ITEMS)
 
 
 async def zoom(page, restore: bool = True, installed: bool = False) -> dict[str, Any]:
@@ -312,7 +313,7 @@ async def zoom(page, restore: bool = True, installed: bool = False) -> dict[str,
     started = time.perf_counter()
     viewport = page.viewport_size
     if not installed:
-        await page.evaluate(_js(_CLIP_JS))
+        await page.evaluate(with_helpers(_CLIP_JS))
     await page.evaluate("(n) => window.__a11yAuditClip.scan('baseline', n).length", 200)
     try:
         await page.set_viewport_size(ZOOM_VIEWPORT)

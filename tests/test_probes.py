@@ -257,9 +257,14 @@ def act_cases(rules: Iterable[str]) -> dict[str, tuple[str, dict[str, str]]]:
 
 # --- the probes themselves -----------------------------------------------------------------------
 
-def test_every_probe_carries_the_same_helpers():
+def test_every_probe_gets_the_shared_helpers_from_one_place():
+    """The helpers are written once (audit/layout.py SELECTOR_JS) and put in each probe when it is loaded."""
+    probes = load_probes()
+    assert set(probes) == {path.stem for path in PROBES_DIR.glob("*.js")}
     for path in PROBES_DIR.glob("*.js"):
-        assert SELECTOR_JS in path.read_text(encoding="utf-8"), f"{path.name}: shared helpers differ from layout.py"
+        text = path.read_text(encoding="utf-8")
+        assert text.count("/*HELPERS*/") == 1 and "const cssPath" not in text, path.name
+        assert SELECTOR_JS in probes[path.stem] and "/*HELPERS*/" not in probes[path.stem], path.name
 
 
 def test_probes_run_inside_gather(chromium, static_server, tmp_path):
@@ -282,7 +287,7 @@ def test_probes_run_inside_gather(chromium, static_server, tmp_path):
 def test_focus_probe_focuses_like_the_keyboard_and_restores_the_page(live_browser, static_server):
     async def body(page):
         await page.evaluate("() => { window.scrollTo(0, 0); document.querySelector('button').focus(); }")
-        result = await page.evaluate((PROBES_DIR / "focus.js").read_text())
+        result = await page.evaluate(load_probes()["focus"])
         after = await page.evaluate("() => [document.activeElement.localName, window.scrollY]")
         return result, after
 
@@ -300,7 +305,7 @@ def test_focus_probe_stops_at_its_cap(live_browser, tmp_path):
     (tmp_path / "many.html").write_text(f"<!DOCTYPE html><html><body>{links}</body></html>")
 
     async def body(page):
-        return await page.evaluate((PROBES_DIR / "focus.js").read_text())
+        return await page.evaluate(load_probes()["focus"])
 
     result = live_browser.run((tmp_path / "many.html").as_uri(), body)
     assert result["count"] == 350 and result["truncated"] and result["visited"] <= 300

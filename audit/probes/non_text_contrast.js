@@ -8,45 +8,7 @@
 // the browser are the browser's business and skipped.
 // Result: {count, items: [{s, tag, kind, name, snippet, ratio, fg, bg, reason}]}  kind: field | icon | graphic
 () => {
-  // --- shared helpers (identical in every probe; keep in sync with audit/layout.py SELECTOR_JS) ---
-  const cssPath = (el) => {
-    const parts = [];
-    let node = el;
-    while (node && node.nodeType === 1) {
-      const tag = node.localName;
-      const id = node.getAttribute('id');
-      if (id && /^[A-Za-z][\w-]*$/.test(id) && document.querySelectorAll('#' + CSS.escape(id)).length === 1) {
-        parts.push('#' + id);
-        break;
-      }
-      const parent = node.parentElement;
-      if (!parent || tag === 'html') { parts.push(tag); break; }
-      const same = Array.prototype.filter.call(parent.children, (c) => c.localName === tag);
-      parts.push(same.length === 1 || tag === 'body' || tag === 'head' ? tag : `${tag}:nth-of-type(${same.indexOf(node) + 1})`);
-      node = parent;
-    }
-    return parts.reverse().join(' > ');
-  };
-  const snippet = (el) => {
-    const text = (el.outerHTML || '').replace(/\s+/g, ' ').trim();
-    return text.length <= 300 ? text : text.slice(0, 299) + '…';
-  };
-  const nameOf = (el) => {
-    const label = el.getAttribute('aria-label') || (el.labels && el.labels[0] && el.labels[0].innerText) ||
-      el.innerText || el.getAttribute('alt') || el.getAttribute('title') || el.getAttribute('placeholder') ||
-      el.getAttribute('value') || '';
-    return label.replace(/\s+/g, ' ').trim().slice(0, 80);
-  };
-  const isTabbable = (el) => {
-    if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) return false;
-    if (el.localName === 'input' && el.type === 'hidden') return false;
-    if (!el.getClientRects().length) return false;
-    const cs = getComputedStyle(el);
-    return cs.visibility !== 'hidden' && cs.visibility !== 'collapse';
-  };
-  const FOCUSABLE = 'a[href], area[href], button, input, select, textarea, iframe, summary, [tabindex], ' +
-    '[contenteditable]:not([contenteditable="false"]), audio[controls], video[controls], details, embed, object';
-  // --- end of shared helpers ---
+  /*HELPERS*/  // cssPath, snippet, nameOf, isTabbable, FOCUSABLE: audit/layout.py SELECTOR_JS
 
   const started = performance.now();
   const MAX = 200;
