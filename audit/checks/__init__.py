@@ -185,6 +185,20 @@ def _parse(text: str | None):
         return None
 
 
+def listing(names: list[str], limit: int, sep: str = " ; ") -> str:
+    """At most ``limit`` names for a message, then « et N autre(s) »."""
+    rest = len(names) - limit
+    return sep.join(names[:limit]) + (f" et {rest} autre{'s' if rest > 1 else ''}" if rest > 0 else "")
+
+
+def probe_missing(evidence: Evidence, name: str, question: str) -> Result:
+    """The result of a check whose in-page probe did not run or failed: to verify, saying why."""
+    raw = evidence.probes.get(name)
+    why = raw["error"] if isinstance(raw, dict) and "error" in raw else "la sonde n'a pas été exécutée"
+    return Result(Outcome.CANT_TELL, message=f"Mesure automatique impossible ({why}).",
+                  question=f"{question} (à vérifier manuellement)")
+
+
 @dataclass(slots=True)
 class Result:
     """What a check function yields: an outcome, on an element or on the page."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from audit.checks import Evidence, Result, check
+from audit.checks import Evidence, Result, check, probe_missing
 from audit.model import Impact, Outcome
 
 _UNKNOWN = {
@@ -19,13 +19,6 @@ _UNKNOWN = {
     "no_boundary": "le champ n'a ni bordure ni fond qui le distingue de la page",
     "shadow": "le contour du champ est dessiné par une ombre",
 }
-
-
-def _missing(evidence: Evidence, name: str, question: str) -> Result:
-    raw = evidence.probes.get(name)
-    why = raw["error"] if isinstance(raw, dict) and "error" in raw else "la sonde n'a pas été exécutée"
-    return Result(Outcome.CANT_TELL, message=f"Mesure automatique impossible ({why}).",
-                  question=f"{question} (à vérifier manuellement)")
 
 
 def _ratio(value: float | None) -> str:
@@ -39,7 +32,7 @@ def _label(item: dict[str, Any]) -> str:
 def _results(evidence: Evidence, kinds: set[str], question: str, what: str) -> Iterator[Result]:
     data = evidence.probe("non_text_contrast")
     if not isinstance(data, dict):
-        yield _missing(evidence, "non_text_contrast", question)
+        yield probe_missing(evidence, "non_text_contrast", question)
         return
     items = [i for i in data.get("items", []) if i.get("kind") in kinds]
     passed = 0

@@ -17,7 +17,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from audit.checks import Evidence, Result, check
+from audit.checks import Evidence, Result, check, listing
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.checks.media import temporal_media
 from audit.model import Impact, Outcome
@@ -34,12 +34,6 @@ PAUSE_WORDS = re.compile(r"\b(?:pause|arreter|arret|stop|stopper|suspendre|mettr
 MAP_CLASSES = re.compile(r"(?:^|\s)(?:leaflet-container|ol-viewport|mapboxgl-map|maplibregl-map|gm-style|"
                          r"esri-view|cesium-viewer)(?:$|\s)")
 MAX_LISTED = 6
-
-
-def _listing(items: list[str], limit: int = MAX_LISTED) -> str:
-    shown = items[:limit]
-    more = f" et {len(items) - limit} autre(s)" if len(items) > limit else ""
-    return " ; ".join(shown) + more
 
 
 def inline_scripts(dom) -> str:
@@ -603,12 +597,12 @@ def moving(evidence: Evidence):
     if gifs:
         found = True
         names = [short((g.get("src") or "").rsplit("/", 1)[-1], 40) for g in gifs]
-        yield Result(Outcome.CANT_TELL, element=gifs[0], message=f"Image(s) GIF : {_listing(names)}.",
+        yield Result(Outcome.CANT_TELL, element=gifs[0], message=f"Image(s) GIF : {listing(names, MAX_LISTED)}.",
                      question="Ces images GIF sont-elles animées plus de 5 secondes ? Si oui, peut-on arrêter l'animation ?")
     infinite = _infinite_animations(dom)
     if infinite:
         found = True
-        yield Result(Outcome.CANT_TELL, message=f"Animations CSS sans fin : {_listing(infinite, 3)}.")
+        yield Result(Outcome.CANT_TELL, message=f"Animations CSS sans fin : {listing(infinite, 3)}.")
     if not found:
         yield Result(Outcome.INAPPLICABLE, message=("Aucun texte défilant, clignotant, carrousel, vidéo automatique, "
                                                     "GIF ni animation CSS sans fin dans la page."))

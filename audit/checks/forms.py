@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from audit.checks import Evidence, Result, SitePage, check
+from audit.checks import Evidence, Result, SitePage, check, listing
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.model import Impact, Outcome
 
@@ -210,12 +210,6 @@ def _core_label(text: str) -> str:
     return norm(re.sub(r"^(?:votre|vos|ton|ta|tes|your)\s+", "", core))
 
 
-def _listing(items: list[str], limit: int = MAX_LISTED) -> str:
-    shown = items[:limit]
-    more = f" et {len(items) - limit} autre(s)" if len(items) > limit else ""
-    return " ; ".join(shown) + more
-
-
 def _no_fields(what: str = "champ de formulaire") -> Result:
     return Result(Outcome.INAPPLICABLE, message=f"Aucun {what} dans la page.")
 
@@ -372,7 +366,7 @@ def label_relevance(evidence: Evidence):
         else:
             to_judge.append(f"« {short(label.text, 50)} »")
     if to_judge:
-        yield Result(Outcome.CANT_TELL, message=f"Étiquettes à relire : {_listing(to_judge)}.")
+        yield Result(Outcome.CANT_TELL, message=f"Étiquettes à relire : {listing(to_judge, MAX_LISTED)}.")
 
 
 # --- 11.3 consistent labels across pages ------------------------------------------------------------
@@ -433,7 +427,7 @@ def consistent_labels(pages: list[SitePage]):
     for page, same, different in per_page.values():
         if different:
             yield Result(Outcome.CANT_TELL, page=page.snap,
-                         message=f"Étiquettes différentes pour un même champ : {_listing(sorted(set(different)), 5)}.")
+                         message=f"Étiquettes différentes pour un même champ : {listing(sorted(set(different)), 5)}.")
         else:
             yield Result(Outcome.PASSED, page=page.snap,
                          message=f"Les champs répétés ({', '.join(sorted(set(same))[:5])}) ont la même étiquette partout.")
@@ -476,7 +470,7 @@ def label_adjacent(evidence: Evidence):
         return
     message = f"{len(visible)} champ(s) avec une étiquette visible."
     if far:
-        message += f" Éloignés dans le code, à regarder d'abord : {_listing(far, 5)}."
+        message += f" Éloignés dans le code, à regarder d'abord : {listing(far, 5)}."
     yield Result(Outcome.CANT_TELL, message=message)
 
 
@@ -684,7 +678,7 @@ def legend_relevance(evidence: Evidence):
     if not names:
         yield Result(Outcome.INAPPLICABLE, message="Aucun regroupement de champs avec une légende.")
         return
-    yield Result(Outcome.CANT_TELL, message=f"Légendes à relire : {_listing([f'« {short(n, 50)} »' for n in names])}.")
+    yield Result(Outcome.CANT_TELL, message=f"Légendes à relire : {listing([f'« {short(n, 50)} »' for n in names], MAX_LISTED)}.")
 
 
 # --- 11.8 select options -----------------------------------------------------------------------------
@@ -728,10 +722,10 @@ def select_groups(evidence: Evidence):
             name = label_of(Field(sel, "select", True), dom).text or sel.get("name") or sel.get("id") or "?"
             long_lists.append(f"« {short(name, 40)} » ({options} options)")
     if long_lists:
-        yield Result(Outcome.CANT_TELL, message=f"Longues listes sans optgroup (test 11.8.1) : {_listing(long_lists)}.")
+        yield Result(Outcome.CANT_TELL, message=f"Longues listes sans optgroup (test 11.8.1) : {listing(long_lists, MAX_LISTED)}.")
     if labelled_groups:
         yield Result(Outcome.CANT_TELL, message=f"Intitulés de groupes d'options à relire (test 11.8.3) : "
-                                                f"{_listing(labelled_groups)}.",
+                                                f"{listing(labelled_groups, MAX_LISTED)}.",
                      question="Chaque intitulé d'optgroup décrit-il les options qu'il regroupe ?")
     if not long_lists and not labelled_groups and not bad:
         yield Result(Outcome.PASSED, message=f"{len(selects)} liste(s) courte(s) (moins de {LONG_SELECT} options).")
@@ -978,7 +972,7 @@ def error_identification(evidence: Evidence):
     if messages and not invalid:
         texts = [f"« {short(view(dom).text(m), 60)} »" for m in messages]
         yield Result(Outcome.CANT_TELL, element=messages[0],
-                     message=f"Message(s) d'erreur sans champ marqué aria-invalid : {_listing(texts, 4)}.",
+                     message=f"Message(s) d'erreur sans champ marqué aria-invalid : {listing(texts, 4)}.",
                      question="Chaque message d'erreur nomme-t-il le champ concerné ?")
     if not invalid and not messages:
         yield Result(Outcome.CANT_TELL, message=f"Formulaire de {len(flds)} champ(s) : les messages d'erreur ne "
@@ -1015,7 +1009,7 @@ def error_suggestions(evidence: Evidence):
         yield Result(Outcome.INAPPLICABLE, message="Aucun champ dont le format est contrôlé (adresse électronique, "
                                                    "téléphone, date, pattern…).")
         return
-    yield Result(Outcome.CANT_TELL, message=f"Champs au format contrôlé : {_listing(constrained, 5)}.")
+    yield Result(Outcome.CANT_TELL, message=f"Champs au format contrôlé : {listing(constrained, 5)}.")
 
 
 # --- 11.12 forms with consequences --------------------------------------------------------------------
@@ -1242,11 +1236,11 @@ def autocomplete_missing(evidence: Evidence):
                      message=f"Le champ {describe(field, label)} demande une donnée personnelle ({purpose}) mais "
                              f"{state}.")
     if mismatched:
-        yield Result(Outcome.CANT_TELL, message=f"Valeur d'autocomplete à confirmer : {_listing(mismatched, 5)}.",
+        yield Result(Outcome.CANT_TELL, message=f"Valeur d'autocomplete à confirmer : {listing(mismatched, 5)}.",
                      question="La valeur de l'attribut autocomplete correspond-elle à la donnée demandée ?")
     if others:
         yield Result(Outcome.CANT_TELL, message=f"Champs qui semblent concerner une autre personne, sans "
-                                                f"autocomplete : {_listing(others, 5)}.")
+                                                f"autocomplete : {listing(others, 5)}.")
     if passed and not failed and not mismatched and not others:
         yield Result(Outcome.PASSED, message=f"{passed} champ(s) de données personnelles ont un autocomplete adapté.")
 

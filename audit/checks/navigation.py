@@ -11,19 +11,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from audit.checks import Evidence, Result, SitePage, check
+from audit.checks import Evidence, Result, SitePage, check, probe_missing
 from audit.keyboard import MAIN_RELATIONS, MEDIA_TAGS
 from audit.model import Impact, Outcome
 
 MAX_LISTED = 5
 MIN_BEFORE_MAIN = 3  # tabbable elements before the main content from which a skip link is clearly needed
-
-
-def _missing(evidence: Evidence, name: str, question: str) -> Result:
-    raw = evidence.probes.get(name)
-    why = raw["error"] if isinstance(raw, dict) and "error" in raw else "la sonde n'a pas été exécutée"
-    return Result(Outcome.CANT_TELL, message=f"Mesure automatique impossible ({why}).",
-                  question=f"{question} (à vérifier manuellement)")
 
 
 def _walk(evidence: Evidence) -> dict[str, Any] | None:
@@ -87,7 +80,7 @@ def _cap(text: str) -> str:
 def skip_link(evidence: Evidence) -> Iterator[Result]:
     walk = _walk(evidence)
     if walk is None:
-        yield _missing(evidence, "tab_walk", _SKIP_Q)
+        yield probe_missing(evidence, "tab_walk", _SKIP_Q)
         return
     if not walk.get("tabbables"):
         return
@@ -218,7 +211,7 @@ _ORDER_Q = "L'ordre dans lequel le focus parcourt la page reste-t-il logique et 
 def tab_order(evidence: Evidence) -> Iterator[Result]:
     order = evidence.probe("tab_order")
     if not isinstance(order, dict):
-        yield _missing(evidence, "tab_order", _ORDER_Q)
+        yield probe_missing(evidence, "tab_order", _ORDER_Q)
         return
     if not order.get("count"):
         return
@@ -273,7 +266,7 @@ _INSTRUCTIONS = re.compile(
 def keyboard_trap(evidence: Evidence) -> Iterator[Result]:
     walk = _walk(evidence)
     if walk is None:
-        yield _missing(evidence, "tab_walk", _TRAP_Q)
+        yield probe_missing(evidence, "tab_walk", _TRAP_Q)
         return
     if not walk.get("tabbables"):
         return

@@ -10,23 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from audit.checks import Evidence, Result, check
+from audit.checks import Evidence, Result, check, listing, probe_missing
 from audit.model import Impact, Outcome
 
 MAX_LISTED = 5  # selectors named in a page-level message
 
 
-def _missing(evidence: Evidence, name: str, question: str) -> Result:
-    raw = evidence.probes.get(name)
-    why = raw["error"] if isinstance(raw, dict) and "error" in raw else "la sonde n'a pas été exécutée"
-    return Result(Outcome.CANT_TELL, message=f"Mesure automatique impossible ({why}).",
-                  question=f"{question} (à vérifier manuellement)")
-
-
 def _listing(items: list[dict[str, Any]]) -> str:
-    names = ", ".join(i["s"] for i in items[:MAX_LISTED])
-    more = len(items) - MAX_LISTED
-    return names + (f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else "")
+    return listing([i["s"] for i in items], MAX_LISTED, ", ")
 
 
 # --- 10.7 focus visible ----------------------------------------------------------------------
@@ -60,7 +51,7 @@ _WEAK = {
 def focus_visible(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("focus")
     if not isinstance(data, dict):
-        yield _missing(evidence, "focus", _FOCUS_Q)
+        yield probe_missing(evidence, "focus", _FOCUS_Q)
         return
     elements = [e for e in data.get("elements", []) if e.get("focus") == "ok"]
     if not elements:
@@ -111,7 +102,7 @@ _ZOOM_Q = ("À 200 % de zoom, ce texte tronqué reste-t-il lisible en entier d'u
 def text_zoom(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("zoom")
     if not isinstance(data, dict):
-        yield _missing(evidence, "zoom", "Le texte reste-t-il lisible à 200 % de zoom ?")
+        yield probe_missing(evidence, "zoom", "Le texte reste-t-il lisible à 200 % de zoom ?")
         return
     yield from _clipped(data.get("clipped", []), "à 200 %", _ZOOM_Q)
     before = data.get("clipped_before", [])
@@ -161,7 +152,7 @@ _REFLOW_Q = ("À 320 px de large, tout le contenu et toutes les fonctions resten
 def reflow(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("reflow")
     if not isinstance(data, dict):
-        yield _missing(evidence, "reflow", _REFLOW_Q)
+        yield probe_missing(evidence, "reflow", _REFLOW_Q)
         return
     offenders = data.get("offenders", [])
     blocking = [o for o in offenders if not o.get("exempt")]
@@ -215,7 +206,7 @@ _SPACING_Q = "Avec un espacement du texte augmenté, ce texte tronqué reste-t-i
 def text_spacing(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("text_spacing")
     if not isinstance(data, dict):
-        yield _missing(evidence, "text_spacing", "Le texte reste-t-il lisible avec un espacement augmenté ?")
+        yield probe_missing(evidence, "text_spacing", "Le texte reste-t-il lisible avec un espacement augmenté ?")
         return
     clipped = data.get("clipped", [])
     yield from _clipped(clipped, "avec l'espacement augmenté", _SPACING_Q)
@@ -247,7 +238,7 @@ _PROPERTY_FR = {"letter-spacing": "l'espacement des lettres", "word-spacing": "l
 def spacing_important(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("text_spacing")
     if not isinstance(data, dict):
-        yield _missing(evidence, "text_spacing", _IMPORTANT_Q)
+        yield probe_missing(evidence, "text_spacing", _IMPORTANT_Q)
         return
     important = data.get("important", [])
     if not important and data.get("important_checked"):

@@ -11,23 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from audit.checks import Evidence, Result, check
+from audit.checks import Evidence, Result, check, listing, probe_missing
 from audit.model import Impact, Outcome
 
 MAX_LISTED = 5
 
 
-def _missing(evidence: Evidence, name: str, question: str) -> Result:
-    raw = evidence.probes.get(name)
-    why = raw["error"] if isinstance(raw, dict) and "error" in raw else "la sonde n'a pas été exécutée"
-    return Result(Outcome.CANT_TELL, message=f"Mesure automatique impossible ({why}).",
-                  question=f"{question} (à vérifier manuellement)")
-
-
 def _listing(items: list[dict[str, Any]]) -> str:
-    names = ", ".join(i["s"] for i in items[:MAX_LISTED])
-    more = len(items) - MAX_LISTED
-    return names + (f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else "")
+    return listing([i["s"] for i in items], MAX_LISTED, ", ")
 
 
 def _label(item: dict[str, Any]) -> str:
@@ -57,7 +48,7 @@ _KEYBOARD_Q = ("Ces composants sont-ils atteignables avec Tab et utilisables au 
 def keyboard_access(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("interactive")
     if not isinstance(data, dict):
-        yield _missing(evidence, "interactive", _KEYBOARD_Q)
+        yield probe_missing(evidence, "interactive", _KEYBOARD_Q)
         return
     items = data.get("items", [])
     focusable_widgets = []
@@ -112,7 +103,7 @@ def keyboard_access(evidence: Evidence) -> Iterator[Result]:
 def control_role(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("interactive")
     if not isinstance(data, dict):
-        yield _missing(evidence, "interactive", "Les composants créés par script ont-ils un rôle ?")
+        yield probe_missing(evidence, "interactive", "Les composants créés par script ont-ils un rôle ?")
         return
     for item in data.get("items", []):
         if item.get("handler") and not item.get("role"):
@@ -142,7 +133,7 @@ _REMOVED_Q = "Quand ces éléments reçoivent le focus, un script le déplace-t-
 def focus_kept(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("focus")
     if not isinstance(data, dict):
-        yield _missing(evidence, "focus", "Les scripts laissent-ils le focus aux éléments qui le reçoivent ?")
+        yield probe_missing(evidence, "focus", "Les scripts laissent-ils le focus aux éléments qui le reçoivent ?")
         return
     elements = data.get("elements", [])
     redirected = []
