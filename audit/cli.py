@@ -73,8 +73,10 @@ def _progress(quiet: bool) -> runner.Progress:
         if snap is None:
             return
         state = wording.text("progress_error", error=snap.error) if snap.error else wording.text("progress_ok")
+        # a named page (a journey step, a page of the sample) says its name: a step's URL alone can repeat
+        page = wording.text("progress_named", name=snap.name, url=snap.url) if snap.name else snap.url
         line = wording.text("progress", site=p.site, done=p.done, known=max(p.known, p.done), errors=p.errors,
-                            url=snap.url, state=state)
+                            url=page, state=state)
         if tty:
             click.echo("\r\x1b[K" + line[:160], err=True, nl=False)
         else:

@@ -140,6 +140,7 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- what the commands print -----------------------------------------------------------------------------
     "progress": {"fr": "[{site}] {done}/{known} pages, {errors} en erreur — {url} : {state}",
                  "en": "[{site}] {done}/{known} pages, {errors} with errors — {url}: {state}"},
+    "progress_named": {"fr": "« {name} » {url}", "en": "'{name}' {url}"},
     "progress_ok": {"fr": "ok", "en": "ok"},
     "progress_error": {"fr": "ERREUR {error}", "en": "ERROR {error}"},
     "summary": {

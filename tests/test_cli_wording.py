@@ -520,3 +520,19 @@ def test_a_wrapped_french_help_never_starts_a_line_with_a_colon_or_semicolon():
 def test_the_list_of_commands_shows_the_french_short_help():
     out = _flat(invoke("--help").output)
     assert "run Auditer les SITES de la configuration" in out and "validate Vérifier le fichier des sites" in out
+
+
+def test_the_progress_line_names_a_journey_step_beside_its_url(capsys):
+    """A step's URL can come twice in a run (crawled, then as a journey step): its name tells them apart."""
+    from audit.cli import _progress
+    from audit.model import PageKind, PageSnapshot
+
+    progress = _progress(quiet=False)
+    progress.site, progress.done, progress.known = "ville-demo", 2, 20
+    url = "http://127.0.0.1:8000/demarches/cantine/etape-1"
+    progress.update(PageSnapshot(key=url, url=url, kind=PageKind.HTML))
+    progress.update(PageSnapshot(key="journey:cantine:4", url=url, kind=PageKind.HTML, name="Cantine — étape 1",
+                                 error="délai dépassé"))
+    crawled, step = capsys.readouterr().err.splitlines()
+    assert crawled == f"[ville-demo] 2/20 pages, 0 en erreur — {url} : ok"
+    assert step == f"[ville-demo] 2/20 pages, 0 en erreur — « Cantine — étape 1 » {url} : ERREUR délai dépassé"
