@@ -557,8 +557,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- why there are no rates (audit/scoring.py): in the CLI's language, French in the French declaration ----
     "rates_no_page": {"fr": "Aucune page dans l'échantillon : aucun audit.",
                       "en": "No page in the sample: no audit."},
-    "rates_to_verify": {"fr": "Taux non calculable : {criteria} critère(s) à vérifier ({cells} case(s) de la grille).",
-                        "en": "Rates not computable: {criteria} criteria to verify ({cells} grid cells)."},
+    "rates_to_verify": {"fr": "Taux non calculable : {criteria} critère(s) à vérifier sur une page au moins ({cells} "
+                              "case(s) de la grille).",
+                        "en": "Rates not computable: {criteria} criteria to verify on at least one page ({cells} grid "
+                              "cells)."},
     "rates_no_applicable": {"fr": "Taux non calculable : aucun critère applicable sur l'échantillon.",
                             "en": "Rates not computable: no applicable criterion on the sample."},
 

@@ -394,10 +394,10 @@ def test_the_reason_for_no_rates_follows_the_command_line_and_stays_french_for_t
     all_na = build_grid([home], [], {k: Verdict(page="/", criterion=k[1], status=Status.NA, auditor="Test")
                                      for k in verdicts}, conclusive_checks=frozenset())
     empty = build_grid([], [], conclusive_checks=frozenset())
-    french = ["Taux non calculable : 2 critère(s) à vérifier (2 case(s) de la grille).",
+    french = ["Taux non calculable : 2 critère(s) à vérifier sur une page au moins (2 case(s) de la grille).",
               "Taux non calculable : aucun critère applicable sur l'échantillon.",
               "Aucune page dans l'échantillon : aucun audit."]
-    english = ["Rates not computable: 2 criteria to verify (2 grid cells).",
+    english = ["Rates not computable: 2 criteria to verify on at least one page (2 grid cells).",
                "Rates not computable: no applicable criterion on the sample.", "No page in the sample: no audit."]
     grids = (to_verify, all_na, empty)
     assert [rates_reason(compute_rates(g)) for g in grids] == french

@@ -7,6 +7,7 @@ the ones computed by hand from tests/fixtures/grid/ville-demo-complete.csv (see 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -59,6 +60,20 @@ def test_build_still_works_without_a_site_and_says_its_schema(demo):
     assert report["issues"] and report["issues"][0]["rank"] == 1
     english = html_report.render(report, "en")
     assert "Issues to fix first" in english and "RGAA audit grid" in english
+
+
+def test_the_not_computable_sentence_says_what_its_number_counts(demo):
+    """The sentence counts criteria with a cell to verify on some page; the NT row, criteria with no verdict
+    at all: a criterion non-compliant on one page may be to verify on another, so both numbers differ and the
+    sentence must say so (a manager read « 100 critères à vérifier » above « NT : 73 » as a contradiction)."""
+    store, run, _ = demo
+    report = json.loads(json.dumps(build(store, run)))
+    n, nt_row = len(report["rates"]["nt_criteria"]), report["rates"]["counts"]["NT"]
+    assert n > nt_row  # the demo has criteria NC on a page and to verify on others
+    french = " ".join(html.unescape(html_report.render(report, "fr")).split())
+    assert f"Taux non calculable : {n} critères restent à vérifier sur une page au moins de l'échantillon." in french
+    english = " ".join(html.unescape(html_report.render(report, "en")).split())
+    assert f"{n} criteria are still to verify on at least one page of the sample." in english
 
 
 def test_sample_then_draft_declaration_lists_what_is_missing(demo, tmp_path):

@@ -206,7 +206,7 @@ def test_nt_present_gives_no_rate_and_lists_the_criteria():
     assert rates.nt_criteria == ("1.1", "2.1")  # 1.1 is NC on b but still to verify on a
     assert rates.nt_cells == 3
     assert rates.global_rate is None and rates.state == Compliance.NONE
-    assert "2 critère(s) à vérifier" in rates.reason
+    assert "2 critère(s) à vérifier sur une page au moins" in rates.reason
 
 
 def test_taux_moyen_99_6_is_partially_compliant():

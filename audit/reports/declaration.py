@@ -260,8 +260,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "rates": ("Taux global : {rate}", "Overall rate: {rate}"),
     "mean": (" ; taux moyen : {rate}", "; average rate: {rate}"),
     "no_rate": ("Taux non calculable.", "Rate not computable."),
-    "no_rate_nt": ("Taux non calculable : {n} critère(s) à vérifier ({cells} case(s) de la grille).",
-                   "Rate not computable: criteria to verify: {n} ({cells} grid cell(s))."),
+    "no_rate_nt": ("Taux non calculable : {n} critère(s) à vérifier sur une page au moins ({cells} case(s) de la "
+                   "grille).", "Rate not computable: criteria to verify on at least one page: {n} ({cells} grid "
+                   "cell(s))."),
     "nc": ("Non-conformités : {n} critère(s).", "Non-compliant criteria: {n}."),
     "conflicts": ("À réexaminer : {n} case(s) de la grille où l'auditeur a conclu « conforme » ou « non "
                   "applicable » malgré des constats automatiques en échec (détail dans le rapport).",
