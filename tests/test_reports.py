@@ -16,6 +16,7 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 
@@ -213,6 +214,18 @@ def test_remediation_outputs(demo, tmp_path):
     logo = next(i for i in data["issues"] if "axe:link-name" in [i["check_id"], *i["also"]]
                 and 'class="logo"' in (i["snippet"] or ""))
     assert logo["crop"] and (out / logo["crop"]).is_file()  # the outlined capture
+    # the list of issues: every link says where it leads (its rank, as the heading), so two issues with the
+    # same title are two different links; « 1 page » in the singular, with the page's name
+    page = lxml.html.fromstring((out / "remediation.html").read_bytes())
+    links = page.xpath('//nav[@aria-labelledby="liste-problemes"]//a')
+    texts = [" ".join(a.text_content().split()) for a in links]
+    assert len(texts) == len(report["issues"]) == len(set(texts))
+    assert all(a.get("href") == f"#probleme-{n}" and text.startswith(f"Rang {n} — ")
+               for n, (a, text) in enumerate(zip(links, texts, strict=True), start=1))
+    items = [" ".join(li.text_content().split()) for li in page.xpath('//nav[@aria-labelledby="liste-problemes"]//li')]
+    single = next(i for i in report["issues"] if i["page_count"] == 1)
+    assert f", 1 page ({single['pages'][0]['name']})" in items[single["rank"] - 1]
+    assert not any(", 1 pages" in item for item in items)
 
 
 def test_reports_and_declaration_pass_our_own_audit(demo, chromium, tmp_path):
