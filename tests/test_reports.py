@@ -11,6 +11,7 @@ import html
 import io
 import json
 import os
+import re
 import shutil
 from datetime import date
 from fractions import Fraction
@@ -73,6 +74,9 @@ def test_the_not_computable_sentence_says_what_its_number_counts(demo):
     assert n > nt_row  # the demo has criteria NC on a page and to verify on others
     french = " ".join(html.unescape(html_report.render(report, "fr")).split())
     assert f"Taux non calculable : {n} critères restent à vérifier sur une page au moins de l'échantillon." in french
+    text = " ".join(lxml.html.fromstring(html_report.render(report, "fr")).text_content().split())
+    assert " 1 page, " in text and "Voir la page " in text  # a question on one page: singular
+    assert not re.search(r"\b1 pages\b", text)
     english = " ".join(html.unescape(html_report.render(report, "en")).split())
     assert f"{n} criteria are still to verify on at least one page of the sample." in english
 

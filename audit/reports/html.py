@@ -47,6 +47,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "fix_once": ("Corriger une fois corrige {n} pages.", "Fix it once, fix {n} pages."),
     "fix_once_1": ("Présent sur une seule page.", "On one page only."),
     "see_pages": ("Voir la liste des {n} pages", "See the {n} pages"),
+    "see_page": ("Voir la page", "See the page"),
     "blocking": ("Bloquant pour un testeur", "Blocking for a tester"),
     "level": ("Niveau WCAG", "WCAG level"),
     "quick_win": ("Correction rapide", "Quick win"),
