@@ -20,6 +20,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "page_errors": {"fr": "Pages en erreur", "en": "Pages with errors"},
     "failed": {"fr": "Non-conformités détectées", "en": "Failures found"},
     "cant_tell": {"fr": "Points à vérifier par une personne", "en": "Points a person must verify"},
+    "page_rate_pending": {"fr": "non calculable : {n} critère(s) à vérifier sur cette page",
+                          "en": "not computable: {n} criteria to verify on this page"},
     "by_impact": {"fr": "Non-conformités par gravité", "en": "Failures by impact"},
     "impact": {"fr": "Gravité", "en": "Impact"},
     "count": {"fr": "Nombre", "en": "Count"},

@@ -363,7 +363,11 @@ class Rates:
 
 
 def page_rate(statuses: Iterable[Status]) -> Fraction | None:
+    """A page's rate, percent; None while a criterion is to verify on it (a rate over the criteria decided so
+    far would read as the page's) or when no criterion applies."""
     values = list(statuses)
+    if Status.NT in values:
+        return None
     c, nc = values.count(Status.C), values.count(Status.NC)
     return Fraction(100 * c, c + nc) if c + nc else None
 

@@ -77,6 +77,12 @@ def test_the_not_computable_sentence_says_what_its_number_counts(demo):
     text = " ".join(lxml.html.fromstring(html_report.render(report, "fr")).text_content().split())
     assert " 1 page, " in text and "Voir la page " in text  # a question on one page: singular
     assert not re.search(r"\b1 pages\b", text)
+    # no page shows a rate while criteria are to verify on it (the demo's pages all have some)
+    assert all(p["grid"]["rate"] is None and p["grid"]["rate_text"] ==
+               f"non calculable : {p['grid']['counts']['NT']} critère(s) à vérifier sur cette page"
+               for p in report["pages"] if p.get("grid") and p["grid"]["counts"]["NT"])
+    assert re.search(r"Taux de la page\s*non calculable : \d+ critère", text)
+    assert not re.search(r"Taux de la page\s*\d", text)
     english = " ".join(html.unescape(html_report.render(report, "en")).split())
     assert f"{n} criteria are still to verify on at least one page of the sample." in english
 

@@ -207,6 +207,8 @@ def test_nt_present_gives_no_rate_and_lists_the_criteria():
     assert rates.nt_cells == 3
     assert rates.global_rate is None and rates.state == Compliance.NONE
     assert "2 critère(s) à vérifier sur une page au moins" in rates.reason
+    # no page rate either while a criterion is to verify on the page (b: 104 C and 1 NC decided, 2.1 open)
+    assert dict(rates.page_rates) == {"a": None, "b": None}
 
 
 def test_taux_moyen_99_6_is_partially_compliant():

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from audit import scoring, standards
+from audit import i18n, scoring, standards
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Site, Source
 from audit.store import RunInfo, Store, page_id
 
@@ -391,9 +391,15 @@ def _page_grid(grid: scoring.Grid, key: str, rate, lang: str) -> dict[str, Any]:
         nc.append({"id": cid, "title": _crit_title(cid, lang),
                    "evidence": sorted({p.ref for p in cell.proofs if p.status == scoring.Status.NC}),
                    "comment": cell.verdict.comment if cell.verdict else "", "notes": list(cell.notes)})
+    if counts.get("NT"):
+        # the page's audit is not complete: no rate over the criteria decided so far (it would read as the
+        # page's rate), as for the whole sample
+        rate_text = i18n.labels(lang)["page_rate_pending"].format(n=counts["NT"])
+        rate = None
+    else:
+        rate_text = scoring.format_rate(rate, lang) if rate is not None else None
     return {"counts": {s: counts.get(s, 0) for s in ("C", "NC", "NA", "NT")},
-            "rate": float(scoring.round_rate(rate)) if rate is not None else None,
-            "rate_text": scoring.format_rate(rate, lang) if rate is not None else None, "nc": nc}
+            "rate": float(scoring.round_rate(rate)) if rate is not None else None, "rate_text": rate_text, "nc": nc}
 
 
 def _crit_title(cid: str, lang: str) -> str:
