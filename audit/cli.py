@@ -1,7 +1,8 @@
 """The command line: parse, call the library, print, exit code — nothing else.
 
 Exit codes: 0 ok; 1 usage or runtime error (one clear message, a Selenium Grid (--grid) that cannot be used
-included; click's usage errors too, never 2); 2 findings at or above --fail-on; 130 interrupted.
+included, and a site of which no page could be audited; click's usage errors too, never 2); 2 findings at or
+above --fail-on; 130 interrupted.
 
 What a person reads is French unless ``a11y-audit --lang-cli en`` or ``A11Y_AUDIT_LANG=en``: every message
 goes through :mod:`audit.wording`. The sub-commands' ``--lang`` is the reports' language, a separate choice.
@@ -72,7 +73,8 @@ def _progress(quiet: bool) -> runner.Progress:
             return
         if snap is None:
             return
-        state = wording.text("progress_error", error=snap.error) if snap.error else wording.text("progress_ok")
+        state = (wording.text("progress_error", error=_page_error_reason(snap.error)) if snap.error
+                 else wording.text("progress_ok"))
         # a named page (a journey step, a page of the sample) says its name: a step's URL alone can repeat
         page = wording.text("progress_named", name=snap.name, url=snap.url) if snap.name else snap.url
         line = wording.text("progress", site=p.site, done=p.done, known=max(p.known, p.done), errors=p.errors,
@@ -137,9 +139,36 @@ def _summary(store: Store, run: RunInfo) -> str:
     totals = report["totals"]
     impacts = ", ".join(wording.text("summary_impact", count=n, impact=wording.text(f"impact_{k}"))
                         for k, n in totals["failed_by_impact"].items() if n)
-    return wording.text("summary", site=run.site, pages=totals["pages"], documents=totals["documents"],
+    pages, documents = totals["pages"], totals["documents"]
+    return wording.text("summary", site=run.site,
+                        pages=wording.text("n_pages_one" if pages == 1 else "n_pages", n=pages),
+                        documents=wording.text("n_documents_one" if documents == 1 else "n_documents", n=documents),
                         page_errors=totals["page_errors"], failed=totals["failed"],
                         impacts=f" ({impacts})" if impacts else "", cant_tell=totals["cant_tell"])
+
+
+# Chromium's network errors a person can act on, said in words (the report keeps Chromium's own text)
+_NET_REASONS = {"ERR_CONNECTION_REFUSED": "reason_refused", "ERR_NAME_NOT_RESOLVED": "reason_unknown_host",
+                "ERR_CONNECTION_TIMED_OUT": "reason_timeout", "ERR_TIMED_OUT": "reason_timeout",
+                "ERR_UNSAFE_PORT": "reason_unsafe_port", "ERR_ADDRESS_UNREACHABLE": "reason_unreachable",
+                "ERR_CONNECTION_RESET": "reason_reset", "ERR_CONNECTION_CLOSED": "reason_reset"}
+
+
+def _page_error_reason(error: str) -> str:
+    code = re.search(r"net::(ERR_[A-Z_]+)", error)
+    if code and (code.group(1) in _NET_REASONS or code.group(1).startswith("ERR_CERT_")):
+        return f"{wording.text(_NET_REASONS.get(code.group(1), 'reason_certificate'))} (net::{code.group(1)})"
+    return error
+
+
+def _nothing_audited(store: Store, run: RunInfo, config_path: str) -> str | None:
+    """What to say when not one page of the run could be audited (an unreachable site), else None."""
+    pages = store.pages(run)
+    if not pages or any(p.error is None for p in pages):
+        return None
+    first = pages[0]
+    return wording.text("nothing_audited", site=run.site, url=first.url, reason=_page_error_reason(first.error),
+                        config=config_path)
 
 
 def _quoted(name: object) -> str:
@@ -505,11 +534,16 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
     if not quiet:
         click.echo("", err=True)
     worst = 0
+    unaudited: list[str] = []
     for info in runs:
         paths = _write_reports(store, info, tuple(formats), lang, config_path=config_path, sessions=sessions)
         click.echo(_summary(store, info))
         for path in paths:
             click.echo(wording.text("report_path", path=path))
+        nothing = _nothing_audited(store, info, config_path)
+        if nothing:
+            click.echo(wording.text("error", message=nothing), err=True)
+            unaudited.append(info.site)
         if baselines and info.site in baselines:
             comparison = _compare(store, info, baselines[info.site], fail_on)
             for line in baseline_lib.describe(comparison, lang):
@@ -517,6 +551,9 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
             worst += len(comparison.new)
         else:
             worst += _fail_on_count(store, info, fail_on)
+    if unaudited:  # a run error, not findings: CI must not read an unreachable site as a clean (or failing) audit
+        click.echo(wording.text("nothing_audited_exit", sites=", ".join(unaudited)), err=True)
+        sys.exit(1)
     if worst:
         key = "new_findings_exit" if baselines else "findings_exit"
         click.echo(wording.text(key, count=worst, threshold=fail_on, code=EXIT_FINDINGS), err=True)

@@ -122,7 +122,8 @@ class SiteRun:
         self.options = options
         self.grid = grid
         self.progress = options.progress or Progress()
-        self.progress.site = site.id
+        self.progress.site = site.id  # one progress for all the sites of a call: each starts from zero
+        self.progress.done = self.progress.errors = self.progress.known = self.progress.findings = 0
         self.run: RunInfo | None = None
         self.reuse: Reuse | None = None
         self._starts: dict[int, asyncio.Task] = {}

@@ -144,10 +144,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "progress_ok": {"fr": "ok", "en": "ok"},
     "progress_error": {"fr": "ERREUR {error}", "en": "ERROR {error}"},
     "summary": {
-        "fr": "{site} : {pages} pages, {documents} documents, {page_errors} pages en erreur ; {failed} "
-              "non-conformité(s){impacts}, {cant_tell} point(s) à vérifier.",
-        "en": "{site}: {pages} pages, {documents} documents, {page_errors} page errors; {failed} failures"
-              "{impacts}, {cant_tell} to verify."},
+        "fr": "{site} : {pages}, {documents}, {page_errors} en erreur ; {failed} non-conformité(s){impacts}, "
+              "{cant_tell} point(s) à vérifier.",
+        "en": "{site}: {pages}, {documents}, {page_errors} with errors; {failed} failures{impacts}, {cant_tell} "
+              "to verify."},
+    "n_pages_one": {"fr": "{n} page", "en": "{n} page"},
+    "n_pages": {"fr": "{n} pages", "en": "{n} pages"},
+    "n_documents_one": {"fr": "{n} document", "en": "{n} document"},
+    "n_documents": {"fr": "{n} documents", "en": "{n} documents"},
+    "nothing_audited": {
+        "fr": "{site} : aucune page n'a pu être auditée ({url} : {reason}). Vérifiez l'adresse du site (base_url "
+              "dans {config}) et qu'il répond depuis cette machine ; le rapport garde l'erreur de chaque page.",
+        "en": "{site}: no page could be audited ({url}: {reason}). Check the site's address (base_url in "
+              "{config}) and that it answers from this machine; the report keeps each page's error."},
+    "nothing_audited_exit": {"fr": "aucun audit pour {sites} : code de sortie 1.",
+                             "en": "no audit for {sites}: exit 1."},
     "summary_impact": {"fr": "{impact} : {count}", "en": "{count} {impact}"},
     "impact_critical": {"fr": "critique", "en": "critical"},
     "impact_serious": {"fr": "grave", "en": "serious"},
@@ -553,6 +564,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "reason_refused": {"fr": "connexion refusée", "en": "connection refused"},
     "reason_unknown_host": {"fr": "nom d'hôte inconnu", "en": "unknown host name"},
     "reason_timeout": {"fr": "pas de réponse à temps", "en": "no answer in time"},
+    "reason_unsafe_port": {"fr": "port refusé par Chromium (réservé à un autre protocole)",
+                           "en": "port refused by Chromium (kept for another protocol)"},
+    "reason_unreachable": {"fr": "adresse injoignable", "en": "address unreachable"},
+    "reason_reset": {"fr": "connexion interrompue", "en": "connection reset"},
+    "reason_certificate": {"fr": "certificat HTTPS refusé", "en": "HTTPS certificate refused"},
 
     # --- why there are no rates (audit/scoring.py): in the CLI's language, French in the French declaration ----
     "rates_no_page": {"fr": "Aucune page dans l'échantillon : aucun audit.",

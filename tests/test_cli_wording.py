@@ -53,7 +53,7 @@ def _used_keys() -> set[str]:
         source = (ROOT / "audit" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
         # keys chosen by an expression: key = "a" if … else "b"; wording.text(key, …)
-        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium|help)_[a-z0-9_]+)["']""", source)) & set(
+        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium|help|n|reason)_[a-z0-9_]+)["']""", source)) & set(
             wording.TEXTS)
         if "wording.text(f\"impact_{k}\"" in source:
             used |= {f"impact_{i.value}" for i in Impact} | {"impact_none"}

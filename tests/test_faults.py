@@ -443,3 +443,35 @@ def test_reliability_doc_names_only_tests_that_exist():
     defined = set(re.findall(r"^(?:async )?def (test_[a-z0-9_]+)", "\n".join(
         p.read_text(encoding="utf-8") for p in (root / "tests").glob("test_*.py")), re.M))
     assert len(named) >= 30 and named - defined == set()
+
+
+def test_an_unreachable_site_is_one_clear_message_and_exit_1_the_others_audited(chromium, tmp_path):
+    """A site whose every page fails (nothing listens on its port) is not a clean audit: the other sites of the
+    call are audited and reported, then one French message names the site, the reason and what to check, and
+    the call exits 1 (a run error, never 0 nor 2). The progress counts each site's errors from zero."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from audit.cli import cli
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    with FaultServer() as server:
+        (tmp_path / "sites.yaml").write_text(
+            f"chromium: {chromium}\nruns_dir: {tmp_path / 'runs'}\nsites:\n"
+            f"  - id: ferme\n    base_url: http://127.0.0.1:{closed}/\n    crawl: {{max_pages: 2}}\n"
+            f"  - id: ouvert\n    base_url: {server.url}/ok/1\n    crawl: {{max_pages: 1}}\n", encoding="utf-8")
+        result = CliRunner().invoke(cli, ["run", "--config", str(tmp_path / "sites.yaml"), "--fail-on", "none"],
+                                    catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert "Traceback" not in out
+    assert (f"a11y-audit : erreur : ferme : aucune page n'a pu être auditée (http://127.0.0.1:{closed}/ : "
+            "connexion refusée (net::ERR_CONNECTION_REFUSED)). Vérifiez l'adresse du site (base_url dans "
+            f"{tmp_path / 'sites.yaml'})") in out
+    assert "aucun audit pour ferme : code de sortie 1." in out
+    assert "ouvert : 1 page, 0 documents, 0 en erreur" in out  # the other site audited and reported
+    assert len(list((tmp_path / "runs").glob("*/*/reports/rapport.html"))) == 2  # nothing lost
+    assert "[ouvert] 1/1 pages, 0 en erreur" in out  # not the first site's error carried over
