@@ -36,7 +36,8 @@ class UserError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.echo(wording.text("error", message=self.format_message()), err=True)
+        for line in self.format_message().splitlines() or [""]:  # several problems: one line each
+            click.echo(wording.text("error", message=line), err=True)
 
 
 def _fail(message: str) -> UserError:

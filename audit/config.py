@@ -25,7 +25,8 @@ from audit.model import (
 
 
 class ConfigError(Exception):
-    """A mistake in the user's configuration, already phrased as file:line: path: message."""
+    """A mistake in the user's configuration, already phrased as file:line: path: message (several mistakes:
+    one such line each)."""
 
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -358,12 +359,29 @@ def parse(text: str, path: str = "sites.yaml") -> Config:
     raw_sites = top.raw("sites")
     if not isinstance(raw_sites, list) or not raw_sites:
         raise doc.error("sites", wording.text("cfg_sites_list"))
+    # every site is read, so that one call says the first problem of each (one line each, in file order)
     ids: set[str] = set()
-    sites = tuple(_site(doc, s, f"sites[{i}]", ids) for i, s in enumerate(raw_sites))
-    chromium = top.str("chromium")
-    runs_dir = top.str("runs_dir", default="runs")
-    top.done()
-    return Config(path=path, sites=sites, chromium=chromium, runs_dir=runs_dir)
+    sites: list[Site] = []
+    problems: list[str] = []
+    for i, raw in enumerate(raw_sites):
+        try:
+            sites.append(_site(doc, raw, f"sites[{i}]", ids))
+        except ConfigError as exc:
+            problems.append(str(exc))
+    try:
+        chromium = top.str("chromium")
+        runs_dir = top.str("runs_dir", default="runs")
+        top.done()
+    except ConfigError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise ConfigError("\n".join(sorted(problems, key=_line_of)))
+    return Config(path=path, sites=tuple(sites), chromium=chromium, runs_dir=runs_dir)
+
+
+def _line_of(problem: str) -> int:
+    m = re.match(r"^.*?:(\d+): ", problem)
+    return int(m.group(1)) if m else 0
 
 
 def load(path: str | os.PathLike[str]) -> Config:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -113,3 +115,17 @@ def test_pinned_sample_is_read_and_checked():
         config.parse(text.replace("journey:login:2", "journey:login:1"))
     with pytest.raises(config.ConfigError, match="doit être un chemin d'adresse"):
         config.parse(text.replace("path: /,", "path: accueil,"))
+
+
+def test_every_broken_site_is_said_in_one_call_one_line_each(tmp_path):
+    """`validate` reads every site: the first problem of each, in file order, one line each, so a file with
+    mistakes in three places needs one round trip per site at most, not one per mistake."""
+    bad = tmp_path / "sites.yaml"
+    bad.write_text("sites:\n  - id: a\n    base_url: ftp://a\n  - id: b\n    base_url: http://b.fr/\n"
+                   "  - id: c\n    base_url: http://c.fr/\n    crawl: {max_pages: 0}\nrunz_dir: x\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--config", str(bad)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert [re.search(r"sites\.yaml:(\d+): ", line).group(1) for line in lines] == ["3", "8", "9"], lines
+    assert all(line.startswith(f"a11y-audit : erreur : {bad}:") for line in lines)
+    assert "sites[0].base_url" in lines[0] and "sites[2].crawl.max_pages" in lines[1] and "runz_dir" in lines[2]
