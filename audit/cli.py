@@ -737,9 +737,8 @@ def summary_command(run_ref, baseline_path, fail_on, out, report_url, runs_dir, 
         previous = store.previous_complete(info.site, info.id)
         if previous is not None:
             comparison = baseline_lib.compare_runs(store, info, previous, fail_on)
-        else:
-            none_yet = "aucun audit précédent" if lang == "fr" else "no previous run"
-            comparison = baseline_lib.compare_entries(store, info, [], fail_on, reference=none_yet)
+        else:  # the site's first complete run: everything is new (the summary says so)
+            comparison = baseline_lib.compare_entries(store, info, [], fail_on)
     text = summary_report.render(comparison, store, info, lang=lang, report_url=report_url)
     if out:
         try:

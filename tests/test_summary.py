@@ -101,7 +101,7 @@ def test_rate_delta_when_scoring_gives_rates(compared, monkeypatch):
     assert "Taux de conformité global (RGAA) : 52,0\u00a0% → 54,5\u00a0% (+2,5 points)." in text
     monkeypatch.setattr(trend, "run_rates", lambda *a, **k: {"global": None, "text": "non calculable",
                                                              "nc_criteria": 3, "nt_criteria": 41})
-    assert "non calculable tant que des critères restent à vérifier (41 critère(s))" in summary.render(cmp, store, run)
+    assert "non calculable tant que des critères restent à vérifier (41 critère(s) à vérifier sur une page auditée au moins)" in summary.render(cmp, store, run)
 
 
 def test_success_and_english(compared, monkeypatch, tmp_path):
@@ -127,3 +127,17 @@ def test_with_the_real_scoring_module(compared):
         assert "non calculable" in text
     else:
         assert "Taux de conformité global (RGAA) :" in text
+
+
+def test_a_first_run_says_there_is_nothing_to_compare(compared, monkeypatch):
+    """With no earlier complete run (and no baseline), the summary says so in words, not as a quoted reference."""
+    store, run, _ = compared
+    monkeypatch.setattr(trend, "run_rates", lambda *a, **k: {"global": None, "nt_criteria": 7})
+    first = baseline.compare_entries(store, run, [], "serious")
+    french, english = summary.render(first, store, run), summary.render(first, store, run, lang="en")
+    assert (f"Audit `{run.id}` (3 page(s) auditée(s)) : premier audit complet du site, rien à comparer : tout ce "
+            "qui est trouvé compte comme nouveau.") in french
+    assert "comparé à" not in french and "``" not in french
+    assert "the site's first complete run, nothing to compare with" in english
+    assert ("non calculable tant que des critères restent à vérifier (7 critère(s) à vérifier sur une page auditée "
+            "au moins).") in french

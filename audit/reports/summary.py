@@ -27,13 +27,15 @@ _WORDS = {
         "ok": "**Aucune nouvelle non-conformité de gravité {threshold} ou plus.**",
         "ok_none": "**Seuil d'échec désactivé (`--fail-on none`) : ce résumé informe, il ne bloque pas.**",
         "against": "Audit `{run}` ({pages} page(s) auditée(s)), comparé à `{ref}`.",
+        "against_none": "Audit `{run}` ({pages} page(s) auditée(s)) : premier audit complet du site, rien à "
+                        "comparer : tout ce qui est trouvé compte comme nouveau.",
         "table_caption": "Non-conformités détectées automatiquement, par gravité :",
         "impact": "Gravité", "new": "Nouvelles", "fixed": "Corrigées", "open": "Toujours ouvertes (acceptées)",
         "total": "Total",
         "rate": "Taux de conformité global (RGAA) : {before} → {after}{delta}.",
         "rate_now": "Taux de conformité global (RGAA) : {after}.",
         "rate_na": "Taux de conformité global (RGAA) : non calculable tant que des critères restent à vérifier "
-                   "({nt} critère(s)).",
+                   "({nt} critère(s) à vérifier sur une page auditée au moins).",
         "new_title": "Nouvelles non-conformités",
         "first": " ({shown} premières sur {n})",
         "page": "Page", "rule": "Règle", "selector": "Sélecteur", "found": "Constat",
@@ -55,11 +57,14 @@ _WORDS = {
         "ok": "**No new failure of impact {threshold} or worse.**",
         "ok_none": "**Failure threshold off (`--fail-on none`): this summary informs, it does not block.**",
         "against": "Run `{run}` ({pages} page(s) audited), compared with `{ref}`.",
+        "against_none": "Run `{run}` ({pages} page(s) audited): the site's first complete run, nothing to compare "
+                        "with: everything found counts as new.",
         "table_caption": "Failures found automatically, by impact:",
         "impact": "Impact", "new": "New", "fixed": "Fixed", "open": "Still open (accepted)", "total": "Total",
         "rate": "Global compliance rate (RGAA): {before} → {after}{delta}.",
         "rate_now": "Global compliance rate (RGAA): {after}.",
-        "rate_na": "Global compliance rate (RGAA): not computable while criteria remain to verify ({nt}).",
+        "rate_na": "Global compliance rate (RGAA): not computable while criteria remain to verify ({nt} "
+                   "criteria to verify on at least one audited page).",
         "new_title": "New failures",
         "first": " (first {shown} of {n})",
         "page": "Page", "rule": "Rule", "selector": "Selector", "found": "Found",
@@ -156,7 +161,8 @@ def render(cmp: Comparison, store: Store, run: RunInfo, lang: str = "fr", report
     else:
         out.append(w["ok"].format(threshold=threshold))
     reference = visible_controls(cmp.reference.replace("`", "'"))
-    out += ["", w["against"].format(run=cmp.run_id, pages=pages, ref=reference), ""]
+    against = w["against"] if reference else w["against_none"]  # no reference: no earlier run to compare with
+    out += ["", against.format(run=cmp.run_id, pages=pages, ref=reference), ""]
 
     everything_new = list(cmp.new) + list(cmp.new_below)
     new_c, open_c = _counts(everything_new), _counts(cmp.still_open)
