@@ -135,9 +135,9 @@ def test_a_first_run_says_there_is_nothing_to_compare(compared, monkeypatch):
     monkeypatch.setattr(trend, "run_rates", lambda *a, **k: {"global": None, "nt_criteria": 7})
     first = baseline.compare_entries(store, run, [], "serious")
     french, english = summary.render(first, store, run), summary.render(first, store, run, lang="en")
-    assert (f"Audit `{run.id}` (3 page(s) auditée(s)) : premier audit complet du site, rien à comparer : tout ce "
+    assert (f"Audit `{run.id}` (3 pages, 0 document audités) : premier audit complet du site, rien à comparer : tout ce "
             "qui est trouvé compte comme nouveau.") in french
     assert "comparé à" not in french and "``" not in french
-    assert "the site's first complete run, nothing to compare with" in english
+    assert f"Run `{run.id}` (3 pages, 0 documents audited): the site's first complete run, nothing to compare with" in english
     assert ("non calculable tant que des critères restent à vérifier (7 critère(s) à vérifier sur une page auditée "
             "au moins).") in french

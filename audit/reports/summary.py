@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from audit.baseline import Comparison, impact_word
-from audit.model import Finding, Impact
+from audit.model import Finding, Impact, PageKind, PageState
 from audit.reports import visible_controls
 from audit.store import RunInfo, Store
 
@@ -26,8 +26,8 @@ _WORDS = {
         "fail": "**Échec : {n} nouvelle(s) non-conformité(s) de gravité {threshold} ou plus.**",
         "ok": "**Aucune nouvelle non-conformité de gravité {threshold} ou plus.**",
         "ok_none": "**Seuil d'échec désactivé (`--fail-on none`) : ce résumé informe, il ne bloque pas.**",
-        "against": "Audit `{run}` ({pages} page(s) auditée(s)), comparé à `{ref}`.",
-        "against_none": "Audit `{run}` ({pages} page(s) auditée(s)) : premier audit complet du site, rien à "
+        "against": "Audit `{run}` ({pages} audités), comparé à `{ref}`.",
+        "against_none": "Audit `{run}` ({pages} audités) : premier audit complet du site, rien à "
                         "comparer : tout ce qui est trouvé compte comme nouveau.",
         "table_caption": "Non-conformités détectées automatiquement, par gravité :",
         "impact": "Gravité", "new": "Nouvelles", "fixed": "Corrigées", "open": "Toujours ouvertes (acceptées)",
@@ -56,8 +56,8 @@ _WORDS = {
         "fail": "**Failed: {n} new failure(s) of impact {threshold} or worse.**",
         "ok": "**No new failure of impact {threshold} or worse.**",
         "ok_none": "**Failure threshold off (`--fail-on none`): this summary informs, it does not block.**",
-        "against": "Run `{run}` ({pages} page(s) audited), compared with `{ref}`.",
-        "against_none": "Run `{run}` ({pages} page(s) audited): the site's first complete run, nothing to compare "
+        "against": "Run `{run}` ({pages} audited), compared with `{ref}`.",
+        "against_none": "Run `{run}` ({pages} audited): the site's first complete run, nothing to compare "
                         "with: everything found counts as new.",
         "table_caption": "Failures found automatically, by impact:",
         "impact": "Impact", "new": "New", "fixed": "Fixed", "open": "Still open (accepted)", "total": "Total",
@@ -146,13 +146,23 @@ def _rates_line(store: Store, run: RunInfo, lang: str) -> str | None:
                             delta=_delta(before["global"], now["global"], lang))
 
 
+def _audited(store: Store, run: RunInfo, lang: str) -> str:
+    """« 23 pages, 2 documents »: what the run audited (pages in error left out), as the report counts them."""
+    kinds = Counter(p.kind for p in store.pages(run, PageState.DONE))
+
+    def count(n: int, word: str) -> str:  # French: 0 and 1 take the singular
+        return f"{n} {word}{'s' if (n > 1 if lang != 'en' else n != 1) else ''}"
+
+    return f"{count(kinds[PageKind.HTML], 'page')}, {count(kinds[PageKind.DOCUMENT], 'document')}"
+
+
 def render(cmp: Comparison, store: Store, run: RunInfo, lang: str = "fr", report_url: str | None = None,
            top: int = TOP) -> str:
     """The comment, as Markdown."""
     w = _w(lang)
     threshold = impact_word(cmp.fail_on, lang) if cmp.fail_on != "none" else ""
     name = run.meta.get("site_name") or run.site
-    pages = store.page_counts(run).get("done", 0)
+    pages = _audited(store, run, lang)
     out = [f"## {md_text(w['title'].format(site=name), 200)}", ""]
     if cmp.fail_on == "none":
         out.append(w["ok_none"])
