@@ -74,7 +74,7 @@ def _progress(quiet: bool) -> runner.Progress:
             return
         if snap is None:
             return
-        state = (wording.text("progress_error", error=_page_error_reason(snap.error)) if snap.error
+        state = (wording.text("progress_error", error=wording.page_error(snap.error)) if snap.error
                  else wording.text("progress_ok"))
         # a named page (a journey step, a page of the sample) says its name: a step's URL alone can repeat
         page = wording.text("progress_named", name=snap.name, url=snap.url) if snap.name else snap.url
@@ -148,27 +148,13 @@ def _summary(store: Store, run: RunInfo) -> str:
                         impacts=f" ({impacts})" if impacts else "", cant_tell=totals["cant_tell"])
 
 
-# Chromium's network errors a person can act on, said in words (the report keeps Chromium's own text)
-_NET_REASONS = {"ERR_CONNECTION_REFUSED": "reason_refused", "ERR_NAME_NOT_RESOLVED": "reason_unknown_host",
-                "ERR_CONNECTION_TIMED_OUT": "reason_timeout", "ERR_TIMED_OUT": "reason_timeout",
-                "ERR_UNSAFE_PORT": "reason_unsafe_port", "ERR_ADDRESS_UNREACHABLE": "reason_unreachable",
-                "ERR_CONNECTION_RESET": "reason_reset", "ERR_CONNECTION_CLOSED": "reason_reset"}
-
-
-def _page_error_reason(error: str) -> str:
-    code = re.search(r"net::(ERR_[A-Z_]+)", error)
-    if code and (code.group(1) in _NET_REASONS or code.group(1).startswith("ERR_CERT_")):
-        return f"{wording.text(_NET_REASONS.get(code.group(1), 'reason_certificate'))} (net::{code.group(1)})"
-    return error
-
-
 def _nothing_audited(store: Store, run: RunInfo, config_path: str) -> str | None:
     """What to say when not one page of the run could be audited (an unreachable site), else None."""
     pages = store.pages(run)
     if not pages or any(p.error is None for p in pages):
         return None
     first = pages[0]
-    return wording.text("nothing_audited", site=run.site, url=first.url, reason=_page_error_reason(first.error),
+    return wording.text("nothing_audited", site=run.site, url=first.url, reason=wording.page_error(first.error),
                         config=config_path)
 
 

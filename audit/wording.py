@@ -46,6 +46,28 @@ def text(key: str, /, lang: str | None = None, **values: object) -> str:
     return TEXTS[key][lang or language()].format(**values)
 
 
+# Chromium's network errors a person can act on (net::ERR_…), by the key of their words
+_NET_REASONS = {"ERR_CONNECTION_REFUSED": "reason_refused", "ERR_NAME_NOT_RESOLVED": "reason_unknown_host",
+                "ERR_CONNECTION_TIMED_OUT": "reason_timeout", "ERR_TIMED_OUT": "reason_timeout",
+                "ERR_UNSAFE_PORT": "reason_unsafe_port", "ERR_ADDRESS_UNREACHABLE": "reason_unreachable",
+                "ERR_CONNECTION_RESET": "reason_reset", "ERR_CONNECTION_CLOSED": "reason_reset",
+                "ERR_EMPTY_RESPONSE": "reason_empty", "ERR_TOO_MANY_REDIRECTS": "reason_redirects"}
+# the page errors a11y-audit writes itself (English, kept as the technical detail), by their opening words
+_PAGE_ERRORS = (("timeout", "page_error_timeout"), ("HTTP ", "page_error_http"),
+                ("page larger than", "page_error_too_big"), ("document larger than", "page_error_too_big"),
+                ("Target crashed", "page_error_crash"), ("journey step", "page_error_step"))
+
+
+def page_error(error: str, lang: str | None = None) -> str:
+    """A page's error for a person: what happened in words, then the technical text it came from (network
+    errors: their code only). Unknown errors are given as they are."""
+    code = re.search(r"net::(ERR_[A-Z_]+)", error)
+    if code and (code.group(1) in _NET_REASONS or code.group(1).startswith("ERR_CERT_")):
+        return f"{text(_NET_REASONS.get(code.group(1), 'reason_certificate'), lang=lang)} (net::{code.group(1)})"
+    key = next((key for start, key in _PAGE_ERRORS if error.startswith(start)), None)
+    return f"{text(key, lang=lang)} ({error})" if key else error
+
+
 def placeholders(template: str) -> set[str]:
     """The named placeholders of a template (``{file!r}`` → ``file``)."""
     return {field.split(".")[0].split("[")[0] for _, field, _, _ in string.Formatter().parse(template)
@@ -569,6 +591,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "reason_unreachable": {"fr": "adresse injoignable", "en": "address unreachable"},
     "reason_reset": {"fr": "connexion interrompue", "en": "connection reset"},
     "reason_certificate": {"fr": "certificat HTTPS refusé", "en": "HTTPS certificate refused"},
+    "reason_empty": {"fr": "le serveur a fermé la connexion sans répondre",
+                     "en": "the server closed the connection without answering"},
+    "reason_redirects": {"fr": "redirections sans fin", "en": "endless redirects"},
+    # a page's error in words (wording.page_error), in the CLI's language or a report's
+    "page_error_timeout": {"fr": "délai de la page dépassé", "en": "the page's time limit ran out"},
+    "page_error_http": {"fr": "le serveur a répondu par une erreur : page non auditée",
+                        "en": "the server answered with an error: page not audited"},
+    "page_error_too_big": {"fr": "trop lourde pour être auditée", "en": "too large to be audited"},
+    "page_error_crash": {"fr": "Chromium a planté sur cette page", "en": "Chromium crashed on this page"},
+    "page_error_step": {"fr": "étape de parcours en échec", "en": "journey step failed"},
 
     # --- why there are no rates (audit/scoring.py): in the CLI's language, French in the French declaration ----
     "rates_no_page": {"fr": "Aucune page dans l'échantillon : aucun audit.",

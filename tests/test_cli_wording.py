@@ -53,10 +53,12 @@ def _used_keys() -> set[str]:
         source = (ROOT / "audit" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
         # keys chosen by an expression: key = "a" if … else "b"; wording.text(key, …)
-        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium|help|n|reason)_[a-z0-9_]+)["']""", source)) & set(
+        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium|help|n|reason|page_error)_[a-z0-9_]+)["']""", source)) & set(
             wording.TEXTS)
         if "wording.text(f\"impact_{k}\"" in source:
             used |= {f"impact_{i.value}" for i in Impact} | {"impact_none"}
+    # wording.page_error's own tables of keys
+    used |= set(wording._NET_REASONS.values()) | {key for _, key in wording._PAGE_ERRORS} | {"reason_certificate"}
     return used
 
 
@@ -536,3 +538,21 @@ def test_the_progress_line_names_a_journey_step_beside_its_url(capsys):
     crawled, step = capsys.readouterr().err.splitlines()
     assert crawled == f"[ville-demo] 2/20 pages, 0 en erreur — {url} : ok"
     assert step == f"[ville-demo] 2/20 pages, 0 en erreur — « Cantine — étape 1 » {url} : ERREUR délai dépassé"
+
+
+@pytest.mark.parametrize("error, french, english", [
+    ("Page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/", "connexion refusée (net::ERR_CONNECTION_REFUSED)",
+     "connection refused (net::ERR_CONNECTION_REFUSED)"),
+    ("Page.goto: net::ERR_CERT_AUTHORITY_INVALID at https://x/", "certificat HTTPS refusé (net::ERR_CERT_AUTHORITY_INVALID)",
+     "HTTPS certificate refused (net::ERR_CERT_AUTHORITY_INVALID)"),
+    ("timeout: the page took longer than 10 s (navigation and checks)",
+     "délai de la page dépassé (timeout: the page took longer than 10 s (navigation and checks))",
+     "the page's time limit ran out (timeout: the page took longer than 10 s (navigation and checks))"),
+    ("HTTP 500 Internal Server Error: page not audited", "le serveur a répondu par une erreur : page non auditée (HTTP 500",
+     "the server answered with an error: page not audited (HTTP 500"),
+    ("the page navigated away by itself (to /x)", "the page navigated away by itself (to /x)",
+     "the page navigated away by itself (to /x)"),  # not known: given as it is
+])
+def test_a_page_error_is_said_in_words_then_its_technical_text(error, french, english):
+    assert wording.page_error(error).startswith(french)
+    assert wording.page_error(error, lang="en").startswith(english)

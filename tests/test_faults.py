@@ -474,4 +474,7 @@ def test_an_unreachable_site_is_one_clear_message_and_exit_1_the_others_audited(
     assert "aucun audit pour ferme : code de sortie 1." in out
     assert "ouvert : 1 page, 0 documents, 0 en erreur" in out  # the other site audited and reported
     assert len(list((tmp_path / "runs").glob("*/*/reports/rapport.html"))) == 2  # nothing lost
+    [closed_report] = (tmp_path / "runs").glob("ferme/*/reports/rapport.html")
+    text = " ".join(lxml_html.fromstring(closed_report.read_bytes()).text_content().split())
+    assert "connexion refusée (net::ERR_CONNECTION_REFUSED)" in text  # the report says it in words too
     assert "[ouvert] 1/1 pages, 0 en erreur" in out  # not the first site's error carried over

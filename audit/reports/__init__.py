@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from audit import i18n, scoring, standards
+from audit import i18n, scoring, standards, wording
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Site, Source
 from audit.store import RunInfo, Store, page_id
 
@@ -262,7 +262,8 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
         item = {
             "key": snap.key, "id": page_id(snap.key), "url": snap.url, "final_url": snap.final_url,
             "name": snap.name, "title": snap.title, "kind": snap.kind.value, "status": snap.status,
-            "journey": snap.journey, "step": snap.step, "error": snap.error, "timings": snap.timings,
+            "journey": snap.journey, "step": snap.step, "error": snap.error,
+            "error_text": wording.page_error(snap.error, lang) if snap.error else None, "timings": snap.timings,
             "files": snap.files, "reused_from": snap.reused_from,
             "counts": a.page_counts.get(snap.key, {}),
             "findings": [{**_finding_dict(f, snap), "issue": rank_of.get(id(f))} for f in shown],
@@ -276,7 +277,9 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
         if gp.key not in snaps:
             page_items.append({"key": gp.key, "id": page_id(gp.key), "url": gp.url, "final_url": None,
                                "name": gp.name, "title": None, "kind": "html", "status": None, "journey": None,
-                               "step": None, "error": gp.error, "timings": {}, "files": {}, "reused_from": None,
+                               "step": None, "error": gp.error,
+                               "error_text": wording.page_error(gp.error, lang) if gp.error else None,
+                               "timings": {}, "files": {}, "reused_from": None,
                                "counts": {}, "findings": [], "dismissed": [], "in_sample": True,
                                "grid": _page_grid(a.grid, gp.key, None, lang)})
 
