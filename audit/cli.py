@@ -757,6 +757,9 @@ def trends(site, html_path, last, runs_dir, lang):
                 else wording.text("no_complete_run_start"))
         raise _fail(wording.text("no_complete_run", site=site, folder=store.root, hint=hint))
     click.echo(trend.text_table(points, lang))
+    said = trend.basis(points, lang)
+    if said:
+        click.echo(f"\n{said}")
     if html_path:
         try:
             click.echo(str(trend.write_html(store, site, html_path, lang, last=last)))

@@ -39,6 +39,8 @@ _WORDS = {
         "note": "Ces chiffres comptent ce que les tests automatiques détectent à chaque audit. Une baisse ne "
                 "signifie pas à elle seule une meilleure conformité : les critères que l'automatisation ne "
                 "couvre pas restent à vérifier.",
+        "basis": "Critères non conformes et taux global : calculés sur toutes les pages auditées de chaque audit, "
+                 "sans les sessions de test ; le rapport et la déclaration, eux, portent sur l'échantillon RGAA.",
         "empty": "Aucun audit terminé n'est encore enregistré pour ce site : l'évolution apparaîtra après le "
                  "premier audit complet.",
         "chart_title": "Non-conformités détectées automatiquement, par gravité, sur {n} audit(s) de {site}",
@@ -59,6 +61,8 @@ _WORDS = {
         "heading": "Trend across runs",
         "note": "These figures count what automated tests find in each run. A decrease alone does not mean "
                 "better compliance: what automation does not cover remains to be verified.",
+        "basis": "Non-compliant criteria and global rate: over every audited page of each run, without tester "
+                 "sessions; the report and the declaration are about the RGAA sample.",
         "empty": "No complete run is stored for this site yet: the trend appears after the first complete run.",
         "chart_title": "Failures found automatically, by impact, over {n} run(s) of {site}",
         "desc_range": "From {first} to {last}",
@@ -260,6 +264,11 @@ def _row(p: Point, lang: str, with_rates: bool) -> list[str]:
     return row
 
 
+def basis(points: list[Point], lang: str = "fr") -> str | None:
+    """On which pages the criteria and rate columns are counted (they differ from the report's), when shown."""
+    return words(lang)["basis"] if points and _has_rates(points) else None
+
+
 def text_table(points: list[Point], lang: str = "fr") -> str:
     """The terminal view: one line a run, columns aligned."""
     if not points:
@@ -386,7 +395,7 @@ def section(store: Store, site: str, lang: str = "fr", last: int = DEFAULT_LAST,
         "lang": "en" if lang == "en" else "fr",
         "heading": w["heading"],
         "heading_level": min(6, max(2, heading_level)),
-        "note": w["note"],
+        "note": w["note"] + (" " + w["basis"] if with_rates else ""),
         "empty": not points,
         "empty_text": w["empty"],
         "site": site,

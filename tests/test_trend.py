@@ -84,6 +84,10 @@ def test_rates_come_from_scoring_when_it_is_there(store):
     without = trend.series(store, "ville", rates=False)
     assert all(p.nc_criteria is None for p in without)
     assert "Taux global" not in trend.text_table(without)
+    # the criteria and rate columns say on which pages they are counted (not the report's sample)
+    assert trend.basis(points).startswith("Critères non conformes et taux global : calculés sur toutes les pages")
+    assert trend.basis(without) is None
+    assert trend.basis(points) in trend.section(store, "ville")["note"]
 
 
 def test_text_table(store):
