@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -233,8 +234,41 @@ def _step(doc: _Doc, data: Any, path: str) -> Step:
     raise doc.error(path, wording.text("cfg_step_mapping", actions=_ACTIONS))
 
 
+_SITE_KEYS = frozenset({"id", "name", "base_url", "pages", "journeys", "sample", "crawl", "declaration", "chromium",
+                        "page_timeout"})
+
+
 def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
+    """One site; every part of it is read, so that each broken part says its first problem (one line each)."""
     reader = _Reader(doc, data, path)
+    reader.used |= _SITE_KEYS  # known even when the part that reads them stopped early
+    problems: list[str] = []
+
+    def part(read: Callable[[], Any], default: Any = None) -> Any:
+        try:
+            return read()
+        except ConfigError as exc:
+            problems.append(str(exc))
+            return default
+
+    identity = part(lambda: _identity(doc, reader, path, ids))
+    pages = part(lambda: _pages(doc, reader.raw("pages"), path), ())
+    journeys = part(lambda: _journeys(doc, reader.raw("journeys"), path))
+    # a sample naming journey steps is checked only against journeys that could be read
+    sample = part(lambda: _sample(doc, reader.raw("sample"), path, journeys), ()) if journeys is not None else ()
+    crawl = part(lambda: _crawl(doc, reader.raw("crawl"), path))
+    declaration = part(lambda: _declaration(doc, reader.raw("declaration"), path))
+    chromium = part(lambda: reader.str("chromium"))
+    timeout = part(lambda: _timeout(doc, reader, path))
+    part(reader.done)  # unknown keys (often a typo behind the other problems)
+    if problems:
+        raise ConfigError("\n".join(problems))
+    site_id, name, base_url = identity
+    return Site(id=site_id, name=name, base_url=base_url, pages=pages, journeys=journeys, sample=sample,
+                crawl=crawl, declaration=declaration, chromium=chromium, page_timeout=timeout)
+
+
+def _identity(doc: _Doc, reader: _Reader, path: str, ids: set[str]) -> tuple[str, str, str]:
     site_id = reader.str("id", required=True)
     if not _ID.match(site_id):
         raise doc.error(f"{path}.id", wording.text("cfg_site_id"))
@@ -242,33 +276,38 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
         raise doc.error(f"{path}.id", wording.text("cfg_duplicate_site", id=site_id))
     ids.add(site_id)
     name = reader.str("name", default=site_id)
-    base_url = _url(doc, f"{path}.base_url", reader.str("base_url", required=True))
+    return site_id, name, _url(doc, f"{path}.base_url", reader.str("base_url", required=True))
 
-    pages = []
-    raw_pages = reader.raw("pages") or []
-    if not isinstance(raw_pages, list):
+
+def _pages(doc: _Doc, raw: Any, path: str) -> tuple[SamplePage, ...]:
+    raw = raw or []
+    if not isinstance(raw, list):
         raise doc.error(f"{path}.pages", wording.text("cfg_pages_list"))
-    for i, item in enumerate(raw_pages):
+    pages = []
+    for i, item in enumerate(raw):
         p = _Reader(doc, item, f"{path}.pages[{i}]")
         page_path = p.str("path", required=True)
         page = SamplePage(name=p.str("name", default=page_path), path=page_path)
         p.done()
         pages.append(page)
+    return tuple(pages)
 
-    journeys = []
-    raw_journeys = reader.raw("journeys") or []
-    if not isinstance(raw_journeys, list):
+
+def _journeys(doc: _Doc, raw: Any, path: str) -> tuple[Journey, ...]:
+    raw = raw or []
+    if not isinstance(raw, list):
         raise doc.error(f"{path}.journeys", wording.text("cfg_journeys_list"))
-    seen_journeys: set[str] = set()
-    for i, item in enumerate(raw_journeys):
+    journeys = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
         jpath = f"{path}.journeys[{i}]"
         j = _Reader(doc, item, jpath)
         jid = j.str("id", required=True)
         if not _ID.match(jid):
             raise doc.error(f"{jpath}.id", wording.text("cfg_journey_id"))
-        if jid in seen_journeys:
+        if jid in seen:
             raise doc.error(f"{jpath}.id", wording.text("cfg_duplicate_journey", id=jid))
-        seen_journeys.add(jid)
+        seen.add(jid)
         raw_steps = j.raw("steps")
         if not isinstance(raw_steps, list) or not raw_steps:
             raise doc.error(f"{jpath}.steps", wording.text("cfg_steps_list"))
@@ -277,14 +316,17 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
             raise doc.error(f"{jpath}.steps[0]", wording.text("cfg_starts_with_goto"))
         journeys.append(Journey(id=jid, name=j.str("name", default=jid), steps=steps))
         j.done()
+    return tuple(journeys)
 
-    sample = []
-    raw_sample = reader.raw("sample") or []
-    if not isinstance(raw_sample, list):
+
+def _sample(doc: _Doc, raw: Any, path: str, journeys: tuple[Journey, ...]) -> tuple[SamplePage, ...]:
+    raw = raw or []
+    if not isinstance(raw, list):
         raise doc.error(f"{path}.sample", wording.text("cfg_sample_list"))
     audited_steps = {f"journey:{j.id}:{k}" for j in journeys for k, st in enumerate(j.steps) if st.audit}
     seen_paths: set[str] = set()
-    for i, item in enumerate(raw_sample):
+    sample = []
+    for i, item in enumerate(raw):
         spath = f"{path}.sample[{i}]"
         p = _Reader(doc, item, spath)
         page_path = p.str("path", required=True)
@@ -301,8 +343,11 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
             raise doc.error(f"{spath}.path", wording.text("cfg_sample_duplicate", path=page_path))
         seen_paths.add(page_path)
         sample.append(page)
+    return tuple(sample)
 
-    c = _Reader(doc, reader.raw("crawl"), f"{path}.crawl")
+
+def _crawl(doc: _Doc, raw: Any, path: str) -> CrawlPolicy:
+    c = _Reader(doc, raw, f"{path}.crawl")
     sitemaps = c.raw("sitemaps", True)
     extra: tuple[str, ...] = ()
     if isinstance(sitemaps, list):
@@ -327,8 +372,11 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
     c.done()
     if not crawl.user_agent.isascii() or any(ch in crawl.user_agent for ch in "\r\n"):
         raise doc.error(f"{path}.crawl.user_agent", wording.text("cfg_user_agent"))
+    return crawl
 
-    d = _Reader(doc, reader.raw("declaration"), f"{path}.declaration")
+
+def _declaration(doc: _Doc, raw: Any, path: str) -> DeclarationFacts:
+    d = _Reader(doc, raw, f"{path}.declaration")
     declaration = DeclarationFacts(
         entity=d.str("entity", default=""),
         contact_email=d.str("contact_email", default=""),
@@ -343,14 +391,14 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
         published=d.str("published"),
     )
     d.done()
-    chromium = reader.str("chromium")
+    return declaration
+
+
+def _timeout(doc: _Doc, reader: _Reader, path: str) -> float:
     timeout = reader.number("page_timeout", 30.0)
     if timeout <= 0:
         raise doc.error(f"{path}.page_timeout", wording.text("cfg_seconds_positive"))
-    reader.done()
-    return Site(id=site_id, name=name, base_url=base_url, pages=tuple(pages), journeys=tuple(journeys),
-                sample=tuple(sample),
-                crawl=crawl, declaration=declaration, chromium=chromium, page_timeout=timeout)
+    return timeout
 
 
 def parse(text: str, path: str = "sites.yaml") -> Config:
@@ -359,7 +407,8 @@ def parse(text: str, path: str = "sites.yaml") -> Config:
     raw_sites = top.raw("sites")
     if not isinstance(raw_sites, list) or not raw_sites:
         raise doc.error("sites", wording.text("cfg_sites_list"))
-    # every site is read, so that one call says the first problem of each (one line each, in file order)
+    # every site and every part of a site is read: one call says the first problem of each part (one line
+    # each, in file order)
     ids: set[str] = set()
     sites: list[Site] = []
     problems: list[str] = []
@@ -367,7 +416,7 @@ def parse(text: str, path: str = "sites.yaml") -> Config:
         try:
             sites.append(_site(doc, raw, f"sites[{i}]", ids))
         except ConfigError as exc:
-            problems.append(str(exc))
+            problems.extend(str(exc).splitlines())
     try:
         chromium = top.str("chromium")
         runs_dir = top.str("runs_dir", default="runs")

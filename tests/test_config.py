@@ -129,3 +129,17 @@ def test_every_broken_site_is_said_in_one_call_one_line_each(tmp_path):
     assert [re.search(r"sites\.yaml:(\d+): ", line).group(1) for line in lines] == ["3", "8", "9"], lines
     assert all(line.startswith(f"a11y-audit : erreur : {bad}:") for line in lines)
     assert "sites[0].base_url" in lines[0] and "sites[2].crawl.max_pages" in lines[1] and "runz_dir" in lines[2]
+
+
+def test_every_broken_part_of_a_site_is_said_a_typo_included():
+    """Within a site each part (identity, pages, journeys, sample, crawl, declaration, timeout, unknown keys)
+    says its first problem: a mistyped key is named even when it is what broke the rest."""
+    with pytest.raises(config.ConfigError) as err:
+        config.parse("sites:\n  - id: x\n    base_url: ftp://a\n    crawll: {}\n    page_timeout: -1\n"
+                     "    journeys: 3\n    sample:\n      - path: journey:a:1\n    crawl: {max_pages: 0}\n")
+    lines = str(err.value).splitlines()
+    assert [line.split(": ")[0] for line in lines] == ["sites.yaml:3", "sites.yaml:4", "sites.yaml:5", "sites.yaml:6",
+                                                        "sites.yaml:9"], lines
+    assert "sites[0].crawll: clé inconnue" in lines[1] and "sample" in lines[1]  # every site key is known
+    assert "sites[0].journeys" in lines[3] and "sites[0].crawl.max_pages" in lines[4]
+    assert not any("sample[0]" in line for line in lines)  # not judged against journeys that could not be read
