@@ -22,7 +22,7 @@ import click
 
 from audit import __version__, config, runner, wording
 from audit.browser import BrowserError
-from audit.model import Impact, Outcome, PageSnapshot
+from audit.model import Impact, Outcome, PageSnapshot, PageState
 from audit.store import RunInfo, Store, StoreError
 
 FAIL_ON = ["critical", "serious", "moderate", "minor", "none"]
@@ -140,20 +140,18 @@ def _summary(store: Store, run: RunInfo) -> str:
     totals = report["totals"]
     impacts = ", ".join(wording.text("summary_impact", count=n, impact=wording.text(f"impact_{k}"))
                         for k, n in totals["failed_by_impact"].items() if n)
-    pages, documents = totals["pages"], totals["documents"]
-    return wording.text("summary", site=run.site,
-                        pages=wording.text("n_pages_one" if pages == 1 else "n_pages", n=pages),
-                        documents=wording.text("n_documents_one" if documents == 1 else "n_documents", n=documents),
+    return wording.text("summary", site=run.site, pages=wording.count(totals["pages"], "pages"),
+                        documents=wording.count(totals["documents"], "documents"),
                         page_errors=totals["page_errors"], failed=totals["failed"],
                         impacts=f" ({impacts})" if impacts else "", cant_tell=totals["cant_tell"])
 
 
 def _nothing_audited(store: Store, run: RunInfo, config_path: str) -> str | None:
     """What to say when not one page of the run could be audited (an unreachable site), else None."""
-    pages = store.pages(run)
-    if not pages or any(p.error is None for p in pages):
+    counts = store.page_counts(run)
+    if counts.get(PageState.DONE, 0) or not counts.get(PageState.ERROR, 0):
         return None
-    first = pages[0]
+    first = store.pages(run, PageState.ERROR)[0]
     return wording.text("nothing_audited", site=run.site, url=first.url, reason=wording.page_error(first.error),
                         config=config_path)
 

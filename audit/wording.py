@@ -68,6 +68,14 @@ def page_error(error: str, lang: str | None = None) -> str:
     return f"{text(key, lang=lang)} ({error})" if key else error
 
 
+def count(n: int, noun: str, /, lang: str | None = None) -> str:
+    """« 1 page », « 23 pages » from the texts ``n_<noun>_one`` and ``n_<noun>`` (French: 0 and 1 take the
+    singular; English: only 1)."""
+    lang = lang or language()
+    one = n <= 1 if lang == "fr" else n == 1
+    return text(f"n_{noun}_one" if one else f"n_{noun}", lang=lang, n=n)
+
+
 def placeholders(template: str) -> set[str]:
     """The named placeholders of a template (``{file!r}`` → ``file``)."""
     return {field.split(".")[0].split("[")[0] for _, field, _, _ in string.Formatter().parse(template)

@@ -49,12 +49,15 @@ def test_placeholders_are_read_with_their_conversion_and_escaped_braces():
 def _used_keys() -> set[str]:
     used: set[str] = set()
     for module in ("cli.py", "config.py", "store.py", "baseline.py", "auditor.py", "sample.py", "catalogue.py",
-                   "browser.py", "scoring.py", "webdriver.py", "reports/grid.py"):
+                   "browser.py", "scoring.py", "webdriver.py", "reports/grid.py", "reports/summary.py"):
         source = (ROOT / "audit" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
         # keys chosen by an expression: key = "a" if … else "b"; wording.text(key, …)
         used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium|help|n|reason|page_error)_[a-z0-9_]+)["']""", source)) & set(
             wording.TEXTS)
+        # wording.count(n, "pages") says n_pages_one or n_pages
+        for noun in re.findall(r"""wording\.count\([^,()]+(?:\([^()]*\))?[^,()]*,\s*["']([a-z_]+)["']""", source):
+            used |= {f"n_{noun}", f"n_{noun}_one"}
         if "wording.text(f\"impact_{k}\"" in source:
             used |= {f"impact_{i.value}" for i in Impact} | {"impact_none"}
     # wording.page_error's own tables of keys

@@ -472,7 +472,7 @@ def test_an_unreachable_site_is_one_clear_message_and_exit_1_the_others_audited(
             "connexion refusée (net::ERR_CONNECTION_REFUSED)). Vérifiez l'adresse du site (base_url dans "
             f"{tmp_path / 'sites.yaml'})") in out
     assert "aucun audit pour ferme : code de sortie 1." in out
-    assert "ouvert : 1 page, 0 documents, 0 en erreur" in out  # the other site audited and reported
+    assert "ouvert : 1 page, 0 document, 0 en erreur" in out  # the other site audited and reported
     assert len(list((tmp_path / "runs").glob("*/*/reports/rapport.html"))) == 2  # nothing lost
     [closed_report] = (tmp_path / "runs").glob("ferme/*/reports/rapport.html")
     text = " ".join(lxml_html.fromstring(closed_report.read_bytes()).text_content().split())

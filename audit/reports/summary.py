@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from audit import wording
 from audit.baseline import Comparison, impact_word
 from audit.model import Finding, Impact, PageKind, PageState
 from audit.reports import visible_controls
@@ -149,11 +150,8 @@ def _rates_line(store: Store, run: RunInfo, lang: str) -> str | None:
 def _audited(store: Store, run: RunInfo, lang: str) -> str:
     """« 23 pages, 2 documents »: what the run audited (pages in error left out), as the report counts them."""
     kinds = Counter(p.kind for p in store.pages(run, PageState.DONE))
-
-    def count(n: int, word: str) -> str:  # French: 0 and 1 take the singular
-        return f"{n} {word}{'s' if (n > 1 if lang != 'en' else n != 1) else ''}"
-
-    return f"{count(kinds[PageKind.HTML], 'page')}, {count(kinds[PageKind.DOCUMENT], 'document')}"
+    return (f"{wording.count(kinds[PageKind.HTML], 'pages', lang=lang)}, "
+            f"{wording.count(kinds[PageKind.DOCUMENT], 'documents', lang=lang)}")
 
 
 def render(cmp: Comparison, store: Store, run: RunInfo, lang: str = "fr", report_url: str | None = None,
