@@ -394,11 +394,8 @@ def _page_grid(grid: scoring.Grid, key: str, rate, lang: str) -> dict[str, Any]:
         nc.append({"id": cid, "title": _crit_title(cid, lang),
                    "evidence": sorted({p.ref for p in cell.proofs if p.status == scoring.Status.NC}),
                    "comment": cell.verdict.comment if cell.verdict else "", "notes": list(cell.notes)})
-    if counts.get("NT"):
-        # the page's audit is not complete: no rate over the criteria decided so far (it would read as the
-        # page's rate), as for the whole sample
+    if counts.get("NT"):  # no page rate while criteria are to verify on it (scoring.page_rate): say why
         rate_text = i18n.labels(lang)["page_rate_pending"].format(n=counts["NT"])
-        rate = None
     else:
         rate_text = scoring.format_rate(rate, lang) if rate is not None else None
     return {"counts": {s: counts.get(s, 0) for s in ("C", "NC", "NA", "NT")},
