@@ -30,6 +30,8 @@ verdicts only.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +41,8 @@ from typing import Any
 
 import yaml
 
-from audit import standards, wording
+from audit import reader, standards, wording
+from audit.address import normalise, site_path
 from audit.scoring import GridPage, Status, Verdict
 
 
@@ -101,96 +104,14 @@ def check_criterion(value: str) -> str | None:
     return text if text in standards.CRITERIA else None
 
 
-# --- YAML with lines --------------------------------------------------------------------------
+# --- YAML with lines: audit.reader, errors as AuditorError --------------------------------------
 
 
-class _Node:
-    """A YAML value kept as written (scalars are text), with its line."""
-
-    __slots__ = ("value", "line")
-
-    def __init__(self, value: Any, line: int):
-        self.value = value
-        self.line = line
+_Node = reader.Node
 
 
-class _Duplicate(Exception):
-    def __init__(self, key: str, line: int, first: int):
-        super().__init__(key)
-        self.key, self.line, self.first = key, line, first
-
-
-def _convert(node: yaml.Node) -> _Node:
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, tuple[_Node, _Node]] = {}
-        for key, value in node.value:
-            k = _convert(key)
-            if str(k.value) in out:
-                raise _Duplicate(str(k.value), k.line, out[str(k.value)][0].line)
-            out[str(k.value)] = (k, _convert(value))
-        return _Node(out, line)
-    if isinstance(node, yaml.SequenceNode):
-        return _Node([_convert(v) for v in node.value], line)
-    if node.tag.endswith(":null") or (node.value in ("", "~", "null", "Null", "NULL") and node.style is None):
-        return _Node(None, line)
-    return _Node(str(node.value), line)
-
-
-class _Reader:
-    def __init__(self, file: str, node: _Node, path: str):
-        self.file, self.node, self.path = file, node, path
-        if node.value is None:
-            node.value = {}
-        if not isinstance(node.value, dict):
-            raise self.error(wording.text("cfg_mapping"))
-        self.used: set[str] = set()
-
-    def error(self, message: str, node: _Node | None = None, path: str | None = None) -> AuditorError:
-        line = (node or self.node).line
-        return AuditorError(f"{self.file}:{line}: {path if path is not None else (self.path or '(top)')}: {message}")
-
-    def _p(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def get(self, key: str) -> _Node | None:
-        self.used.add(key)
-        pair = self.node.value.get(key)
-        return pair[1] if pair else None
-
-    def line_of(self, key: str) -> int:
-        pair = self.node.value.get(key)
-        return pair[0].line if pair else self.node.line
-
-    def text(self, key: str, required: bool = False, default: str = "") -> str:
-        node = self.get(key)
-        if node is None or node.value is None:
-            if required:
-                raise self.error(wording.text("cfg_required"), path=self._p(key))
-            return default
-        if not isinstance(node.value, str):
-            raise self.error(wording.text("cfg_text"), node, self._p(key))
-        text = node.value.strip()
-        if required and not text:
-            raise self.error(wording.text("cfg_not_empty"), node, self._p(key))
-        return text
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        node = self.get(key)
-        if node is None or node.value is None:
-            return ()
-        if isinstance(node.value, str):
-            return (node.value.strip(),)
-        if not isinstance(node.value, list) or not all(isinstance(v.value, str) for v in node.value):
-            raise self.error(wording.text("cfg_text_list"), node, self._p(key))
-        return tuple(v.value.strip() for v in node.value)
-
-    def done(self) -> None:
-        unknown = [k for k in self.node.value if k not in self.used]
-        if unknown:
-            key = unknown[0]
-            raise self.error(wording.text("cfg_unknown_key", known=", ".join(sorted(self.used))),
-                             self.node.value[key][0], self._p(key))
+class _Reader(reader.Reader):
+    failure = AuditorError
 
 
 def _status(reader: _Reader, node: _Node, path: str) -> tuple[Status, str]:
@@ -220,21 +141,9 @@ def _iso_date(reader: _Reader, key: str) -> str | None:
 
 
 def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise AuditorError(f"{path}:{mark.line + 1 if mark else 1}: "
-                           + wording.text("cfg_invalid_yaml", problem=exc.problem or exc)) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
-        raise AuditorError(f"{path}:1: " + wording.text("cfg_invalid_yaml_plain", problem=exc)) from None
-    if root is None:
+    converted = reader.compose(text, path, AuditorError)
+    if converted is None:
         raise AuditorError(f"{path}:1: " + wording.text("auditor_empty"))
-    try:
-        converted = _convert(root)
-    except _Duplicate as dup:
-        raise AuditorError(f"{path}:{dup.line}: " + wording.text("yaml_given_twice", key=dup.key,
-                                                                 first=dup.first)) from None
     top = _Reader(path, converted, "")
     site = top.text("site") or None
     auditor = top.text("auditor", required=True)
@@ -343,8 +252,6 @@ def load(path: str | Path, auditor: str = "", when: str | None = None) -> Audito
     except UnicodeDecodeError as exc:
         raise AuditorError(f"{p}: " + wording.text("cfg_not_utf8", reason=exc.reason, start=exc.start)) from None
     if p.suffix.lower() in (".csv", ".tsv", ".txt"):
-        from audit.reports.grid import parse_csv
-
         return parse_csv(text, str(path), auditor=auditor, when=when)
     if p.suffix.lower() not in (".yaml", ".yml"):
         raise AuditorError(f"{p}: " + wording.text("auditor_file_kind"))
@@ -356,8 +263,6 @@ def load(path: str | Path, auditor: str = "", when: str | None = None) -> Audito
 
 def normalise_ref(ref: str) -> str:
     """How a page reference compares: a full URL becomes its path; case, accents and spaces folded."""
-    from audit.sample import normalise, site_path
-
     text = ref.strip()
     if re.match(r"^https?://", text, re.I):
         text = site_path(text)
@@ -366,8 +271,6 @@ def normalise_ref(ref: str) -> str:
 
 def page_index(pages: Sequence[GridPage]) -> dict[str, str]:
     """Every way a file may name a page (ref, URL path, name) → its page key."""
-    from audit.sample import site_path
-
     index: dict[str, str] = {}
     for page in pages:
         for ref in (page.ref, page.key, site_path(page.url) if page.journey is None else None, page.name):
@@ -406,3 +309,93 @@ def verdicts_to_yaml(verdicts: Iterable[Verdict], auditor: str, when: str | None
         data["date"] = when
     data["verdicts"] = [{"page": page, "criteria": crits} for page, crits in by_page.items()]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
+
+
+# --- the grid CSV (the layout audit.reports.grid writes) ------------------------------------------
+
+FIXED = {
+    "thématique": "theme", "thematique": "theme", "theme": "theme",
+    "critère": "criterion", "critere": "criterion", "criterion": "criterion", "n°": "criterion",
+    "intitulé": "title", "intitule": "title", "title": "title",
+    "niveau": "level", "level": "level",
+    "échantillon": "sample", "echantillon": "sample", "sample": "sample",
+    "commentaire": "comment", "commentaires": "comment", "comment": "comment",
+}
+_REF = re.compile(r"^(?P<name>.*?)\s*\((?P<ref>[^()]*)\)\s*$")
+
+def _plain(value: str) -> str:
+    value = value.strip()
+    return value[1:] if value.startswith("'") and len(value) > 1 and value[1] in "=+-@" else value
+
+
+def _dialect(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ";"
+
+
+def parse_csv(text: str, path: str = "grille.csv", auditor: str = "", when: str | None = None) -> AuditorFile:
+    """Verdicts from a grid CSV. Errors say ``file:line: column: message``."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise AuditorError(f"{path}:1: " + wording.text("grid_csv_empty"))
+    reader = csv.reader(io.StringIO(text), delimiter=_dialect(text.splitlines()[0]))
+    rows = list(reader)
+    head = [_plain(h) for h in rows[0]]
+    roles = [FIXED.get(h.strip().lower()) for h in head]
+    if "criterion" not in roles:
+        raise AuditorError(f"{path}:1: " + wording.text("grid_csv_no_criterion_column"))
+    crit_col = roles.index("criterion")
+    comment_col = roles.index("comment") if "comment" in roles else None
+    page_cols = [(i, h) for i, (h, role) in enumerate(zip(head, roles, strict=True)) if role is None and h.strip()]
+    if not page_cols:
+        raise AuditorError(f"{path}:1: " + wording.text("grid_csv_no_page_column"))
+    refs = []
+    seen_refs: dict[str, int] = {}
+    for i, h in page_cols:
+        m = _REF.match(h)
+        ref = (m.group("ref") if m and m.group("ref").strip() else h).strip()
+        if ref in seen_refs:
+            raise AuditorError(f"{path}:1: " + wording.text("grid_csv_page_twice", column=i + 1, page=ref,
+                                                            other=seen_refs[ref] + 1))
+        seen_refs[ref] = i
+        refs.append((i, ref))
+    verdicts: list[Verdict] = []
+    seen: set[str] = set()
+    # csv.reader's line numbers: re-read to know where each row starts
+    line_of = _row_lines(text, reader.dialect.delimiter)
+    for n, row in enumerate(rows[1:], start=1):
+        line = line_of[n] if n < len(line_of) else n + 1
+        if not any(c.strip() for c in row):
+            continue
+        raw_crit = _plain(row[crit_col]) if crit_col < len(row) else ""
+        criterion = check_criterion(raw_crit)
+        if criterion is None:
+            raise AuditorError(f"{path}:{line}: Critère: " + wording.text(
+                "auditor_unknown_criterion", criterion=raw_crit, version=standards.RGAA_VERSION))
+        if criterion in seen:
+            raise AuditorError(f"{path}:{line}: Critère: "
+                               + wording.text("grid_csv_criterion_twice", criterion=criterion))
+        seen.add(criterion)
+        comment = _plain(row[comment_col]) if comment_col is not None and comment_col < len(row) else ""
+        for i, ref in refs:
+            value = _plain(row[i]) if i < len(row) else ""
+            status = parse_status(value)
+            if status is None:
+                raise AuditorError(f"{path}:{line}: " + wording.text("grid_csv_bad_value", column=head[i],
+                                                                     criterion=criterion, value=value))
+            verdicts.append(Verdict(page=ref, criterion=criterion, status=status, comment=comment,
+                                    where=f"{path}:{line}", auditor=auditor))
+    missing = [c for c in standards.CRITERIA if c not in seen]
+    extra = {"missing_criteria": missing} if missing else {}
+    return AuditorFile(path=path, auditor=auditor, date=when, verdicts=tuple(verdicts), kind="csv", extra=extra)
+
+
+def _row_lines(text: str, delimiter: str) -> list[int]:
+    """The line where each CSV row starts (quoted cells may span lines)."""
+    starts = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    previous = 0
+    for _ in reader:
+        starts.append(previous + 1)
+        previous = reader.line_num
+    return starts

@@ -35,12 +35,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from audit import wording
-from audit.model import Finding, Impact, Outcome, PageState
-from audit.store import RunInfo, Store
+from audit.model import Finding, Impact, Outcome
+
+if TYPE_CHECKING:
+    from audit.assessment import Assessment
 
 FORMAT = "a11y-audit-baseline"
 VERSION = 1
@@ -148,9 +150,10 @@ def _dismissed(f: Finding) -> bool:
     return bool(f.extra.get("dismissed")) if f.extra else False
 
 
-def _failures(store: Store, run: RunInfo) -> list[Finding]:
-    """The run's failures that count: failed, not dismissed by a tester."""
-    return [f for f in store.findings(run) if f.outcome == Outcome.FAILED and not _dismissed(f)]
+def _failures(a: Assessment) -> list[Finding]:
+    """The run's problems: failed, not dismissed by a tester, once however many detectors reported them (the
+    assessed result's ``live`` findings)."""
+    return [f for f in a.live if f.outcome == Outcome.FAILED]
 
 
 def _at_or_above(f: Finding, threshold: str) -> bool:
@@ -164,16 +167,17 @@ def _summary(message: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
-def _page_paths(store: Store, run: RunInfo) -> dict[str, str]:
-    return {p.key: page_path(p.key if p.journey else p.url, run.base_url) for p in store.pages(run)}
+def _page_paths(a: Assessment) -> dict[str, str]:
+    return {p.key: page_path(p.key if p.journey else p.url, a.run.base_url) for p in a.pages}
 
 
-def entries_from_run(store: Store, run: RunInfo, min_impact: str | None = None,
+def entries_from_run(a: Assessment, min_impact: str | None = None,
                      accepted: str = "", reason: str | None = None, expires: str | None = None) -> list[Entry]:
-    """A run's failures as baseline entries (``min_impact``: keep only those at or above it)."""
-    paths = _page_paths(store, run)
+    """An assessed run's problems as baseline entries (``min_impact``: keep only those at or above it)."""
+    run = a.run
+    paths = _page_paths(a)
     out = []
-    for f in _failures(store, run):
+    for f in _failures(a):
         if min_impact and not _at_or_above(f, min_impact):
             continue
         out.append(Entry(fingerprint=f.fingerprint, page=paths.get(f.page_key) or page_path(f.page_key, run.base_url),
@@ -319,7 +323,7 @@ def _check_date(value: str | date | None, what: str) -> str | None:
         raise BaselineError(str(exc)) from None
 
 
-def accept(store: Store, run: RunInfo, path: str | Path, reason: str | None = None,
+def accept(a: Assessment, path: str | Path, reason: str | None = None,
            expires: str | date | None = None, min_impact: str | None = None,
            today: date | None = None) -> Baseline:
     """Write the run's failures (at or above ``min_impact``; default all) into the baseline at ``path``.
@@ -328,19 +332,20 @@ def accept(store: Store, run: RunInfo, path: str | Path, reason: str | None = No
     date, reason and expiry (accepting again does not rewrite history), and an entry on a page this run
     did not audit is kept (not audited is not fixed). Entries gone from audited pages are dropped.
     """
+    run = a.run
     file = Path(path)
     expires = _check_date(expires, "--expires")
     if min_impact is not None and min_impact not in {i.value for i in Impact}:
         raise BaselineError(wording.text("baseline_min_impact", value=min_impact))
     stamp = _today(today).isoformat()
-    fresh = entries_from_run(store, run, min_impact=min_impact, accepted=stamp, reason=reason or None,
+    fresh = entries_from_run(a, min_impact=min_impact, accepted=stamp, reason=reason or None,
                              expires=expires)
     previous: Baseline | None = load(file) if file.exists() else None
     if previous is not None and previous.site != run.site:
         raise BaselineError(f"{file}: " + wording.text("baseline_other_site", site=previous.site, wanted=run.site))
     entries = fresh
     if previous is not None:
-        audited = _audited(store, run)
+        audited = _audited(a)
         pool: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         for old in previous.entries:
             pool[old.identity].append(old)
@@ -370,10 +375,9 @@ def accept(store: Store, run: RunInfo, path: str | Path, reason: str | None = No
 # --- comparing -----------------------------------------------------------------------------------
 
 
-def _audited(store: Store, run: RunInfo) -> set[str]:
-    """Paths of the pages this run audited (done, not in error)."""
-    return {page_path(p.key if p.journey else p.url, run.base_url) for p in store.pages(run, PageState.DONE)
-            if not p.error}
+def _audited(a: Assessment) -> set[str]:
+    """Paths of the pages this run audited (not in error)."""
+    return {page_path(p.key if p.journey else p.url, a.run.base_url) for p in a.pages if not p.error}
 
 
 def _pair(findings: list[Finding], entries: list[Entry]) -> tuple[list[tuple[Finding, Entry]], list[Finding],
@@ -398,15 +402,16 @@ def _pair(findings: list[Finding], entries: list[Entry]) -> tuple[list[tuple[Fin
     return pairs, rest, left
 
 
-def compare_entries(store: Store, run: RunInfo, entries: Iterable[Entry], fail_on: str = "serious",
+def compare_entries(a: Assessment, entries: Iterable[Entry], fail_on: str = "serious",
                     reference: str = "", today: date | None = None) -> Comparison:
     if fail_on not in FAIL_ON:
         raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}")
+    run = a.run
     day = _today(today)
-    paths = _page_paths(store, run)
-    audited = _audited(store, run)
+    paths = _page_paths(a)
+    audited = _audited(a)
     by_identity: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for f in _failures(store, run):
+    for f in _failures(a):
         by_identity[(f.fingerprint, paths.get(f.page_key) or page_path(f.page_key, run.base_url))].append(f)
     accepted: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for e in entries:
@@ -441,19 +446,20 @@ def compare_entries(store: Store, run: RunInfo, entries: Iterable[Entry], fail_o
                       not_checked=tuple(sorted(not_checked, key=Entry.sort_key)), pages=paths)
 
 
-def compare(store: Store, run: RunInfo, baseline_path: str | Path, fail_on: str = "serious",
+def compare(a: Assessment, baseline_path: str | Path, fail_on: str = "serious",
             today: date | None = None) -> Comparison:
-    """The run against the baseline file; ``BaselineError`` (one line) when the file cannot be used."""
+    """The assessed run against the baseline file; ``BaselineError`` (one line) when the file cannot be used."""
+    run = a.run
     baseline = load(baseline_path)
     if baseline.site != run.site:
         raise BaselineError(f"{baseline_path}: " + wording.text("baseline_run_of_other_site", site=baseline.site,
                                                                 run=run.id, wanted=run.site))
-    return compare_entries(store, run, baseline.entries, fail_on, reference=str(baseline_path), today=today)
+    return compare_entries(a, baseline.entries, fail_on, reference=str(baseline_path), today=today)
 
 
-def compare_runs(store: Store, run: RunInfo, previous: RunInfo, fail_on: str = "serious") -> Comparison:
-    """The run against an earlier run of the same site, as if that run had been accepted whole."""
-    return compare_entries(store, run, entries_from_run(store, previous), fail_on, reference=previous.id)
+def compare_runs(a: Assessment, previous: Assessment, fail_on: str = "serious") -> Comparison:
+    """The assessed run against an earlier one of the same site, as if that run had been accepted whole."""
+    return compare_entries(a, entries_from_run(previous), fail_on, reference=previous.run.id)
 
 
 # --- words ---------------------------------------------------------------------------------------

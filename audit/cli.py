@@ -22,7 +22,7 @@ import click
 
 from audit import __version__, config, runner, wording
 from audit.browser import BrowserError
-from audit.model import Impact, Outcome, PageSnapshot, PageState
+from audit.model import Impact, Outcome, PageSnapshot
 from audit.store import RunInfo, Store, StoreError
 
 FAIL_ON = ["critical", "serious", "moderate", "minor", "none"]
@@ -88,26 +88,41 @@ def _progress(quiet: bool) -> runner.Progress:
     return runner.Progress(on_update=show)
 
 
-def _fail_on_count(store: Store, run: RunInfo, threshold: str) -> int:
+def _fail_on_count(a, threshold: str) -> int:
+    """Problems (each once, dismissed ones left out) at or above ``threshold``: what exit 2 counts."""
     if threshold == "none":
         return 0
     limit = Impact(threshold).rank
-    return sum(1 for f in store.findings(run)
-               if f.outcome == Outcome.FAILED and f.impact is not None and f.impact.rank >= limit)
+    return sum(1 for f in a.live if f.outcome == Outcome.FAILED and f.impact is not None and f.impact.rank >= limit)
+
+
+def _report_dir(run: RunInfo) -> Path:
+    folder = run.folder / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _results(store: Store, site_id: str, config_path: str, last: int = 30) -> list:
+    """The site's finished runs, assessed with its registered inputs (oldest first)."""
+
+    runs = [r for r in store.runs(site_id) if r.status in ("complete", "failed")][-last:]
+    out = []
+    for info in runs:
+        out.append(_assessment(store, info, config_path, quiet=True))
+    return out
 
 
 def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: str,
-                   out_dir: str | None = None, config_path: str = "sites.yaml", sessions=(),
-                   verdicts: str | None = None) -> list[Path]:
+                   out_dir: str | None = None, config_path: str = "sites.yaml", a=None) -> list[Path]:
+    from audit import trend
     from audit.reports import grid as grid_csv
     from audit.reports import html as html_report
     from audit.reports import json as json_report
-    from audit.reports import junit, remediation, report_dir, report_of, sarif
+    from audit.reports import junit, remediation, report_of, sarif
 
-    assessment = _assess(store, run, _site_of_run(run, config_path, required=False), verdicts=verdicts,
-                         sessions=sessions)
-    report = report_of(assessment, lang)
-    out = Path(out_dir) if out_dir else report_dir(run)
+    a = a if a is not None else _assessment(store, run, config_path)
+    report = report_of(a, lang)
+    out = Path(out_dir) if out_dir else _report_dir(run)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -117,42 +132,50 @@ def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: s
         if fmt == "json":
             paths.append(json_report.write(report, out))
         elif fmt == "html":
-            from audit import trend
-
-            report["trend"] = trend.section(store, run.site, lang)
+            report["trend"] = trend.section([r for r in _results(store, run.site, config_path)
+                                             if r.run.id <= run.id], run.site, lang)
             paths.append(html_report.write(report, run.folder, out, lang))
             report.pop("trend")
         elif fmt == "junit":
-            paths.append(junit.write(store, run, out, lang))
+            paths.append(junit.write(a, out, lang))
         elif fmt == "sarif":
-            paths.append(sarif.write(store, run, out, lang))
+            paths.append(sarif.write(a, out, lang))
         elif fmt == "remediation":
             paths.extend(remediation.write(report, run.folder, out, lang))
         elif fmt == "grid":
-            paths.append(grid_csv.write(assessment.grid, out / ("grille.csv" if lang == "fr" else "grid.csv"), lang))
+            paths.append(grid_csv.write(a.grid, out / ("grille.csv" if lang == "fr" else "grid.csv"), lang))
     return paths
 
 
-def _summary(store: Store, run: RunInfo) -> str:
-    from audit.reports import build
+def _summary(a) -> str:
+    """The closing line of a run: the numbers of its report, said once (docs/numbers.md)."""
+    from audit.reports import totals_of
 
-    report = build(store, run)
-    totals = report["totals"]
+    totals = totals_of(a)
     impacts = ", ".join(wording.text("summary_impact", count=n, impact=wording.text(f"impact_{k}"))
                         for k, n in totals["failed_by_impact"].items() if n)
-    return wording.text("summary", site=run.site, pages=wording.count(totals["pages"], "pages"),
+    line = wording.text("summary", site=a.run.site, pages=wording.count(totals["pages"], "pages"),
                         documents=wording.count(totals["documents"], "documents"),
-                        page_errors=totals["page_errors"], failed=totals["failed"],
-                        impacts=f" ({impacts})" if impacts else "", cant_tell=totals["cant_tell"])
+                        page_errors=totals["page_errors"], failed=wording.count(totals["problems"], "problems"),
+                        impacts=f" ({impacts})" if impacts else "", cant_tell=totals["cant_tell"],
+                        nc=totals["nc_criteria"], nt=totals["to_verify_criteria"])
+    extra = []
+    if totals["broken_links"]:
+        extra.append(wording.text("summary_broken_links", n=totals["broken_links"]))
+    if a.inputs.overrides:
+        extra.append(wording.text("summary_overrides", flags=", ".join(a.inputs.overrides)))
+    elif a.sessions:
+        extra.append(wording.text("summary_sessions", n=a.sessions))
+    return "\n".join([line, *("  " + e for e in extra)])
 
 
-def _nothing_audited(store: Store, run: RunInfo, config_path: str) -> str | None:
-    """What to say when not one page of the run could be audited (an unreachable site), else None."""
-    counts = store.page_counts(run)
-    if counts.get(PageState.DONE, 0) or not counts.get(PageState.ERROR, 0):
+def _nothing_audited(a, config_path: str) -> str | None:
+    """What to say when the run audited nothing (a failed run: unreachable site, no page), else None."""
+    if not a.failed:
         return None
-    first = store.pages(run, PageState.ERROR)[0]
-    return wording.text("nothing_audited", site=run.site, url=first.url, reason=wording.page_error(first.error),
+    from audit.reports import failure_text
+
+    return wording.text("nothing_audited_said", site=a.run.site, reason=failure_text(a, wording.language()),
                         config=config_path)
 
 
@@ -426,11 +449,11 @@ def _load_baselines(paths: tuple[str, ...]) -> dict:
     return by_site
 
 
-def _compare(store: Store, info: RunInfo, path: str, fail_on: str):
+def _compare(a, path: str, fail_on: str):
     from audit import baseline as baseline_lib
 
     try:
-        return baseline_lib.compare(store, info, path, fail_on)
+        return baseline_lib.compare(a, path, fail_on)
     except baseline_lib.BaselineError as exc:
         raise _fail(str(exc)) from None
 
@@ -513,7 +536,7 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, 
 
 
 def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str, quiet: bool,
-            baselines: dict | None = None, config_path: str = "sites.yaml", sessions=()) -> None:
+            baselines: dict | None = None, config_path: str = "sites.yaml") -> None:
     from audit import baseline as baseline_lib
 
     if not quiet:
@@ -521,21 +544,24 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
     worst = 0
     unaudited: list[str] = []
     for info in runs:
-        paths = _write_reports(store, info, tuple(formats), lang, config_path=config_path, sessions=sessions)
-        click.echo(_summary(store, info))
+        a = _assessment(store, info, config_path)
+        paths = _write_reports(store, info, tuple(formats), lang, config_path=config_path, a=a)
+        if not a.failed:
+            click.echo(_summary(a))
         for path in paths:
             click.echo(wording.text("report_path", path=path))
-        nothing = _nothing_audited(store, info, config_path)
+        nothing = _nothing_audited(a, config_path)
         if nothing:
             click.echo(wording.text("error", message=nothing), err=True)
             unaudited.append(info.site)
+            continue
         if baselines and info.site in baselines:
-            comparison = _compare(store, info, baselines[info.site], fail_on)
+            comparison = _compare(a, baselines[info.site], fail_on)
             for line in baseline_lib.describe(comparison, lang):
                 click.echo(line)
             worst += len(comparison.new)
         else:
-            worst += _fail_on_count(store, info, fail_on)
+            worst += _fail_on_count(a, fail_on)
     if unaudited:  # a run error, not findings: CI must not read an unreachable site as a clean (or failing) audit
         click.echo(wording.text("nothing_audited_exit", sites=", ".join(unaudited)), err=True)
         sys.exit(1)
@@ -579,7 +605,8 @@ def report(run_ref, runs_dir, formats, out_dir, sessions, verdicts, config_path,
         info = store.run(run_ref)
     except StoreError as exc:
         raise _fail(str(exc)) from None
-    for path in _write_reports(store, info, tuple(formats), lang, out_dir, config_path, sessions, verdicts):
+    a = _assessment(store, info, config_path, sessions=sessions, verdicts=verdicts)
+    for path in _write_reports(store, info, tuple(formats), lang, out_dir, config_path, a=a):
         click.echo(str(path))
 
 
@@ -621,9 +648,8 @@ def demo(runs_dir, config_path, max_pages, quiet, lang):
             site = replace(site, crawl=replace(site.crawl, max_pages=max_pages))
         options = runner.RunOptions(chromium=cfg.chromium, progress=_progress(quiet))
         runs = _execute([site], store, options)
-    sessions = [p for p in [Path(DEMO_ROOT).parents[1] / "user_test_protocols" / "sessions"] if p.is_dir()]
-    _finish(store, runs, ("html", "json", "remediation", "grid"), lang, "none", quiet, config_path=path,
-            sessions=sessions)
+    # the demo's tester sessions are registered with its site in sites.yaml (sessions:), like any site's
+    _finish(store, runs, ("html", "json", "remediation", "grid"), lang, "none", quiet, config_path=path)
 
 
 @cli.command("checks")
@@ -664,14 +690,18 @@ def baseline():
 @click.option("--min-impact", type=click.Choice(["critical", "serious", "moderate", "minor"]), default=None,
               help="Accept only failures of this impact or worse (default: all).")
 @_runs_option
-def baseline_accept(run_ref, out, reason, expires, min_impact, runs_dir):
+@_config_option
+def baseline_accept(run_ref, out, reason, expires, min_impact, runs_dir, config_path):
     """Write RUN's failures into the baseline file --out (entries still present keep their date and reason)."""
     from audit import baseline as baseline_lib
 
     store = _store(runs_dir)
     info = _run_or_fail(store, run_ref)
+    a = _assessment(store, info, config_path)
+    if a.failed:
+        raise _fail(_nothing_audited(a, config_path))
     try:
-        written = baseline_lib.accept(store, info, out, reason=reason, expires=expires, min_impact=min_impact)
+        written = baseline_lib.accept(a, out, reason=reason, expires=expires, min_impact=min_impact)
     except baseline_lib.BaselineError as exc:
         raise _fail(str(exc)) from None
     click.echo(wording.text("baseline_accepted", file=out, count=len(written.entries), run=info.id))
@@ -684,13 +714,17 @@ def baseline_accept(run_ref, out, reason, expires, min_impact, runs_dir):
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="serious", show_default=True,
               help="Exit 2 when a new failure of this impact or worse is found.")
 @_runs_option
+@_config_option
 @_lang_option
-def baseline_compare(run_ref, baseline_path, fail_on, runs_dir, lang):
+def baseline_compare(run_ref, baseline_path, fail_on, runs_dir, config_path, lang):
     """Compare a stored RUN with a baseline: new, fixed, still open (exit 2 on new failures)."""
     from audit import baseline as baseline_lib
 
     store = _store(runs_dir)
-    comparison = _compare(store, _run_or_fail(store, run_ref), baseline_path, fail_on)
+    a = _assessment(store, _run_or_fail(store, run_ref), config_path)
+    if a.failed:
+        raise _fail(_nothing_audited(a, config_path))
+    comparison = _compare(a, baseline_path, fail_on)
     for line in baseline_lib.describe(comparison, lang):
         click.echo(line)
     if comparison.exit_code:
@@ -707,23 +741,28 @@ def baseline_compare(run_ref, baseline_path, fail_on, runs_dir, lang):
               help="Write the Markdown to this file (default: standard output).")
 @click.option("--report-url", default=None, help="Link to the full report (default: the placeholder REPORT_URL).")
 @_runs_option
+@_config_option
 @_lang_option
-def summary_command(run_ref, baseline_path, fail_on, out, report_url, runs_dir, lang):
+def summary_command(run_ref, baseline_path, fail_on, out, report_url, runs_dir, config_path, lang):
     """A Markdown summary of RUN for a pull-request comment: new, fixed and still open failures."""
     from audit import baseline as baseline_lib
     from audit.reports import summary as summary_report
 
     store = _store(runs_dir)
     info = _run_or_fail(store, run_ref)
-    if baseline_path:
-        comparison = _compare(store, info, baseline_path, fail_on)
-    else:
-        previous = store.previous_complete(info.site, info.id)
-        if previous is not None:
-            comparison = baseline_lib.compare_runs(store, info, previous, fail_on)
-        else:  # the site's first complete run: everything is new (the summary says so)
-            comparison = baseline_lib.compare_entries(store, info, [], fail_on)
-    text = summary_report.render(comparison, store, info, lang=lang, report_url=report_url)
+    a = _assessment(store, info, config_path)
+    earlier = store.previous_complete(info.site, info.id)
+    previous = _assessment(store, earlier, config_path, quiet=True) if earlier is not None else None
+    if a.failed:
+        text = summary_report.render_failed(a, lang)
+    elif baseline_path:
+        comparison = _compare(a, baseline_path, fail_on)
+    elif previous is not None:
+        comparison = baseline_lib.compare_runs(a, previous, fail_on)
+    else:  # the site's first complete run: everything is new (the summary says so)
+        comparison = baseline_lib.compare_entries(a, [], fail_on)
+    if not a.failed:
+        text = summary_report.render(comparison, a, lang=lang, report_url=report_url, previous=previous)
     if out:
         try:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
@@ -733,6 +772,9 @@ def summary_command(run_ref, baseline_path, fail_on, out, report_url, runs_dir, 
         click.echo(out)
     else:
         click.echo(text)
+    if a.failed:  # a nightly job must not read an audit of nothing as a pass
+        click.echo(wording.text("error", message=_nothing_audited(a, config_path)), err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -742,13 +784,15 @@ def summary_command(run_ref, baseline_path, fail_on, out, report_url, runs_dir, 
 @click.option("--last", type=click.IntRange(min=1), default=30, show_default=True,
               help="How many recent complete runs.")
 @_runs_option
+@_config_option
 @_lang_option
-def trends(site, html_path, last, runs_dir, lang):
-    """How SITE's failures evolved over its complete runs (from the runs store)."""
+def trends(site, html_path, last, runs_dir, config_path, lang):
+    """How SITE's problems evolved over its finished runs (each run's assessed result; a failed run is a gap)."""
     from audit import trend
 
     store = _store(runs_dir)
-    points = trend.series(store, site, last=last, lang=lang)
+    results = _results(store, site, config_path, last=last)
+    points = trend.series(results, lang=lang)
     if not points:
         known = sorted({r.site for r in store.runs()})
         hint = (wording.text("no_complete_run_sites", sites=", ".join(known)) if known
@@ -760,7 +804,7 @@ def trends(site, html_path, last, runs_dir, lang):
         click.echo(f"\n{said}")
     if html_path:
         try:
-            click.echo(str(trend.write_html(store, site, html_path, lang, last=last)))
+            click.echo(str(trend.write_html(results, site, html_path, lang)))
         except OSError as exc:
             raise _fail(wording.text("cannot_write", file=html_path, error=exc.strerror)) from None
 
@@ -795,21 +839,28 @@ _sample_option = click.option("--sample", "sample_file", type=click.Path(dir_oka
                                    "`sample:` in sites.yaml.")
 
 
-def _assess(store, info, site, verdicts=None, sessions=(), sample_file=None):
+def _assessment(store, info, config_path: str = "sites.yaml", sessions=(), verdicts=None, sample_file=None,
+                auditor: str = "", when: str | None = None, quiet: bool = False):
+    """The assessed result of ``info`` with the inputs registered with its site in the config, or the flags that
+    override them (recorded in the result, shown by every output); one clear message for a broken input."""
+    from audit import assessment
     from audit.auditor import AuditorError
-    from audit.reports import assess
-    from audit.sample import SampleError, load_pinned
+    from audit.sample import SampleError
     from audit.testers import TesterError
 
+    site = _site_of_run(info, config_path, required=False)
+    inputs = assessment.override(assessment.registered(site), sessions=[str(s) for s in sessions or ()],
+                                 verdicts=str(verdicts) if verdicts else None, auditor=auditor, date=when,
+                                 sample_file=sample_file)
     try:
-        pinned = load_pinned(sample_file) if sample_file else None
-        a = assess(store, info, site, verdicts=verdicts, sessions=list(sessions) or None, sample=pinned)
+        a = assessment.load_or_assess(store, info, site, inputs)
     except (AuditorError, SampleError) as exc:
         raise _fail(str(exc)) from None
     except TesterError as exc:
         raise _fail("\n".join(exc.messages)) from None
-    for note in a.tester_notes:
-        click.echo(wording.text("warning", message=note), err=True)
+    if not quiet:
+        for note in a.tester_notes:
+            click.echo(wording.text("warning", message=note), err=True)
     return a
 
 
@@ -870,7 +921,7 @@ def sample(site_id, config_path, runs_dir, run_ref, seed, pin, lang):
 def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor_name, when, sample_file, out,
             lang):
     """Write the déclaration d'accessibilité of SITE (a draft while criteria remain to verify)."""
-    from audit.reports import declaration, report_dir
+    from audit.reports import declaration
 
     cfg = _load_config(config_path)
     [site] = _select(cfg, (site_id,))
@@ -879,16 +930,12 @@ def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor
     if info.site != site.id:
         raise _fail(wording.text("run_of_other_site", run=info.id, site=info.site, wanted=site.id))
     site = config.with_base_url(site, info.base_url)
-    if verdicts:
-        from audit import auditor
-
-        try:
-            verdicts = auditor.load(verdicts, auditor=auditor_name, when=when)
-        except auditor.AuditorError as exc:
-            raise _fail(str(exc)) from None
-    a = _assess(store, info, site, verdicts, sessions, sample_file)
-    decl = declaration.declare(store, site, info, assessment=a, lang=lang)
-    folder = Path(out) if out else report_dir(info)
+    a = _assessment(store, info, config_path, sessions=sessions, verdicts=verdicts, sample_file=sample_file,
+                    auditor=auditor_name, when=when)
+    if a.failed:
+        raise _fail(_nothing_audited(a, config_path))
+    decl = declaration.declare(site, a, lang=lang)
+    folder = Path(out) if out else _report_dir(info)
     try:
         paths = declaration.write(decl, folder)
     except OSError as exc:
@@ -967,7 +1014,9 @@ def grid_export(run_ref, csv_path, config_path, runs_dir, verdicts, sessions, sa
 
     store = _store(runs_dir)
     info = _run_of(store, run_ref)
-    a = _assess(store, info, _site_of_run(info, config_path, required=False), verdicts, sessions, sample_file)
+    a = _assessment(store, info, config_path, sessions=sessions, verdicts=verdicts, sample_file=sample_file)
+    if a.failed:
+        raise _fail(_nothing_audited(a, config_path))
     try:
         path = grid_csv.write(a.grid, csv_path, lang)
     except OSError as exc:
@@ -997,7 +1046,8 @@ def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, ya
         audit_file = auditor.load(csv_file, auditor=auditor_name, when=when)
     except auditor.AuditorError as exc:
         raise _fail(str(exc)) from None
-    a = _assess(store, info, _site_of_run(info, config_path, required=False), audit_file, (), sample_file)
+    a = _assessment(store, info, config_path, verdicts=csv_file, sample_file=sample_file, auditor=auditor_name,
+                    when=when)
     missing = audit_file.extra.get("missing_criteria")
     if missing:
         listed = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")

@@ -235,7 +235,7 @@ def _step(doc: _Doc, data: Any, path: str) -> Step:
 
 
 _SITE_KEYS = frozenset({"id", "name", "base_url", "pages", "journeys", "sample", "crawl", "declaration", "chromium",
-                        "page_timeout"})
+                        "page_timeout", "sessions", "verdicts"})
 
 
 def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
@@ -260,12 +260,33 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
     declaration = part(lambda: _declaration(doc, reader.raw("declaration"), path))
     chromium = part(lambda: reader.str("chromium"))
     timeout = part(lambda: _timeout(doc, reader, path))
+    sessions = part(lambda: _inputs(doc, reader.strings("sessions"), f"{path}.sessions", folders=True), ())
+    verdicts = part(lambda: _inputs(doc, (reader.str("verdicts") or "",), f"{path}.verdicts", folders=False), ())
     part(reader.done)  # unknown keys (often a typo behind the other problems)
     if problems:
         raise ConfigError("\n".join(problems))
     site_id, name, base_url = identity
     return Site(id=site_id, name=name, base_url=base_url, pages=pages, journeys=journeys, sample=sample,
-                crawl=crawl, declaration=declaration, chromium=chromium, page_timeout=timeout)
+                crawl=crawl, declaration=declaration, chromium=chromium, page_timeout=timeout, sessions=sessions,
+                verdicts=verdicts[0] if verdicts else None)
+
+
+def _inputs(doc: _Doc, values: tuple[str, ...], path: str, folders: bool) -> tuple[str, ...]:
+    """The tester sessions (files or folders) or the auditor's verdicts (a YAML file or a grid CSV) registered
+    with a site: paths relative to the configuration's folder, which must exist."""
+    config_folder = Path(doc.path).parent
+    out = []
+    for i, value in enumerate(v for v in values if v):
+        where = f"{path}[{i}]" if folders else path
+        file = Path(os.path.expanduser(value))
+        if not file.is_absolute():
+            file = config_folder / file
+        if not file.exists():
+            raise doc.error(where, wording.text("cfg_input_missing", value=value, folder=config_folder.resolve()))
+        if not folders and (file.is_dir() or file.suffix.lower() not in (".yaml", ".yml", ".csv")):
+            raise doc.error(where, wording.text("cfg_verdicts_kind", value=value))
+        out.append(str(file))
+    return tuple(out)
 
 
 def _identity(doc: _Doc, reader: _Reader, path: str, ids: set[str]) -> tuple[str, str, str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import random
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +29,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import yaml
 
 from audit import wording
+from audit.address import normalise, site_path, title_head
 from audit.model import PageKind, PageSnapshot, Site
 from audit.store import RunInfo, Store, page_id
 
@@ -99,23 +99,6 @@ class Sample:
     crawled: int = 0  # HTML pages of the run that could be sampled
     random_count: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-def normalise(text: str | None) -> str:
-    """Lower case, no accents, typographic apostrophes and spaces folded."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("’", "'").replace("\u00a0", " ").lower()
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def site_path(url: str) -> str:
-    """The path (+ query) of a URL on its site: what sites.yaml and the auditor's files name pages by."""
-    parts = urlsplit(url)
-    path = parts.path or "/"
-    return f"{path}?{parts.query}" if parts.query else path
 
 
 def _slug(url: str) -> str:
@@ -357,8 +340,7 @@ def propose(store: Store, run: RunInfo, site: Site, seed: int | None = None) -> 
                   crawled=len(crawled), random_count=len(drawn), notes=tuple(notes))
 
 
-def _title_head_raw(title: str | None) -> str:
-    return re.split(r"\s+[—–|-]\s+", title or "", maxsplit=1)[0].strip()
+_title_head_raw = title_head
 
 
 def describe(sample: Sample, lang: str = "fr") -> str:
@@ -423,7 +405,7 @@ class PinnedPage:
 def load_pinned(path: str | Path) -> tuple[PinnedPage, ...]:
     """A ``sample:`` block written by ``a11y-audit sample --pin`` (indented or not), or a sites.yaml-like file
     whose first site has ``sample:``."""
-    from audit.auditor import AuditorError, _convert, _Duplicate, _Reader
+    from audit import reader
 
     p = Path(path)
     try:
@@ -432,42 +414,30 @@ def load_pinned(path: str | Path) -> tuple[PinnedPage, ...]:
         raise SampleError(f"{p}: " + wording.text("sample_file_missing", file=p)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SampleError(f"{p}: " + wording.text("sample_not_utf8", error=exc)) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        node = _convert(root) if root is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise SampleError(f"{p}:{mark.line + 1 if mark else 1}: "
-                          + wording.text("cfg_invalid_yaml_plain", problem=exc.problem or exc)) from None
-    except _Duplicate as dup:
-        raise SampleError(f"{p}:{dup.line}: " + wording.text("yaml_given_twice", key=dup.key,
-                                                              first=dup.first)) from None
-    try:
-        if node is None or not isinstance(node.value, dict):
-            raise SampleError(f"{p}:1: " + wording.text("sample_expected"))
-        if "sample" not in node.value and "sites" in node.value:
-            sites = node.value["sites"][1]
-            if not isinstance(sites.value, list) or not sites.value:
-                raise SampleError(f"{p}:{sites.line}: sites: " + wording.text("sample_sites"))
-            node = sites.value[0]
-        pair = node.value.get("sample") if isinstance(node.value, dict) else None
-        if pair is None or not isinstance(pair[1].value, list) or not pair[1].value:
-            raise SampleError(f"{p}:{node.line}: sample: " + wording.text("sample_list"))
-        pages = []
-        seen: dict[str, int] = {}
-        for i, item in enumerate(pair[1].value):
-            r = _Reader(str(p), item, f"sample[{i}]")
-            page = PinnedPage(name=r.text("name", required=True), path=r.text("path", required=True),
-                              reason=r.text("reason"))
-            r.done()
-            if not (page.path.startswith("/") or re.fullmatch(r"journey:[a-z0-9][a-z0-9_-]*:\d+", page.path)):
-                raise SampleError(f"{p}:{item.line}: sample[{i}].path: "
-                                  + wording.text("sample_path", path=page.path))
-            if page.path in seen:
-                raise SampleError(f"{p}:{item.line}: sample[{i}].path: "
-                                  + wording.text("sample_duplicate", path=page.path, line=seen[page.path]))
-            seen[page.path] = item.line
-            pages.append(page)
-    except AuditorError as exc:
-        raise SampleError(str(exc)) from None
+    node = reader.compose(text, str(p), SampleError)
+    if node is None or not isinstance(node.value, dict):
+        raise SampleError(f"{p}:1: " + wording.text("sample_expected"))
+    if "sample" not in node.value and "sites" in node.value:
+        sites = node.value["sites"][1]
+        if not isinstance(sites.value, list) or not sites.value:
+            raise SampleError(f"{p}:{sites.line}: sites: " + wording.text("sample_sites"))
+        node = sites.value[0]
+    pair = node.value.get("sample") if isinstance(node.value, dict) else None
+    if pair is None or not isinstance(pair[1].value, list) or not pair[1].value:
+        raise SampleError(f"{p}:{node.line}: sample: " + wording.text("sample_list"))
+    pages = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(pair[1].value):
+        r = reader.Reader(str(p), item, f"sample[{i}]", SampleError)
+        page = PinnedPage(name=r.text("name", required=True), path=r.text("path", required=True),
+                          reason=r.text("reason"))
+        r.done()
+        if not (page.path.startswith("/") or re.fullmatch(r"journey:[a-z0-9][a-z0-9_-]*:\d+", page.path)):
+            raise SampleError(f"{p}:{item.line}: sample[{i}].path: "
+                              + wording.text("sample_path", path=page.path))
+        if page.path in seen:
+            raise SampleError(f"{p}:{item.line}: sample[{i}].path: "
+                              + wording.text("sample_duplicate", path=page.path, line=seen[page.path]))
+        seen[page.path] = item.line
+        pages.append(page)
     return tuple(pages)

@@ -13,9 +13,15 @@ sample.
   the cell keeps the auditor's verdict and says so.
 - On a journey (a démarche of several steps), a criterion is C on a step only if it is C on every step
   of that journey: a C step takes the worst status of the other steps.
-- Across the sample (the official RGAA rule), a criterion is NC when NC on any page, else C when C on
-  any page, else NT when NT on any page, else NA. A criterion C on one page and NT on another is thus C
-  in the sample's column — but no rate is given while any cell is NT (below), so nothing is overstated.
+- Across the sample, a criterion is NC when NC on any page, else NT ("à vérifier") when NT on any page,
+  else C when C on any page, else NA. On a complete audit (no NT cell) this is the official RGAA rule
+  (NC anywhere, else C anywhere, else NA); while a cell is NT, a criterion C on one page and not yet
+  verified on another is « à vérifier », never C: the number of criteria to verify is one count, the NT
+  column of the sample, said the same way in every output.
+- When one of our checks declared conclusive for an RGAA test reports on that test on a page, its reading
+  decides the test there: an axe-core rule that reports on the same test (axe's rule may differ from the
+  RGAA's, e.g. ``lang`` on <body> passes RGAA 8.3.1 but fails axe's html-has-lang) is kept as evidence
+  and still stands for its WCAG success criterion, but does not set the RGAA test's status.
 
 Rates (RGAA method): the taux global is C / (C + NC) over the criteria of the sample; the taux moyen is
 the mean over pages of C / (C + NC), pages without an applicable criterion left out. Both exist only
@@ -162,9 +168,9 @@ class Grid:
         return {c: self.cells[(page, c)].status for c in self.criteria}
 
     def rollup(self, criterion: str) -> Status:
-        """The criterion across the sample, official rule: NC, else C, else NT, else NA."""
+        """The criterion across the sample: NC, else NT, else C, else NA (the official rule once no cell is NT)."""
         statuses = {self.cells[(p.key, criterion)].status for p in self.pages}
-        for status in (Status.NC, Status.C, Status.NT):
+        for status in (Status.NC, Status.NT, Status.C):
             if status in statuses:
                 return status
         return Status.NA
@@ -188,7 +194,7 @@ def _human(f: Finding) -> bool:
     return f.source in (Source.TESTER, Source.AUDITOR) or bool(f.extra and f.extra.get("answered_by"))
 
 
-def _conclusive_checks() -> frozenset[str]:
+def conclusive_check_ids() -> frozenset[str]:
     """Our checks declared conclusive: their inapplicable results decide their tests too."""
     try:
         from audit.checks import load_checks
@@ -244,19 +250,26 @@ def _source_name(f: Finding) -> str:
 
 def page_tests(findings: Iterable[Finding], conclusive_checks: frozenset[str] = frozenset()
                ) -> tuple[dict[str, Status], dict[str, list[Proof]]]:
-    """Per RGAA test of one page: its status (only tests with decisive evidence) and its evidence."""
+    """Per RGAA test of one page: its status (only tests with decisive evidence) and its evidence. Where a
+    conclusive check of ours reports on a test, axe's reports on it are evidence only (module docstring)."""
     said: dict[str, list[Status]] = defaultdict(list)
     proofs: dict[tuple[str, str, str, Status | None, str], int] = defaultdict(int)
+    findings = [f for f in findings if not _dismissed(f)]
+    rgaa_read = {t for f in findings if f.source == Source.CHECK and f.check_id in conclusive_checks
+                 and f.outcome in (Outcome.PASSED, Outcome.FAILED, Outcome.INAPPLICABLE) for t in f.rgaa_tests}
     for f in findings:
         status = finding_status(f, conclusive_checks)
-        if _dismissed(f):
-            continue
         for test in f.rgaa_tests:
             if test not in standards.TESTS:
                 continue
+            note = _proof_note(f, status)
+            if f.source == Source.AXE and test in rgaa_read and status is not None:
+                note = "Règle axe-core : le test RGAA est décidé par la lecture RGAA du contrôle concluant"
+                proofs[(test, _source_name(f), _who(f), None, note)] += 1
+                continue
             if status is not None:
                 said[test].append(status)
-            proofs[(test, _source_name(f), _who(f), status, _proof_note(f, status))] += 1
+            proofs[(test, _source_name(f), _who(f), status, note)] += 1
     by_test: dict[str, list[Proof]] = defaultdict(list)
     for (test, source, ref, status, note), count in proofs.items():
         by_test[test].append(Proof(source=source, ref=ref, status=status, test=test, note=note, count=count))
@@ -321,7 +334,7 @@ def build_grid(pages: Iterable[GridPage], findings: Iterable[Finding],
     pages = tuple(pages)
     keys = {p.key for p in pages}
     if conclusive_checks is None:
-        conclusive_checks = _conclusive_checks()
+        conclusive_checks = conclusive_check_ids()
     by_page: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.page_key in keys:
@@ -350,7 +363,7 @@ class Rates:
     global_rate: Fraction | None  # percent, exact; None when not computable
     mean_rate: Fraction | None
     page_rates: tuple[tuple[str, Fraction | None], ...]  # per page key: percent, None without applicable
-    nt_criteria: tuple[str, ...]  # criteria with at least one NT cell, in official order
+    nt_criteria: tuple[str, ...]  # criteria « à vérifier » across the sample (roll-up NT), in official order
     nt_cells: int
     state: Compliance
     reason: str  # French (the declaration's): why the rates are not given, or ""; see rates_reason()
@@ -377,7 +390,7 @@ def compute_rates(grid: Grid) -> Rates:
     counts = {s.value: sum(1 for v in rollups.values() if v == s) for s in (Status.C, Status.NC, Status.NA,
                                                                           Status.NT)}
     nt = grid.nt_cells()
-    nt_criteria = tuple(c for c in grid.criteria if any(cell.criterion == c for cell in nt))
+    nt_criteria = tuple(c for c in grid.criteria if rollups[c] == Status.NT)
     per_page = tuple((p.key, page_rate(grid.page_statuses(p.key).values())) for p in grid.pages)
     c, nc = counts["C"], counts["NC"]
     global_rate = mean_rate = None
@@ -474,7 +487,7 @@ def _tester_info(f: Finding) -> dict[str, Any]:
     return tester if isinstance(tester, dict) else {}
 
 
-def _impact_of(f: Finding) -> Impact | None:
+def impact_of(f: Finding) -> Impact | None:
     if f.impact is not None:
         return f.impact
     return TESTER_IMPACT.get(str(_tester_info(f).get("impact", "")))
@@ -560,7 +573,7 @@ def group_issues(findings: Iterable[Finding], page_weight: Mapping[str, float] |
         # our own checks speak French: prefer one of them to describe the issue
         first = next((f for f in items if f.source == Source.CHECK), items[0])
         pages = tuple(dict.fromkeys(f.page_key for f in items))
-        impacts = [i for i in (_impact_of(f) for f in items) if i is not None]
+        impacts = [i for i in (impact_of(f) for f in items) if i is not None]
         wcag = tuple(dict.fromkeys(sc for f in items for sc in f.wcag))
         tests = tuple(dict.fromkeys(t for f in items for t in f.rgaa_tests))
         criteria = tuple(dict.fromkeys(standards.TESTS[t] for t in tests if t in standards.TESTS))
@@ -591,7 +604,7 @@ def group_issues(findings: Iterable[Finding], page_weight: Mapping[str, float] |
     return [replace(issue, rank=i + 1) for i, issue in enumerate(issues)]
 
 
-def _opening_tag(snippet: str | None) -> str:
+def opening_tag(snippet: str | None) -> str:
     m = re.match(r"\s*(<[^>]*>)", snippet or "")
     return re.sub(r"\s+", " ", m.group(1)) if m else ""
 
@@ -605,8 +618,8 @@ def _same_defect(a: Issue, b: Issue) -> bool:
     if "tester" in (a.source, b.source):
         return False
     sel = normalise_selector(b.selector)
-    tag = _opening_tag(b.snippet)
-    same_element = (sel and sel == normalise_selector(a.selector)) or (tag and tag == _opening_tag(a.snippet))
+    tag = opening_tag(b.snippet)
+    same_element = (sel and sel == normalise_selector(a.selector)) or (tag and tag == opening_tag(a.snippet))
     related = set(a.criteria) & set(b.criteria) or set(a.wcag) & set(b.wcag)
     nested = set(a.pages) <= set(b.pages) or set(b.pages) <= set(a.pages)
     return bool(same_element and related and nested)

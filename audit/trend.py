@@ -1,28 +1,33 @@
-"""History across runs: per-site series read from the SQLite store, as a text table or an accessible chart.
+"""History across runs: a site's assessed results, as a text table or an accessible chart.
 
-``series(store, site)`` reads the store's tables (``runs``, ``pages``, ``findings``) with SELECTs only and
-gives one ``Point`` a complete run: pages audited, failures by impact, failed checks, points to verify,
-and — when ``audit.scoring`` can compute them — the criteria found non-compliant and the taux global.
-``section(store, site, lang)`` is what the HTML report passes to ``templates/trends.html.j2``: an inline
-SVG chart (role="img", <title>, <desc>) followed by the same data as a table. ``text_table`` is the
-terminal view of ``a11y-audit trends SITE``; ``write_html`` the stand-alone page of ``--html FILE``.
+``series(results)`` gives one ``Point`` a finished run, read from its assessed result (audit.assessment):
+pages, problems by impact, failed checks, points to verify, criteria found non-compliant and the taux
+global — the numbers that run's report and declaration say. A failed run (nothing audited) is a point
+with its reason and no figures: a gap in the chart and the table, never zeros. ``section(results, site,
+lang)`` is what the HTML report passes to ``templates/trends.html.j2``: an inline SVG chart (role="img",
+<title>, <desc>) followed by the same data as a table. ``text_table`` is the terminal view of
+``a11y-audit trends SITE``; ``write_html`` the stand-alone page of ``--html FILE``. A pure renderer: the
+command line reads the results.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from audit.store import RunInfo, Store
+from audit.scoring import format_rate
+
+if TYPE_CHECKING:
+    from audit.assessment import Assessment
 
 log = logging.getLogger(__name__)
 
 IMPACTS = ("critical", "serious", "moderate", "minor")
 DEFAULT_LAST = 30
-RATES_LIVE = 10  # the grid is rebuilt for this many recent runs (~0.5 s each); older ones: run.meta["rates"]
 
 # One look per impact: colour (each at least 3:1 against white, WCAG 1.4.11), dash pattern and marker
 # shape, so that no series is told apart by colour alone.
@@ -39,8 +44,11 @@ _WORDS = {
         "note": "Ces chiffres comptent ce que les tests automatiques détectent à chaque audit. Une baisse ne "
                 "signifie pas à elle seule une meilleure conformité : les critères que l'automatisation ne "
                 "couvre pas restent à vérifier.",
-        "basis": "Critères non conformes et taux global : calculés sur toutes les pages auditées de chaque audit, "
-                 "sans les sessions de test ; le rapport et la déclaration, eux, portent sur l'échantillon RGAA.",
+        "basis": "Chaque ligne reprend les chiffres du rapport de l'audit : problèmes, critères non conformes et taux "
+                 "global sur l'échantillon RGAA, avec les sessions de test et les verdicts enregistrés pour le site.",
+        "failed": "audit échoué",
+        "failed_note": "Audit du {when} échoué, sans chiffres (ce n'est pas zéro) : {reason}",
+        "desc_gaps": "{n} audit(s) échoué(s) : trou dans les courbes, sans valeur.",
         "empty": "Aucun audit terminé n'est encore enregistré pour ce site : l'évolution apparaîtra après le "
                  "premier audit complet.",
         "chart_title": "Non-conformités détectées automatiquement, par gravité, sur {n} audit(s) de {site}",
@@ -49,7 +57,7 @@ _WORDS = {
         "desc_series": "{label} : {values}",
         "desc_from_to": "de {a} à {b}",
         "caption": "Évolution par audit (mêmes données que le graphique)",
-        "run": "Audit (UTC)", "pages": "Pages auditées", "total": "Non-conformités", "checks": "Règles en échec",
+        "run": "Audit (UTC)", "pages": "Pages auditées", "total": "Problèmes", "checks": "Règles en échec",
         "cant_tell": "Points à vérifier", "nc": "Critères RGAA non conformes", "rate": "Taux global",
         "critical": "Critiques", "serious": "Graves", "moderate": "Modérées", "minor": "Mineures",
         "axis_y": "Nombre", "axis_x": "Date de l'audit",
@@ -61,8 +69,11 @@ _WORDS = {
         "heading": "Trend across runs",
         "note": "These figures count what automated tests find in each run. A decrease alone does not mean "
                 "better compliance: what automation does not cover remains to be verified.",
-        "basis": "Non-compliant criteria and global rate: over every audited page of each run, without tester "
-                 "sessions; the report and the declaration are about the RGAA sample.",
+        "basis": "Each row gives the figures of the run's report: problems, non-compliant criteria and global rate "
+                 "over the RGAA sample, with the tester sessions and verdicts registered for the site.",
+        "failed": "audit failed",
+        "failed_note": "Run of {when} failed, no figures (not zero): {reason}",
+        "desc_gaps": "{n} failed run(s): a gap in the lines, no value.",
         "empty": "No complete run is stored for this site yet: the trend appears after the first complete run.",
         "chart_title": "Failures found automatically, by impact, over {n} run(s) of {site}",
         "desc_range": "From {first} to {last}",
@@ -70,7 +81,7 @@ _WORDS = {
         "desc_series": "{label}: {values}",
         "desc_from_to": "from {a} to {b}",
         "caption": "Trend by run (same data as the chart)",
-        "run": "Run (UTC)", "pages": "Pages audited", "total": "Failures", "checks": "Failing rules",
+        "run": "Run (UTC)", "pages": "Pages audited", "total": "Problems", "checks": "Failing rules",
         "cant_tell": "Points to verify", "nc": "Non-compliant RGAA criteria", "rate": "Global rate",
         "critical": "Critical", "serious": "Serious", "moderate": "Moderate", "minor": "Minor",
         "axis_y": "Count", "axis_x": "Run date",
@@ -100,124 +111,34 @@ class Point:
     nc_criteria: int | None = None  # from audit.scoring, when available
     rate: Fraction | None = None  # taux global in percent, when computable
     rate_text: str | None = None
+    failure: str | None = None  # a failed run (nothing audited): why; its figures are a gap, never zeros
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-# --- reading the store (SELECT only) -----------------------------------------------------------
-
-_RUNS_SQL = """
-SELECT r.id, r.started,
-       (SELECT COUNT(*) FROM pages p WHERE p.run_id = r.id AND p.state = 'done') AS pages,
-       (SELECT COUNT(*) FROM pages p WHERE p.run_id = r.id AND p.state = 'error') AS page_errors
-FROM runs r
-WHERE r.site = ? AND r.status = 'complete'
-ORDER BY r.started DESC, r.id DESC
-LIMIT ?
-"""
-
-_NOT_DISMISSED = "COALESCE(json_extract(f.extra, '$.dismissed'), 0) IN (0, 'false')"
-
-_FINDINGS_SQL = f"""
-SELECT f.run_id, f.outcome, COALESCE(f.impact, 'none') AS impact, COUNT(*) AS n
-FROM findings f
-WHERE f.run_id IN ({{ids}}) AND f.outcome IN ('failed', 'cant_tell') AND {_NOT_DISMISSED}
-GROUP BY f.run_id, f.outcome, COALESCE(f.impact, 'none')
-"""
-
-_CHECKS_SQL = f"""
-SELECT f.run_id, COUNT(DISTINCT f.check_id) AS n
-FROM findings f
-WHERE f.run_id IN ({{ids}}) AND f.outcome = 'failed' AND {_NOT_DISMISSED}
-GROUP BY f.run_id
-"""
+# --- points, from assessed results ----------------------------------------------------------------
 
 
-def run_rates(store: Store, run: RunInfo, lang: str = "fr") -> dict[str, Any] | None:
-    """NC criteria and taux global of a run from ``audit.scoring``; None when that module is not there
-    (or cannot score this run — the trend then simply has no rate column)."""
-    try:
-        from audit import scoring
-    except ImportError:
-        return None
-    try:
-        from audit.baseline import page_path
+def point(a: Assessment, lang: str = "fr") -> Point:
+    """One run's figures, read from its assessed result (the numbers its report and declaration say)."""
+    from audit.reports import failure_text, totals_of
 
-        pages = []
-        audited = store.done_keys(run)
-        for snap in store.pages(run):
-            if snap.key not in audited:
-                continue
-            ref = page_path(snap.key if snap.journey else snap.url, run.base_url)
-            pages.append(scoring.GridPage(key=snap.key, url=snap.url, name=snap.name or snap.title or ref, ref=ref,
-                                          journey=snap.journey, step=snap.step, error=snap.error))
-        grid = scoring.build_grid(pages, store.findings(run))
-        rates = scoring.compute_rates(grid)
-        rollups = grid.rollups()
-        nc = sum(1 for status in rollups.values() if str(status) == "NC")
-        return {"global": rates.global_rate, "text": scoring.format_rate(rates.global_rate, lang),
-                "nc_criteria": nc, "nt_criteria": len(rates.nt_criteria), "valid": rates.global_rate is not None}
-    except Exception as exc:  # noqa: BLE001 - an optional column must not break the history
-        log.warning("rates unavailable for %s: %s: %s", run.id, type(exc).__name__, exc)
-        return None
+    run = a.run
+    if a.failed:
+        return Point(run_id=run.id, started=run.started, pages=0, page_errors=0, failed=0, by_impact={},
+                     failed_checks=0, cant_tell=0, failure=failure_text(a, lang))
+    totals = totals_of(a)
+    rates = a.rates
+    return Point(run_id=run.id, started=run.started, pages=totals["pages"] + totals["documents"],
+                 page_errors=totals["page_errors"], failed=totals["problems"],
+                 by_impact={i: totals["failed_by_impact"].get(i, 0) for i in IMPACTS},
+                 failed_checks=totals["rules_failed"], cant_tell=totals["cant_tell"],
+                 nc_criteria=totals["nc_criteria"], rate=rates.global_rate if rates.valid else None,
+                 rate_text=format_rate(rates.global_rate, lang) if rates.valid else None)
 
 
-def stored_rates(run: RunInfo) -> dict[str, Any] | None:
-    """Rates a run recorded in its meta (``store.update_meta(run.id, rates=rates_meta(...))``), if any."""
-    data = run.meta.get("rates")
-    if not isinstance(data, dict) or "nc_criteria" not in data:
-        return None
-    value = data.get("global")
-    return {"global": Fraction(str(value)) if value is not None else None, "text": data.get("text"),
-            "nc_criteria": data.get("nc_criteria"), "nt_criteria": data.get("nt_criteria"),
-            "valid": value is not None}
-
-
-def rates_meta(store: Store, run: RunInfo) -> dict[str, Any] | None:
-    """JSON-ready rates of a run, to record in its meta at the end of the run (keeps long histories fast)."""
-    scored = run_rates(store, run)
-    if scored is None:
-        return None
-    value = scored["global"]
-    return {**scored, "global": round(float(value), 4) if value is not None else None}
-
-
-def series(store: Store, site: str, last: int = DEFAULT_LAST, rates: bool = True, lang: str = "fr") -> list[Point]:
-    """The last ``last`` complete runs of ``site``, oldest first."""
-    rows = store.db.execute(_RUNS_SQL, (site, max(1, last))).fetchall()
-    rows = list(reversed(rows))
-    if not rows:
-        return []
-    ids = [r["id"] for r in rows]
-    marks = ",".join("?" * len(ids))
-    counts: dict[str, dict[str, int]] = {i: {} for i in ids}
-    cant_tell: dict[str, int] = dict.fromkeys(ids, 0)
-    for r in store.db.execute(_FINDINGS_SQL.format(ids=marks), ids):
-        if r["outcome"] == "failed":
-            counts[r["run_id"]][r["impact"]] = r["n"]
-        else:
-            cant_tell[r["run_id"]] += r["n"]
-    checks = {r["run_id"]: r["n"] for r in store.db.execute(_CHECKS_SQL.format(ids=marks), ids)}
-    out = []
-    live = set(ids[-RATES_LIVE:])
-    for r in rows:
-        by = {i: counts[r["id"]].get(i, 0) for i in IMPACTS}
-        unknown = counts[r["id"]].get("none", 0)
-        if unknown:
-            by["none"] = unknown
-        scored = None
-        if rates:
-            info = store.run(r["id"])
-            scored = run_rates(store, info, lang) if r["id"] in live else stored_rates(info)
-        out.append(Point(run_id=r["id"], started=r["started"], pages=r["pages"], page_errors=r["page_errors"],
-                         failed=sum(by.values()), by_impact=by, failed_checks=checks.get(r["id"], 0),
-                         cant_tell=cant_tell[r["id"]],
-                         nc_criteria=scored["nc_criteria"] if scored else None,
-                         rate=scored["global"] if scored else None,
-                         rate_text=scored["text"] if scored else None))
-    return out
-
-
-# --- words and numbers -------------------------------------------------------------------------
+def series(results: Iterable[Assessment], lang: str = "fr") -> list[Point]:
+    """The points of these results (oldest first), a failed run included as a gap with its reason."""
+    return [point(a, lang) for a in results]
 
 
 def _date(iso: str, lang: str) -> str:
@@ -255,6 +176,9 @@ def _columns(points: list[Point], lang: str) -> list[str]:
 
 def _row(p: Point, lang: str, with_rates: bool) -> list[str]:
     w = words(lang)
+    if p.failure:
+        width = 8 + (2 if with_rates else 0)
+        return [_when(p.started, lang), w["failed"], *(["—"] * (width - 1))]
     pages = str(p.pages) + (f" (+{p.page_errors} {'en erreur' if lang != 'en' else 'in error'})"
                             if p.page_errors else "")
     row = [_when(p.started, lang), pages, *(str(p.by_impact.get(i, 0)) for i in IMPACTS), str(p.failed),
@@ -265,8 +189,13 @@ def _row(p: Point, lang: str, with_rates: bool) -> list[str]:
 
 
 def basis(points: list[Point], lang: str = "fr") -> str | None:
-    """On which pages the criteria and rate columns are counted (they differ from the report's), when shown."""
-    return words(lang)["basis"] if points and _has_rates(points) else None
+    """On which pages the criteria and rate columns are counted, and why a run has no figures, when shown."""
+    if not points:
+        return None
+    w = words(lang)
+    lines = [w["basis"]] if _has_rates(points) else []
+    lines += [w["failed_note"].format(when=_when(p.started, lang), reason=p.failure) for p in points if p.failure]
+    return "\n".join(lines) or None
 
 
 def text_table(points: list[Point], lang: str = "fr") -> str:
@@ -318,7 +247,8 @@ def chart(points: list[Point], site: str, lang: str = "fr") -> dict[str, Any]:
     """Geometry and texts of the chart; the template draws it."""
     w = words(lang)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    top, step = _nice_max(max((max(p.by_impact.get(i, 0) for i in IMPACTS) for p in points), default=0))
+    top, step = _nice_max(max((max(p.by_impact.get(i, 0) for i in IMPACTS) for p in points if not p.failure),
+                              default=0))
     n = len(points)
 
     def x_of(i: int) -> float:
@@ -333,11 +263,16 @@ def chart(points: list[Point], site: str, lang: str = "fr") -> dict[str, Any]:
     same_day = len(set(days)) < len(days)  # several runs a day: the time goes under the date
     xlabels = [{"x": round(x_of(i), 1), "label": days[i], "sub": p.started[11:16] if same_day else ""}
                for i, p in enumerate(points) if i % every == 0 or i == n - 1]
+    ok = [p for p in points if not p.failure]
+    gaps = [{"x": round(x_of(i), 1), "label": w["failed"], "reason": p.failure} for i, p in enumerate(points)
+            if p.failure]
     lines, ends = [], []
     for impact in IMPACTS:
         style = STYLES[impact]
-        coords = [(round(x_of(i), 1), round(y_of(p.by_impact.get(impact, 0)), 1)) for i, p in enumerate(points)]
-        last = points[-1].by_impact.get(impact, 0)
+        # a failed run is a gap: no point, never a zero
+        coords = [(round(x_of(i), 1), round(y_of(p.by_impact.get(impact, 0)), 1)) for i, p in enumerate(points)
+                  if not p.failure] or [(round(x_of(n - 1), 1), round(y_of(0), 1))]
+        last = ok[-1].by_impact.get(impact, 0) if ok else 0
         lines.append({"impact": impact, "label": w[impact], "color": style["color"], "dash": style["dash"],
                       "points": " ".join(f"{a},{b}" for a, b in coords),
                       "markers": [_marker(style["marker"], a, b) for a, b in coords], "last": last})
@@ -350,7 +285,7 @@ def chart(points: list[Point], site: str, lang: str = "fr") -> dict[str, Any]:
     for line in lines:
         line["label_x"] = round(x_of(n - 1) + 10, 1)
         line["label_y"] = round(label_y[line["impact"]] + 4, 1)
-    first, last = points[0], points[-1]
+    first, last = (ok[0], ok[-1]) if ok else (points[0], points[-1])
     span = (w["desc_range"].format(first=_date(first.started, lang), last=_date(last.started, lang)) if n > 1
             else w["desc_one"].format(first=_date(first.started, lang)))
     parts = []
@@ -361,10 +296,12 @@ def chart(points: list[Point], site: str, lang: str = "fr") -> dict[str, Any]:
     total = w["desc_from_to"].format(a=first.failed, b=last.failed) if n > 1 else str(last.failed)
     desc = f"{span}. {w['total']} : {total}. " if lang != "en" else f"{span}. {w['total']}: {total}. "
     desc += " ; ".join(parts) + "." if lang != "en" else "; ".join(parts) + "."
+    if gaps:
+        desc += " " + w["desc_gaps"].format(n=len(gaps))
     return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
             "bottom": HEIGHT - BOTTOM, "ticks": ticks, "xlabels": xlabels, "lines": lines,
             "title": w["chart_title"].format(n=n, site=site), "desc": desc, "axis_y": w["axis_y"],
-            "axis_x": w["axis_x"], "axis_x_y": HEIGHT - 12, "axis_y_x": 14, "mid_y": TOP + plot_h / 2,
+            "axis_x": w["axis_x"], "gaps": gaps, "axis_x_y": HEIGHT - 12, "axis_y_x": 14, "mid_y": TOP + plot_h / 2,
             "mid_x": LEFT + plot_w / 2}
 
 
@@ -372,7 +309,7 @@ def point_dict(p: Point) -> dict[str, Any]:
     """A point as JSON-ready data (the rate as a number rounded like the report shows it)."""
     return {"run": p.run_id, "started": p.started, "pages": p.pages, "page_errors": p.page_errors,
             "failed": p.failed, "failed_by_impact": dict(p.by_impact), "failed_checks": p.failed_checks,
-            "cant_tell": p.cant_tell, "nc_criteria": p.nc_criteria,
+            "cant_tell": p.cant_tell, "nc_criteria": p.nc_criteria, "failure": p.failure,
             "rate": round(float(p.rate), 1) if p.rate is not None else None, "rate_text": p.rate_text}
 
 
@@ -380,22 +317,23 @@ def _dom_id(site: str) -> str:
     return "tendances-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in site)
 
 
-def section(store: Store, site: str, lang: str = "fr", last: int = DEFAULT_LAST, rates: bool = True,
-            heading_level: int = 2) -> dict[str, Any]:
+def section(results: Sequence[Assessment], site: str, lang: str = "fr", heading_level: int = 2) -> dict[str, Any]:
     """What ``templates/trends.html.j2`` needs: ``{% include "trends.html.j2" %}`` with ``trend`` set to
-    this dict in the context."""
+    this dict in the context. ``results``: the site's assessed runs, oldest first."""
     w = words(lang)
-    points = series(store, site, last=last, rates=rates, lang=lang)
+    points = series(results, lang)
     with_rates = _has_rates(points)
     site_name = site
-    if points:
-        site_name = store.run(points[-1].run_id).meta.get("site_name") or site
+    if results:
+        site_name = results[-1].run.meta.get("site_name") or site
     return {
         "id": _dom_id(site),
         "lang": "en" if lang == "en" else "fr",
         "heading": w["heading"],
         "heading_level": min(6, max(2, heading_level)),
         "note": w["note"] + (" " + w["basis"] if with_rates else ""),
+        "failed_runs": [w["failed_note"].format(when=_when(p.started, lang), reason=p.failure)
+                        for p in points if p.failure],
         "empty": not points,
         "empty_text": w["empty"],
         "site": site,
@@ -419,12 +357,12 @@ _PAGE = """{% extends "base.html.j2" %}
 """
 
 
-def render_html(store: Store, site: str, lang: str = "fr", last: int = DEFAULT_LAST) -> str:
+def render_html(results: Sequence[Assessment], site: str, lang: str = "fr") -> str:
     """A stand-alone, accessible HTML page with the chart and its table (``a11y-audit trends --html``)."""
     from audit.i18n import labels
     from audit.reports.html import environment
 
-    data = section(store, site, lang, last=last)
+    data = section(results, site, lang)
     w = words(lang)
     template = environment().from_string(_PAGE)
     return template.render(trend=data, t=labels(lang), lang=data["lang"],
@@ -432,9 +370,9 @@ def render_html(store: Store, site: str, lang: str = "fr", last: int = DEFAULT_L
                            generated_by=w["generated_by"])
 
 
-def write_html(store: Store, site: str, path: str | Path, lang: str = "fr", last: int = DEFAULT_LAST) -> Path:
+def write_html(results: Sequence[Assessment], site: str, path: str | Path, lang: str = "fr") -> Path:
     file = Path(path)
     if file.parent and not file.parent.exists():
         file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_text(render_html(store, site, lang, last), encoding="utf-8")
+    file.write_text(render_html(results, site, lang), encoding="utf-8")
     return file

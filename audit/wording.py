@@ -174,19 +174,45 @@ TEXTS: dict[str, dict[str, str]] = {
     "progress_ok": {"fr": "ok", "en": "ok"},
     "progress_error": {"fr": "ERREUR {error}", "en": "ERROR {error}"},
     "summary": {
-        "fr": "{site} : {pages}, {documents}, {page_errors} en erreur ; {failed} non-conformité(s){impacts}, "
-              "{cant_tell} point(s) à vérifier.",
-        "en": "{site}: {pages}, {documents}, {page_errors} with errors; {failed} failures{impacts}, {cant_tell} "
-              "to verify."},
+        "fr": "{site} : {pages}, {documents}, {page_errors} en erreur ; {failed}{impacts}, "
+              "{cant_tell} point(s) à vérifier ; critères RGAA de l'échantillon : {nc} non conformes, {nt} à "
+              "vérifier.",
+        "en": "{site}: {pages}, {documents}, {page_errors} with errors; {failed}{impacts}, {cant_tell} "
+              "to verify; RGAA criteria of the sample: {nc} non-compliant, {nt} to verify."},
+    "summary_broken_links": {"fr": "liens cassés (erreurs HTTP, non audités, hors totaux) : {n}",
+                             "en": "broken links (HTTP errors, not audited, outside the totals): {n}"},
+    "summary_sessions": {"fr": "sessions de test prises en compte : {n}", "en": "tester sessions taken into account: {n}"},
+    "summary_overrides": {"fr": "données remplacées en ligne de commande : {flags}",
+                          "en": "inputs replaced on the command line: {flags}"},
+    "nothing_audited_said": {"fr": "{site} : {reason}", "en": "{site}: {reason}"},
     "n_pages_one": {"fr": "{n} page", "en": "{n} page"},
     "n_pages": {"fr": "{n} pages", "en": "{n} pages"},
     "n_documents_one": {"fr": "{n} document", "en": "{n} document"},
     "n_documents": {"fr": "{n} documents", "en": "{n} documents"},
+    "n_criteria_one": {"fr": "{n} critère", "en": "{n} criterion"},
+    "n_criteria": {"fr": "{n} critères", "en": "{n} criteria"},
+    "n_problems_one": {"fr": "{n} problème", "en": "{n} problem"},
+    "n_problems": {"fr": "{n} problèmes", "en": "{n} problems"},
     "nothing_audited": {
         "fr": "{site} : aucune page n'a pu être auditée ({url} : {reason}). Vérifiez l'adresse du site (base_url "
               "dans {config}) et qu'il répond depuis cette machine ; le rapport garde l'erreur de chaque page.",
         "en": "{site}: no page could be audited ({url}: {reason}). Check the site's address (base_url in "
               "{config}) and that it answers from this machine; the report keeps each page's error."},
+    "run_failed_unreachable": {
+        "fr": "Audit échoué : le site n'a pas répondu ({url} : {error}). Aucune page n'a été auditée ; ce n'est "
+              "pas un audit sans défaut. Vérifiez l'adresse du site (base_url) et qu'il répond depuis cette machine.",
+        "en": "Audit failed: the site did not answer ({url}: {error}). No page was audited; this is not an "
+              "audit without defects. Check the site's address (base_url) and that it answers from this machine."},
+    "run_failed_no_pages": {
+        "fr": "Audit échoué : aucune page à auditer n'a été trouvée à partir de {url}. Vérifiez base_url, les "
+              "pages et le périmètre (crawl.include, crawl.exclude, robots.txt) du site.",
+        "en": "Audit failed: no page to audit was found from {url}. Check the site's base_url, pages and scope "
+              "(crawl.include, crawl.exclude, robots.txt)."},
+    "run_failed_all_errors": {
+        "fr": "Audit échoué : chaque page a répondu par une erreur (par exemple {url} : {error}). Aucune page n'a "
+              "été auditée.",
+        "en": "Audit failed: every page answered with an error (for example {url}: {error}). No page was "
+              "audited."},
     "nothing_audited_exit": {"fr": "aucun audit pour {sites} : code de sortie 1.",
                              "en": "no audit for {sites}: exit 1."},
     "summary_impact": {"fr": "{impact} : {count}", "en": "{count} {impact}"},
@@ -251,6 +277,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "cfg_seconds_positive": {"fr": "doit être un nombre de secondes > 0", "en": "must be a number of seconds > 0"},
     "cfg_text_list": {"fr": "doit être une liste de textes", "en": "must be a list of text values"},
     "cfg_regex": {"fr": "expression régulière invalide : {error}", "en": "invalid regular expression: {error}"},
+    "cfg_input_missing": {"fr": "« {value} » introuvable (chemin relatif au dossier {folder}) : corrigez le chemin "
+                                "ou créez le fichier ou le dossier",
+                          "en": "\"{value}\" not found (path relative to the folder {folder}): correct the path or "
+                                "create the file or folder"},
+    "cfg_verdicts_kind": {"fr": "« {value} » : les verdicts de l'auditeur sont un fichier YAML (.yaml) ou une grille "
+                                "CSV (.csv)",
+                          "en": "\"{value}\": the auditor's verdicts are a YAML file (.yaml) or a grid CSV (.csv)"},
     "cfg_unknown_key": {"fr": "clé inconnue ; clés possibles : {known}", "en": "unknown key; expected one of: {known}"},
     "cfg_url": {"fr": "doit être une adresse http(s) complète, pas « {value} »",
                 "en": "must be an absolute http(s) URL, got '{value}'"},
@@ -613,10 +646,8 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- why there are no rates (audit/scoring.py): in the CLI's language, French in the French declaration ----
     "rates_no_page": {"fr": "Aucune page dans l'échantillon : aucun audit.",
                       "en": "No page in the sample: no audit."},
-    "rates_to_verify": {"fr": "Taux non calculable : {criteria} critère(s) à vérifier sur une page au moins ({cells} "
-                              "case(s) de la grille).",
-                        "en": "Rates not computable: {criteria} criteria to verify on at least one page ({cells} grid "
-                              "cells)."},
+    "rates_to_verify": {"fr": "Taux non calculable : {criteria} critère(s) à vérifier ({cells} case(s) de la grille).",
+                        "en": "Rates not computable: {criteria} criteria to verify ({cells} grid cells)."},
     "rates_no_applicable": {"fr": "Taux non calculable : aucun critère applicable sur l'échantillon.",
                             "en": "Rates not computable: no applicable criterion on the sample."},
 

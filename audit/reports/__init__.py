@@ -1,8 +1,8 @@
-"""Renderers: pure functions of one audit run. ``build`` makes the one result object they all read.
+"""Renderers: pure functions of one assessed result (``audit.assessment.Assessment``) and a language.
 
-``assess`` gathers what every renderer needs — the run's findings (merged with tester sessions when
-there are some), the sample, the RGAA grid, the rates and the prioritised issues — and ``build`` turns
-it into the JSON-ready report object (schema in docs/report-schema.md).
+Nothing here reads the store, drives a browser or runs a check (import-linter contracts in the test suite):
+every number is the result's. ``report_of`` turns the result into the JSON-ready report object (schema in
+docs/report-schema.md) that the HTML report, report.json and the remediation plan are written from.
 
 ``visible_controls`` is the one guard every human-readable renderer applies to text that comes from pages
 or testers, on top of its own escaping: Unicode bidi controls are written out, never applied.
@@ -10,18 +10,17 @@ or testers, on top of its own escaping: Unicode bidi controls are written out, n
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
-from typing import Any
-from urllib.parse import urljoin
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 from audit import i18n, scoring, standards, wording
-from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Site, Source
-from audit.store import RunInfo, Store, page_id
+from audit.address import page_id, site_path, title_head
+from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Source
+
+if TYPE_CHECKING:
+    from audit.assessment import Assessment
 
 SCHEMA_VERSION = "1.1"
 
@@ -48,199 +47,47 @@ def _impact_rank(f: Finding) -> int:
     return f.impact.rank if f.impact else -1
 
 
-@dataclass(slots=True)
-class Assessment:
-    """Everything the reports and the declaration are made of, for one run."""
-
-    run: RunInfo
-    site: Site | None
-    pages: list[PageSnapshot]
-    # what the reports show, in the store's order (merged with tester sessions): failed and cant_tell
-    # findings, dismissed ones and testers' of any outcome; passed and inapplicable ones (most of a run)
-    # are only counted, in page_counts, and read page by page for the grid
-    findings: list[Finding]
-    barriers: list[Finding]  # tester barriers without an RGAA criterion
-    grid: scoring.Grid
-    rates: scoring.Rates
-    issues: list[scoring.Issue]
-    sample_source: str  # "sites.yaml": the pinned sample; "run": every page the run audited
-    page_weight: dict[str, float] = field(default_factory=dict)
-    environments: list[str] = field(default_factory=list)
-    sessions: int = 0
-    tester_notes: list[str] = field(default_factory=list)
-    audit: Any = None  # audit.auditor.AuditorFile
-    page_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # page key → live findings by outcome
-
-    @property
-    def dismissed(self) -> list[Finding]:
-        return [f for f in self.findings if f.extra and f.extra.get("dismissed")]
+def page_name(snap: PageSnapshot) -> str:
+    return snap.name or title_head(snap.title) or site_path(snap.final_url or snap.url)
 
 
-def _page_name(snap: PageSnapshot) -> str:
-    from audit.sample import _title_head_raw, site_path
-
-    return snap.name or _title_head_raw(snap.title) or site_path(snap.final_url or snap.url)
+def _secondary(f: Finding) -> bool:
+    return bool(f.extra and f.extra.get("same_as"))
 
 
-def _ref(snap: PageSnapshot) -> str:
-    from audit.sample import site_path
-
-    return snap.key if snap.journey is not None else site_path(snap.final_url or snap.url)
-
-
-def grid_pages(pages: Sequence[PageSnapshot], sample: Iterable[Any] = (), base_url: str = "") -> tuple[
-        tuple[scoring.GridPage, ...], str]:
-    """The pages of the grid: the pinned sample (entries with ``name`` and ``path``) when there is one,
-    else every HTML page the run audited (errors and HTTP errors left out)."""
-    from audit.sample import site_path
-
-    entries = list(sample)
-    if not entries:
-        out = [scoring.GridPage(key=s.key, url=s.final_url or s.url, name=_page_name(s), ref=_ref(s),
-                                journey=s.journey, step=s.step)
-               for s in pages if s.kind == PageKind.HTML and not s.error and (s.status or 200) < 400]
-        return tuple(out), "run"
-    by_ref: dict[str, PageSnapshot] = {}
-    for s in pages:
-        if s.kind != PageKind.HTML:
-            continue
-        if s.journey is not None:
-            by_ref[s.key] = s
-            continue
-        for u in (s.final_url, s.url):
-            if u:
-                current = by_ref.get(site_path(u))
-                if current is None or (current.error and not s.error):
-                    by_ref[site_path(u)] = s
-    out = []
-    seen: set[str] = set()
-    for entry in entries:
-        path = str(getattr(entry, "path", entry))
-        name = str(getattr(entry, "name", "") or path)
-        reason = str(getattr(entry, "reason", "") or "")
-        snap = by_ref.get(path) or by_ref.get(site_path(urljoin(base_url + "/", path)) if base_url else path)
-        if snap is None:
-            key = f"absent:{path}"
-            out.append(scoring.GridPage(key=key, url=urljoin(base_url + "/", path) if base_url else path, name=name,
-                                        ref=path, reason=reason,
-                                        error="page de l'échantillon absente de cet audit"))
-            continue
-        if snap.key in seen:
-            continue
-        seen.add(snap.key)
-        error = snap.error or (f"HTTP {snap.status}" if snap.status and snap.status >= 400 else None)
-        out.append(scoring.GridPage(key=snap.key, url=snap.final_url or snap.url, name=name, ref=path,
-                                    journey=snap.journey, step=snap.step, reason=reason, error=error))
-    return tuple(out), "sites.yaml"
+def failure_text(a: Assessment, lang: str = "fr") -> str | None:
+    """Why a failed run audited nothing, in ``lang``; None for a run that did not fail."""
+    if not a.failed:
+        return None
+    failure = a.failure or {}
+    reason = failure.get("reason") or "no_pages"
+    error = failure.get("error")
+    return wording.text(f"run_failed_{reason}" if reason in ("unreachable", "no_pages", "all_errors")
+                        else "run_failed_no_pages", lang=lang, url=failure.get("url") or a.run.base_url,
+                        error=wording.page_error(error, lang) if error else "")
 
 
-def load_sessions(paths: Iterable[str | os.PathLike[str]], site: str | None = None) -> tuple[list, list[str]]:
-    """Tester sessions under these files or folders: (sessions about ``site``, problems as file:line)."""
-    from audit import testers
-
-    sessions, messages = testers.load_sessions(list(paths))
-    if site:
-        sessions = testers.sessions_for(site, sessions)
-    return sessions, messages
-
-
-def assess(store: Store, run: RunInfo, site: Site | None = None, verdicts: Any = None, sessions: Any = None,
-           sample: Iterable[Any] | None = None) -> Assessment:
-    """The grid, rates and issues of ``run``.
-
-    ``verdicts``: an ``AuditorFile`` or the path of an auditor YAML / grid CSV. ``sessions``: loaded tester
-    sessions, or paths of session files / folders (no sessions: no merge). ``sample``: entries with
-    ``name`` and ``path`` (``audit.sample.Sample.pages`` or ``Site.sample``); default: the site's pinned
-    sample, else every audited page.
-    """
-    from audit import auditor
-
-    pages = store.pages(run)
-    findings: Iterable[Finding] = store.findings(run)  # a list only when merged with sessions
-    barriers: list[Finding] = []
-    page_weight: dict[str, float] = {}
-    environments: list[str] = []
-    notes: list[str] = []
-    count = 0
-    if sessions:
-        if isinstance(sessions, (str, os.PathLike)) or (isinstance(sessions, (list, tuple)) and sessions and
-                                                         isinstance(sessions[0], (str, os.PathLike))):
-            paths = [sessions] if isinstance(sessions, (str, os.PathLike)) else list(sessions)
-            loaded, problems = load_sessions(paths, site.id if site else run.site)
-            notes.extend(problems)
-            sessions = loaded
-        if sessions:
-            from audit import testers
-
-            merged = testers.merge(list(findings), list(sessions), pages)
-            findings, barriers = merged.findings, merged.barriers
-            page_weight, environments = dict(merged.page_weight), list(merged.environments)
-            notes.extend(merged.notes)
-            count = len(sessions)
-    if sample is None:
-        sample = getattr(site, "sample", ()) if site is not None else ()
-    gpages, source = grid_pages(pages, sample or (), site.base_url if site else run.base_url)
-    audit_file = None
-    resolved = None
-    if verdicts is not None:
-        audit_file = verdicts if isinstance(verdicts, auditor.AuditorFile) else auditor.load(verdicts)
-        resolved = auditor.resolve(audit_file, gpages)
-        for env in audit_file.environments:
-            if env not in environments:
-                environments.append(env)
-    if isinstance(findings, list):  # merged with sessions: already in memory
-        grid = scoring.build_grid(gpages, findings, resolved)
-    else:
-        grid = _grid_page_by_page(store, run, gpages, resolved)
-    findings, page_counts = _shown(findings, barriers)
-    rates = scoring.compute_rates(grid)
-    order = [p.key for p in gpages] + [p.key for p in pages]
-    issues = scoring.group_issues([*findings, *barriers], page_weight=page_weight,
-                                  journey_pages=[p.key for p in pages if p.journey], page_order=order)
-    return Assessment(run=run, site=site, pages=pages, findings=findings, barriers=barriers, grid=grid, rates=rates,
-                      issues=issues, sample_source=source, page_weight=page_weight, environments=environments,
-                      sessions=count, tester_notes=notes, audit=audit_file, page_counts=page_counts)
-
-
-def _shown(findings: Iterable[Finding], barriers: list[Finding]) -> tuple[list[Finding], dict[str, dict[str, int]]]:
-    """One pass over the run's findings: those the reports show (see ``Assessment.findings``), in order, and
-    every page's count of live findings by outcome (barriers after the findings, as the reports list them)."""
-    shown: list[Finding] = []
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for f in findings:
-        if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) or _dismissed(f) or f.source == Source.TESTER:
-            shown.append(f)
-        if not _dismissed(f):
-            counts[f.page_key][f.outcome.value] += 1
-    for f in barriers:
-        if not _dismissed(f):
-            counts[f.page_key][f.outcome.value] += 1
-    return shown, {key: dict(c) for key, c in counts.items()}
-
-
-def _grid_page_by_page(store: Store, run: RunInfo, gpages: tuple[scoring.GridPage, ...],
-                       verdicts: Any) -> scoring.Grid:
-    """``scoring.build_grid`` fed one page's findings at a time (all the steps of a journey together, for the
-    journey rule), so the run's findings are never all in memory; the same grid."""
-    parts: dict[str, list[scoring.GridPage]] = {}
-    for p in gpages:
-        parts.setdefault(f"journey:{p.journey}" if p.journey else f"page:{p.key}", []).append(p)
-    cells: dict[tuple[str, str], scoring.Cell] = {}
-    shared: dict[tuple, tuple] = {}  # equal tests and proofs of many pages' cells, held once
-    for part in parts.values():
-        found = [f for p in part for f in store.findings(run, p.key)]
-        for key, cell in scoring.build_grid(part, found, verdicts).cells.items():
-            cells[key] = replace(cell, tests=shared.setdefault(cell.tests, cell.tests),
-                                 proofs=shared.setdefault(cell.proofs, cell.proofs))
-    return scoring.Grid(pages=gpages, cells={(p.key, c): cells[(p.key, c)] for p in gpages for c in standards.CRITERIA})
-
-
-def build(store: Store, run: RunInfo, site: Site | None = None, verdicts: Any = None, sessions: Any = None,
-          sample: Iterable[Any] | None = None, lang: str = "fr", assessment: Assessment | None = None
-          ) -> dict[str, Any]:
-    """The report object: run metadata, totals, rates, prioritised issues, grid, pages. JSON-ready."""
-    a = assessment or assess(store, run, site, verdicts, sessions, sample)
-    return report_of(a, lang)
+def totals_of(a: Assessment) -> dict[str, Any]:
+    """The run's totals (docs/numbers.md): what every output says, read from the result."""
+    pages = a.pages
+    live = a.live
+    return {
+        "pages": len([p for p in pages if p.kind == PageKind.HTML and not p.error]),
+        "documents": len([p for p in pages if p.kind == PageKind.DOCUMENT and not p.error]),
+        "page_errors": len([p for p in pages if p.error]),
+        "broken_links": len(a.broken_links),
+        "problems": a.problems,
+        "failed": a.problems,
+        "reported_by_several": a.reported_by_several,
+        "cant_tell": sum(1 for f in live if f.outcome == Outcome.CANT_TELL),
+        "failed_by_impact": {i.value: a.problems_by_impact.get(i.value, 0) for i in IMPACT_ORDER},
+        "rules_failed": len({f.check_id for f in a.findings if f.outcome == Outcome.FAILED and not _dismissed(f)}),
+        "issues": len(a.issues),
+        "dismissed": len(a.dismissed),
+        "tester_findings": sum(1 for f in [*a.findings, *a.barriers] if f.source == Source.TESTER),
+        "nc_criteria": len(a.nc_criteria),
+        "to_verify_criteria": a.rates.counts.get("NT", 0) if not a.failed else 0,
+    }
 
 
 def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
@@ -256,7 +103,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
     page_items = []
     for snap in pages:
         items = by_page.get(snap.key, [])
-        live = [f for f in items if not _dismissed(f)]
+        live = [f for f in items if not _dismissed(f) and not _secondary(f)]
         shown = [f for f in live if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL)]
         shown.sort(key=lambda f: (-f.outcome.rank, -_impact_rank(f), f.source != Source.TESTER, f.check_id))
         item = {
@@ -266,6 +113,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
             "error_text": wording.page_error(snap.error, lang) if snap.error else None, "timings": snap.timings,
             "files": snap.files, "reused_from": snap.reused_from,
             "counts": a.page_counts.get(snap.key, {}),
+            "problems": sum(1 for f in shown if f.outcome == Outcome.FAILED),
             "findings": [{**_finding_dict(f, snap), "issue": rank_of.get(id(f))} for f in shown],
             "dismissed": [_dismissed_dict(f, snap) for f in items if _dismissed(f)],
             "in_sample": snap.key in in_grid,
@@ -279,18 +127,17 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
                                "name": gp.name, "title": None, "kind": "html", "status": None, "journey": None,
                                "step": None, "error": gp.error,
                                "error_text": wording.page_error(gp.error, lang) if gp.error else None,
-                               "timings": {}, "files": {}, "reused_from": None,
+                               "timings": {}, "files": {}, "reused_from": None, "problems": 0,
                                "counts": {}, "findings": [], "dismissed": [], "in_sample": True,
                                "grid": _page_grid(a.grid, gp.key, None, lang)})
 
-    live_all = [f for f in findings if not _dismissed(f)]
-    failed = [f for f in live_all if f.outcome == Outcome.FAILED]
-    by_impact = Counter(f.impact.value if f.impact else "none" for f in failed)
+    live_all = a.live
     names = {p.key: p.name for p in a.grid.pages}
-    names.update({p.key: _page_name(p) for p in pages if p.key not in names})
+    names.update({p.key: page_name(p) for p in pages if p.key not in names})
     issues = [scoring.issue_dict(i, names, lang) for i in a.issues]
     for issue, data in zip(a.issues, issues, strict=True):
         data["shot"] = _issue_shot(issue, snaps)
+        data["problems"] = sum(1 for f in issue.findings if not _secondary(f))
     audit = a.audit
     questions: dict[tuple[str, str], dict[str, Any]] = {}
     for f in live_all:
@@ -306,28 +153,26 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
             page["selectors"].append(f.selector)
     to_verify = sorted(({**g, "pages": list(g["pages"].values())} for g in questions.values()),
                        key=lambda g: (-len(g["pages"]), g["check_id"], g["question"]))
+    run_meta = {k: v for k, v in run.meta.items() if k not in ("skipped",)}
+    if a.failed:
+        run_meta["failure"] = {**(a.failure or {}), "text": failure_text(a, lang)}
     return {
         "schema_version": SCHEMA_VERSION,
         "lang": lang,
         "run": {"id": run.id, "site": run.site, "base_url": run.base_url, "started": run.started,
-                "finished": run.finished, "status": run.status, **{k: v for k, v in run.meta.items()
-                                                                   if k not in ("skipped",)}},
-        "totals": {
-            "pages": len([p for p in pages if p.kind == PageKind.HTML]),
-            "documents": len([p for p in pages if p.kind == PageKind.DOCUMENT]),
-            "page_errors": len([p for p in pages if p.error]),
-            "failed": len(failed),
-            "cant_tell": sum(1 for f in live_all if f.outcome == Outcome.CANT_TELL),
-            "failed_by_impact": {i.value: by_impact.get(i.value, 0) for i in IMPACT_ORDER},
-            "rules_failed": len({f.check_id for f in failed}),
-            "issues": len(a.issues),
-            "dismissed": len(a.dismissed),
-            "tester_findings": sum(1 for f in [*findings, *a.barriers] if f.source == Source.TESTER),
-        },
+                "finished": run.finished, "status": run.status, **run_meta},
+        "provenance": a.provenance,
+        "totals": totals_of(a),
         "rates": scoring.rates_dict(a.rates),
+        "nc_criteria": a.nc_criteria,
         "priority_rule": scoring.PRIORITY_RULE["en" if lang == "en" else "fr"],
         "issues": issues,
         "questions": to_verify,
+        "broken_links": [{"url": b.url, "status": b.status, "error": b.error,
+                          "error_text": wording.page_error(b.error, lang),
+                          "linked_from": [{"key": k, "id": page_id(k), "name": names.get(k, k),
+                                           "url": snaps[k].final_url or snaps[k].url if k in snaps else k}
+                                          for k in b.linked_from]} for b in a.broken_links],
         "sample": {"source": a.sample_source,
                    "pages": [{"key": p.key, "id": page_id(p.key), "ref": p.ref, "name": p.name, "url": p.url,
                               "journey": p.journey, "reason": p.reason, "error": p.error,
@@ -366,6 +211,7 @@ def _finding_dict(f: Finding, snap: PageSnapshot | None) -> dict[str, Any]:
     data["wcag"] = list(f.wcag)
     data["box"] = snap.boxes.get(f.selector) if (snap and f.selector) else None
     data["tester"] = _tester(f)
+    data["also"] = list(f.extra.get("also", [])) if f.extra else []
     answered = f.extra.get("answered_by") if f.extra else None
     data["answered_by"] = ({"pseudonym": answered.get("pseudonym"), "verdict": answered.get("verdict"),
                             "description": answered.get("description")} if isinstance(answered, dict) else
@@ -457,9 +303,3 @@ def _issue_shot(issue: scoring.Issue, snaps: dict[str, PageSnapshot]) -> dict[st
             return {"page": snap.key, "page_id": page_id(snap.key), "file": shot, "box": box,
                     "selector": f.selector}
     return None
-
-
-def report_dir(run: RunInfo) -> Path:
-    folder = run.folder / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

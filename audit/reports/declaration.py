@@ -1,7 +1,7 @@
 """The déclaration d'accessibilité: the official structure, in our own French words.
 
-``declare(store, site, run, verdicts=None, sessions=None, lang="fr")`` builds it from the run, the auditor's
-verdicts and the tester sessions; ``render_html`` (a standalone page), ``render_fragment`` (an HTML
+``declare(site, assessment, lang="fr")`` builds it from the assessed run (audit.assessment: the sample, the
+grid, the rates, the auditor's verdicts and the tester sessions registered with the site); ``render_html`` (a standalone page), ``render_fragment`` (an HTML
 fragment for the city's CMS, headings from h2) and ``render_markdown`` write it.
 
 French is the declaration the RGAA asks for, and its wording stays as it is. With ``lang="en"`` the same
@@ -23,16 +23,17 @@ missing, and its state is "non conforme" (no valid audit). A declaration is vali
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from audit import __version__, scoring, standards
 from audit.model import Site
-from audit.store import RunInfo, Store
+
+if TYPE_CHECKING:
+    from audit.assessment import Assessment
 
 CURRENT_RGAA = "4.1.2"
 VALIDITY_YEARS = 3
@@ -122,9 +123,11 @@ def _absolute(url: str, base: str) -> str:
 
 
 def _notes(grid: scoring.Grid, status: scoring.Status, lang: str) -> tuple[CriterionNote, ...]:
+    """The criteria whose roll-up over the sample is ``status`` (NC: a non-conformity; NT: to verify — a
+    criterion NC on one page is a non-conformity, never « to verify »), with the pages where it is so."""
     out = []
     for cid in grid.criteria:
-        if grid.rollup(cid) != status and status == scoring.Status.NC:
+        if grid.rollup(cid) != status:
             continue
         cells = [grid.cell(p.key, cid) for p in grid.pages]
         pages = tuple(p.name for p, c in zip(grid.pages, cells, strict=True) if c.status == status)
@@ -140,19 +143,12 @@ def _notes(grid: scoring.Grid, status: scoring.Status, lang: str) -> tuple[Crite
     return tuple(out)
 
 
-def declare(store: Store, site: Site, run: RunInfo | str, verdicts: Any = None, sessions: Any = None,
-            lang: str = "fr", today: date | None = None, sample: Sequence[Any] | None = None,
-            assessment: Any = None) -> Declaration:
-    """The declaration of ``site`` from ``run`` (a RunInfo or a run reference), the auditor's ``verdicts``
-    (an AuditorFile or the path of a YAML / CSV file) and tester ``sessions`` (loaded, or paths); ``lang``
-    "en" for the English statement (a translation for information), any other value for the French one."""
-    from audit.reports import assess
-
+def declare(site: Site, a: Assessment, lang: str = "fr", today: date | None = None) -> Declaration:
+    """The declaration of ``site`` from the assessed run ``a`` (its sample, grid, rates, the auditor's verdicts
+    and the tester sessions registered with it); ``lang`` "en" for the English statement (a translation for
+    information), any other value for the French one. A pure function of its arguments."""
     lang = "en" if lang == "en" else "fr"
-
-    if isinstance(run, str):
-        run = store.run(run)
-    a = assessment or assess(store, run, site, verdicts, sessions, sample)
+    run = a.run
     today = today or date.today()
     facts = site.declaration
     rates = a.rates
@@ -201,7 +197,7 @@ def declare(store: Store, site: Site, run: RunInfo | str, verdicts: Any = None, 
     draft = not rates.valid or bool(missing_facts)
     return Declaration(
         lang=lang, entity=facts.entity or site.name, site_name=site.name, base_url=base, state=rates.state,
-        draft=draft, missing=_notes(a.grid, scoring.Status.NT, lang) if rates.nt_cells else (),
+        draft=draft, missing=_notes(a.grid, scoring.Status.NT, lang),
         missing_facts=tuple(missing_facts),
         global_rate=scoring.format_rate(rates.global_rate, lang) if rates.valid else None,
         mean_rate=scoring.format_rate(rates.mean_rate, lang) if rates.valid and rates.mean_rate is not None else None,
@@ -260,9 +256,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "rates": ("Taux global : {rate}", "Overall rate: {rate}"),
     "mean": (" ; taux moyen : {rate}", "; average rate: {rate}"),
     "no_rate": ("Taux non calculable.", "Rate not computable."),
-    "no_rate_nt": ("Taux non calculable : {n} critère(s) à vérifier sur une page au moins ({cells} case(s) de la "
-                   "grille).", "Rate not computable: criteria to verify on at least one page: {n} ({cells} grid "
-                   "cell(s))."),
+    "no_rate_nt": ("Taux non calculable : {n} critère(s) à vérifier ({cells} case(s) de la grille).",
+                   "Rate not computable: criteria to verify: {n} ({cells} grid cell(s))."),
     "nc": ("Non-conformités : {n} critère(s).", "Non-compliant criteria: {n}."),
     "conflicts": ("À réexaminer : {n} case(s) de la grille où l'auditeur a conclu « conforme » ou « non "
                   "applicable » malgré des constats automatiques en échec (détail dans le rapport).",
@@ -366,7 +361,7 @@ def summary(d: Declaration) -> str:
     if d.global_rate:
         mean = say("mean", rate=d.mean_rate) if d.mean_rate else ""
         lines.append(say("rates", rate=d.global_rate) + mean + ".")
-    elif en and d.rates.nt_criteria:
+    elif en and d.rates.nt_cells:
         lines.append(say("no_rate_nt", n=len(d.rates.nt_criteria), cells=d.rates.nt_cells))
     elif en:
         lines.append(say("no_rate"))

@@ -6,7 +6,11 @@
   answer: neither a pass nor a failure (the honesty rule);
 - a check that passed or did not apply → an empty test case; that is not RGAA conformity, only "nothing
   detected";
-- a page that could not be audited → one test case ``page`` with an ``<error>``.
+- a page that could not be audited → one test case ``page`` with an ``<error>``;
+- a check whose failures on the page are problems another detector already reported (axe and our checks
+  often agree on one element) → ``<skipped>`` naming that detector: a problem fails one test case, once.
+
+A pure function of the assessed result: a tester's dismissal reaches it like every other output.
 
 The layout follows the JUnit schema most CI servers read (Jenkins' junit-10.xsd, the one GitLab and
 GitHub test-report actions accept): ``testsuites > testsuite > testcase > skipped? error* failure*``.
@@ -21,12 +25,15 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from audit.baseline import impact_word, page_path
-from audit.model import Finding, Outcome, PageSnapshot, worst
-from audit.store import RunInfo, Store
+from audit.model import Finding, Outcome, PageSnapshot
+
+if TYPE_CHECKING:
+    from audit.assessment import Assessment
 
 FILE_NAME = "junit.xml"
 MAX_ELEMENTS = 50  # failing elements listed in one failure text
@@ -37,11 +44,13 @@ _WORDS = {
     "fr": {"to_verify": "à vérifier", "elements": "élément(s) en échec", "element": "Élément", "code": "Code",
            "found": "Constat", "fix": "Comment corriger", "refs": "Références", "doc": "Documentation",
            "more": "autre(s) élément(s) non listé(s)", "page_error": "La page n'a pas pu être auditée",
-           "questions": "Questions à trancher", "others": "autre(s)"},
+           "questions": "Questions à trancher", "others": "autre(s)",
+           "same": "même problème que {check}, compté une fois", "dismissed": "écarté par un testeur"},
     "en": {"to_verify": "to verify", "elements": "failing element(s)", "element": "Element", "code": "Code",
            "found": "Found", "fix": "How to fix", "refs": "References", "doc": "Documentation",
            "more": "more element(s) not listed", "page_error": "The page could not be audited",
-           "questions": "Questions to answer", "others": "more"},
+           "questions": "Questions to answer", "others": "more",
+           "same": "same problem as {check}, counted once", "dismissed": "dismissed by a tester"},
 }
 
 
@@ -83,22 +92,28 @@ def _failure_text(findings: list[Finding], w: dict[str, str]) -> str:
     return _clean("\n".join(lines))
 
 
-def _testcase(suite: etree._Element, check_id: str, classname: str, findings: list[Finding],
+def _testcase(suite: etree._Element, check_id: str, classname: str, outcome: Outcome, findings: list[Finding],
               w: dict[str, str], lang: str) -> str:
+    """``outcome``: the check's worst live outcome on the page (the result's page_checks); ``findings``: its
+    failed and cant_tell findings there, dismissed ones left out."""
     case = etree.SubElement(suite, "testcase", name=_clean(check_id), classname=_clean(classname))
-    outcome = worst(f.outcome for f in findings)
-    if outcome == Outcome.FAILED:
-        failed = [f for f in findings if f.outcome == Outcome.FAILED]
-        impacts = [f.impact for f in failed if f.impact]
+    failed = [f for f in findings if f.outcome == Outcome.FAILED]
+    counted = [f for f in failed if not (f.extra or {}).get("same_as")]
+    if outcome == Outcome.FAILED and failed and not counted:  # another detector's problem: counted there
+        others = sorted({str(f.extra["same_as"]) for f in failed})
+        etree.SubElement(case, "skipped", message=_clean(w["same"].format(check=", ".join(others))))
+        return "skipped"
+    if outcome == Outcome.FAILED and counted:
+        impacts = [f.impact for f in counted if f.impact]
         top = max(impacts, key=lambda i: i.rank) if impacts else None
-        title = next((f.title for f in failed if f.title), check_id)
-        message = f"{title} ({len(failed)} {w['elements']}, {impact_word(top, lang)})"
+        title = next((f.title for f in counted if f.title), check_id)
+        message = f"{title} ({len(counted)} {w['elements']}, {impact_word(top, lang)})"
         node = etree.SubElement(case, "failure", message=_clean(message), type=str(top) if top else "failed")
-        node.text = _failure_text(failed, w)
+        node.text = _failure_text(counted, w)
         return "failed"
     if outcome == Outcome.CANT_TELL:
         asked = [f for f in findings if f.outcome == Outcome.CANT_TELL]
-        questions = list(dict.fromkeys(f.question or f.title or check_id for f in asked))
+        questions = list(dict.fromkeys(f.question or f.title or check_id for f in asked)) or [check_id]
         message = f"{w['to_verify']} : {questions[0]}"
         if len(questions) > 1:
             message += f" (+{len(questions) - 1} {w['others']})"
@@ -114,13 +129,16 @@ def _suite_name(snap: PageSnapshot, base_url: str) -> str:
     return page_path(snap.key if snap.journey else snap.url, base_url)
 
 
-def _suites(store: Store, run: RunInfo, lang: str, totals: dict[str, float]) -> Iterator[etree._Element]:
-    """One test suite a page, made one after the other (one page's findings in memory at a time); ``totals``
-    adds up the counts and the time as they go."""
+def _suites(a: Assessment, lang: str, totals: dict[str, float]) -> Iterator[etree._Element]:
+    """One test suite a page, made one after the other; ``totals`` adds up the counts and the time."""
     w = _WORDS["en" if lang == "en" else "fr"]
     hostname = socket.gethostname()
-    audited = store.done_keys(run)  # pages never reached (an interrupted run) are not test suites
-    for index, snap in enumerate(p for p in store.pages(run) if p.key in audited):
+    run = a.run
+    by_page: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for f in a.findings:
+        if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) and not (f.extra or {}).get("dismissed"):
+            by_page[f.page_key][f.check_id].append(f)
+    for index, snap in enumerate(a.pages):
         path = _suite_name(snap, run.base_url)
         suite = etree.Element("testsuite", name=_clean(path), id=str(index), package=_clean(run.site),
                               hostname=_clean(hostname), timestamp=_timestamp(run.started))
@@ -137,11 +155,11 @@ def _suites(store: Store, run: RunInfo, lang: str, totals: dict[str, float]) -> 
             counts["tests"] += 1
             counts["errors"] += 1
         else:
-            checks: dict[str, list[Finding]] = defaultdict(list)
-            for f in store.findings(run, snap.key):
-                checks[f.check_id].append(f)
-            for check_id in sorted(checks):
-                result = _testcase(suite, check_id, path, checks[check_id], w, lang)
+            checks = a.page_checks.get(snap.key, {})
+            found = by_page.get(snap.key, {})
+            for check_id in sorted(set(checks) | set(found)):
+                outcome = Outcome(checks.get(check_id, Outcome.PASSED.value))
+                result = _testcase(suite, check_id, path, outcome, found.get(check_id, []), w, lang)
                 counts["tests"] += 1
                 if result == "failed":
                     counts["failures"] += 1
@@ -156,8 +174,8 @@ def _suites(store: Store, run: RunInfo, lang: str, totals: dict[str, float]) -> 
         yield suite
 
 
-def _root(run: RunInfo, totals: dict[str, float]) -> etree._Element:
-    root = etree.Element("testsuites", name=_clean(f"a11y-audit {run.site}"))
+def _root(a: Assessment, totals: dict[str, float]) -> etree._Element:
+    root = etree.Element("testsuites", name=_clean(f"a11y-audit {a.run.site}"))
     for key in ("tests", "failures", "errors"):  # junit-10.xsd allows no "skipped" on <testsuites>
         root.set(key, str(totals[key]))
     root.set("time", f"{totals['time']:.3f}")
@@ -168,11 +186,11 @@ def _totals() -> dict[str, float]:
     return {"tests": 0, "failures": 0, "errors": 0, "skipped": 0, "time": 0.0}
 
 
-def render(store: Store, run: RunInfo, lang: str = "fr") -> bytes:
-    """The run as JUnit XML (UTF-8 bytes with the XML declaration)."""
+def render(a: Assessment, lang: str = "fr") -> bytes:
+    """The assessed run as JUnit XML (UTF-8 bytes with the XML declaration)."""
     totals = _totals()
-    suites = list(_suites(store, run, lang, totals))
-    root = _root(run, totals)
+    suites = list(_suites(a, lang, totals))
+    root = _root(a, totals)
     root.extend(suites)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -180,19 +198,19 @@ def render(store: Store, run: RunInfo, lang: str = "fr") -> bytes:
 _OPEN, _CLOSE = b"<testsuites>\n", b"</testsuites>\n"
 
 
-def write(store: Store, run: RunInfo, out: Path, lang: str = "fr") -> Path:
+def write(a: Assessment, out: Path, lang: str = "fr") -> Path:
     """The same bytes as ``render``, one suite at a time: each is serialised at its depth under an empty
     <testsuites> and spooled to a temporary file until the totals of the root are known."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / FILE_NAME
     totals = _totals()
     with tempfile.TemporaryFile(dir=out) as spool:
-        for suite in _suites(store, run, lang, totals):
+        for suite in _suites(a, lang, totals):
             wrapper = etree.Element("testsuites")
             wrapper.append(suite)
             text = etree.tostring(wrapper, xml_declaration=False, encoding="UTF-8", pretty_print=True)
             spool.write(text[len(_OPEN):-len(_CLOSE)])
-        root = _root(run, totals)
+        root = _root(a, totals)
         if not spool.tell():  # no suite: an empty root, as render writes it
             path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
             return path

@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from audit import wording
 from audit.baseline import Comparison, impact_word
-from audit.model import Finding, Impact, PageKind, PageState
-from audit.reports import visible_controls
-from audit.store import RunInfo, Store
+from audit.model import Finding, Impact
+from audit.reports import failure_text, totals_of, visible_controls
+from audit.scoring import format_rate, round_rate
+
+if TYPE_CHECKING:
+    from audit.assessment import Assessment
 
 REPORT_URL_PLACEHOLDER = "REPORT_URL"
 TOP = 10
@@ -36,7 +40,7 @@ _WORDS = {
         "rate": "Taux de conformité global (RGAA) : {before} → {after}{delta}.",
         "rate_now": "Taux de conformité global (RGAA) : {after}.",
         "rate_na": "Taux de conformité global (RGAA) : non calculable tant que des critères restent à vérifier "
-                   "({nt} critère(s) à vérifier sur une page auditée au moins).",
+                   "({nt} à vérifier).",
         "new_title": "Nouvelles non-conformités",
         "first": " ({shown} premières sur {n})",
         "page": "Page", "rule": "Règle", "selector": "Sélecteur", "found": "Constat",
@@ -64,8 +68,8 @@ _WORDS = {
         "impact": "Impact", "new": "New", "fixed": "Fixed", "open": "Still open (accepted)", "total": "Total",
         "rate": "Global compliance rate (RGAA): {before} → {after}{delta}.",
         "rate_now": "Global compliance rate (RGAA): {after}.",
-        "rate_na": "Global compliance rate (RGAA): not computable while criteria remain to verify ({nt} "
-                   "criteria to verify on at least one audited page).",
+        "rate_na": "Global compliance rate (RGAA): not computable while criteria remain to verify ({nt} to "
+                   "verify).",
         "new_title": "New failures",
         "first": " (first {shown} of {n})",
         "page": "Page", "rule": "Rule", "selector": "Selector", "found": "Found",
@@ -129,38 +133,44 @@ def _delta(before, after, lang: str) -> str:
     return f" ({text} {unit})"
 
 
-def _rates_line(store: Store, run: RunInfo, lang: str) -> str | None:
-    """The taux global before and after, when audit.scoring is there; None otherwise."""
-    from audit import trend
-
-    now = trend.run_rates(store, run, lang)
-    if now is None:
-        return None
+def _rates_line(a: Assessment, previous: Assessment | None, lang: str) -> str:
+    """The taux global before and after (the results' own rates, on their RGAA sample)."""
     w = _w(lang)
-    if now.get("global") is None:
-        return w["rate_na"].format(nt=now.get("nt_criteria", "?"))
-    previous = store.previous_complete(run.site, run.id)
-    before = trend.run_rates(store, previous, lang) if previous is not None else None
-    if before is None or before.get("global") is None:
-        return w["rate_now"].format(after=now["text"])
-    return w["rate"].format(before=before["text"], after=now["text"],
-                            delta=_delta(before["global"], now["global"], lang))
+    if not a.rates.valid:
+        return w["rate_na"].format(nt=wording.count(a.rates.counts.get("NT", 0), "criteria", lang=lang))
+    now = a.rates.global_rate
+    if previous is None or not previous.rates.valid:
+        return w["rate_now"].format(after=format_rate(now, lang))
+    before = previous.rates.global_rate
+    return w["rate"].format(before=format_rate(before, lang), after=format_rate(now, lang),
+                            delta=_delta(round_rate(before), round_rate(now), lang))
 
 
-def _audited(store: Store, run: RunInfo, lang: str) -> str:
+def _audited(a: Assessment, lang: str) -> str:
     """« 23 pages, 2 documents »: what the run audited (pages in error left out), as the report counts them."""
-    kinds = Counter(p.kind for p in store.pages(run, PageState.DONE))
-    return (f"{wording.count(kinds[PageKind.HTML], 'pages', lang=lang)}, "
-            f"{wording.count(kinds[PageKind.DOCUMENT], 'documents', lang=lang)}")
+    totals = totals_of(a)
+    return (f"{wording.count(totals['pages'], 'pages', lang=lang)}, "
+            f"{wording.count(totals['documents'], 'documents', lang=lang)}")
 
 
-def render(cmp: Comparison, store: Store, run: RunInfo, lang: str = "fr", report_url: str | None = None,
-           top: int = TOP) -> str:
-    """The comment, as Markdown."""
+def render_failed(a: Assessment, lang: str = "fr") -> str:
+    """The comment for a run that audited nothing: it says the audit failed, never « no new failure »."""
+    w = _w(lang)
+    name = a.run.meta.get("site_name") or a.run.site
+    return "\n".join([f"## {md_text(w['title'].format(site=name), 200)}", "",
+                      f"**{md_text(failure_text(a, lang), 600)}**", "", f"_{w['honesty']}_", ""])
+
+
+def render(cmp: Comparison, a: Assessment, lang: str = "fr", report_url: str | None = None,
+           top: int = TOP, previous: Assessment | None = None) -> str:
+    """The comment, as Markdown: ``a`` the assessed run, ``previous`` the site's run before it (for the rate)."""
+    if a.failed:
+        return render_failed(a, lang)
+    run = a.run
     w = _w(lang)
     threshold = impact_word(cmp.fail_on, lang) if cmp.fail_on != "none" else ""
     name = run.meta.get("site_name") or run.site
-    pages = _audited(store, run, lang)
+    pages = _audited(a, lang)
     out = [f"## {md_text(w['title'].format(site=name), 200)}", ""]
     if cmp.fail_on == "none":
         out.append(w["ok_none"])
@@ -185,9 +195,7 @@ def render(cmp: Comparison, store: Store, run: RunInfo, lang: str = "fr", report
     out.append(f"| **{w['total']}** | **{len(everything_new)}** | **{len(cmp.fixed)}** | **{len(cmp.still_open)}** |")
     out.append("")
 
-    rates = _rates_line(store, run, lang)
-    if rates:
-        out += [rates, ""]
+    out += [_rates_line(a, previous, lang), ""]
 
     if cmp.new:
         shown = cmp.new[:top]

@@ -1,0 +1,607 @@
+"""The assess stage: one run's data and its registered inputs → one frozen, language-neutral result.
+
+What goes in (``Inputs``):
+
+- the run, as gather and check left it in the store: pages and findings;
+- the tester sessions and the auditor's verdicts registered with the site (``sessions:`` and ``verdicts:``
+  in sites.yaml), and the sample (the site's pinned ``sample:``, else every audited page);
+- a command-line flag that replaces one of them (``--sessions``, ``--verdicts``, ``--sample``) is an
+  *override*: it is recorded in the result's provenance, and every output that used it says so.
+
+What comes out (``Assessment``): the findings the outputs show (dismissed ones kept with their reason),
+the testers' barriers, the RGAA grid, the rates, the prioritised issues, the *problems* (one defect on
+one element, however many detectors report it), the broken links, the check metadata as of the check
+stage, the provenance. Every number a person reads is computed here, once; the renderers (audit.reports,
+audit.trend) read it and never count again. Definitions: docs/numbers.md.
+
+The result is stored with the run (the store's ``results`` table) under a key made of every input —
+the run's state, the site's configuration, the content of the session, verdict and sample files — and
+made again only when one of them changes. The store forgets it when the run's findings change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from audit import __version__, scoring, standards
+from audit.address import site_path, title_head
+from audit.fingerprint import normalise_selector
+from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Site, Source
+from audit.store import RunInfo, Store, page_id
+
+RESULT_VERSION = "1"  # bump when the Assessment's shape or a definition changes: stored results are remade
+
+# Checks that report one finding per element of one cause on a page: all of one page are one problem
+# (axe's "region": every element outside a landmark), the elements listed inside it.
+ONE_PROBLEM_A_PAGE = frozenset({"axe:region"})
+
+
+class AssessmentError(Exception):
+    """An input that cannot be used (a broken tester file, verdicts about pages the sample lacks)."""
+
+    def __init__(self, messages: Sequence[str]):
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What an assessment reads besides the run. Paths as given (relative to where the command runs)."""
+
+    sessions: tuple[str, ...] = ()  # tester session files or folders
+    verdicts: str | None = None  # an auditor's YAML file or grid CSV
+    auditor: str = ""  # who made a grid CSV (a YAML file says it itself)
+    date: str | None = None  # when, for a grid CSV
+    sample_file: str | None = None  # a pinned sample file instead of the site's ``sample:``
+    overrides: tuple[str, ...] = ()  # the flags that replaced the registered inputs, as typed
+
+
+def registered(site: Site | None) -> Inputs:
+    """The inputs registered with ``site`` in sites.yaml."""
+    if site is None:
+        return Inputs()
+    return Inputs(sessions=tuple(site.sessions), verdicts=site.verdicts)
+
+
+def override(base: Inputs, sessions: Sequence[str] = (), verdicts: str | None = None, auditor: str = "",
+             date: str | None = None, sample_file: str | None = None) -> Inputs:
+    """``base`` with the command line's flags in place of the registered inputs, each one recorded."""
+    said = list(base.overrides)
+    if sessions:
+        base = replace(base, sessions=tuple(str(s) for s in sessions))
+        said.append("--sessions " + " ".join(str(s) for s in sessions))
+    if verdicts:
+        base = replace(base, verdicts=str(verdicts), auditor=auditor or base.auditor, date=date or base.date)
+        said.append(f"--verdicts {verdicts}")
+    if sample_file:
+        base = replace(base, sample_file=str(sample_file))
+        said.append(f"--sample {sample_file}")
+    return replace(base, overrides=tuple(said))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInfo:
+    """A check's (or axe rule's) metadata as of the check stage: what the renderers say about it."""
+
+    id: str
+    source: str  # axe | check | tester
+    title: str  # French
+    title_en: str
+    description: str = ""
+    description_en: str = ""
+    how_to_fix: str = ""
+    how_to_fix_en: str = ""
+    impact: Impact | None = None
+    help_url: str | None = None
+    rgaa_tests: tuple[str, ...] = ()
+    wcag: tuple[str, ...] = ()
+    conclusive: bool = False
+
+    def title_in(self, lang: str) -> str:
+        return (self.title_en if lang == "en" else self.title) or self.title or self.id
+
+    def description_in(self, lang: str) -> str:
+        return (self.description_en if lang == "en" else self.description) or self.title_in(lang)
+
+    def how_in(self, lang: str) -> str:
+        return (self.how_to_fix_en if lang == "en" else self.how_to_fix) or self.description_in(lang)
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenLink:
+    """A URL of the site that answered an HTTP error: not content, never audited."""
+
+    url: str
+    status: int | None
+    error: str
+    linked_from: tuple[str, ...]  # page keys
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Everything the outputs are made of, for one run, in no language."""
+
+    run: RunInfo
+    site: Site | None
+    pages: list[PageSnapshot]  # the run's pages, HTTP errors left out (they are broken links)
+    # what the outputs show, in the store's order: failed and cant_tell findings (a second detector's report
+    # of a problem carries extra["same_as"]), dismissed ones, testers' of any outcome, answered questions;
+    # passed and inapplicable ones are only counted (page_counts, page_checks)
+    findings: list[Finding]
+    barriers: list[Finding]  # tester barriers without an RGAA criterion
+    grid: scoring.Grid
+    rates: scoring.Rates
+    issues: list[scoring.Issue]
+    sample_source: str  # "sites.yaml": the pinned sample; "run": every page the run audited
+    inputs: Inputs = field(default_factory=Inputs)
+    page_weight: dict[str, float] = field(default_factory=dict)
+    environments: list[str] = field(default_factory=list)
+    sessions: int = 0
+    session_files: tuple[str, ...] = ()
+    tester_notes: list[str] = field(default_factory=list)
+    audit: Any = None  # audit.auditor.AuditorFile
+    page_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # page key → live findings by outcome
+    page_checks: dict[str, dict[str, str]] = field(default_factory=dict)  # page key → check id → worst outcome
+    checks: dict[str, CheckInfo] = field(default_factory=dict)
+    problems: int = 0
+    problems_by_impact: dict[str, int] = field(default_factory=dict)
+    reported_by_several: int = 0  # problems more than one detector reported
+    broken_links: tuple[BrokenLink, ...] = ()
+    failure: dict[str, Any] | None = None  # run.meta["failure"] of a failed run
+    assessed: str = ""
+
+    @property
+    def dismissed(self) -> list[Finding]:
+        return [f for f in self.findings if _dismissed(f)]
+
+    @property
+    def failed(self) -> bool:
+        """The run audited nothing: no grid, no rate, no zero to draw."""
+        return self.run.status == "failed"
+
+    @property
+    def live(self) -> list[Finding]:
+        """Findings that count: not dismissed, not a second detector's report of a problem already counted."""
+        return [f for f in self.findings if not _dismissed(f) and not _secondary(f)]
+
+    @property
+    def nc_criteria(self) -> list[str]:
+        return [c for c, s in self.grid.rollups().items() if s == scoring.Status.NC] if not self.failed else []
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        return {"sessions": list(self.session_files), "verdicts": self.inputs.verdicts,
+                "sample": self.inputs.sample_file or self.sample_source, "overrides": list(self.inputs.overrides),
+                "assessed": self.assessed}
+
+
+def _dismissed(f: Finding) -> bool:
+    return bool(f.extra and f.extra.get("dismissed"))
+
+
+def _secondary(f: Finding) -> bool:
+    return bool(f.extra and f.extra.get("same_as"))
+
+
+def page_name(snap: PageSnapshot) -> str:
+    return snap.name or title_head(snap.title) or site_path(snap.final_url or snap.url)
+
+
+def _ref(snap: PageSnapshot) -> str:
+    return snap.key if snap.journey is not None else site_path(snap.final_url or snap.url)
+
+
+def http_error(snap: PageSnapshot) -> bool:
+    return bool(snap.status and snap.status >= 400)
+
+
+def grid_pages(pages: Sequence[PageSnapshot], sample: Iterable[Any] = (), base_url: str = "") -> tuple[
+        tuple[scoring.GridPage, ...], str]:
+    """The pages of the grid: the pinned sample (entries with ``name`` and ``path``) when there is one,
+    else every HTML page the run audited (errors and HTTP errors left out)."""
+    entries = list(sample)
+    if not entries:
+        out = [scoring.GridPage(key=s.key, url=s.final_url or s.url, name=page_name(s), ref=_ref(s),
+                                journey=s.journey, step=s.step)
+               for s in pages if s.kind == PageKind.HTML and not s.error and not http_error(s)]
+        return tuple(out), "run"
+    by_ref: dict[str, PageSnapshot] = {}
+    for s in pages:
+        if s.kind != PageKind.HTML:
+            continue
+        if s.journey is not None:
+            by_ref[s.key] = s
+            continue
+        for u in (s.final_url, s.url, getattr(s, "same_as", None)):
+            if u:
+                current = by_ref.get(site_path(u))
+                if current is None or (current.error and not s.error):
+                    by_ref[site_path(u)] = s
+    out = []
+    seen: set[str] = set()
+    for entry in entries:
+        path = str(getattr(entry, "path", entry))
+        name = str(getattr(entry, "name", "") or path)
+        reason = str(getattr(entry, "reason", "") or "")
+        snap = by_ref.get(path) or by_ref.get(site_path(urljoin(base_url + "/", path)) if base_url else path)
+        if snap is None:
+            key = f"absent:{path}"
+            out.append(scoring.GridPage(key=key, url=urljoin(base_url + "/", path) if base_url else path, name=name,
+                                        ref=path, reason=reason,
+                                        error="page de l'échantillon absente de cet audit"))
+            continue
+        if snap.key in seen:
+            continue
+        seen.add(snap.key)
+        error = snap.error or (f"HTTP {snap.status}" if http_error(snap) else None)
+        out.append(scoring.GridPage(key=snap.key, url=snap.final_url or snap.url, name=name, ref=path,
+                                    journey=snap.journey, step=snap.step, reason=reason, error=error))
+    return tuple(out), "sites.yaml"
+
+
+# --- inputs ---------------------------------------------------------------------------------------
+
+
+def _files_under(paths: Iterable[str]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".yaml", ".yml")))
+        elif p.exists():
+            out.append(p)
+    return out
+
+
+def _digest(path: str | Path | None) -> str | None:
+    if not path:
+        return None
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def inputs_key(run: RunInfo, site: Site | None, inputs: Inputs) -> str:
+    """Every input of an assessment, as one key: the same key, the same result."""
+    files = {str(p): _digest(p) for p in _files_under(inputs.sessions)}
+    data = {
+        "version": RESULT_VERSION, "tool": __version__, "run": [run.id, run.status, run.finished],
+        "meta": json.dumps(run.meta, sort_keys=True, default=str), "site": repr(site), "inputs": asdict(inputs),
+        "sessions": files, "verdicts": _digest(inputs.verdicts), "sample": _digest(inputs.sample_file),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _load_sessions(inputs: Inputs, site_id: str) -> tuple[list, list[str], tuple[str, ...]]:
+    """Tester sessions of these inputs about ``site_id``: (sessions, problems as file:line, files read)."""
+    if not inputs.sessions:
+        return [], [], ()
+    from audit import testers
+
+    missing = [s for s in inputs.sessions if not Path(s).exists()]
+    sessions, messages = testers.load_sessions([s for s in inputs.sessions if Path(s).exists()])
+    messages = [f"{m}: introuvable (sessions de test)" for m in missing] + list(messages)
+    files = tuple(str(p) for p in _files_under(inputs.sessions))
+    return testers.sessions_for(site_id, sessions), messages, files
+
+
+def _load_verdicts(inputs: Inputs):
+    if not inputs.verdicts:
+        return None
+    from audit import auditor
+
+    return auditor.load(inputs.verdicts, auditor=inputs.auditor, when=inputs.date)
+
+
+# --- the result -----------------------------------------------------------------------------------
+
+
+def load_or_assess(store: Store, run: RunInfo, site: Site | None, inputs: Inputs | None = None) -> Assessment:
+    """The stored result of ``run`` for these inputs, else a new one, stored."""
+    inputs = registered(site) if inputs is None else inputs
+    key = inputs_key(run, site, inputs)
+    blob = store.load_result(run, key)
+    if blob is not None:
+        try:
+            result = pickle.loads(zlib.decompress(blob))  # noqa: S301 - our own store, written below
+            if isinstance(result, Assessment):
+                return result
+        except Exception:  # noqa: BLE001 - a result of another version: made again
+            pass
+    result = assess(store, run, site, inputs)
+    store.save_result(run, key, zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 6))
+    return result
+
+
+def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs | None = None,
+           sample: Iterable[Any] | None = None, audit_file: Any = None) -> Assessment:
+    """The result of ``run`` with ``inputs`` (default: those registered with ``site``).
+
+    ``sample``: entries with ``name`` and ``path`` in place of the site's pinned sample (tests, ``sample``);
+    ``audit_file``: an already loaded ``AuditorFile`` in place of ``inputs.verdicts``.
+    """
+    from audit import auditor
+    from audit.store import now_iso
+
+    inputs = registered(site) if inputs is None else inputs
+    every = store.pages(run)
+    pages = [p for p in every if not http_error(p)]
+    sessions, notes, session_files = _load_sessions(inputs, site.id if site else run.site)
+    if sample is None and inputs.sample_file:
+        from audit.sample import load_pinned
+
+        sample = load_pinned(inputs.sample_file)
+    if sample is None:
+        sample = site.sample if site is not None else ()
+    gpages, source = grid_pages(every, sample or (), site.base_url if site else run.base_url)
+    if run.status == "failed":
+        gpages = ()
+    audit_file = audit_file if audit_file is not None else _load_verdicts(inputs)
+    resolved = auditor.resolve(audit_file, gpages) if audit_file is not None else None
+    environments: list[str] = []
+    page_weight: dict[str, float] = {}
+    barriers: list[Finding] = []
+    conclusive = scoring.conclusive_check_ids()
+
+    if sessions:
+        from audit import testers
+
+        merged = testers.merge(list(store.findings(run)), list(sessions), pages)
+        barriers = list(merged.barriers)
+        page_weight, environments = dict(merged.page_weight), list(merged.environments)
+        notes.extend(merged.notes)
+        by_page: dict[str, list[Finding]] = defaultdict(list)
+        for f in merged.findings:
+            by_page[f.page_key].append(f)
+
+        def found(keys: list[str]) -> list[Finding]:
+            return [f for k in keys for f in by_page.get(k, ())]
+    else:
+        def found(keys: list[str]) -> list[Finding]:
+            return [f for k in keys for f in store.findings(run, k)]
+
+    if audit_file is not None:
+        for env in audit_file.environments:
+            if env not in environments:
+                environments.append(env)
+
+    # One pass, part by part (a journey's steps together, for the journey rule; else page by page): the
+    # run's findings are never all in memory unless sessions were merged.
+    in_grid = {p.key: p for p in gpages}
+    parts: dict[str, list[str]] = {}
+    for p in pages:
+        parts.setdefault(f"journey:{p.journey}" if p.journey else f"page:{p.key}", []).append(p.key)
+    for p in gpages:
+        if p.key not in {q.key for q in pages}:
+            parts.setdefault(f"page:{p.key}", []).append(p.key)
+    snaps = {p.key: p for p in pages}
+    cells: dict[tuple[str, str], scoring.Cell] = {}
+    shared: dict[tuple, tuple] = {}  # equal tests and proofs of many pages' cells, held once
+    shown: list[Finding] = []
+    page_counts: dict[str, dict[str, int]] = {}
+    page_checks: dict[str, dict[str, str]] = {}
+    seen_checks: dict[str, Finding] = {}
+    for keys in parts.values():
+        part_findings = found(keys)
+        grid_part = [in_grid[k] for k in keys if k in in_grid]
+        if grid_part:
+            for key, cell in scoring.build_grid(grid_part, part_findings, resolved, conclusive).cells.items():
+                cells[key] = replace(cell, tests=shared.setdefault(cell.tests, cell.tests),
+                                     proofs=shared.setdefault(cell.proofs, cell.proofs))
+        for key in keys:
+            mine = [f for f in part_findings if f.page_key == key]
+            counts: Counter = Counter()
+            outcomes: dict[str, Outcome] = {}
+            for f in mine:
+                seen_checks.setdefault(f.check_id, f)
+                if not _dismissed(f):
+                    counts[f.outcome.value] += 1
+                    if f.check_id not in outcomes or f.outcome.rank > outcomes[f.check_id].rank:
+                        outcomes[f.check_id] = f.outcome
+            if counts:
+                page_counts[key] = dict(counts)
+            if outcomes:
+                page_checks[key] = {c: o.value for c, o in sorted(outcomes.items())}
+            kept = [f for f in mine if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) or _dismissed(f)
+                    or f.source == Source.TESTER or (f.extra and f.extra.get("answered_by"))]
+            if kept and key in snaps:
+                _locate_all(run, snaps[key], kept)
+            shown.extend(kept)
+    for f in barriers:
+        if not _dismissed(f):
+            page_counts.setdefault(f.page_key, {})
+            page_counts[f.page_key][f.outcome.value] = page_counts[f.page_key].get(f.outcome.value, 0) + 1
+    grid = scoring.Grid(pages=gpages, cells={(p.key, c): cells[(p.key, c)] for p in gpages for c in standards.CRITERIA})
+    rates = scoring.compute_rates(grid)
+    order = [p.key for p in gpages] + [p.key for p in pages]
+    issues = scoring.group_issues([*shown, *barriers], page_weight=page_weight,
+                                  journey_pages=[p.key for p in pages if p.journey], page_order=order)
+    problems, by_impact, several = _problems(issues)
+    return Assessment(
+        run=run, site=site, pages=pages, findings=shown, barriers=barriers, grid=grid, rates=rates, issues=issues,
+        sample_source=source, inputs=inputs, page_weight=page_weight, environments=environments,
+        sessions=len(sessions), session_files=session_files, tester_notes=notes, audit=audit_file,
+        page_counts=page_counts, page_checks=page_checks, checks=_check_infos(seen_checks, conclusive),
+        problems=problems, problems_by_impact=by_impact, reported_by_several=several,
+        broken_links=_broken_links(every, pages), failure=run.meta.get("failure") if run.status == "failed" else None,
+        assessed=now_iso())
+
+
+# --- problems: one defect on one element, however many detectors report it ---------------------------
+
+
+def _opening_tag(snippet: str | None) -> str:
+    return scoring.opening_tag(snippet)
+
+
+def _element_keys(f: Finding) -> set[tuple[str, str]]:
+    keys = set()
+    sel = normalise_selector(f.selector) if f.selector else ""
+    if sel:
+        keys.add(("selector", sel))
+    tag = _opening_tag(f.snippet)
+    if tag:
+        keys.add(("tag", tag))
+    if f.xpath:
+        keys.add(("xpath", f.xpath))
+    return keys
+
+
+def _problems(issues: Sequence[scoring.Issue]) -> tuple[int, dict[str, int], int]:
+    """Count the problems of these issues, page by page, and mark each finding that a second detector made of
+    an element already counted (``extra["same_as"]`` on it, ``extra["also"]`` on the first)."""
+    total = 0
+    several = 0
+    by_impact: Counter = Counter()
+    for issue in issues:
+        by_page: dict[str, list[Finding]] = defaultdict(list)
+        for f in issue.findings:
+            by_page[f.page_key].append(f)
+        for items in by_page.values():
+            clusters: list[tuple[Finding, set[str], set[tuple[str, str]], list[Finding]]] = []
+            for f in sorted(items, key=lambda f: f.source != Source.CHECK):  # our checks speak French: first
+                keys = _element_keys(f)
+                home = None
+                for cluster in clusters:
+                    head, checks, ckeys, _ = cluster
+                    if f.check_id in ONE_PROBLEM_A_PAGE and head.check_id == f.check_id:
+                        home = cluster
+                        break
+                    if f.check_id not in checks and keys & ckeys:
+                        home = cluster
+                        break
+                if home is None:
+                    clusters.append((f, {f.check_id}, set(keys), []))
+                    continue
+                home[1].add(f.check_id)
+                home[2].update(keys)
+                home[3].append(f)
+            for head, checks, _, others in clusters:
+                total += 1
+                impacts = [i for i in (scoring.impact_of(x) for x in (head, *others)) if i is not None]
+                top = max(impacts, key=lambda i: i.rank) if impacts else None
+                by_impact[top.value if top else "none"] += 1
+                also = sorted(checks - {head.check_id})
+                if also:
+                    several += 1
+                    head.extra["also"] = also
+                if others:
+                    head.extra["elements"] = [x.selector for x in (head, *others) if x.selector][:50]
+                for x in others:
+                    if x.check_id != head.check_id:
+                        x.extra["same_as"] = head.check_id
+                    else:
+                        x.extra["same_as"] = head.check_id  # one problem a page: the other elements
+    return total, {i.value: by_impact.get(i.value, 0) for i in _IMPACTS} | (
+        {"none": by_impact["none"]} if by_impact.get("none") else {}), several
+
+
+_IMPACTS = (Impact.CRITICAL, Impact.SERIOUS, Impact.MODERATE, Impact.MINOR)
+
+
+# --- broken links, source lines, check metadata ------------------------------------------------------
+
+
+def _same_url(a: str, b: str) -> bool:
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.path or "/") == (pb.path or "/") and pa.query == pb.query and pa.netloc == pb.netloc
+
+
+def _broken_links(every: Sequence[PageSnapshot], pages: Sequence[PageSnapshot]) -> tuple[BrokenLink, ...]:
+    out = []
+    for snap in every:
+        if not http_error(snap):
+            continue
+        targets = {u for u in (snap.url, snap.final_url) if u}
+        linking = tuple(p.key for p in pages if any(_same_url(link, t) for link in p.links for t in targets))
+        out.append(BrokenLink(url=snap.url, status=snap.status, error=snap.error or f"HTTP {snap.status}",
+                              linked_from=linking))
+    return tuple(out)
+
+
+def _locate_all(run: RunInfo, snap: PageSnapshot, findings: list[Finding]) -> None:
+    """Line and column of each finding's element in the page's HTTP source, when it is there once, as
+    written (an element the page's scripts inserted has none): ``extra["line"]``, ``extra["column"]``."""
+    name = (snap.files or {}).get("source")
+    if not name:
+        return
+    try:
+        source = (run.folder / "pages" / page_id(snap.key) / name).read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return
+    for f in findings:
+        tag = _opening_tag(f.snippet)
+        if not tag:
+            continue
+        raw = _raw_tag(f.snippet)
+        first = source.find(raw)
+        if first < 0 or source.find(raw, first + 1) >= 0:
+            continue
+        f.extra["line"] = source.count("\n", 0, first) + 1
+        f.extra["column"] = first - (source.rfind("\n", 0, first) + 1) + 1
+
+
+def _raw_tag(snippet: str | None) -> str:
+    import re
+
+    match = re.match(r"<[a-zA-Z][^>]*>", (snippet or "").strip())
+    return match.group(0) if match else ""
+
+
+def _check_infos(seen: dict[str, Finding], conclusive: frozenset[str]) -> dict[str, CheckInfo]:
+    """Metadata of every check that ran, from the check registry and axe's catalogue, with each finding's own
+    texts as the fallback."""
+    ours: dict[str, Any] = {}
+    axe: dict[str, Any] = {}
+    french: dict[str, Any] = {}
+    try:
+        from audit.checks import load_checks
+
+        ours = dict(load_checks())
+    except Exception:  # noqa: BLE001 - without the registry, the findings' own texts are used
+        ours = {}
+    if any(c.startswith("axe:") for c in seen):
+        try:
+            from audit import catalogue
+            from audit.browser import axe_script_path
+
+            axe = {e.id: e for e in catalogue.axe_entries()}
+            locale = json.loads((axe_script_path().parent / "locales" / "fr.json").read_text(encoding="utf-8"))
+            french = locale.get("rules", {}) if isinstance(locale, dict) else {}
+        except Exception:  # noqa: BLE001 - optional: the findings carry titles too
+            axe, french = {}, {}
+    out: dict[str, CheckInfo] = {}
+    for cid, first in sorted(seen.items()):
+        chk = ours.get(cid)
+        if chk is not None:
+            out[cid] = CheckInfo(id=cid, source="check", title=chk.title, title_en=chk.title_en,
+                                 description=chk.description, description_en=chk.title_en,
+                                 how_to_fix=chk.how_to_fix, how_to_fix_en=chk.how_to_fix, impact=chk.impact,
+                                 help_url=first.help_url, rgaa_tests=tuple(chk.rgaa_tests), wcag=tuple(chk.wcag),
+                                 conclusive=cid in conclusive)
+            continue
+        entry = axe.get(cid)
+        fr = french.get(cid[4:], {}) if cid.startswith("axe:") else {}
+        fr = fr if isinstance(fr, dict) else {}
+        title_en = (entry.title_in("en") if entry is not None else "") or first.title or cid
+        title_fr = fr.get("help") or (entry.title_in("fr") if entry is not None else "") or first.title or cid
+        out[cid] = CheckInfo(
+            id=cid, source=first.source.value, title=title_fr, title_en=title_en,
+            description=fr.get("description") or first.how_to_fix or title_fr,
+            description_en=first.how_to_fix or title_en, how_to_fix=fr.get("description") or first.how_to_fix,
+            how_to_fix_en=first.how_to_fix, impact=first.impact or (
+                Impact(entry.impact) if entry is not None and getattr(entry, "impact", None) else None),
+            help_url=first.help_url or (entry.help_url if entry is not None else None),
+            rgaa_tests=tuple(first.rgaa_tests or (entry.rgaa_tests if entry is not None else ())),
+            wcag=tuple(first.wcag or (entry.wcag if entry is not None else ())))
+    return out
