@@ -20,3 +20,25 @@ def test_alternatives_that_say_nothing():
         assert bad_alternative(alt), alt
     for alt in ("Logo de la Ville de Bellerive", "Le pont d'Anjou en 1900", "Photo de groupe des élus", "2025"):
         assert bad_alternative(alt) is None, alt
+
+
+def test_axe_object_alt_with_an_adjacent_link_is_a_question_not_a_failure(tmp_path):
+    """RGAA 1.1.6 accepts a link right after the <object>: axe's object-alt violation becomes its question."""
+    import json
+
+    from audit.checks import run_checks
+    from audit.model import PageSnapshot
+
+    html = ('<!DOCTYPE html><html lang="fr"><head><title>Travaux — Ville</title></head><body><main>'
+            '<object id="plan" type="image/png" data="/p.png"></object><p><a href="/texte">Version texte</a></p>'
+            '<object id="seul" type="image/png" data="/q.png"></object><p>Fin.</p></main></body></html>')
+    rule = {"id": "object-alt", "tags": ["wcag2a", "wcag111", "RGAA-1.1.6"], "help": "object alt",
+            "nodes": [{"target": ["#plan"], "html": '<object id="plan">', "impact": "serious"},
+                      {"target": ["#seul"], "html": '<object id="seul">', "impact": "serious"}]}
+    (tmp_path / "dom.html").write_text(html, encoding="utf-8")
+    (tmp_path / "axe.json").write_text(json.dumps({"violations": [rule]}), encoding="utf-8")
+    snap = PageSnapshot(key="k", url="http://x/", status=200, content_type="text/html",
+                        files={"dom": "dom.html", "axe": "axe.json"})
+    axe = {f.selector: f for f in run_checks(snap, tmp_path) if f.check_id == "axe:object-alt"}
+    assert axe["#plan"].outcome == "cant_tell" and "contenu alternatif" in axe["#plan"].question
+    assert axe["#seul"].outcome == "failed"

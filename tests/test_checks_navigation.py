@@ -62,6 +62,34 @@ def test_navigation_systems_are_found():
     assert found("<a href='/sitemap.xml'>XML</a>") == set()
 
 
+def test_an_off_site_sitemap_link_is_not_the_sites_plan():
+    def found(body):
+        root = lxml_html.document_fromstring(f"<html><body>{body}</body></html>")
+        return navigation_systems(root, "https://www.ville.example/mairie")
+
+    assert found("<a href='https://www.service-public.fr/plan-du-site'>Plan du site</a>") == set()
+    assert found("<a href='https://annuaire.example/sitemap'>Site map</a>") == set()
+    assert found("<a href='/plan-du-site'>Plan du site</a>") == {"sitemap"}
+    assert found("<a href='https://ville.example/plan'>Plan du site</a>") == {"sitemap"}  # www. or not
+
+
+def test_a_menu_need_not_be_a_nav_element():
+    def found(body):
+        root = lxml_html.document_fromstring(f"<html><body>{body}</body></html>")
+        return navigation_systems(root, "https://www.ville.example/")
+
+    links = "<li><a href='/mairie'>Mairie</a></li><li><a href='/culture'>Culture</a></li><li><a href='/sport'>Sport</a></li>"
+    assert found(f"<div role='navigation'><ul>{links}</ul></div>") == {"menu"}
+    assert found(f"<ul role='navigation'>{links}</ul>") == {"menu"}
+    assert found(f"<ul role='menubar'>{links}</ul>") == {"menu"}
+    assert found(f"<header><a href='/'>Logo</a><ul class='liens'>{links}</ul></header>") == {"menu"}
+    assert found(f"<div role='banner'><ol>{links}</ol></div>") == {"menu"}
+    # a list of links in an article's header, or of links to other sites, is not the site's menu
+    assert found(f"<main><article><header><ul>{links}</ul></header></article></main>") == set()
+    social = "<li><a href='https://x.example/v'>X</a></li><li><a href='https://fb.example/v'>Facebook</a></li>"
+    assert found(f"<nav aria-label='Réseaux sociaux'><ul>{social}</ul></nav>") == set()
+
+
 def _site(pages):
     return {r.page.key: r.outcome for r in load_checks()["rgaa-12.1-navigation-systems"].func(pages)}
 

@@ -133,18 +133,19 @@ def meta_refresh(evidence: Evidence):
     redirect = url is not None and urldefrag(urljoin(evidence.url, url))[0] != here
     what = f"redirige vers {short(url, 60)}" if redirect else "se recharge"
     test = "13.1.2" if redirect else "13.1.1"
+    tests = (test,)
     if delay == 0:
-        yield Result(Outcome.PASSED, element=meta,
+        yield Result(Outcome.PASSED, element=meta, rgaa_tests=tests,
                      message=f"La page {what} immédiatement (délai 0)." if redirect else "Délai de rafraîchissement nul.")
     elif delay >= TWENTY_HOURS:
         if redirect:
-            yield Result(Outcome.CANT_TELL, element=meta,
+            yield Result(Outcome.CANT_TELL, element=meta, rgaa_tests=tests,
                          message=f"La page {what} après {delay} s (plus de vingt heures) : pas immédiate au sens du "
                                  f"test 13.1.2.")
         else:
-            yield Result(Outcome.PASSED, element=meta, message=f"La page se recharge toutes les {delay} s, soit vingt heures au moins.")
+            yield Result(Outcome.PASSED, element=meta, rgaa_tests=tests, message=f"La page se recharge toutes les {delay} s, soit vingt heures au moins.")
     else:
-        yield Result(Outcome.FAILED, element=meta,
+        yield Result(Outcome.FAILED, element=meta, rgaa_tests=tests,
                      message=f"La page {what} automatiquement après {_duration(delay)} (test {test}).")
 
 
@@ -183,23 +184,26 @@ def time_limits(evidence: Evidence):
     dom = dom_of(evidence)
     if dom is None:
         return
-    reasons = []
+    reasons, tests = [], []
     if SCRIPT_REDIRECT.search(inline_scripts(dom)):
         reasons.append("un script programme une redirection ou un rechargement (test 13.1.3)")
+        tests.append("13.1.3")
     text = fold(body_text(dom))
     m = SESSION_WORDS.search(text)
     if m:
         reasons.append(f"la page parle de durée de session (« {m.group(0)} », test 13.1.4)")
+        tests.append("13.1.4")
     v = view(dom)
     controls = (v.name(el) or v.text(el) or norm(el.get("value")) for el in dom.iter("a", "button", "input")
                 if v.rendered(el))
     if any(LOGOUT.search(fold(c)) for c in controls):
         reasons.append("la page est dans un espace connecté (lien de déconnexion, test 13.1.4)")
+        tests.append("13.1.4")
     if not reasons:
         yield Result(Outcome.INAPPLICABLE, message=("Aucune redirection programmée dans les scripts de la page, aucune "
                                                     "mention de durée de session, pas d'espace connecté."))
         return
-    yield Result(Outcome.CANT_TELL, message="À vérifier : " + " ; ".join(reasons) + ".")
+    yield Result(Outcome.CANT_TELL, message="À vérifier : " + " ; ".join(reasons) + ".", rgaa_tests=tuple(tests))
 
 
 # --- 13.2 new windows -------------------------------------------------------------------------------
@@ -569,18 +573,18 @@ def moving(evidence: Evidence):
             continue
         found = True
         if re.search(r"\.stop\s*\(\s*\)", code):
-            yield Result(Outcome.CANT_TELL, element=marquee,
+            yield Result(Outcome.CANT_TELL, element=marquee, rgaa_tests=("13.8.1",),
                          message="Texte défilant (marquee) ; un script de la page appelle stop().",
                          question="Un bouton permet-il d'arrêter et de relancer ce texte défilant ?")
         else:
-            yield Result(Outcome.FAILED, element=marquee,
+            yield Result(Outcome.FAILED, element=marquee, rgaa_tests=("13.8.1",),
                          message=f"Le texte « {short(v.text(marquee), 60)} » défile sans fin (marquee) et aucun "
                                  f"moyen de l'arrêter n'est proposé (test 13.8.1).")
     css = page_css(dom)
     blinking = [b for b in dom.iter("blink") if v.rendered(b)]
     if blinking or re.search(r"text-decoration(?:-line)?\s*:[^;}]*\bblink\b", css):
         found = True
-        yield Result(Outcome.CANT_TELL, element=blinking[0] if blinking else None,
+        yield Result(Outcome.CANT_TELL, element=blinking[0] if blinking else None, rgaa_tests=("13.8.2",),
                      message="Texte marqué pour clignoter (blink) ; les navigateurs récents ne le font plus clignoter.",
                      question="Ce texte clignote-t-il dans les navigateurs utilisés ? Si oui, peut-on arrêter le clignotement ?")
     for el in carousels(dom):

@@ -228,7 +228,7 @@ def _no_fields(what: str = "champ de formulaire") -> Result:
     how_to_fix=("Reliez une étiquette visible au champ : <label for=\"id-du-champ\">, avec un for égal à l'id "
                 "du champ. À défaut, aria-labelledby vers un texte visible, ou aria-label / title."),
     rgaa=("11.1.1",),
-    wcag=("1.3.1", "4.1.2"),
+    wcag=("1.3.1", "3.3.2", "4.1.2"),
     impact=Impact.CRITICAL,
 )
 def label_present(evidence: Evidence):
@@ -359,7 +359,7 @@ def label_relevance(evidence: Evidence):
     to_judge = []
     for field, label in labelled:
         if generic_label(label.text):
-            yield Result(Outcome.FAILED, element=field.element,
+            yield Result(Outcome.FAILED, element=field.element, rgaa_tests=(_TEST_BY_SOURCE[label.source],),
                          message=f"L'étiquette « {short(label.text, 40)} » ({label.source}, test "
                                  f"{_TEST_BY_SOURCE[label.source]}) ne dit pas ce qu'il faut saisir dans le champ "
                                  f"{describe(field)}.")
@@ -714,7 +714,8 @@ def select_groups(evidence: Evidence):
         for g in groups:
             if not norm(g.get("label")):
                 bad += 1
-                yield Result(Outcome.FAILED, element=g, message="Cet optgroup n'a pas d'attribut label (test 11.8.2).")
+                yield Result(Outcome.FAILED, element=g, rgaa_tests=("11.8.2",),
+                             message="Cet optgroup n'a pas d'attribut label (test 11.8.2).")
             else:
                 labelled_groups.append(f"« {short(g.get('label'), 40)} »")
         options = len(list(sel.iter("option")))
@@ -831,7 +832,7 @@ def required_fields(evidence: Evidence):
                 issues += 1
                 where = "n'est expliqué nulle part dans la page" if first_explained is None else \
                     "n'est expliqué qu'après ce champ"
-                yield Result(Outcome.FAILED, element=el,
+                yield Result(Outcome.FAILED, element=el, rgaa_tests=("11.10.2" if is_required else "11.10.1",),
                              message=f"L'astérisque du champ {describe(field, label)} {where} (test "
                                      f"{'11.10.2' if is_required else '11.10.1'}).")
             else:
@@ -843,14 +844,14 @@ def required_fields(evidence: Evidence):
         hidden_mark = _mark(" ".join([label.text if not label.visible else "", norm(el.get("title"))]))
         if hidden_mark in ("word", "star"):
             issues += 1
-            yield Result(Outcome.CANT_TELL, element=el,
+            yield Result(Outcome.CANT_TELL, element=el, rgaa_tests=("11.10.2",),
                          message=f"Le champ obligatoire {describe(field, label)} ne le signale que dans un texte "
                                  f"non affiché ({label.source or 'title'}).",
                          question="Une indication visible (« obligatoire », astérisque expliqué) accompagne-t-elle ce champ ?")
             continue
         issues += 1
         note = " (son étiquette dit « facultatif »)" if mark == "optional" else ""
-        yield Result(Outcome.FAILED, element=el,
+        yield Result(Outcome.FAILED, element=el, rgaa_tests=("11.10.2",),
                      message=f"Le champ {describe(field, label)} est obligatoire ({'required' if el.get('required') is not None else 'aria-required'}) "
                              f"mais son étiquette ne l'indique pas{note} (test 11.10.2).")
     if issues:

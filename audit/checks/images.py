@@ -4,8 +4,9 @@ Every image gets at most one finding that is not a pass, from the check that own
 
 - no alternative at all → ``rgaa-1.1-img-alt`` fails (1.1.1); an empty ``alt`` alone → the same check asks
   whether the image really is decorative (if it carries information, 1.1.1 fails);
-- marked decorative but also named (``alt=""`` with ``title`` or ``aria-label``), or an alternative that
-  says "décoratif" → ``rgaa-1.2-decorative`` fails (1.2.1);
+- marked decorative but also named (``alt=""`` or a presentation role with ``title`` or ``aria-label``), or an
+  alternative that says "décoratif" → ``rgaa-1.2-decorative`` fails (1.2.1); ``aria-hidden="true"`` alone makes
+  an image decorative whatever else it carries (1.2.1's second condition);
 - a file name ("IMG_2034.jpg") or an empty word ("image", "logo", "photo") → ``rgaa-1.3-img-alt-relevant``
   fails (1.3.1); any other alternative → the same check asks the two questions a person must answer (is the
   image informative or decorative? is the alternative relevant and short?), once.
@@ -119,7 +120,11 @@ def classify(el, v: View) -> Image | None:
         in_control = not hidden_itself and _names_a_control(el, v)
         if in_control and (text or el.get("alt") is not None):
             return Image(el, Case.LINK, text, source)
-        if role in ("presentation", "none") or hidden_itself or el.get("alt") == "":
+        if hidden_itself:
+            # RGAA 1.2.1, second condition: aria-hidden="true" suffices, whatever else the image carries (its
+            # title or aria-label never reaches assistive technologies)
+            return Image(el, Case.DECORATIVE, "", "")
+        if role in ("presentation", "none") or el.get("alt") == "":
             if norm(el.get("title")) or norm(el.get("aria-label")) or norm(el.get("aria-labelledby")):
                 return Image(el, Case.DECORATIVE_NAMED, text, source)
             return Image(el, Case.DECORATIVE, "", "")
@@ -257,11 +262,13 @@ def img_alt_relevant(evidence: Evidence):
     for image in images(root):
         if image.case == Case.BAD_ALTERNATIVE:
             reason = bad_alternative(image.alternative) or ""
-            results.append(Result(Outcome.FAILED, element=image.element, message=reason[0].upper() + reason[1:] + "."))
+            results.append(Result(Outcome.FAILED, element=image.element, rgaa_tests=("1.3.1",),
+                                  message=reason[0].upper() + reason[1:] + "."))
         elif image.case == Case.ALTERNATIVE:
             long = f" ({len(image.alternative)} caractères : est-elle concise ?)" if len(image.alternative) > LONG_ALT \
                 else ""
             results.append(Result(Outcome.CANT_TELL, element=image.element,
+                                  rgaa_tests=("1.3.1", "1.3.9") if long else ("1.3.1",),
                                   message=f"Alternative ({image.source}) : « {short(image.alternative, 120)} »{long}."))
     return results[:MAX_PER_CHECK]
 
@@ -407,10 +414,100 @@ def area_alt(evidence: Evidence):
         if (el.get("aria-hidden") or "").lower() == "true":
             continue
         labelled = v.labelledby_text(el) if el.get("aria-labelledby") else ""
-        if labelled or norm(el.get("aria-label")) or norm(el.get("alt")):
+        if norm(el.get("aria-label")) or norm(el.get("alt")):
             fine += 1
+        elif labelled:  # a name, but not one of the alternatives RGAA 1.1.2 lists (alt, aria-label)
+            results.append(Result(Outcome.CANT_TELL, element=el,
+                                  message=f"Zone area nommée seulement par aria-labelledby (« {short(labelled, 60)} »).",
+                                  question="Cette zone est-elle restituée avec son intitulé par les lecteurs d'écran ? "
+                                           "Le RGAA attend un attribut alt ou aria-label."))
         else:
             results.append(Result(Outcome.FAILED, element=el, message="Zone area avec href sans alt ni aria-label."))
     if not results and fine:
         results.append(Result(Outcome.PASSED, message=f"{fine} zone(s) cliquable(s) avec une alternative."))
     return results
+
+
+# --- object images (1.1.6) ---------------------------------------------------------------------------
+
+_CONTROL_TAGS = ("a", "button")
+_WRAPPERS = ("p", "div", "span", "li", "figcaption")
+
+
+def _is_control(el, v: View) -> bool:
+    return (tag(el) == "a" and el.get("href") is not None) or tag(el) == "button" or \
+        (tag(el) == "input" and (el.get("type") or "").lower() in ("button", "submit")) or \
+        v.role(el) in ("link", "button")
+
+
+def adjacent_control(el, v: View):
+    """The link or button that immediately follows ``el`` in the code (RGAA glossary « lien ou bouton
+    adjacent »): its next element with no text in between, or the first thing inside a wrapper that follows
+    it (<p><a href="…">Version texte</a></p>). None when there is none."""
+    if norm(el.tail):
+        return None
+    sibling = el.getnext()
+    while sibling is not None and not isinstance(sibling.tag, str):  # comments
+        if norm(sibling.tail):
+            return None
+        sibling = sibling.getnext()
+    if sibling is None or not v.rendered(sibling):
+        return None
+    if _is_control(sibling, v):
+        return sibling
+    if tag(sibling) in _WRAPPERS and not norm(sibling.text):
+        first = next((c for c in sibling if isinstance(c.tag, str)), None)
+        if first is not None and _is_control(first, v):
+            return first
+    return None
+
+
+@check(
+    id="rgaa-1.1-object",
+    title="Chaque image objet (object type=\"image/…\") a une alternative",
+    failure="Une image objet (object type=\"image/…\") n'a pas d'alternative",
+    title_en="Every object image (object type=\"image/…\") has an alternative",
+    failure_en="An object image (object type=\"image/…\") has no alternative",
+    description="Une image insérée par un élément object porte son alternative de l'une de ces façons : "
+                "role=\"img\" avec aria-label, aria-labelledby ou title ; un lien ou bouton placé juste après "
+                "l'élément, qui mène à un contenu alternatif ; un mécanisme qui remplace l'image par ce contenu.",
+    how_to_fix="Ajoutez role=\"img\" et aria-label=\"…\" à l'élément object, ou placez juste après lui un lien "
+               "vers une version textuelle du contenu de l'image.",
+    rgaa=("1.1.6",), wcag=("1.1.1",), impact=Impact.SERIOUS, evidence=("dom",),
+    question="Cette image objet porte-t-elle une information ? Si oui, il lui faut role=\"img\" et une "
+             "alternative, ou un lien adjacent vers un contenu alternatif.",
+)
+def object_alt(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return unavailable(evidence)
+    v = view(root)
+    results, fine = [], 0
+    for el in root.iter("object"):
+        if not (el.get("type") or "").strip().lower().startswith("image/") or not v.exposed(el):
+            continue
+        if any(tag(a) == "object" for a in el.iterancestors()):
+            continue
+        labelled = v.labelledby_text(el) if el.get("aria-labelledby") else ""
+        text = labelled or norm(el.get("aria-label")) or norm(el.get("title"))
+        role = (el.get("role") or "").strip().lower().split()[:1]
+        if text and role == ["img"]:
+            fine += 1
+            continue
+        control = adjacent_control(el, v)
+        if control is not None:
+            results.append(Result(Outcome.CANT_TELL, element=el,
+                                  message=f"Image objet suivie du lien ou bouton « {short(v.text(control), 60)} ».",
+                                  question="Le lien ou bouton placé juste après cette image objet mène-t-il à un "
+                                           "contenu alternatif qui donne la même information que l'image ?"))
+        elif text:
+            results.append(Result(Outcome.FAILED, element=el,
+                                  message=f"Image objet avec une alternative (« {short(text, 60)} ») mais sans "
+                                          "role=\"img\" : elle n'est pas annoncée comme une image."))
+        else:
+            results.append(Result(Outcome.CANT_TELL, element=el,
+                                  message="Image objet sans alternative (ni role=\"img\" avec aria-label, "
+                                          "aria-labelledby ou title, ni lien adjacent)."))
+    if not results and fine:
+        results.append(Result(Outcome.PASSED, message=f"{fine} image(s) objet avec role=\"img\" et une alternative."))
+    return results[:MAX_PER_CHECK]

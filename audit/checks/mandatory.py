@@ -38,13 +38,37 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 _DOCTYPE = re.compile(r"<!doctype\b([^>]*)>", re.I)
 _PROLOG = re.compile(r"\s*(?:<!--.*?-->|<\?xml[^>]*\?>)?", re.S)
-KNOWN_PUBLIC_IDS = frozenset(p.lower() for p in (
-    "-//W3C//DTD HTML 4.01//EN", "-//W3C//DTD HTML 4.01 Transitional//EN", "-//W3C//DTD HTML 4.01 Frameset//EN",
-    "-//W3C//DTD HTML 4.0//EN", "-//W3C//DTD HTML 4.0 Transitional//EN", "-//W3C//DTD HTML 4.0 Frameset//EN",
-    "-//W3C//DTD XHTML 1.0 Strict//EN", "-//W3C//DTD XHTML 1.0 Transitional//EN",
-    "-//W3C//DTD XHTML 1.0 Frameset//EN", "-//W3C//DTD XHTML 1.1//EN", "-//W3C//DTD XHTML Basic 1.1//EN",
-    "-//W3C//DTD XHTML+RDFa 1.0//EN", "-//W3C//DTD XHTML+RDFa 1.1//EN", "-//W3C//DTD HTML 3.2 Final//EN",
-    "-//W3C//DTD XHTML 1.1 plus MathML 2.0 plus SVG 1.1//EN"))
+# What never holds a doctype: comments, and the raw text of script, style, textarea, title, template (their
+# content is blanked, keeping offsets, before doctypes are counted).
+_NOT_MARKUP = re.compile(r"<!--.*?(?:-->|$)|(<(script|style|textarea|title|template|xmp|plaintext)\b[^>]*>)"
+                         r".*?(?=</\2\s*>|$)", re.I | re.S)
+_HTML_TAG = re.compile(r"<html[\s>/]", re.I)
+
+# W3C's published document types: public identifier → (system identifiers allowed, is the system identifier
+# required, is it XML (XHTML): then "DOCTYPE", "html", PUBLIC are case-sensitive). Identifiers are compared
+# as written: "-//w3c//dtd html 4.01//en" or ".../XHTML1-strict.dtd" is not the published identifier.
+_XHTML1 = "http://www.w3.org/TR/xhtml1/DTD/"
+KNOWN_DOCTYPES: dict[str, tuple[tuple[str, ...], bool, bool]] = {
+    "-//W3C//DTD HTML 4.01//EN": (("http://www.w3.org/TR/html4/strict.dtd",), False, False),
+    "-//W3C//DTD HTML 4.01 Transitional//EN": (("http://www.w3.org/TR/html4/loose.dtd",), False, False),
+    "-//W3C//DTD HTML 4.01 Frameset//EN": (("http://www.w3.org/TR/html4/frameset.dtd",), False, False),
+    "-//W3C//DTD HTML 4.0//EN": (("http://www.w3.org/TR/REC-html40/strict.dtd",), False, False),
+    "-//W3C//DTD HTML 4.0 Transitional//EN": (("http://www.w3.org/TR/REC-html40/loose.dtd",), False, False),
+    "-//W3C//DTD HTML 4.0 Frameset//EN": (("http://www.w3.org/TR/REC-html40/frameset.dtd",), False, False),
+    "-//W3C//DTD HTML 3.2 Final//EN": ((), False, False),
+    "-//W3C//DTD XHTML 1.0 Strict//EN": ((_XHTML1 + "xhtml1-strict.dtd",), True, True),
+    "-//W3C//DTD XHTML 1.0 Transitional//EN": ((_XHTML1 + "xhtml1-transitional.dtd",), True, True),
+    "-//W3C//DTD XHTML 1.0 Frameset//EN": ((_XHTML1 + "xhtml1-frameset.dtd",), True, True),
+    "-//W3C//DTD XHTML 1.1//EN": (("http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd",), True, True),
+    "-//W3C//DTD XHTML Basic 1.0//EN": (("http://www.w3.org/TR/xhtml-basic/xhtml-basic10.dtd",), True, True),
+    "-//W3C//DTD XHTML Basic 1.1//EN": (("http://www.w3.org/TR/xhtml-basic/xhtml-basic11.dtd",), True, True),
+    "-//W3C//DTD XHTML+RDFa 1.0//EN": (("http://www.w3.org/MarkUp/DTD/xhtml-rdfa-1.dtd",), True, True),
+    "-//W3C//DTD XHTML+RDFa 1.1//EN": (("http://www.w3.org/MarkUp/DTD/xhtml-rdfa-2.dtd",), True, True),
+    "-//W3C//DTD XHTML 1.1 plus MathML 2.0 plus SVG 1.1//EN": (
+        ("http://www.w3.org/2002/04/xhtml-math-svg/xhtml-math-svg.dtd",), True, True),
+}
+KNOWN_PUBLIC_IDS = frozenset(p.lower() for p in KNOWN_DOCTYPES)
+_BY_FOLDED_ID = {p.lower(): p for p in KNOWN_DOCTYPES}
 
 
 def _page_source(evidence: Evidence) -> tuple[str | None, str]:
@@ -54,38 +78,87 @@ def _page_source(evidence: Evidence) -> tuple[str | None, str]:
     return evidence.dom_html, "dom"
 
 
-def _doctype_scan(text: str) -> tuple[re.Match | None, bool, bool]:
-    """(the doctype match, is it the first token, does it come after the <html> tag)."""
+@dataclass(frozen=True, slots=True)
+class DoctypeScan:
+    """Where the document's doctype declarations are."""
+
+    first: re.Match | None  # the first declaration
+    count: int  # declarations outside comments and raw text
+    leading: bool  # the first declaration is the document's first token (after BOM, spaces, comments, XML prolog)
+    after_html: bool  # some declaration comes after the <html> tag
+
+
+def doctype_scan(text: str) -> DoctypeScan:
     body = text.lstrip("\ufeff")
+    blanked = _NOT_MARKUP.sub(lambda m: (m.group(1) or "") + " " * (len(m.group(0)) - len(m.group(1) or "")), body)
+    found = list(_DOCTYPE.finditer(blanked))
+    if not found:
+        return DoctypeScan(None, 0, False, False)
     pos = 0
     while True:
         m = _PROLOG.match(body, pos)
         if not m or m.end() == pos:
             break
         pos = m.end()
-    first = _DOCTYPE.match(body, pos)
-    if first:
-        return first, True, False
-    anywhere = _DOCTYPE.search(body)
-    if not anywhere:
-        return None, False, False
-    html_tag = re.search(r"<html\b", body, re.I)
-    return anywhere, False, bool(html_tag and html_tag.start() < anywhere.start())
+    html_tag = _HTML_TAG.search(blanked)
+    first = _DOCTYPE.match(body, found[0].start())
+    return DoctypeScan(first, len(found), found[0].start() == pos,
+                       bool(html_tag and any(d.start() > html_tag.start() for d in found)))
+
+
+def _doctype_scan(text: str) -> tuple[re.Match | None, bool, bool]:
+    """(the first doctype, is it the first token, does a doctype come after the <html> tag)."""
+    scan = doctype_scan(text)
+    return scan.first, scan.leading, scan.after_html
+
+
+_DOCTYPE_PARTS = re.compile(r"<!(?P<kw>doctype)(?P<sp>\s+)(?P<name>\S+?)(?:\s+(?P<ext>PUBLIC|SYSTEM)\s*"
+                            r"(?P<id1>\"[^\"]*\"|'[^']*')(?:\s*(?P<id2>\"[^\"]*\"|'[^']*'))?)?\s*>", re.I | re.S)
 
 
 def _doctype_valid(match: re.Match) -> tuple[bool | None, str]:
-    inner = norm(match.group(1))
-    m = re.fullmatch(r"(?i)(\S+)(?:\s+(PUBLIC|SYSTEM)\s+(\"[^\"]*\"|'[^']*')(?:\s+(\"[^\"]*\"|'[^']*'))?)?", inner)
-    if not m or m.group(1).lower() != "html":
-        return False, f"« {short(match.group(0))} » ne déclare pas un document HTML"
-    keyword, first = (m.group(2) or "").upper(), (m.group(3) or "").strip("\"'")
-    if not keyword:
+    """(valid, why): True for HTML5 (any case) and W3C's published doctypes written exactly; False for a
+    declaration that names no HTML document, misspells a known public or system identifier, misses a
+    required system identifier or miswrites the case of an XHTML declaration; None for one unknown to the
+    tool (a rare DTD)."""
+    text = match.group(0)
+    m = _DOCTYPE_PARTS.fullmatch(text)
+    if not m or m.group("name").lower() != "html":
+        return False, f"« {short(text)} » ne déclare pas un document HTML"
+    ext = m.group("ext")
+    first = m.group("id1")[1:-1] if m.group("id1") else None
+    second = m.group("id2")[1:-1] if m.group("id2") else None
+    if not ext:
         return True, "doctype HTML5"
-    if keyword == "SYSTEM" and first.lower() == "about:legacy-compat":
-        return True, "doctype HTML5 (compatibilité XML)"
-    if keyword == "PUBLIC" and first.lower() in KNOWN_PUBLIC_IDS:
-        return True, f"doctype {first}"
-    return None, f"doctype « {short(match.group(0))} » inconnu de l'outil"
+    if ext.upper() == "SYSTEM":
+        if second is None and first == "about:legacy-compat":
+            return True, "doctype HTML5 (compatibilité XML)"
+        if second is None and first.lower() == "about:legacy-compat":
+            return False, f"l'identifiant système « {first} » doit s'écrire about:legacy-compat, en minuscules"
+        return False, f"« {short(text)} » : un doctype SYSTEM n'est valide qu'avec « about:legacy-compat »"
+    published = _BY_FOLDED_ID.get(first.lower())
+    if published is None:
+        return None, f"doctype « {short(text)} » inconnu de l'outil"
+    if first != published:
+        return False, f"l'identifiant public « {first} » doit s'écrire exactement « {published} » (casse)"
+    systems, required, xml = KNOWN_DOCTYPES[published]
+    if xml and (m.group("kw") != "DOCTYPE" or m.group("name") != "html" or ext != "PUBLIC"):
+        return False, ("en XHTML la déclaration s'écrit exactement <!DOCTYPE html PUBLIC …> "
+                       f"(casse) et non « {short(text, 60)} »")
+    if second is None:
+        if required:
+            return False, f"l'identifiant système (« {systems[0]} ») manque après « {published} »"
+        return True, f"doctype {published}"
+    if second in systems:
+        return True, f"doctype {published}"
+    if second.startswith("https://") and "http://" + second[8:] in systems:
+        return None, f"l'identifiant système « {short(second, 80)} » est en https, l'identifiant publié en http"
+    expected = systems[0] if systems else ""
+    if expected and second.lower() == expected.lower():
+        return False, f"l'identifiant système « {second} » doit s'écrire exactement « {expected} » (casse)"
+    if not expected:
+        return False, f"« {published} » ne prend pas d'identifiant système (« {short(second, 80)} »)"
+    return False, f"l'identifiant système « {short(second, 80)} » ne correspond pas à « {expected} »"
 
 
 @check(
@@ -125,12 +198,17 @@ def doctype_valid(evidence: Evidence):
     text, _ = _page_source(evidence)
     if not text or not is_html_document(evidence):
         return unavailable(evidence, "code source")
-    match, _, _ = _doctype_scan(text)
-    if match is None:
+    scan = doctype_scan(text)
+    if scan.first is None:
         return []
-    valid, reason = _doctype_valid(match)
+    valid, reason = _doctype_valid(scan.first)
     outcome = {True: Outcome.PASSED, False: Outcome.FAILED, None: Outcome.CANT_TELL}[valid]
-    return [Result(outcome, snippet=short(match.group(0), 200), message=reason[0].upper() + reason[1:] + ".")]
+    results = [Result(outcome, snippet=short(scan.first.group(0), 200), message=reason[0].upper() + reason[1:] + ".")]
+    if scan.count > 1:
+        results = [Result(Outcome.FAILED, snippet=short(scan.first.group(0), 200),
+                          message=f"Le code source contient {scan.count} déclarations <!DOCTYPE> : une seule est "
+                                  "permise, au début du document.")]
+    return results
 
 
 @check(
@@ -149,14 +227,18 @@ def doctype_first(evidence: Evidence):
     text, _ = _page_source(evidence)
     if not text or not is_html_document(evidence):
         return unavailable(evidence, "code source")
-    match, first, after_html = _doctype_scan(text)
-    if match is None:
+    scan = doctype_scan(text)
+    if scan.first is None:
         return []
-    if first:
-        return [Result(Outcome.PASSED, snippet=short(match.group(0), 200), message="Le doctype ouvre le document.")]
-    before = short(text.lstrip("\ufeff")[: match.start()].strip(), 120)
-    where = "après la balise <html>" if after_html else "après du contenu"
-    return [Result(Outcome.FAILED, snippet=short(match.group(0), 200),
+    snippet = short(scan.first.group(0), 200)
+    if scan.leading and not scan.after_html:
+        return [Result(Outcome.PASSED, snippet=snippet, message="Le doctype ouvre le document, avant la balise <html>.")]
+    if scan.leading:
+        return [Result(Outcome.FAILED, snippet=snippet,
+                       message="Une autre déclaration <!DOCTYPE> figure après la balise <html>.")]
+    before = short(text.lstrip("\ufeff")[: scan.first.start()].strip(), 120)
+    where = "après la balise <html>" if scan.after_html else "après du contenu"
+    return [Result(Outcome.FAILED, snippet=snippet,
                    message=f"Le doctype est placé {where} (« {before} ») : le navigateur l'ignore.")]
 
 
@@ -430,30 +512,41 @@ def lang_present(evidence: Evidence):
         return [Result(Outcome.PASSED, element=root, message=f"lang=\"{norm(lang)}\" sur l'élément html.")]
     if norm(xml_lang) and _is_xhtml(evidence):
         return [Result(Outcome.PASSED, element=root, message=f"xml:lang=\"{norm(xml_lang)}\" (XHTML).")]
-    uncovered = _text_without_lang(root)
-    if uncovered is None:
+    xml = _is_xhtml(evidence)
+    uncovered = _text_without_lang(root, xml=xml)
+    body = next((c for c in root if tag(c) == "body"), None)
+    declared = body is not None and any(isinstance(el.tag, str) and _declares_lang(el, xml) for el in body.iter())
+    if uncovered is None and declared:
+        body = next((c for c in root if tag(c) == "body"), None)
+        where = "sur l'élément body" if _declares_lang(body, xml) else \
+            "sur chaque élément qui porte du texte (ou l'un de ses parents)"
         return [Result(Outcome.PASSED, element=root,
-                       message="Pas de lang sur html, mais chaque texte est dans un élément qui indique sa langue.")]
+                       message=f"Pas de langue sur l'élément html, mais elle est indiquée {where}.")]
     detail = "lang est vide" if lang is not None else (
         "seul xml:lang est présent, ignoré en HTML5" if norm(xml_lang) else "l'attribut lang est absent")
-    return [Result(Outcome.FAILED, element=root,
-                   message=f"Sur l'élément html, {detail} ; par exemple le texte « {short(uncovered, 60)} » "
-                           "n'a aucune langue indiquée.")]
+    example = f" ; par exemple le texte « {short(uncovered, 60)} » n'a aucune langue indiquée" if uncovered \
+        else " et aucun élément de la page n'indique de langue"
+    return [Result(Outcome.FAILED, element=root, message=f"Sur l'élément html, {detail}{example}.")]
 
 
-def _text_without_lang(root) -> str | None:
-    """The first text of the body not inside an element with a non-empty lang, or None."""
+def _declares_lang(el, xml: bool = False) -> bool:
+    return bool(norm(el.get("lang")) or (xml and norm(el.get("xml:lang"))))
+
+
+def _text_without_lang(root, xml: bool = False) -> str | None:
+    """The first text of the body not inside an element with a non-empty lang (or xml:lang in XHTML), or None."""
     body = next((c for c in root if tag(c) == "body"), None)
     if body is None:
         return None
     v = view(root)
+    test = "normalize-space(@lang)!=''" + (" or normalize-space(@*[name()='xml:lang'])!=''" if xml else "")
     for el in body.iter():
         if not isinstance(el.tag, str) or not v.rendered(el):
             continue
         for text, owner in ((el.text, el), (el.tail, el.getparent())):
             if owner is None or not norm(text) or not words(text):
                 continue
-            if owner is not root and not owner.xpath("ancestor-or-self::*[normalize-space(@lang)!='']"):
+            if owner is not root and not owner.xpath(f"ancestor-or-self::*[{test}]"):
                 return norm(text)
     return None
 
@@ -512,23 +605,28 @@ def _main_language(root, body) -> str | None:
 # --- 8.5 and 8.6 page title ----------------------------------------------------------------------
 
 
+def _titles(root) -> list:
+    """Every <title> of the document outside SVG, MathML and templates, in document order."""
+    return [el for el in root.iter("title")
+            if not any(tag(a) in ("svg", "template", "math") for a in el.iterancestors())]
+
+
 def page_title(root):
-    """The first <title> of the document outside SVG and templates, or None."""
-    for el in root.iter("title"):
-        if not any(tag(a) in ("svg", "template", "math") for a in el.iterancestors()):
-            return el
-    return None
+    """The document's title element as browsers pick it (the first, outside SVG and templates), or None."""
+    found = _titles(root)
+    return found[0] if found else None
 
 
 @check(
     id="rgaa-8.5-title",
-    title="La page a un titre (élément title non vide)",
-    failure="La page n'a pas de titre",
-    title_en="The page has a title (non-empty title element)",
-    failure_en="The page has no title",
+    title="La page a un titre (un seul élément title, non vide, dans head)",
+    failure="La page n'a pas de titre correctement défini",
+    title_en="The page has a title (one non-empty title element, in head)",
+    failure_en="The page has no properly defined title",
     description="Le titre de la page est la première chose annoncée par un lecteur d'écran et le nom de "
-                "l'onglet ; sans lui, on ne sait pas où l'on est.",
-    how_to_fix="Ajoutez dans <head> un élément <title> qui décrit la page, par exemple "
+                "l'onglet ; sans lui, on ne sait pas où l'on est. Il tient dans un seul élément <title>, placé "
+                "dans <head>, et n'est pas vide.",
+    how_to_fix="Placez dans <head> un seul élément <title> qui décrit la page, par exemple "
                "<title>Horaires de la médiathèque — Ville de …</title>.",
     rgaa=("8.5.1",), wcag=("2.4.2",), impact=Impact.SERIOUS, evidence=("dom",), conclusive=True,
 )
@@ -536,13 +634,23 @@ def title_present(evidence: Evidence):
     root = dom_of(evidence)
     if root is None:
         return unavailable(evidence)
-    title = page_title(root)
-    if title is None:
+    found = _titles(root)
+    if not found:
         return [Result(Outcome.FAILED, element=root, message="Aucun élément <title> dans la page.")]
-    text = norm(title.text_content())
+    head = next((c for c in root if tag(c) == "head"), None)
+    in_head = [t for t in found if head is not None and t.getparent() is head]
+    if not in_head:
+        return [Result(Outcome.FAILED, element=found[0],
+                       message="L'élément <title> n'est pas dans <head> (il est dans le corps de la page).")]
+    if len(found) > 1:
+        where = "dans <head>" if len(in_head) == len(found) else "dont un hors de <head>"
+        texts = " ; ".join(f"« {short(norm(t.text_content()), 50)} »" for t in found[:3])
+        return [Result(Outcome.FAILED, element=found[1],
+                       message=f"{len(found)} éléments <title> ({where}) : {texts}. Un seul est permis.")]
+    text = norm(found[0].text_content())
     if not text:
-        return [Result(Outcome.FAILED, element=title, message="L'élément <title> est vide.")]
-    return [Result(Outcome.PASSED, element=title, message=f"Titre : « {short(text, 120)} ».")]
+        return [Result(Outcome.FAILED, element=found[0], message="L'élément <title> est vide.")]
+    return [Result(Outcome.PASSED, element=found[0], message=f"Titre : « {short(text, 120)} ».")]
 
 
 GENERIC_TITLES = frozenset(fold(t) for t in (

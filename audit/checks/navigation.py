@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from audit.checks import Evidence, Result, SitePage, check, probe_missing
+from audit.checks.exposure import tag
 from audit.keyboard import MAIN_RELATIONS, MEDIA_TAGS
 from audit.model import Impact, Outcome
 
@@ -322,16 +324,60 @@ _NOT_MENU = re.compile(r"ariane|breadcrumb|pagination|pager|chemin", re.I)
 _SYSTEMS_FR = {"menu": "un menu de navigation", "search": "un moteur de recherche", "sitemap": "un plan du site"}
 
 
-def navigation_systems(root) -> set[str]:
-    """The navigation systems a rendered page offers: menu, search, sitemap (link or the sitemap page itself)."""
-    found: set[str] = set()
-    for nav in root.xpath("//nav | //*[@role='navigation']"):
-        label = " ".join(filter(None, [nav.get("aria-label"), nav.get("class"), nav.get("id")]))
+def _host(url: str | None) -> str:
+    host = (urlsplit(url or "").hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _same_site(href: str, page_host: str) -> bool:
+    """A link to the audited site: relative, or to the page's host (with or without www.)."""
+    href = (href or "").strip()
+    if not href or href.startswith("#") or re.match(r"(?i)(javascript|mailto|tel):", href):
+        return False
+    if href.startswith("//"):
+        href = "http:" + href
+    host = _host(href) if re.match(r"(?i)[a-z][a-z0-9+.-]*:", href) else page_host
+    return not page_host or host == page_host
+
+
+def _roles(el) -> list[str]:
+    return (el.get("role") or "").strip().lower().split()
+
+
+def _site_links(el, page_host: str) -> int:
+    return sum(1 for a in el.xpath(".//a[@href]") if _same_site(a.get("href"), page_host))
+
+
+def _menu(root, page_host: str) -> bool:
+    """A navigation menu (RGAA glossary: a list of links to navigate the site): a nav or role="navigation"
+    region, a menubar, or a list of links in the page header, with at least two links to the site."""
+    candidates = root.xpath("//nav | //*[@role]")
+    for el in candidates:
+        roles = _roles(el)
+        if tag(el) != "nav" and not {"navigation", "menubar", "menu"} & set(roles[:1]):
+            continue
+        label = " ".join(filter(None, [el.get("aria-label"), el.get("class"), el.get("id")]))
         if _NOT_MENU.search(label):
             continue
-        if len(nav.xpath(".//a[@href]")) >= 2:
-            found.add("menu")
-            break
+        if _site_links(el, page_host) >= 2:
+            return True
+    for header in root.xpath("//header | //*[@role='banner']"):
+        if any(tag(a) in ("main", "article", "section") for a in header.iterancestors()):
+            continue  # the header of an article, not of the page
+        for ul in header.xpath(".//ul | .//ol"):
+            label = " ".join(filter(None, [ul.get("aria-label"), ul.get("class"), ul.get("id")]))
+            if not _NOT_MENU.search(label) and _site_links(ul, page_host) >= 3:
+                return True
+    return False
+
+
+def navigation_systems(root, url: str | None = None) -> set[str]:
+    """The navigation systems a rendered page offers: menu, search, sitemap (a link to the site's own plan,
+    or the plan page itself). ``url``: the page's address, to tell links to the site from links elsewhere."""
+    page_host = _host(url)
+    found: set[str] = set()
+    if _menu(root, page_host):
+        found.add("menu")
     if root.xpath("//*[@role='search'] | //input[@type='search']"):
         found.add("search")
     else:
@@ -344,7 +390,8 @@ def navigation_systems(root) -> set[str]:
                 break
     for link in root.xpath("//a[@href]"):
         text = " ".join(link.text_content().split())
-        if _SITEMAP.search(text) or _SITEMAP_HREF.search(link.get("href", "")):
+        href = link.get("href", "")
+        if (_SITEMAP.search(text) or _SITEMAP_HREF.search(href)) and _same_site(href, page_host):
             found.add("sitemap")
             break
     else:
@@ -358,7 +405,7 @@ def _systems(evidence: Evidence) -> set[str] | None:
     """The page's navigation systems for rgaa-12.1-navigation-systems; None for a journey step or an HTTP error."""
     if evidence.dom is None or evidence.snap.journey is not None or (evidence.snap.status or 200) >= 400:
         return None
-    return navigation_systems(evidence.dom)
+    return navigation_systems(evidence.dom, evidence.url)
 
 
 @check(

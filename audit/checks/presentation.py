@@ -30,6 +30,12 @@ _WEAK = {
     "hidden": "l'élément reçoit le focus sans être visible à l'écran",
 }
 
+_UNSEEN = {
+    "parts": "partie interne du champ, comme le curseur d'un input range ou le bouton d'un input file",
+    "shadow": "contenu d'un shadow DOM",
+    "pseudo": "pseudo-élément mis en forme par une règle :focus",
+}
+
 
 @check(
     id="rgaa-10.7-focus-visible",
@@ -60,7 +66,13 @@ def focus_visible(evidence: Evidence) -> Iterator[Result]:
     doubtful: dict[str, list[dict[str, Any]]] = {}
     for item in elements:
         change = item.get("change")
-        if change == "none":
+        if change == "none" and item.get("unseen"):
+            yield Result(Outcome.CANT_TELL, selector=item["s"], snippet=item.get("snippet"),
+                         message=("Aucun changement mesurable sur l'élément, mais l'indication du focus peut être "
+                                  f"dessinée là où la mesure ne voit pas ({_UNSEEN.get(item['unseen'], item['unseen'])})."),
+                         question=("En naviguant au clavier jusqu'à cet élément, voit-on où est le focus (contour, "
+                                   "fond ou curseur contrasté à 3:1 au moins) ?"))
+        elif change == "none":
             yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
                          message=("Aucun changement visible à la prise de focus (contour, fond, bordure, "
                                   "soulignement, couleur) : le focus est invisible."))

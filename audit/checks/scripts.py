@@ -8,6 +8,7 @@ or a cursor alone leaves a question).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -150,3 +151,49 @@ def focus_kept(evidence: Evidence) -> Iterator[Result]:
     ok = sum(1 for item in elements if item.get("focus") == "ok")
     if ok and not redirected and not any(item.get("focus") == "removed" for item in elements):
         yield Result(Outcome.PASSED, message=f"{ok} élément(s) gardent le focus quand ils le reçoivent.")
+
+
+# --- 7.4 changes of context started by a script --------------------------------------------------
+
+# What an inline handler does that changes the context: go to another page, open a window, submit a form.
+_CONTEXT_CHANGE = re.compile(r"(?:\b(?:window\.|document\.|self\.|top\.)?location(?:\.href)?\s*=(?!=)|"
+                             r"\blocation\.(?:assign|replace|reload)\s*\(|\bwindow\.open\s*\(|\.submit\s*\(\s*\)|"
+                             r"\bthis\.form\.submit\b|\bnavigate\s*\()", re.I)
+
+
+@check(
+    id="rgaa-7.4-change-of-context",
+    title="Les changements de contexte lancés par un script sont annoncés ou contrôlés",
+    failure="Un script change de contexte sans prévenir",
+    title_en="Script-driven changes of context are announced or user-controlled",
+    failure_en="A script changes the context without warning",
+    description=("Un champ dont la modification change de page ou envoie le formulaire (onchange), ou un élément "
+                 "qui ouvre une fenêtre ou change de page quand il reçoit le focus (onfocus), surprend l'utilisateur "
+                 "du clavier et du lecteur d'écran. Seuls les gestionnaires écrits dans le code HTML sont repérés."),
+    how_to_fix=("Ajoutez un bouton « Valider » ou « Aller » au lieu d'agir au changement de valeur, ou prévenez avant "
+                "le champ (« la page se met à jour dès le choix ») ; n'ouvrez rien et ne changez pas de page à la "
+                "prise de focus."),
+    rgaa=("7.4.1",), wcag=("3.2.1", "3.2.2"), impact=Impact.SERIOUS, evidence=("dom",),
+    question=("Ce changement de contexte (nouvelle page, envoi du formulaire, nouvelle fenêtre) est-il annoncé avant "
+              "l'élément, ou l'utilisateur le déclenche-t-il lui-même par un bouton ?"),
+)
+def change_of_context(evidence: Evidence) -> Iterator[Result]:
+    from audit.checks.exposure import dom_of, short, tag
+
+    root = dom_of(evidence)
+    if root is None:
+        return
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        onchange, onfocus = el.get("onchange") or "", el.get("onfocus") or el.get("onfocusin") or ""
+        if tag(el) in ("select", "input", "textarea") and _CONTEXT_CHANGE.search(onchange):
+            yield Result(Outcome.CANT_TELL, element=el,
+                         message=f"Changer la valeur de ce champ lance « {short(onchange, 80)} ».",
+                         question=("Choisir une valeur dans ce champ change-t-il de page ou envoie-t-il le formulaire "
+                                   "sans autre action ? Si oui, un texte placé avant le champ le dit-il ?"))
+        elif _CONTEXT_CHANGE.search(onfocus):
+            yield Result(Outcome.CANT_TELL, element=el,
+                         message=f"La prise de focus de cet élément lance « {short(onfocus, 80)} ».",
+                         question=("Atteindre cet élément au clavier ouvre-t-il une fenêtre ou change-t-il de page ? "
+                                   "Si oui, l'utilisateur en est-il prévenu avant ?"))

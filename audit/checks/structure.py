@@ -243,7 +243,7 @@ def list_markup(evidence: Evidence):
             ok = parent is not None and (tag(parent) in ("ul", "ol", "menu") or
                                          (parent.get("role") or "").strip().lower() == "list")
             if not ok:
-                results.append(Result(Outcome.FAILED, element=el,
+                results.append(Result(Outcome.FAILED, element=el, rgaa_tests=("9.3.1", "9.3.2"),
                                       message=f"Élément li hors de toute liste (dans un {tag(parent)})."))
             continue
         lists += 1
@@ -252,7 +252,7 @@ def list_markup(evidence: Evidence):
                   and (c.get("role") or "").strip().lower() != "listitem"]
         if strays:
             names = ", ".join(sorted({tag(c) for c in strays}))
-            results.append(Result(Outcome.FAILED, element=el,
+            results.append(Result(Outcome.FAILED, element=el, rgaa_tests=_LIST_TEST[t],
                                   message=f"La liste {t} contient directement : {names}."))
     if not results and lists:
         results.append(Result(Outcome.PASSED, message=f"{lists} liste(s) correctement balisée(s)."))
@@ -261,6 +261,10 @@ def list_markup(evidence: Evidence):
 
 _BULLET = re.compile(r"^\s*([-–—•·▪►*>])\s+\S")
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+\S")
+
+
+# The RGAA test of each kind of list: 9.3.1 unordered, 9.3.2 ordered, 9.3.3 description lists.
+_LIST_TEST = {"ul": ("9.3.1",), "ol": ("9.3.2",), "dl": ("9.3.3",), "puces": ("9.3.1",), "numéros": ("9.3.2",)}
 
 
 def _markers(lines: list[str]) -> str | None:
@@ -317,7 +321,7 @@ def fake_list(evidence: Evidence):
         kind = _markers(_lines(el)) if any(tag(c) == "br" for c in el) else None
         if kind:
             reported.add(el)
-            results.append(Result(Outcome.FAILED, element=el,
+            results.append(Result(Outcome.FAILED, element=el, rgaa_tests=_LIST_TEST[kind],
                                   message=f"Lignes séparées par des sauts de ligne et précédées de {kind}."))
             continue
         if tag(el) != "p":
@@ -331,7 +335,7 @@ def fake_list(evidence: Evidence):
             kind = _markers([norm(r.text_content()) for r in run])
             if kind:
                 reported.update(run)
-                results.append(Result(Outcome.FAILED, element=el,
+                results.append(Result(Outcome.FAILED, element=el, rgaa_tests=_LIST_TEST[kind],
                                       message=f"{len(run)} paragraphes consécutifs, dont certains précédés de "
                                               f"{kind}, forment une liste."))
     return results[:MAX_FINDINGS]
@@ -368,6 +372,7 @@ def quotes(evidence: Evidence):
     for el in root.iter("q", "blockquote"):
         if v.exposed(el):
             results.append(Result(Outcome.CANT_TELL, element=el,
+                                  rgaa_tests=("9.4.1",) if tag(el) == "q" else ("9.4.2",),
                                   message=f"Élément {tag(el)} : « {short(v.text(el), 100)} »."))
     body = next((c for c in root if tag(c) == "body"), None)
     if body is not None:

@@ -318,7 +318,7 @@ def header_cells(evidence: Evidence):
             continue
         thead = next((c for c in table.element if tag(c) == "thead"), None)
         if thead is not None and any(tag(c) == "td" for c in thead.iter()):
-            results.append(Result(Outcome.FAILED, element=table.element,
+            results.append(Result(Outcome.FAILED, element=table.element, rgaa_tests=("5.6.1",),
                                   message="Les cellules de l'en-tête (thead) sont des td, pas des th."))
         else:
             results.append(Result(Outcome.CANT_TELL, element=table.element,
@@ -407,14 +407,17 @@ def th_scope(evidence: Evidence):
         if first_row or first_col:
             fine += 1
             continue
+        # An empty th (the top-left corner of a two-way table) heads nothing: it needs no scope
         loose = [c for c in headers if tag(c.element) == "th" and not c.element.get("scope")
-                 and not c.element.get("id") and _role(c.element) not in HEADER_ROLES]
+                 and not c.element.get("id") and _role(c.element) not in HEADER_ROLES
+                 and (norm(c.element.text_content()) or norm(c.element.get("aria-label"))
+                      or norm(c.element.get("title")) or c.element.xpath(".//img[normalize-space(@alt)!='']"))]
         if not loose:
             fine += 1
             continue
         names = ", ".join(f"« {short(norm(c.element.text_content()), 30)} »" for c in loose[:5])
         if not elsewhere:
-            results.append(Result(Outcome.FAILED, element=table.element,
+            results.append(Result(Outcome.FAILED, element=table.element, rgaa_tests=("5.7.1",),
                                   message=f"Tableau à double entrée : {len(loose)} th sans scope, id ni rôle "
                                           f"d'en-tête ({names})."))
         else:

@@ -4,7 +4,12 @@
 // siblings and a few descendants are compared before and after (CSS transitions jumped to their end). DOM
 // mutations made by focus handlers are counted (a script may draw the indicator elsewhere). Focus and scroll
 // are restored before returning.
-// Result: {count, visited, truncated, ms, elements: [{s, tag, name, focus, fv, change, props, snippet?, box?}]}
+// Some indicators are drawn where computed styles cannot be read: the inner parts of a control (the thumb of
+// <input type="range">, the button of <input type="file">), a shadow tree, or a pseudo-element a ':focus' rule
+// styles (input:focus::-webkit-slider-thumb, .x:focus .y::after). There `unseen` says why (parts | shadow |
+// pseudo): the check then asks instead of failing.
+// Result: {count, visited, truncated, ms, elements: [{s, tag, name, focus, fv, change, props, snippet?, box?,
+// unseen?}]}
 // change: strong | weak | script | none | hidden ; focus: ok | removed | redirected | refused
 async () => {
   /*HELPERS*/  // cssPath, snippet, nameOf, isTabbable, FOCUSABLE: audit/layout.py SELECTOR_JS
@@ -145,6 +150,43 @@ async () => {
     return kinds.filter((k) => k !== 'none');
   };
 
+  // Selectors (the focused compound, focus pseudo-classes and pseudo-elements removed) of the ':focus' rules
+  // that style a pseudo-element the probe does not watch.
+  const FOCUS = /:focus(?:-visible|-within)?/;
+  const HIDDEN_PSEUDO = /::?-(?:webkit|moz|ms)-|::part\(|::slotted\(|::marker|::file-selector-button|::backdrop/;
+  const pseudoFocus = [];
+  const collect = (rules) => {
+    for (const rule of rules) {
+      if (pseudoFocus.length > 200) return;
+      if (rule.cssRules && !rule.selectorText) { collect(rule.cssRules); continue; }
+      const text = rule.selectorText;
+      if (!text || !FOCUS.test(text)) continue;
+      for (const part of text.split(',')) {
+        const m = FOCUS.exec(part);
+        if (!m) continue;
+        const tail = part.slice(m.index);
+        const rest = tail.slice(m[0].length);
+        const descendant = /^[^\s>+~]*[\s>+~]/.test(rest.replace(/\([^)]*\)/g, ''));
+        if (!(HIDDEN_PSEUDO.test(tail) || (descendant && /::?(?:before|after)\b/.test(rest)))) continue;
+        const end = rest.search(/[\s>+~]/);
+        const compound = part.slice(0, m.index) + (end < 0 ? rest : rest.slice(0, end));
+        const base = compound.replace(/:focus(?:-visible|-within)?/g, '').replace(/::?-(?:webkit|moz|ms)-[\w-]+(?:\([^)]*\))?/g, '')
+          .replace(/::[\w-]+(?:\([^)]*\))?/g, '').replace(/:(?:before|after|first-line|first-letter)\b/g, '').trim();
+        pseudoFocus.push(base && !/[>+~]$/.test(base) ? base : '*');
+      }
+    }
+  };
+  for (const sheet of Array.from(document.styleSheets)) {
+    try { collect(sheet.cssRules); } catch (e) { /* a cross-origin stylesheet: its rules cannot be read */ }
+  }
+  const PART_INPUTS = ['range', 'color', 'date', 'datetime-local', 'month', 'week', 'time', 'file'];
+  const unseen = (el) => {
+    if (pseudoFocus.some((sel) => { try { return el.matches(sel); } catch (e) { return false; } })) return 'pseudo';
+    if (el.localName === 'input' && PART_INPUTS.includes((el.getAttribute('type') || '').toLowerCase())) return 'parts';
+    if (el.shadowRoot || el.localName.includes('-')) return 'shadow';
+    return null;
+  };
+
   const deepActive = () => {
     let a = document.activeElement;
     while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
@@ -217,6 +259,8 @@ async () => {
         if (change !== 'strong') {
           record.snippet = snippet(el);
           record.box = boxAfter;
+          const why = unseen(el);
+          if (why) record.unseen = why;
         }
       } else {
         record.change = 'script';
