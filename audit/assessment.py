@@ -336,7 +336,9 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
     inputs = registered(site) if inputs is None else inputs
     every = store.pages(run)
     pages = [p for p in every if not http_error(p)]
-    sessions, notes, session_files = _load_sessions(inputs, site.id if site else run.site)
+    # a failed run audited nothing: no session can answer, confirm or dismiss anything in it
+    sessions, notes, session_files = (_load_sessions(inputs, site.id if site else run.site)
+                                      if run.status != "failed" else ([], [], ()))
     if sample is None and inputs.sample_file:
         from audit.sample import load_pinned
 
@@ -418,6 +420,7 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
                 _locate_all(run, snaps[key], kept)
             shown.extend(kept)
     for f in barriers:
+        seen_checks.setdefault(f.check_id, f)
         if not _dismissed(f):
             page_counts.setdefault(f.page_key, {})
             page_counts[f.page_key][f.outcome.value] = page_counts[f.page_key].get(f.outcome.value, 0) + 1

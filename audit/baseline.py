@@ -153,7 +153,8 @@ def _dismissed(f: Finding) -> bool:
 def _failures(a: Assessment) -> list[Finding]:
     """The run's problems: failed, not dismissed by a tester, once however many detectors reported them (the
     assessed result's ``live`` findings)."""
-    return [f for f in a.live if f.outcome == Outcome.FAILED]
+    barriers = [f for f in a.barriers if not _dismissed(f)]  # testers' barriers are problems too
+    return [f for f in [*a.live, *barriers] if f.outcome == Outcome.FAILED]
 
 
 def _at_or_above(f: Finding, threshold: str) -> bool:

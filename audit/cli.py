@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import logging
 import os
 import re
@@ -134,14 +135,16 @@ def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: s
         elif fmt == "html":
             report["trend"] = trend.section([r for r in _results(store, run.site, config_path)
                                              if r.run.id <= run.id], run.site, lang)
-            paths.append(html_report.write(report, run.folder, out, lang))
+            # each writer gets its own copy: the HTML and the plan add their image crops to what they are given,
+            # and report.json must say the same whichever formats were asked
+            paths.append(html_report.write(copy.deepcopy(report), run.folder, out, lang))
             report.pop("trend")
         elif fmt == "junit":
             paths.append(junit.write(a, out, lang))
         elif fmt == "sarif":
             paths.append(sarif.write(a, out, lang))
         elif fmt == "remediation":
-            paths.extend(remediation.write(report, run.folder, out, lang))
+            paths.extend(remediation.write(copy.deepcopy(report), run.folder, out, lang))
         elif fmt == "grid":
             paths.append(grid_csv.write(a.grid, out / ("grille.csv" if lang == "fr" else "grid.csv"), lang))
     return paths

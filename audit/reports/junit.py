@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from audit.baseline import impact_word, page_path
-from audit.model import Finding, Outcome, PageSnapshot
+from audit.model import Finding, Outcome, PageSnapshot, worst
 
 if TYPE_CHECKING:
     from audit.assessment import Assessment
@@ -135,7 +135,7 @@ def _suites(a: Assessment, lang: str, totals: dict[str, float]) -> Iterator[etre
     hostname = socket.gethostname()
     run = a.run
     by_page: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-    for f in a.findings:
+    for f in [*a.findings, *a.barriers]:  # tester barriers are problems too
         if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) and not (f.extra or {}).get("dismissed"):
             by_page[f.page_key][f.check_id].append(f)
     for index, snap in enumerate(a.pages):
@@ -158,7 +158,8 @@ def _suites(a: Assessment, lang: str, totals: dict[str, float]) -> Iterator[etre
             checks = a.page_checks.get(snap.key, {})
             found = by_page.get(snap.key, {})
             for check_id in sorted(set(checks) | set(found)):
-                outcome = Outcome(checks.get(check_id, Outcome.PASSED.value))
+                outcome = (Outcome(checks[check_id]) if check_id in checks else
+                           worst((f.outcome for f in found[check_id]), Outcome.PASSED))
                 result = _testcase(suite, check_id, path, outcome, found.get(check_id, []), w, lang)
                 counts["tests"] += 1
                 if result == "failed":

@@ -133,7 +133,7 @@ def _reported(f: Finding) -> bool:
 def _rules(a: Assessment, lang: str) -> list[dict[str, Any]]:
     """One rule per check that ran (sorted by id)."""
     top: dict[str, Impact | None] = {}
-    for f in a.findings:
+    for f in [*a.findings, *a.barriers]:
         if f.impact and (top.get(f.check_id) is None or f.impact.rank > top[f.check_id].rank):
             top[f.check_id] = f.impact
     return [_rule(info, top.get(cid), lang) for cid, info in sorted(a.checks.items())]
@@ -144,7 +144,7 @@ def _results(a: Assessment, rules: list[dict[str, Any]], lang: str) -> Iterator[
     pages = {p.key: p for p in a.pages}
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     by_page: dict[str, list[Finding]] = {}
-    for f in a.findings:
+    for f in [*a.findings, *a.barriers]:  # tester barriers are problems too
         if _reported(f) and f.check_id in index:
             by_page.setdefault(f.page_key, []).append(f)
     for key in sorted(by_page):
