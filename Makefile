@@ -11,6 +11,7 @@ demo: setup
 	$(VENV)/bin/a11y-audit demo
 
 test: setup
+	$(VENV)/bin/lint-imports --no-cache
 	A11Y_AUDIT_REQUIRE_BROWSER=1 $(PY) -m pytest -q -p no:cacheprovider
 
 lint: setup
