@@ -214,6 +214,9 @@ class Result:
     # The RGAA tests this result bears on, when narrower than the check's (a check declaring 13.1.1 and
     # 13.1.2 fails only 13.1.2 on a delayed redirect); tests the check does not declare are ignored.
     rgaa_tests: tuple[str, ...] | None = None
+    # This one result fully decides its tests although the check is not declared conclusive: the proof that a
+    # kind of content is absent from the page makes every test about it not applicable (checks/absence.py).
+    decides: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +240,8 @@ class Check:
     # site checks: one page's Evidence → its summary; func then judges the list of SitePage
     summary: Callable[[Evidence], Any] | None = None
     judge: Callable[[list[SitePage]], Iterable[Result]] | None = None
+    # no result means no finding (not "inapplicable"): for checks that only ever prove an absence
+    quiet: bool = False
 
 
 REGISTRY: dict[str, Check] = {}
@@ -245,7 +250,7 @@ REGISTRY: dict[str, Check] = {}
 def check(*, id: str, title: str, failure: str, title_en: str, failure_en: str, description: str,
           how_to_fix: str, rgaa: Iterable[str], wcag: Iterable[str], impact: Impact | str,
           evidence: Iterable[str] = ("dom",), conclusive: bool = False, question: str | None = None,
-          scope: str = "page", summary: Callable[[Evidence], Any] | None = None):
+          scope: str = "page", summary: Callable[[Evidence], Any] | None = None, quiet: bool = False):
     """Declare a check: its metadata, then the function below it (Evidence → Results).
 
     A site check (``scope="site"``) also gives ``summary`` (one page's Evidence → a small summary) and its
@@ -265,7 +270,8 @@ def check(*, id: str, title: str, failure: str, title_en: str, failure_en: str, 
                              description=description, how_to_fix=how_to_fix, rgaa_tests=tuple(rgaa),
                              wcag=tuple(wcag), impact=Impact(impact), evidence=tuple(evidence),
                              conclusive=conclusive, question=question, func=run, scope=scope,
-                             module=func.__module__, summary=summary, judge=func if summary else None)
+                             module=func.__module__, summary=summary, judge=func if summary else None,
+                             quiet=quiet)
         return func
 
     return register
@@ -310,7 +316,7 @@ def _finding(chk: Check, result: Result, evidence: Evidence | None) -> Finding:
         message=message, title=chk.title if outcome != Outcome.FAILED else chk.failure,
         how_to_fix=chk.how_to_fix, question=question,
         fingerprint=fingerprint(chk.id, selector, snippet),
-        conclusive=chk.conclusive and outcome == Outcome.PASSED)
+        conclusive=(chk.conclusive and outcome == Outcome.PASSED) or result.decides)
 
 
 def _results(chk: Check, evidence: Evidence) -> Iterator[Result]:
@@ -319,7 +325,7 @@ def _results(chk: Check, evidence: Evidence) -> Iterator[Result]:
     except Exception as exc:  # noqa: BLE001 - a broken check must not lose the page: say it could not tell
         produced = [Result(Outcome.CANT_TELL, message=f"check failed to run: {type(exc).__name__}: {exc}"[:300],
                            question=f"{chk.title} ? (vérification automatique impossible)")]
-    if not produced:
+    if not produced and not chk.quiet:
         produced = [Result(Outcome.INAPPLICABLE)]
     yield from produced
 
