@@ -1,18 +1,99 @@
-"""One located YAML reader: a file's values kept as written (scalars as text), each with its line.
+"""One located YAML reader: every YAML file a person writes for the tool is read here, with its lines.
 
-PyYAML composes the document into nodes that carry their marks; ``compose`` turns them into ``Node``
-values, refusing a key given twice, and ``Reader`` reads a mapping key by key, saying every problem as
-``file:line: path: message`` through the error class its caller chooses (the auditor's file, a pinned
-sample …), in the language of the messages (audit.wording).
+PyYAML composes the document into nodes that carry their marks. Two ways to read them, one module:
+
+- ``Located`` (sites.yaml, tester protocols and sessions): the data as YAML gives it — dates left as the text
+  typed — plus the line and the raw text of every node by path (``sites[0].crawl.max_pages``), so a problem
+  is said ``file:line: path: message``; a document of more than ``MAX_NODES`` nodes (aliases included) is
+  refused, not expanded.
+- ``compose`` + ``Reader`` (auditor's verdicts, pinned samples): every value kept as the text written
+  (``1.10`` stays ``1.10``), a key given twice refused, a mapping read key by key through the error class its
+  caller chooses, in the language of the messages (audit.wording).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
 from audit import wording
+
+MAX_NODES = 50_000  # aliases can make a small file a huge tree
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
+    """SafeLoader without timestamps: a date stays the text typed (2025-13-45 is reported, not a crash)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+class _TooBig(Exception):
+    pass
+
+
+class Located:
+    """A YAML document read once: ``data``, and the line and raw text of every node by path.
+
+    A problem that stops the reading is not raised: ``problem`` is (line, what PyYAML said) — line 0 when
+    PyYAML gave none — and ``too_big`` is set for a document over ``MAX_NODES``; the caller words them.
+    """
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.lines: dict[str, int] = {}
+        self.raw: dict[str, str] = {}
+        self.data: Any = None
+        self.problem: tuple[int, str] | None = None
+        self.too_big = False
+        self._count = 0
+        try:
+            loader = _Loader(text)
+            try:
+                node = loader.get_single_node()
+                if node is not None:
+                    self._index(node, "")
+                    self.data = loader.construct_document(node)
+            finally:
+                loader.dispose()
+        except _TooBig:
+            self.too_big = True
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            self.problem = (mark.line + 1 if mark else 1, str(exc.problem or exc))
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+            self.problem = (0, str(exc))
+
+    def _index(self, node: yaml.Node, path: str) -> None:
+        self._count += 1
+        if self._count > MAX_NODES:
+            raise _TooBig
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            self.raw[path] = node.value
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = f"{path}.{key.value}" if path else str(key.value)
+                self._index(value, child)
+                self.lines[child] = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._index(item, f"{path}[{i}]")
+
+    def line(self, path: str) -> int:
+        """The line of ``path``, else of its nearest parent that has one."""
+        probe = path
+        while probe and probe not in self.lines:
+            shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            probe = "" if shorter == probe else shorter  # a top-level key has nothing left to strip
+        return self.lines.get(probe, 1)
+
+    def where(self, path: str) -> str:
+        return f"{self.path}:{self.line(path)}"
 
 
 class Node:

@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from audit import reader
 from audit.fingerprint import fingerprint
 from audit.model import Config, Finding, Impact, Outcome, PageSnapshot, Source
 from audit.store import DB_NAME
@@ -298,78 +299,21 @@ def new_session_id() -> str:
 # --- reading YAML with line numbers, collecting every problem ---------------------------------
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
-    """SafeLoader without timestamps: a date stays the text typed (2025-13-45 is reported, not a crash)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-MAX_NODES = 50_000  # aliases can make a small file a huge tree
-
-
-class _TooBig(Exception):
-    pass
-
-
-class _Doc:
-    """The parsed YAML, the line of every node and the raw text of every scalar, by path.
-
-    The same approach as ``audit.config`` (yaml node marks), plus the scalars' raw text: YAML reads
-    ``criterion: 12.10`` as the number 12.1 and ``version: 130.0`` as 130.0; we keep what was typed.
-    """
+class _Doc(reader.Located):
+    """A tester file as located YAML (audit.reader.Located): data, the line and raw text of every node, by path;
+    a problem that stops the reading is ``fatal``, said in French like the rest of the validation."""
 
     def __init__(self, path: str, text: str):
-        self.path = path
-        self.lines: dict[str, int] = {}
-        self.raw: dict[str, str] = {}
-        self.data: Any = None
-        self.fatal: str | None = None
-        self._count = 0
-        try:
-            loader = _Loader(text)
-            try:
-                node = loader.get_single_node()
-                if node is not None:
-                    self._index(node, "")
-                    self.data = loader.construct_document(node)
-            finally:
-                loader.dispose()
-        except _TooBig:
-            self.fatal = f"{path}:1: fichier trop complexe (plus de {MAX_NODES} éléments, alias compris)."
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            self.fatal = (f"{path}:{line}: YAML invalide : {exc.problem or exc}. Vérifiez l'indentation et "
-                          "les guillemets autour de cette ligne.")
-        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-            self.fatal = f"{path}:1: YAML invalide : {exc}"
+        super().__init__(path, text)
+        if self.too_big:
+            self.fatal = f"{path}:1: fichier trop complexe (plus de {reader.MAX_NODES} éléments, alias compris)."
+        elif self.problem is not None:
+            line, problem = self.problem
+            self.fatal = (f"{path}:{line}: YAML invalide : {problem}. Vérifiez l'indentation et les guillemets "
+                          "autour de cette ligne." if line else f"{path}:1: YAML invalide : {problem}")
+        else:
+            self.fatal = None
 
-    def _index(self, node: yaml.Node, path: str) -> None:
-        self._count += 1
-        if self._count > MAX_NODES:
-            raise _TooBig
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.ScalarNode):
-            self.raw[path] = node.value
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = f"{path}.{key.value}" if path else str(key.value)
-                self._index(value, child)
-                self.lines[child] = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self._index(item, f"{path}[{i}]")
-
-    def line(self, path: str) -> int:
-        probe = path
-        while probe and probe not in self.lines:
-            shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
-            probe = "" if shorter == probe else shorter
-        return self.lines.get(probe, 1)
-
-    def where(self, path: str) -> str:
-        return f"{self.path}:{self.line(path)}"
 
 
 class _Problems:
