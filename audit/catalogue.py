@@ -2,14 +2,21 @@
 
 Library side of ``a11y-audit checks``: ``list_checks`` (table, JSON, Markdown), ``coverage`` and
 ``render_coverage`` (which RGAA criteria some automated check can give evidence on), ``write_docs``
-(docs/checks.md). Offline and Python-only: axe-core's rule metadata is read from the pinned
-``axe.min.js`` (the object literal passed to ``axe._load``), never by running it.
+(docs/checks.md). axe-core's rule metadata comes from axe itself: the pinned ``axe.min.js`` is loaded once
+by Node (no browser, no network) and asked through its API (``axe.getRules()``, ``axe.version``); the answer
+is cached per SHA-256 of the script in the user's cache folder, so later calls need neither Node nor time.
+French rule titles come from axe-core's own ``locales/fr.json``, read as data.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +33,8 @@ REGENERATE = "a11y-audit checks --format md > docs/checks.md"
 FORMATS = ("table", "json", "md")
 COVERAGE_FORMATS = ("text", "json", "md")
 SCHEMA_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 OURS = "ours"
 AXE = "axe"
@@ -75,6 +84,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "unknown_wcag": {"fr": "Attention : critères WCAG hors des niveaux A et AA de WCAG 2.2 : {items}",
                      "en": "Warning: WCAG success criteria outside WCAG 2.2 A and AA: {items}"},
     "tests": {"fr": "tests", "en": "tests"},
+    "node_missing": {"fr": "Node.js introuvable (commande `node`) : il lit la description des règles d'axe-core. "
+                           "Installez Node 20, celui qui sert à `npm ci`, puis relancez.",
+                     "en": "Node.js not found (the `node` command): it reads axe-core's rule metadata. Install "
+                           "Node 20, the one `npm ci` needs, then run again."},
     # Markdown document
     "md_title": {"fr": "Contrôles automatiques et couverture du RGAA",
                  "en": "Automated checks and RGAA coverage"},
@@ -137,7 +150,7 @@ def _lang(lang: str) -> str:
     return lang
 
 
-# --- axe-core's rule metadata, read from axe.min.js -----------------------------------------
+# --- axe-core's rule metadata, from axe itself --------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +158,8 @@ class AxeRule:
     id: str
     impact: str | None
     tags: tuple[str, ...]
-    enabled: bool
-    help: str  # English, from axe.min.js
+    enabled: bool  # axe.getRules(): false for rules disabled in their metadata and for experimental ones
+    help: str  # English, from axe.getRules()
     help_fr: str | None  # from axe-core's locales/fr.json when present
     description: str
 
@@ -173,113 +186,86 @@ class AxeCatalogue:
         return f"https://dequeuniversity.com/rules/axe/{major_minor}/{rule_id}"
 
 
-class _JsLiteral:
-    """A reader for the JavaScript object literals of a minified file: objects, arrays, strings, numbers,
-    !0/!1, true/false/null. Anything else (a function, a variable) raises ValueError with the offset."""
+# axe-core describes its own rules: ``axe.getRules()`` (ids, tags, enabled, English help and description)
+# and ``axe.version`` are public API. Two facts have no public route, so each is read from the least private
+# place axe keeps it: a rule's impact from ``axe.utils.getRule(id)`` (axe's own lookup of its rule objects,
+# exported on axe.utils but not typed in axe.d.ts), the tags ``runOnly`` leaves out from
+# ``axe._audit.tagExclude`` (axe's documented default when absent).
+_AXE_SCRIPT = """
+const axe = require(process.argv[1]);
+if (!axe || typeof axe.getRules !== "function") throw new Error("no axe.getRules() in this file");
+const impact = id => { const rule = axe.utils && axe.utils.getRule && axe.utils.getRule(id);
+                       return (rule && rule.impact) || null; };
+const exclude = axe._audit && Array.isArray(axe._audit.tagExclude) ? axe._audit.tagExclude : null;
+process.stdout.write(JSON.stringify({
+  version: axe.version || null, tagExclude: exclude,
+  rules: axe.getRules().map(r => ({id: r.ruleId, tags: r.tags, enabled: r.enabled !== false,
+                                   impact: impact(r.ruleId), help: r.help, description: r.description}))}));
+"""
+_CACHE_FORMAT = 1  # bump when _AXE_SCRIPT's output changes: older cache files are then ignored
+_DEFAULT_TAG_EXCLUDE = ("experimental", "deprecated")
+NODE_TIMEOUT = 60
 
-    _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-    _KEY = re.compile(r"[A-Za-z_$][\w$]*|\d+")
-    _WORDS = (("!0", True), ("!1", False), ("true", True), ("false", False), ("null", None), ("void 0", None))
-    _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
-    def __init__(self, text: str, pos: int):
-        self.text = text
-        self.pos = pos
+def _cache_dir() -> Path:
+    """Where the metadata of an axe.min.js is kept between runs: the user's cache, never the repository."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "a11y-audit"
 
-    def _skip(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
-            self.pos += 1
 
-    def _peek(self) -> str:
-        self._skip()
-        if self.pos >= len(self.text):
-            raise ValueError("unexpected end of file")
-        return self.text[self.pos]
+def _node() -> str | None:
+    return shutil.which("node")
 
-    def value(self) -> Any:
-        char = self._peek()
-        if char == "{":
-            return self._object()
-        if char == "[":
-            return self._array()
-        if char in "\"'":
-            return self._string()
-        for word, value in self._WORDS:
-            end = self.pos + len(word)
-            if self.text.startswith(word, self.pos) and not (self.text[end:end + 1].isalnum()):
-                self.pos = end
-                return value
-        match = self._NUMBER.match(self.text, self.pos)
-        if match:
-            self.pos = match.end()
-            return float(match.group()) if set(match.group()) & set(".eE") else int(match.group())
-        raise ValueError(f"unexpected {self.text[self.pos:self.pos + 30]!r} at offset {self.pos}")
 
-    def _string(self) -> str:
-        quote = self.text[self.pos]
-        self.pos += 1
-        out: list[str] = []
-        while True:
-            if self.pos >= len(self.text):
-                raise ValueError("unterminated string")
-            char = self.text[self.pos]
-            if char == quote:
-                self.pos += 1
-                return "".join(out)
-            if char == "\\":
-                nxt = self.text[self.pos + 1]
-                if nxt == "u":
-                    out.append(chr(int(self.text[self.pos + 2:self.pos + 6], 16)))
-                    self.pos += 6
-                elif nxt == "x":
-                    out.append(chr(int(self.text[self.pos + 2:self.pos + 4], 16)))
-                    self.pos += 4
-                else:
-                    out.append(self._ESCAPES.get(nxt, nxt))
-                    self.pos += 2
-                continue
-            out.append(char)
-            self.pos += 1
+def _axe_metadata(file: Path, content: bytes) -> dict[str, Any]:
+    """What axe says about its rules, cached per SHA-256 of the script (so only the first call runs Node)."""
+    digest = hashlib.sha256(content).hexdigest()
+    cache = _cache_dir() / f"axe-rules-{digest[:32]}.json"
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if data.get("format") == _CACHE_FORMAT and data.get("sha256") == digest:
+            return data
+    except (OSError, ValueError, AttributeError):
+        pass
+    data = {"format": _CACHE_FORMAT, "sha256": digest, **_run_axe(file)}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError as exc:  # a read-only home only costs the next call another Node run
+        log.debug("cannot cache axe-core's rule metadata in %s: %s", cache, exc)
+    return data
 
-    def _object(self) -> dict[str, Any]:
-        self.pos += 1
-        out: dict[str, Any] = {}
-        while True:
-            char = self._peek()
-            if char == "}":
-                self.pos += 1
-                return out
-            if char in "\"'":
-                key = self._string()
-            else:
-                match = self._KEY.match(self.text, self.pos)
-                if not match:
-                    raise ValueError(f"unexpected key {self.text[self.pos:self.pos + 30]!r} at offset {self.pos}")
-                key = match.group()
-                self.pos = match.end()
-            if self._peek() != ":":
-                raise ValueError(f"expected ':' at offset {self.pos}")
-            self.pos += 1
-            out[key] = self.value()
-            char = self._peek()
-            if char == ",":
-                self.pos += 1
-            elif char != "}":
-                raise ValueError(f"expected ',' or '}}' at offset {self.pos}")
 
-    def _array(self) -> list[Any]:
-        self.pos += 1
-        out: list[Any] = []
-        while True:
-            if self._peek() == "]":
-                self.pos += 1
-                return out
-            out.append(self.value())
-            char = self._peek()
-            if char == ",":
-                self.pos += 1
-            elif char != "]":
-                raise ValueError(f"expected ',' or ']' at offset {self.pos}")
+def _run_axe(file: Path) -> dict[str, Any]:
+    """Load the script in Node and ask it (``_AXE_SCRIPT``); any failure is one CatalogueError line."""
+    node = _node()
+    if node is None:
+        raise CatalogueError(f"{file}: " + _t("node_missing", wording.language()))
+    try:
+        out = subprocess.run([node, "-e", _AXE_SCRIPT, str(file.resolve())], capture_output=True, text=True,
+                             timeout=NODE_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise CatalogueError(f"{file}: " + wording.text("axe_unreadable_rules", error=exc)) from None
+    if out.returncode != 0:
+        lines = [line.strip() for line in out.stderr.splitlines() if line.strip()]
+        error = next((line for line in lines if re.match(r"\w*Error\b", line)),
+                     lines[-1] if lines else f"node exit {out.returncode}")
+        raise CatalogueError(f"{file}: " + wording.text("axe_unreadable_rules", error=error)) from None
+    try:
+        data = json.loads(out.stdout)
+        rules = data["rules"]
+        if not isinstance(rules, list) or not rules:
+            raise ValueError("no rules")
+        for rule in rules:
+            if not (isinstance(rule.get("id"), str) and isinstance(rule.get("tags"), list)
+                    and all(isinstance(t, str) for t in rule["tags"])
+                    and (rule.get("impact") is None or isinstance(rule.get("impact"), str))):
+                raise ValueError(f"unexpected rule {str(rule)[:60]}")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CatalogueError(f"{file}: " + wording.text("axe_unreadable_rules", error=exc)) from None
+    return {"version": data.get("version"), "tag_exclude": data.get("tagExclude"), "rules": rules}
 
 
 def _axe_path() -> Path:
@@ -300,54 +286,26 @@ def axe_catalogue(path: str | Path | None = None) -> AxeCatalogue:
 def _axe_catalogue(path: str) -> AxeCatalogue:
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        content = file.read_bytes()
+    except OSError as exc:
         raise CatalogueError(f"{file}: " + wording.text("axe_cannot_read", error=exc)) from None
-    try:
-        rules, messages, tag_exclude = _parse_axe(text)
-    except ValueError as exc:
-        raise CatalogueError(f"{file}: " + wording.text("axe_unreadable_rules", error=exc)) from None
-    version = re.match(r"/\*! axe v(\d+\.\d+\.\d+)", text)
+    meta = _axe_metadata(file, content)
     french: dict[str, Any] = {}
-    locale = file.parent / "locales" / "fr.json"
+    locale = file.parent / "locales" / "fr.json"  # axe-core's French messages: data, read as JSON
     try:
         french = json.loads(locale.read_text(encoding="utf-8")).get("rules", {})
     except (OSError, ValueError, AttributeError):
         french = {}
     out = []
-    for rule in rules:
+    for rule in meta["rules"]:
         rid = rule["id"]
-        msg = messages.get(rid) or {}
         fr = french.get(rid) if isinstance(french.get(rid), dict) else {}
         out.append(AxeRule(id=rid, impact=rule.get("impact"), tags=tuple(rule["tags"]),
-                           enabled=rule.get("enabled", True) is not False, help=msg.get("help") or rid,
-                           help_fr=fr.get("help"), description=msg.get("description") or ""))
-    return AxeCatalogue(path=str(file), version=version.group(1) if version else None,
-                        rules=tuple(sorted(out, key=lambda r: r.id)), tag_exclude=tag_exclude)
-
-
-def _parse_axe(text: str) -> tuple[list[dict[str, Any]], dict[str, Any], tuple[str, ...]]:
-    load = text.find("axe._load({")
-    if load < 0:
-        raise ValueError("no axe._load({...}) call")
-    data = re.compile(r"\bdata:\{rules:").search(text, load)
-    if not data:
-        raise ValueError("no data.rules messages")
-    messages = _JsLiteral(text, data.end()).value()
-    array = re.compile(r"\brules:\[\{id:").search(text, load)
-    if not array:
-        raise ValueError("no rules:[...] array")
-    rules = _JsLiteral(text, array.start() + len("rules:")).value()
-    if not isinstance(messages, dict) or not isinstance(rules, list) or not rules:
-        raise ValueError("unexpected shape of the rules")
-    for rule in rules:
-        if not (isinstance(rule, dict) and isinstance(rule.get("id"), str) and isinstance(rule.get("tags"), list)
-                and all(isinstance(t, str) for t in rule["tags"])
-                and (rule.get("impact") is None or isinstance(rule.get("impact"), str))):
-            raise ValueError(f"unexpected rule {str(rule)[:60]}")
-    exclude = re.search(r"\.tagExclude=(\[[^\]]*\])", text)
-    tag_exclude = tuple(_JsLiteral(exclude.group(1), 0).value()) if exclude else ("experimental", "deprecated")
-    return rules, messages, tag_exclude
+                           enabled=rule.get("enabled", True) is not False, help=rule.get("help") or rid,
+                           help_fr=fr.get("help"), description=rule.get("description") or ""))
+    exclude = meta.get("tag_exclude")
+    return AxeCatalogue(path=str(file), version=meta.get("version"), rules=tuple(sorted(out, key=lambda r: r.id)),
+                        tag_exclude=tuple(exclude) if isinstance(exclude, list) else _DEFAULT_TAG_EXCLUDE)
 
 
 def _axe_run_tags() -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from audit import catalogue
-from audit.catalogue import AXE, OURS, CatalogueError, Entry, _JsLiteral
+from audit.catalogue import AXE, OURS, CatalogueError, Entry
 from audit.checks import load_checks
 from audit.standards import CRITERIA, TESTS, WCAG_SC
 
@@ -30,16 +30,6 @@ def axe():
 # --- reading axe-core's metadata --------------------------------------------------------------
 
 
-def test_js_literal_reader():
-    text = 'x={a:"q\\"\\u00e9\\n",b:[!0,!1,null,-1.5e2,{c:\'d\'}],"e-f":void 0,12:[]}'
-    assert _JsLiteral(text, 2).value() == {"a": 'q"é\n', "b": [True, False, None, -150.0, {"c": "d"}],
-                                           "e-f": None, "12": []}
-    with pytest.raises(ValueError, match="offset"):
-        _JsLiteral('{a:function(e){return 1}}', 0).value()
-    with pytest.raises(ValueError):
-        _JsLiteral('{a:"open', 0).value()
-
-
 def test_a_file_that_is_not_axe_is_one_clear_error(tmp_path):
     path = tmp_path / "axe.min.js"
     path.write_text('/*! not axe */ window.x = {rules: 1};', encoding="utf-8")
@@ -52,7 +42,7 @@ def test_a_file_that_is_not_axe_is_one_clear_error(tmp_path):
 
 
 def test_axe_metadata_matches_axe_itself(axe):
-    """The metadata read from axe.min.js equals what the same script reports about itself in Node."""
+    """The catalogue's rules are the script's own rules: each id, tag, impact and help axe keeps internally."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed (the Makefile installs it with axe-core)")
@@ -60,15 +50,63 @@ def test_axe_metadata_matches_axe_itself(axe):
               "const help = Object.fromEntries(axe.getRules().map(r => [r.ruleId, r.help]));"
               "console.log(JSON.stringify({tagExclude: axe._audit.tagExclude, version: axe.version,"
               " rules: axe._audit.rules.map(r => ({id: r.id, impact: r.impact || null, tags: r.tags,"
-              " enabled: r.enabled, help: help[r.id]}))}));")
+              " help: help[r.id]}))}));")
     out = subprocess.run([node, "-e", script, axe.path], capture_output=True, text=True, timeout=60, check=True)
     real = json.loads(out.stdout)
     assert axe.version == real["version"]
     assert list(axe.tag_exclude) == real["tagExclude"]
     assert len(axe.rules) == len(real["rules"]) > 90
-    mine = {r.id: {"id": r.id, "impact": r.impact, "tags": list(r.tags), "enabled": r.enabled, "help": r.help}
-            for r in axe.rules}
+    mine = {r.id: {"id": r.id, "impact": r.impact, "tags": list(r.tags), "help": r.help} for r in axe.rules}
     assert mine == {r["id"]: r for r in real["rules"]}
+    by_id = {r.id: r for r in axe.rules}
+    assert by_id["image-alt"].impact == "critical" and by_id["image-alt"].enabled
+    assert not by_id["css-orientation-lock"].enabled  # experimental: axe.getRules() says it does not run by default
+
+
+def _axe_copy(tmp_path: Path, axe) -> Path:
+    """A copy of the pinned axe-core (script and locales) under another path, so no cached answer applies."""
+    folder = tmp_path / "axe-core"
+    shutil.copytree(Path(axe.path).parent / "locales", folder / "locales")
+    shutil.copy(axe.path, folder / "axe.min.js")
+    return folder / "axe.min.js"
+
+
+def test_axe_metadata_is_cached_per_script_content(axe, tmp_path, monkeypatch):
+    """Node runs once per axe.min.js content; the answer lives in the user's cache folder, not the repository."""
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    calls = []
+    real_run = catalogue._run_axe
+    monkeypatch.setattr(catalogue, "_run_axe", lambda file: calls.append(file) or real_run(file))
+    copy = _axe_copy(tmp_path, axe)
+    first = catalogue.axe_catalogue(copy)
+    assert len(calls) == 1 and first.rules == axe.rules and first.version == axe.version
+    cached = list((tmp_path / "cache" / "a11y-audit").glob("axe-rules-*.json"))
+    assert len(cached) == 1 and json.loads(cached[0].read_text(encoding="utf-8"))["format"] == 1
+    # another process (no lru_cache) with the same script: no Node, even when there is no Node at all
+    monkeypatch.setattr(catalogue, "_node", lambda: None)
+    catalogue._axe_catalogue.cache_clear()
+    assert catalogue.axe_catalogue(copy).rules == axe.rules and len(calls) == 1
+    # a changed script is another key: it is asked again (and here, without Node, that is one clear error)
+    copy.write_bytes(copy.read_bytes() + b"\n// patched\n")
+    catalogue._axe_catalogue.cache_clear()
+    with pytest.raises(CatalogueError, match="Node.js introuvable"):
+        catalogue.axe_catalogue(copy)
+    assert len(calls) == 2
+    catalogue._axe_catalogue.cache_clear()
+
+
+def test_without_node_one_clear_french_error(axe, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(catalogue, "_node", lambda: None)
+    copy = _axe_copy(tmp_path, axe)
+    with pytest.raises(CatalogueError) as info:
+        catalogue.axe_catalogue(copy)
+    message = str(info.value)
+    assert message.startswith(f"{copy}: Node.js introuvable (commande `node`)") and "npm ci" in message
+    assert "\n" not in message
+    catalogue._axe_catalogue.cache_clear()
 
 
 @pytest.mark.browser

@@ -106,6 +106,60 @@ _LABELS: dict[str, tuple[str, str]] = {
     "elements": ("élément(s)", "element(s)"),
     "verdict_auditor": ("Audit", "Audit"),
     "by_auditor": ("Verdicts de l'auditeur", "Auditor's verdicts"),
+    # table of contents and the ways back to it
+    "toc": ("Sommaire", "Contents"),
+    "back_to_toc": ("Retour au sommaire", "Back to the contents"),
+    "back_to_pages": ("Retour à la liste des pages", "Back to the list of pages"),
+    "grid_per_theme": ("un tableau par thématique, une colonne par page (P1, P2… : voir la liste ci-dessus).",
+                       "one table per theme, one column per page (P1, P2…: see the list above)."),
+    "pages_range": ("pages {first} à {last}", "pages {first} to {last}"),
+    # a run that could not audit anything
+    "run_failed": ("Audit échoué", "Audit failed"),
+    "run_failed_text": ("L'audit n'a pu évaluer aucune page.", "The run could not assess any page."),
+    "run_failed_no_grid": ("Sans page auditée, ce rapport ne donne ni grille d'audit ni taux de conformité.",
+                           "With no page audited, this report gives no audit grid and no compliance rate."),
+    "status_failed": ("échoué", "failed"),
+    "failure_url": ("Adresse", "Address"),
+    "failure_error": ("Détail technique", "Technical detail"),
+    # problems: one defect on one element, however many detectors saw it
+    "problems_one": ("{n} problème", "{n} problem"),
+    "problems_many": ("{n} problèmes", "{n} problems"),
+    "several_one": ("dont {n} signalé par plusieurs détecteurs", "{n} of them reported by several detectors"),
+    "several_many": ("dont {n} signalés par plusieurs détecteurs", "{n} of them reported by several detectors"),
+    "problem_is": ("Un problème est un défaut sur un élément, même quand plusieurs détecteurs (axe-core, nos "
+                   "contrôles, un testeur) le signalent.",
+                   "A problem is one defect on one element, even when several detectors (axe-core, our checks, a "
+                   "tester) report it."),
+    "problems_label": ("Problèmes (un défaut sur un élément)", "Problems (one defect on one element)"),
+    "also_by": ("signalé aussi par", "also reported by"),
+    # broken links
+    "broken_links": ("Liens cassés", "Broken links"),
+    "broken_intro": ("Liens des pages auditées vers des adresses qui ne répondent pas ou répondent par une erreur.",
+                     "Links on the audited pages to addresses that do not answer or answer with an error."),
+    "broken_apart": ("Ils sont comptés à part : ils n'entrent ni dans les problèmes, ni dans les non-conformités, "
+                     "ni dans les taux de conformité.",
+                     "They are counted apart: they are not part of the problems, the failures or the compliance "
+                     "rates."),
+    "broken_apart_short": ("comptés à part", "counted apart"),
+    "broken_caption": ("Liens cassés trouvés sur les pages auditées", "Broken links found on the audited pages"),
+    "broken_url": ("Adresse du lien", "Link address"),
+    "broken_status": ("Statut HTTP ou erreur", "HTTP status or error"),
+    "broken_from": ("Pages qui y mènent", "Pages linking to it"),
+    "broken_none": ("Aucun lien cassé trouvé.", "No broken link found."),
+    # which inputs the assessment used
+    "provenance": ("Données prises en compte", "Inputs taken into account"),
+    "prov_sessions": ("Sessions de testeurs", "Tester sessions"),
+    "prov_no_sessions": ("aucune", "none"),
+    "prov_verdicts": ("Verdicts de l'auditeur", "Auditor's verdicts"),
+    "prov_no_verdicts": ("aucun", "none"),
+    "prov_sample": ("Échantillon", "Sample"),
+    "prov_assessed": ("Évaluation", "Assessed"),
+    "prov_registered": ("Ce sont les données enregistrées pour ce site.", "These are the inputs registered with "
+                        "this site."),
+    "prov_overrides": ("Attention : ce rapport utilise des données fournies en ligne de commande à la place de "
+                       "celles enregistrées pour ce site :",
+                       "Note: this report uses inputs given on the command line instead of those registered "
+                       "with this site:"),
 }
 
 
