@@ -442,18 +442,20 @@ def format_rate(value: Fraction | float | None, lang: str = "fr") -> str:
     return f"{text.replace('.', ',')}\u00a0%" if lang == "fr" else f"{text} %"
 
 
-def rates_dict(rates: Rates) -> dict[str, Any]:
+def rates_dict(rates: Rates, lang: str = "fr") -> dict[str, Any]:
+    """The rates as JSON-ready data, their words in ``lang`` (the report's)."""
     def num(value: Fraction | None) -> float | None:
         r = round_rate(value)
         return float(r) if r is not None else None
 
     return {
-        "valid": rates.valid, "state": rates.state.value, "state_label": rates.state.label(),
+        "valid": rates.valid, "state": rates.state.value, "state_label": rates.state.label(lang),
         "counts": rates.counts, "pages": rates.pages,
-        "global": num(rates.global_rate), "global_text": format_rate(rates.global_rate),
-        "mean": num(rates.mean_rate), "mean_text": format_rate(rates.mean_rate),
+        "global": num(rates.global_rate), "global_text": format_rate(rates.global_rate, lang),
+        "mean": num(rates.mean_rate), "mean_text": format_rate(rates.mean_rate, lang),
         "page_rates": {k: num(v) for k, v in rates.page_rates},
-        "nt_criteria": list(rates.nt_criteria), "nt_cells": rates.nt_cells, "reason": rates.reason,
+        "nt_criteria": list(rates.nt_criteria), "nt_cells": rates.nt_cells,
+        "reason": rates.reason if lang != "en" else rates_reason(rates, "en"),
     }
 
 

@@ -163,7 +163,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
                 "finished": run.finished, "status": run.status, **run_meta},
         "provenance": a.provenance,
         "totals": totals_of(a),
-        "rates": scoring.rates_dict(a.rates),
+        "rates": scoring.rates_dict(a.rates, lang),
         "nc_criteria": a.nc_criteria,
         "priority_rule": scoring.PRIORITY_RULE["en" if lang == "en" else "fr"],
         "issues": issues,
