@@ -157,7 +157,7 @@ def test_csv_errors_say_file_and_line(tmp_path, text, where, french, english):
 def test_csv_line_numbers_follow_multiline_cells():
     text = 'Critère;Commentaire;Accueil (/)\n1.1;"sur\ndeux lignes";C\n1.2;;Z\n'
     with pytest.raises(AuditorError, match=r"^g\.csv:4: "):
-        grid_csv.parse_csv(text, "g.csv")
+        auditor.parse_csv(text, "g.csv")
 
 
 def test_complete_fixture_grid_covers_every_criterion():

@@ -49,7 +49,8 @@ def test_placeholders_are_read_with_their_conversion_and_escaped_braces():
 def _used_keys() -> set[str]:
     used: set[str] = set()
     for module in ("cli.py", "config.py", "store.py", "baseline.py", "auditor.py", "sample.py", "catalogue.py",
-                   "browser.py", "scoring.py", "webdriver.py", "reports/grid.py", "reports/summary.py"):
+                   "browser.py", "scoring.py", "webdriver.py", "reader.py", "reports/__init__.py", "reports/grid.py",
+                   "reports/summary.py"):
         source = (ROOT / "audit" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
         # keys chosen by an expression: key = "a" if … else "b"; wording.text(key, …)
@@ -58,6 +59,9 @@ def _used_keys() -> set[str]:
         # wording.count(n, "pages") says n_pages_one or n_pages
         for noun in re.findall(r"""wording\.count\([^,()]+(?:\([^()]*\))?[^,()]*,\s*["']([a-z_]+)["']""", source):
             used |= {f"n_{noun}", f"n_{noun}_one"}
+        # a failed run's reason (unreachable | no_pages | all_errors) chooses its text: f"run_failed_{reason}"
+        if "f\"run_failed_{reason}\"" in source:
+            used |= {k for k in wording.TEXTS if k.startswith("run_failed_")}
         if "wording.text(f\"impact_{k}\"" in source:
             used |= {f"impact_{i.value}" for i in Impact} | {"impact_none"}
     # wording.page_error's own tables of keys
@@ -399,10 +403,10 @@ def test_the_reason_for_no_rates_follows_the_command_line_and_stays_french_for_t
     all_na = build_grid([home], [], {k: Verdict(page="/", criterion=k[1], status=Status.NA, auditor="Test")
                                      for k in verdicts}, conclusive_checks=frozenset())
     empty = build_grid([], [], conclusive_checks=frozenset())
-    french = ["Taux non calculable : 2 critère(s) à vérifier sur une page au moins (2 case(s) de la grille).",
+    french = ["Taux non calculable : 2 critère(s) à vérifier (2 case(s) de la grille).",
               "Taux non calculable : aucun critère applicable sur l'échantillon.",
               "Aucune page dans l'échantillon : aucun audit."]
-    english = ["Rates not computable: 2 criteria to verify on at least one page (2 grid cells).",
+    english = ["Rates not computable: 2 criteria to verify (2 grid cells).",
                "Rates not computable: no applicable criterion on the sample.", "No page in the sample: no audit."]
     grids = (to_verify, all_na, empty)
     assert [rates_reason(compute_rates(g)) for g in grids] == french

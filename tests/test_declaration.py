@@ -10,9 +10,11 @@ from datetime import date
 
 import pytest
 
+from audit.assessment import Inputs, assess
 from audit.model import DeclarationFacts, Finding, Outcome, PageSnapshot, SamplePage, Site, Source
 from audit.reports import declaration
 from audit.scoring import Compliance
+from audit.standards import CRITERIA
 from audit.store import Store
 
 BASE = "https://ville.example"
@@ -34,12 +36,21 @@ def _store(tmp_path) -> tuple[Store, object]:
                             title=f"{name} — Ville")
         findings = [Finding(check_id="title", source=Source.CHECK, outcome=Outcome.PASSED, page_key=snap.key,
                             page_url=snap.url, rgaa_tests=("8.5.1",), conclusive=True)]
-        if path == "/contact.html":
+        if path == "/contact.html":  # the language is read on Contact only: 8.3 C there, still NT on Accueil
+            findings.append(Finding(check_id="lang", source=Source.CHECK, outcome=Outcome.PASSED,
+                                    page_key=snap.key, page_url=snap.url, rgaa_tests=("8.3.1",), conclusive=True))
             findings.append(Finding(check_id="axe:image-alt", source=Source.AXE, outcome=Outcome.FAILED,
                                     page_key=snap.key, page_url=snap.url, rgaa_tests=("1.1.1",), wcag=("1.1.1",),
                                     selector="img", snippet='<img src="plan.png">', fingerprint="f1"))
         store.save_page(store.run(run.id), snap, findings)
     return store, store.run(run.id)
+
+
+def declare(store: Store, site: Site, run, verdicts=None, lang: str = "fr", today: date | None = None,
+            sample=None) -> declaration.Declaration:
+    """The declaration of ``run`` assessed with the auditor's ``verdicts`` (a file) on ``sample``."""
+    a = assess(store, run, site, Inputs(verdicts=str(verdicts) if verdicts else None), sample=sample)
+    return declaration.declare(site, a, lang=lang, today=today)
 
 
 COMPLETE = """\
@@ -73,27 +84,35 @@ def _verdicts(tmp_path, status="NC", rgaa="4.1.2"):
 
 def test_draft_while_criteria_remain_to_verify(tmp_path):
     store, run = _store(tmp_path)
-    d = declaration.declare(store, SITE, run, today=TODAY, sample=SAMPLE)
+    d = declare(store, SITE, run, today=TODAY, sample=SAMPLE)
     assert d.draft and d.state == Compliance.NONE and d.global_rate is None
-    assert len(d.missing) == 105  # 8.5 is C on both pages from a conclusive check; 1.1 NC on Contact, NT on Accueil
-    assert "1.1" in [c.id for c in d.missing] and "8.5" not in [c.id for c in d.missing]
-    one_one = next(c for c in d.missing if c.id == "1.1")
-    assert one_one.pages == ("Accueil",)
+    # Roll-up over the sample NC > NT > C > NA: 8.5 is C on both pages from a conclusive check (not missing);
+    # 1.1 is NC on Contact, NT on Accueil: a non-conformity, not « to verify »; 8.3 is C on Contact, NT on
+    # Accueil: to verify, on Accueil; the 103 others are NT on both pages. 106 - 8.5 - 1.1 = 104.
+    assert len(d.missing) == 104
+    missing = [c.id for c in d.missing]
+    assert "1.1" not in missing and "8.5" not in missing and "8.3" in missing
+    assert [(c.id, c.pages) for c in d.nonconformities] == [("1.1", ("Contact",))]
+    lang = next(c for c in d.missing if c.id == "8.3")
+    assert lang.pages == ("Accueil",) and not lang.all_pages
     assert any("auditeur" in fact for fact in d.missing_facts)
     assert d.footer == "Accessibilité : non conforme"
     md = declaration.render_markdown(d)
     assert md.startswith("# BROUILLON — Déclaration d'accessibilité")
-    assert "Critère 1.1 (Images porteuses d'information : alternative présente) : à vérifier sur Accueil." in md
+    assert "Critère 8.3 (Langue par défaut de la page indiquée) : à vérifier sur Accueil." in md
+    assert "Critère 1.1 (" not in md  # not « à vérifier »: non respecté, below
+    assert "alternative présente (critère 1.1, thème « Images ») : non respecté sur Contact." in md
     assert "Ville de &lt;Test&gt; & \\*Cie\\*" in md  # no raw HTML nor emphasis from data
     html = declaration.render_html(d)
     assert "<strong class=\"stamp\">BROUILLON</strong>" in html and "Ville de &lt;Test&gt; &amp; *Cie*" in html
     text = declaration.summary(d)
-    assert text.startswith("BROUILLON") and "105 critère(s) restent à vérifier" in text
+    assert text.startswith("BROUILLON") and "104 critère(s) restent à vérifier" in text
+    assert "Non-conformités : 1 critère(s)." in text
 
 
 def test_final_declaration_with_hand_computed_rates(tmp_path):
     store, run = _store(tmp_path)
-    d = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE)
+    d = declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE)
     # Accueil: 106 C (100 %). Contact: 105 C, 1 NC (105/106 = 99.057 %).
     # Global: 105 C, 1 NC -> 99.06 % -> 99,1 %. Mean: (100 + 99.057) / 2 = 99.53 -> 99,5 %.
     assert not d.draft and d.missing == () and d.missing_facts == ()
@@ -132,7 +151,7 @@ def test_totally_compliant_and_validity_and_rgaa_version(tmp_path):
     from dataclasses import replace
 
     site = replace(SITE, declaration=replace(FACTS, published="2023-03-01"))
-    d = declaration.declare(store, site, run, verdicts=_verdicts(tmp_path, "C", rgaa="4.1"), today=TODAY,
+    d = declare(store, site, run, verdicts=_verdicts(tmp_path, "C", rgaa="4.1"), today=TODAY,
                             sample=SAMPLE)
     assert d.state == Compliance.TOTAL and d.global_rate == "100,0\u00a0%" and d.nonconformities == ()
     assert d.conflicts == 1 and "À réexaminer : 1 case(s)" in declaration.summary(d)  # axe:image-alt vs "C"
@@ -140,7 +159,7 @@ def test_totally_compliant_and_validity_and_rgaa_version(tmp_path):
     assert d.valid_until == "2026-03-01" and d.expired
     assert d.rgaa_outdated and any("RGAA 4.1 ;" in w for w in d.warnings)
     assert any("n'est plus valable depuis le 1er mars 2026" in w for w in d.warnings)
-    still = declaration.declare(store, replace(SITE, declaration=replace(FACTS, published="2025-01-10")), run,
+    still = declare(store, replace(SITE, declaration=replace(FACTS, published="2025-01-10")), run,
                                 verdicts=_verdicts(tmp_path, "C"), today=TODAY, sample=SAMPLE)
     assert still.valid_until == "2028-01-10" and not still.expired and not still.rgaa_outdated
     assert "Elle est valable jusqu'au 10 janvier 2028." in declaration.render_markdown(still)
@@ -150,8 +169,8 @@ def test_english_statement_has_the_same_facts_and_says_it_is_a_translation(tmp_p
     from dataclasses import fields
 
     store, run = _store(tmp_path)
-    fr = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE)
-    en = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE, lang="en")
+    fr = declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE)
+    en = declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE, lang="en")
     worded = {"lang", "global_rate", "mean_rate", "nonconformities", "missing", "missing_facts", "warnings"}
     for f in fields(declaration.Declaration):
         if f.name not in worded:
@@ -190,21 +209,23 @@ def test_english_draft_and_warnings(tmp_path):
     from dataclasses import replace
 
     store, run = _store(tmp_path)
-    d = declaration.declare(store, SITE, run, today=TODAY, sample=SAMPLE, lang="en")
-    assert d.draft and len(d.missing) == 105 and d.footer == "Accessibility: non-compliant"
+    d = declare(store, SITE, run, today=TODAY, sample=SAMPLE, lang="en")
+    assert d.draft and len(d.missing) == 104 and d.footer == "Accessibility: non-compliant"
     assert d.missing_facts == ("the name of the auditor or of the organisation that made the audit (auditor in the "
                                "auditor's file, or declaration.auditor in sites.yaml)",)
     md = declaration.render_markdown(d)
     assert md.startswith("# DRAFT — Accessibility statement")
-    assert "105 RGAA criteria remain to be verified on the sample" in md
-    assert "Criterion 1.1 (Informative images have a text alternative): to verify on Accueil." in md
+    assert "104 RGAA criteria remain to be verified on the sample" in md
+    assert f"Criterion 8.3 ({CRITERIA['8.3'].title_en}): to verify on Accueil." in md
+    assert "Criterion 1.1 (" not in md and "(criterion 1.1, theme “Images”): not met on Contact." in md
     assert "No compliance rate can be published until the audit is complete" in md
     html = declaration.render_html(d)
     assert '<strong class="stamp">DRAFT</strong>' in html and "<title>DRAFT — Accessibility statement" in html
     text = declaration.summary(d)
-    assert text.startswith("DRAFT: this statement cannot be published.") and "Criteria still to verify (105)" in text
+    assert text.startswith("DRAFT: this statement cannot be published.") and "Criteria still to verify (104)" in text
+    assert "Rate not computable: criteria to verify: 104 (" in text
     site = replace(SITE, declaration=replace(FACTS, published="2023-03-01"))
-    old = declaration.declare(store, site, run, verdicts=_verdicts(tmp_path, "C", rgaa="4.1"), today=TODAY,
+    old = declare(store, site, run, verdicts=_verdicts(tmp_path, "C", rgaa="4.1"), today=TODAY,
                               sample=SAMPLE, lang="en")
     assert old.warnings == ("The statement published on 1 March 2023 is no longer valid since 1 March 2026: a new "
                             "audit is needed.", "The audit was made against RGAA 4.1; the version in force is RGAA "
@@ -252,10 +273,10 @@ def audit_files(chromium, folder, names):
 @pytest.mark.browser
 def test_declaration_pages_pass_our_own_audit(chromium, tmp_path):
     store, run = _store(tmp_path)
-    draft = declaration.declare(store, SITE, run, today=TODAY, sample=SAMPLE)
-    final = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE)
-    draft_en = declaration.declare(store, SITE, run, today=TODAY, sample=SAMPLE, lang="en")
-    final_en = declaration.declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE,
+    draft = declare(store, SITE, run, today=TODAY, sample=SAMPLE)
+    final = declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE)
+    draft_en = declare(store, SITE, run, today=TODAY, sample=SAMPLE, lang="en")
+    final_en = declare(store, SITE, run, verdicts=_verdicts(tmp_path), today=TODAY, sample=SAMPLE,
                                    lang="en")
     out = tmp_path / "site"
     out.mkdir()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -16,6 +17,7 @@ import yaml
 
 from audit import config, runner
 from audit.demo import DEMO_ROOT, DemoServer, demo_password
+from audit.model import PageState
 from audit.store import Store
 
 pytestmark = pytest.mark.browser
@@ -70,14 +72,23 @@ def test_audit_finds_the_seeded_axe_defects_on_the_right_pages(demo_run):
 
 
 def test_robots_disallowed_page_never_audited_and_pdfs_recorded(demo_run):
-    store, run, _ = demo_run
+    from audit.assessment import assess
+
+    store, run, base = demo_run
     pages = store.pages(run)
     assert not any("/brouillons/" in p.url for p in pages)
     docs = [p for p in pages if p.kind == "document"]
     assert len(docs) == 2 and all(p.files.get("document") for p in docs)
     steps = [p for p in pages if p.journey == "restauration-scolaire"]
     assert len(steps) == 3 and all(p.error is None and "tape" in (p.title or "") for p in steps)
-    assert all(p.error is None for p in pages), [(p.url, p.error) for p in pages if p.error]
+    # A URL answering an HTTP error is a broken link, not a page of the assessment: every page it holds was
+    # audited; the demo's seeded broken link (/actualites/ → archives-2024.html, 404) is listed as such.
+    a = assess(store, run, _site(base))
+    assert all(p.error is None for p in a.pages), [(p.url, p.error) for p in a.pages if p.error]
+    errors = {p.url for p in pages if p.error}
+    assert errors == {b.url for b in a.broken_links}, (errors, a.broken_links)
+    [broken] = [b for b in a.broken_links if _path(b.url) == "/actualites/archives-2024.html"]
+    assert broken.status == 404 and [_path(k) for k in broken.linked_from] == ["/actualites/"]
 
 
 def test_html_report_is_itself_accessible(demo_run, chromium, tmp_path):
@@ -87,15 +98,19 @@ def test_html_report_is_itself_accessible(demo_run, chromium, tmp_path):
     import http.server
     import threading
 
+    from audit.assessment import assess
     from audit.browser import Browser, GatherOptions
     from audit.checks import run_checks
     from audit.model import PageRef
-    from audit.reports import build, report_dir
     from audit.reports import html as html_report
+    from audit.reports import report_of
 
-    store, run, _ = demo_run
-    out = report_dir(run)
-    path = html_report.write(build(store, run), run.folder, out, "fr")
+    store, run, base = demo_run
+    a = assess(store, run, _site(base))  # with the tester sessions registered for the demo town
+    assert a.sessions == 4
+    out = run.folder / "reports"
+    out.mkdir(parents=True, exist_ok=True)
+    path = html_report.write(report_of(a), run.folder, out, "fr")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     handler.log_message = lambda *a: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -117,10 +132,11 @@ def test_html_report_is_itself_accessible(demo_run, chromium, tmp_path):
 
 
 def test_json_report_has_schema_version(demo_run):
-    from audit.reports import build
+    from audit.assessment import assess
+    from audit.reports import report_of
 
-    store, run, _ = demo_run
-    data = json.loads(json.dumps(build(store, run)))
+    store, run, base = demo_run
+    data = json.loads(json.dumps(report_of(assess(store, run, _site(base)))))
     assert data["schema_version"]
     assert data["totals"]["pages"] >= 15
 
@@ -131,6 +147,7 @@ def test_interrupt_then_resume_audits_every_page_exactly_once(tmp_path, chromium
     runs = tmp_path / "runs"
     with DemoServer() as server:
         text = (REPO / "sites.yaml").read_text(encoding="utf-8").replace("http://127.0.0.1:8000", server.url)
+        shutil.copytree(REPO / "user_test_protocols", tmp_path / "user_test_protocols")  # its registered sessions
         cfg = tmp_path / "sites.yaml"
         cfg.write_text(text, encoding="utf-8")
         cmd = [sys.executable, "-m", "audit", "run", "ville-demo", "--config", str(cfg), "--runs-dir", str(runs),
@@ -167,7 +184,7 @@ def test_interrupt_then_resume_audits_every_page_exactly_once(tmp_path, chromium
         runs_rows = con.execute("SELECT status FROM runs").fetchall()
         rows = con.execute("SELECT key, state, saves FROM pages").fetchall()
     assert runs_rows == [("complete",)]
-    assert rows and all(state in ("done", "error") for _, state, _ in rows)
+    assert rows and all(state in {s.value for s in PageState} - {"queued"} for _, state, _ in rows)
     assert [key for key, _, saves in rows if saves != 1] == []
     keys = [key for key, _, _ in rows]
     assert len(keys) == len(set(keys)) >= 20
@@ -190,8 +207,6 @@ def test_unchanged_site_rerun_reuses_every_page(demo_run, chromium):
 
 
 def test_changed_page_is_audited_again(tmp_path, chromium):
-    import shutil
-
     root = tmp_path / "site"
     shutil.copytree(DEMO_ROOT, root)
     store = Store(tmp_path / "runs")
@@ -214,8 +229,6 @@ def test_changed_page_is_audited_again(tmp_path, chromium):
 def test_offline_check_gives_back_the_findings_of_the_run(demo_run, tmp_path):
     """`a11y-audit check RUN` (runner.recheck) re-runs every check on the saved evidence, page after page
     straight into the store: the same findings as the run itself, one for one (on a copy of the runs folder)."""
-    import shutil
-
     store, run, _ = demo_run
     shutil.copytree(store.root, tmp_path / "runs")
     with Store(tmp_path / "runs") as copy:

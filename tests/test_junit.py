@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
+from audit.assessment import assess
 from audit.fingerprint import fingerprint
 from audit.model import Finding, Impact, Outcome, PageSnapshot, Source
 from audit.reports import junit
@@ -46,7 +47,7 @@ def finding(key: str, check: str, outcome: Outcome, selector: str | None = None,
 def xml_bytes(tmp_path):
     with Store(tmp_path / "runs") as store:
         run = store.create_run("ville", BASE, {})
-        home, contact, broken = BASE + "/", BASE + "/contact.html", BASE + "/panne.html"
+        home, contact, broken, slow = BASE + "/", BASE + "/contact.html", BASE + "/panne.html", BASE + "/lente.html"
         store.save_page(run, PageSnapshot(key=home, url=home, status=200, timings={"total": 1.5}), [
             finding(home, "axe:image-alt", Outcome.FAILED, "main > img", '<img src="a.png">', Impact.CRITICAL,
                     "Element does not have an alt attribute"),
@@ -66,8 +67,12 @@ def xml_bytes(tmp_path):
         store.save_page(run, PageSnapshot(key="journey:cantine:4", url=BASE + "/etape-1", status=200,
                                           journey="cantine", step=4), [
             finding("journey:cantine:4", "axe:document-title", Outcome.PASSED)])
+        # an HTTP error is a broken link, not a page of the assessment (no suite); a page that could not be
+        # loaded at all is a suite with an <error>
         store.save_page(run, PageSnapshot(key=broken, url=broken, status=500, error="HTTP 500"), [])
-        yield junit.render(store, run)
+        store.save_page(run, PageSnapshot(key=slow, url=slow, status=None,
+                                          error="Timeout 30000ms exceeded."), [])
+        yield junit.render(assess(store, run))
 
 
 def _check_schema(node: ET.Element) -> None:
@@ -90,7 +95,7 @@ def test_structure_follows_the_junit_schema(xml_bytes):
     for node in [root, *root.iter("testsuite")]:
         assert re.match(SUREFIRE_TIME, node.get("time")), node.get("time")
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == ["/", "/contact.html", "journey:cantine:4", "/panne.html"]
+    assert [s.get("name") for s in suites] == ["/", "/contact.html", "journey:cantine:4", "/lente.html"]
     for suite in suites:  # the counts say what the cases hold
         cases = suite.findall("testcase")
         assert int(suite.get("tests")) == len(cases)
@@ -122,8 +127,9 @@ def test_cases_carry_what_a_developer_needs(xml_bytes):
     for passing in ("axe:document-title", "axe:video-caption"):
         assert len(home.find(f"testcase[@name='{passing}']")) == 0
     assert "\x0b" not in ET.tostring(home.find("testcase[@name='bad-chars']"), encoding="unicode")
-    error = root.find("testsuite[@name='/panne.html']/testcase[@name='page']/error")
-    assert "HTTP 500" in error.get("message")
+    error = root.find("testsuite[@name='/lente.html']/testcase[@name='page']/error")
+    assert "Timeout 30000ms exceeded." in error.get("message")
+    assert root.find("testsuite[@name='/panne.html']") is None  # a broken link, not an audited page
 
 
 def test_junitparser_reads_it(xml_bytes, tmp_path):
@@ -131,7 +137,7 @@ def test_junitparser_reads_it(xml_bytes, tmp_path):
     path.write_bytes(xml_bytes)
     xml = JUnitXml.fromfile(str(path))
     suites = {s.name: s for s in xml}
-    assert set(suites) == {"/", "/contact.html", "journey:cantine:4", "/panne.html"}
+    assert set(suites) == {"/", "/contact.html", "journey:cantine:4", "/lente.html"}
     results = {}
     for suite in xml:
         for case in suite:
@@ -140,9 +146,41 @@ def test_junitparser_reads_it(xml_bytes, tmp_path):
     assert results[("/", "axe:image-alt")] is Failure
     assert results[("/contact.html", "axe:label")] is Failure
     assert results[("/", "rgaa-11.10-erreurs")] is Skipped
-    assert results[("/panne.html", "page")] is Error
+    assert results[("/lente.html", "page")] is Error
     assert results[("/", "axe:document-title")] is None
     home = suites["/"]
     assert (home.tests, home.failures, home.skipped, home.errors) == (5, 2, 1, 0)
     failure = next(iter(next(c for c in home if c.name == "axe:image-alt").result))
     assert failure.type == "critical" and "main > img" in failure.text
+
+
+def test_a_problem_two_detectors_report_fails_one_test_case(tmp_path):
+    """axe:image-alt and our rgaa-1.1-img-alt on one <img>: one problem, one <failure>; the other detector's
+    test case is <skipped>, naming the one that counts it. A second element axe alone reports still fails."""
+    with Store(tmp_path / "runs") as store:
+        run = store.create_run("ville", BASE, {})
+        home = BASE + "/"
+        both = ("main > img", '<img src="a.png">')
+        store.save_page(run, PageSnapshot(key=home, url=home, status=200), [
+            finding(home, "rgaa-1.1-img-alt", Outcome.FAILED, *both, Impact.CRITICAL, "Image sans alternative"),
+            finding(home, "axe:image-alt", Outcome.FAILED, *both, Impact.CRITICAL, "no alt attribute"),
+        ])
+        contact = BASE + "/contact.html"
+        store.save_page(run, PageSnapshot(key=contact, url=contact, status=200), [
+            finding(contact, "rgaa-1.1-img-alt", Outcome.FAILED, *both, Impact.CRITICAL, "Image sans alternative"),
+            finding(contact, "axe:image-alt", Outcome.FAILED, *both, Impact.CRITICAL, "no alt attribute"),
+            finding(contact, "axe:image-alt", Outcome.FAILED, "footer > img", '<img src="b.png">', Impact.SERIOUS,
+                    "no alt attribute"),
+        ])
+        a = assess(store, run)
+    assert a.problems == 3 and a.reported_by_several == 2
+    root = ET.fromstring(junit.render(a))
+    suite = root.find("testsuite[@name='/']")
+    assert suite.find("testcase[@name='rgaa-1.1-img-alt']/failure") is not None
+    skipped = suite.find("testcase[@name='axe:image-alt']/skipped")
+    assert skipped is not None and skipped.get("message") == "même problème que rgaa-1.1-img-alt, compté une fois"
+    assert (suite.get("failures"), suite.get("skipped")) == ("1", "1")
+    other = root.find("testsuite[@name='/contact.html']/testcase[@name='axe:image-alt']/failure")
+    assert other is not None and "1 élément(s) en échec" in other.get("message") and "footer > img" in other.text
+    assert "main > img" not in other.text  # counted under rgaa-1.1-img-alt
+    assert root.get("failures") == "3"

@@ -164,15 +164,16 @@ def test_streamed_reports_are_the_rendered_ones(tmp_path):
     import json as std_json
 
     from audit import scoring
-    from audit.reports import assess, grid_pages, html, json, junit, report_of, sarif
+    from audit.assessment import assess, grid_pages
+    from audit.reports import html, json, junit, report_of, sarif
 
     store, run = _store_with_findings(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    assert junit.write(store, run, out).read_bytes() == junit.render(store, run)
-    assert sarif.write(store, run, out).read_text(encoding="utf-8") == sarif.render(store, run)
-    assert '"startLine"' in sarif.render(store, run)  # the region found in the page's source, page by page
     a = assess(store, run)
+    assert junit.write(a, out).read_bytes() == junit.render(a)
+    assert sarif.write(a, out).read_text(encoding="utf-8") == sarif.render(a)
+    assert '"startLine"' in sarif.render(a)  # the region found in the page's source, page by page
     everything = list(store.findings(run))
     assert a.grid == scoring.build_grid(grid_pages(a.pages, ())[0], everything)
     assert {f.outcome for f in a.findings} == {"failed", "cant_tell", "inapplicable"}  # the dismissed one

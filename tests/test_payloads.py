@@ -237,6 +237,7 @@ def _tester_session(tmp: Path) -> Path:
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory, chromium):
     from audit import baseline, trend
+    from audit.assessment import Inputs, assess
     from audit.reports import declaration, grid, html, junit, remediation, sarif, summary
     from audit.reports import json as json_report
 
@@ -255,15 +256,18 @@ def outputs(tmp_path_factory, chromium):
         store = Store(tmp / "runs")
         [run] = runner.run_sites([site], store, runner.RunOptions(chromium=chromium, timeout=60, screenshot=True))
     out = tmp / "out"
-    report = reports.build(store, run, site, sessions=[sessions])
+    # one assessed result, the tester's session with it: every renderer reads the same payloads
+    a = assess(store, run, site, Inputs(sessions=(str(sessions),)))
+    assert a.sessions == 1
+    report = reports.report_of(a)
     written = [html.write(report, run.folder, out, "fr"), json_report.write(report, out),
-               junit.write(store, run, out), sarif.write(store, run, out)]
+               junit.write(a, out), sarif.write(a, out)]
     written += remediation.write(report, run.folder, out / "remediation")
-    written.append(grid.write(reports.assess(store, run, site, sessions=[sessions]).grid, out / "grille.csv"))
-    written += declaration.write(declaration.declare(store, site, run, sessions=[sessions]), out / "declaration")
-    comparison = baseline.compare_entries(store, run, [], fail_on="minor")
-    (out / "summary.md").write_text(summary.render(comparison, store, run), encoding="utf-8")
-    written += [out / "summary.md", trend.write_html(store, site.id, out / "trends.html")]
+    written.append(grid.write(a.grid, out / "grille.csv"))
+    written += declaration.write(declaration.declare(site, a), out / "declaration")
+    comparison = baseline.compare_entries(a, [], fail_on="minor")
+    (out / "summary.md").write_text(summary.render(comparison, a), encoding="utf-8")
+    written += [out / "summary.md", trend.write_html([a], site.id, out / "trends.html")]
     (out / "report-en.html").write_text(html.render(report, "en"), encoding="utf-8")
     written.append(out / "report-en.html")
     forms = json.loads((tmp / "form-pages.json").read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from audit.assessment import assess
 from audit.checks.axe import findings_from_axe
 from audit.fingerprint import fingerprint
 from audit.model import Finding, Impact, Outcome, PageSnapshot, Source
@@ -65,7 +66,7 @@ def log(tmp_path):
             title="Form elements must have labels", fingerprint=fingerprint("axe:label", "#x", '<input id="x">'))])
         store.set_status(run.id, "complete")
         run = store.run(run.id)
-        path = sarif.write(store, run, tmp_path / "out")
+        path = sarif.write(assess(store, run), tmp_path / "out")
         assert page_id(url) in str(folder)
         yield json.loads(path.read_text(encoding="utf-8")), run
 
@@ -146,3 +147,31 @@ def test_results_locations_and_fingerprints(log):
 def test_rule_names_are_identifiers():
     assert sarif.rule_name("axe:image-alt") == "AxeImageAlt"
     assert sarif.rule_name("rgaa-11.10-erreurs") == "Rgaa1110Erreurs"
+
+
+def test_a_problem_two_detectors_report_is_one_result(tmp_path):
+    """Our rgaa-1.1-img-alt and axe:image-alt on one <img>: one result (ours, it speaks French), the other
+    detector named in alsoReportedBy; a cant_tell stays a review result."""
+    with Store(tmp_path / "runs") as store:
+        run = store.create_run("ville", BASE, {})
+        url = BASE + "/"
+        snippet = '<img src="plan.png">'
+        common = {"outcome": Outcome.FAILED, "page_key": url, "page_url": url, "impact": Impact.CRITICAL,
+                  "selector": "main > img", "snippet": snippet, "rgaa_tests": ("1.1.1",), "wcag": ("1.1.1",)}
+        store.save_page(run, PageSnapshot(key=url, url=url, status=200), [
+            Finding(check_id="axe:image-alt", source=Source.AXE, title="Images must have alternative text",
+                    fingerprint=fingerprint("axe:image-alt", "main > img", snippet), **common),
+            Finding(check_id="rgaa-1.1-img-alt", source=Source.CHECK, title="Image sans alternative",
+                    fingerprint=fingerprint("rgaa-1.1-img-alt", "main > img", snippet), **common),
+            Finding(check_id="rgaa-11.10-erreurs", source=Source.CHECK, outcome=Outcome.CANT_TELL, page_key=url,
+                    page_url=url, selector="form", snippet="<form>", question="Les messages sont-ils clairs ?",
+                    fingerprint=fingerprint("rgaa-11.10-erreurs", "form", "<form>")),
+        ])
+        a = assess(store, run)
+    results = sarif.build(a)["runs"][0]["results"]
+    assert [(r["ruleId"], r["kind"]) for r in results] == [("rgaa-1.1-img-alt", "fail"),
+                                                           ("rgaa-11.10-erreurs", "review")]
+    assert results[0]["properties"]["alsoReportedBy"] == ["axe:image-alt"]
+    assert "alsoReportedBy" not in results[1]["properties"]
+    rules = {r["id"] for r in sarif.build(a)["runs"][0]["tool"]["driver"]["rules"]}
+    assert {"axe:image-alt", "rgaa-1.1-img-alt"} <= rules  # both checks ran: both are rules

@@ -171,13 +171,18 @@ def test_journey_criterion_is_c_only_if_c_on_every_step():
     assert grid.cell("s2", "1.1").status == Status.NT
 
 
-def test_sample_rollup_is_the_official_rule_nc_c_nt_na():
-    grid = grid_of({"a": {"1.1": Status.C, "2.1": Status.NT, "3.1": Status.NC},
-                    "b": {"1.1": Status.NT, "2.1": Status.NA, "3.1": Status.C}}, {"a": Status.NA, "b": Status.NA})
-    assert grid.rollup("1.1") == Status.C  # C somewhere, no NC: C (and no rate while b's NT remains)
+def test_sample_rollup_is_nc_nt_c_na():
+    grid = grid_of({"a": {"1.1": Status.C, "2.1": Status.NT, "3.1": Status.NC, "4.1": Status.C},
+                    "b": {"1.1": Status.NT, "2.1": Status.NA, "3.1": Status.C, "4.1": Status.NA}},
+                   {"a": Status.NA, "b": Status.NA})
+    # C on a, not yet verified on b: « à vérifier », never C (NC > NT > C > NA)
+    assert grid.rollup("1.1") == Status.NT
     assert grid.rollup("2.1") == Status.NT
     assert grid.rollup("3.1") == Status.NC
-    assert compute_rates(grid).global_rate is None
+    assert grid.rollup("4.1") == Status.C  # with no NT cell, the official rule: C somewhere, no NC
+    rates = compute_rates(grid)
+    assert rates.global_rate is None
+    assert rates.nt_criteria == ("1.1", "2.1") and rates.counts["NT"] == 2
 
 
 def test_worst_status_and_simple_rollup():
@@ -203,10 +208,12 @@ def test_no_applicable_criterion_all_na():
 def test_nt_present_gives_no_rate_and_lists_the_criteria():
     table = {"a": {"1.1": Status.NT, "2.1": Status.NT}, "b": {"2.1": Status.NT, "1.1": Status.NC}}
     rates = compute_rates(grid_of(table, {"a": Status.C, "b": Status.C}))
-    assert rates.nt_criteria == ("1.1", "2.1")  # 1.1 is NC on b but still to verify on a
+    # 1.1 is NC on b: a non-conformity across the sample, not « à vérifier » (its NT cell on a still counts)
+    assert rates.nt_criteria == ("2.1",)
+    assert rates.counts["NT"] == 1 and rates.counts["NC"] == 1
     assert rates.nt_cells == 3
     assert rates.global_rate is None and rates.state == Compliance.NONE
-    assert "2 critère(s) à vérifier sur une page au moins" in rates.reason
+    assert "1 critère(s) à vérifier (3 case(s) de la grille)" in rates.reason
     # no page rate either while a criterion is to verify on the page (b: 104 C and 1 NC decided, 2.1 open)
     assert dict(rates.page_rates) == {"a": None, "b": None}
 

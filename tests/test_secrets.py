@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -84,18 +85,23 @@ def test_the_leak_finder_finds_each_form(tmp_path):
 
 def _all_outputs(store: Store, run, site: Site) -> None:
     """Every renderer's outputs, into the run's reports folder (they are artefacts of the run too)."""
-    from audit.reports import assess, build, declaration, grid, html, junit, remediation, report_dir, sarif
+    from audit.assessment import assess
+    from audit.baseline import compare_entries
+    from audit.reports import declaration, grid, html, junit, remediation, report_of, sarif, summary
     from audit.reports import json as json_report
 
-    out = report_dir(run)
-    report = build(store, run, site)
+    out = run.folder / "reports"
+    out.mkdir(parents=True, exist_ok=True)
+    a = assess(store, run, site)  # with the inputs registered with the site (its tester sessions)
+    report = report_of(a)
     html.write(report, run.folder, out, "fr")
     json_report.write(report, out)
-    junit.write(store, run, out)
-    sarif.write(store, run, out)
+    junit.write(a, out)
+    sarif.write(a, out)
     remediation.write(report, run.folder, out / "remediation")
-    grid.write(assess(store, run, site).grid, out / "grille.csv")
-    declaration.write(declaration.declare(store, site, run), out / "declaration")
+    grid.write(a.grid, out / "grille.csv")
+    declaration.write(declaration.declare(site, a), out / "declaration")
+    (out / "summary.md").write_text(summary.render(compare_entries(a, [], "serious"), a), encoding="utf-8")
 
 
 def test_demo_journey_password_is_in_no_artefact(tmp_path, chromium, monkeypatch):
@@ -107,6 +113,7 @@ def test_demo_journey_password_is_in_no_artefact(tmp_path, chromium, monkeypatch
     with DemoServer() as server:
         base_url = server.url
         text = (REPO / "sites.yaml").read_text(encoding="utf-8").replace("http://127.0.0.1:8000", server.url)
+        shutil.copytree(REPO / "user_test_protocols", tmp_path / "user_test_protocols")  # its registered sessions
         cfg = tmp_path / "sites.yaml"
         cfg.write_text(text, encoding="utf-8")
         cmd = [sys.executable, "-m", "audit", "-v", "run", "ville-demo", "--config", str(cfg), "--runs-dir",

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
 
-from audit import baseline, trend
+from audit import baseline
+from audit.assessment import Assessment, assess
 from audit.fingerprint import fingerprint
 from audit.model import Finding, Impact, Outcome, PageSnapshot, Source
 from audit.reports import summary
 from audit.store import Store
+
+
+def rated(a: Assessment, value: Fraction | None, nt: int = 0) -> Assessment:
+    """``a`` with its rates as a complete audit (``value``) or an incomplete one (``nt`` criteria to verify)
+    would have them: the summary reads the result's rates, never computes them."""
+    counts = dict(a.rates.counts, NT=nt)
+    return replace(a, rates=replace(a.rates, global_rate=value, counts=counts, nt_cells=nt,
+                                    nt_criteria=tuple(f"x.{i}" for i in range(nt))))
 
 
 def fail(key: str, check: str, selector: str, impact: Impact, message: str = "défaut") -> Finding:
@@ -41,7 +51,7 @@ def compared(tmp_path):
             "/aide.html": [("axe:html-lang-valid", "html", Impact.SERIOUS)],
             "/contact.html": [("axe:label", "#tel", Impact.CRITICAL)]})
         file = tmp_path / "a11y-baseline.json"
-        baseline.accept(store, old, file)
+        baseline.accept(assess(store, old), file)
         new_ones = [(f"axe:rule-{i:02d}", f"sel{i}", Impact.SERIOUS) for i in range(11)]
         new_ones.append(("axe:link-name", "a|b", Impact.CRITICAL, "Le lien <script>alert(1)</script> n'a pas | de nom"))
         new_ones.append(("axe:region", "body > div", Impact.MODERATE))
@@ -49,13 +59,14 @@ def compared(tmp_path):
             "/": [("axe:image-alt", "main img", Impact.CRITICAL), *new_ones],
             "/aide.html": [],
             "/contact.html": [("axe:label", "#tel", Impact.CRITICAL)]})
-        yield store, run, baseline.compare(store, run, file, "serious")
+        a = assess(store, run)
+        yield a, baseline.compare(a, file, "serious")
 
 
-def test_french_summary_says_what_changed(compared, monkeypatch):
-    store, run, cmp = compared
-    monkeypatch.setattr(trend, "run_rates", lambda *a, **k: None)  # as without audit.scoring
-    text = summary.render(cmp, store, run)
+def test_french_summary_says_what_changed(compared):
+    a, cmp = compared
+    run = a.run
+    text = summary.render(cmp, a)
     assert text.startswith("## Audit d'accessibilité — Ville de Bellerive\n")
     assert "**Échec : 12 nouvelle(s) non-conformité(s) de gravité grave ou plus.**" in text
     assert "a11y-baseline.json" in text and run.id in text
@@ -72,13 +83,15 @@ def test_french_summary_says_what_changed(compared, monkeypatch):
     assert "1 autre(s) nouvelle(s) non-conformité(s) sous le seuil" in text
     assert "### Corrigées (1)" in text and "`/aide.html` — `axe:html-lang-valid` — `html`" in text
     assert "[Voir le rapport complet](REPORT_URL)" in text
-    assert "Taux de conformité" not in text
+    # automatic findings alone leave criteria to verify: no rate, said with the result's own count
+    assert not a.rates.valid and a.rates.counts["NT"] > 0
+    assert ("Taux de conformité global (RGAA) : non calculable tant que des critères restent à vérifier "
+            f"({a.rates.counts['NT']} critères à vérifier).") in text
 
 
-def test_markdown_and_html_are_escaped(compared, monkeypatch):
-    store, run, cmp = compared
-    monkeypatch.setattr(trend, "run_rates", lambda *a, **k: None)
-    text = summary.render(cmp, store, run, report_url="https://ci.example.org/rapport.html")
+def test_markdown_and_html_are_escaped(compared):
+    a, cmp = compared
+    text = summary.render(cmp, a, report_url="https://ci.example.org/rapport.html")
     assert "<script>" not in text and r"\<script\>" in text
     row = next(line for line in text.splitlines() if "axe:link-name" in line)
     assert r"`a\|b`" in row
@@ -87,57 +100,65 @@ def test_markdown_and_html_are_escaped(compared, monkeypatch):
     assert "[Voir le rapport complet](https://ci.example.org/rapport.html)" in text
 
 
-def test_rate_delta_when_scoring_gives_rates(compared, monkeypatch):
-    store, run, cmp = compared
-    rates = {run.id: Fraction(545, 10)}
-
-    def fake_rates(store_, info, lang="fr"):
-        value = rates.get(info.id, Fraction(52))
-        return {"global": value, "text": f"{float(value):.1f}".replace(".", ",") + "\u00a0%", "nc_criteria": 3,
-                "nt_criteria": 0}
-
-    monkeypatch.setattr(trend, "run_rates", fake_rates)
-    text = summary.render(cmp, store, run)
+def test_rate_delta_when_scoring_gives_rates(compared):
+    a, cmp = compared
+    now, before = rated(a, Fraction(545, 10)), rated(a, Fraction(52))
+    text = summary.render(cmp, now, previous=before)
     assert "Taux de conformité global (RGAA) : 52,0\u00a0% → 54,5\u00a0% (+2,5 points)." in text
-    monkeypatch.setattr(trend, "run_rates", lambda *a, **k: {"global": None, "text": "non calculable",
-                                                             "nc_criteria": 3, "nt_criteria": 41})
-    assert "non calculable tant que des critères restent à vérifier (41 critère(s) à vérifier sur une page auditée au moins)" in summary.render(cmp, store, run)
+    # no earlier run, or one without a rate: the rate of this run alone
+    assert "Taux de conformité global (RGAA) : 54,5\u00a0%." in summary.render(cmp, now)
+    assert "Taux de conformité global (RGAA) : 54,5\u00a0%." in summary.render(cmp, now, previous=rated(a, None, 3))
+    assert ("non calculable tant que des critères restent à vérifier (41 critères à vérifier)"
+            in summary.render(cmp, rated(a, None, 41), previous=before))
 
 
-def test_success_and_english(compared, monkeypatch, tmp_path):
-    store, run, _ = compared
-    monkeypatch.setattr(trend, "run_rates", lambda *a, **k: None)
+def test_success_and_english(compared, tmp_path):
+    a, _ = compared
     file = tmp_path / "all.json"
-    baseline.accept(store, run, file)
-    ok = baseline.compare(store, run, file, "serious")
-    assert "**Aucune nouvelle non-conformité de gravité grave ou plus.**" in summary.render(ok, store, run)
-    english = summary.render(ok, store, run, lang="en")
+    baseline.accept(a, file)
+    ok = baseline.compare(a, file, "serious")
+    assert "**Aucune nouvelle non-conformité de gravité grave ou plus.**" in summary.render(ok, a)
+    english = summary.render(ok, a, lang="en")
     assert "## Accessibility audit — Ville de Bellerive" in english
     assert "**No new failure of impact serious or worse.**" in english
     assert "| Impact | New | Fixed | Still open (accepted) |" in english
 
 
 def test_with_the_real_scoring_module(compared):
-    """audit.scoring is there in this repository: the summary asks it, and says when no rate exists."""
-    store, run, cmp = compared
-    now = trend.run_rates(store, run)
-    assert now is not None and now["nc_criteria"] >= 0
-    text = summary.render(cmp, store, run)
-    if now["global"] is None:
+    """The rates are the assessed result's (audit.scoring on its sample): the summary says them, or says when
+    none exists."""
+    a, cmp = compared
+    assert a.rates.counts["NC"] >= 0
+    text = summary.render(cmp, a)
+    if a.rates.global_rate is None:
         assert "non calculable" in text
     else:
         assert "Taux de conformité global (RGAA) :" in text
 
 
-def test_a_first_run_says_there_is_nothing_to_compare(compared, monkeypatch):
+def test_a_first_run_says_there_is_nothing_to_compare(compared):
     """With no earlier complete run (and no baseline), the summary says so in words, not as a quoted reference."""
-    store, run, _ = compared
-    monkeypatch.setattr(trend, "run_rates", lambda *a, **k: {"global": None, "nt_criteria": 7})
-    first = baseline.compare_entries(store, run, [], "serious")
-    french, english = summary.render(first, store, run), summary.render(first, store, run, lang="en")
+    a, _ = compared
+    run = a.run
+    a = rated(a, None, 7)
+    first = baseline.compare_entries(a, [], "serious")
+    french, english = summary.render(first, a), summary.render(first, a, lang="en")
     assert (f"Audit `{run.id}` (3 pages, 0 document audités) : premier audit complet du site, rien à comparer : tout ce "
             "qui est trouvé compte comme nouveau.") in french
     assert "comparé à" not in french and "``" not in french
     assert f"Run `{run.id}` (3 pages, 0 documents audited): the site's first complete run, nothing to compare with" in english
-    assert ("non calculable tant que des critères restent à vérifier (7 critère(s) à vérifier sur une page auditée "
-            "au moins).") in french
+    assert "non calculable tant que des critères restent à vérifier (7 critères à vérifier)." in french
+
+
+def test_a_failed_run_says_it_failed_never_no_new_failure(tmp_path):
+    with Store(tmp_path / "runs") as store:
+        run = store.create_run("ville", "http://127.0.0.1:9", {"site_name": "Ville de Bellerive"})
+        store.fail_run(run.id, "unreachable", url="http://127.0.0.1:9/", error="net::ERR_CONNECTION_REFUSED")
+        a = assess(store, store.run(run.id))
+    assert a.failed and a.grid.pages == ()
+    text = summary.render(baseline.compare_entries(a, [], "serious"), a)
+    assert text == summary.render_failed(a)
+    assert text.startswith("## Audit d'accessibilité — Ville de Bellerive\n")
+    assert "**Audit échoué : le site n'a pas répondu (http://127.0.0.1:9/ : " in text
+    assert "Aucune nouvelle" not in text and "Taux" not in text
+    assert "Audit failed: the site did not answer" in summary.render_failed(a, "en")

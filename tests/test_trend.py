@@ -1,4 +1,5 @@
-"""History across runs: series read from the store, the text table, the accessible SVG chart and its table."""
+"""History across runs: series read from each run's assessed result, the text table, the accessible SVG chart
+and its table."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import functools
 import http.server
 import threading
 import time
+from dataclasses import replace
+from fractions import Fraction
 
 import pytest
 from lxml import html as lxml_html
 
-from audit import runner, trend
+from audit import cli, runner, trend
 from audit.fingerprint import fingerprint
 from audit.model import CrawlPolicy, Finding, Impact, Outcome, PageSnapshot, Site, Source
 from audit.store import Store
@@ -52,6 +55,12 @@ def add_run(store: Store, site: str, day: str, counts: dict[str, int], status: s
     return store.run(run.id)
 
 
+def results(store: Store, site: str = "ville", last: int = 30) -> list:
+    """The site's finished runs, assessed, oldest first: what ``a11y-audit trends`` reads (no config here: no
+    registered sessions or verdicts)."""
+    return cli._results(store, site, "no-such-sites.yaml", last=last)
+
+
 @pytest.fixture()
 def store(tmp_path):
     with Store(tmp_path / "runs") as s:
@@ -64,40 +73,46 @@ def store(tmp_path):
 
 
 def test_series_counts_each_complete_run_oldest_first(store):
+    runs = results(store)
     changes = store.db.total_changes
-    points = trend.series(store, "ville")
-    assert store.db.total_changes == changes  # SELECTs only
+    assert [a.run.id for a in results(store)] == [a.run.id for a in runs]
+    assert store.db.total_changes == changes  # the stored results are read again, not made again
+    points = trend.series(runs)
     assert [p.started[:10] for p in points] == ["2026-11-01", "2026-11-02", "2026-11-04"]  # not the interrupted
     first, second, last = points
     assert first.by_impact == {"critical": 5, "serious": 9, "moderate": 2, "minor": 0}
     assert (first.failed, first.failed_checks, first.cant_tell, first.pages, first.page_errors) == (16, 3, 4, 2, 1)
     assert second.failed == 12 and second.by_impact["minor"] == 1  # the 2 dismissed ones do not count
     assert (last.failed, last.failed_checks) == (9, 3)
-    assert [p.started[:10] for p in trend.series(store, "ville", last=2)] == ["2026-11-02", "2026-11-04"]
-    assert trend.series(store, "nowhere") == []
+    assert [p.started[:10] for p in trend.series(results(store, last=2))] == ["2026-11-02", "2026-11-04"]
+    assert trend.series(results(store, "nowhere")) == []
 
 
 def test_rates_come_from_scoring_when_it_is_there(store):
-    points = trend.series(store, "ville")
-    assert all(p.nc_criteria is not None for p in points)  # audit.scoring exists in this repository
-    assert all(p.rate is None and p.rate_text == "non calculable" for p in points)  # criteria left to verify
-    without = trend.series(store, "ville", rates=False)
-    assert all(p.nc_criteria is None for p in without)
+    runs = results(store)
+    points = trend.series(runs)
+    # each run's own result: criteria NC over its sample and no rate while criteria are left to verify
+    assert [p.nc_criteria for p in points] == [len(a.nc_criteria) for a in runs]
+    assert all(p.rate is None and p.rate_text is None for p in points)
+    assert all(not a.rates.valid for a in runs)
+    table = trend.text_table(points)
+    assert "Taux global" in table and table.splitlines()[-1].rstrip().endswith("non calculable")
+    without = [replace(p, nc_criteria=None) for p in points]  # points without rates (none in this repository)
     assert "Taux global" not in trend.text_table(without)
-    # the criteria and rate columns say on which pages they are counted (not the report's sample)
-    assert trend.basis(points).startswith("Critères non conformes et taux global : calculés sur toutes les pages")
+    # the criteria and rate columns say where they come from: the run's report, on its RGAA sample
+    assert trend.basis(points).startswith("Chaque ligne reprend les chiffres du rapport de l'audit")
     assert trend.basis(without) is None
-    assert trend.basis(points) in trend.section(store, "ville")["note"]
+    assert trend.basis(points) in trend.section(runs, "ville")["note"]
 
 
 def test_text_table(store):
-    text = trend.text_table(trend.series(store, "ville"))
+    text = trend.text_table(trend.series(results(store)))
     lines = text.splitlines()
     assert lines[0].split()[:4] == ["Audit", "(UTC)", "Pages", "auditées"]
     assert lines[2].startswith("01/11/2026 02:00") and "(+1 en erreur)" in lines[2]
     assert lines[-1].startswith("04/11/2026 02:00")
     assert len({len(line) for line in lines[:1] + lines[2:]}) == 1  # aligned columns
-    english = trend.text_table(trend.series(store, "ville"), lang="en")
+    english = trend.text_table(trend.series(results(store)), lang="en")
     assert english.splitlines()[0].startswith("Run (UTC)") and "2026-11-04 02:00" in english
     assert "Aucun audit terminé" in trend.text_table([])
 
@@ -113,7 +128,7 @@ def _contrast(hex_color: str) -> float:
 
 
 def test_chart_is_an_accessible_image_followed_by_its_table(store):
-    page = trend.render_html(store, "ville")
+    page = trend.render_html(results(store), "ville")
     doc = lxml_html.document_fromstring(page)
     assert doc.get("lang") == "fr"
     svg = doc.xpath("//*[local-name()='svg']")[0]
@@ -150,12 +165,12 @@ def test_chart_is_an_accessible_image_followed_by_its_table(store):
 
 def test_empty_history_and_one_run(tmp_path):
     with Store(tmp_path / "runs") as store:
-        data = trend.section(store, "ville")
+        data = trend.section(results(store), "ville")
         assert data["empty"] and data["chart"] is None
-        page = trend.render_html(store, "ville")
+        page = trend.render_html(results(store), "ville")
         assert "Aucun audit terminé" in page and "<svg" not in page
         add_run(store, "ville", "2026-11-01", {"serious": 2})
-        doc = lxml_html.document_fromstring(trend.render_html(store, "ville", lang="en"))
+        doc = lxml_html.document_fromstring(trend.render_html(results(store), "ville", lang="en"))
         assert doc.get("lang") == "en"
         desc = doc.xpath("//*[local-name()='desc']")[0].text
         assert desc.startswith("Run of 2026-11-01.") and "Serious: 2" in desc
@@ -172,7 +187,7 @@ def test_the_trend_page_passes_our_own_audit(store, tmp_path, chromium, monkeypa
     monkeypatch.setenv("A11Y_AUDIT_VNU", str(tmp_path / "no-vnu.jar"))  # no JVM here: keeps the test short
     folder = tmp_path / "site"
     folder.mkdir()
-    trend.write_html(store, "ville", folder / "index.html")
+    trend.write_html(results(store), "ville", folder / "index.html")
     handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -196,18 +211,37 @@ def test_the_trend_page_passes_our_own_audit(store, tmp_path, chromium, monkeypa
 def test_section_is_json_ready(store):
     import json
 
-    data = trend.section(store, "ville")
+    data = trend.section(results(store), "ville")
     again = json.loads(json.dumps(data))
     assert [p["failed"] for p in again["series"]] == [16, 12, 9]
     assert again["series"][0]["failed_by_impact"]["critical"] == 5
 
 
-def test_older_runs_use_the_rates_they_recorded(store, monkeypatch):
-    monkeypatch.setattr(trend, "RATES_LIVE", 1)
-    points = trend.series(store, "ville")
-    assert [p.nc_criteria is not None for p in points] == [False, False, True]
-    first = store.run(points[0].run_id)
-    recorded = trend.rates_meta(store, first)
-    store.update_meta(first.id, rates={**recorded, "global": 87.5, "text": "87,5 %"})
-    again = trend.series(store, "ville")
-    assert again[0].rate == 87.5 and again[0].rate_text == "87,5 %" and again[1].nc_criteria is None
+def test_each_point_says_the_rates_of_its_own_result(store):
+    """No rate is computed again for the trend: a point says the rates its run's assessed result holds."""
+    runs = results(store)
+    first = runs[0]
+    scored = replace(first, rates=replace(first.rates, global_rate=Fraction(875, 10), nt_cells=0, nt_criteria=()))
+    points = trend.series([scored, *runs[1:]])
+    assert points[0].rate == Fraction(875, 10) and points[0].rate_text == "87,5\u00a0%"
+    assert points[1].rate is None and points[1].rate_text is None
+    assert trend.point_dict(points[0])["rate"] == 87.5
+
+
+def test_a_failed_run_is_a_gap_never_zeros(store):
+    run = store.create_run("ville", "https://www.example.org", {"site_name": "Ville de Bellerive"})
+    store.fail_run(run.id, "unreachable", url="https://www.example.org", error="net::ERR_NAME_NOT_RESOLVED")
+    with store.db:
+        store.db.execute("UPDATE runs SET started = ? WHERE id = ?", ("2026-11-05T02:00:00Z", run.id))
+    runs = results(store)
+    assert runs[-1].failed and runs[-1].grid.pages == ()
+    points = trend.series(runs)
+    assert [p.started[:10] for p in points] == ["2026-11-01", "2026-11-02", "2026-11-04", "2026-11-05"]
+    gap = points[-1]
+    assert gap.failure and (gap.failed, gap.by_impact, gap.nc_criteria, gap.rate) == (0, {}, None, None)
+    assert trend.text_table(points).splitlines()[-1].split()[2:4] == ["audit", "échoué"]
+    assert "Audit du 05/11/2026 02:00 échoué, sans chiffres (ce n'est pas zéro)" in trend.basis(points)
+    chart = trend.section(runs, "ville")["chart"]
+    assert len(chart["gaps"]) == 1 and "1 audit(s) échoué(s)" in chart["desc"]
+    assert all(len(line["points"].split()) == 3 for line in chart["lines"])  # no point for the failed run
+    assert [line["last"] for line in chart["lines"]] == [1, 7, 1, 0]  # the last run that audited something
