@@ -785,7 +785,7 @@ def summary_command(run_ref, baseline_path, fail_on, out, report_url, runs_dir, 
 @click.option("--html", "html_path", default=None, type=click.Path(dir_okay=False),
               help="Also write an accessible HTML page: the chart and its data table.")
 @click.option("--last", type=click.IntRange(min=1), default=30, show_default=True,
-              help="How many recent complete runs.")
+              help="How many recent finished runs (complete or failed).")
 @_runs_option
 @_config_option
 @_lang_option

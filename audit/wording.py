@@ -184,7 +184,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "summary_sessions": {"fr": "sessions de test prises en compte : {n}", "en": "tester sessions taken into account: {n}"},
     "summary_overrides": {"fr": "données remplacées en ligne de commande : {flags}",
                           "en": "inputs replaced on the command line: {flags}"},
-    "nothing_audited_said": {"fr": "{site} : {reason}", "en": "{site}: {reason}"},
+    "nothing_audited_said": {"fr": "{site} : {reason} (fichier des sites : {config})",
+                             "en": "{site}: {reason} (sites file: {config})"},
     "n_pages_one": {"fr": "{n} page", "en": "{n} page"},
     "n_pages": {"fr": "{n} pages", "en": "{n} pages"},
     "n_documents_one": {"fr": "{n} document", "en": "{n} document"},
@@ -193,11 +194,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "n_criteria": {"fr": "{n} critères", "en": "{n} criteria"},
     "n_problems_one": {"fr": "{n} problème", "en": "{n} problem"},
     "n_problems": {"fr": "{n} problèmes", "en": "{n} problems"},
-    "nothing_audited": {
-        "fr": "{site} : aucune page n'a pu être auditée ({url} : {reason}). Vérifiez l'adresse du site (base_url "
-              "dans {config}) et qu'il répond depuis cette machine ; le rapport garde l'erreur de chaque page.",
-        "en": "{site}: no page could be audited ({url}: {reason}). Check the site's address (base_url in "
-              "{config}) and that it answers from this machine; the report keeps each page's error."},
     "run_failed_unreachable": {
         "fr": "Audit échoué : le site n'a pas répondu ({url} : {error}). Aucune page n'a été auditée ; ce n'est "
               "pas un audit sans défaut. Vérifiez l'adresse du site (base_url) et qu'il répond depuis cette machine.",
@@ -770,11 +766,13 @@ HELP: dict[str, str] = {
         "Écrire le Markdown dans ce fichier (par défaut : la sortie standard).",
     "Link to the full report (default: the placeholder REPORT_URL).":
         "Lien vers le rapport complet (par défaut : le repère REPORT_URL).",
-    "How SITE's failures evolved over its complete runs (from the runs store).":
-        "L'évolution des échecs de SITE au fil de ses exécutions complètes (d'après le magasin des exécutions).",
+    "How SITE's problems evolved over its finished runs (each run's assessed result; a failed run is a gap).":
+        "L'évolution des problèmes de SITE au fil de ses exécutions terminées (le résultat évalué de chacune ; une "
+        "exécution échouée est un trou).",
     "Also write an accessible HTML page: the chart and its data table.":
         "Écrire aussi une page HTML accessible : le graphique et son tableau de données.",
-    "How many recent complete runs.": "Combien d'exécutions complètes récentes.",
+    "How many recent finished runs (complete or failed).":
+        "Combien d'exécutions terminées récentes (complètes ou échouées).",
     # sample, declare
     "Propose the RGAA sample of SITE from a crawl: required pages, journey steps, one page per template, 10 % "
     "drawn at random.":

@@ -32,12 +32,11 @@ _LABELS: dict[str, tuple[str, str]] = {
                        "Overall rate: share of the applicable criteria met across the sample. Average rate: "
                        "mean of each page's rate."),
     "not_computable": ("Taux non calculable", "Rates not computable"),
-    # how many criteria still have a cell to verify on some page (more than the NT row, which counts criteria
-    # with no verdict at all: a criterion non-compliant on one page can still be to verify on another)
-    "criteria_to_verify": ("critères restent à vérifier sur une page au moins de l'échantillon",
-                           "criteria are still to verify on at least one page of the sample"),
-    "criterion_to_verify": ("critère reste à vérifier sur une page au moins de l'échantillon",
-                            "criterion is still to verify on at least one page of the sample"),
+    # the criteria « à vérifier » of the sample: the NT row of the criteria table, one count (docs/numbers.md)
+    "criteria_to_verify": ("critères restent à vérifier sur l'échantillon",
+                           "criteria are still to verify across the sample"),
+    "criterion_to_verify": ("critère reste à vérifier sur l'échantillon",
+                            "criterion is still to verify across the sample"),
     "criteria_counts": ("Critères sur l'échantillon", "Criteria across the sample"),
     "issues": ("Problèmes à corriger en priorité", "Issues to fix first"),
     "no_issues": ("Aucune non-conformité détectée à corriger.", "No failure found to fix."),
