@@ -924,6 +924,8 @@ def sample(site_id, config_path, runs_dir, run_ref, seed, pin, lang):
 def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor_name, when, sample_file, out,
             lang):
     """Write the déclaration d'accessibilité of SITE (a draft while criteria remain to verify)."""
+    from datetime import date
+
     from audit.reports import declaration
 
     cfg = _load_config(config_path)
@@ -938,11 +940,15 @@ def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor
     if a.failed:
         raise _fail(_nothing_audited(a, config_path))
     decl = declaration.declare(site, a, lang=lang)
+    # « établie le » and « mise à jour le » are kept in the store: the first publication, the last real change
+    decl, dates = declaration.dated(decl, store.declaration_dates(site.id, lang), date.today())
     folder = Path(out) if out else _report_dir(info)
     try:
         paths = declaration.write(decl, folder)
     except OSError as exc:
         raise _fail(wording.text("cannot_write_declaration", folder=folder, error=exc.strerror)) from None
+    if dates is not None:
+        store.record_declaration(site.id, lang, *dates, run_id=info.id)
     click.echo(declaration.summary(decl))
     for path in paths:
         click.echo(f"  {path}")

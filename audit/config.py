@@ -397,7 +397,10 @@ def _crawl(doc: _Doc, raw: Any, path: str) -> CrawlPolicy:
 
 
 def _declaration(doc: _Doc, raw: Any, path: str) -> DeclarationFacts:
-    d = _Reader(doc, raw, f"{path}.declaration")
+    """The facts of the déclaration d'accessibilité (see docs/declaration.md): dates are YYYY-MM-DD, the action
+    plan and the alternatives are mappings keyed by quoted RGAA criterion ids ("1.10")."""
+    where = f"{path}.declaration"
+    d = _Reader(doc, raw, where)
     declaration = DeclarationFacts(
         entity=d.str("entity", default=""),
         contact_email=d.str("contact_email", default=""),
@@ -409,10 +412,56 @@ def _declaration(doc: _Doc, raw: Any, path: str) -> DeclarationFacts:
         report_url=d.str("report_url", default=""),
         grid_url=d.str("grid_url", default=""),
         auditor=d.str("auditor", default=""),
-        published=d.str("published"),
+        published=_declaration_date(doc, d, "published"),
+        previous_actions_review=d.str("previous_actions_review", default=""),
+        environments=d.strings("environments"),
+        tools=d.strings("tools"),
+        redesign=_declaration_date(doc, d, "redesign"),
+        action_plan=tuple((c, _iso_date(doc, f"{where}.action_plan.{c}", v))
+                          for c, v in _by_criterion(doc, d, "action_plan")),
+        alternatives=tuple(_by_criterion(doc, d, "alternatives")),
     )
     d.done()
     return declaration
+
+
+def _iso_date(doc: _Doc, path: str, value: Any) -> str:
+    """``value`` (YAML reads an unquoted 2026-06-30 as a date) as an ISO date, else a located error."""
+    from datetime import date
+
+    text = value.isoformat() if isinstance(value, date) else str(value).strip()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise doc.error(path, wording.text("auditor_date", value=text)) from None
+
+
+def _declaration_date(doc: _Doc, d: _Reader, key: str) -> str | None:
+    value = d.raw(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _iso_date(doc, d._p(key), value)
+
+
+def _by_criterion(doc: _Doc, d: _Reader, key: str) -> list[tuple[str, str]]:
+    """A mapping criterion → text, in file order; criterion ids must be quoted ("1.10": unquoted, YAML reads the
+    number 1.1) and known to the RGAA."""
+    from audit import standards
+
+    value = d.raw(key)
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise doc.error(d._p(key), wording.text("cfg_mapping"))
+    out = []
+    for criterion, text in value.items():
+        if not isinstance(criterion, str) or criterion.strip() not in standards.CRITERIA:
+            raise doc.error(f"{d._p(key)}.{criterion}", wording.text(
+                "auditor_unknown_criterion", criterion=criterion, version=standards.RGAA_VERSION))
+        if text is None or isinstance(text, (dict, list, bool)) or not str(text).strip():
+            raise doc.error(f"{d._p(key)}.{criterion}", wording.text("cfg_text"))
+        out.append((criterion.strip(), text if key == "action_plan" else str(text).strip()))
+    return out
 
 
 def _timeout(doc: _Doc, reader: _Reader, path: str) -> float:

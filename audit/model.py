@@ -62,8 +62,9 @@ class PageKind(StrEnum):
 
 class PageState(StrEnum):
     QUEUED = "queued"
-    DONE = "done"
-    ERROR = "error"
+    DONE = "done"  # audited
+    ERROR = "error"  # not audited: a network failure, a timeout, an HTTP error (4xx/5xx: ``status``), ...
+    DUPLICATE = "duplicate"  # not audited: the same page as ``same_as`` (a redirect, a canonical, same content)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,12 @@ class PageSnapshot:
     boxes: dict[str, dict[str, float]] = field(default_factory=dict)  # selector -> {x, y, width, height}
     reused_from: str | None = None  # run id whose results this page reuses (incremental runs)
     validators: dict[str, str] = field(default_factory=dict)  # sub-resource URL -> ETag / Last-Modified
+    # One final URL is one page: a page found to be another one already audited in this run (both redirect to
+    # the same address, its <link rel="canonical"> names an audited URL, or the same response body and the
+    # same rendered text) is not audited again; ``same_as`` is the key of that page (state DUPLICATE).
+    same_as: str | None = None
+    canonical: str | None = None  # the absolute URL of the page's <link rel="canonical">, if any
+    render_hash: str | None = None  # SHA-256 of the rendered title and text (with content_hash: same content)
 
 
 @dataclass(slots=True)
@@ -204,7 +211,14 @@ class DeclarationFacts:
     report_url: str = ""
     grid_url: str = ""
     auditor: str = ""
-    published: str | None = None  # ISO date of publication
+    published: str | None = None  # ISO date of the first publication (before the store kept it)
+    # the review of last year's actions (« bilan des actions réalisées l'année précédente »): a URL or a text
+    previous_actions_review: str = ""
+    environments: tuple[str, ...] = ()  # browser + assistive technology combinations, beside testers' and auditor's
+    tools: tuple[str, ...] = ()  # tools of the manual part of the audit, beside a11y-audit, axe-core, Chromium
+    redesign: str | None = None  # ISO date of a substantial change or redesign of the site
+    action_plan: tuple[tuple[str, str], ...] = ()  # (criterion, ISO date of the planned fix)
+    alternatives: tuple[tuple[str, str], ...] = ()  # (criterion, the accessible alternative offered meanwhile)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +233,8 @@ class Site:
     declaration: DeclarationFacts = field(default_factory=DeclarationFacts)
     chromium: str | None = None  # path to a Chromium binary, else found at run time
     page_timeout: float = 30.0  # seconds for one page (navigation + checks)
+    sessions: tuple[str, ...] = ()  # tester session files or folders registered with the site (assess inputs)
+    verdicts: str | None = None  # the auditor's verdicts (YAML or grid CSV) registered with the site
 
 
 @dataclass(frozen=True, slots=True)

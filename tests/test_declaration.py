@@ -22,7 +22,7 @@ TODAY = date(2026, 11, 22)
 FACTS = DeclarationFacts(entity="Ville de <Test> & *Cie*", contact_email="accessibilite@ville.example",
                          contact_form="/contact.html", contact_address="1 place de la Mairie, 45000 Test",
                          technologies=("HTML5", "CSS"), schema_url="/schema.pdf", action_plan_url="/plan-2026.pdf",
-                         report_url="/rapport.html")
+                         report_url="/rapport.html", previous_actions_review="/bilan-2025.pdf")
 SITE = Site(id="ville", name="Ville de Test", base_url=BASE, declaration=FACTS)
 SAMPLE = (SamplePage("Accueil", "/"), SamplePage("Contact", "/contact.html"))
 
@@ -129,7 +129,7 @@ def test_final_declaration_with_hand_computed_rates(tmp_path):
     md = declaration.render_markdown(d)
     assert "BROUILLON" not in md
     for words in ("## État de conformité", "**partiellement conforme**", "99,1\u00a0% des critères",
-                  "taux moyen de conformité des pages auditées est de 99,5\u00a0%",
+                  "Le taux moyen de conformité du service en ligne s’élève à 99,5\u00a0%",
                   "Images porteuses d'information : alternative présente (critère 1.1",
                   "non respecté sur Contact. Le plan d'accès n'a pas d'alternative.",
                   "Plan interactif du centre-ville. Justification : Refonte prévue en 2027. Solution de "
@@ -156,13 +156,13 @@ def test_totally_compliant_and_validity_and_rgaa_version(tmp_path):
     assert d.state == Compliance.TOTAL and d.global_rate == "100,0\u00a0%" and d.nonconformities == ()
     assert d.conflicts == 1 and "À réexaminer : 1 case(s)" in declaration.summary(d)  # axe:image-alt vs "C"
     assert d.footer == "Accessibilité : totalement conforme"
-    assert d.valid_until == "2026-03-01" and d.expired
-    assert d.rgaa_outdated and any("RGAA 4.1 ;" in w for w in d.warnings)
-    assert any("n'est plus valable depuis le 1er mars 2026" in w for w in d.warnings)
+    # validity runs from the audit (20 November 2026), not from the publication; RGAA 4.1.2 is an erratum of 4.1
+    assert d.valid_until == "2029-11-20" and not d.expired
+    assert d.rgaa_outdated and any("RGAA 4.1 ;" in w and "n'invalident pas" in w for w in d.warnings)
     still = declare(store, replace(SITE, declaration=replace(FACTS, published="2025-01-10")), run,
                                 verdicts=_verdicts(tmp_path, "C"), today=TODAY, sample=SAMPLE)
-    assert still.valid_until == "2028-01-10" and not still.expired and not still.rgaa_outdated
-    assert "Elle est valable jusqu'au 10 janvier 2028." in declaration.render_markdown(still)
+    assert still.valid_until == "2029-11-20" and not still.expired and not still.rgaa_outdated
+    assert "restent valables trois ans, jusqu'au 20 novembre 2029" in declaration.render_markdown(still)
 
 
 def test_english_statement_has_the_same_facts_and_says_it_is_a_translation(tmp_path):
@@ -212,7 +212,10 @@ def test_english_draft_and_warnings(tmp_path):
     d = declare(store, SITE, run, today=TODAY, sample=SAMPLE, lang="en")
     assert d.draft and len(d.missing) == 104 and d.footer == "Accessibility: non-compliant"
     assert d.missing_facts == ("the name of the auditor or of the organisation that made the audit (auditor in the "
-                               "auditor's file, or declaration.auditor in sites.yaml)",)
+                               "auditor's file, or declaration.auditor in sites.yaml)",
+                               "the test environment: the browser and assistive technology combinations used "
+                               "(environments in the auditor's file, environment of the tester sessions, or "
+                               "declaration.environments in sites.yaml)")
     md = declaration.render_markdown(d)
     assert md.startswith("# DRAFT — Accessibility statement")
     assert "104 RGAA criteria remain to be verified on the sample" in md
@@ -227,10 +230,9 @@ def test_english_draft_and_warnings(tmp_path):
     site = replace(SITE, declaration=replace(FACTS, published="2023-03-01"))
     old = declare(store, site, run, verdicts=_verdicts(tmp_path, "C", rgaa="4.1"), today=TODAY,
                               sample=SAMPLE, lang="en")
-    assert old.warnings == ("The statement published on 1 March 2023 is no longer valid since 1 March 2026: a new "
-                            "audit is needed.", "The audit was made against RGAA 4.1; the version in force is RGAA "
-                            "4.1.2: a new audit against that version is needed.")
-    assert "It is valid until 1 March 2026." in declaration.render_markdown(old)
+    assert old.warnings == ("The audit was made against RGAA 4.1; the version in force is RGAA 4.1.2, whose "
+                            "corrections do not invalidate audits already made.",)
+    assert "remain valid for three years, until 20 November 2029" in declaration.render_markdown(old)
     assert "To re-examine: 1 grid cell(s)" in declaration.summary(old)
 
 

@@ -1,30 +1,46 @@
-"""The déclaration d'accessibilité: the official structure, in our own French words.
+"""The déclaration d'accessibilité, as the law reads it: the official model's fixed formulas, our own words
+around them.
 
 ``declare(site, assessment, lang="fr")`` builds it from the assessed run (audit.assessment: the sample, the
-grid, the rates, the auditor's verdicts and the tester sessions registered with the site); ``render_html`` (a standalone page), ``render_fragment`` (an HTML
-fragment for the city's CMS, headings from h2) and ``render_markdown`` write it.
+grid, the rates, the auditor's verdicts and the tester sessions registered with the site) and the site's
+declaration facts (``declaration:`` in sites.yaml); ``dated(decl, previous, today)`` gives it the dates the
+store keeps (« établie le » = first publication, « mise à jour le » = last time what it says changed);
+``render_html`` (a standalone page), ``render_fragment`` (an HTML fragment for the city's CMS, headings from h2)
+and ``render_markdown`` write it.
 
-French is the declaration the RGAA asks for, and its wording stays as it is. With ``lang="en"`` the same
-facts are written as an English accessibility statement (``accessibility-statement*.html|md``): a
-translation for information, which says so and points to the French declaration as the reference. Each
-language has its own templates (``declaration*.j2`` and ``declaration*.en.*.j2``); the short labels
-(title, draft, footer) come from ``audit.i18n`` like the HTML report's.
+The format. The official model (« La déclaration d'accessibilité adopte obligatoirement ce format »,
+https://accessibilite.numerique.gouv.fr/obligations/declaration-accessibilite/, source
+DISIC/accessibilite.numerique.gouv.fr ``src/obligations/declaration-accessibilite.md``, © DINUM, Licence
+Ouverte 2.0) fixes the commitment under article 47 of loi n° 2005-102, the strategy sentence, « Cette
+déclaration d'accessibilité s'applique à », the state sentence, the section titles, the results sentence, the
+introduction of the inaccessible contents, the dates sentence, the contact sentence and the complaint
+procedure. The templates (``declaration*.j2``) use those formulas word for word, their placeholders filled;
+everything else (the draft box, the plain-language non-conformities, the validity line) is our own wording.
+See docs/declaration.md.
 
-Sections: preamble (entity, schéma pluriannuel, plan d'action of the year), état de conformité,
-résultats des tests, contenus non accessibles (non-conformités from the NC criteria, dérogations pour
-charge disproportionnée, contenus non soumis), établissement de la déclaration (dates, technologies,
-test environments, tools, pages checked), retour d'information et contact, voies de recours.
+French is the declaration the RGAA asks for. With ``lang="en"`` the same facts are written as an English
+accessibility statement (``accessibility-statement*.html|md``): a translation for information, which says so
+and points to the French declaration as the reference.
 
-Honesty: while any criterion of any page of the sample is NT ("à vérifier"), or a fact the law asks
-for is missing (entity, contact, auditor), the declaration is a **BROUILLON** (draft) that says what is
-missing, and its state is "non conforme" (no valid audit). A declaration is valid three years after
-``declaration.published``; an audit made against another RGAA version than ``CURRENT_RGAA`` is flagged.
+Validity (official: the declaration is updated at a substantial change or redesign of the site, three years
+after it, and 18 months after a new version of the RGAA; « non conforme » when no audit result is still valid).
+An audit result is valid three years from the audit date, until the day before a redesign dated after the audit
+(``declaration.redesign``), and until 18 months after the publication of an RGAA version newer than the audit's
+(``RGAA_VERSIONS``; errata such as 4.1.1 and 4.1.2 do not invalidate audits). An expired audit gives
+« non conforme » and no rate, with the reason; the validity line states every trigger.
+
+Honesty: while any criterion of any page of the sample is NT ("à vérifier"), or a fact the law asks for is
+missing (entity, contact by e-mail or form, auditor, sample, test environment, technologies, the multi-year
+scheme, the year's action plan, the review of last year's actions, the audit's RGAA version), the declaration
+is a **BROUILLON** (draft) that names what is missing — the only place where configuration hints
+(« declaration.… dans sites.yaml ») appear. A declaration that is not a draft carries none.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -35,7 +51,30 @@ from audit.model import Site
 if TYPE_CHECKING:
     from audit.assessment import Assessment
 
-CURRENT_RGAA = "4.1.2"
+
+@dataclass(frozen=True, slots=True)
+class RgaaVersion:
+    version: str
+    published: date
+    erratum: bool = False  # corrects an edition without invalidating the audits made against it
+
+
+# The RGAA versions and their publication dates. Sources: accessibilite.numerique.gouv.fr (DISIC/
+# accessibilite.numerique.gouv.fr, Licence Ouverte 2.0): RGAA 4 « arrêtée conjointement … le 20 septembre 2019 »
+# (site footer); 4.1 published in February 2021 (the DINUM announcement of 16 February 2021; the stored sources
+# do not carry the day — it only matters for audits against 4.0, all expired since August 2022); 4.1.1 put online
+# on 9 February 2023 and 4.1.2 on 18 April 2023 (changelog v1.1.0 and v1.3.4; home page « Mis à jour le 18 avril
+# 2023 »), both errata: « Ils n'invalident pas les audits déjà réalisés » (notes de révision du RGAA 4.1 vers
+# 4.1.2). Rule (obligations/declaration-accessibilite): a new version makes the declaration due for an update
+# « 18 mois après la date de publication d'une nouvelle version du référentiel ».
+RGAA_VERSIONS = (
+    RgaaVersion("4.0", date(2019, 9, 20)),
+    RgaaVersion("4.1", date(2021, 2, 16)),
+    RgaaVersion("4.1.1", date(2023, 2, 9), erratum=True),
+    RgaaVersion("4.1.2", date(2023, 4, 18), erratum=True),
+)
+CURRENT_RGAA = RGAA_VERSIONS[-1].version
+NEW_VERSION_MONTHS = 18
 VALIDITY_YEARS = 3
 DDD_FORM = "https://formulaire.defenseurdesdroits.fr/"
 DDD_DELEGATES = "https://www.defenseurdesdroits.fr/saisir/delegues"
@@ -58,6 +97,24 @@ class CriterionNote:
     pages: tuple[str, ...]
     comments: tuple[str, ...] = ()
     all_pages: bool = False  # on every page of the sample
+    theme_id: int = 0
+    alternative: str = ""  # the accessible alternative offered meanwhile (the city's or the auditor's words)
+    fix_by: str | None = None  # ISO date of the planned fix (the action plan)
+
+
+@dataclass(frozen=True, slots=True)
+class Validity:
+    """How long the audit's results hold, in no language: every official trigger, and the one that ends first."""
+
+    audit_date: str | None
+    until: str | None  # the last day the results are valid (the earliest trigger)
+    expired: bool
+    trigger: str  # what ends it first: "three_years" | "redesign" | "new_rgaa" | "" (no audit date)
+    three_years: str | None  # the audit date + 3 years
+    redesign: str | None = None  # a redesign or substantial change dated after the audit
+    new_rgaa: str | None = None  # the first RGAA version after the audit's that invalidates it
+    new_rgaa_published: str | None = None
+    new_rgaa_until: str | None = None  # its publication + 18 months
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +126,8 @@ class Declaration:
     state: scoring.Compliance
     draft: bool
     missing: tuple[CriterionNote, ...]  # criteria still NT, with their pages
-    missing_facts: tuple[str, ...]  # in ``lang``: facts sites.yaml or the auditor file must give
-    global_rate: str | None  # formatted ("87,5 %"), None when not computable
+    missing_facts: tuple[str, ...]  # in ``lang``: facts sites.yaml or the auditor file must give (drafts only)
+    global_rate: str | None  # formatted ("87,5 %"), None when not computable or the audit expired
     mean_rate: str | None
     rates: scoring.Rates
     auditor: str
@@ -78,8 +135,8 @@ class Declaration:
     nonconformities: tuple[CriterionNote, ...]
     derogations: tuple[Any, ...]  # audit.auditor.Derogation
     exemptions: tuple[Any, ...]  # audit.auditor.Exemption
-    established: str  # ISO date
-    updated: str  # ISO date
+    established: str  # ISO date: the first publication (``dated``), else declaration.published, else today
+    updated: str  # ISO date: the last time what the declaration says changed (``dated``), else today
     technologies: tuple[str, ...]
     environments: tuple[str, ...]
     tools: tuple[str, ...]
@@ -91,18 +148,26 @@ class Declaration:
     action_plan_url: str
     report_url: str
     grid_url: str
-    rgaa_version: str  # the version the audit was made against
+    rgaa_version: str  # the version the audit was made against ("" when nothing says it)
     published: str | None
     valid_until: str | None
     expired: bool
-    rgaa_outdated: bool
+    rgaa_outdated: bool  # made against another version than CURRENT_RGAA (an erratum: still valid)
     warnings: tuple[str, ...] = ()
     conflicts: int = 0  # grid cells where the auditor's C / NA stands against failed automated findings
     year: int = field(default_factory=lambda: date.today().year)
+    validity: Validity | None = None
+    previous_actions_review: str = ""  # a URL (absolute) or a text
+    previous_actions_review_url: bool = False
 
     @property
     def state_label(self) -> str:
         return self.state.label(self.lang)
+
+    @property
+    def has_rate(self) -> bool:
+        """A rate is published: the audit is complete and still valid."""
+        return self.rates.valid and not self.expired
 
     @property
     def footer(self) -> str:
@@ -118,11 +183,167 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _absolute(url: str, base: str) -> str:
     return urljoin(base.rstrip("/") + "/", url) if url else ""
 
 
-def _notes(grid: scoring.Grid, status: scoring.Status, lang: str) -> tuple[CriterionNote, ...]:
+def _is_url(text: str) -> bool:
+    return text.startswith(("/", "http://", "https://", "./", "../"))
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    parts = []
+    for part in version.strip().split("."):
+        if not part.isdigit():
+            break
+        parts.append(int(part))
+    return tuple(parts)
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def validity(audit_date: str | None, rgaa_version: str, redesign: str | None, today: date) -> Validity:
+    """Every official trigger that ends the validity of an audit made on ``audit_date`` against ``rgaa_version``:
+    three years; a redesign or substantial change of the site after the audit (valid until the day before); 18
+    months after the publication of a newer RGAA version that is not an erratum. ``until``: the earliest."""
+    day = _day(audit_date)
+    if day is None:
+        return Validity(audit_date=audit_date, until=None, expired=False, trigger="", three_years=None)
+    ends = {"three_years": _add_years(day, VALIDITY_YEARS)}
+    re_day = _day(redesign)
+    if re_day is not None and re_day > day:
+        ends["redesign"] = re_day - timedelta(days=1)
+    newer = None
+    mine = _version_key(rgaa_version)
+    if mine:
+        newer = next((v for v in RGAA_VERSIONS if not v.erratum and _version_key(v.version) > mine), None)
+    if newer is not None:
+        ends["new_rgaa"] = _add_months(newer.published, NEW_VERSION_MONTHS)
+    trigger = min(ends, key=lambda k: ends[k])
+    until = ends[trigger]
+    return Validity(audit_date=day.isoformat(), until=until.isoformat(), expired=today > until, trigger=trigger,
+                    three_years=ends["three_years"].isoformat(),
+                    redesign=re_day.isoformat() if "redesign" in ends and re_day else None,
+                    new_rgaa=newer.version if newer else None,
+                    new_rgaa_published=newer.published.isoformat() if newer else None,
+                    new_rgaa_until=ends["new_rgaa"].isoformat() if newer else None)
+
+
+# What does not work and for whom, per RGAA theme, in plain language: our own words, (French, English).
+THEME_TEXTS: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {
+    1: (("Des images qui donnent une information n'ont pas de texte de remplacement, ou un texte qui ne la donne "
+         "pas.", "les personnes aveugles ou malvoyantes qui utilisent un lecteur d'écran"),
+        ("Some images that carry information have no text alternative, or one that does not give it.",
+         "blind and partially sighted people who use a screen reader")),
+    2: (("Des contenus intégrés dans un cadre n'ont pas de titre qui dise ce qu'ils contiennent.",
+         "les personnes qui utilisent un lecteur d'écran"),
+        ("Some content embedded in a frame has no title saying what it holds.", "people who use a screen reader")),
+    3: (("Des informations ne sont données que par la couleur, ou des textes ne contrastent pas assez avec leur "
+         "fond.", "les personnes malvoyantes ou daltoniennes, et quiconque lit sur un écran en plein soleil"),
+        ("Some information is given by colour only, or some text does not contrast enough with its background.",
+         "partially sighted or colour-blind people, and anyone reading a screen in bright sunlight")),
+    4: (("Des vidéos ou des sons n'ont pas de sous-titres, de transcription ou d'audiodescription, ou leurs "
+         "commandes ne sont pas utilisables au clavier.",
+         "les personnes sourdes ou malentendantes, aveugles ou malvoyantes, et celles qui n'utilisent pas de "
+         "souris"),
+        ("Some videos or sounds have no captions, transcript or audio description, or their controls cannot be "
+         "used with a keyboard.", "deaf and hard-of-hearing, blind and partially sighted people, and people who "
+         "do not use a mouse")),
+    5: (("Des tableaux de données ne sont pas construits pour être lus cellule par cellule (titre, en-têtes).",
+         "les personnes qui utilisent un lecteur d'écran"),
+        ("Some data tables are not built to be read cell by cell (caption, headers).",
+         "people who use a screen reader")),
+    6: (("Des liens n'ont pas d'intitulé, ou un intitulé qui ne dit pas où ils mènent.",
+         "les personnes qui utilisent un lecteur d'écran ou la commande vocale"),
+        ("Some links have no name, or a name that does not say where they lead.",
+         "people who use a screen reader or voice control")),
+    7: (("Des éléments interactifs (menus, boutons, fenêtres, messages) ne sont pas utilisables au clavier ou ne "
+         "sont pas annoncés par les technologies d'assistance.",
+         "les personnes qui n'utilisent pas de souris et celles qui utilisent un lecteur d'écran"),
+        ("Some interactive parts (menus, buttons, dialogs, messages) cannot be used with a keyboard or are not "
+         "announced by assistive technologies.", "people who do not use a mouse and people who use a screen "
+         "reader")),
+    8: (("Des pages ont un code incorrect, un titre absent ou peu clair, ou n'indiquent pas leur langue.",
+         "les personnes qui utilisent un lecteur d'écran, pour se repérer entre les pages et entendre le texte "
+         "bien prononcé"),
+        ("Some pages have incorrect code, a missing or unclear title, or do not say their language.",
+         "people who use a screen reader, to find their way between pages and hear the text correctly "
+         "pronounced")),
+    9: (("Des pages ne sont pas structurées par des titres, des listes et des zones (en-tête, navigation, "
+         "contenu principal).", "les personnes qui utilisent un lecteur d'écran pour parcourir la page et s'y "
+         "repérer"),
+        ("Some pages are not structured with headings, lists and regions (header, navigation, main content).",
+         "people who use a screen reader to move around the page and find their way")),
+    10: (("Des contenus deviennent illisibles quand on agrandit le texte ou la page, ou l'élément qui a le focus "
+          "du clavier n'est pas visible.", "les personnes malvoyantes qui agrandissent l'affichage et celles qui "
+          "naviguent au clavier"),
+         ("Some content becomes unreadable when the text or the page is enlarged, or the element that has the "
+          "keyboard focus cannot be seen.", "partially sighted people who enlarge the display and people who "
+          "use a keyboard")),
+    11: (("Des champs de formulaire n'ont pas d'étiquette claire, ou les erreurs de saisie ne sont pas "
+          "expliquées.", "les personnes qui utilisent un lecteur d'écran, et celles qui ont des difficultés de "
+          "compréhension ou d'attention"),
+         ("Some form fields have no clear label, or input errors are not explained.",
+          "people who use a screen reader, and people with reading, understanding or attention difficulties")),
+    12: (("Il manque un moyen de se repérer (plan du site, recherche, lien d'évitement), ou l'ordre de passage au "
+          "clavier n'est pas logique.", "les personnes qui naviguent au clavier ou avec un lecteur d'écran, et "
+          "celles qui ont du mal à se repérer"),
+         ("A way to find one's way is missing (site map, search, skip link), or the keyboard order is not "
+          "logical.", "people who use a keyboard or a screen reader, and people who find it hard to find their "
+          "way")),
+    13: (("Des contenus ne laissent pas assez de temps, bougent ou clignotent sans pouvoir être arrêtés, ou des "
+          "documents à télécharger ne sont pas accessibles.", "les personnes qui lisent ou agissent plus "
+          "lentement, celles que les mouvements gênent, et celles qui utilisent un lecteur d'écran pour les "
+          "documents"),
+         ("Some content does not leave enough time, moves or flashes without a way to stop it, or some documents "
+          "to download are not accessible.", "people who read or act more slowly, people bothered by movement, "
+          "and people who use a screen reader for the documents")),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeGroup:
+    """The non-conformities of one RGAA theme, with what does not work and for whom, in the declaration's
+    language."""
+
+    theme_id: int
+    theme: str
+    what: str
+    who: str
+    notes: tuple[CriterionNote, ...]
+
+
+def theme_groups(d: Declaration) -> list[ThemeGroup]:
+    en = d.lang == "en"
+    groups: dict[int, list[CriterionNote]] = {}
+    for note in d.nonconformities:
+        groups.setdefault(note.theme_id, []).append(note)
+    out = []
+    for theme_id, notes in groups.items():
+        texts = THEME_TEXTS.get(theme_id)
+        what, who = texts[1 if en else 0] if texts else ("", "")
+        out.append(ThemeGroup(theme_id=theme_id, theme=notes[0].theme, what=what, who=who, notes=tuple(notes)))
+    return out
+
+
+def _notes(grid: scoring.Grid, status: scoring.Status, lang: str, alternatives: dict[str, str] | None = None,
+           fixes: dict[str, str] | None = None) -> tuple[CriterionNote, ...]:
     """The criteria whose roll-up over the sample is ``status`` (NC: a non-conformity; NT: to verify — a
     criterion NC on one page is a non-conformity, never « to verify »), with the pages where it is so."""
     out = []
@@ -139,14 +360,25 @@ def _notes(grid: scoring.Grid, status: scoring.Status, lang: str) -> tuple[Crite
                                        if c.status == status and c.verdict and c.verdict.comment))
         out.append(CriterionNote(id=cid, title=crit.title_en if lang == "en" else crit.title,
                                  theme=theme.title_en if lang == "en" else theme.title, pages=pages,
-                                 comments=comments, all_pages=len(pages) == len(grid.pages) > 1))
+                                 comments=comments, all_pages=len(pages) == len(grid.pages) > 1,
+                                 theme_id=int(crit.theme), alternative=(alternatives or {}).get(cid, ""),
+                                 fix_by=(fixes or {}).get(cid)))
     return tuple(out)
+
+
+def _pairs(value: Any) -> dict[str, str]:
+    """A mapping criterion → text from sites.yaml's pairs or an auditor file's mapping (either may be absent)."""
+    if not value:
+        return {}
+    items = value.items() if isinstance(value, dict) else value
+    return {str(k): str(v) for k, v in items if v}
 
 
 def declare(site: Site, a: Assessment, lang: str = "fr", today: date | None = None) -> Declaration:
     """The declaration of ``site`` from the assessed run ``a`` (its sample, grid, rates, the auditor's verdicts
     and the tester sessions registered with it); ``lang`` "en" for the English statement (a translation for
-    information), any other value for the French one. A pure function of its arguments."""
+    information), any other value for the French one. A pure function of its arguments. Its dates are today's
+    (or ``declaration.published`` for « établie le »): ``dated`` gives it the ones the store keeps."""
     lang = "en" if lang == "en" else "fr"
     run = a.run
     today = today or date.today()
@@ -154,67 +386,110 @@ def declare(site: Site, a: Assessment, lang: str = "fr", today: date | None = No
     rates = a.rates
     audit = a.audit
     base = site.base_url
+    en = lang == "en"
 
     auditor = (audit.auditor if audit and audit.auditor else "") or facts.auditor
     audit_date = (audit.date if audit and audit.date else None) or (run.started or "")[:10] or None
-    rgaa_version = (audit.rgaa if audit else None) or str(run.meta.get("rgaa_version") or CURRENT_RGAA)
+    # the audit's version: the auditor's file says it (a grid CSV cannot), else the run's; never our default
+    said = str(getattr(audit, "rgaa", "") or "") if audit is not None and getattr(audit, "kind", "") != "csv" else ""
+    rgaa_version = said or str(run.meta.get("rgaa_version") or "")
+    environments = tuple(dict.fromkeys([*a.environments, *facts.environments]))
+    technologies = tuple(facts.technologies)
+    review = facts.previous_actions_review.strip()
 
-    en = lang == "en"
+    def say(key: str, **values: Any) -> str:
+        return _WORDS[key][en].format(**values)
+
     missing_facts = []
     if not facts.entity:
-        missing_facts.append(_WORDS["no_entity"][en])
-    if not (facts.contact_email or facts.contact_form or facts.contact_address):
-        missing_facts.append(_WORDS["no_contact"][en])
+        missing_facts.append(say("no_entity"))
+    if not (facts.contact_email or facts.contact_form):
+        missing_facts.append(say("no_contact_address") if facts.contact_address else say("no_contact"))
     if not auditor:
-        missing_facts.append(_WORDS["no_auditor"][en])
+        missing_facts.append(say("no_auditor"))
     if not a.grid.pages:
-        missing_facts.append(_WORDS["no_sample"][en])
+        missing_facts.append(say("no_sample"))
+    if not rgaa_version:
+        missing_facts.append(say("no_rgaa"))
+    if not environments:
+        missing_facts.append(say("no_environments"))
+    if not technologies:
+        missing_facts.append(say("no_technologies"))
+    if not facts.schema_url:
+        missing_facts.append(say("no_schema"))
+    if not facts.action_plan_url:
+        missing_facts.append(say("no_action_plan", year=today.year))
+    if not review:
+        missing_facts.append(say("no_review", year=today.year - 1))
+    for key, value in (("published", facts.published), ("redesign", facts.redesign)):
+        if value and _day(value) is None:
+            missing_facts.append(say("bad_date", key=key, value=value))
 
-    published = facts.published
-    valid_until = expired = None
+    valid = validity(audit_date, rgaa_version, facts.redesign, today)
     warnings = []
-    if published:
-        try:
-            start = date.fromisoformat(published)
-        except ValueError:
-            warnings.append(_WORDS["bad_published"][en].format(published=published))
-            start = None
-        if start is not None:
-            until = _add_years(start, VALIDITY_YEARS)
-            valid_until, expired = until.isoformat(), today > until
-            if expired:
-                warnings.append(_WORDS["expired"][en].format(start=_date(start, lang),
-                                                             until=_date(until, lang)))
-    rgaa_outdated = rgaa_version != CURRENT_RGAA
-    if rgaa_outdated:
-        warnings.append(_WORDS["rgaa_outdated"][en].format(version=rgaa_version, current=CURRENT_RGAA))
+    rgaa_outdated = bool(rgaa_version) and rgaa_version != CURRENT_RGAA
+    if rgaa_outdated and valid.new_rgaa is None:
+        warnings.append(say("rgaa_erratum", version=rgaa_version, current=CURRENT_RGAA))
 
     meta = run.meta
-    unknown = _WORDS["unknown_version"][en]
+    unknown = say("unknown_version")
     tools = (f"a11y-audit {meta.get('tool_version') or __version__}",
              f"axe-core {meta.get('axe_version') or unknown}",
              f"Chromium {meta.get('chromium_version') or unknown}")
+    tools += tuple(t for t in dict.fromkeys([*facts.tools, *(getattr(audit, "tools", None) or ())])
+                   if t not in tools)
+    alternatives = _pairs(getattr(audit, "alternatives", None)) | _pairs(facts.alternatives)
+    fixes = _pairs(getattr(audit, "action_plan", None)) | _pairs(facts.action_plan)
     draft = not rates.valid or bool(missing_facts)
+    publish_rate = rates.valid and not valid.expired
+    state = scoring.Compliance.NONE if valid.expired else rates.state
     return Declaration(
-        lang=lang, entity=facts.entity or site.name, site_name=site.name, base_url=base, state=rates.state,
+        lang=lang, entity=facts.entity or site.name, site_name=site.name, base_url=base, state=state,
         draft=draft, missing=_notes(a.grid, scoring.Status.NT, lang),
         missing_facts=tuple(missing_facts),
-        global_rate=scoring.format_rate(rates.global_rate, lang) if rates.valid else None,
-        mean_rate=scoring.format_rate(rates.mean_rate, lang) if rates.valid and rates.mean_rate is not None else None,
+        global_rate=scoring.format_rate(rates.global_rate, lang) if publish_rate else None,
+        mean_rate=scoring.format_rate(rates.mean_rate, lang) if publish_rate and rates.mean_rate is not None else None,
         rates=rates, auditor=auditor, audit_date=audit_date,
-        nonconformities=_notes(a.grid, scoring.Status.NC, lang),
+        nonconformities=_notes(a.grid, scoring.Status.NC, lang, alternatives, fixes),
         derogations=tuple(audit.derogations) if audit else (), exemptions=tuple(audit.exemptions) if audit else (),
-        established=published or today.isoformat(), updated=today.isoformat(),
-        technologies=tuple(facts.technologies), environments=tuple(a.environments), tools=tools,
+        established=facts.published if _day(facts.published) else today.isoformat(), updated=today.isoformat(),
+        technologies=technologies, environments=environments, tools=tools,
         pages=tuple(PageRef(p.name, p.url) for p in a.grid.pages),
         contact_email=facts.contact_email, contact_form=_absolute(facts.contact_form, base),
         contact_address=facts.contact_address, schema_url=_absolute(facts.schema_url, base),
         action_plan_url=_absolute(facts.action_plan_url, base), report_url=_absolute(facts.report_url, base),
         grid_url=_absolute(getattr(facts, "grid_url", "") or "", base), rgaa_version=rgaa_version,
-        published=published, valid_until=valid_until, expired=bool(expired), rgaa_outdated=rgaa_outdated,
-        warnings=tuple(warnings), year=today.year,
+        published=facts.published, valid_until=valid.until, expired=valid.expired, rgaa_outdated=rgaa_outdated,
+        warnings=tuple(warnings), year=today.year, validity=valid,
+        previous_actions_review=_absolute(review, base) if _is_url(review) else review,
+        previous_actions_review_url=_is_url(review),
         conflicts=sum(1 for c in a.grid.cells.values() if c.verdict is not None and c.computed == scoring.Status.NC
                       and c.status in (scoring.Status.C, scoring.Status.NA)))
+
+
+def content_key(d: Declaration) -> str:
+    """A digest of what the declaration says, its own dates left out: it changes when the text changes."""
+    text = render_markdown(replace(d, established="", updated=""))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def dated(d: Declaration, previous: tuple[str, str, str] | None, today: date | None = None
+          ) -> tuple[Declaration, tuple[str, str, str] | None]:
+    """``d`` with the dates the store keeps, and the dates to keep now (None for a draft, which is not
+    published). ``previous``: ``Store.declaration_dates(site, lang)`` — (established, updated, content key) of
+    the declaration as last written, or None. « Établie le » is the first publication (``declaration.published``
+    when it is earlier: the declaration the city published before this tool kept the dates); « mise à jour le »
+    the last time what the declaration says changed."""
+    today_iso = (today or date.today()).isoformat()
+    key = content_key(d)
+    if previous is None:
+        established, updated = (d.published if _day(d.published) else None) or today_iso, today_iso
+    else:
+        established = min(x for x in (previous[0], d.published if _day(d.published) else None) if x)
+        updated = previous[1] if previous[2] == key else today_iso
+    if d.draft:
+        return replace(d, established=established if previous else today_iso, updated=today_iso), None
+    return replace(d, established=established, updated=updated), (established, updated, key)
 
 
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -224,29 +499,88 @@ _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "A
 
 # What declare() and summary() write, (French, English): indexed by ``lang == "en"``.
 _WORDS: dict[str, tuple[str, str]] = {
+    # the facts a draft names, with where to give them: hints for the author, never in a published declaration
     "no_entity": ("le nom de l'entité (declaration.entity dans sites.yaml)",
                   "the name of the entity (declaration.entity in sites.yaml)"),
-    "no_contact": ("un moyen de contact (declaration.contact_email, contact_form ou contact_address dans "
-                   "sites.yaml)",
-                   "a means of contact (declaration.contact_email, contact_form or contact_address in "
-                   "sites.yaml)"),
+    "no_contact": ("un moyen de contact : une adresse électronique ou un formulaire (declaration.contact_email "
+                   "ou declaration.contact_form dans sites.yaml)",
+                   "a means of contact: an e-mail address or a form (declaration.contact_email or "
+                   "declaration.contact_form in sites.yaml)"),
+    "no_contact_address": ("un moyen de contact en ligne : une adresse électronique ou un formulaire "
+                           "(declaration.contact_email ou declaration.contact_form dans sites.yaml) ; une adresse "
+                           "postale seule ne suffit pas",
+                           "an online means of contact: an e-mail address or a form (declaration.contact_email or "
+                           "declaration.contact_form in sites.yaml); a postal address alone is not enough"),
     "no_auditor": ("le nom de l'auditeur ou de l'organisme qui a réalisé l'audit (auditor dans le fichier "
                    "de l'auditeur, ou declaration.auditor dans sites.yaml)",
                    "the name of the auditor or of the organisation that made the audit (auditor in the "
                    "auditor's file, or declaration.auditor in sites.yaml)"),
     "no_sample": ("un échantillon de pages auditées", "a sample of audited pages"),
-    "bad_published": ("La date de publication « {published} » n'est pas une date AAAA-MM-JJ "
-                      "(declaration.published dans sites.yaml).",
-                      "The publication date \"{published}\" is not a YYYY-MM-DD date "
-                      "(declaration.published in sites.yaml)."),
-    "expired": ("La déclaration publiée le {start} n'est plus valable depuis le {until} : un nouvel audit "
-                "est nécessaire.",
-                "The statement published on {start} is no longer valid since {until}: a new audit is "
-                "needed."),
-    "rgaa_outdated": ("L'audit a été réalisé selon le RGAA {version} ; la version en vigueur est le RGAA "
-                      "{current} : un nouvel audit selon cette version est nécessaire.",
-                      "The audit was made against RGAA {version}; the version in force is RGAA {current}: "
-                      "a new audit against that version is needed."),
+    "no_rgaa": ("la version du RGAA selon laquelle l'audit a été réalisé (rgaa dans le fichier de l'auditeur)",
+                "the RGAA version the audit was made against (rgaa in the auditor's file)"),
+    "no_environments": ("l'environnement de test : les combinaisons de navigateur et de technologie d'assistance "
+                        "utilisées (environments dans le fichier de l'auditeur, environment des sessions de test, "
+                        "ou declaration.environments dans sites.yaml)",
+                        "the test environment: the browser and assistive technology combinations used "
+                        "(environments in the auditor's file, environment of the tester sessions, or "
+                        "declaration.environments in sites.yaml)"),
+    "no_technologies": ("les technologies utilisées pour réaliser le site (declaration.technologies dans "
+                        "sites.yaml)",
+                        "the technologies the website is built with (declaration.technologies in sites.yaml)"),
+    "no_schema": ("le lien vers le schéma pluriannuel de mise en accessibilité (declaration.schema_url dans "
+                  "sites.yaml)",
+                  "the link to the multi-year accessibility scheme (declaration.schema_url in sites.yaml)"),
+    "no_action_plan": ("le lien vers le plan d'action de l'année {year} (declaration.action_plan_url dans "
+                       "sites.yaml)",
+                       "the link to the action plan for {year} (declaration.action_plan_url in sites.yaml)"),
+    "no_review": ("le bilan des actions réalisées en {year} : un lien ou un texte "
+                  "(declaration.previous_actions_review dans sites.yaml)",
+                  "the review of the actions carried out in {year}: a link or a text "
+                  "(declaration.previous_actions_review in sites.yaml)"),
+    "bad_date": ("une date AAAA-MM-JJ valide pour declaration.{key} dans sites.yaml (« {value} » n'en est pas "
+                 "une)",
+                 "a valid YYYY-MM-DD date for declaration.{key} in sites.yaml (\"{value}\" is not one)"),
+    # our own words, in the declaration
+    "rgaa_erratum": ("L'audit a été réalisé selon le RGAA {version} ; la version en vigueur est le RGAA "
+                     "{current}, dont les corrections n'invalident pas les audits déjà réalisés.",
+                     "The audit was made against RGAA {version}; the version in force is RGAA {current}, whose "
+                     "corrections do not invalidate audits already made."),
+    "valid_three_years": ("Les résultats de l'audit du {audit} restent valables trois ans, jusqu'au {until}.",
+                          "The results of the audit of {audit} remain valid for three years, until {until}."),
+    "valid_redesign": ("Les résultats de l'audit du {audit} restent valables jusqu'au {until}, veille de la "
+                       "refonte du site annoncée pour le {redesign}.",
+                       "The results of the audit of {audit} remain valid until {until}, the day before the "
+                       "redesign of the website announced for {redesign}."),
+    "valid_new_rgaa": ("Les résultats de l'audit du {audit}, réalisé selon le RGAA {version}, restent valables "
+                       "jusqu'au {until}, dix-huit mois après la publication du RGAA {new} le {published}.",
+                       "The results of the audit of {audit}, made against RGAA {version}, remain valid until "
+                       "{until}, eighteen months after RGAA {new} was published on {published}."),
+    "valid_rule": ("Ils cessent d'être valables à la première de ces échéances : trois ans après l'audit, une "
+                   "modification substantielle ou une refonte du site, dix-huit mois après la publication d'une "
+                   "nouvelle version du RGAA. Un nouvel audit est alors nécessaire.",
+                   "They stop being valid at the first of these events: three years after the audit, a "
+                   "substantial change or redesign of the website, eighteen months after a new version of the "
+                   "RGAA is published. A new audit is then needed."),
+    "expired_three_years": ("L'audit du {audit} date de plus de trois ans : ses résultats n'étaient valables que "
+                            "jusqu'au {until}.",
+                            "The audit of {audit} is more than three years old: its results were only valid "
+                            "until {until}."),
+    "expired_redesign": ("Le site a fait l'objet d'une modification substantielle ou d'une refonte le {redesign}, "
+                         "après l'audit du {audit} : les résultats de cet audit ne décrivent plus le site.",
+                         "The website was substantially changed or redesigned on {redesign}, after the audit of "
+                         "{audit}: the results of that audit no longer describe it."),
+    "expired_new_rgaa": ("L'audit du {audit} a été réalisé selon le RGAA {version} ; le RGAA {new} a été publié "
+                         "le {published} et les résultats de cet audit n'étaient valables que jusqu'au {until}, "
+                         "dix-huit mois après.",
+                         "The audit of {audit} was made against RGAA {version}; RGAA {new} was published on "
+                         "{published} and the results of that audit were only valid until {until}, eighteen "
+                         "months later."),
+    "expired_state": ("Aucun résultat d'audit n'est donc en cours de validité : le site est déclaré non conforme "
+                      "et aucun taux de conformité n'est publié jusqu'à un nouvel audit.",
+                      "No audit result is therefore still valid: the website is declared non-compliant and no "
+                      "compliance rate is published until a new audit."),
+    "no_audit_date": ("La date de l'audit n'est pas connue : sa validité ne peut pas être établie.",
+                      "The date of the audit is not known: its validity cannot be established."),
     "unknown_version": ("(version inconnue)", "(unknown version)"),
     "draft": ("BROUILLON : cette déclaration n'est pas publiable.",
               "DRAFT: this statement cannot be published."),
@@ -290,13 +624,40 @@ def _date(value: date | str | None, lang: str) -> str:
     return _en_date(value) if lang == "en" else _fr_date(value)
 
 
+def expiry(d: Declaration) -> str:
+    """Why no audit result is still valid, in the declaration's language ("" while it is)."""
+    v = d.validity
+    if v is None or not v.expired:
+        return ""
+    en = d.lang == "en"
+    values = {"audit": _date(v.audit_date, d.lang), "until": _date(v.until, d.lang),
+              "redesign": _date(v.redesign, d.lang), "version": d.rgaa_version, "new": v.new_rgaa or "",
+              "published": _date(v.new_rgaa_published, d.lang)}
+    return _WORDS[f"expired_{v.trigger}"][en].format(**values) + " " + _WORDS["expired_state"][en]
+
+
+def validity_line(d: Declaration) -> str:
+    """The validity line: how long the audit's results hold, and every official trigger that ends them."""
+    v = d.validity
+    en = d.lang == "en"
+    if v is None or not v.until:
+        return _WORDS["no_audit_date"][en]
+    if v.expired:
+        return expiry(d)
+    values = {"audit": _date(v.audit_date, d.lang), "until": _date(v.until, d.lang),
+              "redesign": _date(v.redesign, d.lang), "version": d.rgaa_version, "new": v.new_rgaa or "",
+              "published": _date(v.new_rgaa_published, d.lang)}
+    return _WORDS[f"valid_{v.trigger}"][en].format(**values) + " " + _WORDS["valid_rule"][en]
+
+
 def _context(d: Declaration) -> dict[str, Any]:
     from audit.i18n import labels
 
     return {"d": d, "fr_date": _fr_date, "en_date": _en_date,
             "long_date": _en_date if d.lang == "en" else _fr_date, "ddd_form": DDD_FORM,
             "ddd_delegates": DDD_DELEGATES, "ddd_address": DDD_ADDRESS, "current_rgaa": CURRENT_RGAA,
-            "t": labels(d.lang), "lang": d.lang}
+            "t": labels(d.lang), "lang": d.lang, "expiry": expiry(d), "validity_line": validity_line(d),
+            "groups": theme_groups(d)}
 
 
 def _template(name: str, lang: str) -> str:
@@ -361,6 +722,8 @@ def summary(d: Declaration) -> str:
     if d.global_rate:
         mean = say("mean", rate=d.mean_rate) if d.mean_rate else ""
         lines.append(say("rates", rate=d.global_rate) + mean + ".")
+    elif d.expired:
+        lines.append(expiry(d))
     elif en and d.rates.nt_cells:
         lines.append(say("no_rate_nt", n=len(d.rates.nt_criteria), cells=d.rates.nt_cells))
     elif en:
