@@ -40,9 +40,6 @@ from audit.store import RunInfo, Store, page_id
 
 RESULT_VERSION = "1"  # bump when the Assessment's shape or a definition changes: stored results are remade
 
-# Checks that report one finding per element of one cause on a page: all of one page are one problem
-# (axe's "region": every element outside a landmark), the elements listed inside it.
-ONE_PROBLEM_A_PAGE = frozenset({"axe:region"})
 
 
 class AssessmentError(Exception):
@@ -477,8 +474,9 @@ def _problems(issues: Sequence[scoring.Issue]) -> tuple[int, dict[str, int], int
                 home = None
                 for cluster in clusters:
                     head, checks, ckeys, _ = cluster
-                    if f.check_id in ONE_PROBLEM_A_PAGE and head.check_id == f.check_id:
-                        home = cluster
+                    cause = scoring.PAGE_CAUSES.get(f.check_id)
+                    if cause is not None and scoring.PAGE_CAUSES.get(head.check_id) == cause:
+                        home = cluster  # one cause of the page: one problem, its elements inside
                         break
                     if f.check_id not in checks and keys & ckeys:
                         home = cluster

@@ -542,7 +542,15 @@ def priority_key(issue: Issue) -> tuple:
             issue.id)
 
 
+# Checks that report one cause of a page element by element: every element axe's "region" finds outside a
+# landmark, and our own 9.2 check's missing main/header/nav/footer, are one cause — one issue across the run,
+# one problem a page (the elements listed inside it), not one a stray element.
+PAGE_CAUSES: dict[str, str] = {"axe:region": "landmarks", "rgaa-9.2-regions": "landmarks"}
+
+
 def _group_key(f: Finding) -> str:
+    if f.check_id in PAGE_CAUSES:
+        return f"cause:{PAGE_CAUSES[f.check_id]}"
     if f.fingerprint:
         return f.fingerprint
     return f"{f.check_id}\x1f{f.page_key}\x1f{f.selector or ''}\x1f{f.message}"

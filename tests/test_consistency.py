@@ -120,7 +120,7 @@ def test_every_output_states_the_same_numbers(demo, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"Non-conformités : {nc} critère(s)." in result.output
     md = (decl_dir / "declaration.md").read_text(encoding="utf-8")
-    section = md.split("### Non-conformités", 1)[1].split("\n### ", 1)[0]
+    section = md.split("### Non conformité", 1)[1].split("\n### ", 1)[0]
     assert re.findall(r"\(critère (\d{1,2}\.\d{1,2}),", section) == nc_list
     to_verify = next(s for s in result.output.splitlines() if "restent à vérifier" in s)
     assert not set(re.findall(r"\b\d{1,2}\.\d{1,2}\b", to_verify.split(":", 1)[1])) & set(nc_list)

@@ -212,6 +212,7 @@ def _finding_dict(f: Finding, snap: PageSnapshot | None) -> dict[str, Any]:
     data["box"] = snap.boxes.get(f.selector) if (snap and f.selector) else None
     data["tester"] = _tester(f)
     data["also"] = list(f.extra.get("also", [])) if f.extra else []
+    data["elements"] = list(f.extra.get("elements", [])) if f.extra else []  # one cause, several elements
     answered = f.extra.get("answered_by") if f.extra else None
     data["answered_by"] = ({"pseudonym": answered.get("pseudonym"), "verdict": answered.get("verdict"),
                             "description": answered.get("description")} if isinstance(answered, dict) else

@@ -131,6 +131,7 @@ _LABELS: dict[str, tuple[str, str]] = {
                    "tester) report it."),
     "problems_label": ("Problèmes (un défaut sur un élément)", "Problems (one defect on one element)"),
     "also_by": ("signalé aussi par", "also reported by"),
+    "elements_inside": ("{n} éléments, une seule cause", "{n} elements, one cause"),
     # broken links
     "broken_links": ("Liens cassés", "Broken links"),
     "broken_intro": ("Liens des pages auditées vers des adresses qui ne répondent pas ou répondent par une erreur.",

@@ -109,7 +109,8 @@ def _testcase(suite: etree._Element, check_id: str, classname: str, outcome: Out
         title = next((f.title for f in counted if f.title), check_id)
         message = f"{title} ({len(counted)} {w['elements']}, {impact_word(top, lang)})"
         node = etree.SubElement(case, "failure", message=_clean(message), type=str(top) if top else "failed")
-        node.text = _failure_text(counted, w)
+        # the elements of this check's problems (one cause may hold several), not another detector's problems
+        node.text = _failure_text([f for f in failed if (f.extra or {}).get("same_as") in (None, check_id)], w)
         return "failed"
     if outcome == Outcome.CANT_TELL:
         asked = [f for f in findings if f.outcome == Outcome.CANT_TELL]
