@@ -61,6 +61,10 @@ RENEW_PAGE_EVERY = 40
 RENEW_CONTEXT_EVERY = 200
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 MAX_PAGE_BYTES = 15 * 1024 * 1024  # a page's HTML, counted as it streams in (decoded: a gzip bomb counts inflated)
+# HTTP errors are not content: a page answering 4xx or 5xx is recorded with its status and an error starting
+# with "HTTP <code>", never audited. Retries: a 429 or 503 with a Retry-After of at most RETRY_AFTER_MAX (and a
+# third of the page timeout) is asked again once, after that wait; nothing else is retried (a 404 is the answer,
+# a failing server is not asked twice in a row: the next run asks again).
 RETRY_AFTER_MAX = 10.0  # seconds: a 503/429 asking to wait longer is recorded, not retried
 SECRET_MASK = "[secret]"
 PROBES_DIR = Path(__file__).parent / "probes"
@@ -154,6 +158,15 @@ _SETTLE_JS = """async () => {
 }"""
 
 _TITLE_JS = "() => String(document.title)"
+
+# What makes a page the same as another one (see Browser.gather's ``same``): its declared canonical address,
+# and its rendered text (with the title): two paths serving the same body (/ and /index.html) render the same
+# text, while the pages of a single-page application share one body but not their text.
+_IDENTITY_JS = """() => {
+  const link = document.querySelector('link[rel~="canonical" i][href]');
+  const text = String(document.title) + '\\n' + (document.body ? document.body.innerText : '');
+  return {canonical: link ? String(link.href) : null, text: text.slice(0, 2000000)};
+}"""
 
 _AXE_RUN_JS = """async (options) => {
   const result = await axe.run(document, options);
@@ -465,11 +478,16 @@ class Browser:
             await self._close_retired()
 
     async def gather(self, ref: PageRef, folder: Path,
-                     accept: Callable[[str], str | None] | None = None) -> PageSnapshot:
+                     accept: Callable[[str], str | None] | None = None,
+                     same: Callable[[PageSnapshot], str | None] | None = None) -> PageSnapshot:
         """Navigate to one URL and save its evidence; never raises for a page's own failure.
 
         ``accept(final_url)`` returns None to audit the page reached, or the reason not to (a redirect
-        out of scope, or to a page audited under another URL).
+        out of scope, or to a page audited under another URL). ``same(snap)`` is asked once the page is
+        rendered, before anything is audited, with ``final_url``, ``status``, ``content_hash`` (of the response
+        body), ``canonical``, ``title`` and ``render_hash`` set: it returns the key of the page of this run this
+        one is (the snapshot then only gets ``same_as`` and the page's links; nothing is audited nor saved), or
+        None to audit it. A page answering an HTTP error (4xx, 5xx) is never audited: ``status`` and ``error``.
         """
         snap = PageSnapshot(key=ref.key, url=ref.url, kind=ref.kind, name=ref.name)
         try:
@@ -480,7 +498,8 @@ class Browser:
         tab.reset()
         healthy = False
         try:
-            await asyncio.wait_for(self._gather_into(tab, ref.url, snap, folder, navigate=True, accept=accept),
+            await asyncio.wait_for(self._gather_into(tab, ref.url, snap, folder, navigate=True, accept=accept,
+                                                     same=same),
                                    timeout=self.options.timeout)
             healthy = True
         except TimeoutError:
@@ -508,7 +527,8 @@ class Browser:
 
     async def _gather_into(self, tab: _Tab, url: str | None, snap: PageSnapshot, folder: Path, navigate: bool,
                            accept: Callable[[str], str | None] | None = None,
-                           secret_fields: tuple[str, ...] = (), redact: Redactor | None = None) -> None:
+                           secret_fields: tuple[str, ...] = (), redact: Redactor | None = None,
+                           same: Callable[[PageSnapshot], str | None] | None = None) -> None:
         t0 = time.perf_counter()
         page = tab.page
         source: bytes | None = None
@@ -527,7 +547,7 @@ class Browser:
                     snap.final_url = page.url
                     snap.error = refusal
                     return
-            if snap.status >= 500 or snap.status == 429:
+            if snap.status >= 400:  # the server's error page is not the site's content
                 snap.final_url = page.url
                 snap.error = _http_error(snap.status, headers.get("retry-after"), waited)
                 return
@@ -560,6 +580,17 @@ class Browser:
         # document.title, not page.title(): while a held navigation is pending, the latter gives Chromium's
         # "Loading <url>" (evaluate waits for the 204 and reads the page that stays)
         snap.title = redact.text(await page.evaluate(_TITLE_JS))
+        if same is not None:
+            identity = await page.evaluate(_IDENTITY_JS)
+            snap.canonical = identity.get("canonical")
+            snap.render_hash = hashlib.sha256(str(identity.get("text") or "").encode("utf-8")).hexdigest()
+            if source is not None:
+                snap.content_hash = hashlib.sha256(source).hexdigest()
+            snap.same_as = same(snap)
+            if snap.same_as is not None:  # another page of this run: its links only (discovery goes on)
+                snap.links = list(dict.fromkeys(await page.evaluate(_LINKS_JS)))
+                snap.timings["total"] = round(time.perf_counter() - t0, 3)
+                return
         if source is not None:
             _write(folder / "source.html", source)
             snap.files["source"] = "source.html"
@@ -696,9 +727,12 @@ class Browser:
                     snap.error = redact.text(f"journey step {index + 1} ({step.action.value} {what}) failed: {why}")
                     yield snap
                     return
-                if response is not None and (response.status >= 500 or response.status == 429):
-                    # the server failed the démarche at this step: its error page is not audited, and the
-                    # steps after it cannot be played (they need the page the server did not give)
+                if response is not None and (response.status >= 500 or response.status == 429 or (
+                        response.status >= 400 and step.action == StepAction.GOTO)):
+                    # the server failed the démarche at this step (or a goto reached an address that answers an
+                    # HTTP error): its error page is not audited, and the steps after it cannot be played (they
+                    # need the page the server did not give). A form sent back with a 4xx (400, 422: the
+                    # fields to correct) is a state of the démarche, audited as any other.
                     snap = PageSnapshot(key=ref.key, url=redact.text(page.url), journey=journey.id, step=index,
                                         name=step.name or f"{journey.name} — étape {index + 1}",
                                         status=response.status)

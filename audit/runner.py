@@ -2,6 +2,18 @@
 
 gather (crawler + browser) → check (per page, as it goes) → store. Everything is written as it goes:
 an interrupted run keeps what was gathered, and ``resume`` finishes it without auditing a page twice.
+
+One run, one truth:
+
+- a page answering an HTTP error (4xx, 5xx, after the one retry audit.browser allows on a short 429/503) is
+  stored in ERROR with its ``status`` and an error starting with "HTTP <code>", and its ``referrer``; it is
+  never audited (no axe, no checks, no findings). The pages linking to it are those whose ``links`` (absolute,
+  in the crawler's canonical form, as page URLs are) contain its URL.
+- one final URL is one page: a crawled page that redirects to an address already audited (or being audited),
+  whose ``<link rel="canonical">`` names one, or whose response body and rendered text are those of another
+  page is stored in DUPLICATE with ``same_as`` (that page's key), not audited. Journey steps never collapse.
+- a run that audited nothing (every page failed, or nothing to audit) ends ``failed`` with its reason
+  (``Store.fail_run``: unreachable | no_pages | all_errors), not ``complete``; what it gathered stays stored.
 """
 
 from __future__ import annotations
@@ -47,12 +59,15 @@ class Progress:
     site: str = ""
     done: int = 0
     errors: int = 0
+    duplicates: int = 0  # pages found to be another page of the run (the snapshot's ``same_as``)
     known: int = 0
     findings: int = 0
     started: float = field(default_factory=time.monotonic)
     on_update: Callable[[Progress, PageSnapshot | None], None] | None = None
 
     def update(self, snap: PageSnapshot | None = None) -> None:
+        """Called with each page stored: ``snap.error`` when it could not be audited (an HTTP error says
+        "HTTP <code> ..."), ``snap.same_as`` (the key, i.e. URL, of the page it is) when it is a duplicate."""
         if self.on_update:
             self.on_update(self, snap)
 
@@ -124,7 +139,15 @@ class SiteRun:
         self.progress = options.progress or Progress()
         self.progress.site = site.id  # one progress for all the sites of a call: each starts from zero
         self.progress.done = self.progress.errors = self.progress.known = self.progress.findings = 0
+        self.progress.duplicates = 0
         self.run: RunInfo | None = None
+        self.crawler: Crawler | None = None
+        # one final URL is one page: which page (key) audits each address, body and rendered text
+        self._owners: dict[str, str] = {}  # canonical URL (a page's own, its final one) -> key
+        self._identities: dict[tuple[str, str], str] = {}  # (content hash, render hash) -> key
+        self._documents: dict[str, str] = {}  # a document's content hash -> key
+        self._same: dict[str, str] = {}  # duplicate key -> key of the page it is
+        self._failed: set[str] = set()  # keys of pages stored in error
         self.reuse: Reuse | None = None
         self._starts: dict[int, asyncio.Task] = {}
         self._restart_lock = asyncio.Lock()
@@ -153,13 +176,16 @@ class SiteRun:
                 self.run = run
                 self.reuse = self._reuse(run, client)
                 crawler = Crawler(site, client)
+                self.crawler = crawler
                 await crawler.start()
                 for pinned in site.sample:  # the pinned RGAA sample is always gathered, reached or not
                     if not pinned.path.startswith("journey:"):
-                        crawler.add(site.base_url + pinned.path, via="sample", depth=0, name=pinned.name)
+                        crawler.add(site.base_url.rstrip("/") + pinned.path, via="sample", depth=0,
+                                    name=pinned.name)
                 skip = store.done_keys(run)
                 if self.options.resume and skip:
                     self._restore(crawler, run)
+                    self._remember(run)
                 self.progress.done = len(skip)
                 t1 = time.perf_counter()
                 await asyncio.gather(self._journeys(local, run, skip),
@@ -178,7 +204,11 @@ class SiteRun:
                 store.update_meta(run.id, chromium_version=pages.version or run.meta.get("chromium_version"), **grid,
                                   crawl_notes=list(getattr(crawler, "notes", [])),
                                   skipped=dict(list(getattr(crawler, "skipped", {}).items())[:500]))
-                store.set_status(run.id, "complete")
+                failure = self._failure(run)
+                if failure is None:
+                    store.set_status(run.id, "complete")
+                else:
+                    store.fail_run(run.id, *failure)
                 return store.run(run.id)
             except asyncio.CancelledError:
                 if self.run is not None:
@@ -217,8 +247,92 @@ class SiteRun:
                 return previous
         return self.store.create_run(self.site.id, self.site.base_url, _meta(self.site, None))
 
+    def _failure(self, run: RunInfo) -> tuple[str, str | None, str | None] | None:
+        """Why the run audited nothing — (reason, url, error) for Store.fail_run — or None when it audited at
+        least one page (or document, or journey step)."""
+        counts = self.store.page_counts(run)
+        if counts.get(PageState.DONE, 0):
+            return None
+        errors = self.store.pages(run, PageState.ERROR)
+        if not errors:
+            return "no_pages", self.site.base_url, None
+        first = errors[0]
+        reason = "unreachable" if all(_network_error(p) for p in errors) else "all_errors"
+        return reason, first.url, first.error
+
+    def _remember(self, run: RunInfo) -> None:
+        """On --resume: the addresses, bodies and duplicates of the pages already stored."""
+        canonical = self.crawler.canonical if self.crawler is not None else (lambda u: u)
+        for rows in (self.store.pages(run, PageState.DONE), self.store.pages(run, PageState.ERROR)):
+            for p in rows:
+                if p.journey is not None:
+                    continue
+                for url in (p.url, p.final_url):
+                    if url:
+                        self._owners.setdefault(canonical(url) or url, p.key)
+                if p.error:
+                    self._failed.add(p.key)
+                elif p.kind == PageKind.DOCUMENT and p.content_hash:
+                    self._documents.setdefault(p.content_hash, p.key)
+                elif p.content_hash and p.render_hash:
+                    self._identities.setdefault((p.content_hash, p.render_hash), p.key)
+        for p in self.store.pages(run, PageState.DUPLICATE):
+            self._same[p.key] = p.same_as
+            for url in (p.url, p.final_url):
+                if url:
+                    self._owners[canonical(url) or url] = p.same_as
+
+    def _owner(self, url: str | None) -> str | None:
+        """The key of the page that audits ``url`` (a canonical URL) in this run, duplicates followed."""
+        key = self._owners.get(url) if url else None
+        return self._owner_key(key) if key is not None else None
+
+    def _same_page(self, ref: PageRef, snap: PageSnapshot) -> str | None:
+        """The key of the page of this run that ``snap`` (rendered, not audited yet) is, or None: its canonical
+        link names an address audited here (not in error), or another page had the same body and text."""
+        crawler = self.crawler
+        final = crawler.canonical(snap.final_url or ref.url)
+        if snap.canonical:
+            declared = crawler.canonical(snap.canonical)
+            if declared is not None and declared not in (ref.url, final) and crawler.in_scope(declared):
+                owner = self._owner(declared)
+                if owner is not None and owner != ref.key and owner not in self._failed:
+                    return owner
+        if snap.content_hash and snap.render_hash:
+            owner = self._identities.setdefault((snap.content_hash, snap.render_hash), ref.key)
+            if owner != ref.key:
+                return self._owner_key(owner)
+        return None
+
+    def _owner_key(self, key: str) -> str:
+        """``key``, or the page it is when it is a duplicate (followed to the page audited)."""
+        for _ in range(10):
+            if key not in self._same:
+                break
+            key = self._same[key]
+        return key
+
+    def _duplicate(self, ref: PageRef, snap: PageSnapshot, same_as: str, folder: Path) -> PageSnapshot:
+        """``snap`` as the duplicate of page ``same_as``: what it is and where it lands, nothing audited (files a
+        reused page brought in are removed)."""
+        for name in snap.files.values():
+            with contextlib.suppress(OSError):
+                (folder / name).unlink(missing_ok=True)
+        dup = PageSnapshot(key=ref.key, url=ref.url, final_url=snap.final_url, status=snap.status, kind=snap.kind,
+                           name=ref.name, title=snap.title, content_type=snap.content_type,
+                           content_hash=snap.content_hash, links=list(snap.links), timings=dict(snap.timings),
+                           same_as=same_as, canonical=snap.canonical, render_hash=snap.render_hash)
+        self._same[ref.key] = same_as
+        for url in (ref.url, snap.final_url):
+            canonical = self.crawler.canonical(url) if url else None
+            if canonical:
+                self._owners[canonical] = same_as
+        return dup
+
     def _restore(self, crawler: Crawler, run: RunInfo) -> None:
         done = [k for k in self.store.done_keys(run) if not k.startswith("journey:")]
+        done += [p.final_url for p in self.store.pages(run, duplicates=True)
+                 if p.journey is None and p.final_url and p.final_url != p.url]
         queued = [r for r in self.store.page_refs(run, PageState.QUEUED) if r.journey is None]
         crawler.restore(done, queued)
         for ref, links in self.store.page_links(run):
@@ -226,10 +340,19 @@ class SiteRun:
                 crawler.add_links(ref, links)
 
     def _record(self, run: RunInfo, snap: PageSnapshot, folder: Path, findings: list | None = None) -> None:
+        if snap.same_as is not None:
+            snap.error, findings = None, []  # a duplicate is never audited
+        elif snap.error:
+            findings = []  # nor is a page in error (an HTTP error's page is the server's, not the site's)
+            if snap.journey is None:
+                self._failed.add(snap.key)
         if findings is None:
             findings = run_checks(snap, folder)
+        if self.crawler is not None and snap.links:
+            snap.links = self._absolute(snap.links)
         self.store.save_page(run, snap, findings)
         self.progress.done += 1
+        self.progress.duplicates += 1 if snap.same_as is not None else 0
         self.progress.errors += 1 if snap.error else 0
         self.progress.findings += sum(1 for f in findings if f.outcome == "failed")
         self.progress.update(snap)
@@ -289,8 +412,15 @@ class SiteRun:
 
         await asyncio.gather(*(worker() for _ in range(workers)))
 
+    def _absolute(self, links: list[str]) -> list[str]:
+        """A page's links as page URLs are written (the crawler's canonical form: absolute, no fragment), so
+        that the pages linking to a URL are found by it; what is not an http(s) address is left out."""
+        canonical = self.crawler.canonical
+        return list(dict.fromkeys(c for c in (canonical(u) for u in links if isinstance(u, str)) if c))
+
     async def _page(self, browser: Browser | WebDriverBrowser, client: httpx.AsyncClient, crawler: Crawler, run: RunInfo,
                     ref: PageRef) -> None:
+        self._owners.setdefault(ref.url, ref.key)
         self.store.queue(run, ref)
         self.progress.known = max(self.progress.known, self.progress.done + crawler.pending + 1)
         await crawler.polite_wait(ref.url)
@@ -299,36 +429,72 @@ class SiteRun:
             result = await self.reuse.page(ref, folder)
             if result is not None:
                 snap, findings = result
+                same_as = None
                 if snap.final_url and snap.final_url != ref.url:
-                    crawler.redirected(ref, snap.final_url)  # reserve the address it lands on, as gather does
+                    # reserve the address it lands on, as gather does; landing on another page's: that page
+                    if crawler.redirected(ref, snap.final_url):
+                        self._owners[crawler.canonical(snap.final_url) or snap.final_url] = ref.key
+                    else:
+                        same_as = self._owner(crawler.canonical(snap.final_url))
+                if same_as is None and snap.kind == PageKind.DOCUMENT and snap.content_hash:
+                    same_as = self._documents.setdefault(snap.content_hash, ref.key)
+                elif same_as is None and snap.content_hash and snap.render_hash:
+                    same_as = self._identities.setdefault((snap.content_hash, snap.render_hash), ref.key)
+                if same_as is not None and same_as != ref.key:
+                    snap, findings = self._duplicate(ref, snap, self._owner_key(same_as), folder), []
                 crawler.mark_done(ref)
                 if snap.kind == PageKind.HTML and snap.links:
                     crawler.add_links(ref, snap.links)
                 self._record(run, snap, folder, findings)
                 return
+        landed: dict[str, str] = {}  # the page a redirect lands on, when another page of the run audits it
         if ref.kind == PageKind.DOCUMENT:
             snap = await fetch_document(client, ref, folder)
+            if not snap.error:
+                final = crawler.canonical(snap.final_url) if snap.final_url else None
+                owner = self._owner(final) if final and final != ref.url else None
+                if owner is None and final and final != ref.url:
+                    self._owners.setdefault(final, ref.key)
+                if (owner is None or owner == ref.key) and snap.content_hash:
+                    owner = self._documents.setdefault(snap.content_hash, ref.key)
+                if owner is not None and owner != ref.key:
+                    snap = self._duplicate(ref, snap, self._owner_key(owner), folder)
         else:
             await self._ready(browser)
             def accept(final_url: str) -> str | None:
                 if crawler.redirected(ref, final_url):
+                    self._owners[crawler.canonical(final_url) or final_url] = ref.key
                     return None
                 if not crawler.in_scope(final_url):
                     return f"redirected out of scope to {final_url}: not audited"
+                owner = self._owner(crawler.canonical(final_url))
+                if owner is not None and owner != ref.key:
+                    landed["owner"] = owner
                 return f"redirected to {final_url}, which this run audits under that address"
 
-            snap = await browser.gather(ref, folder, accept)
+            def same(snap: PageSnapshot) -> str | None:
+                return self._same_page(ref, snap)
+
+            snap = await browser.gather(ref, folder, accept, same)
             if not browser.alive:
                 async with self._restart_lock:  # two workers see the same death: one restart
                     if not browser.alive:
                         log.warning("Chromium died on %s; restarting it", ref.url)
                         await browser.restart()
-                snap = await browser.gather(ref, folder, accept)
+                snap = await browser.gather(ref, folder, accept, same)
                 if snap.error:
                     snap.error = f"{snap.error} (after a Chromium restart)"
+            if "owner" in landed and snap.error and snap.error.startswith("redirected to "):
+                snap.error = None  # not an error: the page it redirects to is audited under its own address
+                snap.same_as = landed["owner"]
+            if snap.same_as is not None:
+                snap = self._duplicate(ref, snap, self._owner_key(snap.same_as), folder)
         crawler.mark_done(ref)
         if snap.kind == PageKind.HTML and not snap.error and snap.links:
             crawler.add_links(ref, snap.links)
+        if snap.same_as is not None or snap.error:
+            self._record(run, snap, folder, [])  # nothing to check: not audited
+            return
         # our checks take ~0.1 s of Python a page: in a thread, so the event loop keeps driving the other tab
         findings = await asyncio.to_thread(run_checks, snap, folder)
         self._record(run, snap, folder, findings)
@@ -378,6 +544,17 @@ def _quiet_orphans(loop: asyncio.AbstractEventLoop, context: dict) -> None:
     loop.default_exception_handler(context)
 
 
+def _http_error_page(snap: PageSnapshot) -> bool:
+    """The page answered an HTTP error (4xx, 5xx): stored with its status, never audited."""
+    return (snap.status or 0) >= 400 and (snap.error or "").startswith("HTTP ")
+
+
+def _network_error(snap: PageSnapshot) -> bool:
+    """The page got no HTTP answer at all: the network failed (refused, reset, DNS, timeout, download)."""
+    error = snap.error or ""
+    return snap.status is None and ("net::" in error or error.startswith(("timeout", "download failed")))
+
+
 def _evidence(run: RunInfo, snaps: list[PageSnapshot]) -> list[Evidence]:
     return [Evidence(s, run.folder / "pages" / page_id(s.key)) for s in snaps]
 
@@ -414,7 +591,7 @@ class Reuse:
     def __init__(self, store: Store, run: RunInfo, previous: RunInfo, client: httpx.AsyncClient):
         self.store, self.run, self.previous, self.client = store, run, previous, client
         self.pages = {_relative(previous.base_url, p.key if p.journey else p.url): p
-                      for p in store.pages(previous) if not p.error}
+                      for p in store.pages(previous) if _http_error_page(p) or not (p.error or (p.status or 0) >= 400)}
         self._resource_ok: dict[str, bool] = {}
         self.reused = 0
 
@@ -461,6 +638,8 @@ class Reuse:
 
     async def page(self, ref: PageRef, folder: Path) -> tuple[PageSnapshot, list] | None:
         old = self._old(ref.key, ref.url, ref.journey)
+        if old is not None and old.error:  # an HTTP error last time: the same answer now is the same (unaudited) page
+            return self._copy(old, ref.key, ref.url, folder) if await self._status(ref.url) == old.status else None
         if old is None or not old.content_hash:
             return None
         if await self._digest(ref.url, old.status) != old.content_hash:
@@ -468,6 +647,14 @@ class Reuse:
         if not await self._resources_unchanged(old.validators):
             return None
         return self._copy(old, ref.key, ref.url, folder)
+
+    async def _status(self, url: str) -> int | None:
+        """The HTTP status the page answers now (its body is not read)."""
+        try:
+            async with self.client.stream("GET", url, follow_redirects=True) as response:
+                return response.status_code
+        except httpx.HTTPError:
+            return None
 
     async def _digest(self, url: str, status: int | None) -> str | None:
         """The SHA-256 of the page's body as it is now, read as a stream; None when it cannot be the same page

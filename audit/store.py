@@ -68,6 +68,9 @@ CREATE TABLE IF NOT EXISTS pages (
     reused_from TEXT,
     saves INTEGER NOT NULL DEFAULT 0,
     validators TEXT NOT NULL DEFAULT '{}',
+    same_as TEXT,
+    canonical TEXT,
+    render_hash TEXT,
     PRIMARY KEY (run_id, key)
 );
 CREATE TABLE IF NOT EXISTS findings (
@@ -92,6 +95,21 @@ CREATE TABLE IF NOT EXISTS findings (
     fingerprint TEXT NOT NULL,
     conclusive INTEGER NOT NULL,
     extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS results (
+    run_id TEXT PRIMARY KEY REFERENCES runs(id),
+    inputs_key TEXT NOT NULL,
+    made TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS declarations (
+    site TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    established TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    content_key TEXT NOT NULL,
+    run_id TEXT,
+    PRIMARY KEY (site, lang)
 );
 CREATE INDEX IF NOT EXISTS findings_run ON findings(run_id, page_key);
 CREATE INDEX IF NOT EXISTS pages_state ON pages(run_id, state);
@@ -151,7 +169,8 @@ class Store:
     def _migrate(self) -> None:
         """Stores made by earlier versions (a CI cache of runs/) gain the columns added since."""
         columns = {r["name"] for r in self.db.execute("PRAGMA table_info(pages)")}
-        for name, ddl in (("saves", "INTEGER NOT NULL DEFAULT 0"), ("validators", "TEXT NOT NULL DEFAULT '{}'")):
+        for name, ddl in (("saves", "INTEGER NOT NULL DEFAULT 0"), ("validators", "TEXT NOT NULL DEFAULT '{}'"),
+                          ("same_as", "TEXT"), ("canonical", "TEXT"), ("render_hash", "TEXT")):
             if name not in columns:
                 self.db.execute(f"ALTER TABLE pages ADD COLUMN {name} {ddl}")
 
@@ -234,6 +253,47 @@ class Store:
         with self.db:
             self.db.execute("UPDATE runs SET status = ?, finished = ? WHERE id = ?", (status, finished, run_id))
 
+    def fail_run(self, run_id: str, reason: str, url: str | None = None, error: str | None = None) -> None:
+        """A run that audited nothing (unreachable site, no page, every page in error): stored as failed, with
+        why (``reason``: unreachable | no_pages | all_errors), never as a complete run of zero findings."""
+        self.update_meta(run_id, failure={"reason": reason, "url": url, "error": error})
+        with self.db:
+            self.db.execute("UPDATE runs SET status = 'failed', finished = ? WHERE id = ?", (now_iso(), run_id))
+
+    # --- assessed results -------------------------------------------------------------------
+
+    def save_result(self, run: RunInfo, inputs_key: str, data: bytes) -> None:
+        """The assessed result of ``run`` (an opaque blob made by audit.assessment) for these inputs."""
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO results (run_id, inputs_key, made, data) VALUES (?,?,?,?)",
+                            (run.id, inputs_key, now_iso(), data))
+
+    def load_result(self, run: RunInfo, inputs_key: str) -> bytes | None:
+        """The stored result of ``run`` when it was assessed with the same inputs, else None."""
+        row = self.db.execute("SELECT data FROM results WHERE run_id = ? AND inputs_key = ?",
+                              (run.id, inputs_key)).fetchone()
+        return bytes(row["data"]) if row else None
+
+    # --- declarations -----------------------------------------------------------------------
+
+    def declaration_dates(self, site: str, lang: str = "fr") -> tuple[str, str, str] | None:
+        """(established, updated, content key) of the site's declaration as last written, or None."""
+        row = self.db.execute("SELECT established, updated, content_key FROM declarations WHERE site = ? AND lang = ?",
+                              (site, lang)).fetchone()
+        return (row["established"], row["updated"], row["content_key"]) if row else None
+
+    def record_declaration(self, site: str, lang: str, established: str, updated: str, content_key: str,
+                           run_id: str | None = None) -> None:
+        """Keep the dates of the site's declaration: « établie le » (first written) and « mise à jour le » (the
+        last time what it says changed, ``content_key`` being a digest of what it says)."""
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO declarations (site, lang, established, updated, content_key, run_id)"
+                            " VALUES (?,?,?,?,?,?)", (site, lang, established, updated, content_key, run_id))
+
+    def forget_result(self, run: RunInfo) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
+
     def update_meta(self, run_id: str, **values: Any) -> None:
         run = self.run(run_id)
         meta = {**run.meta, **values}
@@ -259,8 +319,9 @@ class Store:
                  ref.journey, ref.step, PageState.QUEUED.value))
 
     def save_page(self, run: RunInfo, snap: PageSnapshot, findings: Iterable[Finding] = ()) -> None:
-        """Record a gathered page and its findings in one transaction."""
-        state = PageState.ERROR if snap.error else PageState.DONE
+        """Record a gathered page and its findings in one transaction: DUPLICATE when ``snap.same_as`` names the
+        page it is (never audited, no findings), ERROR when it has an error (an HTTP error included), else DONE."""
+        state = PageState.DUPLICATE if snap.same_as else PageState.ERROR if snap.error else PageState.DONE
         with self.db:
             exists = self.db.execute("SELECT 1 FROM pages WHERE run_id = ? AND key = ?",
                                      (run.id, snap.key)).fetchone()
@@ -269,13 +330,15 @@ class Store:
             self.db.execute(
                 "UPDATE pages SET final_url=?, kind=?, name=COALESCE(?, name), journey=?, step=?, state=?,"
                 " status=?, title=?, content_type=?, content_hash=?, error=?, timings=?, files=?, boxes=?,"
-                " links=?, reused_from=?, validators=?, saves=saves+1 WHERE run_id=? AND key=?",
+                " links=?, reused_from=?, validators=?, same_as=?, canonical=?, render_hash=?, saves=saves+1"
+                " WHERE run_id=? AND key=?",
                 (snap.final_url, snap.kind.value, snap.name, snap.journey, snap.step, state.value, snap.status,
                  snap.title, snap.content_type, snap.content_hash, snap.error, json.dumps(snap.timings),
                  json.dumps(snap.files), json.dumps(snap.boxes), json.dumps(snap.links), snap.reused_from,
-                 json.dumps(snap.validators), run.id, snap.key))
+                 json.dumps(snap.validators), snap.same_as, snap.canonical, snap.render_hash, run.id, snap.key))
             self.db.execute("DELETE FROM findings WHERE run_id = ? AND page_key = ?", (run.id, snap.key))
             self._insert_findings(run.id, findings)
+            self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
 
     def queue_raw(self, run: RunInfo, snap: PageSnapshot) -> None:
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM pages WHERE run_id = ?",
@@ -293,14 +356,33 @@ class Store:
             title=row["title"], content_type=row["content_type"], content_hash=row["content_hash"],
             error=row["error"], timings=json.loads(row["timings"]), files=json.loads(row["files"]),
             links=json.loads(row["links"]), boxes=json.loads(row["boxes"]), reused_from=row["reused_from"],
-            validators=json.loads(row["validators"]))
+            validators=json.loads(row["validators"]), same_as=row["same_as"], canonical=row["canonical"],
+            render_hash=row["render_hash"])
 
-    def pages(self, run: RunInfo, state: PageState | None = None) -> list[PageSnapshot]:
+    def pages(self, run: RunInfo, state: PageState | None = None, duplicates: bool = False) -> list[PageSnapshot]:
+        """The run's pages in the order they were found: audited ones (DONE), ones that could not be (ERROR,
+        HTTP errors included) and ones still QUEUED. Pages that turned out to be another page (DUPLICATE, with
+        ``same_as``) only with ``duplicates=True`` or ``state=PageState.DUPLICATE``: one final URL is one page."""
         sql, args = "SELECT * FROM pages WHERE run_id = ?", [run.id]
         if state is not None:
             sql += " AND state = ?"
             args.append(state.value)
+        elif not duplicates:
+            sql += " AND state != ?"
+            args.append(PageState.DUPLICATE.value)
         return [self._snapshot(r) for r in self.db.execute(sql + " ORDER BY seq", args)]
+
+    def aliases(self, run: RunInfo) -> dict[str, str]:
+        """Every other address of a page of the run -> that page's key: the URL and final URL of each duplicate
+        (a pinned sample path that turned out to be another page is found through it)."""
+        out: dict[str, str] = {}
+        rows = self.db.execute("SELECT url, final_url, same_as FROM pages WHERE run_id = ? AND state = ? ORDER BY seq",
+                               (run.id, PageState.DUPLICATE.value))
+        for r in rows:
+            for url in (r["url"], r["final_url"]):
+                if url and url != r["same_as"]:
+                    out.setdefault(url, r["same_as"])
+        return out
 
     def page_refs(self, run: RunInfo, state: PageState) -> list[PageRef]:
         rows = self.db.execute("SELECT * FROM pages WHERE run_id = ? AND state = ? ORDER BY seq",
@@ -309,9 +391,10 @@ class Store:
                         journey=r["journey"], step=r["step"], referrer=r["referrer"]) for r in rows]
 
     def page_links(self, run: RunInfo) -> list[tuple[PageRef, list[str]]]:
-        """Audited pages with the links found on them: rebuilds the crawl frontier on --resume."""
-        rows = self.db.execute("SELECT * FROM pages WHERE run_id = ? AND state = ? ORDER BY seq",
-                               (run.id, PageState.DONE.value))
+        """Audited pages (and duplicates: a page named canonical by another may link elsewhere) with the links
+        found on them: rebuilds the crawl frontier on --resume."""
+        rows = self.db.execute("SELECT * FROM pages WHERE run_id = ? AND state IN (?, ?) ORDER BY seq",
+                               (run.id, PageState.DONE.value, PageState.DUPLICATE.value))
         return [(PageRef(url=r["url"], depth=r["depth"], via=r["via"], kind=PageKind(r["kind"]),
                          journey=r["journey"], step=r["step"]), json.loads(r["links"])) for r in rows]
 
@@ -344,12 +427,14 @@ class Store:
         with self.db:
             self.db.execute(f"DELETE FROM findings WHERE run_id = ? AND source IN ({','.join('?' * len(names))})",
                             (run.id, *names))
+            self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
             return self._insert_findings(run.id, findings)
 
     def replace_check_findings(self, run: RunInfo, check_ids: list[str], findings: Iterable[Finding]) -> None:
         with self.db:
             self.db.executemany("DELETE FROM findings WHERE run_id = ? AND check_id = ?",
                                 [(run.id, c) for c in check_ids])
+            self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
             self._insert_findings(run.id, findings)
 
     def findings(self, run: RunInfo, page_key: str | None = None) -> Iterator[Finding]:

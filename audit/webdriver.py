@@ -48,6 +48,7 @@ import httpx
 from audit import wording
 from audit.browser import (
     _BOXES_JS,
+    _IDENTITY_JS,
     _LINKS_JS,
     _SETTLE_JS,
     AXE_EXTRA_RULES,
@@ -464,8 +465,11 @@ class WebDriverBrowser:
     # --- one page ---------------------------------------------------------------------------------
 
     async def gather(self, ref: PageRef, folder: Path,
-                     accept: Callable[[str], str | None] | None = None) -> PageSnapshot:
-        """Navigate one session to ``ref.url`` and save its evidence; never raises for a page's own failure."""
+                     accept: Callable[[str], str | None] | None = None,
+                     same: Callable[[PageSnapshot], str | None] | None = None) -> PageSnapshot:
+        """Navigate one session to ``ref.url`` and save its evidence; never raises for a page's own failure.
+        ``accept`` and ``same`` as ``Browser.gather``: an HTTP error (4xx, 5xx) is never audited, a page that is
+        another one of the run gets ``same_as`` and its links only."""
         snap = PageSnapshot(key=ref.key, url=ref.url, kind=ref.kind, name=ref.name)
         page = await self._acquire()
         if page is None:  # the runner sees ``alive`` false, restarts the sessions and asks again
@@ -473,7 +477,8 @@ class WebDriverBrowser:
             return snap
         healthy = True
         try:
-            await asyncio.wait_for(self._gather_into(page, ref.url, snap, folder, accept), self.options.timeout)
+            await asyncio.wait_for(self._gather_into(page, ref.url, snap, folder, accept, same),
+                                   self.options.timeout)
         except TimeoutError:
             # a blocking WebDriver call cannot be interrupted: the session is replaced rather than reused
             healthy = False
@@ -549,7 +554,8 @@ class WebDriverBrowser:
         return nav, main_frame
 
     async def _gather_into(self, page: SeleniumPage, url: str, snap: PageSnapshot, folder: Path,
-                           accept: Callable[[str], str | None] | None) -> None:
+                           accept: Callable[[str], str | None] | None,
+                           same: Callable[[PageSnapshot], str | None] | None = None) -> None:
         t0 = time.perf_counter()
         nav, main_frame = await self._call(self._navigate, page, url)
         headers = nav.headers()
@@ -574,7 +580,7 @@ class WebDriverBrowser:
                 snap.final_url = nav.current
                 snap.error = refusal
                 return
-        if snap.status >= 500 or snap.status == 429:  # the server failing: its error page is not audited
+        if snap.status >= 400:  # an HTTP error: the server's error page is not the site's content
             snap.final_url = nav.current
             snap.error = _http_error(snap.status, headers.get("retry-after"), waited)
             return
@@ -595,7 +601,7 @@ class WebDriverBrowser:
         snap.final_url = nav.current
         snap.timings["navigate"] = round(time.perf_counter() - t0, 3)
         try:
-            await self._collect(page, snap, folder, source)
+            await self._collect(page, snap, folder, source, same)
             late = _Navigation.read(await self._call(page.log), main_frame)
         except Exception:
             # a page that went elsewhere by itself meanwhile (Playwright would have held that navigation)
@@ -612,13 +618,25 @@ class WebDriverBrowser:
                 snap.validators.setdefault(resource, validator)
         snap.timings["total"] = round(time.perf_counter() - t0, 3)
 
-    async def _collect(self, page: SeleniumPage, snap: PageSnapshot, folder: Path, source: bytes | None) -> None:
-        """The evidence of the document on the page: source, axe, DOM, links, probes, screenshot."""
+    async def _collect(self, page: SeleniumPage, snap: PageSnapshot, folder: Path, source: bytes | None,
+                       same: Callable[[PageSnapshot], str | None] | None = None) -> None:
+        """The evidence of the document on the page: source, axe, DOM, links, probes, screenshot (nothing but
+        its links when ``same`` says it is another page of the run, as Browser)."""
         try:  # web fonts and the first frame, as Browser
             await page.evaluate(_SETTLE_JS)
         except Exception:  # noqa: BLE001 - a page navigating away; the next step reports it
             pass
         snap.title = await self._call(lambda: page.driver.title)
+        if same is not None:
+            identity = await page.evaluate(_IDENTITY_JS)
+            snap.canonical = identity.get("canonical")
+            snap.render_hash = hashlib.sha256(str(identity.get("text") or "").encode("utf-8")).hexdigest()
+            if source is not None:
+                snap.content_hash = hashlib.sha256(source).hexdigest()
+            snap.same_as = same(snap)
+            if snap.same_as is not None:
+                snap.links = list(dict.fromkeys(await page.evaluate(_LINKS_JS)))
+                return
         if source is not None:
             _write(folder / "source.html", source)
             snap.files["source"] = "source.html"

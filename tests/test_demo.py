@@ -357,3 +357,15 @@ def test_demo_module_runs_until_interrupted():
             process.wait()
     assert process.returncode == 0
     assert "Traceback" not in err
+
+
+def test_a_broken_link_and_a_second_address_of_the_home_page_for_one_run_one_truth(demo):
+    """The demo has what an audit must not count as pages: a link to a page that answers 404, and a link to
+    /index.html, which serves exactly the bytes of /."""
+    _, _, news = fetch(demo.url + "/actualites/")
+    assert b'href="/actualites/archives-2024.html"' in news
+    status, _, _ = fetch(demo.url + "/actualites/archives-2024.html")
+    assert status == 404
+    _, _, aide = fetch(demo.url + "/aide.html")
+    assert b'href="/index.html"' in aide
+    assert fetch(demo.url + "/index.html")[2] == fetch(demo.url + "/")[2]

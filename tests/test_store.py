@@ -74,3 +74,36 @@ def test_store_made_by_an_older_version_is_migrated(tmp_path):
     store = Store(tmp_path)
     [page] = store.pages(store.run("s/1"))
     assert page.validators == {} and page.url == "http://x/"
+    assert page.same_as is None and page.canonical is None and page.render_hash is None
+    columns = {r["name"] for r in store.db.execute("PRAGMA table_info(pages)")}
+    assert {"same_as", "canonical", "render_hash"} <= columns
+
+
+def test_duplicates_are_stored_apart_and_left_out_of_pages_by_default(tmp_path):
+    store = Store(tmp_path)
+    run = store.create_run("ville", "http://x", {})
+    store.save_page(run, PageSnapshot(key="http://x/", url="http://x/", status=200, title="Accueil"))
+    store.save_page(run, PageSnapshot(key="http://x/index.html", url="http://x/index.html", status=200,
+                                      title="Accueil", name="Index", same_as="http://x/"))
+    store.save_page(run, PageSnapshot(key="http://x/vieux", url="http://x/vieux", final_url="http://x/",
+                                      status=200, same_as="http://x/"))
+    store.save_page(run, PageSnapshot(key="http://x/absente", url="http://x/absente", status=404,
+                                      error="HTTP 404 Not Found: page not audited"))
+    assert store.page_counts(run) == {"done": 1, "duplicate": 2, "error": 1}
+    assert [p.url for p in store.pages(run)] == ["http://x/", "http://x/absente"]
+    assert len(store.pages(run, duplicates=True)) == 4
+    assert [p.same_as for p in store.pages(run, PageState.DUPLICATE)] == ["http://x/", "http://x/"]
+    assert store.aliases(run) == {"http://x/index.html": "http://x/", "http://x/vieux": "http://x/"}
+    assert store.done_keys(run) == {"http://x/", "http://x/index.html", "http://x/vieux", "http://x/absente"}
+
+
+def test_a_failed_run_is_finished_with_its_reason_and_never_resumed(tmp_path):
+    store = Store(tmp_path)
+    run = store.create_run("ville", "http://x", {})
+    store.fail_run(run.id, "unreachable", url="http://x/", error="net::ERR_CONNECTION_REFUSED")
+    failed = store.run(run.id)
+    assert failed.status == "failed" and failed.finished
+    assert failed.meta["failure"] == {"reason": "unreachable", "url": "http://x/",
+                                      "error": "net::ERR_CONNECTION_REFUSED"}
+    assert store.latest_unfinished("ville") is None
+    assert store.previous_complete("ville", "ville/z") is None
