@@ -201,10 +201,11 @@ def http_error(snap: PageSnapshot) -> bool:
     return bool(snap.status and snap.status >= 400)
 
 
-def grid_pages(pages: Sequence[PageSnapshot], sample: Iterable[Any] = (), base_url: str = "") -> tuple[
-        tuple[scoring.GridPage, ...], str]:
+def grid_pages(pages: Sequence[PageSnapshot], sample: Iterable[Any] = (), base_url: str = "",
+               aliases: dict[str, str] | None = None) -> tuple[tuple[scoring.GridPage, ...], str]:
     """The pages of the grid: the pinned sample (entries with ``name`` and ``path``) when there is one,
-    else every HTML page the run audited (errors and HTTP errors left out)."""
+    else every HTML page the run audited (errors and HTTP errors left out). ``aliases``: other addresses of a
+    page (a duplicate's URL → the page's key), so a pinned path that turned out to be another page finds it."""
     entries = list(sample)
     if not entries:
         out = [scoring.GridPage(key=s.key, url=s.final_url or s.url, name=page_name(s), ref=_ref(s),
@@ -218,11 +219,15 @@ def grid_pages(pages: Sequence[PageSnapshot], sample: Iterable[Any] = (), base_u
         if s.journey is not None:
             by_ref[s.key] = s
             continue
-        for u in (s.final_url, s.url, getattr(s, "same_as", None)):
+        for u in (s.final_url, s.url):
             if u:
                 current = by_ref.get(site_path(u))
                 if current is None or (current.error and not s.error):
                     by_ref[site_path(u)] = s
+    keyed = {s.key: s for s in pages}
+    for url, key in (aliases or {}).items():
+        if key in keyed:
+            by_ref.setdefault(site_path(url), keyed[key])
     out = []
     seen: set[str] = set()
     for entry in entries:
@@ -342,7 +347,7 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
         sample = load_pinned(inputs.sample_file)
     if sample is None:
         sample = site.sample if site is not None else ()
-    gpages, source = grid_pages(every, sample or (), site.base_url if site else run.base_url)
+    gpages, source = grid_pages(every, sample or (), site.base_url if site else run.base_url, store.aliases(run))
     if run.status == "failed":
         gpages = ()
     audit_file = audit_file if audit_file is not None else _load_verdicts(inputs)

@@ -5,9 +5,11 @@ The YAML file (every error is one line ``file:line: path: message``)::
     site: ville-demo
     auditor: Cabinet Exemple — Jeanne Dupont
     date: 2026-11-20
-    rgaa: "4.1.2"                     # optional, the RGAA version audited against
+    rgaa: "4.1.2"                     # the RGAA version audited against (else the run's is declared)
     environments:                     # optional, the assistive technologies and browsers used
       - NVDA 2024.4 et Firefox 133 (Windows 11)
+    tools:                            # optional, the tools of the manual part, listed in the declaration
+      - Colour Contrast Analyser 3.5
     verdicts:
       - page: /                       # URL path, sample page name, or journey:<id>:<step>
         criteria:
@@ -72,8 +74,9 @@ class AuditorFile:
     auditor: str = ""
     date: str | None = None  # ISO date of the audit
     site: str | None = None
-    rgaa: str = standards.RGAA_VERSION
+    rgaa: str = ""  # the RGAA version audited against, as the file says it ("" when it does not)
     environments: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()  # the tools of the manual part (screen readers, contrast checkers …)
     verdicts: tuple[Verdict, ...] = ()
     derogations: tuple[Derogation, ...] = ()
     exemptions: tuple[Exemption, ...] = ()
@@ -148,10 +151,11 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
     site = top.text("site") or None
     auditor = top.text("auditor", required=True)
     when = _iso_date(top, "date")
-    rgaa = top.text("rgaa", default=standards.RGAA_VERSION)
-    if not re.fullmatch(r"\d+(\.\d+){0,2}", rgaa):
+    rgaa = top.text("rgaa")
+    if rgaa and not re.fullmatch(r"\d+(\.\d+){0,2}", rgaa):
         raise top.error(wording.text("auditor_rgaa", value=rgaa), top.get("rgaa"), "rgaa")
     environments = top.texts("environments")
+    tools = top.texts("tools")
 
     verdicts: list[Verdict] = []
     seen: dict[tuple[str, str], str] = {}
@@ -222,6 +226,7 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
         r.done()
     top.done()
     return AuditorFile(path=path, auditor=auditor, date=when, site=site, rgaa=rgaa, environments=environments,
+                       tools=tools,
                        verdicts=tuple(verdicts), derogations=tuple(derogations), exemptions=tuple(exemptions))
 
 

@@ -182,6 +182,9 @@ class GatherOptions:
     user_agent: str | None = None
     lang: str = "fr"  # language of axe-core's messages (its own locale files)
     max_page_bytes: int = MAX_PAGE_BYTES  # a larger document (main page or frame) is not audited
+    # audit a page that answers an HTTP error as content: only for the tool's own pages (the testers' form
+    # audits its « session inconnue » page); a crawl never does, a site's error page is a broken link
+    error_pages: bool = False
 
 
 @dataclass  # no slots: Playwright keeps state on the bound methods' instance it is given as listeners
@@ -547,7 +550,7 @@ class Browser:
                     snap.final_url = page.url
                     snap.error = refusal
                     return
-            if snap.status >= 400:  # the server's error page is not the site's content
+            if snap.status >= 400 and not self.options.error_pages:  # the server's error page is not content
                 snap.final_url = page.url
                 snap.error = _http_error(snap.status, headers.get("retry-after"), waited)
                 return

@@ -67,6 +67,12 @@ def _select(cfg: config.Config, ids: tuple[str, ...]) -> list:
     return [known[i] for i in ids]
 
 
+def _path_of(key_or_url: str) -> str:
+    from audit.address import site_path
+
+    return key_or_url if key_or_url.startswith("journey:") else site_path(key_or_url)
+
+
 def _progress(quiet: bool) -> runner.Progress:
     tty = sys.stderr.isatty()
 
@@ -75,8 +81,12 @@ def _progress(quiet: bool) -> runner.Progress:
             return
         if snap is None:
             return
-        state = (wording.text("progress_error", error=wording.page_error(snap.error)) if snap.error
-                 else wording.text("progress_ok"))
+        if getattr(snap, "same_as", None):  # one final URL is one page: where this one landed
+            state = wording.text("progress_same", page=_path_of(snap.same_as))
+        elif snap.error:
+            state = wording.text("progress_error", error=wording.page_error(snap.error))
+        else:
+            state = wording.text("progress_ok")
         # a named page (a journey step, a page of the sample) says its name: a step's URL alone can repeat
         page = wording.text("progress_named", name=snap.name, url=snap.url) if snap.name else snap.url
         line = wording.text("progress", site=p.site, done=p.done, known=max(p.known, p.done), errors=p.errors,

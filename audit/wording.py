@@ -171,6 +171,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "progress": {"fr": "[{site}] {done}/{known} pages, {errors} en erreur — {url} : {state}",
                  "en": "[{site}] {done}/{known} pages, {errors} with errors — {url}: {state}"},
     "progress_named": {"fr": "« {name} » {url}", "en": "'{name}' {url}"},
+    "progress_same": {"fr": "identique à {page} (non auditée deux fois)", "en": "same page as {page} (not audited twice)"},
     "progress_ok": {"fr": "ok", "en": "ok"},
     "progress_error": {"fr": "ERREUR {error}", "en": "ERROR {error}"},
     "summary": {
