@@ -9,183 +9,60 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import email.utils
 import hashlib
 import html.entities
 import json
 import logging
-import os
 import re
-import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 from audit import wording
-from audit.fingerprint import fingerprint
-from audit.keyboard import tab_walk
-from audit.layout import layout_probes, with_helpers
+
+# known to the runner, the CLI and the tests as audit.browser's: the capture base is the browser's face too
+from audit.capture import (  # noqa: F401
+    AXE_EXTRA_RULES,
+    AXE_RESULT_TYPES,
+    AXE_RUN_JS,
+    AXE_TAGS,
+    BOXES_JS,
+    CHROMIUM_ARGS,
+    IDENTITY_JS,
+    LINKS_JS,
+    MAX_PAGE_BYTES,
+    MAX_SCREENSHOT_HEIGHT,
+    PROBES_DIR,
+    RENEW_CONTEXT_EVERY,
+    RENEW_PAGE_EVERY,
+    RETRY_AFTER_MAX,
+    SECRET_MASK,
+    SETTLE_JS,
+    SUBRESOURCE_TYPES,
+    TITLE_JS,
+    VIEWPORT,
+    BrowserError,
+    GatherOptions,
+    axe_locale,
+    axe_script_path,
+    axe_version,
+    describe,
+    failing_selectors,
+    find_chromium,
+    http_error,
+    load_probes,
+    node_fingerprints,
+    refused,
+    retry_after,
+    run_probes,
+    write_file,
+)
 from audit.model import Journey, PageKind, PageRef, PageSnapshot, StepAction
 
 log = logging.getLogger(__name__)
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-# axe rules outside the WCAG tags that axe maps to RGAA tests (its RGAA-x.y.z tags), run as well.
-AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name", "empty-heading", "presentation-role-conflict",
-                   "css-orientation-lock")
-# what axe returns: no "passes" or "inapplicable" lists (they cost time and memory, no check reads them);
-# "incomplete" feeds the "à vérifier" answers
-AXE_RESULT_TYPES = ("violations", "incomplete")
-VIEWPORT = {"width": 1280, "height": 900}
-MAX_SCREENSHOT_HEIGHT = 6000
-RENEW_PAGE_EVERY = 40
-# The shared context of crawled pages is replaced every so many pages: its in-memory HTTP cache and what the
-# browser and network service keep for it grow with the pages seen (+150 MB over 1 000 pages, measured).
-RENEW_CONTEXT_EVERY = 200
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-MAX_PAGE_BYTES = 15 * 1024 * 1024  # a page's HTML, counted as it streams in (decoded: a gzip bomb counts inflated)
-# HTTP errors are not content: a page answering 4xx or 5xx is recorded with its status and an error starting
-# with "HTTP <code>", never audited. Retries: a 429 or 503 with a Retry-After of at most RETRY_AFTER_MAX (and a
-# third of the page timeout) is asked again once, after that wait; nothing else is retried (a 404 is the answer,
-# a failing server is not asked twice in a row: the next run asks again).
-RETRY_AFTER_MAX = 10.0  # seconds: a 503/429 asking to wait longer is recorded, not retried
-SECRET_MASK = "[secret]"
-PROBES_DIR = Path(__file__).parent / "probes"
-_SUBRESOURCE_TYPES = {"stylesheet", "script", "image", "font", "media"}
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-class BrowserError(Exception):
-    """Chromium or axe-core cannot be used; the message says how to provide them."""
-
-
-def find_chromium(configured: str | None = None) -> str:
-    candidates: list[tuple[str, str]] = []
-    if configured:
-        candidates.append((wording.text("chromium_from_config"), configured))
-    env = os.environ.get("A11Y_AUDIT_CHROMIUM")
-    if env:
-        candidates.append(("A11Y_AUDIT_CHROMIUM", env))
-    for origin, path in candidates:
-        resolved = shutil.which(path) or (path if Path(path).is_file() else None)
-        if resolved and os.access(resolved, os.X_OK):
-            return resolved
-        raise BrowserError(wording.text("chromium_not_at", path=path, origin=origin))
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise BrowserError(wording.text("chromium_not_found"))
-
-
-def axe_script_path() -> Path:
-    env = os.environ.get("A11Y_AUDIT_AXE")
-    path = Path(env) if env else REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-    if not path.is_file():
-        raise BrowserError(wording.text("axe_not_found", file=path, folder=REPO_ROOT))
-    return path
-
-
-def axe_locale(lang: str) -> dict | None:
-    """axe-core's own translation of its messages (French by default), from the pinned package."""
-    if lang == "en":
-        return None
-    path = axe_script_path().parent / "locales" / f"{lang}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        log.warning("axe-core locale %s not found at %s: messages stay in English", lang, path)
-        return None
-
-
-def axe_version() -> str | None:
-    package = REPO_ROOT / "node_modules" / "axe-core" / "package.json"
-    try:
-        return json.loads(package.read_text())["version"]
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def load_probes() -> dict[str, str]:
-    """In-page probes: one JS file each, an expression evaluating to an (async) function; the shared helpers
-    (audit/layout.py SELECTOR_JS) go in at its ``/*HELPERS*/``."""
-    return {p.stem: with_helpers(p.read_text(encoding="utf-8")) for p in sorted(PROBES_DIR.glob("*.js"))}
-
-
-_LINKS_JS = """() => {
-  const out = [];
-  for (const a of document.querySelectorAll('a[href], area[href]')) {
-    // SVG <a> has an SVGAnimatedString href, not a string
-    out.push(typeof a.href === 'string' ? a.href : new URL(a.href.baseVal, document.baseURI).href);
-  }
-  for (const f of document.querySelectorAll('iframe[src], frame[src]')) out.push(f.src);
-  return out;
-}"""
-
-_BOXES_JS = """(selectors) => {
-  const boxes = {};
-  for (const sel of selectors) {
-    let el = null;
-    try { el = document.querySelector(sel); } catch (e) { continue; }
-    if (!el) continue;
-    const r = el.getBoundingClientRect();
-    boxes[sel] = {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height};
-  }
-  return boxes;
-}"""
-
-_SETTLE_JS = """async () => {
-  const fonts = document.fonts ? Promise.race([document.fonts.ready, new Promise(r => setTimeout(r, 1000))]) : null;
-  await fonts;
-  await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
-}"""
-
-_TITLE_JS = "() => String(document.title)"
-
-# What makes a page the same as another one (see Browser.gather's ``same``): its declared canonical address,
-# and its rendered text (with the title): two paths serving the same body (/ and /index.html) render the same
-# text, while the pages of a single-page application share one body but not their text.
-_IDENTITY_JS = """() => {
-  const link = document.querySelector('link[rel~="canonical" i][href]');
-  const text = String(document.title) + '\\n' + (document.body ? document.body.innerText : '');
-  return {canonical: link ? String(link.href) : null, text: text.slice(0, 2000000)};
-}"""
-
-_AXE_RUN_JS = """async (options) => {
-  const result = await axe.run(document, options);
-  return JSON.stringify(result);
-}"""
-
-
-@dataclass(slots=True)
-class GatherOptions:
-    timeout: float = 30.0
-    screenshot: bool = True
-    probes: bool = True
-    user_agent: str | None = None
-    lang: str = "fr"  # language of axe-core's messages (its own locale files)
-    max_page_bytes: int = MAX_PAGE_BYTES  # a larger document (main page or frame) is not audited
-    # audit a page that answers an HTTP error as content: only for the tool's own pages (the testers' form
-    # audits its « session inconnue » page); a crawl never does, a site's error page is a broken link
-    error_pages: bool = False
-
 
 @dataclass  # no slots: Playwright keeps state on the bound methods' instance it is given as listeners
 class _Tab:
@@ -222,7 +99,7 @@ class _Tab:
                 if not self.armed and request.frame == self.page.main_frame:
                     self.document = response
                 return
-            if request.resource_type not in _SUBRESOURCE_TYPES or len(self.resources) >= 300:
+            if request.resource_type not in SUBRESOURCE_TYPES or len(self.resources) >= 300:
                 return
             headers = response.headers
             self.resources[response.url] = headers.get("etag") or headers.get("last-modified") or ""
@@ -496,7 +373,7 @@ class Browser:
         try:
             tab = await self._take_page()
         except Exception as exc:  # noqa: BLE001 - Chromium died: the runner sees it (alive) and restarts it
-            snap.error = _describe(exc)
+            snap.error = describe(exc)
             return snap
         tab.reset()
         healthy = False
@@ -508,12 +385,12 @@ class Browser:
         except TimeoutError:
             snap.error = f"timeout: the page took longer than {self.options.timeout:g} s (navigation and checks)"
         except Exception as exc:  # noqa: BLE001 - one page's failure is recorded, the run goes on
-            snap.error = _describe(exc)
+            snap.error = describe(exc)
         finally:
             snap.validators = dict(tab.resources)
             await self._give_back(tab, healthy)
         if tab.oversized is not None:
-            snap = _refused(snap, folder, tab.oversized)
+            snap = refused(snap, folder, tab.oversized)
         return snap
 
     async def _navigate(self, tab: _Tab, url: str):
@@ -552,7 +429,7 @@ class Browser:
                     return
             if snap.status >= 400 and not self.options.error_pages:  # the server's error page is not content
                 snap.final_url = page.url
-                snap.error = _http_error(snap.status, headers.get("retry-after"), waited)
+                snap.error = http_error(snap.status, headers.get("retry-after"), waited)
                 return
             try:
                 source = await response.body()
@@ -565,7 +442,7 @@ class Browser:
                 snap.error = None
                 snap.final_url = page.url
                 if source is not None:
-                    _write(folder / "document.bin", source)
+                    write_file(folder / "document.bin", source)
                     snap.files["document"] = "document.bin"
                     snap.content_hash = hashlib.sha256(source).hexdigest()
                 return
@@ -574,7 +451,7 @@ class Browser:
         snap.final_url = redact.text(landed)
         snap.timings["navigate"] = round(time.perf_counter() - t0, 3)
         try:  # let web fonts and the first frame settle; no "network idle" wait (it costs 500 ms a page)
-            await page.evaluate(_SETTLE_JS)
+            await page.evaluate(SETTLE_JS)
         except Exception:  # noqa: BLE001 - a page navigating away; the next step reports it
             pass
         held = tab.held
@@ -582,52 +459,52 @@ class Browser:
             raise RuntimeError(f"the page navigated away by itself (to {held[0] if held else page.url})")
         # document.title, not page.title(): while a held navigation is pending, the latter gives Chromium's
         # "Loading <url>" (evaluate waits for the 204 and reads the page that stays)
-        snap.title = redact.text(await page.evaluate(_TITLE_JS))
+        snap.title = redact.text(await page.evaluate(TITLE_JS))
         if same is not None:
-            identity = await page.evaluate(_IDENTITY_JS)
+            identity = await page.evaluate(IDENTITY_JS)
             snap.canonical = identity.get("canonical")
             snap.render_hash = hashlib.sha256(str(identity.get("text") or "").encode("utf-8")).hexdigest()
             if source is not None:
                 snap.content_hash = hashlib.sha256(source).hexdigest()
             snap.same_as = same(snap)
             if snap.same_as is not None:  # another page of this run: its links only (discovery goes on)
-                snap.links = list(dict.fromkeys(await page.evaluate(_LINKS_JS)))
+                snap.links = list(dict.fromkeys(await page.evaluate(LINKS_JS)))
                 snap.timings["total"] = round(time.perf_counter() - t0, 3)
                 return
         if source is not None:
-            _write(folder / "source.html", source)
+            write_file(folder / "source.html", source)
             snap.files["source"] = "source.html"
             snap.content_hash = hashlib.sha256(source).hexdigest()
         t1 = time.perf_counter()
         await self._inject_axe(page)
-        raw = await page.evaluate(_AXE_RUN_JS, {"runOnly": {"type": "tag", "values": AXE_TAGS},
+        raw = await page.evaluate(AXE_RUN_JS, {"runOnly": {"type": "tag", "values": AXE_TAGS},
                                                 "rules": {r: {"enabled": True} for r in AXE_EXTRA_RULES},
                                                 "resultTypes": list(AXE_RESULT_TYPES)})
         raw = redact.json_text(raw)
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
-        _write(folder / "axe.json", raw.encode("utf-8"))
+        write_file(folder / "axe.json", raw.encode("utf-8"))
         snap.files["axe"] = "axe.json"
         t2 = time.perf_counter()
         dom = redact.text(await page.content()).encode("utf-8")
-        _write(folder / "dom.html", dom)
+        write_file(folder / "dom.html", dom)
         snap.files["dom"] = "dom.html"
         if snap.content_hash is None:
             snap.content_hash = hashlib.sha256(dom).hexdigest()
-        snap.links = list(dict.fromkeys(redact.text(u) for u in await page.evaluate(_LINKS_JS)))
+        snap.links = list(dict.fromkeys(redact.text(u) for u in await page.evaluate(LINKS_JS)))
         if self._probes:
             probes = redact.data(await self._run_probes(page))
-            _write(folder / "probes.json", json.dumps(probes, ensure_ascii=False).encode("utf-8"))
+            write_file(folder / "probes.json", json.dumps(probes, ensure_ascii=False).encode("utf-8"))
             snap.files["probes"] = "probes.json"
         snap.timings["probes"] = round(time.perf_counter() - t2, 3)
-        selectors = _failing_selectors(raw)
+        selectors = failing_selectors(raw)
         if self.options.screenshot:
             t3 = time.perf_counter()
             if selectors:
-                snap.boxes = await page.evaluate(_BOXES_JS, selectors)
+                snap.boxes = await page.evaluate(BOXES_JS, selectors)
             # Reports crop each issue (one check, the same element's shape on many pages) out of the first of
             # its pages that has a screenshot: a crawled page whose axe nodes were all on an earlier screenshot
             # needs none (a shared header's defects are shot once). Journey steps always get one.
-            nodes = _node_fingerprints(raw)
+            nodes = node_fingerprints(raw)
             if not navigate or nodes - self._captured:
                 await self._screenshot(page, folder, snap, secret_fields)
                 self._captured |= nodes
@@ -645,7 +522,7 @@ class Browser:
         masks = [page.locator(sel) for sel in ("input[type=password]", *secret_fields)]
         shot = await page.screenshot(full_page=True, type="jpeg", quality=70, clip=clip,
                                      animations="disabled", caret="hide", mask=masks)
-        _write(folder / "screenshot.jpg", shot)
+        write_file(folder / "screenshot.jpg", shot)
         snap.files["screenshot"] = "screenshot.jpg"
 
     async def _retry_later(self, response) -> float | None:
@@ -653,7 +530,7 @@ class Browser:
         timeout): wait that long and return the delay waited, once; None when not to retry."""
         if response.status not in (429, 503):
             return None
-        delay = _retry_after((await response.all_headers()).get("retry-after"))
+        delay = retry_after((await response.all_headers()).get("retry-after"))
         if delay is None or delay > min(RETRY_AFTER_MAX, self.options.timeout / 3):
             return None
         await asyncio.sleep(delay)
@@ -667,27 +544,7 @@ class Browser:
                 log.debug("axe not injected in frame %s: %s", frame.url, exc)
 
     async def _run_probes(self, page) -> dict[str, Any]:
-        results: dict[str, Any] = {}
-        for name, script in self._probes.items():
-            try:
-                results[name] = await page.evaluate(script)
-            except Exception as exc:  # noqa: BLE001 - a probe failure is evidence, not a crash
-                results[name] = {"error": _describe(exc)}
-        # Python-side probes need real key presses and viewport changes: the Tab walk first (some sites
-        # redraw their layout by script after a resize), then text spacing, 200 % zoom and reflow.
-        try:
-            results["tab_walk"] = await tab_walk(page)
-        except Exception as exc:  # noqa: BLE001
-            results["tab_walk"] = {"error": _describe(exc)}
-        try:
-            results.update(await layout_probes(page))
-        except Exception as exc:  # noqa: BLE001
-            results["layout"] = {"error": _describe(exc)}
-        try:
-            await page.set_viewport_size(VIEWPORT)
-        except Exception:  # noqa: BLE001
-            pass
-        return results
+        return await run_probes(page, self._probes)
 
     # --- journeys ------------------------------------------------------------------------
 
@@ -726,7 +583,7 @@ class Browser:
                     snap = PageSnapshot(key=ref.key, url=redact.text(page.url or base_url), journey=journey.id,
                                         name=step.name or f"étape {index + 1}", step=index)
                     what = step.target or step.value or ""
-                    why = tab.oversized or _describe(exc)
+                    why = tab.oversized or describe(exc)
                     snap.error = redact.text(f"journey step {index + 1} ({step.action.value} {what}) failed: {why}")
                     yield snap
                     return
@@ -742,7 +599,7 @@ class Browser:
                     retry = (await response.all_headers()).get("retry-after")
                     what = step.target or step.value or ""
                     snap.error = redact.text(f"journey step {index + 1} ({step.action.value} {what}): "
-                                             f"{_http_error(response.status, retry, None)}; the journey stops here")
+                                             f"{http_error(response.status, retry, None)}; the journey stops here")
                     yield snap
                     return
                 if not step.audit or ref.key in skip:
@@ -768,9 +625,9 @@ class Browser:
                 except TimeoutError:
                     snap.error = f"timeout after {self.options.timeout:g} s"
                 except Exception as exc:  # noqa: BLE001
-                    snap.error = redact.text(tab.oversized or _describe(exc))
+                    snap.error = redact.text(tab.oversized or describe(exc))
                 if tab.oversized is not None:
-                    snap = _refused(snap, folder_for(ref.key), tab.oversized)
+                    snap = refused(snap, folder_for(ref.key), tab.oversized)
                 snap.url = redact.text(page.url)
                 yield snap
         finally:
@@ -800,45 +657,6 @@ async def _play(page, step, base_url: str, secret, timeout_ms: float):
             await page.click(selector, timeout=timeout_ms)
         return await nav.value
     raise ValueError(f"unknown step action {action}")
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delay in seconds or an HTTP date); None if absent or invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _http_error(status: int, retry_after: str | None, waited: float | None) -> str:
-    """The error of a page the server did not serve (5xx, 429): its error page is not audited."""
-    try:
-        phrase = f" {HTTPStatus(status).phrase}"
-    except ValueError:
-        phrase = ""
-    hint = f" (Retry-After: {retry_after.strip()[:40]})" if retry_after else ""
-    again = f", again after waiting {waited:g} s" if waited is not None else ""
-    return f"HTTP {status}{phrase}{hint}{again}: page not audited"
-
-
-def _refused(snap: PageSnapshot, folder: Path, why: str) -> PageSnapshot:
-    """A page stopped for its size: nothing of it is kept (files already written are removed)."""
-    for name in ("source.html", "dom.html", "axe.json", "probes.json", "screenshot.jpg", "document.bin"):
-        for path in (folder / name, folder / (name + ".part")):
-            try:
-                path.unlink(missing_ok=True)
-            except OSError:
-                pass
-    return PageSnapshot(key=snap.key, url=snap.url, kind=snap.kind, name=snap.name, journey=snap.journey,
-                        step=snap.step, status=snap.status, content_type=snap.content_type, error=why)
 
 
 def _is_secret(step) -> bool:
@@ -956,48 +774,3 @@ async def _safe(awaitable) -> None:
         pass
 
 
-def _failing_selectors(raw_axe: str) -> list[str]:
-    try:
-        data = json.loads(raw_axe)
-    except ValueError:
-        return []
-    out = []
-    for group in ("violations", "incomplete"):
-        for rule in data.get(group, []):
-            for node in rule.get("nodes", []):
-                target = node.get("target") or []
-                if target and isinstance(target[-1], str) and len(target) == 1:
-                    out.append(target[0])
-    return list(dict.fromkeys(out))[:200]
-
-
-def _node_fingerprints(raw_axe: str) -> set[str]:
-    """The fingerprints (as findings and the report's issues have them) of the axe nodes a page reports."""
-    from audit.checks.axe import MAX_SNIPPET, _selector  # the axe adapter's own way (not at import: no cycle)
-
-    try:
-        data = json.loads(raw_axe)
-    except ValueError:
-        return set()
-    out = set()
-    for group in ("violations", "incomplete"):
-        for rule in data.get(group, []):
-            for node in rule.get("nodes", []):
-                out.add(fingerprint(f"axe:{rule.get('id')}", _selector(node.get("target")),
-                                    (node.get("html") or "")[:MAX_SNIPPET]))
-    return out
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    for marker in ("net::", "Timeout", "Target crashed", "Target page, context or browser has been closed"):
-        if marker in text:
-            return text[:300]
-    return f"{type(exc).__name__}: {text}"[:300]

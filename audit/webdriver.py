@@ -46,32 +46,32 @@ from urllib.parse import urlsplit
 import httpx
 
 from audit import wording
-from audit.browser import (
-    _BOXES_JS,
-    _IDENTITY_JS,
-    _LINKS_JS,
-    _SETTLE_JS,
+from audit.capture import (
     AXE_EXTRA_RULES,
     AXE_RESULT_TYPES,
     AXE_TAGS,
+    BOXES_JS,
     CHROMIUM_ARGS,
+    IDENTITY_JS,
+    LINKS_JS,
     MAX_SCREENSHOT_HEIGHT,
     REPO_ROOT,
     RETRY_AFTER_MAX,
+    SETTLE_JS,
     VIEWPORT,
-    Browser,
     BrowserError,
     GatherOptions,
-    _describe,
-    _failing_selectors,
-    _http_error,
-    _node_fingerprints,
-    _refused,
-    _retry_after,
-    _write,
     axe_locale,
     axe_script_path,
+    describe,
+    failing_selectors,
+    http_error,
     load_probes,
+    node_fingerprints,
+    refused,
+    retry_after,
+    run_probes,
+    write_file,
 )
 from audit.model import PageKind, PageRef, PageSnapshot
 
@@ -416,7 +416,7 @@ class WebDriverBrowser:
         except Exception as exc:  # noqa: BLE001 - not a Chromium node (no CDP), or the session died at once
             _quit(driver)
             raise GridError(wording.text("selenium_unusable_session", grid=self.grid_url,
-                                         error=_describe(exc))) from None
+                                         error=describe(exc))) from None
         return page
 
     async def start(self) -> WebDriverBrowser:
@@ -431,7 +431,7 @@ class WebDriverBrowser:
         errors = [r for r in results if isinstance(r, BaseException)]
         if errors:
             await self.close()
-            raise errors[0] if isinstance(errors[0], BrowserError) else GridError(_describe(errors[0]))
+            raise errors[0] if isinstance(errors[0], BrowserError) else GridError(describe(errors[0]))
         self._free = asyncio.Queue[SeleniumPage | None]()
         for page in self._pages:
             self._free.put_nowait(page)
@@ -484,9 +484,9 @@ class WebDriverBrowser:
             healthy = False
             snap.error = f"timeout: the page took longer than {self.options.timeout:g} s (navigation and checks)"
         except _Refused as exc:  # too large, or left for another document: nothing of it is kept
-            snap = _refused(snap, folder, str(exc))
+            snap = refused(snap, folder, str(exc))
         except Exception as exc:  # noqa: BLE001 - one page's failure is recorded, the run goes on
-            snap.error = _describe(exc)
+            snap.error = describe(exc)
             healthy = not _session_lost(exc)
         finally:
             await self._give_back(page, healthy)
@@ -561,7 +561,7 @@ class WebDriverBrowser:
         headers = nav.headers()
         waited = None
         if nav.response is not None and nav.response.get("status") in (429, 503):  # as Browser: once, shortly
-            delay = _retry_after(headers.get("retry-after"))
+            delay = retry_after(headers.get("retry-after"))
             if delay is not None and delay <= min(RETRY_AFTER_MAX, self.options.timeout / 3):
                 await asyncio.sleep(delay)
                 waited = delay
@@ -582,7 +582,7 @@ class WebDriverBrowser:
                 return
         if snap.status >= 400:  # an HTTP error: the server's error page is not the site's content
             snap.final_url = nav.current
-            snap.error = _http_error(snap.status, headers.get("retry-after"), waited)
+            snap.error = http_error(snap.status, headers.get("retry-after"), waited)
             return
         oversized = nav.oversized(self.options.max_page_bytes, main_frame)
         if oversized:
@@ -594,7 +594,7 @@ class WebDriverBrowser:
             snap.kind = PageKind.DOCUMENT
             snap.final_url = nav.current
             if source is not None:
-                _write(folder / "document.bin", source)
+                write_file(folder / "document.bin", source)
                 snap.files["document"] = "document.bin"
                 snap.content_hash = hashlib.sha256(source).hexdigest()
             return
@@ -611,7 +611,7 @@ class WebDriverBrowser:
         if late.request_id is not None:  # what was saved may mix two documents: nothing is kept
             landed = next((d["url"] for d in late.documents.values() if d["frame"] == main_frame), None)
             away = RuntimeError(f"the page navigated away by itself (to {landed or 'another document'})")
-            raise _Refused(_describe(away))  # worded as Browser words it
+            raise _Refused(describe(away))  # worded as Browser words it
         # what the page loaded after the load event (lazy images, the layout probes' reflows), as Browser
         for resource, validator in late.validators.items():
             if len(snap.validators) < MAX_VALIDATORS:
@@ -623,58 +623,58 @@ class WebDriverBrowser:
         """The evidence of the document on the page: source, axe, DOM, links, probes, screenshot (nothing but
         its links when ``same`` says it is another page of the run, as Browser)."""
         try:  # web fonts and the first frame, as Browser
-            await page.evaluate(_SETTLE_JS)
+            await page.evaluate(SETTLE_JS)
         except Exception:  # noqa: BLE001 - a page navigating away; the next step reports it
             pass
         snap.title = await self._call(lambda: page.driver.title)
         if same is not None:
-            identity = await page.evaluate(_IDENTITY_JS)
+            identity = await page.evaluate(IDENTITY_JS)
             snap.canonical = identity.get("canonical")
             snap.render_hash = hashlib.sha256(str(identity.get("text") or "").encode("utf-8")).hexdigest()
             if source is not None:
                 snap.content_hash = hashlib.sha256(source).hexdigest()
             snap.same_as = same(snap)
             if snap.same_as is not None:
-                snap.links = list(dict.fromkeys(await page.evaluate(_LINKS_JS)))
+                snap.links = list(dict.fromkeys(await page.evaluate(LINKS_JS)))
                 return
         if source is not None:
-            _write(folder / "source.html", source)
+            write_file(folder / "source.html", source)
             snap.files["source"] = "source.html"
             snap.content_hash = hashlib.sha256(source).hexdigest()
 
         t1 = time.perf_counter()
         raw = await self._call(self._axe, page)
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
-        _write(folder / "axe.json", raw.encode("utf-8"))
+        write_file(folder / "axe.json", raw.encode("utf-8"))
         snap.files["axe"] = "axe.json"
 
         t2 = time.perf_counter()
         dom = await page.evaluate(_CONTENT_JS)
-        _write(folder / "dom.html", dom.encode("utf-8"))
+        write_file(folder / "dom.html", dom.encode("utf-8"))
         snap.files["dom"] = "dom.html"
         if snap.content_hash is None:
             snap.content_hash = hashlib.sha256(dom.encode("utf-8")).hexdigest()
-        snap.links = list(dict.fromkeys(await page.evaluate(_LINKS_JS)))
+        snap.links = list(dict.fromkeys(await page.evaluate(LINKS_JS)))
         if self._probes:
             probes = await self._run_probes(page)
-            _write(folder / "probes.json", json.dumps(probes, ensure_ascii=False).encode("utf-8"))
+            write_file(folder / "probes.json", json.dumps(probes, ensure_ascii=False).encode("utf-8"))
             snap.files["probes"] = "probes.json"
         snap.timings["probes"] = round(time.perf_counter() - t2, 3)
 
         if self.options.screenshot:
             t3 = time.perf_counter()
-            selectors = _failing_selectors(raw)
+            selectors = failing_selectors(raw)
             if selectors:
-                snap.boxes = await page.evaluate(_BOXES_JS, selectors)
+                snap.boxes = await page.evaluate(BOXES_JS, selectors)
             # Browser's rule: a page whose axe nodes were all on an earlier screenshot needs none
-            nodes = _node_fingerprints(raw)
+            nodes = node_fingerprints(raw)
             if nodes - self._captured:
                 await page.evaluate(_MASK_JS)
                 try:
                     shot = await self._call(_screenshot, page)
                 finally:
                     await page.evaluate(_UNMASK_JS)
-                _write(folder / "screenshot.jpg", shot)
+                write_file(folder / "screenshot.jpg", shot)
                 snap.files["screenshot"] = "screenshot.jpg"
                 self._captured |= nodes
             snap.timings["screenshot"] = round(time.perf_counter() - t3, 3)
@@ -716,10 +716,9 @@ class WebDriverBrowser:
             driver.switch_to.default_content()
 
     async def _run_probes(self, page: SeleniumPage) -> dict[str, Any]:
-        # audit.browser's own sequence (the JS probes, then the Tab walk and the layout probes), run over the page
-        # adapter: one definition, so both backends collect the same evidence in the same order.
-        # (A module-level audit.browser.run_probes(page, probes) would avoid borrowing a method.)
-        return await Browser._run_probes(self, page)
+        # the capture base's one sequence, run over the page adapter: both backends collect the same evidence
+        # in the same order
+        return await run_probes(page, self._probes)
 
 
 @dataclass(slots=True)
@@ -808,7 +807,7 @@ def _body(page: SeleniumPage, request_id: str | None) -> bytes | None:
     try:
         body = page.cdp("Network.getResponseBody", {"requestId": request_id})
     except Exception as exc:  # noqa: BLE001 - evicted from the browser's buffer: the DOM hash is used instead
-        log.info("no body for the document (%s)", _describe(exc))
+        log.info("no body for the document (%s)", describe(exc))
         return None
     data = body.get("body") or ""
     return base64.b64decode(data) if body.get("base64Encoded") else data.encode("utf-8")
@@ -849,7 +848,7 @@ def _reason(exc: BaseException) -> str:
         return wording.text("reason_unknown_host")
     if isinstance(exc, httpx.TimeoutException) or "timed out" in text.lower():
         return wording.text("reason_timeout")
-    return _describe(exc).removeprefix("SessionNotCreatedException: Message: ")[:200]
+    return describe(exc).removeprefix("SessionNotCreatedException: Message: ")[:200]
 
 
 def _session_lost(exc: BaseException) -> bool:

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from audit.capture import MAX_SNIPPET, axe_selector
 from audit.fingerprint import fingerprint
 from audit.model import Finding, Impact, Outcome, PageSnapshot, Source
 
@@ -22,7 +23,6 @@ _RGAA_TAG = re.compile(r"^RGAA-(\d+\.\d+\.\d+)$")
 QUIET_INCOMPLETE = frozenset({"css-orientation-lock"})
 _GROUPS = {"violations": Outcome.FAILED, "incomplete": Outcome.CANT_TELL, "passes": Outcome.PASSED,
            "inapplicable": Outcome.INAPPLICABLE}
-MAX_SNIPPET = 400
 
 # What a person must answer when axe cannot tell (its "needs review"), in French.
 _QUESTION = "axe-core n'a pas pu conclure : vérifiez manuellement cet élément ({help})."
@@ -46,16 +46,6 @@ def _impact(value: Any) -> Impact | None:
         return Impact(value) if value else None
     except ValueError:
         return None
-
-
-def _selector(target: Any) -> str | None:
-    """axe targets are lists (one selector per frame/shadow level); join them readably."""
-    if not target:
-        return None
-    parts = []
-    for item in target:
-        parts.append(" >>> ".join(item) if isinstance(item, list) else str(item))
-    return " ⟶ ".join(parts)
 
 
 def _message(node: dict[str, Any]) -> str:
@@ -89,9 +79,9 @@ def findings_from_axe(raw: str | dict[str, Any], snap: PageSnapshot) -> list[Fin
                                         fingerprint=fingerprint(base["check_id"], None, None), **base))
                 continue
             for node in nodes:
-                selector = _selector(node.get("target"))
+                selector = axe_selector(node.get("target"))
                 snippet = (node.get("html") or "")[:MAX_SNIPPET]
-                xpath = _selector(node.get("xpath")) if node.get("xpath") else None
+                xpath = axe_selector(node.get("xpath")) if node.get("xpath") else None
                 findings.append(Finding(
                     outcome=outcome, impact=_impact(node.get("impact") or rule.get("impact")),
                     selector=selector, xpath=xpath, snippet=snippet, message=_message(node),

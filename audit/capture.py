@@ -1,0 +1,306 @@
+"""What a page capture is made of, for both browser backends (Playwright in audit.browser, Selenium Grid in
+audit.webdriver): Chromium's flags and where to find it, the pinned axe-core and its options, the in-page
+JavaScript that reads links, boxes and identity, the viewport, the wording of an HTTP error, how axe names
+an element, and the small helpers that write what was captured. One base the two backends share, instead
+of one importing the other's private names.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from audit import wording
+from audit.fingerprint import fingerprint
+from audit.layout import with_helpers
+from audit.model import PageSnapshot
+
+log = logging.getLogger(__name__)
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# axe rules outside the WCAG tags that axe maps to RGAA tests (its RGAA-x.y.z tags), run as well.
+AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name", "empty-heading", "presentation-role-conflict",
+                   "css-orientation-lock")
+# what axe returns: no "passes" or "inapplicable" lists (they cost time and memory, no check reads them);
+# "incomplete" feeds the "à vérifier" answers
+AXE_RESULT_TYPES = ("violations", "incomplete")
+VIEWPORT = {"width": 1280, "height": 900}
+MAX_SCREENSHOT_HEIGHT = 6000
+RENEW_PAGE_EVERY = 40
+# The shared context of crawled pages is replaced every so many pages: its in-memory HTTP cache and what the
+# browser and network service keep for it grow with the pages seen (+150 MB over 1 000 pages, measured).
+RENEW_CONTEXT_EVERY = 200
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_PAGE_BYTES = 15 * 1024 * 1024  # a page's HTML, counted as it streams in (decoded: a gzip bomb counts inflated)
+# HTTP errors are not content: a page answering 4xx or 5xx is recorded with its status and an error starting
+# with "HTTP <code>", never audited. Retries: a 429 or 503 with a Retry-After of at most RETRY_AFTER_MAX (and a
+# third of the page timeout) is asked again once, after that wait; nothing else is retried (a 404 is the answer,
+# a failing server is not asked twice in a row: the next run asks again).
+RETRY_AFTER_MAX = 10.0  # seconds: a 503/429 asking to wait longer is recorded, not retried
+SECRET_MASK = "[secret]"
+PROBES_DIR = Path(__file__).parent / "probes"
+SUBRESOURCE_TYPES = {"stylesheet", "script", "image", "font", "media"}
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class BrowserError(Exception):
+    """Chromium or axe-core cannot be used; the message says how to provide them."""
+
+
+def find_chromium(configured: str | None = None) -> str:
+    candidates: list[tuple[str, str]] = []
+    if configured:
+        candidates.append((wording.text("chromium_from_config"), configured))
+    env = os.environ.get("A11Y_AUDIT_CHROMIUM")
+    if env:
+        candidates.append(("A11Y_AUDIT_CHROMIUM", env))
+    for origin, path in candidates:
+        resolved = shutil.which(path) or (path if Path(path).is_file() else None)
+        if resolved and os.access(resolved, os.X_OK):
+            return resolved
+        raise BrowserError(wording.text("chromium_not_at", path=path, origin=origin))
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise BrowserError(wording.text("chromium_not_found"))
+
+
+def axe_script_path() -> Path:
+    env = os.environ.get("A11Y_AUDIT_AXE")
+    path = Path(env) if env else REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.is_file():
+        raise BrowserError(wording.text("axe_not_found", file=path, folder=REPO_ROOT))
+    return path
+
+
+def axe_locale(lang: str) -> dict | None:
+    """axe-core's own translation of its messages (French by default), from the pinned package."""
+    if lang == "en":
+        return None
+    path = axe_script_path().parent / "locales" / f"{lang}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        log.warning("axe-core locale %s not found at %s: messages stay in English", lang, path)
+        return None
+
+
+def axe_version() -> str | None:
+    package = REPO_ROOT / "node_modules" / "axe-core" / "package.json"
+    try:
+        return json.loads(package.read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def load_probes() -> dict[str, str]:
+    """In-page probes: one JS file each, an expression evaluating to an (async) function; the shared helpers
+    (audit/layout.py SELECTOR_JS) go in at its ``/*HELPERS*/``."""
+    return {p.stem: with_helpers(p.read_text(encoding="utf-8")) for p in sorted(PROBES_DIR.glob("*.js"))}
+
+
+LINKS_JS = """() => {
+  const out = [];
+  for (const a of document.querySelectorAll('a[href], area[href]')) {
+    // SVG <a> has an SVGAnimatedString href, not a string
+    out.push(typeof a.href === 'string' ? a.href : new URL(a.href.baseVal, document.baseURI).href);
+  }
+  for (const f of document.querySelectorAll('iframe[src], frame[src]')) out.push(f.src);
+  return out;
+}"""
+
+BOXES_JS = """(selectors) => {
+  const boxes = {};
+  for (const sel of selectors) {
+    let el = null;
+    try { el = document.querySelector(sel); } catch (e) { continue; }
+    if (!el) continue;
+    const r = el.getBoundingClientRect();
+    boxes[sel] = {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height};
+  }
+  return boxes;
+}"""
+
+SETTLE_JS = """async () => {
+  const fonts = document.fonts ? Promise.race([document.fonts.ready, new Promise(r => setTimeout(r, 1000))]) : null;
+  await fonts;
+  await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+}"""
+
+TITLE_JS = "() => String(document.title)"
+
+# What makes a page the same as another one (see Browser.gather's ``same``): its declared canonical address,
+# and its rendered text (with the title): two paths serving the same body (/ and /index.html) render the same
+# text, while the pages of a single-page application share one body but not their text.
+IDENTITY_JS = """() => {
+  const link = document.querySelector('link[rel~="canonical" i][href]');
+  const text = String(document.title) + '\\n' + (document.body ? document.body.innerText : '');
+  return {canonical: link ? String(link.href) : null, text: text.slice(0, 2000000)};
+}"""
+
+AXE_RUN_JS = """async (options) => {
+  const result = await axe.run(document, options);
+  return JSON.stringify(result);
+}"""
+
+
+@dataclass(slots=True)
+class GatherOptions:
+    timeout: float = 30.0
+    screenshot: bool = True
+    probes: bool = True
+    user_agent: str | None = None
+    lang: str = "fr"  # language of axe-core's messages (its own locale files)
+    max_page_bytes: int = MAX_PAGE_BYTES  # a larger document (main page or frame) is not audited
+    # audit a page that answers an HTTP error as content: only for the tool's own pages (the testers' form
+    # audits its « session inconnue » page); a crawl never does, a site's error page is a broken link
+    error_pages: bool = False
+
+
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay in seconds or an HTTP date); None if absent or invalid."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def http_error(status: int, retry_after: str | None, waited: float | None) -> str:
+    """The error of a page the server did not serve (5xx, 429): its error page is not audited."""
+    try:
+        phrase = f" {HTTPStatus(status).phrase}"
+    except ValueError:
+        phrase = ""
+    hint = f" (Retry-After: {retry_after.strip()[:40]})" if retry_after else ""
+    again = f", again after waiting {waited:g} s" if waited is not None else ""
+    return f"HTTP {status}{phrase}{hint}{again}: page not audited"
+
+
+def refused(snap: PageSnapshot, folder: Path, why: str) -> PageSnapshot:
+    """A page stopped for its size: nothing of it is kept (files already written are removed)."""
+    for name in ("source.html", "dom.html", "axe.json", "probes.json", "screenshot.jpg", "document.bin"):
+        for path in (folder / name, folder / (name + ".part")):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+    return PageSnapshot(key=snap.key, url=snap.url, kind=snap.kind, name=snap.name, journey=snap.journey,
+                        step=snap.step, status=snap.status, content_type=snap.content_type, error=why)
+
+
+def failing_selectors(raw_axe: str) -> list[str]:
+    try:
+        data = json.loads(raw_axe)
+    except ValueError:
+        return []
+    out = []
+    for group in ("violations", "incomplete"):
+        for rule in data.get(group, []):
+            for node in rule.get("nodes", []):
+                target = node.get("target") or []
+                if target and isinstance(target[-1], str) and len(target) == 1:
+                    out.append(target[0])
+    return list(dict.fromkeys(out))[:200]
+
+
+def node_fingerprints(raw_axe: str) -> set[str]:
+    """The fingerprints (as findings and the report's issues have them) of the axe nodes a page reports."""
+    try:
+        data = json.loads(raw_axe)
+    except ValueError:
+        return set()
+    out = set()
+    for group in ("violations", "incomplete"):
+        for rule in data.get(group, []):
+            for node in rule.get("nodes", []):
+                out.add(fingerprint(f"axe:{rule.get('id')}", axe_selector(node.get("target")),
+                                    (node.get("html") or "")[:MAX_SNIPPET]))
+    return out
+
+
+def write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    for marker in ("net::", "Timeout", "Target crashed", "Target page, context or browser has been closed"):
+        if marker in text:
+            return text[:300]
+    return f"{type(exc).__name__}: {text}"[:300]
+
+
+MAX_SNIPPET = 400  # characters of an element's HTML kept with a finding
+
+
+def axe_selector(target: Any) -> str | None:
+    """axe targets are lists (one selector per frame/shadow level); join them readably."""
+    if not target:
+        return None
+    parts = []
+    for item in target:
+        parts.append(" >>> ".join(item) if isinstance(item, list) else str(item))
+    return " ⟶ ".join(parts)
+
+
+async def run_probes(page, probes: dict[str, str]) -> dict[str, Any]:
+    """The in-page evidence of one page, in one order for both backends (``page``: a Playwright page or the
+    WebDriver adapter): the JS probes, then the Tab walk and the layout probes, then the viewport put back."""
+    from audit.keyboard import tab_walk
+    from audit.layout import layout_probes
+
+    results: dict[str, Any] = {}
+    for name, script in probes.items():
+        try:
+            results[name] = await page.evaluate(script)
+        except Exception as exc:  # noqa: BLE001 - a probe failure is evidence, not a crash
+            results[name] = {"error": describe(exc)}
+    # Python-side probes need real key presses and viewport changes: the Tab walk first (some sites
+    # redraw their layout by script after a resize), then text spacing, 200 % zoom and reflow.
+    try:
+        results["tab_walk"] = await tab_walk(page)
+    except Exception as exc:  # noqa: BLE001
+        results["tab_walk"] = {"error": describe(exc)}
+    try:
+        results.update(await layout_probes(page))
+    except Exception as exc:  # noqa: BLE001
+        results["layout"] = {"error": describe(exc)}
+    try:
+        await page.set_viewport_size(VIEWPORT)
+    except Exception:  # noqa: BLE001
+        pass
+    return results
