@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
-from audit import wording
+from audit import reader, wording
 from audit.model import (
     DEFAULT_USER_AGENT,
     Config,
@@ -33,49 +31,22 @@ class ConfigError(Exception):
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-class _Doc:
-    """The parsed YAML plus the line of every node, by path."""
+class _Doc(reader.Located):
+    """sites.yaml read once by the located YAML reader (audit.reader): the data, and the line of every node by
+    path; a file that is not YAML, or one too large, is one ``file:line: message`` error."""
 
     def __init__(self, path: str, text: str):
-        self.path = path
-        self.lines: dict[str, int] = {}
-        try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            raise ConfigError(f"{path}:{line}: "
-                              + wording.text("cfg_invalid_yaml", problem=exc.problem or exc)) from None
-        except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
-            raise ConfigError(f"{path}:1: " + wording.text("cfg_invalid_yaml_plain", problem=exc)) from None
-        if node is None:
-            self.data: Any = None
-            return
-        self._index(node, "")
-        try:
-            self.data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}:1: " + wording.text("cfg_invalid_yaml_plain", problem=exc)) from None
-
-    def _index(self, node: yaml.Node, path: str) -> None:
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = f"{path}.{key.value}" if path else str(key.value)
-                self.lines[child] = key.start_mark.line + 1
-                self._index(value, child)
-                self.lines[child] = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self._index(item, f"{path}[{i}]")
+        super().__init__(path, text)
+        if self.too_big:
+            raise ConfigError(f"{path}:1: " + wording.text("cfg_invalid_yaml_plain",
+                                                           problem=f"> {reader.MAX_NODES} nodes"))
+        if self.problem is not None:
+            line, problem = self.problem
+            key = "cfg_invalid_yaml" if line else "cfg_invalid_yaml_plain"
+            raise ConfigError(f"{path}:{line or 1}: " + wording.text(key, problem=problem))
 
     def error(self, path: str, message: str) -> ConfigError:
-        probe = path
-        while probe and probe not in self.lines:
-            shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
-            probe = "" if shorter == probe else shorter  # a top-level key has nothing left to strip
-        line = self.lines.get(probe, 1)
-        return ConfigError(f"{self.path}:{line}: {path or '(top)'}: {message}")
+        return ConfigError(f"{self.path}:{self.line(path)}: {path or '(top)'}: {message}")
 
 
 class _Reader:

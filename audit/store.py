@@ -16,7 +16,6 @@ gathered and ``run --resume`` finishes it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from audit import wording
+from audit.address import page_id  # noqa: F401 - the run folder is named by it (re-exported)
 from audit.model import Finding, Impact, Outcome, PageKind, PageRef, PageSnapshot, PageState, Source
 
 DB_NAME = "a11y-audit.sqlite"
@@ -134,10 +134,6 @@ class RunInfo:
 
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def page_id(key: str) -> str:
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 class Store:

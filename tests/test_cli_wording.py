@@ -49,7 +49,8 @@ def test_placeholders_are_read_with_their_conversion_and_escaped_braces():
 def _used_keys() -> set[str]:
     used: set[str] = set()
     for module in ("cli.py", "config.py", "store.py", "baseline.py", "auditor.py", "sample.py", "catalogue.py",
-                   "browser.py", "scoring.py", "webdriver.py", "reader.py", "reports/__init__.py", "reports/grid.py",
+                   "browser.py", "capture.py", "scoring.py", "webdriver.py", "reader.py", "reports/__init__.py",
+                   "reports/grid.py",
                    "reports/summary.py"):
         source = (ROOT / "audit" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
@@ -295,7 +296,7 @@ def _raised(call, kind) -> str:
 
 def _module_errors(tmp_path: Path, monkeypatch) -> list:
     """(what raises, exception type, French, English) for one error of each module."""
-    from audit import auditor, baseline, browser, catalogue, sample
+    from audit import auditor, baseline, browser, capture, catalogue, sample
 
     garbage = tmp_path / "garbage"
     garbage.mkdir()
@@ -336,9 +337,9 @@ def _module_errors(tmp_path: Path, monkeypatch) -> list:
          f"Chromium not found at '{absent / 'chromium'}' (from the configuration (chromium:)). Point it to an "
          "executable Chromium or Chrome binary."),
         (browser.axe_script_path, browser.BrowserError,
-         f"axe-core introuvable : {absent / 'axe.min.js'} n'existe pas. Lancez `npm ci` dans {browser.REPO_ROOT} (il "
+         f"axe-core introuvable : {absent / 'axe.min.js'} n'existe pas. Lancez `npm ci` dans {capture.REPO_ROOT} (il "
          "installe la version fixée dans package.json), ou indiquez un fichier axe.min.js avec A11Y_AUDIT_AXE.",
-         f"axe-core not found at {absent / 'axe.min.js'}. Run `npm ci` in {browser.REPO_ROOT} (it installs the "
+         f"axe-core not found at {absent / 'axe.min.js'}. Run `npm ci` in {capture.REPO_ROOT} (it installs the "
          "version pinned in package.json), or set A11Y_AUDIT_AXE to an axe.min.js file."),
     ]
 
