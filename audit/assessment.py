@@ -26,7 +26,7 @@ import json
 import pickle
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -395,6 +395,7 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
     page_counts: dict[str, dict[str, int]] = {}
     page_checks: dict[str, dict[str, str]] = {}
     seen_checks: dict[str, Finding] = {}
+    mentions: list[Finding] = []  # what each page says of its accessibility, compared with the declaration below
     for keys in parts.values():
         part_findings = found(keys)
         grid_part = [in_grid[k] for k in keys if k in in_grid]
@@ -408,6 +409,8 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
             outcomes: dict[str, Outcome] = {}
             for f in mine:
                 seen_checks.setdefault(f.check_id, f)
+                if f.check_id == MENTION_CHECK and f.snippet:
+                    mentions.append(f)
                 if not _dismissed(f):
                     counts[f.outcome.value] += 1
                     if f.check_id not in outcomes or f.outcome.rank > outcomes[f.check_id].rank:
@@ -428,6 +431,10 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
             page_counts[f.page_key][f.outcome.value] = page_counts[f.page_key].get(f.outcome.value, 0) + 1
     grid = scoring.Grid(pages=gpages, cells={(p.key, c): cells[(p.key, c)] for p in gpages for c in standards.CRITERIA})
     rates = scoring.compute_rates(grid)
+    declared = store.declared_state(site.id if site else run.site) or rates.state.value
+    for f in _mention_mismatches(mentions, declared):
+        seen_checks.setdefault(f.check_id, f)
+        shown.append(f)
     order = [p.key for p in gpages] + [p.key for p in pages]
     issues = scoring.group_issues([*shown, *barriers], page_weight=page_weight,
                                   journey_pages=[p.key for p in pages if p.journey], page_order=order)
@@ -440,6 +447,35 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
         problems=problems, problems_by_impact=by_impact, reported_by_several=several,
         broken_links=_broken_links(every, pages), failure=run.meta.get("failure") if run.status == "failed" else None,
         assessed=now_iso())
+
+
+# --- the site's own accessibility mention against the declaration -------------------------------------
+
+MENTION_CHECK = "legal-accessibility-mention"
+MISMATCH_CHECK = "legal-accessibility-mention-state"
+_STATE_WORDS = {"total": "totalement conforme", "partial": "partiellement conforme", "none": "non conforme"}
+
+
+def _mention_mismatches(mentions: Iterable[Finding], declared: str) -> Iterator[Finding]:
+    """A failed finding for each page whose mention « Accessibilité : … » says another state than the declaration
+    (the last one written, else the state this result gives: « non conforme » while no valid audit exists)."""
+    from audit.checks.mention import state_of
+    from audit.fingerprint import fingerprint
+
+    for f in mentions:
+        claim = state_of(f.snippet)
+        if claim is None or claim == declared:
+            continue
+        said, truth = _STATE_WORDS.get(claim, claim), _STATE_WORDS.get(declared, declared)
+        yield Finding(
+            check_id=MISMATCH_CHECK, source=Source.CHECK, outcome=Outcome.FAILED, page_key=f.page_key,
+            page_url=f.page_url, impact=Impact.CRITICAL, snippet=f.snippet,
+            title="La mention d'accessibilité affichée ne correspond pas à la déclaration",
+            message=f"La page affiche « {f.snippet} » ; la déclaration dit « {truth} ». La mention affichée sur le "
+                    f"site engage la ville : elle doit reprendre l'état de la déclaration publiée ({said} ≠ {truth}).",
+            how_to_fix=f"Remplacez la mention par « Accessibilité : {truth} » sur cette page (en général dans le "
+                       "gabarit du pied de page), ou publiez la déclaration qui justifie l'état affiché.",
+            fingerprint=fingerprint(MISMATCH_CHECK, None, f.snippet or ""))
 
 
 # --- problems: one defect on one element, however many detectors report it ---------------------------

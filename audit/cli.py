@@ -958,7 +958,7 @@ def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor
     except OSError as exc:
         raise _fail(wording.text("cannot_write_declaration", folder=folder, error=exc.strerror)) from None
     if dates is not None:
-        store.record_declaration(site.id, lang, *dates, run_id=info.id)
+        store.record_declaration(site.id, lang, *dates, run_id=info.id, state=decl.state.value)
     click.echo(declaration.summary(decl))
     for path in paths:
         click.echo(f"  {path}")

@@ -535,9 +535,15 @@ class Issue:
         return len(self.pages)
 
 
+# Listed before everything: the site's own mention claiming another state than its declaration (a legal
+# statement shown to every visitor that says what is not true).
+FIRST = frozenset({"legal-accessibility-mention-state"})
+
+
 def priority_key(issue: Issue) -> tuple:
-    """The documented order: blocking, impact, WCAG level, reach, quick win, then stable tie-breaks."""
-    return (0 if issue.blocking else 1, -(issue.impact.rank if issue.impact else -1),
+    """The documented order: a false legal mention first; then blocking, impact, WCAG level, reach, quick win,
+    then stable tie-breaks."""
+    return (0 if issue.check_id in FIRST else 1, 0 if issue.blocking else 1, -(issue.impact.rank if issue.impact else -1),
             LEVEL_RANK.get(issue.level or "", 2), -issue.reach, 0 if issue.quick_win else 1, issue.check_id,
             issue.id)
 

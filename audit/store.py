@@ -109,6 +109,7 @@ CREATE TABLE IF NOT EXISTS declarations (
     updated TEXT NOT NULL,
     content_key TEXT NOT NULL,
     run_id TEXT,
+    state TEXT,
     PRIMARY KEY (site, lang)
 );
 CREATE INDEX IF NOT EXISTS findings_run ON findings(run_id, page_key);
@@ -169,6 +170,8 @@ class Store:
                           ("same_as", "TEXT"), ("canonical", "TEXT"), ("render_hash", "TEXT")):
             if name not in columns:
                 self.db.execute(f"ALTER TABLE pages ADD COLUMN {name} {ddl}")
+        if "state" not in {r["name"] for r in self.db.execute("PRAGMA table_info(declarations)")}:
+            self.db.execute("ALTER TABLE declarations ADD COLUMN state TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -279,12 +282,19 @@ class Store:
         return (row["established"], row["updated"], row["content_key"]) if row else None
 
     def record_declaration(self, site: str, lang: str, established: str, updated: str, content_key: str,
-                           run_id: str | None = None) -> None:
+                           run_id: str | None = None, state: str | None = None) -> None:
         """Keep the dates of the site's declaration: « établie le » (first written) and « mise à jour le » (the
-        last time what it says changed, ``content_key`` being a digest of what it says)."""
+        last time what it says changed, ``content_key`` being a digest of what it says), and the compliance state
+        it declares (what the site's own mention must show)."""
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO declarations (site, lang, established, updated, content_key, run_id)"
-                            " VALUES (?,?,?,?,?,?)", (site, lang, established, updated, content_key, run_id))
+            self.db.execute("INSERT OR REPLACE INTO declarations (site, lang, established, updated, content_key, run_id,"
+                            " state) VALUES (?,?,?,?,?,?,?)",
+                            (site, lang, established, updated, content_key, run_id, state))
+
+    def declared_state(self, site: str) -> str | None:
+        """The compliance state of the site's last written (French) declaration, or None."""
+        row = self.db.execute("SELECT state FROM declarations WHERE site = ? AND lang = 'fr'", (site,)).fetchone()
+        return row["state"] if row else None
 
     def forget_result(self, run: RunInfo) -> None:
         with self.db:
