@@ -154,6 +154,8 @@ class Assessment:
     reported_by_several: int = 0  # problems more than one detector reported
     broken_links: tuple[BrokenLink, ...] = ()
     failure: dict[str, Any] | None = None  # run.meta["failure"] of a failed run
+    # the site's parts left out of the audit (sites.yaml out_of_scope): selector, reason, findings set aside
+    out_of_scope: tuple[dict[str, Any], ...] = ()
     assessed: str = ""
 
     @property
@@ -396,8 +398,12 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
     page_checks: dict[str, dict[str, str]] = {}
     seen_checks: dict[str, Finding] = {}
     mentions: list[Finding] = []  # what each page says of its accessibility, compared with the declaration below
+    scope = tuple(site.out_of_scope) if site is not None else ()
+    left_out: dict[int, list[str]] = defaultdict(list)  # scope rule → page keys of the findings it set aside
     for keys in parts.values():
         part_findings = found(keys)
+        if scope:
+            part_findings = _in_scope(run, snaps, part_findings, scope, left_out)
         grid_part = [in_grid[k] for k in keys if k in in_grid]
         if grid_part:
             for key, cell in scoring.build_grid(grid_part, part_findings, resolved, conclusive).cells.items():
@@ -446,7 +452,71 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
         page_counts=page_counts, page_checks=page_checks, checks=_check_infos(seen_checks, conclusive),
         problems=problems, problems_by_impact=by_impact, reported_by_several=several,
         broken_links=_broken_links(every, pages), failure=run.meta.get("failure") if run.status == "failed" else None,
+        out_of_scope=tuple({"selector": rule.selector, "reason": rule.reason, "where": rule.where,
+                            "findings": len(left_out.get(i, ())), "pages": len(set(left_out.get(i, ())))}
+                           for i, rule in enumerate(scope)),
         assessed=now_iso())
+
+
+# --- scope: the parts of the pages that are not the site's own ------------------------------------------
+
+
+def _in_scope(run: RunInfo, snaps: dict[str, PageSnapshot], findings: list[Finding], scope: Sequence[Any],
+              left_out: dict[int, list[str]]) -> list[Finding]:
+    """``findings`` without those on an element inside a part the site declares out of scope (a CMS toolbar, a
+    third-party chat); each one set aside is counted under its rule. The element is found in the page's
+    rendered DOM by the finding's XPath, else its CSS selector; a finding on the whole page stays."""
+    from audit.checks import Evidence
+
+    by_page: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_page[f.page_key].append(f)
+    kept: list[Finding] = []
+    for key, items in by_page.items():
+        snap = snaps.get(key)
+        located = [f for f in items if f.xpath or f.selector]
+        if snap is None or not located:
+            kept.extend(items)
+            continue
+        dom = Evidence(snap, run.folder / "pages" / page_id(key)).dom
+        if dom is None:
+            kept.extend(items)
+            continue
+        owner: dict[Any, int] = {}
+        for i, rule in enumerate(scope):
+            try:
+                for el in dom.cssselect(rule.selector):
+                    owner.setdefault(el, i)
+            except Exception:  # noqa: BLE001 - checked when sites.yaml is read; a selector lxml cannot run keeps all
+                continue
+        if not owner:
+            kept.extend(items)
+            continue
+        for f in items:
+            rule = _owner(dom, f, owner)
+            if rule is None:
+                kept.append(f)
+            else:
+                left_out[rule].append(key)
+    return kept
+
+
+def _owner(dom, f: Finding, owner: dict[Any, int]) -> int | None:
+    element = None
+    try:
+        if f.xpath and f.xpath.startswith("/"):
+            hits = dom.xpath(f.xpath)
+            element = hits[0] if hits else None
+        if element is None and f.selector and "⟶" not in f.selector and ">>>" not in f.selector:
+            hits = dom.cssselect(f.selector)
+            element = hits[0] if hits else None
+    except Exception:  # noqa: BLE001 - a selector lxml cannot read (axe's own syntax): the finding stays
+        return None
+    while element is not None:
+        if element in owner:
+            return owner[element]
+        element = element.getparent()
+    return None
 
 
 # --- the site's own accessibility mention against the declaration -------------------------------------

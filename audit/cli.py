@@ -175,6 +175,9 @@ def _summary(a) -> str:
     extra = []
     if totals["broken_links"]:
         extra.append(wording.text("summary_broken_links", n=totals["broken_links"]))
+    for part in a.out_of_scope:
+        extra.append(wording.text("summary_out_of_scope", selector=part["selector"], reason=part["reason"],
+                                  n=part["findings"]))
     if a.inputs.overrides:
         extra.append(wording.text("summary_overrides", flags=", ".join(a.inputs.overrides)))
     elif a.sessions:

@@ -17,6 +17,7 @@ from audit.model import (
     DeclarationFacts,
     Journey,
     SamplePage,
+    ScopeRule,
     Site,
     Step,
     StepAction,
@@ -206,7 +207,7 @@ def _step(doc: _Doc, data: Any, path: str) -> Step:
 
 
 _SITE_KEYS = frozenset({"id", "name", "base_url", "pages", "journeys", "sample", "crawl", "declaration", "chromium",
-                        "page_timeout", "sessions", "verdicts"})
+                        "page_timeout", "sessions", "verdicts", "out_of_scope"})
 
 
 def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
@@ -233,13 +234,36 @@ def _site(doc: _Doc, data: Any, path: str, ids: set[str]) -> Site:
     timeout = part(lambda: _timeout(doc, reader, path))
     sessions = part(lambda: _inputs(doc, reader.strings("sessions"), f"{path}.sessions", folders=True), ())
     verdicts = part(lambda: _inputs(doc, (reader.str("verdicts") or "",), f"{path}.verdicts", folders=False), ())
+    out_of_scope = part(lambda: _out_of_scope(doc, reader.raw("out_of_scope"), f"{path}.out_of_scope"), ())
     part(reader.done)  # unknown keys (often a typo behind the other problems)
     if problems:
         raise ConfigError("\n".join(problems))
     site_id, name, base_url = identity
     return Site(id=site_id, name=name, base_url=base_url, pages=pages, journeys=journeys, sample=sample,
                 crawl=crawl, declaration=declaration, chromium=chromium, page_timeout=timeout, sessions=sessions,
-                verdicts=verdicts[0] if verdicts else None)
+                verdicts=verdicts[0] if verdicts else None, out_of_scope=out_of_scope)
+
+
+def _out_of_scope(doc: _Doc, raw: Any, path: str) -> tuple[ScopeRule, ...]:
+    """Parts of the pages that are not the site's own: a CSS selector and the reason every report gives."""
+    from cssselect import GenericTranslator, SelectorError
+
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise doc.error(path, wording.text("cfg_scope_list"))
+    rules = []
+    for i, item in enumerate(raw):
+        r = _Reader(doc, item, f"{path}[{i}]")
+        selector = r.str("selector", required=True)
+        reason = r.str("reason", required=True)
+        r.done()
+        try:
+            GenericTranslator().css_to_xpath(selector)
+        except SelectorError as exc:
+            raise doc.error(f"{path}[{i}].selector", wording.text("cfg_scope_selector", error=exc)) from None
+        rules.append(ScopeRule(selector=selector, reason=reason, where=f"{doc.path}:{doc.line(f'{path}[{i}]')}"))
+    return tuple(rules)
 
 
 def _inputs(doc: _Doc, values: tuple[str, ...], path: str, folders: bool) -> tuple[str, ...]:

@@ -222,6 +222,16 @@ class DeclarationFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeRule:
+    """A part of the pages that is not the site's own (a CMS toolbar, a third-party chat): left out of the
+    audit, and listed as « hors périmètre » with its reason in every report."""
+
+    selector: str  # CSS selector
+    reason: str
+    where: str = ""  # "file:line", for messages
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     id: str
     name: str
@@ -235,6 +245,7 @@ class Site:
     page_timeout: float = 30.0  # seconds for one page (navigation + checks)
     sessions: tuple[str, ...] = ()  # tester session files or folders registered with the site (assess inputs)
     verdicts: str | None = None  # the auditor's verdicts (YAML or grid CSV) registered with the site
+    out_of_scope: tuple[ScopeRule, ...] = ()  # parts of the pages left out of the audit, with their reason
 
 
 @dataclass(frozen=True, slots=True)

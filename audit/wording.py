@@ -182,6 +182,8 @@ TEXTS: dict[str, dict[str, str]] = {
               "to verify; RGAA criteria of the sample: {nc} non-compliant, {nt} to verify."},
     "summary_broken_links": {"fr": "liens cassés (erreurs HTTP, non audités, hors totaux) : {n}",
                              "en": "broken links (HTTP errors, not audited, outside the totals): {n}"},
+    "summary_out_of_scope": {"fr": "hors périmètre : {selector} ({reason}) — {n} constat(s) écarté(s)",
+                             "en": "out of scope: {selector} ({reason}) — {n} finding(s) set aside"},
     "summary_sessions": {"fr": "sessions de test prises en compte : {n}", "en": "tester sessions taken into account: {n}"},
     "summary_overrides": {"fr": "données remplacées en ligne de commande : {flags}",
                           "en": "inputs replaced on the command line: {flags}"},
@@ -274,6 +276,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "cfg_seconds_positive": {"fr": "doit être un nombre de secondes > 0", "en": "must be a number of seconds > 0"},
     "cfg_text_list": {"fr": "doit être une liste de textes", "en": "must be a list of text values"},
     "cfg_regex": {"fr": "expression régulière invalide : {error}", "en": "invalid regular expression: {error}"},
+    "cfg_scope_list": {"fr": "doit être une liste de parties hors périmètre ({selector: …, reason: …})",
+                       "en": "must be a list of out-of-scope parts ({selector: …, reason: …})"},
+    "cfg_scope_selector": {"fr": "sélecteur CSS invalide ({error})", "en": "invalid CSS selector ({error})"},
     "cfg_input_missing": {"fr": "« {value} » introuvable (chemin relatif au dossier {folder}) : corrigez le chemin "
                                 "ou créez le fichier ou le dossier",
                           "en": "\"{value}\" not found (path relative to the folder {folder}): correct the path or "

@@ -168,6 +168,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
         "priority_rule": scoring.PRIORITY_RULE["en" if lang == "en" else "fr"],
         "issues": issues,
         "questions": to_verify,
+        "out_of_scope": [dict(part) for part in a.out_of_scope],
         "broken_links": [{"url": b.url, "status": b.status, "error": b.error,
                           "error_text": wording.page_error(b.error, lang),
                           "linked_from": [{"key": k, "id": page_id(k), "name": names.get(k, k),

@@ -134,6 +134,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     "elements_inside": ("{n} éléments, une seule cause", "{n} elements, one cause"),
     # broken links
     "broken_links": ("Liens cassés", "Broken links"),
+    "out_of_scope": ("Hors périmètre", "Out of scope"),
+    "out_of_scope_intro": ("Ces parties des pages ne sont pas le contenu du site (sites.yaml, out_of_scope) : ce qui y "
+                           "est trouvé est écarté de l'audit, des problèmes, de la grille et des taux, pour la raison "
+                           "donnée.",
+                           "These parts of the pages are not the site's own content (sites.yaml, out_of_scope): what is "
+                           "found in them is left out of the audit, the problems, the grid and the rates, for the "
+                           "reason given."),
+    "out_of_scope_caption": ("Parties des pages hors périmètre de l'audit", "Parts of the pages out of the audit's scope"),
+    "out_of_scope_part": ("Partie (sélecteur CSS)", "Part (CSS selector)"),
+    "out_of_scope_reason": ("Raison", "Reason"),
+    "out_of_scope_set_aside": ("Constats écartés", "Findings set aside"),
+    "pages_word": ("page(s)", "page(s)"),
     "broken_intro": ("Liens des pages auditées vers des adresses qui ne répondent pas ou répondent par une erreur.",
                      "Links on the audited pages to addresses that do not answer or answer with an error."),
     "broken_apart": ("Ils sont comptés à part : ils n'entrent ni dans les problèmes, ni dans les non-conformités, "

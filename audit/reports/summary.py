@@ -53,6 +53,7 @@ _WORDS = {
                        "(page en erreur ou non atteinte) : ni corrigés ni nouveaux.",
         "more": "… et {n} autre(s).",
         "report": "[Voir le rapport complet]({url})",
+        "out_of_scope": "Hors périmètre : {selector} ({reason}), {n} constat(s) écarté(s).",
         "honesty": "Les tests automatiques ne couvrent qu'une partie du RGAA : aucune nouvelle erreur détectée "
                    "ne vaut pas conformité.",
     },
@@ -81,6 +82,7 @@ _WORDS = {
                        "neither fixed nor new.",
         "more": "… and {n} more.",
         "report": "[Full report]({url})",
+        "out_of_scope": "Out of scope: {selector} ({reason}), {n} finding(s) set aside.",
         "honesty": "Automated tests cover only part of the RGAA: no new error found does not mean compliance.",
     },
 }
@@ -224,5 +226,8 @@ def render(cmp: Comparison, a: Assessment, lang: str = "fr", report_url: str | N
         out += [w["expired"].format(n=len(cmp.expired)), ""]
     if cmp.not_checked:
         out += [w["not_checked"].format(n=len(cmp.not_checked)), ""]
+    for part in a.out_of_scope:
+        out += [w["out_of_scope"].format(selector=md_code(part["selector"]), reason=md_text(part["reason"]),
+                                         n=part["findings"]), ""]
     out += [w["report"].format(url=report_url or REPORT_URL_PLACEHOLDER), "", f"_{w['honesty']}_", ""]
     return "\n".join(out)
