@@ -145,7 +145,8 @@ def _suites(a: Assessment, lang: str, totals: dict[str, float]) -> Iterator[etre
                               hostname=_clean(hostname), timestamp=_timestamp(run.started))
         props = etree.SubElement(suite, "properties")
         for name, value in (("url", snap.final_url or snap.url), ("page_name", snap.name), ("title", snap.title),
-                            ("run", run.id), ("reused_from", snap.reused_from)):
+                            ("run", run.id), ("reused_from", snap.reused_from),
+                            ("overrides", "; ".join(a.inputs.overrides))):
             if value:
                 etree.SubElement(props, "property", name=name, value=_clean(str(value)))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}

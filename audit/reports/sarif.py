@@ -160,7 +160,7 @@ def _results(a: Assessment, rules: list[dict[str, Any]], lang: str) -> Iterator[
 
 
 def _log(run: RunInfo, rules: list[dict[str, Any]], results: list[Any], lang: str,
-         out_of_scope: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+         out_of_scope: list[dict[str, Any]] | None = None, provenance: dict[str, Any] | None = None) -> dict[str, Any]:
     stamp = run.id.split("/", 1)[-1]
     invocation: dict[str, Any] = {"executionSuccessful": run.status == "complete", "startTimeUtc": run.started}
     if run.finished:
@@ -183,6 +183,7 @@ def _log(run: RunInfo, rules: list[dict[str, Any]], results: list[Any], lang: st
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": {"site": run.site, "baseUrl": run.base_url, "runId": run.id, "outOfScope": out_of_scope or [],
+                           "provenance": provenance or {},
                            "chromiumVersion": run.meta.get("chromium_version")},
         }],
     }
@@ -191,7 +192,7 @@ def _log(run: RunInfo, rules: list[dict[str, Any]], results: list[Any], lang: st
 def build(a: Assessment, lang: str = "fr") -> dict[str, Any]:
     """The SARIF log of one assessed run, as a JSON-ready dict."""
     rules = _rules(a, lang)
-    return _log(a.run, rules, list(_results(a, rules, lang)), lang, [dict(p) for p in a.out_of_scope])
+    return _log(a.run, rules, list(_results(a, rules, lang)), lang, [dict(p) for p in a.out_of_scope], a.provenance)
 
 
 def render(a: Assessment, lang: str = "fr") -> str:
@@ -213,9 +214,9 @@ def write(a: Assessment, out: Path, lang: str = "fr") -> Path:
     try:
         with path.open("w", encoding="utf-8") as fh:
             if first is None:
-                fh.write(json.dumps(_log(run, rules, [], lang, [dict(p) for p in a.out_of_scope]), ensure_ascii=False, indent=1) + "\n")
+                fh.write(json.dumps(_log(run, rules, [], lang, [dict(p) for p in a.out_of_scope], a.provenance), ensure_ascii=False, indent=1) + "\n")
                 return path
-            text = json.dumps(_log(run, rules, [_HOLE], lang, [dict(p) for p in a.out_of_scope]), ensure_ascii=False, indent=1) + "\n"
+            text = json.dumps(_log(run, rules, [_HOLE], lang, [dict(p) for p in a.out_of_scope], a.provenance), ensure_ascii=False, indent=1) + "\n"
             hole = text.index(json.dumps(_HOLE))
             start = text.rindex("\n", 0, hole) + 1
             indent = text[start:hole]  # the results' depth in the log

@@ -54,6 +54,7 @@ _WORDS = {
         "more": "… et {n} autre(s).",
         "report": "[Voir le rapport complet]({url})",
         "out_of_scope": "Hors périmètre : {selector} ({reason}), {n} constat(s) écarté(s).",
+        "overrides": "Données remplacées en ligne de commande pour ce résumé : {flags}.",
         "honesty": "Les tests automatiques ne couvrent qu'une partie du RGAA : aucune nouvelle erreur détectée "
                    "ne vaut pas conformité.",
     },
@@ -83,6 +84,7 @@ _WORDS = {
         "more": "… and {n} more.",
         "report": "[Full report]({url})",
         "out_of_scope": "Out of scope: {selector} ({reason}), {n} finding(s) set aside.",
+        "overrides": "Inputs replaced on the command line for this summary: {flags}.",
         "honesty": "Automated tests cover only part of the RGAA: no new error found does not mean compliance.",
     },
 }
@@ -226,6 +228,8 @@ def render(cmp: Comparison, a: Assessment, lang: str = "fr", report_url: str | N
         out += [w["expired"].format(n=len(cmp.expired)), ""]
     if cmp.not_checked:
         out += [w["not_checked"].format(n=len(cmp.not_checked)), ""]
+    if a.inputs.overrides:  # a result made with flags in place of the registered inputs says so
+        out += [w["overrides"].format(flags=", ".join(md_code(o) for o in a.inputs.overrides)), ""]
     for part in a.out_of_scope:
         out += [w["out_of_scope"].format(selector=md_code(part["selector"]), reason=md_text(part["reason"]),
                                          n=part["findings"]), ""]
