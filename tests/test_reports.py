@@ -56,7 +56,7 @@ def demo(tmp_path_factory, chromium):
 def test_build_still_works_without_a_site_and_says_its_schema(demo):
     store, run, _ = demo
     report = json.loads(json.dumps(report_of(assess(store, run))))
-    assert report["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert report["schema_version"] == SCHEMA_VERSION == "1.2"
     assert report["sample"]["source"] == "run"
     assert len(report["grid"]["criteria"]) == 106
     assert report["rates"]["valid"] is False and report["rates"]["nt_criteria"]

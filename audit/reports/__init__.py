@@ -22,7 +22,7 @@ from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Source
 if TYPE_CHECKING:
     from audit.assessment import Assessment
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 IMPACT_ORDER = [Impact.CRITICAL, Impact.SERIOUS, Impact.MODERATE, Impact.MINOR]
 
