@@ -178,7 +178,8 @@ class Assessment:
 
     @property
     def provenance(self) -> dict[str, Any]:
-        return {"sessions": list(self.session_files), "verdicts": self.inputs.verdicts,
+        return {"sessions": list(self.session_files),
+                "verdicts": _shown_path(Path(self.inputs.verdicts)) if self.inputs.verdicts else None,
                 "sample": self.inputs.sample_file or self.sample_source, "overrides": list(self.inputs.overrides),
                 "assessed": self.assessed}
 
@@ -266,6 +267,15 @@ def _files_under(paths: Iterable[str]) -> list[Path]:
     return out
 
 
+def _shown_path(path: Path) -> str:
+    """A path as the outputs show it: relative to where the command runs when it is below it (no machine's
+    folders in a public report), else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _digest(path: str | Path | None) -> str | None:
     if not path:
         return None
@@ -295,7 +305,7 @@ def _load_sessions(inputs: Inputs, site_id: str) -> tuple[list, list[str], tuple
     missing = [s for s in inputs.sessions if not Path(s).exists()]
     sessions, messages = testers.load_sessions([s for s in inputs.sessions if Path(s).exists()])
     messages = [f"{m}: introuvable (sessions de test)" for m in missing] + list(messages)
-    files = tuple(str(p) for p in _files_under(inputs.sessions))
+    files = tuple(_shown_path(p) for p in _files_under(inputs.sessions))
     return testers.sessions_for(site_id, sessions), messages, files
 
 

@@ -223,7 +223,7 @@ def test_remediation_outputs(demo, tmp_path):
     paths = remediation.write(report, run.folder, out)
     assert [p.name for p in paths] == ["remediation.html", "remediation.csv", "remediation.md", "remediation.json"]
     rows = list(csv.reader(io.StringIO((out / "remediation.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["Rang", "Problème", "Gravité"] and len(rows) == len(report["issues"]) + 1
+    assert rows[0][:3] == ["Rang", "Défaut", "Gravité"] and len(rows) == len(report["issues"]) + 1
     assert rows[1][1].startswith("'=HYPERLINK") and rows[1][15].startswith("'@SUM")
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     md = (out / "remediation.md").read_text(encoding="utf-8")

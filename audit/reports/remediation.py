@@ -30,7 +30,7 @@ def render_html(report: dict[str, Any], lang: str = "fr") -> str:
 
 
 _CSV_HEAD = {
-    "fr": ["Rang", "Problème", "Gravité", "Bloquant pour un testeur", "Niveau WCAG", "Nombre de pages", "Poids",
+    "fr": ["Rang", "Défaut", "Gravité", "Bloquant pour un testeur", "Niveau WCAG", "Nombre de pages", "Poids",
            "Correction rapide", "Critères RGAA", "Tests RGAA", "WCAG", "Règle", "Aussi signalé par", "Sélecteur",
            "Code", "Comment corriger", "Pourquoi ce rang", "Pages"],
     "en": ["Rank", "Issue", "Impact", "Blocking for a tester", "WCAG level", "Pages", "Weight", "Quick win",
