@@ -42,3 +42,42 @@ def test_axe_object_alt_with_an_adjacent_link_is_a_question_not_a_failure(tmp_pa
     axe = {f.selector: f for f in run_checks(snap, tmp_path) if f.check_id == "axe:object-alt"}
     assert axe["#plan"].outcome == "cant_tell" and "contenu alternatif" in axe["#plan"].question
     assert axe["#seul"].outcome == "failed"
+
+
+def test_images_of_text_are_asked_about_only_where_text_is_likely(tmp_path):
+    from lxml import html as lxml_html
+
+    from audit.checks.images import text_images
+
+    root = lxml_html.document_fromstring(
+        "<html><body><main>"
+        "<img src='/i/bandeau-inscriptions.png' alt='Inscriptions : du 2 au 30 juin.'>"  # file name, sentence, date
+        "<img src='/i/x.png' width='960' height='120' alt='Fête de la musique'>"  # wide and short
+        "<img src='/i/pont.jpg' alt=\"Le pont d'Anjou en 1900\">"  # a photograph
+        "<img src='/i/logo-ville-bandeau.png' alt='Ville de Test'>"  # a logo: RGAA 1.8's exception
+        "<img src='/i/p.jpg' alt='Photo de groupe des élus lors du conseil du 12 mars, salle des fêtes.'>"
+        "<a href='/fete'><img src='/i/affiche-fete.jpg' alt='Fête de la Loire, samedi 14 juin'></a>"
+        "<svg role='img'><title>SOLDES D'HIVER -50 %</title><rect/></svg>"
+        "<svg role='img' aria-label='Fréquentation 2024'><text x='0' y='0'>2024</text></svg>"  # real <text>
+        "</main></body></html>")
+    found = {item[1]: (item[3], item[5]) for item in text_images(root)}
+    assert set(found) == {"Inscriptions : du 2 au 30 juin.", "Fête de la musique", "Fête de la Loire, samedi 14 juin",
+                          "SOLDES D'HIVER -50 %"}
+    assert found["Fête de la musique"] == (("1.8.1",), ["format large et bas (960×120 px)"])
+    assert found["SOLDES D'HIVER -50 %"][0] == ("1.8.6",)
+
+
+def test_images_of_text_questions_are_capped_per_page(tmp_path):
+    from check_fixtures import evidence
+
+    from audit.checks import run_page_checks
+    from audit.checks.images import MAX_TEXT_IMAGES
+
+    imgs = "".join(f"<p><img src='/i/affiche-{n}.jpg' alt='Concert du {n} juin, salle des fêtes.'></p>" for n in range(9))
+    page = tmp_path / "affiches.html"
+    page.write_text(f"<!DOCTYPE html><html lang='fr'><head><title>Agenda</title></head><body><main>{imgs}</main>"
+                    "</body></html>", encoding="utf-8")
+    found = run_page_checks(evidence(page, tmp_path / "page"), only=["rgaa-1.8-image-text"])
+    assert len(found) == MAX_TEXT_IMAGES and all(f.outcome == "cant_tell" and not f.conclusive for f in found)
+    assert all(f.rgaa_tests == ("1.8.1",) and f.selector and f.snippet.startswith("<img") for f in found)
+    assert "4 autre(s) image(s)" in found[-1].message

@@ -10,3 +10,17 @@ MODULE = "structure"
  test_metadata_is_complete_and_honest, test_real_chromium_gives_the_same_outcomes) = theme_tests(
     MODULE, in_chromium=("failed-list-div-child.html", "cant_tell-fake-heading.html",
                          "passed-structure.html"))
+
+
+def test_generic_headings_and_labels():
+    from audit.checks.structure import generic_field_label, generic_heading
+
+    for text in ("Titre", "Section 2", "Lorem ipsum dolor", "3", "A", "Nouveau", "Sans titre", "2."):
+        assert generic_heading(text), text
+    for text in ("Horaires de la médiathèque", "Pièces à fournir", "Contact", "FAQ"):
+        assert generic_heading(text) is None, text
+    for text in ("Field 1", "Champ 2", "Champ n°3", "input_nom", "firstName", "Réponse", "Votre réponse *"):
+        assert generic_field_label(text), text
+    # « Texte » and « Saisie » already fail rgaa-11.2-label-relevance: not asked twice
+    for text in ("Nom", "Adresse électronique *", "E-mail", "Texte", "Saisie"):
+        assert generic_field_label(text) is None, text

@@ -1,4 +1,5 @@
-"""RGAA theme 1, images: alternatives present (1.1), decorative images ignored (1.2), relevant (1.3).
+"""RGAA theme 1, images: alternatives present (1.1), decorative images ignored (1.2), relevant (1.3), images of
+text (1.8: a question on the few informative images whose file name, shape or alternative suggest text).
 
 Every image gets at most one finding that is not a pass, from the check that owns its case:
 
@@ -24,7 +25,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from audit.checks import Evidence, Result, check
-from audit.checks.exposure import View, dom_of, fold, norm, short, tag, unavailable, view
+from audit.checks.exposure import View, dom_of, fold, norm, short, tag, unavailable, view, words
 from audit.model import Impact, Outcome
 
 # Alternatives that say nothing about the image (compared accent-free, lower case, punctuation stripped).
@@ -511,3 +512,152 @@ def object_alt(evidence: Evidence):
     if not results and fine:
         results.append(Result(Outcome.PASSED, message=f"{fine} image(s) objet avec role=\"img\" et une alternative."))
     return results[:MAX_PER_CHECK]
+
+
+# --- images of text (1.8) ----------------------------------------------------------------------------
+
+# Clues that an informative image shows text (RGAA 1.8, WCAG 1.4.5). Only images where text is likely are
+# asked about, at most MAX_TEXT_IMAGES a page; every other image stays untested: this check never passes.
+MAX_TEXT_IMAGES = 5
+_TEXT_WORDS = ("bandeau", "banniere", "banner", "affiche", "flyer", "titre", "texte", "slogan", "infographi",
+               "headline", "poster", "citation", "invitation", "lettrage", "typo")
+_TEXT_TOKENS = frozenset({"text", "title", "quote", "tract", "annonce", "encart", "carton", "programme", "btn",
+                          "bouton", "button", "cta", "promo"})
+_NOT_TEXT = re.compile(r"logo|captcha|marque|blason|armoiries", re.I)
+_DESCRIBES_PICTURE = re.compile(r"(?i)^(?:photo|photographie|portrait|vue|image|dessin|illustration|paysage)s?\b"
+                                r"(?! (?:du |de l'|de la )?(?:texte|titre|affiche|bandeau|flyer|slogan))")
+_MONTHS = ("janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|january|"
+           "february|march|april|june|july|august|september|october|november|december")
+_ANNOUNCEMENT = re.compile(rf"\b\d{{1,2}}(?:er)? (?:{_MONTHS})\b|\b\d{{1,2}} ?h ?\d{{0,2}}\b|\d ?(?:%|€|euros?)"
+                           r"|\b0\d(?:[ .]?\d\d){4}\b|\bwww\.|\b\w+\.(?:fr|com|org)\b")
+_SENTENCE = re.compile(r"\w[.!?…](?:\s|$)|\w ?: \w|[«»“”\"]")
+_LONG_TEXT_ALT = 80
+_PX = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$")
+
+
+def _size(el) -> tuple[float, float] | None:
+    """(width, height) in CSS pixels from the width/height attributes or an inline style, when both are known."""
+    style = el.get("style") or ""
+    out = []
+    for side in ("width", "height"):
+        m = re.search(rf"(?:^|;|\s){side}\s*:\s*(\d+(?:\.\d+)?)px", style, re.I)
+        value = m.group(1) if m else None
+        if value is None:
+            attr = _PX.match(el.get(side) or "")
+            value = attr.group(1) if attr else None
+        if value is None or float(value) <= 0:
+            return None
+        out.append(float(value))
+    return out[0], out[1]
+
+
+def _file_name(el) -> str:
+    src = el.get("src") or el.get("data-src") or el.get("data") or ""
+    if src.startswith("data:"):
+        return ""
+    return src.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def text_clues(el, alternative: str) -> tuple[int, list[str]]:
+    """How strongly an informative image seems to show text (a score) and the clues, in French."""
+    name = _file_name(el)
+    attrs = " ".join(filter(None, [name, el.get("class"), el.get("id"), alternative]))
+    if _NOT_TEXT.search(fold(attrs)):
+        return 0, []  # logos, trade names and CAPTCHAs are RGAA 1.8's own exceptions
+    score, clues = 0, []
+    folded_alt = fold(alternative)
+    where = {"nom de fichier": fold(name), "classe ou identifiant": fold(f"{el.get('class') or ''} "
+                                                                            f"{el.get('id') or ''}"),
+             "alternative": folded_alt}
+    for label, text in where.items():
+        tokens = set(re.split(r"[^a-z0-9]+", text))
+        hit = next((w for w in _TEXT_WORDS if w in text), None) or next((t for t in _TEXT_TOKENS if t in tokens
+                                                                          and label != "alternative"), None)
+        if hit:
+            score += 2
+            shown = short(name, 50) if label == "nom de fichier" else hit
+            clues.append(f"{label} « {shown} »")
+            break
+    size = _size(el)
+    if size and size[0] >= 4 * size[1]:
+        score += 2
+        clues.append(f"format large et bas ({size[0]:g}×{size[1]:g} px)")
+    if len(words(alternative)) >= 4 and _SENTENCE.search(alternative):
+        score += 1
+        clues.append("alternative en forme de phrase")
+    if len(alternative) >= _LONG_TEXT_ALT:
+        score += 1
+        clues.append(f"alternative longue ({len(alternative)} caractères)")
+    if _ANNOUNCEMENT.search(folded_alt):
+        score += 1
+        clues.append("date, horaire, prix ou adresse dans l'alternative")
+    letters = [c for c in alternative if c.isalpha()]
+    if len(words(alternative)) >= 2 and len(letters) >= 6 and all(c.isupper() for c in letters):
+        score += 1
+        clues.append("alternative en capitales")
+    if tag(el) == "input":
+        score += 1
+        clues.append("bouton image")
+    if _DESCRIBES_PICTURE.match(folded_alt):
+        score -= 2  # "Photo de…": the alternative describes a picture, not words
+    return score, clues
+
+
+def text_images(root) -> list[tuple[object, str, str, tuple[str, ...], int, list[str]]]:
+    """The informative images that may show text: (element, alternative, source, RGAA tests, score, clues)."""
+    v = view(root)
+    found = []
+    for image in images(root):
+        if image.case in (Case.ALTERNATIVE, Case.LINK) and image.alternative:
+            found.append((image.element, image.alternative, image.source, ("1.8.1",)))
+    for el in root.iter("input"):
+        if (el.get("type") or "").strip().lower() == "image" and v.exposed(el):
+            text, source = _alternative(el, v)
+            if text and not bad_alternative(text):
+                found.append((el, text, source, ("1.8.2",)))
+    for el in root.iter("svg"):
+        if any(tag(a) == "svg" for a in el.iterancestors()) or not v.exposed(el) or el.xpath(".//*[local-name()='text']"):
+            continue  # an svg whose words are <text> elements is text already
+        name = _svg_name(el, v)
+        if name and not bad_alternative(name):
+            found.append((el, name, "title" if not el.get("aria-label") else "aria-label", ("1.8.6",)))
+    out = []
+    for el, text, source, tests in found:
+        score, clues = text_clues(el, text)
+        if score >= 2:
+            out.append((el, text, source, tests, score, clues))
+    return out
+
+
+@check(
+    id="rgaa-1.8-image-text",
+    title="Les images texte porteuses d'information sont remplacées par du texte stylé",
+    failure="Une image texte pourrait être remplacée par du texte stylé",
+    title_en="Informative images of text are replaced by styled text",
+    failure_en="An image of text could be replaced by styled text",
+    description="Un texte affiché dans une image (bandeau, affiche, bouton dessiné) ne s'agrandit pas proprement, "
+                "ne change pas de couleurs ni d'espacement selon les réglages de la personne, et ne se traduit "
+                "pas. Seules les images dont le nom de fichier, le format ou l'alternative laissent penser "
+                "qu'elles contiennent du texte sont signalées ; les logos et noms de marque sont exclus.",
+    how_to_fix="Écrivez le texte en HTML et mettez-le en forme en CSS (polices, couleurs, fond) ; gardez "
+               "l'image pour le décor. Si l'image doit rester, proposez un mécanisme qui la remplace par du "
+               "texte stylé.",
+    rgaa=("1.8.1", "1.8.2", "1.8.6"), wcag=("1.4.5",), impact=Impact.MODERATE, evidence=("dom",), quiet=True,
+    question="Cette image contient-elle du texte qui pourrait être écrit en HTML stylé (hors logo) ?",
+)
+def image_text(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    found = text_images(root)
+    order = {id(item[0]): i for i, item in enumerate(found)}
+    chosen = sorted(sorted(found, key=lambda item: -item[4])[:MAX_TEXT_IMAGES], key=lambda item: order[id(item[0])])
+    results = []
+    for el, text, source, tests, _, clues in chosen:
+        results.append(Result(Outcome.CANT_TELL, element=el, rgaa_tests=tests,
+                              message=f"Alternative ({source}) : « {short(text, 100)} ». Indices d'un texte dans "
+                                      f"l'image : {', '.join(clues)}."))
+    if len(found) > len(chosen):
+        results[-1].message += (f" ({len(found) - len(chosen)} autre(s) image(s) de la page présentent les mêmes "
+                                "indices : à examiner aussi.)")
+    return results

@@ -2,9 +2,10 @@
 
 Headings: RGAA does not require an h1 nor a strict hierarchy ("a looser hierarchy that stays coherent
 does not invalidate the criterion", glossary "Titre"), so a skipped level or a missing h1 is asked about,
-never failed; an empty heading fails (its content cannot be relevant). Regions: a page must have one
-visible ``<main>`` (role="main" is accepted as equivalent); header, nav and footer are asked about when
-missing. Lists: list markup with foreign children fails; text laid out as a list with dashes, bullets or
+never failed; an empty heading fails (its content cannot be relevant); generic headings (« Titre », a lone
+number, one text at two levels) and generic field labels (« Champ 2 », « input_nom ») are asked about (WCAG
+2.4.6). Regions: a page must have one visible ``<main>`` (role="main" is accepted as equivalent); header, nav
+and footer are asked about when missing. Lists: list markup with foreign children fails; text laid out as a list with dashes, bullets or
 numbers fails. Quotations are asked about.
 """
 
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from audit.checks import Evidence, Result, check
-from audit.checks.exposure import View, dom_of, norm, short, tag, view, words
+from audit.checks import Evidence, Result, check, listing
+from audit.checks.exposure import View, dom_of, fold, norm, short, tag, view, words
+from audit.checks.forms import fields, generic_label, label_of
 from audit.model import Impact, Outcome
 
 MAX_FINDINGS = 30
@@ -158,6 +160,145 @@ def fake_heading(evidence: Evidence):
             results.append(Result(Outcome.CANT_TELL, element=el,
                                   message=f"« {short(text, 80)} » ressemble à un intertitre sans balise de titre."))
     return results[:MAX_FINDINGS]
+
+
+# --- WCAG 2.4.6: headings and labels that describe nothing (RGAA 9.1.2, 11.2.1-11.2.4) --------------------
+# Both are asked here, in one pass over the page: WCAG 2.4.6 covers headings and labels alike. An empty heading
+# fails rgaa-9.1-heading-empty and a label made of a bare generic word (« Champ », « Saisie ») fails
+# rgaa-11.2-label-relevance: these two checks only ask about what those leave, and never fail.
+
+MAX_LISTED = 6
+_GENERIC_HEADINGS = frozenset({
+    "titre", "title", "heading", "sous-titre", "sous titre", "subtitle", "intertitre", "titre principal",
+    "section", "rubrique", "bloc", "block", "encart", "module", "widget", "contenu", "content", "texte", "text",
+    "nouveau", "nouvelle", "new", "sans titre", "untitled", "titre de la page", "titre de page",
+    "titre de section", "titre de la section", "votre titre", "your title", "titre ici", "title here",
+    "heading here", "placeholder", "test", "todo", "a completer", "a definir", "tbd", "xxx", "h1", "h2", "h3",
+    "h4", "h5", "h6",
+})
+_NUMBERED = re.compile(r"^(?:titre|title|heading|section|rubrique|bloc|block|encart|module|widget|texte|text|"
+                       r"champ|field|saisie|input|zone|zone de texte|zone de saisie|question|reponse|answer|"
+                       r"valeur|value|donnee|data|entree|item|element|option|choix|liste|select|textarea|label|"
+                       r"libelle|etiquette)\s*(?:n\s*°|no\.?|#)?\s*\d+$")
+_PLACEHOLDER_TEXT = re.compile(r"lorem ipsum|dolor sit amet|consectetur adipiscing")
+
+
+def generic_heading(text: str) -> str | None:
+    """Why a heading's text describes nothing (a generic word, placeholder text, a lone number or character)."""
+    folded = fold(text).strip(" .:;,!?-_()[]\"'«»")
+    if _PLACEHOLDER_TEXT.search(folded):
+        return "texte de remplissage"
+    if folded in _GENERIC_HEADINGS:
+        return "mot générique"
+    if _NUMBERED.match(folded):
+        return "mot générique numéroté"
+    if folded and re.fullmatch(r"[\d\W_]+", folded):
+        return "seulement un nombre ou un signe"
+    if len(folded) == 1:
+        return "un seul caractère"
+    return None
+
+
+@check(
+    id="rgaa-9.1-heading-generic",
+    title="Le contenu de chaque titre décrit sa section",
+    failure="Un titre ne décrit pas sa section",
+    title_en="Each heading describes its section",
+    failure_en="A heading does not describe its section",
+    description="Un titre générique (« Titre », « Section », « Nouveau »), un texte de remplissage (« Lorem "
+                "ipsum »), un titre fait d'un seul nombre ou d'un seul caractère, ou un même texte employé à deux "
+                "niveaux de titre différents n'aide pas à comprendre ni à parcourir la page par ses titres.",
+    how_to_fix="Rédigez chaque titre d'après le contenu qu'il introduit (« Horaires de la médiathèque », "
+               "« Pièces à fournir ») et ne reprenez pas le texte d'un titre à un autre niveau.",
+    rgaa=("9.1.2",), wcag=("2.4.6",), impact=Impact.MODERATE, evidence=("dom",),
+    question="Ces titres décrivent-ils vraiment le contenu des sections qu'ils introduisent ?",
+)
+def heading_generic(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    v = view(root)
+    found = [(el, level, v.name(el)) for el, level in headings(root, v)]
+    found = [item for item in found if item[2]]  # empty headings fail rgaa-9.1-heading-empty
+    if not found:
+        return []
+    levels: dict[str, set[int]] = {}
+    for _, level, text in found:
+        levels.setdefault(fold(text), set()).add(level)
+    flagged, reported = [], set()
+    for el, level, text in found:
+        why = generic_heading(text)
+        key = fold(text)
+        if why is None and len(levels[key]) > 1:
+            if key in reported:
+                continue
+            why = "même texte aux niveaux " + " et ".join(f"h{n}" for n in sorted(levels[key]))
+        if why:
+            reported.add(key)
+            flagged.append((el, f"« {short(text, 50)} » (h{level} : {why})"))
+    if not flagged:
+        return [Result(Outcome.PASSED, message=f"{len(found)} titre(s) ; aucun titre générique repéré.")]
+    return [Result(Outcome.CANT_TELL, element=flagged[0][0],
+                   message=f"Titres à relire : {listing([text for _, text in flagged], MAX_LISTED)}.")]
+
+
+_GENERIC_LABEL_WORDS = frozenset({
+    "reponse", "votre reponse", "votre texte", "texte libre", "donnee", "donnees", "information",
+    "informations", "info", "infos", "answer", "your answer", "data", "item", "element", "choix",
+    "votre choix", "parametre", "contenu", "content", "question", "nouveau champ", "new field", "untitled",
+})
+_TEST_BY_SOURCE = {"label": "11.2.1", "title": "11.2.2", "aria-label": "11.2.3", "aria-labelledby": "11.2.4"}
+
+
+def generic_field_label(text: str) -> str | None:
+    """Why a field's label may not say what to enter, for labels rgaa-11.2-label-relevance does not fail."""
+    if generic_label(text):
+        return None  # already a failure there
+    raw = norm(text).strip(" *:")
+    folded = fold(raw).strip(" .:;,!?-_()[]\"'«»*")
+    if folded in _GENERIC_LABEL_WORDS:
+        return "mot générique"
+    if _NUMBERED.match(folded):
+        return "mot générique numéroté"
+    if re.fullmatch(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]*)+", raw):
+        return "nom technique"
+    return None
+
+
+@check(
+    id="rgaa-11.2-label-generic",
+    title="L'étiquette de chaque champ dit ce qu'il faut saisir",
+    failure="L'étiquette d'un champ ne dit pas ce qu'il faut saisir",
+    title_en="Each field's label says what to enter",
+    failure_en="A field's label does not say what to enter",
+    description="Une étiquette numérotée (« Champ 2 », « Field 1 »), un nom technique (« input_nom ») ou un mot "
+                "vague (« Réponse », « Information ») ne permet pas de connaître la fonction exacte du champ.",
+    how_to_fix="Rédigez l'étiquette d'après la donnée attendue (« Nom de l'enfant », « Adresse électronique ») "
+               "plutôt que d'après la position ou le nom technique du champ.",
+    rgaa=("11.2.1", "11.2.2", "11.2.3", "11.2.4"), wcag=("2.4.6", "3.3.2"), impact=Impact.SERIOUS,
+    evidence=("dom",),
+    question="Ces étiquettes permettent-elles de connaître la fonction exacte de leur champ ?",
+)
+def label_generic(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return []
+    flagged, tests, labelled = [], [], 0
+    for field in fields(root):
+        label = label_of(field, root)
+        if label.source not in _TEST_BY_SOURCE:
+            continue
+        labelled += 1
+        why = generic_field_label(label.text)
+        if why:
+            flagged.append((field.element, f"« {short(label.text, 40)} » ({label.source} : {why})"))
+            tests.append(_TEST_BY_SOURCE[label.source])
+    if not labelled:
+        return []
+    if not flagged:
+        return [Result(Outcome.PASSED, message=f"{labelled} étiquette(s) ; aucune étiquette générique repérée.")]
+    return [Result(Outcome.CANT_TELL, element=flagged[0][0], rgaa_tests=tuple(dict.fromkeys(tests)),
+                   message=f"Étiquettes à relire : {listing([text for _, text in flagged], MAX_LISTED)}.")]
 
 
 # --- 9.2 regions ----------------------------------------------------------------------------------------
