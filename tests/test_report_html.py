@@ -340,7 +340,7 @@ def test_broken_links_provenance_and_problems_are_rendered(demo_report):
     assert "Données prises en compte" in prov_text
     assert _terms(prov.xpath(".//dl")[0]) == {
         "Sessions de testeurs": "user_test_protocols/sessions/s1.yaml, user_test_protocols/sessions/s2.yaml",
-        "Verdicts de l'auditeur": "aucun", "Échantillon": "sites.yaml", "Évaluation": "2026-12-06T16:20:00Z"}
+        "Verdicts de l'auditeur": "aucun", "Échantillon": "l'échantillon épinglé dans sites.yaml (sample:)", "Évaluation": "2026-12-06T16:20:00Z"}
     assert "en ligne de commande" in prov_text and "--verdicts /tmp/grille-essai.csv" in prov_text
     # near the top: before the summary
     ids = [e.get("id") for e in doc.xpath("//main//h2")]
