@@ -63,6 +63,10 @@ CONDITIONS: dict[str, dict[str, dict[str, tuple[str, str]]]] = {
         "present": (f"{M}/passed-mandatory.html", f"{M}/failed-no-title.html"),
         "not empty": (f"{M}/passed-mandatory.html", f"{M}/failed-empty-title.html"),
         "not blank (spaces, non-breaking spaces)": (f"{M}/passed-mandatory.html", f"{M}/failed-title-blank.html"),
+    }},
+    # RGAA's own conditions beyond WCAG 2.4.2 (ACT 2779a5 passes a title in <body>): one check of their own, so
+    # that the WCAG reading stays the ACT's and the RGAA test is still decided on every condition
+    "rgaa-8.5-title-place": {"8.5.1": {
         "in head": (f"{M}/passed-mandatory.html", f"{M}/failed-title-in-body.html"),
         "only one (SVG titles aside)": (f"{M}/passed-title-with-svg-title.html", f"{M}/failed-title-twice.html"),
         "only one, none in body": (f"{M}/passed-mandatory.html", f"{M}/failed-title-twice-one-in-body.html"),

@@ -619,24 +619,54 @@ def page_title(root):
 
 @check(
     id="rgaa-8.5-title",
-    title="La page a un titre (un seul élément title, non vide, dans head)",
-    failure="La page n'a pas de titre correctement défini",
-    title_en="The page has a title (one non-empty title element, in head)",
-    failure_en="The page has no properly defined title",
+    title="La page a un titre non vide",
+    failure="La page n'a pas de titre",
+    title_en="The page has a non-empty title",
+    failure_en="The page has no title",
     description="Le titre de la page est la première chose annoncée par un lecteur d'écran et le nom de "
-                "l'onglet ; sans lui, on ne sait pas où l'on est. Il tient dans un seul élément <title>, placé "
-                "dans <head>, et n'est pas vide.",
-    how_to_fix="Placez dans <head> un seul élément <title> qui décrit la page, par exemple "
+                "l'onglet ; sans lui, on ne sait pas où l'on est. Le navigateur prend le premier élément "
+                "<title> du document ; il ne doit pas être vide.",
+    how_to_fix="Placez dans <head> un élément <title> qui décrit la page, par exemple "
                "<title>Horaires de la médiathèque — Ville de …</title>.",
     rgaa=("8.5.1",), wcag=("2.4.2",), impact=Impact.SERIOUS, evidence=("dom",), conclusive=True,
 )
 def title_present(evidence: Evidence):
+    """The page's title as the browser reads it (WCAG 2.4.2, ACT 2779a5): the first <title> of the document,
+    not empty. Where it stands and whether there is a second one are RGAA conditions: rgaa-8.5-title-place."""
     root = dom_of(evidence)
     if root is None:
         return unavailable(evidence)
     found = _titles(root)
     if not found:
         return [Result(Outcome.FAILED, element=root, message="Aucun élément <title> dans la page.")]
+    text = norm(found[0].text_content())
+    if not text:
+        return [Result(Outcome.FAILED, element=found[0], message="L'élément <title> est vide.")]
+    return [Result(Outcome.PASSED, element=found[0], message=f"Titre : « {short(text, 120)} ».")]
+
+
+@check(
+    id="rgaa-8.5-title-place",
+    title="La page a un seul élément title, placé dans head",
+    failure="L'élément title de la page est hors de head, ou il y en a plusieurs",
+    title_en="The page has one title element, in head",
+    failure_en="The page's title element is outside head, or there are several",
+    description="Le RGAA demande le titre dans <head>, une seule fois : un <title> dans le corps ou un second "
+                "<title> donne un titre que les outils lisent différemment. Condition du RGAA, plus stricte que "
+                "la règle ACT de WCAG 2.4.2 qui se contente du premier titre du document.",
+    how_to_fix="Gardez un seul élément <title>, dans <head> ; retirez les autres (les titres des SVG, "
+               "<svg><title>, ne sont pas concernés).",
+    # WCAG 2.4.2 as the RGAA maps criterion 8.5: the RGAA's reading of it, stricter than the ACT rule's (which is
+    # why bench/act.py maps only rgaa-8.5-title to ACT 2779a5)
+    rgaa=("8.5.1",), wcag=("2.4.2",), impact=Impact.MODERATE, evidence=("dom",), conclusive=True,
+)
+def title_place(evidence: Evidence):
+    root = dom_of(evidence)
+    if root is None:
+        return unavailable(evidence)
+    found = _titles(root)
+    if not found:
+        return []  # no title at all: rgaa-8.5-title fails the page
     head = next((c for c in root if tag(c) == "head"), None)
     in_head = [t for t in found if head is not None and t.getparent() is head]
     if not in_head:
@@ -647,10 +677,7 @@ def title_present(evidence: Evidence):
         texts = " ; ".join(f"« {short(norm(t.text_content()), 50)} »" for t in found[:3])
         return [Result(Outcome.FAILED, element=found[1],
                        message=f"{len(found)} éléments <title> ({where}) : {texts}. Un seul est permis.")]
-    text = norm(found[0].text_content())
-    if not text:
-        return [Result(Outcome.FAILED, element=found[0], message="L'élément <title> est vide.")]
-    return [Result(Outcome.PASSED, element=found[0], message=f"Titre : « {short(text, 120)} ».")]
+    return [Result(Outcome.PASSED, element=in_head[0], message="Un seul élément <title>, dans <head>.")]
 
 
 GENERIC_TITLES = frozenset(fold(t) for t in (
