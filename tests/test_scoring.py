@@ -353,3 +353,34 @@ def test_quick_win_hint(check_id, quick):
     from audit.scoring import quick_win
 
     assert quick_win(check_id) is quick
+
+
+# --- the RGAA reading decides the RGAA test (axe's still stands for its WCAG criterion) ------------------------
+
+
+def test_a_conclusive_rgaa_pass_decides_its_test_over_an_axe_failure():
+    # lang on <body> only: RGAA 8.3.1 passes (condition 2), axe's html-has-lang fails
+    ours = finding("rgaa-8.3-lang-present", Outcome.PASSED, tests=("8.3.1",))
+    axe = finding("axe:html-has-lang", Outcome.FAILED, tests=("8.3.1",), source=Source.AXE)
+    grid = build_grid([page("/")], [ours, axe], conclusive_checks=frozenset({"rgaa-8.3-lang-present"}))
+    cell = grid.cell("/", "8.3")
+    assert cell.status == Status.C
+    read = [p for p in cell.proofs if p.source == "axe"]
+    assert read and read[0].status is None and "lecture RGAA" in read[0].note
+    # without our conclusive reading, axe's failure makes the test NC, as before
+    alone = build_grid([page("/")], [axe], conclusive_checks=frozenset({"rgaa-8.3-lang-present"}))
+    assert alone.cell("/", "8.3").status == Status.NC
+    # and our own failure is never hidden by an axe pass
+    failing = finding("rgaa-8.3-lang-present", Outcome.FAILED, tests=("8.3.1",))
+    both = build_grid([page("/")], [failing, finding("axe:html-has-lang", Outcome.PASSED, tests=("8.3.1",),
+                                                     source=Source.AXE)],
+                      conclusive_checks=frozenset({"rgaa-8.3-lang-present"}))
+    assert both.cell("/", "8.3").status == Status.NC
+
+
+def test_the_axe_finding_still_counts_as_a_problem_for_its_wcag_criterion():
+    from audit.scoring import group_issues
+
+    axe = finding("axe:html-has-lang", Outcome.FAILED, tests=("8.3.1",), source=Source.AXE)
+    [issue] = group_issues([axe])
+    assert issue.check_id == "axe:html-has-lang"
