@@ -27,6 +27,30 @@ from audit.model import Impact, Outcome, PageSnapshot
 from audit.store import RunInfo, Store, StoreError
 
 FAIL_ON = ["critical", "serious", "moderate", "minor", "none"]
+# --fail-on also takes the French words the messages use (and shows them in French help)
+_FAIL_ON_FR = {"critique": "critical", "grave": "serious", "moderee": "moderate", "modérée": "moderate",
+               "mineure": "minor", "aucun": "none", "aucune": "none"}
+
+
+class _Threshold(click.Choice):
+    """An impact threshold: critical, serious, moderate, minor, none — or critique, grave, modérée, mineure,
+    aucun; the value is always the English one (what baselines and the code compare)."""
+
+    def __init__(self) -> None:
+        super().__init__(FAIL_ON + sorted(_FAIL_ON_FR), case_sensitive=False)
+
+    def get_metavar(self, param, ctx=None) -> str:
+        if wording.language() == "en":
+            return "[" + "|".join(FAIL_ON) + "]"
+        return "[critique|grave|modérée|mineure|aucun]"
+
+    def convert(self, value, param, ctx):
+        chosen = super().convert(value, param, ctx)
+        return _FAIL_ON_FR.get(str(chosen).lower(), str(chosen).lower())
+
+
+def _threshold_word(threshold: str) -> str:
+    return wording.text("impact_none_threshold") if threshold == "none" else wording.text(f"impact_{threshold}")
 REPORT_FORMATS = ["html", "json", "junit", "sarif", "remediation", "grid"]
 EXIT_FINDINGS = 2
 
@@ -231,6 +255,9 @@ def _bad_value(exc: click.BadParameter) -> str:
     name = _param_name(exc.param, exc.param_hint)
     kind = exc.param.type if exc.param is not None else None
     value = _value_in(exc.message)
+    if value is not None and isinstance(kind, _Threshold):  # the words of the current language only
+        return wording.text("usage_choice", value=value, param=name,
+                            choices=", ".join(kind.get_metavar(exc.param).strip("[]").split("|")))
     if value is not None and isinstance(kind, click.Choice):
         return wording.text("usage_choice", value=value, param=name,
                             choices=", ".join(str(c) for c in kind.choices))
@@ -322,7 +349,10 @@ class _Formatter(click.HelpFormatter):
         for item in m.group(1).split("; "):
             key = next((k for k in cls._EXTRAS if item.startswith(k)), None)
             if key is not None:
-                item = wording.text(cls._EXTRAS[key], value=item[len(key):])
+                value = item[len(key):]
+                if key == "default: " and value in FAIL_ON and value != "none":  # an impact: said in the language
+                    value = _threshold_word(value)
+                item = wording.text(cls._EXTRAS[key], value=value)
             elif item == "required":
                 item = wording.text("help_required")
             items.append(item)
@@ -506,7 +536,7 @@ def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunI
 @_config_option
 @_runs_option
 @click.option("--resume", is_flag=True, help="Finish the last interrupted run of each site.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="serious", show_default=True,
+@click.option("--fail-on", type=_Threshold(), default="serious", show_default=True,
               help="Exit 2 when a failure of this impact or worse is found.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS),
               default=("html", "json"), show_default=True, help="Reports to write (repeatable).")
@@ -583,7 +613,7 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
         sys.exit(1)
     if worst:
         key = "new_findings_exit" if baselines else "findings_exit"
-        click.echo(wording.text(key, count=worst, threshold=fail_on, code=EXIT_FINDINGS), err=True)
+        click.echo(wording.text(key, count=worst, threshold=_threshold_word(fail_on), code=EXIT_FINDINGS), err=True)
         sys.exit(EXIT_FINDINGS)
 
 
@@ -727,7 +757,7 @@ def baseline_accept(run_ref, out, reason, expires, min_impact, runs_dir, config_
 @click.argument("run_ref", metavar="RUN")
 @click.option("--baseline", "baseline_path", required=True, type=click.Path(dir_okay=False),
               help="The baseline file.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="serious", show_default=True,
+@click.option("--fail-on", type=_Threshold(), default="serious", show_default=True,
               help="Exit 2 when a new failure of this impact or worse is found.")
 @_runs_option
 @_config_option
@@ -751,7 +781,7 @@ def baseline_compare(run_ref, baseline_path, fail_on, runs_dir, config_path, lan
 @click.argument("run_ref", metavar="RUN")
 @click.option("--baseline", "baseline_path", default=None, type=click.Path(dir_okay=False),
               help="Compare with this baseline (default: the previous complete run of the site).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="serious", show_default=True,
+@click.option("--fail-on", type=_Threshold(), default="serious", show_default=True,
               help="The threshold the summary reports against.")
 @click.option("--out", "out", default=None, type=click.Path(dir_okay=False),
               help="Write the Markdown to this file (default: standard output).")
@@ -1145,6 +1175,8 @@ def findings_serve(protocol, sessions_dir, host, port, token, runs_dir, no_store
     from audit import form, testers
 
     store_root = None if no_store else (runs_dir or os.environ.get("A11Y_AUDIT_RUNS") or "runs")
+    if not logging.getLogger().isEnabledFor(logging.INFO):  # werkzeug's access lines only with -v
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
     try:
         form.serve(protocol, sessions_dir or protocol.parent / "sessions", host=host, port=port,
                    store_root=store_root, token=token, echo=lambda line: click.echo(line, err=True), lang=lang)

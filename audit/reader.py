@@ -36,6 +36,30 @@ class _TooBig(Exception):
     pass
 
 
+# What PyYAML says (English) → what the person reads, in the language of the messages
+_PROBLEMS = (
+    ("mapping values are not allowed", "yaml_colon"),
+    ("could not find expected ':'", "yaml_expected_colon"),
+    ("that cannot start any token", "yaml_tab"),
+    ("expected <block end>", "yaml_indent"),
+    ("expected <document start>", "yaml_indent"),
+    ("found unexpected end of stream", "yaml_unclosed"),
+    ("found undefined alias", "yaml_alias"),
+    ("found duplicate anchor", "yaml_alias"),
+    ("expected ',' or ']'", "yaml_flow"),
+    ("expected ',' or '}'", "yaml_flow"),
+    ("did not find expected key", "yaml_indent"),
+    ("did not find expected '-' indicator", "yaml_indent"),
+    ("found unknown escape character", "yaml_escape"),
+)
+
+
+def yaml_problem(problem: str) -> str:
+    """PyYAML's problem said in the language of the messages; PyYAML's own words kept after it for the record."""
+    key = next((k for start, k in _PROBLEMS if start in problem), None)
+    return f"{wording.text(key)} ({problem})" if key else problem
+
+
 class Located:
     """A YAML document read once: ``data``, and the line and raw text of every node by path.
 
@@ -64,7 +88,7 @@ class Located:
             self.too_big = True
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            self.problem = (mark.line + 1 if mark else 1, str(exc.problem or exc))
+            self.problem = (mark.line + 1 if mark else 1, yaml_problem(str(exc.problem or exc)))
         except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
             self.problem = (0, str(exc))
 
@@ -137,7 +161,7 @@ def compose(text: str, file: str, error: type[Exception]) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise error(f"{file}:{mark.line + 1 if mark else 1}: "
-                    + wording.text("cfg_invalid_yaml", problem=exc.problem or exc)) from None
+                    + wording.text("cfg_invalid_yaml", problem=yaml_problem(str(exc.problem or exc)))) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
         raise error(f"{file}:1: " + wording.text("cfg_invalid_yaml_plain", problem=exc)) from None
     if root is None:

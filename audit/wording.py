@@ -220,6 +220,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "impact_moderate": {"fr": "modérée", "en": "moderate"},
     "impact_minor": {"fr": "mineure", "en": "minor"},
     "impact_none": {"fr": "non précisée", "en": "not given"},
+    "impact_none_threshold": {"fr": "aucun seuil", "en": "no threshold"},
     "report_path": {"fr": "  rapport : {path}", "en": "  report: {path}"},
     "findings_exit": {"fr": "{count} non-conformité(s) de gravité « {threshold} » ou plus : code de sortie {code}.",
                       "en": "{count} failure(s) at or above '{threshold}': exit {code}."},
@@ -279,6 +280,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "cfg_scope_list": {"fr": "doit être une liste de parties hors périmètre ({selector: …, reason: …})",
                        "en": "must be a list of out-of-scope parts ({selector: …, reason: …})"},
     "cfg_scope_selector": {"fr": "sélecteur CSS invalide ({error})", "en": "invalid CSS selector ({error})"},
+    "yaml_colon": {"fr": "deux-points inattendu : une valeur commence sur la ligne d'une clé déjà remplie, ou "
+                         "l'indentation est décalée ; mettez entre guillemets une valeur qui contient « : »",
+                   "en": "unexpected colon: a value starts on the line of a key that already has one, or the "
+                         "indentation is off; quote a value that contains \": \""},
+    "yaml_expected_colon": {"fr": "« : » attendu après une clé", "en": "\":\" expected after a key"},
+    "yaml_tab": {"fr": "tabulation interdite : indentez avec des espaces", "en": "tab character: indent with spaces"},
+    "yaml_indent": {"fr": "indentation incohérente : les éléments d'une même liste ou d'un même bloc doivent "
+                          "commencer à la même colonne",
+                    "en": "inconsistent indentation: the items of one list or block must start at the same column"},
+    "yaml_unclosed": {"fr": "guillemet ou crochet non fermé", "en": "unclosed quote or bracket"},
+    "yaml_alias": {"fr": "ancre ou alias (&, *) incorrect", "en": "wrong anchor or alias (&, *)"},
+    "yaml_flow": {"fr": "liste [ ] ou bloc {{ }} mal fermé : une virgule ou le crochet fermant manque",
+                  "en": "list [ ] or block {{ }} badly closed: a comma or the closing bracket is missing"},
+    "yaml_escape": {"fr": "caractère d'échappement inconnu entre guillemets doubles (\\) : utilisez des guillemets "
+                          "simples", "en": "unknown escape in double quotes (\\): use single quotes"},
     "cfg_input_missing": {"fr": "« {value} » introuvable (chemin relatif au dossier {folder}) : corrigez le chemin "
                                 "ou créez le fichier ou le dossier",
                           "en": "\"{value}\" not found (path relative to the folder {folder}): correct the path or "

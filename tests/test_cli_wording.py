@@ -55,7 +55,7 @@ def _used_keys() -> set[str]:
         source = (ROOT / "audit" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
         # keys chosen by an expression: key = "a" if … else "b"; wording.text(key, …)
-        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium|help|n|reason|page_error)_[a-z0-9_]+)["']""", source)) & set(
+        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium|help|n|reason|page_error|yaml)_[a-z0-9_]+)["']""", source)) & set(
             wording.TEXTS)
         # wording.count(n, "pages") says n_pages_one or n_pages
         for noun in re.findall(r"""wording\.count\([^,()]+(?:\([^()]*\))?[^,()]*,\s*["']([a-z_]+)["']""", source):
@@ -165,7 +165,7 @@ USAGE_ERRORS = [
     (["report"], "il manque l'argument « RUN ».", "missing argument 'RUN'.", "a11y-audit report"),
     (["grid", "export", "x"], "il manque l'option « --csv ».", "missing option '--csv'.", "a11y-audit grid export"),
     (["run", "--fail-on", "x"],
-     "valeur « x » invalide pour « --fail-on » ; valeurs possibles : critical, serious, moderate, minor, none.",
+     "valeur « x » invalide pour « --fail-on » ; valeurs possibles : critique, grave, modérée, mineure, aucun.",
      "invalid value 'x' for '--fail-on'; possible values: critical, serious, moderate, minor, none.",
      "a11y-audit run"),
     (["run", "--max-pages", "0"], "valeur « 0 » invalide pour « --max-pages » : un nombre entier ≥ 1 attendu.",
@@ -564,3 +564,26 @@ def test_the_progress_line_names_a_journey_step_beside_its_url(capsys):
 def test_a_page_error_is_said_in_words_then_its_technical_text(error, french, english):
     assert wording.page_error(error).startswith(french)
     assert wording.page_error(error, lang="en").startswith(english)
+
+
+def test_fail_on_takes_french_and_english_impacts_and_says_them_in_the_language(tmp_path):
+    from audit.cli import _Threshold
+
+    kind = _Threshold()
+    assert [kind.convert(v, None, None) for v in ("grave", "Critique", "modérée", "moderee", "aucun", "serious")] == [
+        "serious", "critical", "moderate", "moderate", "none", "serious"]
+    french = CliRunner().invoke(cli, ["run", "--help"]).output
+    assert "[critique|grave|modérée|mineure|aucun]" in french and "défaut\u00a0: grave" in french
+    english = CliRunner().invoke(cli, ["--lang-cli", "en", "run", "--help"]).output
+    assert "[critical|serious|moderate|minor|none]" in english and "default: serious" in " ".join(english.split())
+
+
+def test_yaml_syntax_errors_are_said_in_the_language_with_file_and_line(tmp_path):
+    bad = tmp_path / "sites.yaml"
+    bad.write_text("sites:\n  - id: a\n    name: b: c\n", encoding="utf-8")
+    french = CliRunner().invoke(cli, ["validate", "--config", str(bad)])
+    assert french.exit_code == 1 and f"{bad}:3: YAML invalide : deux-points inattendu" in french.output
+    english = CliRunner().invoke(cli, ["--lang-cli", "en", "validate", "--config", str(bad)])
+    assert f"{bad}:3: invalid YAML: unexpected colon" in english.output and "deux-points" not in english.output
+    bad.write_text("sites:\n\t- id: a\n", encoding="utf-8")
+    assert "tabulation interdite" in CliRunner().invoke(cli, ["validate", "--config", str(bad)]).output
