@@ -47,7 +47,7 @@ _WORDS = {
         "basis": "Chaque ligne reprend les chiffres du rapport de l'audit : problèmes, critères non conformes et taux "
                  "global sur l'échantillon RGAA, avec les sessions de test et les verdicts enregistrés pour le site.",
         "failed": "audit échoué",
-        "failed_note": "Audit du {when} échoué, sans chiffres (ce n'est pas zéro) : {reason}",
+        "failed_note": "{when}, sans chiffres (ce n'est pas zéro) — {reason}",
         "desc_gaps": "{n} audit(s) échoué(s) : trou dans les courbes, sans valeur.",
         "empty": "Aucun audit terminé n'est encore enregistré pour ce site : l'évolution apparaîtra après le "
                  "premier audit complet.",
@@ -72,7 +72,7 @@ _WORDS = {
         "basis": "Each row gives the figures of the run's report: problems, non-compliant criteria and global rate "
                  "over the RGAA sample, with the tester sessions and verdicts registered for the site.",
         "failed": "audit failed",
-        "failed_note": "Run of {when} failed, no figures (not zero): {reason}",
+        "failed_note": "{when}, no figures (not zero) — {reason}",
         "desc_gaps": "{n} failed run(s): a gap in the lines, no value.",
         "empty": "No complete run is stored for this site yet: the trend appears after the first complete run.",
         "chart_title": "Failures found automatically, by impact, over {n} run(s) of {site}",
