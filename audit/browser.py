@@ -31,6 +31,7 @@ from audit.capture import (  # noqa: F401
     AXE_TAGS,
     BOXES_JS,
     CHROMIUM_ARGS,
+    DOM_JS,
     IDENTITY_JS,
     LINKS_JS,
     MAX_PAGE_BYTES,
@@ -46,6 +47,7 @@ from audit.capture import (  # noqa: F401
     VIEWPORT,
     BrowserError,
     GatherOptions,
+    axe_context,
     axe_locale,
     axe_script_path,
     axe_version,
@@ -55,6 +57,7 @@ from audit.capture import (  # noqa: F401
     http_error,
     load_probes,
     node_fingerprints,
+    page_scope,
     refused,
     retry_after,
     run_probes,
@@ -476,23 +479,28 @@ class Browser:
             snap.files["source"] = "source.html"
             snap.content_hash = hashlib.sha256(source).hexdigest()
         t1 = time.perf_counter()
+        scope = await page_scope(page, self.options.exclude)  # None unless parts are excluded
+        if scope is not None:
+            snap.timings["excluded_elements"] = sum(c.get("matched") or 0 for c in scope["exclude"])
         await self._inject_axe(page)
-        raw = await page.evaluate(AXE_RUN_JS, {"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                                "rules": {r: {"enabled": True} for r in AXE_EXTRA_RULES},
-                                                "resultTypes": list(AXE_RESULT_TYPES)})
+        axe_options = {"runOnly": {"type": "tag", "values": AXE_TAGS},
+                       "rules": {r: {"enabled": True} for r in AXE_EXTRA_RULES},
+                       "resultTypes": list(AXE_RESULT_TYPES)}
+        context = axe_context(scope)
+        raw = await page.evaluate(AXE_RUN_JS, {"options": axe_options, "context": context} if context else axe_options)
         raw = redact.json_text(raw)
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
         write_file(folder / "axe.json", raw.encode("utf-8"))
         snap.files["axe"] = "axe.json"
         t2 = time.perf_counter()
-        dom = redact.text(await page.content()).encode("utf-8")
+        dom = redact.text(await page.evaluate(DOM_JS)).encode("utf-8")
         write_file(folder / "dom.html", dom)
         snap.files["dom"] = "dom.html"
         if snap.content_hash is None:
             snap.content_hash = hashlib.sha256(dom).hexdigest()
         snap.links = list(dict.fromkeys(redact.text(u) for u in await page.evaluate(LINKS_JS)))
         if self._probes:
-            probes = redact.data(await self._run_probes(page))
+            probes = redact.data(await self._run_probes(page, snap.timings, scope))
             write_file(folder / "probes.json", json.dumps(probes, ensure_ascii=False).encode("utf-8"))
             snap.files["probes"] = "probes.json"
         snap.timings["probes"] = round(time.perf_counter() - t2, 3)
@@ -514,12 +522,14 @@ class Browser:
         snap.timings["total"] = round(time.perf_counter() - t0, 3)
 
     async def _screenshot(self, page, folder: Path, snap: PageSnapshot, secret_fields: tuple[str, ...]) -> None:
-        height = await page.evaluate("() => document.documentElement.scrollHeight")
+        height, passwords = await page.evaluate(_SHOT_FACTS_JS)
         clip = None
         if height and height > MAX_SCREENSHOT_HEIGHT:
             clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": MAX_SCREENSHOT_HEIGHT}
-        # password fields and the fields a journey filled with a secret are painted over (magenta)
-        masks = [page.locator(sel) for sel in ("input[type=password]", *secret_fields)]
+        # password fields and the fields a journey filled with a secret are painted over (magenta); no mask when
+        # there is nothing to paint over (a mask makes Playwright put its 330 KB selector engine in the page)
+        selectors = (*(("input[type=password]",) if passwords else ()), *secret_fields)
+        masks = [page.locator(sel) for sel in selectors]
         shot = await page.screenshot(full_page=True, type="jpeg", quality=70, clip=clip,
                                      animations="disabled", caret="hide", mask=masks)
         write_file(folder / "screenshot.jpg", shot)
@@ -543,8 +553,9 @@ class Browser:
             except Exception as exc:  # noqa: BLE001 - a detached or cross-process frame; axe reports it
                 log.debug("axe not injected in frame %s: %s", frame.url, exc)
 
-    async def _run_probes(self, page) -> dict[str, Any]:
-        return await run_probes(page, self._probes)
+    async def _run_probes(self, page, timings: dict[str, float] | None = None,
+                          scope: dict[str, Any] | None = None) -> dict[str, Any]:
+        return await run_probes(page, self._probes, timings, self.options.exclude, scope)
 
     # --- journeys ------------------------------------------------------------------------
 
@@ -748,6 +759,18 @@ def _char_forms(ch: str) -> set[str]:
     if ch in escapes:
         forms.add(escapes[ch])
     return forms
+
+
+# The page height, and the password fields a mask must cover (open shadow roots included, as a locator finds them).
+_SHOT_FACTS_JS = """() => {
+  let passwords = 0;
+  const walk = (root) => {
+    passwords += root.querySelectorAll('input[type=password]').length;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+  };
+  walk(document);
+  return [document.documentElement.scrollHeight, passwords];
+}"""
 
 
 def _prepare_page(page) -> None:

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -20,7 +21,7 @@ from typing import Any
 
 from audit import wording
 from audit.fingerprint import fingerprint
-from audit.layout import with_helpers
+from audit.layout import as_json, from_json, with_helpers  # noqa: F401 - as_json, from_json: the capture's face
 from audit.model import PageSnapshot
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,11 @@ AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name", "empty-heading
 AXE_RESULT_TYPES = ("violations", "incomplete")
 VIEWPORT = {"width": 1280, "height": 900}
 MAX_SCREENSHOT_HEIGHT = 6000
-RENEW_PAGE_EVERY = 40
+# A tab (and the renderer process behind it) is replaced every so many pages. A renderer that has held many
+# pages keeps what they dirtied (V8 heap, caches) as private memory; a fresh one shares most of its pages with
+# the zygote, but starts cold (axe compiled again). Measured on 200 pages (docs/performance.md): every 40 pages
+# 1.43 CPU s a page and 1 372 MB of tree PSS, every 10: 1.46 and 1 158 MB, every 4: 1.52 and 1 053 MB.
+RENEW_PAGE_EVERY = 10
 # The shared context of crawled pages is replaced every so many pages: its in-memory HTTP cache and what the
 # browser and network service keep for it grow with the pages seen (+150 MB over 1 000 pages, measured).
 RENEW_CONTEXT_EVERY = 200
@@ -150,6 +155,15 @@ SETTLE_JS = """async () => {
 
 TITLE_JS = "() => String(document.title)"
 
+# The rendered DOM as Playwright's page.content() writes it (doctype, then the root element's outerHTML), read
+# in the page's own world: page.content() needs Playwright's selector engine (330 KB of script, compiled and
+# kept in every page it is asked of), this does not.
+DOM_JS = """() => {
+  let content = '';
+  if (document.doctype) content = new XMLSerializer().serializeToString(document.doctype);
+  return document.documentElement ? content + document.documentElement.outerHTML : content;
+}"""
+
 # What makes a page the same as another one (see Browser.gather's ``same``): its declared canonical address,
 # and its rendered text (with the title): two paths serving the same body (/ and /index.html) render the same
 # text, while the pages of a single-page application share one body but not their text.
@@ -159,10 +173,58 @@ IDENTITY_JS = """() => {
   return {canonical: link ? String(link.href) : null, text: text.slice(0, 2000000)};
 }"""
 
-AXE_RUN_JS = """async (options) => {
-  const result = await axe.run(document, options);
+# ``arg``: axe's options, or {options, context} (the context excludes the parts outside the audit's scope)
+AXE_RUN_JS = """async (arg) => {
+  const {options, context} = arg && arg.options ? arg : {options: arg, context: null};
+  const result = await axe.run(context || document, options);
   return JSON.stringify(result);
 }"""
+
+# The audit's scope on this page (GatherOptions.exclude): how many elements each selector matches (null: not a
+# valid selector, left out), and the valid ones put in the page for the probes' isExcluded helper.
+SCOPE_JS = """(exclude) => {
+  const counts = [];
+  const valid = [];
+  for (const sel of exclude) {
+    let n = null;
+    try { n = document.querySelectorAll(sel).length; valid.push(sel); } catch (e) { /* not a CSS selector */ }
+    counts.push({selector: sel, matched: n});
+  }
+  if (valid.length) window.__a11yAuditExclude = valid.join(', ');
+  else delete window.__a11yAuditExclude;
+  return {exclude: counts, excluded: valid};
+}"""
+
+# Cheap facts that say whether a probe can find anything on the page (read once, before the probes): the
+# tabbable elements (the focus probe visits those outside frames and excluded parts), the boxes that could clip
+# text (overflow hidden or clip, no clip: rect(), some text inside: the only ones the text-spacing scan looks
+# at) and the size containers (a container query is the only way the spacing could change an overflow value).
+FACTS_JS = with_helpers("""() => {
+/*HELPERS*/
+  let tabbables = 0, focusTargets = 0;
+  for (const el of document.querySelectorAll(FOCUSABLE)) {
+    if (!isTabbable(el)) continue;
+    tabbables++;
+    if (!isExcluded(el) && !['iframe', 'frame', 'object', 'embed'].includes(el.localName)) focusTargets++;
+  }
+  const clips = (v) => v === 'hidden' || v === 'clip';
+  let clipTextBoxes = 0, sizeContainers = 0;
+  const all = document.body ? document.body.getElementsByTagName('*') : [];
+  for (let i = 0; i < all.length; i++) {
+    const el = all[i];
+    const cs = getComputedStyle(el);
+    if (cs.containerType && cs.containerType !== 'normal') sizeContainers++;
+    if (!clips(cs.overflowX) && !clips(cs.overflowY)) continue;
+    if ((cs.clip && cs.clip.startsWith('rect(')) || isExcluded(el)) continue;
+    if ((el.textContent || '').trim()) clipTextBoxes++;
+  }
+  return {tabbables, focus_targets: focusTargets, clip_text_boxes: clipTextBoxes, size_containers: sizeContainers};
+}""")
+
+# A probe that cannot find anything on a page is not run; its result says why (``inapplicable``: a code and the
+# reason, in French, as the checks can show it), with the shape the probe itself would have returned.
+NO_FOCUS_TARGET = {"code": "no_focus_target",
+                   "reason": "aucun élément de la page ne reçoit le focus avec la touche Tab"}
 
 
 @dataclass(slots=True)
@@ -176,6 +238,10 @@ class GatherOptions:
     # audit a page that answers an HTTP error as content: only for the tool's own pages (the testers' form
     # audits its « session inconnue » page); a crawl never does, a site's error page is a broken link
     error_pages: bool = False
+    # CSS selectors of parts that are not the site's own (a CMS toolbar, a third-party chat): axe runs with
+    # {exclude: [[selector], ...]} and the probes skip the elements inside them; the probes' results say how many
+    # elements each selector matched (``scope``), snap.timings["excluded_elements"] their total
+    exclude: tuple[str, ...] = ()
 
 
 
@@ -277,30 +343,77 @@ def axe_selector(target: Any) -> str | None:
     return " ⟶ ".join(parts)
 
 
-async def run_probes(page, probes: dict[str, str]) -> dict[str, Any]:
+def axe_context(scope: dict[str, Any] | None) -> dict[str, Any] | None:
+    """axe's context for the page: the whole document less the excluded parts (None: the whole document)."""
+    if not scope or not scope.get("excluded"):
+        return None
+    return {"exclude": [[sel] for sel in scope["excluded"]]}
+
+
+async def page_scope(page, exclude: tuple[str, ...] | list[str]) -> dict[str, Any] | None:
+    """SCOPE_JS on the page (None when nothing is excluded): the selectors' counts, the valid ones in the page."""
+    if not exclude:
+        return None
+    return await page.evaluate(SCOPE_JS, list(exclude))
+
+
+async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | None = None,
+                     exclude: tuple[str, ...] = (), scope: dict[str, Any] | None = None) -> dict[str, Any]:
     """The in-page evidence of one page, in one order for both backends (``page``: a Playwright page or the
-    WebDriver adapter): the JS probes, then the Tab walk and the layout probes, then the viewport put back."""
+    WebDriver adapter): the applicability facts, the JS probes, then the Tab walk and the layout probes, then the
+    viewport put back. ``timings`` gets the seconds of each (``probe.<name>``, ``probe.tab_walk``,
+    ``probe.layout``). ``exclude``: GatherOptions.exclude (``scope``: SCOPE_JS's answer when the caller already
+    asked for it, before axe); the elements inside those parts are skipped, the counts go under ``scope``.
+
+    A probe that the facts show cannot find anything is not run: its result carries ``inapplicable`` (code and
+    reason) and the shape the probe would have returned, so that a check reading it says the same."""
     from audit.keyboard import tab_walk
     from audit.layout import layout_probes
 
+    timings = {} if timings is None else timings
     results: dict[str, Any] = {}
-    for name, script in probes.items():
+    if scope is None and exclude:
         try:
-            results[name] = await page.evaluate(script)
+            scope = await page_scope(page, exclude)
+        except Exception as exc:  # noqa: BLE001
+            scope = {"error": describe(exc)}
+    if scope is not None:
+        results["scope"] = scope
+        timings["excluded_elements"] = sum(c.get("matched") or 0 for c in scope.get("exclude", []))
+    started = time.perf_counter()
+    try:
+        facts = await page.evaluate(FACTS_JS)
+    except Exception as exc:  # noqa: BLE001 - no facts: every probe runs
+        facts = {"error": describe(exc)}
+    results["applicability"] = facts
+    timings["probe.facts"] = round(time.perf_counter() - started, 3)
+    for name, script in probes.items():
+        started = time.perf_counter()
+        if name == "focus" and facts.get("focus_targets") == 0:
+            results[name] = {"count": 0, "visited": 0, "truncated": False, "ms": 0, "elements": [],
+                             "inapplicable": NO_FOCUS_TARGET}
+            continue
+        try:
+            results[name] = from_json(await page.evaluate(as_json(script)))
         except Exception as exc:  # noqa: BLE001 - a probe failure is evidence, not a crash
             results[name] = {"error": describe(exc)}
+        timings[f"probe.{name}"] = round(time.perf_counter() - started, 3)
     # Python-side probes need real key presses and viewport changes: the Tab walk first (some sites
     # redraw their layout by script after a resize), then text spacing, 200 % zoom and reflow.
+    started = time.perf_counter()
     try:
         results["tab_walk"] = await tab_walk(page)
     except Exception as exc:  # noqa: BLE001
         results["tab_walk"] = {"error": describe(exc)}
+    timings["probe.tab_walk"] = round(time.perf_counter() - started, 3)
+    started = time.perf_counter()
     try:
-        results.update(await layout_probes(page))
+        results.update(await layout_probes(page, facts))
     except Exception as exc:  # noqa: BLE001
         results["layout"] = {"error": describe(exc)}
     try:
         await page.set_viewport_size(VIEWPORT)
     except Exception:  # noqa: BLE001
         pass
+    timings["probe.layout"] = round(time.perf_counter() - started, 3)
     return results

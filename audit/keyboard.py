@@ -23,7 +23,7 @@ import time
 import weakref
 from typing import Any
 
-from audit.layout import with_helpers
+from audit.layout import as_json, from_json, with_helpers
 
 MAX_STEPS = 200
 SETTLE_MS = 25  # after each press in the slow pass: lets focus handlers with short timers run
@@ -34,6 +34,9 @@ SELF_REPEATS = 12  # a single element keeping the focus this many presses in a r
 MEDIA_TAGS = {"iframe", "frame", "object", "embed", "video", "audio"}
 # Where a skip link's target may be: the main content itself, around it, at its start, or just before it.
 MAIN_RELATIONS = {"main", "contains_main", "inside_main", "just_before_main"}
+# The walk on a page without any tabbable element: nothing is pressed, the result says why (as the probes'
+# ``inapplicable``: a code and the reason, in French, as a check can show it).
+NO_TABBABLE = {"code": "no_tabbable", "reason": "aucun élément de la page n'est atteignable avec la touche Tab"}
 
 # In-page recorder: element ids, focus transitions, and the focused element at each key press.
 _INSTALL_JS = with_helpers("""() => {
@@ -201,6 +204,8 @@ _MAIN_JS = """([first, seen]) => {
   return {main: main ? w.path(main) : null, before_main: before, candidates, elsewhere, elements};
 }"""
 
+_MAIN_JS_AS_JSON = as_json(_MAIN_JS)  # a large answer: one JSON string
+
 _RESTORE_JS = """() => {
   const w = window.__a11yAuditWalk;
   if (!w) return;
@@ -233,7 +238,7 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
         return {"tabbables": 0, "mode": "none", "steps": 0, "sequence": [], "reached": 0, "exited": True,
                 "complete": True, "first": [], "trap": None, "backward": [], "main": None, "before_main": None,
                 "main_link_elsewhere": None, "skip_link": None, "skip_candidates": 0, "elements": {},
-                "ms": round((time.perf_counter() - started) * 1000)}
+                "ms": round((time.perf_counter() - started) * 1000), "inapplicable": NO_TABBABLE}
     try:
         steps = min(max_steps, total + 2 * CHUNK)
         fast = await _fast_pass(page, steps, started, first_batch=total + 1)
@@ -250,7 +255,7 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
             trap["escape"] = await _escape_tests(page, trap["cycle"])
         first = _first_distinct(fast["sequence"], 3)
         seen = sorted({i for i in seq if i >= 0} | set(trap["cycle"] if trap else []))
-        main = await page.evaluate(_MAIN_JS, [first, seen])
+        main = from_json(await page.evaluate(_MAIN_JS_AS_JSON, [first, seen]))
         elements = {str(i): d for i, d in main["elements"].items()}
         skip = await _skip_link_test(page, main, started) if main["candidates"] else None
         result.update({

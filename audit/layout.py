@@ -18,6 +18,7 @@ returned as {"error": ...}.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -64,6 +65,10 @@ SELECTOR_JS = """  // --- shared helpers (written once here, put in at the HELPE
   };
   const FOCUSABLE = 'a[href], area[href], button, input, select, textarea, iframe, summary, [tabindex], ' +
     '[contenteditable]:not([contenteditable="false"]), audio[controls], video[controls], details, embed, object';
+  // Parts outside the audit's scope (GatherOptions.exclude: a CMS toolbar, a third-party chat): the probes skip
+  // the elements inside them. The selector list is put in the page by the capture (FACTS_JS) before the probes.
+  const EXCLUDED = window.__a11yAuditExclude || null;
+  const isExcluded = (el) => !!(EXCLUDED && el && el.closest && el.closest(EXCLUDED));
   // --- end of shared helpers ---
 """
 
@@ -83,6 +88,7 @@ _CLIP_JS = r"""() => {
     for (let i = 0; i < n && out.length < limit; i++) {
       if (performance.now() - started > 400) break;
       const el = all[i];
+      if (isExcluded(el)) continue;
       const cs = getComputedStyle(el);
       const hx = cs.overflowX === 'hidden' || cs.overflowX === 'clip';
       const hy = cs.overflowY === 'hidden' || cs.overflowY === 'clip';
@@ -170,7 +176,7 @@ _REFLOW_JS = """(limit) => {
   for (let i = 0; i < all.length && i < 6000 && offenders.length < limit; i++) {
     if (performance.now() - started > 400) break;
     const el = all[i];
-    if (!sticksOut(el)) continue;
+    if (!sticksOut(el) || isExcluded(el)) continue;
     const parent = el.parentElement;
     if (parent && parent !== body && sticksOut(parent)) continue;  // report the outermost one only
     const cs = getComputedStyle(el);
@@ -186,22 +192,26 @@ _REFLOW_JS = """(limit) => {
 }"""
 
 # WCAG 1.4.12 text spacing: inject, scan for clipped text, remove. Plus the !important style attributes.
-_SPACING_JS = """(limit) => {
+_SPACING_JS = """(arg) => {
 /*HELPERS*/
+  const [limit, scanClipped] = Array.isArray(arg) ? arg : [arg, true];
   const started = performance.now();
-  const scan = window.__a11yAuditClip.scan;
-  const scrollX = window.scrollX, scrollY = window.scrollY;
-  scan('baseline', 200);
-  const style = document.createElement('style');
-  style.textContent = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; ' +
-    'word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
-  (document.head || document.documentElement).appendChild(style);
-  let clipped;
-  try {
-    clipped = scan('spacing', limit * 3).filter((c) => !c.before).slice(0, limit);
-  } finally {
-    style.remove();
-    window.scrollTo(scrollX, scrollY);
+  // scanClipped false: the page has no box that could clip text (see FACTS_JS): the spacing is not injected
+  let clipped = [];
+  if (scanClipped) {
+    const scan = window.__a11yAuditClip.scan;
+    const scrollX = window.scrollX, scrollY = window.scrollY;
+    scan('baseline', 200);
+    const style = document.createElement('style');
+    style.textContent = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; ' +
+      'word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+    (document.head || document.documentElement).appendChild(style);
+    try {
+      clipped = scan('spacing', limit * 3).filter((c) => !c.before).slice(0, limit);
+    } finally {
+      style.remove();
+      window.scrollTo(scrollX, scrollY);
+    }
   }
   // style attributes with !important spacing below the WCAG values, on visible text
   const NEED = {'letter-spacing': 0.12, 'word-spacing': 0.16, 'line-height': 1.5};
@@ -210,6 +220,7 @@ _SPACING_JS = """(limit) => {
   let checked = 0;  // !important declarations that set the spacing of some visible text
   for (const el of document.querySelectorAll('[style]')) {
     if (important.length >= limit) break;
+    if (isExcluded(el)) continue;
     for (const prop of Object.keys(NEED)) {
       if (el.style.getPropertyPriority(prop) !== 'important') continue;
       const value = el.style.getPropertyValue(prop).trim();
@@ -265,6 +276,21 @@ _ZOOM_SCAN_JS = """async (n) => {
 }"""
 
 
+def as_json(script: str) -> str:
+    """A probe function whose result comes back as one JSON string (read with ``from_json``) instead of a tree of
+    values Playwright serialises, sends and validates node by node (a probe's result has thousands of nodes).
+    The same values arrive: an undefined property as null, NaN and ±Infinity as those numbers."""
+    return ("async (...args) => {\n  const result = await (" + script.strip().rstrip(";") + ")(...args);\n"
+            "  const text = JSON.stringify(result, (k, v) => v === undefined ? null : (typeof v === 'number' && "
+            "!Number.isFinite(v)) ? '\\u0000' + String(v) : v);\n"
+            "  return text === undefined ? 'null' : text.replace(/\"\\\\u0000(NaN|Infinity|-Infinity)\"/g, '$1');\n}")
+
+
+def from_json(text: Any) -> Any:
+    """The value of an ``as_json`` probe (a backend that already decoded it passes it through)."""
+    return json.loads(text) if isinstance(text, str) else text
+
+
 def with_helpers(text: str) -> str:
     """A probe's script with the shared helpers put at its ``/*HELPERS*/``."""
     return text.replace("/*HELPERS*/", SELECTOR_JS)
@@ -275,15 +301,36 @@ _REFLOW_AFTER_FRAME_JS = ("async (limit) => {\n  await new Promise((r) => reques
                           f"  return ({with_helpers(_REFLOW_JS)})(limit);\n}}")
 
 
-async def layout_probes(page) -> dict[str, Any]:
+# Why the text-spacing scan of clipped text cannot find anything on a page, from its applicability facts
+# (audit.capture FACTS_JS): the WCAG spacing styles change no overflow, display, visibility or clip value (only
+# a size container query could, through the sizes the spacing changes, and the scan runs synchronously, before
+# any script), so text can only be cut by a box already set to overflow hidden / clip with some text inside.
+NO_CLIPPING_BOX = {"code": "no_clipping_box",
+                   "reason": ("aucun bloc en overflow: hidden ou clip ne contient de texte (et aucun conteneur de "
+                              "requêtes de taille) : l'espacement augmenté ne peut couper aucun texte")}
+
+
+def spacing_can_clip(facts: dict[str, Any] | None) -> bool:
+    """Whether the text-spacing scan of clipped text can find something (True when the facts are unknown)."""
+    if not isinstance(facts, dict) or "clip_text_boxes" not in facts:
+        return True
+    return bool(facts["clip_text_boxes"] or facts.get("size_containers", 1))
+
+
+async def layout_probes(page, facts: dict[str, Any] | None = None) -> dict[str, Any]:
     """text_spacing, zoom and reflow for one page; the viewport is restored at the end. Never raises.
 
-    The helpers are installed once for the three."""
+    The helpers are installed once for the three. ``facts`` (audit.capture FACTS_JS): when they show that no box
+    can clip text, the spacing is not injected and ``text_spacing`` says so in ``clipped_inapplicable`` (its
+    ``clipped`` list is empty, as the scan would have found it); the ``!important`` part always runs."""
     results: dict[str, Any] = {}
     viewport = page.viewport_size
+    scan_clipped = spacing_can_clip(facts)
     try:
         await page.evaluate(with_helpers(_CLIP_JS))
-        results["text_spacing"] = await _guard(page.evaluate(with_helpers(_SPACING_JS), MAX_ITEMS))
+        results["text_spacing"] = await _guard(page.evaluate(with_helpers(_SPACING_JS), [MAX_ITEMS, scan_clipped]))
+        if not scan_clipped and "error" not in results["text_spacing"]:
+            results["text_spacing"]["clipped_inapplicable"] = NO_CLIPPING_BOX
         results["zoom"] = await _guard(zoom(page, restore=False, installed=True))
         results["reflow"] = await _guard(reflow(page, restore=False))
     except Exception as exc:  # noqa: BLE001 - the helpers could not even be installed

@@ -154,8 +154,11 @@ class SiteRun:
 
     async def execute(self) -> RunInfo:
         site, store = self.site, self.store
+        # the parts of the site's pages that are not its own (sites.yaml out_of_scope): axe and the probes leave them
+        # out; the assess stage sets aside our checks' findings there and every report lists them
         gather = GatherOptions(timeout=self.options.timeout or site.page_timeout,
-                               screenshot=self.options.screenshot, user_agent=site.crawl.user_agent)
+                               screenshot=self.options.screenshot, user_agent=site.crawl.user_agent,
+                               exclude=tuple(rule.selector for rule in site.out_of_scope))
         # On a grid, crawled pages go to the grid; journeys (logins, forms) always play on a local Chromium,
         # which is then needed only when the site has journeys.
         local = None

@@ -57,10 +57,12 @@ from audit.capture import (
     MAX_SCREENSHOT_HEIGHT,
     REPO_ROOT,
     RETRY_AFTER_MAX,
+    SCOPE_JS,
     SETTLE_JS,
     VIEWPORT,
     BrowserError,
     GatherOptions,
+    axe_context,
     axe_locale,
     axe_script_path,
     describe,
@@ -643,7 +645,10 @@ class WebDriverBrowser:
             snap.content_hash = hashlib.sha256(source).hexdigest()
 
         t1 = time.perf_counter()
-        raw = await self._call(self._axe, page)
+        # the parts of the site that are not its own (sites.yaml out_of_scope): counted, then left out of axe and
+        # the probes, as the Playwright backend does
+        scope = await page.evaluate(SCOPE_JS, list(self.options.exclude)) if self.options.exclude else None
+        raw = await self._call(self._axe, page, scope)
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
         write_file(folder / "axe.json", raw.encode("utf-8"))
         snap.files["axe"] = "axe.json"
@@ -656,7 +661,7 @@ class WebDriverBrowser:
             snap.content_hash = hashlib.sha256(dom.encode("utf-8")).hexdigest()
         snap.links = list(dict.fromkeys(await page.evaluate(LINKS_JS)))
         if self._probes:
-            probes = await self._run_probes(page)
+            probes = await self._run_probes(page, snap.timings, scope)
             write_file(folder / "probes.json", json.dumps(probes, ensure_ascii=False).encode("utf-8"))
             snap.files["probes"] = "probes.json"
         snap.timings["probes"] = round(time.perf_counter() - t2, 3)
@@ -681,7 +686,7 @@ class WebDriverBrowser:
 
     # --- axe, probes (the axe part is blocking) -------------------------------------------------------
 
-    def _axe(self, page: SeleniumPage) -> str:
+    def _axe(self, page: SeleniumPage, scope: dict[str, Any] | None = None) -> str:
         from axe_selenium_python import Axe
 
         driver = page.driver
@@ -693,7 +698,13 @@ class WebDriverBrowser:
         options = {"runOnly": {"type": "tag", "values": list(AXE_TAGS)},
                    "rules": {r: {"enabled": True} for r in AXE_EXTRA_RULES},
                    "resultTypes": list(AXE_RESULT_TYPES)}
-        result = axe.run(options=json.dumps(options))
+        # not Axe.run: it writes the context into the script with %r; the context and the options go as arguments
+        result = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(arguments[0] || document, arguments[1]).then(done, (e) => done({error: String(e)}));",
+            axe_context(scope), options)
+        if isinstance(result, dict) and "error" in result and len(result) == 1:
+            raise RuntimeError(f"axe-core: {result['error']}")
         return json.dumps(result, ensure_ascii=False)
 
     def _inject_frames(self, driver: Any, depth: int = 0) -> None:
@@ -715,10 +726,11 @@ class WebDriverBrowser:
         if depth == 0:
             driver.switch_to.default_content()
 
-    async def _run_probes(self, page: SeleniumPage) -> dict[str, Any]:
+    async def _run_probes(self, page: SeleniumPage, timings: dict[str, float] | None = None,
+                          scope: dict[str, Any] | None = None) -> dict[str, Any]:
         # the capture base's one sequence, run over the page adapter: both backends collect the same evidence
         # in the same order
-        return await run_probes(page, self._probes)
+        return await run_probes(page, self._probes, timings, self.options.exclude, scope)
 
 
 @dataclass(slots=True)

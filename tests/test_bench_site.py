@@ -118,3 +118,21 @@ def test_floor_tool_runs_axe_on_every_page_and_finds_the_seeded_defects(site, tm
         rules.append({r["id"] for r in data["violations"]})
     assert len(rules) == len(chosen)
     assert "image-alt" in rules[chosen.index(with_image_defect)]
+
+
+def test_profile_counts_protocol_messages_by_method(tmp_path):
+    """bench.profile reads Playwright's protocol log: messages and bytes by CDP method, replies counted with
+    the command that asked for them."""
+    from bench.profile import count_protocol
+
+    log = tmp_path / "child.err"
+    log.write_text(
+        'pw:protocol SEND ► {"id":1,"method":"Runtime.evaluate","params":{"expression":"1+1"}}\n'
+        'pw:protocol ◀ RECV {"id":1,"result":{"result":{"type":"number","value":2}}}\n'
+        'pw:protocol ◀ RECV {"method":"Network.dataReceived","params":{"dataLength":10}}\n'
+        'pw:protocol SEND ► {"id":2,"method":"Input.dispatchKeyEvent","params":{}}\n'
+        'other line\n', encoding="utf-8")
+    counted = count_protocol(log)
+    assert counted["messages"] == 3
+    assert counted["by_method"]["Runtime.evaluate"]["messages"] == 1
+    assert set(counted["by_method"]) == {"Runtime.evaluate", "Network.dataReceived", "Input.dispatchKeyEvent"}

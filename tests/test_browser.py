@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from audit.browser import Browser, GatherOptions
+from audit.browser import CHROMIUM_ARGS, Browser, GatherOptions
 from audit.model import PageRef
 
 pytestmark = pytest.mark.browser
@@ -128,3 +128,85 @@ def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path
     assert len(snaps) == 10 and all(s.error is None and "axe" in s.files for s in snaps), [s.error for s in snaps]
     assert len(seen) >= 3  # 10 pages, a new context every 3
     assert most_open <= 2 and open_at_end == 1
+
+
+def test_excluded_parts_are_outside_axe_and_the_probes(chromium, tmp_path):
+    """GatherOptions.exclude: axe runs with {exclude: [[selector], ...]}, the probes skip what is inside those
+    parts, and probes.json says how many elements each selector matched (an invalid selector: null, left out)."""
+    import functools
+    import http.server
+    import threading
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "page.html").write_text(
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Portée</title></head><body>'
+        '<div id="toolbar"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<div onclick="void 0" style="cursor: pointer">Outil</div><button></button></div>'
+        '<main><h1>Contenu</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<div onclick="void 0" style="cursor: pointer">Carte</div><a href="#x">Lien</a></main>'
+        '<div class="chat"><button></button></div></body></html>', encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/page.html"
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "part").mkdir()
+    try:
+        [(whole, whole_folder)] = _gather(chromium, [url], tmp_path / "whole", screenshot=False)
+        [(part, part_folder)] = _gather(chromium, [url], tmp_path / "part", screenshot=False,
+                                        exclude=("#toolbar", ".chat", "[[nope"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert whole.error is None and part.error is None
+
+    def axe_targets(folder):
+        data = json.loads((folder / "axe.json").read_text())
+        return {(v["id"], t) for v in data["violations"] for n in v["nodes"] for t in n["target"]}
+
+    whole_axe, part_axe = axe_targets(whole_folder), axe_targets(part_folder)
+    assert ("image-alt", "#toolbar > img") in whole_axe and ("button-name", ".chat > button") in whole_axe
+    assert {t for _, t in part_axe} and not any(t.startswith(("#toolbar", ".chat")) for _, t in part_axe)
+    assert {r for r, _ in part_axe} >= {"image-alt"}  # the page's own image is still found
+
+    probes = json.loads((part_folder / "probes.json").read_text())
+    assert probes["scope"]["exclude"] == [{"selector": "#toolbar", "matched": 1}, {"selector": ".chat", "matched": 1},
+                                          {"selector": "[[nope", "matched": None}]
+    assert probes["scope"]["excluded"] == ["#toolbar", ".chat"]
+    assert part.timings["excluded_elements"] == 2
+    assert [i["name"] for i in probes["interactive"]["items"]] == ["Carte"]
+    whole_probes = json.loads((whole_folder / "probes.json").read_text())
+    assert sorted(i["name"] for i in whole_probes["interactive"]["items"]) == ["Carte", "Outil"]
+    assert "scope" not in whole_probes and "excluded_elements" not in whole.timings
+    focused = {e["s"] for e in probes["focus"]["elements"]}
+    assert focused and not any("toolbar" in s or "nth-of-type(2)" in s for s in focused)
+
+
+def test_screenshot_masks_are_asked_for_password_fields_even_in_a_shadow_root(chromium, tmp_path):
+    """A screenshot passes masks (Playwright's selector engine in the page) only when a password field exists:
+    the count includes open shadow roots, where a locator finds them too."""
+    from audit.browser import _SHOT_FACTS_JS
+
+    async def main():
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                page = await browser.new_page()
+                await page.set_content("<p>Rien</p>")
+                none = await page.evaluate(_SHOT_FACTS_JS)
+                await page.set_content("<div id=h></div><script>document.getElementById('h').attachShadow("
+                                       "{mode: 'open'}).innerHTML = '<input type=password>';</script>")
+                shadow = await page.evaluate(_SHOT_FACTS_JS)
+                return none, shadow
+            finally:
+                await browser.close()
+
+    none, shadow = asyncio.run(main())
+    assert none[1] == 0 and shadow[1] == 1 and shadow[0] > 0

@@ -79,3 +79,24 @@ def test_sites_yaml_out_of_scope_is_read_and_checked(tmp_path):
         config.parse(good.replace("        reason: Barre d'outils du CMS\n", ""), str(tmp_path / "sites.yaml"))
     with pytest.raises(config.ConfigError, match=r"out_of_scope\[0\]\.selector: sélecteur CSS invalide"):
         config.parse(good.replace("'#barre-cms'", "'div[[['"), str(tmp_path / "sites.yaml"))
+
+
+@pytest.mark.browser
+def test_a_real_run_leaves_the_part_out_of_axe_and_of_every_count(static_server, chromium, tmp_path):
+    from audit import runner
+    from audit.model import CrawlPolicy
+
+    site = Site(id="ville", name="Ville", base_url=static_server + "/scope/index.html",
+                crawl=CrawlPolicy(sitemaps=False, max_pages=1, max_depth=0),
+                out_of_scope=(ScopeRule(selector="#barre-cms", reason="Barre d'outils du CMS"),))
+    with Store(tmp_path / "runs") as store:
+        [run] = runner.run_sites([site], store, runner.RunOptions(chromium=chromium, screenshot=False))
+        everything = list(store.findings(run))
+        a = assess(store, run, site)
+    axe_on_bar = [f for f in everything if f.source == Source.AXE and f.outcome == Outcome.FAILED
+                  and "cms" in (f.snippet or "") + (f.selector or "")]
+    assert axe_on_bar == []  # axe ran with the part excluded from its context
+    assert all("cms.png" not in (f.snippet or "") and "x.png" not in (f.snippet or "") for f in a.live)
+    assert any("photo.png" in (f.snippet or "") for f in a.live)  # the site's own image still counts
+    [part] = a.out_of_scope
+    assert part["selector"] == "#barre-cms" and part["findings"] >= 1  # our checks' findings there, set aside

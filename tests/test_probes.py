@@ -402,3 +402,95 @@ def test_a_screenshot_only_for_axe_nodes_not_shot_before(chromium, static_server
     axe = json.loads((f3 / "axe.json").read_text())
     assert "region" in {v["id"] for v in axe["violations"]}  # its own nodes: shot
     assert (f3 / other.files["screenshot"]).is_file()
+
+
+# --- probes only where they can find something; results as JSON ------------------------------------
+
+_APPLICABILITY_PAGES = sorted(p.relative_to(FIXTURES).as_posix() for p in (
+    *(CHECK_FIXTURES / "presentation").glob("*.html"), *(CHECK_FIXTURES / "navigation").glob("*.html"),
+    *(FIXTURES / "pages").glob("*.html")))
+
+
+def _without_ms(value):
+    if isinstance(value, dict):
+        return {k: _without_ms(v) for k, v in value.items() if k != "ms"}
+    if isinstance(value, list):
+        return [_without_ms(v) for v in value]
+    return value
+
+
+def test_probe_results_come_back_as_json_with_the_same_values(live_browser, static_server):
+    """capture.as_json: a probe's result travels as one JSON string, and is the same value once decoded (an
+    undefined property is null, as Playwright gives it)."""
+    from audit.capture import as_json, from_json
+
+    probes = load_probes()
+
+    async def body(page):
+        out = []
+        for name, script in probes.items():
+            direct = await page.evaluate(script)
+            via_json = from_json(await page.evaluate(as_json(script)))
+            out.append((name, _without_ms(direct), _without_ms(via_json)))
+        out.append(("special", await page.evaluate("() => ({a: undefined, b: [NaN, Infinity, -Infinity, 1.5, null]})"),
+                    from_json(await page.evaluate(as_json("() => ({a: undefined, b: [NaN, Infinity, -Infinity, 1.5, null]})")))))
+        return out
+
+    for path in ("pages/failed-axe-basics.html", "checks/presentation/passed-focus-visible-custom.html",
+                 "checks/colours/passed-field-border.html", "checks/navigation/passed-skip-link.html"):
+        for name, direct, via_json in live_browser.run(f"{static_server}/{path}", body):
+            if name == "special":
+                assert via_json["a"] is None and direct["a"] is None
+                assert str(via_json["b"]) == str(direct["b"]) == "[nan, inf, -inf, 1.5, None]"
+                continue
+            assert via_json == direct, (path, name)
+
+
+def test_text_spacing_is_inapplicable_only_where_the_full_scan_finds_nothing(live_browser, static_server):
+    """The applicability facts (capture.FACTS_JS) skip the text-spacing scan of clipped text only on pages where
+    that scan, run anyway, finds nothing: checked on every presentation, navigation and page fixture."""
+    from audit.capture import FACTS_JS
+    from audit.layout import spacing_can_clip
+
+    async def body(page):
+        facts = await page.evaluate(FACTS_JS)
+        full = await layout.text_spacing(page)
+        return facts, full
+
+    decided = 0
+    for path in _APPLICABILITY_PAGES:
+        facts, full = live_browser.run(f"{static_server}/{path}", body)
+        if not spacing_can_clip(facts):
+            decided += 1
+            assert full["clipped"] == [], path
+    assert decided >= 5
+    facts, full = live_browser.run(f"{static_server}/checks/presentation/failed-text-spacing.html", body)
+    assert spacing_can_clip(facts) and full["clipped"]
+
+
+def test_probes_that_cannot_find_anything_say_so(chromium, static_server, tmp_path):
+    """A page without any tabbable element: the focus probe and the Tab walk are recorded as inapplicable, with
+    their reason and the shape they would have had; a page with no box that can clip text: text spacing's clipped
+    part is inapplicable, its !important part still measured. Nothing is left out silently."""
+    async def main():
+        async with Browser(chromium, GatherOptions(screenshot=False)) as browser:
+            out = []
+            for i, name in enumerate(("inapplicable-focus-nothing.html", "failed-text-spacing.html",
+                                      "failed-focus-outline-none.html")):
+                folder = tmp_path / str(i)
+                snap = await browser.gather(PageRef(url=f"{static_server}/checks/presentation/{name}"), folder)
+                out.append((snap, json.loads((folder / "probes.json").read_text())))
+            return out
+
+    (snap, probes), (snap2, probes2), (snap3, probes3) = asyncio.run(main())
+    assert snap.error is None and snap2.error is None and snap3.error is None
+    assert probes["applicability"]["focus_targets"] == 0
+    assert probes["focus"]["inapplicable"]["code"] == "no_focus_target" and probes["focus"]["elements"] == []
+    assert probes["focus"]["count"] == 0 and probes["focus"]["visited"] == 0
+    assert probes["tab_walk"]["inapplicable"]["code"] == "no_tabbable" and probes["tab_walk"]["complete"]
+    assert probes["text_spacing"]["clipped_inapplicable"]["code"] == "no_clipping_box"
+    assert probes["text_spacing"]["clipped"] == [] and "important" in probes["text_spacing"]
+    assert "clipped_inapplicable" not in probes2["text_spacing"] and probes2["text_spacing"]["clipped"]
+    assert "inapplicable" not in probes3["focus"] and probes3["focus"]["elements"]
+    assert "inapplicable" not in probes3["tab_walk"] and probes3["tab_walk"]["tabbables"] > 0
+    assert "probe.facts" in snap.timings and "probe.focus" not in snap.timings and "probe.focus" in snap3.timings

@@ -85,6 +85,8 @@ def skip_link(evidence: Evidence) -> Iterator[Result]:
         yield probe_missing(evidence, "tab_walk", _SKIP_Q)
         return
     if not walk.get("tabbables"):
+        if isinstance(walk.get("inapplicable"), dict):  # nothing tabbable: said, with the reason
+            yield Result(Outcome.INAPPLICABLE, message=f"Non applicable : {walk['inapplicable']['reason']}.")
         return
     skip = walk.get("skip_link")
     main = walk.get("main")
@@ -271,6 +273,8 @@ def keyboard_trap(evidence: Evidence) -> Iterator[Result]:
         yield probe_missing(evidence, "tab_walk", _TRAP_Q)
         return
     if not walk.get("tabbables"):
+        if isinstance(walk.get("inapplicable"), dict):  # nothing tabbable: said, with the reason
+            yield Result(Outcome.INAPPLICABLE, message=f"Non applicable : {walk['inapplicable']['reason']}.")
         return
     trap = walk.get("trap")
     if trap is None:

@@ -59,6 +59,9 @@ def focus_visible(evidence: Evidence) -> Iterator[Result]:
     if not isinstance(data, dict):
         yield probe_missing(evidence, "focus", _FOCUS_Q)
         return
+    if isinstance(data.get("inapplicable"), dict):  # the gather proved there is nothing to focus
+        yield Result(Outcome.INAPPLICABLE, message=f"Non applicable : {data['inapplicable']['reason']}.")
+        return
     elements = [e for e in data.get("elements", []) if e.get("focus") == "ok"]
     if not elements:
         return
@@ -221,6 +224,9 @@ def text_spacing(evidence: Evidence) -> Iterator[Result]:
         yield probe_missing(evidence, "text_spacing", "Le texte reste-t-il lisible avec un espacement augmenté ?")
         return
     clipped = data.get("clipped", [])
+    if not clipped and isinstance(data.get("clipped_inapplicable"), dict):  # no box can clip text on the page
+        yield Result(Outcome.INAPPLICABLE, message=f"Non applicable : {data['clipped_inapplicable']['reason']}.")
+        return
     yield from _clipped(clipped, "avec l'espacement augmenté", _SPACING_Q)
     if not clipped:
         yield Result(Outcome.PASSED, message="Aucun texte coupé quand l'espacement du texte est augmenté.")

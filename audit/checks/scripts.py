@@ -136,6 +136,9 @@ def focus_kept(evidence: Evidence) -> Iterator[Result]:
     if not isinstance(data, dict):
         yield probe_missing(evidence, "focus", "Les scripts laissent-ils le focus aux éléments qui le reçoivent ?")
         return
+    if isinstance(data.get("inapplicable"), dict):  # the gather proved there is nothing to focus
+        yield Result(Outcome.INAPPLICABLE, message=f"Non applicable : {data['inapplicable']['reason']}.")
+        return
     elements = data.get("elements", [])
     redirected = []
     for item in elements:

@@ -196,7 +196,7 @@ async () => {
   const all = [];
   for (const el of document.querySelectorAll(FOCUSABLE)) {
     // Frames and plugins pass the focus to their own document: the indicator is drawn in there.
-    if (isTabbable(el) && !['iframe', 'frame', 'object', 'embed'].includes(el.localName)) all.push(el);
+    if (isTabbable(el) && !isExcluded(el) && !['iframe', 'frame', 'object', 'embed'].includes(el.localName)) all.push(el);
   }
   const initialActive = deepActive();
   const scrollX = window.scrollX, scrollY = window.scrollY;

@@ -21,7 +21,7 @@
   for (let i = 0; i < all.length && i < 8000 && items.length < MAX; i++) {
     if (performance.now() - started > 300) break;
     const el = all[i];
-    if (el.matches(NATIVE) || el.closest('svg') && el.localName !== 'svg') continue;
+    if (el.matches(NATIVE) || el.closest('svg') && el.localName !== 'svg' || isExcluded(el)) continue;
     const role = (el.getAttribute('role') || '').trim().split(/\s+/)[0].toLowerCase();
     const handler = CLICK.some((h) => typeof el[h] === 'function' || el.hasAttribute(h));
     const roleInteractive = ROLES.has(role);

@@ -60,7 +60,7 @@
   const fields = document.querySelectorAll('input, select, textarea');
   for (const el of fields) {
     if (items.length >= MAX || performance.now() - started > 300) break;
-    if (el.disabled || el.closest('[inert], fieldset[disabled]') || !visible(el)) continue;
+    if (el.disabled || el.closest('[inert], fieldset[disabled]') || isExcluded(el) || !visible(el)) continue;
     const type = el.localName === 'input' ? (el.getAttribute('type') || '').toLowerCase() : el.localName;
     const cs = getComputedStyle(el);
     const custom = cs.appearance === 'none' || cs.webkitAppearance === 'none';
@@ -115,7 +115,7 @@
   const seen = new Set();
   for (const svg of document.querySelectorAll('svg')) {
     if (items.length >= MAX || performance.now() - started > 400) break;
-    if (!visible(svg) || svg.closest('[aria-hidden="true"]') && !svg.closest(CONTROLS)) continue;
+    if (isExcluded(svg) || !visible(svg) || svg.closest('[aria-hidden="true"]') && !svg.closest(CONTROLS)) continue;
     const control = svg.closest(CONTROLS);
     let kind = null, host = null;
     if (control) {

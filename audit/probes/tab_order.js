@@ -11,7 +11,7 @@
   }
   const positive = [];
   tabbables.forEach((el, dom) => {
-    if (el.tabIndex > 0) positive.push({el, dom, tabindex: el.tabIndex});
+    if (el.tabIndex > 0 && !isExcluded(el)) positive.push({el, dom, tabindex: el.tabIndex});
   });
   // The sequential order: positive tabindex ascending (document order among equals), then the rest.
   const ordered = positive.slice().sort((a, b) => a.tabindex - b.tabindex || a.dom - b.dom).map((p) => p.el)
