@@ -285,11 +285,12 @@ def _digest(path: str | Path | None) -> str | None:
         return "unreadable"
 
 
-def inputs_key(run: RunInfo, site: Site | None, inputs: Inputs) -> str:
-    """Every input of an assessment, as one key: the same key, the same result."""
+def inputs_key(run: RunInfo, site: Site | None, inputs: Inputs, declared: str | None = None) -> str:
+    """Every input of an assessment, as one key: the same key, the same result. ``declared``: the state of the
+    site's last written declaration (the site's own mention is compared with it)."""
     files = {str(p): _digest(p) for p in _files_under(inputs.sessions)}
     data = {
-        "version": RESULT_VERSION, "tool": __version__, "run": [run.id, run.status, run.finished],
+        "version": RESULT_VERSION, "tool": __version__, "run": [run.id, run.status, run.finished], "declared": declared,
         "meta": json.dumps(run.meta, sort_keys=True, default=str), "site": repr(site), "inputs": asdict(inputs),
         "sessions": files, "verdicts": _digest(inputs.verdicts), "sample": _digest(inputs.sample_file),
     }
@@ -323,7 +324,7 @@ def _load_verdicts(inputs: Inputs):
 def load_or_assess(store: Store, run: RunInfo, site: Site | None, inputs: Inputs | None = None) -> Assessment:
     """The stored result of ``run`` for these inputs, else a new one, stored."""
     inputs = registered(site) if inputs is None else inputs
-    key = inputs_key(run, site, inputs)
+    key = inputs_key(run, site, inputs, store.declared_state(site.id if site else run.site))
     blob = store.load_result(run, key)
     if blob is not None:
         try:
@@ -348,7 +349,8 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
     from audit.store import now_iso
 
     inputs = registered(site) if inputs is None else inputs
-    every = store.pages(run)
+    done = store.done_keys(run)  # pages never reached (an interrupted run) are not pages of the result
+    every = [p for p in store.pages(run) if p.key in done]
     pages = [p for p in every if not http_error(p)]
     # a failed run audited nothing: no session can answer, confirm or dismiss anything in it
     sessions, notes, session_files = (_load_sessions(inputs, site.id if site else run.site)
@@ -397,8 +399,9 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
     parts: dict[str, list[str]] = {}
     for p in pages:
         parts.setdefault(f"journey:{p.journey}" if p.journey else f"page:{p.key}", []).append(p.key)
+    audited = {q.key for q in pages}
     for p in gpages:
-        if p.key not in {q.key for q in pages}:
+        if p.key not in audited:
             parts.setdefault(f"page:{p.key}", []).append(p.key)
     snaps = {p.key: p for p in pages}
     cells: dict[tuple[str, str], scoring.Cell] = {}

@@ -87,3 +87,16 @@ def test_mentions_that_agree_with_the_declaration_are_no_problem(tmp_path):
     store, run = _store_with(tmp_path, {"/": "non", "/contact.html": "non"})
     assert not [f for f in assess(store, run).findings if f.check_id == MISMATCH_CHECK]
     store.close()
+
+
+def test_the_stored_result_follows_the_declaration_written_since(tmp_path):
+    from audit.assessment import load_or_assess
+
+    store, run = _store_with(tmp_path, {"/": "partiellement"})
+    site = None
+    before = load_or_assess(store, run, site)
+    assert [f.page_key for f in before.findings if f.check_id == MISMATCH_CHECK] == [BASE + "/"]
+    store.record_declaration("ville", "fr", "2026-11-01", "2026-11-01", "k", run.id, state="partial")
+    after = load_or_assess(store, run, site)  # the declaration is an input: the result is made again
+    assert not [f for f in after.findings if f.check_id == MISMATCH_CHECK]
+    store.close()
