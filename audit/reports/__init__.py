@@ -182,7 +182,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
         "testers": {"sessions": a.sessions, "environments": a.environments, "notes": a.tester_notes,
                     "barriers": len(a.barriers)},
         "auditor": None if audit is None else {
-            "name": audit.auditor, "date": audit.date, "file": str(audit.path), "rgaa": audit.rgaa or run.meta.get("rgaa_version"),
+            "name": audit.auditor, "date": audit.date, "file": a.provenance.get("verdicts") or str(audit.path), "rgaa": audit.rgaa or run.meta.get("rgaa_version"),
             "tools": list(getattr(audit, "tools", ())),
             "environments": list(audit.environments),
             "derogations": [asdict(d) for d in audit.derogations],
