@@ -35,6 +35,11 @@ def title_head(title: str | None) -> str:
     return re.split(r"\s+[—–|-]\s+", title or "", maxsplit=1)[0].strip()
 
 
+def page_name(snap) -> str:
+    """How a page is named to a person: its sample or step name, else its title's head, else its path."""
+    return snap.name or title_head(snap.title) or site_path(snap.final_url or snap.url)
+
+
 def page_id(key: str) -> str:
     """A page's short id in a run: names its folder and its anchors in the reports."""
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,7 +34,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from audit import __version__, scoring, standards
-from audit.address import site_path, title_head
+from audit.address import page_name, site_path
 from audit.fingerprint import normalise_selector
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Site, Source
 from audit.store import RunInfo, Store, page_id
@@ -160,7 +161,7 @@ class Assessment:
 
     @property
     def dismissed(self) -> list[Finding]:
-        return [f for f in self.findings if _dismissed(f)]
+        return [f for f in self.findings if f.dismissed]
 
     @property
     def failed(self) -> bool:
@@ -170,7 +171,7 @@ class Assessment:
     @property
     def live(self) -> list[Finding]:
         """Findings that count: not dismissed, not a second detector's report of a problem already counted."""
-        return [f for f in self.findings if not _dismissed(f) and not _secondary(f)]
+        return [f for f in self.findings if not f.dismissed and not f.repeated]
 
     @property
     def nc_criteria(self) -> list[str]:
@@ -182,18 +183,6 @@ class Assessment:
                 "verdicts": _shown_path(Path(self.inputs.verdicts)) if self.inputs.verdicts else None,
                 "sample": self.inputs.sample_file or self.sample_source, "overrides": list(self.inputs.overrides),
                 "assessed": self.assessed}
-
-
-def _dismissed(f: Finding) -> bool:
-    return bool(f.extra and f.extra.get("dismissed"))
-
-
-def _secondary(f: Finding) -> bool:
-    return bool(f.extra and f.extra.get("same_as"))
-
-
-def page_name(snap: PageSnapshot) -> str:
-    return snap.name or title_head(snap.title) or site_path(snap.final_url or snap.url)
 
 
 def _ref(snap: PageSnapshot) -> str:
@@ -430,7 +419,7 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
                 seen_checks.setdefault(f.check_id, f)
                 if f.check_id == MENTION_CHECK and f.snippet:
                     mentions.append(f)
-                if not _dismissed(f):
+                if not f.dismissed:
                     counts[f.outcome.value] += 1
                     if f.check_id not in outcomes or f.outcome.rank > outcomes[f.check_id].rank:
                         outcomes[f.check_id] = f.outcome
@@ -438,14 +427,14 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
                 page_counts[key] = dict(counts)
             if outcomes:
                 page_checks[key] = {c: o.value for c, o in sorted(outcomes.items())}
-            kept = [f for f in mine if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) or _dismissed(f)
+            kept = [f for f in mine if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) or f.dismissed
                     or f.source == Source.TESTER or (f.extra and f.extra.get("answered_by"))]
             if kept and key in snaps:
                 _locate_all(run, snaps[key], kept)
             shown.extend(kept)
     for f in barriers:
         seen_checks.setdefault(f.check_id, f)
-        if not _dismissed(f):
+        if not f.dismissed:
             page_counts.setdefault(f.page_key, {})
             page_counts[f.page_key][f.outcome.value] = page_counts[f.page_key].get(f.outcome.value, 0) + 1
     grid = scoring.Grid(pages=gpages, cells={(p.key, c): cells[(p.key, c)] for p in gpages for c in standards.CRITERIA})
@@ -564,16 +553,12 @@ def _mention_mismatches(mentions: Iterable[Finding], declared: str) -> Iterator[
 # --- problems: one defect on one element, however many detectors report it ---------------------------
 
 
-def _opening_tag(snippet: str | None) -> str:
-    return scoring.opening_tag(snippet)
-
-
 def _element_keys(f: Finding) -> set[tuple[str, str]]:
     keys = set()
     sel = normalise_selector(f.selector) if f.selector else ""
     if sel:
         keys.add(("selector", sel))
-    tag = _opening_tag(f.snippet)
+    tag = scoring.opening_tag(f.snippet)
     if tag:
         keys.add(("tag", tag))
     if f.xpath:
@@ -665,10 +650,9 @@ def _locate_all(run: RunInfo, snap: PageSnapshot, findings: list[Finding]) -> No
     except OSError:
         return
     for f in findings:
-        tag = _opening_tag(f.snippet)
-        if not tag:
-            continue
         raw = _raw_tag(f.snippet)
+        if not raw:
+            continue
         first = source.find(raw)
         if first < 0 or source.find(raw, first + 1) >= 0:
             continue
@@ -677,8 +661,7 @@ def _locate_all(run: RunInfo, snap: PageSnapshot, findings: list[Finding]) -> No
 
 
 def _raw_tag(snippet: str | None) -> str:
-    import re
-
+    """The snippet's opening tag as written (to be found in the source as it is)."""
     match = re.match(r"<[a-zA-Z][^>]*>", (snippet or "").strip())
     return match.group(0) if match else ""
 

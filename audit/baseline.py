@@ -146,14 +146,10 @@ def page_path(url_or_key: str, base_url: str) -> str:
     return f"{result}?{parts.query}" if parts.query else result
 
 
-def _dismissed(f: Finding) -> bool:
-    return bool(f.extra.get("dismissed")) if f.extra else False
-
-
 def _failures(a: Assessment) -> list[Finding]:
     """The run's problems: failed, not dismissed by a tester, once however many detectors reported them (the
     assessed result's ``live`` findings)."""
-    barriers = [f for f in a.barriers if not _dismissed(f)]  # testers' barriers are problems too
+    barriers = [f for f in a.barriers if not f.dismissed]  # testers' barriers are problems too
     return [f for f in [*a.live, *barriers] if f.outcome == Outcome.FAILED]
 
 

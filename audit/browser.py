@@ -55,6 +55,7 @@ from audit.capture import (  # noqa: F401
     failing_selectors,
     find_chromium,
     http_error,
+    is_another_page,
     load_probes,
     node_fingerprints,
     page_scope,
@@ -463,17 +464,9 @@ class Browser:
         # document.title, not page.title(): while a held navigation is pending, the latter gives Chromium's
         # "Loading <url>" (evaluate waits for the 204 and reads the page that stays)
         snap.title = redact.text(await page.evaluate(TITLE_JS))
-        if same is not None:
-            identity = await page.evaluate(IDENTITY_JS)
-            snap.canonical = identity.get("canonical")
-            snap.render_hash = hashlib.sha256(str(identity.get("text") or "").encode("utf-8")).hexdigest()
-            if source is not None:
-                snap.content_hash = hashlib.sha256(source).hexdigest()
-            snap.same_as = same(snap)
-            if snap.same_as is not None:  # another page of this run: its links only (discovery goes on)
-                snap.links = list(dict.fromkeys(await page.evaluate(LINKS_JS)))
-                snap.timings["total"] = round(time.perf_counter() - t0, 3)
-                return
+        if same is not None and await is_another_page(page, snap, source, same):
+            snap.timings["total"] = round(time.perf_counter() - t0, 3)
+            return
         if source is not None:
             write_file(folder / "source.html", source)
             snap.files["source"] = "source.html"

@@ -8,6 +8,7 @@ of one importing the other's private names.
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import logging
 import os
@@ -417,3 +418,19 @@ async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | N
         pass
     timings["probe.layout"] = round(time.perf_counter() - started, 3)
     return results
+
+
+async def is_another_page(page, snap: PageSnapshot, source: bytes | None, same) -> bool:
+    """Whether the page just rendered is another page of the run, for both backends: its identity (canonical
+    link, hash of the body sent and of the visible text) goes on ``snap``, ``same(snap)`` names the page it is or
+    None; when it is another page, only its links are kept (discovery goes on) and nothing else is audited."""
+    identity = await page.evaluate(IDENTITY_JS)
+    snap.canonical = identity.get("canonical")
+    snap.render_hash = hashlib.sha256(str(identity.get("text") or "").encode("utf-8")).hexdigest()
+    if source is not None:
+        snap.content_hash = hashlib.sha256(source).hexdigest()
+    snap.same_as = same(snap)
+    if snap.same_as is None:
+        return False
+    snap.links = list(dict.fromkeys(await page.evaluate(LINKS_JS)))
+    return True

@@ -141,10 +141,12 @@ def _results(store: Store, site_id: str, config_path: str, last: int = 30) -> li
     """The site's finished runs, assessed with its registered inputs (oldest first)."""
 
     runs = [r for r in store.runs(site_id) if r.status in ("complete", "failed")][-last:]
-    out = []
-    for info in runs:
-        out.append(_assessment(store, info, config_path, quiet=True))
-    return out
+    if not runs:
+        return []
+    site = _site_of_run(runs[-1], config_path, required=False)  # the config read once, not once a run
+    return [_assessment(store, info, config_path, quiet=True,
+                        site=config.with_base_url(site, info.base_url) if site is not None else None)
+            for info in runs]
 
 
 def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: str,
@@ -885,8 +887,11 @@ _sample_option = click.option("--sample", "sample_file", type=click.Path(dir_oka
                                    "`sample:` in sites.yaml.")
 
 
+_READ = object()  # _assessment's site: read it from the config
+
+
 def _assessment(store, info, config_path: str = "sites.yaml", sessions=(), verdicts=None, sample_file=None,
-                auditor: str = "", when: str | None = None, quiet: bool = False):
+                auditor: str = "", when: str | None = None, quiet: bool = False, site=_READ):
     """The assessed result of ``info`` with the inputs registered with its site in the config, or the flags that
     override them (recorded in the result, shown by every output); one clear message for a broken input."""
     from audit import assessment
@@ -894,7 +899,8 @@ def _assessment(store, info, config_path: str = "sites.yaml", sessions=(), verdi
     from audit.sample import SampleError
     from audit.testers import TesterError
 
-    site = _site_of_run(info, config_path, required=False)
+    if site is _READ:
+        site = _site_of_run(info, config_path, required=False)
     inputs = assessment.override(assessment.registered(site), sessions=[str(s) for s in sessions or ()],
                                  verdicts=str(verdicts) if verdicts else None, auditor=auditor, date=when,
                                  sample_file=sample_file)

@@ -142,6 +142,16 @@ class Finding:
     conclusive: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def dismissed(self) -> bool:
+        """A tester dismissed it (``extra["dismissed"]``): it counts nowhere and is listed with the reason."""
+        return bool(self.extra and self.extra.get("dismissed"))
+
+    @property
+    def repeated(self) -> bool:
+        """Another report of a problem already counted (``extra["same_as"]``: the detector counted)."""
+        return bool(self.extra and self.extra.get("same_as"))
+
 
 # --- configuration (sites.yaml) -------------------------------------------------------------
 

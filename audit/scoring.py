@@ -186,10 +186,6 @@ class Grid:
         return next(p for p in self.pages if p.key == key)
 
 
-def _dismissed(f: Finding) -> bool:
-    return bool(f.extra.get("dismissed")) if f.extra else False
-
-
 def _human(f: Finding) -> bool:
     return f.source in (Source.TESTER, Source.AUDITOR) or bool(f.extra and f.extra.get("answered_by"))
 
@@ -206,7 +202,7 @@ def conclusive_check_ids() -> frozenset[str]:
 
 def finding_status(f: Finding, conclusive_checks: frozenset[str] = frozenset()) -> Status | None:
     """What one finding says about its RGAA tests; None when it decides nothing (honesty rule)."""
-    if _dismissed(f):
+    if f.dismissed:
         return None
     if f.outcome == Outcome.FAILED:
         return Status.NC
@@ -254,7 +250,7 @@ def page_tests(findings: Iterable[Finding], conclusive_checks: frozenset[str] = 
     conclusive check of ours reports on a test, axe's reports on it are evidence only (module docstring)."""
     said: dict[str, list[Status]] = defaultdict(list)
     proofs: dict[tuple[str, str, str, Status | None, str], int] = defaultdict(int)
-    findings = [f for f in findings if not _dismissed(f)]
+    findings = [f for f in findings if not f.dismissed]
     rgaa_read = {t for f in findings if f.source == Source.CHECK and f.check_id in conclusive_checks
                  and f.outcome in (Outcome.PASSED, Outcome.FAILED, Outcome.INAPPLICABLE) for t in f.rgaa_tests}
     for f in findings:
@@ -576,7 +572,7 @@ def group_issues(findings: Iterable[Finding], page_weight: Mapping[str, float] |
         order.setdefault(k, len(order))
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        if f.outcome != Outcome.FAILED or _dismissed(f):
+        if f.outcome != Outcome.FAILED or f.dismissed:
             continue
         groups[_group_key(f)].append(f)
 

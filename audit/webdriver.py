@@ -52,7 +52,6 @@ from audit.capture import (
     AXE_TAGS,
     BOXES_JS,
     CHROMIUM_ARGS,
-    IDENTITY_JS,
     LINKS_JS,
     MAX_SCREENSHOT_HEIGHT,
     REPO_ROOT,
@@ -68,6 +67,7 @@ from audit.capture import (
     describe,
     failing_selectors,
     http_error,
+    is_another_page,
     load_probes,
     node_fingerprints,
     refused,
@@ -629,16 +629,8 @@ class WebDriverBrowser:
         except Exception:  # noqa: BLE001 - a page navigating away; the next step reports it
             pass
         snap.title = await self._call(lambda: page.driver.title)
-        if same is not None:
-            identity = await page.evaluate(IDENTITY_JS)
-            snap.canonical = identity.get("canonical")
-            snap.render_hash = hashlib.sha256(str(identity.get("text") or "").encode("utf-8")).hexdigest()
-            if source is not None:
-                snap.content_hash = hashlib.sha256(source).hexdigest()
-            snap.same_as = same(snap)
-            if snap.same_as is not None:
-                snap.links = list(dict.fromkeys(await page.evaluate(LINKS_JS)))
-                return
+        if same is not None and await is_another_page(page, snap, source, same):
+            return
         if source is not None:
             write_file(folder / "source.html", source)
             snap.files["source"] = "source.html"

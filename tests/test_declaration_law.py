@@ -4,15 +4,12 @@ store keeps, the tools of the manual part — and the declaration's own audit in
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import http.server
-import threading
 from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from test_declaration import audit_files  # the one helper that audits pages in Chromium
 
 from audit import config, standards
 from audit.assessment import Inputs, assess
@@ -456,38 +453,6 @@ def test_sites_yaml_says_where_a_declaration_fact_is_wrong(bad, line, words):
 # --- its own audit, in a real browser -------------------------------------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
-        pass
-
-
-def _audit_files(chromium, folder, names):
-    from audit.browser import Browser, GatherOptions
-    from audit.checks import run_checks
-    from audit.model import PageRef
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-
-    async def gather():
-        out = {}
-        async with Browser(chromium, GatherOptions(timeout=180)) as browser:
-            for name in names:
-                evidence = folder / f"_evidence-{name}"
-                evidence.mkdir()
-                snap = await browser.gather(PageRef(url=f"{base}/{name}"), evidence)
-                assert snap.error is None, snap.error
-                out[name] = [f for f in run_checks(snap, evidence) if f.outcome == Outcome.FAILED]
-        return out
-
-    try:
-        return asyncio.run(gather())
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.mark.browser
 def test_the_lawful_declarations_pass_our_own_audit(chromium, tmp_path):
     facts = replace(FACTS, alternatives=(("1.1", "Le plan d'accès est décrit en texte."),),
@@ -503,6 +468,6 @@ def test_the_lawful_declarations_pass_our_own_audit(chromium, tmp_path):
     out.mkdir()
     for name, d in pages.items():
         (out / name).write_text(declaration.render_html(d), encoding="utf-8")
-    failed = _audit_files(chromium, out, list(pages))
+    failed = audit_files(chromium, out, list(pages))
     assert failed == {name: [] for name in pages}, {
         k: [(f.check_id, f.selector, f.message) for f in v] for k, v in failed.items()}

@@ -16,7 +16,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from audit import i18n, scoring, standards, wording
-from audit.address import page_id, site_path, title_head
+from audit.address import page_id, page_name
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Source
 
 if TYPE_CHECKING:
@@ -47,14 +47,6 @@ def _impact_rank(f: Finding) -> int:
     return f.impact.rank if f.impact else -1
 
 
-def page_name(snap: PageSnapshot) -> str:
-    return snap.name or title_head(snap.title) or site_path(snap.final_url or snap.url)
-
-
-def _secondary(f: Finding) -> bool:
-    return bool(f.extra and f.extra.get("same_as"))
-
-
 def failure_text(a: Assessment, lang: str = "fr") -> str | None:
     """Why a failed run audited nothing, in ``lang``; None for a run that did not fail."""
     if not a.failed:
@@ -81,7 +73,7 @@ def totals_of(a: Assessment) -> dict[str, Any]:
         "reported_by_several": a.reported_by_several,
         "cant_tell": sum(1 for f in live if f.outcome == Outcome.CANT_TELL),
         "failed_by_impact": {i.value: a.problems_by_impact.get(i.value, 0) for i in IMPACT_ORDER},
-        "rules_failed": len({f.check_id for f in a.findings if f.outcome == Outcome.FAILED and not _dismissed(f)}),
+        "rules_failed": len({f.check_id for f in a.findings if f.outcome == Outcome.FAILED and not f.dismissed}),
         "issues": len(a.issues),
         "dismissed": len(a.dismissed),
         "tester_findings": sum(1 for f in [*a.findings, *a.barriers] if f.source == Source.TESTER),
@@ -103,7 +95,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
     page_items = []
     for snap in pages:
         items = by_page.get(snap.key, [])
-        live = [f for f in items if not _dismissed(f) and not _secondary(f)]
+        live = [f for f in items if not f.dismissed and not f.repeated]
         shown = [f for f in live if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL)]
         shown.sort(key=lambda f: (-f.outcome.rank, -_impact_rank(f), f.source != Source.TESTER, f.check_id))
         item = {
@@ -115,7 +107,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
             "counts": a.page_counts.get(snap.key, {}),
             "problems": sum(1 for f in shown if f.outcome == Outcome.FAILED),
             "findings": [{**_finding_dict(f, snap), "issue": rank_of.get(id(f))} for f in shown],
-            "dismissed": [_dismissed_dict(f, snap) for f in items if _dismissed(f)],
+            "dismissed": [_dismissed_dict(f, snap) for f in items if f.dismissed],
             "in_sample": snap.key in in_grid,
         }
         if snap.key in in_grid:
@@ -137,7 +129,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
     issues = [scoring.issue_dict(i, names, lang) for i in a.issues]
     for issue, data in zip(a.issues, issues, strict=True):
         data["shot"] = _issue_shot(issue, snaps)
-        data["problems"] = sum(1 for f in issue.findings if not _secondary(f))
+        data["problems"] = sum(1 for f in issue.findings if not f.repeated)
     audit = a.audit
     questions: dict[tuple[str, str], dict[str, Any]] = {}
     for f in live_all:
@@ -189,10 +181,6 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
             "exemptions": [asdict(e) for e in audit.exemptions]},
         "pages": page_items,
     }
-
-
-def _dismissed(f: Finding) -> bool:
-    return bool(f.extra and f.extra.get("dismissed"))
 
 
 def _tester(f: Finding) -> dict[str, Any] | None:

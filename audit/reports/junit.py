@@ -98,7 +98,7 @@ def _testcase(suite: etree._Element, check_id: str, classname: str, outcome: Out
     failed and cant_tell findings there, dismissed ones left out."""
     case = etree.SubElement(suite, "testcase", name=_clean(check_id), classname=_clean(classname))
     failed = [f for f in findings if f.outcome == Outcome.FAILED]
-    counted = [f for f in failed if not (f.extra or {}).get("same_as")]
+    counted = [f for f in failed if not f.repeated]
     if outcome == Outcome.FAILED and failed and not counted:  # another detector's problem: counted there
         others = sorted({str(f.extra["same_as"]) for f in failed})
         etree.SubElement(case, "skipped", message=_clean(w["same"].format(check=", ".join(others))))
@@ -137,7 +137,7 @@ def _suites(a: Assessment, lang: str, totals: dict[str, float]) -> Iterator[etre
     run = a.run
     by_page: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for f in [*a.findings, *a.barriers]:  # tester barriers are problems too
-        if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) and not (f.extra or {}).get("dismissed"):
+        if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) and not f.dismissed:
             by_page[f.page_key][f.check_id].append(f)
     for index, snap in enumerate(a.pages):
         path = _suite_name(snap, run.base_url)

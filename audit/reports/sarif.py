@@ -125,9 +125,7 @@ def _result(f: Finding, rule: dict[str, Any], rule_index: int, path: str, snap: 
 
 def _reported(f: Finding) -> bool:
     """A problem (once, whoever reported it) or a point to verify, not dismissed."""
-    extra = f.extra or {}
-    return (f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) and not extra.get("dismissed")
-            and not extra.get("same_as"))
+    return f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) and not f.dismissed and not f.repeated
 
 
 def _rules(a: Assessment, lang: str) -> list[dict[str, Any]]:
