@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: demo test setup chromium java lint clean bench act selenium-grid
+.PHONY: catalogues demo test setup chromium java lint clean bench act selenium-grid
 demo: setup
 	$(VENV)/bin/a11y-audit demo
 
@@ -32,11 +32,17 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) scripts/catalogues.py --compile
 	touch $(STAMP)
 
 $(AXE): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(AXE)
+
+# The words catalogues: extract the messages of the code and templates, update fr and en, compile;
+# then `python scripts/catalogues.py --check` lists what is left to translate (docs/translation.md).
+catalogues: setup
+	$(PY) scripts/catalogues.py
 
 # Our consistency on the W3C ACT Rules test cases (a few minutes; prints the table).
 act: setup

@@ -43,7 +43,7 @@ from typing import Any
 
 import yaml
 
-from audit import reader, standards, wording
+from audit import reader, standards, words
 from audit.address import normalise, site_path
 from audit.scoring import GridPage, Status, Verdict
 
@@ -126,10 +126,10 @@ def _status(reader: _Reader, node: _Node, path: str) -> tuple[Status, str]:
         comment = sub.text("comment")
         sub.done()
         if raw is None:
-            raise reader.error(wording.text("auditor_needs_status"), node, path)
+            raise reader.error(words.text("demande un statut : C, NC, NA ou NT"), node, path)
         node, value = raw, raw.value
     if value is None or not isinstance(value, str) or parse_status(value) is None or not value.strip():
-        raise reader.error(wording.text("auditor_status", value=value if isinstance(value, str) else ""), node, path)
+        raise reader.error(words.text("le statut doit être C, NC, NA ou NT, pas « {value} »", value=value if isinstance(value, str) else ""), node, path)
     return parse_status(value), comment
 
 
@@ -140,20 +140,20 @@ def _iso_date(reader: _Reader, key: str) -> str | None:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise reader.error(wording.text("auditor_date", value=text), reader.get(key), reader._p(key)) from None
+        raise reader.error(words.text("doit être une date écrite AAAA-MM-JJ, pas « {value} »", value=text), reader.get(key), reader._p(key)) from None
 
 
 def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
     converted = reader.compose(text, path, AuditorError)
     if converted is None:
-        raise AuditorError(f"{path}:1: " + wording.text("auditor_empty"))
+        raise AuditorError(f"{path}:1: " + words.text("le fichier est vide ; voyez l'exemple dans la documentation de audit/auditor.py (site, auditor, date, verdicts)"))
     top = _Reader(path, converted, "")
     site = top.text("site") or None
     auditor = top.text("auditor", required=True)
     when = _iso_date(top, "date")
     rgaa = top.text("rgaa")
     if rgaa and not re.fullmatch(r"\d+(\.\d+){0,2}", rgaa):
-        raise top.error(wording.text("auditor_rgaa", value=rgaa), top.get("rgaa"), "rgaa")
+        raise top.error(words.text("doit être une version du RGAA comme 4.1.2, pas « {value} »", value=rgaa), top.get("rgaa"), "rgaa")
     environments = top.texts("environments")
     tools = top.texts("tools")
 
@@ -162,7 +162,7 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
     raw_verdicts = top.get("verdicts")
     items = [] if raw_verdicts is None or raw_verdicts.value is None else raw_verdicts.value
     if not isinstance(items, list):
-        raise top.error(wording.text("auditor_verdicts_list"), raw_verdicts, "verdicts")
+        raise top.error(words.text("doit être une liste de {{page, criteria}}"), raw_verdicts, "verdicts")
     for i, item in enumerate(items):
         vpath = f"verdicts[{i}]"
         r = _Reader(path, item, vpath)
@@ -173,18 +173,18 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
         listed: set[str] = set()
         if crit_node is not None and crit_node.value is not None:
             if not isinstance(crit_node.value, dict):
-                raise r.error(wording.text("auditor_criteria_mapping"), crit_node, f"{vpath}.criteria")
+                raise r.error(words.text("doit être une suite de lignes « critère: statut »"), crit_node, f"{vpath}.criteria")
             for key, (key_node, value_node) in crit_node.value.items():
                 cpath = f"{vpath}.criteria.{key}"
                 criterion = check_criterion(key)
                 if criterion is None:
-                    raise r.error(wording.text("auditor_unknown_criterion", criterion=key,
+                    raise r.error(words.text("critère inconnu « {criterion} » : le RGAA {version} les numérote thème.critère, de 1.1 à 13.12", criterion=key,
                                                version=standards.RGAA_VERSION), key_node, cpath)
                 status, comment = _status(r, value_node, cpath)
                 where = f"{path}:{key_node.line}"
                 ident = (normalise_ref(page), criterion)
                 if ident in seen:
-                    raise r.error(wording.text("auditor_criterion_twice", criterion=criterion, page=page,
+                    raise r.error(words.text("le critère {criterion} est donné deux fois pour la page « {page} » (aussi en {where})", criterion=criterion, page=page,
                                                where=seen[ident]), key_node, cpath)
                 seen[ident] = where
                 listed.add(criterion)
@@ -200,7 +200,7 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
                 verdicts.append(Verdict(page=page, criterion=criterion, status=status, comment=comment,
                                         where=f"{path}:{others_node.line}", auditor=auditor))
         elif crit_node is None or not crit_node.value:
-            raise r.error(wording.text("auditor_needs_criteria"), item, vpath)
+            raise r.error(words.text("demande `criteria` (critère: statut) ou `others` (un statut pour tous les autres critères)"), item, vpath)
 
     derogations = []
     raw = top.get("derogations")
@@ -209,7 +209,7 @@ def parse_yaml(text: str, path: str = "auditeur.yaml") -> AuditorFile:
         r = _Reader(path, item, dpath)
         for forbidden in ("criterion", "criteria", "critere", "criteres"):
             if forbidden in item.value:
-                raise r.error(wording.text("auditor_derogation_criterion"), item.value[forbidden][0],
+                raise r.error(words.text("une dérogation porte sur un contenu (une carte, une vidéo, un document…), jamais sur un critère : décrivez le contenu dans `content` et retirez cette clé"), item.value[forbidden][0],
                               f"{dpath}.{forbidden}")
         derogations.append(Derogation(content=r.text("content", required=True),
                                       justification=r.text("justification", required=True),
@@ -234,7 +234,7 @@ def _list(top: _Reader, node: _Node | None, key: str) -> list[_Node]:
     if node is None or node.value is None:
         return []
     if not isinstance(node.value, list):
-        raise top.error(wording.text("auditor_list"), node, key)
+        raise top.error(words.text("doit être une liste"), node, key)
     return node.value
 
 
@@ -245,21 +245,21 @@ def load(path: str | Path, auditor: str = "", when: str | None = None) -> Audito
         try:
             when = date.fromisoformat(when).isoformat()
         except ValueError:
-            raise AuditorError(wording.text("auditor_audit_date", value=when)) from None
+            raise AuditorError(words.text("la date de l'audit s'écrit AAAA-MM-JJ, pas « {value} »", value=when)) from None
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise AuditorError(f"{p}: " + wording.text("auditor_file_missing")) from None
+        raise AuditorError(f"{p}: " + words.text("fichier introuvable. Donnez le fichier YAML de l'auditeur ou la grille CSV.")) from None
     except OSError as exc:
-        raise AuditorError(f"{p}: " + wording.text("cfg_cannot_read", error=exc.strerror)) from None
+        raise AuditorError(f"{p}: " + words.text("lecture impossible : {error}.", error=exc.strerror)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AuditorError(f"{p}: " + wording.text("cfg_not_utf8", reason=exc.reason, start=exc.start)) from None
+        raise AuditorError(f"{p}: " + words.text("ce n'est pas du texte UTF-8 ({reason} à l'octet {start}). Enregistrez-le en UTF-8.", reason=exc.reason, start=exc.start)) from None
     if p.suffix.lower() in (".csv", ".tsv", ".txt"):
         return parse_csv(text, str(path), auditor=auditor, when=when)
     if p.suffix.lower() not in (".yaml", ".yml"):
-        raise AuditorError(f"{p}: " + wording.text("auditor_file_kind"))
+        raise AuditorError(f"{p}: " + words.text("type de fichier inconnu : donnez un fichier d'auditeur .yaml ou une grille .csv."))
     return parse_yaml(text, str(path))
 
 
@@ -292,7 +292,7 @@ def resolve(audit: AuditorFile, pages: Sequence[GridPage]) -> dict[tuple[str, st
         key = index.get(normalise_ref(verdict.page))
         if key is None:
             known = ", ".join(p.ref for p in pages[:12]) + (" …" if len(pages) > 12 else "")
-            raise AuditorError(f"{verdict.where}: " + wording.text("auditor_page_not_in_sample", page=verdict.page,
+            raise AuditorError(f"{verdict.where}: " + words.text("la page « {page} » n'est pas dans l'échantillon de cet audit ; nommez-la par son chemin d'adresse, son nom dans l'échantillon ou sa clé de parcours ({known})", page=verdict.page,
                                                                    known=known))
         out[(key, verdict.criterion)] = verdict
     return out
@@ -342,25 +342,25 @@ def parse_csv(text: str, path: str = "grille.csv", auditor: str = "", when: str 
     """Verdicts from a grid CSV. Errors say ``file:line: column: message``."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise AuditorError(f"{path}:1: " + wording.text("grid_csv_empty"))
+        raise AuditorError(f"{path}:1: " + words.text("le fichier est vide ; exportez une grille avec `a11y-audit grid export RUN --csv FICHIER` et remplissez-la"))
     reader = csv.reader(io.StringIO(text), delimiter=_dialect(text.splitlines()[0]))
     rows = list(reader)
     head = [_plain(h) for h in rows[0]]
     roles = [FIXED.get(h.strip().lower()) for h in head]
     if "criterion" not in roles:
-        raise AuditorError(f"{path}:1: " + wording.text("grid_csv_no_criterion_column"))
+        raise AuditorError(f"{path}:1: " + words.text("pas de colonne « Critère » : la première ligne nomme les colonnes (Critère, puis une colonne par page)"))
     crit_col = roles.index("criterion")
     comment_col = roles.index("comment") if "comment" in roles else None
     page_cols = [(i, h) for i, (h, role) in enumerate(zip(head, roles, strict=True)) if role is None and h.strip()]
     if not page_cols:
-        raise AuditorError(f"{path}:1: " + wording.text("grid_csv_no_page_column"))
+        raise AuditorError(f"{path}:1: " + words.text("pas de colonne de page : après les colonnes du critère, mettez une colonne par page, titrée du chemin de son adresse ou de son nom"))
     refs = []
     seen_refs: dict[str, int] = {}
     for i, h in page_cols:
         m = _REF.match(h)
         ref = (m.group("ref") if m and m.group("ref").strip() else h).strip()
         if ref in seen_refs:
-            raise AuditorError(f"{path}:1: " + wording.text("grid_csv_page_twice", column=i + 1, page=ref,
+            raise AuditorError(f"{path}:1: " + words.text("colonne {column} : la page « {page} » a deux colonnes (aussi la colonne {other})", column=i + 1, page=ref,
                                                             other=seen_refs[ref] + 1))
         seen_refs[ref] = i
         refs.append((i, ref))
@@ -375,18 +375,17 @@ def parse_csv(text: str, path: str = "grille.csv", auditor: str = "", when: str 
         raw_crit = _plain(row[crit_col]) if crit_col < len(row) else ""
         criterion = check_criterion(raw_crit)
         if criterion is None:
-            raise AuditorError(f"{path}:{line}: Critère: " + wording.text(
-                "auditor_unknown_criterion", criterion=raw_crit, version=standards.RGAA_VERSION))
+            raise AuditorError(f"{path}:{line}: Critère: " + words.text("critère inconnu « {criterion} » : le RGAA {version} les numérote thème.critère, de 1.1 à 13.12", criterion=raw_crit, version=standards.RGAA_VERSION))
         if criterion in seen:
             raise AuditorError(f"{path}:{line}: Critère: "
-                               + wording.text("grid_csv_criterion_twice", criterion=criterion))
+                               + words.text("le critère {criterion} a deux lignes", criterion=criterion))
         seen.add(criterion)
         comment = _plain(row[comment_col]) if comment_col is not None and comment_col < len(row) else ""
         for i, ref in refs:
             value = _plain(row[i]) if i < len(row) else ""
             status = parse_status(value)
             if status is None:
-                raise AuditorError(f"{path}:{line}: " + wording.text("grid_csv_bad_value", column=head[i],
+                raise AuditorError(f"{path}:{line}: " + words.text("colonne « {column} » : critère {criterion} : la valeur doit être C, NC, NA ou NT (vide = NT), pas « {value} »", column=head[i],
                                                                      criterion=criterion, value=value))
             verdicts.append(Verdict(page=ref, criterion=criterion, status=status, comment=comment,
                                     where=f"{path}:{line}", auditor=auditor))

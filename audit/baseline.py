@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from audit import wording
+from audit import words
 from audit.model import Finding, Impact, Outcome
 
 if TYPE_CHECKING:
@@ -230,31 +230,31 @@ def _where(path: str, lines: Sequence[int], index: int | None = None) -> str:
 
 def _parse_date(value: Any, what: str) -> str:
     if not isinstance(value, str) or not _DATE.match(value):
-        raise ValueError(f"{what}: " + wording.text("baseline_date", value=json.dumps(value, ensure_ascii=False)))
+        raise ValueError(f"{what}: " + words.text("une date AAAA-MM-JJ est attendue, pas {value}", value=json.dumps(value, ensure_ascii=False)))
     try:
         date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{what}: " + wording.text("baseline_real_date", value=value)) from None
+        raise ValueError(f"{what}: " + words.text("« {value} » n'est pas une date qui existe", value=value)) from None
     return value
 
 
 def _entry(item: Any, i: int) -> Entry:
     where = f"entries[{i}]"
     if not isinstance(item, dict):
-        raise ValueError(f"{where}: " + wording.text("baseline_entry_object"))
+        raise ValueError(f"{where}: " + words.text("un objet {{\"fingerprint\": …, \"page\": …, \"check_id\": …}} est attendu"))
     unknown = sorted(set(item) - set(_FIELDS))
     if unknown:
-        raise ValueError(f"{where}: " + wording.text("baseline_unknown_field", field=unknown[0],
+        raise ValueError(f"{where}: " + words.text("champ inconnu « {field} » (champs possibles : {fields})", field=unknown[0],
                                                      fields=", ".join(_FIELDS)))
     for key in _REQUIRED:
         if not isinstance(item.get(key), str) or not item[key].strip():
-            raise ValueError(f"{where}.{key}: " + wording.text("baseline_required"))
+            raise ValueError(f"{where}.{key}: " + words.text("obligatoire, un texte non vide"))
     impact = item.get("impact")
     if impact is not None and impact not in {i.value for i in Impact}:
-        raise ValueError(f"{where}.impact: " + wording.text("baseline_impact", impact=impact))
+        raise ValueError(f"{where}.impact: " + words.text("« {impact} » n'est pas une gravité : critical, serious, moderate, minor (ou null)", impact=impact))
     for key in ("selector", "reason", "message"):
         if item.get(key) is not None and not isinstance(item[key], str):
-            raise ValueError(f"{where}.{key}: " + wording.text("baseline_text_or_null"))
+            raise ValueError(f"{where}.{key}: " + words.text("un texte ou null est attendu"))
     accepted = item.get("accepted") or ""
     if accepted:
         _parse_date(accepted, f"{where}.accepted")
@@ -270,18 +270,18 @@ def loads(text: str, path: str = "<baseline>") -> Baseline:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BaselineError(f"{path}:{exc.lineno}: " + wording.text("baseline_invalid_json", problem=exc.msg,
+        raise BaselineError(f"{path}:{exc.lineno}: " + words.text("JSON invalide ({problem}, colonne {column}) ; corrigez le fichier ou écrivez-le à nouveau avec `a11y-audit baseline accept`", problem=exc.msg,
                                                                      column=exc.colno)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BaselineError(f"{path}: " + wording.text("baseline_not_one", format=FORMAT, file=path))
+        raise BaselineError(f"{path}: " + words.text("ce n'est pas un fichier de référence d'a11y-audit (un objet avec \"format\": \"{format}\" est attendu) ; écrivez-en un avec `a11y-audit baseline accept RUN --out {file}`", format=FORMAT, file=path))
     if data.get("version") != VERSION:
-        raise BaselineError(f"{path}: " + wording.text("baseline_version", version=data.get("version"),
+        raise BaselineError(f"{path}: " + words.text("version de référence « {version} » non prise en charge ({expected} attendue) ; écrivez le fichier à nouveau avec `a11y-audit baseline accept`", version=data.get("version"),
                                                        expected=VERSION))
     if not isinstance(data.get("site"), str) or not data["site"]:
-        raise BaselineError(f"{path}: " + wording.text("baseline_site"))
+        raise BaselineError(f"{path}: " + words.text("\"site\" : obligatoire, l'identifiant du site dont la référence accepte les constats"))
     items = data.get("entries")
     if not isinstance(items, list):
-        raise BaselineError(f"{path}: " + wording.text("baseline_entries"))
+        raise BaselineError(f"{path}: " + words.text("\"entries\" : une liste de constats acceptés est attendue"))
     lines = _entry_lines(text)
     entries = []
     for i, item in enumerate(items):
@@ -299,9 +299,9 @@ def load(path: str | Path) -> Baseline:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BaselineError(f"{file}: " + wording.text("baseline_missing", file=file)) from None
+        raise BaselineError(f"{file}: " + words.text("fichier de référence introuvable ; créez-le à partir d'un audit avec `a11y-audit baseline accept RUN --out {file}`", file=file)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{file}: " + wording.text("baseline_cannot_read", error=exc)) from None
+        raise BaselineError(f"{file}: " + words.text("lecture du fichier de référence impossible : {error}", error=exc)) from None
     return loads(text, str(file))
 
 
@@ -333,13 +333,13 @@ def accept(a: Assessment, path: str | Path, reason: str | None = None,
     file = Path(path)
     expires = _check_date(expires, "--expires")
     if min_impact is not None and min_impact not in {i.value for i in Impact}:
-        raise BaselineError(wording.text("baseline_min_impact", value=min_impact))
+        raise BaselineError(words.text("gravité minimale « {value} » : critical, serious, moderate ou minor attendu", value=min_impact))
     stamp = _today(today).isoformat()
     fresh = entries_from_run(a, min_impact=min_impact, accepted=stamp, reason=reason or None,
                              expires=expires)
     previous: Baseline | None = load(file) if file.exists() else None
     if previous is not None and previous.site != run.site:
-        raise BaselineError(f"{file}: " + wording.text("baseline_other_site", site=previous.site, wanted=run.site))
+        raise BaselineError(f"{file}: " + words.text("ce fichier de référence est celui du site « {site} », pas de « {wanted} » ; gardez un fichier de référence par site", site=previous.site, wanted=run.site))
     entries = fresh
     if previous is not None:
         audited = _audited(a)
@@ -365,7 +365,7 @@ def accept(a: Assessment, path: str | Path, reason: str | None = None,
             file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(dumps(baseline), encoding="utf-8")
     except OSError as exc:
-        raise BaselineError(f"{file}: " + wording.text("baseline_cannot_write", error=exc.strerror or exc)) from None
+        raise BaselineError(f"{file}: " + words.text("écriture du fichier de référence impossible : {error}", error=exc.strerror or exc)) from None
     return baseline
 
 
@@ -449,7 +449,7 @@ def compare(a: Assessment, baseline_path: str | Path, fail_on: str = "serious",
     run = a.run
     baseline = load(baseline_path)
     if baseline.site != run.site:
-        raise BaselineError(f"{baseline_path}: " + wording.text("baseline_run_of_other_site", site=baseline.site,
+        raise BaselineError(f"{baseline_path}: " + words.text("ce fichier de référence est celui du site « {site} », mais l'audit {run} porte sur le site « {wanted} » ; donnez le fichier de référence de « {wanted} »", site=baseline.site,
                                                                 run=run.id, wanted=run.site))
     return compare_entries(a, baseline.entries, fail_on, reference=str(baseline_path), today=today)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from audit import wording
+from audit import words
 
 # known to the runner, the CLI and the tests as audit.browser's: the capture base is the browser's face too
 from audit.capture import (  # noqa: F401
@@ -232,7 +232,7 @@ class Browser:
             self._browser = await self._pw.chromium.launch(executable_path=self.executable, args=CHROMIUM_ARGS)
         except Exception as exc:
             await self._pw.stop()
-            raise BrowserError(wording.text("chromium_did_not_start", path=self.executable,
+            raise BrowserError(words.text("Chromium ({path}) n'a pas démarré : {error}. Vérifiez que `{path} --headless --version` fonctionne, ou indiquez un autre Chromium avec A11Y_AUDIT_CHROMIUM ou `chromium:` dans sites.yaml.", path=self.executable,
                                             error=str(exc).splitlines()[0])) from None
         self.version = self._browser.version
         self._taking = asyncio.Lock()  # of this event loop

@@ -20,7 +20,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from audit import wording
+from audit import words
 from audit.fingerprint import fingerprint
 from audit.layout import as_json, from_json, with_helpers  # noqa: F401 - as_json, from_json: the capture's face
 from audit.model import PageSnapshot
@@ -76,7 +76,7 @@ class BrowserError(Exception):
 def find_chromium(configured: str | None = None) -> str:
     candidates: list[tuple[str, str]] = []
     if configured:
-        candidates.append((wording.text("chromium_from_config"), configured))
+        candidates.append((words.text("la configuration (chromium:)"), configured))
     env = os.environ.get("A11Y_AUDIT_CHROMIUM")
     if env:
         candidates.append(("A11Y_AUDIT_CHROMIUM", env))
@@ -84,19 +84,19 @@ def find_chromium(configured: str | None = None) -> str:
         resolved = shutil.which(path) or (path if Path(path).is_file() else None)
         if resolved and os.access(resolved, os.X_OK):
             return resolved
-        raise BrowserError(wording.text("chromium_not_at", path=path, origin=origin))
+        raise BrowserError(words.text("Chromium introuvable à « {path} » (donné par {origin}) : indiquez un exécutable de Chromium ou de Chrome.", path=path, origin=origin))
     for name in CHROMIUM_NAMES:
         found = shutil.which(name)
         if found:
             return found
-    raise BrowserError(wording.text("chromium_not_found"))
+    raise BrowserError(words.text("Chromium introuvable. Sur Debian/Ubuntu, en root : `apt-get install -y chromium` (ou `make demo`, qui l'installe) ; ailleurs installez Chromium ou Chrome et indiquez-le avec A11Y_AUDIT_CHROMIUM=/chemin/vers/chromium, ou `chromium:` dans sites.yaml."))
 
 
 def axe_script_path() -> Path:
     env = os.environ.get("A11Y_AUDIT_AXE")
     path = Path(env) if env else REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
     if not path.is_file():
-        raise BrowserError(wording.text("axe_not_found", file=path, folder=REPO_ROOT))
+        raise BrowserError(words.text("axe-core introuvable : {file} n'existe pas. Lancez `npm ci` dans {folder} (il installe la version fixée dans package.json), ou indiquez un fichier axe.min.js avec A11Y_AUDIT_AXE.", file=path, folder=REPO_ROOT))
     return path
 
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from audit import wording
+from audit import words
 from audit.checks.axe import rgaa_from_tags, wcag_from_tags
 from audit.i18n import labels
 from audit.standards import CRITERIA, RGAA_VERSION, TESTS, THEMES, WCAG_SC
@@ -242,17 +242,17 @@ def _run_axe(file: Path) -> dict[str, Any]:
     """Load the script in Node and ask it (``_AXE_SCRIPT``); any failure is one CatalogueError line."""
     node = _node()
     if node is None:
-        raise CatalogueError(f"{file}: " + _t("node_missing", wording.language()))
+        raise CatalogueError(f"{file}: " + _t("node_missing", words.language()))
     try:
         out = subprocess.run([node, "-e", _AXE_SCRIPT, str(file.resolve())], capture_output=True, text=True,
                              timeout=NODE_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise CatalogueError(f"{file}: " + wording.text("axe_unreadable_rules", error=exc)) from None
+        raise CatalogueError(f"{file}: " + words.text("impossible de lire les métadonnées des règles d'axe-core ({error}) ; le fichier axe.min.js d'axe-core 4.x installé par `npm ci` est attendu", error=exc)) from None
     if out.returncode != 0:
         lines = [line.strip() for line in out.stderr.splitlines() if line.strip()]
         error = next((line for line in lines if re.match(r"\w*Error\b", line)),
                      lines[-1] if lines else f"node exit {out.returncode}")
-        raise CatalogueError(f"{file}: " + wording.text("axe_unreadable_rules", error=error)) from None
+        raise CatalogueError(f"{file}: " + words.text("impossible de lire les métadonnées des règles d'axe-core ({error}) ; le fichier axe.min.js d'axe-core 4.x installé par `npm ci` est attendu", error=error)) from None
     try:
         data = json.loads(out.stdout)
         rules = data["rules"]
@@ -264,7 +264,7 @@ def _run_axe(file: Path) -> dict[str, Any]:
                     and (rule.get("impact") is None or isinstance(rule.get("impact"), str))):
                 raise ValueError(f"unexpected rule {str(rule)[:60]}")
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise CatalogueError(f"{file}: " + wording.text("axe_unreadable_rules", error=exc)) from None
+        raise CatalogueError(f"{file}: " + words.text("impossible de lire les métadonnées des règles d'axe-core ({error}) ; le fichier axe.min.js d'axe-core 4.x installé par `npm ci` est attendu", error=exc)) from None
     return {"version": data.get("version"), "tag_exclude": data.get("tagExclude"), "rules": rules}
 
 
@@ -288,7 +288,7 @@ def _axe_catalogue(path: str) -> AxeCatalogue:
     try:
         content = file.read_bytes()
     except OSError as exc:
-        raise CatalogueError(f"{file}: " + wording.text("axe_cannot_read", error=exc)) from None
+        raise CatalogueError(f"{file}: " + words.text("lecture d'axe-core impossible : {error}", error=exc)) from None
     meta = _axe_metadata(file, content)
     french: dict[str, Any] = {}
     locale = file.parent / "locales" / "fr.json"  # axe-core's French messages: data, read as JSON

@@ -5,7 +5,7 @@ included, and a site of which no page could be audited; click's usage errors too
 above --fail-on; 130 interrupted.
 
 What a person reads is French unless ``a11y-audit --lang-cli en`` or ``A11Y_AUDIT_LANG=en``: every message
-goes through :mod:`audit.wording`. The sub-commands' ``--lang`` is the reports' language, a separate choice.
+goes through :mod:`audit.words` (gettext). The sub-commands' ``--lang`` is the reports' language, a separate choice.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from pathlib import Path
 
 import click
 
-from audit import __version__, config, runner, wording
+from audit import __version__, config, runner, words
 from audit.browser import BrowserError
 from audit.model import Impact, Outcome, PageSnapshot
 from audit.store import RunInfo, Store, StoreError
+from audit.words import N_
 
 FAIL_ON = ["critical", "serious", "moderate", "minor", "none"]
 # --fail-on also takes the French words the messages use (and shows them in French help)
@@ -40,7 +41,7 @@ class _Threshold(click.Choice):
         super().__init__(FAIL_ON + sorted(_FAIL_ON_FR), case_sensitive=False)
 
     def get_metavar(self, param, ctx=None) -> str:
-        if wording.language() == "en":
+        if words.language() == "en":
             return "[" + "|".join(FAIL_ON) + "]"
         return "[critique|grave|modérée|mineure|aucun]"
 
@@ -50,7 +51,7 @@ class _Threshold(click.Choice):
 
 
 def _threshold_word(threshold: str) -> str:
-    return wording.text("impact_none_threshold") if threshold == "none" else wording.text(f"impact_{threshold}")
+    return words.text("aucun seuil") if threshold == "none" else words.text(f"impact_{threshold}")
 REPORT_FORMATS = ["html", "json", "junit", "sarif", "remediation", "grid"]
 EXIT_FINDINGS = 2
 
@@ -62,7 +63,7 @@ class UserError(click.ClickException):
 
     def show(self, file=None) -> None:
         for line in self.format_message().splitlines() or [""]:  # several problems: one line each
-            click.echo(wording.text("error", message=line), err=True)
+            click.echo(words.text("a11y-audit : erreur : {message}", message=line), err=True)
 
 
 def _fail(message: str) -> UserError:
@@ -87,7 +88,7 @@ def _select(cfg: config.Config, ids: tuple[str, ...]) -> list:
     known = {s.id: s for s in cfg.sites}
     missing = [i for i in ids if i not in known]
     if missing:
-        raise _fail(wording.text("unknown_site", site=missing[0], file=cfg.path, known=", ".join(known)))
+        raise _fail(words.text("site inconnu « {site} » dans {file} ; sites connus : {known}.", site=missing[0], file=cfg.path, known=", ".join(known)))
     return [known[i] for i in ids]
 
 
@@ -106,14 +107,14 @@ def _progress(quiet: bool) -> runner.Progress:
         if snap is None:
             return
         if getattr(snap, "same_as", None):  # one final URL is one page: where this one landed
-            state = wording.text("progress_same", page=_path_of(snap.same_as))
+            state = words.text("identique à {page} (non auditée deux fois)", page=_path_of(snap.same_as))
         elif snap.error:
-            state = wording.text("progress_error", error=wording.page_error(snap.error))
+            state = words.text("ERREUR {error}", error=words.page_error(snap.error))
         else:
-            state = wording.text("progress_ok")
+            state = words.text("ok")
         # a named page (a journey step, a page of the sample) says its name: a step's URL alone can repeat
-        page = wording.text("progress_named", name=snap.name, url=snap.url) if snap.name else snap.url
-        line = wording.text("progress", site=p.site, done=p.done, known=max(p.known, p.done), errors=p.errors,
+        page = words.text("« {name} » {url}", name=snap.name, url=snap.url) if snap.name else snap.url
+        line = words.text("[{site}] {done}/{known} pages, {errors} en erreur — {url} : {state}", site=p.site, done=p.done, known=max(p.known, p.done), errors=p.errors,
                             url=page, state=state)
         if tty:
             click.echo("\r\x1b[K" + line[:160], err=True, nl=False)
@@ -163,7 +164,7 @@ def _write_reports(store: Store, run: RunInfo, formats: tuple[str, ...], lang: s
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _fail(wording.text("cannot_write_reports", folder=out, error=exc.strerror)) from None
+        raise _fail(words.text("impossible d'écrire les rapports dans {folder} : {error}.", folder=out, error=exc.strerror)) from None
     paths = []
     for fmt in formats:
         if fmt == "json":
@@ -191,23 +192,23 @@ def _summary(a) -> str:
     from audit.reports import totals_of
 
     totals = totals_of(a)
-    impacts = ", ".join(wording.text("summary_impact", count=n, impact=wording.text(f"impact_{k}"))
+    impacts = ", ".join(words.text("{impact} : {count}", count=n, impact=words.text(f"impact_{k}"))
                         for k, n in totals["failed_by_impact"].items() if n)
-    line = wording.text("summary", site=a.run.site, pages=wording.count(totals["pages"], "pages"),
-                        documents=wording.count(totals["documents"], "documents"),
-                        page_errors=totals["page_errors"], failed=wording.count(totals["problems"], "problems"),
+    line = words.text("{site} : {pages}, {documents}, {page_errors} en erreur ; {failed}{impacts}, {cant_tell} point(s) à vérifier ; critères RGAA de l'échantillon : {nc} non conformes, {nt} à vérifier.", site=a.run.site, pages=words.plural(totals["pages"], "{n} page", "{n} pages"),
+                        documents=words.plural(totals["documents"], "{n} document", "{n} documents"),
+                        page_errors=totals["page_errors"], failed=words.plural(totals["problems"], "{n} problème", "{n} problèmes"),
                         impacts=f" ({impacts})" if impacts else "", cant_tell=totals["cant_tell"],
                         nc=totals["nc_criteria"], nt=totals["to_verify_criteria"])
     extra = []
     if totals["broken_links"]:
-        extra.append(wording.text("summary_broken_links", n=totals["broken_links"]))
+        extra.append(words.text("liens cassés (erreurs HTTP, non audités, hors totaux) : {n}", n=totals["broken_links"]))
     for part in a.out_of_scope:
-        extra.append(wording.text("summary_out_of_scope", selector=part["selector"], reason=part["reason"],
+        extra.append(words.text("hors périmètre : {selector} ({reason}) — {n} constat(s) écarté(s)", selector=part["selector"], reason=part["reason"],
                                   n=part["findings"]))
     if a.inputs.overrides:
-        extra.append(wording.text("summary_overrides", flags=", ".join(a.inputs.overrides)))
+        extra.append(words.text("données remplacées en ligne de commande : {flags}", flags=", ".join(a.inputs.overrides)))
     elif a.sessions:
-        extra.append(wording.text("summary_sessions", n=a.sessions))
+        extra.append(words.text("sessions de test prises en compte : {n}", n=a.sessions))
     return "\n".join([line, *("  " + e for e in extra)])
 
 
@@ -217,12 +218,12 @@ def _nothing_audited(a, config_path: str) -> str | None:
         return None
     from audit.reports import failure_text
 
-    return wording.text("nothing_audited_said", site=a.run.site, reason=failure_text(a, wording.language()),
+    return words.text("{site} : {reason} (fichier des sites : {config})", site=a.run.site, reason=failure_text(a, words.language()),
                         config=config_path)
 
 
 def _quoted(name: object) -> str:
-    return wording.text("quoted", name=name)
+    return words.text("« {name} »", name=name)
 
 
 def _param_name(param: click.Parameter | None, hint: object = None) -> str:
@@ -248,9 +249,9 @@ def _value_in(detail: str) -> str | None:
     return bare.group(1) if bare else None
 
 
-_PATH_ERRORS = ((" does not exist.", "usage_path_missing"), (" is a directory.", "usage_path_is_folder"),
-                (" is a file.", "usage_path_is_file"), (" is not readable.", "usage_path_unusable"),
-                (" is not writable.", "usage_path_unusable"), (" is not executable.", "usage_path_unusable"))
+_PATH_ERRORS = ((" does not exist.", N_("{param} : « {value} » n'existe pas.")), (" is a directory.", N_("{param} : « {value} » est un dossier ; donnez un fichier.")),
+                (" is a file.", N_("{param} : « {value} » est un fichier ; donnez un dossier.")), (" is not readable.", N_("{param} : « {value} » n'est pas accessible (droits).")),
+                (" is not writable.", N_("{param} : « {value} » n'est pas accessible (droits).")), (" is not executable.", N_("{param} : « {value} » n'est pas accessible (droits).")))
 
 
 def _bad_value(exc: click.BadParameter) -> str:
@@ -258,32 +259,32 @@ def _bad_value(exc: click.BadParameter) -> str:
     kind = exc.param.type if exc.param is not None else None
     value = _value_in(exc.message)
     if value is not None and isinstance(kind, _Threshold):  # the words of the current language only
-        return wording.text("usage_choice", value=value, param=name,
+        return words.text("valeur « {value} » invalide pour {param} ; valeurs possibles : {choices}.", value=value, param=name,
                             choices=", ".join(kind.get_metavar(exc.param).strip("[]").split("|")))
     if value is not None and isinstance(kind, click.Choice):
-        return wording.text("usage_choice", value=value, param=name,
+        return words.text("valeur « {value} » invalide pour {param} ; valeurs possibles : {choices}.", value=value, param=name,
                             choices=", ".join(str(c) for c in kind.choices))
     if value is not None and isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
-        number = wording.text("usage_integer" if isinstance(kind, click.types.IntParamType) else "usage_decimal")
+        number = words.text("un nombre entier" if isinstance(kind, click.types.IntParamType) else N_("un nombre"))
         low, high = getattr(kind, "min", None), getattr(kind, "max", None)
         if low is not None and high is not None:
-            expected = wording.text("usage_between", kind=number, low=low, high=high)
+            expected = words.text("{kind} entre {low} et {high}", kind=number, low=low, high=high)
         elif low is not None:
-            expected = wording.text("usage_at_least", kind=number, low=low)
+            expected = words.text("{kind} ≥ {low}", kind=number, low=low)
         else:
             expected = number
-        return wording.text("usage_number", value=value, param=name, expected=expected)
+        return words.text("valeur « {value} » invalide pour {param} : {expected} attendu.", value=value, param=name, expected=expected)
     if value is not None and isinstance(kind, click.Path):
         for ending, key in _PATH_ERRORS:
             if exc.message.endswith(ending):
-                return wording.text(key, param=name, value=value)
-    return wording.text("usage_invalid", param=name, detail=exc.message)
+                return words.text(key, param=name, value=value)
+    return words.text("valeur invalide pour {param} ({detail}).", param=name, detail=exc.message)
 
 
 def _suggested(message: str, possibilities) -> str:
     if not possibilities:
         return message
-    return wording.text("usage_did_you_mean", message=message,
+    return words.text("{message} Vouliez-vous dire {choices} ?", message=message,
                         choices=", ".join(_quoted(p) for p in sorted(possibilities)))
 
 
@@ -292,27 +293,27 @@ def _usage_message(exc: click.UsageError) -> str:
     worded."""
     if isinstance(exc, click.NoSuchOption) and exc.option_name.split("=")[0] == "--lang-cli" and exc.ctx:
         command = exc.ctx.command_path.partition(" ")[2]
-        return wording.text("usage_lang_cli_first", command=command)
+        return words.text("--lang-cli se place avant la commande : a11y-audit --lang-cli en {command} …", command=command)
     if isinstance(exc, click.NoSuchOption):
-        return _suggested(wording.text("usage_no_option", option=exc.option_name), exc.possibilities)
+        return _suggested(words.text("option inconnue « {option} ».", option=exc.option_name), exc.possibilities)
     if isinstance(exc, click.MissingParameter):
         argument = isinstance(exc.param, click.Argument) or exc.param_type == "argument"
-        return wording.text("usage_missing_argument" if argument else "usage_missing_option",
+        return words.text("il manque l'argument {name}." if argument else N_("il manque l'option {name}."),
                             name=_param_name(exc.param, exc.param_hint))
     if isinstance(exc, click.BadParameter):
         return _bad_value(exc)
     no_command = re.fullmatch(r"No such command '(.*)'\.", exc.message)
     if no_command:
-        return _suggested(wording.text("usage_no_command", command=no_command.group(1)),
+        return _suggested(words.text("commande inconnue « {command} ».", command=no_command.group(1)),
                           getattr(exc, "possibilities", None))
     if isinstance(exc, click.BadOptionUsage):
         if "requires" in exc.message:
-            return wording.text("usage_needs_value", option=exc.option_name)
+            return words.text("l'option « {option} » attend une valeur.", option=exc.option_name)
         if "does not take a value" in exc.message:
-            return wording.text("usage_takes_no_value", option=exc.option_name)
+            return words.text("l'option « {option} » ne prend pas de valeur.", option=exc.option_name)
     extra = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", exc.message)
     if extra:
-        return wording.text("usage_extra_arguments", arguments=extra.group(1))
+        return words.text("argument(s) en trop : {arguments}.", arguments=extra.group(1))
     return exc.message
 
 
@@ -320,23 +321,24 @@ def _show_usage_error(exc: click.UsageError) -> None:
     if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
         exc.show()  # a bare group: its help
         return
-    click.echo(wording.text("error", message=_usage_message(exc)), err=True)
+    click.echo(words.text("a11y-audit : erreur : {message}", message=_usage_message(exc)), err=True)
     if exc.ctx is not None:
-        click.echo(wording.text("usage_hint", command=exc.ctx.command_path), err=True)
+        click.echo(words.text("Essayez « {command} --help » pour l'aide.", command=exc.ctx.command_path), err=True)
 
 
 class _Formatter(click.HelpFormatter):
     """Click's frame of --help in the language of the messages: « Utilisation : », « Commandes : », and the
     brackets after an option's help ([par défaut : …; variable d'environnement : …; obligatoire])."""
 
-    _EXTRAS = {"default: ": "help_default", "env var: ": "help_envvar"}
+    _EXTRAS = {"default: ": N_("par défaut\u00a0: {value}"), "env var: ": N_("variable d'environnement\u00a0: {value}")}
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, wording.text("help_usage") if prefix is None else prefix)
+        super().write_usage(prog, args, words.text("Utilisation\u00a0: ") if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        name = wording.text("help_commands") if heading == "Commands" else heading
-        self.write(f"{'':>{self.current_indent}}{wording.text('help_heading', name=name)}\n")
+        name = words.text("Commandes") if heading == "Commands" else heading
+        said = words.text("{name}\u00a0:", name=name)
+        self.write(f"{'':>{self.current_indent}}{said}\n")
 
     def write_dl(self, rows, *args, **kwargs) -> None:
         super().write_dl([(first, self._extras(second)) for first, second in rows], *args, **kwargs)
@@ -354,9 +356,9 @@ class _Formatter(click.HelpFormatter):
                 value = item[len(key):]
                 if key == "default: " and value in FAIL_ON and value != "none":  # an impact: said in the language
                     value = _threshold_word(value)
-                item = wording.text(cls._EXTRAS[key], value=value)
+                item = words.text(cls._EXTRAS[key], value=value)
             elif item == "required":
-                item = wording.text("help_required")
+                item = words.text("obligatoire")
             items.append(item)
         return f"{text[:m.start()]}[{'; '.join(items)}]"
 
@@ -365,22 +367,39 @@ class _Context(click.Context):
     formatter_class = _Formatter
 
 
+# click's own help texts, which it writes in English
+_CLICK_HELP = {"Show the version and exit.": N_("Afficher la version et quitter."),
+               "Show this message and exit.": N_("Afficher cette aide et quitter.")}
+
+
+def _said_help(written: str | None) -> str | None:
+    """A help text (French in the code, spaces folded) in the language of the messages."""
+    if not written:
+        return written
+    folded = " ".join(written.split())
+    said = words.gettext(_CLICK_HELP.get(folded, folded))
+    if words.language() != "fr":
+        return said
+    # no-break spaces of French typography: a wrapped line never starts with « : », « ; » or « »
+    return re.sub(r" ([:;?!»])", "\u00a0\\1", said).replace("« ", "«\u00a0")
+
+
 @contextlib.contextmanager
 def _helped(*things: click.Command | click.Parameter):
-    """Their ``help`` in the language of the messages (French from wording.HELP) while --help is written."""
+    """Their ``help`` in the language of the messages while --help is written."""
     kept = [(thing, thing.help) for thing in things]
     try:
-        for thing, english in kept:
-            thing.help = wording.helped(english)
+        for thing, written in kept:
+            thing.help = _said_help(written)
         yield
     finally:
-        for thing, english in kept:
-            thing.help = english
+        for thing, written in kept:
+            thing.help = written
 
 
 class _Help:
-    """--help in the language of the messages: the texts written in English beside each command and option
-    are looked up in wording.HELP (French) unless the messages are English."""
+    """--help in the language of the messages: the texts written in French beside each command and option go
+    through the catalogue (audit.words)."""
 
     context_class = _Context
 
@@ -410,8 +429,8 @@ class _Cli(_Help, click.Group):
     group_class = type
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        before = wording.chosen()
-        wording.use(None)  # each call chooses again (--lang-cli, else $A11Y_AUDIT_LANG, else French)
+        before = words.chosen()
+        words.use(None)  # each call chooses again (--lang-cli, else $A11Y_AUDIT_LANG, else French)
         try:
             if not standalone_mode:
                 return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -426,52 +445,52 @@ class _Cli(_Help, click.Group):
             except (click.Abort, KeyboardInterrupt) as exc:
                 if isinstance(exc, KeyboardInterrupt):  # outside a command (click says Abort, after a new line)
                     click.echo("", err=True)
-                click.echo(wording.text("interrupted"), err=True)
+                click.echo(words.text("a11y-audit : interrompu."), err=True)
                 sys.exit(130)
             except Exception as exc:  # noqa: BLE001 - a bug of ours, said in one line in the call's language
                 if logging.getLogger().isEnabledFor(logging.INFO):
                     raise
-                click.echo(wording.text("internal_error", kind=type(exc).__name__, error=exc), err=True)
+                click.echo(words.text("a11y-audit : erreur interne : {kind} : {error}. C'est un défaut d'a11y-audit, pas de vos fichiers : merci de le signaler ; relancez avec -v pour voir le détail.", kind=type(exc).__name__, error=exc), err=True)
                 sys.exit(1)
             sys.exit(code if isinstance(code, int) else 0)
         finally:
-            wording.use(before)  # a call's choice does not outlive it (tests and callers run several)
+            words.use(before)  # a call's choice does not outlive it (tests and callers run several)
 
 
 def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    wording.use(value.lower() if value else None)
+    words.use(value.lower() if value else None)
     return value
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="a11y-audit")
-@click.option("--lang-cli", type=click.Choice(wording.LANGS, case_sensitive=False), envvar=wording.ENV,
+@click.option("--lang-cli", type=click.Choice(words.LANGS, case_sensitive=False), envvar=words.ENV,
               show_envvar=True, default=None, is_eager=True, expose_value=False, callback=_choose_language,
-              help="Language of the messages a11y-audit prints: fr (default) or en. Put it before the command "
-                   "(a11y-audit --lang-cli en run). The reports' language is the commands' own --lang.")
-@click.option("-v", "--verbose", is_flag=True, help="Log what happens (English, to stderr).")
+              help="Langue des messages d'a11y-audit : fr (par défaut) ou en. À placer avant la commande "
+                   "(a11y-audit --lang-cli en run). La langue des rapports est l'option --lang de chaque "
+                   "commande.")
+@click.option("-v", "--verbose", is_flag=True, help="Journaliser ce qui se passe (en anglais, sur la sortie "
+                                                    "d'erreur).")
 def cli(verbose: bool) -> None:
-    """a11y-audit: RGAA 4.1.2 / WCAG audits of a city's websites.
-
-    Messages are in French; `--lang-cli en` (or A11Y_AUDIT_LANG=en) says them in English. The `--lang` of
-    run, report, declare … chooses the reports' language, separately. Logs (-v) are in English.
-    """
+    """a11y-audit : audits RGAA 4.1.2 / WCAG des sites web d'une ville. Les messages sont en français ;
+    `--lang-cli en` (ou A11Y_AUDIT_LANG=en) les donne en anglais. L'option `--lang` de run, report, declare …
+    choisit la langue des rapports, séparément. Les journaux (-v) sont en anglais."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
 
 _config_option = click.option("--config", "config_path", default="sites.yaml", show_default=True,
-                              help="The sites file.")
-_runs_option = click.option("--runs-dir", default=None, help="Where runs are stored (default: runs_dir of the "
-                                                             "config, else ./runs).")
+                              help="Le fichier des sites.")
+_runs_option = click.option("--runs-dir", default=None, help="Où les exécutions sont rangées (par défaut : "
+                                                             "runs_dir de la configuration, sinon ./runs).")
 _lang_option = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-                            help="Language of the reports.")
+                            help="Langue des rapports.")
 
 
 _baseline_option = click.option(
     "--baseline", "baseline_paths", multiple=True, type=click.Path(dir_okay=False),
-    help="Fail only on failures not accepted in this baseline file (one a site; repeatable). "
-         "Write it with `a11y-audit baseline accept`.")
+    help="N'échouer que sur les échecs absents de ce fichier de référence (un par site ; répétable). "
+         "Écrivez-le avec `a11y-audit baseline accept`.")
 
 
 def _run_or_fail(store: Store, ref: str) -> RunInfo:
@@ -492,7 +511,7 @@ def _load_baselines(paths: tuple[str, ...]) -> dict:
         except baseline_lib.BaselineError as exc:
             raise _fail(str(exc)) from None
         if loaded.site in by_site:
-            raise _fail(wording.text("second_baseline", file=path, site=loaded.site, first=by_site[loaded.site]))
+            raise _fail(words.text("{file}: une deuxième référence pour le site « {site} » (la première est {first}) ; gardez un seul fichier de référence par site.", file=path, site=loaded.site, first=by_site[loaded.site]))
         by_site[loaded.site] = path
     return by_site
 
@@ -511,7 +530,7 @@ def _store(runs_dir: str | None, cfg: config.Config | None = None) -> Store:
     try:
         return Store(root)
     except OSError as exc:
-        raise _fail(wording.text("cannot_use_runs", folder=root, error=exc.strerror)) from None
+        raise _fail(words.text("impossible d'utiliser le dossier des audits « {folder} » : {error}.", folder=root, error=exc.strerror)) from None
     except StoreError as exc:  # not a database, or held by another process: said by the store
         raise _fail(str(exc)) from None
 
@@ -529,7 +548,7 @@ def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunI
         raise _fail(str(exc)) from None
     except runner.RunInterrupted as exc:
         click.echo("", err=True)
-        click.echo(wording.text("said", message=exc), err=True)
+        click.echo(words.text("a11y-audit : {message}", message=exc), err=True)
         sys.exit(130)
 
 
@@ -537,36 +556,39 @@ def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunI
 @click.argument("sites", nargs=-1)
 @_config_option
 @_runs_option
-@click.option("--resume", is_flag=True, help="Finish the last interrupted run of each site.")
+@click.option("--resume", is_flag=True, help="Terminer la dernière exécution interrompue de chaque site.")
 @click.option("--fail-on", type=_Threshold(), default="serious", show_default=True,
-              help="Exit 2 when a failure of this impact or worse is found.")
+              help="Sortir avec le code 2 quand un échec de cet impact ou plus grave est trouvé.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS),
-              default=("html", "json"), show_default=True, help="Reports to write (repeatable).")
+              default=("html", "json"), show_default=True, help="Rapports à écrire (répétable).")
 @_baseline_option
-@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Override crawl.max_pages.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Seconds for one page.")
-@click.option("--no-screenshots", is_flag=True, help="Skip screenshots (faster, no element captures).")
-@click.option("--full", is_flag=True, help="Audit every page again, even those unchanged since the last run.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Remplace crawl.max_pages.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Secondes accordées à une page.")
+@click.option("--no-screenshots", is_flag=True, help="Sans captures d'écran (plus rapide, pas de captures des"
+                                                     " éléments).")
+@click.option("--full", is_flag=True, help="Auditer de nouveau chaque page, même celles qui n'ont pas changé "
+                                           "depuis la dernière exécution.")
 @click.option("--grid", metavar="URL", default=None,
-              help="Gather the crawled pages on this Selenium Grid 4 (hub URL, e.g. http://hub:4444) instead of the "
-                   "local Chromium. Journeys (logins, forms) still play on the local Chromium. Exit 1 when the "
-                   "grid cannot be used. See docs/grid.md.")
+              help="Charger les pages explorées sur cette grille Selenium 4 (adresse du hub, par ex. "
+                   "http://hub:4444) au lieu du Chromium local. Les parcours (connexions, formulaires) "
+                   "restent joués sur le Chromium local. Code de sortie 1 quand la grille est inutilisable. "
+                   "Voir docs/grid.md.")
 @click.option("--slots", type=click.IntRange(min=1), default=None,
-              help="Sessions a site keeps on the grid (default: the grid's Chromium slots), at most the site's "
-                   "crawl.concurrency.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+              help="Sessions qu'un site garde sur la grille (par défaut : les places Chromium de la grille), "
+                   "au plus le crawl.concurrency du site.")
+@click.option("-q", "--quiet", is_flag=True, help="Sans affichage de la progression.")
 @_lang_option
 def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, max_pages, timeout, no_screenshots,
         full, grid, slots, quiet, lang):
-    """Audit the SITES of the config (all when none is named)."""
+    """Auditer les SITES de la configuration (tous quand aucun n'est nommé)."""
     if slots and not grid:
-        raise click.UsageError(wording.text("slots_need_grid"))
+        raise click.UsageError(words.text("--slots demande --grid (c'est le nombre de sessions sur une grille Selenium)."))
     cfg = _load_config(config_path)
     chosen = _select(cfg, sites)
     baselines = _load_baselines(baseline_paths)
     unused = sorted(set(baselines) - {s.id for s in chosen})
     if unused:
-        raise _fail(wording.text("unused_baseline", file=baselines[unused[0]], site=unused[0]))
+        raise _fail(words.text("{file}: une référence pour le site « {site} », que cet audit ne couvre pas : retirez ce --baseline ou nommez le site.", file=baselines[unused[0]], site=unused[0]))
     if max_pages:
         from dataclasses import replace
 
@@ -578,7 +600,7 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, 
     if slots and not quiet:
         for site in chosen:
             if slots > site.crawl.concurrency:
-                click.echo(wording.text("slots_capped", site=site.id, concurrency=site.crawl.concurrency), err=True)
+                click.echo(words.text("{site} : {concurrency} session(s) sur la grille au plus, la limite crawl.concurrency du site (politesse envers son serveur).", site=site.id, concurrency=site.crawl.concurrency), err=True)
     runs = _execute(chosen, store, options)
     _finish(store, runs, formats, lang, fail_on, quiet, baselines, config_path)
 
@@ -597,10 +619,10 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
         if not a.failed:
             click.echo(_summary(a))
         for path in paths:
-            click.echo(wording.text("report_path", path=path))
+            click.echo(words.text("  rapport : {path}", path=path))
         nothing = _nothing_audited(a, config_path)
         if nothing:
-            click.echo(wording.text("error", message=nothing), err=True)
+            click.echo(words.text("a11y-audit : erreur : {message}", message=nothing), err=True)
             unaudited.append(info.site)
             continue
         if baselines and info.site in baselines:
@@ -611,11 +633,11 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
         else:
             worst += _fail_on_count(a, fail_on)
     if unaudited:  # a run error, not findings: CI must not read an unreachable site as a clean (or failing) audit
-        click.echo(wording.text("nothing_audited_exit", sites=", ".join(unaudited)), err=True)
+        click.echo(words.text("aucun audit pour {sites} : code de sortie 1.", sites=", ".join(unaudited)), err=True)
         sys.exit(1)
     if worst:
-        key = "new_findings_exit" if baselines else "findings_exit"
-        click.echo(wording.text(key, count=worst, threshold=_threshold_word(fail_on), code=EXIT_FINDINGS), err=True)
+        key = N_("{count} nouvelle(s) non-conformité(s) de gravité « {threshold} » ou plus : code de sortie {code}.") if baselines else N_("{count} non-conformité(s) de gravité « {threshold} » ou plus : code de sortie {code}.")
+        click.echo(words.text(key, count=worst, threshold=_threshold_word(fail_on), code=EXIT_FINDINGS), err=True)
         sys.exit(EXIT_FINDINGS)
 
 
@@ -623,14 +645,14 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
 @click.argument("run_ref", metavar="RUN")
 @_runs_option
 def check(run_ref, runs_dir):
-    """Re-run the checks on a stored RUN's snapshots, offline (no browser)."""
+    """Relancer les vérifications sur les instantanés enregistrés de RUN, hors ligne (sans navigateur)."""
     store = _store(runs_dir)
     try:
         info = store.run(run_ref)
     except StoreError as exc:
         raise _fail(str(exc)) from None
     count = runner.recheck(store, info)
-    click.echo(wording.text("rechecked", run=info.id, count=count))
+    click.echo(words.text("{run} : {count} constat(s) recalculé(s) à partir des pages enregistrées.", run=info.id, count=count))
 
 
 @cli.command()
@@ -639,15 +661,16 @@ def check(run_ref, runs_dir):
 @click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS), default=("html",),
               show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Write the reports to this folder (default: the run's reports/ folder).")
+              help="Écrire les rapports dans ce dossier (par défaut : le dossier reports/ de l'exécution).")
 @click.option("--sessions", "sessions", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Tester session files or folders to merge (repeatable).")
+              help="Fichiers ou dossiers de sessions de testeurs à fusionner (répétable).")
 @click.option("--verdicts", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Auditor verdicts (YAML, or CSV in the grid layout).")
+              help="Verdicts de l'auditeur (YAML, ou CSV au format de la grille).")
 @_config_option
 @_lang_option
 def report(run_ref, runs_dir, formats, out_dir, sessions, verdicts, config_path, lang):
-    """Write the reports of a stored RUN (an id like site/stamp, a run folder, a site id, or 'latest')."""
+    """Écrire les rapports d'une exécution RUN enregistrée (un identifiant site/horodatage, un dossier
+    d'exécution, un identifiant de site, ou « latest »)."""
     store = _store(runs_dir)
     try:
         info = store.run(run_ref)
@@ -661,23 +684,24 @@ def report(run_ref, runs_dir, formats, out_dir, sessions, verdicts, config_path,
 @cli.command()
 @_config_option
 def validate(config_path):
-    """Check the sites file and say what is wrong, line by line."""
+    """Vérifier le fichier des sites et dire ce qui ne va pas, ligne par ligne."""
     cfg = _load_config(config_path)
     for site in cfg.sites:
-        click.echo(wording.text("validate_site", site=site.id, url=site.base_url, pages=len(site.pages),
+        click.echo(words.text("{site} : {url} — {pages} page(s) d'exemple, {journeys} parcours, {max_pages} pages au plus", site=site.id, url=site.base_url, pages=len(site.pages),
                                 journeys=len(site.journeys), max_pages=site.crawl.max_pages))
-    click.echo(wording.text("validate_ok", file=cfg.path))
+    click.echo(words.text("{file} : OK", file=cfg.path))
 
 
 @cli.command()
 @_runs_option
-@click.option("--config", "config_path", default=None, help="Sites file holding the ville-demo site "
-                                                              "(default: the repository's sites.yaml).")
+@click.option("--config", "config_path", default=None, help="Fichier des sites qui contient le site "
+                                                            "ville-demo (par défaut : le sites.yaml du "
+                                                            "dépôt).")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None)
 @click.option("-q", "--quiet", is_flag=True)
 @_lang_option
 def demo(runs_dir, config_path, max_pages, quiet, lang):
-    """Serve the embedded demo town on 127.0.0.1 and audit it end to end."""
+    """Servir la ville de démonstration intégrée sur 127.0.0.1 et l'auditer de bout en bout."""
     from dataclasses import replace
 
     from audit.demo import DEMO_ROOT, DemoServer, demo_password
@@ -686,11 +710,11 @@ def demo(runs_dir, config_path, max_pages, quiet, lang):
     cfg = _load_config(path)
     site = next((s for s in cfg.sites if s.id == "ville-demo"), None)
     if site is None:
-        raise _fail(wording.text("no_demo_site", file=path))
+        raise _fail(words.text("{file} n'a pas de site d'identifiant « ville-demo ».", file=path))
     os.environ.setdefault("A11Y_DEMO_PASSWORD", demo_password())
     store = _store(runs_dir, cfg)
     with DemoServer() as server:
-        click.echo(wording.text("demo_served", url=server.url), err=True)
+        click.echo(words.text("site de démonstration servi sur {url}", url=server.url), err=True)
         site = config.with_base_url(site, server.url)
         if max_pages:
             site = replace(site, crawl=replace(site.crawl, max_pages=max_pages))
@@ -702,12 +726,13 @@ def demo(runs_dir, config_path, max_pages, quiet, lang):
 
 @cli.command("checks")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True,
-              help="table for a terminal, json for tools, md for docs/checks.md.")
-@click.option("--coverage", is_flag=True, help="Which RGAA criteria automated checks cover (N / 106), "
-                                                "theme by theme, criterion by criterion.")
+              help="table pour un terminal, json pour les outils, md pour docs/checks.md.")
+@click.option("--coverage", is_flag=True, help="Les critères RGAA que les vérifications automatiques couvrent"
+                                               " (N / 106), thème par thème, critère par critère.")
 @_lang_option
 def checks(fmt, coverage, lang):
-    """List every automated check (ours and the axe-core rules a run executes), or the RGAA coverage."""
+    """Lister chaque vérification automatique (les nôtres et les règles axe-core qu'une exécution lance), ou la
+    couverture du RGAA."""
     from audit import catalogue
 
     try:
@@ -725,22 +750,25 @@ def checks(fmt, coverage, lang):
 
 @cli.group()
 def baseline():
-    """Accept the known failures of a run, so that later runs fail only on new ones (run --baseline FILE)."""
+    """Accepter les échecs connus d'une exécution, pour que les suivantes n'échouent que sur les nouveaux (run
+    --baseline FICHIER)."""
 
 
 @baseline.command("accept")
 @click.argument("run_ref", metavar="RUN")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
-              help="The baseline file to write (keep it in git, next to sites.yaml).")
-@click.option("--reason", default=None, help="Why these failures are accepted (kept with each new entry).")
+              help="Le fichier de référence à écrire (gardez-le dans git, à côté de sites.yaml).")
+@click.option("--reason", default=None, help="Pourquoi ces échecs sont acceptés (gardé avec chaque nouvelle "
+                                             "entrée).")
 @click.option("--expires", default=None, metavar="YYYY-MM-DD",
-              help="After this date the accepted failures count as new again.")
+              help="Après cette date, les échecs acceptés comptent de nouveau comme nouveaux.")
 @click.option("--min-impact", type=click.Choice(["critical", "serious", "moderate", "minor"]), default=None,
-              help="Accept only failures of this impact or worse (default: all).")
+              help="N'accepter que les échecs de cet impact ou plus graves (par défaut : tous).")
 @_runs_option
 @_config_option
 def baseline_accept(run_ref, out, reason, expires, min_impact, runs_dir, config_path):
-    """Write RUN's failures into the baseline file --out (entries still present keep their date and reason)."""
+    """Écrire les échecs de RUN dans le fichier de référence --out (les entrées toujours présentes gardent leur
+    date et leur raison)."""
     from audit import baseline as baseline_lib
 
     store = _store(runs_dir)
@@ -752,20 +780,21 @@ def baseline_accept(run_ref, out, reason, expires, min_impact, runs_dir, config_
         written = baseline_lib.accept(a, out, reason=reason, expires=expires, min_impact=min_impact)
     except baseline_lib.BaselineError as exc:
         raise _fail(str(exc)) from None
-    click.echo(wording.text("baseline_accepted", file=out, count=len(written.entries), run=info.id))
+    click.echo(words.text("{file} : {count} non-conformité(s) acceptée(s) de {run}.", file=out, count=len(written.entries), run=info.id))
 
 
 @baseline.command("compare")
 @click.argument("run_ref", metavar="RUN")
 @click.option("--baseline", "baseline_path", required=True, type=click.Path(dir_okay=False),
-              help="The baseline file.")
+              help="Le fichier de référence.")
 @click.option("--fail-on", type=_Threshold(), default="serious", show_default=True,
-              help="Exit 2 when a new failure of this impact or worse is found.")
+              help="Sortir avec le code 2 quand un nouvel échec de cet impact ou plus grave est trouvé.")
 @_runs_option
 @_config_option
 @_lang_option
 def baseline_compare(run_ref, baseline_path, fail_on, runs_dir, config_path, lang):
-    """Compare a stored RUN with a baseline: new, fixed, still open (exit 2 on new failures)."""
+    """Comparer une exécution RUN enregistrée à une référence : nouveaux, corrigés, toujours présents (code de
+    sortie 2 sur de nouveaux échecs)."""
     from audit import baseline as baseline_lib
 
     store = _store(runs_dir)
@@ -782,17 +811,19 @@ def baseline_compare(run_ref, baseline_path, fail_on, runs_dir, config_path, lan
 @cli.command("summary")
 @click.argument("run_ref", metavar="RUN")
 @click.option("--baseline", "baseline_path", default=None, type=click.Path(dir_okay=False),
-              help="Compare with this baseline (default: the previous complete run of the site).")
+              help="Comparer à cette référence (par défaut : l'exécution complète précédente du site).")
 @click.option("--fail-on", type=_Threshold(), default="serious", show_default=True,
-              help="The threshold the summary reports against.")
+              help="Le seuil par rapport auquel le résumé conclut.")
 @click.option("--out", "out", default=None, type=click.Path(dir_okay=False),
-              help="Write the Markdown to this file (default: standard output).")
-@click.option("--report-url", default=None, help="Link to the full report (default: the placeholder REPORT_URL).")
+              help="Écrire le Markdown dans ce fichier (par défaut : la sortie standard).")
+@click.option("--report-url", default=None, help="Lien vers le rapport complet (par défaut : le repère "
+                                                 "REPORT_URL).")
 @_runs_option
 @_config_option
 @_lang_option
 def summary_command(run_ref, baseline_path, fail_on, out, report_url, runs_dir, config_path, lang):
-    """A Markdown summary of RUN for a pull-request comment: new, fixed and still open failures."""
+    """Un résumé Markdown de RUN pour un commentaire de demande de fusion : échecs nouveaux, corrigés et toujours
+    présents."""
     from audit import baseline as baseline_lib
     from audit.reports import summary as summary_report
 
@@ -816,26 +847,27 @@ def summary_command(run_ref, baseline_path, fail_on, out, report_url, runs_dir, 
             Path(out).parent.mkdir(parents=True, exist_ok=True)
             Path(out).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise _fail(wording.text("cannot_write", file=out, error=exc.strerror)) from None
+            raise _fail(words.text("impossible d'écrire {file} : {error}.", file=out, error=exc.strerror)) from None
         click.echo(out)
     else:
         click.echo(text)
     if a.failed:  # a nightly job must not read an audit of nothing as a pass
-        click.echo(wording.text("error", message=_nothing_audited(a, config_path)), err=True)
+        click.echo(words.text("a11y-audit : erreur : {message}", message=_nothing_audited(a, config_path)), err=True)
         sys.exit(1)
 
 
 @cli.command()
 @click.argument("site")
 @click.option("--html", "html_path", default=None, type=click.Path(dir_okay=False),
-              help="Also write an accessible HTML page: the chart and its data table.")
+              help="Écrire aussi une page HTML accessible : le graphique et son tableau de données.")
 @click.option("--last", type=click.IntRange(min=1), default=30, show_default=True,
-              help="How many recent finished runs (complete or failed).")
+              help="Combien d'exécutions terminées récentes (complètes ou échouées).")
 @_runs_option
 @_config_option
 @_lang_option
 def trends(site, html_path, last, runs_dir, config_path, lang):
-    """How SITE's problems evolved over its finished runs (each run's assessed result; a failed run is a gap)."""
+    """L'évolution des problèmes de SITE au fil de ses exécutions terminées (le résultat évalué de chacune ; une
+    exécution échouée est un trou)."""
     from audit import trend
 
     store = _store(runs_dir)
@@ -843,9 +875,9 @@ def trends(site, html_path, last, runs_dir, config_path, lang):
     points = trend.series(results, lang=lang)
     if not points:
         known = sorted({r.site for r in store.runs()})
-        hint = (wording.text("no_complete_run_sites", sites=", ".join(known)) if known
-                else wording.text("no_complete_run_start"))
-        raise _fail(wording.text("no_complete_run", site=site, folder=store.root, hint=hint))
+        hint = (words.text(" ; sites ayant des audits : {sites}", sites=", ".join(known)) if known
+                else words.text(" ; lancez-en un avec `a11y-audit run`"))
+        raise _fail(words.text("aucun audit terminé du site « {site} » dans {folder}{hint}.", site=site, folder=store.root, hint=hint))
     click.echo(trend.text_table(points, lang))
     said = trend.basis(points, lang)
     if said:
@@ -854,7 +886,7 @@ def trends(site, html_path, last, runs_dir, config_path, lang):
         try:
             click.echo(str(trend.write_html(results, site, html_path, lang)))
         except OSError as exc:
-            raise _fail(wording.text("cannot_write", file=html_path, error=exc.strerror)) from None
+            raise _fail(words.text("impossible d'écrire {file} : {error}.", file=html_path, error=exc.strerror)) from None
 
 
 
@@ -877,14 +909,14 @@ def _site_of_run(info, config_path: str, required: bool = True):
     site = next((s for s in cfg.sites if s.id == info.site), None)
     if site is None:
         if required:
-            raise _fail(wording.text("site_not_in_config", file=cfg.path, site=info.site, run=info.id))
+            raise _fail(words.text("{file} n'a pas de site « {site} » (le site de l'audit {run}).", file=cfg.path, site=info.site, run=info.id))
         return None
     return config.with_base_url(site, info.base_url)
 
 
 _sample_option = click.option("--sample", "sample_file", type=click.Path(dir_okay=False), default=None,
-                              help="A pinned sample (`a11y-audit sample --pin` output) instead of the site's "
-                                   "`sample:` in sites.yaml.")
+                              help="Un échantillon figé (sortie de `a11y-audit sample --pin`) au lieu du "
+                                   "`sample:` du site dans sites.yaml.")
 
 
 _READ = object()  # _assessment's site: read it from the config
@@ -912,7 +944,7 @@ def _assessment(store, info, config_path: str = "sites.yaml", sessions=(), verdi
         raise _fail("\n".join(exc.messages)) from None
     if not quiet:
         for note in a.tester_notes:
-            click.echo(wording.text("warning", message=note), err=True)
+            click.echo(words.text("a11y-audit : attention : {message}", message=note), err=True)
     return a
 
 
@@ -920,15 +952,17 @@ def _assessment(store, info, config_path: str = "sites.yaml", sessions=(), verdi
 @click.argument("site_id", metavar="SITE")
 @_config_option
 @_runs_option
-@click.option("--run", "run_ref", default=None, help="The run to sample from (default: the site's newest run).")
-@click.option("--seed", type=int, default=None, help="Seed of the random draw (printed; the same seed on the "
-                                                     "same run draws the same pages).")
+@click.option("--run", "run_ref", default=None, help="L'exécution où prendre l'échantillon (par défaut : la "
+                                                     "plus récente du site).")
+@click.option("--seed", type=int, default=None, help="Graine du tirage au hasard (affichée ; la même graine "
+                                                     "sur la même exécution tire les mêmes pages).")
 @click.option("--pin", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="Write the sample as a `sample:` YAML block to paste into sites.yaml ('-': standard output).")
+              help="Écrire l'échantillon comme un bloc YAML `sample:` à coller dans sites.yaml (« - » : la "
+                   "sortie standard).")
 @_lang_option
 def sample(site_id, config_path, runs_dir, run_ref, seed, pin, lang):
-    """Propose the RGAA sample of SITE from a crawl: required pages, journey steps, one page per template,
-    10 % drawn at random."""
+    """Proposer l'échantillon RGAA de SITE à partir d'une exploration : pages obligatoires, étapes des parcours,
+    une page par gabarit, 10 % tirés au hasard."""
     from audit import sample as sampling
 
     cfg = _load_config(config_path)
@@ -936,7 +970,7 @@ def sample(site_id, config_path, runs_dir, run_ref, seed, pin, lang):
     store = _store(runs_dir, cfg)
     info = _run_of(store, run_ref or site.id)
     if info.site != site.id:
-        raise _fail(wording.text("run_of_other_site", run=info.id, site=info.site, wanted=site.id))
+        raise _fail(words.text("l'audit {run} porte sur le site « {site} », pas sur « {wanted} ».", run=info.id, site=info.site, wanted=site.id))
     proposed = sampling.propose(store, info, config.with_base_url(site, info.base_url), seed=seed)
     click.echo(sampling.describe(proposed, lang))
     if pin:
@@ -947,32 +981,34 @@ def sample(site_id, config_path, runs_dir, run_ref, seed, pin, lang):
             try:
                 Path(pin).write_text(text, encoding="utf-8")
             except OSError as exc:
-                raise _fail(wording.text("cannot_write", file=pin, error=exc.strerror)) from None
-            click.echo(wording.text("sample_written", file=pin, config=cfg.path, site=site.id))
+                raise _fail(words.text("impossible d'écrire {file} : {error}.", file=pin, error=exc.strerror)) from None
+            click.echo(words.text("Échantillon écrit dans {file} : collez-le dans {config} sous le site {site}.", file=pin, config=cfg.path, site=site.id))
 
 
 @cli.command()
 @click.argument("site_id", metavar="SITE")
 @_config_option
 @_runs_option
-@click.option("--run", "run_ref", default=None, help="The run to declare from (default: the site's newest run).")
+@click.option("--run", "run_ref", default=None, help="L'exécution dont part la déclaration (par défaut : la "
+                                                     "plus récente du site).")
 @click.option("--verdicts", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="The auditor's verdicts: a YAML file or a grid CSV.")
+              help="Les verdicts de l'auditeur : un fichier YAML ou une grille CSV.")
 @click.option("--sessions", multiple=True, type=click.Path(exists=True),
-              help="Tester session files or folders (repeatable).")
-@click.option("--auditor", "auditor_name", default="", help="Who audited, when --verdicts is a grid CSV (a YAML "
-                                                              "file says it itself).")
-@click.option("--date", "when", default=None, help="Date of the audit (YYYY-MM-DD), with a grid CSV.")
+              help="Fichiers ou dossiers de sessions de testeurs (répétable).")
+@click.option("--auditor", "auditor_name", default="", help="Qui a audité, quand --verdicts est une grille "
+                                                            "CSV (un fichier YAML le dit lui-même).")
+@click.option("--date", "when", default=None, help="Date de l'audit (AAAA-MM-JJ), avec une grille CSV.")
 @_sample_option
 @click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Folder for declaration.html, declaration-fragment.html and declaration.md "
-                   "(accessibility-statement*.html|md with --lang en) (default: the run's reports folder).")
+              help="Dossier de declaration.html, declaration-fragment.html et declaration.md "
+                   "(accessibility-statement*.html|md avec --lang en) (par défaut : le dossier des rapports "
+                   "de l'exécution).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="fr: the déclaration d'accessibilité the RGAA asks for; en: an English translation of it, "
-                   "for information.")
+              help="fr : la déclaration d'accessibilité que demande le RGAA ; en : sa traduction anglaise, "
+                   "pour information.")
 def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor_name, when, sample_file, out,
             lang):
-    """Write the déclaration d'accessibilité of SITE (a draft while criteria remain to verify)."""
+    """Écrire la déclaration d'accessibilité de SITE (un brouillon tant que des critères restent à vérifier)."""
     from datetime import date
 
     from audit.reports import declaration
@@ -982,7 +1018,7 @@ def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor
     store = _store(runs_dir, cfg)
     info = _run_of(store, run_ref or site.id)
     if info.site != site.id:
-        raise _fail(wording.text("run_of_other_site", run=info.id, site=info.site, wanted=site.id))
+        raise _fail(words.text("l'audit {run} porte sur le site « {site} », pas sur « {wanted} ».", run=info.id, site=info.site, wanted=site.id))
     site = config.with_base_url(site, info.base_url)
     a = _assessment(store, info, config_path, sessions=sessions, verdicts=verdicts, sample_file=sample_file,
                     auditor=auditor_name, when=when)
@@ -995,7 +1031,7 @@ def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor
     try:
         paths = declaration.write(decl, folder)
     except OSError as exc:
-        raise _fail(wording.text("cannot_write_declaration", folder=folder, error=exc.strerror)) from None
+        raise _fail(words.text("impossible d'écrire la déclaration dans {folder} : {error}.", folder=folder, error=exc.strerror)) from None
     if dates is not None:
         store.record_declaration(site.id, lang, *dates, run_id=info.id, state=decl.state.value)
     click.echo(declaration.summary(decl))
@@ -1004,16 +1040,16 @@ def declare(site_id, config_path, runs_dir, run_ref, verdicts, sessions, auditor
 
 
 @cli.command("selenium-grid")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address the Grid listens on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse où la grille écoute.")
 @click.option("--port", type=click.IntRange(1, 65535), default=4444, show_default=True)
 @click.option("--slots", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Chromium sessions at once (one a core is right).")
-@click.option("--chromedriver", default=None, help="chromedriver to use (default: the one on PATH, Debian's "
-                                                   "chromium-driver).")
+              help="Sessions Chromium simultanées (une par cœur convient).")
+@click.option("--chromedriver", default=None, help="Le chromedriver à utiliser (par défaut : celui du PATH, "
+                                                   "le chromium-driver de Debian).")
 def selenium_grid(host, port, slots, chromedriver):
-    """Run a Selenium Grid 4 standalone (hub and one node) on this machine, with the local Chromium and
-    chromedriver, until Ctrl-C: `a11y-audit run --grid http://HOST:PORT` then gathers pages on it. Needs
-    Java 17 and the jar that `npm ci` installs. See docs/grid.md for a hub and several nodes."""
+    """Lancer une grille Selenium 4 autonome (un hub et un nœud) sur cette machine, avec le Chromium et le
+    chromedriver locaux, jusqu'à Ctrl-C : `a11y-audit run --grid http://HÔTE:PORT` y charge alors les pages.
+    Demande Java 17 et le jar qu'installe `npm ci`. Voir docs/grid.md pour un hub et plusieurs nœuds."""
     import shutil
     import signal
     import subprocess
@@ -1029,13 +1065,13 @@ def selenium_grid(host, port, slots, chromedriver):
         raise _fail(str(exc)) from None
     driver = chromedriver or shutil.which("chromedriver")
     if not driver or not shutil.which(driver):
-        raise _fail(wording.text("no_chromedriver"))
+        raise _fail(words.text("chromedriver introuvable : `apt-get install chromium-driver` (Debian) ou --chromedriver /chemin/vers/chromedriver."))
     if shutil.which("java") is None:
-        raise _fail(wording.text("no_java"))
+        raise _fail(words.text("Java introuvable : la grille Selenium demande Java 17 (`apt-get install openjdk-17-jre-headless`)."))
     with tempfile.TemporaryDirectory(prefix="a11y-audit-grid-") as folder:
         config_path = Path(folder) / "node.toml"
         config_path.write_text(webdriver.node_config(chromium, shutil.which(driver), slots), encoding="utf-8")
-        click.echo(wording.text("grid_serving", host=host, port=port, slots=slots), err=True)
+        click.echo(words.text("Grille Selenium sur http://{host}:{port} ({slots} session(s) Chromium) ; Ctrl-C pour l'arrêter.", host=host, port=port, slots=slots), err=True)
         server = subprocess.Popen(webdriver.standalone_command(jar, config_path, host, port, slots))
         # SIGTERM (a service manager, kill) stops the Grid too, as Ctrl-C does: never an orphan JVM
         signal.signal(signal.SIGTERM, lambda *_: server.terminate())
@@ -1053,21 +1089,21 @@ def selenium_grid(host, port, slots, chromedriver):
 
 @cli.group()
 def grid():
-    """The RGAA audit grid as CSV, in the official layout (a row per criterion, a column per page)."""
+    """La grille d'audit RGAA en CSV, au format officiel (une ligne par critère, une colonne par page)."""
 
 
 @grid.command("export")
 @click.argument("run_ref", metavar="RUN")
-@click.option("--csv", "csv_path", required=True, type=click.Path(dir_okay=False), help="The CSV file to write.")
+@click.option("--csv", "csv_path", required=True, type=click.Path(dir_okay=False), help="Le fichier CSV à écrire.")
 @_config_option
 @_runs_option
 @click.option("--verdicts", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Include an auditor's verdicts (YAML or grid CSV).")
-@click.option("--sessions", multiple=True, type=click.Path(exists=True), help="Tester sessions (repeatable).")
+              help="Inclure les verdicts d'un auditeur (YAML ou grille CSV).")
+@click.option("--sessions", multiple=True, type=click.Path(exists=True), help="Sessions de testeurs (répétable).")
 @_sample_option
 @_lang_option
 def grid_export(run_ref, csv_path, config_path, runs_dir, verdicts, sessions, sample_file, lang):
-    """Write RUN's grid as CSV (C, NC, NA, NT; « NT » = to verify)."""
+    """Écrire la grille de RUN en CSV (C, NC, NA, NT ; « NT » = à vérifier)."""
     from audit.reports import grid as grid_csv
 
     store = _store(runs_dir)
@@ -1078,24 +1114,26 @@ def grid_export(run_ref, csv_path, config_path, runs_dir, verdicts, sessions, sa
     try:
         path = grid_csv.write(a.grid, csv_path, lang)
     except OSError as exc:
-        raise _fail(wording.text("cannot_write", file=csv_path, error=exc.strerror)) from None
+        raise _fail(words.text("impossible d'écrire {file} : {error}.", file=csv_path, error=exc.strerror)) from None
     counts = a.rates.counts
-    click.echo(wording.text("grid_exported", file=path, pages=len(a.grid.pages), criteria=len(a.grid.criteria),
+    click.echo(words.text("{file} : {pages} pages × {criteria} critères — sur l'échantillon : {c} C, {nc} NC, {na} NA, {nt} NT.", file=path, pages=len(a.grid.pages), criteria=len(a.grid.criteria),
                             c=counts["C"], nc=counts["NC"], na=counts["NA"], nt=counts["NT"]))
 
 
 @grid.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--run", "run_ref", required=True, help="The run whose sample the grid describes.")
+@click.option("--run", "run_ref", required=True, help="L'exécution dont la grille décrit l'échantillon.")
 @_config_option
 @_runs_option
-@click.option("--auditor", "auditor_name", default="", help="Who made the grid (for the declaration).")
-@click.option("--date", "when", default=None, help="Date of the audit, YYYY-MM-DD.")
+@click.option("--auditor", "auditor_name", default="", help="Qui a rempli la grille (pour la déclaration).")
+@click.option("--date", "when", default=None, help="Date de l'audit, AAAA-MM-JJ.")
 @click.option("--yaml", "yaml_out", type=click.Path(dir_okay=False), default=None,
-              help="Also write the verdicts as an auditor YAML file (to add comments and dérogations).")
+              help="Écrire aussi les verdicts dans un fichier YAML d'auditeur (pour ajouter commentaires et "
+                   "dérogations).")
 @_sample_option
 def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, yaml_out, sample_file):
-    """Read an auditor's grid CSV, check it against RUN's sample and show the resulting rates."""
+    """Lire la grille CSV d'un auditeur, la confronter à l'échantillon de RUN et afficher les taux qui en
+    résultent."""
     from audit import auditor, scoring
 
     store = _store(runs_dir)
@@ -1109,22 +1147,22 @@ def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, ya
     missing = audit_file.extra.get("missing_criteria")
     if missing:
         listed = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
-        click.echo(wording.text("warning", message=wording.text("grid_missing_rows", file=csv_file,
+        click.echo(words.text("a11y-audit : attention : {message}", message=words.text("{file} : {count} critère(s) sans ligne ({criteria}) : ils restent tels que les constats les donnent.", file=csv_file,
                                                                  count=len(missing), criteria=listed)), err=True)
     rates = a.rates
-    lang = wording.language()
-    click.echo(wording.text("grid_imported", file=csv_file, verdicts=len(audit_file.verdicts), pages=len(a.grid.pages)))
-    said = (wording.text("grid_rates", global_rate=scoring.format_rate(rates.global_rate, lang),
+    lang = words.language()
+    click.echo(words.text("{file} : {verdicts} verdict(s) sur {pages} page(s).", file=csv_file, verdicts=len(audit_file.verdicts), pages=len(a.grid.pages)))
+    said = (words.text("Taux global : {global_rate} ; taux moyen : {mean_rate}.", global_rate=scoring.format_rate(rates.global_rate, lang),
                          mean_rate=scoring.format_rate(rates.mean_rate, lang))
             if rates.valid else scoring.rates_reason(rates))
-    click.echo(wording.text("grid_state", state=rates.state.label(lang), rates=said))
+    click.echo(words.text("État : {state}. {rates}", state=rates.state.label(lang), rates=said))
     if yaml_out:
         names = {p.ref: p.ref for p in a.grid.pages}
         text = auditor.verdicts_to_yaml(audit_file.verdicts, auditor_name, when, info.site, names)
         try:
             Path(yaml_out).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise _fail(wording.text("cannot_write", file=yaml_out, error=exc.strerror)) from None
+            raise _fail(words.text("impossible d'écrire {file} : {error}.", file=yaml_out, error=exc.strerror)) from None
         click.echo(f"  {yaml_out}")
 
 
@@ -1136,15 +1174,18 @@ def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, ya
 
 @cli.group()
 def findings() -> None:
-    """Tester sessions: check protocol and session files, serve the testers' form."""
+    """Sessions de testeurs : vérifier les fichiers de protocole et de session, servir le formulaire des
+    testeurs."""
 
 
 @findings.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--config", "config_path", default="sites.yaml", show_default=True,
-              help="Sites file to check the protocols' site ids against (skipped when it does not exist).")
+              help="Fichier des sites où chercher les identifiants de site des protocoles (ignoré s'il "
+                   "n'existe pas).")
 def findings_validate(files, config_path):
-    """Check protocol and session FILES (or folders of them); every problem as file:line: path: message."""
+    """Vérifier des FILES de protocole et de session (ou leurs dossiers) ; chaque problème sous la forme
+    fichier:ligne: chemin: message."""
     from audit import testers
 
     sites = None
@@ -1157,27 +1198,29 @@ def findings_validate(files, config_path):
     for message in messages:
         click.echo(message, err=True)
     if messages:
-        click.echo(wording.text("problems", count=len(messages)), err=True)
+        click.echo(words.text("{count} problème(s).", count=len(messages)), err=True)
         sys.exit(1)
-    click.echo(wording.text("findings_valid"))
+    click.echo(words.text("OK : protocoles et sessions valides."))
 
 
 @findings.command("serve")
 @click.argument("protocol", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--sessions", "sessions_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where sessions are written (default: the sessions/ folder next to the protocol).")
+              help="Où les sessions sont écrites (par défaut : le dossier sessions/ à côté du protocole).")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; beyond this machine a shared access token is required.")
+              help="Adresse d'écoute ; au-delà de cette machine, un jeton d'accès partagé est exigé.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
 @click.option("--token", envvar="A11Y_FORM_TOKEN", default=None,
-              help="Shared access token (?token= once, then a cookie); generated when --host is not loopback.")
-@click.option("--runs-dir", default=None, help="Run store whose a11y-audit.sqlite indexes the sessions "
-                                               "(default: $A11Y_AUDIT_RUNS, else ./runs).")
-@click.option("--no-store", is_flag=True, help="Only write the YAML files, no index in the run store.")
+              help="Jeton d'accès partagé (?token= une fois, puis un cookie) ; généré quand --host n'est pas "
+                   "une adresse locale.")
+@click.option("--runs-dir", default=None, help="Magasin des exécutions dont a11y-audit.sqlite indexe les "
+                                               "sessions (par défaut : $A11Y_AUDIT_RUNS, sinon ./runs).")
+@click.option("--no-store", is_flag=True, help="N'écrire que les fichiers YAML, sans index dans le magasin "
+                                               "des exécutions.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language the form opens in; every page links to the other one.")
+              help="Langue d'ouverture du formulaire ; chaque page mène à l'autre langue.")
 def findings_serve(protocol, sessions_dir, host, port, token, runs_dir, no_store, lang):
-    """Serve the testers' form for PROTOCOL until Ctrl-C."""
+    """Servir le formulaire des testeurs pour PROTOCOL jusqu'à Ctrl-C."""
     from audit import form, testers
 
     store_root = None if no_store else (runs_dir or os.environ.get("A11Y_AUDIT_RUNS") or "runs")

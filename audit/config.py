@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from audit import reader, wording
+from audit import reader, words
 from audit.model import (
     DEFAULT_USER_AGENT,
     Config,
@@ -22,6 +22,7 @@ from audit.model import (
     Step,
     StepAction,
 )
+from audit.words import N_
 
 
 class ConfigError(Exception):
@@ -39,12 +40,12 @@ class _Doc(reader.Located):
     def __init__(self, path: str, text: str):
         super().__init__(path, text)
         if self.too_big:
-            raise ConfigError(f"{path}:1: " + wording.text("cfg_invalid_yaml_plain",
+            raise ConfigError(f"{path}:1: " + words.text("YAML invalide : {problem}",
                                                            problem=f"> {reader.MAX_NODES} nodes"))
         if self.problem is not None:
             line, problem = self.problem
-            key = "cfg_invalid_yaml" if line else "cfg_invalid_yaml_plain"
-            raise ConfigError(f"{path}:{line or 1}: " + wording.text(key, problem=problem))
+            key = N_("YAML invalide : {problem}. Vérifiez l'indentation et les guillemets autour de cette ligne.") if line else N_("YAML invalide : {problem}")
+            raise ConfigError(f"{path}:{line or 1}: " + words.text(key, problem=problem))
 
     def error(self, path: str, message: str) -> ConfigError:
         return ConfigError(f"{self.path}:{self.line(path)}: {path or '(top)'}: {message}")
@@ -58,7 +59,7 @@ class _Reader:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise doc.error(path, wording.text("cfg_mapping"))
+            raise doc.error(path, words.text("doit être une suite de lignes « clé: valeur »"))
         self.data = data
         self.used: set[str] = set()
 
@@ -73,13 +74,13 @@ class _Reader:
         value = self.raw(key)
         if value is None:
             if required:
-                raise self.doc.error(self._p(key), wording.text("cfg_required"))
+                raise self.doc.error(self._p(key), words.text("est obligatoire"))
             return default
         if isinstance(value, (dict, list, bool)):
-            raise self.doc.error(self._p(key), wording.text("cfg_text"))
+            raise self.doc.error(self._p(key), words.text("doit être un texte"))
         text = str(value).strip()
         if required and not text:
-            raise self.doc.error(self._p(key), wording.text("cfg_not_empty"))
+            raise self.doc.error(self._p(key), words.text("ne doit pas être vide"))
         return text
 
     def bool(self, key: str, default: bool) -> bool:
@@ -87,7 +88,7 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise self.doc.error(self._p(key), wording.text("cfg_bool"))
+            raise self.doc.error(self._p(key), words.text("doit valoir true ou false"))
         return value
 
     def int(self, key: str, default: int, minimum: int = 1) -> int:
@@ -95,8 +96,8 @@ class _Reader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            message = (wording.text("cfg_positive_int") if minimum == 1
-                       else wording.text("cfg_int_min", minimum=minimum))
+            message = (words.text("doit être un nombre entier positif") if minimum == 1
+                       else words.text("doit être un nombre entier ≥ {minimum}", minimum=minimum))
             raise self.doc.error(self._p(key), message)
         return value
 
@@ -105,7 +106,7 @@ class _Reader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise self.doc.error(self._p(key), wording.text("cfg_seconds"))
+            raise self.doc.error(self._p(key), words.text("doit être un nombre de secondes ≥ 0"))
         return float(value)
 
     def strings(self, key: str) -> tuple[str, ...]:
@@ -115,7 +116,7 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-            raise self.doc.error(self._p(key), wording.text("cfg_text_list"))
+            raise self.doc.error(self._p(key), words.text("doit être une liste de textes"))
         return tuple(str(v) for v in value)
 
     def regexes(self, key: str) -> tuple[str, ...]:
@@ -124,20 +125,20 @@ class _Reader:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise self.doc.error(f"{self._p(key)}[{i}]", wording.text("cfg_regex", error=exc)) from None
+                raise self.doc.error(f"{self._p(key)}[{i}]", words.text("expression régulière invalide : {error}", error=exc)) from None
         return patterns
 
     def done(self) -> None:
         unknown = sorted(set(map(str, self.data)) - self.used)
         if unknown:
             known = ", ".join(sorted(self.used))
-            raise self.doc.error(self._p(unknown[0]), wording.text("cfg_unknown_key", known=known))
+            raise self.doc.error(self._p(unknown[0]), words.text("clé inconnue ; clés possibles : {known}", known=known))
 
 
 def _url(doc: _Doc, path: str, value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise doc.error(path, wording.text("cfg_url", value=value))
+        raise doc.error(path, words.text("doit être une adresse http(s) complète, pas « {value} »", value=value))
     return value.rstrip("/")
 
 
@@ -162,8 +163,8 @@ def _value_file(doc: _Doc, path: str, value: str) -> str:
         file = config_folder / file
     tree = _work_tree(config_folder)
     if file.resolve().is_relative_to(tree):
-        key = "cfg_secret_in_repository" if (tree / ".git").exists() else "cfg_secret_in_config_folder"
-        raise doc.error(path, wording.text(key, value=value, tree=tree))
+        key = N_("{value} est dans le dépôt ({tree}) : gardez le secret dans un fichier hors du dépôt, par exemple ~/.config/a11y-audit/, ou utilisez value_env") if (tree / ".git").exists() else N_("{value} est dans le dossier de la configuration ({tree}) : gardez le secret dans un fichier hors de ce dossier, par exemple ~/.config/a11y-audit/, ou utilisez value_env")
+        raise doc.error(path, words.text(key, value=value, tree=tree))
     return str(file)
 
 
@@ -171,7 +172,7 @@ def _step(doc: _Doc, data: Any, path: str) -> Step:
     if isinstance(data, dict) and len(data) >= 1:
         actions = [k for k in data if k in _ACTION_VALUES]
         if len(actions) != 1:
-            raise doc.error(path, wording.text("cfg_step_one_action", actions=_ACTIONS))
+            raise doc.error(path, words.text("une étape demande exactement une action parmi : {actions}", actions=_ACTIONS))
         action = StepAction(actions[0])
         reader = _Reader(doc, data, path)
         target = reader.str(action.value)
@@ -185,25 +186,25 @@ def _step(doc: _Doc, data: Any, path: str) -> Step:
                  if v is not None]
         if action == StepAction.FILL:
             if not given:
-                raise doc.error(path, wording.text("cfg_fill_needs_value"))
+                raise doc.error(path, words.text("une étape fill demande `value`, ou pour un secret `value_env` (une variable d'environnement) ou `value_file` (un fichier hors du dépôt)"))
             if len(given) > 1:
-                raise doc.error(f"{path}.{given[1]}", wording.text("cfg_only_one", keys=", ".join(given)))
+                raise doc.error(f"{path}.{given[1]}", words.text("ne donnez qu'une seule de ces clés : {keys}", keys=", ".join(given)))
             if value_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value_env):
-                raise doc.error(f"{path}.value_env", wording.text("cfg_env_name"))
+                raise doc.error(f"{path}.value_env", words.text("doit être un nom de variable d'environnement"))
             if value_file is not None:
                 value_file = _value_file(doc, f"{path}.value_file", value_file)
         elif value_env is not None or value_file is not None:
             key = "value_env" if value_env is not None else "value_file"
-            raise doc.error(f"{path}.{key}", wording.text("cfg_fill_only_secret"))
+            raise doc.error(f"{path}.{key}", words.text("seule une étape fill saisit un secret"))
         if action in (StepAction.CLICK, StepAction.FILL, StepAction.WAIT_FOR) and not target:
-            raise doc.error(f"{path}.{action.value}", wording.text("cfg_needs_selector"))
+            raise doc.error(f"{path}.{action.value}", words.text("demande un sélecteur CSS"))
         if action == StepAction.GOTO and not target:
-            raise doc.error(f"{path}.goto", wording.text("cfg_needs_url"))
+            raise doc.error(f"{path}.goto", words.text("demande une adresse ou un chemin"))
         if action == StepAction.PRESS and not target:
-            raise doc.error(f"{path}.press", wording.text("cfg_needs_key"))
+            raise doc.error(f"{path}.press", words.text("demande une touche, par exemple Enter"))
         return Step(action=action, target=target, value=value, value_env=value_env, value_file=value_file,
                     name=name, audit=audit)
-    raise doc.error(path, wording.text("cfg_step_mapping", actions=_ACTIONS))
+    raise doc.error(path, words.text("une étape est une suite de lignes « clé: valeur » avec une action parmi : {actions}", actions=_ACTIONS))
 
 
 _SITE_KEYS = frozenset({"id", "name", "base_url", "pages", "journeys", "sample", "crawl", "declaration", "chromium",
@@ -251,7 +252,7 @@ def _out_of_scope(doc: _Doc, raw: Any, path: str) -> tuple[ScopeRule, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise doc.error(path, wording.text("cfg_scope_list"))
+        raise doc.error(path, words.text("doit être une liste de parties hors périmètre ({selector: …, reason: …})"))
     rules = []
     for i, item in enumerate(raw):
         r = _Reader(doc, item, f"{path}[{i}]")
@@ -261,7 +262,7 @@ def _out_of_scope(doc: _Doc, raw: Any, path: str) -> tuple[ScopeRule, ...]:
         try:
             GenericTranslator().css_to_xpath(selector)
         except SelectorError as exc:
-            raise doc.error(f"{path}[{i}].selector", wording.text("cfg_scope_selector", error=exc)) from None
+            raise doc.error(f"{path}[{i}].selector", words.text("sélecteur CSS invalide ({error})", error=exc)) from None
         rules.append(ScopeRule(selector=selector, reason=reason, where=f"{doc.path}:{doc.line(f'{path}[{i}]')}"))
     return tuple(rules)
 
@@ -277,9 +278,9 @@ def _inputs(doc: _Doc, values: tuple[str, ...], path: str, folders: bool) -> tup
         if not file.is_absolute():
             file = config_folder / file
         if not file.exists():
-            raise doc.error(where, wording.text("cfg_input_missing", value=value, folder=config_folder.resolve()))
+            raise doc.error(where, words.text("« {value} » introuvable (chemin relatif au dossier {folder}) : corrigez le chemin ou créez le fichier ou le dossier", value=value, folder=config_folder.resolve()))
         if not folders and (file.is_dir() or file.suffix.lower() not in (".yaml", ".yml", ".csv")):
-            raise doc.error(where, wording.text("cfg_verdicts_kind", value=value))
+            raise doc.error(where, words.text("« {value} » : les verdicts de l'auditeur sont un fichier YAML (.yaml) ou une grille CSV (.csv)", value=value))
         out.append(str(file))
     return tuple(out)
 
@@ -287,9 +288,9 @@ def _inputs(doc: _Doc, values: tuple[str, ...], path: str, folders: bool) -> tup
 def _identity(doc: _Doc, reader: _Reader, path: str, ids: set[str]) -> tuple[str, str, str]:
     site_id = reader.str("id", required=True)
     if not _ID.match(site_id):
-        raise doc.error(f"{path}.id", wording.text("cfg_site_id"))
+        raise doc.error(f"{path}.id", words.text("n'utilisez que des minuscules sans accent, des chiffres, - et _ (il nomme des dossiers)"))
     if site_id in ids:
-        raise doc.error(f"{path}.id", wording.text("cfg_duplicate_site", id=site_id))
+        raise doc.error(f"{path}.id", words.text("identifiant de site « {id} » en double", id=site_id))
     ids.add(site_id)
     name = reader.str("name", default=site_id)
     return site_id, name, _url(doc, f"{path}.base_url", reader.str("base_url", required=True))
@@ -298,7 +299,7 @@ def _identity(doc: _Doc, reader: _Reader, path: str, ids: set[str]) -> tuple[str
 def _pages(doc: _Doc, raw: Any, path: str) -> tuple[SamplePage, ...]:
     raw = raw or []
     if not isinstance(raw, list):
-        raise doc.error(f"{path}.pages", wording.text("cfg_pages_list"))
+        raise doc.error(f"{path}.pages", words.text("doit être une liste de {{name, path}}"))
     pages = []
     for i, item in enumerate(raw):
         p = _Reader(doc, item, f"{path}.pages[{i}]")
@@ -312,7 +313,7 @@ def _pages(doc: _Doc, raw: Any, path: str) -> tuple[SamplePage, ...]:
 def _journeys(doc: _Doc, raw: Any, path: str) -> tuple[Journey, ...]:
     raw = raw or []
     if not isinstance(raw, list):
-        raise doc.error(f"{path}.journeys", wording.text("cfg_journeys_list"))
+        raise doc.error(f"{path}.journeys", words.text("doit être une liste de parcours"))
     journeys = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
@@ -320,16 +321,16 @@ def _journeys(doc: _Doc, raw: Any, path: str) -> tuple[Journey, ...]:
         j = _Reader(doc, item, jpath)
         jid = j.str("id", required=True)
         if not _ID.match(jid):
-            raise doc.error(f"{jpath}.id", wording.text("cfg_journey_id"))
+            raise doc.error(f"{jpath}.id", words.text("n'utilisez que des minuscules sans accent, des chiffres, - et _"))
         if jid in seen:
-            raise doc.error(f"{jpath}.id", wording.text("cfg_duplicate_journey", id=jid))
+            raise doc.error(f"{jpath}.id", words.text("identifiant de parcours « {id} » en double", id=jid))
         seen.add(jid)
         raw_steps = j.raw("steps")
         if not isinstance(raw_steps, list) or not raw_steps:
-            raise doc.error(f"{jpath}.steps", wording.text("cfg_steps_list"))
+            raise doc.error(f"{jpath}.steps", words.text("doit être une liste d'étapes non vide"))
         steps = tuple(_step(doc, s, f"{jpath}.steps[{k}]") for k, s in enumerate(raw_steps))
         if steps[0].action != StepAction.GOTO:
-            raise doc.error(f"{jpath}.steps[0]", wording.text("cfg_starts_with_goto"))
+            raise doc.error(f"{jpath}.steps[0]", words.text("un parcours commence par une étape goto"))
         journeys.append(Journey(id=jid, name=j.str("name", default=jid), steps=steps))
         j.done()
     return tuple(journeys)
@@ -338,7 +339,7 @@ def _journeys(doc: _Doc, raw: Any, path: str) -> tuple[Journey, ...]:
 def _sample(doc: _Doc, raw: Any, path: str, journeys: tuple[Journey, ...]) -> tuple[SamplePage, ...]:
     raw = raw or []
     if not isinstance(raw, list):
-        raise doc.error(f"{path}.sample", wording.text("cfg_sample_list"))
+        raise doc.error(f"{path}.sample", words.text("doit être une liste de {{name, path, reason}} (voir `a11y-audit sample --pin`)"))
     audited_steps = {f"journey:{j.id}:{k}" for j in journeys for k, st in enumerate(j.steps) if st.audit}
     seen_paths: set[str] = set()
     sample = []
@@ -350,13 +351,13 @@ def _sample(doc: _Doc, raw: Any, path: str, journeys: tuple[Journey, ...]) -> tu
         p.done()
         if page_path.startswith("journey:"):
             if page_path not in audited_steps:
-                raise doc.error(f"{spath}.path", wording.text("cfg_sample_not_a_step", path=page_path,
+                raise doc.error(f"{spath}.path", words.text("« {path} » n'est pas une étape auditée d'un parcours de ce site (connues : {known})", path=page_path,
                                                               known=", ".join(sorted(audited_steps))
-                                                              or wording.text("cfg_none")))
+                                                              or words.text("aucune")))
         elif not page_path.startswith("/"):
-            raise doc.error(f"{spath}.path", wording.text("cfg_sample_path"))
+            raise doc.error(f"{spath}.path", words.text("doit être un chemin d'adresse commençant par / ou journey:<id>:<étape>"))
         if page_path in seen_paths:
-            raise doc.error(f"{spath}.path", wording.text("cfg_sample_duplicate", path=page_path))
+            raise doc.error(f"{spath}.path", words.text("« {path} » est déjà dans l'échantillon", path=page_path))
         seen_paths.add(page_path)
         sample.append(page)
     return tuple(sample)
@@ -370,7 +371,7 @@ def _crawl(doc: _Doc, raw: Any, path: str) -> CrawlPolicy:
         extra = c.strings("sitemaps")
         sitemaps = True
     elif not isinstance(sitemaps, bool):
-        raise doc.error(f"{path}.crawl.sitemaps", wording.text("cfg_sitemaps"))
+        raise doc.error(f"{path}.crawl.sitemaps", words.text("doit valoir true, false ou une liste d'adresses de plans de site"))
     crawl = CrawlPolicy(
         sitemaps=sitemaps,
         extra_sitemaps=extra,
@@ -387,7 +388,7 @@ def _crawl(doc: _Doc, raw: Any, path: str) -> CrawlPolicy:
     )
     c.done()
     if not crawl.user_agent.isascii() or any(ch in crawl.user_agent for ch in "\r\n"):
-        raise doc.error(f"{path}.crawl.user_agent", wording.text("cfg_user_agent"))
+        raise doc.error(f"{path}.crawl.user_agent", words.text("doit être en ASCII simple sur une ligne (un en-tête HTTP ne porte pas d'accents) : écrivez 'audit d'accessibilite', pas 'accessibilité'"))
     return crawl
 
 
@@ -428,7 +429,7 @@ def _iso_date(doc: _Doc, path: str, value: Any) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise doc.error(path, wording.text("auditor_date", value=text)) from None
+        raise doc.error(path, words.text("doit être une date écrite AAAA-MM-JJ, pas « {value} »", value=text)) from None
 
 
 def _declaration_date(doc: _Doc, d: _Reader, key: str) -> str | None:
@@ -447,14 +448,13 @@ def _by_criterion(doc: _Doc, d: _Reader, key: str) -> list[tuple[str, str]]:
     if value is None:
         return []
     if not isinstance(value, dict):
-        raise doc.error(d._p(key), wording.text("cfg_mapping"))
+        raise doc.error(d._p(key), words.text("doit être une suite de lignes « clé: valeur »"))
     out = []
     for criterion, text in value.items():
         if not isinstance(criterion, str) or criterion.strip() not in standards.CRITERIA:
-            raise doc.error(f"{d._p(key)}.{criterion}", wording.text(
-                "auditor_unknown_criterion", criterion=criterion, version=standards.RGAA_VERSION))
+            raise doc.error(f"{d._p(key)}.{criterion}", words.text("critère inconnu « {criterion} » : le RGAA {version} les numérote thème.critère, de 1.1 à 13.12", criterion=criterion, version=standards.RGAA_VERSION))
         if text is None or isinstance(text, (dict, list, bool)) or not str(text).strip():
-            raise doc.error(f"{d._p(key)}.{criterion}", wording.text("cfg_text"))
+            raise doc.error(f"{d._p(key)}.{criterion}", words.text("doit être un texte"))
         out.append((criterion.strip(), text if key == "action_plan" else str(text).strip()))
     return out
 
@@ -462,7 +462,7 @@ def _by_criterion(doc: _Doc, d: _Reader, key: str) -> list[tuple[str, str]]:
 def _timeout(doc: _Doc, reader: _Reader, path: str) -> float:
     timeout = reader.number("page_timeout", 30.0)
     if timeout <= 0:
-        raise doc.error(f"{path}.page_timeout", wording.text("cfg_seconds_positive"))
+        raise doc.error(f"{path}.page_timeout", words.text("doit être un nombre de secondes > 0"))
     return timeout
 
 
@@ -471,7 +471,7 @@ def parse(text: str, path: str = "sites.yaml") -> Config:
     top = _Reader(doc, doc.data, "")
     raw_sites = top.raw("sites")
     if not isinstance(raw_sites, list) or not raw_sites:
-        raise doc.error("sites", wording.text("cfg_sites_list"))
+        raise doc.error("sites", words.text("doit être une liste non vide de sites (chacun avec id et base_url)"))
     # every site and every part of a site is read: one call says the first problem of each part (one line
     # each, in file order)
     ids: set[str] = set()
@@ -503,11 +503,11 @@ def load(path: str | os.PathLike[str]) -> Config:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{p}: " + wording.text("cfg_file_not_found")) from None
+        raise ConfigError(f"{p}: " + words.text("fichier introuvable. Créez-le (voir le README) ou indiquez --config CHEMIN.")) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{p}: " + wording.text("cfg_not_utf8", reason=exc.reason, start=exc.start)) from None
+        raise ConfigError(f"{p}: " + words.text("ce n'est pas du texte UTF-8 ({reason} à l'octet {start}). Enregistrez-le en UTF-8.", reason=exc.reason, start=exc.start)) from None
     except OSError as exc:
-        raise ConfigError(f"{p}: " + wording.text("cfg_cannot_read", error=exc.strerror)) from None
+        raise ConfigError(f"{p}: " + words.text("lecture impossible : {error}.", error=exc.strerror)) from None
     return parse(text, str(path))
 
 
@@ -524,7 +524,7 @@ def resolve_secret(step: Step) -> str:
     if step.value_env is not None:
         value = os.environ.get(step.value_env)
         if value is None:
-            raise ConfigError(wording.text("cfg_env_unset", name=step.value_env, target=step.target))
+            raise ConfigError(words.text("la variable d'environnement {name} n'est pas définie : l'étape de parcours qui remplit « {target} » en a besoin. Exportez-la avant l'audit.", name=step.value_env, target=step.target))
         return value
     if step.value_file is not None:
         return _read_secret_file(step)
@@ -532,20 +532,20 @@ def resolve_secret(step: Step) -> str:
 
 
 def _read_secret_file(step: Step) -> str:
-    where = wording.text("cfg_secret_where", file=step.value_file, target=step.target)
+    where = words.text("value_file {file} (l'étape de parcours qui remplit « {target} »)", file=step.value_file, target=step.target)
     try:
         text = Path(step.value_file).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{where}: " + wording.text("cfg_secret_not_found")) from None
+        raise ConfigError(f"{where}: " + words.text("fichier introuvable. Créez-le, lisible par cet utilisateur seulement (chmod 600), ou corrigez le chemin.")) from None
     except IsADirectoryError:
-        raise ConfigError(f"{where}: " + wording.text("cfg_secret_is_folder")) from None
+        raise ConfigError(f"{where}: " + words.text("c'est un dossier ; donnez le chemin du fichier qui contient le secret.")) from None
     except PermissionError:
-        raise ConfigError(f"{where}: " + wording.text("cfg_secret_permission")) from None
+        raise ConfigError(f"{where}: " + words.text("permission refusée. Donnez le droit de lecture à l'utilisateur qui lance l'audit.")) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{where}: " + wording.text("cfg_secret_not_utf8")) from None
+        raise ConfigError(f"{where}: " + words.text("ce n'est pas du texte UTF-8. Enregistrez le secret en UTF-8.")) from None
     except OSError as exc:
-        raise ConfigError(f"{where}: " + wording.text("cfg_cannot_read", error=exc.strerror)) from None
+        raise ConfigError(f"{where}: " + words.text("lecture impossible : {error}.", error=exc.strerror)) from None
     text = text.removesuffix("\n").removesuffix("\r")  # the newline an editor adds is not part of it
     if not text:
-        raise ConfigError(f"{where}: " + wording.text("cfg_secret_empty"))
+        raise ConfigError(f"{where}: " + words.text("le fichier est vide."))
     return text

@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-from audit import wording
+from audit import words
+from audit.words import N_
 
 MAX_NODES = 50_000  # aliases can make a small file a huge tree
 
@@ -38,26 +39,26 @@ class _TooBig(Exception):
 
 # What PyYAML says (English) → what the person reads, in the language of the messages
 _PROBLEMS = (
-    ("mapping values are not allowed", "yaml_colon"),
-    ("could not find expected ':'", "yaml_expected_colon"),
-    ("that cannot start any token", "yaml_tab"),
-    ("expected <block end>", "yaml_indent"),
-    ("expected <document start>", "yaml_indent"),
-    ("found unexpected end of stream", "yaml_unclosed"),
-    ("found undefined alias", "yaml_alias"),
-    ("found duplicate anchor", "yaml_alias"),
-    ("expected ',' or ']'", "yaml_flow"),
-    ("expected ',' or '}'", "yaml_flow"),
-    ("did not find expected key", "yaml_indent"),
-    ("did not find expected '-' indicator", "yaml_indent"),
-    ("found unknown escape character", "yaml_escape"),
+    ("mapping values are not allowed", N_("deux-points inattendu : une valeur commence sur la ligne d'une clé déjà remplie, ou l'indentation est décalée ; mettez entre guillemets une valeur qui contient « : »")),
+    ("could not find expected ':'", N_("« : » attendu après une clé")),
+    ("that cannot start any token", N_("tabulation interdite : indentez avec des espaces")),
+    ("expected <block end>", N_("indentation incohérente : les éléments d'une même liste ou d'un même bloc doivent commencer à la même colonne")),
+    ("expected <document start>", N_("indentation incohérente : les éléments d'une même liste ou d'un même bloc doivent commencer à la même colonne")),
+    ("found unexpected end of stream", N_("guillemet ou crochet non fermé")),
+    ("found undefined alias", N_("ancre ou alias (&, *) incorrect")),
+    ("found duplicate anchor", N_("ancre ou alias (&, *) incorrect")),
+    ("expected ',' or ']'", N_("liste [ ] ou bloc {{ }} mal fermé : une virgule ou le crochet fermant manque")),
+    ("expected ',' or '}'", N_("liste [ ] ou bloc {{ }} mal fermé : une virgule ou le crochet fermant manque")),
+    ("did not find expected key", N_("indentation incohérente : les éléments d'une même liste ou d'un même bloc doivent commencer à la même colonne")),
+    ("did not find expected '-' indicator", N_("indentation incohérente : les éléments d'une même liste ou d'un même bloc doivent commencer à la même colonne")),
+    ("found unknown escape character", N_("caractère d'échappement inconnu entre guillemets doubles (\\) : utilisez des guillemets simples")),
 )
 
 
 def yaml_problem(problem: str) -> str:
     """PyYAML's problem said in the language of the messages; PyYAML's own words kept after it for the record."""
     key = next((k for start, k in _PROBLEMS if start in problem), None)
-    return f"{wording.text(key)} ({problem})" if key else problem
+    return f"{words.text(key)} ({problem})" if key else problem
 
 
 class Located:
@@ -161,15 +162,15 @@ def compose(text: str, file: str, error: type[Exception]) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise error(f"{file}:{mark.line + 1 if mark else 1}: "
-                    + wording.text("cfg_invalid_yaml", problem=yaml_problem(str(exc.problem or exc)))) from None
+                    + words.text("YAML invalide : {problem}. Vérifiez l'indentation et les guillemets autour de cette ligne.", problem=yaml_problem(str(exc.problem or exc)))) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
-        raise error(f"{file}:1: " + wording.text("cfg_invalid_yaml_plain", problem=exc)) from None
+        raise error(f"{file}:1: " + words.text("YAML invalide : {problem}", problem=exc)) from None
     if root is None:
         return None
     try:
         return convert(root)
     except DuplicateKey as dup:
-        raise error(f"{file}:{dup.line}: " + wording.text("yaml_given_twice", key=dup.key,
+        raise error(f"{file}:{dup.line}: " + words.text("« {key} » est donné deux fois (aussi ligne {first}) ; gardez-en un seul", key=dup.key,
                                                           first=dup.first)) from None
 
 
@@ -185,7 +186,7 @@ class Reader:
         if node.value is None:
             node.value = {}
         if not isinstance(node.value, dict):
-            raise self.error(wording.text("cfg_mapping"))
+            raise self.error(words.text("doit être une suite de lignes « clé: valeur »"))
         self.used: set[str] = set()
 
     def error(self, message: str, node: Node | None = None, path: str | None = None) -> Exception:
@@ -208,13 +209,13 @@ class Reader:
         node = self.get(key)
         if node is None or node.value is None:
             if required:
-                raise self.error(wording.text("cfg_required"), path=self._p(key))
+                raise self.error(words.text("est obligatoire"), path=self._p(key))
             return default
         if not isinstance(node.value, str):
-            raise self.error(wording.text("cfg_text"), node, self._p(key))
+            raise self.error(words.text("doit être un texte"), node, self._p(key))
         text = node.value.strip()
         if required and not text:
-            raise self.error(wording.text("cfg_not_empty"), node, self._p(key))
+            raise self.error(words.text("ne doit pas être vide"), node, self._p(key))
         return text
 
     def texts(self, key: str) -> tuple[str, ...]:
@@ -224,12 +225,12 @@ class Reader:
         if isinstance(node.value, str):
             return (node.value.strip(),)
         if not isinstance(node.value, list) or not all(isinstance(v.value, str) for v in node.value):
-            raise self.error(wording.text("cfg_text_list"), node, self._p(key))
+            raise self.error(words.text("doit être une liste de textes"), node, self._p(key))
         return tuple(v.value.strip() for v in node.value)
 
     def done(self) -> None:
         unknown = [k for k in self.node.value if k not in self.used]
         if unknown:
             key = unknown[0]
-            raise self.error(wording.text("cfg_unknown_key", known=", ".join(sorted(self.used))),
+            raise self.error(words.text("clé inconnue ; clés possibles : {known}", known=", ".join(sorted(self.used))),
                              self.node.value[key][0], self._p(key))

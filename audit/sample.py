@@ -28,7 +28,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import yaml
 
-from audit import wording
+from audit import words
 from audit.address import normalise, site_path, title_head
 from audit.model import PageKind, PageSnapshot, Site
 from audit.store import RunInfo, Store, page_id
@@ -411,20 +411,20 @@ def load_pinned(path: str | Path) -> tuple[PinnedPage, ...]:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SampleError(f"{p}: " + wording.text("sample_file_missing", file=p)) from None
+        raise SampleError(f"{p}: " + words.text("fichier introuvable. Écrivez-le avec `a11y-audit sample SITE --pin {file}`.", file=p)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SampleError(f"{p}: " + wording.text("sample_not_utf8", error=exc)) from None
+        raise SampleError(f"{p}: " + words.text("lecture impossible en texte UTF-8 : {error}", error=exc)) from None
     node = reader.compose(text, str(p), SampleError)
     if node is None or not isinstance(node.value, dict):
-        raise SampleError(f"{p}:1: " + wording.text("sample_expected"))
+        raise SampleError(f"{p}:1: " + words.text("une liste `sample:` de {{name, path}} est attendue"))
     if "sample" not in node.value and "sites" in node.value:
         sites = node.value["sites"][1]
         if not isinstance(sites.value, list) or not sites.value:
-            raise SampleError(f"{p}:{sites.line}: sites: " + wording.text("sample_sites"))
+            raise SampleError(f"{p}:{sites.line}: sites: " + words.text("une liste de sites est attendue"))
         node = sites.value[0]
     pair = node.value.get("sample") if isinstance(node.value, dict) else None
     if pair is None or not isinstance(pair[1].value, list) or not pair[1].value:
-        raise SampleError(f"{p}:{node.line}: sample: " + wording.text("sample_list"))
+        raise SampleError(f"{p}:{node.line}: sample: " + words.text("une liste non vide de {{name, path}} est attendue"))
     pages = []
     seen: dict[str, int] = {}
     for i, item in enumerate(pair[1].value):
@@ -434,10 +434,10 @@ def load_pinned(path: str | Path) -> tuple[PinnedPage, ...]:
         r.done()
         if not (page.path.startswith("/") or re.fullmatch(r"journey:[a-z0-9][a-z0-9_-]*:\d+", page.path)):
             raise SampleError(f"{p}:{item.line}: sample[{i}].path: "
-                              + wording.text("sample_path", path=page.path))
+                              + words.text("un chemin d'adresse commençant par / ou une étape de parcours journey:<id>:<étape> est attendu, pas « {path} »", path=page.path))
         if page.path in seen:
             raise SampleError(f"{p}:{item.line}: sample[{i}].path: "
-                              + wording.text("sample_duplicate", path=page.path, line=seen[page.path]))
+                              + words.text("« {path} » est déjà dans l'échantillon (ligne {line})", path=page.path, line=seen[page.path]))
         seen[page.path] = item.line
         pages.append(page)
     return tuple(pages)

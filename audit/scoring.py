@@ -48,7 +48,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from audit import standards, wording
+from audit import standards, words
 from audit.model import Finding, Impact, Outcome, Source
 
 
@@ -413,10 +413,10 @@ def rates_reason(rates: Rates, lang: str | None = None) -> str:
     if rates.valid:
         return ""
     if not rates.pages:
-        return wording.text("rates_no_page", lang=lang)
+        return words.text("Aucune page dans l'échantillon : aucun audit.", lang=lang)
     if rates.nt_cells:
-        return wording.text("rates_to_verify", lang=lang, criteria=len(rates.nt_criteria), cells=rates.nt_cells)
-    return wording.text("rates_no_applicable", lang=lang)
+        return words.text("Taux non calculable : {criteria} critère(s) à vérifier ({cells} case(s) de la grille).", lang=lang, criteria=len(rates.nt_criteria), cells=rates.nt_cells)
+    return words.text("Taux non calculable : aucun critère applicable sur l'échantillon.", lang=lang)
 
 
 def round_rate(value: Fraction | float | None) -> Decimal | None:

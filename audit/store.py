@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from audit import wording
+from audit import words
 from audit.address import page_id  # noqa: F401 - the run folder is named by it (re-exported)
 from audit.model import Finding, Impact, Outcome, PageKind, PageRef, PageSnapshot, PageState, Source
 
@@ -145,7 +145,7 @@ class Store:
         try:
             self.db = sqlite3.connect(file, timeout=BUSY_TIMEOUT)
         except sqlite3.Error as exc:
-            raise StoreError(wording.text("store_cannot_open", file=file, error=exc)) from None
+            raise StoreError(words.text("impossible d'ouvrir la base d'audits {file} ({error}) : ce doit être un fichier que l'utilisateur qui lance a11y-audit peut lire et écrire ; sinon indiquez un autre dossier avec --runs-dir.", file=file, error=exc)) from None
         try:
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -157,11 +157,11 @@ class Store:
             self.db.close()
             busy = getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
             if busy:
-                raise StoreError(wording.text("store_busy", file=file, seconds=round(BUSY_TIMEOUT))) from None
-            raise StoreError(wording.text("store_cannot_open", file=file, error=exc)) from None
+                raise StoreError(words.text("la base d'audits {file} est restée occupée par un autre processus pendant {seconds} s : attendez la fin de l'autre audit, ou indiquez un autre dossier avec --runs-dir.", file=file, seconds=round(BUSY_TIMEOUT))) from None
+            raise StoreError(words.text("impossible d'ouvrir la base d'audits {file} ({error}) : ce doit être un fichier que l'utilisateur qui lance a11y-audit peut lire et écrire ; sinon indiquez un autre dossier avec --runs-dir.", file=file, error=exc)) from None
         except sqlite3.Error as exc:  # another kind of file, or a damaged one
             self.db.close()
-            raise StoreError(wording.text("store_not_a_database", file=file, error=exc)) from None
+            raise StoreError(words.text("{file} n'est pas une base d'audits lisible ({error}) : déplacez ce fichier, ou indiquez un autre dossier des audits avec --runs-dir.", file=file, error=exc)) from None
 
     def _migrate(self) -> None:
         """Stores made by earlier versions (a CI cache of runs/) gain the columns added since."""
@@ -224,9 +224,9 @@ class Store:
                                   (ref,)).fetchone()
         if row is None:
             known = [r["id"] for r in self.db.execute("SELECT id FROM runs ORDER BY started DESC LIMIT 5")]
-            hint = (wording.text("store_recent_runs", runs=", ".join(known)) if known
-                    else wording.text("store_no_run_yet"))
-            raise StoreError(wording.text("store_no_run", ref=ref, folder=self.root, hint=hint))
+            hint = (words.text("Donnez l'identifiant d'un audit (site/horodatage), son dossier, un identifiant de site ou latest ; audits récents : {runs}.", runs=", ".join(known)) if known
+                    else words.text("Aucun audit n'y est enregistré : lancez-en un avec `a11y-audit run`."))
+            raise StoreError(words.text("aucun audit « {ref} » dans {folder}. {hint}", ref=ref, folder=self.root, hint=hint))
         return self._run_from_row(row)
 
     def runs(self, site: str | None = None) -> list[RunInfo]:

