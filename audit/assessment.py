@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from audit import __version__, scoring, standards
+from audit import __version__, scoring, standards, words
 from audit.address import page_name, site_path
 from audit.fingerprint import normalise_selector
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Site, Source
@@ -104,13 +104,20 @@ class CheckInfo:
     wcag: tuple[str, ...] = ()
     conclusive: bool = False
 
+    # ours: French msgids translated by the catalogue; axe's: axe-core's own French and English
     def title_in(self, lang: str) -> str:
+        if self.source == "check":
+            return words.gettext(self.title, lang) or self.id
         return (self.title_en if lang == "en" else self.title) or self.title or self.id
 
     def description_in(self, lang: str) -> str:
+        if self.source == "check":
+            return words.gettext(self.description, lang) or self.title_in(lang)
         return (self.description_en if lang == "en" else self.description) or self.title_in(lang)
 
     def how_in(self, lang: str) -> str:
+        if self.source == "check":
+            return words.gettext(self.how_to_fix, lang) or self.description_in(lang)
         return (self.how_to_fix_en if lang == "en" else self.how_to_fix) or self.description_in(lang)
 
 
@@ -692,9 +699,8 @@ def _check_infos(seen: dict[str, Finding], conclusive: frozenset[str]) -> dict[s
     for cid, first in sorted(seen.items()):
         chk = ours.get(cid)
         if chk is not None:
-            out[cid] = CheckInfo(id=cid, source="check", title=chk.title, title_en=chk.title_en,
-                                 description=chk.description, description_en=chk.title_en,
-                                 how_to_fix=chk.how_to_fix, how_to_fix_en=chk.how_to_fix, impact=chk.impact,
+            out[cid] = CheckInfo(id=cid, source="check", title=chk.title, title_en="",
+                                 description=chk.description, how_to_fix=chk.how_to_fix, impact=chk.impact,
                                  help_url=first.help_url, rgaa_tests=tuple(chk.rgaa_tests), wcag=tuple(chk.wcag),
                                  conclusive=cid in conclusive)
             continue

@@ -354,7 +354,7 @@ def _test_key(test: str) -> tuple[int, ...]:
 def our_entries() -> list[Entry]:
     from audit.checks import load_checks
 
-    out = [Entry(id=c.id, source=OURS, title=c.title, title_en=c.title_en, rgaa_tests=tuple(c.rgaa_tests),
+    out = [Entry(id=c.id, source=OURS, title=c.title, title_en=words.gettext(c.title, "en"), rgaa_tests=tuple(c.rgaa_tests),
                  wcag=tuple(c.wcag), impact=str(c.impact), evidence=tuple(c.evidence),
                  conclusive=bool(c.conclusive), question=c.question, scope=c.scope)
            for c in load_checks().values()]

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from audit import words
+
 
 class Outcome(StrEnum):
     INAPPLICABLE = "inapplicable"
@@ -151,6 +153,21 @@ class Finding:
     def repeated(self) -> bool:
         """Another report of a problem already counted (``extra["same_as"]``: the detector counted)."""
         return bool(self.extra and self.extra.get("same_as"))
+
+    def said(self, name: str, lang: str) -> str:
+        """One of its texts (``message``, ``title``, ``how_to_fix``, ``question``) in ``lang``.
+
+        The field holds the French; ``extra["said"][name]`` keeps how to say it in another language: a message
+        of ours (:class:`audit.words.Msg` data) or a text from elsewhere in both languages (``{"fr", "en"}``,
+        axe-core's own translations). A field without either is a msgid (a check's declared text) or, for a
+        tester's words, said as written."""
+        value = getattr(self, name) or ""
+        kept = (self.extra.get("said") or {}).get(name) if self.extra else None
+        if isinstance(kept, dict) and "id" not in kept:
+            return kept.get(lang) or kept.get("fr") or value
+        if self.source == Source.TESTER:
+            return value
+        return words.said(value, kept, lang)
 
 
 # --- configuration (sites.yaml) -------------------------------------------------------------

@@ -26,6 +26,7 @@ from typing import Any
 from audit.checks.axe import findings_from_axe, relax
 from audit.fingerprint import fingerprint
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Source
+from audit.words import Msg
 
 MAX_SNIPPET = 300
 
@@ -185,18 +186,22 @@ def _parse(text: str | None):
         return None
 
 
-def listing(names: list[str], limit: int, sep: str = " ; ") -> str:
-    """At most ``limit`` names for a message, then « et N autre(s) »."""
+def listing(names: list[str], limit: int, sep: str = " ; ") -> Msg:
+    """At most ``limit`` names for a message, then « et N autre(s) » (a value of a :class:`Msg`)."""
     rest = len(names) - limit
-    return sep.join(names[:limit]) + (f" et {rest} autre{'s' if rest > 1 else ''}" if rest > 0 else "")
+    shown = sep.join(names[:limit])
+    if rest <= 0:
+        return Msg("{names}", names=shown)
+    return Msg.plural(rest, "{names} et {n} autre", "{names} et {n} autres", names=shown)
 
 
-def probe_missing(evidence: Evidence, name: str, question: str) -> Result:
+def probe_missing(evidence: Evidence, name: str, question: str | Msg) -> Result:
     """The result of a check whose in-page probe did not run or failed: to verify, saying why."""
     raw = evidence.probes.get(name)
-    why = raw["error"] if isinstance(raw, dict) and "error" in raw else "la sonde n'a pas été exécutée"
-    return Result(Outcome.CANT_TELL, message=f"Mesure automatique impossible ({why}).",
-                  question=f"{question} (à vérifier manuellement)")
+    why = raw["error"] if isinstance(raw, dict) and "error" in raw else Msg("la sonde n'a pas été exécutée")
+    return Result(Outcome.CANT_TELL, message=Msg("Mesure automatique impossible ({why}).", why=why),
+                  question=Msg("{question} (à vérifier manuellement)",
+                               question=question if isinstance(question, Msg) else Msg(question)))
 
 
 @dataclass(slots=True)
@@ -205,8 +210,8 @@ class Result:
 
     outcome: Outcome
     element: Any = None
-    message: str = ""
-    question: str | None = None
+    message: str | Msg = ""  # a Msg when it has values (said later in the reader's language)
+    question: str | Msg | None = None
     selector: str | None = None  # for results from probes, which report selectors themselves
     snippet: str | None = None
     page: PageSnapshot | None = None  # site checks say which page
@@ -222,18 +227,17 @@ class Result:
 @dataclass(frozen=True, slots=True)
 class Check:
     id: str
-    title: str  # French, what is checked ("La page a un titre")
-    failure: str  # French, what is wrong ("La page n'a pas de titre")
-    title_en: str
-    failure_en: str
-    description: str  # French
-    how_to_fix: str  # French
+    # French msgids (audit/locale/en translates them): what is checked, what is wrong, why, how to fix it
+    title: str  # "La page a un titre"
+    failure: str  # "La page n'a pas de titre"
+    description: str
+    how_to_fix: str
     rgaa_tests: tuple[str, ...]
     wcag: tuple[str, ...]
     impact: Impact
     evidence: tuple[str, ...]  # "dom", "source", "probe:<name>", "document", "site"
     conclusive: bool  # a pass fully decides the RGAA tests
-    question: str | None  # French: what a person must answer on a cant_tell
+    question: str | None  # French msgid: what a person must answer on a cant_tell
     func: Callable[..., Iterable[Result]]
     scope: str = "page"  # page | site | document
     module: str = field(default="")
@@ -247,7 +251,7 @@ class Check:
 REGISTRY: dict[str, Check] = {}
 
 
-def check(*, id: str, title: str, failure: str, title_en: str, failure_en: str, description: str,
+def check(*, id: str, title: str, failure: str, description: str,
           how_to_fix: str, rgaa: Iterable[str], wcag: Iterable[str], impact: Impact | str,
           evidence: Iterable[str] = ("dom",), conclusive: bool = False, question: str | None = None,
           scope: str = "page", summary: Callable[[Evidence], Any] | None = None, quiet: bool = False):
@@ -266,8 +270,7 @@ def check(*, id: str, title: str, failure: str, title_en: str, failure_en: str, 
         if summary is not None:
             def run(pages: Iterable[Evidence]) -> Iterable[Result]:
                 return func([SitePage(e.snap, e.folder, summary(e)) for e in pages])
-        REGISTRY[id] = Check(id=id, title=title, failure=failure, title_en=title_en, failure_en=failure_en,
-                             description=description, how_to_fix=how_to_fix, rgaa_tests=tuple(rgaa),
+        REGISTRY[id] = Check(id=id, title=title, failure=failure, description=description, how_to_fix=how_to_fix, rgaa_tests=tuple(rgaa),
                              wcag=tuple(wcag), impact=Impact(impact), evidence=tuple(evidence),
                              conclusive=conclusive, question=question, func=run, scope=scope,
                              module=func.__module__, summary=summary, judge=func if summary else None,
@@ -308,15 +311,18 @@ def _finding(chk: Check, result: Result, evidence: Evidence | None) -> Finding:
     message = result.message or (chk.failure if outcome == Outcome.FAILED else chk.title)
     question = result.question or (chk.question if outcome == Outcome.CANT_TELL else None)
     if outcome == Outcome.CANT_TELL and not question:
-        question = f"{chk.title} ?"
+        question = Msg("{title} ?", title=Msg(chk.title))
+    said = {name: value.data() for name, value in (("message", message), ("question", question))
+            if isinstance(value, Msg)}
     return Finding(
         check_id=chk.id, source=Source.CHECK, outcome=outcome, page_key=snap.key, page_url=snap.url,
         impact=chk.impact if outcome in (Outcome.FAILED, Outcome.CANT_TELL) else None,
         rgaa_tests=tests, wcag=chk.wcag, selector=selector, xpath=xpath, snippet=snippet,
-        message=message, title=chk.title if outcome != Outcome.FAILED else chk.failure,
-        how_to_fix=chk.how_to_fix, question=question,
+        message=str(message), title=chk.title if outcome != Outcome.FAILED else chk.failure,
+        how_to_fix=chk.how_to_fix, question=str(question) if question is not None else None,
         fingerprint=fingerprint(chk.id, selector, snippet),
-        conclusive=(chk.conclusive and outcome == Outcome.PASSED) or result.decides)
+        conclusive=(chk.conclusive and outcome == Outcome.PASSED) or result.decides,
+        extra={"said": said} if said else {})
 
 
 def _results(chk: Check, evidence: Evidence) -> Iterator[Result]:
@@ -324,7 +330,7 @@ def _results(chk: Check, evidence: Evidence) -> Iterator[Result]:
         produced = list(chk.func(evidence) or ())
     except Exception as exc:  # noqa: BLE001 - a broken check must not lose the page: say it could not tell
         produced = [Result(Outcome.CANT_TELL, message=f"check failed to run: {type(exc).__name__}: {exc}"[:300],
-                           question=f"{chk.title} ? (vérification automatique impossible)")]
+                           question=Msg("{title} ? (vérification automatique impossible)", title=Msg(chk.title)))]
     if not produced and not chk.quiet:
         produced = [Result(Outcome.INAPPLICABLE)]
     yield from produced

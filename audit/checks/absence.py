@@ -16,6 +16,7 @@ from audit import standards
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import dom_of, tag
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 
 def _tests(*themes: int) -> tuple[str, ...]:
@@ -75,13 +76,11 @@ def _is_form(el) -> bool:
 
 @check(
     id="rgaa-5-no-table",
-    title="La page ne contient aucun tableau",
-    failure="La page ne contient aucun tableau",
-    title_en="The page holds no table",
-    failure_en="The page holds no table",
-    description="Sans élément table ni rôle table, grid ou treegrid, les critères des tableaux ne s'appliquent pas "
-                "à la page.",
-    how_to_fix="Rien à corriger : ce contrôle établit seulement que le thème Tableaux est non applicable.",
+    title=N_("La page ne contient aucun tableau"),
+    failure=N_("La page ne contient aucun tableau"),
+    description=N_("Sans élément table ni rôle table, grid ou treegrid, les critères des tableaux ne s'appliquent pas "
+                   "à la page."),
+    how_to_fix=N_("Rien à corriger : ce contrôle établit seulement que le thème Tableaux est non applicable."),
     rgaa=_tests(5), wcag=_wcag(5), impact=Impact.MINOR, evidence=("dom",), quiet=True,
 )
 def no_table(evidence: Evidence):
@@ -90,12 +89,10 @@ def no_table(evidence: Evidence):
 
 @check(
     id="rgaa-2-no-frame",
-    title="La page ne contient aucun cadre",
-    failure="La page ne contient aucun cadre",
-    title_en="The page holds no frame",
-    failure_en="The page holds no frame",
-    description="Sans élément iframe ni frame, les critères des cadres ne s'appliquent pas à la page.",
-    how_to_fix="Rien à corriger : ce contrôle établit seulement que le thème Cadres est non applicable.",
+    title=N_("La page ne contient aucun cadre"),
+    failure=N_("La page ne contient aucun cadre"),
+    description=N_("Sans élément iframe ni frame, les critères des cadres ne s'appliquent pas à la page."),
+    how_to_fix=N_("Rien à corriger : ce contrôle établit seulement que le thème Cadres est non applicable."),
     rgaa=_tests(2), wcag=_wcag(2), impact=Impact.MINOR, evidence=("dom",), quiet=True,
 )
 def no_frame(evidence: Evidence):
@@ -104,13 +101,11 @@ def no_frame(evidence: Evidence):
 
 @check(
     id="rgaa-4-no-media",
-    title="La page ne contient aucun média temporel ni objet qui pourrait en contenir un",
-    failure="La page ne contient aucun média temporel",
-    title_en="The page holds no time-based media nor an object that could hold one",
-    failure_en="The page holds no time-based media",
-    description="Sans élément video, audio, object, embed, iframe, canvas ni applet, les critères des médias "
-                "temporels ne s'appliquent pas à la page.",
-    how_to_fix="Rien à corriger : ce contrôle établit seulement que le thème Multimédia est non applicable.",
+    title=N_("La page ne contient aucun média temporel ni objet qui pourrait en contenir un"),
+    failure=N_("La page ne contient aucun média temporel"),
+    description=N_("Sans élément video, audio, object, embed, iframe, canvas ni applet, les critères des médias "
+                   "temporels ne s'appliquent pas à la page."),
+    how_to_fix=N_("Rien à corriger : ce contrôle établit seulement que le thème Multimédia est non applicable."),
     rgaa=_tests(4), wcag=_wcag(4), impact=Impact.MINOR, evidence=("dom",), quiet=True,
 )
 def no_media(evidence: Evidence):
@@ -119,13 +114,11 @@ def no_media(evidence: Evidence):
 
 @check(
     id="rgaa-11-no-form",
-    title="La page ne contient aucun champ de formulaire ni bouton",
-    failure="La page ne contient aucun champ de formulaire",
-    title_en="The page holds no form field nor button",
-    failure_en="The page holds no form field",
-    description="Sans champ (input visible, select, textarea, zone éditable, rôle de champ), bouton ni formulaire, "
-                "les critères des formulaires ne s'appliquent pas à la page.",
-    how_to_fix="Rien à corriger : ce contrôle établit seulement que le thème Formulaires est non applicable.",
+    title=N_("La page ne contient aucun champ de formulaire ni bouton"),
+    failure=N_("La page ne contient aucun champ de formulaire"),
+    description=N_("Sans champ (input visible, select, textarea, zone éditable, rôle de champ), bouton ni formulaire, "
+                   "les critères des formulaires ne s'appliquent pas à la page."),
+    how_to_fix=N_("Rien à corriger : ce contrôle établit seulement que le thème Formulaires est non applicable."),
     rgaa=_tests(11), wcag=_wcag(11), impact=Impact.MINOR, evidence=("dom",), quiet=True,
 )
 def no_form(evidence: Evidence):

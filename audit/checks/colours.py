@@ -12,6 +12,7 @@ from typing import Any
 
 from audit.checks import Evidence, Result, check, probe_missing
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 _UNKNOWN = {
     "unknown_background": "le fond derrière le champ est une image ou un dégradé",
@@ -58,15 +59,13 @@ _COMPONENT_Q = ("Ce composant (champ, bouton-icône) se distingue-t-il de son fo
 
 @check(
     id="rgaa-3.3-component-contrast",
-    title="Les composants d'interface sont suffisamment contrastés",
-    failure="Un composant d'interface n'est pas assez contrasté",
-    title_en="Interface components have enough contrast",
-    failure_en="An interface component lacks contrast",
-    description=("Pour chaque champ de formulaire, on prend le meilleur contraste entre sa bordure ou son fond et "
-                 "la couleur derrière lui ; pour chaque lien ou bouton réduit à une icône SVG, le contraste de "
-                 "l'icône avec son fond. Il faut 3:1 au moins."),
-    how_to_fix=("Foncez la bordure des champs (par exemple #767676 sur fond blanc, 4,5:1) ou donnez-leur un fond "
-                "contrasté ; donnez aux icônes seules une couleur contrastée à 3:1 avec leur fond."),
+    title=N_("Les composants d'interface sont suffisamment contrastés"),
+    failure=N_("Un composant d'interface n'est pas assez contrasté"),
+    description=(N_("Pour chaque champ de formulaire, on prend le meilleur contraste entre sa bordure ou son fond et "
+                    "la couleur derrière lui ; pour chaque lien ou bouton réduit à une icône SVG, le contraste de "
+                    "l'icône avec son fond. Il faut 3:1 au moins.")),
+    how_to_fix=(N_("Foncez la bordure des champs (par exemple #767676 sur fond blanc, 4,5:1) ou donnez-leur un fond "
+                   "contrasté ; donnez aux icônes seules une couleur contrastée à 3:1 avec leur fond.")),
     rgaa=("3.3.1",),
     wcag=("1.4.11",),
     impact=Impact.SERIOUS,
@@ -82,13 +81,11 @@ _GRAPHIC_Q = "Les couleurs nécessaires pour comprendre ce graphique sont-elles 
 
 @check(
     id="rgaa-3.3-graphic-contrast",
-    title="Les graphiques porteurs d'information sont suffisamment contrastés",
-    failure="Un graphique porteur d'information n'est pas assez contrasté",
-    title_en="Informative graphics have enough contrast",
-    failure_en="An informative graphic lacks contrast",
-    description=("Pour chaque image SVG porteuse d'information (role=\"img\" avec un nom) dessinée d'une seule "
-                 "couleur, le contraste de cette couleur avec le fond doit être de 3:1 au moins."),
-    how_to_fix="Dessinez le graphique dans une couleur contrastée à 3:1 au moins avec son fond.",
+    title=N_("Les graphiques porteurs d'information sont suffisamment contrastés"),
+    failure=N_("Un graphique porteur d'information n'est pas assez contrasté"),
+    description=(N_("Pour chaque image SVG porteuse d'information (role=\"img\" avec un nom) dessinée d'une seule "
+                    "couleur, le contraste de cette couleur avec le fond doit être de 3:1 au moins.")),
+    how_to_fix=N_("Dessinez le graphique dans une couleur contrastée à 3:1 au moins avec son fond."),
     rgaa=("3.3.2",),
     wcag=("1.4.11",),
     impact=Impact.MODERATE,

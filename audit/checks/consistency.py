@@ -22,6 +22,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 from audit.checks import Evidence, Result, SitePage, check, listing
 from audit.checks.exposure import dom_of, fold, norm, short, view
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 MAX_TARGETS = 4  # targets listed in one page's message
 MAX_NAMES = 4  # names listed for one target
@@ -92,20 +93,18 @@ def _path(url: str) -> str:
 
 @check(
     id="wcag-3.2.4-link-names",
-    title="Un lien vers une même page porte le même intitulé d'une page à l'autre",
-    failure="Des liens vers une même page portent des intitulés différents",
-    title_en="Links to the same page keep the same name across pages",
-    failure_en="Links to the same page have different names",
-    description="Sur l'ensemble des pages auditées, les liens qui mènent à une même adresse sont comparés : des "
-                "intitulés nettement différents (autres mots, pas seulement un autre ordre, une autre casse ou "
-                "ponctuation) pour une même fonction empêchent de reconnaître le lien d'une page à l'autre. Le "
-                "RGAA ne couvre ce point que pour les étiquettes de champs (critère 11.3).",
-    how_to_fix="Donnez le même intitulé aux liens qui remplissent la même fonction sur tout le site (« Contact » "
-               "partout, plutôt que « Nous écrire » ici et « Contact » ailleurs) ; si deux liens vers la même "
-               "page ont des rôles différents, leurs intitulés peuvent différer.",
+    title=N_("Un lien vers une même page porte le même intitulé d'une page à l'autre"),
+    failure=N_("Des liens vers une même page portent des intitulés différents"),
+    description=N_("Sur l'ensemble des pages auditées, les liens qui mènent à une même adresse sont comparés : des "
+                   "intitulés nettement différents (autres mots, pas seulement un autre ordre, une autre casse ou "
+                   "ponctuation) pour une même fonction empêchent de reconnaître le lien d'une page à l'autre. Le "
+                   "RGAA ne couvre ce point que pour les étiquettes de champs (critère 11.3)."),
+    how_to_fix=N_("Donnez le même intitulé aux liens qui remplissent la même fonction sur tout le site (« Contact » "
+                  "partout, plutôt que « Nous écrire » ici et « Contact » ailleurs) ; si deux liens vers la même "
+                  "page ont des rôles différents, leurs intitulés peuvent différer."),
     rgaa=(), wcag=("3.2.4",), impact=Impact.MINOR, evidence=("dom", "site"), scope="site", summary=link_names,
-    question="Ces liens qui mènent à la même page ont-ils la même fonction ? Si oui, leurs intitulés doivent "
-             "être cohérents d'une page à l'autre.",
+    question=N_("Ces liens qui mènent à la même page ont-ils la même fonction ? Si oui, leurs intitulés doivent "
+                "être cohérents d'une page à l'autre."),
 )
 def link_names_consistent(pages: list[SitePage]) -> Iterator[Result]:
     uses: dict[str, list[tuple[SitePage, str, int]]] = defaultdict(list)

@@ -21,6 +21,7 @@ from audit.checks import Evidence, Result, check, listing
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.checks.media import temporal_media
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 TWENTY_HOURS = 72000
 OFFICE_EXT = re.compile(r"\.(pdf|docx?|odt|ods|odp|odg|xlsx?|pptx?|rtf|epub|pps|ppsx)(?:$|[?#])", re.I)
@@ -104,19 +105,17 @@ def first_refresh(dom) -> tuple[Any, int, str | None] | None:
 
 @check(
     id="rgaa-13.1-refresh",
-    title="Aucun rafraîchissement ni redirection automatique différé (meta refresh)",
-    failure="La page se recharge ou redirige automatiquement après un délai",
-    title_en="No delayed automatic refresh or redirect (meta refresh)",
-    failure_en="The page refreshes or redirects automatically after a delay",
-    description=("Une page qui se recharge ou redirige seule après quelques secondes interrompt la lecture et "
-                 "fait perdre la position du lecteur d'écran. Une redirection doit être immédiate ; un "
-                 "rechargement doit pouvoir être arrêté ou être espacé de vingt heures au moins."),
-    how_to_fix=("Supprimez la balise <meta http-equiv=\"refresh\"> : faites la redirection côté serveur (HTTP 301) "
-                "ou proposez un bouton « Actualiser »."),
+    title=N_("Aucun rafraîchissement ni redirection automatique différé (meta refresh)"),
+    failure=N_("La page se recharge ou redirige automatiquement après un délai"),
+    description=(N_("Une page qui se recharge ou redirige seule après quelques secondes interrompt la lecture et "
+                    "fait perdre la position du lecteur d'écran. Une redirection doit être immédiate ; un "
+                    "rechargement doit pouvoir être arrêté ou être espacé de vingt heures au moins.")),
+    how_to_fix=(N_("Supprimez la balise <meta http-equiv=\"refresh\"> : faites la redirection côté serveur (HTTP 301) "
+                   "ou proposez un bouton « Actualiser ».")),
     rgaa=("13.1.1", "13.1.2"),
     wcag=("2.2.1",),
     impact=Impact.SERIOUS,
-    question="Cette redirection différée de plus de vingt heures peut-elle gêner la consultation ?",
+    question=N_("Cette redirection différée de plus de vingt heures peut-elle gêner la consultation ?"),
 )
 def meta_refresh(evidence: Evidence):
     dom = dom_of(evidence)
@@ -167,18 +166,16 @@ LOGOUT = re.compile(r"\b(?:se deconnecter|deconnexion|me deconnecter|log ?out|si
 
 @check(
     id="rgaa-13.1-time-limits",
-    title="L'utilisateur contrôle les redirections par script et la durée de session",
-    failure="Une limite de temps ne peut pas être contrôlée",
-    title_en="Users control scripted redirects and session time limits",
-    failure_en="A time limit cannot be controlled",
-    description=("Une redirection programmée par script ou une session qui expire doivent pouvoir être arrêtées, "
-                 "prolongées, ou durer vingt heures au moins."),
-    how_to_fix="Prévenez avant l'expiration et proposez un bouton « Prolonger la session » (20 secondes au moins pour réagir), ou supprimez la limite.",
+    title=N_("L'utilisateur contrôle les redirections par script et la durée de session"),
+    failure=N_("Une limite de temps ne peut pas être contrôlée"),
+    description=(N_("Une redirection programmée par script ou une session qui expire doivent pouvoir être arrêtées, "
+                    "prolongées, ou durer vingt heures au moins.")),
+    how_to_fix=N_("Prévenez avant l'expiration et proposez un bouton « Prolonger la session » (20 secondes au moins pour réagir), ou supprimez la limite."),
     rgaa=("13.1.3", "13.1.4"),
     wcag=("2.2.1",),
     impact=Impact.SERIOUS,
-    question=("Cette page limite-t-elle le temps (redirection programmée, session qui expire) ? Si oui, peut-on "
-              "arrêter, prolonger ou supprimer la limite (ou dure-t-elle vingt heures au moins) ?"),
+    question=(N_("Cette page limite-t-elle le temps (redirection programmée, session qui expire) ? Si oui, peut-on "
+                 "arrêter, prolonger ou supprimer la limite (ou dure-t-elle vingt heures au moins) ?")),
 )
 def time_limits(evidence: Evidence):
     dom = dom_of(evidence)
@@ -211,16 +208,14 @@ def time_limits(evidence: Evidence):
 
 @check(
     id="rgaa-13.2-new-window",
-    title="Aucune nouvelle fenêtre ne s'ouvre sans action de l'utilisateur",
-    failure="Une nouvelle fenêtre s'ouvre sans action de l'utilisateur",
-    title_en="No new window opens without a user action",
-    failure_en="A new window opens without a user action",
-    description="Une fenêtre ouverte au chargement (pop-up) désoriente, surtout avec un lecteur d'écran ou un zoom fort.",
-    how_to_fix="N'ouvrez pas de fenêtre au chargement : affichez l'information dans la page, ou ouvrez-la sur un clic explicite.",
+    title=N_("Aucune nouvelle fenêtre ne s'ouvre sans action de l'utilisateur"),
+    failure=N_("Une nouvelle fenêtre s'ouvre sans action de l'utilisateur"),
+    description=N_("Une fenêtre ouverte au chargement (pop-up) désoriente, surtout avec un lecteur d'écran ou un zoom fort."),
+    how_to_fix=N_("N'ouvrez pas de fenêtre au chargement : affichez l'information dans la page, ou ouvrez-la sur un clic explicite."),
     rgaa=("13.2.1",),
     wcag=("3.2.1",),
     impact=Impact.SERIOUS,
-    question="Au chargement de la page, une nouvelle fenêtre ou un nouvel onglet s'ouvre-t-il sans action de votre part ?",
+    question=N_("Au chargement de la page, une nouvelle fenêtre ou un nouvel onglet s'ouvre-t-il sans action de votre part ?"),
 )
 def new_window(evidence: Evidence):
     dom = dom_of(evidence)
@@ -261,19 +256,17 @@ def _link_text(a, dom) -> str:
 
 @check(
     id="rgaa-13.3-download-links",
-    title="Chaque document bureautique proposé au téléchargement est accessible ou a une version accessible",
-    failure="Un document en téléchargement n'est pas accessible",
-    title_en="Each downloadable office document is accessible or has an accessible version",
-    failure_en="A downloadable document is not accessible",
-    description=("PDF, documents Word, OpenDocument, tableurs… doivent être accessibles (balisés, titrés, langue "
-                 "indiquée) ou avoir une version accessible, par exemple en HTML. Les PDF téléchargés pendant "
-                 "l'audit sont vérifiés à part."),
-    how_to_fix=("Produisez le document depuis un modèle à styles (titres, listes, alternatives), exportez un PDF "
-                "balisé avec titre et langue, vérifiez-le avec PAC ; ou publiez le contenu en HTML."),
+    title=N_("Chaque document bureautique proposé au téléchargement est accessible ou a une version accessible"),
+    failure=N_("Un document en téléchargement n'est pas accessible"),
+    description=(N_("PDF, documents Word, OpenDocument, tableurs… doivent être accessibles (balisés, titrés, langue "
+                    "indiquée) ou avoir une version accessible, par exemple en HTML. Les PDF téléchargés pendant "
+                    "l'audit sont vérifiés à part.")),
+    how_to_fix=(N_("Produisez le document depuis un modèle à styles (titres, listes, alternatives), exportez un PDF "
+                   "balisé avec titre et langue, vérifiez-le avec PAC ; ou publiez le contenu en HTML.")),
     rgaa=("13.3.1",),
     wcag=("1.3.1",),
     impact=Impact.SERIOUS,
-    question="Ce document est-il accessible (vérifié avec PAC ou le vérificateur de l'éditeur), ou une version accessible est-elle proposée ?",
+    question=N_("Ce document est-il accessible (vérifié avec PAC ou le vérificateur de l'éditeur), ou une version accessible est-elle proposée ?"),
 )
 def download_links(evidence: Evidence):
     dom = dom_of(evidence)
@@ -305,16 +298,14 @@ def _accessible_version_near(a, dom) -> bool:
 
 @check(
     id="rgaa-13.4-accessible-version",
-    title="La version accessible d'un document offre la même information",
-    failure="La version accessible d'un document n'offre pas la même information",
-    title_en="The accessible version of a document gives the same information",
-    failure_en="The accessible version of a document lacks information",
-    description="Quand un document a une version accessible (HTML, PDF balisé), elle doit donner toute l'information de l'original.",
-    how_to_fix="Mettez la version accessible à jour avec l'original à chaque publication.",
+    title=N_("La version accessible d'un document offre la même information"),
+    failure=N_("La version accessible d'un document n'offre pas la même information"),
+    description=N_("Quand un document a une version accessible (HTML, PDF balisé), elle doit donner toute l'information de l'original."),
+    how_to_fix=N_("Mettez la version accessible à jour avec l'original à chaque publication."),
     rgaa=("13.4.1",),
     wcag=("1.3.1",),
     impact=Impact.MODERATE,
-    question="La version accessible proposée donne-t-elle la même information que le document original ?",
+    question=N_("La version accessible proposée donne-t-elle la même information que le document original ?"),
 )
 def accessible_version(evidence: Evidence):
     dom = dom_of(evidence)
@@ -390,17 +381,15 @@ def _bits(bits: list[str]) -> str:
 
 @check(
     id="rgaa-13.5-cryptic",
-    title="Chaque contenu cryptique (émoticône, art ASCII) a une alternative",
-    failure="Un contenu cryptique n'a pas d'alternative",
-    title_en="Each cryptic content (emoji, ASCII art) has an alternative",
-    failure_en="A cryptic content has no alternative",
-    description=("Émoticônes, émojis et art ASCII sont lus caractère par caractère ou par un nom technique : "
-                 "un attribut title ou le texte voisin doit en donner le sens."),
-    how_to_fix="Donnez le sens de l'émoticône : <span role=\"img\" aria-label=\"content\" title=\"content\">😀</span>, ou expliquez-la dans le texte voisin.",
+    title=N_("Chaque contenu cryptique (émoticône, art ASCII) a une alternative"),
+    failure=N_("Un contenu cryptique n'a pas d'alternative"),
+    description=(N_("Émoticônes, émojis et art ASCII sont lus caractère par caractère ou par un nom technique : "
+                    "un attribut title ou le texte voisin doit en donner le sens.")),
+    how_to_fix=N_("Donnez le sens de l'émoticône : <span role=\"img\" aria-label=\"content\" title=\"content\">😀</span>, ou expliquez-la dans le texte voisin."),
     rgaa=("13.5.1",),
     wcag=("1.1.1",),
     impact=Impact.MINOR,
-    question="Le sens de ce contenu (émoticône, symbole, art ASCII) est-il donné par un attribut title ou par le texte voisin ?",
+    question=N_("Le sens de ce contenu (émoticône, symbole, art ASCII) est-il donné par un attribut title ou par le texte voisin ?"),
 )
 def cryptic(evidence: Evidence):
     dom = dom_of(evidence)
@@ -419,16 +408,14 @@ def cryptic(evidence: Evidence):
 
 @check(
     id="rgaa-13.6-cryptic-alternative",
-    title="L'alternative de chaque contenu cryptique est pertinente",
-    failure="L'alternative d'un contenu cryptique n'est pas pertinente",
-    title_en="The alternative of each cryptic content is relevant",
-    failure_en="The alternative of a cryptic content is not relevant",
-    description="Le title ou le texte voisin doit donner le même sens que l'émoticône ou l'art ASCII.",
-    how_to_fix="Reformulez l'alternative pour qu'elle dise ce que le symbole exprime dans ce contexte.",
+    title=N_("L'alternative de chaque contenu cryptique est pertinente"),
+    failure=N_("L'alternative d'un contenu cryptique n'est pas pertinente"),
+    description=N_("Le title ou le texte voisin doit donner le même sens que l'émoticône ou l'art ASCII."),
+    how_to_fix=N_("Reformulez l'alternative pour qu'elle dise ce que le symbole exprime dans ce contexte."),
     rgaa=("13.6.1",),
     wcag=("1.1.1",),
     impact=Impact.MINOR,
-    question="L'attribut title ou le texte voisin donne-t-il bien le sens de ce contenu cryptique ?",
+    question=N_("L'attribut title ou le texte voisin donne-t-il bien le sens de ce contenu cryptique ?"),
 )
 def cryptic_alternative(evidence: Evidence):
     dom = dom_of(evidence)
@@ -482,17 +469,15 @@ def _animated_svgs(dom) -> list:
 
 @check(
     id="rgaa-13.7-flash",
-    title="Les flashs et changements brusques de luminosité sont maîtrisés",
-    failure="Un contenu provoque des flashs dangereux",
-    title_en="Flashes and sudden changes of luminosity are kept safe",
-    failure_en="Content flashes dangerously",
-    description=("Plus de trois flashs par seconde sur une surface importante peuvent déclencher des crises "
-                 "d'épilepsie. Vidéos, GIF, animations SVG, canvas et animations CSS sont à regarder."),
-    how_to_fix="Limitez tout clignotement à moins de trois flashs par seconde, ou réduisez la surface concernée (moins de 21 824 pixels).",
+    title=N_("Les flashs et changements brusques de luminosité sont maîtrisés"),
+    failure=N_("Un contenu provoque des flashs dangereux"),
+    description=(N_("Plus de trois flashs par seconde sur une surface importante peuvent déclencher des crises "
+                    "d'épilepsie. Vidéos, GIF, animations SVG, canvas et animations CSS sont à regarder.")),
+    how_to_fix=N_("Limitez tout clignotement à moins de trois flashs par seconde, ou réduisez la surface concernée (moins de 21 824 pixels)."),
     rgaa=("13.7.1", "13.7.2", "13.7.3"),
     wcag=("2.3.1",),
     impact=Impact.CRITICAL,
-    question="Un de ces contenus provoque-t-il plus de trois flashs ou changements brusques de luminosité par seconde ?",
+    question=N_("Un de ces contenus provoque-t-il plus de trois flashs ou changements brusques de luminosité par seconde ?"),
 )
 def flashes(evidence: Evidence):
     dom = dom_of(evidence)
@@ -547,19 +532,17 @@ def _has_pause(el, dom) -> bool:
 
 @check(
     id="rgaa-13.8-moving",
-    title="Chaque contenu en mouvement ou clignotant peut être contrôlé",
-    failure="Un contenu en mouvement ne peut pas être arrêté",
-    title_en="Every moving or blinking content can be controlled",
-    failure_en="Moving content cannot be stopped",
-    description=("Un texte défilant, un carrousel automatique ou une animation qui dure plus de 5 secondes doit "
-                 "pouvoir être arrêté et relancé (un bouton, pas seulement au survol ou au focus)."),
-    how_to_fix=("Remplacez <marquee> par un texte fixe ; donnez aux carrousels et animations un bouton "
-                "« Pause » / « Lecture », ou ne les lancez pas automatiquement."),
+    title=N_("Chaque contenu en mouvement ou clignotant peut être contrôlé"),
+    failure=N_("Un contenu en mouvement ne peut pas être arrêté"),
+    description=(N_("Un texte défilant, un carrousel automatique ou une animation qui dure plus de 5 secondes doit "
+                    "pouvoir être arrêté et relancé (un bouton, pas seulement au survol ou au focus).")),
+    how_to_fix=(N_("Remplacez <marquee> par un texte fixe ; donnez aux carrousels et animations un bouton "
+                   "« Pause » / « Lecture », ou ne les lancez pas automatiquement.")),
     rgaa=("13.8.1", "13.8.2"),
     wcag=("2.2.2",),
     impact=Impact.SERIOUS,
-    question=("Ce contenu bouge-t-il ou clignote-t-il seul plus de 5 secondes ? Si oui, peut-on l'arrêter et le "
-              "relancer (ou le masquer) avec un bouton ?"),
+    question=(N_("Ce contenu bouge-t-il ou clignote-t-il seul plus de 5 secondes ? Si oui, peut-on l'arrêter et le "
+                 "relancer (ou le masquer) avec un bouton ?")),
 )
 def moving(evidence: Evidence):
     dom = dom_of(evidence)
@@ -617,17 +600,15 @@ def moving(evidence: Evidence):
 
 @check(
     id="rgaa-13.9-orientation",
-    title="Le contenu est consultable en portrait comme en paysage",
-    failure="Le contenu est bloqué dans une orientation",
-    title_en="Content works in portrait and landscape",
-    failure_en="Content is locked to one orientation",
-    description=("La page ne doit pas imposer une orientation de l'écran (rotation CSS selon l'orientation, "
-                 "screen.orientation.lock)."),
-    how_to_fix="Retirez les rotations liées à @media (orientation: …) et les appels à screen.orientation.lock ; adaptez la mise en page aux deux orientations.",
+    title=N_("Le contenu est consultable en portrait comme en paysage"),
+    failure=N_("Le contenu est bloqué dans une orientation"),
+    description=(N_("La page ne doit pas imposer une orientation de l'écran (rotation CSS selon l'orientation, "
+                    "screen.orientation.lock).")),
+    how_to_fix=N_("Retirez les rotations liées à @media (orientation: …) et les appels à screen.orientation.lock ; adaptez la mise en page aux deux orientations."),
     rgaa=("13.9.1",),
     wcag=("1.3.4",),
     impact=Impact.SERIOUS,
-    question="En tournant l'écran (portrait puis paysage), le contenu reste-t-il consultable et complet ?",
+    question=N_("En tournant l'écran (portrait puis paysage), le contenu reste-t-il consultable et complet ?"),
 )
 def orientation(evidence: Evidence):
     dom = dom_of(evidence)
@@ -655,17 +636,15 @@ GESTURE_CODE = re.compile(r"touchmove|touchstart|pointermove|gesturestart|gestur
 
 @check(
     id="rgaa-13.10-gestures",
-    title="Les fonctions utilisables par un geste complexe le sont aussi par un geste simple",
-    failure="Une fonction n'est utilisable que par un geste complexe",
-    title_en="Functions using complex gestures also work with a simple gesture",
-    failure_en="A function needs a complex gesture",
-    description=("Balayage, pincement, glisser-déposer : chaque fonction doit aussi marcher avec un simple appui "
-                 "(boutons précédent/suivant, zoom +/−)."),
-    how_to_fix="Ajoutez des boutons pour chaque geste : « Précédent » / « Suivant » pour un carrousel, « + » / « − » pour une carte, une alternative au glisser-déposer.",
+    title=N_("Les fonctions utilisables par un geste complexe le sont aussi par un geste simple"),
+    failure=N_("Une fonction n'est utilisable que par un geste complexe"),
+    description=(N_("Balayage, pincement, glisser-déposer : chaque fonction doit aussi marcher avec un simple appui "
+                    "(boutons précédent/suivant, zoom +/−).")),
+    how_to_fix=N_("Ajoutez des boutons pour chaque geste : « Précédent » / « Suivant » pour un carrousel, « + » / « − » pour une carte, une alternative au glisser-déposer."),
     rgaa=("13.10.1", "13.10.2"),
     wcag=("2.5.1",),
     impact=Impact.SERIOUS,
-    question="Chaque fonction de ces contenus (balayer, pincer, faire glisser) est-elle aussi utilisable par un simple appui ou clic ?",
+    question=N_("Chaque fonction de ces contenus (balayer, pincer, faire glisser) est-elle aussi utilisable par un simple appui ou clic ?"),
 )
 def gestures(evidence: Evidence):
     dom = dom_of(evidence)

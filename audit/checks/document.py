@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import norm, short
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 MAX_TEXT_PAGES = 10  # pages read for text: enough to tell a scan from a text document, fast on big files
 OFFICE = {"docx": "Word", "doc": "Word", "odt": "OpenDocument texte", "ods": "OpenDocument tableur",
@@ -208,14 +209,12 @@ def _pdf_or_skip(evidence: Evidence):
 
 @check(
     id="rgaa-13.3-pdf-tagged",
-    title="Le PDF est balisé",
-    failure="Le PDF n'est pas balisé",
-    title_en="The PDF is tagged",
-    failure_en="The PDF is not tagged",
-    description=("Sans balisage (structure des titres, paragraphes, listes, tableaux, ordre de lecture), un "
-                 "lecteur d'écran lit le PDF comme une suite de caractères sans structure."),
-    how_to_fix=("Exportez le PDF depuis le traitement de texte avec l'option « PDF balisé » (ou « Structure "
-                "des documents pour l'accessibilité »), puis vérifiez-le avec PAC."),
+    title=N_("Le PDF est balisé"),
+    failure=N_("Le PDF n'est pas balisé"),
+    description=(N_("Sans balisage (structure des titres, paragraphes, listes, tableaux, ordre de lecture), un "
+                    "lecteur d'écran lit le PDF comme une suite de caractères sans structure.")),
+    how_to_fix=(N_("Exportez le PDF depuis le traitement de texte avec l'option « PDF balisé » (ou « Structure "
+                   "des documents pour l'accessibilité »), puis vérifiez-le avec PAC.")),
     rgaa=("13.3.1",),
     wcag=("1.3.1",),
     impact=Impact.SERIOUS,
@@ -242,12 +241,10 @@ def pdf_tagged(evidence: Evidence):
 
 @check(
     id="rgaa-13.3-pdf-lang",
-    title="Le PDF indique sa langue",
-    failure="Le PDF n'indique pas sa langue",
-    title_en="The PDF declares its language",
-    failure_en="The PDF does not declare its language",
-    description="Sans langue déclarée (/Lang), la synthèse vocale lit le document avec une mauvaise prononciation.",
-    how_to_fix="Déclarez la langue du document (fr) dans l'outil d'origine ou dans Acrobat (Propriétés > Avancé > Langue).",
+    title=N_("Le PDF indique sa langue"),
+    failure=N_("Le PDF n'indique pas sa langue"),
+    description=N_("Sans langue déclarée (/Lang), la synthèse vocale lit le document avec une mauvaise prononciation."),
+    how_to_fix=N_("Déclarez la langue du document (fr) dans l'outil d'origine ou dans Acrobat (Propriétés > Avancé > Langue)."),
     rgaa=("13.3.1",),
     wcag=("3.1.1",),
     impact=Impact.MODERATE,
@@ -269,13 +266,11 @@ def pdf_lang(evidence: Evidence):
 
 @check(
     id="rgaa-13.3-pdf-title",
-    title="Le PDF a un titre affiché par les lecteurs",
-    failure="Le PDF n'a pas de titre affiché",
-    title_en="The PDF has a title that viewers display",
-    failure_en="The PDF has no displayed title",
-    description=("Le titre du document (/Title ou XMP dc:title), affiché à la place du nom de fichier "
-                 "(/DisplayDocTitle true), permet de savoir quel document est ouvert."),
-    how_to_fix="Renseignez le titre dans les propriétés du document et cochez « Afficher le titre du document » (Acrobat : Propriétés > Vue initiale).",
+    title=N_("Le PDF a un titre affiché par les lecteurs"),
+    failure=N_("Le PDF n'a pas de titre affiché"),
+    description=(N_("Le titre du document (/Title ou XMP dc:title), affiché à la place du nom de fichier "
+                    "(/DisplayDocTitle true), permet de savoir quel document est ouvert.")),
+    how_to_fix=N_("Renseignez le titre dans les propriétés du document et cochez « Afficher le titre du document » (Acrobat : Propriétés > Vue initiale)."),
     rgaa=("13.3.1",),
     wcag=("2.4.2",),
     impact=Impact.MODERATE,
@@ -298,12 +293,10 @@ def pdf_title(evidence: Evidence):
 
 @check(
     id="rgaa-13.3-pdf-text",
-    title="Le texte du PDF est lisible par les technologies d'assistance",
-    failure="Le PDF n'est qu'une image, sans texte",
-    title_en="The PDF text can be read by assistive technologies",
-    failure_en="The PDF is only an image, without text",
-    description="Un PDF scanné (des images de pages, sans texte) est muet pour un lecteur d'écran et ne se recherche pas.",
-    how_to_fix="Publiez le document d'origine exporté en PDF balisé ; à défaut, appliquez une reconnaissance de caractères (OCR) et vérifiez le texte obtenu.",
+    title=N_("Le texte du PDF est lisible par les technologies d'assistance"),
+    failure=N_("Le PDF n'est qu'une image, sans texte"),
+    description=N_("Un PDF scanné (des images de pages, sans texte) est muet pour un lecteur d'écran et ne se recherche pas."),
+    how_to_fix=N_("Publiez le document d'origine exporté en PDF balisé ; à défaut, appliquez une reconnaissance de caractères (OCR) et vérifiez le texte obtenu."),
     rgaa=("13.3.1",),
     wcag=("1.1.1", "1.4.5"),
     impact=Impact.CRITICAL,
@@ -338,13 +331,11 @@ def pdf_text(evidence: Evidence):
 
 @check(
     id="rgaa-13.3-pdf-protection",
-    title="La protection du PDF laisse passer les technologies d'assistance",
-    failure="La protection du PDF bloque les technologies d'assistance",
-    title_en="The PDF protection lets assistive technologies through",
-    failure_en="The PDF protection blocks assistive technologies",
-    description=("Un PDF chiffré dont les permissions interdisent l'extraction du contenu pour l'accessibilité "
-                 "ne peut pas être lu par certains lecteurs d'écran."),
-    how_to_fix="Retirez la protection, ou autorisez « l'accès au texte pour les technologies d'assistance » dans les permissions.",
+    title=N_("La protection du PDF laisse passer les technologies d'assistance"),
+    failure=N_("La protection du PDF bloque les technologies d'assistance"),
+    description=(N_("Un PDF chiffré dont les permissions interdisent l'extraction du contenu pour l'accessibilité "
+                    "ne peut pas être lu par certains lecteurs d'écran.")),
+    how_to_fix=N_("Retirez la protection, ou autorisez « l'accès au texte pour les technologies d'assistance » dans les permissions."),
     rgaa=("13.3.1",),
     wcag=("4.1.2",),
     impact=Impact.CRITICAL,
@@ -370,20 +361,18 @@ def pdf_protection(evidence: Evidence):
 
 @check(
     id="rgaa-13.3-document-review",
-    title="Le document téléchargeable est accessible",
-    failure="Le document téléchargeable n'est pas accessible",
-    title_en="The downloadable document is accessible",
-    failure_en="The downloadable document is not accessible",
-    description=("Au-delà de ce que sa structure montre, un document est accessible quand ses titres, "
-                 "alternatives d'images, tableaux et ordre de lecture le sont : PAC pour un PDF, le vérificateur "
-                 "d'accessibilité de l'éditeur pour un document bureautique."),
-    how_to_fix="Corrigez le document source (styles de titres, alternatives, tableaux simples), réexportez-le, puis vérifiez-le avec PAC ou le vérificateur de l'éditeur.",
+    title=N_("Le document téléchargeable est accessible"),
+    failure=N_("Le document téléchargeable n'est pas accessible"),
+    description=(N_("Au-delà de ce que sa structure montre, un document est accessible quand ses titres, "
+                    "alternatives d'images, tableaux et ordre de lecture le sont : PAC pour un PDF, le vérificateur "
+                    "d'accessibilité de l'éditeur pour un document bureautique.")),
+    how_to_fix=N_("Corrigez le document source (styles de titres, alternatives, tableaux simples), réexportez-le, puis vérifiez-le avec PAC ou le vérificateur de l'éditeur."),
     rgaa=("13.3.1",),
     wcag=("1.3.1",),
     impact=Impact.SERIOUS,
     evidence=("document",),
     scope="document",
-    question="Ce document est-il accessible (structure de titres, alternatives des images, tableaux, ordre de lecture) ou en existe-t-il une version accessible ?",
+    question=N_("Ce document est-il accessible (structure de titres, alternatives des images, tableaux, ordre de lecture) ou en existe-t-il une version accessible ?"),
 )
 def document_review(evidence: Evidence):
     kind = document_kind(evidence)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from audit.checks import Evidence, Result, SitePage, check, listing
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 NOT_FIELD_TYPES = frozenset({"hidden", "submit", "reset", "image", "button"})
 ARIA_FIELD_ROLES = frozenset({"textbox", "searchbox", "combobox", "listbox", "spinbutton", "slider", "checkbox",
@@ -219,14 +220,12 @@ def _no_fields(what: str = "champ de formulaire") -> Result:
 
 @check(
     id="rgaa-11.1-label",
-    title="Chaque champ de formulaire a une étiquette",
-    failure="Un champ de formulaire n'a pas d'étiquette",
-    title_en="Every form field has a label",
-    failure_en="A form field has no label",
-    description=("Un champ sans étiquette (label, aria-label, aria-labelledby ou title) n'est pas annoncé par "
-                 "les lecteurs d'écran : la personne ne sait pas quoi saisir."),
-    how_to_fix=("Reliez une étiquette visible au champ : <label for=\"id-du-champ\">, avec un for égal à l'id "
-                "du champ. À défaut, aria-labelledby vers un texte visible, ou aria-label / title."),
+    title=N_("Chaque champ de formulaire a une étiquette"),
+    failure=N_("Un champ de formulaire n'a pas d'étiquette"),
+    description=(N_("Un champ sans étiquette (label, aria-label, aria-labelledby ou title) n'est pas annoncé par "
+                    "les lecteurs d'écran : la personne ne sait pas quoi saisir.")),
+    how_to_fix=(N_("Reliez une étiquette visible au champ : <label for=\"id-du-champ\">, avec un for égal à l'id "
+                   "du champ. À défaut, aria-labelledby vers un texte visible, ou aria-label / title.")),
     rgaa=("11.1.1",),
     wcag=("1.3.1", "3.3.2", "4.1.2"),
     impact=Impact.CRITICAL,
@@ -283,13 +282,11 @@ def _label_hint(field: Field, dom, orphans: list) -> str:
 
 @check(
     id="rgaa-11.1-placeholder",
-    title="Aucun champ n'a pour seule étiquette son texte indicatif (placeholder)",
-    failure="Un champ n'a pour étiquette que son texte indicatif (placeholder)",
-    title_en="No field relies on its placeholder as its only label",
-    failure_en="A field's only label is its placeholder",
-    description=("Le placeholder disparaît dès la saisie et n'est pas une étiquette au sens du RGAA : la "
-                 "personne perd l'information en remplissant le champ."),
-    how_to_fix="Ajoutez une étiquette visible reliée au champ (<label for=\"…\">) ; gardez le placeholder pour un exemple.",
+    title=N_("Aucun champ n'a pour seule étiquette son texte indicatif (placeholder)"),
+    failure=N_("Un champ n'a pour étiquette que son texte indicatif (placeholder)"),
+    description=(N_("Le placeholder disparaît dès la saisie et n'est pas une étiquette au sens du RGAA : la "
+                    "personne perd l'information en remplissant le champ.")),
+    how_to_fix=N_("Ajoutez une étiquette visible reliée au champ (<label for=\"…\">) ; gardez le placeholder pour un exemple."),
     rgaa=("11.1.1",),
     wcag=("3.3.2",),
     impact=Impact.SERIOUS,
@@ -332,17 +329,15 @@ def generic_label(text: str) -> bool:
 
 @check(
     id="rgaa-11.2-label-relevance",
-    title="Les étiquettes des champs indiquent leur fonction",
-    failure="Une étiquette de champ ne dit pas ce qu'il faut saisir",
-    title_en="Field labels state what to enter",
-    failure_en="A field label does not say what to enter",
-    description=("Une étiquette générique (« Champ », « Saisir », « * ») n'indique pas la fonction du champ. "
-                 "La pertinence des autres étiquettes se juge en contexte."),
-    how_to_fix="Rédigez chaque étiquette d'après la donnée attendue : « Adresse électronique », « Date de naissance »…",
+    title=N_("Les étiquettes des champs indiquent leur fonction"),
+    failure=N_("Une étiquette de champ ne dit pas ce qu'il faut saisir"),
+    description=(N_("Une étiquette générique (« Champ », « Saisir », « * ») n'indique pas la fonction du champ. "
+                    "La pertinence des autres étiquettes se juge en contexte.")),
+    how_to_fix=N_("Rédigez chaque étiquette d'après la donnée attendue : « Adresse électronique », « Date de naissance »…"),
     rgaa=("11.2.1", "11.2.2", "11.2.3", "11.2.4"),
     wcag=("2.4.6", "3.3.2"),
     impact=Impact.SERIOUS,
-    question="Chaque étiquette permet-elle de connaître la fonction exacte du champ qu'elle accompagne ?",
+    question=N_("Chaque étiquette permet-elle de connaître la fonction exacte du champ qu'elle accompagne ?"),
 )
 def label_relevance(evidence: Evidence):
     dom = dom_of(evidence)
@@ -391,19 +386,17 @@ def _labelled_fields(evidence: Evidence) -> list[tuple[str, str, str, str]]:
 
 @check(
     id="rgaa-11.3-consistent-labels",
-    title="Les champs de même fonction ont des étiquettes cohérentes",
-    failure="Des champs de même fonction ont des étiquettes différentes",
-    title_en="Fields with the same purpose have consistent labels",
-    failure_en="Fields with the same purpose have different labels",
-    description=("Un même champ (même nom, même type) répété dans une page ou d'une page à l'autre doit garder "
-                 "une étiquette cohérente pour être reconnu."),
-    how_to_fix="Employez la même étiquette partout pour un champ de même fonction (par exemple « Rechercher sur le site »).",
+    title=N_("Les champs de même fonction ont des étiquettes cohérentes"),
+    failure=N_("Des champs de même fonction ont des étiquettes différentes"),
+    description=(N_("Un même champ (même nom, même type) répété dans une page ou d'une page à l'autre doit garder "
+                    "une étiquette cohérente pour être reconnu.")),
+    how_to_fix=N_("Employez la même étiquette partout pour un champ de même fonction (par exemple « Rechercher sur le site »)."),
     rgaa=("11.3.1", "11.3.2"),
     wcag=("3.2.4",),
     impact=Impact.MODERATE,
     evidence=("dom", "site"),
     scope="site",
-    question="Ces étiquettes différentes désignent-elles bien des champs de même fonction ? Si oui, sont-elles cohérentes ?",
+    question=N_("Ces étiquettes différentes désignent-elles bien des champs de même fonction ? Si oui, sont-elles cohérentes ?"),
     summary=_labelled_fields,
 )
 def consistent_labels(pages: list[SitePage]):
@@ -438,18 +431,16 @@ def consistent_labels(pages: list[SitePage]):
 
 @check(
     id="rgaa-11.4-adjacent",
-    title="Chaque étiquette est accolée à son champ",
-    failure="Une étiquette est éloignée de son champ",
-    title_en="Each label is next to its field",
-    failure_en="A label is far from its field",
-    description=("L'étiquette doit être visuellement accolée au champ : au-dessus ou à gauche, à droite pour "
-                 "les cases à cocher et boutons radio. La mise en page ne se juge qu'à l'écran."),
-    how_to_fix="Placez l'étiquette juste avant le champ (au-dessus ou à gauche) ; juste après pour une case à cocher ou un bouton radio.",
+    title=N_("Chaque étiquette est accolée à son champ"),
+    failure=N_("Une étiquette est éloignée de son champ"),
+    description=(N_("L'étiquette doit être visuellement accolée au champ : au-dessus ou à gauche, à droite pour "
+                    "les cases à cocher et boutons radio. La mise en page ne se juge qu'à l'écran.")),
+    how_to_fix=N_("Placez l'étiquette juste avant le champ (au-dessus ou à gauche) ; juste après pour une case à cocher ou un bouton radio."),
     rgaa=("11.4.1", "11.4.2", "11.4.3"),
     wcag=("3.3.2",),
     impact=Impact.MODERATE,
-    question=("À l'écran, chaque étiquette est-elle accolée à son champ (au-dessus ou à gauche ; à droite pour "
-              "une case à cocher ou un bouton radio) ?"),
+    question=(N_("À l'écran, chaque étiquette est-elle accolée à son champ (au-dessus ou à gauche ; à droite pour "
+                 "une case à cocher ou un bouton radio) ?")),
 )
 def label_adjacent(evidence: Evidence):
     dom = dom_of(evidence)
@@ -549,17 +540,15 @@ def _group_words(group: Group, dom) -> str:
 
 @check(
     id="rgaa-11.5-grouping",
-    title="Les champs de même nature sont regroupés",
-    failure="Des champs de même nature ne sont pas regroupés",
-    title_en="Related fields are grouped",
-    failure_en="Related fields are not grouped",
-    description=("Boutons radio d'une même question, cases à cocher d'une même liste, date en trois champs : "
-                 "sans regroupement (fieldset, role=\"group\"), la question commune n'est pas annoncée."),
-    how_to_fix="Placez les champs liés dans un <fieldset> avec une <legend> qui pose la question (ou un conteneur role=\"group\" nommé).",
+    title=N_("Les champs de même nature sont regroupés"),
+    failure=N_("Des champs de même nature ne sont pas regroupés"),
+    description=(N_("Boutons radio d'une même question, cases à cocher d'une même liste, date en trois champs : "
+                    "sans regroupement (fieldset, role=\"group\"), la question commune n'est pas annoncée.")),
+    how_to_fix=N_("Placez les champs liés dans un <fieldset> avec une <legend> qui pose la question (ou un conteneur role=\"group\" nommé)."),
     rgaa=("11.5.1",),
     wcag=("1.3.1", "3.3.2"),
     impact=Impact.SERIOUS,
-    question="Des champs de même nature (identité, adresse, date en plusieurs champs…) devraient-ils être regroupés ?",
+    question=N_("Des champs de même nature (identité, adresse, date en plusieurs champs…) devraient-ils être regroupés ?"),
 )
 def related_grouped(evidence: Evidence):
     dom = dom_of(evidence)
@@ -627,12 +616,10 @@ def grouping_name(el, dom) -> tuple[str, str]:
 
 @check(
     id="rgaa-11.6-legend",
-    title="Chaque regroupement de champs a une légende",
-    failure="Un regroupement de champs n'a pas de légende",
-    title_en="Each group of fields has a legend",
-    failure_en="A group of fields has no legend",
-    description="Un fieldset sans legend, ou un conteneur role=\"group\" sans nom, n'annonce pas la question commune aux champs.",
-    how_to_fix="Ajoutez une <legend> comme premier enfant du <fieldset>, ou aria-labelledby vers le titre du groupe.",
+    title=N_("Chaque regroupement de champs a une légende"),
+    failure=N_("Un regroupement de champs n'a pas de légende"),
+    description=N_("Un fieldset sans legend, ou un conteneur role=\"group\" sans nom, n'annonce pas la question commune aux champs."),
+    how_to_fix=N_("Ajoutez une <legend> comme premier enfant du <fieldset>, ou aria-labelledby vers le titre du groupe."),
     rgaa=("11.6.1",),
     wcag=("1.3.1", "3.3.2"),
     impact=Impact.SERIOUS,
@@ -658,16 +645,14 @@ def group_legend(evidence: Evidence):
 
 @check(
     id="rgaa-11.7-legend-relevance",
-    title="Les légendes des regroupements de champs sont pertinentes",
-    failure="Une légende de regroupement n'est pas pertinente",
-    title_en="Legends of field groups are relevant",
-    failure_en="A field group legend is not relevant",
-    description="La légende d'un regroupement doit dire ce que les champs ont en commun (la question posée).",
-    how_to_fix="Formulez la légende comme la question ou le thème commun : « Jours de présence », « Adresse de livraison »…",
+    title=N_("Les légendes des regroupements de champs sont pertinentes"),
+    failure=N_("Une légende de regroupement n'est pas pertinente"),
+    description=N_("La légende d'un regroupement doit dire ce que les champs ont en commun (la question posée)."),
+    how_to_fix=N_("Formulez la légende comme la question ou le thème commun : « Jours de présence », « Adresse de livraison »…"),
     rgaa=("11.7.1",),
     wcag=("1.3.1", "3.3.2"),
     impact=Impact.MODERATE,
-    question="Chaque légende dit-elle ce que les champs du regroupement ont en commun ?",
+    question=N_("Chaque légende dit-elle ce que les champs du regroupement ont en commun ?"),
 )
 def legend_relevance(evidence: Evidence):
     dom = dom_of(evidence)
@@ -688,17 +673,15 @@ LONG_SELECT = 15
 
 @check(
     id="rgaa-11.8-select-groups",
-    title="Les options des listes de choix sont regroupées si besoin",
-    failure="Un groupe d'options (optgroup) n'a pas d'intitulé",
-    title_en="Options of select lists are grouped when needed",
-    failure_en="An option group (optgroup) has no label",
-    description=("Dans une longue liste de choix, les options de même nature se regroupent avec <optgroup>, "
-                 "dont l'attribut label est annoncé."),
-    how_to_fix="Regroupez les options avec <optgroup label=\"…\"> et donnez à chaque optgroup un label qui décrit le groupe.",
+    title=N_("Les options des listes de choix sont regroupées si besoin"),
+    failure=N_("Un groupe d'options (optgroup) n'a pas d'intitulé"),
+    description=(N_("Dans une longue liste de choix, les options de même nature se regroupent avec <optgroup>, "
+                    "dont l'attribut label est annoncé.")),
+    how_to_fix=N_("Regroupez les options avec <optgroup label=\"…\"> et donnez à chaque optgroup un label qui décrit le groupe."),
     rgaa=("11.8.1", "11.8.2", "11.8.3"),
     wcag=("1.3.1",),
     impact=Impact.MODERATE,
-    question="Les options de cette liste forment-elles des groupes de même nature ? Si oui, sont-elles regroupées par des optgroup aux intitulés pertinents ?",
+    question=N_("Les options de cette liste forment-elles des groupes de même nature ? Si oui, sont-elles regroupées par des optgroup aux intitulés pertinents ?"),
 )
 def select_groups(evidence: Evidence):
     dom = dom_of(evidence)
@@ -788,18 +771,16 @@ def _position(dom) -> dict:
 
 @check(
     id="rgaa-11.10-required",
-    title="Les champs obligatoires sont signalés visiblement dans leur étiquette",
-    failure="Un champ obligatoire n'est pas signalé visiblement",
-    title_en="Required fields are shown as required in their label",
-    failure_en="A required field is not shown as required",
-    description=("Un champ obligatoire (required, aria-required) doit l'indiquer dans son étiquette ou le texte "
-                 "qui lui est associé, avant l'envoi ; un astérisque doit être expliqué avant son premier usage."),
-    how_to_fix=("Ajoutez « (obligatoire) » ou un astérisque dans le <label>, et expliquez l'astérisque avant le "
-                "formulaire (« Les champs marqués d'un astérisque (*) sont obligatoires »)."),
+    title=N_("Les champs obligatoires sont signalés visiblement dans leur étiquette"),
+    failure=N_("Un champ obligatoire n'est pas signalé visiblement"),
+    description=(N_("Un champ obligatoire (required, aria-required) doit l'indiquer dans son étiquette ou le texte "
+                    "qui lui est associé, avant l'envoi ; un astérisque doit être expliqué avant son premier usage.")),
+    how_to_fix=(N_("Ajoutez « (obligatoire) » ou un astérisque dans le <label>, et expliquez l'astérisque avant le "
+                   "formulaire (« Les champs marqués d'un astérisque (*) sont obligatoires »).")),
     rgaa=("11.10.1", "11.10.2"),
     wcag=("3.3.2",),
     impact=Impact.SERIOUS,
-    question="Les champs obligatoires sont-ils identifiables, avant l'envoi, autrement que par la couleur ?",
+    question=N_("Les champs obligatoires sont-ils identifiables, avant l'envoi, autrement que par la couleur ?"),
 )
 def required_fields(evidence: Evidence):
     dom = dom_of(evidence)
@@ -875,17 +856,15 @@ DATE_WORDS = re.compile(r"\b(?:date|naissance|birth|jj/mm)\b")
 
 @check(
     id="rgaa-11.10-format",
-    title="Le format attendu des champs contraints est indiqué",
-    failure="Le format attendu d'un champ n'est pas indiqué",
-    title_en="The expected format of constrained fields is given",
-    failure_en="The expected format of a field is not given",
-    description=("Un champ au format imposé (attribut pattern, date saisie en texte) doit indiquer ce format "
-                 "dans son étiquette ou un texte associé, avant l'envoi."),
-    how_to_fix="Ajoutez le format dans l'étiquette ou un texte relié par aria-describedby : « Date de naissance (jj/mm/aaaa) ».",
+    title=N_("Le format attendu des champs contraints est indiqué"),
+    failure=N_("Le format attendu d'un champ n'est pas indiqué"),
+    description=(N_("Un champ au format imposé (attribut pattern, date saisie en texte) doit indiquer ce format "
+                    "dans son étiquette ou un texte associé, avant l'envoi.")),
+    how_to_fix=N_("Ajoutez le format dans l'étiquette ou un texte relié par aria-describedby : « Date de naissance (jj/mm/aaaa) »."),
     rgaa=("11.10.5",),
     wcag=("3.3.2",),
     impact=Impact.MODERATE,
-    question="Le format attendu de ce champ est-il indiqué de façon visible avant l'envoi du formulaire ?",
+    question=N_("Le format attendu de ce champ est-il indiqué de façon visible avant l'envoi du formulaire ?"),
 )
 def format_given(evidence: Evidence):
     dom = dom_of(evidence)
@@ -935,20 +914,18 @@ def error_messages(dom) -> list:
 
 @check(
     id="rgaa-11.10-errors",
-    title="Les messages d'erreur identifient le champ concerné",
-    failure="Un message d'erreur n'est pas relié à son champ",
-    title_en="Error messages identify the field concerned",
-    failure_en="An error message is not tied to its field",
-    description=("Après l'envoi, un message d'erreur doit nommer le champ concerné ou être dans son étiquette / "
-                 "relié par aria-describedby, et le champ en erreur porter aria-invalid=\"true\"."),
-    how_to_fix=("Mettez aria-invalid=\"true\" sur le champ en erreur et reliez le message par aria-describedby ; "
-                "nommez le champ dans le message (« L'adresse électronique est obligatoire »)."),
+    title=N_("Les messages d'erreur identifient le champ concerné"),
+    failure=N_("Un message d'erreur n'est pas relié à son champ"),
+    description=(N_("Après l'envoi, un message d'erreur doit nommer le champ concerné ou être dans son étiquette / "
+                    "relié par aria-describedby, et le champ en erreur porter aria-invalid=\"true\".")),
+    how_to_fix=(N_("Mettez aria-invalid=\"true\" sur le champ en erreur et reliez le message par aria-describedby ; "
+                   "nommez le champ dans le message (« L'adresse électronique est obligatoire »).")),
     rgaa=("11.10.3", "11.10.4", "11.10.6", "11.10.7"),
     wcag=("3.3.1",),
     impact=Impact.SERIOUS,
-    question=("Envoyez le formulaire vide puis mal rempli : chaque message d'erreur est-il visible, nomme-t-il le "
-              "champ concerné (ou le champ reçoit-il aria-invalid=\"true\" avec le message dans son étiquette ou "
-              "un texte relié) ?"),
+    question=(N_("Envoyez le formulaire vide puis mal rempli : chaque message d'erreur est-il visible, nomme-t-il le "
+                 "champ concerné (ou le champ reçoit-il aria-invalid=\"true\" avec le message dans son étiquette ou "
+                 "un texte relié) ?")),
 )
 def error_identification(evidence: Evidence):
     dom = dom_of(evidence)
@@ -982,18 +959,16 @@ def error_identification(evidence: Evidence):
 
 @check(
     id="rgaa-11.11-suggestions",
-    title="Les erreurs de saisie sont accompagnées de suggestions",
-    failure="Une erreur de saisie n'est pas accompagnée de suggestion",
-    title_en="Input errors come with suggestions",
-    failure_en="An input error has no suggestion",
-    description=("Quand une saisie est refusée pour son format (adresse électronique, téléphone, date…), le "
-                 "message doit indiquer le format attendu ou un exemple."),
-    how_to_fix="Rédigez les messages d'erreur avec le format et un exemple : « Saisissez la date au format jj/mm/aaaa, par exemple 05/03/2018 ».",
+    title=N_("Les erreurs de saisie sont accompagnées de suggestions"),
+    failure=N_("Une erreur de saisie n'est pas accompagnée de suggestion"),
+    description=(N_("Quand une saisie est refusée pour son format (adresse électronique, téléphone, date…), le "
+                    "message doit indiquer le format attendu ou un exemple.")),
+    how_to_fix=N_("Rédigez les messages d'erreur avec le format et un exemple : « Saisissez la date au format jj/mm/aaaa, par exemple 05/03/2018 »."),
     rgaa=("11.11.1", "11.11.2"),
     wcag=("3.3.3",),
     impact=Impact.MODERATE,
-    question=("Saisissez une valeur au mauvais format dans ces champs : le message d'erreur indique-t-il le "
-              "format attendu et un exemple de valeur ?"),
+    question=(N_("Saisissez une valeur au mauvais format dans ces champs : le message d'erreur indique-t-il le "
+                 "format attendu et un exemple de valeur ?")),
 )
 def error_suggestions(evidence: Evidence):
     dom = dom_of(evidence)
@@ -1025,19 +1000,17 @@ CONFIRM_BOX = re.compile(r"\b(?:j'accepte|je confirme|je certifie|j'atteste|je r
 
 @check(
     id="rgaa-11.12-confirmation",
-    title="Les données d'un formulaire à enjeu peuvent être vérifiées, modifiées ou récupérées",
-    failure="Un formulaire à enjeu ne permet ni vérification ni confirmation",
-    title_en="Data of consequential forms can be checked, changed or recovered",
-    failure_en="A consequential form offers no check or confirmation",
-    description=("Un formulaire qui paie, inscrit, supprime ou engage juridiquement doit permettre de vérifier "
-                 "et corriger avant validation, de confirmer explicitement, ou d'annuler ensuite."),
-    how_to_fix=("Ajoutez une étape de récapitulatif modifiable avant la validation, ou une case de confirmation "
-                "explicite, ou un moyen d'annuler ou de récupérer les données après coup."),
+    title=N_("Les données d'un formulaire à enjeu peuvent être vérifiées, modifiées ou récupérées"),
+    failure=N_("Un formulaire à enjeu ne permet ni vérification ni confirmation"),
+    description=(N_("Un formulaire qui paie, inscrit, supprime ou engage juridiquement doit permettre de vérifier "
+                    "et corriger avant validation, de confirmer explicitement, ou d'annuler ensuite.")),
+    how_to_fix=(N_("Ajoutez une étape de récapitulatif modifiable avant la validation, ou une case de confirmation "
+                   "explicite, ou un moyen d'annuler ou de récupérer les données après coup.")),
     rgaa=("11.12.1", "11.12.2"),
     wcag=("3.3.4",),
     impact=Impact.SERIOUS,
-    question=("Avant de valider, la personne peut-elle vérifier et corriger ses données, ou confirmer "
-              "explicitement ; ou peut-elle annuler, modifier ou récupérer ces données ensuite ?"),
+    question=(N_("Avant de valider, la personne peut-elle vérifier et corriger ses données, ou confirmer "
+                 "explicitement ; ou peut-elle annuler, modifier ou récupérer ces données ensuite ?")),
 )
 def consequence_confirmation(evidence: Evidence):
     dom = dom_of(evidence)
@@ -1182,20 +1155,18 @@ def third_party(field: Field, dom) -> str:
 
 @check(
     id="rgaa-11.13-autocomplete-missing",
-    title="Les champs de données personnelles indiquent leur finalité (autocomplete)",
-    failure="Un champ de données personnelles n'a pas d'attribut autocomplete",
-    title_en="Personal data fields declare their purpose (autocomplete)",
-    failure_en="A personal data field has no autocomplete attribute",
-    description=("Nom, prénom, adresse électronique, téléphone, adresse postale, date de naissance, identifiant, "
-                 "mot de passe… : l'attribut autocomplete permet au navigateur de les remplir et aux outils "
-                 "d'aide d'en afficher la nature."),
-    how_to_fix=("Ajoutez l'attribut autocomplete avec la valeur de la liste WCAG qui correspond à la donnée : "
-                "family-name, given-name, email, tel, street-address, postal-code, address-level2, bday, "
-                "username, current-password…"),
+    title=N_("Les champs de données personnelles indiquent leur finalité (autocomplete)"),
+    failure=N_("Un champ de données personnelles n'a pas d'attribut autocomplete"),
+    description=(N_("Nom, prénom, adresse électronique, téléphone, adresse postale, date de naissance, identifiant, "
+                    "mot de passe… : l'attribut autocomplete permet au navigateur de les remplir et aux outils "
+                    "d'aide d'en afficher la nature.")),
+    how_to_fix=(N_("Ajoutez l'attribut autocomplete avec la valeur de la liste WCAG qui correspond à la donnée : "
+                   "family-name, given-name, email, tel, street-address, postal-code, address-level2, bday, "
+                   "username, current-password…")),
     rgaa=("11.13.1",),
     wcag=("1.3.5",),
     impact=Impact.SERIOUS,
-    question="Ce champ concerne-t-il la personne qui remplit le formulaire ? Si oui, a-t-il un attribut autocomplete pertinent ?",
+    question=N_("Ce champ concerne-t-il la personne qui remplit le formulaire ? Si oui, a-t-il un attribut autocomplete pertinent ?"),
 )
 def autocomplete_missing(evidence: Evidence):
     dom = dom_of(evidence)
@@ -1248,12 +1219,10 @@ def autocomplete_missing(evidence: Evidence):
 
 @check(
     id="rgaa-11.13-autocomplete-valid",
-    title="Les valeurs d'autocomplete sont valides",
-    failure="Une valeur d'autocomplete n'est pas valide",
-    title_en="Autocomplete values are valid",
-    failure_en="An autocomplete value is not valid",
-    description="Une valeur d'autocomplete hors de la liste (« courriel » au lieu de « email ») est ignorée : la finalité du champ n'est pas exposée.",
-    how_to_fix="Remplacez la valeur par un jeton de la liste HTML/WCAG (email, tel, given-name, family-name, postal-code…).",
+    title=N_("Les valeurs d'autocomplete sont valides"),
+    failure=N_("Une valeur d'autocomplete n'est pas valide"),
+    description=N_("Une valeur d'autocomplete hors de la liste (« courriel » au lieu de « email ») est ignorée : la finalité du champ n'est pas exposée."),
+    how_to_fix=N_("Remplacez la valeur par un jeton de la liste HTML/WCAG (email, tel, given-name, family-name, postal-code…)."),
     rgaa=("11.13.1",),
     wcag=("1.3.5",),
     impact=Impact.SERIOUS,

@@ -12,6 +12,7 @@ import re
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import dom_of, fold, norm, short, tag, unavailable, view
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 GENERIC_FRAME_TITLES = frozenset(fold(t) for t in (
     "iframe", "frame", "cadre", "contenu", "content", "sans titre", "untitled", "widget", "embed", "embedded",
@@ -33,14 +34,12 @@ def frames(root):
 
 @check(
     id="rgaa-2.1-frame-title",
-    title="Chaque cadre (iframe, frame) a un attribut title",
-    failure="Un cadre (iframe, frame) n'a pas d'attribut title",
-    title_en="Every frame (iframe, frame) has a title attribute",
-    failure_en="A frame (iframe, frame) has no title attribute",
-    description="Le titre d'un cadre est annoncé quand on y entre et dans la liste des cadres : sans lui, "
-                "impossible de savoir ce que contient le cadre (carte, vidéo, formulaire…).",
-    how_to_fix="Ajoutez à l'élément iframe un attribut title qui décrit son contenu, par exemple "
-               "title=\"Plan interactif de la ville\".",
+    title=N_("Chaque cadre (iframe, frame) a un attribut title"),
+    failure=N_("Un cadre (iframe, frame) n'a pas d'attribut title"),
+    description=N_("Le titre d'un cadre est annoncé quand on y entre et dans la liste des cadres : sans lui, "
+                   "impossible de savoir ce que contient le cadre (carte, vidéo, formulaire…)."),
+    how_to_fix=N_("Ajoutez à l'élément iframe un attribut title qui décrit son contenu, par exemple "
+                  "title=\"Plan interactif de la ville\"."),
     rgaa=("2.1.1",), wcag=("4.1.2",), impact=Impact.SERIOUS, evidence=("dom",), conclusive=True,
 )
 def frame_title(evidence: Evidence):
@@ -67,16 +66,14 @@ def generic_frame_title(title: str) -> bool:
 
 @check(
     id="rgaa-2.2-frame-title-relevant",
-    title="Le titre de chaque cadre décrit son contenu",
-    failure="Le titre d'un cadre ne décrit pas son contenu",
-    title_en="Each frame's title describes its content",
-    failure_en="A frame's title does not describe its content",
-    description="Un titre vide ou générique (« iframe », « cadre », « widget ») n'apprend rien sur le contenu "
-                "du cadre.",
-    how_to_fix="Remplacez le titre par ce que montre le cadre : « Plan d'accès à la mairie », « Vidéo : "
-               "présentation du budget 2025 »…",
+    title=N_("Le titre de chaque cadre décrit son contenu"),
+    failure=N_("Le titre d'un cadre ne décrit pas son contenu"),
+    description=N_("Un titre vide ou générique (« iframe », « cadre », « widget ») n'apprend rien sur le contenu "
+                   "du cadre."),
+    how_to_fix=N_("Remplacez le titre par ce que montre le cadre : « Plan d'accès à la mairie », « Vidéo : "
+                  "présentation du budget 2025 »…"),
     rgaa=("2.2.1",), wcag=("4.1.2",), impact=Impact.SERIOUS, evidence=("dom",),
-    question="Le titre de ce cadre décrit-il son contenu ?",
+    question=N_("Le titre de ce cadre décrit-il son contenu ?"),
 )
 def frame_title_relevant(evidence: Evidence):
     root = dom_of(evidence)

@@ -27,6 +27,7 @@ from functools import lru_cache
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import View, dom_of, fold, norm, short, tag, unavailable, view, words
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 # Alternatives that say nothing about the image (compared accent-free, lower case, punctuation stripped).
 EMPTY_WORDS = frozenset(fold(w) for w in (
@@ -165,19 +166,17 @@ def images(root) -> tuple[Image, ...]:
 
 @check(
     id="rgaa-1.1-img-alt",
-    title="Chaque image porteuse d'information a une alternative textuelle",
-    failure="Une image n'a pas d'alternative textuelle",
-    title_en="Every informative image has a text alternative",
-    failure_en="An image has no text alternative",
-    description="Une image (élément img ou role=\"img\") sans attribut alt ni autre alternative est annoncée par "
-                "son nom de fichier, ou pas du tout. Une image à alt vide est ignorée, ce qui ne convient qu'à "
-                "une image décorative.",
-    how_to_fix="Donnez à chaque image porteuse d'information un attribut alt qui dit ce qu'elle apporte "
-               "(alt=\"Plan du centre-ville\"), et à chaque image décorative un alt vide (alt=\"\"). Pour un "
-               "élément role=\"img\", utilisez aria-label ou aria-labelledby.",
+    title=N_("Chaque image porteuse d'information a une alternative textuelle"),
+    failure=N_("Une image n'a pas d'alternative textuelle"),
+    description=N_("Une image (élément img ou role=\"img\") sans attribut alt ni autre alternative est annoncée par "
+                   "son nom de fichier, ou pas du tout. Une image à alt vide est ignorée, ce qui ne convient qu'à "
+                   "une image décorative."),
+    how_to_fix=N_("Donnez à chaque image porteuse d'information un attribut alt qui dit ce qu'elle apporte "
+                  "(alt=\"Plan du centre-ville\"), et à chaque image décorative un alt vide (alt=\"\"). Pour un "
+                  "élément role=\"img\", utilisez aria-label ou aria-labelledby."),
     rgaa=("1.1.1",), wcag=("1.1.1",), impact=Impact.CRITICAL, evidence=("dom",), conclusive=True,
-    question="Cette image est-elle vraiment décorative ? Si elle porte une information, elle doit avoir une "
-             "alternative textuelle (alt non vide).",
+    question=N_("Cette image est-elle vraiment décorative ? Si elle porte une information, elle doit avoir une "
+                "alternative textuelle (alt non vide)."),
 )
 def img_alt(evidence: Evidence):
     root = dom_of(evidence)
@@ -203,18 +202,16 @@ def img_alt(evidence: Evidence):
 
 @check(
     id="rgaa-1.2-decorative",
-    title="Les images décoratives sont ignorées par les technologies d'assistance",
-    failure="Une image décorative n'est pas correctement ignorée",
-    title_en="Decorative images are ignored by assistive technologies",
-    failure_en="A decorative image is not properly ignored",
-    description="Une image décorative doit avoir un alt vide (ou aria-hidden=\"true\", ou role=\"presentation\") "
-                "et aucun title, aria-label ou aria-labelledby. Un alt vide accompagné d'un title est "
-                "contradictoire ; une alternative qui dit « décoratif » est lue pour rien.",
-    how_to_fix="Pour une image décorative : alt=\"\" et supprimez title, aria-label et aria-labelledby. Si "
-               "l'image porte une information, donnez-lui au contraire un alt qui la décrit.",
+    title=N_("Les images décoratives sont ignorées par les technologies d'assistance"),
+    failure=N_("Une image décorative n'est pas correctement ignorée"),
+    description=N_("Une image décorative doit avoir un alt vide (ou aria-hidden=\"true\", ou role=\"presentation\") "
+                   "et aucun title, aria-label ou aria-labelledby. Un alt vide accompagné d'un title est "
+                   "contradictoire ; une alternative qui dit « décoratif » est lue pour rien."),
+    how_to_fix=N_("Pour une image décorative : alt=\"\" et supprimez title, aria-label et aria-labelledby. Si "
+                  "l'image porte une information, donnez-lui au contraire un alt qui la décrit."),
     rgaa=("1.2.1",), wcag=("1.1.1",), impact=Impact.MODERATE, evidence=("dom",),
-    question="Cette image est-elle décorative ? Si oui, elle doit avoir un alt vide et ni title, ni aria-label, ni "
-             "aria-labelledby.",
+    question=N_("Cette image est-elle décorative ? Si oui, elle doit avoir un alt vide et ni title, ni aria-label, ni "
+                "aria-labelledby."),
 )
 def decorative(evidence: Evidence):
     root = dom_of(evidence)
@@ -243,17 +240,15 @@ def decorative(evidence: Evidence):
 
 @check(
     id="rgaa-1.3-img-alt-relevant",
-    title="L'alternative de chaque image est pertinente et concise",
-    failure="L'alternative d'une image n'est pas pertinente",
-    title_en="Each image's alternative is relevant and concise",
-    failure_en="An image's alternative is not relevant",
-    description="Une alternative doit transmettre l'information de l'image, brièvement. Un nom de fichier "
-                "(« IMG_2034.jpg ») ou un mot vide (« image », « photo », « logo ») n'en transmet aucune.",
-    how_to_fix="Écrivez une alternative qui dit ce que l'image apporte dans son contexte (« Le pont d'Anjou "
-               "pendant les travaux ») ; si l'image est décorative, mettez alt=\"\".",
+    title=N_("L'alternative de chaque image est pertinente et concise"),
+    failure=N_("L'alternative d'une image n'est pas pertinente"),
+    description=N_("Une alternative doit transmettre l'information de l'image, brièvement. Un nom de fichier "
+                   "(« IMG_2034.jpg ») ou un mot vide (« image », « photo », « logo ») n'en transmet aucune."),
+    how_to_fix=N_("Écrivez une alternative qui dit ce que l'image apporte dans son contexte (« Le pont d'Anjou "
+                  "pendant les travaux ») ; si l'image est décorative, mettez alt=\"\"."),
     rgaa=("1.3.1", "1.3.9"), wcag=("1.1.1",), impact=Impact.SERIOUS, evidence=("dom",),
-    question="Cette image est-elle porteuse d'information ? Si oui, son alternative est-elle pertinente et "
-             "concise ? Si elle est décorative, elle doit avoir un alt vide.",
+    question=N_("Cette image est-elle porteuse d'information ? Si oui, son alternative est-elle pertinente et "
+                "concise ? Si elle est décorative, elle doit avoir un alt vide."),
 )
 def img_alt_relevant(evidence: Evidence):
     root = dom_of(evidence)
@@ -289,17 +284,15 @@ def _svg_name(el, v: View) -> str:
 
 @check(
     id="rgaa-1.1-svg",
-    title="Chaque image vectorielle (svg) porteuse d'information a role=\"img\" et une alternative",
-    failure="Une image vectorielle (svg) porteuse d'information n'a pas d'alternative",
-    title_en="Every informative vector image (svg) has role=\"img\" and an alternative",
-    failure_en="An informative vector image (svg) has no alternative",
-    description="Un élément svg porteur d'information doit avoir role=\"img\" et une alternative (aria-label, "
-                "aria-labelledby ou un élément title enfant) ; un svg décoratif doit avoir aria-hidden=\"true\".",
-    how_to_fix="Ajoutez role=\"img\" et aria-label=\"…\" (ou un <title> en premier enfant) au svg porteur "
-               "d'information ; mettez aria-hidden=\"true\" sur un svg décoratif.",
+    title=N_("Chaque image vectorielle (svg) porteuse d'information a role=\"img\" et une alternative"),
+    failure=N_("Une image vectorielle (svg) porteuse d'information n'a pas d'alternative"),
+    description=N_("Un élément svg porteur d'information doit avoir role=\"img\" et une alternative (aria-label, "
+                   "aria-labelledby ou un élément title enfant) ; un svg décoratif doit avoir aria-hidden=\"true\"."),
+    how_to_fix=N_("Ajoutez role=\"img\" et aria-label=\"…\" (ou un <title> en premier enfant) au svg porteur "
+                  "d'information ; mettez aria-hidden=\"true\" sur un svg décoratif."),
     rgaa=("1.1.5",), wcag=("1.1.1",), impact=Impact.SERIOUS, evidence=("dom",),
-    question="Ce svg est-il décoratif (il lui faut aria-hidden=\"true\") ou porteur d'information (il lui faut "
-             "role=\"img\" et une alternative) ?",
+    question=N_("Ce svg est-il décoratif (il lui faut aria-hidden=\"true\") ou porteur d'information (il lui faut "
+                "role=\"img\" et une alternative) ?"),
 )
 def svg_alt(evidence: Evidence):
     root = dom_of(evidence)
@@ -333,13 +326,11 @@ def svg_alt(evidence: Evidence):
 
 @check(
     id="rgaa-1.1-input-image",
-    title="Chaque bouton image (input type=\"image\") a une alternative",
-    failure="Un bouton image (input type=\"image\") n'a pas d'alternative",
-    title_en="Every image button (input type=\"image\") has an alternative",
-    failure_en="An image button (input type=\"image\") has no alternative",
-    description="Un bouton image sans alt est annoncé « Envoyer » ou par l'adresse de l'image : on ne sait pas "
-                "ce qu'il fait.",
-    how_to_fix="Ajoutez un attribut alt qui dit l'action du bouton, par exemple alt=\"Rechercher\".",
+    title=N_("Chaque bouton image (input type=\"image\") a une alternative"),
+    failure=N_("Un bouton image (input type=\"image\") n'a pas d'alternative"),
+    description=N_("Un bouton image sans alt est annoncé « Envoyer » ou par l'adresse de l'image : on ne sait pas "
+                   "ce qu'il fait."),
+    how_to_fix=N_("Ajoutez un attribut alt qui dit l'action du bouton, par exemple alt=\"Rechercher\"."),
     rgaa=("1.1.3",), wcag=("1.1.1", "4.1.2"), impact=Impact.CRITICAL, evidence=("dom",), conclusive=True,
 )
 def input_image(evidence: Evidence):
@@ -364,14 +355,12 @@ def input_image(evidence: Evidence):
 
 @check(
     id="rgaa-1.3-input-image-relevant",
-    title="L'alternative de chaque bouton image dit son action",
-    failure="L'alternative d'un bouton image ne dit pas son action",
-    title_en="Each image button's alternative states its action",
-    failure_en="An image button's alternative does not state its action",
-    description="L'alternative d'un bouton image est son intitulé : elle doit dire ce que fait le bouton.",
-    how_to_fix="Remplacez l'alternative par l'action du bouton (« Rechercher », « Valider la commande »).",
+    title=N_("L'alternative de chaque bouton image dit son action"),
+    failure=N_("L'alternative d'un bouton image ne dit pas son action"),
+    description=N_("L'alternative d'un bouton image est son intitulé : elle doit dire ce que fait le bouton."),
+    how_to_fix=N_("Remplacez l'alternative par l'action du bouton (« Rechercher », « Valider la commande »)."),
     rgaa=("1.3.3",), wcag=("1.1.1",), impact=Impact.SERIOUS, evidence=("dom",),
-    question="L'alternative de ce bouton image dit-elle ce que fait le bouton ?",
+    question=N_("L'alternative de ce bouton image dit-elle ce que fait le bouton ?"),
 )
 def input_image_relevant(evidence: Evidence):
     root = dom_of(evidence)
@@ -395,12 +384,10 @@ def input_image_relevant(evidence: Evidence):
 
 @check(
     id="rgaa-1.1-area",
-    title="Chaque zone cliquable d'image réactive (area) a une alternative",
-    failure="Une zone cliquable d'image réactive (area) n'a pas d'alternative",
-    title_en="Every image map area has an alternative",
-    failure_en="An image map area has no alternative",
-    description="Une zone area avec href est un lien : sans alt ni aria-label, elle n'a pas d'intitulé.",
-    how_to_fix="Ajoutez à chaque élément area un attribut alt qui dit sa destination.",
+    title=N_("Chaque zone cliquable d'image réactive (area) a une alternative"),
+    failure=N_("Une zone cliquable d'image réactive (area) n'a pas d'alternative"),
+    description=N_("Une zone area avec href est un lien : sans alt ni aria-label, elle n'a pas d'intitulé."),
+    how_to_fix=N_("Ajoutez à chaque élément area un attribut alt qui dit sa destination."),
     rgaa=("1.1.2",), wcag=("1.1.1", "2.4.4"), impact=Impact.SERIOUS, evidence=("dom",), conclusive=True,
 )
 def area_alt(evidence: Evidence):
@@ -465,18 +452,16 @@ def adjacent_control(el, v: View):
 
 @check(
     id="rgaa-1.1-object",
-    title="Chaque image objet (object type=\"image/…\") a une alternative",
-    failure="Une image objet (object type=\"image/…\") n'a pas d'alternative",
-    title_en="Every object image (object type=\"image/…\") has an alternative",
-    failure_en="An object image (object type=\"image/…\") has no alternative",
-    description="Une image insérée par un élément object porte son alternative de l'une de ces façons : "
-                "role=\"img\" avec aria-label, aria-labelledby ou title ; un lien ou bouton placé juste après "
-                "l'élément, qui mène à un contenu alternatif ; un mécanisme qui remplace l'image par ce contenu.",
-    how_to_fix="Ajoutez role=\"img\" et aria-label=\"…\" à l'élément object, ou placez juste après lui un lien "
-               "vers une version textuelle du contenu de l'image.",
+    title=N_("Chaque image objet (object type=\"image/…\") a une alternative"),
+    failure=N_("Une image objet (object type=\"image/…\") n'a pas d'alternative"),
+    description=N_("Une image insérée par un élément object porte son alternative de l'une de ces façons : "
+                   "role=\"img\" avec aria-label, aria-labelledby ou title ; un lien ou bouton placé juste après "
+                   "l'élément, qui mène à un contenu alternatif ; un mécanisme qui remplace l'image par ce contenu."),
+    how_to_fix=N_("Ajoutez role=\"img\" et aria-label=\"…\" à l'élément object, ou placez juste après lui un lien "
+                  "vers une version textuelle du contenu de l'image."),
     rgaa=("1.1.6",), wcag=("1.1.1",), impact=Impact.SERIOUS, evidence=("dom",),
-    question="Cette image objet porte-t-elle une information ? Si oui, il lui faut role=\"img\" et une "
-             "alternative, ou un lien adjacent vers un contenu alternatif.",
+    question=N_("Cette image objet porte-t-elle une information ? Si oui, il lui faut role=\"img\" et une "
+                "alternative, ou un lien adjacent vers un contenu alternatif."),
 )
 def object_alt(evidence: Evidence):
     root = dom_of(evidence)
@@ -631,19 +616,17 @@ def text_images(root) -> list[tuple[object, str, str, tuple[str, ...], int, list
 
 @check(
     id="rgaa-1.8-image-text",
-    title="Les images texte porteuses d'information sont remplacées par du texte stylé",
-    failure="Une image texte pourrait être remplacée par du texte stylé",
-    title_en="Informative images of text are replaced by styled text",
-    failure_en="An image of text could be replaced by styled text",
-    description="Un texte affiché dans une image (bandeau, affiche, bouton dessiné) ne s'agrandit pas proprement, "
-                "ne change pas de couleurs ni d'espacement selon les réglages de la personne, et ne se traduit "
-                "pas. Seules les images dont le nom de fichier, le format ou l'alternative laissent penser "
-                "qu'elles contiennent du texte sont signalées ; les logos et noms de marque sont exclus.",
-    how_to_fix="Écrivez le texte en HTML et mettez-le en forme en CSS (polices, couleurs, fond) ; gardez "
-               "l'image pour le décor. Si l'image doit rester, proposez un mécanisme qui la remplace par du "
-               "texte stylé.",
+    title=N_("Les images texte porteuses d'information sont remplacées par du texte stylé"),
+    failure=N_("Une image texte pourrait être remplacée par du texte stylé"),
+    description=N_("Un texte affiché dans une image (bandeau, affiche, bouton dessiné) ne s'agrandit pas proprement, "
+                   "ne change pas de couleurs ni d'espacement selon les réglages de la personne, et ne se traduit "
+                   "pas. Seules les images dont le nom de fichier, le format ou l'alternative laissent penser "
+                   "qu'elles contiennent du texte sont signalées ; les logos et noms de marque sont exclus."),
+    how_to_fix=N_("Écrivez le texte en HTML et mettez-le en forme en CSS (polices, couleurs, fond) ; gardez "
+                  "l'image pour le décor. Si l'image doit rester, proposez un mécanisme qui la remplace par du "
+                  "texte stylé."),
     rgaa=("1.8.1", "1.8.2", "1.8.6"), wcag=("1.4.5",), impact=Impact.MODERATE, evidence=("dom",), quiet=True,
-    question="Cette image contient-elle du texte qui pourrait être écrit en HTML stylé (hors logo) ?",
+    question=N_("Cette image contient-elle du texte qui pourrait être écrit en HTML stylé (hors logo) ?"),
 )
 def image_text(evidence: Evidence):
     root = dom_of(evidence)

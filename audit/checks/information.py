@@ -17,6 +17,7 @@ from typing import Any
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 COLOURS = (r"rouges?|verte?s?|bleue?s?|oranges?|jaunes?|gris|grises?|violette?s?|roses?|noire?s?|marron|turquoise|"
            r"doree?s?|red|green|blue|yellow|grey|gray|purple|pink")
@@ -57,18 +58,16 @@ def colour_sentences(dom) -> list[tuple[Any, str]]:
 
 @check(
     id="rgaa-3.1-colour-text",
-    title="Aucune information n'est signalée uniquement par une couleur nommée dans le texte",
-    failure="Une information n'est donnée que par la couleur",
-    title_en="No information is conveyed only by a colour named in the text",
-    failure_en="Information is conveyed by colour only",
-    description=("« Les champs en rouge sont obligatoires » : une personne qui ne perçoit pas les couleurs, ou "
-                 "qui utilise un lecteur d'écran, ne sait pas quels champs sont concernés."),
-    how_to_fix=("Doublez la couleur d'un autre moyen : un texte (« obligatoire »), un astérisque expliqué, une "
-                "icône avec alternative, une forme ou une position."),
+    title=N_("Aucune information n'est signalée uniquement par une couleur nommée dans le texte"),
+    failure=N_("Une information n'est donnée que par la couleur"),
+    description=(N_("« Les champs en rouge sont obligatoires » : une personne qui ne perçoit pas les couleurs, ou "
+                    "qui utilise un lecteur d'écran, ne sait pas quels champs sont concernés.")),
+    how_to_fix=(N_("Doublez la couleur d'un autre moyen : un texte (« obligatoire »), un astérisque expliqué, une "
+                   "icône avec alternative, une forme ou une position.")),
     rgaa=("3.1.2",),
     wcag=("1.4.1",),
     impact=Impact.SERIOUS,
-    question="L'information désignée par cette couleur est-elle aussi donnée autrement (texte, icône, forme, position) ?",
+    question=N_("L'information désignée par cette couleur est-elle aussi donnée autrement (texte, icône, forme, position) ?"),
 )
 def colour_text(evidence: Evidence):
     dom = dom_of(evidence)
@@ -209,17 +208,15 @@ def link_styles(dom, links: list) -> dict[Any, tuple[str | None, str | None]]:
 
 @check(
     id="rgaa-3.1-links-colour",
-    title="Les liens dans le texte se distinguent autrement que par la couleur",
-    failure="Des liens dans le texte ne se distinguent que par la couleur",
-    title_en="Links in running text stand out by more than colour",
-    failure_en="Links in running text stand out by colour only",
-    description=("Un lien placé dans un paragraphe, sans soulignement ni autre marque que sa couleur, est "
-                 "invisible pour une personne qui perçoit mal les couleurs."),
-    how_to_fix="Gardez le soulignement des liens dans le texte (ne mettez pas text-decoration: none), ou ajoutez une autre marque visible (graisse, bordure, icône).",
+    title=N_("Les liens dans le texte se distinguent autrement que par la couleur"),
+    failure=N_("Des liens dans le texte ne se distinguent que par la couleur"),
+    description=(N_("Un lien placé dans un paragraphe, sans soulignement ni autre marque que sa couleur, est "
+                    "invisible pour une personne qui perçoit mal les couleurs.")),
+    how_to_fix=N_("Gardez le soulignement des liens dans le texte (ne mettez pas text-decoration: none), ou ajoutez une autre marque visible (graisse, bordure, icône)."),
     rgaa=("3.1.1",),
     wcag=("1.4.1",),
     impact=Impact.SERIOUS,
-    question="Ces liens se distinguent-ils du texte qui les entoure autrement que par la couleur (soulignement, graisse, bordure, icône) ?",
+    question=N_("Ces liens se distinguent-ils du texte qui les entoure autrement que par la couleur (soulignement, graisse, bordure, icône) ?"),
 )
 def links_colour(evidence: Evidence):
     dom = dom_of(evidence)

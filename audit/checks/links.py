@@ -24,6 +24,7 @@ from audit.checks.exposure import BLOCK as BLOCK_TAGS
 from audit.checks.exposure import View, dom_of, fold, norm, short, tag, unavailable, view, words
 from audit.checks.images import bad_alternative
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 AMBIGUOUS = frozenset(fold(t) for t in (
     "cliquez ici", "cliquer ici", "clique ici", "cliquez", "cliquer", "ici", "là", "la", "en savoir plus",
@@ -121,14 +122,12 @@ def links(root, base_url: str) -> tuple[Link, ...]:
 
 @check(
     id="rgaa-6.2-link-name",
-    title="Chaque lien a un intitulé",
-    failure="Un lien n'a pas d'intitulé",
-    title_en="Every link has a name",
-    failure_en="A link has no name",
-    description="Un lien sans intitulé (une image sans alternative, une icône, un lien vide) est annoncé par "
-                "son adresse ou comme « lien » : impossible de savoir où il mène.",
-    how_to_fix="Donnez un texte au lien ; pour un lien image, mettez dans l'alt de l'image la destination du "
-               "lien (alt=\"Accueil — Ville de …\") ; pour une icône, un texte masqué visuellement ou aria-label.",
+    title=N_("Chaque lien a un intitulé"),
+    failure=N_("Un lien n'a pas d'intitulé"),
+    description=N_("Un lien sans intitulé (une image sans alternative, une icône, un lien vide) est annoncé par "
+                   "son adresse ou comme « lien » : impossible de savoir où il mène."),
+    how_to_fix=N_("Donnez un texte au lien ; pour un lien image, mettez dans l'alt de l'image la destination du "
+                  "lien (alt=\"Accueil — Ville de …\") ; pour une icône, un texte masqué visuellement ou aria-label."),
     rgaa=("6.2.1",), wcag=("2.4.4", "4.1.2"), impact=Impact.CRITICAL, evidence=("dom",), conclusive=True,
 )
 def link_name(evidence: Evidence):
@@ -296,13 +295,11 @@ _EXPLICIT_QUESTION = ("L'intitulé de ce lien, complété par son contexte (phra
 
 @check(
     id="rgaa-6.1-link-text",
-    title="Chaque lien texte est explicite",
-    failure="Un lien texte n'est pas explicite",
-    title_en="Every text link is explicit",
-    failure_en="A text link is not explicit",
-    description="L'intitulé d'un lien, seul ou avec son contexte, doit dire où il mène. « Cliquez ici », "
-                "« En savoir plus » ou « Lire la suite » ne le disent pas ; lus dans une liste de liens, ils sont "
-                "indiscernables.",
+    title=N_("Chaque lien texte est explicite"),
+    failure=N_("Un lien texte n'est pas explicite"),
+    description=N_("L'intitulé d'un lien, seul ou avec son contexte, doit dire où il mène. « Cliquez ici », "
+                   "« En savoir plus » ou « Lire la suite » ne le disent pas ; lus dans une liste de liens, ils sont "
+                   "indiscernables."),
     how_to_fix=_EXPLICIT_FIX,
     rgaa=("6.1.1",), wcag=("2.4.4",), impact=Impact.SERIOUS, evidence=("dom",), question=_EXPLICIT_QUESTION,
 )
@@ -312,14 +309,12 @@ def link_text(evidence: Evidence):
 
 @check(
     id="rgaa-6.1-link-image",
-    title="Chaque lien image est explicite",
-    failure="Un lien image n'est pas explicite",
-    title_en="Every image link is explicit",
-    failure_en="An image link is not explicit",
-    description="L'intitulé d'un lien image est l'alternative de son image : elle doit dire la destination du "
-                "lien, pas décrire l'image (« logo », « image », un nom de fichier ne disent rien).",
-    how_to_fix="Mettez dans l'alternative de l'image la destination ou la fonction du lien, par exemple "
-               "alt=\"Accueil — Ville de …\" pour le logo.",
+    title=N_("Chaque lien image est explicite"),
+    failure=N_("Un lien image n'est pas explicite"),
+    description=N_("L'intitulé d'un lien image est l'alternative de son image : elle doit dire la destination du "
+                   "lien, pas décrire l'image (« logo », « image », un nom de fichier ne disent rien)."),
+    how_to_fix=N_("Mettez dans l'alternative de l'image la destination ou la fonction du lien, par exemple "
+                  "alt=\"Accueil — Ville de …\" pour le logo."),
     rgaa=("6.1.2",), wcag=("2.4.4", "1.1.1"), impact=Impact.SERIOUS, evidence=("dom",),
     question=_EXPLICIT_QUESTION,
 )
@@ -329,12 +324,10 @@ def link_image(evidence: Evidence):
 
 @check(
     id="rgaa-6.1-link-composite",
-    title="Chaque lien composite (texte et image) est explicite",
-    failure="Un lien composite (texte et image) n'est pas explicite",
-    title_en="Every composite link (text and image) is explicit",
-    failure_en="A composite link (text and image) is not explicit",
-    description="L'intitulé d'un lien fait de texte et d'image combine le texte et l'alternative de l'image ; "
-                "ensemble, ils doivent dire la destination du lien.",
+    title=N_("Chaque lien composite (texte et image) est explicite"),
+    failure=N_("Un lien composite (texte et image) n'est pas explicite"),
+    description=N_("L'intitulé d'un lien fait de texte et d'image combine le texte et l'alternative de l'image ; "
+                   "ensemble, ils doivent dire la destination du lien."),
     how_to_fix=_EXPLICIT_FIX,
     rgaa=("6.1.3",), wcag=("2.4.4",), impact=Impact.SERIOUS, evidence=("dom",), question=_EXPLICIT_QUESTION,
 )

@@ -31,6 +31,7 @@ from audit.checks.language import (
     segments,
 )
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -163,13 +164,11 @@ def _doctype_valid(match: re.Match) -> tuple[bool | None, str]:
 
 @check(
     id="rgaa-8.1-doctype-present",
-    title="La page déclare un type de document (doctype)",
-    failure="La page ne déclare pas de type de document (doctype)",
-    title_en="The page declares a document type (doctype)",
-    failure_en="The page declares no document type (doctype)",
-    description="Sans doctype, le navigateur passe en mode de compatibilité (« quirks ») et interprète la page "
-                "de façon imprévisible, pour lui comme pour les technologies d'assistance.",
-    how_to_fix="Ajoutez <!DOCTYPE html> en toute première ligne du code source de la page.",
+    title=N_("La page déclare un type de document (doctype)"),
+    failure=N_("La page ne déclare pas de type de document (doctype)"),
+    description=N_("Sans doctype, le navigateur passe en mode de compatibilité (« quirks ») et interprète la page "
+                   "de façon imprévisible, pour lui comme pour les technologies d'assistance."),
+    how_to_fix=N_("Ajoutez <!DOCTYPE html> en toute première ligne du code source de la page."),
     rgaa=("8.1.1",), wcag=("4.1.1",), impact=Impact.MODERATE, evidence=("source",), conclusive=True,
 )
 def doctype_present(evidence: Evidence):
@@ -185,14 +184,12 @@ def doctype_present(evidence: Evidence):
 
 @check(
     id="rgaa-8.1-doctype-valid",
-    title="Le type de document déclaré est valide",
-    failure="Le type de document déclaré n'est pas valide",
-    title_en="The declared document type is valid",
-    failure_en="The declared document type is not valid",
-    description="Le doctype doit être celui d'une version de HTML ou XHTML ; HTML5 s'écrit <!DOCTYPE html>.",
-    how_to_fix="Remplacez la déclaration par <!DOCTYPE html>.",
+    title=N_("Le type de document déclaré est valide"),
+    failure=N_("Le type de document déclaré n'est pas valide"),
+    description=N_("Le doctype doit être celui d'une version de HTML ou XHTML ; HTML5 s'écrit <!DOCTYPE html>."),
+    how_to_fix=N_("Remplacez la déclaration par <!DOCTYPE html>."),
     rgaa=("8.1.2",), wcag=("4.1.1",), impact=Impact.MODERATE, evidence=("source",), conclusive=True,
-    question="Ce doctype correspond-il à une version publiée de HTML ou XHTML ?",
+    question=N_("Ce doctype correspond-il à une version publiée de HTML ou XHTML ?"),
 )
 def doctype_valid(evidence: Evidence):
     text, _ = _page_source(evidence)
@@ -213,14 +210,12 @@ def doctype_valid(evidence: Evidence):
 
 @check(
     id="rgaa-8.1-doctype-first",
-    title="Le doctype est placé avant la balise <html>, au tout début du code",
-    failure="Le doctype n'est pas placé au tout début du code source",
-    title_en="The doctype comes first, before the <html> tag",
-    failure_en="The doctype does not come first in the source",
-    description="Un doctype précédé d'autre chose que des commentaires (texte, balise, message d'erreur du "
-                "serveur) est ignoré par le navigateur, qui passe alors en mode de compatibilité.",
-    how_to_fix="Placez <!DOCTYPE html> en première ligne : supprimez ce qui le précède (espaces et "
-               "commentaires mis à part), par exemple un message d'erreur ou un fragment produit par le serveur.",
+    title=N_("Le doctype est placé avant la balise <html>, au tout début du code"),
+    failure=N_("Le doctype n'est pas placé au tout début du code source"),
+    description=N_("Un doctype précédé d'autre chose que des commentaires (texte, balise, message d'erreur du "
+                   "serveur) est ignoré par le navigateur, qui passe alors en mode de compatibilité."),
+    how_to_fix=N_("Placez <!DOCTYPE html> en première ligne : supprimez ce qui le précède (espaces et "
+                  "commentaires mis à part), par exemple un message d'erreur ou un fragment produit par le serveur."),
     rgaa=("8.1.3",), wcag=("4.1.1",), impact=Impact.MODERATE, evidence=("source",), conclusive=True,
 )
 def doctype_first(evidence: Evidence):
@@ -374,20 +369,18 @@ MAX_82_FINDINGS = 30
 
 @check(
     id="rgaa-8.2-validity",
-    title="Le code de la page est valide (syntaxe, imbrication, identifiants uniques)",
-    failure="Le code de la page n'est pas valide",
-    title_en="The page's code is valid (syntax, nesting, unique ids)",
-    failure_en="The page's code is not valid",
-    description="Le validateur Nu Html Checker (W3C) est lancé sur le code source de chaque page et sur son DOM "
-                "rendu. Seules comptent les erreurs visées par le critère 8.2 : règles d'écriture des balises "
-                "et attributs, imbrication, ouverture et fermeture des balises, identifiants uniques, attributs "
-                "non doublés.",
-    how_to_fix="Corrigez chaque erreur signalée (le message et l'extrait indiquent où) ; un identifiant (id) "
-               "ne doit apparaître qu'une fois par page.",
+    title=N_("Le code de la page est valide (syntaxe, imbrication, identifiants uniques)"),
+    failure=N_("Le code de la page n'est pas valide"),
+    description=N_("Le validateur Nu Html Checker (W3C) est lancé sur le code source de chaque page et sur son DOM "
+                   "rendu. Seules comptent les erreurs visées par le critère 8.2 : règles d'écriture des balises "
+                   "et attributs, imbrication, ouverture et fermeture des balises, identifiants uniques, attributs "
+                   "non doublés."),
+    how_to_fix=N_("Corrigez chaque erreur signalée (le message et l'extrait indiquent où) ; un identifiant (id) "
+                  "ne doit apparaître qu'une fois par page."),
     rgaa=("8.2.1",), wcag=("4.1.1",), impact=Impact.MODERATE, evidence=("source", "dom", "site"),
     conclusive=True, scope="site", summary=is_html_document,
-    question="Le validateur n'a pas pu être lancé : validez la page avec le Nu Html Checker (validator.w3.org/nu) "
-             "et vérifiez les cinq conditions du test 8.2.1.",
+    question=N_("Le validateur n'a pas pu être lancé : validez la page avec le Nu Html Checker (validator.w3.org/nu) "
+                "et vérifiez les cinq conditions du test 8.2.1."),
 )
 def validity(pages: list[SitePage]):
     pages = [p for p in pages if p.summary]
@@ -494,13 +487,11 @@ def _is_xhtml(evidence: Evidence) -> bool:
 
 @check(
     id="rgaa-8.3-lang-present",
-    title="La langue par défaut de la page est indiquée",
-    failure="La langue par défaut de la page n'est pas indiquée",
-    title_en="The page's default language is given",
-    failure_en="The page's default language is not given",
-    description="Sans attribut lang sur l'élément html, les synthèses vocales lisent la page avec la langue de "
-                "l'utilisateur, au risque d'une prononciation incompréhensible.",
-    how_to_fix="Ajoutez l'attribut lang à l'élément html, par exemple <html lang=\"fr\">.",
+    title=N_("La langue par défaut de la page est indiquée"),
+    failure=N_("La langue par défaut de la page n'est pas indiquée"),
+    description=N_("Sans attribut lang sur l'élément html, les synthèses vocales lisent la page avec la langue de "
+                   "l'utilisateur, au risque d'une prononciation incompréhensible."),
+    how_to_fix=N_("Ajoutez l'attribut lang à l'élément html, par exemple <html lang=\"fr\">."),
     rgaa=("8.3.1",), wcag=("3.1.1",), impact=Impact.SERIOUS, evidence=("dom", "source"), conclusive=True,
 )
 def lang_present(evidence: Evidence):
@@ -553,15 +544,13 @@ def _text_without_lang(root, xml: bool = False) -> str | None:
 
 @check(
     id="rgaa-8.4-lang-valid",
-    title="Le code de la langue par défaut est valide et semble pertinent",
-    failure="Le code de la langue par défaut n'est pas valide",
-    title_en="The default language code is valid and looks relevant",
-    failure_en="The default language code is not valid",
-    description="Le code de langue de l'élément html doit être un code ISO 639 (fr, en, de…), éventuellement "
-                "suivi d'une région (fr-FR), et correspondre à la langue principale du texte.",
-    how_to_fix="Utilisez un code de langue ISO 639-1, par exemple lang=\"fr\" pour une page en français.",
+    title=N_("Le code de la langue par défaut est valide et semble pertinent"),
+    failure=N_("Le code de la langue par défaut n'est pas valide"),
+    description=N_("Le code de langue de l'élément html doit être un code ISO 639 (fr, en, de…), éventuellement "
+                   "suivi d'une région (fr-FR), et correspondre à la langue principale du texte."),
+    how_to_fix=N_("Utilisez un code de langue ISO 639-1, par exemple lang=\"fr\" pour une page en français."),
     rgaa=("8.4.1",), wcag=("3.1.1",), impact=Impact.SERIOUS, evidence=("dom", "source"),
-    question="La langue déclarée sur l'élément html est-elle la langue principale du texte de la page ?",
+    question=N_("La langue déclarée sur l'élément html est-elle la langue principale du texte de la page ?"),
 )
 def lang_valid(evidence: Evidence):
     root = dom_of(evidence)
@@ -619,15 +608,13 @@ def page_title(root):
 
 @check(
     id="rgaa-8.5-title",
-    title="La page a un titre non vide",
-    failure="La page n'a pas de titre",
-    title_en="The page has a non-empty title",
-    failure_en="The page has no title",
-    description="Le titre de la page est la première chose annoncée par un lecteur d'écran et le nom de "
-                "l'onglet ; sans lui, on ne sait pas où l'on est. Le navigateur prend le premier élément "
-                "<title> du document ; il ne doit pas être vide.",
-    how_to_fix="Placez dans <head> un élément <title> qui décrit la page, par exemple "
-               "<title>Horaires de la médiathèque — Ville de …</title>.",
+    title=N_("La page a un titre non vide"),
+    failure=N_("La page n'a pas de titre"),
+    description=N_("Le titre de la page est la première chose annoncée par un lecteur d'écran et le nom de "
+                   "l'onglet ; sans lui, on ne sait pas où l'on est. Le navigateur prend le premier élément "
+                   "<title> du document ; il ne doit pas être vide."),
+    how_to_fix=N_("Placez dans <head> un élément <title> qui décrit la page, par exemple "
+                  "<title>Horaires de la médiathèque — Ville de …</title>."),
     rgaa=("8.5.1",), wcag=("2.4.2",), impact=Impact.SERIOUS, evidence=("dom",), conclusive=True,
 )
 def title_present(evidence: Evidence):
@@ -647,15 +634,13 @@ def title_present(evidence: Evidence):
 
 @check(
     id="rgaa-8.5-title-place",
-    title="La page a un seul élément title, placé dans head",
-    failure="L'élément title de la page est hors de head, ou il y en a plusieurs",
-    title_en="The page has one title element, in head",
-    failure_en="The page's title element is outside head, or there are several",
-    description="Le RGAA demande le titre dans <head>, une seule fois : un <title> dans le corps ou un second "
-                "<title> donne un titre que les outils lisent différemment. Condition du RGAA, plus stricte que "
-                "la règle ACT de WCAG 2.4.2 qui se contente du premier titre du document.",
-    how_to_fix="Gardez un seul élément <title>, dans <head> ; retirez les autres (les titres des SVG, "
-               "<svg><title>, ne sont pas concernés).",
+    title=N_("La page a un seul élément title, placé dans head"),
+    failure=N_("L'élément title de la page est hors de head, ou il y en a plusieurs"),
+    description=N_("Le RGAA demande le titre dans <head>, une seule fois : un <title> dans le corps ou un second "
+                   "<title> donne un titre que les outils lisent différemment. Condition du RGAA, plus stricte que "
+                   "la règle ACT de WCAG 2.4.2 qui se contente du premier titre du document."),
+    how_to_fix=N_("Gardez un seul élément <title>, dans <head> ; retirez les autres (les titres des SVG, "
+                  "<svg><title>, ne sont pas concernés)."),
     # WCAG 2.4.2 as the RGAA maps criterion 8.5: the RGAA's reading of it, stricter than the ACT rule's (which is
     # why bench/act.py maps only rgaa-8.5-title to ACT 2779a5)
     rgaa=("8.5.1",), wcag=("2.4.2",), impact=Impact.MODERATE, evidence=("dom",), conclusive=True,
@@ -720,17 +705,15 @@ def _site_names(root) -> set[str]:
 
 @check(
     id="rgaa-8.6-title-relevant",
-    title="Le titre de la page est pertinent",
-    failure="Le titre de la page n'est pas pertinent",
-    title_en="The page title is relevant",
-    failure_en="The page title is not relevant",
-    description="Le titre doit permettre de reconnaître la page dans l'historique ou la liste des onglets : il "
-                "nomme son contenu, souvent suivi du nom du site. « Accueil », « Page », « Sans titre » ou le seul "
-                "nom du site ne suffisent pas.",
-    how_to_fix="Donnez à chaque page un titre qui nomme son contenu, suivi du nom du site, par exemple "
-               "« Travaux sur le pont d'Anjou — Ville de … ».",
+    title=N_("Le titre de la page est pertinent"),
+    failure=N_("Le titre de la page n'est pas pertinent"),
+    description=N_("Le titre doit permettre de reconnaître la page dans l'historique ou la liste des onglets : il "
+                   "nomme son contenu, souvent suivi du nom du site. « Accueil », « Page », « Sans titre » ou le seul "
+                   "nom du site ne suffisent pas."),
+    how_to_fix=N_("Donnez à chaque page un titre qui nomme son contenu, suivi du nom du site, par exemple "
+                  "« Travaux sur le pont d'Anjou — Ville de … »."),
     rgaa=("8.6.1",), wcag=("2.4.2",), impact=Impact.MODERATE, evidence=("dom",),
-    question="Le titre de la page permet-il de l'identifier (contenu de la page, puis nom du site) ?",
+    question=N_("Le titre de la page permet-il de l'identifier (contenu de la page, puis nom du site) ?"),
 )
 def title_relevant(evidence: Evidence):
     root = dom_of(evidence)
@@ -775,14 +758,12 @@ def _title(evidence: Evidence) -> _Title | None:
 
 @check(
     id="rgaa-8.6-title-unique",
-    title="Chaque page a un titre qui lui est propre",
-    failure="Plusieurs pages différentes ont le même titre",
-    title_en="Each page has a title of its own",
-    failure_en="Several different pages share the same title",
-    description="Deux pages différentes qui portent le même titre ne se distinguent pas dans l'historique, les "
-                "onglets ou les favoris : le titre ne permet pas d'identifier la page.",
-    how_to_fix="Donnez à chacune de ces pages un titre qui nomme son contenu propre (pour une démarche en "
-               "plusieurs étapes, indiquez l'étape : « Étape 2 sur 3 : choix des repas — … »).",
+    title=N_("Chaque page a un titre qui lui est propre"),
+    failure=N_("Plusieurs pages différentes ont le même titre"),
+    description=N_("Deux pages différentes qui portent le même titre ne se distinguent pas dans l'historique, les "
+                   "onglets ou les favoris : le titre ne permet pas d'identifier la page."),
+    how_to_fix=N_("Donnez à chacune de ces pages un titre qui nomme son contenu propre (pour une démarche en "
+                  "plusieurs étapes, indiquez l'étape : « Étape 2 sur 3 : choix des repas — … »)."),
     rgaa=("8.6.1",), wcag=("2.4.2",), impact=Impact.MODERATE, evidence=("dom", "site"), scope="site",
     summary=_title,
 )
@@ -845,19 +826,17 @@ def _effective_lang(el, default: str) -> str:
 
 @check(
     id="rgaa-8.7-lang-change",
-    title="Les passages dans une autre langue sont signalés (attribut lang)",
-    failure="Un passage dans une autre langue n'est pas signalé",
-    title_en="Passages in another language are marked (lang attribute)",
-    failure_en="A passage in another language is not marked",
-    description="Un passage en langue étrangère sans attribut lang est lu avec la prononciation de la langue de "
-                "la page. L'outil repère les passages d'au moins cinq mots qui semblent en anglais, allemand, "
-                "espagnol, italien ou français quand la page est dans une autre langue ; noms propres et mots "
-                "passés dans l'usage n'ont pas à être signalés.",
-    how_to_fix="Indiquez la langue sur l'élément qui contient le passage, par exemple "
-               "<span lang=\"en\">Let the river bring us together</span>.",
+    title=N_("Les passages dans une autre langue sont signalés (attribut lang)"),
+    failure=N_("Un passage dans une autre langue n'est pas signalé"),
+    description=N_("Un passage en langue étrangère sans attribut lang est lu avec la prononciation de la langue de "
+                   "la page. L'outil repère les passages d'au moins cinq mots qui semblent en anglais, allemand, "
+                   "espagnol, italien ou français quand la page est dans une autre langue ; noms propres et mots "
+                   "passés dans l'usage n'ont pas à être signalés."),
+    how_to_fix=N_("Indiquez la langue sur l'élément qui contient le passage, par exemple "
+                  "<span lang=\"en\">Let the river bring us together</span>."),
     rgaa=("8.7.1",), wcag=("3.1.2",), impact=Impact.MODERATE, evidence=("dom",),
-    question="Ce passage est-il dans une autre langue que celle de la page ? Si oui, il doit être placé dans un "
-             "élément qui porte l'attribut lang de sa langue.",
+    question=N_("Ce passage est-il dans une autre langue que celle de la page ? Si oui, il doit être placé dans un "
+                "élément qui porte l'attribut lang de sa langue."),
 )
 def lang_change(evidence: Evidence):
     root = dom_of(evidence)
@@ -940,15 +919,13 @@ def _owns_text(el, v) -> bool:
 
 @check(
     id="rgaa-8.8-lang-code-valid",
-    title="Les codes de langue des changements de langue sont valides",
-    failure="Un code de langue d'un changement de langue n'est pas valide",
-    title_en="Language codes of language changes are valid",
-    failure_en="A language code of a language change is not valid",
-    description="Un attribut lang placé sur un passage doit porter un code ISO 639 (en, de, es…) pour que la "
-                "synthèse vocale change de prononciation.",
-    how_to_fix="Corrigez le code, par exemple lang=\"en\" pour de l'anglais, lang=\"de\" pour de l'allemand.",
+    title=N_("Les codes de langue des changements de langue sont valides"),
+    failure=N_("Un code de langue d'un changement de langue n'est pas valide"),
+    description=N_("Un attribut lang placé sur un passage doit porter un code ISO 639 (en, de, es…) pour que la "
+                   "synthèse vocale change de prononciation."),
+    how_to_fix=N_("Corrigez le code, par exemple lang=\"en\" pour de l'anglais, lang=\"de\" pour de l'allemand."),
     rgaa=("8.8.1",), wcag=("3.1.2",), impact=Impact.MODERATE, evidence=("dom",),
-    question="Ce code de langue est-il valide et correspond-il à la langue du passage ?",
+    question=N_("Ce code de langue est-il valide et correspond-il à la langue du passage ?"),
 )
 def lang_code_valid(evidence: Evidence):
     root = dom_of(evidence)

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 VIDEO_HOSTS = re.compile(
     r"(?:youtube(?:-nocookie)?\.com/(?:embed|watch|v/|shorts/)|youtu\.be/|player\.vimeo\.com/|vimeo\.com/(?:video/)?\d"
@@ -191,18 +192,16 @@ def _per_medium(find: Callable[[Any], list], none: str):
 
 @check(
     id="rgaa-4.1-transcript",
-    title="Chaque média temporel a, si besoin, une transcription ou une audiodescription",
-    failure="Un média temporel n'a ni transcription ni audiodescription",
-    title_en="Each time-based medium has a transcript or audio description when needed",
-    failure_en="A time-based medium has neither transcript nor audio description",
-    description=("Un son ou une vidéo préenregistrés doivent être accompagnés d'une transcription textuelle "
-                 "(lien ou texte adjacent) ou, pour la vidéo, d'une audiodescription synchronisée, sauf s'ils "
-                 "sont eux-mêmes l'alternative d'un texte de la page."),
-    how_to_fix="Publiez la transcription complète (paroles et informations visuelles utiles) juste à côté du média, ou un lien adjacent vers elle.",
+    title=N_("Chaque média temporel a, si besoin, une transcription ou une audiodescription"),
+    failure=N_("Un média temporel n'a ni transcription ni audiodescription"),
+    description=(N_("Un son ou une vidéo préenregistrés doivent être accompagnés d'une transcription textuelle "
+                    "(lien ou texte adjacent) ou, pour la vidéo, d'une audiodescription synchronisée, sauf s'ils "
+                    "sont eux-mêmes l'alternative d'un texte de la page.")),
+    how_to_fix=N_("Publiez la transcription complète (paroles et informations visuelles utiles) juste à côté du média, ou un lien adjacent vers elle."),
     rgaa=("4.1.1", "4.1.2", "4.1.3"),
     wcag=("1.2.1", "1.2.3"),
     impact=Impact.SERIOUS,
-    question="Ce média a-t-il une transcription textuelle adjacente (ou une audiodescription synchronisée), si son contenu l'exige ?",
+    question=N_("Ce média a-t-il une transcription textuelle adjacente (ou une audiodescription synchronisée), si son contenu l'exige ?"),
 )
 @_per_medium(_each, NO_TEMPORAL)
 def transcript(m: Media, dom):
@@ -213,16 +212,14 @@ def transcript(m: Media, dom):
 
 @check(
     id="rgaa-4.2-transcript-relevance",
-    title="Transcriptions et audiodescriptions sont pertinentes",
-    failure="Une transcription ou une audiodescription n'est pas pertinente",
-    title_en="Transcripts and audio descriptions are relevant",
-    failure_en="A transcript or audio description is not relevant",
-    description="La transcription doit reprendre tout ce qui est dit et les informations visuelles utiles, dans l'ordre.",
-    how_to_fix="Complétez la transcription : toutes les paroles, qui parle, et ce qui se voit et compte pour comprendre.",
+    title=N_("Transcriptions et audiodescriptions sont pertinentes"),
+    failure=N_("Une transcription ou une audiodescription n'est pas pertinente"),
+    description=N_("La transcription doit reprendre tout ce qui est dit et les informations visuelles utiles, dans l'ordre."),
+    how_to_fix=N_("Complétez la transcription : toutes les paroles, qui parle, et ce qui se voit et compte pour comprendre."),
     rgaa=("4.2.1", "4.2.2", "4.2.3"),
     wcag=("1.2.1", "1.2.3"),
     impact=Impact.SERIOUS,
-    question="Si ce média a une transcription ou une audiodescription, est-elle complète et fidèle au média ?",
+    question=N_("Si ce média a une transcription ou une audiodescription, est-elle complète et fidèle au média ?"),
 )
 @_per_medium(_each, NO_TEMPORAL)
 def transcript_relevance(m: Media, dom):
@@ -236,17 +233,15 @@ def transcript_relevance(m: Media, dom):
 
 @check(
     id="rgaa-4.3-captions",
-    title="Chaque vidéo synchronisée a, si besoin, des sous-titres synchronisés",
-    failure="Une vidéo n'a pas de sous-titres synchronisés",
-    title_en="Each synchronised video has captions when needed",
-    failure_en="A video has no captions",
-    description=("Une vidéo avec du son doit avoir des sous-titres synchronisés (pour les personnes sourdes ou "
-                 "malentendantes) ; diffusés par <track>, ils doivent avoir kind=\"captions\"."),
-    how_to_fix="Ajoutez une piste <track kind=\"captions\" srclang=\"fr\" label=\"Français\" src=\"….vtt\"> ou activez les sous-titres du lecteur hébergé.",
+    title=N_("Chaque vidéo synchronisée a, si besoin, des sous-titres synchronisés"),
+    failure=N_("Une vidéo n'a pas de sous-titres synchronisés"),
+    description=(N_("Une vidéo avec du son doit avoir des sous-titres synchronisés (pour les personnes sourdes ou "
+                    "malentendantes) ; diffusés par <track>, ils doivent avoir kind=\"captions\".")),
+    how_to_fix=N_("Ajoutez une piste <track kind=\"captions\" srclang=\"fr\" label=\"Français\" src=\"….vtt\"> ou activez les sous-titres du lecteur hébergé."),
     rgaa=("4.3.1", "4.3.2"),
     wcag=("1.2.2",),
     impact=Impact.CRITICAL,
-    question="Cette vidéo a-t-elle du son ? Si oui, a-t-elle des sous-titres synchronisés (ou une version sous-titrée adjacente) ?",
+    question=N_("Cette vidéo a-t-elle du son ? Si oui, a-t-elle des sous-titres synchronisés (ou une version sous-titrée adjacente) ?"),
 )
 @_per_medium(_videos, NO_VIDEO)
 def captions(m: Media, dom):
@@ -271,16 +266,14 @@ def captions(m: Media, dom):
 
 @check(
     id="rgaa-4.4-captions-relevance",
-    title="Les sous-titres des vidéos sont pertinents",
-    failure="Les sous-titres d'une vidéo ne sont pas pertinents",
-    title_en="Video captions are relevant",
-    failure_en="A video's captions are not relevant",
-    description="Des sous-titres pertinents reprennent toutes les paroles et les sons utiles, synchronisés avec l'image.",
-    how_to_fix="Relisez et corrigez les sous-titres (les sous-titres automatiques ne suffisent pas) : paroles, locuteurs, bruits utiles, synchronisation.",
+    title=N_("Les sous-titres des vidéos sont pertinents"),
+    failure=N_("Les sous-titres d'une vidéo ne sont pas pertinents"),
+    description=N_("Des sous-titres pertinents reprennent toutes les paroles et les sons utiles, synchronisés avec l'image."),
+    how_to_fix=N_("Relisez et corrigez les sous-titres (les sous-titres automatiques ne suffisent pas) : paroles, locuteurs, bruits utiles, synchronisation."),
     rgaa=("4.4.1",),
     wcag=("1.2.2",),
     impact=Impact.SERIOUS,
-    question="Si cette vidéo a des sous-titres, sont-ils complets, exacts et synchronisés ?",
+    question=N_("Si cette vidéo a des sous-titres, sont-ils complets, exacts et synchronisés ?"),
 )
 @_per_medium(_videos, NO_VIDEO)
 def captions_relevance(m: Media, dom):
@@ -292,17 +285,15 @@ def captions_relevance(m: Media, dom):
 
 @check(
     id="rgaa-4.5-audio-description",
-    title="Chaque vidéo a, si besoin, une audiodescription synchronisée",
-    failure="Une vidéo n'a pas d'audiodescription",
-    title_en="Each video has synchronised audio description when needed",
-    failure_en="A video has no audio description",
-    description=("Quand l'image porte une information que la bande son ne donne pas, une audiodescription "
-                 "synchronisée (ou une version audiodécrite adjacente) est nécessaire."),
-    how_to_fix="Produisez une version audiodécrite de la vidéo et proposez-la à côté, ou intégrez l'audiodescription au lecteur.",
+    title=N_("Chaque vidéo a, si besoin, une audiodescription synchronisée"),
+    failure=N_("Une vidéo n'a pas d'audiodescription"),
+    description=(N_("Quand l'image porte une information que la bande son ne donne pas, une audiodescription "
+                    "synchronisée (ou une version audiodécrite adjacente) est nécessaire.")),
+    how_to_fix=N_("Produisez une version audiodécrite de la vidéo et proposez-la à côté, ou intégrez l'audiodescription au lecteur."),
     rgaa=("4.5.1", "4.5.2"),
     wcag=("1.2.5",),
     impact=Impact.SERIOUS,
-    question="L'image de cette vidéo donne-t-elle des informations absentes de la bande son ? Si oui, une audiodescription synchronisée est-elle proposée ?",
+    question=N_("L'image de cette vidéo donne-t-elle des informations absentes de la bande son ? Si oui, une audiodescription synchronisée est-elle proposée ?"),
 )
 @_per_medium(_videos, NO_VIDEO)
 def audio_description(m: Media, dom):
@@ -313,16 +304,14 @@ def audio_description(m: Media, dom):
 
 @check(
     id="rgaa-4.6-audio-description-relevance",
-    title="Les audiodescriptions sont pertinentes",
-    failure="Une audiodescription n'est pas pertinente",
-    title_en="Audio descriptions are relevant",
-    failure_en="An audio description is not relevant",
-    description="L'audiodescription doit décrire, aux moments utiles, les informations visuelles nécessaires à la compréhension.",
-    how_to_fix="Complétez l'audiodescription avec les actions, textes à l'écran et changements de scène utiles.",
+    title=N_("Les audiodescriptions sont pertinentes"),
+    failure=N_("Une audiodescription n'est pas pertinente"),
+    description=N_("L'audiodescription doit décrire, aux moments utiles, les informations visuelles nécessaires à la compréhension."),
+    how_to_fix=N_("Complétez l'audiodescription avec les actions, textes à l'écran et changements de scène utiles."),
     rgaa=("4.6.1", "4.6.2"),
     wcag=("1.2.5",),
     impact=Impact.MODERATE,
-    question="Si cette vidéo a une audiodescription, décrit-elle toutes les informations visuelles utiles ?",
+    question=N_("Si cette vidéo a une audiodescription, décrit-elle toutes les informations visuelles utiles ?"),
 )
 @_per_medium(_videos, NO_VIDEO)
 def audio_description_relevance(m: Media, dom):
@@ -334,16 +323,14 @@ def audio_description_relevance(m: Media, dom):
 
 @check(
     id="rgaa-4.7-identifiable",
-    title="Chaque média temporel est clairement identifiable",
-    failure="Un média temporel n'est pas identifiable",
-    title_en="Each time-based medium is clearly identified",
-    failure_en="A time-based medium is not identified",
-    description="Un texte adjacent (titre, légende) doit dire ce qu'est le média avant de le lancer.",
-    how_to_fix="Placez un titre ou une légende (figcaption) juste avant ou après le média, qui dit de quoi il s'agit.",
+    title=N_("Chaque média temporel est clairement identifiable"),
+    failure=N_("Un média temporel n'est pas identifiable"),
+    description=N_("Un texte adjacent (titre, légende) doit dire ce qu'est le média avant de le lancer."),
+    how_to_fix=N_("Placez un titre ou une légende (figcaption) juste avant ou après le média, qui dit de quoi il s'agit."),
     rgaa=("4.7.1",),
     wcag=("1.1.1",),
     impact=Impact.MODERATE,
-    question="Le texte placé juste à côté de ce média permet-il de savoir de quoi il s'agit ?",
+    question=N_("Le texte placé juste à côté de ce média permet-il de savoir de quoi il s'agit ?"),
 )
 @_per_medium(_each, NO_TEMPORAL)
 def identifiable(m: Media, dom):
@@ -357,17 +344,15 @@ def identifiable(m: Media, dom):
 
 @check(
     id="rgaa-4.8-non-temporal-alternative",
-    title="Chaque média non temporel a, si besoin, une alternative",
-    failure="Un média non temporel n'a pas d'alternative",
-    title_en="Each non-time-based medium has an alternative when needed",
-    failure_en="A non-time-based medium has no alternative",
-    description=("Carte interactive, animation ou application dans un canvas ou un plugin : un lien ou bouton "
-                 "adjacent doit mener à une alternative accessible."),
-    how_to_fix="Ajoutez juste à côté un lien vers une version accessible (texte, tableau, liste des informations).",
+    title=N_("Chaque média non temporel a, si besoin, une alternative"),
+    failure=N_("Un média non temporel n'a pas d'alternative"),
+    description=(N_("Carte interactive, animation ou application dans un canvas ou un plugin : un lien ou bouton "
+                    "adjacent doit mener à une alternative accessible.")),
+    how_to_fix=N_("Ajoutez juste à côté un lien vers une version accessible (texte, tableau, liste des informations)."),
     rgaa=("4.8.1", "4.8.2"),
     wcag=("1.1.1",),
     impact=Impact.SERIOUS,
-    question="Ce contenu (canvas, plugin) a-t-il, juste à côté, un lien ou un bouton vers une alternative accessible, si besoin ?",
+    question=N_("Ce contenu (canvas, plugin) a-t-il, juste à côté, un lien ou un bouton vers une alternative accessible, si besoin ?"),
 )
 @_per_medium(non_temporal_media, NO_NON_TEMPORAL)
 def non_temporal_alternative(m: Media, dom):
@@ -376,16 +361,14 @@ def non_temporal_alternative(m: Media, dom):
 
 @check(
     id="rgaa-4.9-non-temporal-alternative-relevance",
-    title="Les alternatives des médias non temporels sont pertinentes",
-    failure="L'alternative d'un média non temporel n'est pas pertinente",
-    title_en="Alternatives to non-time-based media are relevant",
-    failure_en="An alternative to a non-time-based medium is not relevant",
-    description="L'alternative doit donner accès au même contenu et à des fonctions équivalentes.",
-    how_to_fix="Complétez l'alternative pour qu'elle donne les mêmes informations et permette les mêmes actions.",
+    title=N_("Les alternatives des médias non temporels sont pertinentes"),
+    failure=N_("L'alternative d'un média non temporel n'est pas pertinente"),
+    description=N_("L'alternative doit donner accès au même contenu et à des fonctions équivalentes."),
+    how_to_fix=N_("Complétez l'alternative pour qu'elle donne les mêmes informations et permette les mêmes actions."),
     rgaa=("4.9.1",),
     wcag=("1.1.1",),
     impact=Impact.MODERATE,
-    question="Si ce contenu a une alternative, donne-t-elle le même contenu et des fonctions similaires ?",
+    question=N_("Si ce contenu a une alternative, donne-t-elle le même contenu et des fonctions similaires ?"),
 )
 @_per_medium(non_temporal_media, NO_NON_TEMPORAL)
 def non_temporal_relevance(m: Media, dom):
@@ -412,17 +395,15 @@ def _autoplays(m: Media) -> bool:
 
 @check(
     id="rgaa-4.10-autoplay-sound",
-    title="Chaque son déclenché automatiquement peut être contrôlé",
-    failure="Un son se déclenche automatiquement sans moyen de l'arrêter",
-    title_en="Every sound that starts automatically can be controlled",
-    failure_en="A sound starts automatically with no way to stop it",
-    description=("Un son lancé au chargement gêne l'écoute du lecteur d'écran : il doit durer 3 secondes au "
-                 "plus, ou pouvoir être arrêté, ou avoir son propre réglage de volume."),
-    how_to_fix="Retirez l'attribut autoplay (ou ajoutez muted) ; sinon, affichez les commandes (controls) ou un bouton qui coupe le son en tête de page.",
+    title=N_("Chaque son déclenché automatiquement peut être contrôlé"),
+    failure=N_("Un son se déclenche automatiquement sans moyen de l'arrêter"),
+    description=(N_("Un son lancé au chargement gêne l'écoute du lecteur d'écran : il doit durer 3 secondes au "
+                    "plus, ou pouvoir être arrêté, ou avoir son propre réglage de volume.")),
+    how_to_fix=N_("Retirez l'attribut autoplay (ou ajoutez muted) ; sinon, affichez les commandes (controls) ou un bouton qui coupe le son en tête de page."),
     rgaa=("4.10.1",),
     wcag=("1.4.2",),
     impact=Impact.CRITICAL,
-    question="Le son lancé automatiquement dure-t-il plus de 3 secondes ? Si oui, un bouton de la page permet-il de l'arrêter ou d'en régler le volume ?",
+    question=N_("Le son lancé automatiquement dure-t-il plus de 3 secondes ? Si oui, un bouton de la page permet-il de l'arrêter ou d'en régler le volume ?"),
 )
 def autoplay_sound(evidence: Evidence):
     dom = dom_of(evidence)
@@ -448,17 +429,15 @@ def autoplay_sound(evidence: Evidence):
 
 @check(
     id="rgaa-4.11-controls",
-    title="Chaque média temporel se contrôle au clavier et à la souris",
-    failure="Un média temporel ne se contrôle pas au clavier",
-    title_en="Each time-based medium can be controlled with keyboard and pointer",
-    failure_en="A time-based medium cannot be controlled with the keyboard",
-    description=("Lecture, pause, son, sous-titres : ces commandes doivent exister et s'utiliser au clavier comme "
-                 "avec tout dispositif de pointage."),
-    how_to_fix="Utilisez l'attribut controls du navigateur ou un lecteur dont chaque bouton est un <button> nommé, atteignable au clavier.",
+    title=N_("Chaque média temporel se contrôle au clavier et à la souris"),
+    failure=N_("Un média temporel ne se contrôle pas au clavier"),
+    description=(N_("Lecture, pause, son, sous-titres : ces commandes doivent exister et s'utiliser au clavier comme "
+                    "avec tout dispositif de pointage.")),
+    how_to_fix=N_("Utilisez l'attribut controls du navigateur ou un lecteur dont chaque bouton est un <button> nommé, atteignable au clavier."),
     rgaa=("4.11.1", "4.11.2", "4.11.3"),
     wcag=("2.1.1", "2.1.2"),
     impact=Impact.SERIOUS,
-    question="Ce média a-t-il les commandes lecture, pause, son (et sous-titres s'il en a), toutes atteignables et activables au clavier ?",
+    question=N_("Ce média a-t-il les commandes lecture, pause, son (et sous-titres s'il en a), toutes atteignables et activables au clavier ?"),
 )
 @_per_medium(_each, NO_TEMPORAL)
 def media_controls(m: Media, dom):
@@ -474,16 +453,14 @@ def media_controls(m: Media, dom):
 
 @check(
     id="rgaa-4.12-non-temporal-controls",
-    title="Chaque média non temporel se contrôle au clavier et à la souris",
-    failure="Un média non temporel ne se contrôle pas au clavier",
-    title_en="Each non-time-based medium can be controlled with keyboard and pointer",
-    failure_en="A non-time-based medium cannot be controlled with the keyboard",
-    description="Chaque fonction d'une carte interactive, d'une animation ou d'une application doit s'utiliser au clavier et au pointeur.",
-    how_to_fix="Rendez chaque fonction atteignable et activable au clavier, ou proposez dans la page des boutons qui font la même chose.",
+    title=N_("Chaque média non temporel se contrôle au clavier et à la souris"),
+    failure=N_("Un média non temporel ne se contrôle pas au clavier"),
+    description=N_("Chaque fonction d'une carte interactive, d'une animation ou d'une application doit s'utiliser au clavier et au pointeur."),
+    how_to_fix=N_("Rendez chaque fonction atteignable et activable au clavier, ou proposez dans la page des boutons qui font la même chose."),
     rgaa=("4.12.1", "4.12.2"),
     wcag=("2.1.1", "2.1.2"),
     impact=Impact.SERIOUS,
-    question="Chaque fonction de ce contenu est-elle atteignable et activable au clavier comme à la souris ?",
+    question=N_("Chaque fonction de ce contenu est-elle atteignable et activable au clavier comme à la souris ?"),
 )
 @_per_medium(non_temporal_media, NO_NON_TEMPORAL)
 def non_temporal_controls(m: Media, dom):
@@ -505,17 +482,15 @@ def _wmode(el) -> str:
 
 @check(
     id="rgaa-4.13-compatible",
-    title="Chaque média est compatible avec les technologies d'assistance",
-    failure="Un média est incompatible avec les technologies d'assistance",
-    title_en="Each medium works with assistive technologies",
-    failure_en="A medium does not work with assistive technologies",
-    description=("Les commandes d'un lecteur doivent exposer nom, rôle et état aux technologies d'assistance ; "
-                 "un objet Flash en wmode transparent ou opaque leur est invisible."),
-    how_to_fix="Préférez les éléments <video>/<audio> natifs ou un lecteur accessible ; retirez wmode=transparent/opaque des objets Flash.",
+    title=N_("Chaque média est compatible avec les technologies d'assistance"),
+    failure=N_("Un média est incompatible avec les technologies d'assistance"),
+    description=(N_("Les commandes d'un lecteur doivent exposer nom, rôle et état aux technologies d'assistance ; "
+                    "un objet Flash en wmode transparent ou opaque leur est invisible.")),
+    how_to_fix=N_("Préférez les éléments <video>/<audio> natifs ou un lecteur accessible ; retirez wmode=transparent/opaque des objets Flash."),
     rgaa=("4.13.1", "4.13.2"),
     wcag=("4.1.2",),
     impact=Impact.SERIOUS,
-    question="Avec un lecteur d'écran, chaque commande de ce média est-elle annoncée (nom, rôle, état) et utilisable ?",
+    question=N_("Avec un lecteur d'écran, chaque commande de ce média est-elle annoncée (nom, rôle, état) et utilisable ?"),
 )
 def compatible(evidence: Evidence):
     dom = dom_of(evidence)

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from audit.checks import Evidence, Result, SitePage, check
 from audit.checks.exposure import dom_of, fold, norm, tag, view
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 # « Accessibilité : partiellement conforme », « accessibilité: non-conforme », « Accessibilité - totalement
 # conforme » (a typographic space or none before the colon)
@@ -64,15 +65,13 @@ def _is_home(page: SitePage) -> bool:
 
 @check(
     id="legal-accessibility-mention",
-    title="La page affiche la mention « Accessibilité : … conforme » et un lien vers la déclaration",
-    failure="La mention « Accessibilité : … conforme » ou le lien vers la déclaration manque",
-    title_en="The page shows the « Accessibilité : … conforme » mention and a link to the statement",
-    failure_en="The « Accessibilité : … conforme » mention or the link to the statement is missing",
-    description="La loi demande que chaque page d'un site public, la page d'accueil au moins, affiche l'état de "
-                "conformité (« Accessibilité : totalement, partiellement ou non conforme ») et donne accès à la "
-                "déclaration d'accessibilité.",
-    how_to_fix="Ajoutez dans le pied de page un lien « Accessibilité : partiellement conforme » (l'état de la "
-               "déclaration publiée) vers la page de la déclaration d'accessibilité.",
+    title=N_("La page affiche la mention « Accessibilité : … conforme » et un lien vers la déclaration"),
+    failure=N_("La mention « Accessibilité : … conforme » ou le lien vers la déclaration manque"),
+    description=N_("La loi demande que chaque page d'un site public, la page d'accueil au moins, affiche l'état de "
+                   "conformité (« Accessibilité : totalement, partiellement ou non conforme ») et donne accès à la "
+                   "déclaration d'accessibilité."),
+    how_to_fix=N_("Ajoutez dans le pied de page un lien « Accessibilité : partiellement conforme » (l'état de la "
+                  "déclaration publiée) vers la page de la déclaration d'accessibilité."),
     rgaa=(), wcag=(), impact=Impact.SERIOUS, evidence=("dom", "site"), scope="site", summary=_summary,
 )
 def accessibility_mention(pages: list[SitePage]):

@@ -12,6 +12,7 @@ from typing import Any
 
 from audit.checks import Evidence, Result, check, listing, probe_missing
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 MAX_LISTED = 5  # selectors named in a page-level message
 
@@ -39,15 +40,13 @@ _UNSEEN = {
 
 @check(
     id="rgaa-10.7-focus-visible",
-    title="La prise de focus est visible",
-    failure="La prise de focus n'est pas visible",
-    title_en="Keyboard focus is visible",
-    failure_en="Keyboard focus is not visible",
-    description=("Chaque élément atteignable au clavier est focalisé comme au clavier (:focus-visible) ; on "
-                 "compare les styles calculés de l'élément, de ses pseudo-éléments, de ses parents et voisins "
-                 "avant et après. Aucun changement : le focus est invisible."),
-    how_to_fix=("Ne supprimez pas le contour natif (outline: none) sans le remplacer : définissez un style "
-                ":focus-visible net, par exemple un contour de 2 px contrasté à 3:1 au moins avec le fond."),
+    title=N_("La prise de focus est visible"),
+    failure=N_("La prise de focus n'est pas visible"),
+    description=(N_("Chaque élément atteignable au clavier est focalisé comme au clavier (:focus-visible) ; on "
+                    "compare les styles calculés de l'élément, de ses pseudo-éléments, de ses parents et voisins "
+                    "avant et après. Aucun changement : le focus est invisible.")),
+    how_to_fix=(N_("Ne supprimez pas le contour natif (outline: none) sans le remplacer : définissez un style "
+                   ":focus-visible net, par exemple un contour de 2 px contrasté à 3:1 au moins avec le fond.")),
     rgaa=("10.7.1",),
     wcag=("2.4.7",),
     impact=Impact.SERIOUS,
@@ -100,14 +99,12 @@ _ZOOM_Q = ("À 200 % de zoom, ce texte tronqué reste-t-il lisible en entier d'u
 
 @check(
     id="rgaa-10.4-text-zoom",
-    title="Le texte reste lisible à 200 %",
-    failure="Du texte est coupé à 200 %",
-    title_en="Text stays readable at 200 % zoom",
-    failure_en="Text is clipped at 200 % zoom",
-    description=("La page est mise en page comme une fenêtre de 1280 × 900 px zoomée à 200 % (640 × 450 px "
-                 "CSS). Un texte entier à 100 % mais coupé à 200 % par un bloc en overflow: hidden est perdu."),
-    how_to_fix=("Évitez les hauteurs fixes sur les blocs de texte (préférez min-height) et overflow: hidden ; "
-                "laissez le texte passer à la ligne et le bloc s'agrandir."),
+    title=N_("Le texte reste lisible à 200 %"),
+    failure=N_("Du texte est coupé à 200 %"),
+    description=(N_("La page est mise en page comme une fenêtre de 1280 × 900 px zoomée à 200 % (640 × 450 px "
+                    "CSS). Un texte entier à 100 % mais coupé à 200 % par un bloc en overflow: hidden est perdu.")),
+    how_to_fix=(N_("Évitez les hauteurs fixes sur les blocs de texte (préférez min-height) et overflow: hidden ; "
+                   "laissez le texte passer à la ligne et le bloc s'agrandir.")),
     rgaa=("10.4.1",),
     wcag=("1.4.4",),
     impact=Impact.SERIOUS,
@@ -150,14 +147,12 @@ _REFLOW_Q = ("À 320 px de large, tout le contenu et toutes les fonctions resten
 
 @check(
     id="rgaa-10.11-reflow",
-    title="Pas de défilement horizontal à 320 px de large",
-    failure="La page défile horizontalement à 320 px de large",
-    title_en="No horizontal scrolling at 320 CSS px",
-    failure_en="The page scrolls horizontally at 320 CSS px",
-    description=("La fenêtre est réduite à 320 × 256 px CSS (zoom de 400 %) ; on mesure si la page devient plus "
-                 "large que la fenêtre et quels éléments dépassent à droite."),
-    how_to_fix=("Utilisez des largeurs relatives (%, max-width: 100 %), des grilles qui passent sur une colonne "
-                "(flex-wrap, media queries) et laissez les mots longs se couper (overflow-wrap: anywhere)."),
+    title=N_("Pas de défilement horizontal à 320 px de large"),
+    failure=N_("La page défile horizontalement à 320 px de large"),
+    description=(N_("La fenêtre est réduite à 320 × 256 px CSS (zoom de 400 %) ; on mesure si la page devient plus "
+                    "large que la fenêtre et quels éléments dépassent à droite.")),
+    how_to_fix=(N_("Utilisez des largeurs relatives (%, max-width: 100 %), des grilles qui passent sur une colonne "
+                   "(flex-wrap, media queries) et laissez les mots longs se couper (overflow-wrap: anywhere).")),
     rgaa=("10.11.1",),
     wcag=("1.4.10",),
     impact=Impact.SERIOUS,
@@ -203,15 +198,13 @@ _SPACING_Q = "Avec un espacement du texte augmenté, ce texte tronqué reste-t-i
 
 @check(
     id="rgaa-10.12-text-spacing",
-    title="Le texte reste lisible avec un espacement augmenté",
-    failure="Du texte est coupé quand l'espacement est augmenté",
-    title_en="Text survives increased text spacing",
-    failure_en="Text is clipped when text spacing is increased",
-    description=("Les styles du critère WCAG 1.4.12 sont appliqués (interligne 1,5, espacement des lettres "
-                 "0,12 em, des mots 0,16 em, après les paragraphes 2 em) ; un texte entier avant mais coupé "
-                 "après par un bloc en overflow: hidden est perdu."),
-    how_to_fix=("Ne fixez pas la hauteur des blocs de texte (boutons, onglets, cartes) : utilisez min-height et "
-                "des marges internes, et évitez overflow: hidden sur du texte."),
+    title=N_("Le texte reste lisible avec un espacement augmenté"),
+    failure=N_("Du texte est coupé quand l'espacement est augmenté"),
+    description=(N_("Les styles du critère WCAG 1.4.12 sont appliqués (interligne 1,5, espacement des lettres "
+                    "0,12 em, des mots 0,16 em, après les paragraphes 2 em) ; un texte entier avant mais coupé "
+                    "après par un bloc en overflow: hidden est perdu.")),
+    how_to_fix=(N_("Ne fixez pas la hauteur des blocs de texte (boutons, onglets, cartes) : utilisez min-height et "
+                   "des marges internes, et évitez overflow: hidden sur du texte.")),
     rgaa=("10.12.1",),
     wcag=("1.4.12",),
     impact=Impact.SERIOUS,
@@ -239,14 +232,12 @@ _PROPERTY_FR = {"letter-spacing": "l'espacement des lettres", "word-spacing": "l
 
 @check(
     id="rgaa-10.12-spacing-important",
-    title="L'espacement du texte n'est pas bloqué",
-    failure="Un style !important bloque l'espacement du texte",
-    title_en="Text spacing is not locked",
-    failure_en="An !important style locks text spacing",
-    description=("Un attribut style qui fixe avec !important un interligne, un espacement des lettres ou des "
-                 "mots inférieur aux valeurs du critère WCAG 1.4.12 empêche l'utilisateur de l'augmenter."),
-    how_to_fix=("Retirez !important de l'attribut style, ou donnez au moins 1,5 d'interligne, 0,12 em "
-                "d'espacement des lettres et 0,16 em d'espacement des mots."),
+    title=N_("L'espacement du texte n'est pas bloqué"),
+    failure=N_("Un style !important bloque l'espacement du texte"),
+    description=(N_("Un attribut style qui fixe avec !important un interligne, un espacement des lettres ou des "
+                    "mots inférieur aux valeurs du critère WCAG 1.4.12 empêche l'utilisateur de l'augmenter.")),
+    how_to_fix=(N_("Retirez !important de l'attribut style, ou donnez au moins 1,5 d'interligne, 0,12 em "
+                   "d'espacement des lettres et 0,16 em d'espacement des mots.")),
     rgaa=("10.12.1",),
     wcag=("1.4.12",),
     impact=Impact.MODERATE,

@@ -17,6 +17,7 @@ from audit.checks import Evidence, Result, check, listing
 from audit.checks.exposure import View, dom_of, fold, norm, short, tag, view, words
 from audit.checks.forms import fields, generic_label, label_of
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 MAX_FINDINGS = 30
 
@@ -44,17 +45,15 @@ def headings(root, v: View) -> list[tuple[object, int]]:
 
 @check(
     id="rgaa-9.1-heading-hierarchy",
-    title="La hiérarchie des titres est cohérente",
-    failure="La hiérarchie des titres n'est pas cohérente",
-    title_en="The heading hierarchy is coherent",
-    failure_en="The heading hierarchy is not coherent",
-    description="Les titres (h1 à h6) structurent la page et servent à y naviguer. Le RGAA n'exige ni h1 ni "
-                "hiérarchie stricte, mais la hiérarchie doit rester cohérente : un saut de niveau ou l'absence "
-                "de h1 est signalé pour vérification.",
-    how_to_fix="Donnez à la page un h1 qui dit son sujet, puis des h2 pour ses sections, des h3 pour leurs "
-               "sous-sections, sans sauter de niveau.",
+    title=N_("La hiérarchie des titres est cohérente"),
+    failure=N_("La hiérarchie des titres n'est pas cohérente"),
+    description=N_("Les titres (h1 à h6) structurent la page et servent à y naviguer. Le RGAA n'exige ni h1 ni "
+                   "hiérarchie stricte, mais la hiérarchie doit rester cohérente : un saut de niveau ou l'absence "
+                   "de h1 est signalé pour vérification."),
+    how_to_fix=N_("Donnez à la page un h1 qui dit son sujet, puis des h2 pour ses sections, des h3 pour leurs "
+                  "sous-sections, sans sauter de niveau."),
     rgaa=("9.1.1",), wcag=("1.3.1", "2.4.6"), impact=Impact.MODERATE, evidence=("dom",),
-    question="La hiérarchie des titres de la page est-elle cohérente avec la structure du contenu ?",
+    question=N_("La hiérarchie des titres de la page est-elle cohérente avec la structure du contenu ?"),
 )
 def heading_hierarchy(evidence: Evidence):
     root = dom_of(evidence)
@@ -81,15 +80,13 @@ def heading_hierarchy(evidence: Evidence):
 
 @check(
     id="rgaa-9.1-heading-empty",
-    title="Chaque titre a un contenu",
-    failure="Un titre est vide",
-    title_en="Every heading has content",
-    failure_en="A heading is empty",
-    description="Un titre vide est annoncé « titre » sans contenu dans la liste des titres : il ne structure "
-                "rien et désoriente.",
-    how_to_fix="Donnez un texte au titre, ou supprimez l'élément s'il ne sert qu'à la mise en forme.",
+    title=N_("Chaque titre a un contenu"),
+    failure=N_("Un titre est vide"),
+    description=N_("Un titre vide est annoncé « titre » sans contenu dans la liste des titres : il ne structure "
+                   "rien et désoriente."),
+    how_to_fix=N_("Donnez un texte au titre, ou supprimez l'élément s'il ne sert qu'à la mise en forme."),
     rgaa=("9.1.2",), wcag=("1.3.1", "2.4.6"), impact=Impact.MODERATE, evidence=("dom",),
-    question="Le contenu de chaque titre décrit-il la section qu'il introduit ?",
+    question=N_("Le contenu de chaque titre décrit-il la section qu'il introduit ?"),
 )
 def heading_empty(evidence: Evidence):
     root = dom_of(evidence)
@@ -134,16 +131,14 @@ def _fake_heading(el, v: View) -> str | None:
 
 @check(
     id="rgaa-9.1-fake-heading",
-    title="Les textes qui servent de titres sont balisés comme des titres",
-    failure="Un texte qui sert de titre n'est pas balisé comme un titre",
-    title_en="Text used as headings is marked up as headings",
-    failure_en="Text used as a heading is not marked up as one",
-    description="Un intertitre mis en forme (paragraphe en gras, classe « titre ») sans élément h2…h6 "
-                "n'apparaît pas dans la liste des titres des lecteurs d'écran.",
-    how_to_fix="Balisez l'intertitre avec l'élément de titre du bon niveau (h2, h3…) et gardez la mise en forme "
-               "en CSS.",
+    title=N_("Les textes qui servent de titres sont balisés comme des titres"),
+    failure=N_("Un texte qui sert de titre n'est pas balisé comme un titre"),
+    description=N_("Un intertitre mis en forme (paragraphe en gras, classe « titre ») sans élément h2…h6 "
+                   "n'apparaît pas dans la liste des titres des lecteurs d'écran."),
+    how_to_fix=N_("Balisez l'intertitre avec l'élément de titre du bon niveau (h2, h3…) et gardez la mise en forme "
+                  "en CSS."),
     rgaa=("9.1.3",), wcag=("1.3.1",), impact=Impact.MODERATE, evidence=("dom",),
-    question="Ce texte sert-il de titre à la section qui le suit ? Si oui, il doit être balisé avec h2…h6.",
+    question=N_("Ce texte sert-il de titre à la section qui le suit ? Si oui, il doit être balisé avec h2…h6."),
 )
 def fake_heading(evidence: Evidence):
     root = dom_of(evidence)
@@ -201,17 +196,15 @@ def generic_heading(text: str) -> str | None:
 
 @check(
     id="rgaa-9.1-heading-generic",
-    title="Le contenu de chaque titre décrit sa section",
-    failure="Un titre ne décrit pas sa section",
-    title_en="Each heading describes its section",
-    failure_en="A heading does not describe its section",
-    description="Un titre générique (« Titre », « Section », « Nouveau »), un texte de remplissage (« Lorem "
-                "ipsum »), un titre fait d'un seul nombre ou d'un seul caractère, ou un même texte employé à deux "
-                "niveaux de titre différents n'aide pas à comprendre ni à parcourir la page par ses titres.",
-    how_to_fix="Rédigez chaque titre d'après le contenu qu'il introduit (« Horaires de la médiathèque », "
-               "« Pièces à fournir ») et ne reprenez pas le texte d'un titre à un autre niveau.",
+    title=N_("Le contenu de chaque titre décrit sa section"),
+    failure=N_("Un titre ne décrit pas sa section"),
+    description=N_("Un titre générique (« Titre », « Section », « Nouveau »), un texte de remplissage (« Lorem "
+                   "ipsum »), un titre fait d'un seul nombre ou d'un seul caractère, ou un même texte employé à deux "
+                   "niveaux de titre différents n'aide pas à comprendre ni à parcourir la page par ses titres."),
+    how_to_fix=N_("Rédigez chaque titre d'après le contenu qu'il introduit (« Horaires de la médiathèque », "
+                  "« Pièces à fournir ») et ne reprenez pas le texte d'un titre à un autre niveau."),
     rgaa=("9.1.2",), wcag=("2.4.6",), impact=Impact.MODERATE, evidence=("dom",),
-    question="Ces titres décrivent-ils vraiment le contenu des sections qu'ils introduisent ?",
+    question=N_("Ces titres décrivent-ils vraiment le contenu des sections qu'ils introduisent ?"),
 )
 def heading_generic(evidence: Evidence):
     root = dom_of(evidence)
@@ -267,17 +260,15 @@ def generic_field_label(text: str) -> str | None:
 
 @check(
     id="rgaa-11.2-label-generic",
-    title="L'étiquette de chaque champ dit ce qu'il faut saisir",
-    failure="L'étiquette d'un champ ne dit pas ce qu'il faut saisir",
-    title_en="Each field's label says what to enter",
-    failure_en="A field's label does not say what to enter",
-    description="Une étiquette numérotée (« Champ 2 », « Field 1 »), un nom technique (« input_nom ») ou un mot "
-                "vague (« Réponse », « Information ») ne permet pas de connaître la fonction exacte du champ.",
-    how_to_fix="Rédigez l'étiquette d'après la donnée attendue (« Nom de l'enfant », « Adresse électronique ») "
-               "plutôt que d'après la position ou le nom technique du champ.",
+    title=N_("L'étiquette de chaque champ dit ce qu'il faut saisir"),
+    failure=N_("L'étiquette d'un champ ne dit pas ce qu'il faut saisir"),
+    description=N_("Une étiquette numérotée (« Champ 2 », « Field 1 »), un nom technique (« input_nom ») ou un mot "
+                   "vague (« Réponse », « Information ») ne permet pas de connaître la fonction exacte du champ."),
+    how_to_fix=N_("Rédigez l'étiquette d'après la donnée attendue (« Nom de l'enfant », « Adresse électronique ») "
+                  "plutôt que d'après la position ou le nom technique du champ."),
     rgaa=("11.2.1", "11.2.2", "11.2.3", "11.2.4"), wcag=("2.4.6", "3.3.2"), impact=Impact.SERIOUS,
     evidence=("dom",),
-    question="Ces étiquettes permettent-elles de connaître la fonction exacte de leur champ ?",
+    question=N_("Ces étiquettes permettent-elles de connaître la fonction exacte de leur champ ?"),
 )
 def label_generic(evidence: Evidence):
     root = dom_of(evidence)
@@ -311,18 +302,16 @@ def _regions(root, v: View, name: str, role: str) -> list:
 
 @check(
     id="rgaa-9.2-regions",
-    title="La structure de la page utilise header, nav, main et footer",
-    failure="La page n'a pas de zone de contenu principal unique (main)",
-    title_en="The page structure uses header, nav, main and footer",
-    failure_en="The page has no single main content area (main)",
-    description="La zone de contenu principal doit être structurée par un élément main, unique et visible ; "
-                "l'en-tête, la navigation et le pied de page par header, nav et footer. Ces zones permettent "
-                "d'aller directement au contenu avec un lecteur d'écran.",
-    how_to_fix="Entourez le contenu principal d'un élément <main> (un seul par page), l'en-tête du site de "
-               "<header>, les menus de <nav> et le pied de page de <footer>.",
+    title=N_("La structure de la page utilise header, nav, main et footer"),
+    failure=N_("La page n'a pas de zone de contenu principal unique (main)"),
+    description=N_("La zone de contenu principal doit être structurée par un élément main, unique et visible ; "
+                   "l'en-tête, la navigation et le pied de page par header, nav et footer. Ces zones permettent "
+                   "d'aller directement au contenu avec un lecteur d'écran."),
+    how_to_fix=N_("Entourez le contenu principal d'un élément <main> (un seul par page), l'en-tête du site de "
+                  "<header>, les menus de <nav> et le pied de page de <footer>."),
     rgaa=("9.2.1",), wcag=("1.3.1",), impact=Impact.MODERATE, evidence=("dom",),
-    question="L'en-tête, les menus de navigation et le pied de page sont-ils structurés par header, nav et "
-             "footer, et nav est-il réservé aux zones de navigation ?",
+    question=N_("L'en-tête, les menus de navigation et le pied de page sont-ils structurés par header, nav et "
+                "footer, et nav est-il réservé aux zones de navigation ?"),
 )
 def regions(evidence: Evidence):
     root = dom_of(evidence)
@@ -358,15 +347,13 @@ _DL_CHILD_OK = frozenset({"dt", "dd", "div", "script", "template"})
 
 @check(
     id="rgaa-9.3-list-markup",
-    title="Les listes sont correctement balisées (ul, ol, dl et leurs éléments)",
-    failure="Une liste est mal balisée",
-    title_en="Lists are properly marked up (ul, ol, dl and their items)",
-    failure_en="A list is badly marked up",
-    description="Une liste ul ou ol ne contient que des li ; un li est toujours dans une liste ; une liste dl ne "
-                "contient que des dt et dd (éventuellement groupés dans des div). Sinon le nombre d'éléments "
-                "annoncé est faux et les éléments sont lus hors de la liste.",
-    how_to_fix="Placez chaque élément de liste dans un li, et chaque li dans un ul ou un ol ; dans un dl, "
-               "n'utilisez que dt et dd.",
+    title=N_("Les listes sont correctement balisées (ul, ol, dl et leurs éléments)"),
+    failure=N_("Une liste est mal balisée"),
+    description=N_("Une liste ul ou ol ne contient que des li ; un li est toujours dans une liste ; une liste dl ne "
+                   "contient que des dt et dd (éventuellement groupés dans des div). Sinon le nombre d'éléments "
+                   "annoncé est faux et les éléments sont lus hors de la liste."),
+    how_to_fix=N_("Placez chaque élément de liste dans un li, et chaque li dans un ul ou un ol ; dans un dl, "
+                  "n'utilisez que dt et dd."),
     rgaa=("9.3.1", "9.3.2", "9.3.3"), wcag=("1.3.1",), impact=Impact.SERIOUS, evidence=("dom",),
 )
 def list_markup(evidence: Evidence):
@@ -437,13 +424,11 @@ def _lines(el) -> list[str]:
 
 @check(
     id="rgaa-9.3-fake-list",
-    title="Les contenus présentés en liste sont balisés comme des listes",
-    failure="Un contenu présenté en liste n'est pas balisé comme une liste",
-    title_en="Content shown as a list is marked up as a list",
-    failure_en="Content shown as a list is not marked up as one",
-    description="Des lignes qui commencent par un tiret, une puce ou un numéro (1., 2.) forment visuellement "
-                "une liste ; sans ul/ol, le lecteur d'écran n'annonce ni la liste ni le nombre d'éléments.",
-    how_to_fix="Balisez ces lignes avec ul et li (ou ol et li si l'ordre compte) et affichez les puces en CSS.",
+    title=N_("Les contenus présentés en liste sont balisés comme des listes"),
+    failure=N_("Un contenu présenté en liste n'est pas balisé comme une liste"),
+    description=N_("Des lignes qui commencent par un tiret, une puce ou un numéro (1., 2.) forment visuellement "
+                   "une liste ; sans ul/ol, le lecteur d'écran n'annonce ni la liste ni le nombre d'éléments."),
+    how_to_fix=N_("Balisez ces lignes avec ul et li (ou ol et li si l'ordre compte) et affichez les puces en CSS."),
     rgaa=("9.3.1", "9.3.2"), wcag=("1.3.1",), impact=Impact.MODERATE, evidence=("dom",),
 )
 def fake_list(evidence: Evidence):
@@ -492,17 +477,15 @@ MAX_QUOTES = 5
 
 @check(
     id="rgaa-9.4-quotes",
-    title="Les citations sont balisées avec q ou blockquote",
-    failure="Une citation n'est pas balisée",
-    title_en="Quotations are marked up with q or blockquote",
-    failure_en="A quotation is not marked up",
-    description="Une citation courte se balise avec q, un bloc de citation avec blockquote ; blockquote ne doit "
-                "pas servir à mettre du texte en retrait.",
-    how_to_fix="Entourez les citations courtes de <q>, les blocs de citation de <blockquote> ; utilisez CSS "
-               "pour les retraits.",
+    title=N_("Les citations sont balisées avec q ou blockquote"),
+    failure=N_("Une citation n'est pas balisée"),
+    description=N_("Une citation courte se balise avec q, un bloc de citation avec blockquote ; blockquote ne doit "
+                   "pas servir à mettre du texte en retrait."),
+    how_to_fix=N_("Entourez les citations courtes de <q>, les blocs de citation de <blockquote> ; utilisez CSS "
+                  "pour les retraits."),
     rgaa=("9.4.1", "9.4.2"), wcag=("1.3.1",), impact=Impact.MINOR, evidence=("dom",),
-    question="S'agit-il bien d'une citation ? Une citation courte doit être dans un élément q, un bloc de "
-             "citation dans un blockquote (et un blockquote ne doit contenir qu'une citation).",
+    question=N_("S'agit-il bien d'une citation ? Une citation courte doit être dans un élément q, un bloc de "
+                "citation dans un blockquote (et un blockquote ne doit contenir qu'une citation)."),
 )
 def quotes(evidence: Evidence):
     root = dom_of(evidence)

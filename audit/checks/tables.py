@@ -16,6 +16,7 @@ from functools import lru_cache
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import View, dom_of, norm, short, tag, view
 from audit.model import Impact, Outcome
+from audit.words import N_
 
 MAX_SPAN = 1000
 MAX_FINDINGS = 40
@@ -175,17 +176,15 @@ def _preceding_title(table_el) -> str | None:
 
 @check(
     id="rgaa-5.3-layout-table",
-    title="Chaque tableau de mise en forme a role=\"presentation\" et reste compréhensible une fois linéarisé",
-    failure="Un tableau de mise en forme n'est pas correctement signalé ou linéarisé",
-    title_en="Each layout table has role=\"presentation\" and reads well linearised",
-    failure_en="A layout table is not properly marked or does not read well linearised",
-    description="Un tableau utilisé pour la mise en page est lu cellule par cellule : il doit porter "
-                "role=\"presentation\" et son contenu doit rester compréhensible dans cet ordre. Un tableau "
-                "fait uniquement de cellules td peut aussi être un tableau de données sans en-têtes.",
-    how_to_fix="Pour la mise en page, préférez CSS (grid, flexbox) ; sinon ajoutez role=\"presentation\" au "
-               "tableau. S'il s'agit d'un tableau de données, balisez ses en-têtes avec th.",
+    title=N_("Chaque tableau de mise en forme a role=\"presentation\" et reste compréhensible une fois linéarisé"),
+    failure=N_("Un tableau de mise en forme n'est pas correctement signalé ou linéarisé"),
+    description=N_("Un tableau utilisé pour la mise en page est lu cellule par cellule : il doit porter "
+                   "role=\"presentation\" et son contenu doit rester compréhensible dans cet ordre. Un tableau "
+                   "fait uniquement de cellules td peut aussi être un tableau de données sans en-têtes."),
+    how_to_fix=N_("Pour la mise en page, préférez CSS (grid, flexbox) ; sinon ajoutez role=\"presentation\" au "
+                  "tableau. S'il s'agit d'un tableau de données, balisez ses en-têtes avec th."),
     rgaa=("5.3.1",), wcag=("1.3.2",), impact=Impact.MODERATE, evidence=("dom",),
-    question="Le contenu de ce tableau de mise en forme, lu cellule par cellule, reste-t-il compréhensible ?",
+    question=N_("Le contenu de ce tableau de mise en forme, lu cellule par cellule, reste-t-il compréhensible ?"),
 )
 def layout_table(evidence: Evidence):
     root = dom_of(evidence)
@@ -207,18 +206,16 @@ def layout_table(evidence: Evidence):
 
 @check(
     id="rgaa-5.8-layout-markup",
-    title="Les tableaux de mise en forme n'utilisent pas de balisage de tableau de données",
-    failure="Un tableau de mise en forme utilise du balisage de tableau de données",
-    title_en="Layout tables use no data-table markup",
-    failure_en="A layout table uses data-table markup",
-    description="Un tableau de mise en forme ne doit contenir ni th, caption, thead, tfoot, attribut summary, "
-                "ni cellules avec scope, headers ou axis, ni rôles d'en-tête : les technologies d'assistance le "
-                "présenteraient comme un tableau de données.",
-    how_to_fix="Dans un tableau de mise en forme, remplacez les th par des td, supprimez caption, thead, tfoot, "
-               "summary, scope et headers (les intertitres deviennent des titres h2…h6 si besoin).",
+    title=N_("Les tableaux de mise en forme n'utilisent pas de balisage de tableau de données"),
+    failure=N_("Un tableau de mise en forme utilise du balisage de tableau de données"),
+    description=N_("Un tableau de mise en forme ne doit contenir ni th, caption, thead, tfoot, attribut summary, "
+                   "ni cellules avec scope, headers ou axis, ni rôles d'en-tête : les technologies d'assistance le "
+                   "présenteraient comme un tableau de données."),
+    how_to_fix=N_("Dans un tableau de mise en forme, remplacez les th par des td, supprimez caption, thead, tfoot, "
+                  "summary, scope et headers (les intertitres deviennent des titres h2…h6 si besoin)."),
     rgaa=("5.8.1",), wcag=("1.3.1",), impact=Impact.SERIOUS, evidence=("dom",),
-    question="Ce tableau est-il un tableau de données ou un tableau de mise en forme ? S'il sert à la mise en "
-             "page, il ne doit contenir aucun élément propre aux tableaux de données.",
+    question=N_("Ce tableau est-il un tableau de données ou un tableau de mise en forme ? S'il sert à la mise en "
+                "page, il ne doit contenir aucun élément propre aux tableaux de données."),
 )
 def layout_markup(evidence: Evidence):
     root = dom_of(evidence)
@@ -249,17 +246,15 @@ def layout_markup(evidence: Evidence):
 
 @check(
     id="rgaa-5.4-table-title",
-    title="Le titre de chaque tableau de données lui est associé",
-    failure="Le titre d'un tableau de données ne lui est pas associé",
-    title_en="Each data table's title is tied to it",
-    failure_en="A data table's title is not tied to it",
-    description="Un tableau de données qui a un titre doit le porter dans un élément caption (ou, à défaut, "
-                "aria-labelledby, aria-label ou title) : un titre placé juste avant, sans lien, n'est pas "
-                "annoncé avec le tableau.",
-    how_to_fix="Placez le titre du tableau dans un élément <caption>, premier enfant de <table>.",
+    title=N_("Le titre de chaque tableau de données lui est associé"),
+    failure=N_("Le titre d'un tableau de données ne lui est pas associé"),
+    description=N_("Un tableau de données qui a un titre doit le porter dans un élément caption (ou, à défaut, "
+                   "aria-labelledby, aria-label ou title) : un titre placé juste avant, sans lien, n'est pas "
+                   "annoncé avec le tableau."),
+    how_to_fix=N_("Placez le titre du tableau dans un élément <caption>, premier enfant de <table>."),
     rgaa=("5.4.1",), wcag=("1.3.1",), impact=Impact.MODERATE, evidence=("dom",),
-    question="Ce tableau de données a-t-il un titre (un texte qui le précède ou le suit et le nomme) ? Si oui, il "
-             "doit lui être associé (caption, ou aria-labelledby).",
+    question=N_("Ce tableau de données a-t-il un titre (un texte qui le précède ou le suit et le nomme) ? Si oui, il "
+                "doit lui être associé (caption, ou aria-labelledby)."),
 )
 def table_title(evidence: Evidence):
     root = dom_of(evidence)
@@ -294,16 +289,14 @@ def table_title(evidence: Evidence):
 
 @check(
     id="rgaa-5.6-header-cells",
-    title="Les en-têtes des tableaux de données sont des cellules d'en-tête (th)",
-    failure="Un tableau de données n'a pas de cellule d'en-tête",
-    title_en="Data table headers are header cells (th)",
-    failure_en="A data table has no header cell",
-    description="Les en-têtes de lignes et de colonnes d'un tableau de données doivent être des th (ou porter "
-                "role=\"columnheader\"/\"rowheader\") pour être annoncés avec chaque cellule.",
-    how_to_fix="Remplacez par des th les td qui servent d'en-têtes (première ligne, première colonne).",
+    title=N_("Les en-têtes des tableaux de données sont des cellules d'en-tête (th)"),
+    failure=N_("Un tableau de données n'a pas de cellule d'en-tête"),
+    description=N_("Les en-têtes de lignes et de colonnes d'un tableau de données doivent être des th (ou porter "
+                   "role=\"columnheader\"/\"rowheader\") pour être annoncés avec chaque cellule."),
+    how_to_fix=N_("Remplacez par des th les td qui servent d'en-têtes (première ligne, première colonne)."),
     rgaa=("5.6.1", "5.6.2"), wcag=("1.3.1",), impact=Impact.SERIOUS, evidence=("dom",),
-    question="Ce tableau de données a-t-il des en-têtes de lignes ou de colonnes ? Si oui, ils doivent être des "
-             "th.",
+    question=N_("Ce tableau de données a-t-il des en-têtes de lignes ou de colonnes ? Si oui, ils doivent être des "
+                "th."),
 )
 def header_cells(evidence: Evidence):
     root = dom_of(evidence)
@@ -335,13 +328,11 @@ def _data_tables_for_headers(root) -> list[Table]:
 
 @check(
     id="rgaa-5.7-headers-attr",
-    title="Les attributs headers des cellules désignent des en-têtes du même tableau",
-    failure="Un attribut headers désigne un en-tête absent du tableau",
-    title_en="Cell headers attributes point to headers of the same table",
-    failure_en="A headers attribute points to a header missing from the table",
-    description="L'attribut headers d'une cellule liste les id de ses en-têtes ; un id introuvable dans le "
-                "tableau (faute de frappe, en-tête supprimé) coupe la cellule de son en-tête.",
-    how_to_fix="Corrigez la valeur de headers pour qu'elle liste les id des th du même tableau.",
+    title=N_("Les attributs headers des cellules désignent des en-têtes du même tableau"),
+    failure=N_("Un attribut headers désigne un en-tête absent du tableau"),
+    description=N_("L'attribut headers d'une cellule liste les id de ses en-têtes ; un id introuvable dans le "
+                   "tableau (faute de frappe, en-tête supprimé) coupe la cellule de son en-tête."),
+    how_to_fix=N_("Corrigez la valeur de headers pour qu'elle liste les id des th du même tableau."),
     rgaa=("5.7.4",), wcag=("1.3.1",), impact=Impact.SERIOUS, evidence=("dom",),
 )
 def headers_attr(evidence: Evidence):
@@ -378,18 +369,16 @@ def _header_axes(table: Table) -> tuple[bool, bool, bool]:
 
 @check(
     id="rgaa-5.7-th-scope",
-    title="Les en-têtes des tableaux à double entrée ou complexes sont reliés à leurs cellules",
-    failure="Un en-tête de tableau à double entrée n'est pas relié à ses cellules",
-    title_en="Headers of two-way and complex tables are tied to their cells",
-    failure_en="A header of a two-way table is not tied to its cells",
-    description="Quand un tableau a des en-têtes à la fois en ligne et en colonne, chaque th doit porter scope "
-                "(row ou col), un id référencé par headers, ou un rôle columnheader/rowheader. Seuls les tableaux "
-                "à une seule ligne ou une seule colonne d'en-têtes peuvent s'en passer.",
-    how_to_fix="Ajoutez scope=\"col\" aux en-têtes de colonnes et scope=\"row\" aux en-têtes de lignes ; pour un "
-               "tableau complexe, donnez un id à chaque th et listez-les dans l'attribut headers des cellules.",
+    title=N_("Les en-têtes des tableaux à double entrée ou complexes sont reliés à leurs cellules"),
+    failure=N_("Un en-tête de tableau à double entrée n'est pas relié à ses cellules"),
+    description=N_("Quand un tableau a des en-têtes à la fois en ligne et en colonne, chaque th doit porter scope "
+                   "(row ou col), un id référencé par headers, ou un rôle columnheader/rowheader. Seuls les tableaux "
+                   "à une seule ligne ou une seule colonne d'en-têtes peuvent s'en passer."),
+    how_to_fix=N_("Ajoutez scope=\"col\" aux en-têtes de colonnes et scope=\"row\" aux en-têtes de lignes ; pour un "
+                  "tableau complexe, donnez un id à chaque th et listez-les dans l'attribut headers des cellules."),
     rgaa=("5.7.1", "5.7.3"), wcag=("1.3.1",), impact=Impact.MODERATE, evidence=("dom",),
-    question="Ces en-têtes s'appliquent-ils à toute leur ligne ou colonne (il leur faut scope) ou à une partie "
-             "seulement (il leur faut un id, référencé par l'attribut headers des cellules) ?",
+    question=N_("Ces en-têtes s'appliquent-ils à toute leur ligne ou colonne (il leur faut scope) ou à une partie "
+                "seulement (il leur faut un id, référencé par l'attribut headers des cellules) ?"),
 )
 def th_scope(evidence: Evidence):
     root = dom_of(evidence)
@@ -430,13 +419,11 @@ def th_scope(evidence: Evidence):
 
 @check(
     id="rgaa-5.7-scope-value",
-    title="Les attributs scope des en-têtes ont une valeur valide",
-    failure="Un attribut scope a une valeur invalide",
-    title_en="Header scope attributes have a valid value",
-    failure_en="A scope attribute has an invalid value",
-    description="scope vaut row (en-tête de ligne) ou col (en-tête de colonne) ; toute autre valeur est ignorée "
-                "et l'en-tête n'est plus relié à ses cellules.",
-    how_to_fix="Écrivez scope=\"col\" pour un en-tête de colonne, scope=\"row\" pour un en-tête de ligne.",
+    title=N_("Les attributs scope des en-têtes ont une valeur valide"),
+    failure=N_("Un attribut scope a une valeur invalide"),
+    description=N_("scope vaut row (en-tête de ligne) ou col (en-tête de colonne) ; toute autre valeur est ignorée "
+                   "et l'en-tête n'est plus relié à ses cellules."),
+    how_to_fix=N_("Écrivez scope=\"col\" pour un en-tête de colonne, scope=\"row\" pour un en-tête de ligne."),
     rgaa=("5.7.2",), wcag=("1.3.1",), impact=Impact.MODERATE, evidence=("dom",),
 )
 def scope_value(evidence: Evidence):
@@ -484,15 +471,13 @@ def assigned(header: Cell, table: Table, v: View) -> bool:
 
 @check(
     id="rgaa-5.7-header-has-cells",
-    title="Chaque en-tête de tableau s'applique à au moins une cellule",
-    failure="Un en-tête de tableau ne s'applique à aucune cellule",
-    title_en="Each table header applies to at least one cell",
-    failure_en="A table header applies to no cell",
-    description="Un th qui n'est relié à aucune cellule (colonne vide, cellules qui le contournent par headers) "
-                "signale une structure de tableau cassée : les cellules sont annoncées avec le mauvais en-tête ou "
-                "sans en-tête.",
-    how_to_fix="Supprimez l'en-tête inutile, ou complétez les lignes pour que sa colonne (ou sa ligne) ait des "
-               "cellules, ou corrigez les attributs headers.",
+    title=N_("Chaque en-tête de tableau s'applique à au moins une cellule"),
+    failure=N_("Un en-tête de tableau ne s'applique à aucune cellule"),
+    description=N_("Un th qui n'est relié à aucune cellule (colonne vide, cellules qui le contournent par headers) "
+                   "signale une structure de tableau cassée : les cellules sont annoncées avec le mauvais en-tête ou "
+                   "sans en-tête."),
+    how_to_fix=N_("Supprimez l'en-tête inutile, ou complétez les lignes pour que sa colonne (ou sa ligne) ait des "
+                  "cellules, ou corrigez les attributs headers."),
     rgaa=("5.7.1",), wcag=("1.3.1",), impact=Impact.MODERATE, evidence=("dom",),
 )
 def header_has_cells(evidence: Evidence):
