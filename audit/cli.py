@@ -51,7 +51,7 @@ class _Threshold(click.Choice):
 
 
 def _threshold_word(threshold: str) -> str:
-    return words.text("aucun seuil") if threshold == "none" else words.text(f"impact_{threshold}")
+    return words.text("aucun seuil") if threshold == "none" else words.impact(threshold)
 REPORT_FORMATS = ["html", "json", "junit", "sarif", "remediation", "grid"]
 EXIT_FINDINGS = 2
 
@@ -192,7 +192,7 @@ def _summary(a) -> str:
     from audit.reports import totals_of
 
     totals = totals_of(a)
-    impacts = ", ".join(words.text("{impact} : {count}", count=n, impact=words.text(f"impact_{k}"))
+    impacts = ", ".join(words.text("{impact} : {count}", count=n, impact=words.impact(k))
                         for k, n in totals["failed_by_impact"].items() if n)
     line = words.text("{site} : {pages}, {documents}, {page_errors} en erreur ; {failed}{impacts}, {cant_tell} point(s) à vérifier ; critères RGAA de l'échantillon : {nc} non conformes, {nt} à vérifier.", site=a.run.site, pages=words.plural(totals["pages"], "{n} page", "{n} pages"),
                         documents=words.plural(totals["documents"], "{n} document", "{n} documents"),
@@ -265,7 +265,8 @@ def _bad_value(exc: click.BadParameter) -> str:
         return words.text("valeur « {value} » invalide pour {param} ; valeurs possibles : {choices}.", value=value, param=name,
                             choices=", ".join(str(c) for c in kind.choices))
     if value is not None and isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
-        number = words.text("un nombre entier" if isinstance(kind, click.types.IntParamType) else N_("un nombre"))
+        number = N_("un nombre entier") if isinstance(kind, click.types.IntParamType) else N_("un nombre")
+        number = words.text(number)
         low, high = getattr(kind, "min", None), getattr(kind, "max", None)
         if low is not None and high is not None:
             expected = words.text("{kind} entre {low} et {high}", kind=number, low=low, high=high)
@@ -298,8 +299,8 @@ def _usage_message(exc: click.UsageError) -> str:
         return _suggested(words.text("option inconnue « {option} ».", option=exc.option_name), exc.possibilities)
     if isinstance(exc, click.MissingParameter):
         argument = isinstance(exc.param, click.Argument) or exc.param_type == "argument"
-        return words.text("il manque l'argument {name}." if argument else N_("il manque l'option {name}."),
-                            name=_param_name(exc.param, exc.param_hint))
+        missing = N_("il manque l'argument {name}.") if argument else N_("il manque l'option {name}.")
+        return words.text(missing, name=_param_name(exc.param, exc.param_hint))
     if isinstance(exc, click.BadParameter):
         return _bad_value(exc)
     no_command = re.fullmatch(r"No such command '(.*)'\.", exc.message)

@@ -52,13 +52,28 @@ _PROBLEMS = (
     ("did not find expected key", N_("indentation incohérente : les éléments d'une même liste ou d'un même bloc doivent commencer à la même colonne")),
     ("did not find expected '-' indicator", N_("indentation incohérente : les éléments d'une même liste ou d'un même bloc doivent commencer à la même colonne")),
     ("found unknown escape character", N_("caractère d'échappement inconnu entre guillemets doubles (\\) : utilisez des guillemets simples")),
+    ("did not find expected node content", N_("valeur attendue mais absente (après un tiret, une virgule ou un crochet ouvrant)")),
+    ("expected the node content", N_("valeur attendue mais absente (après un tiret, une virgule ou un crochet ouvrant)")),
+    ("expected a comment or a line break", N_("texte en trop après une valeur entre guillemets : mettez toute la valeur entre les guillemets")),
+    ("found a tab character", N_("tabulation interdite : indentez avec des espaces")),
+    ("found unhashable key", N_("une clé ne peut pas être une liste ou un bloc")),
+    ("could not determine a constructor", N_("étiquette YAML (!…) non prise en charge : retirez-la")),
+    ("unacceptable character", N_("caractère interdit dans un fichier YAML (caractère de contrôle)")),
+    ("expected alphabetic or numeric character", N_("ancre ou alias (&, *) incorrect")),
+    ("found undefined tag handle", N_("étiquette YAML (!…) non prise en charge : retirez-la")),
+    ("expected chomping or indentation indicators", N_("bloc de texte (| ou >) mal formé : rien ne doit suivre | ou > sur sa ligne")),
+    ("found unexpected ':'", N_("deux-points inattendu : mettez entre guillemets une valeur qui contient « : »")),
+    ("found unexpected document separator", N_("séparateur de document (--- ou ...) inattendu")),
 )
 
 
 def yaml_problem(problem: str) -> str:
-    """PyYAML's problem said in the language of the messages; PyYAML's own words kept after it for the record."""
-    key = next((k for start, k in _PROBLEMS if start in problem), None)
-    return f"{words.text(key)} ({problem})" if key else problem
+    """PyYAML's problem said in the language of the messages; one it does not know is « syntaxe YAML
+    incorrecte » with PyYAML's own (English) words after it as the technical detail."""
+    said = next((said for start, said in _PROBLEMS if start in problem), None)
+    if said is not None:
+        return words.text(said)
+    return words.text("syntaxe YAML incorrecte (détail de PyYAML : {problem})", problem=problem)
 
 
 class Located:

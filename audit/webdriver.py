@@ -233,8 +233,8 @@ def grid_status(url: str, timeout: float = 10.0) -> GridStatus:
     try:
         response = httpx.get(base + "/status", timeout=timeout, trust_env=False, auth=credentials)
         if response.status_code == 401:
-            raise GridError(words.text("la grille Selenium {grid} refuse les identifiants donnés par {user} et {password} (HTTP 401) : vérifiez-les." if credentials else N_("la grille Selenium {grid} demande une authentification (HTTP 401) : donnez ses identifiants par les variables d'environnement {user} et {password}."),
-                                         grid=base, user=GRID_USER_ENV, password=GRID_PASSWORD_ENV))
+            refused = (N_("la grille Selenium {grid} refuse les identifiants donnés par {user} et {password} (HTTP 401) : vérifiez-les.") if credentials else N_("la grille Selenium {grid} demande une authentification (HTTP 401) : donnez ses identifiants par les variables d'environnement {user} et {password}."))
+            raise GridError(words.text(refused, grid=base, user=GRID_USER_ENV, password=GRID_PASSWORD_ENV))
         data = response.json()["value"]
     except httpx.HTTPError as exc:
         raise GridError(words.text("la grille Selenium {grid} ne répond pas ({reason}). Vérifiez que le hub est démarré et joignable depuis cette machine, et l'adresse donnée à --grid.", grid=base, reason=_reason(exc))) from None

@@ -23,6 +23,7 @@ import gettext as _gettext
 import io
 import logging
 import os
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -260,3 +261,53 @@ def impact(value: str | None, lang: str | None = None) -> str:
     """« grave », « serious » …; « non précisée » when a finding has none."""
     value = str(value) if value else ""
     return gettext(IMPACTS[value], lang) if value in IMPACTS else gettext(N_("non précisée"), lang)
+
+
+# --- a page's error in words -------------------------------------------------------------------------
+
+_PAGE_ERROR_CRASH = N_("Chromium a planté sur cette page")
+_PAGE_ERROR_HTTP = N_("le serveur a répondu par une erreur : page non auditée")
+_PAGE_ERROR_STEP = N_("étape de parcours en échec")
+_PAGE_ERROR_TIMEOUT = N_("délai de la page dépassé")
+_PAGE_ERROR_TOO_BIG = N_("trop lourde pour être auditée")
+_REASON_CERTIFICATE = N_("certificat HTTPS refusé")
+_REASON_EMPTY = N_("le serveur a fermé la connexion sans répondre")
+_REASON_REDIRECTS = N_("redirections sans fin")
+_REASON_REFUSED = N_("connexion refusée")
+_REASON_RESET = N_("connexion interrompue")
+_REASON_TIMEOUT = N_("pas de réponse à temps")
+_REASON_UNKNOWN_HOST = N_("nom d'hôte inconnu")
+_REASON_UNREACHABLE = N_("adresse injoignable")
+_REASON_UNSAFE_PORT = N_("port refusé par Chromium (réservé à un autre protocole)")
+# Chromium's network errors a person can act on (net::ERR_…)
+_NET_REASONS = {
+    "ERR_CONNECTION_REFUSED": _REASON_REFUSED,
+    "ERR_NAME_NOT_RESOLVED": _REASON_UNKNOWN_HOST,
+    "ERR_CONNECTION_TIMED_OUT": _REASON_TIMEOUT,
+    "ERR_TIMED_OUT": _REASON_TIMEOUT,
+    "ERR_UNSAFE_PORT": _REASON_UNSAFE_PORT,
+    "ERR_ADDRESS_UNREACHABLE": _REASON_UNREACHABLE,
+    "ERR_CONNECTION_RESET": _REASON_RESET,
+    "ERR_CONNECTION_CLOSED": _REASON_RESET,
+    "ERR_EMPTY_RESPONSE": _REASON_EMPTY,
+    "ERR_TOO_MANY_REDIRECTS": _REASON_REDIRECTS,
+}
+# the page errors a11y-audit writes itself (English, kept as the technical detail), by their opening words
+_PAGE_ERRORS = (
+    ("timeout", _PAGE_ERROR_TIMEOUT),
+    ("HTTP ", _PAGE_ERROR_HTTP),
+    ("page larger than", _PAGE_ERROR_TOO_BIG),
+    ("document larger than", _PAGE_ERROR_TOO_BIG),
+    ("Target crashed", _PAGE_ERROR_CRASH),
+    ("journey step", _PAGE_ERROR_STEP),
+)
+
+
+def page_error(error: str, lang: str | None = None) -> str:
+    """A page's error for a person: what happened in words, then the technical text it came from (network
+    errors: their code only). Unknown errors are given as they are."""
+    code = re.search(r"net::(ERR_[A-Z_]+)", error)
+    if code and (code.group(1) in _NET_REASONS or code.group(1).startswith("ERR_CERT_")):
+        return f"{gettext(_NET_REASONS.get(code.group(1), _REASON_CERTIFICATE), lang)} (net::{code.group(1)})"
+    said = next((said for start, said in _PAGE_ERRORS if error.startswith(start)), None)
+    return f"{gettext(said, lang)} ({error})" if said else error

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import copy
+import io
+import re
 import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.extract import extract as babel_extract
+from babel.messages.extract import extract_python
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -29,19 +31,36 @@ DOMAIN = "messages"
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "text": None, "Msg": None,
             "ngettext": (1, 2), "plural": (2, 3), "pgettext": ((1, "c"), 2), "ptext": ((1, "c"), 2)}
 
+# in Python, words.text and words.ptext are told apart from other functions of those names (see _python)
+PYTHON_KEYWORDS = {**{k: v for k, v in KEYWORDS.items() if k not in ("text", "ptext")},
+                   "WORDS_TEXT": None, "WORDS_PTEXT": ((1, "c"), 2)}
+
 
 def extract() -> Catalog:
     """Every message of the package (Python and templates), as a template catalogue."""
-    with (ROOT / "babel.cfg").open() as fp:
-        method_map, options_map = parse_mapping_cfg(fp)
     pot = Catalog(project="a11y-audit", locale=None, fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
-            strip_comment_tags=True):
-        pot.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    files = [(path, _python) for path in sorted((ROOT / "audit").rglob("*.py"))]
+    files += [(path, "jinja2.ext:babel_extract") for path in sorted((ROOT / "audit" / "templates").glob("*.j2"))]
+    for path, method in files:
+        with path.open("rb") as fp:
+            found = babel_extract(method, fp, keywords=PYTHON_KEYWORDS if method == _python else KEYWORDS, comment_tags=("TRANSLATORS:",),
+                                  options={"extensions": "jinja2.ext.i18n"} if method != _python else {},
+                                  strip_comment_tags=True)
+            for lineno, message, comments, context in found:
+                pot.add(message, None, [(str(path.relative_to(ROOT)), lineno)], auto_comments=comments,
+                        context=context)
     for message, where in click_help(ROOT / "audit" / "cli.py"):
         pot.add(message, None, [where], auto_comments=["--help of the command line"])
     return pot
+
+
+def _python(fileobj, keywords, comment_tags, options):
+    """Babel's Python extractor, with ``words.text(`` told apart from every other ``text(`` (an element's
+    text, a reader's field): only the former is a message."""
+    source = fileobj.read().decode("utf-8")
+    source = re.sub(r"\bwords\.text\(", "words.WORDS_TEXT(", source)
+    source = re.sub(r"\bwords\.ptext\(", "words.WORDS_PTEXT(", source)
+    return extract_python(io.BytesIO(source.encode("utf-8")), keywords, comment_tags, options)
 
 
 def click_help(path: Path):
@@ -140,11 +159,88 @@ def compile_all() -> None:
             write_mo(fp, catalog)
 
 
+def missing(paths: list[str]) -> list[str]:
+    """The msgids of these files (Python or templates) that no English catalogue translates yet."""
+    sys.path.insert(0, str(ROOT))
+    from audit import words
+
+    wanted = {str(Path(p).resolve().relative_to(ROOT)) for p in paths}
+    translated = set()
+    for po in sorted((LOCALE / "en" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fp:
+            translated |= {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(fp) if m.id
+                           and _translated(m) and not m.fuzzy}
+    out = []
+    for m in extract():
+        if not m.id or not any(where in wanted for where, _ in m.locations):
+            continue
+        key = (m.context, m.id if isinstance(m.id, str) else m.id[0])
+        if key not in translated:
+            out.append(f"{m.locations[0][0]}:{m.locations[0][1]}: {key[1]!r}")
+    return out
+
+
+def fragment(name: str, source: Path) -> None:
+    """Write audit/locale/en/LC_MESSAGES/<name>.po from a JSON file of translations: {"French": "English"},
+    plurals as {"French singular|French plural": ["English singular", "English plural"]}; merged into
+    messages.po by ``--merge``."""
+    import json
+
+    pairs = json.loads(source.read_text(encoding="utf-8"))
+    catalog = Catalog(locale="en", domain=name, project="a11y-audit", fuzzy=False)
+    catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS["en"])]
+    for fr, en in pairs.items():
+        if isinstance(en, list):
+            singular, plural_ = fr.split("|", 1)
+            catalog.add((singular, plural_), tuple(en))
+        else:
+            catalog.add(fr, en)
+    path = LOCALE / "en" / "LC_MESSAGES" / f"{name}.po"
+    with path.open("wb") as fp:
+        write_po(fp, catalog, width=110, sort_output=True)
+
+
+def merge() -> None:
+    """Fold every other English catalogue of the folder into messages.po, then remove them."""
+    folder = LOCALE / "en" / "LC_MESSAGES"
+    main_ = read("en")
+    for po in sorted(folder.glob("*.po")):
+        if po.stem == DOMAIN:
+            continue
+        with po.open("rb") as fp:
+            other = read_po(fp, locale="en")
+        for m in other:
+            if m.id and m.string:
+                mine = main_.get(m.id, context=m.context)
+                if mine is not None and not _translated(mine):
+                    mine.string = m.string
+                elif mine is None:
+                    main_.add(m.id, m.string, context=m.context)
+        po.unlink()
+        po.with_suffix(".mo").unlink(missing_ok=True)
+    write("en", main_)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--compile", action="store_true")
+    parser.add_argument("--missing", nargs="+", metavar="FILE", help="msgids of these files not translated yet")
+    parser.add_argument("--fragment", nargs=2, metavar=("NAME", "JSON"), help="write an English fragment")
+    parser.add_argument("--merge", action="store_true", help="fold the English fragments into messages.po")
     args = parser.parse_args()
+    if args.missing:
+        found = missing(args.missing)
+        print("\n".join(found + [f"{len(found)} msgid(s) without English"]))
+        return 1 if found else 0
+    if args.fragment:
+        fragment(args.fragment[0], Path(args.fragment[1]))
+        return 0
+    if args.merge:
+        merge()
+        update(extract())
+        compile_all()
+        return 0
     if args.compile:
         compile_all()
         return 0

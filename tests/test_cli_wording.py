@@ -12,7 +12,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from audit import config, standards, wording
+from audit import config, standards, words
 from audit.cli import cli
 from audit.model import Impact
 from audit.store import Store, StoreError
@@ -22,76 +22,14 @@ ROOT = Path(__file__).parents[1]
 
 @pytest.fixture(autouse=True)
 def _no_language_from_outside(monkeypatch):
-    monkeypatch.delenv(wording.ENV, raising=False)
-    wording.use(None)
+    monkeypatch.delenv(words.ENV, raising=False)
+    words.use(None)
     yield
-    wording.use(None)
+    words.use(None)
 
 
 def invoke(*args: str, env: dict | None = None):
     return CliRunner().invoke(cli, list(args), prog_name="a11y-audit", env=env)
-
-
-# --- the texts themselves ---------------------------------------------------------------------------------------
-
-def test_every_text_has_both_languages_with_the_same_placeholders():
-    for key, versions in wording.TEXTS.items():
-        assert set(versions) == set(wording.LANGS), key
-        assert all(v.strip() for v in versions.values()), key
-        assert wording.placeholders(versions["fr"]) == wording.placeholders(versions["en"]), key
-        assert "lang" not in wording.placeholders(versions["fr"]), key  # text()'s own argument
-
-
-def test_placeholders_are_read_with_their_conversion_and_escaped_braces():
-    assert wording.placeholders("{file}: {value!r} {{name, path}} {n:>3}") == {"file", "value", "n"}
-
-
-def _used_keys() -> set[str]:
-    used: set[str] = set()
-    for module in ("cli.py", "config.py", "store.py", "baseline.py", "auditor.py", "sample.py", "catalogue.py",
-                   "browser.py", "capture.py", "scoring.py", "webdriver.py", "reader.py", "reports/__init__.py",
-                   "reports/grid.py",
-                   "reports/summary.py"):
-        source = (ROOT / "audit" / module).read_text(encoding="utf-8")
-        used |= set(re.findall(r"""wording\.text\(\s*["']([a-z0-9_]+)["']""", source))
-        # keys chosen by an expression: key = "a" if … else "b"; wording.text(key, …)
-        used |= set(re.findall(r"""["']((?:usage|cfg|no|new|findings|grid|selenium|help|n|reason|page_error|yaml)_[a-z0-9_]+)["']""", source)) & set(
-            wording.TEXTS)
-        # wording.count(n, "pages") says n_pages_one or n_pages
-        for noun in re.findall(r"""wording\.count\([^,()]+(?:\([^()]*\))?[^,()]*,\s*["']([a-z_]+)["']""", source):
-            used |= {f"n_{noun}", f"n_{noun}_one"}
-        # a failed run's reason (unreachable | no_pages | all_errors) chooses its text: f"run_failed_{reason}"
-        if "f\"run_failed_{reason}\"" in source:
-            used |= {k for k in wording.TEXTS if k.startswith("run_failed_")}
-        if "wording.text(f\"impact_{k}\"" in source:
-            used |= {f"impact_{i.value}" for i in Impact} | {"impact_none"}
-    # wording.page_error's own tables of keys
-    used |= set(wording._NET_REASONS.values()) | {key for _, key in wording._PAGE_ERRORS} | {"reason_certificate"}
-    return used
-
-
-def test_every_key_the_code_says_exists_and_every_text_is_said_somewhere():
-    used = _used_keys()
-    assert used - set(wording.TEXTS) == set()
-    assert set(wording.TEXTS) - used == set()
-
-
-def test_a_placeholder_left_unfilled_is_an_error_not_a_silent_brace():
-    with pytest.raises(KeyError):
-        wording.text("unknown_site", site="x")
-
-
-def test_language_order_option_then_environment_then_french(monkeypatch):
-    assert wording.language() == "fr"
-    monkeypatch.setenv(wording.ENV, "EN")
-    assert wording.language() == "en"
-    monkeypatch.setenv(wording.ENV, "de")
-    assert wording.language() == "fr"
-    wording.use("en")
-    monkeypatch.setenv(wording.ENV, "fr")
-    assert wording.language() == "en"
-    with pytest.raises(ValueError):
-        wording.use("de")
 
 
 def test_config_errors_follow_the_language_and_keep_their_file_line_prefix():
@@ -99,7 +37,7 @@ def test_config_errors_follow_the_language_and_keep_their_file_line_prefix():
     with pytest.raises(config.ConfigError) as fr:
         config.parse(text)
     assert str(fr.value) == "sites.yaml:3: sites[0].base_url: doit être une adresse http(s) complète, pas « www.example.org »"
-    wording.use("en")
+    words.use("en")
     with pytest.raises(config.ConfigError) as en:
         config.parse(text)
     assert str(en.value) == "sites.yaml:3: sites[0].base_url: must be an absolute http(s) URL, got 'www.example.org'"
@@ -119,15 +57,15 @@ def test_english_with_the_option_or_the_environment(tmp_path):
     expected = f"a11y-audit: error: {missing}: file not found. Create it (see the README) or pass --config PATH.\n"
     by_option = invoke("--lang-cli", "en", "run", "--config", str(missing))
     assert (by_option.exit_code, by_option.output) == (1, expected)
-    by_env = invoke("run", "--config", str(missing), env={wording.ENV: "en"})
+    by_env = invoke("run", "--config", str(missing), env={words.ENV: "en"})
     assert (by_env.exit_code, by_env.output) == (1, expected)
     # the option wins over the environment, and one call's choice does not stay for the next one
-    overridden = invoke("--lang-cli", "fr", "run", "--config", str(missing), env={wording.ENV: "en"})
+    overridden = invoke("--lang-cli", "fr", "run", "--config", str(missing), env={words.ENV: "en"})
     assert overridden.output.startswith("a11y-audit : erreur : ")
     again = invoke("run", "--config", str(missing))
     assert again.output.startswith("a11y-audit : erreur : ")
     invoke("--lang-cli", "en", "run", "--config", str(missing))
-    assert wording.chosen() is None and wording.language() == "fr"  # nor for the code that called it
+    assert words.chosen() is None and words.language() == "fr"  # nor for the code that called it
 
 
 def test_the_reports_lang_does_not_choose_the_messages_language(tmp_path):
@@ -231,7 +169,7 @@ def test_a_bare_group_shows_its_help_and_exits_1():
 
 def test_help_and_version_still_exit_0():
     assert invoke("--help").exit_code == 0
-    assert "--lang-cli" in invoke("--help").output and wording.ENV in invoke("--help").output
+    assert "--lang-cli" in invoke("--help").output and words.ENV in invoke("--help").output
     assert invoke("--version").exit_code == 0
 
 
@@ -243,7 +181,7 @@ def test_the_installed_entry_point_says_it_too(tmp_path):
     assert fr.returncode == 1
     assert fr.stderr == "a11y-audit : erreur : option inconnue « --nope ».\nEssayez « a11y-audit run --help » pour l'aide.\n"
     en = subprocess.run([sys.executable, "-m", "audit", "run"], capture_output=True, text=True, cwd=tmp_path,
-                        env={**env, wording.ENV: "en"}, timeout=60)
+                        env={**env, words.ENV: "en"}, timeout=60)
     assert en.returncode == 1
     assert en.stderr == ("a11y-audit: error: sites.yaml: file not found. Create it (see the README) or pass "
                          "--config PATH.\n")
@@ -267,7 +205,7 @@ def test_an_unknown_run_is_said_in_the_chosen_language(tmp_path):
     assert fr.output == (f"a11y-audit : erreur : aucun audit « ville/nope » dans {runs}. Donnez l'identifiant d'un "
                          "audit (site/horodatage), son dossier, un identifiant de site ou latest ; audits récents : "
                          f"{run_id}.\n")
-    en = invoke("report", "ville/nope", "--runs-dir", str(runs), env={wording.ENV: "en"})
+    en = invoke("report", "ville/nope", "--runs-dir", str(runs), env={words.ENV: "en"})
     assert en.output == (f"a11y-audit: error: no run 'ville/nope' in {runs}. Give a run id (site/stamp), its folder, "
                          f"a site id or latest; recent runs: {run_id}.\n")
 
@@ -347,7 +285,7 @@ def _module_errors(tmp_path: Path, monkeypatch) -> list:
 def test_the_other_modules_errors_are_french_by_default_and_english_on_request(tmp_path, monkeypatch):
     cases = _module_errors(tmp_path, monkeypatch)
     assert [_raised(call, kind) for call, kind, _, _ in cases] == [french for _, _, french, _ in cases]
-    wording.use("en")
+    words.use("en")
     assert [_raised(call, kind) for call, kind, _, _ in cases] == [english for _, _, _, english in cases]
 
 
@@ -372,7 +310,7 @@ def test_a_runs_database_held_by_another_process_says_to_wait(tmp_path, monkeypa
         assert _raised(lambda: Store(tmp_path), StoreError) == (
             f"la base d'audits {db} est restée occupée par un autre processus pendant 1 s : attendez la fin de "
             "l'autre audit, ou indiquez un autre dossier avec --runs-dir.")
-        wording.use("en")
+        words.use("en")
         assert _raised(lambda: Store(tmp_path), StoreError).startswith(f"the runs database {db} stayed busy with ")
     finally:
         other.rollback()
@@ -389,7 +327,7 @@ def test_chromium_that_does_not_start_is_said_in_the_chosen_language(tmp_path):
     fake.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
     fake.chmod(0o755)
     for lang, start in (("fr", f"Chromium ({fake}) n'a pas démarré : "), ("en", f"Chromium at {fake} did not start: ")):
-        wording.use(lang)
+        words.use(lang)
         message = _raised(lambda: asyncio.run(Browser(str(fake)).start()), BrowserError)
         assert message.startswith(start) and "\n" not in message, message
 
@@ -411,7 +349,7 @@ def test_the_reason_for_no_rates_follows_the_command_line_and_stays_french_for_t
                "Rates not computable: no applicable criterion on the sample.", "No page in the sample: no audit."]
     grids = (to_verify, all_na, empty)
     assert [rates_reason(compute_rates(g)) for g in grids] == french
-    wording.use("en")
+    words.use("en")
     rates = [compute_rates(g) for g in grids]
     assert [rates_reason(r) for r in rates] == english
     assert [r.reason for r in rates] == french  # what the French declaration prints
@@ -453,7 +391,7 @@ def test_an_internal_error_is_said_in_the_language_of_the_call(tmp_path, monkeyp
 def test_selenium_grid_errors_follow_the_language(lang, expected):
     from audit import webdriver
 
-    wording.use(lang)
+    words.use(lang)
     with pytest.raises(webdriver.GridError) as refused:
         webdriver.grid_status("ftp://hub")
     assert str(refused.value).startswith(expected)
@@ -468,7 +406,7 @@ def _commands(command: click.Command = cli, path: tuple[str, ...] = ()):
 
 
 def _help_texts() -> set[str]:
-    """Every English help the CLI carries: commands, options, click's own --help and --version."""
+    """Every help the CLI carries (French in the code): commands, options, click's own --help and --version."""
     texts = set()
     for path, command in _commands():
         ctx = click.Context(command, info_name=path[-1] if path else "a11y-audit")
@@ -482,11 +420,12 @@ def _flat(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
-def test_every_help_text_has_its_french_and_every_french_has_its_text():
-    texts = _help_texts()
-    assert texts - set(wording.HELP) == set(), "help written in English without its French in wording.HELP"
-    assert set(wording.HELP) - texts == set(), "French in wording.HELP for a help the CLI no longer has"
-    assert all(french.strip() and french != english for english, french in wording.HELP.items())
+def test_every_help_text_has_its_english():
+    from audit.cli import _CLICK_HELP
+
+    texts = {_CLICK_HELP.get(text, text) for text in _help_texts()}
+    assert texts and all(words.gettext(french, "en") != french for french in texts), [
+        french for french in texts if words.gettext(french, "en") == french][:5]
 
 
 @pytest.mark.parametrize("path", [path for path, _ in _commands()], ids=lambda p: " ".join(p) or "a11y-audit")
@@ -505,8 +444,11 @@ def test_help_is_french_by_default_and_english_on_request(path):
     for thing in (command, *command.get_params(ctx)):
         if not getattr(thing, "help", None) or getattr(thing, "hidden", False):
             continue
-        english = " ".join(thing.help.split())
-        french = wording.HELP[english]
+        from audit.cli import _CLICK_HELP
+
+        french = " ".join(thing.help.split())
+        french = _CLICK_HELP.get(french, french)
+        english = words.gettext(french, "en")
         assert _flat(french)[:40] in _flat(fr.output) and english[:40] not in _flat(fr.output), english
         assert english[:40] in _flat(en.output) and _flat(french)[:40] not in _flat(en.output), english
 
@@ -517,8 +459,8 @@ def test_the_brackets_after_an_option_help_follow_the_language():
     assert "[obligatoire]" in fr and "[par défaut : sites.yaml]" in fr and "default:" not in fr
     assert "[required]" in en and "[default: sites.yaml]" in en
     top = _flat(invoke("--help").output)
-    assert f"[variable d'environnement : {wording.ENV}]" in top
-    assert f"[env var: {wording.ENV}]" in _flat(invoke("--lang-cli", "en", "--help").output)
+    assert f"[variable d'environnement : {words.ENV}]" in top
+    assert f"[env var: {words.ENV}]" in _flat(invoke("--lang-cli", "en", "--help").output)
 
 
 def test_a_wrapped_french_help_never_starts_a_line_with_a_colon_or_semicolon():
@@ -562,8 +504,8 @@ def test_the_progress_line_names_a_journey_step_beside_its_url(capsys):
      "the page navigated away by itself (to /x)"),  # not known: given as it is
 ])
 def test_a_page_error_is_said_in_words_then_its_technical_text(error, french, english):
-    assert wording.page_error(error).startswith(french)
-    assert wording.page_error(error, lang="en").startswith(english)
+    assert words.page_error(error).startswith(french)
+    assert words.page_error(error, lang="en").startswith(english)
 
 
 def test_fail_on_takes_french_and_english_impacts_and_says_them_in_the_language(tmp_path):
