@@ -38,8 +38,9 @@ from audit.address import page_name, site_path
 from audit.fingerprint import normalise_selector
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Site, Source
 from audit.store import RunInfo, Store, page_id
+from audit.words import N_
 
-RESULT_VERSION = "1"  # bump when the Assessment's shape or a definition changes: stored results are remade
+RESULT_VERSION = "3"  # bump when the Assessment's shape or a definition changes: stored results are remade
 
 
 
@@ -164,6 +165,11 @@ class Assessment:
     failure: dict[str, Any] | None = None  # run.meta["failure"] of a failed run
     # the site's parts left out of the audit (sites.yaml out_of_scope): selector, reason, findings set aside
     out_of_scope: tuple[dict[str, Any], ...] = ()
+    # the store's verdicts: the basis of each sample cell now (page ref, criterion → verdict_basis), the verdicts
+    # that no longer hold (their page changed) and how many still count
+    bases: dict[tuple[str, str], str] = field(default_factory=dict)
+    stale_verdicts: tuple[StaleVerdict, ...] = ()
+    stored_verdicts: int = 0
     assessed: str = ""
 
     @property
@@ -281,14 +287,17 @@ def _digest(path: str | Path | None) -> str | None:
         return "unreadable"
 
 
-def inputs_key(run: RunInfo, site: Site | None, inputs: Inputs, declared: str | None = None) -> str:
+def inputs_key(run: RunInfo, site: Site | None, inputs: Inputs, declared: str | None = None,
+               verdicts: str = "") -> str:
     """Every input of an assessment, as one key: the same key, the same result. ``declared``: the state of the
-    site's last written declaration (the site's own mention is compared with it)."""
+    site's last written declaration (the site's own mention is compared with it); ``verdicts``: the state of the
+    verdicts kept in the store (``Store.verdicts_key``)."""
     files = {str(p): _digest(p) for p in _files_under(inputs.sessions)}
     data = {
         "version": RESULT_VERSION, "tool": __version__, "run": [run.id, run.status, run.finished], "declared": declared,
         "meta": json.dumps(run.meta, sort_keys=True, default=str), "site": repr(site), "inputs": asdict(inputs),
         "sessions": files, "verdicts": _digest(inputs.verdicts), "sample": _digest(inputs.sample_file),
+        "stored_verdicts": verdicts,
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
@@ -320,7 +329,8 @@ def _load_verdicts(inputs: Inputs):
 def load_or_assess(store: Store, run: RunInfo, site: Site | None, inputs: Inputs | None = None) -> Assessment:
     """The stored result of ``run`` for these inputs, else a new one, stored."""
     inputs = registered(site) if inputs is None else inputs
-    key = inputs_key(run, site, inputs, store.declared_state(site.id if site else run.site))
+    site_id = site.id if site else run.site
+    key = inputs_key(run, site, inputs, store.declared_state(site_id), store.verdicts_key(site_id))
     blob = store.load_result(run, key)
     if blob is not None:
         try:
@@ -362,6 +372,14 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
         gpages = ()
     audit_file = audit_file if audit_file is not None else _load_verdicts(inputs)
     resolved = auditor.resolve(audit_file, gpages) if audit_file is not None else None
+    # the verdicts kept in the store (the workspace, `grid import`) come after a file's: the later word
+    stored: dict[str, list[Any]] = defaultdict(list)
+    for v in store.verdicts(site.id if site else run.site) if run.status != "failed" else ():
+        stored[v.page].append(v)
+    bases: dict[tuple[str, str], str] = {}
+    stale: list[StaleVerdict] = []
+    kept_verdicts = 0
+    applied: list[Any] = []  # the stored answers that count
     environments: list[str] = []
     page_weight: dict[str, float] = {}
     barriers: list[Finding] = []
@@ -415,7 +433,19 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
             part_findings = _in_scope(run, snaps, part_findings, scope, left_out)
         grid_part = [in_grid[k] for k in keys if k in in_grid]
         if grid_part:
-            for key, cell in scoring.build_grid(grid_part, part_findings, resolved, conclusive).cells.items():
+            part_resolved = dict(resolved or {})
+            for gp in grid_part:
+                for crit, basis in page_bases(snaps.get(gp.key), part_findings, gp.key).items():
+                    bases[(gp.ref, crit)] = basis
+                for verdict, reason in _stored_verdicts(stored.get(gp.ref, ()), gp, bases):
+                    if reason is None:
+                        part_resolved[(gp.key, verdict.criterion)] = verdict
+                        kept_verdicts += 1
+                        applied.extend(v for v in stored.get(gp.ref, ()) if v.criterion == verdict.criterion)
+                    else:
+                        stale.append(reason)
+            for key, cell in scoring.build_grid(grid_part, part_findings, part_resolved or None,
+                                                conclusive).cells.items():
                 cells[key] = replace(cell, tests=shared.setdefault(cell.tests, cell.tests),
                                      proofs=shared.setdefault(cell.proofs, cell.proofs))
         for key in keys:
@@ -444,6 +474,8 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
         if not f.dismissed:
             page_counts.setdefault(f.page_key, {})
             page_counts[f.page_key][f.outcome.value] = page_counts[f.page_key].get(f.outcome.value, 0) + 1
+    if applied:
+        audit_file = _with_stored(audit_file, applied)
     grid = scoring.Grid(pages=gpages, cells={(p.key, c): cells[(p.key, c)] for p in gpages for c in standards.CRITERIA})
     rates = scoring.compute_rates(grid)
     declared = store.declared_state(site.id if site else run.site) or rates.state.value
@@ -464,7 +496,102 @@ def assess(store: Store, run: RunInfo, site: Site | None = None, inputs: Inputs 
         out_of_scope=tuple({"selector": rule.selector, "reason": rule.reason, "where": rule.where,
                             "findings": len(left_out.get(i, ())), "pages": len(set(left_out.get(i, ())))}
                            for i, rule in enumerate(scope)),
-        assessed=now_iso())
+        bases=bases, stale_verdicts=tuple(stale), stored_verdicts=kept_verdicts, assessed=now_iso())
+
+
+# --- the verdicts kept in the store: still true, or back to « à vérifier » ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StaleVerdict:
+    """A verdict given on a page that has changed since: it no longer counts, and says why."""
+
+    page: str  # the page's reference in the sample
+    criterion: str
+    status: str
+    auditor: str
+    at: str
+    reason: str  # a msgid (audit.words): what changed
+
+
+STALE_CONTENT = N_("le contenu de la page a changé depuis ce verdict")
+STALE_FINDINGS = N_("les constats automatiques ou des testeurs sur ce critère ont changé depuis ce verdict")
+
+
+def page_bases(snap: PageSnapshot | None, findings: Sequence[Finding], page_key: str) -> dict[str, str]:
+    """What a verdict on each criterion of this page rests on: the page's content (its HTTP body, else its
+    rendered text) and the findings bearing on the criterion (failed, to verify, a tester's), as a small JSON
+    text. The same basis on a later run: the verdict still holds."""
+    content = ((snap.content_hash or snap.render_hash or "") if snap is not None else "")[:16]
+    prints: dict[str, set[str]] = defaultdict(set)
+    for f in findings:
+        if f.page_key != page_key or f.dismissed:
+            continue
+        if f.outcome in (Outcome.FAILED, Outcome.CANT_TELL) or f.source == Source.TESTER:
+            for t in f.rgaa_tests:
+                prints[".".join(t.split(".")[:2])].add(f.fingerprint or f.check_id)
+    out = {}
+    for crit in standards.CRITERIA:
+        digest = hashlib.sha256("\n".join(sorted(prints.get(crit, ()))).encode("utf-8")).hexdigest()[:16]
+        out[crit] = json.dumps({"content": content, "findings": digest}, sort_keys=True)
+    return out
+
+
+def _with_stored(audit_file: Any, applied: Sequence[Any]) -> Any:
+    """The auditor's file as the declaration reads it, with what the stored verdicts add: who gave them (after
+    the file's auditor), the date of the last one (the audit's, unless the file says one) and their dérogations
+    (a verdict with a dérogation: its comment is the justification)."""
+    from audit.auditor import AuditorFile, Derogation, Exemption
+
+    base = audit_file if audit_file is not None else AuditorFile(path="store", kind="store")
+    names = list(dict.fromkeys(n for n in [base.auditor, *(v.auditor for v in applied)] if n))
+    last = max(v.at for v in applied)[:10]
+    derogations, exemptions = list(base.derogations), list(base.exemptions)
+    for v in applied:
+        crit = standards.CRITERIA.get(v.criterion)
+        what = f"{v.criterion} {crit.title if crit else ''} — {v.page}".strip()
+        if v.derogation == "disproportionate":
+            derogations.append(Derogation(content=what, justification=v.comment, alternative="", pages=(v.page,),
+                                          where=f"store:{v.page}:{v.criterion}"))
+        elif v.derogation == "exempt":
+            exemptions.append(Exemption(content=what, reason=v.comment, where=f"store:{v.page}:{v.criterion}"))
+    return replace(base, auditor=", ".join(names), date=base.date or last, derogations=tuple(derogations),
+                   exemptions=tuple(exemptions))
+
+
+def _stored_verdicts(rows: Sequence[Any], gp: scoring.GridPage, bases: dict[tuple[str, str], str]):
+    """(verdict for the grid, None) for each criterion the stored rows settle on this page, or (None, stale)
+    when what the verdict was given on has changed. Answers per test settle the criterion once every test of
+    it is answered: NC if one is NC, NA if all are NA, else C."""
+    by_criterion: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_criterion[row.criterion].append(row)
+    for crit, answers in sorted(by_criterion.items()):
+        now = bases.get((gp.ref, crit), "")
+        changed = [a for a in answers if a.basis and a.basis != now]
+        if changed:
+            a = changed[0]
+            before, after = json.loads(a.basis), json.loads(now) if now else {}
+            reason = STALE_CONTENT if before.get("content") != after.get("content") else STALE_FINDINGS
+            yield None, StaleVerdict(page=gp.ref, criterion=crit, status=a.status, auditor=a.auditor, at=a.at,
+                                     reason=reason)
+            continue
+        whole = next((a for a in answers if not a.test), None)
+        if whole is not None:
+            status, chosen = scoring.Status(whole.status), whole
+        else:
+            tests = [t for t, c in standards.TESTS.items() if c == crit]
+            given = {a.test: a for a in answers}
+            if not tests or any(t not in given for t in tests):
+                continue  # some tests still to answer: the criterion stays « à vérifier »
+            statuses = {given[t].status for t in tests}
+            status = (scoring.Status.NC if "NC" in statuses else scoring.Status.NA if statuses == {"NA"}
+                      else scoring.Status.C)
+            chosen = max(answers, key=lambda a: a.at)
+        comment = " ; ".join(a.comment for a in answers if a.comment)
+        yield scoring.Verdict(page=gp.ref, criterion=crit, status=status, comment=comment,
+                              where=words.text("espace de travail, {at}", at=chosen.at),
+                              auditor=chosen.auditor), None
 
 
 # --- scope: the parts of the pages that are not the site's own ------------------------------------------

@@ -309,7 +309,7 @@ def verdicts_to_yaml(verdicts: Iterable[Verdict], auditor: str, when: str | None
     data: dict[str, Any] = {}
     if site:
         data["site"] = site
-    data["auditor"] = auditor or "à compléter"
+    data["auditor"] = auditor or words.text("à compléter")
     if when:
         data["date"] = when
     data["verdicts"] = [{"page": page, "criteria": crits} for page, crits in by_page.items()]
@@ -375,9 +375,9 @@ def parse_csv(text: str, path: str = "grille.csv", auditor: str = "", when: str 
         raw_crit = _plain(row[crit_col]) if crit_col < len(row) else ""
         criterion = check_criterion(raw_crit)
         if criterion is None:
-            raise AuditorError(f"{path}:{line}: Critère: " + words.text("critère inconnu « {criterion} » : le RGAA {version} les numérote thème.critère, de 1.1 à 13.12", criterion=raw_crit, version=standards.RGAA_VERSION))
+            raise AuditorError(f"{path}:{line}: " + words.text("Critère") + ": " + words.text("critère inconnu « {criterion} » : le RGAA {version} les numérote thème.critère, de 1.1 à 13.12", criterion=raw_crit, version=standards.RGAA_VERSION))
         if criterion in seen:
-            raise AuditorError(f"{path}:{line}: Critère: "
+            raise AuditorError(f"{path}:{line}: " + words.text("Critère") + ": "
                                + words.text("le critère {criterion} a deux lignes", criterion=criterion))
         seen.add(criterion)
         comment = _plain(row[comment_col]) if comment_col is not None and comment_col < len(row) else ""

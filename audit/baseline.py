@@ -461,60 +461,62 @@ def compare_runs(a: Assessment, previous: Assessment, fail_on: str = "serious") 
 
 # --- words ---------------------------------------------------------------------------------------
 
-_IMPACT_WORDS = {"fr": {"critical": "critique", "serious": "grave", "moderate": "modérée", "minor": "mineure",
-                        None: "gravité non précisée"},
-                 "en": {"critical": "critical", "serious": "serious", "moderate": "moderate", "minor": "minor",
-                        None: "impact not given"}}
+
+def impact_said(impact: Impact | str | None, lang: str = "fr") -> str:
+    """An impact in a sentence (« grave », « serious »), or « gravité non précisée » when there is none."""
+    if not impact:
+        return words.text("gravité non précisée", lang=lang)
+    return words.impact(str(impact), lang)
 
 
-def impact_word(impact: Impact | str | None, lang: str = "fr") -> str:
-    words = _IMPACT_WORDS["en" if lang == "en" else "fr"]
-    return words.get(str(impact) if impact else None, str(impact))
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n <= 1 else many}"
+def _headline(cmp: Comparison, lang: str) -> str:
+    n = len(cmp.new)
+    if cmp.fail_on != "none":
+        new = words.plural(n, "{n} nouvelle non-conformité de gravité {threshold} ou plus",
+                           "{n} nouvelles non-conformités de gravité {threshold} ou plus", lang=lang,
+                           threshold=words.impact(cmp.fail_on, lang))
+    else:
+        new = words.plural(n, "{n} nouvelle non-conformité", "{n} nouvelles non-conformités", lang=lang)
+    counts = [new, words.plural(len(cmp.fixed), "{n} corrigée", "{n} corrigées", lang=lang),
+              words.plural(len(cmp.still_open), "{n} toujours ouverte (acceptée)", "{n} toujours ouvertes (acceptées)",
+                           lang=lang)]
+    if cmp.new_below:
+        counts.append(words.plural(len(cmp.new_below), "{n} nouvelle sous le seuil", "{n} nouvelles sous le seuil",
+                                   lang=lang))
+    return words.text("{site} : par rapport à {reference} : {counts}.", lang=lang, site=cmp.site,
+                      reference=cmp.reference, counts=", ".join(counts))
 
 
 def describe(cmp: Comparison, lang: str = "fr", limit: int = 50) -> list[str]:
     """What the CLI prints: one headline, then each new finding, each fixed one, and what was not checked."""
-    en = lang == "en"
-    threshold = impact_word(cmp.fail_on, lang) if cmp.fail_on != "none" else None
-    if en:
-        head = (f"{cmp.site}: against {cmp.reference}: {_plural(len(cmp.new), 'new failure', 'new failures')}"
-                f"{f' at or above {threshold}' if threshold else ''}, {len(cmp.fixed)} fixed, "
-                f"{len(cmp.still_open)} still open (accepted)")
-        if cmp.new_below:
-            head += f", {len(cmp.new_below)} new below the threshold"
-    else:
-        head = (f"{cmp.site} : par rapport à {cmp.reference} : "
-                f"{_plural(len(cmp.new), 'nouvelle non-conformité', 'nouvelles non-conformités')}"
-                f"{f' de gravité {threshold} ou plus' if threshold else ''}, "
-                f"{_plural(len(cmp.fixed), 'corrigée', 'corrigées')}, "
-                f"{len(cmp.still_open)} toujours ouverte(s) (acceptée(s))")
-        if cmp.new_below:
-            head += f", {len(cmp.new_below)} nouvelle(s) sous le seuil"
-    lines = [head + "."]
-    new_word, fixed_word, expired_word = ("NEW", "FIXED", "expired") if en else ("NOUVEAU", "CORRIGÉ", "expirée")
+    lines = [_headline(cmp, lang)]
     for f in cmp.new[:limit]:
-        note = ""
+        values = {"impact": impact_said(f.impact, lang), "page": cmp.page_of(f), "check": f.check_id,
+                  "selector": f.selector or "(page)",
+                  "message": _summary(f.said("message", lang) or f.said("title", lang))[:120]}
         if any(e.identity == (f.fingerprint, cmp.page_of(f)) for e in cmp.expired):
-            note = f" ({'acceptance expired' if en else 'acceptation expirée'})"
-        lines.append(f"  {new_word} [{impact_word(f.impact, lang)}] {cmp.page_of(f)} — {f.check_id} — "
-                     f"{f.selector or '(page)'} — {_summary(f.message or f.title)[:120]}{note}")
+            line = words.text("NOUVEAU [{impact}] {page} — {check} — {selector} — {message} (acceptation expirée)",
+                              lang=lang, **values)
+        else:
+            line = words.text("NOUVEAU [{impact}] {page} — {check} — {selector} — {message}", lang=lang, **values)
+        lines.append("  " + line)
     if len(cmp.new) > limit:
-        lines.append(f"  … {len(cmp.new) - limit} {'more' if en else 'de plus'}")
+        lines.append("  " + words.text("… {n} de plus", lang=lang, n=len(cmp.new) - limit))
     for e in cmp.fixed[:limit]:
-        lines.append(f"  {fixed_word} [{impact_word(e.impact, lang)}] {e.page} — {e.check_id} — {e.selector or '(page)'}")
+        lines.append("  " + words.text("CORRIGÉ [{impact}] {page} — {check} — {selector}", lang=lang,
+                                       impact=impact_said(e.impact, lang), page=e.page, check=e.check_id,
+                                       selector=e.selector or "(page)"))
     if len(cmp.fixed) > limit:
-        lines.append(f"  … {len(cmp.fixed) - limit} {'more' if en else 'de plus'}")
+        lines.append("  " + words.text("… {n} de plus", lang=lang, n=len(cmp.fixed) - limit))
     for e in cmp.expired[:limit]:
-        lines.append(f"  ({expired_word} {e.expires}) {e.page} — {e.check_id} — {e.selector or '(page)'}")
+        lines.append("  " + words.text("(expirée {date}) {page} — {check} — {selector}", lang=lang, date=e.expires,
+                                       page=e.page, check=e.check_id, selector=e.selector or "(page)"))
     if cmp.not_checked:
         pages = sorted({e.page for e in cmp.not_checked})
         shown = ", ".join(pages[:5]) + (" …" if len(pages) > 5 else "")
-        lines.append(f"  {len(cmp.not_checked)} accepted finding(s) on pages this run did not audit: {shown}"
-                     if en else
-                     f"  {len(cmp.not_checked)} constat(s) accepté(s) sur des pages non auditées cette fois "
-                     f"(non vérifiés, pas corrigés) : {shown}")
+        lines.append("  " + words.plural(
+            len(cmp.not_checked),
+            "{n} constat accepté sur des pages non auditées cette fois (non vérifié, pas corrigé) : {pages}",
+            "{n} constats acceptés sur des pages non auditées cette fois (non vérifiés, pas corrigés) : {pages}",
+            lang=lang, pages=shown))
     return lines

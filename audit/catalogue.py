@@ -447,16 +447,16 @@ def render_coverage(report: CoverageReport, fmt: str = "text") -> str:
     if fmt == "json":
         return json.dumps({
             "schema_version": SCHEMA_VERSION, "rgaa": RGAA_VERSION, "axe_core": report.axe_version,
-            N_("couvert"): report.covered, "total": report.total, "tests_covered": report.tests_covered,
+            "covered": report.covered, "total": report.total, "tests_covered": report.tests_covered,
             "tests_total": report.tests_total, "tests_conclusive": report.tests_conclusive,
             "covered_by_ours": report.covered_by_ours, "covered_by_axe": report.covered_by_axe,
-            "themes": [{"number": t.number, "title": t.title, N_("couvert"): t.covered, "total": t.total}
+            "themes": [{"number": t.number, "title": t.title, "covered": t.covered, "total": t.total}
                        for t in report.themes],
-            "criteria": [{"id": c.id, "level": c.level, "title": c.title, N_("couvert"): c.covered,
-                          N_("tests"): {t: list(ids) for t, ids in c.by_test},
+            "criteria": [{"id": c.id, "level": c.level, "title": c.title, "covered": c.covered,
+                          "tests": {t: list(ids) for t, ids in c.by_test},
                           "conclusive_tests": list(c.conclusive_tests)} for c in report.criteria],
-            N_("Attention : tests RGAA inconnus de RGAA {version} : {items}"): [{"check": c, "test": t} for c, t in report.unknown_tests],
-            N_("Attention : critères WCAG hors des niveaux A et AA de WCAG 2.2 : {items}"): [{"check": c, "sc": s} for c, s in report.unknown_wcag],
+            "unknown_tests": [{"check": c, "test": t} for c, t in report.unknown_tests],
+            "unknown_wcag": [{"check": c, "sc": s} for c, s in report.unknown_wcag],
         }, ensure_ascii=False, indent=2) + "\n"
     if fmt == "md":
         return _coverage_markdown(report)

@@ -1234,6 +1234,95 @@ def findings_serve(protocol, sessions_dir, host, port, token, runs_dir, no_store
         raise _fail("\n".join(exc.messages)) from None
 
 
+@cli.command("serve")
+@click.option("--config", "config_path", default="sites.yaml", show_default=True, help="Le fichier des sites.")
+@click.option("--runs-dir", default=None, help="Où les exécutions sont stockées (par défaut : runs_dir de la "
+                                               "configuration, sinon ./runs).")
+@click.option("--access", "access_file", envvar="A11Y_AUDIT_ACCESS", show_envvar=True, required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Le fichier des accès (hors du dépôt), écrit par `a11y-audit access add`.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8770, show_default=True)
+@click.option("--allow-host", "names", multiple=True,
+              help="Autre nom sous lequel l'espace est joint (répétable).")
+@click.option("--protocol", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Protocole de test : le formulaire des testeurs est alors servi sous /formulaire/.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Langue d'ouverture de l'espace ; chaque page mène à l'autre langue.")
+def serve_command(config_path, runs_dir, access_file, host, port, names, protocol, lang):
+    """Servir l'espace de travail (sites, grille d'audit, déclaration, plan d'actions) jusqu'à Ctrl-C."""
+    from audit import workspace
+
+    cfg = _load_config(config_path)
+    store = _store(runs_dir, cfg)
+    root = store.root
+    store.close()
+    if not logging.getLogger().isEnabledFor(logging.INFO):  # werkzeug's access lines only with -v
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    try:
+        workspace.serve(config_path, root, access_file, host=host, port=port, names=tuple(names), lang=lang,
+                        echo=lambda line: click.echo(line, err=True), protocol=protocol)
+    except workspace.AccessError as exc:
+        raise _fail(str(exc)) from None
+
+
+@cli.group()
+def access() -> None:
+    """Gérer les accès à l'espace de travail."""
+
+
+@access.command("add")
+@click.argument("access_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("name")
+@click.argument("role", type=click.Choice(["read", "tester", "auditor", "manager", "lecture", "testeur",
+                                           "testeuse", "auditeur", "auditrice", "responsable"],
+                                          case_sensitive=False))
+def access_add(access_file, name, role):
+    """Ajouter NAME avec le rôle ROLE au fichier des accès ACCESS_FILE et afficher son jeton (une seule fois)."""
+    from audit import workspace
+
+    try:
+        token = workspace.add_person(access_file, name, role)
+    except (workspace.AccessError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    click.echo(words.text("Jeton de {name} (à lui transmettre ; il n'est écrit nulle part) : {token}", name=name, token=token))
+
+
+@findings.command("erase")
+@click.argument("pseudonym")
+@click.option("--config", "config_path", default="sites.yaml", show_default=True, help="Le fichier des sites.")
+@click.option("--sessions", "folders", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Dossier ou fichier de sessions à parcourir, en plus de ceux de sites.yaml (répétable).")
+@click.option("--runs-dir", default=None, help="Où les exécutions sont stockées (par défaut : runs_dir de la "
+                                               "configuration, sinon ./runs).")
+@click.option("--dry-run", is_flag=True, help="Dire ce qui serait effacé, sans rien effacer.")
+def findings_erase(pseudonym, config_path, folders, runs_dir, dry_run):
+    """Effacer toutes les sessions de test de PSEUDONYM : ses fichiers, son index dans le magasin et les résultats qui
+    le citent (RGPD)."""
+    from audit import testers
+
+    cfg = _load_config(config_path) if Path(config_path).is_file() else None
+    registered = [s for site in (cfg.sites if cfg else ()) for s in site.sessions if Path(s).exists()]
+    store = _store(runs_dir, cfg) if cfg else Store(runs_dir or os.environ.get("A11Y_AUDIT_RUNS") or "runs")
+    root = store.root
+    store.close()
+    erased = testers.erase(pseudonym, [*registered, *folders], root, dry_run=dry_run)
+    key = N_("À effacer pour « {name} » : {files}, {rows} dans l'index du magasin.") if dry_run else N_(
+        "Effacé pour « {name} » : {files}, {rows} dans l'index du magasin ; les résultats évalués sont oubliés "
+        "(refaits sans ces sessions).")
+    click.echo(words.text(key, name=pseudonym,
+                          files=words.plural(len(erased.files), "{n} fichier de session", "{n} fichiers de session"),
+                          rows=words.plural(erased.indexed, "{n} ligne", "{n} lignes")))
+    for path in erased.files:
+        click.echo(f"  {path}")
+    if erased.reports:
+        click.echo(words.text("Ces rapports déjà écrits citent encore ce pseudonyme : supprimez-les ou refaites-les avec `a11y-audit report RUN` :"))
+        for path in erased.reports:
+            click.echo(f"  {path}")
+    if not erased.files and not erased.indexed:
+        click.echo(words.text("Aucune session de « {name} » n'a été trouvée (le pseudonyme doit être écrit exactement comme dans les sessions).", name=pseudonym), err=True)
+
+
 def main() -> None:
     """The console entry point: the group says every error itself (usage, user, interrupt, internal)."""
     cli.main(prog_name="a11y-audit")

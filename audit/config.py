@@ -142,6 +142,14 @@ def _url(doc: _Doc, path: str, value: str) -> str:
     return value.rstrip("/")
 
 
+def _link(doc: _Doc, path: str, value: str) -> str:
+    """A link the declaration shows: an http(s) address or a path of the city's site, never a script."""
+    scheme = urlsplit(value.strip()).scheme.lower()
+    if value and scheme not in ("", "http", "https", "mailto"):
+        raise doc.error(path, words.text("doit être une adresse http(s) ou un chemin du site, pas « {value} »", value=value))
+    return value
+
+
 _ACTION_VALUES = frozenset(a.value for a in StepAction)
 _ACTIONS = ", ".join(a.value for a in StepAction)
 
@@ -400,13 +408,13 @@ def _declaration(doc: _Doc, raw: Any, path: str) -> DeclarationFacts:
     declaration = DeclarationFacts(
         entity=d.str("entity", default=""),
         contact_email=d.str("contact_email", default=""),
-        contact_form=d.str("contact_form", default=""),
+        contact_form=_link(doc, f"{where}.contact_form", d.str("contact_form", default="")),
         contact_address=d.str("contact_address", default=""),
         technologies=d.strings("technologies"),
-        schema_url=d.str("schema_url", default=""),
-        action_plan_url=d.str("action_plan_url", default=""),
-        report_url=d.str("report_url", default=""),
-        grid_url=d.str("grid_url", default=""),
+        schema_url=_link(doc, f"{where}.schema_url", d.str("schema_url", default="")),
+        action_plan_url=_link(doc, f"{where}.action_plan_url", d.str("action_plan_url", default="")),
+        report_url=_link(doc, f"{where}.report_url", d.str("report_url", default="")),
+        grid_url=_link(doc, f"{where}.grid_url", d.str("grid_url", default="")),
         auditor=d.str("auditor", default=""),
         published=_declaration_date(doc, d, "published"),
         previous_actions_review=d.str("previous_actions_review", default=""),

@@ -9,8 +9,9 @@ French first, English available: ``create_app(..., lang="en")`` serves it in Eng
 way to itself in the other language, remembered in a cookie, that works without JavaScript: on a page with a form
 it is a button of that form (``langue=en``) that draws the same page again in the other language with everything
 typed kept as typed — nothing validated, nothing saved, the CSRF token checked — so switching never loses an
-unsent observation; on the other pages a link (``?lang=``). The words are ``labels(lang)`` (audit.i18n plus the
-form's own, as the HTML report does); what the protocol says stays as the city wrote it, marked ``lang="fr"`` on
+unsent observation; on the other pages a link (``?lang=``). The words are French msgids said through audit.words
+(one Jinja2 environment per language, ``words.install``); what the protocol says stays as the city wrote it,
+marked ``lang="fr"`` on
 English pages (and left out of an English page's ``<title>``, which cannot mark a part of itself). Saved values
 are the same in both.
 
@@ -41,20 +42,20 @@ import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, abort, g, make_response, redirect, render_template, request
-from jinja2 import StrictUndefined
+from flask import Flask, abort, g, make_response, redirect, request
+from jinja2 import Environment as Jinja
+from jinja2 import FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.utils import host_is_trusted
 
-from audit import testers
-from audit.i18n import LANGS, Labels
-from audit.i18n import labels as base_labels
+from audit import testers, words
 from audit.testers import (
     CRITERION_RE,
     MAX_COMMENTS,
@@ -79,6 +80,7 @@ from audit.testers import (
     TesterError,
     TesterFinding,
 )
+from audit.words import LANGS, N_
 
 log = logging.getLogger(__name__)
 
@@ -87,367 +89,57 @@ DEFAULT_RATE_LIMIT = 120  # requests per IP per minute
 START_TOKEN_TTL = 6 * 3600  # seconds a start page stays valid
 ACCESS_COOKIE = "a11y_form_acces"
 ACCESS_MAX_AGE = 30 * 24 * 3600
-EXPERIENCE_CHOICES = ("Moins d'un an", "De 1 à 5 ans", "Plus de 5 ans")
-DIFFICULTY_LABELS = ("1 — très facile", "2 — facile", "3 — ni facile ni difficile", "4 — difficile",
-                     "5 — très difficile")
+EXPERIENCE_CHOICES = (N_("Moins d'un an"), N_("De 1 à 5 ans"), N_("Plus de 5 ans"))  # saved in French
+DIFFICULTY_LABELS = (N_("1 — très facile"), N_("2 — facile"), N_("3 — ni facile ni difficile"), N_("4 — difficile"),
+                     N_("5 — très difficile"))
 OTHER_PAGE = "autre"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 # --- words ------------------------------------------------------------------------------------
-# French first, English available: (French, English), as in audit.reports.html. What the protocol says
-# (titles, steps, questions) is the city's text and stays as written, marked lang="fr" on English pages.
+# French msgids through audit.words, said in the page's language. What the protocol says (titles, steps,
+# questions) is the city's text and stays as written, marked lang="fr" on English pages.
 
 PROTOCOL_LANG = "fr"
 LANG_COOKIE = "a11y_form_langue"
-_SWITCH = {"fr": "Version française", "en": "English version"}
 SWITCH_FIELD = "langue"  # the language button of a page with a form: its name; its value is the language asked for
 FORM_ID = "formulaire"  # the id of a page's form (form_*.html.j2), which the language button belongs to
 # What a page with a form does not take back as typed values when it is drawn again after the language button.
 _NOT_TYPED = frozenset({"jeton", SWITCH_FIELD, "action", "barrieres"})
 
-_WORDS: dict[str, tuple[str, str]] = {
-    # page frame
-    "to_content": ("Aller au contenu", "Skip to content"),
-    "error_prefix": ("Erreur : ", "Error: "),
-    "colon": (" : ", ": "),
-    "user_test": ("Test utilisateur", "User test"),
-    "session_of": ("Session de", "Session of"),
-    "steps_title": ("Étapes de votre session", "Steps of your session"),
-    "saved_mark": ("(enregistré)", "(saved)"),
-    "errors_one": ("Une erreur empêche d'enregistrer cette page", "One error prevents saving this page"),
-    "errors_many": ("{n} erreurs empêchent d'enregistrer cette page", "{n} errors prevent saving this page"),
-    "resume_keep": ("Tout ce que vous envoyez est enregistré aussitôt. Pour reprendre plus tard, gardez "
-                    "cette adresse :",
-                    "Everything you send is saved at once. To resume later, keep this address:"),
-    "session_number_paren": ("numéro de session", "session number"),
-    "footer": ("Formulaire produit par a11y-audit. Aucune donnée personnelle n'est demandée : utilisez un "
-               "pseudonyme.",
-               "Form produced by a11y-audit. No personal data is asked for: use a pseudonym."),
-    "required": ("(obligatoire)", "(required)"),
-    "optional": ("(facultatif)", "(optional)"),
-    "choose": ("Choisir", "Choose"),
-    "back_home": ("Revenir à l'accueil du test", "Back to the start of the test"),
-    # start
-    "your_info": ("Vos informations", "Your information"),
-    "start_intro_one": ("Ce test s'adresse aux {audience}. Il comporte {n} tâche, pour environ {minutes} "
-                        "minutes en tout. Chaque page est enregistrée dès que vous l'envoyez : vous pouvez "
-                        "fermer le navigateur et reprendre plus tard.",
-                        "This test is for {audience}. It has {n} task, about {minutes} minutes in all. "
-                        "Each page is saved as soon as you send it: you can close the browser and resume "
-                        "later."),
-    "start_intro_many": ("Ce test s'adresse aux {audience}. Il comporte {n} tâches, pour environ {minutes} "
-                         "minutes en tout. Chaque page est enregistrée dès que vous l'envoyez : vous pouvez "
-                         "fermer le navigateur et reprendre plus tard.",
-                         "This test is for {audience}. It has {n} tasks, about {minutes} minutes in all. "
-                         "Each page is saved as soon as you send it: you can close the browser and resume "
-                         "later."),
-    "fields_note": ("Les champs marqués « obligatoire » doivent être remplis ; les autres sont facultatifs.",
-                    "Fields marked \"required\" must be filled in; the others are optional."),
-    "you": ("Vous", "You"),
-    "pseudonym": ("Pseudonyme", "Pseudonym"),
-    "pseudonym_hint": ("Un prénom inventé ou des initiales suffisent. N'indiquez ni votre nom ni votre "
-                       "adresse électronique.",
-                       "An invented first name or initials are enough. Give neither your name nor your "
-                       "email address."),
-    "pseudonym_missing": ("Indiquez un pseudonyme, par exemple « Testeur A ».",
-                          "Give a pseudonym, for example \"Tester A\"."),
-    "pseudonym_email": ("Indiquez un pseudonyme, pas une adresse électronique : aucune donnée personnelle "
-                        "n'est demandée.",
-                        "Give a pseudonym, not an email address: no personal data is asked for."),
-    "experience_q": ("Depuis combien de temps utilisez-vous votre technologie d'assistance ou votre façon "
-                     "de naviguer ?",
-                     "How long have you been using your assistive technology or your way of browsing?"),
-    "equipment": ("Votre matériel", "Your equipment"),
-    "at": ("Technologie d'assistance", "Assistive technology"),
-    "at_hint": ("Par exemple NVDA, JAWS, VoiceOver, TalkBack, ZoomText, la loupe de Windows. Laissez vide "
-                "si vous n'en utilisez pas.",
-                "For example NVDA, JAWS, VoiceOver, TalkBack, ZoomText, Windows Magnifier. Leave empty if "
-                "you use none."),
-    "at_version": ("Version de la technologie d'assistance", "Assistive technology version"),
-    "at_version_hint": ("Par exemple 2024.4.", "For example 2024.4."),
-    "browser": ("Navigateur", "Browser"),
-    "browser_hint": ("Par exemple Firefox, Chrome, Edge ou Safari.",
-                     "For example Firefox, Chrome, Edge or Safari."),
-    "browser_missing": ("Indiquez le navigateur utilisé, par exemple Firefox.",
-                        "Give the browser you use, for example Firefox."),
-    "browser_version": ("Version du navigateur", "Browser version"),
-    "browser_version_hint": ("Par exemple 130.", "For example 130."),
-    "os": ("Système d'exploitation", "Operating system"),
-    "os_hint": ("Par exemple Windows 11, macOS 14, iOS 17, Android 14.",
-                "For example Windows 11, macOS 14, iOS 17, Android 14."),
-    "os_missing": ("Indiquez le système d'exploitation, par exemple Windows 11.",
-                   "Give the operating system, for example Windows 11."),
-    "settings": ("Réglages particuliers", "Special settings"),
-    "settings_hint": ("Par exemple zoom à 200 %, grossissement ×4, contraste élevé, grande taille de texte.",
-                      "For example 200 % zoom, ×4 magnification, high contrast, large text."),
-    "experience": ("Expérience", "Experience"),
-    "before": ("Avant de commencer", "Before you start"),
-    "save_info": ("Enregistrer mes informations", "Save my information"),
-    "save_start": ("Enregistrer et commencer la première tâche", "Save and start the first task"),
-    "resume_title": ("Reprendre une session commencée", "Resume a session already started"),
-    "session_number": ("Numéro de session", "Session number"),
-    "session_number_hint": ("16 caractères, chiffres et lettres de a à f. Il figure en bas de chaque page "
-                            "du test.",
-                            "16 characters, digits and letters a to f. It is shown at the bottom of every "
-                            "page of the test."),
-    "resume_button": ("Reprendre la session", "Resume the session"),
-    "resume_unknown": ("Aucune session ne porte ce numéro : il a 16 caractères, chiffres et lettres de a à "
-                       "f, par exemple 3f9a2c1e7b6d4a58.",
-                       "No session has this number: it has 16 characters, digits and letters a to f, for "
-                       "example 3f9a2c1e7b6d4a58."),
-    "start_title": ("Présentation du test", "About the test"),
-    "resume_page": ("Reprendre une session", "Resume a session"),
-    "presentation": ("Présentation", "Introduction"),
-    # task
-    "task_n": ("Tâche {n} : ", "Task {n}: "),
-    "task_n_of": ("Tâche {n} sur {total} : ", "Task {n} of {total}: "),
-    "task_n_of_title": ("Tâche {n} sur {total}", "Task {n} of {total}"),
-    "todo": ("Ce que vous devez faire", "What you have to do"),
-    "success": ("La tâche est réussie quand :", "The task is done when:"),
-    "time_one": ("Temps prévu : {n} minute au plus. Si vous dépassez ce temps, arrêtez-vous : c'est une "
-                 "information utile.",
-                 "Time planned: {n} minute at most. If you go over this time, stop: that is useful "
-                 "information."),
-    "time_many": ("Temps prévu : {n} minutes au plus. Si vous dépassez ce temps, arrêtez-vous : c'est une "
-                  "information utile.",
-                  "Time planned: {n} minutes at most. If you go over this time, stop: that is useful "
-                  "information."),
-    "pages_concerned": ("Pages concernées :", "Pages concerned:"),
-    "feedback": ("Votre retour sur cette tâche", "Your feedback on this task"),
-    "result": ("Résultat", "Result"),
-    "result_q": ("Avez-vous réussi la tâche ?", "Did you complete the task?"),
-    "result_missing": ("Dites si vous avez réussi la tâche.", "Say whether you completed the task."),
-    "difficulty": ("Difficulté", "Difficulty"),
-    "difficulty_q": ("Quelle a été la difficulté de cette tâche ?", "How difficult was this task?"),
-    "difficulty_hint": ("De 1 (très facile) à 5 (très difficile).",
-                        "From 1 (very easy) to 5 (very difficult)."),
-    "difficulty_missing": ("Indiquez la difficulté, de 1 (très facile) à 5 (très difficile).",
-                           "Give the difficulty, from 1 (very easy) to 5 (very difficult)."),
-    "time_spent": ("Temps passé", "Time spent"),
-    "minutes_label": ("Temps passé, en minutes", "Time spent, in minutes"),
-    "minutes_hint": ("Un nombre, par exemple 12.", "A number, for example 12."),
-    "minutes_nan": ("Indiquez un nombre de minutes, par exemple 12.",
-                    "Give a number of minutes, for example 12."),
-    "minutes_range": ("Indiquez un nombre de minutes entre 0 et {max}.",
-                      "Give a number of minutes between 0 and {max}."),
-    "blocked": ("Ce qui vous a bloqué ou gêné", "What blocked or bothered you"),
-    "blocked_q": ("Qu'est-ce qui vous a bloqué ou gêné ?", "What blocked or bothered you?"),
-    "blocked_hint": ("En quelques mots, avec vos propres termes.", "In a few words, in your own terms."),
-    "barriers": ("Barrières rencontrées", "Barriers met"),
-    "barriers_help": ("Une barrière est un obstacle du site qui vous a gêné ou empêché d'avancer. "
-                      "Décrivez-en une par cadre, {n} au plus pour cette tâche. Pour chaque barrière, "
-                      "indiquez au moins la page, ce qui s'est passé et sa gravité. Laissez le cadre vide "
-                      "si vous n'avez rien rencontré.",
-                      "A barrier is an obstacle on the website that bothered you or stopped you from going "
-                      "on. Describe one per box, {n} at most for this task. For each barrier, give at "
-                      "least the page, what happened and how serious it was. Leave the box empty if you "
-                      "met none."),
-    "barrier": ("Barrière {n}", "Barrier {n}"),
-    "new": ("(nouvelle)", "(new)"),
-    "page_concerned": ("Page concernée", "Page concerned"),
-    "other_page": ("Autre page", "Other page"),
-    "choose_page": ("Choisir une page", "Choose a page"),
-    "other_page_label": ("Autre page : adresse ou nom", "Other page: address or name"),
-    "other_page_hint": ("Seulement si la page n'est pas dans la liste.",
-                        "Only if the page is not in the list."),
-    "step_label": ("Étape de la tâche", "Step of the task"),
-    "step_n": ("Étape {n} : ", "Step {n}: "),
-    "step_unknown": ("Étape non précisée", "Step not given"),
-    "what_happened": ("Ce qui s'est passé", "What happened"),
-    "what_happened_hint": ("Ce que vous vouliez faire, ce qui s'est passé, ce que vous avez entendu ou vu.",
-                           "What you wanted to do, what happened, what you heard or saw."),
-    "severity": ("Gravité", "Severity"),
-    "criterion": ("Critère RGAA", "RGAA criterion"),
-    "criterion_hint": ("Si vous le connaissez, par exemple 11.1. Sinon laissez vide : un auditeur s'en "
-                       "chargera.",
-                       "If you know it, for example 11.1. Otherwise leave it empty: an auditor will see to "
-                       "it."),
-    "element": ("Élément concerné", "Element concerned"),
-    "element_hint": ("Par exemple « le bouton Valider » ou « la liste des écoles ».",
-                     "For example \"the Submit button\" or \"the list of schools\"."),
-    "delete_barrier": ("Supprimer cette barrière", "Delete this barrier"),
-    "save_next": ("Enregistrer et passer à la tâche {n}", "Save and go to task {n}"),
-    "save_finish": ("Enregistrer et terminer", "Save and finish"),
-    "save_add": ("Enregistrer et ajouter une autre barrière", "Save and add another barrier"),
-    "b_other": ("autre page", "other page"),
-    "b_description": ("description", "description"),
-    "b_severity": ("gravité", "severity"),
-    "b_page": ("page", "page"),
-    "b_step": ("étape", "step"),
-    "b_criterion": ("critère RGAA", "RGAA criterion"),
-    "b_element": ("élément concerné", "element concerned"),
-    "b_describe": ("Décrivez ce qui vous a gêné ou bloqué.", "Describe what bothered or blocked you."),
-    "b_severity_bad": ("Choisissez l'une des gravités proposées.", "Choose one of the severities offered."),
-    "b_severity_missing": ("Choisissez la gravité de cette barrière.",
-                           "Choose the severity of this barrier."),
-    "b_other_missing": ("Indiquez l'adresse ou le nom de la page.",
-                        "Give the address or the name of the page."),
-    "b_page_missing": ("Choisissez la page concernée.", "Choose the page concerned."),
-    "b_step_bad": ("Choisissez l'une des étapes proposées.", "Choose one of the steps offered."),
-    "b_criterion_bad": ("Critère inconnu : écrivez-le comme 11.1 (thème.critère), ou laissez le champ vide.",
-                        "Unknown criterion: write it like 11.1 (theme.criterion), or leave the field empty."),
-    "saved_start": ("Vos informations sont enregistrées.", "Your information is saved."),
-    "saved_barrier": ("La tâche et ses barrières sont enregistrées. Décrivez la barrière suivante "
-                      "ci-dessous.",
-                      "The task and its barriers are saved. Describe the next barrier below."),
-    "saved_task": ("La tâche {n} est enregistrée.", "Task {n} is saved."),
-    # end and summary
-    "end": ("Fin du test", "End of the test"),
-    "missing_tasks": ("Ces tâches n'ont pas encore de réponse. Vous pouvez y revenir, ou terminer quand "
-                      "même :",
-                      "These tasks have no answer yet. You can go back to them, or finish anyway:"),
-    "opinion": ("Votre avis sur le site", "Your opinion of the website"),
-    "sus_intro": ("Ce questionnaire est facultatif. Pour chacune des 10 affirmations, dites si vous êtes "
-                  "d'accord, de 1 (pas du tout d'accord) à 5 (tout à fait d'accord). Répondez à toutes les "
-                  "affirmations, ou à aucune.",
-                  "This questionnaire is optional. For each of the 10 statements, say how much you agree, "
-                  "from 1 (strongly disagree) to 5 (strongly agree). Answer all the statements, or none."),
-    "statement_n": ("Affirmation {n}", "Statement {n}"),
-    "statement_missing": ("Répondez à cette affirmation, ou laissez tout le questionnaire vide.",
-                          "Answer this statement, or leave the whole questionnaire empty."),
-    "comments": ("Commentaires", "Comments"),
-    "comments_label": ("Autres remarques", "Other remarks"),
-    "comments_hint": ("Ce que vous voulez ajouter sur le site ou sur ce test.",
-                      "Anything you want to add about the website or this test."),
-    "finish": ("Terminer le test", "Finish the test"),
-    "summary_title": ("Récapitulatif", "Summary"),
-    "summary_h1": ("Récapitulatif de votre session", "Summary of your session"),
-    "thanks": ("Merci ! Votre session est enregistrée et terminée. Vous pouvez encore modifier vos réponses "
-               "avec les liens ci-dessous.",
-               "Thank you! Your session is saved and finished. You can still change your answers with the "
-               "links below."),
-    "not_finished": ("Votre session est enregistrée, mais elle n'est pas terminée :",
-                     "Your session is saved, but it is not finished:"),
-    "finish_link": ("terminer le test", "finish the test"),
-    "date": ("Date", "Date"),
-    "environment": ("Environnement de test", "Test environment"),
-    "settings_short": ("Réglages", "Settings"),
-    "sus_score": ("Score d'utilisabilité (SUS, sur 100)", "Usability score (SUS, out of 100)"),
-    "edit_info": ("Modifier vos informations", "Change your information"),
-    "tasks": ("Tâches", "Tasks"),
-    "out_of_5": ("{n} sur 5", "{n} out of 5"),
-    "blocked_short": ("Ce qui a bloqué ou gêné", "What blocked or bothered"),
-    "barriers_short": ("Barrières", "Barriers"),
-    "criterion_n": ("critère {c}", "criterion {c}"),
-    "none": ("aucune", "none"),
-    "no_answer": ("Pas encore de réponse.", "No answer yet."),
-    "edit_task": ("Modifier la tâche {n}", "Change task {n}"),
-    "answer_task": ("Répondre à la tâche {n}", "Answer task {n}"),
-    # fields, errors and refusals
-    "form": ("Formulaire", "Form"),
-    "too_long": ("Le texte est trop long : {limit} caractères au plus (vous en avez saisi {n}).",
-                 "The text is too long: {limit} characters at most (you typed {n})."),
-    "pick_one": ("Choisissez l'une des réponses proposées.", "Choose one of the answers offered."),
-    "answer_q": ("Répondez à cette question.", "Answer this question."),
-    "expired": ("Le formulaire a expiré ou ne vient pas de cette page : rien n'a été enregistré. Vérifiez "
-                "vos réponses ci-dessous, puis envoyez de nouveau la page.",
-                "The form has expired or does not come from this page: nothing was saved. Check your "
-                "answers below, then send the page again."),
-    "no_session": ("Aucune session ne porte ce numéro. Vérifiez l'adresse, ou commencez une nouvelle "
-                   "session.",
-                   "No session has this number. Check the address, or start a new session."),
-    "other_test": ("Cette session appartient à un autre test.", "This session belongs to another test."),
-    "429": ("Trop de demandes", "Too many requests"),
-    "429_text": ("Vous avez envoyé beaucoup de demandes en peu de temps. Patientez {wait} secondes, puis "
-                 "rechargez la page : vos réponses déjà enregistrées sont conservées.",
-                 "You sent many requests in a short time. Wait {wait} seconds, then reload the page: the "
-                 "answers already saved are kept."),
-    "host": ("Adresse non reconnue", "Address not recognised"),
-    "host_text": ("Ce formulaire ne répond qu'à l'adresse donnée par l'animatrice ou l'animateur du test : "
-                  "ouvrez ce lien tel quel, sans changer le nom de la machine. Rien n'a été lu ni "
-                  "enregistré.",
-                  "This form only answers at the address the test facilitator gave you: open that link as "
-                  "it is, without changing the machine's name. Nothing was read or saved."),
-    "411": ("Longueur requise", "Length required"),
-    "411_text": ("Votre navigateur a envoyé la page sans en indiquer la taille : rien n'a été enregistré. "
-                 "Envoyez de nouveau la page depuis un navigateur ordinaire.",
-                 "Your browser sent the page without saying its size: nothing was saved. Send the page "
-                 "again from an ordinary browser."),
-    "bad_token": ("Accès refusé", "Access refused"),
-    "bad_token_text": ("Ce lien d'accès n'est pas valable. Utilisez le lien transmis par l'animatrice ou "
-                       "l'animateur du test.",
-                       "This access link is not valid. Use the link the test facilitator gave you."),
-    "no_token": ("Accès réservé", "Restricted access"),
-    "no_token_text": ("Ce formulaire est réservé aux personnes invitées au test. Ouvrez le lien d'accès "
-                      "complet transmis par l'animatrice ou l'animateur.",
-                      "This form is for the people invited to the test. Open the full access link the test "
-                      "facilitator gave you."),
-    "origin": ("Envoi refusé", "Sending refused"),
-    "origin_text": ("Ce formulaire n'a pas été envoyé depuis ce site : rien n'a été enregistré.",
-                    "This form was not sent from this site: nothing was saved."),
-    "400": ("Demande incorrecte", "Bad request"),
-    "400_text": ("La demande n'a pas pu être comprise. Revenez à la page précédente et réessayez.",
-                 "The request could not be understood. Go back to the previous page and try again."),
-    "404": ("Page introuvable", "Page not found"),
-    "404_text": ("Cette page n'existe pas. Si vous reprenez une session, vérifiez son numéro (16 "
-                 "caractères, chiffres et lettres de a à f).",
-                 "This page does not exist. If you are resuming a session, check its number (16 "
-                 "characters, digits and letters a to f)."),
-    "405": ("Action impossible", "Action not possible"),
-    "405_text": ("Cette page ne permet pas cette action.", "This page does not allow this action."),
-    "413": ("Envoi trop volumineux", "Too much sent"),
-    "413_text": ("Ce que vous avez envoyé est trop long : rien n'a été enregistré. Raccourcissez vos textes "
-                 "puis envoyez de nouveau la page.",
-                 "What you sent is too long: nothing was saved. Shorten your texts, then send the page "
-                 "again."),
-    "500": ("Erreur du serveur", "Server error"),
-    "500_text": ("Une erreur inattendue s'est produite ; vos réponses déjà enregistrées sont conservées. "
-                 "Prévenez l'animatrice ou l'animateur du test.",
-                 "An unexpected error happened; the answers already saved are kept. Tell the test "
-                 "facilitator."),
-    # serve()
-    "serving": ("Formulaire du test « {title} » : {url}", "Form of the test \"{title}\": {url}"),
-    "sessions_in": ("Sessions enregistrées dans {folder} — Ctrl-C pour arrêter.",
-                    "Sessions saved in {folder} — Ctrl-C to stop."),
+# A barrier's severity as a word in the summary (the values saved stay the testers' French words).
+_SEVERITY_NAMES = {Severity.BLOQUANT: N_("bloquant"), Severity.MAJEUR: N_("majeur"), Severity.MINEUR: N_("mineur")}
+# The HTTP errors with our own words: (title, text).
+_HTTP_MESSAGES = {
+    400: (N_("Demande incorrecte"),
+          N_("La demande n'a pas pu être comprise. Revenez à la page précédente et réessayez.")),
+    404: (N_("Page introuvable"),
+          N_("Cette page n'existe pas. Si vous reprenez une session, vérifiez son numéro (16 caractères, chiffres "
+             "et lettres de a à f).")),
+    405: (N_("Action impossible"), N_("Cette page ne permet pas cette action.")),
+    413: (N_("Envoi trop volumineux"),
+          N_("Ce que vous avez envoyé est trop long : rien n'a été enregistré. Raccourcissez vos textes puis "
+             "envoyez de nouveau la page.")),
+    500: (N_("Erreur du serveur"),
+          N_("Une erreur inattendue s'est produite ; vos réponses déjà enregistrées sont conservées. Prévenez "
+             "l'animatrice ou l'animateur du test.")),
 }
-
-# The words of audit.testers' fixed choices, in English (the French ones are testers' own). Saved values stay
-# the same in both languages: only what the tester reads changes.
-_EN_CHOICES: dict[str, tuple[str, ...]] = {
-    "experience": ("Less than a year", "1 to 5 years", "More than 5 years"),
-    "difficulty": ("1 — very easy", "2 — easy", "3 — neither easy nor difficult", "4 — difficult",
-                   "5 — very difficult"),
-    "sus_scale": ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
-    "sus": ("I think that I would like to use this website frequently.",
-            "I found this website unnecessarily complex.",
-            "I thought this website was easy to use.",
-            "I think that I would need the help of a person to be able to use this website.",
-            "I found the various parts of this website went well together.",
-            "I thought there was too much inconsistency in this website.",
-            "I would imagine that most people would learn to use this website very quickly.",
-            "I found this website very cumbersome to use.",
-            "I felt confident using this website.",
-            "I needed to learn a lot of things before I could get going with this website."),
-}
-_EN_RESULTS = {TaskResult.COMPLETED: "Completed without help", TaskResult.WITH_HELP: "Completed with help",
-               TaskResult.NOT_COMPLETED: "Not completed"}
-_EN_SEVERITIES = {Severity.BLOQUANT: "Blocking: I could not go on",
-                  Severity.MAJEUR: "Major: I could go on, with great difficulty",
-                  Severity.MINEUR: "Minor: a nuisance, without stopping me"}
-_EN_SEVERITY_NAMES = {Severity.BLOQUANT: "blocking", Severity.MAJEUR: "major", Severity.MINEUR: "minor"}
-_EN_AUDIENCES = {testers.Audience.SCREEN_READER: "people using a screen reader",
-                 testers.Audience.KEYBOARD: "people using the keyboard only",
-                 testers.Audience.LOW_VISION: "people with low vision using a magnifier or zoom",
-                 testers.Audience.COGNITIVE: "people with cognitive or attention disorders"}
-
-
-def labels(lang: str = "fr") -> Labels:
-    """The shared labels (audit.i18n) plus those of the form, which win where both name the same key."""
-    out = base_labels(lang)
-    out.update({key: en if lang == "en" else fr for key, (fr, en) in _WORDS.items()})
-    return out
 
 
 def _lang() -> str:
     return getattr(g, "lang", None) or _state().lang
 
 
-def _say(key: str, **values: Any) -> str:
-    """One message in the request's language."""
-    text = _WORDS[key][1 if _lang() == "en" else 0]
-    return text.format(**values) if values else text
+def _(msgid: str, /, **values: Any) -> str:
+    """One message (a French msgid) in the request's language, its placeholders filled."""
+    return words.text(msgid, lang=_lang(), **values)
+
+
+def _html(said: str, /, **values: Any) -> Markup:
+    """A message already in the page's language whose values may hold markup (the protocol's words marked
+    ``lang="fr"``): the message escaped, the values escaped unless they are markup."""
+    return Markup(escape(said)).format(**values)
 
 
 def _own(text: str) -> str:
@@ -457,22 +149,17 @@ def _own(text: str) -> str:
     return Markup('<span lang="{}">{}</span>').format(PROTOCOL_LANG, text)
 
 
-def _prefixed(prefix: str, text: str) -> str:
-    """Our words, then the protocol's (``Tâche 2 : <title>``)."""
-    own = _own(text)
-    return Markup(escape(prefix)) + own if isinstance(own, Markup) else prefix + own
-
-
-def _choices(key: str, french: tuple[str, ...]) -> tuple[str, ...]:
-    return _EN_CHOICES[key] if _lang() == "en" else french
+def _choices(french: tuple[str, ...]) -> tuple[str, ...]:
+    """Fixed choices (French msgids) in the page's language."""
+    return tuple(words.gettext(choice, _lang()) for choice in french)
 
 
 def _results() -> list[tuple[str, str]]:
-    return list((_EN_RESULTS if _lang() == "en" else RESULT_LABELS).items())
+    return [(value, words.gettext(label, _lang())) for value, label in RESULT_LABELS.items()]
 
 
 def _severities() -> list[tuple[str, str]]:
-    return list((_EN_SEVERITIES if _lang() == "en" else SEVERITY_LABELS).items())
+    return [(value, words.gettext(label, _lang())) for value, label in SEVERITY_LABELS.items()]
 
 
 def _request_lang(default: str) -> str:
@@ -493,12 +180,14 @@ def _switch(keep_args: bool = True, form: dict[str, Any] | None = None) -> dict[
     sets a cookie), relative, so a refusal page never writes back the address it refused; ``keep_args`` keeps the
     page's own query."""
     other = "en" if _lang() == "fr" else "fr"
+    # the way to the other language, said in that language
+    label = words.text("Version française", lang="fr") if other == "fr" else words.text("Version anglaise", lang="en")
     if form is not None:
         return {"form": FORM_ID, "action": form["action"], "default": form["default"], "name": SWITCH_FIELD,
-                "lang": other, "label": _SWITCH[other], "focus": bool(getattr(g, "switched", False))}
+                "lang": other, "label": label, "focus": bool(getattr(g, "switched", False))}
     args = {k: v for k, v in request.args.items() if keep_args and k not in ("lang", "token", "enregistre")}
     args["lang"] = other
-    return {"form": None, "url": f"?{urlencode(args)}", "lang": other, "label": _SWITCH[other]}
+    return {"form": None, "url": f"?{urlencode(args)}", "lang": other, "label": label}
 
 
 def _language_switch(sid: str | None) -> bool | None:
@@ -523,7 +212,7 @@ def _typed_again(switched: bool, target: str) -> dict[str, Any]:
     form = _Form(request.form)
     form.values = {k: v for k, v in request.form.items() if k not in _NOT_TYPED}
     if not switched:
-        form.fail("jeton", _say("form"), _say("expired"), target=target)
+        form.expired(target)
     return {"status": 200 if switched else 400, "values": form.values, "errors": form.errors, "err": form.err}
 
 
@@ -545,6 +234,12 @@ class _Form:
         self.err[name] = message
         self.errors.append({"name": name, "target": target or name, "label": label, "message": message})
 
+    def expired(self, target: str) -> None:
+        """The CSRF token failed: nothing is saved, the page is drawn again with what was typed."""
+        self.fail("jeton", _("Formulaire"), _("Le formulaire a expiré ou ne vient pas de cette page : rien n'a été "
+                                              "enregistré. Vérifiez vos réponses ci-dessous, puis envoyez de nouveau "
+                                              "la page."), target=target)
+
     def text(self, name: str, label: str, limit: int, missing: str | None = None) -> str:
         raw = self.data.get(name, "")
         value = raw.replace("\r\n", "\n").strip()
@@ -552,7 +247,8 @@ class _Form:
         if missing and not value:
             self.fail(name, label, missing)
         elif len(value) > limit:
-            self.fail(name, label, _say("too_long", limit=limit, n=len(value)))
+            self.fail(name, label, _("Le texte est trop long : {limit} caractères au plus (vous en avez saisi {n}).",
+                                     limit=limit, n=len(value)))
         return value[:limit]
 
     def choice(self, name: str, label: str, allowed: list[str], missing: str | None = None) -> str:
@@ -563,7 +259,7 @@ class _Form:
                 self.fail(name, label, missing, target=f"{name}-1")
             return ""
         if value not in allowed:
-            self.fail(name, label, _say("pick_one"), target=f"{name}-1")
+            self.fail(name, label, _("Choisissez l'une des réponses proposées."), target=f"{name}-1")
             return ""
         return value
 
@@ -572,7 +268,7 @@ def _question_answers(form: _Form, questions, prefix: str = "q_") -> dict[str, A
     answers: dict[str, Any] = {}
     for q in questions:
         name = f"{prefix}{q.id}"
-        missing = _say("answer_q") if q.required else None
+        missing = _("Répondez à cette question.") if q.required else None
         label = _own(q.label)
         if q.type == QuestionType.TEXT:
             value = form.text(name, label, MAX_TEXT, missing)
@@ -596,7 +292,7 @@ def _question_fields(questions, prefix: str = "q_") -> list[dict[str, Any]]:
         if q.type == QuestionType.CHOICE:
             options = [(c, _own(c)) for c in q.choices]
         elif q.type == QuestionType.SCALE:
-            options = [(str(i), _say("out_of_5", n=i)) for i in range(1, 6)]
+            options = [(str(i), _("{n} sur 5", n=i)) for i in range(1, 6)]
         else:
             options = []
         out.append({"name": f"{prefix}{q.id}", "label": _own(q.label),
@@ -609,16 +305,16 @@ def _question_values(questions, answers: dict[str, Any], prefix: str = "q_") -> 
 
 
 def _minutes(form: _Form) -> float | None:
-    raw = form.text("duree", _say("time_spent"), 10)
+    raw = form.text("duree", _("Temps passé"), 10)
     if not raw or "duree" in form.err:
         return None
     try:
         value = float(raw.replace(",", ".").replace("min", "").strip())
     except ValueError:
-        form.fail("duree", _say("time_spent"), _say("minutes_nan"))
+        form.fail("duree", _("Temps passé"), _("Indiquez un nombre de minutes, par exemple 12."))
         return None
     if not 0 <= value <= MAX_MINUTES:
-        form.fail("duree", _say("time_spent"), _say("minutes_range", max=MAX_MINUTES))
+        form.fail("duree", _("Temps passé"), _("Indiquez un nombre de minutes entre 0 et {max}.", max=MAX_MINUTES))
         return None
     return int(value) if value.is_integer() else round(value, 1)
 
@@ -698,7 +394,6 @@ def create_app(protocol_path: str | Path, sessions_dir: str | Path, store_root: 
     folder = Path(sessions_dir)
     folder.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=None)
-    app.jinja_options = {**Flask.jinja_options, "autoescape": True, "undefined": StrictUndefined}
     app.config.update(MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH, MAX_FORM_MEMORY_SIZE=MAX_CONTENT_LENGTH,
                       MAX_FORM_PARTS=300, SECRET_KEY=None)
     app.extensions["a11y_form"] = _State(protocol=protocol, sessions_dir=folder,
@@ -749,20 +444,28 @@ def _before():
     g.lang = _request_lang(state.lang)
     wait = state.limiter.retry_after(_client_ip())
     if wait:
-        response = _message_page(429, _say("429"), _say("429_text", wait=wait))
+        response = _message_page(429, _("Trop de demandes"), _(
+            "Vous avez envoyé beaucoup de demandes en peu de temps. Patientez {wait} secondes, puis rechargez la page : "
+            "vos réponses déjà enregistrées sont conservées.", wait=wait))
         response.headers["Retry-After"] = str(wait)
         return response
     if not _host_allowed(request.headers.get("Host"), state.hosts):
-        return _message_page(400, _say("host"), _say("host_text"))
+        return _message_page(400, _("Adresse non reconnue"), _(
+            "Ce formulaire ne répond qu'à l'adresse donnée par l'animatrice ou l'animateur du test : ouvrez ce lien "
+            "tel quel, sans changer le nom de la machine. Rien n'a été lu ni enregistré."))
     if request.method == "POST" and (request.content_length is None or request.headers.get("Transfer-Encoding")):
-        response = _message_page(411, _say("411"), _say("411_text"))
+        response = _message_page(411, _("Longueur requise"), _(
+            "Votre navigateur a envoyé la page sans en indiquer la taille : rien n'a été enregistré. Envoyez de "
+            "nouveau la page depuis un navigateur ordinaire."))
         response.headers["Connection"] = "close"  # the unread body must not be taken for the next request
         return response
     if state.token:
         given = request.args.get("token")
         if given is not None:
             if not hmac.compare_digest(given.encode("utf-8"), state.token.encode("utf-8")):
-                return _message_page(403, _say("bad_token"), _say("bad_token_text"))
+                return _message_page(403, _("Accès refusé"), _(
+                    "Ce lien d'accès n'est pas valable. Utilisez le lien transmis par l'animatrice ou l'animateur du "
+                    "test."))
             args = {k: v for k, v in request.args.items() if k != "token"}
             target = request.path + (f"?{urlencode(args)}" if args else "")
             response = redirect(target, 303)
@@ -771,13 +474,16 @@ def _before():
             return response
         cookie = request.cookies.get(ACCESS_COOKIE, "")
         if not hmac.compare_digest(cookie.encode("utf-8"), _access_value(state.token).encode("utf-8")):
-            return _message_page(403, _say("no_token"), _say("no_token_text"))
+            return _message_page(403, _("Accès réservé"), _(
+                "Ce formulaire est réservé aux personnes invitées au test. Ouvrez le lien d'accès complet transmis "
+                "par l'animatrice ou l'animateur."))
     if request.method == "POST":
         origin = request.headers.get("Origin")
         if origin and origin != "null":
             parts = urlsplit(origin)
             if parts.netloc != request.host:
-                return _message_page(403, _say("origin"), _say("origin_text"))
+                return _message_page(403, _("Envoi refusé"),
+                                     _("Ce formulaire n'a pas été envoyé depuis ce site : rien n'a été enregistré."))
     return None
 
 
@@ -798,13 +504,10 @@ def _after(response):
     return response
 
 
-_HTTP_MESSAGES = (400, 404, 405, 413, 500)  # the codes with our own words (_WORDS "404", "404_text"…)
-
-
 def _http_error(exc: HTTPException):
     code = exc.code or 500
     if code in _HTTP_MESSAGES:
-        title, text = _say(str(code)), _say(f"{code}_text")
+        title, text = (words.gettext(msgid, _lang()) for msgid in _HTTP_MESSAGES[code])
     else:
         title, text = exc.name, exc.description or ""
     if exc.description and exc.description != type(exc).description:  # our own words, from abort()
@@ -814,7 +517,7 @@ def _http_error(exc: HTTPException):
 
 def _message_page(status: int, title: str, text: str):
     state = _state()
-    body = render_template("form_message.html.j2", title=title, text=text, protocol=state.protocol,
+    body = _template("form_message.html.j2").render(title=title, text=text, protocol=state.protocol,
                            nonce=getattr(g, "nonce", ""), resume_url=None, session=None, errors=[],
                            current="", **_words(keep_args=False))
     return make_response(body, status)
@@ -835,14 +538,14 @@ def _load(sid: str) -> Session:
     state = _state()
     path = _path(sid)
     if not path.is_file():
-        abort(404, _say("no_session"))
+        abort(404, _("Aucune session ne porte ce numéro. Vérifiez l'adresse, ou commencez une nouvelle session."))
     try:
         session = testers.load_session(path, state.protocol)
     except TesterError as exc:
         log.error("session file %s cannot be read:\n%s", path, exc)
         abort(500)
     if session.protocol != state.protocol.id:
-        abort(404, _say("other_test"))
+        abort(404, _("Cette session appartient à un autre test."))
     return session
 
 
@@ -882,13 +585,13 @@ def _csrf_ok(sid: str | None) -> bool:
 
 def _steps(protocol: Protocol, session: Session | None) -> list[dict[str, Any]]:
     """The session's pages, for the navigation list."""
-    items = [{"label": _say("presentation"), "url": f"/s/{session.id}/debut" if session else "/",
+    items = [{"label": _("Présentation"), "url": f"/s/{session.id}/debut" if session else "/",
               "done": session is not None, "key": "debut"}]
     for i, task in enumerate(protocol.tasks, 1):
         done = bool(session and session.report(task.id))
-        items.append({"label": _prefixed(_say("task_n", n=i), task.title),
+        items.append({"label": _html(words.gettext("Tâche {n} : {title}", _lang()), n=i, title=_own(task.title)),
                       "url": f"/s/{session.id}/tache/{i}" if session else None, "done": done, "key": f"tache-{i}"})
-    items.append({"label": _say("end"), "url": f"/s/{session.id}/fin" if session else None,
+    items.append({"label": _("Fin du test"), "url": f"/s/{session.id}/fin" if session else None,
                   "done": bool(session and session.status == SessionStatus.COMPLETE), "key": "fin"})
     return items
 
@@ -899,7 +602,7 @@ def _render(template: str, status: int = 200, session: Session | None = None, cu
     state = _state()
     resume_url = f"{request.host_url}s/{session.id}/" if session else None
     errors = context.pop("errors", [])
-    html = render_template(template, protocol=state.protocol, session=session, steps=_steps(state.protocol, session),
+    html = _template(template).render(protocol=state.protocol, session=session, steps=_steps(state.protocol, session),
                            current=current, nonce=g.nonce, resume_url=resume_url, errors=errors,
                            err=context.pop("err", {}), values=context.pop("values", {}), **_words(form=form),
                            **context)
@@ -914,9 +617,21 @@ def _page_form(action: str, label: str) -> dict[str, Any]:
 
 
 def _words(keep_args: bool = True, form: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What every template needs for its words: the labels, the page's language, the way to the other one."""
-    lang = _lang()
-    return {"t": labels(lang), "lang": lang, "protocol_lang": PROTOCOL_LANG, "switch": _switch(keep_args, form)}
+    """What every template needs besides its words: the page's language, the way to the other one."""
+    return {"lang": _lang(), "protocol_lang": PROTOCOL_LANG, "switch": _switch(keep_args, form)}
+
+
+@cache
+def _environment(lang: str) -> Jinja:
+    """The templates with their words in ``lang`` (one environment per language)."""
+    env = Jinja(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                extensions=["jinja2.ext.i18n"])
+    words.install(env, lang)
+    return env
+
+
+def _template(name: str):
+    return _environment(_lang()).get_template(name)
 
 
 # --- start ----------------------------------------------------------------------------------------
@@ -933,17 +648,21 @@ def _environment_values(session: Session) -> dict[str, str]:
 
 def _read_start(form: _Form) -> tuple[str, Environment, dict[str, Any]]:
     protocol = _state().protocol
-    pseudonym = form.text("pseudonyme", _say("pseudonym"), MAX_PSEUDONYM, _say("pseudonym_missing"))
+    pseudonym = form.text("pseudonyme", _("Pseudonyme"), MAX_PSEUDONYM,
+                          _("Indiquez un pseudonyme, par exemple « Testeur A »."))
     if "@" in pseudonym:
-        form.fail("pseudonyme", _say("pseudonym"), _say("pseudonym_email"))
+        form.fail("pseudonyme", _("Pseudonyme"), _("Indiquez un pseudonyme, pas une adresse électronique : aucune "
+                                                    "donnée personnelle n'est demandée."))
     env = Environment(
-        assistive_technology=form.text("at", _say("at"), MAX_SHORT),
-        assistive_technology_version=form.text("at_version", _say("at_version"), MAX_SHORT),
-        browser=form.text("navigateur", _say("browser"), MAX_SHORT, _say("browser_missing")),
-        browser_version=form.text("navigateur_version", _say("browser_version"), MAX_SHORT),
-        os=form.text("systeme", _say("os"), MAX_SHORT, _say("os_missing")),
-        experience=form.choice("experience", _say("experience"), list(EXPERIENCE_CHOICES)),
-        settings=form.text("reglages", _say("settings"), 300),
+        assistive_technology=form.text("at", _("Technologie d'assistance"), MAX_SHORT),
+        assistive_technology_version=form.text("at_version", _("Version de la technologie d'assistance"), MAX_SHORT),
+        browser=form.text("navigateur", _("Navigateur"), MAX_SHORT,
+                          _("Indiquez le navigateur utilisé, par exemple Firefox.")),
+        browser_version=form.text("navigateur_version", _("Version du navigateur"), MAX_SHORT),
+        os=form.text("systeme", _("Système d'exploitation"), MAX_SHORT,
+                     _("Indiquez le système d'exploitation, par exemple Windows 11.")),
+        experience=form.choice("experience", _("Expérience"), list(EXPERIENCE_CHOICES)),
+        settings=form.text("reglages", _("Réglages particuliers"), 300),
     )
     answers = _question_answers(form, protocol.before)
     return pseudonym, env, answers
@@ -951,20 +670,19 @@ def _read_start(form: _Form) -> tuple[str, Environment, dict[str, Any]]:
 
 def _start_context() -> dict[str, Any]:
     protocol = _state().protocol
-    experience = zip(EXPERIENCE_CHOICES, _choices("experience", EXPERIENCE_CHOICES), strict=True)
-    audiences = _EN_AUDIENCES if _lang() == "en" else testers.AUDIENCE_LABELS
+    experience = zip(EXPERIENCE_CHOICES, _choices(EXPERIENCE_CHOICES), strict=True)
     return {"questions": _question_fields(protocol.before), "experience": list(experience),
-            "audience": audiences[protocol.audience],
-            "minutes": sum(t.time_limit for t in protocol.tasks) + 10, "page_title": _say("start_title")}
+            "audience": words.gettext(testers.AUDIENCE_LABELS[protocol.audience], _lang()),
+            "minutes": sum(t.time_limit for t in protocol.tasks) + 10, "page_title": _("Présentation du test")}
 
 
 def _start_form(session: Session | None, resume_value: str = "") -> dict[str, Any]:
     """The start page's form (``/s/<id>/debut`` once a session exists). The language button of the page that
     answers an unknown session number keeps that number: it sends the start form to ``/?session=…``."""
     if session is not None:
-        return _page_form(f"/s/{session.id}/debut", _say("save_info"))
+        return _page_form(f"/s/{session.id}/debut", _("Enregistrer mes informations"))
     return _page_form("/" + (f"?{urlencode({'session': resume_value})}" if resume_value else ""),
-                      _say("save_start"))
+                      _("Enregistrer et commencer la première tâche"))
 
 
 def _start():
@@ -981,7 +699,7 @@ def _start():
     form = _Form(request.form)
     pseudonym, env, answers = _read_start(form)
     if not _csrf_ok(None):
-        form.fail("jeton", _say("form"), _say("expired"), target="pseudonyme")
+        form.expired("pseudonyme")
     if form.errors:
         return _render("form_start.html.j2", status=400 if "jeton" in form.err else 422, current="debut",
                        token=_csrf_start(), action="/", resume_value="", errors=form.errors, err=form.err,
@@ -999,8 +717,9 @@ def _resume():
     if not testers.SESSION_ID_RE.match(sid) or not (_state().sessions_dir / f"{sid}.yaml").is_file():
         form = _Form(MultiDict())
         form.values["session"] = sid[:40]
-        form.fail("session", _say("session_number"), _say("resume_unknown"))
-        context = _start_context() | {"page_title": _say("resume_page")}
+        form.fail("session", _("Numéro de session"), _("Aucune session ne porte ce numéro : il a 16 caractères, "
+                                                        "chiffres et lettres de a à f, par exemple 3f9a2c1e7b6d4a58."))
+        context = _start_context() | {"page_title": _("Reprendre une session")}
         return _render("form_start.html.j2", status=404, current="debut", token=_csrf_start(), action="/",
                        resume_value=sid[:40], errors=form.errors, err=form.err, values={},
                        form=_start_form(None, sid[:40]), **context)
@@ -1034,7 +753,7 @@ def _edit_start(sid: str):
     form = _Form(request.form)
     pseudonym, env, answers = _read_start(form)
     if not _csrf_ok(sid):
-        form.fail("jeton", _say("form"), _say("expired"), target="pseudonyme")
+        form.expired("pseudonyme")
     if form.errors:
         return _render("form_start.html.j2", status=422 if "jeton" not in form.err else 400, session=session,
                        current="debut", token=_csrf_session(sid), action=action, resume_value="",
@@ -1087,50 +806,52 @@ def _read_barriers(form: _Form, task: Task, existing: tuple[TesterFinding, ...],
     refs = [p.ref for p in task.pages]
     out: list[TesterFinding] = []
     for k in range(slots):
-        label = _say("barrier", n=k + 1) + _say("colon")
+        n = k + 1
         page = form.data.get(f"b{k}_page", "").strip()
-        other = form.text(f"b{k}_autre", label + _say("b_other"), 500)
+        other = form.text(f"b{k}_autre", _("Barrière {n} : autre page", n=n), 500)
         step = form.data.get(f"b{k}_etape", "").strip()
         form.values[f"b{k}_page"], form.values[f"b{k}_etape"] = page, step
-        description = form.text(f"b{k}_description", label + _say("b_description"), MAX_TEXT)
+        description = form.text(f"b{k}_description", _("Barrière {n} : description", n=n), MAX_TEXT)
         impact = form.data.get(f"b{k}_impact", "").strip()
         form.values[f"b{k}_impact"] = impact
-        criterion = form.text(f"b{k}_critere", label + _say("b_criterion"), 8)
-        target = form.text(f"b{k}_element", label + _say("b_element"), MAX_TARGET)
+        criterion = form.text(f"b{k}_critere", _("Barrière {n} : critère RGAA", n=n), 8)
+        target = form.text(f"b{k}_element", _("Barrière {n} : élément concerné", n=n), MAX_TARGET)
         removed = form.data.get(f"b{k}_supprimer") == "oui"
         form.values[f"b{k}_supprimer"] = "oui" if removed else ""
         if removed or not (description or other or criterion or target or impact):
             continue  # an empty slot, or a barrier the tester removed
         previous = existing[k] if k < len(existing) else None
         if not description:
-            form.fail(f"b{k}_description", label + _say("b_description"), _say("b_describe"))
+            form.fail(f"b{k}_description", _("Barrière {n} : description", n=n),
+                      _("Décrivez ce qui vous a gêné ou bloqué."))
         severity = None
         if impact:
             try:
                 severity = Severity(impact)
             except ValueError:
-                form.fail(f"b{k}_impact", label + _say("b_severity"), _say("b_severity_bad"),
+                form.fail(f"b{k}_impact", _("Barrière {n} : gravité", n=n), _("Choisissez l'une des gravités proposées."),
                           target=f"b{k}_impact-1")
         elif previous is None or previous.impact is not None or previous.relation is None:
-            form.fail(f"b{k}_impact", label + _say("b_severity"), _say("b_severity_missing"),
+            form.fail(f"b{k}_impact", _("Barrière {n} : gravité", n=n), _("Choisissez la gravité de cette barrière."),
                       target=f"b{k}_impact-1")
         if page == OTHER_PAGE or (not page and other):
             ref = other
             if not other:
-                form.fail(f"b{k}_autre", label + _say("b_other"), _say("b_other_missing"))
+                form.fail(f"b{k}_autre", _("Barrière {n} : autre page", n=n), _("Indiquez l'adresse ou le nom de la page."))
         elif page in refs:
             ref = page
         else:
             ref = ""
-            form.fail(f"b{k}_page", label + _say("b_page"), _say("b_page_missing"))
+            form.fail(f"b{k}_page", _("Barrière {n} : page", n=n), _("Choisissez la page concernée."))
         number = None
         if step:
             if step.isdigit() and 1 <= int(step) <= len(task.steps):
                 number = int(step)
             else:
-                form.fail(f"b{k}_etape", label + _say("b_step"), _say("b_step_bad"))
+                form.fail(f"b{k}_etape", _("Barrière {n} : étape", n=n), _("Choisissez l'une des étapes proposées."))
         if criterion and (not CRITERION_RE.match(criterion) or not testers.criterion_known(criterion)):
-            form.fail(f"b{k}_critere", label + _say("b_criterion"), _say("b_criterion_bad"))
+            form.fail(f"b{k}_critere", _("Barrière {n} : critère RGAA", n=n),
+                      _("Critère inconnu : écrivez-le comme 11.1 (thème.critère), ou laissez le champ vide."))
         base = previous or TesterFinding(page=ref, description=description)
         out.append(replace(base, page=ref, description=description, impact=severity, step=number,
                            criterion=criterion or None, target=target or None))
@@ -1146,7 +867,7 @@ def _task_context(session: Session, number: int) -> dict[str, Any]:
             "slots": min(saved + 1, protocol.max_findings), "saved": saved, "pages": _page_choices(task),
             "results": _results(), "severities": _severities(),
             "difficulties": [(str(i), label)
-                             for i, label in enumerate(_choices("difficulty", DIFFICULTY_LABELS), 1)],
+                             for i, label in enumerate(_choices(DIFFICULTY_LABELS), 1)],
             "other_page": OTHER_PAGE, "questions": _question_fields(task.questions),
             "step_options": _step_options(task),
             "notice": _notice(request.args.get("enregistre", ""))}
@@ -1156,12 +877,12 @@ def _step_options(task: Task) -> list[tuple[str, ...]]:
     """The task's steps for a select. An option is all in one language: on a page in another language than the
     protocol's, "1. <step>" marked as the protocol's language (digits read well in it), not "Step 1: <step>"."""
     if _lang() == PROTOCOL_LANG:
-        return [(str(i), _short(_say("step_n", n=i) + step)) for i, step in enumerate(task.steps, 1)]
+        return [(str(i), _short(_("Étape {n} : {step}", n=i, step=step))) for i, step in enumerate(task.steps, 1)]
     return [(str(i), _short(f"{i}. {step}"), PROTOCOL_LANG) for i, step in enumerate(task.steps, 1)]
 
 
 def _task_form(sid: str, number: int, total: int) -> dict[str, Any]:
-    label = _say("save_next", n=number + 1) if number < total else _say("save_finish")
+    label = _("Enregistrer et passer à la tâche {n}", n=number + 1) if number < total else _("Enregistrer et terminer")
     return _page_form(f"/s/{sid}/tache/{number}", label)
 
 
@@ -1172,11 +893,11 @@ def _short(text: str, limit: int = 70) -> str:
 def _notice(code: str) -> str:
     """The confirmation shown after a redirect (?enregistre=…)."""
     if code == "debut":
-        return _say("saved_start")
+        return _("Vos informations sont enregistrées.")
     if code == "barriere":
-        return _say("saved_barrier")
+        return _("La tâche et ses barrières sont enregistrées. Décrivez la barrière suivante ci-dessous.")
     if code.startswith("tache-") and code[6:].isdigit():
-        return _say("saved_task", n=int(code[6:]))
+        return _("La tâche {n} est enregistrée.", n=int(code[6:]))
     return ""
 
 
@@ -1191,9 +912,9 @@ def _task(sid: str, number: int):
     context = _task_context(session, number)
     total = len(protocol.tasks)
     if _lang() == PROTOCOL_LANG:
-        page_title = _say("task_n_of", n=number, total=total) + task.title
+        page_title = _("Tâche {n} sur {total} : {title}", n=number, total=total, title=task.title)
     else:  # a <title> cannot mark the protocol's words as French: the task's number only (its h1 has the title)
-        page_title = _say("task_n_of_title", n=number, total=total)
+        page_title = _("Tâche {n} sur {total}", n=number, total=total)
     page_form = _task_form(sid, number, total)
     if request.method == "GET":
         return _render("form_task.html.j2", session=session, current=f"tache-{number}", token=_csrf_session(sid),
@@ -1206,16 +927,17 @@ def _task(sid: str, number: int):
         return _render("form_task.html.j2", session=session, current=f"tache-{number}", token=_csrf_session(sid),
                        page_title=page_title, form=page_form, **_typed_again(switched, "resultat-1"), **context)
     form = _Form(request.form)
-    result = form.choice("resultat", _say("result"), [r.value for r in TaskResult], _say("result_missing"))
-    difficulty = form.choice("difficulte", _say("difficulty"), [str(i) for i in range(1, 6)],
-                             _say("difficulty_missing"))
+    result = form.choice("resultat", _("Résultat"), [r.value for r in TaskResult],
+                         _("Dites si vous avez réussi la tâche."))
+    difficulty = form.choice("difficulte", _("Difficulté"), [str(i) for i in range(1, 6)],
+                             _("Indiquez la difficulté, de 1 (très facile) à 5 (très difficile)."))
     minutes = _minutes(form)
-    blocked = form.text("bloque", _say("blocked"), MAX_TEXT)
+    blocked = form.text("bloque", _("Ce qui vous a bloqué ou gêné"), MAX_TEXT)
     answers = _question_answers(form, task.questions)
     existing = context["report"].findings if context["report"] else ()
     findings = _read_barriers(form, task, existing, protocol.max_findings)
     if not _csrf_ok(sid):
-        form.fail("jeton", _say("form"), _say("expired"), target="resultat-1")
+        form.expired("resultat-1")
     if form.errors:
         posted = form.data.get("barrieres", "")
         if posted.isdigit():
@@ -1247,38 +969,39 @@ def _end(sid: str):
     protocol = state.protocol
     session = _load(sid)
     switched = _language_switch(sid)
-    page_form = _page_form(f"/s/{sid}/fin", _say("finish"))
+    page_form = _page_form(f"/s/{sid}/fin", _("Terminer le test"))
     missing = [(i, t) for i, t in enumerate(protocol.tasks, 1) if session.report(t.id) is None]
-    context = {"statements": list(enumerate(_choices("sus", SUS_STATEMENTS), 1)), "missing": missing,
+    context = {"statements": list(enumerate(_choices(SUS_STATEMENTS), 1)), "missing": missing,
                "sus_options": [(str(i), f"{i} — {label}")
-                               for i, label in enumerate(_choices("sus_scale", SUS_SCALE), 1)],
+                               for i, label in enumerate(_choices(SUS_SCALE), 1)],
                "notice": _notice(request.args.get("enregistre", ""))}
     if request.method == "GET":
         values = {f"sus_{i}": str(v) for i, v in enumerate(session.sus or (), 1)}
         values["commentaires"] = session.comments
         return _render("form_end.html.j2", session=session, current="fin", token=_csrf_session(sid),
-                       page_title=_say("end"), values=values, form=page_form, **context)
+                       page_title=_("Fin du test"), values=values, form=page_form, **context)
     if switched is not None:
         return _render("form_end.html.j2", session=session, current="fin", token=_csrf_session(sid),
-                       page_title=_say("end"), form=page_form, **_typed_again(switched, "commentaires"), **context)
+                       page_title=_("Fin du test"), form=page_form, **_typed_again(switched, "commentaires"), **context)
     form = _Form(request.form)
     sus: list[int] = []
     if protocol.sus:
         for i in range(1, 11):
-            value = form.choice(f"sus_{i}", _say("statement_n", n=i), [str(v) for v in range(1, 6)])
+            value = form.choice(f"sus_{i}", _("Affirmation {n}", n=i), [str(v) for v in range(1, 6)])
             if value:
                 sus.append(int(value))
         if 0 < len(sus) < 10:
             for i in range(1, 11):
                 if not form.values.get(f"sus_{i}"):
-                    form.fail(f"sus_{i}", _say("statement_n", n=i), _say("statement_missing"),
+                    form.fail(f"sus_{i}", _("Affirmation {n}", n=i),
+                              _("Répondez à cette affirmation, ou laissez tout le questionnaire vide."),
                               target=f"sus_{i}-1")
-    comments = form.text("commentaires", _say("comments"), MAX_COMMENTS)
+    comments = form.text("commentaires", _("Commentaires"), MAX_COMMENTS)
     if not _csrf_ok(sid):
-        form.fail("jeton", _say("form"), _say("expired"), target="commentaires")
+        form.expired("commentaires")
     if form.errors:
         return _render("form_end.html.j2", status=400 if "jeton" in form.err else 422, session=session, current="fin",
-                       token=_csrf_session(sid), page_title=_say("end"), errors=form.errors, err=form.err,
+                       token=_csrf_session(sid), page_title=_("Fin du test"), errors=form.errors, err=form.err,
                        values=form.values, form=page_form, **context)
     with state.lock:
         current = _load(sid)
@@ -1293,11 +1016,9 @@ def _summary(sid: str):
     rows = []
     for i, task in enumerate(protocol.tasks, 1):
         rows.append({"number": i, "task": task, "report": session.report(task.id)})
-    en = _lang() == "en"
     return _render("form_summary.html.j2", session=session, current="resume",
-                   page_title=_say("summary_title"),
-                   rows=rows, result_labels=_EN_RESULTS if en else RESULT_LABELS,
-                   severity_names=_EN_SEVERITY_NAMES if en else {s: s.value for s in Severity},
+                   page_title=_("Récapitulatif"), rows=rows, result_labels=dict(_results()),
+                   severity_names={s: words.gettext(name, _lang()) for s, name in _SEVERITY_NAMES.items()},
                    score=session.sus_score)
 
 
@@ -1326,33 +1047,51 @@ def _served_names(host: str) -> tuple[str, ...]:
     return tuple(sorted(n for n in names if n))
 
 
-def serve(protocol_path: str | Path, sessions_dir: str | Path, host: str = "127.0.0.1", port: int = 8765,
-          store_root: str | Path | None = None, token: str | None = None, echo=print,
-          names: tuple[str, ...] = (), lang: str = "fr") -> None:
-    """Serve the form until Ctrl-C. Beyond this machine (a host that is not loopback) a shared access token is
-    required: one is generated when none is given, and the link to hand out is printed. The form answers only
-    to the loopback names, ``host`` (this machine's names for a wildcard bind) and ``names``. ``lang``: the
-    language the form opens in (and of the lines printed here)."""
+class ListenError(Exception):
+    """A web app cannot listen where it was asked to: the message says what to do."""
+
+
+def listen(app, host: str, port: int):
+    """A threaded server for ``app`` on ``host:port`` (the testers' form, the workspace)."""
     from werkzeug.serving import make_server
 
-    if not _is_loopback(host) and not token:
-        token = secrets.token_urlsafe(18)
-    app = create_app(protocol_path, sessions_dir, store_root=store_root, token=token,
-                     hosts=_served_names(host) + tuple(names), lang=lang)
     try:
-        server = make_server(host, port, app, threaded=True)
+        return make_server(host, port, app, threaded=True)
     except OSError as exc:
-        raise TesterError([f"impossible d'écouter sur {host}:{port} : {exc.strerror}. Choisissez un autre port "
-                           "avec --port."]) from None
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{server.server_port}/"
-    protocol = app.extensions["a11y_form"].protocol
-    en = lang == "en"
-    echo(_WORDS["serving"][en].format(title=protocol.title, url=url + (f"?token={token}" if token else "")))
-    echo(_WORDS["sessions_in"][en].format(folder=Path(sessions_dir).resolve()))
+        raise ListenError(words.text("impossible d'écouter sur {host}:{port} : {error}. Choisissez un autre "
+                                     "port avec --port.", host=host, port=port, error=exc.strerror)) from None
+
+
+def until_interrupted(server) -> None:
+    """Serve until Ctrl-C, then close."""
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+
+
+def serve(protocol_path: str | Path, sessions_dir: str | Path, host: str = "127.0.0.1", port: int = 8765,
+          store_root: str | Path | None = None, token: str | None = None, echo=print,
+          names: tuple[str, ...] = (), lang: str = "fr") -> None:
+    """Serve the form until Ctrl-C. Beyond this machine (a host that is not loopback) a shared access token is
+    required: one is generated when none is given, and the link to hand out is printed. The form answers only
+    to the loopback names, ``host`` (this machine's names for a wildcard bind) and ``names``. ``lang``: the
+    language the form opens in; the lines printed here are in the command line's language (``words.language()``)."""
+
+    if not _is_loopback(host) and not token:
+        token = secrets.token_urlsafe(18)
+    app = create_app(protocol_path, sessions_dir, store_root=store_root, token=token,
+                     hosts=_served_names(host) + tuple(names), lang=lang)
+    try:
+        server = listen(app, host, port)
+    except ListenError as exc:
+        raise TesterError([str(exc)]) from None
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.server_port}/"
+    protocol = app.extensions["a11y_form"].protocol
+    echo(words.text("Formulaire du test « {title} » : {url}", title=protocol.title,
+                    url=url + (f"?token={token}" if token else "")))
+    echo(words.text("Sessions enregistrées dans {folder} — Ctrl-C pour arrêter.", folder=Path(sessions_dir).resolve()))
+    until_interrupted(server)

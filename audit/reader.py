@@ -8,7 +8,7 @@ PyYAML composes the document into nodes that carry their marks. Two ways to read
   refused, not expanded.
 - ``compose`` + ``Reader`` (auditor's verdicts, pinned samples): every value kept as the text written
   (``1.10`` stays ``1.10``), a key given twice refused, a mapping read key by key through the error class its
-  caller chooses, in the language of the messages (audit.wording).
+  caller chooses, in the language of the messages (audit.words).
 """
 
 from __future__ import annotations

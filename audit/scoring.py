@@ -50,6 +50,7 @@ from typing import Any
 
 from audit import standards, words
 from audit.model import Finding, Impact, Outcome, Source
+from audit.words import N_, Msg
 
 
 class Status(StrEnum):
@@ -65,16 +66,14 @@ class Status(StrEnum):
         return _STATUS_RANK[self]
 
     def label(self, lang: str = "fr") -> str:
-        return _STATUS_LABEL[self][1 if lang == "en" else 0]
+        return words.gettext(_STATUS_LABEL[self], lang)
 
 
 _STATUS_RANK = {Status.NA: 0, Status.C: 1, Status.NT: 2, Status.NC: 3}
-_STATUS_LABEL = {
-    Status.C: ("Conforme", "Compliant"),
-    Status.NC: ("Non conforme", "Non-compliant"),
-    Status.NA: ("Non applicable", "Not applicable"),
-    Status.NT: ("À vérifier (non testé)", "To verify (not tested)"),
-}
+_STATUS_LABEL = {Status.C: N_("Conforme"), Status.NC: N_("Non conforme"), Status.NA: N_("Non applicable"),
+                 Status.NT: N_("À vérifier (non testé)")}
+# a status inside a sentence (« … mais « non conforme » sur … »): the worst statuses a journey step can take
+_STATUS_WORD = {Status.NC: N_("non conforme"), Status.NT: N_("à vérifier (non testé)")}
 STATUS_OF_OUTCOME = {Outcome.INAPPLICABLE: Status.NA, Outcome.PASSED: Status.C, Outcome.CANT_TELL: Status.NT,
                      Outcome.FAILED: Status.NC}
 
@@ -94,14 +93,11 @@ class Compliance(StrEnum):
     NONE = "none"
 
     def label(self, lang: str = "fr") -> str:
-        return _COMPLIANCE_LABEL[self][1 if lang == "en" else 0]
+        return words.gettext(_COMPLIANCE_LABEL[self], lang)
 
 
-_COMPLIANCE_LABEL = {
-    Compliance.TOTAL: ("totalement conforme", "fully compliant"),
-    Compliance.PARTIAL: ("partiellement conforme", "partially compliant"),
-    Compliance.NONE: ("non conforme", "non-compliant"),
-}
+_COMPLIANCE_LABEL = {Compliance.TOTAL: N_("totalement conforme"), Compliance.PARTIAL: N_("partiellement conforme"),
+                     Compliance.NONE: N_("non conforme")}
 
 
 # --- evidence -----------------------------------------------------------------------------------
@@ -127,8 +123,14 @@ class Proof:
     ref: str  # check id, tester pseudonym or auditor name
     status: Status | None  # what it says; None: partial evidence that decides nothing
     test: str | None = None  # the RGAA test it speaks about (None: the whole criterion)
-    note: str = ""  # French
+    note: str = ""  # French (or the auditor's own comment)
     count: int = 1  # how many findings say the same
+    said: Msg | None = field(default=None, compare=False)  # the note as a message, to say it in another language
+
+    def note_in(self, lang: str = "fr") -> str:
+        """The note in ``lang`` (an auditor's comment as written)."""
+        said = getattr(self, "said", None)  # results stored before it had one
+        return said.render(lang) if said is not None else self.note
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,12 @@ class Cell:
     proofs: tuple[Proof, ...] = ()
     verdict: Verdict | None = None
     notes: tuple[str, ...] = ()  # French: journey rule, disagreement with the auditor
+    said_notes: tuple[Msg | str, ...] = field(default=(), compare=False)  # the same notes as messages
+
+    def notes_in(self, lang: str = "fr") -> tuple[str, ...]:
+        """The notes in ``lang``."""
+        said = getattr(self, "said_notes", ())  # results stored before they had them
+        return tuple(words.say(m, lang) for m in said) if len(said) == len(self.notes) else self.notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,18 +234,21 @@ def _who(f: Finding) -> str:
     return f.check_id
 
 
-def _proof_note(f: Finding, status: Status | None) -> str:
+def _proof_note(f: Finding, status: Status | None) -> Msg | None:
     if f.source == Source.TESTER:
-        return "Constat d'un testeur"
+        return Msg("Constat d'un testeur")
     if f.extra and f.extra.get("answered_by"):
-        return f"Réponse de {_who(f)} à la question posée"
+        return Msg("Réponse de {who} à la question posée", who=_who(f))
     if status is None:
         if f.outcome == Outcome.PASSED:
-            return "Réussite partielle : ce contrôle ne couvre qu'une partie du test"
-        return "Non applicable selon ce contrôle, qui ne couvre qu'une partie du test"
+            return Msg("Réussite partielle : ce contrôle ne couvre qu'une partie du test")
+        return Msg("Non applicable selon ce contrôle, qui ne couvre qu'une partie du test")
     if status in (Status.C, Status.NA) and f.source == Source.CHECK:
-        return "Contrôle concluant : il décide entièrement ce test"
-    return ""
+        return Msg("Contrôle concluant : il décide entièrement ce test")
+    return None
+
+
+_DECIDED_BY_OURS = Msg("Règle axe-core : le test RGAA est décidé par la lecture RGAA du contrôle concluant")
 
 
 def _source_name(f: Finding) -> str:
@@ -250,6 +261,7 @@ def page_tests(findings: Iterable[Finding], conclusive_checks: frozenset[str] = 
     conclusive check of ours reports on a test, axe's reports on it are evidence only (module docstring)."""
     said: dict[str, list[Status]] = defaultdict(list)
     proofs: dict[tuple[str, str, str, Status | None, str], int] = defaultdict(int)
+    said_as: dict[str, Msg] = {}  # a note (French) → its message
     findings = [f for f in findings if not f.dismissed]
     rgaa_read = {t for f in findings if f.source == Source.CHECK and f.check_id in conclusive_checks
                  and f.outcome in (Outcome.PASSED, Outcome.FAILED, Outcome.INAPPLICABLE) for t in f.rgaa_tests}
@@ -258,9 +270,12 @@ def page_tests(findings: Iterable[Finding], conclusive_checks: frozenset[str] = 
         for test in f.rgaa_tests:
             if test not in standards.TESTS:
                 continue
-            note = _proof_note(f, status)
-            if f.source == Source.AXE and test in rgaa_read and status is not None:
-                note = "Règle axe-core : le test RGAA est décidé par la lecture RGAA du contrôle concluant"
+            decided_by_ours = f.source == Source.AXE and test in rgaa_read and status is not None
+            msg = _DECIDED_BY_OURS if decided_by_ours else _proof_note(f, status)
+            note = str(msg) if msg is not None else ""
+            if msg is not None:
+                said_as[note] = msg
+            if decided_by_ours:
                 proofs[(test, _source_name(f), _who(f), None, note)] += 1
                 continue
             if status is not None:
@@ -268,7 +283,8 @@ def page_tests(findings: Iterable[Finding], conclusive_checks: frozenset[str] = 
             proofs[(test, _source_name(f), _who(f), status, note)] += 1
     by_test: dict[str, list[Proof]] = defaultdict(list)
     for (test, source, ref, status, note), count in proofs.items():
-        by_test[test].append(Proof(source=source, ref=ref, status=status, test=test, note=note, count=count))
+        by_test[test].append(Proof(source=source, ref=ref, status=status, test=test, note=note, count=count,
+                                   said=said_as.get(note)))
     return {t: worst_status(s) for t, s in said.items()}, by_test
 
 
@@ -287,12 +303,20 @@ def _apply_verdict(cell: Cell, verdict: Verdict) -> Cell:
                   note=verdict.comment)
     if verdict.status == Status.NT:  # "not tested" by the auditor: the evidence still stands
         return replace(cell, proofs=(proof, *cell.proofs), verdict=verdict)
-    notes = cell.notes
     if verdict.status in (Status.C, Status.NA) and cell.computed == Status.NC:
         failing = sorted({p.ref for p in cell.proofs if p.status == Status.NC})
-        notes = (*notes, f"Verdict de l'auditeur retenu ({verdict.status.label()}), alors que des constats "
-                         f"non écartés échouent : {', '.join(failing)}. À réexaminer.")
-    return replace(cell, status=verdict.status, proofs=(proof, *cell.proofs), verdict=verdict, notes=notes)
+        cell = _noted(cell, Msg("Verdict de l'auditeur retenu ({status}), alors que des constats non écartés "
+                                "échouent : {checks}. À réexaminer.", status=Msg(_STATUS_LABEL[verdict.status]),
+                                checks=", ".join(failing)))
+    return replace(cell, status=verdict.status, proofs=(proof, *cell.proofs), verdict=verdict)
+
+
+def _noted(cell: Cell, msg: Msg) -> Cell:
+    """``cell`` with one more note: in French in ``notes``, as a message in ``said_notes``."""
+    said = getattr(cell, "said_notes", ())
+    if len(said) != len(cell.notes):
+        said = cell.notes  # notes of another origin: said as written
+    return replace(cell, notes=(*cell.notes, str(msg)), said_notes=(*said, msg))
 
 
 def _journey_rule(cells: dict[tuple[str, str], Cell], pages: tuple[GridPage, ...], criteria: Iterable[str]) -> None:
@@ -312,12 +336,13 @@ def _journey_rule(cells: dict[tuple[str, str], Cell], pages: tuple[GridPage, ...
             for p, c in zip(steps, step_cells, strict=True):
                 if c.status != Status.C:
                     continue
-                note = (f"Conforme sur cette étape, mais « {worst.label().lower()} » sur "
-                        f"{', '.join(culprits)} : sur un parcours, un critère n'est conforme que s'il l'est "
-                        "à chaque étape.")
+                msg = Msg("Conforme sur cette étape, mais « {status} » sur {steps} : sur un parcours, un critère "
+                          "n'est conforme que s'il l'est à chaque étape.", status=Msg(_STATUS_WORD[worst]),
+                          steps=", ".join(culprits))
+                noted = _noted(c, msg)
                 cells[(p.key, criterion)] = replace(
-                    c, status=worst, notes=(*c.notes, note),
-                    proofs=(*c.proofs, Proof(source="journey", ref=p.journey or "", status=worst, note=note)))
+                    noted, status=worst, proofs=(*c.proofs, Proof(source="journey", ref=p.journey or "", status=worst,
+                                                                  note=str(msg), said=msg)))
 
 
 def build_grid(pages: Iterable[GridPage], findings: Iterable[Finding],
@@ -341,7 +366,8 @@ def build_grid(pages: Iterable[GridPage], findings: Iterable[Finding],
         for criterion in standards.CRITERIA:
             cell = _criterion_cell(page.key, criterion, tests, proofs)
             if page.error:
-                cell = replace(cell, notes=(f"La page n'a pas pu être auditée : {page.error}",))
+                cell = _noted(replace(cell, notes=(), said_notes=()),
+                              Msg("La page n'a pas pu être auditée : {error}", error=page.error))
             verdict = (verdicts or {}).get((page.key, criterion))
             if verdict is not None:
                 cell = _apply_verdict(cell, verdict)
@@ -433,7 +459,7 @@ def round_rate(value: Fraction | float | None) -> Decimal | None:
 def format_rate(value: Fraction | float | None, lang: str = "fr") -> str:
     rounded = round_rate(value)
     if rounded is None:
-        return "non calculable" if lang == "fr" else "not computable"
+        return words.text("non calculable", lang=lang)
     text = f"{rounded:.1f}"
     return f"{text.replace('.', ',')}\u00a0%" if lang == "fr" else f"{text} %"
 
@@ -451,7 +477,7 @@ def rates_dict(rates: Rates, lang: str = "fr") -> dict[str, Any]:
         "mean": num(rates.mean_rate), "mean_text": format_rate(rates.mean_rate, lang),
         "page_rates": {k: num(v) for k, v in rates.page_rates},
         "nt_criteria": list(rates.nt_criteria), "nt_cells": rates.nt_cells,
-        "reason": rates.reason if lang != "en" else rates_reason(rates, "en"),
+        "reason": rates_reason(rates, lang),
     }
 
 
@@ -637,69 +663,91 @@ def _same_defect(a: Issue, b: Issue) -> bool:
     return bool(same_element and related and nested)
 
 
-_IMPACT_WORD = {Impact.CRITICAL: ("critique", "critical"), Impact.SERIOUS: ("grave", "serious"),
-                Impact.MODERATE: ("modérée", "moderate"), Impact.MINOR: ("mineure", "minor")}
-
-
 def _number(value: float, lang: str) -> str:
     text = f"{value:g}"
     return text.replace(".", ",") if lang == "fr" else text
 
 
+def clauses(parts: list[str], lang: str = "fr") -> str:
+    """Clauses of one sentence: « a ; b ; c » (« a; b; c » in English)."""
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        out = words.text("{first} ; {then}", lang=lang, first=out, then=part)
+    return out
+
+
+def _reach(issue: Issue, lang: str) -> str:
+    n, weight = issue.page_count, _number(issue.reach, lang)
+    if issue.journey_pages and n == 1:
+        return words.text("présent sur {n} page (une étape de parcours) (poids {weight})", lang=lang, n=n,
+                          weight=weight)
+    if issue.journey_pages:
+        return words.plural(issue.journey_pages, "présent sur {pages} pages, dont {n} étape de parcours (poids {weight})",
+                            "présent sur {pages} pages, dont {n} étapes de parcours (poids {weight})", lang=lang,
+                            pages=n, weight=weight)
+    return words.plural(n, "présent sur {n} page (poids {weight})", "présent sur {n} pages (poids {weight})",
+                        lang=lang, weight=weight)
+
+
 def explain(issue: Issue, lang: str = "fr") -> str:
     """Why this rank, in one sentence a manager can read."""
-    en = lang == "en"
     parts = []
     if issue.blocking:
-        parts.append("reported as blocking by a tester" if en else "signalé comme bloquant par un testeur")
+        parts.append(words.text("signalé comme bloquant par un testeur", lang=lang))
     if issue.impact is not None:
-        word = _IMPACT_WORD[issue.impact][1 if en else 0]
-        parts.append(f"impact {word}" if en else f"gravité {word}")
+        parts.append(words.text("gravité {impact}", lang=lang, impact=words.impact(issue.impact.value, lang)))
     else:
-        parts.append("impact not given" if en else "gravité non précisée")
+        parts.append(words.text("gravité non précisée", lang=lang))
     if issue.level:
-        parts.append(f"WCAG level {issue.level}" if en else f"niveau WCAG {issue.level}")
+        parts.append(words.text("niveau WCAG {level}", lang=lang, level=issue.level))
     else:
-        parts.append("WCAG level unknown" if en else "niveau WCAG inconnu")
-    n = issue.page_count
-    if en:
-        reach = f"on {n} page{'s' if n > 1 else ''}"
-        if issue.journey_pages and n == 1:
-            reach += " (a journey step)"
-        elif issue.journey_pages:
-            reach += f", {issue.journey_pages} of them journey steps"
-        reach += f" (weight {_number(issue.reach, lang)})"
-    else:
-        reach = f"présent sur {n} page{'s' if n > 1 else ''}"
-        if issue.journey_pages and n == 1:
-            reach += " (une étape de parcours)"
-        elif issue.journey_pages:
-            reach += f", dont {issue.journey_pages} étape{'s' if issue.journey_pages > 1 else ''} de parcours"
-        reach += f" (poids {_number(issue.reach, lang)})"
-    parts.append(reach)
+        parts.append(words.text("niveau WCAG inconnu", lang=lang))
+    parts.append(_reach(issue, lang))
     if issue.quick_win:
-        parts.append("quick win: one attribute to fix" if en else "correction rapide : un attribut à corriger")
-    if en:
-        return f"Rank {issue.rank}: " + "; ".join(parts) + "."
-    return f"Rang {issue.rank} : " + " ; ".join(parts) + "."
+        parts.append(words.text("correction rapide : un attribut à corriger", lang=lang))
+    return words.text("Rang {rank} : {reasons}.", lang=lang, rank=issue.rank, reasons=clauses(parts, lang))
 
 
-PRIORITY_RULE = {
-    "fr": ("Ordre de priorité : d'abord ce qu'un testeur a signalé comme bloquant, puis par gravité "
-           "(critique, grave, modérée, mineure), puis le niveau WCAG A avant AA, puis le nombre de pages "
-           "touchées (une étape de parcours compte double), enfin les corrections rapides (un seul attribut "
-           "à corriger) avant les autres."),
-    "en": ("Priority order: what a tester reported as blocking first, then impact (critical, serious, "
-           "moderate, minor), then WCAG level A before AA, then the number of pages affected (a journey step "
-           "counts twice), then quick wins (one attribute to fix) before the rest."),
-}
+_PRIORITY_RULE = N_("Ordre de priorité : d'abord ce qu'un testeur a signalé comme bloquant, puis par gravité "
+                    "(critique, grave, modérée, mineure), puis le niveau WCAG A avant AA, puis le nombre de pages "
+                    "touchées (une étape de parcours compte double), enfin les corrections rapides (un seul "
+                    "attribut à corriger) avant les autres.")
+
+
+def priority_rule(lang: str = "fr") -> str:
+    """The order of the issues, in one paragraph."""
+    return words.gettext(_PRIORITY_RULE, lang)
+
+
+class _SaidIn(Mapping[str, str]):
+    """``PRIORITY_RULE[lang]``, as audit/reports still reads it: the rule said in that language (not a table:
+    each language goes through the catalogue). To go once the reports call ``priority_rule(lang)``."""
+
+    def __getitem__(self, lang: str) -> str:
+        return priority_rule(lang)
+
+    def __iter__(self):
+        return iter(words.LANGS)
+
+    def __len__(self) -> int:
+        return len(words.LANGS)
+
+
+PRIORITY_RULE = _SaidIn()
+
+
+def _lead(issue: Issue) -> Finding | None:
+    """The finding that describes the issue (as ``group_issues`` chose it: one of our checks first)."""
+    return next((f for f in issue.findings if f.source == Source.CHECK), issue.findings[0] if issue.findings else None)
 
 
 def issue_dict(issue: Issue, names: Mapping[str, str] | None = None, lang: str = "fr") -> dict[str, Any]:
     names = names or {}
+    lead = _lead(issue)
     return {
         "id": issue.id, "rank": issue.rank, "check_id": issue.check_id, "source": issue.source,
-        "title": issue.title, "message": issue.message,
+        "title": lead.said("title", lang) or issue.title if lead else issue.title,
+        "message": lead.said("message", lang) if lead else issue.message,
         "impact": issue.impact.value if issue.impact else None, "blocking": issue.blocking,
         "level": issue.level, "wcag": list(issue.wcag), "rgaa_tests": list(issue.rgaa_tests),
         "criteria": [{"id": c, "title": standards.CRITERIA[c].title if lang == "fr" else
@@ -707,7 +755,8 @@ def issue_dict(issue: Issue, names: Mapping[str, str] | None = None, lang: str =
         "page_count": issue.page_count,
         "pages": [{"key": k, "name": names.get(k, k), "url": _url_of(issue, k)} for k in issue.pages],
         "reach": issue.reach, "journey_pages": issue.journey_pages, "quick_win": issue.quick_win,
-        "selector": issue.selector, "snippet": issue.snippet, "how_to_fix": issue.how_to_fix,
+        "selector": issue.selector, "snippet": issue.snippet,
+        "how_to_fix": lead.said("how_to_fix", lang) if lead else issue.how_to_fix,
         "help_url": issue.help_url, "testers": list(issue.testers), "why": explain(issue, lang),
         "also": list(issue.also),
     }

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,54 @@ CREATE TABLE IF NOT EXISTS declarations (
     state TEXT,
     PRIMARY KEY (site, lang)
 );
+-- an auditor's answers, one an RGAA test of a criterion on a page of a site (test '' = the whole criterion);
+-- basis: what the answer was given on (the page's content and the findings bearing on the criterion), so that
+-- a later run tells whether it still holds; version: raised on each save (two people, one cell)
+CREATE TABLE IF NOT EXISTS verdicts (
+    site TEXT NOT NULL,
+    page TEXT NOT NULL,
+    criterion TEXT NOT NULL,
+    test TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    derogation TEXT NOT NULL DEFAULT '',
+    auditor TEXT NOT NULL,
+    at TEXT NOT NULL,
+    run_id TEXT,
+    basis TEXT NOT NULL DEFAULT '',
+    version INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (site, page, criterion, test)
+);
+CREATE TABLE IF NOT EXISTS verdict_history (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL, page TEXT NOT NULL, criterion TEXT NOT NULL, test TEXT NOT NULL,
+    status TEXT NOT NULL, comment TEXT NOT NULL, derogation TEXT NOT NULL, auditor TEXT NOT NULL, at TEXT NOT NULL,
+    run_id TEXT, version INTEGER NOT NULL
+);
+-- the manager's remediation plan: an issue of the remediation report (by its key) with an owner, a target date
+-- and a state
+CREATE TABLE IF NOT EXISTS plan (
+    site TEXT NOT NULL,
+    issue TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    owner TEXT NOT NULL DEFAULT '',
+    due TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'todo',
+    updated TEXT NOT NULL,
+    updated_by TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (site, issue)
+);
+-- a declaration published from the workspace: the files written and the date
+CREATE TABLE IF NOT EXISTS publications (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    published TEXT NOT NULL,
+    audit_date TEXT,
+    by TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    state TEXT
+);
 CREATE INDEX IF NOT EXISTS findings_run ON findings(run_id, page_key);
 CREATE INDEX IF NOT EXISTS pages_state ON pages(run_id, state);
 """
@@ -131,6 +179,32 @@ class RunInfo:
     finished: str | None
     status: str  # running | complete | interrupted | failed
     meta: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVerdict:
+    """One answer of an auditor, as the store keeps it (see the ``verdicts`` table)."""
+
+    site: str
+    page: str  # the page's reference in the sample: its URL path or journey:<id>:<step>
+    criterion: str
+    test: str  # "" for the whole criterion
+    status: str  # C | NC | NA
+    comment: str = ""
+    derogation: str = ""  # "" | disproportionate (charge disproportionnée)
+    auditor: str = ""
+    at: str = ""
+    run_id: str | None = None
+    basis: str = ""  # JSON: what the answer was given on (audit.assessment.verdict_basis)
+    version: int = 0
+
+
+class VerdictConflict(Exception):
+    """Someone saved the same cell since the person saw it: nothing was written."""
+
+    def __init__(self, current: StoredVerdict | None):
+        super().__init__("verdict changed since it was read")
+        self.current = current
 
 
 def now_iso() -> str:
@@ -272,6 +346,68 @@ class Store:
         row = self.db.execute("SELECT data FROM results WHERE run_id = ? AND inputs_key = ?",
                               (run.id, inputs_key)).fetchone()
         return bytes(row["data"]) if row else None
+
+    # --- an auditor's verdicts (the workspace, grid import) ---------------------------------------
+
+    def verdicts(self, site: str) -> list[StoredVerdict]:
+        rows = self.db.execute("SELECT * FROM verdicts WHERE site = ? ORDER BY page, criterion, test", (site,))
+        return [StoredVerdict(**{k: r[k] for k in r.keys()}) for r in rows]
+
+    def verdicts_key(self, site: str) -> str:
+        """A digest of the site's verdicts as they stand (an input of its assessed results)."""
+        row = self.db.execute("SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v, MAX(at) AS at FROM verdicts "
+                              "WHERE site = ?", (site,)).fetchone()
+        return f"{row['n']}:{row['v']}:{row['at'] or ''}"
+
+    def save_verdict(self, verdict: StoredVerdict, expected_version: int | None = None) -> StoredVerdict:
+        """Write one answer. ``expected_version``: the version the person saw (0 for an empty cell); when the
+        cell has changed since, nothing is written and :class:`VerdictConflict` says who changed it."""
+        with self.db:
+            row = self.db.execute("SELECT * FROM verdicts WHERE site = ? AND page = ? AND criterion = ? AND test = ?",
+                                  (verdict.site, verdict.page, verdict.criterion, verdict.test)).fetchone()
+            current = StoredVerdict(**{k: row[k] for k in row.keys()}) if row else None
+            if expected_version is not None and (current.version if current else 0) != expected_version:
+                raise VerdictConflict(current)
+            version = (current.version if current else 0) + 1
+            saved = replace(verdict, version=version)
+            self.db.execute("INSERT OR REPLACE INTO verdicts (site, page, criterion, test, status, comment, derogation,"
+                            " auditor, at, run_id, basis, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                            (saved.site, saved.page, saved.criterion, saved.test, saved.status, saved.comment,
+                             saved.derogation, saved.auditor, saved.at, saved.run_id, saved.basis, version))
+            self.db.execute("INSERT INTO verdict_history (site, page, criterion, test, status, comment, derogation,"
+                            " auditor, at, run_id, version) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                            (saved.site, saved.page, saved.criterion, saved.test, saved.status, saved.comment,
+                             saved.derogation, saved.auditor, saved.at, saved.run_id, version))
+        return saved
+
+    def delete_verdict(self, site: str, page: str, criterion: str, test: str = "") -> None:
+        with self.db:
+            self.db.execute("DELETE FROM verdicts WHERE site = ? AND page = ? AND criterion = ? AND test = ?",
+                            (site, page, criterion, test))
+
+    def verdict_history(self, site: str, page: str, criterion: str) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM verdict_history WHERE site = ? AND page = ? AND criterion = ? ORDER BY id",
+                               (site, page, criterion))
+        return [dict(r) for r in rows]
+
+    # --- the remediation plan and the publications --------------------------------------------
+
+    def plan(self, site: str) -> dict[str, dict[str, Any]]:
+        return {r["issue"]: dict(r) for r in self.db.execute("SELECT * FROM plan WHERE site = ?", (site,))}
+
+    def save_plan_item(self, site: str, issue: str, title: str, owner: str, due: str, state: str, by: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO plan (site, issue, title, owner, due, state, updated, updated_by)"
+                            " VALUES (?,?,?,?,?,?,?,?)", (site, issue, title, owner, due, state, now_iso(), by))
+
+    def record_publication(self, site: str, run_id: str, audit_date: str | None, by: str, folder: str,
+                           state: str | None) -> None:
+        with self.db:
+            self.db.execute("INSERT INTO publications (site, run_id, published, audit_date, by, folder, state) VALUES "
+                            "(?,?,?,?,?,?,?)", (site, run_id, now_iso(), audit_date, by, folder, state))
+
+    def publications(self, site: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM publications WHERE site = ? ORDER BY id", (site,))]
 
     # --- declarations -----------------------------------------------------------------------
 

@@ -34,10 +34,11 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from audit import reader
+from audit import reader, words
 from audit.fingerprint import fingerprint
 from audit.model import Config, Finding, Impact, Outcome, PageSnapshot, Source
 from audit.store import DB_NAME
+from audit.words import N_
 
 # --- limits, shared with the form -----------------------------------------------------------
 
@@ -78,10 +79,10 @@ class Audience(StrEnum):
 
 
 AUDIENCE_LABELS = {
-    Audience.SCREEN_READER: "personnes utilisant un lecteur d'écran",
-    Audience.KEYBOARD: "personnes naviguant au clavier seul",
-    Audience.LOW_VISION: "personnes malvoyantes utilisant une loupe ou le zoom",
-    Audience.COGNITIVE: "personnes ayant des troubles cognitifs ou de l'attention",
+    Audience.SCREEN_READER: N_("personnes utilisant un lecteur d'écran"),
+    Audience.KEYBOARD: N_("personnes naviguant au clavier seul"),
+    Audience.LOW_VISION: N_("personnes malvoyantes utilisant une loupe ou le zoom"),
+    Audience.COGNITIVE: N_("personnes ayant des troubles cognitifs ou de l'attention"),
 }
 
 
@@ -92,9 +93,9 @@ class TaskResult(StrEnum):
 
 
 RESULT_LABELS = {
-    TaskResult.COMPLETED: "Réussie sans aide",
-    TaskResult.WITH_HELP: "Réussie avec de l'aide",
-    TaskResult.NOT_COMPLETED: "Non réussie",
+    TaskResult.COMPLETED: N_("Réussie sans aide"),
+    TaskResult.WITH_HELP: N_("Réussie avec de l'aide"),
+    TaskResult.NOT_COMPLETED: N_("Non réussie"),
 }
 
 
@@ -109,9 +110,9 @@ class Severity(StrEnum):
 IMPACT_OF = {Severity.BLOQUANT: Impact.CRITICAL, Severity.MAJEUR: Impact.SERIOUS,
              Severity.MINEUR: Impact.MODERATE}
 SEVERITY_LABELS = {
-    Severity.BLOQUANT: "Bloquant : je n'ai pas pu continuer",
-    Severity.MAJEUR: "Majeur : j'ai pu continuer, avec beaucoup de difficulté",
-    Severity.MINEUR: "Mineur : gênant, sans m'empêcher de continuer",
+    Severity.BLOQUANT: N_("Bloquant : je n'ai pas pu continuer"),
+    Severity.MAJEUR: N_("Majeur : j'ai pu continuer, avec beaucoup de difficulté"),
+    Severity.MINEUR: N_("Mineur : gênant, sans m'empêcher de continuer"),
 }
 _SEVERITY_RANK = {Severity.MINEUR: 0, Severity.MAJEUR: 1, Severity.BLOQUANT: 2}
 
@@ -138,21 +139,22 @@ class QuestionType(StrEnum):
     SCALE = "scale"  # 1 to 5
 
 
-# The System Usability Scale, in our own French wording. Odd statements are positive, even ones negative.
+# The System Usability Scale, in our own French wording (msgids, said with words.gettext). Odd statements are
+# positive, even ones negative.
 SUS_STATEMENTS = (
-    "Je pense que j'aimerais utiliser ce site régulièrement.",
-    "J'ai trouvé ce site inutilement compliqué.",
-    "J'ai trouvé ce site facile à utiliser.",
-    "Je pense que j'aurais besoin de l'aide d'une personne pour me servir de ce site.",
-    "J'ai trouvé que les différentes parties de ce site s'enchaînaient bien.",
-    "J'ai trouvé qu'il y avait trop d'incohérences dans ce site.",
-    "J'imagine que la plupart des gens apprendraient très vite à utiliser ce site.",
-    "J'ai trouvé ce site très pénible à utiliser.",
-    "Je me suis senti·e en confiance en utilisant ce site.",
-    "J'ai dû apprendre beaucoup de choses avant de pouvoir me servir de ce site.",
+    N_("Je pense que j'aimerais utiliser ce site régulièrement."),
+    N_("J'ai trouvé ce site inutilement compliqué."),
+    N_("J'ai trouvé ce site facile à utiliser."),
+    N_("Je pense que j'aurais besoin de l'aide d'une personne pour me servir de ce site."),
+    N_("J'ai trouvé que les différentes parties de ce site s'enchaînaient bien."),
+    N_("J'ai trouvé qu'il y avait trop d'incohérences dans ce site."),
+    N_("J'imagine que la plupart des gens apprendraient très vite à utiliser ce site."),
+    N_("J'ai trouvé ce site très pénible à utiliser."),
+    N_("Je me suis senti·e en confiance en utilisant ce site."),
+    N_("J'ai dû apprendre beaucoup de choses avant de pouvoir me servir de ce site."),
 )
-SUS_SCALE = ("Pas du tout d'accord", "Pas d'accord", "Ni d'accord ni pas d'accord", "D'accord",
-             "Tout à fait d'accord")
+SUS_SCALE = (N_("Pas du tout d'accord"), N_("Pas d'accord"), N_("Ni d'accord ni pas d'accord"), N_("D'accord"),
+             N_("Tout à fait d'accord"))
 
 
 def sus_score(answers: Iterable[int]) -> float:
@@ -301,16 +303,18 @@ def new_session_id() -> str:
 
 class _Doc(reader.Located):
     """A tester file as located YAML (audit.reader.Located): data, the line and raw text of every node, by path;
-    a problem that stops the reading is ``fatal``, said in French like the rest of the validation."""
+    a problem that stops the reading is ``fatal``, said in the command line's language like the rest of the validation."""
 
     def __init__(self, path: str, text: str):
         super().__init__(path, text)
         if self.too_big:
-            self.fatal = f"{path}:1: fichier trop complexe (plus de {reader.MAX_NODES} éléments, alias compris)."
+            self.fatal = f"{path}:1: " + words.text(
+                "fichier trop complexe (plus de {n} éléments, alias compris).", n=reader.MAX_NODES)
         elif self.problem is not None:
             line, problem = self.problem
-            self.fatal = (f"{path}:{line}: YAML invalide : {problem}. Vérifiez l'indentation et les guillemets "
-                          "autour de cette ligne." if line else f"{path}:1: YAML invalide : {problem}")
+            self.fatal = (f"{path}:{line}: " + words.text(
+                "YAML invalide : {problem}. Vérifiez l'indentation et les guillemets autour de cette ligne.",
+                problem=problem) if line else f"{path}:1: " + words.text("YAML invalide : {problem}", problem=problem))
         else:
             self.fatal = None
 
@@ -322,7 +326,7 @@ class _Problems:
         self.messages: list[str] = []
 
     def add(self, path: str, message: str) -> None:
-        self.messages.append(f"{self.doc.where(path)}: {path or '(racine)'}: {message}")
+        self.messages.append(f"{self.doc.where(path)}: {path or words.text('(racine)')}: {message}")
 
 
 class _Map:
@@ -334,7 +338,7 @@ class _Map:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            problems.add(path, "doit être une suite de lignes « clé: valeur »")
+            problems.add(path, words.text("doit être une suite de lignes « clé: valeur »"))
             data = {}
         self.data = data
         self.used: set[str] = set()
@@ -354,21 +358,21 @@ class _Map:
         path = self.sub(key)
         if value is None:
             if required:
-                self.p.add(path, "est obligatoire")
+                self.p.add(path, words.text("est obligatoire"))
             return ""
         if isinstance(value, (dict, list)):
-            self.p.add(path, "doit être un texte")
+            self.p.add(path, words.text("doit être un texte"))
             return ""
         if isinstance(value, bool):
-            self.p.add(path, "doit être un texte : mettez-le entre guillemets (YAML lit yes/no/on/off comme "
-                             "vrai ou faux)")
+            self.p.add(path, words.text("doit être un texte : mettez-le entre guillemets (YAML lit yes/no/on/off "
+                                        "comme vrai ou faux)"))
             return ""
         text = self.doc.raw.get(path, str(value)) if not isinstance(value, str) else value
         text = text.strip()
         if required and not text:
-            self.p.add(path, "ne doit pas être vide")
+            self.p.add(path, words.text("ne doit pas être vide"))
         if len(text) > limit:
-            self.p.add(path, f"trop long ({len(text)} caractères) : {limit} au plus")
+            self.p.add(path, _too_long(len(text), limit))
             text = text[:limit]
         return text
 
@@ -376,10 +380,10 @@ class _Map:
         value = self.get(key)
         if value is None:
             if required:
-                self.p.add(self.sub(key), "est obligatoire")
+                self.p.add(self.sub(key), words.text("est obligatoire"))
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.p.add(self.sub(key), f"doit être un nombre entier de {low} à {high}")
+            self.p.add(self.sub(key), words.text("doit être un nombre entier de {low} à {high}", low=low, high=high))
             return None
         return value
 
@@ -388,7 +392,8 @@ class _Map:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            self.p.add(self.sub(key), f"doit être un nombre de {low:g} à {high:g}")
+            self.p.add(self.sub(key), words.text("doit être un nombre de {low} à {high}", low=f"{low:g}",
+                                                 high=f"{high:g}"))
             return None
         return value
 
@@ -397,7 +402,7 @@ class _Map:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.p.add(self.sub(key), "doit valoir true ou false")
+            self.p.add(self.sub(key), words.text("doit valoir true ou false"))
             return default
         return value
 
@@ -405,12 +410,13 @@ class _Map:
         value = self.get(key)
         if value is None:
             if required:
-                self.p.add(self.sub(key), f"est obligatoire : {_values(enum)}")
+                self.p.add(self.sub(key), words.text("est obligatoire : {values}", values=_values(enum)))
             return None
         try:
             return enum(str(value).strip())
         except ValueError:
-            self.p.add(self.sub(key), f"valeur inconnue {value!r} : {_values(enum)}")
+            self.p.add(self.sub(key), words.text("valeur inconnue {value} : {values}", value=repr(value),
+                                                 values=_values(enum)))
             return None
 
     def items(self, key: str, required: bool = False) -> list[tuple[str, Any]]:
@@ -419,26 +425,26 @@ class _Map:
         path = self.sub(key)
         if value is None:
             if required:
-                self.p.add(path, "est obligatoire (une liste)")
+                self.p.add(path, words.text("est obligatoire (une liste)"))
             return []
         if not isinstance(value, list):
-            self.p.add(path, "doit être une liste (des lignes commençant par « - »)")
+            self.p.add(path, words.text("doit être une liste (des lignes commençant par « - »)"))
             return []
         if required and not value:
-            self.p.add(path, "ne doit pas être vide")
+            self.p.add(path, words.text("ne doit pas être vide"))
         return [(f"{path}[{i}]", item) for i, item in enumerate(value)]
 
     def texts(self, key: str, limit: int = MAX_TEXT, required: bool = False) -> tuple[str, ...]:
         out = []
         for path, item in self.items(key, required):
             if isinstance(item, (dict, list, bool)) or item is None:
-                self.p.add(path, "doit être un texte")
+                self.p.add(path, words.text("doit être un texte"))
                 continue
             text = (self.doc.raw.get(path, str(item)) if not isinstance(item, str) else item).strip()
             if not text:
-                self.p.add(path, "ne doit pas être vide")
+                self.p.add(path, words.text("ne doit pas être vide"))
             elif len(text) > limit:
-                self.p.add(path, f"trop long ({len(text)} caractères) : {limit} au plus")
+                self.p.add(path, _too_long(len(text), limit))
             out.append(text[:limit])
         return tuple(out)
 
@@ -446,11 +452,16 @@ class _Map:
         unknown = [str(k) for k in self.data if str(k) not in self.used]
         for key in unknown:
             expected = ", ".join(sorted(self.used))
-            self.p.add(self.sub(key), f"clé inconnue ; clés possibles : {expected}")
+            self.p.add(self.sub(key), words.text("clé inconnue ; clés possibles : {known}", known=expected))
 
 
 def _values(enum: type[StrEnum]) -> str:
-    return "valeurs possibles : " + ", ".join(e.value for e in enum)
+    return words.text("valeurs possibles : {values}", values=", ".join(e.value for e in enum))
+
+
+def _too_long(n: int, limit: int) -> str:
+    return words.plural(n, "trop long ({n} caractère) : {limit} au plus", "trop long ({n} caractères) : {limit} au plus",
+                        limit=limit)
 
 
 def _criteria():
@@ -468,8 +479,9 @@ def _criterion(m: _Map, key: str) -> str | None:
     if not text:
         return None
     if not CRITERION_RE.match(text) or not criterion_known(text):
-        m.p.add(m.sub(key), f"critère RGAA inconnu {text!r} : écrivez-le comme « 11.1 » (thème.critère) ; "
-                            "laissez-le vide si vous ne le connaissez pas")
+        m.p.add(m.sub(key), words.text("critère RGAA inconnu {criterion} : écrivez-le comme « 11.1 » "
+                                       "(thème.critère) ; laissez-le vide si vous ne le connaissez pas",
+                                       criterion=repr(text)))
         return None
     return text
 
@@ -479,14 +491,17 @@ def _read_text(path: Path) -> tuple[str | None, str | None]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, f"{path}: fichier trop gros ({size} octets, {MAX_FILE_BYTES} au plus)."
+            return None, f"{path}: " + words.plural(size, "fichier trop gros ({n} octet, {limit} au plus).",
+                                                     "fichier trop gros ({n} octets, {limit} au plus).",
+                                                     limit=MAX_FILE_BYTES)
         return path.read_text(encoding="utf-8"), None
     except FileNotFoundError:
-        return None, f"{path}: fichier introuvable."
+        return None, f"{path}: " + words.text("fichier introuvable.")
     except UnicodeDecodeError as exc:
-        return None, f"{path}: ce n'est pas du texte UTF-8 ({exc.reason} à l'octet {exc.start}) : enregistrez-le en UTF-8."
+        return None, f"{path}: " + words.text("ce n'est pas du texte UTF-8 ({reason} à l'octet {start}) : "
+                                              "enregistrez-le en UTF-8.", reason=exc.reason, start=exc.start)
     except OSError as exc:
-        return None, f"{path}: illisible : {exc.strerror}."
+        return None, f"{path}: " + words.text("illisible : {error}.", error=exc.strerror)
 
 
 # --- protocol parsing ------------------------------------------------------------------------
@@ -496,14 +511,14 @@ def _question(problems: _Problems, data: Any, path: str) -> Question | None:
     m = _Map(problems, data, path)
     qid = m.text("id", limit=64, required=True)
     if qid and not _ID.match(qid):
-        problems.add(m.sub("id"), "lettres minuscules, chiffres, - et _ seulement")
+        problems.add(m.sub("id"), words.text("lettres minuscules, chiffres, - et _ seulement"))
     label = m.text("label", limit=300, required=True)
     qtype = m.choice("type", QuestionType) or QuestionType.TEXT
     choices = m.texts("choices", limit=MAX_SHORT)
     if qtype == QuestionType.CHOICE and len(choices) < 2:
-        problems.add(m.sub("choices"), "une question de type choice a au moins deux choix")
+        problems.add(m.sub("choices"), words.text("une question de type choice a au moins deux choix"))
     if qtype != QuestionType.CHOICE and choices:
-        problems.add(m.sub("choices"), "seules les questions de type choice ont des choix")
+        problems.add(m.sub("choices"), words.text("seules les questions de type choice ont des choix"))
     required = m.boolean("required", False)
     hint = m.text("hint", limit=300)
     m.done()
@@ -520,7 +535,7 @@ def _questions(problems: _Problems, m: _Map, key: str) -> tuple[Question, ...]:
         if question is None:
             continue
         if question.id in seen:
-            problems.add(f"{path}.id", f"identifiant de question en double {question.id!r}")
+            problems.add(f"{path}.id", words.text("identifiant de question en double {id}", id=repr(question.id)))
             continue
         seen.add(question.id)
         out.append(question)
@@ -535,7 +550,7 @@ def _task(problems: _Problems, data: Any, path: str) -> Task | None:
     m = _Map(problems, data, path)
     tid = m.text("id", limit=64, required=True)
     if tid and not _ID.match(tid):
-        problems.add(m.sub("id"), "lettres minuscules, chiffres, - et _ seulement (64 au plus)")
+        problems.add(m.sub("id"), words.text("lettres minuscules, chiffres, - et _ seulement (64 au plus)"))
     title = m.text("title", limit=200, required=True)
     steps = m.texts("steps", limit=1000, required=True)
     success = m.text("success", limit=1000, required=True)
@@ -551,16 +566,17 @@ def _task(problems: _Problems, data: Any, path: str) -> Task | None:
             pm.done()
             if ref:
                 if not ref.startswith("/"):
-                    problems.add(f"{ppath}.path", "un chemin commence par « / », par exemple /contact.html")
+                    problems.add(f"{ppath}.path", words.text("un chemin commence par « / », par exemple /contact.html"))
                 pages.append(TaskPage(ref=ref, name=name))
         else:
-            problems.add(ppath, "une page est un chemin (/contact.html), un nom de page de sites.yaml, ou "
-                                "{name, path}")
+            problems.add(ppath, words.text("une page est un chemin (/contact.html), un nom de page de sites.yaml, "
+                                           "ou {{name, path}}"))
     rgaa: list[str] = []
     for cpath, item in m.items("rgaa"):
         text = problems.doc.raw.get(cpath, str(item)) if not isinstance(item, (dict, list)) else ""
         if not CRITERION_RE.match(text.strip()) or not criterion_known(text.strip()):
-            problems.add(cpath, f"critère RGAA inconnu {text!r} : écrivez-le comme « 11.1 »")
+            problems.add(cpath, words.text("critère RGAA inconnu {criterion} : écrivez-le comme « 11.1 »",
+                                           criterion=repr(text)))
         else:
             rgaa.append(text.strip())
     questions = _questions(problems, m, "questions")
@@ -575,7 +591,7 @@ def _parse_protocol(doc: _Doc, problems: _Problems) -> Protocol | None:
     m = _Map(problems, doc.data, "")
     pid = m.text("id", limit=64, required=True)
     if pid and not _ID.match(pid):
-        problems.add("id", "lettres minuscules, chiffres, - et _ seulement (il nomme des fichiers)")
+        problems.add("id", words.text("lettres minuscules, chiffres, - et _ seulement (il nomme des fichiers)"))
     title = m.text("title", limit=200, required=True)
     audience = m.choice("audience", Audience, required=True)
     site = m.text("site", limit=64, required=True)
@@ -589,7 +605,7 @@ def _parse_protocol(doc: _Doc, problems: _Problems) -> Protocol | None:
     for path, item in m.items("tasks", required=True):
         raw_id = item.get("id") if isinstance(item, dict) else None
         if isinstance(raw_id, str) and raw_id in seen:
-            problems.add(f"{path}.id", f"identifiant de tâche en double {raw_id!r}")
+            problems.add(f"{path}.id", words.text("identifiant de tâche en double {id}", id=repr(raw_id)))
         if isinstance(raw_id, str):
             seen.add(raw_id)
         task = _task(problems, item, path)
@@ -612,8 +628,9 @@ def _attachment(m: _Map, key: str) -> str | None:
     pure = PurePosixPath(text)
     if (pure.is_absolute() or ".." in pure.parts or "\\" in text or ":" in text
             or not _ATTACHMENT_RE.match(text)):
-        m.p.add(m.sub(key), "doit être un chemin relatif au dossier de la session, sans « .. » ni « / » au "
-                            "début (lettres, chiffres, . _ - / et espaces), par exemple captures/etape-2.png")
+        m.p.add(m.sub(key), words.text("doit être un chemin relatif au dossier de la session, sans « .. » ni « / » "
+                                       "au début (lettres, chiffres, . _ - / et espaces), par exemple "
+                                       "captures/etape-2.png"))
         return None
     return text
 
@@ -629,29 +646,30 @@ def _tester_finding(problems: _Problems, data: Any, path: str, max_step: int | N
     attachment = _attachment(m, "attachment")
     fp = m.text("finding", limit=32) or None
     if fp and not FINGERPRINT_RE.match(fp):
-        problems.add(m.sub("finding"), "une empreinte de constat a 16 caractères hexadécimaux (0-9, a-f), "
-                                        "comme dans le rapport")
+        problems.add(m.sub("finding"), words.text("une empreinte de constat a 16 caractères hexadécimaux (0-9, a-f), "
+                                                  "comme dans le rapport"))
     relation = m.choice("relation", Relation)
     verdict = m.choice("verdict", Verdict)
     reason = m.text("reason", limit=MAX_TEXT) or None
     m.done()
     if fp and relation is None:
-        problems.add(m.sub("relation"), "avec finding, dites ce que la barrière en fait : relation: confirms, "
-                                        "answers ou dismisses")
+        problems.add(m.sub("relation"), words.text("avec finding, dites ce que la barrière en fait : relation: "
+                                                   "confirms, answers ou dismisses"))
     if relation is not None and not fp:
-        problems.add(m.sub("finding"), "avec relation, donnez l'empreinte du constat automatique (16 caractères)")
+        problems.add(m.sub("finding"), words.text("avec relation, donnez l'empreinte du constat automatique "
+                                                  "(16 caractères)"))
     if relation == Relation.ANSWERS and verdict is None:
-        problems.add(m.sub("verdict"), "une réponse à un point à vérifier a un verdict : passed ou failed")
+        problems.add(m.sub("verdict"), words.text("une réponse à un point à vérifier a un verdict : passed ou failed"))
     if verdict is not None and relation != Relation.ANSWERS:
-        problems.add(m.sub("verdict"), "verdict va avec relation: answers")
+        problems.add(m.sub("verdict"), words.text("verdict va avec relation: answers"))
     if relation == Relation.DISMISSES and not reason:
-        problems.add(m.sub("reason"), "dites pourquoi le constat automatique est écarté")
+        problems.add(m.sub("reason"), words.text("dites pourquoi le constat automatique est écarté"))
     if reason and relation != Relation.DISMISSES:
-        problems.add(m.sub("reason"), "reason va avec relation: dismisses")
+        problems.add(m.sub("reason"), words.text("reason va avec relation: dismisses"))
     needs_impact = not (relation == Relation.DISMISSES or (relation == Relation.ANSWERS
                                                             and verdict == Verdict.PASSED))
     if needs_impact and impact is None and "impact" not in m.data:
-        problems.add(m.sub("impact"), f"est obligatoire : {_values(Severity)}")
+        problems.add(m.sub("impact"), words.text("est obligatoire : {values}", values=_values(Severity)))
     if not page or not description:
         return None
     return TesterFinding(page=page, description=description, impact=impact, step=step, criterion=criterion,
@@ -665,29 +683,32 @@ def _answers(problems: _Problems, m: _Map, key: str, questions: tuple[Question, 
     if value is None:
         return {}
     if not isinstance(value, dict):
-        problems.add(path, "doit être une suite de lignes « identifiant de question: réponse »")
+        problems.add(path, words.text("doit être une suite de lignes « identifiant de question: réponse »"))
         return {}
     out: dict[str, Any] = {}
     known = {q.id: q for q in questions} if questions is not None else None
     for qid, answer in value.items():
         qpath = f"{path}.{qid}"
         if known is not None and str(qid) not in known:
-            problems.add(qpath, "question inconnue du protocole ; questions : " + (", ".join(known) or "aucune"))
+            problems.add(qpath, words.text("question inconnue du protocole ; questions : {known}",
+                                            known=", ".join(known) or words.text("aucune")))
             continue
         if isinstance(answer, (dict, list)):
-            problems.add(qpath, "une réponse est un texte ou un nombre")
+            problems.add(qpath, words.text("une réponse est un texte ou un nombre"))
             continue
         question = known.get(str(qid)) if known else None
         if question is not None and question.type == QuestionType.SCALE:
             if isinstance(answer, bool) or not isinstance(answer, int) or not 1 <= answer <= 5:
-                problems.add(qpath, "la réponse est un nombre de 1 à 5")
+                problems.add(qpath, words.text("la réponse est un nombre de 1 à 5"))
                 continue
         elif question is not None and question.type == QuestionType.CHOICE and str(answer) not in question.choices:
-            problems.add(qpath, "la réponse doit être l'un des choix : " + " ; ".join(question.choices))
+            problems.add(qpath, words.text("la réponse doit être l'un des choix : {choices}",
+                                            choices=" ; ".join(question.choices)))
             continue
         text = answer if isinstance(answer, (int, float)) and not isinstance(answer, bool) else str(answer)
         if isinstance(text, str) and len(text) > MAX_TEXT:
-            problems.add(qpath, f"trop long : {MAX_TEXT} caractères au plus")
+            problems.add(qpath, words.plural(MAX_TEXT, "trop long : {n} caractère au plus",
+                                             "trop long : {n} caractères au plus"))
             continue
         out[str(qid)] = text
     return out
@@ -696,7 +717,7 @@ def _answers(problems: _Problems, m: _Map, key: str, questions: tuple[Question, 
 def _date(m: _Map, key: str) -> str:
     value = m.get(key)
     if value is None:
-        m.p.add(m.sub(key), "est obligatoire (AAAA-MM-JJ)")
+        m.p.add(m.sub(key), words.text("est obligatoire (AAAA-MM-JJ)"))
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat()
@@ -705,7 +726,8 @@ def _date(m: _Map, key: str) -> str:
     try:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
-        m.p.add(m.sub(key), f"date invalide {value!r} : écrivez-la AAAA-MM-JJ, par exemple 2025-11-20")
+        m.p.add(m.sub(key), words.text("date invalide {value} : écrivez-la AAAA-MM-JJ, par exemple 2025-11-20",
+                                          value=repr(value)))
         return ""
 
 
@@ -714,22 +736,25 @@ def _parse_session(doc: _Doc, problems: _Problems, protocol: Protocol | None) ->
     stem = Path(doc.path).stem
     sid = m.text("session", limit=64) or re.sub(r"[^a-z0-9_-]", "-", stem.lower())[:64]
     if m.has("session") and not _ID.match(sid):
-        problems.add("session", "lettres minuscules, chiffres, - et _ seulement")
+        problems.add("session", words.text("lettres minuscules, chiffres, - et _ seulement"))
     pid = m.text("protocol", limit=64, required=True)
     if protocol is not None and pid and pid != protocol.id:
-        problems.add("protocol", f"la session appartient au protocole {pid!r}, pas à {protocol.id!r}")
+        problems.add("protocol", words.text("la session appartient au protocole {protocol}, pas à {expected}",
+                                             protocol=repr(pid), expected=repr(protocol.id)))
     site = m.text("site", limit=64)
     if protocol is not None and site and site != protocol.site:
-        problems.add("site", f"le protocole {protocol.id!r} porte sur le site {protocol.site!r}")
+        problems.add("site", words.text("le protocole {protocol} porte sur le site {site}", protocol=repr(protocol.id),
+                                         site=repr(protocol.site)))
     pseudonym = m.text("pseudonym", limit=MAX_PSEUDONYM, required=True)
     if "@" in pseudonym:
-        problems.add("pseudonym", "un pseudonyme, pas une adresse électronique : aucune donnée personnelle "
-                                  "n'est demandée")
+        problems.add("pseudonym", words.text("un pseudonyme, pas une adresse électronique : aucune donnée "
+                                             "personnelle n'est demandée"))
     when = _date(m, "date")
     status = m.choice("status", SessionStatus) or SessionStatus.COMPLETE
     e = _Map(problems, m.get("environment"), "environment")
     if not m.has("environment"):
-        problems.add("environment", "est obligatoire (browser, os, et assistive_technology s'il y en a une)")
+        problems.add("environment", words.text("est obligatoire (browser, os, et assistive_technology s'il y en a "
+                                                "une)"))
     environment = Environment(
         browser=e.text("browser", required=m.has("environment")),
         browser_version=e.text("browser_version"),
@@ -748,10 +773,11 @@ def _parse_session(doc: _Doc, problems: _Problems, protocol: Protocol | None) ->
         tid = t.text("task", limit=64, required=True)
         task = protocol.task(tid) if protocol is not None and tid else None
         if protocol is not None and tid and task is None:
-            problems.add(f"{path}.task", f"tâche inconnue du protocole {protocol.id!r} ; tâches : "
-                                         + ", ".join(x.id for x in protocol.tasks))
+            problems.add(f"{path}.task", words.text("tâche inconnue du protocole {protocol} ; tâches : {tasks}",
+                                                    protocol=repr(protocol.id),
+                                                    tasks=", ".join(x.id for x in protocol.tasks)))
         if tid in seen:
-            problems.add(f"{path}.task", f"tâche {tid!r} en double dans la session")
+            problems.add(f"{path}.task", words.text("tâche {task} en double dans la session", task=repr(tid)))
         seen.add(tid)
         result = t.choice("result", TaskResult, required=True)
         difficulty = t.integer("difficulty", 1, 5)
@@ -763,7 +789,8 @@ def _parse_session(doc: _Doc, problems: _Problems, protocol: Protocol | None) ->
         findings: list[TesterFinding] = []
         entries = t.items("findings")
         if len(entries) > limit:
-            problems.add(f"{path}.findings", f"{len(entries)} barrières : {limit} au plus par tâche")
+            problems.add(f"{path}.findings", words.plural(len(entries), "{n} barrière : {limit} au plus par tâche",
+                                                          "{n} barrières : {limit} au plus par tâche", limit=limit))
         for fpath, fitem in entries:
             finding = _tester_finding(problems, fitem, fpath, len(task.steps) if task else None)
             if finding is not None:
@@ -780,8 +807,8 @@ def _parse_session(doc: _Doc, problems: _Problems, protocol: Protocol | None) ->
     if raw is not None:
         if (not isinstance(raw, list) or len(raw) != 10
                 or any(isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 5 for v in raw)):
-            problems.add("sus", "le questionnaire SUS a 10 réponses, chacune de 1 (pas du tout d'accord) à 5 "
-                                "(tout à fait d'accord), dans l'ordre des affirmations")
+            problems.add("sus", words.text("le questionnaire SUS a 10 réponses, chacune de 1 (pas du tout d'accord) "
+                                           "à 5 (tout à fait d'accord), dans l'ordre des affirmations"))
         else:
             sus = tuple(raw)
     comments = m.text("comments", limit=MAX_COMMENTS)
@@ -801,7 +828,8 @@ def _check_attachments(session: Session, problems: _Problems, doc: _Doc) -> None
         for k, finding in enumerate(report.findings):
             if finding.attachment and not (folder / finding.attachment).is_file():
                 problems.add(f"tasks[{i}].findings[{k}].attachment",
-                             f"fichier introuvable : {finding.attachment} (chemin relatif au dossier de la session)")
+                             words.text("fichier introuvable : {file} (chemin relatif au dossier de la session)",
+                                        file=finding.attachment))
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -824,8 +852,9 @@ def _open(path: str | os.PathLike[str]) -> tuple[_Doc | None, list[str]]:
     if doc.fatal:
         return None, [doc.fatal]
     if doc.data is None:
-        return None, [f"{path}:1: (racine): fichier vide : un protocole (id, title, audience, site, start, tasks) "
-                      "ou une session (protocol, pseudonym, date, environment, tasks)"]
+        return None, [f"{path}:1: " + words.text("(racine): fichier vide : un protocole (id, title, audience, site, "
+                                                 "start, tasks) ou une session (protocol, pseudonym, date, "
+                                                 "environment, tasks)")]
     return doc, []
 
 
@@ -904,7 +933,7 @@ def validate_files(paths: Iterable[str | os.PathLike[str]], sites: Config | None
     sessions: list[tuple[Path, _Doc]] = []
     files = _yaml_files(paths)
     if not files:
-        return ["aucun fichier YAML à vérifier : donnez des fichiers .yaml ou un dossier qui en contient"]
+        return [words.text("aucun fichier YAML à vérifier : donnez des fichiers .yaml ou un dossier qui en contient")]
     for path in files:
         doc, problems_ = _open(path)
         if doc is None:
@@ -920,16 +949,18 @@ def validate_files(paths: Iterable[str | os.PathLike[str]], sites: Config | None
                     broken[doc.data["id"]] = str(path)
                 continue
             if protocol.id in protocols:
-                messages.append(f"{doc.where('id')}: id: protocole {protocol.id!r} en double (déjà dans "
-                                f"{protocols[protocol.id].path})")
+                messages.append(f"{doc.where('id')}: id: " + words.text(
+                    "protocole {protocol} en double (déjà dans {file})", protocol=repr(protocol.id),
+                    file=protocols[protocol.id].path))
             protocols.setdefault(protocol.id, protocol)
             if sites is not None:
                 messages.extend(_check_site(protocol, sites, doc))
         elif kind == "session":
             sessions.append((path, doc))
         else:
-            messages.append(f"{path}:1: (racine): ni un protocole (id, title, audience, site, start, tasks) ni une "
-                            "session (protocol, pseudonym, date, environment, tasks)")
+            messages.append(f"{path}:1: " + words.text("(racine): ni un protocole (id, title, audience, site, start, "
+                                                       "tasks) ni une session (protocol, pseudonym, date, environment, "
+                                                       "tasks)"))
     seen_ids: dict[str, str] = {}
     for path, doc in sessions:
         pid = doc.data.get("protocol") if isinstance(doc.data, dict) else None
@@ -938,13 +969,15 @@ def validate_files(paths: Iterable[str | os.PathLike[str]], sites: Config | None
         protocol = protocols.get(pid) if isinstance(pid, str) else None
         problems = _Problems(doc)
         if isinstance(pid, str) and protocol is None and pid not in broken:
-            problems.add("protocol", f"protocole {pid!r} introuvable : donnez aussi son fichier, ou placez la "
-                                     "session dans un dossier sessions/ à côté de lui")
+            problems.add("protocol", words.text("protocole {protocol} introuvable : donnez aussi son fichier, ou "
+                                                "placez la session dans un dossier sessions/ à côté de lui",
+                                                protocol=repr(pid)))
         session = _parse_session(doc, problems, protocol)
         if session is not None:
             _check_attachments(session, problems, doc)
             if session.id in seen_ids:
-                problems.add("session", f"numéro de session {session.id!r} en double (déjà dans {seen_ids[session.id]})")
+                problems.add("session", words.text("numéro de session {session} en double (déjà dans {file})",
+                                                    session=repr(session.id), file=seen_ids[session.id]))
             seen_ids.setdefault(session.id, str(path))
         messages.extend(problems.messages)
     return messages
@@ -954,7 +987,8 @@ def _check_site(protocol: Protocol, sites: Config, doc: _Doc) -> list[str]:
     site = next((s for s in sites.sites if s.id == protocol.site), None)
     if site is None:
         known = ", ".join(s.id for s in sites.sites)
-        return [f"{doc.where('site')}: site: site {protocol.site!r} absent de {sites.path} ; sites : {known}"]
+        return [f"{doc.where('site')}: site: " + words.text("site {site} absent de {file} ; sites : {known}",
+                                                             site=repr(protocol.site), file=sites.path, known=known)]
     names = {p.name.casefold() for p in site.pages} | {
         (s.name or "").casefold() for j in site.journeys for s in j.steps if s.name}
     out = []
@@ -962,8 +996,9 @@ def _check_site(protocol: Protocol, sites: Config, doc: _Doc) -> list[str]:
         (f"tasks[{i}].pages[{k}]", p.ref) for i, t in enumerate(protocol.tasks) for k, p in enumerate(t.pages)]
     for path, ref in refs:
         if not ref.startswith(("/", "http://", "https://")) and ref.casefold() not in names:
-            out.append(f"{doc.where(path)}: {path}: page {ref!r} inconnue de {site.id} dans {sites.path} : donnez "
-                       "un chemin (/contact.html) ou le nom d'une page de l'échantillon")
+            out.append(f"{doc.where(path)}: {path}: " + words.text(
+                "page {page} inconnue de {site} dans {file} : donnez un chemin (/contact.html) ou le nom d'une page de "
+                "l'échantillon", page=repr(ref), site=site.id, file=sites.path))
     return out
 
 
@@ -1049,8 +1084,10 @@ def session_to_dict(session: Session) -> dict[str, Any]:
     return out
 
 
-_HEADER = ("# Session de test utilisateur — a11y-audit. Format : user_test_protocols/README.md\n"
-           "# Vérifier : a11y-audit findings validate FICHIER\n")
+def _header() -> str:
+    """The comment lines at the top of a session file, in the command line's language."""
+    return (words.text("# Session de test utilisateur — a11y-audit. Format : user_test_protocols/README.md") + "\n"
+            + words.text("# Vérifier : a11y-audit findings validate FICHIER") + "\n")
 
 
 def session_path(folder: str | os.PathLike[str], session_id: str) -> Path:
@@ -1064,7 +1101,7 @@ def save_session(session: Session, folder: str | os.PathLike[str]) -> Path:
     """Write ``<folder>/<id>.yaml`` atomically (a temporary file in the same folder, then a rename)."""
     target = session_path(folder, session.id)
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = _HEADER + yaml.safe_dump(session_to_dict(session), allow_unicode=True, sort_keys=False, width=100)
+    text = _header() + yaml.safe_dump(session_to_dict(session), allow_unicode=True, sort_keys=False, width=100)
     fd, tmp = tempfile.mkstemp(prefix=f".{session.id}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -1255,14 +1292,22 @@ def _added(session: Session, task: TaskReport, tf: TesterFinding, index: _PageIn
     severity = tf.impact or Severity.MAJEUR
     report = _report(session, task, tf)
     report.setdefault("impact", severity.value)
-    title = (f"Barrière signalée par un testeur : {criterion.title}" if criterion
-             else "Barrière signalée par un testeur")
+    said = {lang: (words.text("Barrière signalée par un testeur : {criterion}", lang=lang,
+                              criterion=_criterion_title(criterion, lang)) if criterion
+                   else words.text("Barrière signalée par un testeur", lang=lang)) for lang in words.LANGS}
     return Finding(
         check_id=check_id, source=Source.TESTER, outcome=Outcome.FAILED, page_key=page_key, page_url=page_url,
         impact=IMPACT_OF[severity], rgaa_tests=criterion.tests if criterion else (),
-        wcag=criterion.wcag if criterion else (), selector=tf.target, message=tf.description, title=title,
+        wcag=criterion.wcag if criterion else (), selector=tf.target, message=tf.description, title=said["fr"],
         fingerprint=fingerprint(check_id, tf.target, None, _normalise_text(tf.description)),
-        conclusive=False, extra={"tester": report})
+        conclusive=False, extra={"tester": report, "said": {"title": said}})
+
+
+def _criterion_title(criterion, lang: str) -> str:
+    """A criterion's title in ``lang`` (audit.standards keeps both, or a French msgid)."""
+    if lang == "fr":
+        return criterion.title
+    return getattr(criterion, f"title_{lang}", None) or words.gettext(criterion.title, lang)
 
 
 def merge(findings: list[Finding], sessions: list[Session], pages: list[PageSnapshot]) -> Merged:
@@ -1330,12 +1375,15 @@ def merge(findings: list[Finding], sessions: list[Session], pages: list[PageSnap
                 where = tf.where or session.path
                 if not targets:
                     if tf.relation == Relation.CONFIRMS or tf.verdict == Verdict.FAILED:
-                        notes.append(f"{where}: constat {tf.finding} absent de cet audit : la barrière est ajoutée "
-                                     "comme constat de testeur")
+                        notes.append(f"{where}: " + words.text(
+                            "constat {finding} absent de cet audit : la barrière est ajoutée comme constat de testeur",
+                            finding=tf.finding))
                         added.append(_added(session, task, tf, index))
                     else:
-                        notes.append(f"{where}: constat {tf.finding} absent de cet audit : rien à "
-                                     f"{'écarter' if tf.relation == Relation.DISMISSES else 'trancher'}")
+                        notes.append(f"{where}: " + (
+                            words.text("constat {finding} absent de cet audit : rien à écarter", finding=tf.finding)
+                            if tf.relation == Relation.DISMISSES else
+                            words.text("constat {finding} absent de cet audit : rien à trancher", finding=tf.finding)))
                     continue
                 report = _report(session, task, tf)
                 for f in targets:
@@ -1344,13 +1392,16 @@ def merge(findings: list[Finding], sessions: list[Session], pages: list[PageSnap
                     elif tf.relation == Relation.ANSWERS:
                         previous = f.extra.get("answered_by")
                         if f.outcome != Outcome.CANT_TELL and previous is None:
-                            notes.append(f"{where}: constat {tf.finding} sur {f.page_key} n'est pas « à vérifier » "
-                                         f"({f.outcome.value}) : réponse ignorée ; pour rejeter un échec, "
-                                         "utilisez relation: dismisses")
+                            notes.append(f"{where}: " + words.text(
+                                "constat {finding} sur {page} n'est pas « à vérifier » ({outcome}) : réponse ignorée ; "
+                                "pour rejeter un échec, utilisez relation: dismisses", finding=tf.finding,
+                                page=f.page_key, outcome=f.outcome.value))
                             continue
                         if previous and previous["verdict"] == Verdict.FAILED and tf.verdict == Verdict.PASSED:
-                            notes.append(f"{where}: constat {tf.finding} sur {f.page_key} : réponse « passed » "
-                                         f"contredite par {previous['pseudonym']} (« failed ») : l'échec est gardé")
+                            notes.append(f"{where}: " + words.text(
+                                "constat {finding} sur {page} : réponse « passed » contredite par {pseudonym} "
+                                "(« failed ») : l'échec est gardé", finding=tf.finding, page=f.page_key,
+                                pseudonym=previous["pseudonym"]))
                             continue
                         f.extra["answered_by"] = {**report, "verdict": tf.verdict.value}
                         if tf.verdict == Verdict.PASSED:
@@ -1369,8 +1420,9 @@ def merge(findings: list[Finding], sessions: list[Session], pages: list[PageSnap
     barriers = [f for f in added if not f.rgaa_tests]
     for f in added:
         if f.page_key.startswith("tester:"):
-            notes.append(f"{f.extra['tester']['session']}: page {f.extra['tester']['page']!r} absente de cet audit : "
-                         f"barrière rattachée à « {f.page_key} »")
+            notes.append(f"{f.extra['tester']['session']}: " + words.text(
+                "page {page} absente de cet audit : barrière rattachée à « {key} »", page=repr(f.extra["tester"]["page"]),
+                key=f.page_key))
     return Merged(findings=out + mapped, barriers=barriers, page_weight=page_weight, environments=environments,
                   notes=notes)
 
@@ -1385,3 +1437,61 @@ def sessions_for(site: str, sessions: Iterable[Session]) -> list[Session]:
     """The sessions about one site (sessions that do not say their site are kept)."""
     return [s for s in sessions if not s.site or s.site == site]
 
+
+
+# --- erasing a tester (GDPR: what a tester files can reveal a disability) ----------------------------
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What ``erase`` removed, and the reports already written that still name the pseudonym."""
+
+    files: tuple[Path, ...]
+    indexed: int  # rows of tester_sessions
+    results: int  # assessed results forgotten (they are made again without the sessions)
+    reports: tuple[Path, ...]  # report files written earlier that mention the pseudonym
+
+
+def erase(pseudonym: str, folders: Iterable[str | os.PathLike[str]], store_root: str | os.PathLike[str] | None,
+          dry_run: bool = False) -> Erased:
+    """Erase every session of ``pseudonym`` (exact, case and accents kept, spaces folded): its YAML files in
+    ``folders``, its rows in the store's index, and the store's assessed results (which may quote it); list
+    the report files already written that still name it (they are regenerated with ``a11y-audit report``)."""
+    wanted = " ".join(pseudonym.split()).casefold()
+    files: list[Path] = []
+    known = [Path(f) for f in folders]
+    rows: list[dict[str, Any]] = indexed_sessions(store_root) if store_root is not None else []
+    candidates = _yaml_files([*known, *(r["file"] for r in rows if r.get("file") and Path(r["file"]).exists())])
+    for path in candidates:
+        doc, _problem = _open(path)
+        data = doc.data if doc is not None else None
+        if isinstance(data, dict) and " ".join(str(data.get("pseudonym") or "").split()).casefold() == wanted:
+            files.append(path)
+    indexed = results = 0
+    reports: list[Path] = []
+    if store_root is not None:
+        db = _db(store_root)
+        try:
+            with db:
+                ids = [r["id"] for r in rows if " ".join(str(r.get("pseudonym") or "").split()).casefold() == wanted]
+                indexed = len(ids)
+                has_results = db.execute("SELECT name FROM sqlite_master WHERE name = 'results'").fetchone()
+                results = db.execute("SELECT COUNT(*) FROM results").fetchone()[0] if has_results else 0
+                if not dry_run:
+                    db.executemany("DELETE FROM tester_sessions WHERE id = ?", [(i,) for i in ids])
+                    if has_results:
+                        db.execute("DELETE FROM results")
+        finally:
+            db.close()
+        needle = pseudonym.strip().encode("utf-8")
+        for report in sorted(Path(store_root).glob("*/*/reports/*")):
+            if report.is_file() and report.suffix in (".html", ".json", ".md", ".csv", ".xml", ".sarif"):
+                try:
+                    if needle in report.read_bytes():
+                        reports.append(report)
+                except OSError:
+                    continue
+    if not dry_run:
+        for path in files:
+            path.unlink(missing_ok=True)
+    return Erased(files=tuple(files), indexed=indexed, results=results, reports=tuple(reports))

@@ -19,7 +19,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from audit import words
 from audit.scoring import format_rate
+from audit.words import N_
 
 if TYPE_CHECKING:
     from audit.assessment import Assessment
@@ -38,62 +40,34 @@ STYLES = {
     "minor": {"color": "#3a3a3a", "dash": "10 3 2 3", "marker": "diamond"},
 }
 
-_WORDS = {
-    "fr": {
-        "heading": "Évolution au fil des audits",
-        "note": "Ces chiffres comptent ce que les tests automatiques détectent à chaque audit. Une baisse ne "
-                "signifie pas à elle seule une meilleure conformité : les critères que l'automatisation ne "
-                "couvre pas restent à vérifier.",
-        "basis": "Chaque ligne reprend les chiffres du rapport de l'audit : problèmes, critères non conformes et taux "
-                 "global sur l'échantillon RGAA, avec les sessions de test et les verdicts enregistrés pour le site.",
-        "failed": "audit échoué",
-        "failed_note": "{when}, sans chiffres (ce n'est pas zéro) — {reason}",
-        "desc_gaps": "{n} audit(s) échoué(s) : trou dans les courbes, sans valeur.",
-        "empty": "Aucun audit terminé n'est encore enregistré pour ce site : l'évolution apparaîtra après le "
-                 "premier audit complet.",
-        "chart_title": "Non-conformités détectées automatiquement, par gravité, sur {n} audit(s) de {site}",
-        "desc_range": "Du {first} au {last}",
-        "desc_one": "Audit du {first}",
-        "desc_series": "{label} : {values}",
-        "desc_from_to": "de {a} à {b}",
-        "caption": "Évolution par audit (mêmes données que le graphique)",
-        "run": "Audit (UTC)", "pages": "Pages auditées", "total": "Problèmes", "checks": "Règles en échec",
-        "cant_tell": "Points à vérifier", "nc": "Critères RGAA non conformes", "rate": "Taux global",
-        "critical": "Critiques", "serious": "Graves", "moderate": "Modérées", "minor": "Mineures",
-        "axis_y": "Nombre", "axis_x": "Date de l'audit",
-        "na": "non calculable",
-        "page_title": "Évolution de l'accessibilité — {site}",
-        "generated_by": "Page produite par a11y-audit",
-    },
-    "en": {
-        "heading": "Trend across runs",
-        "note": "These figures count what automated tests find in each run. A decrease alone does not mean "
-                "better compliance: what automation does not cover remains to be verified.",
-        "basis": "Each row gives the figures of the run's report: problems, non-compliant criteria and global rate "
-                 "over the RGAA sample, with the tester sessions and verdicts registered for the site.",
-        "failed": "audit failed",
-        "failed_note": "{when}, no figures (not zero) — {reason}",
-        "desc_gaps": "{n} failed run(s): a gap in the lines, no value.",
-        "empty": "No complete run is stored for this site yet: the trend appears after the first complete run.",
-        "chart_title": "Failures found automatically, by impact, over {n} run(s) of {site}",
-        "desc_range": "From {first} to {last}",
-        "desc_one": "Run of {first}",
-        "desc_series": "{label}: {values}",
-        "desc_from_to": "from {a} to {b}",
-        "caption": "Trend by run (same data as the chart)",
-        "run": "Run (UTC)", "pages": "Pages audited", "total": "Problems", "checks": "Failing rules",
-        "cant_tell": "Points to verify", "nc": "Non-compliant RGAA criteria", "rate": "Global rate",
-        "critical": "Critical", "serious": "Serious", "moderate": "Moderate", "minor": "Minor",
-        "axis_y": "Count", "axis_x": "Run date",
-        "na": "not computable",
-        "page_title": "Accessibility trend — {site}",
-        "generated_by": "Page produced by a11y-audit",
-    },
-}
+# an impact as a series' label and a column head (plural, capitalised)
+LABELS = {"critical": N_("Critiques"), "serious": N_("Graves"), "moderate": N_("Modérées"), "minor": N_("Mineures")}
 
 
-def words(lang: str = "fr") -> dict[str, str]:
-    return _WORDS["en" if lang == "en" else "fr"]
+def label(impact: str, lang: str = "fr") -> str:
+    return words.gettext(LABELS[impact], lang)
+
+
+def _note(lang: str) -> str:
+    return words.text("Ces chiffres comptent ce que les tests automatiques détectent à chaque audit. Une baisse ne "
+                      "signifie pas à elle seule une meilleure conformité : les critères que l'automatisation ne "
+                      "couvre pas restent à vérifier.", lang=lang)
+
+
+def _basis(lang: str) -> str:
+    return words.text("Chaque ligne reprend les chiffres du rapport de l'audit : problèmes, critères non conformes et "
+                      "taux global sur l'échantillon RGAA, avec les sessions de test et les verdicts enregistrés pour "
+                      "le site.", lang=lang)
+
+
+def _empty(lang: str) -> str:
+    return words.text("Aucun audit terminé n'est encore enregistré pour ce site : l'évolution apparaîtra après le "
+                      "premier audit complet.", lang=lang)
+
+
+def _failed_note(p: Point, lang: str) -> str:
+    return words.text("{when}, sans chiffres (ce n'est pas zéro) — {reason}", lang=lang, when=_when(p.started, lang),
+                      reason=p.failure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,25 +140,24 @@ def _has_rates(points: list[Point]) -> bool:
 
 
 def _columns(points: list[Point], lang: str) -> list[str]:
-    w = words(lang)
-    cols = [w["run"], w["pages"], w["critical"], w["serious"], w["moderate"], w["minor"], w["total"], w["checks"],
-            w["cant_tell"]]
+    cols = [words.text("Audit (UTC)", lang=lang), words.text("Pages auditées", lang=lang),
+            *(label(i, lang) for i in IMPACTS), words.text("Problèmes", lang=lang),
+            words.text("Règles en échec", lang=lang), words.text("Points à vérifier", lang=lang)]
     if _has_rates(points):
-        cols += [w["nc"], w["rate"]]
+        cols += [words.text("Critères RGAA non conformes", lang=lang), words.text("Taux global", lang=lang)]
     return cols
 
 
 def _row(p: Point, lang: str, with_rates: bool) -> list[str]:
-    w = words(lang)
     if p.failure:
         width = 8 + (2 if with_rates else 0)
-        return [_when(p.started, lang), w["failed"], *(["—"] * (width - 1))]
-    pages = str(p.pages) + (f" (+{p.page_errors} {'en erreur' if lang != 'en' else 'in error'})"
-                            if p.page_errors else "")
+        return [_when(p.started, lang), words.text("audit échoué", lang=lang), *(["—"] * (width - 1))]
+    pages = (words.text("{pages} (+{errors} en erreur)", lang=lang, pages=p.pages, errors=p.page_errors)
+             if p.page_errors else str(p.pages))
     row = [_when(p.started, lang), pages, *(str(p.by_impact.get(i, 0)) for i in IMPACTS), str(p.failed),
            str(p.failed_checks), str(p.cant_tell)]
     if with_rates:
-        row += ["—" if p.nc_criteria is None else str(p.nc_criteria), p.rate_text or w["na"]]
+        row += ["—" if p.nc_criteria is None else str(p.nc_criteria), p.rate_text or format_rate(None, lang)]
     return row
 
 
@@ -192,16 +165,15 @@ def basis(points: list[Point], lang: str = "fr") -> str | None:
     """On which pages the criteria and rate columns are counted, and why a run has no figures, when shown."""
     if not points:
         return None
-    w = words(lang)
-    lines = [w["basis"]] if _has_rates(points) else []
-    lines += [w["failed_note"].format(when=_when(p.started, lang), reason=p.failure) for p in points if p.failure]
+    lines = [_basis(lang)] if _has_rates(points) else []
+    lines += [_failed_note(p, lang) for p in points if p.failure]
     return "\n".join(lines) or None
 
 
 def text_table(points: list[Point], lang: str = "fr") -> str:
     """The terminal view: one line a run, columns aligned."""
     if not points:
-        return words(lang)["empty"]
+        return _empty(lang)
     head = _columns(points, lang)
     rows = [_row(p, lang, _has_rates(points)) for p in points]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
@@ -245,7 +217,6 @@ def _marker(shape: str, x: float, y: float) -> dict[str, Any]:
 
 def chart(points: list[Point], site: str, lang: str = "fr") -> dict[str, Any]:
     """Geometry and texts of the chart; the template draws it."""
-    w = words(lang)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top, step = _nice_max(max((max(p.by_impact.get(i, 0) for i in IMPACTS) for p in points if not p.failure),
                               default=0))
@@ -264,7 +235,7 @@ def chart(points: list[Point], site: str, lang: str = "fr") -> dict[str, Any]:
     xlabels = [{"x": round(x_of(i), 1), "label": days[i], "sub": p.started[11:16] if same_day else ""}
                for i, p in enumerate(points) if i % every == 0 or i == n - 1]
     ok = [p for p in points if not p.failure]
-    gaps = [{"x": round(x_of(i), 1), "label": w["failed"], "reason": p.failure} for i, p in enumerate(points)
+    gaps = [{"x": round(x_of(i), 1), "label": words.text("audit échoué", lang=lang), "reason": p.failure} for i, p in enumerate(points)
             if p.failure]
     lines, ends = [], []
     for impact in IMPACTS:
@@ -273,7 +244,7 @@ def chart(points: list[Point], site: str, lang: str = "fr") -> dict[str, Any]:
         coords = [(round(x_of(i), 1), round(y_of(p.by_impact.get(impact, 0)), 1)) for i, p in enumerate(points)
                   if not p.failure] or [(round(x_of(n - 1), 1), round(y_of(0), 1))]
         last = ok[-1].by_impact.get(impact, 0) if ok else 0
-        lines.append({"impact": impact, "label": w[impact], "color": style["color"], "dash": style["dash"],
+        lines.append({"impact": impact, "label": label(impact, lang), "color": style["color"], "dash": style["dash"],
                       "points": " ".join(f"{a},{b}" for a, b in coords),
                       "markers": [_marker(style["marker"], a, b) for a, b in coords], "last": last})
         ends.append([coords[-1][1], impact])
@@ -286,23 +257,34 @@ def chart(points: list[Point], site: str, lang: str = "fr") -> dict[str, Any]:
         line["label_x"] = round(x_of(n - 1) + 10, 1)
         line["label_y"] = round(label_y[line["impact"]] + 4, 1)
     first, last = (ok[0], ok[-1]) if ok else (points[0], points[-1])
-    span = (w["desc_range"].format(first=_date(first.started, lang), last=_date(last.started, lang)) if n > 1
-            else w["desc_one"].format(first=_date(first.started, lang)))
-    parts = []
-    for impact in IMPACTS:
-        a, b = first.by_impact.get(impact, 0), last.by_impact.get(impact, 0)
-        values = w["desc_from_to"].format(a=a, b=b) if n > 1 else str(b)
-        parts.append(w["desc_series"].format(label=w[impact], values=values))
-    total = w["desc_from_to"].format(a=first.failed, b=last.failed) if n > 1 else str(last.failed)
-    desc = f"{span}. {w['total']} : {total}. " if lang != "en" else f"{span}. {w['total']}: {total}. "
-    desc += " ; ".join(parts) + "." if lang != "en" else "; ".join(parts) + "."
+    if n > 1:
+        span = words.text("Du {first} au {last}", lang=lang, first=_date(first.started, lang),
+                          last=_date(last.started, lang))
+    else:
+        span = words.text("Audit du {first}", lang=lang, first=_date(first.started, lang))
+
+    def change(a: int, b: int) -> str:
+        return words.text("de {a} à {b}", lang=lang, a=a, b=b) if n > 1 else str(b)
+
+    parts = [words.text("{label} : {value}", lang=lang, label=label(impact, lang),
+                        value=change(first.by_impact.get(impact, 0), last.by_impact.get(impact, 0)))
+             for impact in IMPACTS]
+    series_text = parts[0]
+    for part in parts[1:]:
+        series_text = words.text("{first} ; {then}", lang=lang, first=series_text, then=part)
+    desc = words.text("{span}. Problèmes : {total}. {series}.", lang=lang, span=span,
+                      total=change(first.failed, last.failed), series=series_text)
     if gaps:
-        desc += " " + w["desc_gaps"].format(n=len(gaps))
+        desc += " " + words.plural(len(gaps), "{n} audit échoué : trou dans les courbes, sans valeur.",
+                                   "{n} audits échoués : trous dans les courbes, sans valeur.", lang=lang)
+    title = words.plural(n, "Non-conformités détectées automatiquement, par gravité, sur {n} audit de {site}",
+                         "Non-conformités détectées automatiquement, par gravité, sur {n} audits de {site}",
+                         lang=lang, site=site)
     return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
             "bottom": HEIGHT - BOTTOM, "ticks": ticks, "xlabels": xlabels, "lines": lines,
-            "title": w["chart_title"].format(n=n, site=site), "desc": desc, "axis_y": w["axis_y"],
-            "axis_x": w["axis_x"], "gaps": gaps, "axis_x_y": HEIGHT - 12, "axis_y_x": 14, "mid_y": TOP + plot_h / 2,
-            "mid_x": LEFT + plot_w / 2}
+            "title": title, "desc": desc, "axis_y": words.text("Nombre", lang=lang),
+            "axis_x": words.text("Date de l'audit", lang=lang), "gaps": gaps, "axis_x_y": HEIGHT - 12,
+            "axis_y_x": 14, "mid_y": TOP + plot_h / 2, "mid_x": LEFT + plot_w / 2}
 
 
 def point_dict(p: Point) -> dict[str, Any]:
@@ -320,7 +302,6 @@ def _dom_id(site: str) -> str:
 def section(results: Sequence[Assessment], site: str, lang: str = "fr", heading_level: int = 2) -> dict[str, Any]:
     """What ``templates/trends.html.j2`` needs: ``{% include "trends.html.j2" %}`` with ``trend`` set to
     this dict in the context. ``results``: the site's assessed runs, oldest first."""
-    w = words(lang)
     points = series(results, lang)
     with_rates = _has_rates(points)
     site_name = site
@@ -329,17 +310,16 @@ def section(results: Sequence[Assessment], site: str, lang: str = "fr", heading_
     return {
         "id": _dom_id(site),
         "lang": "en" if lang == "en" else "fr",
-        "heading": w["heading"],
+        "heading": words.text("Évolution au fil des audits", lang=lang),
         "heading_level": min(6, max(2, heading_level)),
-        "note": w["note"] + (" " + w["basis"] if with_rates else ""),
-        "failed_runs": [w["failed_note"].format(when=_when(p.started, lang), reason=p.failure)
-                        for p in points if p.failure],
+        "note": _note(lang) + (" " + _basis(lang) if with_rates else ""),
+        "failed_runs": [_failed_note(p, lang) for p in points if p.failure],
         "empty": not points,
-        "empty_text": w["empty"],
+        "empty_text": _empty(lang),
         "site": site,
         "site_name": site_name,
         "chart": chart(points, site_name, lang) if points else None,
-        "table": {"caption": w["caption"], "columns": _columns(points, lang),
+        "table": {"caption": words.text("Évolution par audit (mêmes données que le graphique)", lang=lang), "columns": _columns(points, lang),
                   "rows": [_row(p, lang, with_rates) for p in points]},
         "series": [point_dict(p) for p in points],
     }
@@ -359,15 +339,13 @@ _PAGE = """{% extends "base.html.j2" %}
 
 def render_html(results: Sequence[Assessment], site: str, lang: str = "fr") -> str:
     """A stand-alone, accessible HTML page with the chart and its table (``a11y-audit trends --html``)."""
-    from audit.i18n import labels
     from audit.reports.html import environment
 
     data = section(results, site, lang)
-    w = words(lang)
-    template = environment().from_string(_PAGE)
-    return template.render(trend=data, t=labels(lang), lang=data["lang"],
-                           page_title=w["page_title"].format(site=data["site_name"]),
-                           generated_by=w["generated_by"])
+    return environment(data["lang"]).from_string(_PAGE).render(
+        trend=data, lang=data["lang"],
+        page_title=words.text("Évolution de l'accessibilité — {site}", lang=lang, site=data["site_name"]),
+        generated_by=words.text("Page produite par a11y-audit", lang=lang))
 
 
 def write_html(results: Sequence[Assessment], site: str, path: str | Path, lang: str = "fr") -> Path:

@@ -141,7 +141,7 @@ MAX_VALIDATORS = 300  # as audit.browser
 
 
 class GridError(BrowserError):
-    """The Selenium Grid cannot be used (unreachable, not ready, no Chromium): one message (audit.wording)."""
+    """The Selenium Grid cannot be used (unreachable, not ready, no Chromium): one message (audit.words)."""
 
 
 # A Grid behind basic authentication (Selenium's router --username/--password): the credentials come from the

@@ -93,6 +93,10 @@ def compile_po(po: Path) -> bytes:
 
     with po.open("rb") as fp:
         catalog = read_po(fp)
+    for message in list(catalog):  # an entry not (fully) translated yet falls back to the msgid, never to ""
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if message.id and not all(strings):
+            catalog.delete(message.id, context=message.context)
     out = io.BytesIO()
     write_mo(out, catalog)
     return out.getvalue()
@@ -104,7 +108,10 @@ def gettext(msgid: str, lang: str | None = None) -> str:
 
 
 def ngettext(singular: str, plural_: str, n: int, lang: str | None = None) -> str:
-    return translations(_lang(lang)).ngettext(singular, plural_, n)
+    lang = _lang(lang)
+    if lang == SOURCE:  # the msgids are French: French's own rule, 0 and 1 in the singular
+        return singular if n <= 1 else plural_
+    return translations(lang).ngettext(singular, plural_, n)
 
 
 def pgettext(context: str, msgid: str, lang: str | None = None) -> str:
@@ -181,8 +188,7 @@ class Msg:
         """Plain JSON-able data (the run store keeps it with the finding)."""
         out: dict[str, Any] = {"id": self.id}
         if self.values:
-            out["values"] = {key: value.data() if isinstance(value, Msg) else value
-                             for key, value in self.values.items()}
+            out["values"] = {key: _data(value) for key, value in self.values.items()}
         if self.plural_id is not None:
             out["plural"] = self.plural_id
             out["n"] = self.n
@@ -193,11 +199,26 @@ class Msg:
         """The message of :meth:`data` (None for anything else)."""
         if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
             return None
-        values = {key: (cls.of(value) if isinstance(value, Mapping) and "id" in value else value)
-                  for key, value in (data.get("values") or {}).items()}
+        values = {key: _value(value) for key, value in (data.get("values") or {}).items()}
         if isinstance(data.get("plural"), str):
             return cls.plural(int(data.get("n") or 0), data["id"], data["plural"], **values)
         return cls(data["id"], **values)
+
+
+def _data(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return value.data()
+    if isinstance(value, list | tuple) and any(isinstance(v, Msg) for v in value):
+        return [_data(v) for v in value]
+    return value
+
+
+def _value(data: Any) -> Any:
+    if isinstance(data, Mapping) and isinstance(data.get("id"), str):
+        return Msg.of(data)
+    if isinstance(data, list) and any(isinstance(v, Mapping) and "id" in v for v in data):
+        return [_value(v) for v in data]
+    return data
 
 
 def say(value: Any, lang: str | None = None) -> Any:

@@ -20,7 +20,6 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract as babel_extract
 from babel.messages.extract import extract_python
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +27,7 @@ LOCALE = ROOT / "audit" / "locale"
 LANGS = ("fr", "en")
 DOMAIN = "messages"
 # the functions whose arguments are messages (audit/words.py); n: the argument numbers of the msgids
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "text": None, "Msg": None,
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "text": None, "Msg": None, "legal": None,
             "ngettext": (1, 2), "plural": (2, 3), "pgettext": ((1, "c"), 2), "ptext": ((1, "c"), 2)}
 
 # in Python, words.text and words.ptext are told apart from other functions of those names (see _python)
@@ -108,6 +107,15 @@ def update(pot: Catalog) -> None:
         catalog.update(copy.deepcopy(pot), no_fuzzy_matching=True)
         catalog.obsolete.clear()
         catalog.fuzzy = False
+        for message in catalog:
+            # the messages are str.format templates: a « 200 % de » is no %-placeholder (Babel guesses it is)
+            message.flags.discard("python-format")
+            # no fuzzy matching: a flag left means a msgid that became plural (or back)
+            if message.id and message.fuzzy:
+                message.flags.discard("fuzzy")
+                plural_id = not isinstance(message.id, str)
+                if plural_id != isinstance(message.string, tuple | list):
+                    message.string = ("", "") if plural_id else ""
         if lang == "fr":
             for message in catalog:
                 if message.id and not _translated(message):
@@ -152,17 +160,16 @@ def problems() -> list[str]:
 
 
 def compile_all() -> None:
+    sys.path.insert(0, str(ROOT))
+    from audit.words import compile_po
+
     for po in sorted(LOCALE.glob("*/LC_MESSAGES/*.po")):
-        with po.open("rb") as fp:
-            catalog = read_po(fp)
-        with po.with_suffix(".mo").open("wb") as fp:
-            write_mo(fp, catalog)
+        po.with_suffix(".mo").write_bytes(compile_po(po))
 
 
 def missing(paths: list[str]) -> list[str]:
     """The msgids of these files (Python or templates) that no English catalogue translates yet."""
     sys.path.insert(0, str(ROOT))
-    from audit import words
 
     wanted = {str(Path(p).resolve().relative_to(ROOT)) for p in paths}
     translated = set()

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import pytest
 
-from audit import standards
+from audit import standards, words
 from audit.checks import Evidence, load_checks, run_checks, run_page_checks
 from audit.model import Outcome, PageRef, PageSnapshot, worst
 
@@ -171,8 +171,10 @@ def theme_tests(module: str, in_chromium: tuple[str, ...]) -> ThemeTests:
     def test_metadata_is_complete_and_honest():
         for check_id in checks:
             chk = load_checks()[check_id]
-            assert chk.title and chk.failure and chk.title_en and chk.failure_en, check_id
-            assert chk.description and chk.how_to_fix, check_id
+            assert chk.title and chk.failure and chk.description and chk.how_to_fix, check_id
+            # every declared text has its English in the catalogue (French is the source language)
+            for text in (chk.title, chk.failure, chk.description, chk.how_to_fix, chk.question):
+                assert text is None or words.gettext(text, "en") != text, (check_id, text)
             assert chk.rgaa_tests and all(t in standards.TESTS for t in chk.rgaa_tests), check_id
             assert chk.wcag and all(sc in standards.WCAG_SC or sc == "4.1.1" for sc in chk.wcag), check_id
             assert chk.impact and chk.evidence
@@ -245,3 +247,23 @@ def probe_fixture_tests(theme: str, **gather_options) -> tuple[Callable, Callabl
             assert outcome_of(pages[name], check_id) == expected, check_id
 
     return pages, test_metadata, test_fixture
+
+
+def assert_said_in_english(module: str, tmp_path: Path, skip_inapplicable: bool = False) -> set[str]:
+    """Every message of ``module``'s checks on its fixtures has its English: another text than the French,
+    English quotation marks, kept as plain data with the finding. Returns the outcomes seen."""
+    import json
+
+    mine = module_checks(module)
+    seen = set()
+    for i, fixture in enumerate(fixtures(module)):
+        for f in run_fixture(fixture, tmp_path / str(i), only=mine):
+            if skip_inapplicable and f.outcome == "inapplicable":
+                continue
+            json.dumps(f.extra)
+            english = f.said("message", "en")
+            assert english and english != f.message and "«" not in english, (f.check_id, f.message, english)
+            if f.question:
+                assert f.said("question", "en") != f.question, (f.check_id, f.question)
+            seen.add(f.outcome)
+    return seen

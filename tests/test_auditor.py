@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from audit import auditor, standards, wording
+from audit import auditor, standards, words
 from audit.auditor import AuditorError, parse_yaml, resolve
 from audit.model import Finding, Outcome, Source
 from audit.reports import grid as grid_csv
@@ -41,7 +41,7 @@ def test_yaml_fixture_loads_with_verdicts_dérogations_and_exemptions():
     assert resolved[("https://ville.example/contact.html", "2.2")].status == Status.NC  # by sample page name
 
 
-@pytest.mark.parametrize("text, where, words", [
+@pytest.mark.parametrize("text, where, said", [
     ("auditor: A\nverdicts:\n  - page: /\n    criteria:\n      \"14.1\": C\n", ":5:", "critère inconnu « 14.1 »"),
     ("auditor: A\nverdicts:\n  - page: /\n    criteria:\n      \"1.1\": OK\n", ":5:", "C, NC, NA ou NT, pas « OK »"),
     ("auditor: A\nverdicts:\n  - page: /\n    criteria:\n      \"1.1\": C\n      '1.1': NC\n", ":6:",
@@ -55,12 +55,12 @@ def test_yaml_fixture_loads_with_verdicts_dérogations_and_exemptions():
     ("auditor: A\nauditeur: B\n", ":2:", "auditeur: clé inconnue"),
     ("auditor: A\nverdicts:\n  - page: /\n   criteria: {}\n", ":4:", "YAML invalide"),
 ])
-def test_yaml_errors_say_file_and_line(text, where, words):
+def test_yaml_errors_say_file_and_line(text, where, said):
     with pytest.raises(AuditorError) as exc:
         parse_yaml(text, "auditeur.yaml")
     message = str(exc.value)
     assert message.startswith("auditeur.yaml" + where), message
-    assert words in message, message
+    assert said in message, message
 
 
 def test_unknown_page_is_an_error_at_its_line():
@@ -143,15 +143,15 @@ def test_csv_errors_say_file_and_line(tmp_path, text, where, french, english):
     """French first (the CLI's language), English with --lang-cli en."""
     path = tmp_path / "g.csv"
     path.write_text(text, encoding="utf-8")
-    for lang, words in (("fr", french), ("en", english)):
-        wording.use(lang)
+    for lang, said in (("fr", french), ("en", english)):
+        words.use(lang)
         try:
             with pytest.raises(AuditorError) as exc:
                 auditor.load(path)
         finally:
-            wording.use(None)
+            words.use(None)
         assert str(exc.value).startswith(f"{path}{where}"), str(exc.value)
-        assert words in str(exc.value), str(exc.value)
+        assert said in str(exc.value), str(exc.value)
 
 
 def test_csv_line_numbers_follow_multiline_cells():

@@ -72,3 +72,9 @@ def test_a_question_of_another_check_still_wins_over_the_absence(tmp_path):
     grid = build_grid([GridPage(key=key, url="/", name="x", ref="/")], [*found, asking], conclusive_checks=frozenset())
     assert grid.cell(key, "5.1").status == Status.NT
     assert grid.cell(key, "5.2").status == Status.NA
+
+
+def test_the_evidence_is_said_in_english(tmp_path):
+    [finding] = _findings(tmp_path, PLAIN, {"rgaa-2-no-frame"})
+    assert finding.message == "Aucun élément iframe ou frame sur la page : critères 2.1, 2.2 non applicables."
+    assert finding.said("message", "en") == "No iframe or frame element on the page: criteria 2.1, 2.2 not applicable."

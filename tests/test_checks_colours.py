@@ -41,6 +41,8 @@ def test_contrast_is_measured(pages):
     [field] = [f for f in run_page_checks(pages["failed-field-border.html"], only=["rgaa-3.3-component-contrast"])]
     assert field.selector == "#msg"
     assert "1,36:1" in field.message and "#dddddd sur #ffffff" in field.message
+    english = field.said("message", "en")
+    assert "contrast ratio of 1.36:1 (border or background #dddddd on #ffffff), at least 3:1 expected." in english
     [icon] = run_page_checks(pages["failed-icon-button.html"], only=["rgaa-3.3-component-contrast"])
     assert icon.outcome == Outcome.FAILED and "« Fermer »" in icon.message and "#bbbbbb" in icon.message
     items = {i["s"]: i for i in pages["passed-field-border.html"].probe("non_text_contrast")["items"]}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from audit import words
 from audit.checks import Evidence, _finding, load_checks, mandatory, run_site_checks
 from audit.checks.consistency import _target, clearly_different, link_names, words_of
 from audit.model import Outcome, PageSnapshot
@@ -62,7 +63,8 @@ def test_fixture_sites(site, tmp_path):
         f = got[path]
         assert f.outcome == Outcome.CANT_TELL and f.question and "même page" in f.question
         assert f.rgaa_tests == () and f.wcag == ("3.2.4",) and not f.conclusive
-        assert f.message.startswith(f"{len(targets)} destination(s)")
+        n = len(targets)
+        assert f.message.startswith(f"{n} destination nommée" if n == 1 else f"{n} destinations nommées")
         for target in targets:
             assert f"{target} : " in f.message
         # on the element concerned: the page's first link whose name differs
@@ -75,6 +77,9 @@ def test_the_message_lists_the_different_names_and_where(tmp_path):
     assert "/contact.html : « Nous écrire » ici, « Contact » (/, /contact.html) ailleurs" in mairie.message
     assert "/actualites/fete.html : « Fête de la Loire » ici, « Lire la suite » (/) ailleurs" in mairie.message
     assert mairie.snippet == '<a href="/contact.html">Nous écrire</a>'
+    english = mairie.said("message", "en")
+    assert english.startswith("2 destinations named differently from one page to another: ") and english != mairie.message
+    assert "/contact.html: “Nous écrire” here, “Contact” (/, /contact.html) elsewhere" in english
     home = findings["/"]
     assert "/actualites/fete.html : « Lire la suite » ici, « Fête de la Loire » (/mairie.html) ailleurs" in home.message
     assert "piscine" not in home.message and "plan" not in home.message.lower() and "contact" not in home.message
@@ -120,5 +125,7 @@ def test_streamed_like_every_site_check(tmp_path, monkeypatch):
 def test_declared_without_rgaa_test_and_not_conclusive():
     chk = load_checks()[CHECK]
     assert chk.scope == "site" and chk.rgaa_tests == () and chk.wcag == ("3.2.4",) and not chk.conclusive
-    assert chk.title and chk.failure and chk.title_en and chk.failure_en and chk.description and chk.how_to_fix
+    assert chk.title and chk.failure and chk.description and chk.how_to_fix
+    for text in (chk.title, chk.failure, chk.description, chk.how_to_fix, chk.question):
+        assert words.gettext(text, "en") != text, text
     assert chk.question and chk.evidence == ("dom", "site")

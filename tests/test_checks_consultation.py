@@ -67,3 +67,17 @@ def test_logout_only_from_controls(tmp_path):
 def test_marquee_with_a_stop_button_is_a_question(tmp_path):
     body = ('<marquee id="m">Info</marquee><button onclick="document.getElementById(\'m\').stop()">Arrêter</button>')
     assert outcome_of(evidence(tmp_path, f"<html><body>{body}</body></html>"), "rgaa-13.8-moving") == Outcome.CANT_TELL
+
+
+def test_messages_are_said_in_english(tmp_path):
+    html = ('<html lang=fr><head><meta http-equiv="refresh" content="90; url=/autre"><title>t</title></head>'
+            '<body><p>x</p></body></html>')
+    [finding] = run_page_checks(evidence(tmp_path, html, url="https://x.test/page"), only=["rgaa-13.1-refresh"])
+    assert finding.outcome == Outcome.FAILED
+    assert finding.message == "La page redirige vers /autre automatiquement après 90 secondes (test 13.1.2)."
+    assert finding.said("message", "en") == "The page automatically redirects to /autre after 90 seconds (test 13.1.2)."
+    html = '<html lang=fr><body><p>Bravo 😀 !</p><pre>+--+\n|  |\n+--+</pre></body></html>'
+    said = [(f.message, f.said("message", "en")) for f in run_page_checks(evidence(tmp_path, html, key="c"),
+                                                                           only=["rgaa-13.5-cryptic"])]
+    assert ("Contenu cryptique : 😀 (grinning face).", "Cryptic content: 😀 (grinning face).") in said
+    assert ("Contenu cryptique : art ASCII.", "Cryptic content: ASCII art.") in said

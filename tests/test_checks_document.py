@@ -170,3 +170,44 @@ def test_demo_documents(tmp_path):
     report = outcomes(doc_evidence(tmp_path, (DEMO_DOCS / "compte-rendu-conseil-municipal.pdf").read_bytes(),
                                    name="c.pdf"))
     assert {report[c] for c in PDF_CHECKS} == {Outcome.PASSED}
+
+
+def test_messages_are_said_in_english(tmp_path):
+    """A finding keeps its message's data: said in English, it is English; its French is unchanged."""
+    import json
+
+    from audit import words
+
+    findings = {f.check_id: f for f in run_page_checks(doc_evidence(tmp_path, make_pdf(title="Guide")))}
+    tagged, title = findings["rgaa-13.3-pdf-tagged"], findings["rgaa-13.3-pdf-title"]
+    assert tagged.message == "Le PDF n'est pas balisé : pas de /MarkInfo, pas d'arbre de structure (/StructTreeRoot)."
+    assert tagged.said("message", "en") == "The PDF is not tagged: no /MarkInfo, no structure tree (/StructTreeRoot)."
+    assert title.said("message", "en") == ("The PDF's title is “Guide” but readers show the file name "
+                                           "(/ViewerPreferences /DisplayDocTitle missing).")
+    assert findings["rgaa-13.3-pdf-lang"].said("message", "en") == "The PDF has no /Lang entry in its catalog."
+    assert findings["rgaa-13.3-pdf-text"].said("message", "en") == "Text can be extracted from its only page."
+    review = findings["rgaa-13.3-document-review"]
+    assert review.message == "PDF « guide.pdf » (1 page) : à vérifier avec PAC (PDF Accessibility Checker)."
+    assert review.said("message", "en") == "PDF “guide.pdf” (1 page): to check with PAC (PDF Accessibility Checker)."
+    assert review.said("question", "en") == ("Is this document accessible (heading structure, image alternatives, "
+                                             "tables, reading order), or is there an accessible version of it?")
+    for f in findings.values():
+        assert json.loads(json.dumps(f.extra)) == f.extra
+        if f.outcome == Outcome.FAILED:
+            assert f.said("message", "en") != f.message
+    broken = run_page_checks(doc_evidence(tmp_path, b"", name="vide.pdf"), only=["rgaa-13.3-pdf-tagged"])
+    assert broken[0].said("message", "en") == "The PDF file could not be read (the file is empty)."
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    odt = doc_evidence(tmp_path, buf.getvalue(), name="deliberation.odt", content_type="application/octet-stream",
+                       url="https://www.example.org/deliberation.odt")
+    [review] = run_page_checks(odt, only=["rgaa-13.3-document-review"])
+    assert review.message == ("Document OpenDocument texte « deliberation.odt » : à vérifier avec le vérificateur "
+                              "d'accessibilité de l'éditeur.")
+    assert review.said("message", "en") == ("OpenDocument text document “deliberation.odt”: to check with the "
+                                            "editor's accessibility checker.")
+    for chk in load_checks().values():
+        if chk.module == MODULE:
+            for text in (chk.title, chk.failure, chk.description, chk.how_to_fix, chk.question):
+                assert text is None or words.gettext(text, "en") != text, (chk.id, text)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from audit import words
 from audit.checks import Evidence, load_checks, run_page_checks
 from audit.checks.forms import autocomplete_field, fields, label_of, purpose_of, third_party
 from audit.model import Outcome, PageKind, PageSnapshot, worst
@@ -82,7 +83,11 @@ def test_never_fails_on_clean_fixtures(tmp_path, path):
 def test_every_check_is_declared_with_references():
     for cid in checks_of(OURS) + ["rgaa-11.3-consistent-labels"]:
         chk = load_checks()[cid]
-        assert chk.title and chk.failure and chk.title_en and chk.failure_en and chk.how_to_fix
+        assert chk.title and chk.failure and chk.how_to_fix
+        assert words.gettext(chk.title, "en") != chk.title and words.gettext(chk.failure, "en") != chk.failure
+        if chk.module in (MODULE, "audit.checks.consultation"):  # every declared text has English
+            for text in (chk.description, chk.how_to_fix, chk.question):
+                assert not text or words.gettext(text, "en") != text, text
         assert chk.rgaa_tests and chk.wcag and not chk.conclusive
         assert cid.startswith("rgaa-") and cid.split("-")[1] in {t.rsplit(".", 1)[0] for t in chk.rgaa_tests}
     try:
@@ -181,7 +186,10 @@ def test_consistent_labels_site_check(tmp_path):
     assert {url: r.outcome for url, r in by_page.items()} == {"https://x.test/a": "cant_tell",
                                                               "https://x.test/b": "cant_tell",
                                                               "https://x.test/c": "cant_tell"}
-    assert "Chercher un mot" in by_page["https://x.test/a"].message and site_check.question.endswith("?")
+    message = by_page["https://x.test/a"].message
+    assert "Chercher un mot" in str(message) and site_check.question.endswith("?")
+    assert str(message).startswith("Étiquettes différentes pour un même champ : name=q : « Rechercher » ici, « ")
+    assert message.render("en").startswith("Different labels for the same field: name=q: “Rechercher” here, “")
     same = [evidence(tmp_path, form.format("Rechercher", "Tout"), url=f"https://y.test/{n}") for n in "ab"]
     assert {r.outcome for r in site_check.func(same)} == {"passed"}
 
@@ -291,3 +299,19 @@ def test_demo_seeded_defects_found(tmp_path):
     assert outcomes("actualites/index.html", "/actualites/")["rgaa-13.1-refresh"] == Outcome.FAILED
     assert outcomes("vie-pratique/index.html", "/vie-pratique/")["rgaa-13.8-moving"] == Outcome.FAILED
     assert outcomes("index.html", "/")["rgaa-4.1-transcript"] == Outcome.INAPPLICABLE
+
+
+def test_messages_are_said_in_english(tmp_path):
+    html = ('<html lang=fr><body><form><label for="tel">Téléphone</label><input id="telephone" name="telephone">'
+            '<input type="radio" name="c" value="a"><input type="radio" name="c" value="b"></form></body></html>')
+    found = run_page_checks(evidence(tmp_path, html), only=["rgaa-11.1-label"])
+    failed = [f for f in found if f.outcome == Outcome.FAILED]
+    assert failed[0].message == ("Le champ (input type=text, id=telephone) n'a ni label, ni aria-label, ni "
+                                 "aria-labelledby, ni title. Le label « Téléphone » a for=\"tel\" mais aucun champ "
+                                 "n'a cet id (l'id de ce champ est « telephone »).")
+    assert failed[0].said("message", "en") == (
+        "The field (input type=text, id=telephone) has no label, aria-label, aria-labelledby or title. The label "
+        "“Téléphone” has for=\"tel\" but no field has that id (this field's id is “telephone”).")
+    [grouping] = run_page_checks(evidence(tmp_path, html, key="g"), only=["rgaa-11.5-grouping"])
+    assert grouping.outcome == Outcome.FAILED and grouping.message.startswith("Les 2 boutons radio « c »")
+    assert grouping.said("message", "en").startswith("The 2 radio buttons “c”")

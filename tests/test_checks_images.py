@@ -63,7 +63,9 @@ def test_images_of_text_are_asked_about_only_where_text_is_likely(tmp_path):
     found = {item[1]: (item[3], item[5]) for item in text_images(root)}
     assert set(found) == {"Inscriptions : du 2 au 30 juin.", "Fête de la musique", "Fête de la Loire, samedi 14 juin",
                           "SOLDES D'HIVER -50 %"}
-    assert found["Fête de la musique"] == (("1.8.1",), ["format large et bas (960×120 px)"])
+    tests, clues = found["Fête de la musique"]
+    assert tests == ("1.8.1",) and [str(c) for c in clues] == ["format large et bas (960×120 px)"]
+    assert [c.render("en") for c in clues] == ["wide, short shape (960×120 px)"]
     assert found["SOLDES D'HIVER -50 %"][0] == ("1.8.6",)
 
 
@@ -80,4 +82,45 @@ def test_images_of_text_questions_are_capped_per_page(tmp_path):
     found = run_page_checks(evidence(page, tmp_path / "page"), only=["rgaa-1.8-image-text"])
     assert len(found) == MAX_TEXT_IMAGES and all(f.outcome == "cant_tell" and not f.conclusive for f in found)
     assert all(f.rgaa_tests == ("1.8.1",) and f.selector and f.snippet.startswith("<img") for f in found)
-    assert "4 autre(s) image(s)" in found[-1].message
+    assert "(4 autres images de la page présentent les mêmes indices : à examiner aussi.)" in found[-1].message
+    assert "(4 other images on the page show the same clues: examine them too.)" in found[-1].said("message", "en")
+
+
+def test_messages_are_said_in_english(tmp_path):
+    """A finding keeps its message's data: said in English, it is English; its French is unchanged."""
+    import json
+
+    from check_fixtures import evidence
+
+    from audit import words
+    from audit.checks import load_checks, run_page_checks
+
+    page = tmp_path / "images.html"
+    page.write_text("<!DOCTYPE html><html lang='fr'><head><title>Images</title></head><body><main>"
+                    "<p><img id='a' src='/a.png'></p><p><img id='b' src='/b.png' alt='IMG_2034.jpg'></p>"
+                    "<p><img id='c' src='/c.png' alt='' title='Séparateur'></p>"
+                    "<p><img id='d' src='/i/bandeau-fete.png' alt='FÊTE DE LA MUSIQUE LE 21 JUIN'></p>"
+                    "</main></body></html>", encoding="utf-8")
+    found = {f.selector: f for f in run_page_checks(evidence(page, tmp_path / "page"))
+             if f.check_id.startswith("rgaa-1.") and f.outcome in ("failed", "cant_tell") and f.selector}
+    said = {selector: (f.message, f.said("message", "en")) for selector, f in found.items()}
+    assert said["#a"] == ("L'image n'a pas d'attribut alt (ni aria-label, aria-labelledby ou title).",
+                          "The image has no alt attribute (nor aria-label, aria-labelledby or title).")
+    assert said["#b"] == ("« IMG_2034.jpg » est un nom de fichier.", "“IMG_2034.jpg” is a file name.")
+    assert said["#c"] == ("Image marquée décorative (alt vide) mais pourvue de title « Séparateur ».",
+                          "Image marked as decorative (empty alt) but given title “Séparateur”.")
+    french, english = said["#d"]
+    assert french == ("Alternative (alt) : « FÊTE DE LA MUSIQUE LE 21 JUIN ». Indices d'un texte dans l'image : "
+                      "nom de fichier « bandeau-fete.png », date, horaire, prix ou adresse dans l'alternative, "
+                      "alternative en capitales.")
+    assert english == ("Alternative (alt): “FÊTE DE LA MUSIQUE LE 21 JUIN”. Clues of text in the image: file name "
+                       "“bandeau-fete.png”, date, time, price or address in the alternative, alternative in capital "
+                       "letters.")
+    for f in found.values():
+        assert json.loads(json.dumps(f.extra)) == f.extra  # the run store keeps it as JSON
+        if f.outcome == "failed":
+            assert f.said("message", "en") != f.message
+    for chk in load_checks().values():
+        if chk.module == "audit.checks.images":
+            for text in (chk.title, chk.failure, chk.description, chk.how_to_fix, chk.question):
+                assert text is None or words.gettext(text, "en") != text, (chk.id, text)

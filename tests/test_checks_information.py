@@ -61,3 +61,19 @@ def test_link_underline_from_page_css(tmp_path, css, inline, expected):
     body = f'<div id="x"><p>Consultez <a href="/h" style="{inline}">la page des horaires</a> avant de venir nous voir.</p></div>'
     ev = evidence(tmp_path, page(body, f"<style>{css}</style>"))
     assert outcome_of(ev, "rgaa-3.1-links-colour") == expected
+
+
+def test_findings_are_said_in_english_too(tmp_path):
+    from audit.checks import run_page_checks
+
+    body = ('<p>Les champs en rouge sont obligatoires.</p><p>Consultez <a href="/h">la page des horaires</a> avant '
+            'de venir nous voir.</p>')
+    ev = evidence(tmp_path, page(body, "<style>a { text-decoration: none }</style>"))
+    found = {f.check_id: f for f in run_page_checks(ev, only=["rgaa-3.1-colour-text", "rgaa-3.1-links-colour"])}
+    colour = found["rgaa-3.1-colour-text"]
+    assert colour.message == "Le texte « Les champs en rouge sont obligatoires. » renvoie à une couleur."
+    assert colour.said("message", "en") == "The text “Les champs en rouge sont obligatoires.” refers to a colour."
+    links = found["rgaa-3.1-links-colour"]
+    assert links.outcome == Outcome.CANT_TELL
+    assert links.said("message", "en") == ("The page's stylesheet removes the underline of 1 link in running text: "
+                                           "“la page des horaires”.")

@@ -159,8 +159,35 @@ def test_validator_errors_of_unknown_kind_are_asked_about_not_ignored(tmp_path):
     outside = {"type": "error", "message": "Bad value “faux” for attribute “aria-expanded” on element “button”."}
     strange = {"type": "error", "message": "Some parse error the tool has never seen."}
     [passed] = _validity_results(ev, {"source": [outside], "dom": []})
-    assert passed.outcome == "passed" and "1 autre(s) erreur(s)" in passed.message
+    assert passed.outcome == "passed" and "1 autre erreur du validateur" in str(passed.message)
     [asked] = _validity_results(ev, {"source": [outside, strange], "dom": []})
-    assert asked.outcome == "cant_tell" and "never seen" in asked.message and asked.question
+    assert asked.outcome == "cant_tell" and "never seen" in str(asked.message) and asked.question
     failed = _validity_results(ev, {"source": [strange, {"type": "error", "message": "Duplicate ID “a”."}]})
     assert [r.outcome for r in failed] == ["failed"]
+
+
+def test_findings_are_said_in_english_too(tmp_path):
+    import json
+
+    from audit.checks import run_page_checks
+
+    two = ('<!DOCTYPE html><html lang="fr"><head><title>Mairie</title><title>Accueil</title></head>'
+           '<body><main><p>Du texte en français pour la page.</p></main></body></html>')
+    [finding] = run_page_checks(_page(tmp_path, "two", two, "http://x/two"), only=["rgaa-8.5-title-place"])
+    assert finding.outcome == "failed"
+    assert finding.message == "2 éléments <title> (dans <head>) : « Mairie » ; « Accueil ». Un seul est permis."
+    assert finding.said("message", "en") == '2 <title> elements (in <head>): “Mairie”; “Accueil”. Only one is allowed.'
+    json.dumps(finding.extra)  # the run store keeps it as JSON
+    no_lang = '<!DOCTYPE html><html><head><title>Mairie — Ville</title></head><body><p>Horaires</p></body></html>'
+    [finding] = run_page_checks(_page(tmp_path, "nolang", no_lang, "http://x/nolang"), only=["rgaa-8.3-lang-present"])
+    english = finding.said("message", "en")
+    assert finding.outcome == "failed" and english != finding.message
+    assert english == 'On the html element, the lang attribute is missing; for example the text “Horaires” has no ' \
+                      "language specified."
+
+
+def test_validation_not_run_is_said_in_english(tmp_path, monkeypatch):
+    monkeypatch.setenv("A11Y_AUDIT_VNU", str(tmp_path / "absent" / "vnu.jar"))
+    [finding] = _site("rgaa-8.2-validity", [_page(tmp_path, "bad", INVALID, "http://x/bad")])
+    assert finding.said("message", "en").startswith("Validation not done: the Nu Html Checker validator is not")
+    assert finding.message.startswith("Validation non faite : le validateur Nu Html Checker n'est pas installé")

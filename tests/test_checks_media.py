@@ -73,3 +73,17 @@ def test_transcript_link_is_noticed(tmp_path):
     (finding,) = run_page_checks(evidence(tmp_path, page(body)), only=["rgaa-4.1-transcript"])
     assert finding.outcome == Outcome.CANT_TELL and "transcription" in finding.message
     assert finding.selector and finding.snippet.startswith("<video")
+
+
+def test_findings_are_said_in_english_too(tmp_path):
+    body = ('<video src="clips/voeux.mp4"></video>'
+            '<object data="carte.swf" type="application/x-shockwave-flash" wmode="transparent"></object>')
+    findings = run_page_checks(evidence(tmp_path, page(body)), only=["rgaa-4.3-captions", "rgaa-4.13-compatible"])
+    captions = next(f for f in findings if f.check_id == "rgaa-4.3-captions")
+    assert captions.message == "La vidéo (clips/voeux.mp4) n'a aucune piste <track> de sous-titres."
+    assert captions.said("message", "en") == "The video (clips/voeux.mp4) has no <track> caption track."
+    [flash] = [f for f in findings if f.outcome == Outcome.FAILED]
+    assert flash.said("message", "en") == 'The object has wmode="transparent": its content is invisible to screen readers.'
+    assert flash.said("message", "en") != flash.message
+    none = run_page_checks(evidence(tmp_path, page("<p>Texte</p>")), only=["rgaa-4.1-transcript"])
+    assert none[0].said("message", "en").endswith("the criterion does not apply to this page.")

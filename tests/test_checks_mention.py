@@ -100,3 +100,14 @@ def test_the_stored_result_follows_the_declaration_written_since(tmp_path):
     after = load_or_assess(store, run, site)  # the declaration is an input: the result is made again
     assert not [f for f in after.findings if f.check_id == MISMATCH_CHECK]
     store.close()
+
+
+def test_failures_are_said_in_english_too(tmp_path):
+    found = _judge([_evidence(tmp_path, "/", "<p>Mairie</p>")])
+    failed = found["/"]
+    assert failed.message == ("La page d'accueil n'affiche pas la mention « Accessibilité : … conforme » ; aucun lien "
+                              "vers la page Accessibilité (la déclaration) sur cette page.")
+    from audit.words import said
+
+    assert said(failed.message, lang="en") == ("The home page does not show the « Accessibilité : … conforme » mention; "
+                                               "no link to the accessibility page (the statement) on this page.")

@@ -28,7 +28,11 @@ pages, test_metadata, test_fixture = probe_fixture_tests("navigation")
 def test_trap_finding_names_the_cycle(pages):
     [finding] = run_page_checks(pages["failed-keyboard-trap.html"], only=["rgaa-12.9-keyboard-trap"])
     assert finding.selector == "#jour" and finding.impact == "critical"
-    assert "« Jour »" in finding.message and "« Année »" in finding.message and "2 autre(s)" in finding.message
+    assert "« Jour »" in finding.message and "« Année »" in finding.message
+    assert "sans atteindre les 2 autres éléments ni sortir de la page" in finding.message
+    english = finding.said("message", "en")
+    assert english.startswith("Keyboard trap: focus loops between ") and "Jour" in english and "Année" in english
+    assert "without reaching the 2 other elements or leaving the page" in english
 
 
 def test_skip_link_pass_is_conclusive(pages):
@@ -88,6 +92,65 @@ def test_a_menu_need_not_be_a_nav_element():
     assert found(f"<main><article><header><ul>{links}</ul></header></article></main>") == set()
     social = "<li><a href='https://x.example/v'>X</a></li><li><a href='https://fb.example/v'>Facebook</a></li>"
     assert found(f"<nav aria-label='Réseaux sociaux'><ul>{social}</ul></nav>") == set()
+
+
+def _probed(tmp_path, probes: dict) -> Evidence:
+    import json
+
+    folder = tmp_path / "probed"
+    folder.mkdir(parents=True)
+    (folder / "probes.json").write_text(json.dumps(probes), encoding="utf-8")
+    snap = PageSnapshot(key="p", url="http://ville.example/p", files={"probes": "probes.json"}, status=200)
+    return Evidence(snap, folder)
+
+
+def test_messages_are_said_in_english(tmp_path):
+    """A finding keeps its message's data: said in English, it is English; its French is unchanged."""
+    import json
+
+    from audit import words
+
+    elements = {"1": {"name": "Jour", "s": "#jour", "dom": 1}, "2": {"s": "#annee", "tag": "select", "dom": 2},
+                "3": {"name": "Contenu", "s": "#skip", "dom": 0}}
+    walk = {"tabbables": [3, 1, 2], "elements": elements, "main": "#contenu", "before_main": 4,
+            "trap": {"cycle": [2, 1], "confirmed": True, "outside": 1},
+            "skip_link": {"id": 3, "name": "Contenu", "fragment": "contenu", "target_exists": False}}
+    found = {f.check_id: f for f in run_page_checks(_probed(tmp_path, {"tab_walk": walk}), only=MINE)}
+    trap = found["rgaa-12.9-keyboard-trap"]
+    assert trap.message == ("Piège au clavier : le focus tourne en boucle entre « Jour », #annee sans atteindre 1 autre "
+                            "élément ni sortir de la page ; Maj+Tab et Échap n'en sortent pas.")
+    assert trap.said("message", "en") == (f"Keyboard trap: focus loops between {words.text('« {name} »', 'en', name='Jour')}, "
+                                          "#annee without reaching the 1 other element or leaving the page; neither "
+                                          "Shift+Tab nor Escape gets out.")
+    skip = found["rgaa-12.7-skip-link"]
+    assert skip.message == "Le lien « Contenu » mène à l'ancre #contenu, qui n'existe pas dans la page."
+    assert skip.said("message", "en") == "The “Contenu” link points to the anchor #contenu, which does not exist on the page."
+    for f in found.values():
+        assert json.loads(json.dumps(f.extra)) == f.extra
+        if f.outcome == Outcome.FAILED:
+            assert f.said("message", "en") != f.message
+    [nothing] = run_page_checks(_probed(tmp_path / "x", {"tab_walk": {
+        "tabbables": [], "inapplicable": {"code": "no_tabbable", "reason": "aucun élément de la page n'est atteignable "
+                                                                           "avec la touche Tab"}}}),
+        only=["rgaa-12.9-keyboard-trap"])
+    assert nothing.said("message", "en") == "Not applicable: no element of the page can be reached with the Tab key."
+    for chk in load_checks().values():
+        if chk.module == "audit.checks.navigation":
+            for text in (chk.title, chk.failure, chk.description, chk.how_to_fix, chk.question):
+                assert text is None or words.gettext(text, "en") != text, (chk.id, text)
+
+
+def test_site_navigation_in_english(tmp_path):
+    chk = load_checks()["rgaa-12.1-navigation-systems"]
+    [failed] = chk.func([_page(tmp_path, "c", MENU), _page(tmp_path, "d", MENU)])
+    assert str(failed.message) == ("Sur les 2 pages auditées, on ne trouve que un menu de navigation : il faut deux "
+                                   "systèmes de navigation au moins.")
+    assert failed.message.render("en") == ("On the 2 audited pages, there is only a navigation menu: at least two "
+                                           "navigation systems are needed.")
+    [passed] = chk.func([_page(tmp_path, "e", MENU + SEARCH + SITEMAP), _page(tmp_path, "f", MENU + SEARCH + SITEMAP)])
+    assert str(passed.message) == ("Les 2 pages auditées offrent un menu de navigation, un moteur de recherche et un "
+                                   "plan du site.")
+    assert passed.message.render("en") == "The 2 audited pages offer a navigation menu, a search engine and a site map."
 
 
 def _site(pages):

@@ -85,3 +85,56 @@ def test_demo_town(demo_pages):
     assert demo_defects("10.7") == {"/actualites/"}
     assert failures == {("/actualites/", "rgaa-10.7-focus-visible",
                          f"#contenu > div > ul > li:nth-of-type({n}) > h2 > a") for n in (1, 2, 3)}
+
+
+def test_messages_in_english(tmp_path):
+    """Each kind of message, from saved probes (no browser needed): said in English, unlike the French."""
+    import json
+
+    probes = {
+        "focus": {"truncated": True, "elements": [
+            {"s": "#a", "focus": "ok", "change": "none"},
+            {"s": "#b", "focus": "ok", "change": "none", "unseen": "parts"},
+            {"s": "#c", "focus": "ok", "change": "weak"}, {"s": "#d", "focus": "ok", "change": "weak"},
+            {"s": "#e", "focus": "ok", "change": "strong"}]},
+        "zoom": {"clipped": [{"s": "#z", "text": "Travaux rue des Mariniers"},
+                             {"s": "#y", "text": "Horaires", "ellipsis": True}],
+                 "clipped_before": [{"s": "#x"}]},
+        "reflow": {"width": 320, "scroll_width": 480, "overflow": True,
+                   "offenders": [{"s": "#w", "right": 480}, {"s": "#t", "right": 400, "exempt": True}]},
+        "text_spacing": {"clipped": [], "clipped_inapplicable": {"code": "no_clipping_box", "reason": "…"},
+                         "important": [{"s": "#p", "prop": "line-height", "value": "1.2", "ratio": 1.2,
+                                        "need": 1.5}]},
+    }
+    (tmp_path / "dom.html").write_text("<html><body><a href='/'>x</a></body></html>")
+    (tmp_path / "probes.json").write_text(json.dumps(probes))
+    evidence = Evidence(PageSnapshot(key="k", url="http://x/", files={"dom": "dom.html", "probes": "probes.json"}),
+                        tmp_path)
+    findings = run_page_checks(evidence, only=MINE)
+    said = {(f.check_id, f.outcome.value): [] for f in findings}
+    for f in findings:
+        json.dumps(f.extra)
+        english = f.said("message", "en")
+        assert english != f.message and "«" not in english and " :" not in english, (f.message, english)
+        if f.question:
+            assert f.said("question", "en") != f.question
+        said[(f.check_id, f.outcome.value)].append((f.message, english))
+    assert ("Aucun changement visible à la prise de focus (contour, fond, bordure, soulignement, couleur) : le "
+            "focus est invisible.", "No visible change when the element receives focus (outline, background, "
+            "border, underline, colour): the focus is invisible.") in said[("rgaa-10.7-focus-visible", "failed")]
+    assert ("1 élément change nettement d'apparence à la prise de focus (premiers éléments seulement).",
+            "1 element clearly changes appearance when it receives focus (first elements only).") in \
+        said[("rgaa-10.7-focus-visible", "passed")]
+    assert ("2 éléments : le seul changement au focus est discret (couleur proche, graisse, opacité…) — #c, #d.",
+            "2 elements: the only change on focus is subtle (a similar colour, font weight, opacity…) — #c, #d.") \
+        in said[("rgaa-10.7-focus-visible", "cant_tell")]
+    assert ("Texte coupé à 200 % par un bloc en overflow: hidden : « Travaux rue des Mariniers ».",
+            "Text clipped at 200% by a box with overflow: hidden: 'Travaux rue des Mariniers'.") in \
+        said[("rgaa-10.4-text-zoom", "failed")]
+    assert ("À 320 px, la page fait 480 px de large : cet élément dépasse à droite (jusqu'à 480 px).",
+            "At 320 px, the page is 480 px wide: this element overflows on the right (up to 480 px).") in \
+        said[("rgaa-10.11-reflow", "failed")]
+    assert said[("rgaa-10.12-spacing-important", "failed")] == [
+        ("« line-height: 1.2 !important » fixe l'interligne à 1,2 fois la taille du texte, sous le minimum de 1,5.",
+         "'line-height: 1.2 !important' sets line height to 1.2 times the text size, below the minimum of 1.5.")]
+    assert said[("rgaa-10.12-text-spacing", "inapplicable")][0][1].startswith("Not applicable: no box with overflow")

@@ -24,3 +24,22 @@ def test_generic_headings_and_labels():
     # « Texte » and « Saisie » already fail rgaa-11.2-label-relevance: not asked twice
     for text in ("Nom", "Adresse électronique *", "E-mail", "Texte", "Saisie"):
         assert generic_field_label(text) is None, text
+
+
+def test_messages_are_said_in_english(tmp_path):
+    """Every message of these checks on the fixtures has its English: another text than the French, English
+    quotation marks, kept as plain data with the finding."""
+    from check_fixtures import assert_said_in_english
+
+    assert {"failed", "cant_tell", "passed"} <= assert_said_in_english(MODULE, tmp_path)
+
+
+def test_a_failure_in_english(tmp_path):
+    from check_fixtures import FIXTURES, evidence
+
+    from audit.checks import run_page_checks
+
+    page = evidence(FIXTURES / "structure" / "failed-list-div-child.html", tmp_path)
+    [failed] = [f for f in run_page_checks(page, only=["rgaa-9.3-list-markup"]) if f.outcome == "failed"]
+    assert failed.message.startswith("La liste ul contient directement : ")
+    assert failed.said("message", "en").startswith("The ul list directly contains: ")

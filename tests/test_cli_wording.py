@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from audit import config, standards, words
 from audit.cli import cli
-from audit.model import Impact
 from audit.store import Store, StoreError
 
 ROOT = Path(__file__).parents[1]

@@ -118,7 +118,7 @@ def test_every_output_states_the_same_numbers(demo, tmp_path):
     decl_dir = tmp_path / "decl"
     result = _invoke("declare", "ville-demo", "--runs-dir", runs, "--config", config, "--out", str(decl_dir))
     assert result.exit_code == 0, result.output
-    assert f"Non-conformités : {nc} critère(s)." in result.output
+    assert f"Non-conformités : {nc} critères." in result.output
     md = (decl_dir / "declaration.md").read_text(encoding="utf-8")
     section = md.split("### Non conformité", 1)[1].split("\n### ", 1)[0]
     assert re.findall(r"\(critère (\d{1,2}\.\d{1,2}),", section) == nc_list

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import http.server
+import re
 import threading
 from datetime import date
 
@@ -106,8 +107,8 @@ def test_draft_while_criteria_remain_to_verify(tmp_path):
     html = declaration.render_html(d)
     assert "<strong class=\"stamp\">BROUILLON</strong>" in html and "Ville de &lt;Test&gt; &amp; *Cie*" in html
     text = declaration.summary(d)
-    assert text.startswith("BROUILLON") and "104 critère(s) restent à vérifier" in text
-    assert "Non-conformités : 1 critère(s)." in text
+    assert text.startswith("BROUILLON") and "104 critères restent à vérifier" in text
+    assert "Non-conformités : 1 critère." in text
 
 
 def test_final_declaration_with_hand_computed_rates(tmp_path):
@@ -154,7 +155,7 @@ def test_totally_compliant_and_validity_and_rgaa_version(tmp_path):
     d = declare(store, site, run, verdicts=_verdicts(tmp_path, "C", rgaa="4.1"), today=TODAY,
                             sample=SAMPLE)
     assert d.state == Compliance.TOTAL and d.global_rate == "100,0\u00a0%" and d.nonconformities == ()
-    assert d.conflicts == 1 and "À réexaminer : 1 case(s)" in declaration.summary(d)  # axe:image-alt vs "C"
+    assert d.conflicts == 1 and "À réexaminer : 1 case de la grille" in declaration.summary(d)  # axe:image-alt vs "C"
     assert d.footer == "Accessibilité : totalement conforme"
     # validity runs from the audit (20 November 2026), not from the publication; RGAA 4.1.2 is an erratum of 4.1
     assert d.valid_until == "2029-11-20" and not d.expired
@@ -181,16 +182,20 @@ def test_english_statement_has_the_same_facts_and_says_it_is_a_translation(tmp_p
     md = declaration.render_markdown(en)
     for words in ("# Accessibility statement", "is a translation, provided for information",
                   "The French declaration is the reference", "## Compliance status", "**partially compliant**",
-                  "99.1 % of the applicable RGAA 4.1.2 criteria are met", "average compliance rate of the audited "
-                  "pages is 99.5 %", "Informative images have a text alternative (criterion 1.1",
+                  "99.1 % of the RGAA criteria are met.", "average compliance rate of the online service is 99.5 %",
+                  "Details: 105 compliant criteria and 1 non-compliant, on 2 pages of the sample, audit of 20 "
+                  "November 2026.", "Informative images have a text alternative (criterion 1.1",
                   "not met on Contact. Le plan d'accès n'a pas d'alternative.",  # the auditor's words, as written
                   "Plan interactif du centre-ville. Justification: Refonte prévue en 2027.",
-                  "drawn up on 22 November 2026", "carried out by Cabinet Exemple on 20 November 2026",
+                  "drawn up on 22 November 2026", "The compliance audit carried out by Cabinet Exemple shows that:",
                   "https://formulaire.defenseurdesdroits.fr/", "Défenseur des droits, Libre réponse 71120",
                   "[accessibilite@ville.example](mailto:accessibilite@ville.example)",
                   "Accessibility: partially compliant", "Ville de &lt;Test&gt; & \\*Cie\\*"):
         assert words in md, words
-    assert "Déclaration d'accessibilité" not in md and "critère" not in md
+    # the official formulas stay French, in italics, each followed by our translation in brackets
+    assert "_Cette déclaration d’accessibilité s’applique à" in md
+    plain = re.sub(r"(?<![\w_])_[^_\n]+_(?![\w_])", " ", md)
+    assert "Déclaration d'accessibilité" not in plain and "critère" not in plain
     html = declaration.render_html(en)
     assert html.startswith("<!DOCTYPE html>\n<html lang=\"en\">") and "<title>Accessibility statement — Ville" in html
     assert "Skip to main content" in html and "Statement produced by a11y-audit on 22 November 2026." in html
@@ -225,15 +230,15 @@ def test_english_draft_and_warnings(tmp_path):
     html = declaration.render_html(d)
     assert '<strong class="stamp">DRAFT</strong>' in html and "<title>DRAFT — Accessibility statement" in html
     text = declaration.summary(d)
-    assert text.startswith("DRAFT: this statement cannot be published.") and "Criteria still to verify (104)" in text
-    assert "Rate not computable: criteria to verify: 104 (" in text
+    assert text.startswith("DRAFT: this statement cannot be published.") and "104 criteria still to verify: " in text
+    assert "Rates not computable: 104 criteria to verify (" in text
     site = replace(SITE, declaration=replace(FACTS, published="2023-03-01"))
     old = declare(store, site, run, verdicts=_verdicts(tmp_path, "C", rgaa="4.1"), today=TODAY,
                               sample=SAMPLE, lang="en")
     assert old.warnings == ("The audit was made against RGAA 4.1; the version in force is RGAA 4.1.2, whose "
                             "corrections do not invalidate audits already made.",)
     assert "remain valid for three years, until 20 November 2029" in declaration.render_markdown(old)
-    assert "To re-examine: 1 grid cell(s)" in declaration.summary(old)
+    assert "To re-examine: 1 grid cell where" in declaration.summary(old)
 
 
 # --- its own audit, in a real browser ----------------------------------------------------------------

@@ -4,14 +4,18 @@ store keeps, the tools of the manual part — and the declaration's own audit in
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
+from html import unescape
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from markupsafe import escape
 from test_declaration import audit_files  # the one helper that audits pages in Chromium
 
-from audit import config, standards
+from audit import config, standards, words
 from audit.assessment import Inputs, assess
 from audit.model import DeclarationFacts, Finding, Outcome, PageSnapshot, SamplePage, Site, Source
 from audit.reports import declaration
@@ -154,13 +158,13 @@ def test_a_new_version_in_the_table_starts_the_eighteen_months(tmp_path, monkeyp
 
 
 def test_the_validity_line_states_every_trigger(tmp_path):
-    for lang, words in (("fr", ("trois ans après l'audit", "modification substantielle ou une refonte du site",
-                                "dix-huit mois après la publication d'une nouvelle version du RGAA")),
-                        ("en", ("three years after the audit", "substantial change or redesign",
-                                "eighteen months after a new version of the RGAA"))):
+    for lang, expected in (("fr", ("trois ans après l'audit", "modification substantielle ou une refonte du site",
+                                   "dix-huit mois après la publication d'une nouvelle version du RGAA")),
+                           ("en", ("three years after the audit", "substantial change or redesign",
+                                   "eighteen months after a new version of the RGAA"))):
         d = _declare(tmp_path / lang, lang=lang)
         for text in _texts(d):
-            for w in words:
+            for w in expected:
                 assert w in text.replace("&#39;", "'"), (lang, w)
 
 
@@ -309,12 +313,161 @@ def test_the_fixed_formulas_are_those_of_the_official_model(tmp_path):
     assert '<h3 id="resultats">Résultat des tests</h3>' in html and '<h4 id="environnement">Environnement de test' in html
 
 
+# --- one template per document, every word from the catalogue: each language entirely its own ----------------
+
+
+def _messages() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Every message of the declaration's code and templates: its French msgid(s) and English translation(s)."""
+    import sys
+
+    from babel.messages.extract import extract_from_file
+
+    root = Path(__file__).parents[1]
+    sys.path.insert(0, str(root / "scripts"))
+    import catalogues
+
+    files = [(root / "audit" / "reports" / "declaration.py", "python", {})]
+    files += [(path, "jinja2", {"extensions": "jinja2.ext.i18n"})
+              for path in sorted((root / "audit" / "templates").glob("declaration*.j2"))]
+    out = []
+    for path, method, options in files:
+        for _, message, _, context in extract_from_file(method, str(path), keywords=catalogues.KEYWORDS,
+                                                        options=options):
+            ids = (message,) if isinstance(message, str) else tuple(m for m in message if m)
+            if len(ids) == 2:
+                en = (words.ngettext(ids[0], ids[1], 1, "en"), words.ngettext(ids[0], ids[1], 2, "en"))
+            elif context:
+                en = (words.pgettext(context, ids[0], "en"),)
+            else:
+                en = (words.gettext(ids[0], "en"),)
+            out.append((ids, en))
+    return out
+
+
+def _pieces(texts: tuple[str, ...], other: tuple[str, ...]) -> set[str]:
+    """The words between the placeholders of ``texts`` (two words at least) that ``other`` does not have."""
+    found = set()
+    for text in texts:
+        for piece in re.split(r"\{[^}]*\}", text):
+            piece = piece.strip(" .,:;()«»“”—-")
+            if len(re.findall(r"\w+", piece)) >= 2 and not any(piece in o for o in other):
+                found.add(piece)
+    return found
+
+
+def _language_cases(tmp_path) -> list[declaration.Declaration]:
+    """Declarations that say every kind of thing: a draft (criteria to verify, facts missing), final ones with a
+    non-conformity, its alternative and fix date, derogations and exemptions, an expired audit, a redesign, a
+    warning, a review given as text, and one with no audit at all."""
+    import test_declaration as hand
+
+    facts = replace(FACTS, alternatives=(("1.1", "Le plan d'accès est décrit en texte."),),
+                    action_plan=(("1.1", "2027-06-01"),), previous_actions_review="Bilan inclus dans le plan.",
+                    grid_url="/grille.csv")
+    out = []
+    for lang in ("fr", "en"):
+        where = tmp_path / lang
+        store, run = hand._store(where / "hand")
+        out += [
+            _declare(where / "full", facts=facts, lang=lang),
+            _declare(where / "expired", lang=lang, when="2020-01-01"),
+            _declare(where / "redesign", facts=replace(FACTS, redesign="2026-11-21"), when="2026-03-10", lang=lang),
+            _declare(where / "erratum", lang=lang, rgaa="4.1"),
+            _declare(where / "facts", lang=lang, facts=replace(FACTS, contact_email="", contact_form="",
+                                                                schema_url="", action_plan_url="", entity="",
+                                                                previous_actions_review="", published="2026-13-45")),
+            _declare(where / "none", lang=lang, verdicts=False, rgaa_meta=None),
+            hand.declare(store, hand.SITE, run, today=hand.TODAY, sample=hand.SAMPLE, lang=lang),
+            hand.declare(store, hand.SITE, run, verdicts=hand._verdicts(where / "hand"), today=hand.TODAY,
+                         sample=hand.SAMPLE, lang=lang),
+            hand.declare(store, hand.SITE, run, verdicts=hand._verdicts(where / "hand", "C", rgaa="4.1"),
+                         today=hand.TODAY, sample=hand.SAMPLE, lang=lang),
+        ]
+    return out
+
+
+def _city_words(d: declaration.Declaration) -> list[str]:
+    """What the city, the auditor or the law wrote in French, shown as written in every language."""
+    said = [*(p.name for p in d.pages), d.contact_address, d.previous_actions_review, declaration.DDD_ADDRESS,
+            declaration.DDD_NAME, declaration.RGAA_NAME, declaration.DECLARATION_NAME]
+    for c in (*d.nonconformities, *d.missing):
+        said += [*c.pages, *c.comments, c.alternative]
+    for x in d.derogations:
+        said += [x.content, x.justification, x.alternative, *x.pages]
+    for x in d.exemptions:
+        said += [x.content, x.reason]
+    return sorted((w for w in said if w), key=len, reverse=True)
+
+
+FRENCH_LETTERS = re.compile(r"[éèêëàâçùûôîïœ«»’]")
+
+
+def test_the_english_statement_has_no_french_but_the_words_it_marks_as_french(tmp_path):
+    messages = _messages()
+    assert [ids for ids, en in messages if en == ids and _pieces(ids, ())] == []  # every sentence has its English
+    french = set().union(*(_pieces(ids, en) for ids, en in messages))
+    assert len(french) > 100  # the check below has something to look for
+    cases = [d for d in _language_cases(tmp_path) if d.lang == "en"]
+    assert {d.draft for d in cases} == {True, False} and any(d.expired for d in cases)
+    for d in cases:
+        html = declaration.render_html(d)
+        # what is French is marked so (the official formulas, the law's names, the city's words); the rest of the
+        # page is English, from <title> to the footer
+        from lxml import html as lxml_html
+
+        tree = lxml_html.document_fromstring(html)
+        for el in tree.xpath('//style | //body//*[@lang="fr"]'):
+            el.drop_tree()  # its tail (the English after it) stays
+        shown = unescape(" ".join(tree.itertext()))
+        assert not FRENCH_LETTERS.search(shown), re.findall(f".{{40}}{FRENCH_LETTERS.pattern}.{{40}}", shown)
+        for legal in (declaration.DDD_NAME, declaration.RGAA_NAME, declaration.DECLARATION_NAME):
+            assert f'<span lang="fr">{escape(legal)}</span>' in html, legal
+        md_said = declaration.render_markdown(d)
+        # the official formulas: French in italics (« _…_ »), then our translation in brackets
+        md = re.sub(r"(?<![\w_])_[^_\n]+_(?![\w_])", " ", md_said)
+        summary = declaration.summary(d)
+        for text in (shown, md, summary):
+            for piece in french:
+                assert piece not in text, (piece, d.draft, d.expired)
+        # in Markdown, the law's French names are in italics; anything else French is the city's or the auditor's
+        for legal in (declaration.RGAA_NAME, declaration.DECLARATION_NAME):
+            assert f"*{legal}*" in md_said
+        rest = md
+        for said in _city_words(d):
+            rest = rest.replace(said, " ")
+        assert not FRENCH_LETTERS.search(rest + summary), re.findall(f".{{40}}{FRENCH_LETTERS.pattern}.{{40}}",
+                                                                     rest + summary)
+
+
+def test_the_french_declaration_has_no_english_word_of_the_catalogue(tmp_path):
+    messages = _messages()
+    english = set().union(*(_pieces(en, ids) for ids, en in messages))
+    assert len(english) > 100
+    for d in (d for d in _language_cases(tmp_path) if d.lang == "fr"):
+        html = re.sub(r"<style>.*?</style>", " ", declaration.render_html(d), flags=re.S)
+        assert 'lang="en"' not in html
+        for text in (unescape(re.sub(r"<[^>]+>", " ", html)), declaration.render_markdown(d), declaration.summary(d)):
+            assert " the " not in text.lower()
+            for piece in english:
+                assert piece not in text, (piece, d.draft, d.expired)
+
+
+def test_the_law_s_french_names_are_not_messages_to_translate():
+    msgids = {i for ids, _ in _messages() for i in ids}
+    for legal in (declaration.DDD_NAME, declaration.RGAA_NAME, declaration.DECLARATION_NAME,
+                  declaration.DDD_ADDRESS):
+        assert not any(legal in i for i in msgids), legal
+    assert not list((Path(__file__).parents[1] / "audit" / "templates").glob("declaration*.en.*"))
+
+
 # --- non-conformities for citizens ----------------------------------------------------------------------
 
 
 def test_every_theme_says_what_does_not_work_and_for_whom_in_both_languages():
     assert set(declaration.THEME_TEXTS) == set(standards.THEMES)
-    for (fr_what, fr_who), (en_what, en_who) in declaration.THEME_TEXTS.values():
+    for fr_what, fr_who in declaration.THEME_TEXTS.values():
+        en_what, en_who = (words.gettext(x, "en") for x in (fr_what, fr_who))
+        assert en_what != fr_what and en_who != fr_who  # translated in the catalogue
         assert all(len(x) > 20 for x in (fr_what, fr_who, en_what, en_who))
         assert "sites.yaml" not in fr_what + fr_who + en_what + en_who
 
@@ -327,14 +480,14 @@ def test_a_non_conformity_says_what_for_whom_where_its_alternative_and_its_plann
     assert (nc.alternative, nc.fix_by, nc.pages) == ("Le plan d'accès est décrit en texte sur la page Venir.",
                                                      "2027-06-30", ("Contact",))
     md = declaration.render_markdown(d)
-    what, who = declaration.THEME_TEXTS[1][0]
+    what, who = declaration.THEME_TEXTS[1]
     assert f"- **Images** — {what} Personnes concernées : {who}." in md
     assert ("(critère 1.1, thème « Images ») : non respecté sur Contact. Le plan d'accès n'a pas d'alternative. "
             "Solution de remplacement : Le plan d'accès est décrit en texte sur la page Venir. Correction prévue "
             "au plus tard le 30 juin 2027.") in md
     en = _declare(tmp_path / "en", facts=facts, lang="en")
     md_en = declaration.render_markdown(en)
-    assert f"People affected: {declaration.THEME_TEXTS[1][1][1]}." in md_en
+    assert f"People affected: {words.gettext(declaration.THEME_TEXTS[1][1], 'en')}." in md_en
     assert "Fix planned by 30 June 2027 at the latest." in md_en
     html = declaration.render_html(en)
     assert '<span lang="fr">Le plan d&#39;accès est décrit en texte sur la page Venir.</span>' in html

@@ -839,3 +839,91 @@ def test_no_horizontal_scroll_at_320px_and_large_targets(serve_form, page, lang)
             .filter(([e, r]) => r.height < 44 || r.width < 44)
             .map(([e, r]) => `${location.pathname}: ${e.tagName} ${e.id || e.className} ${r.width}x${r.height}`)""")
     assert not too_wide + too_small, "\n".join(too_wide + too_small)
+
+
+# --- words -------------------------------------------------------------------------------------------
+
+
+def _form_messages() -> list[tuple[str, ...]]:
+    """Every message of the form (audit/form.py, audit/testers.py's labels, the form_* templates) as
+    ``scripts/catalogues.py`` extracts it: (msgid,) or (singular, plural)."""
+    import sys
+
+    from babel.messages.extract import extract as babel_extract
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import catalogues
+
+    sources = [(catalogues._python, catalogues.PYTHON_KEYWORDS, REPO / "audit" / name)
+               for name in ("form.py", "testers.py")]
+    sources += [("jinja2.ext:babel_extract", catalogues.KEYWORDS, path)
+                for path in sorted((REPO / "audit" / "templates").glob("form_*.j2"))]
+    found = []
+    for method, keywords, path in sources:
+        with path.open("rb") as fp:
+            for _line, message, _comments, _context in babel_extract(
+                    method, fp, keywords=keywords, options={"extensions": "jinja2.ext.i18n"}):
+                found.append((message,) if isinstance(message, str) else tuple(message))
+    return found
+
+
+def _pieces(text: str) -> list[str]:
+    """The words of a message between its placeholders, long enough to be told apart."""
+    return [p.strip(" :.,()«»—\"'") for p in re.split(r"\{[^{}]*\}", text.replace("{{", "").replace("}}", ""))
+            if len(p.strip(" :.,()«»—\"'")) >= 6]
+
+
+def _read_text(page: str, lang: str) -> str:
+    """What a person reads on a page in ``lang``: its text, without what is marked as another language (the
+    protocol's words, the language switch) and without the style sheet."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fromstring(page)
+    for el in root.xpath("//style | //*[@lang and @lang != $lang]", lang=lang):
+        el.drop_tree()
+    return " ".join(root.text_content().split())
+
+
+def test_the_form_says_every_word_in_its_own_language_only(serve_form, tmp_path):
+    """Every page of the form in English holds no French text of the catalogue, and every page in French no
+    English text (the protocol's words, marked lang="fr", aside)."""
+    from audit import words
+
+    messages = _form_messages()
+    french = [piece for ids in messages for i in ids for piece in _pieces(i)]
+    english = [piece for ids in messages for piece in _pieces(
+        words.ngettext(*ids, 2, "en") if len(ids) == 2 else words.gettext(ids[0], "en"))]
+    english += [piece for ids in messages if len(ids) == 2 for piece in _pieces(words.ngettext(*ids, 1, "en"))]
+    only = {"fr": {p for p in french if not any(p in e for e in english)},
+            "en": {p for p in english if not any(p in f for f in french)}}
+    assert len(only["fr"]) > 150 and len(only["en"]) > 150, (len(only["fr"]), len(only["en"]))
+    for lang in ("fr", "en"):
+        base = serve_form(lang=lang)
+        pages: dict[str, str] = {}
+        with httpx.Client() as client:
+            pages["start"] = client.get(base + "/").text
+            pages["start errors"] = client.post(base + "/", data={"jeton": _token(pages["start"]),
+                                                                  "pseudonyme": "a@b"}).text
+            pages["resume unknown"] = client.get(base + "/reprendre", params={"session": "zz"}).text
+            sid = _new_session(client, base)
+            pages["task"] = client.get(f"{base}/s/{sid}/tache/1?enregistre=debut").text
+            pages["task errors"] = _task_form(client, base, sid, 1, duree="beaucoup", b0_description="",
+                                              b0_impact="grave", b0_critere="99.9", b0_etape="9",
+                                              b0_page="ailleurs", b0_element="x").text
+            _task_form(client, base, sid, 1, resultat="not-completed", difficulte="5", duree="4",
+                       b0_page="/demarches/acte-naissance.html", b0_description="Bouton muet.", b0_impact="bloquant",
+                       b0_critere="11.1", action="ajouter")
+            pages["task saved"] = client.get(f"{base}/s/{sid}/tache/1?enregistre=barriere").text
+            pages["end"] = client.get(f"{base}/s/{sid}/fin").text
+            pages["end errors"] = client.post(f"{base}/s/{sid}/fin", data={"jeton": _token(pages["end"]),
+                                                                           "sus_1": "3"}).text
+            pages["summary"] = client.get(f"{base}/s/{sid}/resume").text
+            pages["not found"] = client.get(f"{base}/nulle-part").text
+            pages["no session"] = client.get(f"{base}/s/{'0' * 16}/").text
+        other = "en" if lang == "fr" else "fr"
+        for name, page in pages.items():
+            text = _read_text(page, lang)
+            wrong = sorted(p for p in only[other] if p in text)
+            assert not wrong, f"{lang} {name}: {wrong}"
+        # and the page's own words are there
+        assert words.text("Aller au contenu", lang=lang) in _read_text(pages["start"], lang)

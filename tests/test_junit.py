@@ -116,7 +116,7 @@ def test_cases_carry_what_a_developer_needs(xml_bytes):
     assert image.get("classname") == "/"
     failure = image.find("failure")
     assert failure.get("type") == "critical"  # the worst of its elements
-    assert "2 élément(s) en échec" in failure.get("message")
+    assert "2 éléments en échec" in failure.get("message")
     text = failure.text
     for expected in ("main > img", '<img src="a.png">', "footer > img", "Element has no title attribute",
                      "Comment corriger : Ajouter une alternative textuelle.", "RGAA 1.1.1", "https://example.org/aide"):
@@ -181,6 +181,18 @@ def test_a_problem_two_detectors_report_fails_one_test_case(tmp_path):
     assert skipped is not None and skipped.get("message") == "même problème que rgaa-1.1-img-alt, compté une fois"
     assert (suite.get("failures"), suite.get("skipped")) == ("1", "1")
     other = root.find("testsuite[@name='/contact.html']/testcase[@name='axe:image-alt']/failure")
-    assert other is not None and "1 élément(s) en échec" in other.get("message") and "footer > img" in other.text
+    assert other is not None and "1 élément en échec" in other.get("message") and "footer > img" in other.text
     assert "main > img" not in other.text  # counted under rgaa-1.1-img-alt
     assert root.get("failures") == "3"
+
+
+def test_junit_is_in_one_language(tmp_path):
+    """Every text of the XML in the output's language: the checks' texts too (kept as msgids and messages)."""
+    from test_summary import bilingual, foreign
+
+    with Store(tmp_path / "runs") as store:
+        a = bilingual(store)
+    french, english = junit.render(a).decode("utf-8"), junit.render(a, "en").decode("utf-8")
+    assert "est un nom de fichier" in french and "is a file name" in english
+    assert "2 éléments en échec" in french and "2 failing elements" in english
+    assert foreign(english, "en") == [] and foreign(french, "fr") == []

@@ -40,7 +40,7 @@ DANGEROUS_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "a
 CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 # Every renderer module under audit/reports/ and what it writes. A new module must be added here.
-RENDERERS = {"declaration", "grid", "html", "json", "junit", "remediation", "sarif", "summary"}
+RENDERERS = {"declaration", "grid", "html", "json", "junit", "plan", "remediation", "sarif", "summary"}
 
 PROTOCOL = """\
 id: piege
@@ -182,7 +182,7 @@ def test_the_markdown_checker_catches_live_markup(bad):
 
 
 def test_the_markdown_checker_accepts_escaped_text():
-    from audit.reports.remediation import _md
+    from audit.reports.remediation import markdown_text as _md
 
     assert [p for p in PAYLOADS if unsafe_markdown(_md(p))] == []
 
@@ -238,7 +238,7 @@ def _tester_session(tmp: Path) -> Path:
 def outputs(tmp_path_factory, chromium):
     from audit import baseline, trend
     from audit.assessment import Inputs, assess
-    from audit.reports import declaration, grid, html, junit, remediation, sarif, summary
+    from audit.reports import declaration, grid, html, junit, plan, remediation, sarif, summary
     from audit.reports import json as json_report
 
     tmp = tmp_path_factory.mktemp("payloads")
@@ -265,6 +265,11 @@ def outputs(tmp_path_factory, chromium):
     written += remediation.write(report, run.folder, out / "remediation")
     written.append(grid.write(a.grid, out / "grille.csv"))
     written += declaration.write(declaration.declare(site, a), out / "declaration")
+    written += declaration.write(declaration.declare(site, a, lang="en"), out / "declaration")
+    # the manager's plan: owners and dates are typed by a person, payloads included
+    items = {i.id: {"owner": SCRIPT, "due": "2027-01-31", "state": "doing"} for i in a.issues}
+    for lang in ("fr", "en"):
+        written += plan.write(plan.build(a, items, 2026, lang=lang), out / "plan")
     comparison = baseline.compare_entries(a, [], fail_on="minor")
     (out / "summary.md").write_text(summary.render(comparison, a), encoding="utf-8")
     written += [out / "summary.md", trend.write_html([a], site.id, out / "trends.html")]
@@ -345,7 +350,7 @@ def test_every_text_path_of_the_renderers_shows_every_bidi_control():
         assert BIDI_CONTROLS.search(rendered) is None and "‹U+061C›" in rendered
     assert neutralise("\u202e=cmd|' /C calc'!A0") == "‹U+202E›=cmd|' /C calc'!A0"
     assert neutralise("=1+1\u200f") == "'=1+1‹U+200F›"
-    assert not unsafe_markdown(remediation._md("\u202e(javascript:alert(1))")) and not unsafe_markdown(
+    assert not unsafe_markdown(remediation.markdown_text("\u202e(javascript:alert(1))")) and not unsafe_markdown(
         summary.md_text("[x]\u202e(javascript:alert(1))"))
 
 

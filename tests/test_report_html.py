@@ -10,9 +10,6 @@ optional keys: ``run.failure``, ``broken_links``, ``provenance``, ``totals.probl
 from __future__ import annotations
 
 import copy
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -158,23 +155,10 @@ def _failed(report: dict) -> dict:
     return r
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
-        pass
+def _served(html: str, folder: Path):
+    from serving import served_html
 
-
-@contextmanager
-def _served(html: str, folder: Path) -> Iterator[str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "rapport.html").write_text(html, encoding="utf-8")
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/rapport.html"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return served_html(html, folder, "rapport.html")
 
 
 @contextmanager
@@ -395,20 +379,29 @@ def test_a_failed_run_says_so_at_the_top_and_shows_no_grid_nor_rates(demo_report
 @pytest.mark.parametrize("variant", ["enriched", "failed"])
 def test_the_new_parts_of_the_report_are_accessible(demo_report, chromium, tmp_path, variant):
     """The report with every optional part, audited by our own checks and axe in Chromium: 0 failures."""
-    import asyncio
 
-    from audit.browser import Browser, GatherOptions
-    from audit.checks import run_checks
-    from audit.model import PageRef
 
     report = _enriched(demo_report) if variant == "enriched" else _failed(demo_report)
     with _served(html_report.render(report, "fr"), tmp_path / "out") as url:
-        async def audit():
-            async with Browser(chromium, GatherOptions(timeout=120)) as browser:
-                snap = await browser.gather(PageRef(url=url), tmp_path / "snap")
-                return snap, run_checks(snap, tmp_path / "snap")
+        from serving import audited
 
-        snap, findings = asyncio.run(audit())
+        snap, findings = audited(url, chromium, tmp_path / "snap")
     assert snap.error is None
     failed = [(f.check_id, f.selector, f.message) for f in findings if f.outcome == "failed"]
     assert failed == [], "\n".join(map(str, failed))
+
+
+def test_the_words_follow_the_language_of_the_document(demo_report):
+    """One template per document, its words from the catalogue in the document's language; an environment
+    made without a language (the declaration's, the trends page's) says the words of each render's ``lang``."""
+    from audit.reports import remediation
+
+    english = _text(html_report.render(_enriched(demo_report), "en"))
+    assert "Fix it once, fix 25 pages." in english and "25 problems" not in english.replace("97 problems", "")
+    assert "Why this rank:" in english and "Why this rank :" not in english and "Critical" in english
+    french = _text(html_report.render(_enriched(demo_report), "fr"))
+    assert "Corriger une fois corrige 25 pages." in french and "Pourquoi ce rang :" in french
+    md = remediation.to_markdown(demo_report, "en")
+    assert "**Why this rank:**" in md and "Pourquoi" not in md and "Critical" in md
+    template = html_report.environment().from_string('{{ _("Synthèse") }} {{ ngettext("{n} page", "{n} pages", 2) }}')
+    assert template.render(lang="en") == "Summary 2 pages" and template.render() == "Synthèse 2 pages"

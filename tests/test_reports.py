@@ -21,7 +21,7 @@ import lxml.html
 import pytest
 import yaml
 
-from audit import auditor, config, runner, scoring
+from audit import auditor, config, runner, scoring, words
 from audit.assessment import Inputs, assess, override, registered
 from audit.reports import SCHEMA_VERSION, declaration, remediation, report_of
 from audit.reports import grid as grid_csv
@@ -86,7 +86,7 @@ def test_the_not_computable_sentence_says_what_its_number_counts(demo):
     assert not re.search(r"\b1 pages\b", text)
     # no page shows a rate while criteria are to verify on it (the demo's pages all have some)
     assert all(p["grid"]["rate"] is None and p["grid"]["rate_text"] ==
-               f"non calculable : {p['grid']['counts']['NT']} critère(s) à vérifier sur cette page"
+               words.plural(p["grid"]["counts"]["NT"], "non calculable : {n} critère à vérifier sur cette page", "non calculable : {n} critères à vérifier sur cette page")
                for p in report["pages"] if p.get("grid") and p["grid"]["counts"]["NT"])
     assert re.search(r"Taux de la page\s*non calculable : \d+ critère", text)
     assert not re.search(r"Taux de la page\s*\d", text)
@@ -286,3 +286,82 @@ def test_the_declare_command_writes_the_declaration_in_the_language_asked(demo, 
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
     assert marker in (out / names[0]).read_text(encoding="utf-8")
+
+
+# --- one language a report -----------------------------------------------------------------------------------
+
+
+def _said_pieces() -> tuple[set[str], set[str]]:
+    """The words of the catalogues that one language says and the other does not: the long literal pieces
+    (three words or more, placeholders cut out) of each French msgid and of its English translation."""
+    from babel.messages.pofile import read_po
+
+    def pieces(text: str) -> set[str]:
+        return {p.strip() for p in re.split(r"\{[^}]*\}", text) if len(p.strip()) >= 15 and len(p.split()) >= 3}
+
+    french, english = set(), set()
+    for po in sorted((REPO / "audit" / "locale" / "en" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fp:
+            for m in read_po(fp):
+                ids = (m.id,) if isinstance(m.id, str) else tuple(m.id)
+                strings = (m.string,) if isinstance(m.string, str) else tuple(m.string)
+                if not m.id or not all(strings):
+                    continue
+                fr, en = set().union(*map(pieces, ids)), set().union(*map(pieces, strings))
+                french |= fr - en
+                english |= en - fr
+    return french, english
+
+
+def _said_labels() -> tuple[set[str], set[str]]:
+    """The whole short texts (labels, headings) of the catalogues that differ in the other language."""
+    from babel.messages.pofile import read_po
+
+    french, english = set(), set()
+    for po in sorted((REPO / "audit" / "locale" / "en" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fp:
+            for m in read_po(fp):
+                if m.id and isinstance(m.id, str) and m.string and m.string != m.id and "{" not in m.id:
+                    french.add(m.id.rstrip(" :"))
+                    english.add(m.string.rstrip(" :"))
+    return french - english, english - french
+
+
+def _labels_of(html_text: str) -> set[str]:
+    doc = lxml.html.fromstring(html_text)
+    return {" ".join(el.text_content().split()).rstrip(" :") for el in doc.xpath(
+        "//h1 | //h2 | //h4 | //dt | //th[@scope='col'] | //caption | //summary | //strong | //nav//a | //p[@class='back']/a")}
+
+
+def _read_text(html_text: str) -> str:
+    """What a person reads of a report, without the pages' own words (code, snippets, links to pages)."""
+    doc = lxml.html.fromstring(html_text)
+    for el in doc.xpath("//style | //code | //pre | //a[starts-with(@href, '#p-')] | //h3[starts-with(@id, 'p-')]"
+                        " | //dd[preceding-sibling::dt[1][normalize-space()='Page']]"):
+        el.drop_tree()
+    return " ".join(doc.text_content().split())
+
+
+def test_a_report_says_the_catalogue_in_its_own_language_only(demo, tmp_path):
+    """The English report of a run (HTML, JSON texts, remediation plan) has no French from the catalogue —
+    labels, check titles, messages, questions, how-to-fix texts — and the French report no English one."""
+    store, run, _ = demo
+    a = assess(store, run)  # no tester session: a tester's words are said as written
+    french, english = _said_pieces()
+    french_labels, english_labels = _said_labels()
+    assert french and english and "Synthèse" in french_labels and "Summary" in english_labels
+    for lang, other in (("en", french), ("fr", english)):
+        report = report_of(a, lang)
+        texts = [_read_text(html_report.render(report, lang)),
+                 _read_text(remediation.render_html(report, lang)), remediation.to_csv(report, lang)]
+        for page in report["pages"]:
+            for f in page["findings"]:
+                texts += [f["title"], f["message"], f["how_to_fix"], f["question"] or ""]
+        texts += [q["question"] for q in report["questions"]]
+        texts += [i[k] or "" for i in report["issues"] for k in ("title", "message", "how_to_fix")]
+        labels = _labels_of(html_report.render(report, lang)) | _labels_of(remediation.render_html(report, lang))
+        assert labels & (french_labels if lang == "en" else english_labels) == set(), lang
+        texts = [re.sub(r"“[^”]*”|«[^»]*»", "", text) for text in texts]  # a page's words, quoted in a message
+        found = sorted({text[max(0, text.index(piece) - 80):text.index(piece) + len(piece) + 40]
+                        for piece in other for text in texts if piece in text})
+        assert found == [], (lang, found[:20])

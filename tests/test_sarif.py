@@ -175,3 +175,15 @@ def test_a_problem_two_detectors_report_is_one_result(tmp_path):
     assert "alsoReportedBy" not in results[1]["properties"]
     rules = {r["id"] for r in sarif.build(a)["runs"][0]["tool"]["driver"]["rules"]}
     assert {"axe:image-alt", "rgaa-1.1-img-alt"} <= rules  # both checks ran: both are rules
+
+
+def test_sarif_is_in_one_language(tmp_path):
+    """Rules and results in the log's language: the checks' texts too (kept as msgids and messages)."""
+    from test_summary import bilingual, foreign
+
+    with Store(tmp_path / "runs") as store:
+        a = bilingual(store)
+    french, english = sarif.render(a), sarif.render(a, "en")
+    assert "est un nom de fichier" in french and "is a file name" in english
+    assert json.loads(english)["runs"][0]["language"] == "en-US"
+    assert foreign(english, "en") == [] and foreign(french, "fr") == []

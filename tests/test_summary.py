@@ -68,7 +68,7 @@ def test_french_summary_says_what_changed(compared):
     run = a.run
     text = summary.render(cmp, a)
     assert text.startswith("## Audit d'accessibilité — Ville de Bellerive\n")
-    assert "**Échec : 12 nouvelle(s) non-conformité(s) de gravité grave ou plus.**" in text
+    assert "**Échec : 12 nouvelles non-conformités de gravité grave ou plus.**" in text
     assert "a11y-baseline.json" in text and run.id in text
     rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:5]]
             for line in text.splitlines() if line.startswith("| ") and line.count("|") == 5}
@@ -80,7 +80,7 @@ def test_french_summary_says_what_changed(compared):
     new_rows = [line for line in text.splitlines() if line.startswith("| critique |") or
                 line.startswith("| grave |")]
     assert len(new_rows) == 10 and new_rows[0].startswith("| critique | `/` | `axe:link-name` |")
-    assert "1 autre(s) nouvelle(s) non-conformité(s) sous le seuil" in text
+    assert "1 autre nouvelle non-conformité sous le seuil" in text
     assert "### Corrigées (1)" in text and "`/aide.html` — `axe:html-lang-valid` — `html`" in text
     assert "[Voir le rapport complet](REPORT_URL)" in text
     # automatic findings alone leave criteria to verify: no rate, said with the result's own count
@@ -121,7 +121,7 @@ def test_success_and_english(compared, tmp_path):
     english = summary.render(ok, a, lang="en")
     assert "## Accessibility audit — Ville de Bellerive" in english
     assert "**No new failure of impact serious or worse.**" in english
-    assert "| Impact | New | Fixed | Still open (accepted) |" in english
+    assert " | New | Fixed | Still open (accepted) |" in english
 
 
 def test_with_the_real_scoring_module(compared):
@@ -162,3 +162,90 @@ def test_a_failed_run_says_it_failed_never_no_new_failure(tmp_path):
     assert "**Audit échoué : le site n'a pas répondu (http://127.0.0.1:9/ : " in text
     assert "Aucune nouvelle" not in text and "Taux" not in text
     assert "Audit failed: the site did not answer" in summary.render_failed(a, "en")
+
+
+# --- each output in one language ---------------------------------------------------------------------
+
+
+def catalogue_pieces() -> tuple[set[str], set[str]]:
+    """The fixed text (between placeholders) of every translated msgid and of its English: (French, English),
+    phrases only (a space, 14 characters or more), none that both languages write alike."""
+    import re
+
+    from audit import words
+
+    pairs, cat = [], words.translations("en")
+    while cat is not None:
+        entries = getattr(cat, "_catalog", {})
+        for key, english in entries.items():
+            french = key[0] if isinstance(key, tuple) else key
+            if not french or "\x04" in french:
+                continue
+            if isinstance(key, tuple) and entries.get((french, 0)) == french:
+                english = ""  # a plural left untranslated: compiled with the French in its place
+            pairs.append((french, english if english != french else ""))
+        cat = getattr(cat, "_fallback", None)
+
+    def pieces(text: str) -> set[str]:
+        return {p.strip(" .,:;()«»—…-") for p in re.split(r"\{[^}]*\}|\n", text)}
+
+    french_forms, cat = set(), words.translations("fr")  # the plural forms too
+    while cat is not None:
+        french_forms.update(v for v in getattr(cat, "_catalog", {}).values() if isinstance(v, str))
+        cat = getattr(cat, "_fallback", None)
+    fr = {p for f in [*(f for f, _ in pairs), *french_forms] for p in pieces(f)}
+    en = {p for _, e in pairs if e for p in pieces(e)}
+    keep = {p for p in fr ^ en if len(p) >= 14 and " " in p}
+    return fr & keep - en, en & keep - fr
+
+
+def foreign(text: str, lang: str) -> list[str]:
+    """The catalogue's texts of the other language found in ``text``."""
+    fr, en = catalogue_pieces()
+    return sorted(p for p in (fr if lang == "en" else en) if p in text)
+
+
+def bilingual(store: Store, base: str = "http://127.0.0.1:3"):
+    """An assessed run whose findings are our checks' (French msgids, a message with values): every text has
+    its English in the catalogue."""
+    from audit.checks import load_checks
+    from audit.words import Msg
+
+    checks = load_checks()
+    img, deco = checks["rgaa-1.1-img-alt"], next(c for c in checks.values() if c.question)
+    time.sleep(0.011)  # one run a millisecond
+    run = store.create_run("ville", base, {"site_name": "Ville de Bellerive"})
+    home, news = base + "/", base + "/actualites.html"
+    message = Msg("« {alternative} » est un nom de fichier.", alternative="IMG_0042.jpg")
+
+    def failed(key: str, selector: str) -> Finding:
+        snippet = f'<img src="IMG_0042.jpg" class="{selector}">'
+        return Finding(check_id=img.id, source=Source.CHECK, outcome=Outcome.FAILED, page_key=key, page_url=key,
+                       impact=Impact.SERIOUS, selector=f"img.{selector}", snippet=snippet, message=str(message),
+                       title=img.failure, how_to_fix=img.how_to_fix, rgaa_tests=tuple(img.rgaa_tests),
+                       wcag=tuple(img.wcag), fingerprint=fingerprint(img.id, f"img.{selector}", snippet),
+                       extra={"said": {"message": message.data()}})
+
+    asked = Finding(check_id=deco.id, source=Source.CHECK, outcome=Outcome.CANT_TELL, page_key=home, page_url=home,
+                    impact=deco.impact, selector="img.deco", snippet='<img alt="" class="deco">',
+                    title=deco.title, question=deco.question, how_to_fix=deco.how_to_fix,
+                    rgaa_tests=tuple(deco.rgaa_tests), wcag=tuple(deco.wcag),
+                    fingerprint=fingerprint(deco.id, "img.deco", '<img alt="" class="deco">'))
+    store.save_page(run, PageSnapshot(key=home, url=home, status=200), [failed(home, "a"), failed(home, "b"), asked])
+    store.save_page(run, PageSnapshot(key=news, url=news, status=200), [failed(news, "a")])
+    store.set_status(run.id, "complete")
+    return assess(store, store.run(run.id))
+
+
+def test_the_summary_is_in_one_language(tmp_path):
+    with Store(tmp_path / "runs") as store:
+        a = bilingual(store)
+    fixed = baseline.Entry(fingerprint="f" * 16, page="/", check_id="axe:label", selector="#tel",
+                           impact=Impact.CRITICAL)
+    cmp = baseline.compare_entries(a, [fixed], "moderate", reference="a11y-baseline.json")
+    assert cmp.new and cmp.fixed
+    french, english = summary.render(cmp, a), summary.render(cmp, a, lang="en")
+    assert "est un nom de fichier" in french and "is a file name" in english
+    assert foreign(english, "en") == [] and foreign(french, "fr") == []
+    for lang, text in (("fr", "\n".join(baseline.describe(cmp))), ("en", "\n".join(baseline.describe(cmp, "en")))):
+        assert foreign(text, lang) == [], lang

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audit import testers
+from audit import testers, words
 from audit.config import load as load_config
 from audit.model import Finding, Impact, Outcome, PageSnapshot, Source
 from audit.standards import CRITERIA
@@ -83,6 +83,40 @@ def test_a_broken_protocol_and_bad_yaml():
     [bad] = [m for m in messages if "YAML invalide" in m]
     assert bad.startswith(f"{FIXTURES / 'yaml-invalide.yaml'}:5: ")
 
+
+
+def test_validation_speaks_the_command_lines_language(tmp_path):
+    """French by default, English with --lang-cli en (words.use), the same problems at the same lines."""
+    files = [FIXTURES / "protocole-mini.yaml", FIXTURES / "session-cassee.yaml", FIXTURES / "yaml-invalide.yaml",
+             tmp_path / "absent.yaml"]
+    french = testers.validate_files(files)
+    words.use("en")
+    try:
+        english = testers.validate_files(files)
+        with pytest.raises(testers.TesterError) as caught:
+            testers.load_protocol(FIXTURES / "protocole-casse.yaml")
+    finally:
+        words.use(None)
+    assert testers.validate_files(files) == french  # back to French
+    assert len(english) == len(french)
+    assert [m.split(": ", 1)[0] for m in english] == [m.split(": ", 1)[0] for m in french]  # file:line kept
+    text = "\n".join(english)
+    assert "possible values: bloquant, majeur, mineur" in text and "not an email address" in text
+    assert "YYYY-MM-DD" in text and "invalid YAML" in text and "file not found" in text
+    assert "est obligatoire" in "\n".join(french) and "AAAA-MM-JJ" in "\n".join(french)
+    said = "\n".join(m.split(": ", 1)[1] for m in english + caught.value.messages)  # without the file names
+    for french_word in ("obligatoire", "doit ", "inconnu", "fichier", "invalide", "valeurs possibles", "racine",
+                        " ou ", "caractères"):
+        assert french_word not in said, (french_word, said)
+
+
+def test_merge_says_a_tester_barrier_in_both_languages():
+    session = _tester_session([Barrier(page="/demarches/index.html", description="Lien ambigu.",
+                                       impact=Severity.MINEUR, criterion="6.1")])
+    [added] = testers.merge([], [session], _pages()).findings
+    assert added.title == added.said("title", "fr") == f"Barrière signalée par un testeur : {CRITERIA['6.1'].title}"
+    assert added.said("title", "en").startswith("Barrier reported by a tester: ")
+    assert added.said("message", "en") == "Lien ambigu."  # the tester's own words, as written
 
 def test_session_without_its_protocol_and_files_that_are_neither(tmp_path):
     lone = tmp_path / "s.yaml"
@@ -348,3 +382,29 @@ def test_the_example_sessions_match_a_real_audit_of_the_demo_site(chromium, demo
     assert by_check[("axe:button-name", "/demarches/acte-naissance.html")].extra["tester"]["pseudonym"] == "Testeuse C"
     assert by_check[("axe:label", "/contact.html")].extra["tester"]["impact"] == "mineur"
     assert merged.page_weight[demo_server.url + "/demarches/acte-naissance.html"] > 1
+
+
+def test_a_tester_is_erased_from_files_store_index_and_results_and_reports_naming_them_are_listed(tmp_path):
+    """GDPR: one command erases a tester's sessions (their files, the store's index, the assessed results that
+    may quote them) and lists the reports already written that still name them."""
+    import shutil
+
+    from audit import testers as lib
+
+    folder = tmp_path / "sessions"
+    shutil.copytree(Path(__file__).parents[1] / "user_test_protocols" / "sessions", folder)
+    store_root = tmp_path / "runs"
+    [session], _ = lib.load_sessions([folder / "2025-11-18-restauration-nvda.yaml"])
+    lib.index_session(store_root, session, folder / "2025-11-18-restauration-nvda.yaml")
+    report = store_root / "ville" / "20260101T000000000Z" / "reports" / "rapport.html"
+    report.parent.mkdir(parents=True)
+    report.write_text(f"<p>{session.pseudonym}</p>", encoding="utf-8")
+    before = sorted(p.name for p in folder.glob("*.yaml"))
+    seen = lib.erase(session.pseudonym, [folder], store_root, dry_run=True)
+    assert [p.name for p in seen.files] == ["2025-11-18-restauration-nvda.yaml"] and seen.indexed == 1
+    assert sorted(p.name for p in folder.glob("*.yaml")) == before  # a dry run erases nothing
+    done = lib.erase(f"  {session.pseudonym} ", [folder], store_root)
+    assert done.files == seen.files and done.indexed == 1 and done.reports == (report,)
+    assert not (folder / "2025-11-18-restauration-nvda.yaml").exists()
+    assert len(list(folder.glob("*.yaml"))) == len(before) - 1
+    assert lib.indexed_sessions(store_root) == []

@@ -136,7 +136,7 @@ def test_chart_is_an_accessible_image_followed_by_its_table(store):
     label_ids = svg.get("aria-labelledby").split()
     title, desc = (doc.get_element_by_id(i) for i in label_ids)
     assert title.tag.endswith("title") and desc.tag.endswith("desc")
-    assert title.text == "Non-conformités détectées automatiquement, par gravité, sur 3 audit(s) de Ville de Bellerive"
+    assert title.text == "Non-conformités détectées automatiquement, par gravité, sur 3 audits de Ville de Bellerive"
     assert "Du 01/11/2026 au 04/11/2026" in desc.text and "de 16 à 9" in desc.text
     assert "Critiques : de 5 à 1" in desc.text
     lines = svg.xpath(".//*[local-name()='polyline']")
@@ -244,6 +244,19 @@ def test_a_failed_run_is_a_gap_never_zeros(store):
     assert trend.text_table(points).splitlines()[-1].split()[2:4] == ["audit", "échoué"]
     assert "05/11/2026 02:00, sans chiffres (ce n'est pas zéro) — Audit échoué" in trend.basis(points)
     chart = trend.section(runs, "ville")["chart"]
-    assert len(chart["gaps"]) == 1 and "1 audit(s) échoué(s)" in chart["desc"]
+    assert len(chart["gaps"]) == 1 and "1 audit échoué" in chart["desc"]
     assert all(len(line["points"].split()) == 3 for line in chart["lines"])  # no point for the failed run
     assert [line["last"] for line in chart["lines"]] == [1, 7, 1, 0]  # the last run that audited something
+
+
+def test_trends_are_in_one_language(tmp_path):
+    """The table, the chart's texts and the stand-alone page in the language asked for."""
+    from test_summary import bilingual, foreign
+
+    with Store(tmp_path / "runs") as store:
+        runs = [bilingual(store), bilingual(store)]
+    for lang in ("fr", "en"):
+        points = trend.series(runs, lang)
+        texts = [trend.text_table(points, lang), trend.render_html(runs, "ville", lang)]
+        assert all(foreign(text, lang) == [] for text in texts), lang
+    assert "Trend across runs" in trend.render_html(runs, "ville", "en")

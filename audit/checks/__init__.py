@@ -26,7 +26,7 @@ from typing import Any
 from audit.checks.axe import findings_from_axe, relax
 from audit.fingerprint import fingerprint
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Source
-from audit.words import Msg
+from audit.words import N_, Msg
 
 MAX_SNIPPET = 300
 
@@ -186,12 +186,26 @@ def _parse(text: str | None):
         return None
 
 
-def listing(names: list[str], limit: int, sep: str = " ; ") -> Msg:
-    """At most ``limit`` names for a message, then « et N autre(s) » (a value of a :class:`Msg`)."""
+# how a message joins several values: the comma is the same in French and English, « ; » is not (« a ; b »)
+_JOINS = {", ": N_("{first}, {others}"), " ; ": N_("{first} ; {others}")}
+
+
+def joined(items: list[str | Msg], sep: str = ", ") -> Msg | str:
+    """Values of a message (names from the page, or messages) joined by ``sep`` (« , » or « ; »), as one value
+    of a :class:`Msg`, said in the reader's language."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return Msg(_JOINS[sep], first=items[0], others=joined(items[1:], sep))
+
+
+def listing(names: list[str | Msg], limit: int, sep: str = " ; ") -> Msg | str:
+    """At most ``limit`` names (text from the page or messages) for a message, then « et N autre(s) »."""
+    shown = joined(list(names[:limit]), sep)
     rest = len(names) - limit
-    shown = sep.join(names[:limit])
     if rest <= 0:
-        return Msg("{names}", names=shown)
+        return shown
     return Msg.plural(rest, "{names} et {n} autre", "{names} et {n} autres", names=shown)
 
 

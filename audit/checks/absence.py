@@ -16,7 +16,7 @@ from audit import standards
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import dom_of, tag
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 
 def _tests(*themes: int) -> tuple[str, ...]:
@@ -35,7 +35,8 @@ FORM_ROLES = frozenset({"textbox", "combobox", "listbox", "checkbox", "radio", "
                         "searchbox", "button", "menuitemcheckbox", "menuitemradio", "option", "radiogroup"})
 
 
-def _absent(evidence: Evidence, matches, what: str, themes: tuple[int, ...]):
+def _absent(evidence: Evidence, matches, message: str, themes: tuple[int, ...]):
+    """Not applicable when no element ``matches``; ``message`` (a msgid) says so, its {criteria} filled."""
     root = dom_of(evidence)
     if root is None:
         return []
@@ -43,8 +44,7 @@ def _absent(evidence: Evidence, matches, what: str, themes: tuple[int, ...]):
         if isinstance(el.tag, str) and matches(el):
             return []
     criteria = ", ".join(_criteria(*themes))
-    return [Result(Outcome.INAPPLICABLE, decides=True,
-                   message=f"Aucun élément {what} sur la page : critères {criteria} non applicables.")]
+    return [Result(Outcome.INAPPLICABLE, decides=True, message=Msg(message, criteria=criteria))]
 
 
 def _is_table(el) -> bool:
@@ -84,7 +84,8 @@ def _is_form(el) -> bool:
     rgaa=_tests(5), wcag=_wcag(5), impact=Impact.MINOR, evidence=("dom",), quiet=True,
 )
 def no_table(evidence: Evidence):
-    return _absent(evidence, _is_table, "table (ni rôle table, grid ou treegrid)", (5,))
+    return _absent(evidence, _is_table, N_("Aucun élément table (ni rôle table, grid ou treegrid) sur la page : "
+                                           "critères {criteria} non applicables."), (5,))
 
 
 @check(
@@ -96,7 +97,8 @@ def no_table(evidence: Evidence):
     rgaa=_tests(2), wcag=_wcag(2), impact=Impact.MINOR, evidence=("dom",), quiet=True,
 )
 def no_frame(evidence: Evidence):
-    return _absent(evidence, _is_frame, "iframe ou frame", (2,))
+    return _absent(evidence, _is_frame, N_("Aucun élément iframe ou frame sur la page : critères {criteria} non "
+                                           "applicables."), (2,))
 
 
 @check(
@@ -109,7 +111,8 @@ def no_frame(evidence: Evidence):
     rgaa=_tests(4), wcag=_wcag(4), impact=Impact.MINOR, evidence=("dom",), quiet=True,
 )
 def no_media(evidence: Evidence):
-    return _absent(evidence, _is_media, "video, audio, object, embed, iframe, canvas ou applet", (4,))
+    return _absent(evidence, _is_media, N_("Aucun élément video, audio, object, embed, iframe, canvas ou applet "
+                                           "sur la page : critères {criteria} non applicables."), (4,))
 
 
 @check(
@@ -122,4 +125,5 @@ def no_media(evidence: Evidence):
     rgaa=_tests(11), wcag=_wcag(11), impact=Impact.MINOR, evidence=("dom",), quiet=True,
 )
 def no_form(evidence: Evidence):
-    return _absent(evidence, _is_form, "de formulaire (champ, bouton, zone éditable)", (11,))
+    return _absent(evidence, _is_form, N_("Aucun élément de formulaire (champ, bouton, zone éditable) sur la "
+                                          "page : critères {criteria} non applicables."), (11,))

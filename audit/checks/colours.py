@@ -7,54 +7,61 @@ links and buttons without text and of single-colour informative SVG. Text contra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from audit.checks import Evidence, Result, check, probe_missing
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 _UNKNOWN = {
-    "unknown_background": "le fond derrière le champ est une image ou un dégradé",
-    "unknown_colour": "l'icône ou le fond utilise un dégradé, un motif ou une image",
-    "no_boundary": "le champ n'a ni bordure ni fond qui le distingue de la page",
-    "shadow": "le contour du champ est dessiné par une ombre",
+    "unknown_background": N_("le fond derrière le champ est une image ou un dégradé"),
+    "unknown_colour": N_("l'icône ou le fond utilise un dégradé, un motif ou une image"),
+    "no_boundary": N_("le champ n'a ni bordure ni fond qui le distingue de la page"),
+    "shadow": N_("le contour du champ est dessiné par une ombre"),
 }
 
 
-def _ratio(value: float | None) -> str:
-    return "?" if value is None else f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + ":1"
+def _ratio(value: float | None) -> str | Msg:
+    """« 1,36:1 » in French, « 1.36:1 » in English."""
+    if value is None:
+        return "?"
+    units, _, decimals = f"{value:.2f}".rstrip("0").rstrip(".").partition(".")
+    return Msg("{units},{decimals}:1", units=units, decimals=decimals) if decimals else f"{units}:1"
 
 
-def _label(item: dict[str, Any]) -> str:
-    return f"« {item['name']} »" if item.get("name") else f"<{item.get('tag', '?')}>"
+def _label(item: dict[str, Any]) -> str | Msg:
+    return Msg("« {text} »", text=item["name"]) if item.get("name") else f"<{item.get('tag', '?')}>"
 
 
-def _results(evidence: Evidence, kinds: set[str], question: str, what: str) -> Iterator[Result]:
+def _results(evidence: Evidence, kinds: set[str], question: str, passed: Callable[[int], Msg]) -> Iterator[Result]:
     data = evidence.probe("non_text_contrast")
     if not isinstance(data, dict):
         yield probe_missing(evidence, "non_text_contrast", question)
         return
     items = [i for i in data.get("items", []) if i.get("kind") in kinds]
-    passed = 0
+    fine = 0
     for item in items:
         reason = item.get("reason")
         if reason == "ok":
-            passed += 1
+            fine += 1
         elif reason == "low":
-            part = "bordure ou fond" if item.get("kind") == "field" else "pictogramme"
-            yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
-                         message=(f"{_label(item)} : contraste de {_ratio(item.get('ratio'))} ({part} "
-                                  f"{item.get('fg')} sur {item.get('bg')}), 3:1 au moins attendu."))
+            values = {"label": _label(item), "ratio": _ratio(item.get("ratio")), "fg": item.get("fg"),
+                      "bg": item.get("bg")}
+            message = Msg("{label} : contraste de {ratio} (bordure ou fond {fg} sur {bg}), 3:1 au moins attendu.",
+                          **values) if item.get("kind") == "field" else \
+                Msg("{label} : contraste de {ratio} (pictogramme {fg} sur {bg}), 3:1 au moins attendu.", **values)
+            yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"), message=message)
         else:
+            why = Msg(_UNKNOWN[reason]) if reason in _UNKNOWN else reason
             yield Result(Outcome.CANT_TELL, selector=item["s"], snippet=item.get("snippet"),
-                         message=f"{_label(item)} : contraste non mesurable ({_UNKNOWN.get(reason, reason)}).")
-    if passed:
-        yield Result(Outcome.PASSED, message=f"{passed} {what} contrastés à 3:1 au moins avec le fond.")
+                         message=Msg("{label} : contraste non mesurable ({why}).", label=_label(item), why=why))
+    if fine:
+        yield Result(Outcome.PASSED, message=passed(fine))
 
 
-_COMPONENT_Q = ("Ce composant (champ, bouton-icône) se distingue-t-il de son fond avec un contraste de 3:1 au "
-                "moins, dans tous ses états ?")
+_COMPONENT_Q = N_("Ce composant (champ, bouton-icône) se distingue-t-il de son fond avec un contraste de 3:1 "
+                  "au moins, dans tous ses états ?")
 
 
 @check(
@@ -73,10 +80,12 @@ _COMPONENT_Q = ("Ce composant (champ, bouton-icône) se distingue-t-il de son fo
     question=_COMPONENT_Q,
 )
 def component_contrast(evidence: Evidence) -> Iterator[Result]:
-    yield from _results(evidence, {"field", "icon"}, _COMPONENT_Q, "champ(s) ou bouton(s)-icône")
+    yield from _results(evidence, {"field", "icon"}, _COMPONENT_Q, lambda n: Msg.plural(
+        n, "{n} champ ou bouton-icône contrasté à 3:1 au moins avec le fond.",
+        "{n} champs ou boutons-icônes contrastés à 3:1 au moins avec le fond."))
 
 
-_GRAPHIC_Q = "Les couleurs nécessaires pour comprendre ce graphique sont-elles contrastées à 3:1 avec leur fond ?"
+_GRAPHIC_Q = N_("Les couleurs nécessaires pour comprendre ce graphique sont-elles contrastées à 3:1 avec leur fond ?")
 
 
 @check(
@@ -93,4 +102,5 @@ _GRAPHIC_Q = "Les couleurs nécessaires pour comprendre ce graphique sont-elles 
     question=_GRAPHIC_Q,
 )
 def graphic_contrast(evidence: Evidence) -> Iterator[Result]:
-    yield from _results(evidence, {"graphic"}, _GRAPHIC_Q, "graphique(s)")
+    yield from _results(evidence, {"graphic"}, _GRAPHIC_Q, lambda n: Msg.plural(
+        n, "{n} graphique contrasté à 3:1 au moins avec le fond.", "{n} graphiques contrastés à 3:1 au moins avec le fond."))

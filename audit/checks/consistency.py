@@ -22,7 +22,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 from audit.checks import Evidence, Result, SitePage, check, listing
 from audit.checks.exposure import dom_of, fold, norm, short, view
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 MAX_TARGETS = 4  # targets listed in one page's message
 MAX_NAMES = 4  # names listed for one target
@@ -111,7 +111,8 @@ def link_names_consistent(pages: list[SitePage]) -> Iterator[Result]:
     for page in pages:
         for target, name, index in page.summary or ():
             uses[target].append((page, name, index))
-    flagged: dict[str, list[tuple[str, str, int]]] = defaultdict(list)  # page key -> (target, message part, index)
+    # page key -> (target, message part in French, index) -> the part (a Msg, said in the reader's language)
+    flagged: dict[str, dict[tuple[str, str, int], Msg]] = defaultdict(dict)
     by_key = {page.snap.key: page for page in pages}
     for target, used in uses.items():
         groups: dict[frozenset[str], dict[str, tuple[str, int]]] = {}  # words -> page key -> (name, index)
@@ -119,7 +120,7 @@ def link_names_consistent(pages: list[SitePage]) -> Iterator[Result]:
             groups.setdefault(words_of(name), {}).setdefault(page.snap.key, (name, index))
         keys = list(groups)
         for a in keys:
-            others = []
+            others: dict[str, Msg] = {}
             for b in keys:
                 # one name used in place of the other: on some pages a without b, on others b without a (a logo
                 # « Ville de Test » and a menu « Accueil » both on every page are two consistent links); when more
@@ -128,19 +129,21 @@ def link_names_consistent(pages: list[SitePage]) -> Iterator[Result]:
                         len(groups[a]) > len(groups[b]):
                     continue
                 where = sorted({_path(by_key[k].url) for k in set(groups[b]) - set(groups[a])})
-                others.append(f"« {short(next(iter(groups[b].values()))[0], 50)} » ({listing(where, 2, ', ')})")
+                other = Msg("« {name} » ({pages})", name=short(next(iter(groups[b].values()))[0], 50),
+                            pages=listing(where, 2, ", "))
+                others[str(other)] = other
             if not others:
                 continue
             alone = [k for k in groups[a] if not any(k in groups[b] for b in keys if b != a
                                                      and clearly_different(a, b))]
             for key in alone:
                 name, index = groups[a][key]
-                part = (f"{_path(target)} : « {short(name, 50)} » ici, "
-                        f"{listing(sorted(set(others)), MAX_NAMES, ', ')} ailleurs")
-                flagged[key].append((target, part, index))
-    for key, items in flagged.items():
+                part = Msg("{path} : « {name} » ici, {others} ailleurs", path=_path(target), name=short(name, 50),
+                           others=listing([others[k] for k in sorted(others)], MAX_NAMES, ", "))
+                flagged[key][(target, str(part), index)] = part
+    for key, found in flagged.items():
         page = by_key[key]
-        items = sorted(set(items))
+        items = sorted(found)
         first_index = min(index for _, _, index in items)
         selector = xpath = snippet = None
         evidence = page.evidence()
@@ -152,7 +155,9 @@ def link_names_consistent(pages: list[SitePage]) -> Iterator[Result]:
                 selector, xpath, snippet = evidence.selector(element), evidence.xpath(element), evidence.snippet(element)
         evidence.release()
         targets = sorted({target for target, _, _ in items})
-        parts = [part for _, part, _ in items]
+        parts = [found[item] for item in items]
         yield Result(Outcome.CANT_TELL, page=page.snap, selector=selector, xpath=xpath, snippet=snippet,
-                     message=(f"{len(targets)} destination(s) nommée(s) différemment d'une page à l'autre : "
-                              f"{listing(parts, MAX_TARGETS)}."))
+                     message=Msg.plural(len(targets),
+                                        "{n} destination nommée différemment d'une page à l'autre : {links}.",
+                                        "{n} destinations nommées différemment d'une page à l'autre : {links}.",
+                                        links=listing(parts, MAX_TARGETS)))

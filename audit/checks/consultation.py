@@ -21,7 +21,7 @@ from audit.checks import Evidence, Result, check, listing
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.checks.media import temporal_media
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 TWENTY_HOURS = 72000
 OFFICE_EXT = re.compile(r"\.(pdf|docx?|odt|ods|odp|odg|xlsx?|pptx?|rtf|epub|pps|ppsx)(?:$|[?#])", re.I)
@@ -125,35 +125,42 @@ def meta_refresh(evidence: Evidence):
             return
     found = first_refresh(dom)
     if found is None:
-        yield Result(Outcome.INAPPLICABLE, message="Aucune balise meta refresh valide dans la page.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucune balise meta refresh valide dans la page."))
         return
     meta, delay, url = found
     here = urldefrag(evidence.url)[0]
     redirect = url is not None and urldefrag(urljoin(evidence.url, url))[0] != here
-    what = f"redirige vers {short(url, 60)}" if redirect else "se recharge"
-    test = "13.1.2" if redirect else "13.1.1"
-    tests = (test,)
+    tests = ("13.1.2",) if redirect else ("13.1.1",)
+    target = short(url, 60) if redirect else None
     if delay == 0:
         yield Result(Outcome.PASSED, element=meta, rgaa_tests=tests,
-                     message=f"La page {what} immédiatement (délai 0)." if redirect else "Délai de rafraîchissement nul.")
+                     message=Msg("La page redirige vers {url} immédiatement (délai 0).", url=target) if redirect
+                     else N_("Délai de rafraîchissement nul."))
     elif delay >= TWENTY_HOURS:
         if redirect:
             yield Result(Outcome.CANT_TELL, element=meta, rgaa_tests=tests,
-                         message=f"La page {what} après {delay} s (plus de vingt heures) : pas immédiate au sens du "
-                                 f"test 13.1.2.")
+                         message=Msg("La page redirige vers {url} après {delay} s (plus de vingt heures) : pas "
+                                     "immédiate au sens du test 13.1.2.", url=target, delay=delay))
         else:
-            yield Result(Outcome.PASSED, element=meta, rgaa_tests=tests, message=f"La page se recharge toutes les {delay} s, soit vingt heures au moins.")
+            yield Result(Outcome.PASSED, element=meta, rgaa_tests=tests,
+                         message=Msg("La page se recharge toutes les {delay} s, soit vingt heures au moins.",
+                                     delay=delay))
     else:
         yield Result(Outcome.FAILED, element=meta, rgaa_tests=tests,
-                     message=f"La page {what} automatiquement après {_duration(delay)} (test {test}).")
+                     message=Msg("La page redirige vers {url} automatiquement après {duration} (test 13.1.2).",
+                                 url=target, duration=_duration(delay)) if redirect
+                     else Msg("La page se recharge automatiquement après {duration} (test 13.1.1).",
+                              duration=_duration(delay)))
 
 
-def _duration(seconds: int) -> str:
+def _duration(seconds: int) -> Msg:
     if seconds < 120:
-        return f"{seconds} secondes"
+        return Msg.plural(seconds, "{n} seconde", "{n} secondes")
     if seconds < 7200:
-        return f"{seconds // 60} minutes" + (f" {seconds % 60} s" if seconds % 60 else "")
-    return f"{seconds // 3600} heures"
+        if seconds % 60:
+            return Msg.plural(seconds // 60, "{n} minute {s} s", "{n} minutes {s} s", s=seconds % 60)
+        return Msg.plural(seconds // 60, "{n} minute", "{n} minutes")
+    return Msg.plural(seconds // 3600, "{n} heure", "{n} heures")
 
 
 SCRIPT_REDIRECT = re.compile(r"(?:setTimeout|setInterval)\s*\([^;]{0,400}?(?:location(?:\.href)?\s*=|location\."
@@ -183,24 +190,25 @@ def time_limits(evidence: Evidence):
         return
     reasons, tests = [], []
     if SCRIPT_REDIRECT.search(inline_scripts(dom)):
-        reasons.append("un script programme une redirection ou un rechargement (test 13.1.3)")
+        reasons.append(Msg("un script programme une redirection ou un rechargement (test 13.1.3)"))
         tests.append("13.1.3")
     text = fold(body_text(dom))
     m = SESSION_WORDS.search(text)
     if m:
-        reasons.append(f"la page parle de durée de session (« {m.group(0)} », test 13.1.4)")
+        reasons.append(Msg("la page parle de durée de session (« {words} », test 13.1.4)", words=m.group(0)))
         tests.append("13.1.4")
     v = view(dom)
     controls = (v.name(el) or v.text(el) or norm(el.get("value")) for el in dom.iter("a", "button", "input")
                 if v.rendered(el))
     if any(LOGOUT.search(fold(c)) for c in controls):
-        reasons.append("la page est dans un espace connecté (lien de déconnexion, test 13.1.4)")
+        reasons.append(Msg("la page est dans un espace connecté (lien de déconnexion, test 13.1.4)"))
         tests.append("13.1.4")
     if not reasons:
-        yield Result(Outcome.INAPPLICABLE, message=("Aucune redirection programmée dans les scripts de la page, aucune "
-                                                    "mention de durée de session, pas d'espace connecté."))
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucune redirection programmée dans les scripts de la page, "
+                                                      "aucune mention de durée de session, pas d'espace connecté."))
         return
-    yield Result(Outcome.CANT_TELL, message="À vérifier : " + " ; ".join(reasons) + ".", rgaa_tests=tuple(tests))
+    yield Result(Outcome.CANT_TELL, message=Msg("À vérifier : {reasons}.", reasons=listing(reasons, len(reasons))),
+                 rgaa_tests=tuple(tests))
 
 
 # --- 13.2 new windows -------------------------------------------------------------------------------
@@ -223,10 +231,10 @@ def new_window(evidence: Evidence):
         return
     code = inline_scripts(dom)
     if re.search(r"\bwindow\.open\s*\(", code) or re.search(r"(?<![\w.])open\s*\(\s*['\"]https?:", code):
-        yield Result(Outcome.CANT_TELL, message="Un script de la page (ou l'attribut onload) appelle window.open.")
+        yield Result(Outcome.CANT_TELL, message=N_("Un script de la page (ou l'attribut onload) appelle window.open."))
         return
-    yield Result(Outcome.PASSED, message="Aucune ouverture de fenêtre au chargement dans le code de la page "
-                                         "(les scripts externes ne sont pas lus).")
+    yield Result(Outcome.PASSED, message=N_("Aucune ouverture de fenêtre au chargement dans le code de la page "
+                                            "(les scripts externes ne sont pas lus)."))
 
 
 # --- 13.3 / 13.4 downloadable documents ----------------------------------------------------------------
@@ -274,14 +282,19 @@ def download_links(evidence: Evidence):
         return
     links = document_links(dom)
     if not links:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun lien vers un document bureautique (PDF, Word, OpenDocument…).")
+        yield Result(Outcome.INAPPLICABLE,
+                     message=N_("Aucun lien vers un document bureautique (PDF, Word, OpenDocument…)."))
         return
     for a, href in links:
         ext = (OFFICE_EXT.search(urldefrag(href)[0]) or OFFICE_EXT.search(a.get("download") or ""))
-        kind = ext.group(1).upper() if ext else "document"
-        alt = " Une version accessible est signalée à côté." if _accessible_version_near(a, dom) else ""
-        yield Result(Outcome.CANT_TELL, element=a,
-                     message=f"Document {kind} : « {short(_link_text(a, dom), 70)} » ({short(href, 80)}).{alt}")
+        # the extension, else the MIME type that made it a document (type="application/pdf")
+        values = {"kind": ext.group(1).upper() if ext else norm(a.get("type")), "link": short(_link_text(a, dom), 70),
+                  "href": short(href, 80)}
+        if _accessible_version_near(a, dom):
+            message = Msg("Document {kind} : « {link} » ({href}). Une version accessible est signalée à côté.", **values)
+        else:
+            message = Msg("Document {kind} : « {link} » ({href}).", **values)
+        yield Result(Outcome.CANT_TELL, element=a, message=message)
 
 
 def _accessible_version_near(a, dom) -> bool:
@@ -313,14 +326,16 @@ def accessible_version(evidence: Evidence):
         return
     found = [(a, href) for a, href in document_links(dom) if _accessible_version_near(a, dom)]
     if not found:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun document proposé avec une version accessible dans la page.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun document proposé avec une version accessible dans la page."))
         return
     for a, _href in found:
-        yield Result(Outcome.CANT_TELL, element=a, message=f"« {short(_link_text(a, dom), 70)} » a une version accessible signalée.")
+        yield Result(Outcome.CANT_TELL, element=a, message=Msg("« {link} » a une version accessible signalée.",
+                                                               link=short(_link_text(a, dom), 70)))
 
 
 # --- 13.5 / 13.6 cryptic content --------------------------------------------------------------------------
 
+ASCII_ART = "art ASCII"  # a cryptic bit: a <pre> drawing
 EMOTICON = re.compile(r"(?<![\w:/])(?:[:;][-'o^]?[)(\]\[DPpO3/|\\*]+|<3|\^\^)(?![\w/])")
 
 
@@ -354,7 +369,7 @@ def cryptic_contents(dom) -> list[tuple[Any, list[str], str]]:
             lines = [ln for ln in raw.splitlines() if ln.strip()]
             symbols = sum(1 for c in raw if not c.isalnum() and not c.isspace())
             if len(lines) >= 3 and symbols >= 0.3 * max(1, len(raw.replace(" ", ""))):
-                bits.append("art ASCII")
+                bits.append(ASCII_ART)
         if not bits:
             continue
         how = ""
@@ -373,10 +388,19 @@ def cryptic_contents(dom) -> list[tuple[Any, list[str], str]]:
     return out
 
 
-def _bits(bits: list[str]) -> str:
-    unique = list(dict.fromkeys(bits))
-    names = [b if len(b) > 1 else f"{b} ({unicodedata.name(b, 'symbole').lower()})" for b in unique[:4]]
-    return ", ".join(names)
+def _bits(bits: list[str]) -> Msg:
+    """The first four cryptic bits, a single character followed by its Unicode name (« 😀 (grinning face) »)."""
+    names: list[str | Msg] = []
+    for bit in list(dict.fromkeys(bits))[:4]:
+        if bit == ASCII_ART:
+            names.append(Msg("art ASCII"))
+        elif len(bit) > 1:
+            names.append(bit)
+        elif unicodedata.name(bit, ""):
+            names.append(f"{bit} ({unicodedata.name(bit).lower()})")
+        else:
+            names.append(Msg("{char} (symbole)", char=bit))
+    return listing(names, 4, ", ")
 
 
 @check(
@@ -397,13 +421,15 @@ def cryptic(evidence: Evidence):
         return
     found = [(el, bits, how) for el, bits, how in cryptic_contents(dom) if how != "masqué"]
     if not found:
-        yield Result(Outcome.INAPPLICABLE, message="Aucune émoticône, aucun émoji ni art ASCII exposé dans la page.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucune émoticône, aucun émoji ni art ASCII exposé dans la "
+                                                      "page."))
         return
     for el, bits, how in found:
         if how == "title":
-            yield Result(Outcome.PASSED, element=el, message=f"{_bits(bits)} : un attribut title en donne le sens.")
+            yield Result(Outcome.PASSED, element=el,
+                         message=Msg("{bits} : un attribut title en donne le sens.", bits=_bits(bits)))
         else:
-            yield Result(Outcome.CANT_TELL, element=el, message=f"Contenu cryptique : {_bits(bits)}.")
+            yield Result(Outcome.CANT_TELL, element=el, message=Msg("Contenu cryptique : {bits}.", bits=_bits(bits)))
 
 
 @check(
@@ -423,12 +449,16 @@ def cryptic_alternative(evidence: Evidence):
         return
     found = [(el, bits, how) for el, bits, how in cryptic_contents(dom) if how != "masqué"]
     if not found:
-        yield Result(Outcome.INAPPLICABLE, message="Aucune émoticône, aucun émoji ni art ASCII exposé dans la page.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucune émoticône, aucun émoji ni art ASCII exposé dans la "
+                                                      "page."))
         return
     for el, bits, how in found:
-        alt = f" title : « {short(next((n.get('title') for n in [el, *el.iterancestors()] if norm(n.get('title'))), ''), 60)} »." \
-            if how == "title" else ""
-        yield Result(Outcome.CANT_TELL, element=el, message=f"{_bits(bits)}.{alt}")
+        if how == "title":
+            title = next((n.get("title") for n in [el, *el.iterancestors()] if norm(n.get("title"))), "")
+            message = Msg("Contenu cryptique : {bits}. title : « {title} ».", bits=_bits(bits), title=short(title, 60))
+        else:
+            message = Msg("Contenu cryptique : {bits}.", bits=_bits(bits))
+        yield Result(Outcome.CANT_TELL, element=el, message=message)
 
 
 # --- 13.7 / 13.8 flashes and moving content ---------------------------------------------------------------
@@ -487,23 +517,24 @@ def flashes(evidence: Evidence):
     items = []
     videos = [m for m in temporal_media(dom) if m.has_video]
     if videos:
-        items.append(f"{len(videos)} vidéo(s)")
+        items.append(Msg.plural(len(videos), "{n} vidéo", "{n} vidéos"))
     gifs = _gif_images(dom)
     if gifs:
-        items.append(f"{len(gifs)} image(s) GIF")
+        items.append(Msg.plural(len(gifs), "{n} image GIF", "{n} images GIF"))
     canvases = [c for c in dom.iter("canvas") if v.rendered(c)]
     if canvases:
-        items.append(f"{len(canvases)} canvas")
+        items.append(Msg.plural(len(canvases), "{n} canvas", "{n} canvas"))
     svgs = _animated_svgs(dom)
     if svgs:
-        items.append(f"{len(svgs)} SVG animé(s)")
+        items.append(Msg.plural(len(svgs), "{n} SVG animé", "{n} SVG animés"))
     animations = _css_animations(dom)
     if animations:
-        items.append("animations CSS (" + ", ".join(dict.fromkeys(animations[:4])) + ")")
+        items.append(Msg("animations CSS ({names})", names=", ".join(dict.fromkeys(animations[:4]))))
     if not items:
-        yield Result(Outcome.INAPPLICABLE, message="Aucune vidéo, image GIF, canvas, SVG animé ni animation CSS dans la page.")
+        yield Result(Outcome.INAPPLICABLE,
+                     message=N_("Aucune vidéo, image GIF, canvas, SVG animé ni animation CSS dans la page."))
         return
-    yield Result(Outcome.CANT_TELL, message=f"Contenus animés : {', '.join(items)}.")
+    yield Result(Outcome.CANT_TELL, message=Msg("Contenus animés : {items}.", items=listing(items, len(items), ", ")))
 
 
 def carousels(dom) -> list:
@@ -557,41 +588,48 @@ def moving(evidence: Evidence):
         found = True
         if re.search(r"\.stop\s*\(\s*\)", code):
             yield Result(Outcome.CANT_TELL, element=marquee, rgaa_tests=("13.8.1",),
-                         message="Texte défilant (marquee) ; un script de la page appelle stop().",
-                         question="Un bouton permet-il d'arrêter et de relancer ce texte défilant ?")
+                         message=N_("Texte défilant (marquee) ; un script de la page appelle stop()."),
+                         question=N_("Un bouton permet-il d'arrêter et de relancer ce texte défilant ?"))
         else:
             yield Result(Outcome.FAILED, element=marquee, rgaa_tests=("13.8.1",),
-                         message=f"Le texte « {short(v.text(marquee), 60)} » défile sans fin (marquee) et aucun "
-                                 f"moyen de l'arrêter n'est proposé (test 13.8.1).")
+                         message=Msg("Le texte « {text} » défile sans fin (marquee) et aucun moyen de l'arrêter "
+                                     "n'est proposé (test 13.8.1).", text=short(v.text(marquee), 60)))
     css = page_css(dom)
     blinking = [b for b in dom.iter("blink") if v.rendered(b)]
     if blinking or re.search(r"text-decoration(?:-line)?\s*:[^;}]*\bblink\b", css):
         found = True
         yield Result(Outcome.CANT_TELL, element=blinking[0] if blinking else None, rgaa_tests=("13.8.2",),
-                     message="Texte marqué pour clignoter (blink) ; les navigateurs récents ne le font plus clignoter.",
-                     question="Ce texte clignote-t-il dans les navigateurs utilisés ? Si oui, peut-on arrêter le clignotement ?")
+                     message=N_("Texte marqué pour clignoter (blink) ; les navigateurs récents ne le font plus "
+                                "clignoter."),
+                     question=N_("Ce texte clignote-t-il dans les navigateurs utilisés ? Si oui, peut-on arrêter le "
+                                 "clignotement ?"))
     for el in carousels(dom):
         found = True
-        pause = " Un bouton pause/arrêt semble présent." if _has_pause(el, dom) else " Aucun bouton pause/arrêt repéré."
-        yield Result(Outcome.CANT_TELL, element=el, message=f"Carrousel ou contenu défilant.{pause}")
+        message = N_("Carrousel ou contenu défilant. Un bouton pause/arrêt semble présent.") if _has_pause(el, dom) \
+            else N_("Carrousel ou contenu défilant. Aucun bouton pause/arrêt repéré.")
+        yield Result(Outcome.CANT_TELL, element=el, message=message)
     for video in dom.iter("video"):
         if v.rendered(video) and video.get("autoplay") is not None and video.get("controls") is None:
             found = True
-            loop = " en boucle" if video.get("loop") is not None else ""
-            yield Result(Outcome.CANT_TELL, element=video,
-                         message=f"Vidéo lancée automatiquement{loop}, sans commandes natives.")
+            message = N_("Vidéo lancée automatiquement en boucle, sans commandes natives.") \
+                if video.get("loop") is not None else N_("Vidéo lancée automatiquement, sans commandes natives.")
+            yield Result(Outcome.CANT_TELL, element=video, message=message)
     gifs = _gif_images(dom)
     if gifs:
         found = True
         names = [short((g.get("src") or "").rsplit("/", 1)[-1], 40) for g in gifs]
-        yield Result(Outcome.CANT_TELL, element=gifs[0], message=f"Image(s) GIF : {listing(names, MAX_LISTED)}.",
-                     question="Ces images GIF sont-elles animées plus de 5 secondes ? Si oui, peut-on arrêter l'animation ?")
+        yield Result(Outcome.CANT_TELL, element=gifs[0],
+                     message=Msg.plural(len(names), "Image GIF : {names}.", "Images GIF : {names}.",
+                                        names=listing(names, MAX_LISTED)),
+                     question=N_("Ces images GIF sont-elles animées plus de 5 secondes ? Si oui, peut-on arrêter "
+                                 "l'animation ?"))
     infinite = _infinite_animations(dom)
     if infinite:
         found = True
-        yield Result(Outcome.CANT_TELL, message=f"Animations CSS sans fin : {listing(infinite, 3)}.")
+        yield Result(Outcome.CANT_TELL, message=Msg("Animations CSS sans fin : {animations}.",
+                                                    animations=listing(infinite, 3)))
     if not found:
-        yield Result(Outcome.INAPPLICABLE, message=("Aucun texte défilant, clignotant, carrousel, vidéo automatique, "
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun texte défilant, clignotant, carrousel, vidéo automatique, "
                                                     "GIF ni animation CSS sans fin dans la page."))
 
 
@@ -619,13 +657,14 @@ def orientation(evidence: Evidence):
     for m in re.finditer(r"@media[^{]*orientation\s*:\s*(portrait|landscape)[^{]*\{", css, re.I):
         block = css[m.end():m.end() + 2000]
         if re.search(r"transform\s*:[^;}]*rotate", block, re.I):
-            locked.append(f"rotation CSS en {m.group(1).lower()}")
+            locked.append(Msg("rotation CSS en {orientation}", orientation=m.group(1).lower()))
     if re.search(r"orientation\.lock\s*\(|lockOrientation\s*\(", inline_scripts(dom)):
-        locked.append("appel à screen.orientation.lock")
+        locked.append(Msg("appel à screen.orientation.lock"))
     if locked:
-        yield Result(Outcome.CANT_TELL, message=f"Verrouillage possible de l'orientation : {', '.join(locked)}.")
+        yield Result(Outcome.CANT_TELL, message=Msg("Verrouillage possible de l'orientation : {locks}.",
+                                                    locks=listing(locked, len(locked), ", ")))
     else:
-        yield Result(Outcome.PASSED, message=("Aucun verrouillage d'orientation dans les styles et scripts de la page "
+        yield Result(Outcome.PASSED, message=N_("Aucun verrouillage d'orientation dans les styles et scripts de la page "
                                               "(axe-core css-orientation-lock lit les feuilles de style externes)."))
 
 
@@ -655,20 +694,22 @@ def gestures(evidence: Evidence):
     maps = [el for el in dom.iter() if isinstance(el.tag, str) and MAP_CLASSES.search(el.get("class") or "")
             and v.rendered(el)]
     if maps:
-        items.append(f"{len(maps)} carte(s) interactive(s)")
+        items.append(Msg.plural(len(maps), "{n} carte interactive", "{n} cartes interactives"))
     found_carousels = carousels(dom)
     if found_carousels:
-        items.append(f"{len(found_carousels)} carrousel(s)")
+        items.append(Msg.plural(len(found_carousels), "{n} carrousel", "{n} carrousels"))
     draggable = [el for el in dom.iter() if isinstance(el.tag, str) and (el.get("draggable") or "").lower() == "true"
                  and v.rendered(el)]
     if draggable:
-        items.append(f"{len(draggable)} élément(s) à faire glisser (draggable)")
+        items.append(Msg.plural(len(draggable), "{n} élément à faire glisser (draggable)",
+                                "{n} éléments à faire glisser (draggable)"))
     handlers = [el for el in dom.iter() if isinstance(el.tag, str)
                 and any(el.get(a) is not None for a in ("ontouchstart", "ontouchmove", "onpointermove", "ongesturestart"))]
     if handlers or GESTURE_CODE.search(inline_scripts(dom)):
-        items.append("gestionnaires d'événements tactiles dans les scripts de la page")
+        items.append(Msg("gestionnaires d'événements tactiles dans les scripts de la page"))
     if not items:
-        yield Result(Outcome.INAPPLICABLE, message=("Aucune carte interactive, aucun carrousel, aucun élément à faire "
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucune carte interactive, aucun carrousel, aucun élément à faire "
                                                     "glisser ni gestionnaire tactile dans la page."))
         return
-    yield Result(Outcome.CANT_TELL, message=f"Contenus à gestes possibles : {', '.join(items)}.")
+    yield Result(Outcome.CANT_TELL, message=Msg("Contenus à gestes possibles : {items}.",
+                                                items=listing(items, len(items), ", ")))

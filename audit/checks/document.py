@@ -25,11 +25,12 @@ from urllib.parse import urlsplit
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import norm, short
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 MAX_TEXT_PAGES = 10  # pages read for text: enough to tell a scan from a text document, fast on big files
-OFFICE = {"docx": "Word", "doc": "Word", "odt": "OpenDocument texte", "ods": "OpenDocument tableur",
-          "odp": "OpenDocument présentation", "xlsx": "Excel", "xls": "Excel", "pptx": "PowerPoint",
+# the kind of an office document as a message says it (names of formats: translated where they are words)
+OFFICE = {"docx": "Word", "doc": "Word", "odt": N_("OpenDocument texte"), "ods": N_("OpenDocument tableur"),
+          "odp": N_("OpenDocument présentation"), "xlsx": "Excel", "xls": "Excel", "pptx": "PowerPoint",
           "ppt": "PowerPoint", "rtf": "RTF", "epub": "EPUB"}
 OFFICE_MIME = {"msword": "doc", "vnd.openxmlformats-officedocument.wordprocessingml": "docx",
                "vnd.openxmlformats-officedocument.spreadsheetml": "xlsx",
@@ -44,7 +45,7 @@ EXTRACT_FOR_ACCESSIBILITY = 512  # bit 10 of /P: content extraction for accessib
 class PdfFacts:
     """What the checks need from one PDF, read once."""
 
-    error: str | None = None  # why the file could not be read
+    error: str | Msg | None = None  # why the file could not be read (pypdf's own error as it said it)
     locked: bool = False  # a password is needed to open it
     pages: int = 0
     marked: bool | None = None
@@ -116,12 +117,12 @@ def pdf_facts(evidence: Evidence) -> PdfFacts:
 def _read_pdf(data: bytes) -> PdfFacts:
     facts = PdfFacts()
     if not data:
-        facts.error = "le fichier est vide"
+        facts.error = Msg("le fichier est vide")
         return facts
     try:
         from pypdf import PdfReader
     except ImportError:  # pragma: no cover - pypdf is a dependency
-        facts.error = "pypdf n'est pas installé"
+        facts.error = Msg("pypdf n'est pas installé")
         return facts
     with _quiet():
         try:
@@ -191,18 +192,20 @@ def _has_images(page) -> bool:
 
 def _unreadable(facts: PdfFacts) -> Result | None:
     if facts.locked:
-        return Result(Outcome.CANT_TELL, message="Le PDF est protégé par un mot de passe : il n'a pas pu être ouvert.",
-                      question="Ce document est-il disponible sans mot de passe dans une version accessible ?")
+        return Result(Outcome.CANT_TELL,
+                      message=N_("Le PDF est protégé par un mot de passe : il n'a pas pu être ouvert."),
+                      question=N_("Ce document est-il disponible sans mot de passe dans une version accessible ?"))
     if facts.error:
-        return Result(Outcome.CANT_TELL, message=f"Le fichier PDF n'a pas pu être lu ({facts.error}).",
-                      question="Le document s'ouvre-t-il dans un lecteur PDF ? Si oui, est-il accessible d'après PAC ?")
+        return Result(Outcome.CANT_TELL, message=Msg("Le fichier PDF n'a pas pu être lu ({error}).", error=facts.error),
+                      question=N_("Le document s'ouvre-t-il dans un lecteur PDF ? Si oui, est-il accessible d'après "
+                                  "PAC ?"))
     return None
 
 
 def _pdf_or_skip(evidence: Evidence):
     """The facts of a PDF document, or the Result to yield instead (not a PDF, unreadable)."""
     if document_kind(evidence) != "pdf":
-        return None, Result(Outcome.INAPPLICABLE, message="Ce document n'est pas un PDF.")
+        return None, Result(Outcome.INAPPLICABLE, message=N_("Ce document n'est pas un PDF."))
     facts = pdf_facts(evidence)
     return facts, _unreadable(facts)
 
@@ -226,17 +229,17 @@ def pdf_tagged(evidence: Evidence):
     if skip is not None:
         yield skip
         return
-    missing = []
-    if facts.marked is None:
-        missing.append("pas de /MarkInfo")
-    elif not facts.marked:
-        missing.append("/MarkInfo /Marked vaut false")
-    if not facts.struct_tree:
-        missing.append("pas d'arbre de structure (/StructTreeRoot)")
-    if missing:
-        yield Result(Outcome.FAILED, message=f"Le PDF n'est pas balisé : {', '.join(missing)}.")
+    mark = Msg("pas de /MarkInfo") if facts.marked is None else \
+        Msg("/MarkInfo /Marked vaut false") if not facts.marked else None
+    if mark is not None and not facts.struct_tree:
+        yield Result(Outcome.FAILED, message=Msg("Le PDF n'est pas balisé : {mark}, pas d'arbre de structure "
+                                                 "(/StructTreeRoot).", mark=mark))
+    elif mark is not None:
+        yield Result(Outcome.FAILED, message=Msg("Le PDF n'est pas balisé : {mark}.", mark=mark))
+    elif not facts.struct_tree:
+        yield Result(Outcome.FAILED, message=N_("Le PDF n'est pas balisé : pas d'arbre de structure (/StructTreeRoot)."))
     else:
-        yield Result(Outcome.PASSED, message="Le PDF est balisé (/MarkInfo /Marked true et /StructTreeRoot).")
+        yield Result(Outcome.PASSED, message=N_("Le PDF est balisé (/MarkInfo /Marked true et /StructTreeRoot)."))
 
 
 @check(
@@ -257,11 +260,12 @@ def pdf_lang(evidence: Evidence):
         yield skip
         return
     if not facts.lang:
-        yield Result(Outcome.FAILED, message="Le PDF n'a pas d'entrée /Lang dans son catalogue.")
+        yield Result(Outcome.FAILED, message=N_("Le PDF n'a pas d'entrée /Lang dans son catalogue."))
     elif not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", facts.lang):
-        yield Result(Outcome.FAILED, message=f"La langue déclarée « {short(facts.lang, 30)} » n'est pas un code de langue.")
+        yield Result(Outcome.FAILED, message=Msg("La langue déclarée « {lang} » n'est pas un code de langue.",
+                                                 lang=short(facts.lang, 30)))
     else:
-        yield Result(Outcome.PASSED, message=f"Langue déclarée : {facts.lang}.")
+        yield Result(Outcome.PASSED, message=Msg("Langue déclarée : {lang}.", lang=facts.lang))
 
 
 @check(
@@ -283,12 +287,14 @@ def pdf_title(evidence: Evidence):
         yield skip
         return
     if not facts.title:
-        yield Result(Outcome.FAILED, message="Le PDF n'a pas de titre (ni /Title, ni dc:title dans les métadonnées XMP).")
+        yield Result(Outcome.FAILED,
+                     message=N_("Le PDF n'a pas de titre (ni /Title, ni dc:title dans les métadonnées XMP)."))
     elif not facts.display_title:
-        yield Result(Outcome.FAILED, message=f"Le PDF a pour titre « {short(facts.title, 60)} » mais les lecteurs "
-                                             f"affichent le nom du fichier (/ViewerPreferences /DisplayDocTitle absent).")
+        yield Result(Outcome.FAILED, message=Msg("Le PDF a pour titre « {title} » mais les lecteurs affichent le nom "
+                                                 "du fichier (/ViewerPreferences /DisplayDocTitle absent).",
+                                                 title=short(facts.title, 60)))
     else:
-        yield Result(Outcome.PASSED, message=f"Titre affiché : « {short(facts.title, 80)} ».")
+        yield Result(Outcome.PASSED, message=Msg("Titre affiché : « {title} ».", title=short(facts.title, 80)))
 
 
 @check(
@@ -310,23 +316,25 @@ def pdf_text(evidence: Evidence):
         return
     checked = facts.checked_pages
     if not checked:
-        yield Result(Outcome.CANT_TELL, message="Le PDF n'a aucune page lisible.",
-                     question="Le document s'ouvre-t-il et contient-il du texte ?")
+        yield Result(Outcome.CANT_TELL, message=N_("Le PDF n'a aucune page lisible."),
+                     question=N_("Le document s'ouvre-t-il et contient-il du texte ?"))
         return
     without = [n for n in range(1, checked + 1) if n not in facts.text_pages]
     scanned = [n for n in without if n in facts.image_pages]
-    scope = f"les {checked} premières pages" if facts.pages > checked else f"ses {checked} page(s)"
+    scope = Msg.plural(checked, "la première page", "les {n} premières pages") if facts.pages > checked \
+        else Msg.plural(checked, "sa seule page", "ses {n} pages")
     if not facts.text_pages and facts.image_pages:
-        yield Result(Outcome.FAILED, message=f"Aucun texte dans {scope} : le PDF n'est fait que d'images (document scanné ?).")
+        yield Result(Outcome.FAILED, message=Msg("Aucun texte dans {scope} : le PDF n'est fait que d'images (document "
+                                                 "scanné ?).", scope=scope))
     elif not facts.text_pages:
-        yield Result(Outcome.CANT_TELL, message=f"Ni texte ni image repérés dans {scope}.",
-                     question="Le document contient-il du texte lisible par un lecteur d'écran ?")
+        yield Result(Outcome.CANT_TELL, message=Msg("Ni texte ni image repérés dans {scope}.", scope=scope),
+                     question=N_("Le document contient-il du texte lisible par un lecteur d'écran ?"))
     elif scanned:
         pages = ", ".join(str(n) for n in scanned[:8])
-        yield Result(Outcome.CANT_TELL, message=f"Pages sans texte, faites d'images : {pages}.",
-                     question="Ces pages portent-elles du texte en image (scan) qui doit être reconnu (OCR) ?")
+        yield Result(Outcome.CANT_TELL, message=Msg("Pages sans texte, faites d'images : {pages}.", pages=pages),
+                     question=N_("Ces pages portent-elles du texte en image (scan) qui doit être reconnu (OCR) ?"))
     else:
-        yield Result(Outcome.PASSED, message=f"Texte extractible sur {scope}.")
+        yield Result(Outcome.PASSED, message=Msg("Texte extractible sur {scope}.", scope=scope))
 
 
 @check(
@@ -344,19 +352,20 @@ def pdf_text(evidence: Evidence):
 )
 def pdf_protection(evidence: Evidence):
     if document_kind(evidence) != "pdf":
-        yield Result(Outcome.INAPPLICABLE, message="Ce document n'est pas un PDF.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Ce document n'est pas un PDF."))
         return
     facts = pdf_facts(evidence)
     if facts.locked:
-        yield Result(Outcome.CANT_TELL, message="Le PDF est protégé par un mot de passe d'ouverture.",
-                     question="Les personnes qui doivent lire ce document disposent-elles du mot de passe et d'une version accessible ?")
+        yield Result(Outcome.CANT_TELL, message=N_("Le PDF est protégé par un mot de passe d'ouverture."),
+                     question=N_("Les personnes qui doivent lire ce document disposent-elles du mot de passe et "
+                                 "d'une version accessible ?"))
     elif facts.error:
         yield _unreadable(facts)
     elif facts.access_blocked:
-        yield Result(Outcome.FAILED, message="Les permissions du PDF interdisent l'extraction du contenu pour "
-                                             "l'accessibilité (bit 10 de /P).")
+        yield Result(Outcome.FAILED, message=N_("Les permissions du PDF interdisent l'extraction du contenu pour "
+                                                "l'accessibilité (bit 10 de /P)."))
     else:
-        yield Result(Outcome.PASSED, message="Aucune protection ne bloque l'accès au contenu.")
+        yield Result(Outcome.PASSED, message=N_("Aucune protection ne bloque l'accès au contenu."))
 
 
 @check(
@@ -383,12 +392,14 @@ def document_review(evidence: Evidence):
         if unreadable is not None:
             yield unreadable
             return
-        yield Result(Outcome.CANT_TELL,
-                     message=f"PDF « {short(name, 60)} » ({facts.pages} page(s)) : à vérifier avec PAC (PDF Accessibility Checker).")
+        yield Result(Outcome.CANT_TELL, message=Msg.plural(
+            facts.pages, "PDF « {name} » ({n} page) : à vérifier avec PAC (PDF Accessibility Checker).",
+            "PDF « {name} » ({n} pages) : à vérifier avec PAC (PDF Accessibility Checker).", name=short(name, 60)))
     elif kind:
-        yield Result(Outcome.CANT_TELL,
-                     message=f"Document {OFFICE.get(kind, kind.upper())} « {short(name, 60)} » : à vérifier avec le "
-                             f"vérificateur d'accessibilité de l'éditeur.")
+        yield Result(Outcome.CANT_TELL, message=Msg(
+            "Document {kind} « {name} » : à vérifier avec le vérificateur d'accessibilité de l'éditeur.",
+            kind=Msg(OFFICE[kind]) if kind in OFFICE else kind.upper(), name=short(name, 60)))
     else:
-        ctype = evidence.snap.content_type or "type inconnu"
-        yield Result(Outcome.INAPPLICABLE, message=f"Ce fichier ({short(ctype, 40)}) n'est pas un document bureautique.")
+        ctype = short(evidence.snap.content_type, 40) if evidence.snap.content_type else Msg("type inconnu")
+        yield Result(Outcome.INAPPLICABLE, message=Msg("Ce fichier ({type}) n'est pas un document bureautique.",
+                                                       type=ctype))

@@ -19,6 +19,8 @@ from functools import lru_cache
 
 from lxml import etree
 
+from audit.words import N_, Msg
+
 HIDE_STYLE = re.compile(r"(?:^|;|\s)(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|content-visibility\s*:"
                         r"\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)", re.I)
 NEVER_RENDERED = frozenset({"script", "style", "template", "noscript", "head", "title", "meta", "link", "base",
@@ -372,12 +374,21 @@ def short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def unavailable(evidence, what: str = "DOM rendu") -> list:
+# --- words for messages -------------------------------------------------------------------------------
+
+# what was not saved, for unavailable(): French msgids (a caller's « code source » is translated too)
+RENDERED_DOM = N_("DOM rendu")
+SOURCE_CODE = N_("code source")
+
+
+def unavailable(evidence, what: str | Msg = RENDERED_DOM) -> list:
     """For a conclusive check without its evidence: nothing for a non-HTML document (not applicable),
-    a cant_tell otherwise — a missing file must never read as "not applicable"."""
+    a cant_tell otherwise — a missing file must never read as "not applicable". ``what``: a msgid
+    (RENDERED_DOM, SOURCE_CODE) or a Msg."""
     from audit.checks import Result
     from audit.model import Outcome
 
     if not is_html_document(evidence):
         return []
-    return [Result(Outcome.CANT_TELL, message=f"Vérification impossible : {what} non enregistré pour cette page.")]
+    return [Result(Outcome.CANT_TELL, message=Msg("Vérification impossible : {what} non enregistré pour cette page.",
+                                                  what=what if isinstance(what, Msg) else Msg(what)))]

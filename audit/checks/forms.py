@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from audit.checks import Evidence, Result, SitePage, check, listing
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 NOT_FIELD_TYPES = frozenset({"hidden", "submit", "reset", "image", "button"})
 ARIA_FIELD_ROLES = frozenset({"textbox", "searchbox", "combobox", "listbox", "spinbutton", "slider", "checkbox",
@@ -136,7 +136,7 @@ def label_text(label) -> str:
     return norm("".join(parts))
 
 
-def describe(field: Field, label: Label | None = None) -> str:
+def describe(field: Field, label: Label | None = None) -> str | Msg:
     """« Nom » (input type=text, id=nom): how a person finds the field in the page."""
     el = field.element
     bits = [tag(el) + (f" type={field.kind}" if tag(el) == "input" else "")]
@@ -146,8 +146,14 @@ def describe(field: Field, label: Label | None = None) -> str:
         if el.get(attr):
             bits.append(f"{attr}={el.get(attr)}")
             break
-    head = f"« {short(label.text, 60)} » " if label and label.text else ""
-    return f"{head}({', '.join(bits)})"
+    if label and label.text:
+        return Msg("« {label} » ({element})", label=short(label.text, 60), element=", ".join(bits))
+    return f"({', '.join(bits)})"
+
+
+def quoted(text: str) -> Msg:
+    """A text of the page between quotation marks (« » in French, “ ” in English)."""
+    return Msg("« {text} »", text=text)
 
 
 def group_label(field: Field, dom) -> str:
@@ -211,8 +217,8 @@ def _core_label(text: str) -> str:
     return norm(re.sub(r"^(?:votre|vos|ton|ta|tes|your)\s+", "", core))
 
 
-def _no_fields(what: str = "champ de formulaire") -> Result:
-    return Result(Outcome.INAPPLICABLE, message=f"Aucun {what} dans la page.")
+def _no_fields(message: str = N_("Aucun champ de formulaire dans la page.")) -> Result:
+    return Result(Outcome.INAPPLICABLE, message=message)
 
 
 # --- 11.1 labels ----------------------------------------------------------------------------
@@ -244,12 +250,10 @@ def label_present(evidence: Evidence):
         if label_of(field, dom).source:
             continue
         failed += 1
-        hint = _label_hint(field, dom, orphans)
-        yield Result(Outcome.FAILED, element=field.element,
-                     message=f"Le champ {describe(field)} n'a ni label, ni aria-label, ni aria-labelledby, "
-                             f"ni title.{hint}")
+        yield Result(Outcome.FAILED, element=field.element, message=_unlabelled(field, dom, orphans))
     if not failed:
-        yield Result(Outcome.PASSED, message=f"Champs de la page, tous avec un nom accessible : {len(all_fields)}.")
+        yield Result(Outcome.PASSED, message=Msg("Champs de la page, tous avec un nom accessible : {n}.",
+                                                 n=len(all_fields)))
 
 
 def _orphan_labels(dom) -> list:
@@ -264,20 +268,28 @@ def _orphan_labels(dom) -> list:
     return out
 
 
-def _label_hint(field: Field, dom, orphans: list) -> str:
+def _unlabelled(field: Field, dom, orphans: list) -> Msg:
+    """What a field without a label lacks, and the nearby label that misses it, if any."""
     el = field.element
     parent = el.getparent()
     near = [lab for lab in orphans if parent is not None and (lab.getparent() is parent
                                                               or lab.getparent() is parent.getparent())]
     if near:
         lab = near[0]
-        return (f" Le label « {short(label_text(lab), 60)} » a for=\"{lab.get('for')}\" mais aucun champ "
-                f"n'a cet id" + (f" (l'id de ce champ est « {el.get('id')} »)." if el.get("id") else "."))
+        values = {"field": describe(field), "label": short(label_text(lab), 60), "target": lab.get("for")}
+        if el.get("id"):
+            return Msg("Le champ {field} n'a ni label, ni aria-label, ni aria-labelledby, ni title. Le label "
+                       "« {label} » a for=\"{target}\" mais aucun champ n'a cet id (l'id de ce champ est « {id} »).",
+                       id=el.get("id"), **values)
+        return Msg("Le champ {field} n'a ni label, ni aria-label, ni aria-labelledby, ni title. Le label "
+                   "« {label} » a for=\"{target}\" mais aucun champ n'a cet id.", **values)
     if parent is not None:
         loose = [c for c in parent if tag(c) == "label" and c.get("for") is None]
         if loose:
-            return f" Le label « {short(label_text(loose[0]), 60)} » voisin n'est pas relié au champ (ni for, ni inclusion)."
-    return ""
+            return Msg("Le champ {field} n'a ni label, ni aria-label, ni aria-labelledby, ni title. Le label "
+                       "« {label} » voisin n'est pas relié au champ (ni for, ni inclusion).",
+                       field=describe(field), label=short(label_text(loose[0]), 60))
+    return Msg("Le champ {field} n'a ni label, ni aria-label, ni aria-labelledby, ni title.", field=describe(field))
 
 
 @check(
@@ -297,7 +309,7 @@ def placeholder_only(evidence: Evidence):
         return
     with_placeholder = [f for f in fields(dom) if norm(f.element.get("placeholder"))]
     if not with_placeholder:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun champ de la page n'a de placeholder.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun champ de la page n'a de placeholder."))
         return
     failed = False
     for field in with_placeholder:
@@ -305,10 +317,10 @@ def placeholder_only(evidence: Evidence):
         if label.source == "placeholder":
             failed = True
             yield Result(Outcome.FAILED, element=field.element,
-                         message=f"Le champ {describe(field)} n'a que le placeholder « "
-                                 f"{short(label.text, 60)} » pour étiquette.")
+                         message=Msg("Le champ {field} n'a que le placeholder « {placeholder} » pour étiquette.",
+                                     field=describe(field), placeholder=short(label.text, 60)))
     if not failed:
-        yield Result(Outcome.PASSED, message="Les champs qui ont un placeholder ont aussi une étiquette.")
+        yield Result(Outcome.PASSED, message=N_("Les champs qui ont un placeholder ont aussi une étiquette."))
 
 
 # --- 11.2 relevance of labels ---------------------------------------------------------------------
@@ -349,19 +361,22 @@ def label_relevance(evidence: Evidence):
         if label.source in _TEST_BY_SOURCE:
             labelled.append((field, label))
     if not labelled:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun champ étiqueté (label, title, aria-label, aria-labelledby).")
+        yield Result(Outcome.INAPPLICABLE,
+                     message=N_("Aucun champ étiqueté (label, title, aria-label, aria-labelledby)."))
         return
     to_judge = []
     for field, label in labelled:
         if generic_label(label.text):
             yield Result(Outcome.FAILED, element=field.element, rgaa_tests=(_TEST_BY_SOURCE[label.source],),
-                         message=f"L'étiquette « {short(label.text, 40)} » ({label.source}, test "
-                                 f"{_TEST_BY_SOURCE[label.source]}) ne dit pas ce qu'il faut saisir dans le champ "
-                                 f"{describe(field)}.")
+                         message=Msg("L'étiquette « {label} » ({source}, test {test}) ne dit pas ce qu'il faut "
+                                     "saisir dans le champ {field}.", label=short(label.text, 40),
+                                     source=label.source, test=_TEST_BY_SOURCE[label.source],
+                                     field=describe(field)))
         else:
-            to_judge.append(f"« {short(label.text, 50)} »")
+            to_judge.append(quoted(short(label.text, 50)))
     if to_judge:
-        yield Result(Outcome.CANT_TELL, message=f"Étiquettes à relire : {listing(to_judge, MAX_LISTED)}.")
+        yield Result(Outcome.CANT_TELL, message=Msg("Étiquettes à relire : {labels}.",
+                                                    labels=listing(to_judge, MAX_LISTED)))
 
 
 # --- 11.3 consistent labels across pages ------------------------------------------------------------
@@ -404,26 +419,32 @@ def consistent_labels(pages: list[SitePage]):
     for page in pages:
         for name, kind, text, core in page.summary:
             seen[(name, kind)].append((page, text, core))
-    per_page: dict[str, tuple[SitePage, list[str], list[str]]] = {}
+    # page key -> (page, names of the fields labelled alike, French text -> message of those labelled differently)
+    per_page: dict[str, tuple[SitePage, list[str], dict[str, Msg]]] = {}
     for (name, _kind), uses in seen.items():
         if len(uses) < 2:
             continue
         variants = sorted({u[2] for u in uses})
         for page, text, _ in uses:
-            entry = per_page.setdefault(page.snap.key, (page, [], []))
+            entry = per_page.setdefault(page.snap.key, (page, [], {}))
             if len(variants) > 1:
-                others = sorted({f"« {short(t, 40)} » ({urlsplit(p.url).path or '/'})"
-                                 for p, t, c in uses if c != _core_label(text)})
-                entry[2].append(f"name={name} : « {short(text, 40)} » ici, {', '.join(others[:3])}")
+                others = {str(m): m for m in (Msg("« {label} » ({path})", label=short(t, 40),
+                                                  path=urlsplit(p.url).path or "/")
+                                              for p, t, c in uses if c != _core_label(text))}
+                part = Msg("name={name} : « {label} » ici, {others}", name=name, label=short(text, 40),
+                           others=listing([others[k] for k in sorted(others)[:3]], 3, ", "))
+                entry[2][str(part)] = part
             else:
                 entry[1].append(name)
     for page, same, different in per_page.values():
         if different:
             yield Result(Outcome.CANT_TELL, page=page.snap,
-                         message=f"Étiquettes différentes pour un même champ : {listing(sorted(set(different)), 5)}.")
+                         message=Msg("Étiquettes différentes pour un même champ : {labels}.",
+                                     labels=listing([different[k] for k in sorted(different)], 5)))
         else:
             yield Result(Outcome.PASSED, page=page.snap,
-                         message=f"Les champs répétés ({', '.join(sorted(set(same))[:5])}) ont la même étiquette partout.")
+                         message=Msg("Les champs répétés ({names}) ont la même étiquette partout.",
+                                     names=", ".join(sorted(set(same))[:5])))
 
 
 # --- 11.4 label next to its field ---------------------------------------------------------------------
@@ -457,11 +478,15 @@ def label_adjacent(evidence: Evidence):
         if lab is not None and not _close_in_dom(lab, field.element):
             far.append(describe(field, label))
     if not visible:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun champ n'a d'étiquette visible.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun champ n'a d'étiquette visible."))
         return
-    message = f"{len(visible)} champ(s) avec une étiquette visible."
     if far:
-        message += f" Éloignés dans le code, à regarder d'abord : {listing(far, 5)}."
+        message = Msg.plural(len(visible), "{n} champ avec une étiquette visible. Éloigné dans le code, à regarder "
+                             "d'abord : {far}.", "{n} champs avec une étiquette visible. Éloignés dans le code, à "
+                             "regarder d'abord : {far}.", far=listing(far, 5))
+    else:
+        message = Msg.plural(len(visible), "{n} champ avec une étiquette visible.",
+                             "{n} champs avec une étiquette visible.")
     yield Result(Outcome.CANT_TELL, message=message)
 
 
@@ -561,27 +586,44 @@ def related_grouped(evidence: Evidence):
         if len(containers) == 1 and None not in containers:
             ok += 1
             continue
-        what = {"radio": "boutons radio", "checkbox": "cases à cocher", "date": "champs de date"}[group.kind]
-        words = _group_words(group, dom)
+        values = {"n": len(group.members), "name": group.name, "words": _group_words(group, dom)}
         described = all(m.get("aria-describedby") or m.get("aria-labelledby") or m.get("title")
                         for m in group.members)
-        message = (f"Les {len(group.members)} {what} « {group.name} » ({words}) ne sont pas dans un même "
-                   f"fieldset ni dans un conteneur role=\"group\".")
         if described:
-            yield Result(Outcome.CANT_TELL, element=group.members[0],
-                         message=message + " Chacun a un title ou un aria-describedby/labelledby.",
-                         question="Chaque champ de ce groupe indique-t-il à lui seul la question commune ?")
+            message = {
+                "radio": Msg("Les {n} boutons radio « {name} » ({words}) ne sont pas dans un même fieldset ni dans "
+                             "un conteneur role=\"group\". Chacun a un title ou un aria-describedby/labelledby.",
+                             **values),
+                "checkbox": Msg("Les {n} cases à cocher « {name} » ({words}) ne sont pas dans un même fieldset ni "
+                                "dans un conteneur role=\"group\". Chacune a un title ou un "
+                                "aria-describedby/labelledby.", **values),
+                "date": Msg("Les {n} champs de date « {name} » ({words}) ne sont pas dans un même fieldset ni dans "
+                            "un conteneur role=\"group\". Chacun a un title ou un aria-describedby/labelledby.",
+                            **values),
+            }[group.kind]
+            yield Result(Outcome.CANT_TELL, element=group.members[0], message=message,
+                         question=N_("Chaque champ de ce groupe indique-t-il à lui seul la question commune ?"))
         else:
+            message = {
+                "radio": Msg("Les {n} boutons radio « {name} » ({words}) ne sont pas dans un même fieldset ni dans "
+                             "un conteneur role=\"group\".", **values),
+                "checkbox": Msg("Les {n} cases à cocher « {name} » ({words}) ne sont pas dans un même fieldset ni "
+                                "dans un conteneur role=\"group\".", **values),
+                "date": Msg("Les {n} champs de date « {name} » ({words}) ne sont pas dans un même fieldset ni dans "
+                            "un conteneur role=\"group\".", **values),
+            }[group.kind]
             yield Result(Outcome.FAILED, element=group.members[0], message=message)
     if groups:
         if ok == len(groups):
-            yield Result(Outcome.PASSED, message=f"Groupes de champs liés, tous regroupés : {ok}.")
+            yield Result(Outcome.PASSED, message=Msg("Groupes de champs liés, tous regroupés : {n}.", n=ok))
         return
     flds = [f for f in data_fields(dom) if f.kind not in ("checkbox", "radio")]
     if len(flds) >= MANY_FIELDS and not any(grouping_of(f.element) is not None for f in flds):
-        yield Result(Outcome.CANT_TELL, message=f"Formulaire de {len(flds)} champs sans aucun regroupement.")
+        yield Result(Outcome.CANT_TELL, message=Msg.plural(len(flds), "Formulaire de {n} champ sans aucun regroupement.",
+                                                           "Formulaire de {n} champs sans aucun regroupement."))
     else:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun groupe de boutons radio, de cases à cocher ou de date.")
+        yield Result(Outcome.INAPPLICABLE,
+                     message=N_("Aucun groupe de boutons radio, de cases à cocher ou de date."))
 
 
 def groupings(dom) -> list:
@@ -630,17 +672,21 @@ def group_legend(evidence: Evidence):
         return
     found = groupings(dom)
     if not found:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun fieldset ni conteneur role=\"group\" de plusieurs champs.")
+        yield Result(Outcome.INAPPLICABLE,
+                     message=N_("Aucun fieldset ni conteneur role=\"group\" de plusieurs champs."))
         return
     missing = 0
     for el in found:
         if not grouping_name(el, dom)[0]:
             missing += 1
-            what = "Le fieldset" if tag(el) == "fieldset" else f"Le conteneur role=\"{el.get('role')}\""
-            yield Result(Outcome.FAILED, element=el,
-                         message=f"{what} regroupe des champs sans légende (ni legend, ni aria-label, ni aria-labelledby).")
+            message = N_("Le fieldset regroupe des champs sans légende (ni legend, ni aria-label, ni "
+                         "aria-labelledby).") if tag(el) == "fieldset" else \
+                Msg("Le conteneur role=\"{role}\" regroupe des champs sans légende (ni legend, ni aria-label, ni "
+                    "aria-labelledby).", role=el.get("role"))
+            yield Result(Outcome.FAILED, element=el, message=message)
     if not missing:
-        yield Result(Outcome.PASSED, message=f"Regroupements de champs, tous avec une légende : {len(found)}.")
+        yield Result(Outcome.PASSED, message=Msg("Regroupements de champs, tous avec une légende : {n}.",
+                                                 n=len(found)))
 
 
 @check(
@@ -661,9 +707,10 @@ def legend_relevance(evidence: Evidence):
     names = [grouping_name(el, dom)[0] for el in groupings(dom)]
     names = [n for n in names if n]
     if not names:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun regroupement de champs avec une légende.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun regroupement de champs avec une légende."))
         return
-    yield Result(Outcome.CANT_TELL, message=f"Légendes à relire : {listing([f'« {short(n, 50)} »' for n in names], MAX_LISTED)}.")
+    yield Result(Outcome.CANT_TELL, message=Msg("Légendes à relire : {legends}.", legends=listing(
+        [quoted(short(n, 50)) for n in names], MAX_LISTED)))
 
 
 # --- 11.8 select options -----------------------------------------------------------------------------
@@ -689,7 +736,7 @@ def select_groups(evidence: Evidence):
         return
     selects = [f.element for f in fields(dom) if f.kind == "select"]
     if not selects:
-        yield _no_fields("liste de choix (select)")
+        yield _no_fields(N_("Aucune liste de choix (select) dans la page."))
         return
     long_lists, labelled_groups, bad = [], [], 0
     for sel in selects:
@@ -698,21 +745,25 @@ def select_groups(evidence: Evidence):
             if not norm(g.get("label")):
                 bad += 1
                 yield Result(Outcome.FAILED, element=g, rgaa_tests=("11.8.2",),
-                             message="Cet optgroup n'a pas d'attribut label (test 11.8.2).")
+                             message=N_("Cet optgroup n'a pas d'attribut label (test 11.8.2)."))
             else:
-                labelled_groups.append(f"« {short(g.get('label'), 40)} »")
+                labelled_groups.append(quoted(short(g.get("label"), 40)))
         options = len(list(sel.iter("option")))
         if not groups and options >= LONG_SELECT:
             name = label_of(Field(sel, "select", True), dom).text or sel.get("name") or sel.get("id") or "?"
-            long_lists.append(f"« {short(name, 40)} » ({options} options)")
+            long_lists.append(Msg.plural(options, "« {name} » ({n} option)", "« {name} » ({n} options)",
+                                         name=short(name, 40)))
     if long_lists:
-        yield Result(Outcome.CANT_TELL, message=f"Longues listes sans optgroup (test 11.8.1) : {listing(long_lists, MAX_LISTED)}.")
+        yield Result(Outcome.CANT_TELL, message=Msg("Longues listes sans optgroup (test 11.8.1) : {lists}.",
+                                                    lists=listing(long_lists, MAX_LISTED)))
     if labelled_groups:
-        yield Result(Outcome.CANT_TELL, message=f"Intitulés de groupes d'options à relire (test 11.8.3) : "
-                                                f"{listing(labelled_groups, MAX_LISTED)}.",
-                     question="Chaque intitulé d'optgroup décrit-il les options qu'il regroupe ?")
+        yield Result(Outcome.CANT_TELL, message=Msg("Intitulés de groupes d'options à relire (test 11.8.3) : {labels}.",
+                                                    labels=listing(labelled_groups, MAX_LISTED)),
+                     question=N_("Chaque intitulé d'optgroup décrit-il les options qu'il regroupe ?"))
     if not long_lists and not labelled_groups and not bad:
-        yield Result(Outcome.PASSED, message=f"{len(selects)} liste(s) courte(s) (moins de {LONG_SELECT} options).")
+        yield Result(Outcome.PASSED, message=Msg.plural(len(selects), "{n} liste courte (moins de {max} options).",
+                                                        "{n} listes courtes (moins de {max} options).",
+                                                        max=LONG_SELECT))
 
 
 # --- 11.10 input control: required fields, formats, errors ---------------------------------------------
@@ -811,11 +862,12 @@ def required_fields(evidence: Evidence):
             starred += 1
             if first_explained is None or first_explained > pos.get(el, 0):
                 issues += 1
-                where = "n'est expliqué nulle part dans la page" if first_explained is None else \
-                    "n'est expliqué qu'après ce champ"
-                yield Result(Outcome.FAILED, element=el, rgaa_tests=("11.10.2" if is_required else "11.10.1",),
-                             message=f"L'astérisque du champ {describe(field, label)} {where} (test "
-                                     f"{'11.10.2' if is_required else '11.10.1'}).")
+                test = "11.10.2" if is_required else "11.10.1"
+                message = Msg("L'astérisque du champ {field} n'est expliqué nulle part dans la page (test {test}).",
+                              field=describe(field, label), test=test) if first_explained is None else \
+                    Msg("L'astérisque du champ {field} n'est expliqué qu'après ce champ (test {test}).",
+                        field=describe(field, label), test=test)
+                yield Result(Outcome.FAILED, element=el, rgaa_tests=(test,), message=message)
             else:
                 good += 1
             continue
@@ -826,27 +878,33 @@ def required_fields(evidence: Evidence):
         if hidden_mark in ("word", "star"):
             issues += 1
             yield Result(Outcome.CANT_TELL, element=el, rgaa_tests=("11.10.2",),
-                         message=f"Le champ obligatoire {describe(field, label)} ne le signale que dans un texte "
-                                 f"non affiché ({label.source or 'title'}).",
-                         question="Une indication visible (« obligatoire », astérisque expliqué) accompagne-t-elle ce champ ?")
+                         message=Msg("Le champ obligatoire {field} ne le signale que dans un texte non affiché "
+                                     "({source}).", field=describe(field, label), source=label.source or "title"),
+                         question=N_("Une indication visible (« obligatoire », astérisque expliqué) accompagne-t-elle "
+                                     "ce champ ?"))
             continue
         issues += 1
-        note = " (son étiquette dit « facultatif »)" if mark == "optional" else ""
-        yield Result(Outcome.FAILED, element=el, rgaa_tests=("11.10.2",),
-                     message=f"Le champ {describe(field, label)} est obligatoire ({'required' if el.get('required') is not None else 'aria-required'}) "
-                             f"mais son étiquette ne l'indique pas{note} (test 11.10.2).")
+        values = {"field": describe(field, label),
+                  "attribute": "required" if el.get("required") is not None else "aria-required"}
+        message = Msg("Le champ {field} est obligatoire ({attribute}) mais son étiquette ne l'indique pas (son "
+                      "étiquette dit « facultatif ») (test 11.10.2).", **values) if mark == "optional" else \
+            Msg("Le champ {field} est obligatoire ({attribute}) mais son étiquette ne l'indique pas (test 11.10.2).",
+                **values)
+        yield Result(Outcome.FAILED, element=el, rgaa_tests=("11.10.2",), message=message)
     if issues:
         return
     if good:
-        yield Result(Outcome.PASSED, message=f"{good} champ(s) obligatoire(s) signalé(s) dans leur étiquette.")
+        yield Result(Outcome.PASSED, message=Msg.plural(good, "{n} champ obligatoire signalé dans son étiquette.",
+                                                        "{n} champs obligatoires signalés dans leur étiquette."))
         return
     body = dom.find(".//body")
     text = fold(view(dom).text(body)) if body is not None else ""
     if flds and re.search(r"\b(?:champs?|zones?|questions?|informations?)\b[^.]{0,60}\bobligatoires?\b", text):
-        yield Result(Outcome.CANT_TELL, message=("La page annonce des champs obligatoires, mais aucun champ ne porte "
-                                                 "d'indication (« obligatoire », astérisque) ni d'attribut required."))
+        yield Result(Outcome.CANT_TELL, message=N_("La page annonce des champs obligatoires, mais aucun champ ne "
+                                                   "porte d'indication (« obligatoire », astérisque) ni d'attribut "
+                                                   "required."))
         return
-    yield Result(Outcome.INAPPLICABLE, message="Aucun champ signalé comme obligatoire dans la page.")
+    yield Result(Outcome.INAPPLICABLE, message=N_("Aucun champ signalé comme obligatoire dans la page."))
 
 
 FORMAT_HINT = re.compile(r"\b(?:format|ex(?:emple)?|e\.g|jj|mm|aaaa|yyyy|dd|chiffres|caracteres|digits|characters)\b"
@@ -879,7 +937,7 @@ def format_given(evidence: Evidence):
         if constrained:
             candidates.append((field, label))
     if not candidates:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun champ au format imposé (pattern, date saisie en texte).")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun champ au format imposé (pattern, date saisie en texte)."))
         return
     unclear = []
     for field, _label in candidates:
@@ -888,10 +946,11 @@ def format_given(evidence: Evidence):
             unclear.append(field)
     for field in unclear:
         yield Result(Outcome.CANT_TELL, element=field.element,
-                     message=f"Le champ {describe(field, label_of(field, dom))} attend un format précis, que ni son "
-                             f"étiquette ni son texte associé ne donnent.")
+                     message=Msg("Le champ {field} attend un format précis, que ni son étiquette ni son texte "
+                                 "associé ne donnent.", field=describe(field, label_of(field, dom))))
     if not unclear:
-        yield Result(Outcome.PASSED, message=f"{len(candidates)} champ(s) à format imposé indiquent ce format.")
+        yield Result(Outcome.PASSED, message=Msg.plural(len(candidates), "{n} champ à format imposé indique ce format.",
+                                                        "{n} champs à format imposé indiquent ce format."))
 
 
 ERROR_CLASS = re.compile(r"(?:^|[\s_-])(?:error|errors|erreur|erreurs|invalid|invalide|alert-danger|is-invalid)(?:$|[\s_-])", re.I)
@@ -933,7 +992,7 @@ def error_identification(evidence: Evidence):
         return
     flds = data_fields(dom)
     if not flds:
-        yield _no_fields("champ de saisie (hors recherche)")
+        yield _no_fields(N_("Aucun champ de saisie (hors recherche) dans la page."))
         return
     invalid = [f for f in flds if (f.element.get("aria-invalid") or "").strip().lower() in ("true", "grammar", "spelling")]
     messages = error_messages(dom)
@@ -941,20 +1000,24 @@ def error_identification(evidence: Evidence):
         label = label_of(field, dom)
         if described_text(field.element, dom):
             yield Result(Outcome.PASSED, element=field.element,
-                         message=f"Le champ en erreur {describe(field, label)} est relié à un message (aria-describedby).")
+                         message=Msg("Le champ en erreur {field} est relié à un message (aria-describedby).",
+                                     field=describe(field, label)))
         else:
             yield Result(Outcome.CANT_TELL, element=field.element,
-                         message=f"Le champ {describe(field, label)} a aria-invalid=\"true\" sans message relié par "
-                                 f"aria-describedby ni aria-errormessage.",
-                         question="Le message d'erreur de ce champ est-il visible dans son étiquette ?")
+                         message=Msg("Le champ {field} a aria-invalid=\"true\" sans message relié par "
+                                     "aria-describedby ni aria-errormessage.", field=describe(field, label)),
+                         question=N_("Le message d'erreur de ce champ est-il visible dans son étiquette ?"))
     if messages and not invalid:
-        texts = [f"« {short(view(dom).text(m), 60)} »" for m in messages]
+        texts = [quoted(short(view(dom).text(m), 60)) for m in messages]
         yield Result(Outcome.CANT_TELL, element=messages[0],
-                     message=f"Message(s) d'erreur sans champ marqué aria-invalid : {listing(texts, 4)}.",
-                     question="Chaque message d'erreur nomme-t-il le champ concerné ?")
+                     message=Msg.plural(len(texts), "Message d'erreur sans champ marqué aria-invalid : {messages}.",
+                                        "Messages d'erreur sans champ marqué aria-invalid : {messages}.",
+                                        messages=listing(texts, 4)),
+                     question=N_("Chaque message d'erreur nomme-t-il le champ concerné ?"))
     if not invalid and not messages:
-        yield Result(Outcome.CANT_TELL, message=f"Formulaire de {len(flds)} champ(s) : les messages d'erreur ne "
-                                                f"s'affichent qu'après l'envoi.")
+        yield Result(Outcome.CANT_TELL, message=Msg.plural(
+            len(flds), "Formulaire de {n} champ : les messages d'erreur ne s'affichent qu'après l'envoi.",
+            "Formulaire de {n} champs : les messages d'erreur ne s'affichent qu'après l'envoi."))
 
 
 @check(
@@ -982,10 +1045,11 @@ def error_suggestions(evidence: Evidence):
         if typed or el.get("pattern") is not None or el.get("minlength") or DATE_WORDS.search(fold(label.text)):
             constrained.append(describe(field, label))
     if not constrained:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun champ dont le format est contrôlé (adresse électronique, "
-                                                   "téléphone, date, pattern…).")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun champ dont le format est contrôlé (adresse "
+                                                      "électronique, téléphone, date, pattern…)."))
         return
-    yield Result(Outcome.CANT_TELL, message=f"Champs au format contrôlé : {listing(constrained, 5)}.")
+    yield Result(Outcome.CANT_TELL, message=Msg("Champs au format contrôlé : {fields}.",
+                                                fields=listing(constrained, 5)))
 
 
 # --- 11.12 forms with consequences --------------------------------------------------------------------
@@ -1030,21 +1094,27 @@ def consequence_confirmation(evidence: Evidence):
         if hit is None:
             continue
         found = True
-        notes = []
-        for f in fields(form):
-            if f.kind == "checkbox" and CONFIRM_BOX.search(fold(label_of(f, dom).text)):
-                notes.append(f"case « {short(label_of(f, dom).text, 60)} »")
-                break
+        box = next((label_of(f, dom).text for f in fields(form)
+                    if f.kind == "checkbox" and CONFIRM_BOX.search(fold(label_of(f, dom).text))), None)
         body = dom.find(".//body")
-        if body is not None and re.search(r"\b(?:recapitulatif|verifiez|modifier les informations|review your)\b",
-                                          fold(v.text(body))):
-            notes.append("récapitulatif affiché dans la page")
-        extra = f" Indices : {', '.join(notes)}." if notes else ""
-        yield Result(Outcome.CANT_TELL, element=form,
-                     message=f"Le formulaire validé par « {short(hit, 50)} » a des conséquences pour la personne.{extra}")
+        summary = body is not None and bool(re.search(
+            r"\b(?:recapitulatif|verifiez|modifier les informations|review your)\b", fold(v.text(body))))
+        values = {"submit": short(hit, 50)}
+        if box is not None and summary:
+            message = Msg("Le formulaire validé par « {submit} » a des conséquences pour la personne. Indices : case "
+                          "« {box} », récapitulatif affiché dans la page.", box=short(box, 60), **values)
+        elif box is not None:
+            message = Msg("Le formulaire validé par « {submit} » a des conséquences pour la personne. Indices : case "
+                          "« {box} ».", box=short(box, 60), **values)
+        elif summary:
+            message = Msg("Le formulaire validé par « {submit} » a des conséquences pour la personne. Indices : "
+                          "récapitulatif affiché dans la page.", **values)
+        else:
+            message = Msg("Le formulaire validé par « {submit} » a des conséquences pour la personne.", **values)
+        yield Result(Outcome.CANT_TELL, element=form, message=message)
     if not found:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun formulaire de paiement, d'inscription, de suppression ou "
-                                                   "d'engagement dans la page.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun formulaire de paiement, d'inscription, de suppression "
+                                                      "ou d'engagement dans la page."))
 
 
 # --- 11.13 input purpose (autocomplete) ----------------------------------------------------------------
@@ -1180,8 +1250,8 @@ def autocomplete_missing(evidence: Evidence):
         if purpose is not None:
             candidates.append((field, purpose))
     if not candidates:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun champ ne demande de donnée personnelle reconnue "
-                                                   "(nom, adresse électronique, téléphone, adresse…).")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun champ ne demande de donnée personnelle reconnue "
+                                                      "(nom, adresse électronique, téléphone, adresse…)."))
         return
     others, mismatched, passed = [], [], 0
     failed = False
@@ -1196,25 +1266,31 @@ def autocomplete_missing(evidence: Evidence):
             if token in accepted:
                 passed += 1
             else:
-                mismatched.append(f"{describe(field, label)} : autocomplete=\"{value}\", donnée attendue « {purpose} »")
+                mismatched.append(Msg("{field} : autocomplete=\"{value}\", donnée attendue « {purpose} »",
+                                      field=describe(field, label), value=value, purpose=purpose))
             continue
         who = third_party(field, dom)
         if who:
-            others.append(f"{describe(field, label)} (« {who} »)")
+            others.append(Msg("{field} (« {who} »)", field=describe(field, label), who=who))
             continue
         failed = True
-        state = f"a autocomplete=\"{value}\"" if value else "n'a pas d'attribut autocomplete"
-        yield Result(Outcome.FAILED, element=el,
-                     message=f"Le champ {describe(field, label)} demande une donnée personnelle ({purpose}) mais "
-                             f"{state}.")
+        values = {"field": describe(field, label), "purpose": purpose}
+        message = Msg("Le champ {field} demande une donnée personnelle ({purpose}) mais a autocomplete=\"{value}\".",
+                      value=value, **values) if value else \
+            Msg("Le champ {field} demande une donnée personnelle ({purpose}) mais n'a pas d'attribut autocomplete.",
+                **values)
+        yield Result(Outcome.FAILED, element=el, message=message)
     if mismatched:
-        yield Result(Outcome.CANT_TELL, message=f"Valeur d'autocomplete à confirmer : {listing(mismatched, 5)}.",
-                     question="La valeur de l'attribut autocomplete correspond-elle à la donnée demandée ?")
+        yield Result(Outcome.CANT_TELL, message=Msg("Valeur d'autocomplete à confirmer : {fields}.",
+                                                    fields=listing(mismatched, 5)),
+                     question=N_("La valeur de l'attribut autocomplete correspond-elle à la donnée demandée ?"))
     if others:
-        yield Result(Outcome.CANT_TELL, message=f"Champs qui semblent concerner une autre personne, sans "
-                                                f"autocomplete : {listing(others, 5)}.")
+        yield Result(Outcome.CANT_TELL, message=Msg("Champs qui semblent concerner une autre personne, sans "
+                                                    "autocomplete : {fields}.", fields=listing(others, 5)))
     if passed and not failed and not mismatched and not others:
-        yield Result(Outcome.PASSED, message=f"{passed} champ(s) de données personnelles ont un autocomplete adapté.")
+        yield Result(Outcome.PASSED, message=Msg.plural(
+            passed, "{n} champ de données personnelles a un autocomplete adapté.",
+            "{n} champs de données personnelles ont un autocomplete adapté."))
 
 
 @check(
@@ -1234,7 +1310,7 @@ def autocomplete_valid(evidence: Evidence):
     with_value = [f for f in fields(dom) if f.native and norm(f.element.get("autocomplete"))
                   and not disabled(f.element)]
     if not with_value:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun champ n'a d'attribut autocomplete renseigné.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun champ n'a d'attribut autocomplete renseigné."))
         return
     bad = False
     for field in with_value:
@@ -1242,7 +1318,7 @@ def autocomplete_valid(evidence: Evidence):
         if autocomplete_field(value) is None:
             bad = True
             yield Result(Outcome.FAILED, element=field.element,
-                         message=f"autocomplete=\"{value}\" n'est pas une valeur valide (champ "
-                                 f"{describe(field, label_of(field, dom))}).")
+                         message=Msg("autocomplete=\"{value}\" n'est pas une valeur valide (champ {field}).",
+                                     value=value, field=describe(field, label_of(field, dom))))
     if not bad:
-        yield Result(Outcome.PASSED, message=f"Valeurs d'autocomplete, toutes valides : {len(with_value)}.")
+        yield Result(Outcome.PASSED, message=Msg("Valeurs d'autocomplete, toutes valides : {n}.", n=len(with_value)))

@@ -12,7 +12,7 @@ import re
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import dom_of, fold, norm, short, tag, unavailable, view
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 GENERIC_FRAME_TITLES = frozenset(fold(t) for t in (
     "iframe", "frame", "cadre", "contenu", "content", "sans titre", "untitled", "widget", "embed", "embedded",
@@ -51,11 +51,13 @@ def frame_title(evidence: Evidence):
         if el.get("title") is not None:
             fine += 1
             continue
-        named = norm(el.get("aria-label")) or ("aria-labelledby" if el.get("aria-labelledby") else "")
-        extra = " Il a un aria-label ou aria-labelledby, mais le RGAA demande l'attribut title." if named else ""
-        results.append(Result(Outcome.FAILED, element=el, message=f"Cadre sans attribut title.{extra}"))
+        named = norm(el.get("aria-label")) or el.get("aria-labelledby")
+        message = N_("Cadre sans attribut title. Il a un aria-label ou aria-labelledby, mais le RGAA demande "
+                     "l'attribut title.") if named else N_("Cadre sans attribut title.")
+        results.append(Result(Outcome.FAILED, element=el, message=message))
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} cadre(s), tous avec un attribut title."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(fine, "{n} cadre, avec un attribut title.",
+                                                                 "{n} cadres, tous avec un attribut title.")))
     return results[:MAX_FINDINGS]
 
 
@@ -85,11 +87,12 @@ def frame_title_relevant(evidence: Evidence):
         if title is None:
             continue
         if generic_frame_title(title):
-            what = "vide" if not norm(title) else f"générique (« {short(title, 60)} »)"
-            results.append(Result(Outcome.FAILED, element=el, message=f"Titre de cadre {what}."))
+            message = Msg("Titre de cadre générique (« {title} »).", title=short(title, 60)) if norm(title) else \
+                N_("Titre de cadre vide.")
+            results.append(Result(Outcome.FAILED, element=el, message=message))
         else:
             src = short(el.get("src") or "", 80)
-            results.append(Result(Outcome.CANT_TELL, element=el,
-                                  message=f"Titre du cadre : « {short(title, 100)} »" + (f" (src : {src})." if src
-                                                                                       else ".")))
+            message = Msg("Titre du cadre : « {title} » (src : {src}).", title=short(title, 100), src=src) if src \
+                else Msg("Titre du cadre : « {title} ».", title=short(title, 100))
+            results.append(Result(Outcome.CANT_TELL, element=el, message=message))
     return results[:MAX_FINDINGS]

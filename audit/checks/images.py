@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from audit.checks import Evidence, Result, check
+from audit.checks import Evidence, Result, check, joined
 from audit.checks.exposure import View, dom_of, fold, norm, short, tag, unavailable, view, words
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 # Alternatives that say nothing about the image (compared accent-free, lower case, punctuation stripped).
 EMPTY_WORDS = frozenset(fold(w) for w in (
@@ -65,16 +65,16 @@ class Image:
     source: str  # where it comes from: alt, aria-label, aria-labelledby, title, ""
 
 
-def bad_alternative(text: str) -> str | None:
-    """Why an alternative tells nothing (a file name, an empty word), or None."""
+def bad_alternative(text: str) -> Msg | None:
+    """Why an alternative tells nothing (a file name, an empty word), as a finding's message, or None."""
     raw = norm(text)
     folded = fold(raw).strip(" .:;,!?-_()[]\"'«»")
     if FILE_NAME.match(raw):
-        return f"« {short(raw, 60)} » est un nom de fichier"
+        return Msg("« {alternative} » est un nom de fichier.", alternative=short(raw, 60))
     if CAMERA_NAME.match(raw):
-        return f"« {short(raw, 60)} » est un nom de fichier d'appareil photo"
+        return Msg("« {alternative} » est un nom de fichier d'appareil photo.", alternative=short(raw, 60))
     if raw and (folded in EMPTY_WORDS or not re.search(r"\w", raw)):
-        return f"« {short(raw, 60)} » ne décrit pas l'image"
+        return Msg("« {alternative} » ne décrit pas l'image.", alternative=short(raw, 60))
     return None
 
 
@@ -186,17 +186,18 @@ def img_alt(evidence: Evidence):
     results, fine = [], 0
     for image in found:
         if image.case == Case.NO_ALTERNATIVE:
-            what = "L'élément role=\"img\" n'a ni aria-label ni aria-labelledby." if tag(image.element) != "img" \
-                else "L'image n'a pas d'attribut alt (ni aria-label, aria-labelledby ou title)."
+            what = N_("L'élément role=\"img\" n'a ni aria-label ni aria-labelledby.") \
+                if tag(image.element) != "img" \
+                else N_("L'image n'a pas d'attribut alt (ni aria-label, aria-labelledby ou title).")
             results.append(Result(Outcome.FAILED, element=image.element, message=what))
         elif image.case == Case.DECORATIVE:
             results.append(Result(Outcome.CANT_TELL, element=image.element,
-                                  message="Image marquée comme décorative (alternative vide) : "
-                                          "à confirmer."))
+                                  message=N_("Image marquée comme décorative (alternative vide) : à confirmer.")))
         elif image.case != Case.DECORATIVE_NAMED:
             fine += 1
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} image(s) avec une alternative textuelle."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(fine, "{n} image avec une alternative textuelle.",
+                                                                 "{n} images avec une alternative textuelle.")))
     return results[:MAX_PER_CHECK]
 
 
@@ -222,19 +223,22 @@ def decorative(evidence: Evidence):
         el = image.element
         if image.case == Case.DECORATIVE_NAMED:
             extra = ", ".join(a for a in ("title", "aria-label", "aria-labelledby") if norm(el.get(a)))
-            marked = "alt vide" if el.get("alt") == "" else (
-                "aria-hidden=\"true\"" if (el.get("aria-hidden") or "").lower() == "true" else "role de présentation")
-            results.append(Result(Outcome.FAILED, element=el,
-                                  message=f"Image marquée décorative ({marked}) mais pourvue de {extra or 'alt'} "
-                                          f"« {short(image.alternative or norm(el.get('alt')), 60)} »."))
+            marked = Msg("alt vide") if el.get("alt") == "" else (
+                "aria-hidden=\"true\"" if (el.get("aria-hidden") or "").lower() == "true"
+                else Msg("role de présentation"))
+            results.append(Result(Outcome.FAILED, element=el, message=Msg(
+                "Image marquée décorative ({marked}) mais pourvue de {attributes} « {alternative} ».",
+                marked=marked, attributes=extra or "alt",
+                alternative=short(image.alternative or norm(el.get("alt")), 60))))
         elif image.case == Case.SAYS_DECORATIVE:
-            results.append(Result(Outcome.FAILED, element=el,
-                                  message=f"L'alternative « {short(image.alternative, 60)} » indique une image "
-                                          "décorative, qui devrait avoir un alt vide."))
+            results.append(Result(Outcome.FAILED, element=el, message=Msg(
+                "L'alternative « {alternative} » indique une image décorative, qui devrait avoir un alt vide.",
+                alternative=short(image.alternative, 60))))
         elif image.case == Case.DECORATIVE:
             fine += 1
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} image(s) décorative(s) correctement ignorée(s)."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(fine, "{n} image décorative correctement ignorée.",
+                                                                 "{n} images décoratives correctement ignorées.")))
     return results[:MAX_PER_CHECK]
 
 
@@ -257,15 +261,18 @@ def img_alt_relevant(evidence: Evidence):
     results = []
     for image in images(root):
         if image.case == Case.BAD_ALTERNATIVE:
-            reason = bad_alternative(image.alternative) or ""
             results.append(Result(Outcome.FAILED, element=image.element, rgaa_tests=("1.3.1",),
-                                  message=reason[0].upper() + reason[1:] + "."))
+                                  message=bad_alternative(image.alternative) or ""))
         elif image.case == Case.ALTERNATIVE:
-            long = f" ({len(image.alternative)} caractères : est-elle concise ?)" if len(image.alternative) > LONG_ALT \
-                else ""
+            long = len(image.alternative) > LONG_ALT
+            said = short(image.alternative, 120)
+            message = Msg.plural(len(image.alternative),
+                                 "Alternative ({source}) : « {alternative} » ({n} caractère : est-elle concise ?).",
+                                 "Alternative ({source}) : « {alternative} » ({n} caractères : est-elle concise ?).",
+                                 source=image.source, alternative=said) if long \
+                else Msg("Alternative ({source}) : « {alternative} ».", source=image.source, alternative=said)
             results.append(Result(Outcome.CANT_TELL, element=image.element,
-                                  rgaa_tests=("1.3.1", "1.3.9") if long else ("1.3.1",),
-                                  message=f"Alternative ({image.source}) : « {short(image.alternative, 120)} »{long}."))
+                                  rgaa_tests=("1.3.1", "1.3.9") if long else ("1.3.1",), message=message))
     return results[:MAX_PER_CHECK]
 
 
@@ -309,18 +316,21 @@ def svg_alt(evidence: Evidence):
         name = _svg_name(el, v)
         if role == ["img"]:
             if not name:
-                results.append(Result(Outcome.FAILED, element=el,
-                                      message="svg role=\"img\" sans aria-label, aria-labelledby ni élément title."))
+                results.append(Result(Outcome.FAILED, element=el, message=N_(
+                    "svg role=\"img\" sans aria-label, aria-labelledby ni élément title.")))
             else:
                 fine += 1
         elif role in (["presentation"], ["none"]):
             fine += 1
         else:
-            has = f" Il a un nom (« {short(name, 60)} ») mais pas role=\"img\"." if name else ""
-            results.append(Result(Outcome.CANT_TELL, element=el,
-                                  message=f"svg sans role=\"img\" ni aria-hidden=\"true\".{has}"))
+            message = Msg("svg sans role=\"img\" ni aria-hidden=\"true\". Il a un nom (« {name} ») mais pas "
+                          "role=\"img\".", name=short(name, 60)) if name \
+                else N_("svg sans role=\"img\" ni aria-hidden=\"true\".")
+            results.append(Result(Outcome.CANT_TELL, element=el, message=message))
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} image(s) svg avec role=\"img\" et une alternative."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(
+            fine, "{n} image svg avec role=\"img\" et une alternative.",
+            "{n} images svg avec role=\"img\" et une alternative.")))
     return results[:MAX_PER_CHECK]
 
 
@@ -345,11 +355,12 @@ def input_image(evidence: Evidence):
         text, _ = _alternative(el, v)
         if not text:
             results.append(Result(Outcome.FAILED, element=el,
-                                  message="Bouton image sans alt, aria-label, aria-labelledby ni title."))
+                                  message=N_("Bouton image sans alt, aria-label, aria-labelledby ni title.")))
         else:
             fine += 1
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} bouton(s) image avec une alternative."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(fine, "{n} bouton image avec une alternative.",
+                                                                 "{n} boutons image avec une alternative.")))
     return results
 
 
@@ -376,9 +387,10 @@ def input_image_relevant(evidence: Evidence):
             continue
         reason = bad_alternative(text)
         if reason:
-            results.append(Result(Outcome.FAILED, element=el, message=reason[0].upper() + reason[1:] + "."))
+            results.append(Result(Outcome.FAILED, element=el, message=reason))
         else:
-            results.append(Result(Outcome.CANT_TELL, element=el, message=f"Alternative ({source}) : « {short(text)} »."))
+            results.append(Result(Outcome.CANT_TELL, element=el, message=Msg(
+                "Alternative ({source}) : « {alternative} ».", source=source, alternative=short(text))))
     return results
 
 
@@ -406,13 +418,15 @@ def area_alt(evidence: Evidence):
             fine += 1
         elif labelled:  # a name, but not one of the alternatives RGAA 1.1.2 lists (alt, aria-label)
             results.append(Result(Outcome.CANT_TELL, element=el,
-                                  message=f"Zone area nommée seulement par aria-labelledby (« {short(labelled, 60)} »).",
-                                  question="Cette zone est-elle restituée avec son intitulé par les lecteurs d'écran ? "
-                                           "Le RGAA attend un attribut alt ou aria-label."))
+                                  message=Msg("Zone area nommée seulement par aria-labelledby (« {name} »).",
+                                              name=short(labelled, 60)),
+                                  question=N_("Cette zone est-elle restituée avec son intitulé par les lecteurs "
+                                              "d'écran ? Le RGAA attend un attribut alt ou aria-label.")))
         else:
-            results.append(Result(Outcome.FAILED, element=el, message="Zone area avec href sans alt ni aria-label."))
+            results.append(Result(Outcome.FAILED, element=el, message=N_("Zone area avec href sans alt ni aria-label.")))
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} zone(s) cliquable(s) avec une alternative."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(fine, "{n} zone cliquable avec une alternative.",
+                                                                 "{n} zones cliquables avec une alternative.")))
     return results
 
 
@@ -483,19 +497,22 @@ def object_alt(evidence: Evidence):
         control = adjacent_control(el, v)
         if control is not None:
             results.append(Result(Outcome.CANT_TELL, element=el,
-                                  message=f"Image objet suivie du lien ou bouton « {short(v.text(control), 60)} ».",
-                                  question="Le lien ou bouton placé juste après cette image objet mène-t-il à un "
-                                           "contenu alternatif qui donne la même information que l'image ?"))
+                                  message=Msg("Image objet suivie du lien ou bouton « {name} ».",
+                                              name=short(v.text(control), 60)),
+                                  question=N_("Le lien ou bouton placé juste après cette image objet mène-t-il à un "
+                                              "contenu alternatif qui donne la même information que l'image ?")))
         elif text:
-            results.append(Result(Outcome.FAILED, element=el,
-                                  message=f"Image objet avec une alternative (« {short(text, 60)} ») mais sans "
-                                          "role=\"img\" : elle n'est pas annoncée comme une image."))
+            results.append(Result(Outcome.FAILED, element=el, message=Msg(
+                "Image objet avec une alternative (« {alternative} ») mais sans role=\"img\" : elle n'est pas "
+                "annoncée comme une image.", alternative=short(text, 60))))
         else:
             results.append(Result(Outcome.CANT_TELL, element=el,
-                                  message="Image objet sans alternative (ni role=\"img\" avec aria-label, "
-                                          "aria-labelledby ou title, ni lien adjacent)."))
+                                  message=N_("Image objet sans alternative (ni role=\"img\" avec aria-label, "
+                                             "aria-labelledby ou title, ni lien adjacent).")))
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} image(s) objet avec role=\"img\" et une alternative."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(
+            fine, "{n} image objet avec role=\"img\" et une alternative.",
+            "{n} images objet avec role=\"img\" et une alternative.")))
     return results[:MAX_PER_CHECK]
 
 
@@ -543,16 +560,20 @@ def _file_name(el) -> str:
     return src.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
-def text_clues(el, alternative: str) -> tuple[int, list[str]]:
-    """How strongly an informative image seems to show text (a score) and the clues, in French."""
+# where a word that suggests text was found: the clue, with that word or the file name
+_WHERE = {"file": N_("nom de fichier « {value} »"), "attributes": N_("classe ou identifiant « {value} »"),
+          "alternative": N_("alternative « {value} »")}
+
+
+def text_clues(el, alternative: str) -> tuple[int, list[Msg]]:
+    """How strongly an informative image seems to show text (a score) and the clues (messages)."""
     name = _file_name(el)
     attrs = " ".join(filter(None, [name, el.get("class"), el.get("id"), alternative]))
     if _NOT_TEXT.search(fold(attrs)):
         return 0, []  # logos, trade names and CAPTCHAs are RGAA 1.8's own exceptions
     score, clues = 0, []
     folded_alt = fold(alternative)
-    where = {"nom de fichier": fold(name), "classe ou identifiant": fold(f"{el.get('class') or ''} "
-                                                                            f"{el.get('id') or ''}"),
+    where = {"file": fold(name), "attributes": fold(f"{el.get('class') or ''} {el.get('id') or ''}"),
              "alternative": folded_alt}
     for label, text in where.items():
         tokens = set(re.split(r"[^a-z0-9]+", text))
@@ -560,35 +581,36 @@ def text_clues(el, alternative: str) -> tuple[int, list[str]]:
                                                                           and label != "alternative"), None)
         if hit:
             score += 2
-            shown = short(name, 50) if label == "nom de fichier" else hit
-            clues.append(f"{label} « {shown} »")
+            shown = short(name, 50) if label == "file" else hit
+            clues.append(Msg(_WHERE[label], value=shown))
             break
     size = _size(el)
     if size and size[0] >= 4 * size[1]:
         score += 2
-        clues.append(f"format large et bas ({size[0]:g}×{size[1]:g} px)")
+        clues.append(Msg("format large et bas ({width}×{height} px)", width=f"{size[0]:g}", height=f"{size[1]:g}"))
     if len(words(alternative)) >= 4 and _SENTENCE.search(alternative):
         score += 1
-        clues.append("alternative en forme de phrase")
+        clues.append(Msg("alternative en forme de phrase"))
     if len(alternative) >= _LONG_TEXT_ALT:
         score += 1
-        clues.append(f"alternative longue ({len(alternative)} caractères)")
+        clues.append(Msg.plural(len(alternative), "alternative longue ({n} caractère)",
+                                "alternative longue ({n} caractères)"))
     if _ANNOUNCEMENT.search(folded_alt):
         score += 1
-        clues.append("date, horaire, prix ou adresse dans l'alternative")
+        clues.append(Msg("date, horaire, prix ou adresse dans l'alternative"))
     letters = [c for c in alternative if c.isalpha()]
     if len(words(alternative)) >= 2 and len(letters) >= 6 and all(c.isupper() for c in letters):
         score += 1
-        clues.append("alternative en capitales")
+        clues.append(Msg("alternative en capitales"))
     if tag(el) == "input":
         score += 1
-        clues.append("bouton image")
+        clues.append(Msg("bouton image"))
     if _DESCRIBES_PICTURE.match(folded_alt):
         score -= 2  # "Photo de…": the alternative describes a picture, not words
     return score, clues
 
 
-def text_images(root) -> list[tuple[object, str, str, tuple[str, ...], int, list[str]]]:
+def text_images(root) -> list[tuple[object, str, str, tuple[str, ...], int, list[Msg]]]:
     """The informative images that may show text: (element, alternative, source, RGAA tests, score, clues)."""
     v = view(root)
     found = []
@@ -636,11 +658,18 @@ def image_text(evidence: Evidence):
     order = {id(item[0]): i for i, item in enumerate(found)}
     chosen = sorted(sorted(found, key=lambda item: -item[4])[:MAX_TEXT_IMAGES], key=lambda item: order[id(item[0])])
     results = []
-    for el, text, source, tests, _, clues in chosen:
-        results.append(Result(Outcome.CANT_TELL, element=el, rgaa_tests=tests,
-                              message=f"Alternative ({source}) : « {short(text, 100)} ». Indices d'un texte dans "
-                                      f"l'image : {', '.join(clues)}."))
-    if len(found) > len(chosen):
-        results[-1].message += (f" ({len(found) - len(chosen)} autre(s) image(s) de la page présentent les mêmes "
-                                "indices : à examiner aussi.)")
+    others = len(found) - len(chosen)
+    for i, (el, text, source, tests, _, clues) in enumerate(chosen):
+        values = {"source": source, "alternative": short(text, 100), "clues": joined(clues)}
+        if others > 0 and i == len(chosen) - 1:
+            message = Msg.plural(others, "Alternative ({source}) : « {alternative} ». Indices d'un texte dans l'image : "
+                                 "{clues}. ({n} autre image de la page présente les mêmes indices : à examiner "
+                                 "aussi.)",
+                                 "Alternative ({source}) : « {alternative} ». Indices d'un texte dans l'image : "
+                                 "{clues}. ({n} autres images de la page présentent les mêmes indices : à examiner "
+                                 "aussi.)", **values)
+        else:
+            message = Msg("Alternative ({source}) : « {alternative} ». Indices d'un texte dans l'image : {clues}.",
+                          **values)
+        results.append(Result(Outcome.CANT_TELL, element=el, rgaa_tests=tests, message=message))
     return results

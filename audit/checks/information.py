@@ -17,7 +17,7 @@ from typing import Any
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 COLOURS = (r"rouges?|verte?s?|bleue?s?|oranges?|jaunes?|gris|grises?|violette?s?|roses?|noire?s?|marron|turquoise|"
            r"doree?s?|red|green|blue|yellow|grey|gray|purple|pink")
@@ -75,10 +75,12 @@ def colour_text(evidence: Evidence):
         return
     found = colour_sentences(dom)
     if not found:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun texte de la page ne désigne une information par une couleur.")
+        yield Result(Outcome.INAPPLICABLE,
+                     message=N_("Aucun texte de la page ne désigne une information par une couleur."))
         return
     for el, sentence in found[:10]:
-        yield Result(Outcome.CANT_TELL, element=el, message=f"Le texte « {short(sentence, 120)} » renvoie à une couleur.")
+        yield Result(Outcome.CANT_TELL, element=el,
+                     message=Msg("Le texte « {text} » renvoie à une couleur.", text=short(sentence, 120)))
 
 
 # --- links in running text ---------------------------------------------------------------------------------
@@ -154,13 +156,14 @@ def _decoration(body: str) -> str | None:
 
 
 def _other_cue(body: str) -> str | None:
+    """The visual cue other than colour a declaration block gives a link (a msgid: « graisse »…), or None."""
     body = body.lower()
     if re.search(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", body):
-        return "graisse"
+        return N_("graisse")
     if re.search(r"border-bottom\s*:\s*(?!none|0)[^;]*\w", body) or re.search(r"border-bottom-style\s*:\s*(?!none)\w", body):
-        return "bordure inférieure"
+        return N_("bordure inférieure")
     if re.search(r"background(?:-color)?\s*:\s*(?!none|transparent|inherit|initial)[^;]*\w", body):
-        return "fond coloré"
+        return N_("fond coloré")
     return None
 
 
@@ -224,21 +227,39 @@ def links_colour(evidence: Evidence):
         return
     links = links_in_text(dom)
     if not links:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun lien placé dans un paragraphe ou un texte courant.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun lien placé dans un paragraphe ou un texte courant."))
         return
     styles = link_styles(dom, links)
     v = view(dom)
     bare = [a for a in links if styles[a] == ("none", None)]
     cued = [(a, styles[a][1]) for a in links if styles[a][0] == "none" and styles[a][1]]
     if bare:
-        names = [f"« {short(v.text(a) or a.get('href', ''), 40)} »" for a in bare[:6]]
+        names = _quoted([short(v.text(a) or a.get("href", ""), 40) for a in bare[:6]])
         yield Result(Outcome.CANT_TELL, element=bare[0],
-                     message=f"La feuille de style de la page retire le soulignement de {len(bare)} lien(s) dans le "
-                             f"texte : {', '.join(names)}.")
+                     message=Msg.plural(len(bare), "La feuille de style de la page retire le soulignement de {n} lien "
+                                                   "dans le texte : {links}.",
+                                        "La feuille de style de la page retire le soulignement de {n} liens dans le "
+                                        "texte : {links}.", links=names))
         return
     if cued:
-        yield Result(Outcome.PASSED, message=f"Liens dans le texte sans soulignement mais avec une autre marque "
-                                             f"({', '.join(sorted({c for _, c in cued}))}).")
+        yield Result(Outcome.PASSED, message=Msg("Liens dans le texte sans soulignement mais avec une autre marque "
+                                                 "({cues}).", cues=_cues(sorted({c for _, c in cued}))))
         return
-    yield Result(Outcome.PASSED, message=(f"D'après les styles de la page, les liens dans le texte ({len(links)}) restent "
-                                          f"soulignés (feuilles de style externes non lues)."))
+    yield Result(Outcome.PASSED, message=Msg("D'après les styles de la page, les liens dans le texte ({n}) restent "
+                                             "soulignés (feuilles de style externes non lues).", n=len(links)))
+
+
+def _quoted(texts: list[str]) -> Msg:
+    """« un », « deux »: names from the page, each in quotes, as a value of a message."""
+    said = Msg("« {text} »", text=texts[0])
+    for text in texts[1:]:
+        said = Msg("{list}, « {text} »", list=said, text=text)
+    return said
+
+
+def _cues(cues: list[str]) -> Msg:
+    """Visual cues (msgids of _other_cue) as one value: « bordure inférieure, graisse »."""
+    said = Msg(cues[0])
+    for cue in cues[1:]:
+        said = Msg("{list}, {item}", list=said, item=Msg(cue))
+    return said

@@ -12,6 +12,7 @@ import re
 from enum import StrEnum
 
 from audit.checks.exposure import words
+from audit.words import N_, Msg
 
 # ISO 639-1 (all two-letter codes, including the deprecated ones still seen in the wild).
 ISO_639_1 = frozenset("""
@@ -37,8 +38,10 @@ bak chv sah ast arg ext mwl roa wln lij vec nap scn srd sco enm ang fro frm gmh 
 
 TAG_SHAPE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
-LANGUAGE_NAMES = {"fr": "français", "en": "anglais", "de": "allemand", "es": "espagnol", "it": "italien"}
-LANGUAGE_NAMES_EN = {"fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian"}
+# the name of each language guess() knows, as a word in a sentence (« le texte semble être en {language} »):
+# French msgids, given to a Msg as Msg(LANGUAGE_NAMES[code])
+LANGUAGE_NAMES = {"fr": N_("français"), "en": N_("anglais"), "de": N_("allemand"), "es": N_("espagnol"),
+                  "it": N_("italien")}
 
 
 class CodeStatus(StrEnum):
@@ -51,25 +54,28 @@ def primary(code: str | None) -> str:
     return (code or "").strip().split("-")[0].lower()
 
 
-def code_status(code: str) -> tuple[CodeStatus, str]:
-    """Judge one lang value: (status, French reason)."""
+def code_status(code: str) -> tuple[CodeStatus, Msg]:
+    """Judge one lang value: (status, reason). The reason is a :class:`Msg` without its final full stop
+    (« « fr » est un code de langue ISO 639-1 »), to be given as a value of a result's message."""
     value = code.strip()
     if not TAG_SHAPE.fullmatch(value):
-        return CodeStatus.INVALID, (f"« {value} » n'a pas la forme d'un code de langue (lettres et tirets, "
-                                    "par exemple fr ou fr-FR)")
+        return CodeStatus.INVALID, Msg("« {code} » n'a pas la forme d'un code de langue (lettres et tirets, "
+                                       "par exemple fr ou fr-FR)", code=value)
     first = primary(value)
     if first in ("x", "i"):
-        return CodeStatus.UNKNOWN, f"« {value} » est un code privé ou ancien, que les lecteurs d'écran ignorent souvent"
+        return CodeStatus.UNKNOWN, Msg("« {code} » est un code privé ou ancien, que les lecteurs d'écran ignorent "
+                                       "souvent", code=value)
     if len(first) == 2:
         if first in ISO_639_1:
-            return CodeStatus.VALID, f"« {value} » est un code de langue ISO 639-1"
-        return CodeStatus.INVALID, f"« {first} » n'est pas un code de langue ISO 639-1"
+            return CodeStatus.VALID, Msg("« {code} » est un code de langue ISO 639-1", code=value)
+        return CodeStatus.INVALID, Msg("« {code} » n'est pas un code de langue ISO 639-1", code=first)
     if len(first) == 3:
         if first in ISO_639_23:
-            return CodeStatus.VALID, f"« {value} » est un code de langue ISO 639-2/3"
-        return CodeStatus.UNKNOWN, f"« {first} » n'est pas un code que l'outil connaît (ISO 639-3 rare ?)"
-    return CodeStatus.INVALID, (f"« {first} » n'est pas un code de langue (deux ou trois lettres, "
-                                "par exemple fr)")
+            return CodeStatus.VALID, Msg("« {code} » est un code de langue ISO 639-2/3", code=value)
+        return CodeStatus.UNKNOWN, Msg("« {code} » n'est pas un code que l'outil connaît (ISO 639-3 rare ?)",
+                                       code=first)
+    return CodeStatus.INVALID, Msg("« {code} » n'est pas un code de langue (deux ou trois lettres, par exemple fr)",
+                                   code=first)
 
 
 _STOP = {

@@ -24,7 +24,7 @@ from audit.checks.exposure import BLOCK as BLOCK_TAGS
 from audit.checks.exposure import View, dom_of, fold, norm, short, tag, unavailable, view, words
 from audit.checks.images import bad_alternative
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 AMBIGUOUS = frozenset(fold(t) for t in (
     "cliquez ici", "cliquer ici", "clique ici", "cliquez", "cliquer", "ici", "là", "la", "en savoir plus",
@@ -120,6 +120,15 @@ def links(root, base_url: str) -> tuple[Link, ...]:
     return tuple(out)
 
 
+# a link without a name, by kind: (the message, the message when the link has a destination)
+UNNAMED = {
+    LinkKind.IMAGE: (N_("Lien image dont l'image n'a pas d'alternative."),
+                     N_("Lien image dont l'image n'a pas d'alternative (vers {target}).")),
+    LinkKind.COMPOSITE: (N_("Lien sans intitulé."), N_("Lien sans intitulé (vers {target}).")),
+    LinkKind.TEXT: (N_("Lien sans texte ni alternative."), N_("Lien sans texte ni alternative (vers {target}).")),
+}
+
+
 @check(
     id="rgaa-6.2-link-name",
     title=N_("Chaque lien a un intitulé"),
@@ -138,12 +147,12 @@ def link_name(evidence: Evidence):
     results = []
     for link in found:
         if not link.name:
-            what = {"image": "Lien image dont l'image n'a pas d'alternative", "composite": "Lien sans intitulé",
-                    "text": "Lien sans texte ni alternative"}[link.kind]
+            alone, towards = UNNAMED[link.kind]
             results.append(Result(Outcome.FAILED, element=link.element,
-                                  message=f"{what}" + (f" (vers {short(link.target, 80)})." if link.target else ".")))
+                                  message=Msg(towards, target=short(link.target, 80)) if link.target else alone))
     if not results and found:
-        results.append(Result(Outcome.PASSED, message=f"{len(found)} lien(s), tous avec un intitulé."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(len(found), "{n} lien, avec un intitulé.",
+                                                                 "{n} liens, tous avec un intitulé.")))
     return results[:MAX_FINDINGS]
 
 
@@ -261,36 +270,51 @@ def _explicit_results(evidence: Evidence, kind: str) -> list[Result]:
             continue
         extra = _description(link.element, v, link.name)
         context = context_of(link.element, v)
-        same = (f" ; {twins + 1} liens portent cet intitulé vers des destinations différentes"
-                if twins > 0 else "")
+        name = short(link.name, 60)
         if vague and not extra and not context:
-            results.append(Result(Outcome.FAILED, element=link.element,
-                                  message=f"Intitulé « {short(link.name, 60)} » sans contexte qui précise sa "
-                                          f"destination{same}."))
+            message = Msg.plural(twins + 1, "Intitulé « {name} » sans contexte qui précise sa destination ; {n} lien "
+                                            "porte cet intitulé vers des destinations différentes.",
+                                 "Intitulé « {name} » sans contexte qui précise sa destination ; {n} liens portent cet "
+                                 "intitulé vers des destinations différentes.", name=name) if twins > 0 else \
+                Msg("Intitulé « {name} » sans contexte qui précise sa destination.", name=name)
+            results.append(Result(Outcome.FAILED, element=link.element, message=message))
             continue
-        said = []
-        if context:
-            said.append(f"contexte : « {short(context, 120)} »")
-        if extra:
-            said.append(f"description : « {short(extra, 80)} »")
-        reason = f"Intitulé « {short(link.name, 60)} » peu explicite" if vague else \
-            f"Intitulé « {short(link.name, 60)} » partagé par {twins + 1} liens vers des destinations différentes"
+        if vague and twins > 0:
+            reason = Msg.plural(twins + 1, "Intitulé « {name} » peu explicite ; {n} lien porte cet intitulé vers des "
+                                           "destinations différentes",
+                                "Intitulé « {name} » peu explicite ; {n} liens portent cet intitulé vers des "
+                                "destinations différentes", name=name)
+        elif vague:
+            reason = Msg("Intitulé « {name} » peu explicite", name=name)
+        else:
+            reason = Msg.plural(twins + 1, "Intitulé « {name} » partagé par {n} lien vers des destinations différentes",
+                                "Intitulé « {name} » partagé par {n} liens vers des destinations différentes",
+                                name=name)
+        if context and extra:
+            said = Msg("contexte : « {context} » ; description : « {description} »", context=short(context, 120),
+                       description=short(extra, 80))
+        elif context:
+            said = Msg("contexte : « {context} »", context=short(context, 120))
+        elif extra:
+            said = Msg("description : « {description} »", description=short(extra, 80))
+        else:
+            said = Msg("aucun contexte")
         results.append(Result(Outcome.CANT_TELL, element=link.element,
-                              message=f"{reason}{same if vague else ''} ; " + " ; ".join(said or ["aucun contexte"])
-                                      + "."))
+                              message=Msg("{reason} ; {said}.", reason=reason, said=said)))
     results = results[:MAX_FINDINGS]
     if not results and mine:
-        results.append(Result(Outcome.PASSED, message=f"{len(mine)} lien(s) : aucun intitulé vague ni ambigu "
-                                                      "repéré ; leur pertinence reste à vérifier."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(
+            len(mine), "{n} lien : aucun intitulé vague ni ambigu repéré ; sa pertinence reste à vérifier.",
+            "{n} liens : aucun intitulé vague ni ambigu repéré ; leur pertinence reste à vérifier.")))
     return results
 
 
-_EXPLICIT_FIX = ("Rendez l'intitulé explicite à lui seul (« Demander un acte de naissance en ligne » plutôt que "
-                 "« cliquez ici ») ; à défaut, placez le lien dans une phrase, un paragraphe ou un élément de "
-                 "liste qui précise sa destination.")
-_EXPLICIT_QUESTION = ("L'intitulé de ce lien, complété par son contexte (phrase, paragraphe, élément de liste, "
-                      "titre qui précède, cellule de tableau), permet-il de comprendre sa destination ? Des liens de "
-                      "même intitulé vers des destinations différentes doivent se distinguer par leur contexte.")
+_EXPLICIT_FIX = N_("Rendez l'intitulé explicite à lui seul (« Demander un acte de naissance en ligne » plutôt que "
+                   "« cliquez ici ») ; à défaut, placez le lien dans une phrase, un paragraphe ou un élément de "
+                   "liste qui précise sa destination.")
+_EXPLICIT_QUESTION = N_("L'intitulé de ce lien, complété par son contexte (phrase, paragraphe, élément de liste, "
+                        "titre qui précède, cellule de tableau), permet-il de comprendre sa destination ? Des liens "
+                        "de même intitulé vers des destinations différentes doivent se distinguer par leur contexte.")
 
 
 @check(

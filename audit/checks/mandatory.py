@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from audit.checks import Evidence, Result, SitePage, check
+from audit.checks import Evidence, Result, SitePage, check, listing
 from audit.checks.exposure import dom_of, fold, is_html_document, norm, short, tag, unavailable, view, words
 from audit.checks.language import (
     LANGUAGE_NAMES,
@@ -31,7 +31,7 @@ from audit.checks.language import (
     segments,
 )
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,49 +117,57 @@ _DOCTYPE_PARTS = re.compile(r"<!(?P<kw>doctype)(?P<sp>\s+)(?P<name>\S+?)(?:\s+(?
                             r"(?P<id1>\"[^\"]*\"|'[^']*')(?:\s*(?P<id2>\"[^\"]*\"|'[^']*'))?)?\s*>", re.I | re.S)
 
 
-def _doctype_valid(match: re.Match) -> tuple[bool | None, str]:
-    """(valid, why): True for HTML5 (any case) and W3C's published doctypes written exactly; False for a
-    declaration that names no HTML document, misspells a known public or system identifier, misses a
+def _doctype_valid(match: re.Match) -> tuple[bool | None, Msg]:
+    """(valid, why, a sentence): True for HTML5 (any case) and W3C's published doctypes written exactly; False
+    for a declaration that names no HTML document, misspells a known public or system identifier, misses a
     required system identifier or miswrites the case of an XHTML declaration; None for one unknown to the
     tool (a rare DTD)."""
     text = match.group(0)
     m = _DOCTYPE_PARTS.fullmatch(text)
     if not m or m.group("name").lower() != "html":
-        return False, f"« {short(text)} » ne déclare pas un document HTML"
+        return False, Msg("« {doctype} » ne déclare pas un document HTML.", doctype=short(text))
     ext = m.group("ext")
     first = m.group("id1")[1:-1] if m.group("id1") else None
     second = m.group("id2")[1:-1] if m.group("id2") else None
     if not ext:
-        return True, "doctype HTML5"
+        return True, Msg("Doctype HTML5.")
     if ext.upper() == "SYSTEM":
         if second is None and first == "about:legacy-compat":
-            return True, "doctype HTML5 (compatibilité XML)"
+            return True, Msg("Doctype HTML5 (compatibilité XML).")
         if second is None and first.lower() == "about:legacy-compat":
-            return False, f"l'identifiant système « {first} » doit s'écrire about:legacy-compat, en minuscules"
-        return False, f"« {short(text)} » : un doctype SYSTEM n'est valide qu'avec « about:legacy-compat »"
+            return False, Msg("L'identifiant système « {system} » doit s'écrire about:legacy-compat, en minuscules.",
+                              system=first)
+        return False, Msg("« {doctype} » : un doctype SYSTEM n'est valide qu'avec « about:legacy-compat ».",
+                          doctype=short(text))
     published = _BY_FOLDED_ID.get(first.lower())
     if published is None:
-        return None, f"doctype « {short(text)} » inconnu de l'outil"
+        return None, Msg("Doctype « {doctype} » inconnu de l'outil.", doctype=short(text))
     if first != published:
-        return False, f"l'identifiant public « {first} » doit s'écrire exactement « {published} » (casse)"
+        return False, Msg("L'identifiant public « {found} » doit s'écrire exactement « {published} » (casse).",
+                          found=first, published=published)
     systems, required, xml = KNOWN_DOCTYPES[published]
     if xml and (m.group("kw") != "DOCTYPE" or m.group("name") != "html" or ext != "PUBLIC"):
-        return False, ("en XHTML la déclaration s'écrit exactement <!DOCTYPE html PUBLIC …> "
-                       f"(casse) et non « {short(text, 60)} »")
+        return False, Msg("En XHTML la déclaration s'écrit exactement <!DOCTYPE html PUBLIC …> (casse) et non "
+                          "« {doctype} ».", doctype=short(text, 60))
     if second is None:
         if required:
-            return False, f"l'identifiant système (« {systems[0]} ») manque après « {published} »"
-        return True, f"doctype {published}"
+            return False, Msg("L'identifiant système (« {system} ») manque après « {published} ».",
+                              system=systems[0], published=published)
+        return True, Msg("Doctype {published}.", published=published)
     if second in systems:
-        return True, f"doctype {published}"
+        return True, Msg("Doctype {published}.", published=published)
     if second.startswith("https://") and "http://" + second[8:] in systems:
-        return None, f"l'identifiant système « {short(second, 80)} » est en https, l'identifiant publié en http"
+        return None, Msg("L'identifiant système « {system} » est en https, l'identifiant publié en http.",
+                         system=short(second, 80))
     expected = systems[0] if systems else ""
     if expected and second.lower() == expected.lower():
-        return False, f"l'identifiant système « {second} » doit s'écrire exactement « {expected} » (casse)"
+        return False, Msg("L'identifiant système « {system} » doit s'écrire exactement « {expected} » (casse).",
+                          system=second, expected=expected)
     if not expected:
-        return False, f"« {published} » ne prend pas d'identifiant système (« {short(second, 80)} »)"
-    return False, f"l'identifiant système « {short(second, 80)} » ne correspond pas à « {expected} »"
+        return False, Msg("« {published} » ne prend pas d'identifiant système (« {system} »).",
+                          published=published, system=short(second, 80))
+    return False, Msg("L'identifiant système « {system} » ne correspond pas à « {expected} ».",
+                      system=short(second, 80), expected=expected)
 
 
 @check(
@@ -174,12 +182,13 @@ def _doctype_valid(match: re.Match) -> tuple[bool | None, str]:
 def doctype_present(evidence: Evidence):
     text, origin = _page_source(evidence)
     if not text or not is_html_document(evidence):
-        return unavailable(evidence, "code source")
+        return unavailable(evidence, Msg("code source"))
     match, _, _ = _doctype_scan(text)
     if match is None:
-        return [Result(Outcome.FAILED, message="Aucune déclaration <!DOCTYPE …> dans le code source de la page.")]
+        return [Result(Outcome.FAILED, message=N_("Aucune déclaration <!DOCTYPE …> dans le code source de la page."))]
     return [Result(Outcome.PASSED, snippet=short(match.group(0), 200),
-                   message=f"Doctype présent ({'code source' if origin == 'source' else 'DOM rendu'}).")]
+                   message=Msg("Doctype présent ({origin}).",
+                               origin=Msg("code source") if origin == "source" else Msg("DOM rendu")))]
 
 
 @check(
@@ -194,17 +203,20 @@ def doctype_present(evidence: Evidence):
 def doctype_valid(evidence: Evidence):
     text, _ = _page_source(evidence)
     if not text or not is_html_document(evidence):
-        return unavailable(evidence, "code source")
+        return unavailable(evidence, Msg("code source"))
     scan = doctype_scan(text)
     if scan.first is None:
         return []
     valid, reason = _doctype_valid(scan.first)
     outcome = {True: Outcome.PASSED, False: Outcome.FAILED, None: Outcome.CANT_TELL}[valid]
-    results = [Result(outcome, snippet=short(scan.first.group(0), 200), message=reason[0].upper() + reason[1:] + ".")]
+    results = [Result(outcome, snippet=short(scan.first.group(0), 200), message=reason)]
     if scan.count > 1:
         results = [Result(Outcome.FAILED, snippet=short(scan.first.group(0), 200),
-                          message=f"Le code source contient {scan.count} déclarations <!DOCTYPE> : une seule est "
-                                  "permise, au début du document.")]
+                          message=Msg.plural(scan.count,
+                                             "Le code source contient {n} déclaration <!DOCTYPE> : une seule est "
+                                             "permise, au début du document.",
+                                             "Le code source contient {n} déclarations <!DOCTYPE> : une seule est "
+                                             "permise, au début du document."))]
     return results
 
 
@@ -221,20 +233,24 @@ def doctype_valid(evidence: Evidence):
 def doctype_first(evidence: Evidence):
     text, _ = _page_source(evidence)
     if not text or not is_html_document(evidence):
-        return unavailable(evidence, "code source")
+        return unavailable(evidence, Msg("code source"))
     scan = doctype_scan(text)
     if scan.first is None:
         return []
     snippet = short(scan.first.group(0), 200)
     if scan.leading and not scan.after_html:
-        return [Result(Outcome.PASSED, snippet=snippet, message="Le doctype ouvre le document, avant la balise <html>.")]
+        return [Result(Outcome.PASSED, snippet=snippet,
+                       message=N_("Le doctype ouvre le document, avant la balise <html>."))]
     if scan.leading:
         return [Result(Outcome.FAILED, snippet=snippet,
-                       message="Une autre déclaration <!DOCTYPE> figure après la balise <html>.")]
+                       message=N_("Une autre déclaration <!DOCTYPE> figure après la balise <html>."))]
     before = short(text.lstrip("\ufeff")[: scan.first.start()].strip(), 120)
-    where = "après la balise <html>" if scan.after_html else "après du contenu"
-    return [Result(Outcome.FAILED, snippet=snippet,
-                   message=f"Le doctype est placé {where} (« {before} ») : le navigateur l'ignore.")]
+    if scan.after_html:
+        message = Msg("Le doctype est placé après la balise <html> (« {before} ») : le navigateur l'ignore.",
+                      before=before)
+    else:
+        message = Msg("Le doctype est placé après du contenu (« {before} ») : le navigateur l'ignore.", before=before)
+    return [Result(Outcome.FAILED, snippet=snippet, message=message)]
 
 
 # --- 8.2 validity (Nu Html Checker) --------------------------------------------------------------
@@ -270,6 +286,11 @@ _RGAA_82 = (
 )
 
 
+# each condition of _RGAA_82 as it heads a finding's message
+_HEADINGS = {"attributs doublés": N_("Attributs doublés"), "identifiants non uniques": N_("Identifiants non uniques"),
+             "ouverture et fermeture des balises": N_("Ouverture et fermeture des balises"),
+             "imbrication des balises": N_("Imbrication des balises"), "règles d'écriture": N_("Règles d'écriture")}
+
 # Validator errors known to fall outside RGAA 8.2 (attribute values and requirements, obsolete features,
 # ARIA use, CSS): other criteria judge them. An error in neither list is asked about, never ignored.
 _OUTSIDE_82 = re.compile(
@@ -290,18 +311,22 @@ def vnu_jar() -> Path | None:
     return path if path.is_file() else None
 
 
-def vnu_missing() -> str | None:
+def vnu_missing() -> Msg | None:
     """Why the validator cannot run here (None when it can)."""
     if vnu_jar() is None:
-        return ("le validateur Nu Html Checker n'est pas installé (paquet npm vnu-jar : lancez `npm ci`, ou "
-                "indiquez le fichier vnu.jar dans A11Y_AUDIT_VNU)")
+        return Msg("le validateur Nu Html Checker n'est pas installé (paquet npm vnu-jar : lancez `npm ci`, ou "
+                   "indiquez le fichier vnu.jar dans A11Y_AUDIT_VNU)")
     if shutil.which("java") is None:
-        return "Java (11 ou plus) est introuvable : le validateur Nu Html Checker ne peut pas être lancé"
+        return Msg("Java (11 ou plus) est introuvable : le validateur Nu Html Checker ne peut pas être lancé")
     return None
 
 
 class ValidationError(RuntimeError):
-    """The validator could not run; the message says why, in French."""
+    """The validator could not run; its argument says why (a Msg, said in the reader's language)."""
+
+    @property
+    def reason(self) -> Msg | str:
+        return self.args[0] if self.args else ""
 
 
 def validate_batch(documents: list[bytes | Path]) -> list[list[dict]]:
@@ -337,16 +362,17 @@ def _run_vnu(cmd: list[str]) -> dict | None:
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=VNU_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        raise ValidationError(f"le validateur a dépassé {VNU_TIMEOUT:g} s") from None
+        raise ValidationError(Msg("le validateur a dépassé {seconds:g} s", seconds=VNU_TIMEOUT)) from None
     except OSError as exc:
-        raise ValidationError(f"le validateur n'a pas pu être lancé ({exc})") from None
+        raise ValidationError(Msg("le validateur n'a pas pu être lancé ({error})", error=str(exc))) from None
     stderr = proc.stderr.decode("utf-8", "replace")
     if "OutOfMemoryError" in stderr or "StackOverflowError" in stderr:
         return None
     try:
         return json.loads(proc.stdout.decode("utf-8", "replace") or "{}")
     except ValueError:
-        raise ValidationError("le validateur a renvoyé une sortie illisible : " + short(stderr, 200)) from None
+        raise ValidationError(Msg("le validateur a renvoyé une sortie illisible : {output}",
+                                  output=short(stderr, 200))) from None
 
 
 def rgaa_82_category(message: dict) -> str | None:
@@ -397,7 +423,8 @@ def validity(pages: list[SitePage]):
     try:
         results = validate_batch(documents)
     except ValidationError as exc:
-        return [Result(Outcome.CANT_TELL, page=p.snap, message=f"Validation non faite : {exc}.") for p in pages]
+        return [Result(Outcome.CANT_TELL, page=p.snap, message=Msg("Validation non faite : {why}.", why=exc.reason))
+                for p in pages]
     per_page: dict[int, dict[str, list[dict]]] = defaultdict(dict)
     for (i, role), messages in zip(owners, results, strict=True):
         per_page[i][role] = messages
@@ -435,31 +462,39 @@ def _validity_results(evidence: SitePage, by_role: dict[str, list[dict]]) -> lis
                 failures[key] = (first, first_role, count + (role == first_role))
             else:
                 failures[key] = (message, role, 1)
-    where = {"source": "code source", "dom": "DOM rendu"}
+    where = {"source": N_("code source"), "dom": N_("DOM rendu")}
     results = []
     for (category, _), (message, role, count) in list(failures.items())[:MAX_82_FINDINGS]:
         line = message.get("lastLine")
-        place = f"{where[role]}, ligne {line}" if line else where[role]
-        more = f" ({count} occurrences)" if count > 1 else ""
+        place = Msg("{where}, ligne {line}", where=Msg(where[role]), line=line) if line else Msg(where[role])
+        values = {"category": Msg(_HEADINGS[category]), "error": message.get("message", ""), "place": place}
+        said = Msg.plural(count, "{category} : {error} [{place}] ({n} occurrence)",
+                          "{category} : {error} [{place}] ({n} occurrences)", **values) if count > 1 \
+            else Msg("{category} : {error} [{place}]", **values)
         results.append(Result(Outcome.FAILED, page=evidence.snap,
-                              snippet=short(message.get("extract", ""), 200),
-                              message=f"{category[0].upper()}{category[1:]} : {message.get('message', '')} "
-                                      f"[{place}]{more}"))
+                              snippet=short(message.get("extract", ""), 200), message=said))
     if len(failures) > MAX_82_FINDINGS:
         results.append(Result(Outcome.FAILED, page=evidence.snap,
-                              message=f"… et {len(failures) - MAX_82_FINDINGS} autres erreurs de validité."))
+                              message=Msg.plural(len(failures) - MAX_82_FINDINGS,
+                                                 "… et {n} autre erreur de validité.",
+                                                 "… et {n} autres erreurs de validité.")))
     if not results and unsure:
         listed = " ; ".join(dict.fromkeys(short(m.get("message", ""), 120) for m in unsure))
         results.append(Result(Outcome.CANT_TELL, page=evidence.snap,
-                              message=f"Erreurs du validateur à classer : {short(listed, 600)}",
-                              question="Ces erreurs du validateur relèvent-elles du critère 8.2 (règles d'écriture, "
-                                       "imbrication, ouverture et fermeture des balises, identifiants uniques, "
-                                       "attributs doublés) ?"))
+                              message=Msg("Erreurs du validateur à classer : {errors}", errors=short(listed, 600)),
+                              question=N_("Ces erreurs du validateur relèvent-elles du critère 8.2 (règles "
+                                          "d'écriture, imbrication, ouverture et fermeture des balises, "
+                                          "identifiants uniques, attributs doublés) ?")))
     if not results:
-        checked = " et ".join(where[r] for r in ("source", "dom") if r in by_role)
-        note = f" ; {others} autre(s) erreur(s) du validateur hors critère 8.2" if others else ""
-        results.append(Result(Outcome.PASSED, page=evidence.snap,
-                              message=f"Aucune erreur relevant du critère 8.2 ({checked} validés){note}."))
+        validated = tuple(r for r in ("source", "dom") if r in by_role)
+        checked = {("source", "dom"): Msg("code source et DOM rendu"), ("source",): Msg(where["source"]),
+                   ("dom",): Msg(where["dom"])}.get(validated, "")
+        said = Msg.plural(others, "Aucune erreur relevant du critère 8.2 ({checked} validés) ; {n} autre erreur du "
+                                  "validateur hors critère 8.2.",
+                          "Aucune erreur relevant du critère 8.2 ({checked} validés) ; {n} autres erreurs du "
+                          "validateur hors critère 8.2.", checked=checked) if others \
+            else Msg("Aucune erreur relevant du critère 8.2 ({checked} validés).", checked=checked)
+        results.append(Result(Outcome.PASSED, page=evidence.snap, message=said))
     return results
 
 
@@ -500,24 +535,27 @@ def lang_present(evidence: Evidence):
         return unavailable(evidence)
     lang, xml_lang = _html_lang(evidence)
     if norm(lang):
-        return [Result(Outcome.PASSED, element=root, message=f"lang=\"{norm(lang)}\" sur l'élément html.")]
+        return [Result(Outcome.PASSED, element=root, message=Msg("lang=\"{lang}\" sur l'élément html.", lang=norm(lang)))]
     if norm(xml_lang) and _is_xhtml(evidence):
-        return [Result(Outcome.PASSED, element=root, message=f"xml:lang=\"{norm(xml_lang)}\" (XHTML).")]
+        return [Result(Outcome.PASSED, element=root, message=Msg("xml:lang=\"{lang}\" (XHTML).", lang=norm(xml_lang)))]
     xml = _is_xhtml(evidence)
     uncovered = _text_without_lang(root, xml=xml)
     body = next((c for c in root if tag(c) == "body"), None)
     declared = body is not None and any(isinstance(el.tag, str) and _declares_lang(el, xml) for el in body.iter())
     if uncovered is None and declared:
         body = next((c for c in root if tag(c) == "body"), None)
-        where = "sur l'élément body" if _declares_lang(body, xml) else \
-            "sur chaque élément qui porte du texte (ou l'un de ses parents)"
-        return [Result(Outcome.PASSED, element=root,
-                       message=f"Pas de langue sur l'élément html, mais elle est indiquée {where}.")]
-    detail = "lang est vide" if lang is not None else (
-        "seul xml:lang est présent, ignoré en HTML5" if norm(xml_lang) else "l'attribut lang est absent")
-    example = f" ; par exemple le texte « {short(uncovered, 60)} » n'a aucune langue indiquée" if uncovered \
-        else " et aucun élément de la page n'indique de langue"
-    return [Result(Outcome.FAILED, element=root, message=f"Sur l'élément html, {detail}{example}.")]
+        message = N_("Pas de langue sur l'élément html, mais elle est indiquée sur l'élément body.") \
+            if _declares_lang(body, xml) else N_("Pas de langue sur l'élément html, mais elle est indiquée sur "
+                                                 "chaque élément qui porte du texte (ou l'un de ses parents).")
+        return [Result(Outcome.PASSED, element=root, message=message)]
+    detail = Msg("lang est vide") if lang is not None else (
+        Msg("seul xml:lang est présent, ignoré en HTML5") if norm(xml_lang) else Msg("l'attribut lang est absent"))
+    if uncovered:
+        message = Msg("Sur l'élément html, {detail} ; par exemple le texte « {text} » n'a aucune langue indiquée.",
+                      detail=detail, text=short(uncovered, 60))
+    else:
+        message = Msg("Sur l'élément html, {detail} et aucun élément de la page n'indique de langue.", detail=detail)
+    return [Result(Outcome.FAILED, element=root, message=message)]
 
 
 def _declares_lang(el, xml: bool = False) -> bool:
@@ -562,20 +600,29 @@ def lang_valid(evidence: Evidence):
         return []
     status, reason = code_status(value)
     if status == CodeStatus.INVALID:
-        return [Result(Outcome.FAILED, element=root, message=reason[0].upper() + reason[1:] + ".")]
+        return [Result(Outcome.FAILED, element=root, message=_sentence(reason))]
     if status == CodeStatus.UNKNOWN:
-        return [Result(Outcome.CANT_TELL, element=root, message=reason[0].upper() + reason[1:] + ".",
-                       question=f"Le code « {value} » est-il un code de langue valide (ISO 639) et celui "
-                                "de la langue du texte ?")]
+        return [Result(Outcome.CANT_TELL, element=root, message=_sentence(reason),
+                       question=Msg("Le code « {code} » est-il un code de langue valide (ISO 639) et celui "
+                                    "de la langue du texte ?", code=value))]
     body = next((c for c in root if tag(c) == "body"), None)
     detected = _main_language(root, body) if body is not None else None
     declared = primary(value)
     if detected and declared in LANGUAGE_NAMES and detected != declared:
         return [Result(Outcome.CANT_TELL, element=root,
-                       message=f"Code valide (« {value} »), mais le texte semble être en "
-                               f"{LANGUAGE_NAMES[detected]}.")]
-    note = f" ; le texte semble bien être en {LANGUAGE_NAMES[detected]}" if detected == declared else ""
-    return [Result(Outcome.PASSED, element=root, message=f"{reason[0].upper()}{reason[1:]}{note}.")]
+                       message=Msg("Code valide (« {code} »), mais le texte semble être en {language}.",
+                                   code=value, language=Msg(LANGUAGE_NAMES[detected])))]
+    if detected == declared:
+        return [Result(Outcome.PASSED, element=root,
+                       message=Msg("{reason} ; le texte semble bien être en {language}.", reason=reason,
+                                   language=Msg(LANGUAGE_NAMES[detected])))]
+    return [Result(Outcome.PASSED, element=root, message=_sentence(reason))]
+
+
+def _sentence(reason: Msg) -> Msg:
+    """A reason of ``code_status`` (« « fr » est un code de langue ISO 639-1 ») as a sentence: its French
+    starts with « and needs no capital."""
+    return Msg("{reason}.", reason=reason)
 
 
 def _main_language(root, body) -> str | None:
@@ -625,11 +672,11 @@ def title_present(evidence: Evidence):
         return unavailable(evidence)
     found = _titles(root)
     if not found:
-        return [Result(Outcome.FAILED, element=root, message="Aucun élément <title> dans la page.")]
+        return [Result(Outcome.FAILED, element=root, message=N_("Aucun élément <title> dans la page."))]
     text = norm(found[0].text_content())
     if not text:
-        return [Result(Outcome.FAILED, element=found[0], message="L'élément <title> est vide.")]
-    return [Result(Outcome.PASSED, element=found[0], message=f"Titre : « {short(text, 120)} ».")]
+        return [Result(Outcome.FAILED, element=found[0], message=N_("L'élément <title> est vide."))]
+    return [Result(Outcome.PASSED, element=found[0], message=Msg("Titre : « {title} ».", title=short(text, 120)))]
 
 
 @check(
@@ -656,13 +703,24 @@ def title_place(evidence: Evidence):
     in_head = [t for t in found if head is not None and t.getparent() is head]
     if not in_head:
         return [Result(Outcome.FAILED, element=found[0],
-                       message="L'élément <title> n'est pas dans <head> (il est dans le corps de la page).")]
+                       message=N_("L'élément <title> n'est pas dans <head> (il est dans le corps de la page)."))]
     if len(found) > 1:
-        where = "dans <head>" if len(in_head) == len(found) else "dont un hors de <head>"
-        texts = " ; ".join(f"« {short(norm(t.text_content()), 50)} »" for t in found[:3])
-        return [Result(Outcome.FAILED, element=found[1],
-                       message=f"{len(found)} éléments <title> ({where}) : {texts}. Un seul est permis.")]
-    return [Result(Outcome.PASSED, element=in_head[0], message="Un seul élément <title>, dans <head>.")]
+        texts = _quoted([short(norm(t.text_content()), 50) for t in found[:3]])
+        message = Msg.plural(len(found), "{n} élément <title> (dans <head>) : {titles}. Un seul est permis.",
+                             "{n} éléments <title> (dans <head>) : {titles}. Un seul est permis.", titles=texts) \
+            if len(in_head) == len(found) else \
+            Msg.plural(len(found), "{n} élément <title> (dont un hors de <head>) : {titles}. Un seul est permis.",
+                       "{n} éléments <title> (dont un hors de <head>) : {titles}. Un seul est permis.", titles=texts)
+        return [Result(Outcome.FAILED, element=found[1], message=message)]
+    return [Result(Outcome.PASSED, element=in_head[0], message=N_("Un seul élément <title>, dans <head>."))]
+
+
+def _quoted(texts: list[str]) -> Msg:
+    """« un » ; « deux » ; « trois »: names from the page, each in quotes, as a value of a message."""
+    said = Msg("« {text} »", text=texts[0])
+    for text in texts[1:]:
+        said = Msg("{list} ; « {text} »", list=said, text=text)
+    return said
 
 
 GENERIC_TITLES = frozenset(fold(t) for t in (
@@ -681,16 +739,16 @@ def title_parts(text: str) -> list[str]:
     return [p for p in (norm(x) for x in _TITLE_SEPARATORS.split(text)) if p]
 
 
-def generic_reason(text: str) -> str | None:
-    """Why a title identifies nothing ("Page", "Sans titre", a file name…), or None."""
+def generic_reason(text: str) -> Msg | None:
+    """Why a title identifies nothing ("Page", "Sans titre", a file name…), as a sentence, or None."""
     folded = fold(text)
     if not folded:
-        return "le titre est vide"
+        return Msg("Le titre est vide.")
     if _FILENAME.match(text.strip()):
-        return "le titre est une adresse ou un nom de fichier"
+        return Msg("Le titre est une adresse ou un nom de fichier.")
     parts = [fold(p) for p in title_parts(text)] or [folded]
     if all(p in GENERIC_TITLES or re.fullmatch(r"(page|document|untitled|sans titre)\s*\d*", p) for p in parts):
-        return f"« {short(text, 80)} » est un titre générique"
+        return Msg("« {title} » est un titre générique.", title=short(text, 80))
     return None
 
 
@@ -725,12 +783,15 @@ def title_relevant(evidence: Evidence):
         return []
     reason = generic_reason(text)
     if reason is None and _site_names(root) and all(fold(p) in _site_names(root) for p in title_parts(text)):
-        reason = f"« {short(text, 80)} » n'est que le nom du site"
+        reason = Msg("« {title} » n'est que le nom du site.", title=short(text, 80))
     if reason:
-        return [Result(Outcome.FAILED, element=title, message=reason[0].upper() + reason[1:] + ".")]
+        return [Result(Outcome.FAILED, element=title, message=reason)]
     h1 = next((h for h in root.iter("h1") if view(root).exposed(h)), None)
-    hint = f" (premier titre h1 : « {short(view(root).name(h1), 80)} »)" if h1 is not None else ""
-    return [Result(Outcome.CANT_TELL, element=title, message=f"Titre : « {short(text, 120)} »{hint}.")]
+    if h1 is not None:
+        return [Result(Outcome.CANT_TELL, element=title,
+                       message=Msg("Titre : « {title} » (premier titre h1 : « {h1} »).", title=short(text, 120),
+                                   h1=short(view(root).name(h1), 80)))]
+    return [Result(Outcome.CANT_TELL, element=title, message=Msg("Titre : « {title} ».", title=short(text, 120)))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -782,10 +843,10 @@ def title_unique(pages: list[SitePage]):
             continue  # one content reached at several addresses (a redirect, ?next=…)
         for page, title in group:
             others = sorted(a for a in addresses if a != _address(page))
-            listed = ", ".join(others[:3]) + (f" et {len(others) - 3} autre(s)" if len(others) > 3 else "")
             results.append(Result(Outcome.FAILED, page=page.snap, selector=title.selector, xpath=title.xpath,
                                   snippet=title.snippet,
-                                  message=f"« {short(title.text, 80)} » est aussi le titre de : {listed}."))
+                                  message=Msg("« {title} » est aussi le titre de : {pages}.", title=short(title.text, 80),
+                                              pages=listing(others, 3, sep=", "))))
     return results
 
 
@@ -862,14 +923,16 @@ def lang_change(evidence: Evidence):
                     break
                 seen.add(owner)
                 results.append(Result(Outcome.CANT_TELL, element=owner,
-                                      message=f"Passage probablement en {LANGUAGE_NAMES[found]} sans attribut "
-                                              f"lang=\"{found}\" : « {short(piece, 100)} »."))
+                                      message=Msg("Passage probablement en {language} sans attribut lang=\"{code}\" : "
+                                                  "« {text} ».", language=Msg(LANGUAGE_NAMES[found]), code=found,
+                                                  text=short(piece, 100))))
                 break
     if results:
         return results
     declared = [el for el in body.iter() if isinstance(el.tag, str) and norm(el.get("lang"))]
-    message = (f"Aucun passage en langue étrangère repéré ; {len(declared)} changement(s) de langue indiqué(s)."
-               if declared else "Aucun passage en langue étrangère repéré.")
+    message = Msg.plural(len(declared), "Aucun passage en langue étrangère repéré ; {n} changement de langue indiqué.",
+                         "Aucun passage en langue étrangère repéré ; {n} changements de langue indiqués.") \
+        if declared else N_("Aucun passage en langue étrangère repéré.")
     return [Result(Outcome.PASSED, message=message)]
 
 
@@ -946,12 +1009,13 @@ def lang_code_valid(evidence: Evidence):
             continue
         status, reason = code_status(value)
         if status == CodeStatus.INVALID:
-            results.append(Result(Outcome.FAILED, element=el, message=reason[0].upper() + reason[1:] + "."))
+            results.append(Result(Outcome.FAILED, element=el, message=_sentence(reason)))
         elif status == CodeStatus.UNKNOWN:
-            results.append(Result(Outcome.CANT_TELL, element=el, message=reason[0].upper() + reason[1:] + "."))
+            results.append(Result(Outcome.CANT_TELL, element=el, message=_sentence(reason)))
         else:
             valid += 1
     if not results and valid:
-        results.append(Result(Outcome.PASSED, message=f"{valid} changement(s) de langue au code valide ; "
-                                                      "leur pertinence reste à vérifier."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(
+            valid, "{n} changement de langue au code valide ; sa pertinence reste à vérifier.",
+            "{n} changements de langue au code valide ; leur pertinence reste à vérifier.")))
     return results

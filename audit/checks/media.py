@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 from audit.checks import Evidence, Result, check
 from audit.checks.exposure import dom_of, fold, norm, short, tag, view
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 VIDEO_HOSTS = re.compile(
     r"(?:youtube(?:-nocookie)?\.com/(?:embed|watch|v/|shorts/)|youtu\.be/|player\.vimeo\.com/|vimeo\.com/(?:video/)?\d"
@@ -44,12 +44,16 @@ TRANSCRIPT = re.compile(r"\b(?:transcription|transcript|retranscription|version 
                         r"texte (?:integral|de la video|du podcast|de l'emission)|audiodescription|audio description|"
                         r"audio-description)\b")
 
-NO_TEMPORAL = ("Aucun média temporel dans la page (ni video, ni audio, ni lecteur vidéo ou audio intégré) : "
-               "le critère ne s'applique pas à cette page.")
-NO_VIDEO = ("Aucune vidéo dans la page (ni video, ni lecteur vidéo intégré) : le critère ne s'applique pas à cette "
-            "page.")
-NO_NON_TEMPORAL = ("Aucun média non temporel dans la page (ni canvas, ni applet, ni objet de plugin) : le critère "
-                   "ne s'applique pas à cette page.")
+NO_TEMPORAL = N_("Aucun média temporel dans la page (ni video, ni audio, ni lecteur vidéo ou audio intégré) : "
+                 "le critère ne s'applique pas à cette page.")
+NO_VIDEO = N_("Aucune vidéo dans la page (ni video, ni lecteur vidéo intégré) : le critère ne s'applique pas à cette "
+              "page.")
+NO_NON_TEMPORAL = N_("Aucun média non temporel dans la page (ni canvas, ni applet, ni objet de plugin) : le critère "
+                     "ne s'applique pas à cette page.")
+# a medium as the subject of a sentence (« La vidéo (youtube.com/embed/x) a une piste … »)
+KIND_NAMES = {"video": N_("La vidéo"), "audio": N_("Le son"), "player": N_("Le lecteur vidéo intégré"),
+              "audio-player": N_("Le lecteur audio intégré"), "object": N_("L'objet")}
+TAG_NAMES = {"canvas": N_("Le canvas"), "applet": N_("L'applet")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +67,20 @@ class Media:
     def has_video(self) -> bool:
         return self.kind in ("video", "player") or (self.kind == "object" and bool(VIDEO_FILE.search(self.source)))
 
-    def describe(self) -> str:
-        what = {"video": "La vidéo", "audio": "Le son", "player": "Le lecteur vidéo intégré",
-                "audio-player": "Le lecteur audio intégré", "object": "L'objet"}[self.kind]
-        what = {"canvas": "Le canvas", "applet": "L'applet"}.get(tag(self.element), what)
-        src = urlsplit(self.source)
-        where = f" ({short((src.netloc + src.path) or self.source, 70)})" if self.source else ""
-        if not where and self.element.get("id"):
-            where = f" (id={self.element.get('id')})"
-        return f"{what}{where}"
+    def describe(self) -> Msg:
+        """The medium as the subject of a sentence: « La vidéo (youtube.com/embed/x) », « Le canvas (id=carte) »."""
+        what = Msg(TAG_NAMES.get(tag(self.element), KIND_NAMES[self.kind]))
+        if self.source:
+            src = urlsplit(self.source)
+            return Msg("{what} ({source})", what=what, source=short((src.netloc + src.path) or self.source, 70))
+        if self.element.get("id"):
+            return Msg("{what} (id={ident})", what=what, ident=self.element.get("id"))
+        return what
+
+
+def _alone(m: Media) -> Msg:
+    """The medium, named and nothing more, as a message (the check's question says what to look at)."""
+    return Msg("{medium}.", medium=m.describe())
 
 
 def _src(el) -> str:
@@ -168,7 +177,7 @@ def _videos(dom):
     return _each(dom, video_only=True)
 
 
-def _per_medium(find: Callable[[Any], list], none: str):
+def _per_medium(find: Callable[[Any], list], none: str):  # none: a msgid
     """A check that looks at each medium ``find(dom)`` returns: the function below gives the results for one
     medium (``m``, ``dom``); a page without any is inapplicable (``none`` says why)."""
     def wrap(judge: Callable[[Any, Any], Iterable[Result]]) -> Callable[[Evidence], Iterator[Result]]:
@@ -205,9 +214,9 @@ def _per_medium(find: Callable[[Any], list], none: str):
 )
 @_per_medium(_each, NO_TEMPORAL)
 def transcript(m: Media, dom):
-    found = ("Un texte ou lien « transcription » est à côté." if _transcript_near(m, dom)
-             else "Aucune transcription repérée à côté.")
-    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}. {found}")
+    message = Msg("{medium}. Un texte ou lien « transcription » est à côté.", medium=m.describe()) \
+        if _transcript_near(m, dom) else Msg("{medium}. Aucune transcription repérée à côté.", medium=m.describe())
+    yield Result(Outcome.CANT_TELL, element=m.element, message=message)
 
 
 @check(
@@ -223,9 +232,11 @@ def transcript(m: Media, dom):
 )
 @_per_medium(_each, NO_TEMPORAL)
 def transcript_relevance(m: Media, dom):
-    near = "Une transcription semble adjacente : la comparer au média." if _transcript_near(m, dom) else \
-        "Aucune transcription repérée : s'il en existe une ailleurs, la comparer au média."
-    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}. {near}")
+    message = Msg("{medium}. Une transcription semble adjacente : la comparer au média.", medium=m.describe()) \
+        if _transcript_near(m, dom) else \
+        Msg("{medium}. Aucune transcription repérée : s'il en existe une ailleurs, la comparer au média.",
+            medium=m.describe())
+    yield Result(Outcome.CANT_TELL, element=m.element, message=message)
 
 
 # --- 4.3 / 4.4 captions ------------------------------------------------------------------------------
@@ -249,19 +260,20 @@ def captions(m: Media, dom):
     kinds = [(t.get("kind") or "subtitles").strip().lower() for t in tracks]
     if "captions" in kinds:
         yield Result(Outcome.PASSED, element=m.element,
-                     message=f"{m.describe()} a une piste <track kind=\"captions\">.")
+                     message=Msg("{medium} a une piste <track kind=\"captions\">.", medium=m.describe()))
     elif "subtitles" in kinds:
         yield Result(Outcome.CANT_TELL, element=m.element,
-                     message=f"{m.describe()} a une piste de sous-titres sans kind=\"captions\".",
-                     question=("Cette piste transcrit-elle les paroles et les sons pour les personnes sourdes ? "
-                               "Si oui, a-t-elle kind=\"captions\" (test 4.3.2) ?"))
+                     message=Msg("{medium} a une piste de sous-titres sans kind=\"captions\".", medium=m.describe()),
+                     question=N_("Cette piste transcrit-elle les paroles et les sons pour les personnes sourdes ? "
+                                 "Si oui, a-t-elle kind=\"captions\" (test 4.3.2) ?"))
     elif m.native:
         yield Result(Outcome.CANT_TELL, element=m.element,
-                     message=f"{m.describe()} n'a aucune piste <track> de sous-titres.")
+                     message=Msg("{medium} n'a aucune piste <track> de sous-titres.", medium=m.describe()))
     else:
         yield Result(Outcome.CANT_TELL, element=m.element,
-                     message=f"{m.describe()} : les sous-titres éventuels viennent de l'hébergeur.",
-                     question="Le lecteur propose-t-il des sous-titres synchronisés (pas seulement générés automatiquement) ?")
+                     message=Msg("{medium} : les sous-titres éventuels viennent de l'hébergeur.", medium=m.describe()),
+                     question=N_("Le lecteur propose-t-il des sous-titres synchronisés (pas seulement générés "
+                                 "automatiquement) ?"))
 
 
 @check(
@@ -277,7 +289,7 @@ def captions(m: Media, dom):
 )
 @_per_medium(_videos, NO_VIDEO)
 def captions_relevance(m: Media, dom):
-    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
+    yield Result(Outcome.CANT_TELL, element=m.element, message=_alone(m))
 
 
 # --- 4.5 / 4.6 audio description ----------------------------------------------------------------------
@@ -298,8 +310,9 @@ def captions_relevance(m: Media, dom):
 @_per_medium(_videos, NO_VIDEO)
 def audio_description(m: Media, dom):
     kinds = [(t.get("kind") or "").lower() for t in _tracks(m.element)]
-    note = " Une piste <track kind=\"descriptions\"> est présente." if "descriptions" in kinds else ""
-    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.{note}")
+    message = Msg("{medium}. Une piste <track kind=\"descriptions\"> est présente.", medium=m.describe()) \
+        if "descriptions" in kinds else _alone(m)
+    yield Result(Outcome.CANT_TELL, element=m.element, message=message)
 
 
 @check(
@@ -315,7 +328,7 @@ def audio_description(m: Media, dom):
 )
 @_per_medium(_videos, NO_VIDEO)
 def audio_description_relevance(m: Media, dom):
-    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
+    yield Result(Outcome.CANT_TELL, element=m.element, message=_alone(m))
 
 
 # --- 4.7 identification -----------------------------------------------------------------------------
@@ -335,8 +348,9 @@ def audio_description_relevance(m: Media, dom):
 @_per_medium(_each, NO_TEMPORAL)
 def identifiable(m: Media, dom):
     near = _nearby_text(m.element, dom)
-    said = f" Texte proche : « {short(near, 100)} »." if near else " Aucun texte juste à côté."
-    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.{said}")
+    message = Msg("{medium}. Texte proche : « {text} ».", medium=m.describe(), text=short(near, 100)) if near \
+        else Msg("{medium}. Aucun texte juste à côté.", medium=m.describe())
+    yield Result(Outcome.CANT_TELL, element=m.element, message=message)
 
 
 # --- 4.8 / 4.9 / 4.12 non-temporal media ---------------------------------------------------------------
@@ -356,7 +370,7 @@ def identifiable(m: Media, dom):
 )
 @_per_medium(non_temporal_media, NO_NON_TEMPORAL)
 def non_temporal_alternative(m: Media, dom):
-    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
+    yield Result(Outcome.CANT_TELL, element=m.element, message=_alone(m))
 
 
 @check(
@@ -372,7 +386,7 @@ def non_temporal_alternative(m: Media, dom):
 )
 @_per_medium(non_temporal_media, NO_NON_TEMPORAL)
 def non_temporal_relevance(m: Media, dom):
-    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
+    yield Result(Outcome.CANT_TELL, element=m.element, message=_alone(m))
 
 
 # --- 4.10 automatic sound -----------------------------------------------------------------------------
@@ -411,17 +425,18 @@ def autoplay_sound(evidence: Evidence):
         return
     auto = [m for m in _each(dom) if _autoplays(m)]
     if not auto:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun média lancé automatiquement avec le son (ni autoplay sans "
-                                                   "muted, ni lecteur intégré en autoplay) : le critère ne s'applique "
-                                                   "pas à cette page.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun média lancé automatiquement avec le son (ni autoplay "
+                                                      "sans muted, ni lecteur intégré en autoplay) : le critère ne "
+                                                      "s'applique pas à cette page."))
         return
     for m in auto:
         if m.native and m.element.get("controls") is not None:
             yield Result(Outcome.PASSED, element=m.element,
-                         message=f"{m.describe()} démarre seul, mais ses commandes natives (controls) permettent de l'arrêter.")
+                         message=Msg("{medium} démarre seul, mais ses commandes natives (controls) permettent de "
+                                     "l'arrêter.", medium=m.describe()))
         else:
             yield Result(Outcome.CANT_TELL, element=m.element,
-                         message=f"{m.describe()} démarre seul avec le son, sans commandes natives.")
+                         message=Msg("{medium} démarre seul avec le son, sans commandes natives.", medium=m.describe()))
 
 
 # --- 4.11 / 4.12 keyboard and pointer ---------------------------------------------------------------------
@@ -443,12 +458,15 @@ def autoplay_sound(evidence: Evidence):
 def media_controls(m: Media, dom):
     if m.native and m.element.get("controls") is not None:
         yield Result(Outcome.PASSED, element=m.element,
-                     message=f"{m.describe()} utilise les commandes natives du navigateur (attribut controls).")
+                     message=Msg("{medium} utilise les commandes natives du navigateur (attribut controls).",
+                                 medium=m.describe()))
     elif m.native:
         yield Result(Outcome.CANT_TELL, element=m.element,
-                     message=f"{m.describe()} n'a pas l'attribut controls : ses commandes viennent d'un script.")
+                     message=Msg("{medium} n'a pas l'attribut controls : ses commandes viennent d'un script.",
+                                 medium=m.describe()))
     else:
-        yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()} : commandes du lecteur intégré.")
+        yield Result(Outcome.CANT_TELL, element=m.element,
+                     message=Msg("{medium} : commandes du lecteur intégré.", medium=m.describe()))
 
 
 @check(
@@ -464,7 +482,7 @@ def media_controls(m: Media, dom):
 )
 @_per_medium(non_temporal_media, NO_NON_TEMPORAL)
 def non_temporal_controls(m: Media, dom):
-    yield Result(Outcome.CANT_TELL, element=m.element, message=f"{m.describe()}.")
+    yield Result(Outcome.CANT_TELL, element=m.element, message=_alone(m))
 
 
 # --- 4.13 assistive technologies ------------------------------------------------------------------------
@@ -498,15 +516,17 @@ def compatible(evidence: Evidence):
         return
     media = _each(dom) + non_temporal_media(dom)
     if not media:
-        yield Result(Outcome.INAPPLICABLE, message="Aucun média (temporel ou non) dans la page : le critère ne s'applique "
-                                                   "pas à cette page.")
+        yield Result(Outcome.INAPPLICABLE, message=N_("Aucun média (temporel ou non) dans la page : le critère ne "
+                                                      "s'applique pas à cette page."))
         return
     for m in media:
         el = m.element
         if tag(el) in ("object", "embed") and _wmode(el) in ("transparent", "opaque"):
             yield Result(Outcome.FAILED, element=el,
-                         message=f"L'objet a wmode=\"{_wmode(el)}\" : son contenu est invisible aux lecteurs d'écran.")
+                         message=Msg("L'objet a wmode=\"{wmode}\" : son contenu est invisible aux lecteurs d'écran.",
+                                     wmode=_wmode(el)))
         elif m.native and el.get("controls") is not None:
-            yield Result(Outcome.PASSED, element=el, message=f"{m.describe()} utilise les commandes natives du navigateur.")
+            yield Result(Outcome.PASSED, element=el,
+                         message=Msg("{medium} utilise les commandes natives du navigateur.", medium=m.describe()))
         else:
-            yield Result(Outcome.CANT_TELL, element=el, message=f"{m.describe()}.")
+            yield Result(Outcome.CANT_TELL, element=el, message=_alone(m))

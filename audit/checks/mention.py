@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from audit.checks import Evidence, Result, SitePage, check
 from audit.checks.exposure import dom_of, fold, norm, tag, view
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 # « Accessibilité : partiellement conforme », « accessibilité: non-conforme », « Accessibilité - totalement
 # conforme » (a typographic space or none before the colon)
@@ -58,6 +58,15 @@ def _summary(evidence: Evidence):
     return {"mention": found.group(0) if found else None, "linked": linked, "page": chrome}
 
 
+# (the home page lacks the mention, the page lacks the link) → the failure's message
+PROBLEMS = {
+    (True, False): N_("La page d'accueil n'affiche pas la mention « Accessibilité : … conforme »."),
+    (False, True): N_("Aucun lien vers la page Accessibilité (la déclaration) sur cette page."),
+    (True, True): N_("La page d'accueil n'affiche pas la mention « Accessibilité : … conforme » ; aucun lien vers la "
+                     "page Accessibilité (la déclaration) sur cette page."),
+}
+
+
 def _is_home(page: SitePage) -> bool:
     return page.snap.journey is None and (urlsplit(page.url).path or "/") in ("/", "/index.html", "/index.php",
                                                                                 "/accueil", "/accueil.html")
@@ -80,16 +89,14 @@ def accessibility_mention(pages: list[SitePage]):
         if page.summary is None:
             continue
         mention, linked = page.summary["mention"], page.summary["linked"]
-        problems = []
-        if _is_home(page) and not mention:
-            problems.append("la page d'accueil n'affiche pas la mention « Accessibilité : … conforme »")
-        if not linked and (page.summary.get("page") or _is_home(page)):
-            problems.append("aucun lien vers la page Accessibilité (la déclaration) sur cette page")
-        if problems:
+        unmentioned = _is_home(page) and not mention
+        unlinked = not linked and (page.summary.get("page") or _is_home(page))
+        problem = PROBLEMS.get((bool(unmentioned), bool(unlinked)))
+        if problem:
             if len([r for r in results if r.outcome == Outcome.FAILED]) < MAX_PAGES:
-                results.append(Result(Outcome.FAILED, page=page.snap, snippet=mention,
-                                      message="; ".join(problems).capitalize() + "."))
+                results.append(Result(Outcome.FAILED, page=page.snap, snippet=mention, message=problem))
         elif mention:
             results.append(Result(Outcome.PASSED, page=page.snap, snippet=mention,
-                                  message=f"Mention affichée : « {mention} », avec un lien vers la déclaration."))
+                                  message=Msg("Mention affichée : « {mention} », avec un lien vers la déclaration.",
+                                              mention=mention)))
     return results

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from audit.checks import Evidence, Result, SitePage, check, probe_missing
+from audit.checks import Evidence, Result, SitePage, check, joined, probe_missing
 from audit.checks.exposure import tag
 from audit.keyboard import MAIN_RELATIONS, MEDIA_TAGS
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 MAX_LISTED = 5
 MIN_BEFORE_MAIN = 3  # tabbable elements before the main content from which a skip link is clearly needed
@@ -27,11 +27,21 @@ def _walk(evidence: Evidence) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and "tabbables" in data else None
 
 
-def _name(walk: dict[str, Any], element_id: int) -> str:
+def _name(walk: dict[str, Any], element_id: int) -> Msg | str:
+    """An element of the walk as a message names it: its accessible name in quotes, else its selector or tag."""
     element = walk.get("elements", {}).get(str(element_id)) or {}
     if element.get("name"):
-        return f"« {element['name']} »"
+        return Msg("« {name} »", name=element["name"])
     return element.get("s") or f"<{element.get('tag', '?')}>"
+
+
+# the reason a probe gives for a page with nothing to reach with Tab (audit.keyboard.NO_TABBABLE), by its code
+_REASONS = {"no_tabbable": N_("aucun élément de la page n'est atteignable avec la touche Tab")}
+
+
+def _inapplicable(why: dict[str, Any]) -> Result:
+    reason = Msg(_REASONS[why["code"]]) if why.get("code") in _REASONS else why.get("reason")
+    return Result(Outcome.INAPPLICABLE, message=Msg("Non applicable : {reason}.", reason=reason))
 
 
 def _selector(walk: dict[str, Any], element_id: int) -> str | None:
@@ -40,14 +50,17 @@ def _selector(walk: dict[str, Any], element_id: int) -> str | None:
 
 # --- 12.7 skip link ------------------------------------------------------------------------------
 
-_SKIP_Q = ("Un lien d'évitement ou d'accès rapide, visible au moins à la prise de focus, mène-t-il au contenu "
-           "principal ?")
+_SKIP_Q = N_("Un lien d'évitement ou d'accès rapide, visible au moins à la prise de focus, mène-t-il au contenu "
+             "principal ?")
 _CONTENT_NAME = re.compile(r"contenu|content|principal|main", re.I)
 _WORKS = ("inside_target", "inside_main", "after_target")  # where the next Tab lands after activating the link
 
 
-def _link(skip: dict[str, Any]) -> str:
-    return f"le lien « {skip['name']} »" if skip.get("name") else "le lien d'évitement"
+def _link(skip: dict[str, Any], start: bool = True) -> Msg:
+    """The skip link as a message names it, at the start of a sentence or inside one."""
+    if skip.get("name"):
+        return Msg("Le lien « {name} »", name=skip["name"]) if start else Msg("le lien « {name} »", name=skip["name"])
+    return Msg("Le lien d'évitement") if start else Msg("le lien d'évitement")
 
 
 def _works(skip: dict[str, Any]) -> bool:
@@ -56,10 +69,6 @@ def _works(skip: dict[str, Any]) -> bool:
     after = skip.get("after") or {}
     return after.get("where") in _WORKS or (after.get("where") == "nothing_after" and bool(after.get("hash"))
                                             and skip.get("relation") in MAIN_RELATIONS)
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 @check(
@@ -85,62 +94,70 @@ def skip_link(evidence: Evidence) -> Iterator[Result]:
         return
     if not walk.get("tabbables"):
         if isinstance(walk.get("inapplicable"), dict):  # nothing tabbable: said, with the reason
-            yield Result(Outcome.INAPPLICABLE, message=f"Non applicable : {walk['inapplicable']['reason']}.")
+            yield _inapplicable(walk["inapplicable"])
         return
     skip = walk.get("skip_link")
     main = walk.get("main")
     before = walk.get("before_main")
     if skip is None:
         if main is None:
-            yield Result(Outcome.CANT_TELL, message=("Aucun lien d'évitement parmi les premiers éléments, et pas "
-                                                     "d'élément main pour situer le contenu principal."))
+            yield Result(Outcome.CANT_TELL, message=N_("Aucun lien d'évitement parmi les premiers éléments, et pas "
+                                                       "d'élément main pour situer le contenu principal."))
         elif not before:
             return  # nothing to bypass before the main content
         elif walk.get("main_link_elsewhere"):
             yield Result(Outcome.CANT_TELL, selector=walk["main_link_elsewhere"],
-                         message=("Un lien vers le contenu principal existe, mais pas parmi les trois premiers "
-                                  "éléments atteints au clavier."))
+                         message=N_("Un lien vers le contenu principal existe, mais pas parmi les trois premiers "
+                                    "éléments atteints au clavier."))
         elif before >= MIN_BEFORE_MAIN:
             yield Result(Outcome.FAILED, selector=main,
-                         message=(f"Aucun lien d'évitement parmi les premiers éléments atteints au clavier, alors "
-                                  f"que {before} éléments focalisables précèdent le contenu principal."))
+                         message=Msg.plural(before, "Aucun lien d'évitement parmi les premiers éléments atteints au "
+                                                    "clavier, alors que {n} élément focalisable précède le contenu "
+                                                    "principal.",
+                                            "Aucun lien d'évitement parmi les premiers éléments atteints au clavier, "
+                                            "alors que {n} éléments focalisables précèdent le contenu principal."))
         else:
             yield Result(Outcome.CANT_TELL, selector=main,
-                         message=(f"Pas de lien d'évitement ; {before} élément(s) focalisable(s) seulement "
-                                  "précèdent le contenu principal."),
-                         question="Un lien d'évitement est-il utile sur cette page (contenus répétés avant le contenu principal) ?")
+                         message=Msg.plural(before, "Pas de lien d'évitement ; {n} élément focalisable seulement "
+                                                    "précède le contenu principal.",
+                                            "Pas de lien d'évitement ; {n} éléments focalisables seulement "
+                                            "précèdent le contenu principal."),
+                         question=N_("Un lien d'évitement est-il utile sur cette page (contenus répétés avant le "
+                                     "contenu principal) ?"))
         return
     selector = _selector(walk, skip["id"])
-    label = _link(skip)
+    link = _link(skip)
     if skip.get("fragment") is not None and not skip.get("target_exists"):
         yield Result(Outcome.FAILED, selector=selector,
-                     message=f"{_cap(label)} mène à l'ancre #{skip['fragment']}, qui n'existe pas dans la page.")
+                     message=Msg("{link} mène à l'ancre #{fragment}, qui n'existe pas dans la page.", link=link,
+                                 fragment=skip["fragment"]))
         return
     if not skip.get("reached") or skip.get("navigated") or main is None:
-        why = ("il charge une autre page" if skip.get("navigated") else
-               "pas d'élément main pour situer le contenu principal" if main is None else
-               "il n'a pas pu être atteint avec Tab")
+        why = (Msg("il charge une autre page") if skip.get("navigated") else
+               Msg("pas d'élément main pour situer le contenu principal") if main is None else
+               Msg("il n'a pas pu être atteint avec Tab"))
         yield Result(Outcome.CANT_TELL, selector=selector,
-                     message=(f"{_cap(label)} semble être un lien d'évitement, mais son fonctionnement n'a pas "
-                              f"pu être vérifié ({why})."))
+                     message=Msg("{link} semble être un lien d'évitement, mais son fonctionnement n'a pas pu être "
+                                 "vérifié ({why}).", link=link, why=why))
         return
     relation = skip.get("relation")
     if relation is not None and relation not in MAIN_RELATIONS:
         if skip.get("named") and _CONTENT_NAME.search(skip.get("name") or ""):
             yield Result(Outcome.FAILED, selector=selector,
-                         message=(f"{_cap(label)} mène à {skip.get('target')}, qui n'est pas le contenu "
-                                  f"principal ({main})."))
+                         message=Msg("{link} mène à {target}, qui n'est pas le contenu principal ({main}).",
+                                     link=link, target=skip.get("target"), main=main))
         else:
             yield Result(Outcome.CANT_TELL, selector=selector,
-                         message=f"{_cap(label)} mène à {skip.get('target')}, pas au contenu principal ({main}).")
+                         message=Msg("{link} mène à {target}, pas au contenu principal ({main}).",
+                                     link=link, target=skip.get("target"), main=main))
         return
     if _works(skip):
         yield Result(Outcome.PASSED, selector=selector,
-                     message=f"{_cap(label)} mène au contenu principal ; la tabulation repart bien de là.")
+                     message=Msg("{link} mène au contenu principal ; la tabulation repart bien de là.", link=link))
     else:
         yield Result(Outcome.CANT_TELL, selector=selector,
-                     message=(f"{_cap(label)} mène au contenu principal, mais la tabulation suivante ne "
-                              "repart pas de là."))
+                     message=Msg("{link} mène au contenu principal, mais la tabulation suivante ne repart pas de là.",
+                                 link=link))
 
 
 @check(
@@ -163,11 +180,11 @@ def skip_link_works(evidence: Evidence) -> Iterator[Result]:
     if not skip or not (skip.get("relation") in MAIN_RELATIONS or _CONTENT_NAME.search(skip.get("name") or "")):
         return  # no link to the main content among the first elements (12.7.1 says so)
     selector = _selector(walk, skip["id"])
-    label = _link(skip)
+    link = _link(skip)
     if skip.get("fragment") is not None and not skip.get("target_exists"):
         yield Result(Outcome.FAILED, selector=selector,
-                     message=(f"{_cap(label)} mène à l'ancre #{skip['fragment']}, absente de la page : il ne "
-                              "fonctionne pas."))
+                     message=Msg("{link} mène à l'ancre #{fragment}, absente de la page : il ne fonctionne pas.",
+                                 link=link, fragment=skip["fragment"]))
         return
     if not skip.get("reached"):
         return
@@ -176,21 +193,22 @@ def skip_link_works(evidence: Evidence) -> Iterator[Result]:
     if box and not box.get("visible"):
         failed = True
         yield Result(Outcome.FAILED, selector=selector,
-                     message=f"{_cap(label)} reste invisible à l'écran quand il reçoit le focus.")
+                     message=Msg("{link} reste invisible à l'écran quand il reçoit le focus.", link=link))
     where = (skip.get("after") or {}).get("where")
     if where == "before_target" and skip.get("relation") in MAIN_RELATIONS:
         failed = True
         yield Result(Outcome.FAILED, selector=selector,
-                     message=(f"Une fois {label} activé, la tabulation suivante ne part pas du contenu principal : "
-                              "le lien ne fonctionne pas au clavier."))
+                     message=Msg("Une fois {link} activé, la tabulation suivante ne part pas du contenu principal : "
+                                 "le lien ne fonctionne pas au clavier.", link=_link(skip, start=False)))
     if not failed and box.get("visible") and _works(skip):
         yield Result(Outcome.PASSED, selector=selector,
-                     message=f"{_cap(label)} apparaît à la prise de focus et la tabulation repart de sa cible.")
+                     message=Msg("{link} apparaît à la prise de focus et la tabulation repart de sa cible.",
+                                 link=link))
 
 
 # --- 12.8 tab order -------------------------------------------------------------------------------
 
-_ORDER_Q = "L'ordre dans lequel le focus parcourt la page reste-t-il logique et cohérent avec le contenu ?"
+_ORDER_Q = N_("L'ordre dans lequel le focus parcourt la page reste-t-il logique et cohérent avec le contenu ?")
 
 
 @check(
@@ -219,8 +237,11 @@ def tab_order(evidence: Evidence) -> Iterator[Result]:
         if item.get("ahead"):
             doubtful = True
             yield Result(Outcome.CANT_TELL, selector=item["s"], snippet=item.get("snippet"),
-                         message=(f"tabindex=\"{item['tabindex']}\" : « {item.get('name') or item['s']} » reçoit le "
-                                  f"focus avant {item['ahead']} élément(s) placés avant lui dans le code."))
+                         message=Msg.plural(item["ahead"], "tabindex=\"{tabindex}\" : « {name} » reçoit le focus "
+                                                           "avant {n} élément placé avant lui dans le code.",
+                                            "tabindex=\"{tabindex}\" : « {name} » reçoit le focus avant {n} éléments "
+                                            "placés avant lui dans le code.",
+                                            tabindex=item["tabindex"], name=item.get("name") or item["s"]))
     walk = _walk(evidence)
     if walk is not None:
         elements = walk.get("elements", {})
@@ -231,15 +252,18 @@ def tab_order(evidence: Evidence) -> Iterator[Result]:
                 continue  # explained by a positive tabindex (above) or by a trap (12.9)
             doubtful = True
             yield Result(Outcome.CANT_TELL, selector=eb.get("s"),
-                         message=(f"Le focus revient en arrière dans le code : de {_name(walk, a)} à "
-                                  f"{_name(walk, b)}."))
+                         message=Msg("Le focus revient en arrière dans le code : de {origin} à {target}.",
+                                     origin=_name(walk, a), target=_name(walk, b)))
     if not doubtful:
-        yield Result(Outcome.PASSED, message=f"{order['count']} élément(s) focalisables parcourus dans l'ordre du code.")
+        yield Result(Outcome.PASSED, message=Msg.plural(order["count"], "{n} élément focalisable parcouru dans "
+                                                                        "l'ordre du code.",
+                                                        "{n} éléments focalisables parcourus dans l'ordre du code."))
 
 
 # --- 12.9 keyboard trap ---------------------------------------------------------------------------
 
-_TRAP_Q = "Peut-on toujours quitter ce composant au clavier (Tab, Maj+Tab ou une touche indiquée à l'utilisateur) ?"
+_TRAP_Q = N_("Peut-on toujours quitter ce composant au clavier (Tab, Maj+Tab ou une touche indiquée à "
+             "l'utilisateur) ?")
 _INSTRUCTIONS = re.compile(
     r"\b(ctrl|control|contr[ôo]le|alt|maj|shift|[ée]chap|escape|esc|touches?|keys?|keyboard|clavier|how to|"
     r"comment|help|aide|instructions?|fermer|close|quitter|sortir|exit|leave|annuler|cancel)\b", re.I)
@@ -267,49 +291,55 @@ def keyboard_trap(evidence: Evidence) -> Iterator[Result]:
         return
     if not walk.get("tabbables"):
         if isinstance(walk.get("inapplicable"), dict):  # nothing tabbable: said, with the reason
-            yield Result(Outcome.INAPPLICABLE, message=f"Non applicable : {walk['inapplicable']['reason']}.")
+            yield _inapplicable(walk["inapplicable"])
         return
     trap = walk.get("trap")
     if trap is None:
         if walk.get("exited"):
-            yield Result(Outcome.PASSED, message=(f"Le parcours au clavier traverse les {walk.get('reached')} "
-                                                  "élément(s) atteints et sort de la page."))
+            yield Result(Outcome.PASSED, message=Msg.plural(
+                walk.get("reached") or 0, "Le parcours au clavier traverse {n} élément atteint et sort de la page.",
+                "Le parcours au clavier traverse les {n} éléments atteints et sort de la page."))
         else:
-            yield Result(Outcome.PASSED, message=(f"Aucun piège dans les {walk.get('steps')} premières tabulations "
-                                                  "(parcours incomplet)."))
+            yield Result(Outcome.PASSED, message=Msg.plural(
+                walk.get("steps") or 0, "Aucun piège dans la première tabulation (parcours incomplet).",
+                "Aucun piège dans les {n} premières tabulations (parcours incomplet)."))
         return
     elements = walk.get("elements", {})
     cycle = list(trap.get("cycle", []))
     if cycle:  # name the loop from its first element in the document
         start = min(range(len(cycle)), key=lambda k: ((elements.get(str(cycle[k])) or {}).get("dom", -1) % 10**6))
         cycle = cycle[start:] + cycle[:start]
-    names = ", ".join(_name(walk, i) for i in cycle[:MAX_LISTED])
+    names = joined([_name(walk, i) for i in cycle[:MAX_LISTED]])
     selector = _selector(walk, cycle[0]) if cycle else None
     outside = trap.get("outside", 0)
     escape = trap.get("escape") or {}
     text = " ".join([trap.get("text") or ""] + [(elements.get(str(i)) or {}).get("name") or "" for i in cycle])
     doubt = None
     if any((elements.get(str(i)) or {}).get("tag") in MEDIA_TAGS for i in cycle):
-        doubt = "le focus tourne dans un cadre ou un lecteur média"
+        doubt = Msg("le focus tourne dans un cadre ou un lecteur média")
     elif not trap.get("confirmed"):
-        doubt = "la boucle ne se reproduit pas quand on recommence lentement"
+        doubt = Msg("la boucle ne se reproduit pas quand on recommence lentement")
     elif escape.get("shift_tab"):
-        doubt = "Maj+Tab permet d'en sortir vers l'arrière"
+        doubt = Msg("Maj+Tab permet d'en sortir vers l'arrière")
     elif escape.get("escape"):
-        doubt = "la touche Échap libère le focus ; l'utilisateur en est-il informé ?"
+        doubt = Msg("la touche Échap libère le focus ; l'utilisateur en est-il informé ?")
     elif trap.get("dialog"):
-        doubt = "le focus est retenu dans une fenêtre modale ; peut-on la fermer au clavier ?"
+        doubt = Msg("le focus est retenu dans une fenêtre modale ; peut-on la fermer au clavier ?")
     elif len(cycle) > 1 and trap.get("momentary"):
-        doubt = "le focus atteint d'autres éléments avant qu'un script le ramène dans la boucle"
+        doubt = Msg("le focus atteint d'autres éléments avant qu'un script le ramène dans la boucle")
     elif _INSTRUCTIONS.search(text):
-        doubt = "un texte voisin semble indiquer comment en sortir"
+        doubt = Msg("un texte voisin semble indiquer comment en sortir")
     if doubt:
         yield Result(Outcome.CANT_TELL, selector=selector,
-                     message=f"Le focus tourne en boucle entre {names} ({doubt}).")
+                     message=Msg("Le focus tourne en boucle entre {names} ({doubt}).", names=names, doubt=doubt))
         return
     yield Result(Outcome.FAILED, selector=selector,
-                 message=(f"Piège au clavier : le focus tourne en boucle entre {names} sans atteindre les {outside} "
-                          "autre(s) élément(s) ni sortir de la page ; Maj+Tab et Échap n'en sortent pas."))
+                 message=Msg.plural(outside, "Piège au clavier : le focus tourne en boucle entre {names} sans atteindre "
+                                             "{n} autre élément ni sortir de la page ; Maj+Tab et Échap n'en sortent "
+                                             "pas.",
+                                    "Piège au clavier : le focus tourne en boucle entre {names} sans atteindre les {n} "
+                                    "autres éléments ni sortir de la page ; Maj+Tab et Échap n'en sortent pas.",
+                                    names=names))
 
 
 # --- 12.1 navigation systems (site) -----------------------------------------------------------------
@@ -318,7 +348,8 @@ _SITEMAP = re.compile(r"plan\s+(du|de)\s+site|sitemap|site\s*map", re.I)
 _SITEMAP_HREF = re.compile(r"plan[-_]?du[-_]?site|sitemap(?!\.xml)", re.I)
 _SEARCH = re.compile(r"recherch|search", re.I)
 _NOT_MENU = re.compile(r"ariane|breadcrumb|pagination|pager|chemin", re.I)
-_SYSTEMS_FR = {"menu": "un menu de navigation", "search": "un moteur de recherche", "sitemap": "un plan du site"}
+_SYSTEMS = {"menu": N_("un menu de navigation"), "search": N_("un moteur de recherche"),
+            "sitemap": N_("un plan du site")}
 
 
 def _host(url: str | None) -> str:
@@ -432,29 +463,37 @@ def site_navigation(pages: list[SitePage]) -> Iterator[Result]:
     if len(checked) == 1:
         found = checked[0][1]
         yield Result(Outcome.CANT_TELL, page=home.snap,
-                     message=(f"Une seule page auditée ({_describe(found)}) : impossible de juger l'ensemble du "
-                              "site."))
+                     message=Msg("Une seule page auditée ({systems}) : impossible de juger l'ensemble du site.",
+                                 systems=_describe(found)))
         return
     if len(anywhere) < 2:
         yield Result(Outcome.FAILED, page=home.snap,
-                     message=(f"Sur les {len(checked)} pages auditées, on ne trouve que {_describe(anywhere)} : il "
-                              "faut deux systèmes de navigation au moins."))
+                     message=Msg.plural(len(checked), "Sur {n} page auditée, on ne trouve que {systems} : il faut deux "
+                                                      "systèmes de navigation au moins.",
+                                        "Sur les {n} pages auditées, on ne trouve que {systems} : il faut deux "
+                                        "systèmes de navigation au moins.", systems=_describe(anywhere)))
         return
     if len(everywhere) >= 2:
         yield Result(Outcome.PASSED, page=home.snap,
-                     message=f"Les {len(checked)} pages auditées offrent {_describe(everywhere)}.")
+                     message=Msg.plural(len(checked), "{n} page auditée offre {systems}.",
+                                        "Les {n} pages auditées offrent {systems}.", systems=_describe(everywhere)))
         return
     for evidence, found in checked:
         if len(found) < 2:
             yield Result(Outcome.CANT_TELL, page=evidence.snap,
-                         message=(f"Cette page n'offre que {_describe(found)}, alors que le site propose "
-                                  f"{_describe(anywhere)}."),
-                         question=("Cette page fait-elle partie d'un ensemble de pages où deux systèmes de navigation "
-                                   "ne sont pas exigés (démarche, processus) ?"))
+                         message=Msg("Cette page n'offre que {found}, alors que le site propose {anywhere}.",
+                                     found=_describe(found), anywhere=_describe(anywhere)),
+                         question=N_("Cette page fait-elle partie d'un ensemble de pages où deux systèmes de "
+                                     "navigation ne sont pas exigés (démarche, processus) ?"))
 
 
-def _describe(found: set[str]) -> str:
-    if not found:
-        return "aucun système de navigation"
-    parts = [_SYSTEMS_FR[k] for k in ("menu", "search", "sitemap") if k in found]
-    return " et ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0]
+def _describe(found: set[str]) -> Msg:
+    """The navigation systems found, as a message says them (« un menu de navigation et un plan du site »)."""
+    parts = [Msg(_SYSTEMS[k]) for k in ("menu", "search", "sitemap") if k in found]
+    if not parts:
+        return Msg("aucun système de navigation")
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return Msg("{first} et {second}", first=parts[0], second=parts[1])
+    return Msg("{first}, {second} et {third}", first=parts[0], second=parts[1], third=parts[2])

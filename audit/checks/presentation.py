@@ -12,29 +12,55 @@ from typing import Any
 
 from audit.checks import Evidence, Result, check, listing, probe_missing
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 MAX_LISTED = 5  # selectors named in a page-level message
 
 
-def _listing(items: list[dict[str, Any]]) -> str:
+def _listing(items: list[dict[str, Any]]) -> Msg:
     return listing([i["s"] for i in items], MAX_LISTED, ", ")
+
+
+def _said(table: dict[str, str], key: Any) -> Msg | Any:
+    """A word of ``table`` (French msgids) as a Msg; an unknown key as it is (data from the probe)."""
+    return Msg(table[key]) if key in table else key
+
+
+def _decimal(number: Any) -> Msg | str:
+    """A measured number with the decimal separator of the reader's language (« 0,05 », « 0.05 »)."""
+    units, _, decimals = f"{number:g}".partition(".") if isinstance(number, int | float) else (str(number), "", "")
+    return Msg("{units},{decimals}", units=units, decimals=decimals) if decimals else units
+
+
+# Why a probe was not run (its ``inapplicable.code``, audit/capture.py and audit/layout.py); a run saved with
+# another code keeps the reason it stored
+_INAPPLICABLE = {
+    "no_focus_target": N_("aucun élément de la page ne reçoit le focus avec la touche Tab"),
+    "no_clipping_box": N_("aucun bloc en overflow: hidden ou clip ne contient de texte (et aucun conteneur de "
+                          "requêtes de taille) : l'espacement augmenté ne peut couper aucun texte"),
+}
+
+
+def _inapplicable(facts: dict[str, Any]) -> Result:
+    why = Msg(_INAPPLICABLE[facts.get("code")]) if facts.get("code") in _INAPPLICABLE else facts.get("reason")
+    return Result(Outcome.INAPPLICABLE, message=Msg("Non applicable : {reason}.", reason=why))
 
 
 # --- 10.7 focus visible ----------------------------------------------------------------------
 
-_FOCUS_Q = ("L'indication du focus est-elle bien visible (contour, fond ou soulignement contrasté à 3:1 au "
-            "moins) sur chacun de ces éléments ?")
+_FOCUS_Q = N_("L'indication du focus est-elle bien visible (contour, fond ou soulignement contrasté à 3:1 au "
+              "moins) sur chacun de ces éléments ?")
 _WEAK = {
-    "weak": "le seul changement au focus est discret (couleur proche, graisse, opacité…)",
-    "script": "aucun style ne change au focus, mais un script modifie la page : l'indication est peut-être ailleurs",
-    "hidden": "l'élément reçoit le focus sans être visible à l'écran",
+    "weak": N_("le seul changement au focus est discret (couleur proche, graisse, opacité…)"),
+    "script": N_("aucun style ne change au focus, mais un script modifie la page : l'indication est peut-être "
+                 "ailleurs"),
+    "hidden": N_("l'élément reçoit le focus sans être visible à l'écran"),
 }
 
 _UNSEEN = {
-    "parts": "partie interne du champ, comme le curseur d'un input range ou le bouton d'un input file",
-    "shadow": "contenu d'un shadow DOM",
-    "pseudo": "pseudo-élément mis en forme par une règle :focus",
+    "parts": N_("partie interne du champ, comme le curseur d'un input range ou le bouton d'un input file"),
+    "shadow": N_("contenu d'un shadow DOM"),
+    "pseudo": N_("pseudo-élément mis en forme par une règle :focus"),
 }
 
 
@@ -59,7 +85,7 @@ def focus_visible(evidence: Evidence) -> Iterator[Result]:
         yield probe_missing(evidence, "focus", _FOCUS_Q)
         return
     if isinstance(data.get("inapplicable"), dict):  # the gather proved there is nothing to focus
-        yield Result(Outcome.INAPPLICABLE, message=f"Non applicable : {data['inapplicable']['reason']}.")
+        yield _inapplicable(data["inapplicable"])
         return
     elements = [e for e in data.get("elements", []) if e.get("focus") == "ok"]
     if not elements:
@@ -70,31 +96,38 @@ def focus_visible(evidence: Evidence) -> Iterator[Result]:
         change = item.get("change")
         if change == "none" and item.get("unseen"):
             yield Result(Outcome.CANT_TELL, selector=item["s"], snippet=item.get("snippet"),
-                         message=("Aucun changement mesurable sur l'élément, mais l'indication du focus peut être "
-                                  f"dessinée là où la mesure ne voit pas ({_UNSEEN.get(item['unseen'], item['unseen'])})."),
-                         question=("En naviguant au clavier jusqu'à cet élément, voit-on où est le focus (contour, "
-                                   "fond ou curseur contrasté à 3:1 au moins) ?"))
+                         message=Msg("Aucun changement mesurable sur l'élément, mais l'indication du focus peut "
+                                     "être dessinée là où la mesure ne voit pas ({where}).",
+                                     where=_said(_UNSEEN, item["unseen"])),
+                         question=N_("En naviguant au clavier jusqu'à cet élément, voit-on où est le focus (contour, "
+                                     "fond ou curseur contrasté à 3:1 au moins) ?"))
         elif change == "none":
             yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
-                         message=("Aucun changement visible à la prise de focus (contour, fond, bordure, "
-                                  "soulignement, couleur) : le focus est invisible."))
+                         message=N_("Aucun changement visible à la prise de focus (contour, fond, bordure, "
+                                    "soulignement, couleur) : le focus est invisible."))
         elif change == "strong":
             strong += 1
         else:
             doubtful.setdefault(change, []).append(item)
     for change, items in doubtful.items():
         yield Result(Outcome.CANT_TELL, selector=items[0]["s"], snippet=items[0].get("snippet"),
-                     message=f"{len(items)} élément(s) : {_WEAK.get(change, change)} — {_listing(items)}.")
-    if strong:
-        partial = " (premiers éléments seulement)" if data.get("truncated") else ""
-        yield Result(Outcome.PASSED,
-                     message=f"{strong} élément(s) changent nettement d'apparence à la prise de focus{partial}.")
+                     message=Msg.plural(len(items), "{n} élément : {why} — {elements}.",
+                                        "{n} éléments : {why} — {elements}.",
+                                        why=_said(_WEAK, change), elements=_listing(items)))
+    if strong and data.get("truncated"):
+        yield Result(Outcome.PASSED, message=Msg.plural(
+            strong, "{n} élément change nettement d'apparence à la prise de focus (premiers éléments seulement).",
+            "{n} éléments changent nettement d'apparence à la prise de focus (premiers éléments seulement)."))
+    elif strong:
+        yield Result(Outcome.PASSED, message=Msg.plural(
+            strong, "{n} élément change nettement d'apparence à la prise de focus.",
+            "{n} éléments changent nettement d'apparence à la prise de focus."))
 
 
 # --- 10.4 text at 200 % --------------------------------------------------------------------------
 
-_ZOOM_Q = ("À 200 % de zoom, ce texte tronqué reste-t-il lisible en entier d'une autre façon (lien « lire la "
-           "suite », infobulle, page détaillée) ?")
+_ZOOM_Q = N_("À 200 % de zoom, ce texte tronqué reste-t-il lisible en entier d'une autre façon (lien « lire la "
+             "suite », infobulle, page détaillée) ?")
 
 
 @check(
@@ -114,35 +147,43 @@ _ZOOM_Q = ("À 200 % de zoom, ce texte tronqué reste-t-il lisible en entier d'u
 def text_zoom(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("zoom")
     if not isinstance(data, dict):
-        yield probe_missing(evidence, "zoom", "Le texte reste-t-il lisible à 200 % de zoom ?")
+        yield probe_missing(evidence, "zoom", N_("Le texte reste-t-il lisible à 200 % de zoom ?"))
         return
-    yield from _clipped(data.get("clipped", []), "à 200 %", _ZOOM_Q)
+    yield from _clipped(data.get("clipped", []), _ZOOM_CUT, _ZOOM_Q)
     before = data.get("clipped_before", [])
     if before:
         yield Result(Outcome.CANT_TELL, selector=before[0]["s"], snippet=before[0].get("snippet"),
-                     message=(f"Texte déjà coupé à 100 % par un bloc en overflow: hidden : {_listing(before)}."),
-                     question="Ce texte coupé dès l'affichage normal est-il lisible en entier autrement ?")
+                     message=Msg("Texte déjà coupé à 100 % par un bloc en overflow: hidden : {elements}.",
+                                 elements=_listing(before)),
+                     question=N_("Ce texte coupé dès l'affichage normal est-il lisible en entier autrement ?"))
     if not data.get("clipped") and not before:
-        yield Result(Outcome.PASSED, message="Aucun texte coupé par un bloc en overflow: hidden à 200 %.")
+        yield Result(Outcome.PASSED, message=N_("Aucun texte coupé par un bloc en overflow: hidden à 200 %."))
 
 
-def _clipped(items: list[dict[str, Any]], when: str, question: str) -> Iterator[Result]:
+# What _clipped says of cut text: (cut, maybe on purpose: {how}; cut by an overflow: hidden box)
+_ZOOM_CUT = (N_("Texte coupé à 200 % ({how}) : « {text} »."),
+             N_("Texte coupé à 200 % par un bloc en overflow: hidden : « {text} »."))
+_SPACING_CUT = (N_("Texte coupé avec l'espacement augmenté ({how}) : « {text} »."),
+                N_("Texte coupé avec l'espacement augmenté par un bloc en overflow: hidden : « {text} »."))
+
+
+def _clipped(items: list[dict[str, Any]], said: tuple[str, str], question: str) -> Iterator[Result]:
     for item in items:
-        shown = f"« {item.get('text', '')} »"
+        text = item.get("text", "")
         if item.get("ellipsis") or item.get("clamp") or item.get("more"):
-            how = ("tronqué volontairement (points de suspension)" if item.get("ellipsis") or item.get("clamp")
-                   else "un lien ou bouton voisin donne peut-être le texte complet")
+            how = (N_("tronqué volontairement (points de suspension)") if item.get("ellipsis") or item.get("clamp")
+                   else N_("un lien ou bouton voisin donne peut-être le texte complet"))
             yield Result(Outcome.CANT_TELL, selector=item["s"], snippet=item.get("snippet"),
-                         message=f"Texte coupé {when} ({how}) : {shown}.", question=question)
+                         message=Msg(said[0], how=Msg(how), text=text), question=question)
         else:
             yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
-                         message=f"Texte coupé {when} par un bloc en overflow: hidden : {shown}.")
+                         message=Msg(said[1], text=text))
 
 
 # --- 10.11 reflow ----------------------------------------------------------------------------------
 
-_REFLOW_Q = ("À 320 px de large, tout le contenu et toutes les fonctions restent-ils disponibles sans défilement "
-             "horizontal (hors tableaux de données, cartes, schémas) ?")
+_REFLOW_Q = N_("À 320 px de large, tout le contenu et toutes les fonctions restent-ils disponibles sans "
+               "défilement horizontal (hors tableaux de données, cartes, schémas) ?")
 
 
 @check(
@@ -171,29 +212,34 @@ def reflow(evidence: Evidence) -> Iterator[Result]:
     if data.get("overflow"):
         for item in blocking:
             yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
-                         message=(f"À {width} px, la page fait {scroll} px de large : cet élément dépasse à droite "
-                                  f"(jusqu'à {item.get('right')} px)."))
+                         message=Msg("À {width} px, la page fait {scroll} px de large : cet élément dépasse à "
+                                     "droite (jusqu'à {right} px).", width=width, scroll=scroll,
+                                     right=item.get("right")))
         if exempt:
             yield Result(Outcome.CANT_TELL, selector=exempt[0]["s"], snippet=exempt[0].get("snippet"),
-                         message=(f"À {width} px, la page défile horizontalement à cause de contenus qui peuvent "
-                                  f"l'exiger (tableau, image, vidéo…) : {_listing(exempt)}."),
-                         question="Ces contenus ont-ils besoin d'une présentation en deux dimensions ?")
+                         message=Msg("À {width} px, la page défile horizontalement à cause de contenus qui peuvent "
+                                     "l'exiger (tableau, image, vidéo…) : {elements}.", width=width,
+                                     elements=_listing(exempt)),
+                         question=N_("Ces contenus ont-ils besoin d'une présentation en deux dimensions ?"))
         if not offenders:
-            yield Result(Outcome.CANT_TELL, message=(f"À {width} px, la page fait {scroll} px de large sans "
-                                                     "qu'un élément en cause soit trouvé."))
+            yield Result(Outcome.CANT_TELL, message=Msg("À {width} px, la page fait {scroll} px de large sans "
+                                                        "qu'un élément en cause soit trouvé.",
+                                                        width=width, scroll=scroll))
         return
     if data.get("root_hidden") and blocking:
         yield Result(Outcome.CANT_TELL, selector=blocking[0]["s"], snippet=blocking[0].get("snippet"),
-                     message=(f"La page interdit le défilement horizontal (overflow-x: hidden) mais des éléments "
-                              f"dépassent à droite à {width} px : {_listing(blocking)}."),
-                     question="Le contenu qui dépasse à droite est-il perdu à 320 px de large ?")
+                     message=Msg("La page interdit le défilement horizontal (overflow-x: hidden) mais des éléments "
+                                 "dépassent à droite à {width} px : {elements}.", width=width,
+                                 elements=_listing(blocking)),
+                     question=N_("Le contenu qui dépasse à droite est-il perdu à 320 px de large ?"))
         return
-    yield Result(Outcome.PASSED, message=f"À {width} px de large, la page ne défile pas horizontalement.")
+    yield Result(Outcome.PASSED, message=Msg("À {width} px de large, la page ne défile pas horizontalement.",
+                                             width=width))
 
 
 # --- 10.12 text spacing ------------------------------------------------------------------------------
 
-_SPACING_Q = "Avec un espacement du texte augmenté, ce texte tronqué reste-t-il lisible en entier autrement ?"
+_SPACING_Q = N_("Avec un espacement du texte augmenté, ce texte tronqué reste-t-il lisible en entier autrement ?")
 
 
 @check(
@@ -214,20 +260,22 @@ _SPACING_Q = "Avec un espacement du texte augmenté, ce texte tronqué reste-t-i
 def text_spacing(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("text_spacing")
     if not isinstance(data, dict):
-        yield probe_missing(evidence, "text_spacing", "Le texte reste-t-il lisible avec un espacement augmenté ?")
+        yield probe_missing(evidence, "text_spacing",
+                            N_("Le texte reste-t-il lisible avec un espacement augmenté ?"))
         return
     clipped = data.get("clipped", [])
     if not clipped and isinstance(data.get("clipped_inapplicable"), dict):  # no box can clip text on the page
-        yield Result(Outcome.INAPPLICABLE, message=f"Non applicable : {data['clipped_inapplicable']['reason']}.")
+        yield _inapplicable(data["clipped_inapplicable"])
         return
-    yield from _clipped(clipped, "avec l'espacement augmenté", _SPACING_Q)
+    yield from _clipped(clipped, _SPACING_CUT, _SPACING_Q)
     if not clipped:
-        yield Result(Outcome.PASSED, message="Aucun texte coupé quand l'espacement du texte est augmenté.")
+        yield Result(Outcome.PASSED, message=N_("Aucun texte coupé quand l'espacement du texte est augmenté."))
 
 
-_IMPORTANT_Q = "Des styles !important empêchent-ils d'augmenter l'espacement du texte ?"
-_PROPERTY_FR = {"letter-spacing": "l'espacement des lettres", "word-spacing": "l'espacement des mots",
-                "line-height": "l'interligne"}
+_IMPORTANT_Q = N_("Des styles !important empêchent-ils d'augmenter l'espacement du texte ?")
+# what each spacing property sets, as a word in a sentence (« fixe {what} à … »)
+_PROPERTY = {"letter-spacing": N_("l'espacement des lettres"), "word-spacing": N_("l'espacement des mots"),
+             "line-height": N_("l'interligne")}
 
 
 @check(
@@ -251,12 +299,15 @@ def spacing_important(evidence: Evidence) -> Iterator[Result]:
         return
     important = data.get("important", [])
     if not important and data.get("important_checked"):
-        yield Result(Outcome.PASSED, message=(f"{data['important_checked']} déclaration(s) !important d'espacement "
-                                              "laissent au moins les valeurs du critère WCAG 1.4.12."))
+        yield Result(Outcome.PASSED, message=Msg.plural(
+            data["important_checked"],
+            "{n} déclaration !important d'espacement laisse au moins les valeurs du critère WCAG 1.4.12.",
+            "{n} déclarations !important d'espacement laissent au moins les valeurs du critère WCAG 1.4.12."))
     for item in important:
-        prop = _PROPERTY_FR.get(item.get("prop"), item.get("prop"))
         ratio = item.get("ratio")
-        value = "normal" if ratio is None else f"{ratio:g} fois la taille du texte".replace(".", ",")
+        value = "normal" if ratio is None else Msg("{ratio} fois la taille du texte", ratio=_decimal(ratio))
         yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
-                     message=(f"« {item.get('prop')}: {item.get('value')} !important » fixe {prop} à {value}, "
-                              f"sous le minimum de {str(item.get('need')).replace('.', ',')}."))
+                     message=Msg("« {property}: {value} !important » fixe {what} à {setting}, sous le minimum de "
+                                 "{need}.", property=item.get("prop"), value=item.get("value"),
+                                 what=_said(_PROPERTY, item.get("prop")), setting=value,
+                                 need=_decimal(item.get("need"))))

@@ -14,21 +14,25 @@ from typing import Any
 
 from audit.checks import Evidence, Result, check, listing, probe_missing
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 MAX_LISTED = 5
 
 
-def _listing(items: list[dict[str, Any]]) -> str:
+def _listing(items: list[dict[str, Any]]) -> Msg:
     return listing([i["s"] for i in items], MAX_LISTED, ", ")
 
 
-def _label(item: dict[str, Any]) -> str:
-    return f"« {item['name']} »" if item.get("name") else f"<{item.get('tag', '?')}>"
+def _label(item: dict[str, Any]) -> Msg | str:
+    """An element as a message names it: its accessible name in quotes, else its tag."""
+    return Msg("« {name} »", name=item["name"]) if item.get("name") else f"<{item.get('tag', '?')}>"
 
 
-_KEYBOARD_Q = ("Ces composants sont-ils atteignables avec Tab et utilisables au clavier (Entrée, Espace, flèches) "
-               "comme à la souris ?")
+# the reason the focus probe gives for a page with nothing to focus (audit.capture.NO_FOCUS_TARGET), by its code
+_REASONS = {"no_focus_target": N_("aucun élément de la page ne reçoit le focus avec la touche Tab")}
+
+_KEYBOARD_Q = N_("Ces composants sont-ils atteignables avec Tab et utilisables au clavier (Entrée, Espace, "
+                 "flèches) comme à la souris ?")
 
 
 @check(
@@ -59,29 +63,38 @@ def keyboard_access(evidence: Evidence) -> Iterator[Result]:
             focusable_widgets.append(item)
         elif item.get("handler"):
             yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
-                         message=(f"{_label(item)} réagit au clic mais ne peut pas recevoir le focus : il est "
-                                  "inutilisable au clavier (sauf si un autre élément de la page, accessible au "
-                                  "clavier, fait la même chose)."))
+                         message=Msg("{element} réagit au clic mais ne peut pas recevoir le focus : il est "
+                                     "inutilisable au clavier (sauf si un autre élément de la page, accessible au "
+                                     "clavier, fait la même chose).", element=_label(item)))
         elif item.get("role"):
             unfocusable_roles.append(item)  # a role, but no handler the page can show: maybe not interactive
         elif item.get("pointer"):
             pointer_only.append(item)
     if unfocusable_roles:
         yield Result(Outcome.CANT_TELL, selector=unfocusable_roles[0]["s"], snippet=unfocusable_roles[0].get("snippet"),
-                     message=(f"{len(unfocusable_roles)} élément(s) ont un rôle de composant (bouton, case à cocher…) "
-                              f"sans pouvoir recevoir le focus : {_listing(unfocusable_roles)}."),
-                     question=("Ces éléments réagissent-ils au clic ? Si oui, ils doivent recevoir le focus et "
-                               "s'activer au clavier."))
+                     message=Msg.plural(len(unfocusable_roles),
+                                        "{n} élément a un rôle de composant (bouton, case à cocher…) sans pouvoir "
+                                        "recevoir le focus : {elements}.",
+                                        "{n} éléments ont un rôle de composant (bouton, case à cocher…) sans pouvoir "
+                                        "recevoir le focus : {elements}.", elements=_listing(unfocusable_roles)),
+                     question=N_("Ces éléments réagissent-ils au clic ? Si oui, ils doivent recevoir le focus et "
+                                 "s'activer au clavier."))
     if focusable_widgets:
         yield Result(Outcome.CANT_TELL, selector=focusable_widgets[0]["s"], snippet=focusable_widgets[0].get("snippet"),
-                     message=(f"{len(focusable_widgets)} composant(s) créés par script reçoivent le focus ; leur "
-                              f"fonctionnement au clavier reste à vérifier : {_listing(focusable_widgets)}."))
+                     message=Msg.plural(len(focusable_widgets),
+                                        "{n} composant créé par script reçoit le focus ; son fonctionnement au "
+                                        "clavier reste à vérifier : {elements}.",
+                                        "{n} composants créés par script reçoivent le focus ; leur fonctionnement au "
+                                        "clavier reste à vérifier : {elements}.", elements=_listing(focusable_widgets)))
     if pointer_only:
         yield Result(Outcome.CANT_TELL, selector=pointer_only[0]["s"], snippet=pointer_only[0].get("snippet"),
-                     message=(f"{len(pointer_only)} élément(s) ont un curseur en forme de main sans être des liens "
-                              f"ou des boutons : {_listing(pointer_only)}."),
-                     question=("Ces éléments sont-ils cliquables ? Si oui, sont-ils atteignables et activables au "
-                               "clavier ?"))
+                     message=Msg.plural(len(pointer_only),
+                                        "{n} élément a un curseur en forme de main sans être un lien ou un bouton : "
+                                        "{elements}.",
+                                        "{n} éléments ont un curseur en forme de main sans être des liens ou des "
+                                        "boutons : {elements}.", elements=_listing(pointer_only)),
+                     question=N_("Ces éléments sont-ils cliquables ? Si oui, sont-ils atteignables et activables au "
+                                 "clavier ?"))
 
 
 @check(
@@ -101,16 +114,16 @@ def keyboard_access(evidence: Evidence) -> Iterator[Result]:
 def control_role(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("interactive")
     if not isinstance(data, dict):
-        yield probe_missing(evidence, "interactive", "Les composants créés par script ont-ils un rôle ?")
+        yield probe_missing(evidence, "interactive", N_("Les composants créés par script ont-ils un rôle ?"))
         return
     for item in data.get("items", []):
         if item.get("handler") and not item.get("role"):
             yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
-                         message=(f"{_label(item)} réagit au clic mais n'a aucun rôle : un lecteur d'écran ne "
-                                  "l'annonce pas comme un bouton ou un lien."))
+                         message=Msg("{element} réagit au clic mais n'a aucun rôle : un lecteur d'écran ne "
+                                     "l'annonce pas comme un bouton ou un lien.", element=_label(item)))
 
 
-_REMOVED_Q = "Quand ces éléments reçoivent le focus, un script le déplace-t-il ailleurs à bon escient ?"
+_REMOVED_Q = N_("Quand ces éléments reçoivent le focus, un script le déplace-t-il ailleurs à bon escient ?")
 
 
 @check(
@@ -129,26 +142,33 @@ _REMOVED_Q = "Quand ces éléments reçoivent le focus, un script le déplace-t-
 def focus_kept(evidence: Evidence) -> Iterator[Result]:
     data = evidence.probe("focus")
     if not isinstance(data, dict):
-        yield probe_missing(evidence, "focus", "Les scripts laissent-ils le focus aux éléments qui le reçoivent ?")
+        yield probe_missing(evidence, "focus", N_("Les scripts laissent-ils le focus aux éléments qui le reçoivent ?"))
         return
     if isinstance(data.get("inapplicable"), dict):  # the gather proved there is nothing to focus
-        yield Result(Outcome.INAPPLICABLE, message=f"Non applicable : {data['inapplicable']['reason']}.")
+        why = data["inapplicable"]
+        reason = Msg(_REASONS[why["code"]]) if why.get("code") in _REASONS else why.get("reason")
+        yield Result(Outcome.INAPPLICABLE, message=Msg("Non applicable : {reason}.", reason=reason))
         return
     elements = data.get("elements", [])
     redirected = []
     for item in elements:
         if item.get("focus") == "removed":
             yield Result(Outcome.FAILED, selector=item["s"], snippet=item.get("snippet"),
-                         message=f"{_label(item)} perd le focus aussitôt reçu : un script le lui retire.")
+                         message=Msg("{element} perd le focus aussitôt reçu : un script le lui retire.",
+                                     element=_label(item)))
         elif item.get("focus") == "redirected":
             redirected.append(item)
     if redirected:
         yield Result(Outcome.CANT_TELL, selector=redirected[0]["s"], snippet=redirected[0].get("snippet"),
-                     message=(f"{len(redirected)} élément(s) renvoient le focus vers un autre élément dès qu'ils le "
-                              f"reçoivent : {_listing(redirected)}."))
+                     message=Msg.plural(len(redirected),
+                                        "{n} élément renvoie le focus vers un autre élément dès qu'il le reçoit : "
+                                        "{elements}.",
+                                        "{n} éléments renvoient le focus vers un autre élément dès qu'ils le "
+                                        "reçoivent : {elements}.", elements=_listing(redirected)))
     ok = sum(1 for item in elements if item.get("focus") == "ok")
     if ok and not redirected and not any(item.get("focus") == "removed" for item in elements):
-        yield Result(Outcome.PASSED, message=f"{ok} élément(s) gardent le focus quand ils le reçoivent.")
+        yield Result(Outcome.PASSED, message=Msg.plural(ok, "{n} élément garde le focus quand il le reçoit.",
+                                                        "{n} éléments gardent le focus quand ils le reçoivent."))
 
 
 # --- 7.4 changes of context started by a script --------------------------------------------------
@@ -185,11 +205,11 @@ def change_of_context(evidence: Evidence) -> Iterator[Result]:
         onchange, onfocus = el.get("onchange") or "", el.get("onfocus") or el.get("onfocusin") or ""
         if tag(el) in ("select", "input", "textarea") and _CONTEXT_CHANGE.search(onchange):
             yield Result(Outcome.CANT_TELL, element=el,
-                         message=f"Changer la valeur de ce champ lance « {short(onchange, 80)} ».",
-                         question=("Choisir une valeur dans ce champ change-t-il de page ou envoie-t-il le formulaire "
-                                   "sans autre action ? Si oui, un texte placé avant le champ le dit-il ?"))
+                         message=Msg("Changer la valeur de ce champ lance « {code} ».", code=short(onchange, 80)),
+                         question=N_("Choisir une valeur dans ce champ change-t-il de page ou envoie-t-il le "
+                                     "formulaire sans autre action ? Si oui, un texte placé avant le champ le dit-il ?"))
         elif _CONTEXT_CHANGE.search(onfocus):
             yield Result(Outcome.CANT_TELL, element=el,
-                         message=f"La prise de focus de cet élément lance « {short(onfocus, 80)} ».",
-                         question=("Atteindre cet élément au clavier ouvre-t-il une fenêtre ou change-t-il de page ? "
-                                   "Si oui, l'utilisateur en est-il prévenu avant ?"))
+                         message=Msg("La prise de focus de cet élément lance « {code} ».", code=short(onfocus, 80)),
+                         question=N_("Atteindre cet élément au clavier ouvre-t-il une fenêtre ou change-t-il de "
+                                     "page ? Si oui, l'utilisateur en est-il prévenu avant ?"))

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 
-from audit.checks import Evidence, Result, check, listing
+from audit.checks import Evidence, Result, check, joined, listing
 from audit.checks.exposure import View, dom_of, fold, norm, short, tag, view, words
 from audit.checks.forms import fields, generic_label, label_of
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 MAX_FINDINGS = 30
 
@@ -65,17 +65,21 @@ def heading_hierarchy(evidence: Evidence):
         return []
     issues = []
     if not any(level == 1 for _, level in found):
-        issues.append("la page n'a pas de titre de niveau 1")
+        issues.append(Msg("la page n'a pas de titre de niveau 1"))
     previous = 0
     for el, level in found:
         if previous and level > previous + 1:
-            issues.append(f"saut de h{previous} à h{level} (« {short(v.name(el), 50)} »)")
+            issues.append(Msg("saut de h{before} à h{after} (« {name} »)", before=previous, after=level,
+                              name=short(v.name(el), 50)))
         previous = level
-    outline = " ; ".join(f"h{level} {short(v.name(el), 40)}" for el, level in found[:12])
+    # the page's headings, as they are (h2 Horaires ; h3 Mairie…)
+    outline = short(" ; ".join(f"h{level} {short(v.name(el), 40)}" for el, level in found[:12]), 450)
     if issues:
-        return [Result(Outcome.CANT_TELL, message=("Hiérarchie à vérifier : " + ", ".join(issues[:6]) +
-                                                   f". Plan : {outline}")[:900])]
-    return [Result(Outcome.PASSED, message=f"{len(found)} titre(s) sans saut de niveau. Plan : {outline}"[:900])]
+        return [Result(Outcome.CANT_TELL, message=Msg("Hiérarchie à vérifier : {issues}. Plan : {outline}",
+                                                      issues=joined(issues[:6]), outline=outline))]
+    return [Result(Outcome.PASSED, message=Msg.plural(len(found), "{n} titre sans saut de niveau. Plan : {outline}",
+                                                      "{n} titres sans saut de niveau. Plan : {outline}",
+                                                      outline=outline))]
 
 
 @check(
@@ -94,10 +98,11 @@ def heading_empty(evidence: Evidence):
         return []
     v = view(root)
     found = headings(root, v)
-    results = [Result(Outcome.FAILED, element=el, message=f"Titre de niveau {level} sans contenu.")
+    results = [Result(Outcome.FAILED, element=el, message=Msg("Titre de niveau {level} sans contenu.", level=level))
                for el, level in found if not v.name(el)]
     if not results and found:
-        results.append(Result(Outcome.PASSED, message=f"{len(found)} titre(s), tous avec un contenu."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(len(found), "{n} titre, avec un contenu.",
+                                                                 "{n} titres, tous avec un contenu.")))
     return results[:MAX_FINDINGS]
 
 
@@ -153,7 +158,8 @@ def fake_heading(evidence: Evidence):
         text = _fake_heading(el, v)
         if text:
             results.append(Result(Outcome.CANT_TELL, element=el,
-                                  message=f"« {short(text, 80)} » ressemble à un intertitre sans balise de titre."))
+                                  message=Msg("« {text} » ressemble à un intertitre sans balise de titre.",
+                                              text=short(text, 80))))
     return results[:MAX_FINDINGS]
 
 
@@ -176,21 +182,24 @@ _NUMBERED = re.compile(r"^(?:titre|title|heading|section|rubrique|bloc|block|enc
                        r"valeur|value|donnee|data|entree|item|element|option|choix|liste|select|textarea|label|"
                        r"libelle|etiquette)\s*(?:n\s*°|no\.?|#)?\s*\d+$")
 _PLACEHOLDER_TEXT = re.compile(r"lorem ipsum|dolor sit amet|consectetur adipiscing")
+_GENERIC_WORD = N_("mot générique")
+_NUMBERED_WORD = N_("mot générique numéroté")
 
 
 def generic_heading(text: str) -> str | None:
-    """Why a heading's text describes nothing (a generic word, placeholder text, a lone number or character)."""
+    """Why a heading's text describes nothing (a generic word, placeholder text, a lone number or character):
+    a msgid."""
     folded = fold(text).strip(" .:;,!?-_()[]\"'«»")
     if _PLACEHOLDER_TEXT.search(folded):
-        return "texte de remplissage"
+        return N_("texte de remplissage")
     if folded in _GENERIC_HEADINGS:
-        return "mot générique"
+        return _GENERIC_WORD
     if _NUMBERED.match(folded):
-        return "mot générique numéroté"
+        return _NUMBERED_WORD
     if folded and re.fullmatch(r"[\d\W_]+", folded):
-        return "seulement un nombre ou un signe"
+        return N_("seulement un nombre ou un signe")
     if len(folded) == 1:
-        return "un seul caractère"
+        return N_("un seul caractère")
     return None
 
 
@@ -220,19 +229,24 @@ def heading_generic(evidence: Evidence):
         levels.setdefault(fold(text), set()).add(level)
     flagged, reported = [], set()
     for el, level, text in found:
-        why = generic_heading(text)
+        generic = generic_heading(text)
+        why = Msg(generic) if generic else None
         key = fold(text)
         if why is None and len(levels[key]) > 1:
             if key in reported:
                 continue
-            why = "même texte aux niveaux " + " et ".join(f"h{n}" for n in sorted(levels[key]))
+            *first, last = sorted(levels[key])
+            why = Msg("même texte aux niveaux {levels} et h{last}", levels=", ".join(f"h{n}" for n in first),
+                      last=last)
         if why:
             reported.add(key)
-            flagged.append((el, f"« {short(text, 50)} » (h{level} : {why})"))
+            flagged.append((el, Msg("« {text} » (h{level} : {why})", text=short(text, 50), level=level, why=why)))
     if not flagged:
-        return [Result(Outcome.PASSED, message=f"{len(found)} titre(s) ; aucun titre générique repéré.")]
+        return [Result(Outcome.PASSED, message=Msg.plural(len(found), "{n} titre ; aucun titre générique repéré.",
+                                                          "{n} titres ; aucun titre générique repéré."))]
     return [Result(Outcome.CANT_TELL, element=flagged[0][0],
-                   message=f"Titres à relire : {listing([text for _, text in flagged], MAX_LISTED)}.")]
+                   message=Msg("Titres à relire : {headings}.",
+                               headings=listing([text for _, text in flagged], MAX_LISTED)))]
 
 
 _GENERIC_LABEL_WORDS = frozenset({
@@ -244,17 +258,18 @@ _TEST_BY_SOURCE = {"label": "11.2.1", "title": "11.2.2", "aria-label": "11.2.3",
 
 
 def generic_field_label(text: str) -> str | None:
-    """Why a field's label may not say what to enter, for labels rgaa-11.2-label-relevance does not fail."""
+    """Why a field's label may not say what to enter, for labels rgaa-11.2-label-relevance does not fail:
+    a msgid."""
     if generic_label(text):
         return None  # already a failure there
     raw = norm(text).strip(" *:")
     folded = fold(raw).strip(" .:;,!?-_()[]\"'«»*")
     if folded in _GENERIC_LABEL_WORDS:
-        return "mot générique"
+        return _GENERIC_WORD
     if _NUMBERED.match(folded):
-        return "mot générique numéroté"
+        return _NUMBERED_WORD
     if re.fullmatch(r"[A-Za-z]+(?:_[A-Za-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]*)+", raw):
-        return "nom technique"
+        return N_("nom technique")
     return None
 
 
@@ -282,14 +297,17 @@ def label_generic(evidence: Evidence):
         labelled += 1
         why = generic_field_label(label.text)
         if why:
-            flagged.append((field.element, f"« {short(label.text, 40)} » ({label.source} : {why})"))
+            flagged.append((field.element, Msg("« {label} » ({source} : {why})", label=short(label.text, 40),
+                                               source=label.source, why=Msg(why))))
             tests.append(_TEST_BY_SOURCE[label.source])
     if not labelled:
         return []
     if not flagged:
-        return [Result(Outcome.PASSED, message=f"{labelled} étiquette(s) ; aucune étiquette générique repérée.")]
+        return [Result(Outcome.PASSED, message=Msg.plural(labelled, "{n} étiquette ; aucune étiquette générique repérée.",
+                                                          "{n} étiquettes ; aucune étiquette générique repérée."))]
     return [Result(Outcome.CANT_TELL, element=flagged[0][0], rgaa_tests=tuple(dict.fromkeys(tests)),
-                   message=f"Étiquettes à relire : {listing([text for _, text in flagged], MAX_LISTED)}.")]
+                   message=Msg("Étiquettes à relire : {labels}.",
+                               labels=listing([text for _, text in flagged], MAX_LISTED)))]
 
 
 # --- 9.2 regions ----------------------------------------------------------------------------------------
@@ -323,20 +341,22 @@ def regions(evidence: Evidence):
     v = view(root)
     mains = _regions(root, v, "main", "main")
     if not mains:
-        return [Result(Outcome.FAILED, message="Aucun élément main (ni role=\"main\") dans la page.")]
+        return [Result(Outcome.FAILED, message=N_("Aucun élément main (ni role=\"main\") dans la page."))]
     if len(mains) > 1:
         return [Result(Outcome.FAILED, element=mains[1],
-                       message=f"{len(mains)} zones main visibles : une seule est permise (les autres doivent "
-                               "avoir l'attribut hidden).")]
-    missing = [label for name, role, label in (("header", "banner", "header (en-tête)"),
-                                               ("nav", "navigation", "nav (navigation)"),
-                                               ("footer", "contentinfo", "footer (pied de page)"))
+                       message=Msg.plural(len(mains), "{n} zone main visible : une seule est permise (les autres "
+                                          "doivent avoir l'attribut hidden).", "{n} zones main visibles : une seule "
+                                          "est permise (les autres doivent avoir l'attribut hidden)."))]
+    missing = [Msg(label) for name, role, label in (("header", "banner", N_("header (en-tête)")),
+                                                    ("nav", "navigation", N_("nav (navigation)")),
+                                                    ("footer", "contentinfo", N_("footer (pied de page)")))
                if not _regions(root, v, name, role)]
     if missing:
-        return [Result(Outcome.CANT_TELL, message="Zone main présente ; absentes : " + ", ".join(missing) + ".",
-                       question="La page a-t-elle un en-tête, des menus de navigation ou un pied de page ? "
-                                "Chacun doit être structuré par header, nav ou footer.")]
-    return [Result(Outcome.PASSED, message="header, nav, main (unique) et footer présents.")]
+        return [Result(Outcome.CANT_TELL, message=Msg("Zone main présente ; absentes : {missing}.",
+                                                      missing=joined(missing)),
+                       question=N_("La page a-t-elle un en-tête, des menus de navigation ou un pied de page ? "
+                                   "Chacun doit être structuré par header, nav ou footer."))]
+    return [Result(Outcome.PASSED, message=N_("header, nav, main (unique) et footer présents."))]
 
 
 # --- 9.3 lists -------------------------------------------------------------------------------------------
@@ -372,7 +392,8 @@ def list_markup(evidence: Evidence):
                                          (parent.get("role") or "").strip().lower() == "list")
             if not ok:
                 results.append(Result(Outcome.FAILED, element=el, rgaa_tests=("9.3.1", "9.3.2"),
-                                      message=f"Élément li hors de toute liste (dans un {tag(parent)})."))
+                                      message=Msg("Élément li hors de toute liste (dans un {parent}).",
+                                                  parent=tag(parent))))
             continue
         lists += 1
         allowed = _DL_CHILD_OK if t == "dl" else _LIST_CHILD_OK
@@ -381,9 +402,11 @@ def list_markup(evidence: Evidence):
         if strays:
             names = ", ".join(sorted({tag(c) for c in strays}))
             results.append(Result(Outcome.FAILED, element=el, rgaa_tests=_LIST_TEST[t],
-                                  message=f"La liste {t} contient directement : {names}."))
+                                  message=Msg("La liste {list} contient directement : {names}.", list=t,
+                                              names=names)))
     if not results and lists:
-        results.append(Result(Outcome.PASSED, message=f"{lists} liste(s) correctement balisée(s)."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(lists, "{n} liste correctement balisée.",
+                                                                 "{n} listes correctement balisées.")))
     return results[:MAX_FINDINGS]
 
 
@@ -391,20 +414,22 @@ _BULLET = re.compile(r"^\s*([-–—•·▪►*>])\s+\S")
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+\S")
 
 
+# What marks the lines of a text laid out as a list (msgids: « précédées de {kind} »)
+BULLETS, NUMBERS = N_("puces"), N_("numéros")
 # The RGAA test of each kind of list: 9.3.1 unordered, 9.3.2 ordered, 9.3.3 description lists.
-_LIST_TEST = {"ul": ("9.3.1",), "ol": ("9.3.2",), "dl": ("9.3.3",), "puces": ("9.3.1",), "numéros": ("9.3.2",)}
+_LIST_TEST = {"ul": ("9.3.1",), "ol": ("9.3.2",), "dl": ("9.3.3",), BULLETS: ("9.3.1",), NUMBERS: ("9.3.2",)}
 
 
 def _markers(lines: list[str]) -> str | None:
-    """'bullet' or 'number' when at least two consecutive lines look like list items."""
+    """BULLETS or NUMBERS when at least two consecutive lines look like list items."""
     bullets = [_BULLET.match(line) for line in lines]
     for a, b in zip(bullets, bullets[1:], strict=False):
         if a and b and a.group(1) == b.group(1):
-            return "puces"
+            return BULLETS
     numbers = [_NUMBER.match(line) for line in lines]
     for a, b in zip(numbers, numbers[1:], strict=False):
         if a and b and int(b.group(1)) == int(a.group(1)) + 1:
-            return "numéros"
+            return NUMBERS
     return None
 
 
@@ -448,7 +473,8 @@ def fake_list(evidence: Evidence):
         if kind:
             reported.add(el)
             results.append(Result(Outcome.FAILED, element=el, rgaa_tests=_LIST_TEST[kind],
-                                  message=f"Lignes séparées par des sauts de ligne et précédées de {kind}."))
+                                  message=Msg("Lignes séparées par des sauts de ligne et précédées de {kind}.",
+                                              kind=Msg(kind))))
             continue
         if tag(el) != "p":
             continue
@@ -462,8 +488,10 @@ def fake_list(evidence: Evidence):
             if kind:
                 reported.update(run)
                 results.append(Result(Outcome.FAILED, element=el, rgaa_tests=_LIST_TEST[kind],
-                                      message=f"{len(run)} paragraphes consécutifs, dont certains précédés de "
-                                              f"{kind}, forment une liste."))
+                                      message=Msg.plural(
+                                          len(run), "{n} paragraphe consécutif, précédé de {kind}, forme une liste.",
+                                          "{n} paragraphes consécutifs, dont certains précédés de {kind}, forment "
+                                          "une liste.", kind=Msg(kind))))
     return results[:MAX_FINDINGS]
 
 
@@ -497,7 +525,8 @@ def quotes(evidence: Evidence):
         if v.exposed(el):
             results.append(Result(Outcome.CANT_TELL, element=el,
                                   rgaa_tests=("9.4.1",) if tag(el) == "q" else ("9.4.2",),
-                                  message=f"Élément {tag(el)} : « {short(v.text(el), 100)} »."))
+                                  message=Msg("Élément {element} : « {text} ».", element=tag(el),
+                                              text=short(v.text(el), 100))))
     body = next((c for c in root if tag(c) == "body"), None)
     if body is not None:
         for el in body.iter("p", "li", "td", "dd", "figcaption"):
@@ -508,5 +537,6 @@ def quotes(evidence: Evidence):
             match = _QUOTED.search(el.text_content())
             if match and len(words(match.group(1))) >= 8 and len(results) < MAX_QUOTES:
                 results.append(Result(Outcome.CANT_TELL, element=el,
-                                      message=f"Passage entre guillemets : « {short(match.group(1), 100)} »."))
+                                      message=Msg("Passage entre guillemets : « {text} ».",
+                                                  text=short(match.group(1), 100))))
     return results[:MAX_FINDINGS]

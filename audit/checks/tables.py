@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from audit.checks import Evidence, Result, check
+from audit.checks import Evidence, Result, check, joined
 from audit.checks.exposure import View, dom_of, norm, short, tag, view
 from audit.model import Impact, Outcome
-from audit.words import N_
+from audit.words import N_, Msg
 
 MAX_SPAN = 1000
 MAX_FINDINGS = 40
@@ -141,17 +141,23 @@ def tables(root) -> tuple[Table, ...]:
 
 
 def layout_suspicion(table: Table) -> str | None:
-    """Why a table with data markup may really be a layout table (nested tables, forms, one big column)."""
+    """Why a table with data markup may really be a layout table (nested tables, forms, one big column):
+    a msgid, a value of a Msg (« mais {why} »)."""
     el = table.element
     if any(t is not el for t in el.iter("table")):
-        return "il contient un autre tableau"
+        return N_("il contient un autre tableau")
     if any(True for _ in el.iter("form")):
-        return "il contient un formulaire"
+        return N_("il contient un formulaire")
     cols = max((c.col + c.colspan for c in table.cells), default=0)
     long_cells = [c for c in table.cells if len(norm(c.element.text_content())) > 300]
     if cols <= 1 and long_cells:
-        return "il n'a qu'une colonne, aux cellules très longues"
+        return N_("il n'a qu'une colonne, aux cellules très longues")
     return None
+
+
+def _quoted(names: list[str]) -> Msg | str:
+    """Names from the page, each between the reader's quotation marks, separated by commas (« a », « b »)."""
+    return joined([Msg("« {name} »", name=name) for name in names])
 
 
 def _preceding_title(table_el) -> str | None:
@@ -194,13 +200,14 @@ def layout_table(evidence: Evidence):
     for table in tables(root):
         if table.kind == Kind.LAYOUT:
             results.append(Result(Outcome.CANT_TELL, element=table.element,
-                                  message="Tableau de mise en forme (role=\"presentation\")."))
+                                  message=N_("Tableau de mise en forme (role=\"presentation\").")))
         elif table.kind == Kind.UNKNOWN and table.cells:
             results.append(Result(Outcome.CANT_TELL, element=table.element,
-                                  message="Tableau fait uniquement de cellules td, sans role=\"presentation\".",
-                                  question="Ce tableau est-il un tableau de données (ses en-têtes doivent être des "
-                                           "th) ou un tableau de mise en forme (il doit avoir role=\"presentation\" "
-                                           "et rester compréhensible une fois linéarisé) ?"))
+                                  message=N_("Tableau fait uniquement de cellules td, sans role=\"presentation\"."),
+                                  question=N_("Ce tableau est-il un tableau de données (ses en-têtes doivent être des "
+                                              "th) ou un tableau de mise en forme (il doit avoir "
+                                              "role=\"presentation\" et rester compréhensible une fois "
+                                              "linéarisé) ?")))
     return results[:MAX_FINDINGS]
 
 
@@ -226,18 +233,20 @@ def layout_markup(evidence: Evidence):
         if table.kind == Kind.LAYOUT:
             if table.markers:
                 results.append(Result(Outcome.FAILED, element=table.element,
-                                      message="Tableau de mise en forme (role=\"presentation\") avec : "
-                                              + ", ".join(table.markers) + "."))
+                                      message=Msg("Tableau de mise en forme (role=\"presentation\") avec : "
+                                                  "{markers}.", markers=", ".join(table.markers))))
             else:
                 clean += 1
         elif table.kind == Kind.DATA and _role(table.element) not in DATA_ROLES:
             why = layout_suspicion(table)
             if why:
                 results.append(Result(Outcome.CANT_TELL, element=table.element,
-                                      message=f"Tableau balisé comme tableau de données, mais {why}."))
+                                      message=Msg("Tableau balisé comme tableau de données, mais {why}.",
+                                                  why=Msg(why))))
     if not results and clean:
-        results.append(Result(Outcome.PASSED, message=f"{clean} tableau(x) de mise en forme sans balisage de "
-                                                      "tableau de données."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(
+            clean, "{n} tableau de mise en forme sans balisage de tableau de données.",
+            "{n} tableaux de mise en forme sans balisage de tableau de données.")))
     return results[:MAX_FINDINGS]
 
 
@@ -272,15 +281,18 @@ def table_title(evidence: Evidence):
         before = _preceding_title(table.element)
         if before:
             results.append(Result(Outcome.CANT_TELL, element=table.element,
-                                  message=f"Tableau de données sans titre associé ; le titre « {short(before, 80)} » "
-                                          "le précède.",
-                                  question=f"« {short(before, 80)} » est-il le titre de ce tableau ? Si oui, il doit "
-                                           "lui être associé (caption, ou aria-labelledby)."))
+                                  message=Msg("Tableau de données sans titre associé ; le titre « {title} » le "
+                                              "précède.", title=short(before, 80)),
+                                  question=Msg("« {title} » est-il le titre de ce tableau ? Si oui, il doit lui être "
+                                               "associé (caption, ou aria-labelledby).", title=short(before, 80))))
         else:
             results.append(Result(Outcome.CANT_TELL, element=table.element,
-                                  message="Tableau de données sans caption, aria-label, aria-labelledby ni title."))
+                                  message=N_("Tableau de données sans caption, aria-label, aria-labelledby ni "
+                                             "title.")))
     if not results and titled:
-        results.append(Result(Outcome.PASSED, message=f"{titled} tableau(x) de données avec un titre associé."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(
+            titled, "{n} tableau de données avec un titre associé.",
+            "{n} tableaux de données avec un titre associé.")))
     return results[:MAX_FINDINGS]
 
 
@@ -312,13 +324,15 @@ def header_cells(evidence: Evidence):
         thead = next((c for c in table.element if tag(c) == "thead"), None)
         if thead is not None and any(tag(c) == "td" for c in thead.iter()):
             results.append(Result(Outcome.FAILED, element=table.element, rgaa_tests=("5.6.1",),
-                                  message="Les cellules de l'en-tête (thead) sont des td, pas des th."))
+                                  message=N_("Les cellules de l'en-tête (thead) sont des td, pas des th.")))
         else:
             results.append(Result(Outcome.CANT_TELL, element=table.element,
-                                  message="Tableau de données (" + ", ".join(table.markers or ("role",)) +
-                                          ") sans aucune cellule th."))
+                                  message=Msg("Tableau de données ({markers}) sans aucune cellule th.",
+                                              markers=", ".join(table.markers or ("role",)))))
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} tableau(x) de données avec des cellules d'en-tête."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(
+            fine, "{n} tableau de données avec des cellules d'en-tête.",
+            "{n} tableaux de données avec des cellules d'en-tête.")))
     return results[:MAX_FINDINGS]
 
 
@@ -349,12 +363,15 @@ def headers_attr(evidence: Evidence):
             bad = [ref for ref in value.split() if ids.get(ref) is None or ids[ref] is cell.element]
             if bad:
                 results.append(Result(Outcome.FAILED, element=cell.element,
-                                      message="headers désigne " + ", ".join(f"« {b} »" for b in bad) +
-                                              ", qui n'est pas une autre cellule de ce tableau."))
+                                      message=Msg.plural(
+                                          len(bad), "headers désigne {ids}, qui n'est pas une autre cellule de ce "
+                                          "tableau.", "headers désigne {ids}, qui ne sont pas d'autres cellules de "
+                                          "ce tableau.", ids=_quoted(bad))))
             else:
                 fine += 1
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} cellule(s) avec un attribut headers valide."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(
+            fine, "{n} cellule avec un attribut headers valide.", "{n} cellules avec un attribut headers valide.")))
     return results[:MAX_FINDINGS]
 
 
@@ -404,16 +421,18 @@ def th_scope(evidence: Evidence):
         if not loose:
             fine += 1
             continue
-        names = ", ".join(f"« {short(norm(c.element.text_content()), 30)} »" for c in loose[:5])
+        names = _quoted([short(norm(c.element.text_content()), 30) for c in loose[:5]])
         if not elsewhere:
             results.append(Result(Outcome.FAILED, element=table.element, rgaa_tests=("5.7.1",),
-                                  message=f"Tableau à double entrée : {len(loose)} th sans scope, id ni rôle "
-                                          f"d'en-tête ({names})."))
+                                  message=Msg("Tableau à double entrée : {n} th sans scope, id ni rôle d'en-tête "
+                                              "({names}).", n=len(loose), names=names)))
         else:
             results.append(Result(Outcome.CANT_TELL, element=table.element,
-                                  message=f"Tableau complexe : {len(loose)} th sans scope ni id ({names})."))
+                                  message=Msg("Tableau complexe : {n} th sans scope ni id ({names}).",
+                                              n=len(loose), names=names)))
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} tableau(x) de données aux en-têtes reliés."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(
+            fine, "{n} tableau de données aux en-têtes reliés.", "{n} tableaux de données aux en-têtes reliés.")))
     return results[:MAX_FINDINGS]
 
 
@@ -442,9 +461,11 @@ def scope_value(evidence: Evidence):
                 fine += 1
             else:
                 results.append(Result(Outcome.FAILED, element=cell.element,
-                                      message=f"scope=\"{short(scope, 30)}\" n'est pas une valeur valide (row ou col)."))
+                                      message=Msg("scope=\"{value}\" n'est pas une valeur valide (row ou col).",
+                                                  value=short(scope, 30))))
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} attribut(s) scope valide(s)."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(fine, "{n} attribut scope valide.",
+                                                                 "{n} attributs scope valides.")))
     return results[:MAX_FINDINGS]
 
 
@@ -496,8 +517,9 @@ def header_has_cells(evidence: Evidence):
                 fine += 1
             else:
                 results.append(Result(Outcome.FAILED, element=header.element,
-                                      message=f"L'en-tête « {short(norm(header.element.text_content()), 50)} » "
-                                              "ne s'applique à aucune cellule du tableau."))
+                                      message=Msg("L'en-tête « {name} » ne s'applique à aucune cellule du tableau.",
+                                                  name=short(norm(header.element.text_content()), 50))))
     if not results and fine:
-        results.append(Result(Outcome.PASSED, message=f"{fine} en-tête(s), chacun relié à des cellules."))
+        results.append(Result(Outcome.PASSED, message=Msg.plural(
+            fine, "{n} en-tête, relié à des cellules.", "{n} en-têtes, chacun relié à des cellules.")))
     return results[:MAX_FINDINGS]

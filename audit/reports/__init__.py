@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from audit import i18n, scoring, standards, words
+from audit import scoring, standards, words
 from audit.address import page_id, page_name
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Source
 from audit.words import N_
@@ -115,8 +115,8 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
             "files": snap.files, "reused_from": snap.reused_from,
             "counts": a.page_counts.get(snap.key, {}),
             "problems": sum(1 for f in shown if f.outcome == Outcome.FAILED),
-            "findings": [{**_finding_dict(f, snap), "issue": rank_of.get(id(f))} for f in shown],
-            "dismissed": [_dismissed_dict(f, snap) for f in items if f.dismissed],
+            "findings": [{**_finding_dict(f, snap, lang), "issue": rank_of.get(id(f))} for f in shown],
+            "dismissed": [_dismissed_dict(f, snap, lang) for f in items if f.dismissed],
             "in_sample": snap.key in in_grid,
         }
         if snap.key in in_grid:
@@ -139,13 +139,15 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
     for issue, data in zip(a.issues, issues, strict=True):
         data["shot"] = _issue_shot(issue, snaps)
         data["problems"] = sum(1 for f in issue.findings if not f.repeated)
+        data.update(_issue_texts(issue, lang))
     audit = a.audit
     questions: dict[tuple[str, str], dict[str, Any]] = {}
     for f in live_all:
         if f.outcome != Outcome.CANT_TELL:
             continue
-        group = questions.setdefault((f.check_id, f.question or f.title), {
-            "check_id": f.check_id, "question": f.question or f.title, "title": f.title,
+        question = f.said("question", lang) or f.said("title", lang)
+        group = questions.setdefault((f.check_id, question), {
+            "check_id": f.check_id, "question": question, "title": f.said("title", lang),
             "rgaa_tests": list(f.rgaa_tests), "wcag": list(f.wcag), "count": 0, "pages": {}})
         group["count"] += 1
         page = group["pages"].setdefault(f.page_key, {"key": f.page_key, "id": page_id(f.page_key),
@@ -192,24 +194,26 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
     }
 
 
-def _tester(f: Finding) -> dict[str, Any] | None:
+def _tester(f: Finding, lang: str) -> dict[str, Any] | None:
     info = f.extra.get("tester") if f.extra else None
     if not isinstance(info, dict):
         return None
-    return {"pseudonym": info.get("pseudonym") or "testeur", "impact": info.get("impact"),
+    return {"pseudonym": info.get("pseudonym") or words.text("testeur", lang=lang), "impact": info.get("impact"),
             "environment": info.get("environment"), "description": info.get("description"),
             "date": info.get("date")}
 
 
-def _finding_dict(f: Finding, snap: PageSnapshot | None) -> dict[str, Any]:
+def _finding_dict(f: Finding, snap: PageSnapshot | None, lang: str = "fr") -> dict[str, Any]:
     data = asdict(f)
+    for name in _SAID:
+        data[name] = f.said(name, lang) if getattr(f, name) else getattr(f, name)
     data["outcome"] = f.outcome.value
     data["source"] = f.source.value
     data["impact"] = f.impact.value if f.impact else None
     data["rgaa_tests"] = list(f.rgaa_tests)
     data["wcag"] = list(f.wcag)
     data["box"] = snap.boxes.get(f.selector) if (snap and f.selector) else None
-    data["tester"] = _tester(f)
+    data["tester"] = _tester(f, lang)
     data["also"] = list(f.extra.get("also", [])) if f.extra else []
     data["elements"] = list(f.extra.get("elements", [])) if f.extra else []  # one cause, several elements
     answered = f.extra.get("answered_by") if f.extra else None
@@ -220,13 +224,27 @@ def _finding_dict(f: Finding, snap: PageSnapshot | None) -> dict[str, Any]:
     return data
 
 
-def _dismissed_dict(f: Finding, snap: PageSnapshot) -> dict[str, Any]:
+def _dismissed_dict(f: Finding, snap: PageSnapshot, lang: str = "fr") -> dict[str, Any]:
     info = f.extra.get("dismissed")
     reason = info.get("reason") if isinstance(info, dict) else str(info)
     by = info.get("by") if isinstance(info, dict) else None
-    return {"check_id": f.check_id, "source": f.source.value, "title": f.title, "selector": f.selector,
+    return {"check_id": f.check_id, "source": f.source.value, "title": f.said("title", lang), "selector": f.selector,
             "snippet": f.snippet, "outcome": f.outcome.value, "fingerprint": f.fingerprint, "reason": reason,
             "by": by}
+
+
+# a finding's texts said in the report's language (Finding.said)
+_SAID = ("title", "message", "how_to_fix", "question")
+
+
+def _issue_texts(issue: scoring.Issue, lang: str) -> dict[str, str]:
+    """The issue's title, message and how-to-fix in ``lang``, said by the finding they were taken from."""
+    first = next((f for f in issue.findings if f.check_id == issue.check_id and f.message == issue.message
+                  and (f.title or f.check_id) == issue.title and f.how_to_fix == issue.how_to_fix), None)
+    if first is None:
+        return {}
+    return {"title": first.said("title", lang) or issue.title, "message": first.said("message", lang),
+            "how_to_fix": first.said("how_to_fix", lang)}
 
 
 def _page_grid(grid: scoring.Grid, key: str, rate, lang: str) -> dict[str, Any]:
@@ -239,9 +257,10 @@ def _page_grid(grid: scoring.Grid, key: str, rate, lang: str) -> dict[str, Any]:
         cell = grid.cell(key, cid)
         nc.append({"id": cid, "title": _crit_title(cid, lang),
                    "evidence": sorted({p.ref for p in cell.proofs if p.status == scoring.Status.NC}),
-                   "comment": cell.verdict.comment if cell.verdict else "", "notes": list(cell.notes)})
+                   "comment": cell.verdict.comment if cell.verdict else "", "notes": list(cell.notes_in(lang))})
     if counts.get("NT"):  # no page rate while criteria are to verify on it (scoring.page_rate): say why
-        rate_text = i18n.labels(lang)["page_rate_pending"].format(n=counts["NT"])
+        rate_text = words.plural(counts["NT"], "non calculable : {n} critère à vérifier sur cette page",
+                                 "non calculable : {n} critères à vérifier sur cette page", lang=lang)
     else:
         rate_text = scoring.format_rate(rate, lang) if rate is not None else None
     return {"counts": {s: counts.get(s, 0) for s in ("C", "NC", "NA", "NT")},
@@ -276,7 +295,7 @@ def _grid_dict(grid: scoring.Grid, lang: str) -> dict[str, Any]:
             if cell.proofs not in evidence:
                 evidence[cell.proofs] = [_proof_dict(x) for x in cell.proofs]
             if cell.notes not in notes:
-                notes[cell.notes] = list(cell.notes)
+                notes[cell.notes] = list(cell.notes_in(lang))
             cells.append({
                 "page": p.key, "status": cell.status.value, "computed": cell.computed.value,
                 "tests": tests[cell.tests], "evidence": evidence[cell.proofs],

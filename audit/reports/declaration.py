@@ -20,7 +20,13 @@ See docs/declaration.md.
 
 French is the declaration the RGAA asks for. With ``lang="en"`` the same facts are written as an English
 accessibility statement (``accessibility-statement*.html|md``): a translation for information, which says so
-and points to the French declaration as the reference.
+and points to the French declaration as the reference. One template per document (``declaration.html.j2``,
+``declaration_fragment.html.j2``, ``declaration.md.j2``) in both languages: every word is a French msgid of the
+catalogue (audit.words, docs/translation.md), the model's formulas included, translated in the English
+catalogue. The names the law gives in French (``DDD_NAME``, ``RGAA_NAME``, ``DECLARATION_NAME``, the
+Défenseur des droits' postal address ``DDD_ADDRESS``) are data, never msgids: an English statement shows them in
+French, marked ``lang="fr"`` in HTML and in italics in Markdown, as it shows the city's and the auditor's own
+words (page names, comments, alternatives, derogations, the postal address) as written, marked ``lang="fr"``.
 
 Validity (official: the declaration is updated at a substantial change or redesign of the site, three years
 after it, and 18 months after a new version of the RGAA; « non conforme » when no audit result is still valid).
@@ -41,12 +47,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from audit import __version__, scoring, standards
+from audit import __version__, scoring, standards, words
 from audit.model import Site
+from audit.words import N_
 
 if TYPE_CHECKING:
     from audit.assessment import Assessment
@@ -172,8 +180,7 @@ class Declaration:
     @property
     def footer(self) -> str:
         """The mention for every page's footer: "Accessibilité : partiellement conforme"."""
-        word = "Accessibility" if self.lang == "en" else "Accessibilité"
-        return f"{word} : {self.state_label}" if self.lang != "en" else f"{word}: {self.state_label}"
+        return words.text("Accessibilité : {state}", lang=self.lang, state=self.state_label)
 
 
 def _add_years(day: date, years: int) -> date:
@@ -245,75 +252,49 @@ def validity(audit_date: str | None, rgaa_version: str, redesign: str | None, to
                     new_rgaa_until=ends["new_rgaa"].isoformat() if newer else None)
 
 
-# What does not work and for whom, per RGAA theme, in plain language: our own words, (French, English).
-THEME_TEXTS: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {
-    1: (("Des images qui donnent une information n'ont pas de texte de remplacement, ou un texte qui ne la donne "
-         "pas.", "les personnes aveugles ou malvoyantes qui utilisent un lecteur d'écran"),
-        ("Some images that carry information have no text alternative, or one that does not give it.",
-         "blind and partially sighted people who use a screen reader")),
-    2: (("Des contenus intégrés dans un cadre n'ont pas de titre qui dise ce qu'ils contiennent.",
-         "les personnes qui utilisent un lecteur d'écran"),
-        ("Some content embedded in a frame has no title saying what it holds.", "people who use a screen reader")),
-    3: (("Des informations ne sont données que par la couleur, ou des textes ne contrastent pas assez avec leur "
-         "fond.", "les personnes malvoyantes ou daltoniennes, et quiconque lit sur un écran en plein soleil"),
-        ("Some information is given by colour only, or some text does not contrast enough with its background.",
-         "partially sighted or colour-blind people, and anyone reading a screen in bright sunlight")),
-    4: (("Des vidéos ou des sons n'ont pas de sous-titres, de transcription ou d'audiodescription, ou leurs "
-         "commandes ne sont pas utilisables au clavier.",
-         "les personnes sourdes ou malentendantes, aveugles ou malvoyantes, et celles qui n'utilisent pas de "
-         "souris"),
-        ("Some videos or sounds have no captions, transcript or audio description, or their controls cannot be "
-         "used with a keyboard.", "deaf and hard-of-hearing, blind and partially sighted people, and people who "
-         "do not use a mouse")),
-    5: (("Des tableaux de données ne sont pas construits pour être lus cellule par cellule (titre, en-têtes).",
-         "les personnes qui utilisent un lecteur d'écran"),
-        ("Some data tables are not built to be read cell by cell (caption, headers).",
-         "people who use a screen reader")),
-    6: (("Des liens n'ont pas d'intitulé, ou un intitulé qui ne dit pas où ils mènent.",
-         "les personnes qui utilisent un lecteur d'écran ou la commande vocale"),
-        ("Some links have no name, or a name that does not say where they lead.",
-         "people who use a screen reader or voice control")),
-    7: (("Des éléments interactifs (menus, boutons, fenêtres, messages) ne sont pas utilisables au clavier ou ne "
-         "sont pas annoncés par les technologies d'assistance.",
-         "les personnes qui n'utilisent pas de souris et celles qui utilisent un lecteur d'écran"),
-        ("Some interactive parts (menus, buttons, dialogs, messages) cannot be used with a keyboard or are not "
-         "announced by assistive technologies.", "people who do not use a mouse and people who use a screen "
-         "reader")),
-    8: (("Des pages ont un code incorrect, un titre absent ou peu clair, ou n'indiquent pas leur langue.",
-         "les personnes qui utilisent un lecteur d'écran, pour se repérer entre les pages et entendre le texte "
-         "bien prononcé"),
-        ("Some pages have incorrect code, a missing or unclear title, or do not say their language.",
-         "people who use a screen reader, to find their way between pages and hear the text correctly "
-         "pronounced")),
-    9: (("Des pages ne sont pas structurées par des titres, des listes et des zones (en-tête, navigation, "
-         "contenu principal).", "les personnes qui utilisent un lecteur d'écran pour parcourir la page et s'y "
-         "repérer"),
-        ("Some pages are not structured with headings, lists and regions (header, navigation, main content).",
-         "people who use a screen reader to move around the page and find their way")),
-    10: (("Des contenus deviennent illisibles quand on agrandit le texte ou la page, ou l'élément qui a le focus "
-          "du clavier n'est pas visible.", "les personnes malvoyantes qui agrandissent l'affichage et celles qui "
-          "naviguent au clavier"),
-         ("Some content becomes unreadable when the text or the page is enlarged, or the element that has the "
-          "keyboard focus cannot be seen.", "partially sighted people who enlarge the display and people who "
-          "use a keyboard")),
-    11: (("Des champs de formulaire n'ont pas d'étiquette claire, ou les erreurs de saisie ne sont pas "
-          "expliquées.", "les personnes qui utilisent un lecteur d'écran, et celles qui ont des difficultés de "
-          "compréhension ou d'attention"),
-         ("Some form fields have no clear label, or input errors are not explained.",
-          "people who use a screen reader, and people with reading, understanding or attention difficulties")),
-    12: (("Il manque un moyen de se repérer (plan du site, recherche, lien d'évitement), ou l'ordre de passage au "
-          "clavier n'est pas logique.", "les personnes qui naviguent au clavier ou avec un lecteur d'écran, et "
-          "celles qui ont du mal à se repérer"),
-         ("A way to find one's way is missing (site map, search, skip link), or the keyboard order is not "
-          "logical.", "people who use a keyboard or a screen reader, and people who find it hard to find their "
-          "way")),
-    13: (("Des contenus ne laissent pas assez de temps, bougent ou clignotent sans pouvoir être arrêtés, ou des "
-          "documents à télécharger ne sont pas accessibles.", "les personnes qui lisent ou agissent plus "
-          "lentement, celles que les mouvements gênent, et celles qui utilisent un lecteur d'écran pour les "
-          "documents"),
-         ("Some content does not leave enough time, moves or flashes without a way to stop it, or some documents "
-          "to download are not accessible.", "people who read or act more slowly, people bothered by movement, "
-          "and people who use a screen reader for the documents")),
+# What does not work and for whom, per RGAA theme, in plain language: our own words (French msgids,
+# translated where they are shown).
+THEME_TEXTS: dict[int, tuple[str, str]] = {
+    1: (N_("Des images qui donnent une information n'ont pas de texte de remplacement, ou un texte qui ne la "
+           "donne pas."),
+         N_("les personnes aveugles ou malvoyantes qui utilisent un lecteur d'écran")),
+    2: (N_("Des contenus intégrés dans un cadre n'ont pas de titre qui dise ce qu'ils contiennent."),
+         N_("les personnes qui utilisent un lecteur d'écran")),
+    3: (N_("Des informations ne sont données que par la couleur, ou des textes ne contrastent pas assez avec "
+           "leur fond."),
+         N_("les personnes malvoyantes ou daltoniennes, et quiconque lit sur un écran en plein soleil")),
+    4: (N_("Des vidéos ou des sons n'ont pas de sous-titres, de transcription ou d'audiodescription, ou leurs "
+           "commandes ne sont pas utilisables au clavier."),
+         N_("les personnes sourdes ou malentendantes, aveugles ou malvoyantes, et celles qui n'utilisent pas de "
+            "souris")),
+    5: (N_("Des tableaux de données ne sont pas construits pour être lus cellule par cellule (titre, en-têtes)."),
+         N_("les personnes qui utilisent un lecteur d'écran")),
+    6: (N_("Des liens n'ont pas d'intitulé, ou un intitulé qui ne dit pas où ils mènent."),
+         N_("les personnes qui utilisent un lecteur d'écran ou la commande vocale")),
+    7: (N_("Des éléments interactifs (menus, boutons, fenêtres, messages) ne sont pas utilisables au clavier ou "
+           "ne sont pas annoncés par les technologies d'assistance."),
+         N_("les personnes qui n'utilisent pas de souris et celles qui utilisent un lecteur d'écran")),
+    8: (N_("Des pages ont un code incorrect, un titre absent ou peu clair, ou n'indiquent pas leur langue."),
+         N_("les personnes qui utilisent un lecteur d'écran, pour se repérer entre les pages et entendre le texte"
+            " bien prononcé")),
+    9: (N_("Des pages ne sont pas structurées par des titres, des listes et des zones (en-tête, navigation, "
+           "contenu principal)."),
+         N_("les personnes qui utilisent un lecteur d'écran pour parcourir la page et s'y repérer")),
+    10: (N_("Des contenus deviennent illisibles quand on agrandit le texte ou la page, ou l'élément qui a le "
+           "focus du clavier n'est pas visible."),
+         N_("les personnes malvoyantes qui agrandissent l'affichage et celles qui naviguent au clavier")),
+    11: (N_("Des champs de formulaire n'ont pas d'étiquette claire, ou les erreurs de saisie ne sont pas "
+           "expliquées."),
+         N_("les personnes qui utilisent un lecteur d'écran, et celles qui ont des difficultés de compréhension "
+            "ou d'attention")),
+    12: (N_("Il manque un moyen de se repérer (plan du site, recherche, lien d'évitement), ou l'ordre de passage "
+           "au clavier n'est pas logique."),
+         N_("les personnes qui naviguent au clavier ou avec un lecteur d'écran, et celles qui ont du mal à se "
+            "repérer")),
+    13: (N_("Des contenus ne laissent pas assez de temps, bougent ou clignotent sans pouvoir être arrêtés, ou des"
+           " documents à télécharger ne sont pas accessibles."),
+         N_("les personnes qui lisent ou agissent plus lentement, celles que les mouvements gênent, et celles qui"
+            " utilisent un lecteur d'écran pour les documents")),
 }
 
 
@@ -330,15 +311,14 @@ class ThemeGroup:
 
 
 def theme_groups(d: Declaration) -> list[ThemeGroup]:
-    en = d.lang == "en"
     groups: dict[int, list[CriterionNote]] = {}
     for note in d.nonconformities:
         groups.setdefault(note.theme_id, []).append(note)
     out = []
     for theme_id, notes in groups.items():
-        texts = THEME_TEXTS.get(theme_id)
-        what, who = texts[1 if en else 0] if texts else ("", "")
-        out.append(ThemeGroup(theme_id=theme_id, theme=notes[0].theme, what=what, who=who, notes=tuple(notes)))
+        what, who = THEME_TEXTS.get(theme_id, ("", ""))
+        out.append(ThemeGroup(theme_id=theme_id, theme=notes[0].theme, what=words.gettext(what, d.lang),
+                              who=words.gettext(who, d.lang), notes=tuple(notes)))
     return out
 
 
@@ -358,7 +338,7 @@ def _notes(grid: scoring.Grid, status: scoring.Status, lang: str, alternatives: 
         theme = standards.THEMES[crit.theme]
         comments = tuple(dict.fromkeys(c.verdict.comment for c in cells
                                        if c.status == status and c.verdict and c.verdict.comment))
-        out.append(CriterionNote(id=cid, title=crit.title_en if lang == "en" else crit.title,
+        out.append(CriterionNote(id=cid, title=standards.criterion_title(cid, lang),
                                  theme=theme.title_en if lang == "en" else theme.title, pages=pages,
                                  comments=comments, all_pages=len(pages) == len(grid.pages) > 1,
                                  theme_id=int(crit.theme), alternative=(alternatives or {}).get(cid, ""),
@@ -386,7 +366,6 @@ def declare(site: Site, a: Assessment, lang: str = "fr", today: date | None = No
     rates = a.rates
     audit = a.audit
     base = site.base_url
-    en = lang == "en"
 
     auditor = (audit.auditor if audit and audit.auditor else "") or facts.auditor
     audit_date = (audit.date if audit and audit.date else None) or (run.started or "")[:10] or None
@@ -397,42 +376,57 @@ def declare(site: Site, a: Assessment, lang: str = "fr", today: date | None = No
     technologies = tuple(facts.technologies)
     review = facts.previous_actions_review.strip()
 
-    def say(key: str, **values: Any) -> str:
-        return _WORDS[key][en].format(**values)
-
+    # the facts a draft names, with where to give them: hints for the author, never in a published declaration
     missing_facts = []
+    add = missing_facts.append
     if not facts.entity:
-        missing_facts.append(say("no_entity"))
-    if not (facts.contact_email or facts.contact_form):
-        missing_facts.append(say("no_contact_address") if facts.contact_address else say("no_contact"))
+        add(words.text("le nom de l'entité (declaration.entity dans sites.yaml)", lang=lang))
+    if not (facts.contact_email or facts.contact_form) and facts.contact_address:
+        add(words.text("un moyen de contact en ligne : une adresse électronique ou un formulaire "
+                       "(declaration.contact_email ou declaration.contact_form dans sites.yaml) ; une adresse "
+                       "postale seule ne suffit pas", lang=lang))
+    elif not (facts.contact_email or facts.contact_form):
+        add(words.text("un moyen de contact : une adresse électronique ou un formulaire (declaration.contact_email "
+                       "ou declaration.contact_form dans sites.yaml)", lang=lang))
     if not auditor:
-        missing_facts.append(say("no_auditor"))
+        add(words.text("le nom de l'auditeur ou de l'organisme qui a réalisé l'audit (auditor dans le fichier de "
+                       "l'auditeur, ou declaration.auditor dans sites.yaml)", lang=lang))
     if not a.grid.pages:
-        missing_facts.append(say("no_sample"))
+        add(words.text("un échantillon de pages auditées", lang=lang))
     if not rgaa_version:
-        missing_facts.append(say("no_rgaa"))
+        add(words.text("la version du RGAA selon laquelle l'audit a été réalisé (rgaa dans le fichier de "
+                       "l'auditeur)", lang=lang))
     if not environments:
-        missing_facts.append(say("no_environments"))
+        add(words.text("l'environnement de test : les combinaisons de navigateur et de technologie d'assistance "
+                       "utilisées (environments dans le fichier de l'auditeur, environment des sessions de test, ou "
+                       "declaration.environments dans sites.yaml)", lang=lang))
     if not technologies:
-        missing_facts.append(say("no_technologies"))
+        add(words.text("les technologies utilisées pour réaliser le site (declaration.technologies dans "
+                       "sites.yaml)", lang=lang))
     if not facts.schema_url:
-        missing_facts.append(say("no_schema"))
+        add(words.text("le lien vers le schéma pluriannuel de mise en accessibilité (declaration.schema_url dans "
+                       "sites.yaml)", lang=lang))
     if not facts.action_plan_url:
-        missing_facts.append(say("no_action_plan", year=today.year))
+        add(words.text("le lien vers le plan d'action de l'année {year} (declaration.action_plan_url dans "
+                       "sites.yaml)", lang=lang, year=today.year))
     if not review:
-        missing_facts.append(say("no_review", year=today.year - 1))
+        add(words.text("le bilan des actions réalisées en {year} : un lien ou un texte "
+                       "(declaration.previous_actions_review dans sites.yaml)", lang=lang, year=today.year - 1))
     for key, value in (("published", facts.published), ("redesign", facts.redesign)):
         if value and _day(value) is None:
-            missing_facts.append(say("bad_date", key=key, value=value))
+            add(words.text("une date AAAA-MM-JJ valide pour declaration.{key} dans sites.yaml (« {value} » n'en "
+                           "est pas une)", lang=lang, key=key, value=value))
 
     valid = validity(audit_date, rgaa_version, facts.redesign, today)
     warnings = []
     rgaa_outdated = bool(rgaa_version) and rgaa_version != CURRENT_RGAA
     if rgaa_outdated and valid.new_rgaa is None:
-        warnings.append(say("rgaa_erratum", version=rgaa_version, current=CURRENT_RGAA))
+        warnings.append(words.text("L'audit a été réalisé selon le RGAA {version} ; la version en vigueur est le "
+                                   "RGAA {current}, dont les corrections n'invalident pas les audits déjà réalisés.",
+                                   lang=lang, version=rgaa_version, current=CURRENT_RGAA))
 
     meta = run.meta
-    unknown = say("unknown_version")
+    unknown = words.text("(version inconnue)", lang=lang)
     tools = (f"a11y-audit {meta.get('tool_version') or __version__}",
              f"axe-core {meta.get('axe_version') or unknown}",
              f"Chromium {meta.get('chromium_version') or unknown}")
@@ -492,112 +486,31 @@ def dated(d: Declaration, previous: tuple[str, str, str] | None, today: date | N
     return replace(d, established=established, updated=updated), (established, updated, key)
 
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
+_MONTHS = (N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"), N_("juillet"),
+           N_("août"), N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre"))
 
-# What declare() and summary() write, (French, English): indexed by ``lang == "en"``.
-_WORDS: dict[str, tuple[str, str]] = {
-    # the facts a draft names, with where to give them: hints for the author, never in a published declaration
-    "no_entity": ("le nom de l'entité (declaration.entity dans sites.yaml)",
-                  "the name of the entity (declaration.entity in sites.yaml)"),
-    "no_contact": ("un moyen de contact : une adresse électronique ou un formulaire (declaration.contact_email "
-                   "ou declaration.contact_form dans sites.yaml)",
-                   "a means of contact: an e-mail address or a form (declaration.contact_email or "
-                   "declaration.contact_form in sites.yaml)"),
-    "no_contact_address": ("un moyen de contact en ligne : une adresse électronique ou un formulaire "
-                           "(declaration.contact_email ou declaration.contact_form dans sites.yaml) ; une adresse "
-                           "postale seule ne suffit pas",
-                           "an online means of contact: an e-mail address or a form (declaration.contact_email or "
-                           "declaration.contact_form in sites.yaml); a postal address alone is not enough"),
-    "no_auditor": ("le nom de l'auditeur ou de l'organisme qui a réalisé l'audit (auditor dans le fichier "
-                   "de l'auditeur, ou declaration.auditor dans sites.yaml)",
-                   "the name of the auditor or of the organisation that made the audit (auditor in the "
-                   "auditor's file, or declaration.auditor in sites.yaml)"),
-    "no_sample": ("un échantillon de pages auditées", "a sample of audited pages"),
-    "no_rgaa": ("la version du RGAA selon laquelle l'audit a été réalisé (rgaa dans le fichier de l'auditeur)",
-                "the RGAA version the audit was made against (rgaa in the auditor's file)"),
-    "no_environments": ("l'environnement de test : les combinaisons de navigateur et de technologie d'assistance "
-                        "utilisées (environments dans le fichier de l'auditeur, environment des sessions de test, "
-                        "ou declaration.environments dans sites.yaml)",
-                        "the test environment: the browser and assistive technology combinations used "
-                        "(environments in the auditor's file, environment of the tester sessions, or "
-                        "declaration.environments in sites.yaml)"),
-    "no_technologies": ("les technologies utilisées pour réaliser le site (declaration.technologies dans "
-                        "sites.yaml)",
-                        "the technologies the website is built with (declaration.technologies in sites.yaml)"),
-    "no_schema": ("le lien vers le schéma pluriannuel de mise en accessibilité (declaration.schema_url dans "
-                  "sites.yaml)",
-                  "the link to the multi-year accessibility scheme (declaration.schema_url in sites.yaml)"),
-    "no_action_plan": ("le lien vers le plan d'action de l'année {year} (declaration.action_plan_url dans "
-                       "sites.yaml)",
-                       "the link to the action plan for {year} (declaration.action_plan_url in sites.yaml)"),
-    "no_review": ("le bilan des actions réalisées en {year} : un lien ou un texte "
-                  "(declaration.previous_actions_review dans sites.yaml)",
-                  "the review of the actions carried out in {year}: a link or a text "
-                  "(declaration.previous_actions_review in sites.yaml)"),
-    "bad_date": ("une date AAAA-MM-JJ valide pour declaration.{key} dans sites.yaml (« {value} » n'en est pas "
-                 "une)",
-                 "a valid YYYY-MM-DD date for declaration.{key} in sites.yaml (\"{value}\" is not one)"),
-    # our own words, in the declaration
-    "rgaa_erratum": ("L'audit a été réalisé selon le RGAA {version} ; la version en vigueur est le RGAA "
-                     "{current}, dont les corrections n'invalident pas les audits déjà réalisés.",
-                     "The audit was made against RGAA {version}; the version in force is RGAA {current}, whose "
-                     "corrections do not invalidate audits already made."),
-    "valid_three_years": ("Les résultats de l'audit du {audit} restent valables trois ans, jusqu'au {until}.",
-                          "The results of the audit of {audit} remain valid for three years, until {until}."),
-    "valid_redesign": ("Les résultats de l'audit du {audit} restent valables jusqu'au {until}, veille de la "
-                       "refonte du site annoncée pour le {redesign}.",
-                       "The results of the audit of {audit} remain valid until {until}, the day before the "
-                       "redesign of the website announced for {redesign}."),
-    "valid_new_rgaa": ("Les résultats de l'audit du {audit}, réalisé selon le RGAA {version}, restent valables "
-                       "jusqu'au {until}, dix-huit mois après la publication du RGAA {new} le {published}.",
-                       "The results of the audit of {audit}, made against RGAA {version}, remain valid until "
-                       "{until}, eighteen months after RGAA {new} was published on {published}."),
-    "valid_rule": ("Ils cessent d'être valables à la première de ces échéances : trois ans après l'audit, une "
-                   "modification substantielle ou une refonte du site, dix-huit mois après la publication d'une "
-                   "nouvelle version du RGAA. Un nouvel audit est alors nécessaire.",
-                   "They stop being valid at the first of these events: three years after the audit, a "
-                   "substantial change or redesign of the website, eighteen months after a new version of the "
-                   "RGAA is published. A new audit is then needed."),
-    "expired_three_years": ("L'audit du {audit} date de plus de trois ans : ses résultats n'étaient valables que "
-                            "jusqu'au {until}.",
-                            "The audit of {audit} is more than three years old: its results were only valid "
-                            "until {until}."),
-    "expired_redesign": ("Le site a fait l'objet d'une modification substantielle ou d'une refonte le {redesign}, "
-                         "après l'audit du {audit} : les résultats de cet audit ne décrivent plus le site.",
-                         "The website was substantially changed or redesigned on {redesign}, after the audit of "
-                         "{audit}: the results of that audit no longer describe it."),
-    "expired_new_rgaa": ("L'audit du {audit} a été réalisé selon le RGAA {version} ; le RGAA {new} a été publié "
-                         "le {published} et les résultats de cet audit n'étaient valables que jusqu'au {until}, "
-                         "dix-huit mois après.",
-                         "The audit of {audit} was made against RGAA {version}; RGAA {new} was published on "
-                         "{published} and the results of that audit were only valid until {until}, eighteen "
-                         "months later."),
-    "expired_state": ("Aucun résultat d'audit n'est donc en cours de validité : le site est déclaré non conforme "
-                      "et aucun taux de conformité n'est publié jusqu'à un nouvel audit.",
-                      "No audit result is therefore still valid: the website is declared non-compliant and no "
-                      "compliance rate is published until a new audit."),
-    "no_audit_date": ("La date de l'audit n'est pas connue : sa validité ne peut pas être établie.",
-                      "The date of the audit is not known: its validity cannot be established."),
-    "unknown_version": ("(version inconnue)", "(unknown version)"),
-    "draft": ("BROUILLON : cette déclaration n'est pas publiable.",
-              "DRAFT: this statement cannot be published."),
-    "to_verify": ("  {n} critère(s) restent à vérifier : ", "  Criteria still to verify ({n}): "),
-    "missing": ("  Manque : {fact}.", "  Missing: {fact}."),
-    "state": ("État de conformité : {state}.", "Compliance status: {state}."),
-    "rates": ("Taux global : {rate}", "Overall rate: {rate}"),
-    "mean": (" ; taux moyen : {rate}", "; average rate: {rate}"),
-    "no_rate": ("Taux non calculable.", "Rate not computable."),
-    "no_rate_nt": ("Taux non calculable : {n} critère(s) à vérifier ({cells} case(s) de la grille).",
-                   "Rate not computable: criteria to verify: {n} ({cells} grid cell(s))."),
-    "nc": ("Non-conformités : {n} critère(s).", "Non-compliant criteria: {n}."),
-    "conflicts": ("À réexaminer : {n} case(s) de la grille où l'auditeur a conclu « conforme » ou « non "
-                  "applicable » malgré des constats automatiques en échec (détail dans le rapport).",
-                  "To re-examine: {n} grid cell(s) where the auditor concluded \"compliant\" or \"not "
-                  "applicable\" despite failed automated findings (details in the report)."),
-    "footer": ("Mention de pied de page : « {footer} »", "Footer mention: \"{footer}\""),
+# Names the law gives in French. They are not translated (not msgids): an English statement shows them in
+# French, marked lang="fr" in HTML and in italics in Markdown, beside our English words around them.
+DECLARATION_NAME = "déclaration d'accessibilité"
+RGAA_NAME = "référentiel général d’amélioration de l’accessibilité"
+DDD_NAME = "Défenseur des droits"
+
+# Why the audit's results stop being valid, or until when they are, per trigger (Validity.trigger)
+_VALID = {
+    "three_years": N_("Les résultats de l'audit du {audit} restent valables trois ans, jusqu'au {until}."),
+    "redesign": N_("Les résultats de l'audit du {audit} restent valables jusqu'au {until}, veille de la refonte "
+                   "du site annoncée pour le {redesign}."),
+    "new_rgaa": N_("Les résultats de l'audit du {audit}, réalisé selon le RGAA {version}, restent valables "
+                   "jusqu'au {until}, dix-huit mois après la publication du RGAA {new} le {published}."),
+}
+_EXPIRED = {
+    "three_years": N_("L'audit du {audit} date de plus de trois ans : ses résultats n'étaient valables que "
+                      "jusqu'au {until}."),
+    "redesign": N_("Le site a fait l'objet d'une modification substantielle ou d'une refonte le {redesign}, après "
+                   "l'audit du {audit} : les résultats de cet audit ne décrivent plus le site."),
+    "new_rgaa": N_("L'audit du {audit} a été réalisé selon le RGAA {version} ; le RGAA {new} a été publié le "
+                   "{published} et les résultats de cet audit n'étaient valables que jusqu'au {until}, "
+                   "dix-huit mois après."),
 }
 
 # The files write() makes, per language: the French names stay those of the déclaration.
@@ -606,22 +519,23 @@ FILES = {"fr": ("declaration.html", "declaration-fragment.html", "declaration.md
                 "accessibility-statement.md")}
 
 
-def _fr_date(value: date | str | None) -> str:
+def long_date(value: date | str | None, lang: str = "fr") -> str:
+    """« 1er mars 2026 », « 20 novembre 2026 »; "1 March 2026" in English ("" for no date)."""
     if not value:
         return ""
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{'1er' if day.day == 1 else day.day} {_MONTHS[day.month - 1]} {day.year}"
+    month = words.gettext(_MONTHS[day.month - 1], lang)
+    if day.day == 1:
+        return words.text("1er {month} {year}", lang=lang, month=month, year=day.year)
+    return words.text("{day} {month} {year}", lang=lang, day=day.day, month=month, year=day.year)
 
 
-def _en_date(value: date | str | None) -> str:
-    if not value:
-        return ""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-
-
-def _date(value: date | str | None, lang: str) -> str:
-    return _en_date(value) if lang == "en" else _fr_date(value)
+def _dates(d: Declaration) -> dict[str, str]:
+    v = d.validity
+    assert v is not None
+    return {"audit": long_date(v.audit_date, d.lang), "until": long_date(v.until, d.lang),
+            "redesign": long_date(v.redesign, d.lang), "version": d.rgaa_version, "new": v.new_rgaa or "",
+            "published": long_date(v.new_rgaa_published, d.lang)}
 
 
 def expiry(d: Declaration) -> str:
@@ -629,64 +543,173 @@ def expiry(d: Declaration) -> str:
     v = d.validity
     if v is None or not v.expired:
         return ""
-    en = d.lang == "en"
-    values = {"audit": _date(v.audit_date, d.lang), "until": _date(v.until, d.lang),
-              "redesign": _date(v.redesign, d.lang), "version": d.rgaa_version, "new": v.new_rgaa or "",
-              "published": _date(v.new_rgaa_published, d.lang)}
-    return _WORDS[f"expired_{v.trigger}"][en].format(**values) + " " + _WORDS["expired_state"][en]
+    return " ".join((words.text(_EXPIRED[v.trigger], lang=d.lang, **_dates(d)),
+                     words.text("Aucun résultat d'audit n'est donc en cours de validité : le site est déclaré non "
+                                "conforme et aucun taux de conformité n'est publié jusqu'à un nouvel audit.",
+                                lang=d.lang)))
 
 
 def validity_line(d: Declaration) -> str:
     """The validity line: how long the audit's results hold, and every official trigger that ends them."""
     v = d.validity
-    en = d.lang == "en"
     if v is None or not v.until:
-        return _WORDS["no_audit_date"][en]
+        return words.text("La date de l'audit n'est pas connue : sa validité ne peut pas être établie.", lang=d.lang)
     if v.expired:
         return expiry(d)
-    values = {"audit": _date(v.audit_date, d.lang), "until": _date(v.until, d.lang),
-              "redesign": _date(v.redesign, d.lang), "version": d.rgaa_version, "new": v.new_rgaa or "",
-              "published": _date(v.new_rgaa_published, d.lang)}
-    return _WORDS[f"valid_{v.trigger}"][en].format(**values) + " " + _WORDS["valid_rule"][en]
+    return " ".join((words.text(_VALID[v.trigger], lang=d.lang, **_dates(d)),
+                     words.text("Ils cessent d'être valables à la première de ces échéances : trois ans après "
+                                "l'audit, une modification substantielle ou une refonte du site, dix-huit mois "
+                                "après la publication d'une nouvelle version du RGAA. Un nouvel audit est alors "
+                                "nécessaire.", lang=d.lang)))
 
 
-def _context(d: Declaration) -> dict[str, Any]:
-    from audit.i18n import labels
+def results_detail(d: Declaration) -> str:
+    """« Détail : 105 critères conformes et 1 non conforme, sur 2 pages de l’échantillon, audit du … »."""
+    counts, lang = d.rates.counts, d.lang
+    values = {
+        "compliant": words.plural(counts.get("C", 0), "{n} critère conforme", "{n} critères conformes", lang=lang),
+        "non_compliant": words.plural(counts.get("NC", 0), "{n} non conforme", "{n} non conformes", lang=lang),
+        "not_applicable": words.plural(counts.get("NA", 0), "{n} non applicable", "{n} non applicables",
+                                       lang=lang),
+        "pages": words.plural(len(d.pages), "{n} page de l’échantillon", "{n} pages de l’échantillon", lang=lang),
+        "date": long_date(d.audit_date, lang),
+    }
+    if counts.get("NA") and d.audit_date:
+        msgid = N_("Détail : {compliant} et {non_compliant}, {not_applicable}, sur {pages}, audit du {date}.")
+    elif counts.get("NA"):
+        msgid = N_("Détail : {compliant} et {non_compliant}, {not_applicable}, sur {pages}.")
+    elif d.audit_date:
+        msgid = N_("Détail : {compliant} et {non_compliant}, sur {pages}, audit du {date}.")
+    else:
+        msgid = N_("Détail : {compliant} et {non_compliant}, sur {pages}.")
+    return words.text(msgid, lang=lang, **values)
 
-    return {"d": d, "fr_date": _fr_date, "en_date": _en_date,
-            "long_date": _en_date if d.lang == "en" else _fr_date, "ddd_form": DDD_FORM,
-            "ddd_delegates": DDD_DELEGATES, "ddd_address": DDD_ADDRESS, "current_rgaa": CURRENT_RGAA,
-            "t": labels(d.lang), "lang": d.lang, "expiry": expiry(d), "validity_line": validity_line(d),
-            "groups": theme_groups(d)}
+
+# --- the documents -----------------------------------------------------------------------------------
 
 
-def _template(name: str, lang: str) -> str:
-    """``declaration_fragment.html.j2`` (French) or ``declaration_fragment.en.html.j2`` (English)."""
-    if lang != "en":
-        return name
-    stem, _, ext = name.partition(".")
-    return f"{stem}.en.{ext}"
+def _html_helpers(lang: str) -> dict[str, Any]:
+    from markupsafe import Markup, escape
+
+    def fr(text: Any) -> Any:
+        """Words in French (a legal name, the city's or the auditor's words) inside another language."""
+        return Markup('<span lang="fr">{}</span>').format(text) if lang != "fr" and text else text
+
+    def strong(text: Any) -> Markup:
+        return Markup("<strong>{}</strong>").format(text)
+
+    def link(text: Any, url: str) -> Any:
+        return Markup('<a href="{}">{}</a>').format(url, text) if url else text
+
+    def legal(msgid: str, fr_values: dict[str, Any] | None = None, **values: Any) -> Markup:
+        """One of the official model's fixed formulas: in French as the law writes it; in another language the
+        French, marked ``lang="fr"``, then our translation for information."""
+        french = Markup(escape(words.gettext(msgid, "fr"))).format(**{**values, **(fr_values or {})})
+        if lang == "fr":
+            return french
+        said = Markup(escape(words.gettext(msgid, lang))).format(**values)
+        return Markup('<span lang="fr">{}</span> <span class="translation">[{}]</span>').format(french, said)
+
+    return {"fr": fr, "fr_term": fr, "strong": strong, "link": link, "legal": legal}
+
+
+def _markdown_helpers(env: Any, lang: str) -> dict[str, Any]:
+    from markupsafe import Markup
+
+    escape, url_of = env.finalize, env.filters["url"]
+
+    def md(value: Any) -> Markup:
+        return value if isinstance(value, Markup) else Markup(escape(value))
+
+    def fr_term(text: Any) -> Any:
+        """A legal name in French inside another language: in italics."""
+        return Markup(f"*{md(text)}*") if lang != "fr" and text else text
+
+    def strong(text: Any) -> Markup:
+        return Markup(f"**{md(text)}**")
+
+    def link(text: Any, url: str) -> Any:
+        return Markup(f"[{md(text)}]({url_of(url)})") if url else text
+
+    def legal(msgid: str, fr_values: dict[str, Any] | None = None, **values: Any) -> Markup:
+        """One of the official model's fixed formulas: in French as the law writes it; in another language the
+        French in italics, then our translation for information in brackets (« _…_ [...] »)."""
+        def said(in_lang: str, given: dict[str, Any]) -> Markup:
+            return Markup(md(words.gettext(msgid, in_lang))).format(**{k: md(v) for k, v in given.items()})
+
+        french = said("fr", {**values, **(fr_values or {})})
+        # underscores: the French names inside are in asterisks already (fr_term)
+        return french if lang == "fr" else Markup(f"_{french}_ [{said(lang, values)}]")
+
+    return {"fr": lambda text: text, "fr_term": fr_term, "strong": strong, "link": link, "legal": legal}
+
+
+def _install_markdown_words(env: Any, lang: str) -> None:
+    """``_``, ``ngettext`` and ``pgettext`` for a Markdown template: the message and its values escaped for
+    Markdown (as HTML templates escape them for HTML), values made with the helpers (links, emphasis) kept."""
+    from markupsafe import Markup
+
+    escape = env.finalize
+
+    def md(value: Any) -> str:
+        return str(value) if isinstance(value, Markup) else escape(value)
+
+    def fill(said: str, values: dict[str, Any]) -> Markup:
+        return Markup(md(said).format(**{k: md(v) for k, v in values.items()}) if values else md(said))
+
+    env.install_gettext_callables(
+        lambda msgid, **values: fill(words.gettext(msgid, lang), values),
+        lambda singular, plural_, n, **values: fill(words.ngettext(singular, plural_, n, lang), {"n": n, **values}),
+        newstyle=False,
+        pgettext=lambda context, msgid, **values: fill(words.pgettext(context, msgid, lang), values))
+
+
+@cache
+def _markdown_environment(lang: str) -> Any:
+    """The Markdown templates' settings (values escaped for Markdown, the url filter), with the catalogue's
+    words in ``lang`` escaped for Markdown too: one environment per language, the declaration's own."""
+    from jinja2 import Environment
+
+    from audit.reports.remediation import markdown_environment
+
+    base = markdown_environment()
+    env = Environment(loader=base.loader, autoescape=False, trim_blocks=base.trim_blocks,
+                      lstrip_blocks=base.lstrip_blocks, finalize=base.finalize, extensions=["jinja2.ext.i18n"])
+    env.filters.update(base.filters)
+    words.install(env, lang)
+    _install_markdown_words(env, lang)
+    return env
+
+
+def _context(d: Declaration, kind: str = "html") -> dict[str, Any]:
+    if kind == "html":
+        helpers = _html_helpers(d.lang)
+    else:
+        helpers = _markdown_helpers(_markdown_environment(d.lang), d.lang)
+    return {"d": d, "lang": d.lang, "long_date": lambda value: long_date(value, d.lang),
+            "long_date_fr": lambda value: long_date(value, "fr"), "ddd_form": DDD_FORM,
+            "ddd_delegates": DDD_DELEGATES, "ddd_address": DDD_ADDRESS, "ddd_name": DDD_NAME,
+            "rgaa_name": RGAA_NAME, "declaration_name": DECLARATION_NAME, "current_rgaa": CURRENT_RGAA,
+            "expiry": expiry(d), "validity_line": validity_line(d), "groups": theme_groups(d),
+            "results_detail": results_detail(d) if d.has_rate else "", **helpers}
 
 
 def render_fragment(d: Declaration) -> str:
     """An HTML fragment for the CMS: sections with headings from h2, no <html> or styles."""
     from audit.reports.html import environment
 
-    return environment().get_template(_template("declaration_fragment.html.j2", d.lang)).render(**_context(d))
+    return environment(d.lang).get_template("declaration_fragment.html.j2").render(**_context(d))
 
 
 def render_html(d: Declaration) -> str:
     """A standalone, accessible page, ``<html lang>`` in the declaration's language."""
     from audit.reports.html import environment
 
-    context = _context(d) | {"fragment": _template("declaration_fragment.html.j2", d.lang)}
-    return environment().get_template("declaration.html.j2").render(**context)
+    return environment(d.lang).get_template("declaration.html.j2").render(**_context(d))
 
 
 def render_markdown(d: Declaration) -> str:
-    from audit.reports.remediation import markdown_environment
-
-    return markdown_environment().get_template(_template("declaration.md.j2", d.lang)).render(**_context(d))
+    return _markdown_environment(d.lang).get_template("declaration.md.j2").render(**_context(d, "md"))
 
 
 def write(d: Declaration, out: Path) -> list[Path]:
@@ -705,34 +728,35 @@ def write(d: Declaration, out: Path) -> list[Path]:
 
 def summary(d: Declaration) -> str:
     """What the CLI prints, in the declaration's language."""
-    en = d.lang == "en"
-
-    def say(key: str, **values: Any) -> str:
-        return _WORDS[key][en].format(**values)
-
+    lang = d.lang
     lines = []
     if d.draft:
-        lines.append(say("draft"))
+        lines.append(words.text("BROUILLON : cette déclaration n'est pas publiable.", lang=lang))
         if d.missing:
-            lines.append(say("to_verify", n=len(d.missing))
-                         + ", ".join(c.id for c in d.missing[:30]) + (" …" if len(d.missing) > 30 else ""))
+            ids = ", ".join(c.id for c in d.missing[:30]) + (" …" if len(d.missing) > 30 else "")
+            lines.append("  " + words.plural(len(d.missing), "{n} critère reste à vérifier : {criteria}",
+                                             "{n} critères restent à vérifier : {criteria}", lang=lang,
+                                             criteria=ids))
         for fact in d.missing_facts:
-            lines.append(say("missing", fact=fact))
-    lines.append(say("state", state=d.state_label))
-    if d.global_rate:
-        mean = say("mean", rate=d.mean_rate) if d.mean_rate else ""
-        lines.append(say("rates", rate=d.global_rate) + mean + ".")
+            lines.append("  " + words.text("Manque : {fact}.", lang=lang, fact=fact))
+    lines.append(words.text("État de conformité : {state}.", lang=lang, state=d.state_label))
+    if d.global_rate and d.mean_rate:
+        lines.append(words.text("Taux global : {rate} ; taux moyen : {mean}.", lang=lang, rate=d.global_rate,
+                                mean=d.mean_rate))
+    elif d.global_rate:
+        lines.append(words.text("Taux global : {rate}.", lang=lang, rate=d.global_rate))
     elif d.expired:
         lines.append(expiry(d))
-    elif en and d.rates.nt_cells:
-        lines.append(say("no_rate_nt", n=len(d.rates.nt_criteria), cells=d.rates.nt_cells))
-    elif en:
-        lines.append(say("no_rate"))
     else:
-        lines.append(d.rates.reason or say("no_rate"))
-    lines.append(say("nc", n=len(d.nonconformities)))
+        lines.append(scoring.rates_reason(d.rates, lang) or words.text("Taux non calculable.", lang=lang))
+    lines.append(words.plural(len(d.nonconformities), "Non-conformités : {n} critère.",
+                              "Non-conformités : {n} critères.", lang=lang))
     lines.extend(d.warnings)
     if d.conflicts:
-        lines.append(say("conflicts", n=d.conflicts))
-    lines.append(say("footer", footer=d.footer))
+        lines.append(words.plural(
+            d.conflicts, "À réexaminer : {n} case de la grille où l'auditeur a conclu « conforme » ou « non "
+            "applicable » malgré des constats automatiques en échec (détail dans le rapport).",
+            "À réexaminer : {n} cases de la grille où l'auditeur a conclu « conforme » ou « non applicable » "
+            "malgré des constats automatiques en échec (détail dans le rapport).", lang=lang))
+    lines.append(words.text("Mention de pied de page : « {footer} »", lang=lang, footer=d.footer))
     return "\n".join(lines)

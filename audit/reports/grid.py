@@ -20,10 +20,13 @@ import csv
 import io
 from pathlib import Path
 
-from audit import standards
+from audit import standards, words
 from audit.reports import visible_controls
 from audit.scoring import Grid, Status
+from audit.words import N_
 
+# the fixed columns (audit.auditor reads them in French and in English)
+_HEAD = (N_("Thématique"), N_("Critère"), N_("Intitulé"), N_("Niveau"), N_("Échantillon"))
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,8 +44,7 @@ def header(page) -> str:
 def to_csv(grid: Grid, lang: str = "fr", delimiter: str = ";") -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    fixed = (["Thématique", "Critère", "Intitulé", "Niveau", "Échantillon"] if lang == "fr" else
-             ["Theme", "Criterion", "Title", "Level", "Sample"])
+    fixed = [words.gettext(head, lang) for head in _HEAD]
     writer.writerow([*fixed, *(neutralise(header(p)) for p in grid.pages)])
     for cid in grid.criteria:
         crit = standards.CRITERIA[cid]

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from audit.baseline import impact_word, page_path
+from audit import words
+from audit.baseline import impact_said, page_path
 from audit.model import Finding, Outcome, PageSnapshot, worst
 
 if TYPE_CHECKING:
@@ -39,20 +40,6 @@ FILE_NAME = "junit.xml"
 MAX_ELEMENTS = 50  # failing elements listed in one failure text
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-_WORDS = {
-    "fr": {"to_verify": "à vérifier", "elements": "élément(s) en échec", "element": "Élément", "code": "Code",
-           "found": "Constat", "fix": "Comment corriger", "refs": "Références", "doc": "Documentation",
-           "more": "autre(s) élément(s) non listé(s)", "page_error": "La page n'a pas pu être auditée",
-           "questions": "Questions à trancher", "others": "autre(s)",
-           "same": "même problème que {check}, compté une fois", "dismissed": "écarté par un testeur"},
-    "en": {"to_verify": "to verify", "elements": "failing element(s)", "element": "Element", "code": "Code",
-           "found": "Found", "fix": "How to fix", "refs": "References", "doc": "Documentation",
-           "more": "more element(s) not listed", "page_error": "The page could not be audited",
-           "questions": "Questions to answer", "others": "more",
-           "same": "same problem as {check}, counted once", "dismissed": "dismissed by a tester"},
-}
-
 
 def _clean(text: str | None) -> str:
     return _XML_BAD.sub("", text or "")
@@ -72,28 +59,32 @@ def _refs(f: Finding) -> str:
     return " ; ".join(parts)
 
 
-def _failure_text(findings: list[Finding], w: dict[str, str]) -> str:
+def _failure_text(findings: list[Finding], lang: str) -> str:
     lines = []
     first = findings[0]
     for i, f in enumerate(findings[:MAX_ELEMENTS], 1):
-        lines.append(f"{w['element']} {i}/{len(findings)} : {f.selector or '(page)'}")
+        lines.append(words.text("Élément {i}/{total} : {selector}", lang=lang, i=i, total=len(findings),
+                                selector=f.selector or "(page)"))
         if f.snippet:
-            lines.append(f"  {w['code']} : {f.snippet}")
-        if f.message:
-            lines.append(f"  {w['found']} : {f.message}")
+            lines.append("  " + words.text("Code : {snippet}", lang=lang, snippet=f.snippet))
+        message = f.said("message", lang)
+        if message:
+            lines.append("  " + words.text("Constat : {message}", lang=lang, message=message))
     if len(findings) > MAX_ELEMENTS:
-        lines.append(f"… {len(findings) - MAX_ELEMENTS} {w['more']}")
-    if first.how_to_fix:
-        lines.append(f"{w['fix']} : {first.how_to_fix}")
+        lines.append(words.plural(len(findings) - MAX_ELEMENTS, "… {n} autre élément non listé",
+                                  "… {n} autres éléments non listés", lang=lang))
+    how = first.said("how_to_fix", lang)
+    if how:
+        lines.append(words.text("Comment corriger : {how}", lang=lang, how=how))
     if _refs(first):
-        lines.append(f"{w['refs']} : {_refs(first)}")
+        lines.append(words.text("Références : {refs}", lang=lang, refs=_refs(first)))
     if first.help_url:
-        lines.append(f"{w['doc']} : {first.help_url}")
+        lines.append(words.text("Documentation : {url}", lang=lang, url=first.help_url))
     return _clean("\n".join(lines))
 
 
 def _testcase(suite: etree._Element, check_id: str, classname: str, outcome: Outcome, findings: list[Finding],
-              w: dict[str, str], lang: str) -> str:
+              lang: str) -> str:
     """``outcome``: the check's worst live outcome on the page (the result's page_checks); ``findings``: its
     failed and cant_tell findings there, dismissed ones left out."""
     case = etree.SubElement(suite, "testcase", name=_clean(check_id), classname=_clean(classname))
@@ -101,26 +92,33 @@ def _testcase(suite: etree._Element, check_id: str, classname: str, outcome: Out
     counted = [f for f in failed if not f.repeated]
     if outcome == Outcome.FAILED and failed and not counted:  # another detector's problem: counted there
         others = sorted({str(f.extra["same_as"]) for f in failed})
-        etree.SubElement(case, "skipped", message=_clean(w["same"].format(check=", ".join(others))))
+        etree.SubElement(case, "skipped", message=_clean(
+            words.text("même problème que {check}, compté une fois", lang=lang, check=", ".join(others))))
         return "skipped"
     if outcome == Outcome.FAILED and counted:
         impacts = [f.impact for f in counted if f.impact]
         top = max(impacts, key=lambda i: i.rank) if impacts else None
-        title = next((f.title for f in counted if f.title), check_id)
-        message = f"{title} ({len(counted)} {w['elements']}, {impact_word(top, lang)})"
+        title = next((t for t in (f.said("title", lang) for f in counted) if t), check_id)
+        message = words.plural(len(counted), "{title} ({n} élément en échec, {impact})",
+                               "{title} ({n} éléments en échec, {impact})", lang=lang, title=title,
+                               impact=impact_said(top, lang))
         node = etree.SubElement(case, "failure", message=_clean(message), type=str(top) if top else "failed")
         # the elements of this check's problems (one cause may hold several), not another detector's problems
-        node.text = _failure_text([f for f in failed if (f.extra or {}).get("same_as") in (None, check_id)], w)
+        node.text = _failure_text([f for f in failed if (f.extra or {}).get("same_as") in (None, check_id)], lang)
         return "failed"
     if outcome == Outcome.CANT_TELL:
         asked = [f for f in findings if f.outcome == Outcome.CANT_TELL]
-        questions = list(dict.fromkeys(f.question or f.title or check_id for f in asked)) or [check_id]
-        message = f"{w['to_verify']} : {questions[0]}"
+        questions = list(dict.fromkeys(f.said("question", lang) or f.said("title", lang) or check_id
+                                       for f in asked)) or [check_id]
         if len(questions) > 1:
-            message += f" (+{len(questions) - 1} {w['others']})"
+            message = words.plural(len(questions) - 1, "à vérifier : {question} (+{n} autre)",
+                                   "à vérifier : {question} (+{n} autres)", lang=lang, question=questions[0])
+        else:
+            message = words.text("à vérifier : {question}", lang=lang, question=questions[0])
         node = etree.SubElement(case, "skipped", message=_clean(message))
-        text = [f"{w['questions']} :"] + [f"- {q}" for q in questions]
-        text += [f"{w['element']} : {f.selector}" for f in asked[:MAX_ELEMENTS] if f.selector]
+        text = [words.text("Questions à trancher :", lang=lang)] + [f"- {q}" for q in questions]
+        text += [words.text("Élément : {selector}", lang=lang, selector=f.selector)
+                 for f in asked[:MAX_ELEMENTS] if f.selector]
         node.text = _clean("\n".join(text))
         return "skipped"
     return "passed"
@@ -132,7 +130,6 @@ def _suite_name(snap: PageSnapshot, base_url: str) -> str:
 
 def _suites(a: Assessment, lang: str, totals: dict[str, float]) -> Iterator[etree._Element]:
     """One test suite a page, made one after the other; ``totals`` adds up the counts and the time."""
-    w = _WORDS["en" if lang == "en" else "fr"]
     hostname = socket.gethostname()
     run = a.run
     by_page: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
@@ -152,7 +149,8 @@ def _suites(a: Assessment, lang: str, totals: dict[str, float]) -> Iterator[etre
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         if snap.error:
             case = etree.SubElement(suite, "testcase", name="page", classname=_clean(path))
-            etree.SubElement(case, "error", message=_clean(f"{w['page_error']} : {snap.error}"),
+            etree.SubElement(case, "error", message=_clean(words.text(
+                "La page n'a pas pu être auditée : {error}", lang=lang, error=snap.error)),
                              type="page-error").text = _clean(snap.error)
             counts["tests"] += 1
             counts["errors"] += 1
@@ -162,7 +160,7 @@ def _suites(a: Assessment, lang: str, totals: dict[str, float]) -> Iterator[etre
             for check_id in sorted(set(checks) | set(found)):
                 outcome = (Outcome(checks[check_id]) if check_id in checks else
                            worst((f.outcome for f in found[check_id]), Outcome.PASSED))
-                result = _testcase(suite, check_id, path, outcome, found.get(check_id, []), w, lang)
+                result = _testcase(suite, check_id, path, outcome, found.get(check_id, []), lang)
                 counts["tests"] += 1
                 if result == "failed":
                     counts["failures"] += 1

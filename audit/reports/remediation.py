@@ -11,42 +11,42 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from audit import words
 from audit.reports import visible_controls
 from audit.reports.grid import neutralise
-from audit.reports.html import crop_issues, environment, labels, write_template
+from audit.reports.html import crop_issues, environment, speaking, write_template
+from audit.words import N_
 
 FORMATS = ("html", "csv", "md", "json")
 _NAMES = {"html": "remediation.html", "csv": "remediation.csv", "md": "remediation.md", "json": "remediation.json"}
 
 
 def render_html(report: dict[str, Any], lang: str = "fr") -> str:
-    return environment().get_template("remediation.html.j2").render(r=report, t=labels(lang), lang=lang)
+    return environment(lang).get_template("remediation.html.j2").render(r=report, lang=lang)
 
 
-_CSV_HEAD = {
-    "fr": ["Rang", "Défaut", "Gravité", "Bloquant pour un testeur", "Niveau WCAG", "Nombre de pages", "Poids",
-           "Correction rapide", "Critères RGAA", "Tests RGAA", "WCAG", "Règle", "Aussi signalé par", "Sélecteur",
-           "Code", "Comment corriger", "Pourquoi ce rang", "Pages"],
-    "en": ["Rank", "Issue", "Impact", "Blocking for a tester", "WCAG level", "Pages", "Weight", "Quick win",
-           "RGAA criteria", "RGAA tests", "WCAG", "Rule", "Also reported by", "Selector", "Code", "How to fix",
-           "Why this rank", "Pages"],
-}
+# the CSV's columns (WCAG is a name, not a word)
+_CSV_HEAD = [N_("Rang"), N_("Défaut"), N_("Gravité"), N_("Bloquant pour un testeur"), N_("Niveau WCAG"),
+             N_("Nombre de pages"), N_("Poids"), N_("Correction rapide"), N_("Critères RGAA"), N_("Tests RGAA"),
+             "WCAG", N_("Règle"), N_("Aussi signalé par"), N_("Sélecteur"), N_("Code"), N_("Comment corriger"),
+             N_("Pourquoi ce rang"), N_("Pages")]
 
 
 def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
-    t = labels(lang)
-    yes, no = ("oui", "non") if lang != "en" else ("yes", "no")
+    yes, no = words.text("oui", lang=lang), words.text("non", lang=lang)
+    unknown = words.text("Gravité non précisée", lang=lang)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_CSV_HEAD["en" if lang == "en" else "fr"])
+    writer.writerow([words.gettext(head, lang) for head in _CSV_HEAD])
     for i in report.get("issues", []):
-        row = [i["rank"], i["title"], t[i["impact"]] if i["impact"] else t["impact_none"],
+        row = [i["rank"], i["title"], _capital(words.impact(i["impact"], lang)) if i["impact"] else unknown,
                yes if i["blocking"] else no, i["level"] or "", i["page_count"], f"{i['reach']:g}",
                yes if i["quick_win"] else no, ", ".join(c["id"] for c in i["criteria"]), ", ".join(i["rgaa_tests"]),
                ", ".join(i["wcag"]), i["check_id"], ", ".join(i.get("also", [])), i["selector"] or "",
@@ -56,7 +56,11 @@ def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
     return out.getvalue()
 
 
-def _md(value: Any) -> str:
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def markdown_text(value: Any) -> str:
     """Text safe inside Markdown: no raw HTML, no accidental emphasis, links or tables, no bidi control."""
     if isinstance(value, Markup):  # from the code, url and raw filters
         return visible_controls(str(value))
@@ -82,18 +86,20 @@ def _url(value: Any) -> Markup:
     return Markup(text)
 
 
-def markdown_environment() -> Environment:
-    """Markdown templates: no HTML autoescape (entities would show), every value escaped for Markdown."""
+@cache
+def markdown_environment(lang: str | None = None) -> Environment:
+    """Markdown templates: no HTML autoescape (entities would show), every value escaped for Markdown; the
+    words in ``lang`` (without it, in the ``lang`` of each render), as :func:`audit.reports.html.environment`."""
     env = Environment(loader=PackageLoader("audit", "templates"), autoescape=False, trim_blocks=True,
-                      lstrip_blocks=True, finalize=_md)
+                      lstrip_blocks=True, finalize=markdown_text, extensions=["jinja2.ext.i18n"])
     env.filters["code"] = _code
     env.filters["raw"] = Markup
     env.filters["url"] = _url
-    return env
+    return speaking(env, lang, markdown_environment)
 
 
 def to_markdown(report: dict[str, Any], lang: str = "fr") -> str:
-    return markdown_environment().get_template("remediation.md.j2").render(r=report, t=labels(lang), lang=lang)
+    return markdown_environment(lang).get_template("remediation.md.j2").render(r=report, lang=lang)
 
 
 def to_json(report: dict[str, Any]) -> str:
@@ -113,8 +119,7 @@ def write(report: dict[str, Any], run_folder: Path, out: Path, lang: str = "fr",
     for fmt in formats:
         path = out / _NAMES[fmt]
         if fmt == "html":
-            write_template(environment().get_template("remediation.html.j2"), path, r=report, t=labels(lang),
-                           lang=lang)
+            write_template(environment(lang).get_template("remediation.html.j2"), path, r=report, lang=lang)
         elif fmt == "csv":
             path.write_text(to_csv(report, lang), encoding="utf-8-sig", newline="")
         elif fmt == "md":

@@ -1,7 +1,7 @@
 """SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning, GitLab, SARIF viewers).
 
 - ``tool.driver``: a11y-audit with its version and one rule per check that ran (axe-core rule or ours):
-  French short description, help link, ``properties.tags`` with the ``RGAA-x.y.z`` tests and the
+  short description in the log's language, help link, ``properties.tags`` with the ``RGAA-x.y.z`` tests and the
   ``WCAG-x.y.z`` success criteria, ``defaultConfiguration.level`` from the check's impact.
 - ``results``: every failure (``kind: fail``, level from its impact: critique/grave → error, modérée →
   warning, mineure → note) and every point a person must verify (``kind: review``, level ``none``: the
@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from audit import __version__
-from audit.baseline import impact_word, page_path
+from audit import __version__, words
+from audit.baseline import impact_said, page_path
 from audit.model import Finding, Impact, Outcome, PageSnapshot
 
 if TYPE_CHECKING:
@@ -38,16 +38,10 @@ PAGE_KEY = "a11yAuditPage/v1"
 
 LEVELS = {Impact.CRITICAL: "error", Impact.SERIOUS: "error", Impact.MODERATE: "warning", Impact.MINOR: "note"}
 
-_WORDS = {
-    "fr": {"to_verify": "À vérifier", "on": "sur", "element": "élément"},
-    "en": {"to_verify": "To verify", "on": "on", "element": "element"},
-}
-
-
 def rule_name(check_id: str) -> str:
     """A SARIF rule name is an identifier: 'axe:image-alt' → 'AxeImageAlt'."""
-    words = re.split(r"[^0-9A-Za-z]+", check_id)
-    return "".join(w[:1].upper() + w[1:] for w in words if w) or "Check"
+    parts = re.split(r"[^0-9A-Za-z]+", check_id)
+    return "".join(w[:1].upper() + w[1:] for w in parts if w) or "Check"
 
 
 def _level(impact: Impact | None) -> str:
@@ -80,12 +74,16 @@ def _rule(info: CheckInfo, top: Impact | None, lang: str) -> dict[str, Any]:
 
 
 def _message(f: Finding, title: str, path: str, lang: str) -> str:
-    w = _WORDS["en" if lang == "en" else "fr"]
-    where = f"{w['on']} {path}" + (f" ({f.selector})" if f.selector else "")
+    """The result's text in ``lang``: ``title`` is its rule's short description (already in ``lang``)."""
+    place = f"{path} ({f.selector})" if f.selector else path
     if f.outcome == Outcome.CANT_TELL:
-        return f"{w['to_verify']} {where} : {f.question or f.title}"
-    detail = f" — {f.message}" if f.message and f.message != f.title else ""
-    return f"{title or f.title or f.check_id} [{impact_word(f.impact, lang)}] {where}{detail}"
+        return words.text("À vérifier sur {place} : {question}", lang=lang, place=place,
+                          question=f.said("question", lang) or f.said("title", lang))
+    own_title, message = f.said("title", lang), f.said("message", lang)
+    values = {"title": title or own_title or f.check_id, "impact": impact_said(f.impact, lang), "place": place}
+    if message and message != own_title:
+        return words.text("{title} [{impact}] sur {place} — {message}", lang=lang, message=message, **values)
+    return words.text("{title} [{impact}] sur {place}", lang=lang, **values)
 
 
 def _result(f: Finding, rule: dict[str, Any], rule_index: int, path: str, snap: PageSnapshot | None,

@@ -2,7 +2,7 @@
 
 New / fixed / still open against a baseline (or the previous run), counts by impact, the taux global
 before and after when ``audit.scoring`` can compute it, the first new findings with their page and
-selector, and a link to the full report. French first, English with ``lang="en"``.
+selector, and a link to the full report, in the language ``lang`` (French by default).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from audit import words
-from audit.baseline import Comparison, impact_word
+from audit.baseline import Comparison, impact_said
 from audit.model import Finding, Impact
 from audit.reports import failure_text, totals_of, visible_controls
 from audit.scoring import format_rate, round_rate
@@ -24,75 +24,6 @@ if TYPE_CHECKING:
 REPORT_URL_PLACEHOLDER = "REPORT_URL"
 TOP = 10
 IMPACTS = (Impact.CRITICAL, Impact.SERIOUS, Impact.MODERATE, Impact.MINOR)
-
-_WORDS = {
-    "fr": {
-        "title": "Audit d'accessibilité — {site}",
-        "fail": "**Échec : {n} nouvelle(s) non-conformité(s) de gravité {threshold} ou plus.**",
-        "ok": "**Aucune nouvelle non-conformité de gravité {threshold} ou plus.**",
-        "ok_none": "**Seuil d'échec désactivé (`--fail-on none`) : ce résumé informe, il ne bloque pas.**",
-        "against": "Audit `{run}` ({pages} audités), comparé à `{ref}`.",
-        "against_none": "Audit `{run}` ({pages} audités) : premier audit complet du site, rien à "
-                        "comparer : tout ce qui est trouvé compte comme nouveau.",
-        "table_caption": "Non-conformités détectées automatiquement, par gravité :",
-        "impact": "Gravité", "new": "Nouvelles", "fixed": "Corrigées", "open": "Toujours ouvertes (acceptées)",
-        "total": "Total",
-        "rate": "Taux de conformité global (RGAA) : {before} → {after}{delta}.",
-        "rate_now": "Taux de conformité global (RGAA) : {after}.",
-        "rate_na": "Taux de conformité global (RGAA) : non calculable tant que des critères restent à vérifier "
-                   "({nt} à vérifier).",
-        "new_title": "Nouvelles non-conformités",
-        "first": " ({shown} premières sur {n})",
-        "page": "Page", "rule": "Règle", "selector": "Sélecteur", "found": "Constat",
-        "below": "{n} autre(s) nouvelle(s) non-conformité(s) sous le seuil (gravité inférieure à {threshold}), "
-                 "sans effet sur le résultat.",
-        "below_none": "{n} nouvelle(s) non-conformité(s), sans effet sur le résultat (seuil désactivé).",
-        "fixed_title": "Corrigées",
-        "expired": "{n} acceptation(s) expirée(s) : ces constats comptent de nouveau comme nouveaux.",
-        "not_checked": "{n} constat(s) accepté(s) sur des pages que cet audit n'a pas pu vérifier "
-                       "(page en erreur ou non atteinte) : ni corrigés ni nouveaux.",
-        "more": "… et {n} autre(s).",
-        "report": "[Voir le rapport complet]({url})",
-        "out_of_scope": "Hors périmètre : {selector} ({reason}), {n} constat(s) écarté(s).",
-        "overrides": "Données remplacées en ligne de commande pour ce résumé : {flags}.",
-        "honesty": "Les tests automatiques ne couvrent qu'une partie du RGAA : aucune nouvelle erreur détectée "
-                   "ne vaut pas conformité.",
-    },
-    "en": {
-        "title": "Accessibility audit — {site}",
-        "fail": "**Failed: {n} new failure(s) of impact {threshold} or worse.**",
-        "ok": "**No new failure of impact {threshold} or worse.**",
-        "ok_none": "**Failure threshold off (`--fail-on none`): this summary informs, it does not block.**",
-        "against": "Run `{run}` ({pages} audited), compared with `{ref}`.",
-        "against_none": "Run `{run}` ({pages} audited): the site's first complete run, nothing to compare "
-                        "with: everything found counts as new.",
-        "table_caption": "Failures found automatically, by impact:",
-        "impact": "Impact", "new": "New", "fixed": "Fixed", "open": "Still open (accepted)", "total": "Total",
-        "rate": "Global compliance rate (RGAA): {before} → {after}{delta}.",
-        "rate_now": "Global compliance rate (RGAA): {after}.",
-        "rate_na": "Global compliance rate (RGAA): not computable while criteria remain to verify ({nt} to "
-                   "verify).",
-        "new_title": "New failures",
-        "first": " (first {shown} of {n})",
-        "page": "Page", "rule": "Rule", "selector": "Selector", "found": "Found",
-        "below": "{n} more new failure(s) below the threshold (impact under {threshold}), not failing the build.",
-        "below_none": "{n} new failure(s), not failing the build (threshold off).",
-        "fixed_title": "Fixed",
-        "expired": "{n} acceptance(s) expired: these findings count as new again.",
-        "not_checked": "{n} accepted finding(s) on pages this run could not check (page error or not reached): "
-                       "neither fixed nor new.",
-        "more": "… and {n} more.",
-        "report": "[Full report]({url})",
-        "out_of_scope": "Out of scope: {selector} ({reason}), {n} finding(s) set aside.",
-        "overrides": "Inputs replaced on the command line for this summary: {flags}.",
-        "honesty": "Automated tests cover only part of the RGAA: no new error found does not mean compliance.",
-    },
-}
-
-
-def _w(lang: str) -> dict[str, str]:
-    return _WORDS["en" if lang == "en" else "fr"]
-
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 
@@ -125,44 +56,57 @@ def _counts(findings: Iterable[Finding]) -> Counter:
 
 
 def _delta(before, after, lang: str) -> str:
-    if before is None or after is None:
-        return ""
+    """« +2,5 points », « +1.0 point »: a change of the rate in points (French: below 2 a point is singular)."""
     diff = float(after) - float(before)
-    text = f"{diff:+.1f}"
+    value = f"{diff:+.1f}"
     if lang != "en":
-        text = text.replace(".", ",")
-        unit = "point" if abs(diff) < 2 else "points"
-    else:
-        unit = "point" if abs(diff) == 1 else "points"
-    return f" ({text} {unit})"
+        value = value.replace(".", ",")
+    size = abs(round(diff, 1))
+    # n for the plural form: 1 only for exactly one point, 0 for any other value under 2 (singular in
+    # French, plural in English), the whole number above
+    n = 1 if size == 1 else (0 if size < 2 else int(size))
+    return words.plural(n, "{value} point", "{value} points", lang=lang, value=value)
 
 
 def _rates_line(a: Assessment, previous: Assessment | None, lang: str) -> str:
     """The taux global before and after (the results' own rates, on their RGAA sample)."""
-    w = _w(lang)
     if not a.rates.valid:
-        return w["rate_na"].format(nt=words.plural(a.rates.counts.get("NT", 0), "{n} critère", "{n} critères", lang=lang))
+        return words.text("Taux de conformité global (RGAA) : non calculable tant que des critères restent à vérifier "
+                          "({nt} à vérifier).", lang=lang,
+                          nt=words.plural(a.rates.counts.get("NT", 0), "{n} critère", "{n} critères", lang=lang))
     now = a.rates.global_rate
     if previous is None or not previous.rates.valid:
-        return w["rate_now"].format(after=format_rate(now, lang))
+        return words.text("Taux de conformité global (RGAA) : {after}.", lang=lang, after=format_rate(now, lang))
     before = previous.rates.global_rate
-    return w["rate"].format(before=format_rate(before, lang), after=format_rate(now, lang),
-                            delta=_delta(round_rate(before), round_rate(now), lang))
+    return words.text("Taux de conformité global (RGAA) : {before} → {after} ({change}).", lang=lang,
+                      before=format_rate(before, lang), after=format_rate(now, lang),
+                      change=_delta(round_rate(before), round_rate(now), lang))
 
 
 def _audited(a: Assessment, lang: str) -> str:
     """« 23 pages, 2 documents »: what the run audited (pages in error left out), as the report counts them."""
     totals = totals_of(a)
-    pages = words.plural(totals["pages"], "{n} page", "{n} pages", lang=lang)
-    return f"{pages}, {words.plural(totals['documents'], '{n} document', '{n} documents', lang=lang)}"
+    return ", ".join([words.plural(totals["pages"], "{n} page", "{n} pages", lang=lang),
+                      words.plural(totals["documents"], "{n} document", "{n} documents", lang=lang)])
+
+
+def _title(name: str, lang: str) -> str:
+    return "## " + md_text(words.text("Audit d'accessibilité — {site}", lang=lang, site=name), 200)
+
+
+def _honesty(lang: str) -> str:
+    return "_" + words.text("Les tests automatiques ne couvrent qu'une partie du RGAA : aucune nouvelle erreur "
+                            "détectée ne vaut pas conformité.", lang=lang) + "_"
 
 
 def render_failed(a: Assessment, lang: str = "fr") -> str:
     """The comment for a run that audited nothing: it says the audit failed, never « no new failure »."""
-    w = _w(lang)
     name = a.run.meta.get("site_name") or a.run.site
-    return "\n".join([f"## {md_text(w['title'].format(site=name), 200)}", "",
-                      f"**{md_text(failure_text(a, lang), 600)}**", "", f"_{w['honesty']}_", ""])
+    return "\n".join([_title(name, lang), "", f"**{md_text(failure_text(a, lang), 600)}**", "", _honesty(lang), ""])
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 def render(cmp: Comparison, a: Assessment, lang: str = "fr", report_url: str | None = None,
@@ -171,67 +115,99 @@ def render(cmp: Comparison, a: Assessment, lang: str = "fr", report_url: str | N
     if a.failed:
         return render_failed(a, lang)
     run = a.run
-    w = _w(lang)
-    threshold = impact_word(cmp.fail_on, lang) if cmp.fail_on != "none" else ""
+    threshold = words.impact(cmp.fail_on, lang) if cmp.fail_on != "none" else ""
     name = run.meta.get("site_name") or run.site
     pages = _audited(a, lang)
-    out = [f"## {md_text(w['title'].format(site=name), 200)}", ""]
+    out = [_title(name, lang), ""]
     if cmp.fail_on == "none":
-        out.append(w["ok_none"])
+        out.append(words.text("**Seuil d'échec désactivé (`--fail-on none`) : ce résumé informe, il ne bloque "
+                              "pas.**", lang=lang))
     elif cmp.new:
-        out.append(w["fail"].format(n=len(cmp.new), threshold=threshold))
+        out.append(words.plural(len(cmp.new), "**Échec : {n} nouvelle non-conformité de gravité {threshold} ou plus.**",
+                                "**Échec : {n} nouvelles non-conformités de gravité {threshold} ou plus.**",
+                                lang=lang, threshold=threshold))
     else:
-        out.append(w["ok"].format(threshold=threshold))
+        out.append(words.text("**Aucune nouvelle non-conformité de gravité {threshold} ou plus.**", lang=lang,
+                              threshold=threshold))
     reference = visible_controls(cmp.reference.replace("`", "'"))
-    against = w["against"] if reference else w["against_none"]  # no reference: no earlier run to compare with
-    out += ["", against.format(run=cmp.run_id, pages=pages, ref=reference), ""]
+    if reference:
+        against = words.text("Audit `{run}` ({pages} audités), comparé à `{ref}`.", lang=lang, run=cmp.run_id,
+                             pages=pages, ref=reference)
+    else:  # no reference: no earlier run to compare with
+        against = words.text("Audit `{run}` ({pages} audités) : premier audit complet du site, rien à comparer : "
+                             "tout ce qui est trouvé compte comme nouveau.", lang=lang, run=cmp.run_id, pages=pages)
+    out += ["", against, ""]
 
     everything_new = list(cmp.new) + list(cmp.new_below)
     new_c, open_c = _counts(everything_new), _counts(cmp.still_open)
     fixed_c = Counter(e.impact.value if e.impact else "none" for e in cmp.fixed)
-    out += [w["table_caption"], "",
-            f"| {w['impact']} | {w['new']} | {w['fixed']} | {w['open']} |", "|---|---:|---:|---:|"]
+    impact_head = words.text("Gravité", lang=lang)
+    out += [words.text("Non-conformités détectées automatiquement, par gravité :", lang=lang), "",
+            _row([impact_head, words.text("Nouvelles", lang=lang), words.text("Corrigées", lang=lang),
+                  words.text("Toujours ouvertes (acceptées)", lang=lang)]), "|---|---:|---:|---:|"]
     keys = [i.value for i in IMPACTS] + (["none"] if any(c.get("none") for c in (new_c, open_c, fixed_c)) else [])
     for key in keys:
-        label = impact_word(None if key == "none" else key, lang)
-        out.append(f"| {label[:1].upper() + label[1:]} | {new_c.get(key, 0)} | {fixed_c.get(key, 0)} | "
-                   f"{open_c.get(key, 0)} |")
-    out.append(f"| **{w['total']}** | **{len(everything_new)}** | **{len(cmp.fixed)}** | **{len(cmp.still_open)}** |")
+        label = impact_said(None if key == "none" else key, lang)
+        out.append(_row([label[:1].upper() + label[1:], str(new_c.get(key, 0)), str(fixed_c.get(key, 0)),
+                         str(open_c.get(key, 0))]))
+    # « Total » and « Page » are the same word in both languages
+    out.append(_row(["**Total**", f"**{len(everything_new)}**", f"**{len(cmp.fixed)}**",
+                     f"**{len(cmp.still_open)}**"]))
     out.append("")
 
     out += [_rates_line(a, previous, lang), ""]
 
     if cmp.new:
         shown = cmp.new[:top]
-        more = w["first"].format(shown=len(shown), n=len(cmp.new)) if len(cmp.new) > len(shown) else ""
-        out += [f"### {w['new_title']}{more}", "",
-                f"| {w['impact']} | {w['page']} | {w['rule']} | {w['selector']} | {w['found']} |",
+        if len(cmp.new) > len(shown):
+            heading = words.text("Nouvelles non-conformités ({shown} premières sur {n})", lang=lang,
+                                 shown=len(shown), n=len(cmp.new))
+        else:
+            heading = words.text("Nouvelles non-conformités", lang=lang)
+        out += [f"### {heading}", "",
+                _row([impact_head, "Page", words.text("Règle", lang=lang),
+                      words.text("Sélecteur", lang=lang), words.text("Constat", lang=lang)]),
                 "|---|---|---|---|---|"]
         for f in shown:
-            out.append(f"| {impact_word(f.impact, lang)} | {md_code(cmp.page_of(f), 80)} | {md_code(f.check_id, 60)} "
-                       f"| {md_code(f.selector)} | {md_text(f.message or f.title)} |")
+            out.append(_row([impact_said(f.impact, lang), md_code(cmp.page_of(f), 80), md_code(f.check_id, 60),
+                             md_code(f.selector), md_text(f.said("message", lang) or f.said("title", lang))]))
         out.append("")
     if cmp.new_below:
-        key = "below_none" if cmp.fail_on == "none" else "below"
-        out += [w[key].format(n=len(cmp.new_below), threshold=threshold), ""]
+        if cmp.fail_on == "none":
+            below = words.plural(len(cmp.new_below), "{n} nouvelle non-conformité, sans effet sur le résultat "
+                                 "(seuil désactivé).", "{n} nouvelles non-conformités, sans effet sur le résultat "
+                                 "(seuil désactivé).", lang=lang)
+        else:
+            below = words.plural(len(cmp.new_below), "{n} autre nouvelle non-conformité sous le seuil (gravité "
+                                 "inférieure à {threshold}), sans effet sur le résultat.", "{n} autres nouvelles "
+                                 "non-conformités sous le seuil (gravité inférieure à {threshold}), sans effet sur "
+                                 "le résultat.", lang=lang, threshold=threshold)
+        out += [below, ""]
     if cmp.fixed:
-        out += [f"### {w['fixed_title']} ({len(cmp.fixed)})", ""]
+        out += ["### " + words.text("Corrigées ({n})", lang=lang, n=len(cmp.fixed)), ""]
         for e in cmp.fixed[:top]:
-            out.append(f"- {impact_word(e.impact, lang)} : {md_code(e.page, 80)} — {md_code(e.check_id, 60)} — "
-                       f"{md_code(e.selector)}" if lang != "en" else
-                       f"- {impact_word(e.impact, lang)}: {md_code(e.page, 80)} — {md_code(e.check_id, 60)} — "
-                       f"{md_code(e.selector)}")
+            out.append("- " + words.text("{impact} : {page} — {check} — {selector}", lang=lang,
+                                         impact=impact_said(e.impact, lang), page=md_code(e.page, 80),
+                                         check=md_code(e.check_id, 60), selector=md_code(e.selector)))
         if len(cmp.fixed) > top:
-            out.append(f"- {w['more'].format(n=len(cmp.fixed) - top)}")
+            out.append("- " + words.plural(len(cmp.fixed) - top, "… et {n} autre.", "… et {n} autres.", lang=lang))
         out.append("")
     if cmp.expired:
-        out += [w["expired"].format(n=len(cmp.expired)), ""]
+        out += [words.plural(len(cmp.expired), "{n} acceptation expirée : ce constat compte de nouveau comme nouveau.",
+                             "{n} acceptations expirées : ces constats comptent de nouveau comme nouveaux.",
+                             lang=lang), ""]
     if cmp.not_checked:
-        out += [w["not_checked"].format(n=len(cmp.not_checked)), ""]
+        out += [words.plural(len(cmp.not_checked), "{n} constat accepté sur des pages que cet audit n'a pas pu "
+                             "vérifier (page en erreur ou non atteinte) : ni corrigé ni nouveau.", "{n} constats "
+                             "acceptés sur des pages que cet audit n'a pas pu vérifier (page en erreur ou non "
+                             "atteinte) : ni corrigés ni nouveaux.", lang=lang), ""]
     if a.inputs.overrides:  # a result made with flags in place of the registered inputs says so
-        out += [w["overrides"].format(flags=", ".join(md_code(o) for o in a.inputs.overrides)), ""]
+        out += [words.text("Données remplacées en ligne de commande pour ce résumé : {flags}.", lang=lang,
+                           flags=", ".join(md_code(o) for o in a.inputs.overrides)), ""]
     for part in a.out_of_scope:
-        out += [w["out_of_scope"].format(selector=md_code(part["selector"]), reason=md_text(part["reason"]),
-                                         n=part["findings"]), ""]
-    out += [w["report"].format(url=report_url or REPORT_URL_PLACEHOLDER), "", f"_{w['honesty']}_", ""]
+        out += [words.plural(part["findings"], "Hors périmètre : {selector} ({reason}), {n} constat écarté.",
+                             "Hors périmètre : {selector} ({reason}), {n} constats écartés.", lang=lang,
+                             selector=md_code(part["selector"]), reason=md_text(part["reason"])), ""]
+    out += [words.text("[Voir le rapport complet]({url})", lang=lang, url=report_url or REPORT_URL_PLACEHOLDER), "",
+            _honesty(lang), ""]
     return "\n".join(out)
