@@ -12,7 +12,7 @@ demo: setup
 
 test: setup
 	$(VENV)/bin/lint-imports --no-cache
-	A11Y_AUDIT_REQUIRE_BROWSER=1 $(PY) -m pytest -q -p no:cacheprovider
+	A11Y_AUDIT_REQUIRE_BROWSER=1 $(PY) -m pytest -q -p no:cacheprovider --durations=20
 
 lint: setup
 	$(VENV)/bin/ruff check audit tests bench

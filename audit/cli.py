@@ -203,8 +203,9 @@ def _summary(a) -> str:
     if totals["broken_links"]:
         extra.append(words.text("liens cassés (erreurs HTTP, non audités, hors totaux) : {n}", n=totals["broken_links"]))
     for part in a.out_of_scope:
-        extra.append(words.text("hors périmètre : {selector} ({reason}) — {n} constat(s) écarté(s)", selector=part["selector"], reason=part["reason"],
-                                  n=part["findings"]))
+        extra.append(words.plural(part["findings"], "hors périmètre : {selector} ({reason}) — {n} constat écarté",
+                                  "hors périmètre : {selector} ({reason}) — {n} constats écartés",
+                                  selector=part["selector"], reason=part["reason"]))
     if a.inputs.overrides:
         extra.append(words.text("données remplacées en ligne de commande : {flags}", flags=", ".join(a.inputs.overrides)))
     elif a.sessions:
@@ -314,7 +315,8 @@ def _usage_message(exc: click.UsageError) -> str:
             return words.text("l'option « {option} » ne prend pas de valeur.", option=exc.option_name)
     extra = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", exc.message)
     if extra:
-        return words.text("argument(s) en trop : {arguments}.", arguments=extra.group(1))
+        return words.plural(len(extra.group(1).split()), "argument en trop : {arguments}.",
+                            "arguments en trop : {arguments}.", arguments=extra.group(1))
     return exc.message
 
 
@@ -601,7 +603,7 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, 
     if slots and not quiet:
         for site in chosen:
             if slots > site.crawl.concurrency:
-                click.echo(words.text("{site} : {concurrency} session(s) sur la grille au plus, la limite crawl.concurrency du site (politesse envers son serveur).", site=site.id, concurrency=site.crawl.concurrency), err=True)
+                click.echo(words.plural(site.crawl.concurrency, "{site} : {n} session sur la grille au plus, la limite crawl.concurrency du site (politesse envers son serveur).", "{site} : {n} sessions sur la grille au plus, la limite crawl.concurrency du site (politesse envers son serveur).", site=site.id), err=True)
     runs = _execute(chosen, store, options)
     _finish(store, runs, formats, lang, fail_on, quiet, baselines, config_path)
 
@@ -637,8 +639,11 @@ def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str,
         click.echo(words.text("aucun audit pour {sites} : code de sortie 1.", sites=", ".join(unaudited)), err=True)
         sys.exit(1)
     if worst:
-        key = N_("{count} nouvelle(s) non-conformité(s) de gravité « {threshold} » ou plus : code de sortie {code}.") if baselines else N_("{count} non-conformité(s) de gravité « {threshold} » ou plus : code de sortie {code}.")
-        click.echo(words.text(key, count=worst, threshold=_threshold_word(fail_on), code=EXIT_FINDINGS), err=True)
+        if baselines:
+            said = words.plural(worst, "{n} nouvelle non-conformité de gravité « {threshold} » ou plus : code de sortie {code}.", "{n} nouvelles non-conformités de gravité « {threshold} » ou plus : code de sortie {code}.", threshold=_threshold_word(fail_on), code=EXIT_FINDINGS)
+        else:
+            said = words.plural(worst, "{n} non-conformité de gravité « {threshold} » ou plus : code de sortie {code}.", "{n} non-conformités de gravité « {threshold} » ou plus : code de sortie {code}.", threshold=_threshold_word(fail_on), code=EXIT_FINDINGS)
+        click.echo(said, err=True)
         sys.exit(EXIT_FINDINGS)
 
 
@@ -653,7 +658,7 @@ def check(run_ref, runs_dir):
     except StoreError as exc:
         raise _fail(str(exc)) from None
     count = runner.recheck(store, info)
-    click.echo(words.text("{run} : {count} constat(s) recalculé(s) à partir des pages enregistrées.", run=info.id, count=count))
+    click.echo(words.plural(count, "{run} : {n} constat recalculé à partir des pages enregistrées.", "{run} : {n} constats recalculés à partir des pages enregistrées.", run=info.id))
 
 
 @cli.command()
@@ -688,8 +693,10 @@ def validate(config_path):
     """Vérifier le fichier des sites et dire ce qui ne va pas, ligne par ligne."""
     cfg = _load_config(config_path)
     for site in cfg.sites:
-        click.echo(words.text("{site} : {url} — {pages} page(s) d'exemple, {journeys} parcours, {max_pages} pages au plus", site=site.id, url=site.base_url, pages=len(site.pages),
-                                journeys=len(site.journeys), max_pages=site.crawl.max_pages))
+        click.echo(words.text("{site} : {url} — {pages}, {journeys}, {max_pages} au plus", site=site.id, url=site.base_url,
+                              pages=words.plural(len(site.pages), "{n} page d'exemple", "{n} pages d'exemple"),
+                              journeys=words.plural(len(site.journeys), "{n} parcours", "{n} parcours"),
+                              max_pages=words.plural(site.crawl.max_pages, "{n} page", "{n} pages")))
     click.echo(words.text("{file} : OK", file=cfg.path))
 
 
@@ -781,7 +788,7 @@ def baseline_accept(run_ref, out, reason, expires, min_impact, runs_dir, config_
         written = baseline_lib.accept(a, out, reason=reason, expires=expires, min_impact=min_impact)
     except baseline_lib.BaselineError as exc:
         raise _fail(str(exc)) from None
-    click.echo(words.text("{file} : {count} non-conformité(s) acceptée(s) de {run}.", file=out, count=len(written.entries), run=info.id))
+    click.echo(words.plural(len(written.entries), "{file} : {n} non-conformité acceptée de {run}.", "{file} : {n} non-conformités acceptées de {run}.", file=out, run=info.id))
 
 
 @baseline.command("compare")
@@ -1072,7 +1079,7 @@ def selenium_grid(host, port, slots, chromedriver):
     with tempfile.TemporaryDirectory(prefix="a11y-audit-grid-") as folder:
         config_path = Path(folder) / "node.toml"
         config_path.write_text(webdriver.node_config(chromium, shutil.which(driver), slots), encoding="utf-8")
-        click.echo(words.text("Grille Selenium sur http://{host}:{port} ({slots} session(s) Chromium) ; Ctrl-C pour l'arrêter.", host=host, port=port, slots=slots), err=True)
+        click.echo(words.plural(slots, "Grille Selenium sur http://{host}:{port} ({n} session Chromium) ; Ctrl-C pour l'arrêter.", "Grille Selenium sur http://{host}:{port} ({n} sessions Chromium) ; Ctrl-C pour l'arrêter.", host=host, port=port), err=True)
         server = subprocess.Popen(webdriver.standalone_command(jar, config_path, host, port, slots))
         # SIGTERM (a service manager, kill) stops the Grid too, as Ctrl-C does: never an orphan JVM
         signal.signal(signal.SIGTERM, lambda *_: server.terminate())
@@ -1131,8 +1138,11 @@ def grid_export(run_ref, csv_path, config_path, runs_dir, verdicts, sessions, sa
 @click.option("--yaml", "yaml_out", type=click.Path(dir_okay=False), default=None,
               help="Écrire aussi les verdicts dans un fichier YAML d'auditeur (pour ajouter commentaires et "
                    "dérogations).")
+@click.option("--into-store", is_flag=True,
+              help="Enregistrer les verdicts dans le magasin, comme ceux de l'espace de travail (a11y-audit "
+                   "serve) : ils comptent ensuite pour chaque sortie du site.")
 @_sample_option
-def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, yaml_out, sample_file):
+def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, yaml_out, into_store, sample_file):
     """Lire la grille CSV d'un auditeur, la confronter à l'échantillon de RUN et afficher les taux qui en
     résultent."""
     from audit import auditor, scoring
@@ -1148,11 +1158,12 @@ def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, ya
     missing = audit_file.extra.get("missing_criteria")
     if missing:
         listed = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
-        click.echo(words.text("a11y-audit : attention : {message}", message=words.text("{file} : {count} critère(s) sans ligne ({criteria}) : ils restent tels que les constats les donnent.", file=csv_file,
-                                                                 count=len(missing), criteria=listed)), err=True)
+        click.echo(words.text("a11y-audit : attention : {message}", message=words.plural(len(missing), "{file} : {n} critère sans ligne ({criteria}) : il reste tel que les constats le donnent.", "{file} : {n} critères sans ligne ({criteria}) : ils restent tels que les constats les donnent.", file=csv_file, criteria=listed)), err=True)
     rates = a.rates
     lang = words.language()
-    click.echo(words.text("{file} : {verdicts} verdict(s) sur {pages} page(s).", file=csv_file, verdicts=len(audit_file.verdicts), pages=len(a.grid.pages)))
+    click.echo(words.text("{file} : {verdicts} sur {pages}.", file=csv_file,
+                          verdicts=words.plural(len(audit_file.verdicts), "{n} verdict", "{n} verdicts"),
+                          pages=words.plural(len(a.grid.pages), "{n} page", "{n} pages")))
     said = (words.text("Taux global : {global_rate} ; taux moyen : {mean_rate}.", global_rate=scoring.format_rate(rates.global_rate, lang),
                          mean_rate=scoring.format_rate(rates.mean_rate, lang))
             if rates.valid else scoring.rates_reason(rates))
@@ -1165,6 +1176,26 @@ def grid_import(csv_file, run_ref, config_path, runs_dir, auditor_name, when, ya
         except OSError as exc:
             raise _fail(words.text("impossible d'écrire {file} : {error}.", file=yaml_out, error=exc.strerror)) from None
         click.echo(f"  {yaml_out}")
+    if into_store:
+        _verdicts_into_store(store, info, a, audit_file, auditor_name, when)
+
+
+def _verdicts_into_store(store, info, a, audit_file, auditor_name: str, when: str | None) -> None:
+    """An auditor's file (grid CSV or YAML) written into the store, each verdict with what it was given on."""
+    from audit import auditor
+    from audit.store import StoredVerdict, now_iso
+
+    resolved = auditor.resolve(audit_file, a.grid.pages)
+    refs = {p.key: p.ref for p in a.grid.pages}
+    day = when or audit_file.date
+    at = f"{day}T00:00:00Z" if day else now_iso()
+    for (key, criterion), verdict in resolved.items():
+        store.save_verdict(StoredVerdict(
+            site=info.site, page=refs[key], criterion=criterion, test="", status=verdict.status.value,
+            comment=verdict.comment, auditor=verdict.auditor or audit_file.auditor or auditor_name or "?", at=at,
+            run_id=info.id, basis=a.bases.get((refs[key], criterion), "")))
+    click.echo(words.plural(len(resolved), "{n} verdict enregistré dans le magasin.",
+                            "{n} verdicts enregistrés dans le magasin."))
 
 
 # Replacement for cli._write_reports (the `run`, `demo` and `report` commands): the report now reads the site
@@ -1199,7 +1230,7 @@ def findings_validate(files, config_path):
     for message in messages:
         click.echo(message, err=True)
     if messages:
-        click.echo(words.text("{count} problème(s).", count=len(messages)), err=True)
+        click.echo(words.plural(len(messages), "{n} problème.", "{n} problèmes."), err=True)
         sys.exit(1)
     click.echo(words.text("OK : protocoles et sessions valides."))
 

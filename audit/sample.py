@@ -12,7 +12,8 @@
 4. pages drawn at random among the other crawled pages — at least 10 % of the sample built so far,
    one at least — with a recorded seed, so the same seed on the same run draws the same pages.
 
-``to_yaml`` writes it as a ``sample:`` block to paste into sites.yaml; ``describe`` prints it in French.
+``to_yaml`` writes it as a ``sample:`` block to paste into sites.yaml (its reasons in French, as sites.yaml
+keeps them); ``describe`` says it in the reader's language (``audit.words``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from audit import words
 from audit.address import normalise, site_path, title_head
 from audit.model import PageKind, PageSnapshot, Site
 from audit.store import RunInfo, Store, page_id
+from audit.words import N_, Msg
 
 SIMILARITY = 0.8  # Jaccard index above which two pages share a template
 RANDOM_SHARE = 0.10  # at least this share of the sample is drawn at random
@@ -41,27 +43,27 @@ TEMPLATE_DEPTH = 3
 @dataclass(frozen=True, slots=True)
 class RequiredPage:
     kind: str
-    label: str  # French, as the reason says it
+    label: str  # a msgid (French), as the reason says it
     slugs: frozenset[str]  # last URL path segment, without extension, accents or case
     words: tuple[str, ...]  # titles and link texts, normalised (lower case, no accents)
 
 
 REQUIRED: tuple[RequiredPage, ...] = (
-    RequiredPage("accueil", "accueil", frozenset({"", "index", "accueil", "home"}), ("accueil", "page d'accueil")),
-    RequiredPage("contact", "contact", frozenset({"contact", "contacts", "nous-contacter", "contactez-nous"}),
+    RequiredPage("accueil", N_("accueil"), frozenset({"", "index", "accueil", "home"}), ("accueil", "page d'accueil")),
+    RequiredPage("contact", N_("contact"), frozenset({"contact", "contacts", "nous-contacter", "contactez-nous"}),
                  ("contact", "nous contacter", "contactez-nous", "nous ecrire")),
-    RequiredPage("mentions", "mentions légales",
+    RequiredPage("mentions", N_("mentions légales"),
                  frozenset({"mentions-legales", "mentions", "informations-legales", "legal"}),
                  ("mentions legales", "informations legales")),
-    RequiredPage("accessibilite", "accessibilité",
+    RequiredPage("accessibilite", N_("accessibilité"),
                  frozenset({"accessibilite", "declaration-accessibilite", "declaration-d-accessibilite",
                             "accessibility"}),
                  ("accessibilite", "declaration d'accessibilite")),
-    RequiredPage("plan", "plan du site", frozenset({"plan-du-site", "plan-site", "sitemap", "plan"}),
+    RequiredPage("plan", N_("plan du site"), frozenset({"plan-du-site", "plan-site", "sitemap", "plan"}),
                  ("plan du site",)),
-    RequiredPage("aide", "aide", frozenset({"aide", "help", "faq", "besoin-d-aide"}),
+    RequiredPage("aide", N_("aide"), frozenset({"aide", "help", "faq", "besoin-d-aide"}),
                  ("aide", "besoin d'aide", "faq", "questions frequentes")),
-    RequiredPage("connexion", "connexion",
+    RequiredPage("connexion", N_("connexion"),
                  frozenset({"connexion", "login", "se-connecter", "identification", "authentification"}),
                  ("connexion", "se connecter", "me connecter", "identification", "mon compte")),
 )
@@ -71,14 +73,27 @@ REQUIRED: tuple[RequiredPage, ...] = (
 class SampleEntry:
     name: str
     path: str  # URL path (+ query) on the site, or "journey:<id>:<step>"
-    reasons: tuple[str, ...]  # French
+    reasons: tuple[Msg, ...]  # said in the reader's language; str() is the French
     kinds: tuple[str, ...]  # required:<kind> | configured | journey | template | random
     page_key: str | None = None  # the page in the run; None when the run did not gather it
     template: int | None = None  # template number (1-based), for crawled HTML pages
+    said_name: Msg | None = None  # the name when a11y-audit made it up (a journey step's), ``name`` its French
 
     @property
     def reason(self) -> str:
-        return " ; ".join(self.reasons)
+        """The reasons in French, as ``--pin`` writes them into sites.yaml."""
+        return self.reason_in(words.SOURCE)
+
+    def reason_in(self, lang: str | None = None) -> str:
+        """The reasons in ``lang``, one after the other (« a ; b »)."""
+        said = [reason.render(lang) for reason in self.reasons]
+        out = said[-1] if said else ""
+        for reason in reversed(said[:-1]):
+            out = words.text("{first} ; {others}", lang=lang, first=reason, others=out)
+        return out
+
+    def name_in(self, lang: str | None = None) -> str:
+        return self.said_name.render(lang) if self.said_name is not None else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +109,11 @@ class Sample:
     run: str
     seed: int
     pages: tuple[SampleEntry, ...]
-    missing: tuple[str, ...] = ()  # required pages not found (French labels)
+    missing: tuple[str, ...] = ()  # required pages not found (their labels: msgids, French)
     templates: tuple[Template, ...] = ()
     crawled: int = 0  # HTML pages of the run that could be sampled
     random_count: int = 0
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[Msg, ...] = field(default_factory=tuple)
 
 
 def _slug(url: str) -> str:
@@ -253,7 +268,7 @@ def propose(store: Store, run: RunInfo, site: Site, seed: int | None = None) -> 
 
     entries: dict[str, dict] = {}  # path -> {name, reasons, kinds, key}
 
-    def add(path: str, name: str, reason: str, kind: str, key: str | None) -> None:
+    def add(path: str, name: str | Msg, reason: Msg, kind: str, key: str | None) -> None:
         entry = entries.setdefault(path, {"name": name, "reasons": [], "kinds": [], "key": key})
         if reason not in entry["reasons"]:
             entry["reasons"].append(reason)
@@ -268,10 +283,12 @@ def propose(store: Store, run: RunInfo, site: Site, seed: int | None = None) -> 
         for req in kinds:
             if req.kind not in found:
                 found[req.kind] = page.path
-                add(page.path, page.name, f"page obligatoire : {req.label} (configurée dans sites.yaml)",
+                add(page.path, page.name, Msg("page obligatoire : {label} (configurée dans sites.yaml)",
+                                              label=Msg(req.label)),
                     f"required:{req.kind}", snap.key if snap else None)
         if not kinds:
-            add(page.path, page.name, "page configurée dans sites.yaml", "configured", snap.key if snap else None)
+            add(page.path, page.name, Msg("page configurée dans sites.yaml"), "configured",
+                snap.key if snap else None)
     for req in REQUIRED:
         if req.kind in found:
             continue
@@ -284,8 +301,8 @@ def propose(store: Store, run: RunInfo, site: Site, seed: int | None = None) -> 
                    key=lambda s: (len(site_path(s.final_url or s.url)), crawled.index(s)))
         path = site_path(snap.final_url or snap.url)
         found[req.kind] = path
-        add(path, snap.name or _title_head_raw(snap.title) or path, f"page obligatoire : {req.label}",
-            f"required:{req.kind}", snap.key)
+        add(path, snap.name or _title_head_raw(snap.title) or path,
+            Msg("page obligatoire : {label}", label=Msg(req.label)), f"required:{req.kind}", snap.key)
     missing = tuple(r.label for r in REQUIRED if r.kind not in found)
 
     # 2. journeys: every audited step
@@ -296,8 +313,10 @@ def propose(store: Store, run: RunInfo, site: Site, seed: int | None = None) -> 
                 continue
             key = f"journey:{journey.id}:{i}"
             snap = journey_keys.get(key)
-            name = step.name or (snap.name if snap else None) or f"{journey.name} — étape {i + 1}"
-            add(key, name, f"étape du parcours « {journey.name} »", "journey", key if snap else None)
+            name = step.name or (snap.name if snap else None) or Msg("{journey} — étape {n}", journey=journey.name,
+                                                                     n=i + 1)
+            add(key, name, Msg("étape du parcours « {journey} »", journey=journey.name), "journey",
+                key if snap else None)
 
     # 3. templates: one representative each
     templates_raw = cluster([(s.key, structure(trees[s.key][1])) for s in crawled])
@@ -313,10 +332,11 @@ def propose(store: Store, run: RunInfo, site: Site, seed: int | None = None) -> 
         if chosen is None:
             snap = trees[rep][0]
             add(path_of[rep], snap.name or _title_head_raw(snap.title) or path_of[rep],
-                f"représentant du gabarit n° {number} ({len(members)} page{'s' if len(members) > 1 else ''})",
+                Msg.plural(len(members), "représentant du gabarit n° {number} ({n} page)",
+                           "représentant du gabarit n° {number} ({n} pages)", number=number),
                 "template", rep)
         else:
-            entries[path_of[rep]]["reasons"].append(f"représente aussi le gabarit n° {number}")
+            entries[path_of[rep]]["reasons"].append(Msg("représente aussi le gabarit n° {number}", number=number))
             entries[path_of[rep]]["kinds"].append("template")
 
     # 4. random pages, with a recorded seed
@@ -327,15 +347,16 @@ def propose(store: Store, run: RunInfo, site: Site, seed: int | None = None) -> 
     drawn = random.Random(seed).sample(candidates, min(wanted, len(candidates)))
     for path in drawn:
         snap = by_path[path]
-        add(path, snap.name or _title_head_raw(snap.title) or path, f"tirée au hasard (graine {seed})", "random",
-            snap.key)
+        add(path, snap.name or _title_head_raw(snap.title) or path, Msg("tirée au hasard (graine {seed})", seed=seed),
+            "random", snap.key)
 
-    pages = tuple(SampleEntry(name=e["name"], path=p, reasons=tuple(e["reasons"]), kinds=tuple(e["kinds"]),
-                              page_key=e["key"], template=template_of.get(e["key"] or ""))
+    pages = tuple(SampleEntry(name=str(e["name"]), path=p, reasons=tuple(e["reasons"]), kinds=tuple(e["kinds"]),
+                              page_key=e["key"], template=template_of.get(e["key"] or ""),
+                              said_name=e["name"] if isinstance(e["name"], Msg) else None)
                   for p, e in entries.items())
     notes = []
     if not crawled:
-        notes.append("Aucune page explorée utilisable : lancez d'abord un audit (a11y-audit run).")
+        notes.append(Msg("Aucune page explorée utilisable : lancez d'abord un audit (a11y-audit run)."))
     return Sample(site=site.id, run=run.id, seed=seed, pages=pages, missing=missing, templates=tuple(templates),
                   crawled=len(crawled), random_count=len(drawn), notes=tuple(notes))
 
@@ -344,31 +365,34 @@ _title_head_raw = title_head
 
 
 def describe(sample: Sample, lang: str = "fr") -> str:
-    """The sample as a person reads it (French; English with lang="en")."""
-    en = lang == "en"
-    lines = []
-    if en:
-        lines.append(f"Proposed sample for {sample.site} (run {sample.run}, {sample.crawled} crawled pages, "
-                     f"{len(sample.templates)} templates): {len(sample.pages)} pages")
-    else:
-        lines.append(f"Échantillon proposé pour {sample.site} (audit {sample.run}, {sample.crawled} pages "
-                     f"explorées, {len(sample.templates)} gabarits) : {len(sample.pages)} pages")
+    """The sample as a person reads it, in ``lang`` (French by default)."""
+    lines = [words.text(
+        "Échantillon proposé pour {site} (audit {run}, {crawled}, {templates}) : {pages}", lang=lang,
+        site=sample.site, run=sample.run,
+        crawled=words.plural(sample.crawled, "{n} page explorée", "{n} pages explorées", lang=lang),
+        templates=words.plural(len(sample.templates), "{n} gabarit", "{n} gabarits", lang=lang),
+        pages=words.plural(len(sample.pages), "{n} page", "{n} pages", lang=lang))]
     width = len(str(len(sample.pages)))
     for i, entry in enumerate(sample.pages, start=1):
-        absent = "" if entry.page_key else (" — not gathered by this run" if en else " — absente de cet audit")
-        lines.append(f"  {i:>{width}}. {entry.name} — {entry.path}{absent}")
-        lines.append(f"  {' ' * width}  {entry.reason}")
+        name = entry.name_in(lang)
+        if entry.page_key:
+            page = f"{name} — {entry.path}"
+        else:
+            page = words.text("{name} — {path} — absente de cet audit", lang=lang, name=name, path=entry.path)
+        lines.append(f"  {i:>{width}}. {page}")
+        lines.append(f"  {' ' * width}  {entry.reason_in(lang)}")
     if sample.missing:
-        what = ", ".join(sample.missing)
-        lines.append(f"Required pages not found: {what}. If the site has them, add them under `pages:` in "
-                     "sites.yaml." if en else
-                     f"Pages obligatoires introuvables : {what}. Si le site les a, ajoutez-les dans sites.yaml "
-                     "(rubrique pages).")
-    lines.append(f"Random draw: {sample.random_count} page(s), seed {sample.seed} (`a11y-audit sample "
-                 f"{sample.site} --seed {sample.seed}` draws the same pages from the same run)." if en else
-                 f"Tirage au hasard : {sample.random_count} page(s), graine {sample.seed} (`a11y-audit sample "
-                 f"{sample.site} --seed {sample.seed}` refait le même tirage sur le même audit).")
-    lines.extend(sample.notes)
+        lines.append(words.text("Pages obligatoires introuvables : {pages}. Si le site les a, ajoutez-les dans "
+                                "sites.yaml (rubrique pages).", lang=lang,
+                                pages=", ".join(words.gettext(label, lang) for label in sample.missing)))
+    lines.append(words.plural(
+        sample.random_count,
+        "Tirage au hasard : {n} page, graine {seed} (`a11y-audit sample {site} --seed {seed}` refait le même "
+        "tirage sur le même audit).",
+        "Tirage au hasard : {n} pages, graine {seed} (`a11y-audit sample {site} --seed {seed}` refait le même "
+        "tirage sur le même audit).",
+        lang=lang, seed=sample.seed, site=sample.site))
+    lines.extend(note.render(lang) for note in sample.notes)
     return "\n".join(lines)
 
 

@@ -441,7 +441,9 @@ def rates_reason(rates: Rates, lang: str | None = None) -> str:
     if not rates.pages:
         return words.text("Aucune page dans l'échantillon : aucun audit.", lang=lang)
     if rates.nt_cells:
-        return words.text("Taux non calculable : {criteria} critère(s) à vérifier ({cells} case(s) de la grille).", lang=lang, criteria=len(rates.nt_criteria), cells=rates.nt_cells)
+        return words.text("Taux non calculable : {criteria} à vérifier ({cells} de la grille).", lang=lang,
+                          criteria=words.plural(len(rates.nt_criteria), "{n} critère", "{n} critères", lang=lang),
+                          cells=words.plural(rates.nt_cells, "{n} case", "{n} cases", lang=lang))
     return words.text("Taux non calculable : aucun critère applicable sur l'échantillon.", lang=lang)
 
 
@@ -719,21 +721,6 @@ def priority_rule(lang: str = "fr") -> str:
     return words.gettext(_PRIORITY_RULE, lang)
 
 
-class _SaidIn(Mapping[str, str]):
-    """``PRIORITY_RULE[lang]``, as audit/reports still reads it: the rule said in that language (not a table:
-    each language goes through the catalogue). To go once the reports call ``priority_rule(lang)``."""
-
-    def __getitem__(self, lang: str) -> str:
-        return priority_rule(lang)
-
-    def __iter__(self):
-        return iter(words.LANGS)
-
-    def __len__(self) -> int:
-        return len(words.LANGS)
-
-
-PRIORITY_RULE = _SaidIn()
 
 
 def _lead(issue: Issue) -> Finding | None:

@@ -212,8 +212,9 @@ def now_iso() -> str:
 
 
 class Store:
-    def __init__(self, root: str | Path = "runs"):
+    def __init__(self, root: str | Path = "runs", remember_findings: bool = False):
         self.root = Path(root)
+        self.remember_findings = remember_findings
         self.root.mkdir(parents=True, exist_ok=True)
         file = self.root / DB_NAME
         try:
@@ -580,18 +581,55 @@ class Store:
             self._insert_findings(run.id, findings)
 
     def findings(self, run: RunInfo, page_key: str | None = None) -> Iterator[Finding]:
+        if self.remember_findings:
+            yield from self._remembered(run, page_key)
+            return
         sql, args = "SELECT * FROM findings WHERE run_id = ?", [run.id]
         if page_key is not None:
             sql, args = sql + " AND page_key = ?", [run.id, page_key]
         for r in self.db.execute(sql + " ORDER BY id", args):
-            yield Finding(
-                check_id=r["check_id"], source=Source(r["source"]), outcome=Outcome(r["outcome"]),
-                page_key=r["page_key"], page_url=r["page_url"],
-                impact=Impact(r["impact"]) if r["impact"] else None,
-                rgaa_tests=tuple(json.loads(r["rgaa_tests"])), wcag=tuple(json.loads(r["wcag"])),
-                selector=r["selector"], xpath=r["xpath"], snippet=r["snippet"], message=r["message"],
-                title=r["title"], help_url=r["help_url"], how_to_fix=r["how_to_fix"], question=r["question"],
-                fingerprint=r["fingerprint"], conclusive=bool(r["conclusive"]), extra=json.loads(r["extra"]))
+            yield _finding(_row_values(r))
+
+    def _remembered(self, run: RunInfo, page_key: str | None) -> Iterator[Finding]:
+        """The run's findings decoded once per process while they are unchanged (the workspace assesses the same
+        run again after each verdict): a row count and the highest row id tell a change."""
+        token = tuple(self.db.execute("SELECT COUNT(*), MAX(id) FROM findings WHERE run_id = ?", (run.id,)).fetchone())
+        key = (str(self.root.resolve()), run.id)
+        kept = _REMEMBERED.get(key)
+        if kept is None or kept[0] != token:
+            by_page: dict[str, list[tuple]] = {}
+            for r in self.db.execute("SELECT * FROM findings WHERE run_id = ? ORDER BY id", (run.id,)):
+                by_page.setdefault(r["page_key"], []).append(_row_values(r))
+            kept = (token, by_page)
+            _REMEMBERED[key] = kept
+            while len(_REMEMBERED) > REMEMBERED_RUNS:
+                _REMEMBERED.pop(next(iter(_REMEMBERED)))
+        rows = kept[1].get(page_key, ()) if page_key is not None else (v for vs in kept[1].values() for v in vs)
+        for values in rows:
+            yield _finding(values)
+
+
+# the findings kept decoded by stores that remember them (Store(remember_findings=True)): a few runs at most
+_REMEMBERED: dict[tuple[str, str], tuple[tuple, dict[str, list[tuple]]]] = {}
+REMEMBERED_RUNS = 2
+_FIELDS = ("check_id", "source", "outcome", "page_key", "page_url", "impact", "rgaa_tests", "wcag", "selector",
+           "xpath", "snippet", "message", "title", "help_url", "how_to_fix", "question", "fingerprint", "conclusive",
+           "extra")
+
+
+def _row_values(r: sqlite3.Row) -> tuple:
+    return (r["check_id"], Source(r["source"]), Outcome(r["outcome"]), r["page_key"], r["page_url"],
+            Impact(r["impact"]) if r["impact"] else None, tuple(json.loads(r["rgaa_tests"])),
+            tuple(json.loads(r["wcag"])), r["selector"], r["xpath"], r["snippet"], r["message"], r["title"],
+            r["help_url"], r["how_to_fix"], r["question"], r["fingerprint"], bool(r["conclusive"]),
+            json.loads(r["extra"]))
+
+
+def _finding(values: tuple) -> Finding:
+    """A Finding of its own (its ``extra`` a copy: the assess stage adds the element's line to it)."""
+    out = Finding(**dict(zip(_FIELDS, values, strict=True)))
+    out.extra = dict(out.extra)
+    return out
 
 
 def snapshot_dict(snap: PageSnapshot) -> dict[str, Any]:

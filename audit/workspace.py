@@ -376,7 +376,7 @@ def _need(right: str) -> None:
 
 def _store() -> Store:
     if "store" not in g:
-        g.store = Store(_state().runs_dir or Path(_config().runs_dir or "runs"))
+        g.store = Store(_state().runs_dir or Path(_config().runs_dir or "runs"), remember_findings=True)
     return g.store
 
 

@@ -78,7 +78,7 @@ def test_validate_prints_in_the_chosen_language():
     sites = str(ROOT / "sites.yaml")
     fr = invoke("validate", "--config", sites)
     assert fr.exit_code == 0, fr.output
-    assert fr.output.endswith(f"{sites} : OK\n") and "page(s) d'exemple" in fr.output
+    assert fr.output.endswith(f"{sites} : OK\n") and "pages d'exemple" in fr.output
     en = invoke("--lang-cli", "en", "validate", "--config", sites)
     assert en.output.endswith(f"{sites}: OK\n") and "sample pages" in en.output
 
@@ -112,7 +112,7 @@ USAGE_ERRORS = [
      "invalid value '70000' for '--port': a whole number from 1 to 65535 expected.", "a11y-audit selenium-grid"),
     (["grid", "import", "absent.csv", "--run", "x"], "« CSV_FILE » : « absent.csv » n'existe pas.",
      "'CSV_FILE': 'absent.csv' does not exist.", "a11y-audit grid import"),
-    (["check", "a", "b"], "argument(s) en trop : b.", "unexpected argument(s): b.", "a11y-audit check"),
+    (["check", "a", "b"], "argument en trop : b.", "unexpected extra argument: b.", "a11y-audit check"),
     (["run", "--max-pages"], "l'option « --max-pages » attend une valeur.", "option '--max-pages' needs a value.",
      None),
     (["grid", "export", "--lang-cli", "en"], "--lang-cli se place avant la commande : a11y-audit --lang-cli en "
@@ -341,10 +341,10 @@ def test_the_reason_for_no_rates_follows_the_command_line_and_stays_french_for_t
     all_na = build_grid([home], [], {k: Verdict(page="/", criterion=k[1], status=Status.NA, auditor="Test")
                                      for k in verdicts}, conclusive_checks=frozenset())
     empty = build_grid([], [], conclusive_checks=frozenset())
-    french = ["Taux non calculable : 2 critère(s) à vérifier (2 case(s) de la grille).",
+    french = ["Taux non calculable : 2 critères à vérifier (2 cases de la grille).",
               "Taux non calculable : aucun critère applicable sur l'échantillon.",
               "Aucune page dans l'échantillon : aucun audit."]
-    english = ["Rates not computable: 2 criteria to verify (2 grid cells).",
+    english = ["Rates not computable: 2 criteria to verify (2 cells of the grid).",
                "Rates not computable: no applicable criterion on the sample.", "No page in the sample: no audit."]
     grids = (to_verify, all_na, empty)
     assert [rates_reason(compute_rates(g)) for g in grids] == french

@@ -152,3 +152,69 @@ def test_pinned_sample_errors_say_file_and_line(tmp_path, text, where, words):
         load_pinned(path)
     assert str(exc.value).startswith(f"{path}{where}"), str(exc.value)
     assert words in str(exc.value)
+
+
+def _sample_words() -> tuple[set[str], set[str]]:
+    """The words of audit/sample.py's messages that only French says, and those that only English says."""
+    import re
+    import sys
+    from pathlib import Path
+
+    from babel.messages.extract import extract as babel_extract
+
+    from audit import words
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import catalogues
+
+    french, english = set(), set()
+    with (Path(words.__file__).parent / "sample.py").open("rb") as fp:
+        for _line, message, _comments, _context in babel_extract(catalogues._python, fp,
+                                                                 keywords=catalogues.PYTHON_KEYWORDS):
+            if isinstance(message, str):
+                said = [words.gettext(message, "en")]
+                ids = [message]
+            else:
+                ids = list(message)
+                said = [words.ngettext(message[0], message[1], n, "en") for n in (1, 2)]
+            for fr in ids:
+                french |= {w.lower() for w in re.findall(r"[^\W\d_]{3,}", re.sub(r"\{\w+\}", "", fr))}
+            for en in said:
+                english |= {w.lower() for w in re.findall(r"[^\W\d_]{3,}", re.sub(r"\{\w+\}", "", en))}
+    return french - english, english - french
+
+
+def test_describe_says_everything_in_one_language(tmp_path):
+    import re
+
+    store, run = _store(tmp_path)
+    site = Site(id="ville", name="Ville", base_url=BASE, pages=(SamplePage("Tarifs", "/tarifs"),),
+                journeys=(Journey(id="cantine", name="Inscription", steps=(
+                    Step(StepAction.GOTO, "/espace"), Step(StepAction.SUBMIT, "button", audit=True),
+                    Step(StepAction.SUBMIT, "button", audit=True))),))
+    sample = propose(store, run, site, seed=5)
+    empty = propose(Store(tmp_path / "empty"), Store(tmp_path / "empty").create_run("ville", BASE, {}), site, seed=5)
+    assert empty.notes and sample.missing and any(e.page_key is None for e in sample.pages)
+    assert any(e.said_name is not None for e in sample.pages)  # the step without a name nor a page
+    french_only, english_only = _sample_words()
+    assert {"obligatoire", "gabarit", "hasard", "graine", "étape"} <= french_only
+    assert {"required", "template", "random", "step"} <= english_only  # « --seed » is in both
+    for lang, foreign in (("en", french_only), ("fr", english_only)):
+        for one in (sample, empty):
+            text = describe(one, lang).replace(one.run, "")
+            for entry in one.pages:  # the pages' own names (French here) are not ours to translate
+                name = entry.name_in(lang)
+                text = text.replace(f"{name} — {entry.path}", name if entry.said_name is not None else "")
+            text = text.replace("Inscription", "")
+            said = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)}
+            assert not said & foreign, (lang, sorted(said & foreign), text)
+    en = describe(sample, "en")
+    assert en.startswith("Proposed sample for ville") and "not gathered by this run" in en
+    assert "required page: home page" in en and "Inscription — step 2" in en and "step of the journey" in en
+    fr = describe(sample)
+    assert "Inscription — étape 2" in fr and "(s)" not in fr
+    assert re.search(r"Tirage au hasard : 1 page, graine 5 ", fr) or "pages, graine 5" in fr
+    # the French stays what --pin writes into sites.yaml
+    assert all(e.reason == e.reason_in("fr") for e in sample.pages)
+    assert "page configurée dans sites.yaml" in {e.reason for e in sample.pages}
+    assert describe(empty, "en").endswith("No usable crawled page: run an audit first (a11y-audit run).")

@@ -213,7 +213,7 @@ def test_nt_present_gives_no_rate_and_lists_the_criteria():
     assert rates.counts["NT"] == 1 and rates.counts["NC"] == 1
     assert rates.nt_cells == 3
     assert rates.global_rate is None and rates.state == Compliance.NONE
-    assert "1 critère(s) à vérifier (3 case(s) de la grille)" in rates.reason
+    assert "1 critère à vérifier (3 cases de la grille)" in rates.reason
     # no page rate either while a criterion is to verify on the page (b: 104 C and 1 NC decided, 2.1 open)
     assert dict(rates.page_rates) == {"a": None, "b": None}
 

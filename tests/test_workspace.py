@@ -272,14 +272,22 @@ def test_an_auditor_settles_every_cell_with_the_keyboard_and_the_declaration_bec
     assert "declaration.html" in files and "accessibility-statement.html" in files
     declaration = next(served["publication"].rglob("declaration.md")).read_text(encoding="utf-8")
     assert "BROUILLON" not in declaration
-    # the same numbers in the app, the report object and the declaration
+    # the same numbers in the app, the report and the declaration
+    from audit import reports, scoring
     from audit.reports import declaration as decl_lib
 
+    rate = scoring.format_rate(a.rates.global_rate, "fr")
+    nc = a.rates.counts["NC"]
+    report = reports.report_of(a, "fr")
+    assert report["rates"]["global_text"] == rate and report["rates"]["counts"]["NC"] == nc
+    assert report["rates"]["nt_cells"] == 0
+    app_page = unescape(_client(served["runs"], "jeton-lecture").get("/sites/ville-demo/").text)
+    assert rate in app_page and f"/ {nc} /" in app_page
+    assert f"{rate} des critères RGAA sont respectés" in declaration
     decl = decl_lib.declare(config.with_base_url(_site(), a.run.base_url), a)
-    rate = decl_lib.summary(decl)
+    assert not decl.draft and decl.global_rate == rate and len(decl.nonconformities) == nc
     with Store(served["runs"]) as store:
         assert store.publications("ville-demo")[-1]["state"] == a.rates.state.value
-    assert str(a.rates.counts["NC"]) in rate or a.rates.state.value in rate
 
 
 def test_every_page_of_the_app_passes_the_tools_own_audit(served, chromium, monkeypatch):
@@ -331,3 +339,27 @@ def test_the_access_file_is_written_with_digests_only_and_read_back(tmp_path):
         assert "is not a role" in str(err.value)
     finally:
         words.use(None)
+
+
+def test_an_auditors_file_imported_into_the_store_counts_like_the_workspaces_verdicts(town, tmp_path):
+    from click.testing import CliRunner
+
+    from audit.cli import cli
+
+    runs = tmp_path / "runs"
+    shutil.copytree(town["runs"], runs)
+    a = _assessed(runs)
+    gp = a.grid.pages[-1]
+    crit = next(c for (k, c), cell in a.grid.cells.items() if k == gp.key and cell.status.value == "NT")
+    file = tmp_path / "auditeur.yaml"
+    file.write_text(f"site: ville-demo\nauditor: Cabinet Exemple\ndate: 2026-12-01\nverdicts:\n  - page: {gp.ref}\n"
+                    f"    criteria:\n      \"{crit}\": {{status: NA, comment: Rien de ce type.}}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["grid", "import", str(file), "--run", a.run.id, "--runs-dir", str(runs),
+                                      "--config", str(CONFIG), "--into-store"])
+    assert result.exit_code == 0, result.output
+    assert "1 verdict enregistré dans le magasin." in result.output
+    with Store(runs) as store:
+        [row] = [v for v in store.verdicts("ville-demo") if v.page == gp.ref and v.criterion == crit]
+    assert (row.status, row.auditor, row.comment, row.at[:10]) == ("NA", "Cabinet Exemple", "Rien de ce type.",
+                                                                    "2026-12-01")
+    assert _assessed(runs).grid.cells[(gp.key, crit)].status.value == "NA"

@@ -168,7 +168,7 @@ def report_of(a: Assessment, lang: str = "fr") -> dict[str, Any]:
         "totals": totals_of(a),
         "rates": scoring.rates_dict(a.rates, lang),
         "nc_criteria": a.nc_criteria,
-        "priority_rule": scoring.PRIORITY_RULE["en" if lang == "en" else "fr"],
+        "priority_rule": scoring.priority_rule(lang),
         "issues": issues,
         "questions": to_verify,
         "out_of_scope": [dict(part) for part in a.out_of_scope],
