@@ -38,9 +38,9 @@ from audit.address import page_name, site_path
 from audit.fingerprint import normalise_selector
 from audit.model import Finding, Impact, Outcome, PageKind, PageSnapshot, Site, Source
 from audit.store import RunInfo, Store, page_id
-from audit.words import N_
+from audit.words import N_, Msg
 
-RESULT_VERSION = "3"  # bump when the Assessment's shape or a definition changes: stored results are remade
+RESULT_VERSION = "4"  # bump when the Assessment's shape or a definition changes: stored results are remade
 
 
 
@@ -659,7 +659,13 @@ def _owner(dom, f: Finding, owner: dict[Any, int]) -> int | None:
 
 MENTION_CHECK = "legal-accessibility-mention"
 MISMATCH_CHECK = "legal-accessibility-mention-state"
-_STATE_WORDS = {"total": "totalement conforme", "partial": "partiellement conforme", "none": "non conforme"}
+_STATE_WORDS = {"total": N_("totalement conforme"), "partial": N_("partiellement conforme"),
+                "none": N_("non conforme")}
+MISMATCH_TITLE = N_("La mention d'accessibilité affichée ne correspond pas à la déclaration")
+MISMATCH_DESCRIPTION = N_("La mention « Accessibilité : … » qu'une page affiche engage la ville : elle doit reprendre "
+                          "l'état de conformité de la déclaration publiée.")
+MISMATCH_HOW = N_("Remplacez la mention par celle de la déclaration publiée (en général dans le gabarit du pied de "
+                  "page), ou publiez la déclaration qui justifie l'état affiché.")
 
 
 def _mention_mismatches(mentions: Iterable[Finding], declared: str) -> Iterator[Finding]:
@@ -672,16 +678,18 @@ def _mention_mismatches(mentions: Iterable[Finding], declared: str) -> Iterator[
         claim = state_of(f.snippet)
         if claim is None or claim == declared:
             continue
-        said, truth = _STATE_WORDS.get(claim, claim), _STATE_WORDS.get(declared, declared)
+        said, truth = Msg(_STATE_WORDS.get(claim, claim)), Msg(_STATE_WORDS.get(declared, declared))
+        message = Msg("La page affiche « {shown} » ; la déclaration dit « {truth} ». La mention affichée sur le site "
+                      "engage la ville : elle doit reprendre l'état de la déclaration publiée ({said} ≠ {truth}).",
+                      shown=f.snippet, truth=truth, said=said)
+        how = Msg("Remplacez la mention par « Accessibilité : {truth} » sur cette page (en général dans le gabarit "
+                  "du pied de page), ou publiez la déclaration qui justifie l'état affiché.",
+                  truth=str(truth))  # the mention the law gives, in French on a French site
         yield Finding(
             check_id=MISMATCH_CHECK, source=Source.CHECK, outcome=Outcome.FAILED, page_key=f.page_key,
-            page_url=f.page_url, impact=Impact.CRITICAL, snippet=f.snippet,
-            title="La mention d'accessibilité affichée ne correspond pas à la déclaration",
-            message=f"La page affiche « {f.snippet} » ; la déclaration dit « {truth} ». La mention affichée sur le "
-                    f"site engage la ville : elle doit reprendre l'état de la déclaration publiée ({said} ≠ {truth}).",
-            how_to_fix=f"Remplacez la mention par « Accessibilité : {truth} » sur cette page (en général dans le "
-                       "gabarit du pied de page), ou publiez la déclaration qui justifie l'état affiché.",
-            fingerprint=fingerprint(MISMATCH_CHECK, None, f.snippet or ""))
+            page_url=f.page_url, impact=Impact.CRITICAL, snippet=f.snippet, title=MISMATCH_TITLE,
+            message=str(message), how_to_fix=str(how), fingerprint=fingerprint(MISMATCH_CHECK, None, f.snippet or ""),
+            extra={"said": {"message": message.data(), "how_to_fix": how.data()}})
 
 
 # --- problems: one defect on one element, however many detectors report it ---------------------------
@@ -825,6 +833,11 @@ def _check_infos(seen: dict[str, Finding], conclusive: frozenset[str]) -> dict[s
     out: dict[str, CheckInfo] = {}
     for cid, first in sorted(seen.items()):
         chk = ours.get(cid)
+        if cid == MISMATCH_CHECK:  # made by this stage, not a check of the registry
+            out[cid] = CheckInfo(id=cid, source="check", title=MISMATCH_TITLE, title_en="",
+                                 description=MISMATCH_DESCRIPTION, how_to_fix=MISMATCH_HOW, impact=Impact.CRITICAL,
+                                 help_url=first.help_url)
+            continue
         if chk is not None:
             out[cid] = CheckInfo(id=cid, source="check", title=chk.title, title_en="",
                                  description=chk.description, how_to_fix=chk.how_to_fix, impact=chk.impact,
