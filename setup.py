@@ -1,25 +1,22 @@
 """Compiles the words catalogues (audit/locale/*/LC_MESSAGES/*.po → .mo) when the package is built."""
 
+import sys
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
+HERE = Path(__file__).parent
+
 
 class BuildWithCatalogues(build_py):
     def run(self):
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
+        # the same compilation as at run time (an entry not translated yet is left out)
+        sys.path.insert(0, str(HERE))
+        from audit.words import compile_po
 
-        for po in sorted(Path(__file__).parent.glob("audit/locale/*/LC_MESSAGES/*.po")):
-            with po.open("rb") as fp:
-                catalog = read_po(fp)
-            for message in list(catalog):  # not translated yet: left out, the msgid is said
-                strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
-                if message.id and not all(strings):
-                    catalog.delete(message.id, context=message.context)
-            with po.with_suffix(".mo").open("wb") as fp:
-                write_mo(fp, catalog)
+        for po in sorted(HERE.glob("audit/locale/*/LC_MESSAGES/*.po")):
+            po.with_suffix(".mo").write_bytes(compile_po(po))
         super().run()
 
 

@@ -178,12 +178,6 @@ class Msg:
     def __str__(self) -> str:
         return self.render(SOURCE)
 
-    def __add__(self, other: object) -> str:
-        return str(self) + str(other)
-
-    def __radd__(self, other: object) -> str:
-        return str(other) + str(self)
-
     def data(self) -> dict[str, Any]:
         """Plain JSON-able data (the run store keeps it with the finding)."""
         out: dict[str, Any] = {"id": self.id}
@@ -269,7 +263,6 @@ def install(environment, lang: str) -> None:
         return fill(eval_ctx, pgettext(context, msgid, lang), values)
 
     environment.install_gettext_callables(_gettext_, _ngettext_, newstyle=False, pgettext=_pgettext_)
-    environment.globals["say"] = lambda value: say(value, lang)
 
 
 # --- words shared by several outputs --------------------------------------------------------------

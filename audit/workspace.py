@@ -38,7 +38,7 @@ from werkzeug.exceptions import HTTPException
 from audit import assessment, config, reader, scoring, standards, words
 from audit.address import page_id
 from audit.model import Outcome, Source
-from audit.store import Store, StoredVerdict, VerdictConflict, now_iso
+from audit.store import Store, StoredVerdict, now_iso
 from audit.words import N_
 
 log = logging.getLogger(__name__)
@@ -595,11 +595,10 @@ def _next_cell(a, site_id: str, ref: str, cid: str, query: dict[str, str]) -> st
     order = [(c, p) for c in standards.CRITERIA for p in pages
              if not query.get("theme") or str(standards.CRITERIA[c].theme) == query["theme"]]
     here = next((i for i, (c, p) in enumerate(order) if c == cid and p.ref == ref), -1)
-    todo = [(c, p) for c, p in order if a.grid.cells[(p.key, c)].status.value == "NT"]
-    after = [(c, p) for i, (c, p) in enumerate(order) if i > here and a.grid.cells[(p.key, c)].status.value == "NT"]
+    todo = [(i, c, p) for i, (c, p) in enumerate(order) if a.grid.cells[(p.key, c)].status.value == "NT"]
     if not todo:
         return None
-    c, p = (after or todo)[0]
+    _, c, p = next((x for x in todo if x[0] > here), todo[0])
     return _url(f"/sites/{site_id}/cellule", page=p.ref, critere=c, theme=query.get("theme"),
                 filtre_page=query.get("page"))
 
@@ -643,17 +642,18 @@ def _cell(site_id: str):
             return _render("ws_cell.html.j2", status=409, title=_("Critère {criterion} — {page}", criterion=cid, page=ctx["gp"].name),
                            site=site, left=_cells_left(a), conflict=rows_now, filters=filters, given=form,
                            **{**ctx, "answers": {v.test: v for v in rows_now}, "version": _cell_version(rows_now)})
+        # a whole-criterion answer replaces the per-test ones, and the reverse
+        answered = {(v.page, v.test) for v in _store().verdicts(site.id) if v.criterion == cid}
+        answers = {"": whole} if whole else {t: value for t, value in per_test.items() if value}
         for gp in targets:
-            basis = a.bases.get((gp.ref, cid), "")
-            if whole:
-                for old in [v for v in _store().verdicts(site.id) if v.page == gp.ref and v.criterion == cid and v.test]:
-                    _store().delete_verdict(site.id, gp.ref, cid, old.test)
-                _save(site.id, gp.ref, cid, "", whole, comment, derogation, person.name, at, a.run.id, basis)
-            else:
-                _store().delete_verdict(site.id, gp.ref, cid, "")
-                for t, value in per_test.items():
-                    if value:
-                        _save(site.id, gp.ref, cid, t, value, comment, derogation, person.name, at, a.run.id, basis)
+            for page, test in answered:
+                if page == gp.ref and bool(test) == bool(whole):
+                    _store().delete_verdict(site.id, gp.ref, cid, test)
+            for test, status in answers.items():
+                _store().save_verdict(StoredVerdict(
+                    site=site.id, page=gp.ref, criterion=cid, test=test, status=status, comment=comment,
+                    derogation=derogation, auditor=person.name, at=at, run_id=a.run.id,
+                    basis=a.bases.get((gp.ref, cid), "")))
     a = _assessed(site)
     said = words.gettext(STATUS_NAMES.get(whole, N_("réponses par test")), _lang())
     done = words.plural(len(targets), "{n} page", "{n} pages", lang=_lang())
@@ -662,15 +662,6 @@ def _cell(site_id: str):
     message = _("Enregistré : critère {criterion}, {pages} — {status}. {left}", criterion=cid, pages=done, status=said, left=left)
     target = next_url or _url(f"/sites/{site_id}/declaration")
     return redirect(target + ("&" if "?" in target else "?") + urlencode({"enregistre": message}), 303)
-
-
-def _save(site_id, ref, cid, test, status, comment, derogation, who, at, run_id, basis) -> None:
-    try:
-        _store().save_verdict(StoredVerdict(site=site_id, page=ref, criterion=cid, test=test, status=status,
-                                            comment=comment, derogation=derogation, auditor=who, at=at,
-                                            run_id=run_id, basis=basis))
-    except VerdictConflict:  # pragma: no cover - the cell-level check above came first
-        raise
 
 
 def _capture(site_id: str):
@@ -747,22 +738,16 @@ def _declaration_view(site_id: str):
     return response
 
 
-def _plan_data(site, a):
+def _plan_data(site, a, lang: str | None = None):
     from audit.reports import plan as plan_report
 
-    return plan_report.build(a, _store().plan(site.id), date.today().year, lang=_lang(), today=date.today())
+    return plan_report.build(a, _store().plan(site.id), date.today().year, lang=lang or _lang(), today=date.today())
 
 
 def _write_plan(site, a, folder: Path) -> list[Path]:
-    try:
-        from audit.reports import plan as plan_report
-    except ImportError:  # pragma: no cover
-        return []
-    paths = []
-    for lang in words.LANGS:
-        paths += plan_report.write(plan_report.build(a, _store().plan(site.id), date.today().year, lang=lang,
-                                                     today=date.today()), folder)
-    return paths
+    from audit.reports import plan as plan_report
+
+    return [path for lang in words.LANGS for path in plan_report.write(_plan_data(site, a, lang), folder)]
 
 
 def _plan(site_id: str):

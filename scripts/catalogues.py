@@ -187,67 +187,16 @@ def missing(paths: list[str]) -> list[str]:
     return out
 
 
-def fragment(name: str, source: Path) -> None:
-    """Write audit/locale/en/LC_MESSAGES/<name>.po from a JSON file of translations: {"French": "English"},
-    plurals as {"French singular|French plural": ["English singular", "English plural"]}; merged into
-    messages.po by ``--merge``."""
-    import json
-
-    pairs = json.loads(source.read_text(encoding="utf-8"))
-    catalog = Catalog(locale="en", domain=name, project="a11y-audit", fuzzy=False)
-    catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS["en"])]
-    for fr, en in pairs.items():
-        if isinstance(en, list):
-            singular, plural_ = fr.split("|", 1)
-            catalog.add((singular, plural_), tuple(en))
-        else:
-            catalog.add(fr, en)
-    path = LOCALE / "en" / "LC_MESSAGES" / f"{name}.po"
-    with path.open("wb") as fp:
-        write_po(fp, catalog, width=110, sort_output=True)
-
-
-def merge() -> None:
-    """Fold every other English catalogue of the folder into messages.po, then remove them."""
-    folder = LOCALE / "en" / "LC_MESSAGES"
-    main_ = read("en")
-    for po in sorted(folder.glob("*.po")):
-        if po.stem == DOMAIN:
-            continue
-        with po.open("rb") as fp:
-            other = read_po(fp, locale="en")
-        for m in other:
-            if m.id and m.string:
-                mine = main_.get(m.id, context=m.context)
-                if mine is not None and not _translated(mine):
-                    mine.string = m.string
-                elif mine is None:
-                    main_.add(m.id, m.string, context=m.context)
-        po.unlink()
-        po.with_suffix(".mo").unlink(missing_ok=True)
-    write("en", main_)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--compile", action="store_true")
     parser.add_argument("--missing", nargs="+", metavar="FILE", help="msgids of these files not translated yet")
-    parser.add_argument("--fragment", nargs=2, metavar=("NAME", "JSON"), help="write an English fragment")
-    parser.add_argument("--merge", action="store_true", help="fold the English fragments into messages.po")
     args = parser.parse_args()
     if args.missing:
         found = missing(args.missing)
         print("\n".join(found + [f"{len(found)} msgid(s) without English"]))
         return 1 if found else 0
-    if args.fragment:
-        fragment(args.fragment[0], Path(args.fragment[1]))
-        return 0
-    if args.merge:
-        merge()
-        update(extract())
-        compile_all()
-        return 0
     if args.compile:
         compile_all()
         return 0

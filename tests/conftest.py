@@ -24,6 +24,18 @@ def _chromium_or_skip() -> str:
         pytest.skip(str(exc))
 
 
+@pytest.fixture()
+def french_messages(monkeypatch):
+    """The command line's messages in French whatever the environment says (A11Y_AUDIT_LANG), and back to the
+    environment's choice after the test."""
+    from audit import words
+
+    monkeypatch.delenv(words.ENV, raising=False)
+    words.use(None)
+    yield
+    words.use(None)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     return _chromium_or_skip()

@@ -19,12 +19,7 @@ from audit.store import Store, StoreError
 ROOT = Path(__file__).parents[1]
 
 
-@pytest.fixture(autouse=True)
-def _no_language_from_outside(monkeypatch):
-    monkeypatch.delenv(words.ENV, raising=False)
-    words.use(None)
-    yield
-    words.use(None)
+pytestmark = pytest.mark.usefixtures("french_messages")
 
 
 def invoke(*args: str, env: dict | None = None):

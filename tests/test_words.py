@@ -19,13 +19,7 @@ ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import catalogues  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _french_unless_told(monkeypatch):
-    monkeypatch.delenv(words.ENV, raising=False)
-    words.use(None)
-    yield
-    words.use(None)
+pytestmark = pytest.mark.usefixtures("french_messages")
 
 
 @pytest.fixture(scope="module")

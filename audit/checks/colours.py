@@ -68,11 +68,11 @@ _COMPONENT_Q = N_("Ce composant (champ, bouton-icône) se distingue-t-il de son 
     id="rgaa-3.3-component-contrast",
     title=N_("Les composants d'interface sont suffisamment contrastés"),
     failure=N_("Un composant d'interface n'est pas assez contrasté"),
-    description=(N_("Pour chaque champ de formulaire, on prend le meilleur contraste entre sa bordure ou son fond et "
-                    "la couleur derrière lui ; pour chaque lien ou bouton réduit à une icône SVG, le contraste de "
-                    "l'icône avec son fond. Il faut 3:1 au moins.")),
-    how_to_fix=(N_("Foncez la bordure des champs (par exemple #767676 sur fond blanc, 4,5:1) ou donnez-leur un fond "
-                   "contrasté ; donnez aux icônes seules une couleur contrastée à 3:1 avec leur fond.")),
+    description=N_("Pour chaque champ de formulaire, on prend le meilleur contraste entre sa bordure ou son fond et "
+                   "la couleur derrière lui ; pour chaque lien ou bouton réduit à une icône SVG, le contraste de "
+                   "l'icône avec son fond. Il faut 3:1 au moins."),
+    how_to_fix=N_("Foncez la bordure des champs (par exemple #767676 sur fond blanc, 4,5:1) ou donnez-leur un fond "
+                  "contrasté ; donnez aux icônes seules une couleur contrastée à 3:1 avec leur fond."),
     rgaa=("3.3.1",),
     wcag=("1.4.11",),
     impact=Impact.SERIOUS,
@@ -92,8 +92,8 @@ _GRAPHIC_Q = N_("Les couleurs nécessaires pour comprendre ce graphique sont-ell
     id="rgaa-3.3-graphic-contrast",
     title=N_("Les graphiques porteurs d'information sont suffisamment contrastés"),
     failure=N_("Un graphique porteur d'information n'est pas assez contrasté"),
-    description=(N_("Pour chaque image SVG porteuse d'information (role=\"img\" avec un nom) dessinée d'une seule "
-                    "couleur, le contraste de cette couleur avec le fond doit être de 3:1 au moins.")),
+    description=N_("Pour chaque image SVG porteuse d'information (role=\"img\" avec un nom) dessinée d'une seule "
+                   "couleur, le contraste de cette couleur avec le fond doit être de 3:1 au moins."),
     how_to_fix=N_("Dessinez le graphique dans une couleur contrastée à 3:1 au moins avec son fond."),
     rgaa=("3.3.2",),
     wcag=("1.4.11",),

@@ -107,11 +107,11 @@ def first_refresh(dom) -> tuple[Any, int, str | None] | None:
     id="rgaa-13.1-refresh",
     title=N_("Aucun rafraîchissement ni redirection automatique différé (meta refresh)"),
     failure=N_("La page se recharge ou redirige automatiquement après un délai"),
-    description=(N_("Une page qui se recharge ou redirige seule après quelques secondes interrompt la lecture et "
-                    "fait perdre la position du lecteur d'écran. Une redirection doit être immédiate ; un "
-                    "rechargement doit pouvoir être arrêté ou être espacé de vingt heures au moins.")),
-    how_to_fix=(N_("Supprimez la balise <meta http-equiv=\"refresh\"> : faites la redirection côté serveur (HTTP 301) "
-                   "ou proposez un bouton « Actualiser ».")),
+    description=N_("Une page qui se recharge ou redirige seule après quelques secondes interrompt la lecture et "
+                   "fait perdre la position du lecteur d'écran. Une redirection doit être immédiate ; un "
+                   "rechargement doit pouvoir être arrêté ou être espacé de vingt heures au moins."),
+    how_to_fix=N_("Supprimez la balise <meta http-equiv=\"refresh\"> : faites la redirection côté serveur (HTTP 301) "
+                  "ou proposez un bouton « Actualiser »."),
     rgaa=("13.1.1", "13.1.2"),
     wcag=("2.2.1",),
     impact=Impact.SERIOUS,
@@ -175,14 +175,14 @@ LOGOUT = re.compile(r"\b(?:se deconnecter|deconnexion|me deconnecter|log ?out|si
     id="rgaa-13.1-time-limits",
     title=N_("L'utilisateur contrôle les redirections par script et la durée de session"),
     failure=N_("Une limite de temps ne peut pas être contrôlée"),
-    description=(N_("Une redirection programmée par script ou une session qui expire doivent pouvoir être arrêtées, "
-                    "prolongées, ou durer vingt heures au moins.")),
+    description=N_("Une redirection programmée par script ou une session qui expire doivent pouvoir être arrêtées, "
+                   "prolongées, ou durer vingt heures au moins."),
     how_to_fix=N_("Prévenez avant l'expiration et proposez un bouton « Prolonger la session » (20 secondes au moins pour réagir), ou supprimez la limite."),
     rgaa=("13.1.3", "13.1.4"),
     wcag=("2.2.1",),
     impact=Impact.SERIOUS,
-    question=(N_("Cette page limite-t-elle le temps (redirection programmée, session qui expire) ? Si oui, peut-on "
-                 "arrêter, prolonger ou supprimer la limite (ou dure-t-elle vingt heures au moins) ?")),
+    question=N_("Cette page limite-t-elle le temps (redirection programmée, session qui expire) ? Si oui, peut-on "
+                "arrêter, prolonger ou supprimer la limite (ou dure-t-elle vingt heures au moins) ?"),
 )
 def time_limits(evidence: Evidence):
     dom = dom_of(evidence)
@@ -266,11 +266,11 @@ def _link_text(a, dom) -> str:
     id="rgaa-13.3-download-links",
     title=N_("Chaque document bureautique proposé au téléchargement est accessible ou a une version accessible"),
     failure=N_("Un document en téléchargement n'est pas accessible"),
-    description=(N_("PDF, documents Word, OpenDocument, tableurs… doivent être accessibles (balisés, titrés, langue "
-                    "indiquée) ou avoir une version accessible, par exemple en HTML. Les PDF téléchargés pendant "
-                    "l'audit sont vérifiés à part.")),
-    how_to_fix=(N_("Produisez le document depuis un modèle à styles (titres, listes, alternatives), exportez un PDF "
-                   "balisé avec titre et langue, vérifiez-le avec PAC ; ou publiez le contenu en HTML.")),
+    description=N_("PDF, documents Word, OpenDocument, tableurs… doivent être accessibles (balisés, titrés, langue "
+                   "indiquée) ou avoir une version accessible, par exemple en HTML. Les PDF téléchargés pendant "
+                   "l'audit sont vérifiés à part."),
+    how_to_fix=N_("Produisez le document depuis un modèle à styles (titres, listes, alternatives), exportez un PDF "
+                  "balisé avec titre et langue, vérifiez-le avec PAC ; ou publiez le contenu en HTML."),
     rgaa=("13.3.1",),
     wcag=("1.3.1",),
     impact=Impact.SERIOUS,
@@ -407,8 +407,8 @@ def _bits(bits: list[str]) -> Msg:
     id="rgaa-13.5-cryptic",
     title=N_("Chaque contenu cryptique (émoticône, art ASCII) a une alternative"),
     failure=N_("Un contenu cryptique n'a pas d'alternative"),
-    description=(N_("Émoticônes, émojis et art ASCII sont lus caractère par caractère ou par un nom technique : "
-                    "un attribut title ou le texte voisin doit en donner le sens.")),
+    description=N_("Émoticônes, émojis et art ASCII sont lus caractère par caractère ou par un nom technique : "
+                   "un attribut title ou le texte voisin doit en donner le sens."),
     how_to_fix=N_("Donnez le sens de l'émoticône : <span role=\"img\" aria-label=\"content\" title=\"content\">😀</span>, ou expliquez-la dans le texte voisin."),
     rgaa=("13.5.1",),
     wcag=("1.1.1",),
@@ -501,8 +501,8 @@ def _animated_svgs(dom) -> list:
     id="rgaa-13.7-flash",
     title=N_("Les flashs et changements brusques de luminosité sont maîtrisés"),
     failure=N_("Un contenu provoque des flashs dangereux"),
-    description=(N_("Plus de trois flashs par seconde sur une surface importante peuvent déclencher des crises "
-                    "d'épilepsie. Vidéos, GIF, animations SVG, canvas et animations CSS sont à regarder.")),
+    description=N_("Plus de trois flashs par seconde sur une surface importante peuvent déclencher des crises "
+                   "d'épilepsie. Vidéos, GIF, animations SVG, canvas et animations CSS sont à regarder."),
     how_to_fix=N_("Limitez tout clignotement à moins de trois flashs par seconde, ou réduisez la surface concernée (moins de 21 824 pixels)."),
     rgaa=("13.7.1", "13.7.2", "13.7.3"),
     wcag=("2.3.1",),
@@ -565,15 +565,15 @@ def _has_pause(el, dom) -> bool:
     id="rgaa-13.8-moving",
     title=N_("Chaque contenu en mouvement ou clignotant peut être contrôlé"),
     failure=N_("Un contenu en mouvement ne peut pas être arrêté"),
-    description=(N_("Un texte défilant, un carrousel automatique ou une animation qui dure plus de 5 secondes doit "
-                    "pouvoir être arrêté et relancé (un bouton, pas seulement au survol ou au focus).")),
-    how_to_fix=(N_("Remplacez <marquee> par un texte fixe ; donnez aux carrousels et animations un bouton "
-                   "« Pause » / « Lecture », ou ne les lancez pas automatiquement.")),
+    description=N_("Un texte défilant, un carrousel automatique ou une animation qui dure plus de 5 secondes doit "
+                   "pouvoir être arrêté et relancé (un bouton, pas seulement au survol ou au focus)."),
+    how_to_fix=N_("Remplacez <marquee> par un texte fixe ; donnez aux carrousels et animations un bouton "
+                  "« Pause » / « Lecture », ou ne les lancez pas automatiquement."),
     rgaa=("13.8.1", "13.8.2"),
     wcag=("2.2.2",),
     impact=Impact.SERIOUS,
-    question=(N_("Ce contenu bouge-t-il ou clignote-t-il seul plus de 5 secondes ? Si oui, peut-on l'arrêter et le "
-                 "relancer (ou le masquer) avec un bouton ?")),
+    question=N_("Ce contenu bouge-t-il ou clignote-t-il seul plus de 5 secondes ? Si oui, peut-on l'arrêter et le "
+                "relancer (ou le masquer) avec un bouton ?"),
 )
 def moving(evidence: Evidence):
     dom = dom_of(evidence)
@@ -640,8 +640,8 @@ def moving(evidence: Evidence):
     id="rgaa-13.9-orientation",
     title=N_("Le contenu est consultable en portrait comme en paysage"),
     failure=N_("Le contenu est bloqué dans une orientation"),
-    description=(N_("La page ne doit pas imposer une orientation de l'écran (rotation CSS selon l'orientation, "
-                    "screen.orientation.lock).")),
+    description=N_("La page ne doit pas imposer une orientation de l'écran (rotation CSS selon l'orientation, "
+                   "screen.orientation.lock)."),
     how_to_fix=N_("Retirez les rotations liées à @media (orientation: …) et les appels à screen.orientation.lock ; adaptez la mise en page aux deux orientations."),
     rgaa=("13.9.1",),
     wcag=("1.3.4",),
@@ -677,8 +677,8 @@ GESTURE_CODE = re.compile(r"touchmove|touchstart|pointermove|gesturestart|gestur
     id="rgaa-13.10-gestures",
     title=N_("Les fonctions utilisables par un geste complexe le sont aussi par un geste simple"),
     failure=N_("Une fonction n'est utilisable que par un geste complexe"),
-    description=(N_("Balayage, pincement, glisser-déposer : chaque fonction doit aussi marcher avec un simple appui "
-                    "(boutons précédent/suivant, zoom +/−).")),
+    description=N_("Balayage, pincement, glisser-déposer : chaque fonction doit aussi marcher avec un simple appui "
+                   "(boutons précédent/suivant, zoom +/−)."),
     how_to_fix=N_("Ajoutez des boutons pour chaque geste : « Précédent » / « Suivant » pour un carrousel, « + » / « − » pour une carte, une alternative au glisser-déposer."),
     rgaa=("13.10.1", "13.10.2"),
     wcag=("2.5.1",),

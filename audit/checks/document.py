@@ -214,10 +214,10 @@ def _pdf_or_skip(evidence: Evidence):
     id="rgaa-13.3-pdf-tagged",
     title=N_("Le PDF est balisé"),
     failure=N_("Le PDF n'est pas balisé"),
-    description=(N_("Sans balisage (structure des titres, paragraphes, listes, tableaux, ordre de lecture), un "
-                    "lecteur d'écran lit le PDF comme une suite de caractères sans structure.")),
-    how_to_fix=(N_("Exportez le PDF depuis le traitement de texte avec l'option « PDF balisé » (ou « Structure "
-                   "des documents pour l'accessibilité »), puis vérifiez-le avec PAC.")),
+    description=N_("Sans balisage (structure des titres, paragraphes, listes, tableaux, ordre de lecture), un "
+                   "lecteur d'écran lit le PDF comme une suite de caractères sans structure."),
+    how_to_fix=N_("Exportez le PDF depuis le traitement de texte avec l'option « PDF balisé » (ou « Structure "
+                  "des documents pour l'accessibilité »), puis vérifiez-le avec PAC."),
     rgaa=("13.3.1",),
     wcag=("1.3.1",),
     impact=Impact.SERIOUS,
@@ -272,8 +272,8 @@ def pdf_lang(evidence: Evidence):
     id="rgaa-13.3-pdf-title",
     title=N_("Le PDF a un titre affiché par les lecteurs"),
     failure=N_("Le PDF n'a pas de titre affiché"),
-    description=(N_("Le titre du document (/Title ou XMP dc:title), affiché à la place du nom de fichier "
-                    "(/DisplayDocTitle true), permet de savoir quel document est ouvert.")),
+    description=N_("Le titre du document (/Title ou XMP dc:title), affiché à la place du nom de fichier "
+                   "(/DisplayDocTitle true), permet de savoir quel document est ouvert."),
     how_to_fix=N_("Renseignez le titre dans les propriétés du document et cochez « Afficher le titre du document » (Acrobat : Propriétés > Vue initiale)."),
     rgaa=("13.3.1",),
     wcag=("2.4.2",),
@@ -341,8 +341,8 @@ def pdf_text(evidence: Evidence):
     id="rgaa-13.3-pdf-protection",
     title=N_("La protection du PDF laisse passer les technologies d'assistance"),
     failure=N_("La protection du PDF bloque les technologies d'assistance"),
-    description=(N_("Un PDF chiffré dont les permissions interdisent l'extraction du contenu pour l'accessibilité "
-                    "ne peut pas être lu par certains lecteurs d'écran.")),
+    description=N_("Un PDF chiffré dont les permissions interdisent l'extraction du contenu pour l'accessibilité "
+                   "ne peut pas être lu par certains lecteurs d'écran."),
     how_to_fix=N_("Retirez la protection, ou autorisez « l'accès au texte pour les technologies d'assistance » dans les permissions."),
     rgaa=("13.3.1",),
     wcag=("4.1.2",),
@@ -372,9 +372,9 @@ def pdf_protection(evidence: Evidence):
     id="rgaa-13.3-document-review",
     title=N_("Le document téléchargeable est accessible"),
     failure=N_("Le document téléchargeable n'est pas accessible"),
-    description=(N_("Au-delà de ce que sa structure montre, un document est accessible quand ses titres, "
-                    "alternatives d'images, tableaux et ordre de lecture le sont : PAC pour un PDF, le vérificateur "
-                    "d'accessibilité de l'éditeur pour un document bureautique.")),
+    description=N_("Au-delà de ce que sa structure montre, un document est accessible quand ses titres, "
+                   "alternatives d'images, tableaux et ordre de lecture le sont : PAC pour un PDF, le vérificateur "
+                   "d'accessibilité de l'éditeur pour un document bureautique."),
     how_to_fix=N_("Corrigez le document source (styles de titres, alternatives, tableaux simples), réexportez-le, puis vérifiez-le avec PAC ou le vérificateur de l'éditeur."),
     rgaa=("13.3.1",),
     wcag=("1.3.1",),

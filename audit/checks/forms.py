@@ -228,10 +228,10 @@ def _no_fields(message: str = N_("Aucun champ de formulaire dans la page.")) -> 
     id="rgaa-11.1-label",
     title=N_("Chaque champ de formulaire a une étiquette"),
     failure=N_("Un champ de formulaire n'a pas d'étiquette"),
-    description=(N_("Un champ sans étiquette (label, aria-label, aria-labelledby ou title) n'est pas annoncé par "
-                    "les lecteurs d'écran : la personne ne sait pas quoi saisir.")),
-    how_to_fix=(N_("Reliez une étiquette visible au champ : <label for=\"id-du-champ\">, avec un for égal à l'id "
-                   "du champ. À défaut, aria-labelledby vers un texte visible, ou aria-label / title.")),
+    description=N_("Un champ sans étiquette (label, aria-label, aria-labelledby ou title) n'est pas annoncé par "
+                   "les lecteurs d'écran : la personne ne sait pas quoi saisir."),
+    how_to_fix=N_("Reliez une étiquette visible au champ : <label for=\"id-du-champ\">, avec un for égal à l'id "
+                  "du champ. À défaut, aria-labelledby vers un texte visible, ou aria-label / title."),
     rgaa=("11.1.1",),
     wcag=("1.3.1", "3.3.2", "4.1.2"),
     impact=Impact.CRITICAL,
@@ -296,8 +296,8 @@ def _unlabelled(field: Field, dom, orphans: list) -> Msg:
     id="rgaa-11.1-placeholder",
     title=N_("Aucun champ n'a pour seule étiquette son texte indicatif (placeholder)"),
     failure=N_("Un champ n'a pour étiquette que son texte indicatif (placeholder)"),
-    description=(N_("Le placeholder disparaît dès la saisie et n'est pas une étiquette au sens du RGAA : la "
-                    "personne perd l'information en remplissant le champ.")),
+    description=N_("Le placeholder disparaît dès la saisie et n'est pas une étiquette au sens du RGAA : la "
+                   "personne perd l'information en remplissant le champ."),
     how_to_fix=N_("Ajoutez une étiquette visible reliée au champ (<label for=\"…\">) ; gardez le placeholder pour un exemple."),
     rgaa=("11.1.1",),
     wcag=("3.3.2",),
@@ -343,8 +343,8 @@ def generic_label(text: str) -> bool:
     id="rgaa-11.2-label-relevance",
     title=N_("Les étiquettes des champs indiquent leur fonction"),
     failure=N_("Une étiquette de champ ne dit pas ce qu'il faut saisir"),
-    description=(N_("Une étiquette générique (« Champ », « Saisir », « * ») n'indique pas la fonction du champ. "
-                    "La pertinence des autres étiquettes se juge en contexte.")),
+    description=N_("Une étiquette générique (« Champ », « Saisir », « * ») n'indique pas la fonction du champ. "
+                   "La pertinence des autres étiquettes se juge en contexte."),
     how_to_fix=N_("Rédigez chaque étiquette d'après la donnée attendue : « Adresse électronique », « Date de naissance »…"),
     rgaa=("11.2.1", "11.2.2", "11.2.3", "11.2.4"),
     wcag=("2.4.6", "3.3.2"),
@@ -403,8 +403,8 @@ def _labelled_fields(evidence: Evidence) -> list[tuple[str, str, str, str]]:
     id="rgaa-11.3-consistent-labels",
     title=N_("Les champs de même fonction ont des étiquettes cohérentes"),
     failure=N_("Des champs de même fonction ont des étiquettes différentes"),
-    description=(N_("Un même champ (même nom, même type) répété dans une page ou d'une page à l'autre doit garder "
-                    "une étiquette cohérente pour être reconnu.")),
+    description=N_("Un même champ (même nom, même type) répété dans une page ou d'une page à l'autre doit garder "
+                   "une étiquette cohérente pour être reconnu."),
     how_to_fix=N_("Employez la même étiquette partout pour un champ de même fonction (par exemple « Rechercher sur le site »)."),
     rgaa=("11.3.1", "11.3.2"),
     wcag=("3.2.4",),
@@ -454,14 +454,14 @@ def consistent_labels(pages: list[SitePage]):
     id="rgaa-11.4-adjacent",
     title=N_("Chaque étiquette est accolée à son champ"),
     failure=N_("Une étiquette est éloignée de son champ"),
-    description=(N_("L'étiquette doit être visuellement accolée au champ : au-dessus ou à gauche, à droite pour "
-                    "les cases à cocher et boutons radio. La mise en page ne se juge qu'à l'écran.")),
+    description=N_("L'étiquette doit être visuellement accolée au champ : au-dessus ou à gauche, à droite pour "
+                   "les cases à cocher et boutons radio. La mise en page ne se juge qu'à l'écran."),
     how_to_fix=N_("Placez l'étiquette juste avant le champ (au-dessus ou à gauche) ; juste après pour une case à cocher ou un bouton radio."),
     rgaa=("11.4.1", "11.4.2", "11.4.3"),
     wcag=("3.3.2",),
     impact=Impact.MODERATE,
-    question=(N_("À l'écran, chaque étiquette est-elle accolée à son champ (au-dessus ou à gauche ; à droite pour "
-                 "une case à cocher ou un bouton radio) ?")),
+    question=N_("À l'écran, chaque étiquette est-elle accolée à son champ (au-dessus ou à gauche ; à droite pour "
+                "une case à cocher ou un bouton radio) ?"),
 )
 def label_adjacent(evidence: Evidence):
     dom = dom_of(evidence)
@@ -567,8 +567,8 @@ def _group_words(group: Group, dom) -> str:
     id="rgaa-11.5-grouping",
     title=N_("Les champs de même nature sont regroupés"),
     failure=N_("Des champs de même nature ne sont pas regroupés"),
-    description=(N_("Boutons radio d'une même question, cases à cocher d'une même liste, date en trois champs : "
-                    "sans regroupement (fieldset, role=\"group\"), la question commune n'est pas annoncée.")),
+    description=N_("Boutons radio d'une même question, cases à cocher d'une même liste, date en trois champs : "
+                   "sans regroupement (fieldset, role=\"group\"), la question commune n'est pas annoncée."),
     how_to_fix=N_("Placez les champs liés dans un <fieldset> avec une <legend> qui pose la question (ou un conteneur role=\"group\" nommé)."),
     rgaa=("11.5.1",),
     wcag=("1.3.1", "3.3.2"),
@@ -722,8 +722,8 @@ LONG_SELECT = 15
     id="rgaa-11.8-select-groups",
     title=N_("Les options des listes de choix sont regroupées si besoin"),
     failure=N_("Un groupe d'options (optgroup) n'a pas d'intitulé"),
-    description=(N_("Dans une longue liste de choix, les options de même nature se regroupent avec <optgroup>, "
-                    "dont l'attribut label est annoncé.")),
+    description=N_("Dans une longue liste de choix, les options de même nature se regroupent avec <optgroup>, "
+                   "dont l'attribut label est annoncé."),
     how_to_fix=N_("Regroupez les options avec <optgroup label=\"…\"> et donnez à chaque optgroup un label qui décrit le groupe."),
     rgaa=("11.8.1", "11.8.2", "11.8.3"),
     wcag=("1.3.1",),
@@ -824,10 +824,10 @@ def _position(dom) -> dict:
     id="rgaa-11.10-required",
     title=N_("Les champs obligatoires sont signalés visiblement dans leur étiquette"),
     failure=N_("Un champ obligatoire n'est pas signalé visiblement"),
-    description=(N_("Un champ obligatoire (required, aria-required) doit l'indiquer dans son étiquette ou le texte "
-                    "qui lui est associé, avant l'envoi ; un astérisque doit être expliqué avant son premier usage.")),
-    how_to_fix=(N_("Ajoutez « (obligatoire) » ou un astérisque dans le <label>, et expliquez l'astérisque avant le "
-                   "formulaire (« Les champs marqués d'un astérisque (*) sont obligatoires »).")),
+    description=N_("Un champ obligatoire (required, aria-required) doit l'indiquer dans son étiquette ou le texte "
+                   "qui lui est associé, avant l'envoi ; un astérisque doit être expliqué avant son premier usage."),
+    how_to_fix=N_("Ajoutez « (obligatoire) » ou un astérisque dans le <label>, et expliquez l'astérisque avant le "
+                  "formulaire (« Les champs marqués d'un astérisque (*) sont obligatoires »)."),
     rgaa=("11.10.1", "11.10.2"),
     wcag=("3.3.2",),
     impact=Impact.SERIOUS,
@@ -916,8 +916,8 @@ DATE_WORDS = re.compile(r"\b(?:date|naissance|birth|jj/mm)\b")
     id="rgaa-11.10-format",
     title=N_("Le format attendu des champs contraints est indiqué"),
     failure=N_("Le format attendu d'un champ n'est pas indiqué"),
-    description=(N_("Un champ au format imposé (attribut pattern, date saisie en texte) doit indiquer ce format "
-                    "dans son étiquette ou un texte associé, avant l'envoi.")),
+    description=N_("Un champ au format imposé (attribut pattern, date saisie en texte) doit indiquer ce format "
+                   "dans son étiquette ou un texte associé, avant l'envoi."),
     how_to_fix=N_("Ajoutez le format dans l'étiquette ou un texte relié par aria-describedby : « Date de naissance (jj/mm/aaaa) »."),
     rgaa=("11.10.5",),
     wcag=("3.3.2",),
@@ -975,16 +975,16 @@ def error_messages(dom) -> list:
     id="rgaa-11.10-errors",
     title=N_("Les messages d'erreur identifient le champ concerné"),
     failure=N_("Un message d'erreur n'est pas relié à son champ"),
-    description=(N_("Après l'envoi, un message d'erreur doit nommer le champ concerné ou être dans son étiquette / "
-                    "relié par aria-describedby, et le champ en erreur porter aria-invalid=\"true\".")),
-    how_to_fix=(N_("Mettez aria-invalid=\"true\" sur le champ en erreur et reliez le message par aria-describedby ; "
-                   "nommez le champ dans le message (« L'adresse électronique est obligatoire »).")),
+    description=N_("Après l'envoi, un message d'erreur doit nommer le champ concerné ou être dans son étiquette / "
+                   "relié par aria-describedby, et le champ en erreur porter aria-invalid=\"true\"."),
+    how_to_fix=N_("Mettez aria-invalid=\"true\" sur le champ en erreur et reliez le message par aria-describedby ; "
+                  "nommez le champ dans le message (« L'adresse électronique est obligatoire »)."),
     rgaa=("11.10.3", "11.10.4", "11.10.6", "11.10.7"),
     wcag=("3.3.1",),
     impact=Impact.SERIOUS,
-    question=(N_("Envoyez le formulaire vide puis mal rempli : chaque message d'erreur est-il visible, nomme-t-il le "
-                 "champ concerné (ou le champ reçoit-il aria-invalid=\"true\" avec le message dans son étiquette ou "
-                 "un texte relié) ?")),
+    question=N_("Envoyez le formulaire vide puis mal rempli : chaque message d'erreur est-il visible, nomme-t-il le "
+                "champ concerné (ou le champ reçoit-il aria-invalid=\"true\" avec le message dans son étiquette ou "
+                "un texte relié) ?"),
 )
 def error_identification(evidence: Evidence):
     dom = dom_of(evidence)
@@ -1024,14 +1024,14 @@ def error_identification(evidence: Evidence):
     id="rgaa-11.11-suggestions",
     title=N_("Les erreurs de saisie sont accompagnées de suggestions"),
     failure=N_("Une erreur de saisie n'est pas accompagnée de suggestion"),
-    description=(N_("Quand une saisie est refusée pour son format (adresse électronique, téléphone, date…), le "
-                    "message doit indiquer le format attendu ou un exemple.")),
+    description=N_("Quand une saisie est refusée pour son format (adresse électronique, téléphone, date…), le "
+                   "message doit indiquer le format attendu ou un exemple."),
     how_to_fix=N_("Rédigez les messages d'erreur avec le format et un exemple : « Saisissez la date au format jj/mm/aaaa, par exemple 05/03/2018 »."),
     rgaa=("11.11.1", "11.11.2"),
     wcag=("3.3.3",),
     impact=Impact.MODERATE,
-    question=(N_("Saisissez une valeur au mauvais format dans ces champs : le message d'erreur indique-t-il le "
-                 "format attendu et un exemple de valeur ?")),
+    question=N_("Saisissez une valeur au mauvais format dans ces champs : le message d'erreur indique-t-il le "
+                "format attendu et un exemple de valeur ?"),
 )
 def error_suggestions(evidence: Evidence):
     dom = dom_of(evidence)
@@ -1066,15 +1066,15 @@ CONFIRM_BOX = re.compile(r"\b(?:j'accepte|je confirme|je certifie|j'atteste|je r
     id="rgaa-11.12-confirmation",
     title=N_("Les données d'un formulaire à enjeu peuvent être vérifiées, modifiées ou récupérées"),
     failure=N_("Un formulaire à enjeu ne permet ni vérification ni confirmation"),
-    description=(N_("Un formulaire qui paie, inscrit, supprime ou engage juridiquement doit permettre de vérifier "
-                    "et corriger avant validation, de confirmer explicitement, ou d'annuler ensuite.")),
-    how_to_fix=(N_("Ajoutez une étape de récapitulatif modifiable avant la validation, ou une case de confirmation "
-                   "explicite, ou un moyen d'annuler ou de récupérer les données après coup.")),
+    description=N_("Un formulaire qui paie, inscrit, supprime ou engage juridiquement doit permettre de vérifier "
+                   "et corriger avant validation, de confirmer explicitement, ou d'annuler ensuite."),
+    how_to_fix=N_("Ajoutez une étape de récapitulatif modifiable avant la validation, ou une case de confirmation "
+                  "explicite, ou un moyen d'annuler ou de récupérer les données après coup."),
     rgaa=("11.12.1", "11.12.2"),
     wcag=("3.3.4",),
     impact=Impact.SERIOUS,
-    question=(N_("Avant de valider, la personne peut-elle vérifier et corriger ses données, ou confirmer "
-                 "explicitement ; ou peut-elle annuler, modifier ou récupérer ces données ensuite ?")),
+    question=N_("Avant de valider, la personne peut-elle vérifier et corriger ses données, ou confirmer "
+                "explicitement ; ou peut-elle annuler, modifier ou récupérer ces données ensuite ?"),
 )
 def consequence_confirmation(evidence: Evidence):
     dom = dom_of(evidence)
@@ -1227,12 +1227,12 @@ def third_party(field: Field, dom) -> str:
     id="rgaa-11.13-autocomplete-missing",
     title=N_("Les champs de données personnelles indiquent leur finalité (autocomplete)"),
     failure=N_("Un champ de données personnelles n'a pas d'attribut autocomplete"),
-    description=(N_("Nom, prénom, adresse électronique, téléphone, adresse postale, date de naissance, identifiant, "
-                    "mot de passe… : l'attribut autocomplete permet au navigateur de les remplir et aux outils "
-                    "d'aide d'en afficher la nature.")),
-    how_to_fix=(N_("Ajoutez l'attribut autocomplete avec la valeur de la liste WCAG qui correspond à la donnée : "
-                   "family-name, given-name, email, tel, street-address, postal-code, address-level2, bday, "
-                   "username, current-password…")),
+    description=N_("Nom, prénom, adresse électronique, téléphone, adresse postale, date de naissance, identifiant, "
+                   "mot de passe… : l'attribut autocomplete permet au navigateur de les remplir et aux outils "
+                   "d'aide d'en afficher la nature."),
+    how_to_fix=N_("Ajoutez l'attribut autocomplete avec la valeur de la liste WCAG qui correspond à la donnée : "
+                  "family-name, given-name, email, tel, street-address, postal-code, address-level2, bday, "
+                  "username, current-password…"),
     rgaa=("11.13.1",),
     wcag=("1.3.5",),
     impact=Impact.SERIOUS,

@@ -60,10 +60,10 @@ def colour_sentences(dom) -> list[tuple[Any, str]]:
     id="rgaa-3.1-colour-text",
     title=N_("Aucune information n'est signalée uniquement par une couleur nommée dans le texte"),
     failure=N_("Une information n'est donnée que par la couleur"),
-    description=(N_("« Les champs en rouge sont obligatoires » : une personne qui ne perçoit pas les couleurs, ou "
-                    "qui utilise un lecteur d'écran, ne sait pas quels champs sont concernés.")),
-    how_to_fix=(N_("Doublez la couleur d'un autre moyen : un texte (« obligatoire »), un astérisque expliqué, une "
-                   "icône avec alternative, une forme ou une position.")),
+    description=N_("« Les champs en rouge sont obligatoires » : une personne qui ne perçoit pas les couleurs, ou "
+                   "qui utilise un lecteur d'écran, ne sait pas quels champs sont concernés."),
+    how_to_fix=N_("Doublez la couleur d'un autre moyen : un texte (« obligatoire »), un astérisque expliqué, une "
+                  "icône avec alternative, une forme ou une position."),
     rgaa=("3.1.2",),
     wcag=("1.4.1",),
     impact=Impact.SERIOUS,
@@ -213,8 +213,8 @@ def link_styles(dom, links: list) -> dict[Any, tuple[str | None, str | None]]:
     id="rgaa-3.1-links-colour",
     title=N_("Les liens dans le texte se distinguent autrement que par la couleur"),
     failure=N_("Des liens dans le texte ne se distinguent que par la couleur"),
-    description=(N_("Un lien placé dans un paragraphe, sans soulignement ni autre marque que sa couleur, est "
-                    "invisible pour une personne qui perçoit mal les couleurs.")),
+    description=N_("Un lien placé dans un paragraphe, sans soulignement ni autre marque que sa couleur, est "
+                   "invisible pour une personne qui perçoit mal les couleurs."),
     how_to_fix=N_("Gardez le soulignement des liens dans le texte (ne mettez pas text-decoration: none), ou ajoutez une autre marque visible (graisse, bordure, icône)."),
     rgaa=("3.1.1",),
     wcag=("1.4.1",),

@@ -203,9 +203,9 @@ def _per_medium(find: Callable[[Any], list], none: str):  # none: a msgid
     id="rgaa-4.1-transcript",
     title=N_("Chaque média temporel a, si besoin, une transcription ou une audiodescription"),
     failure=N_("Un média temporel n'a ni transcription ni audiodescription"),
-    description=(N_("Un son ou une vidéo préenregistrés doivent être accompagnés d'une transcription textuelle "
-                    "(lien ou texte adjacent) ou, pour la vidéo, d'une audiodescription synchronisée, sauf s'ils "
-                    "sont eux-mêmes l'alternative d'un texte de la page.")),
+    description=N_("Un son ou une vidéo préenregistrés doivent être accompagnés d'une transcription textuelle "
+                   "(lien ou texte adjacent) ou, pour la vidéo, d'une audiodescription synchronisée, sauf s'ils "
+                   "sont eux-mêmes l'alternative d'un texte de la page."),
     how_to_fix=N_("Publiez la transcription complète (paroles et informations visuelles utiles) juste à côté du média, ou un lien adjacent vers elle."),
     rgaa=("4.1.1", "4.1.2", "4.1.3"),
     wcag=("1.2.1", "1.2.3"),
@@ -246,8 +246,8 @@ def transcript_relevance(m: Media, dom):
     id="rgaa-4.3-captions",
     title=N_("Chaque vidéo synchronisée a, si besoin, des sous-titres synchronisés"),
     failure=N_("Une vidéo n'a pas de sous-titres synchronisés"),
-    description=(N_("Une vidéo avec du son doit avoir des sous-titres synchronisés (pour les personnes sourdes ou "
-                    "malentendantes) ; diffusés par <track>, ils doivent avoir kind=\"captions\".")),
+    description=N_("Une vidéo avec du son doit avoir des sous-titres synchronisés (pour les personnes sourdes ou "
+                   "malentendantes) ; diffusés par <track>, ils doivent avoir kind=\"captions\"."),
     how_to_fix=N_("Ajoutez une piste <track kind=\"captions\" srclang=\"fr\" label=\"Français\" src=\"….vtt\"> ou activez les sous-titres du lecteur hébergé."),
     rgaa=("4.3.1", "4.3.2"),
     wcag=("1.2.2",),
@@ -299,8 +299,8 @@ def captions_relevance(m: Media, dom):
     id="rgaa-4.5-audio-description",
     title=N_("Chaque vidéo a, si besoin, une audiodescription synchronisée"),
     failure=N_("Une vidéo n'a pas d'audiodescription"),
-    description=(N_("Quand l'image porte une information que la bande son ne donne pas, une audiodescription "
-                    "synchronisée (ou une version audiodécrite adjacente) est nécessaire.")),
+    description=N_("Quand l'image porte une information que la bande son ne donne pas, une audiodescription "
+                   "synchronisée (ou une version audiodécrite adjacente) est nécessaire."),
     how_to_fix=N_("Produisez une version audiodécrite de la vidéo et proposez-la à côté, ou intégrez l'audiodescription au lecteur."),
     rgaa=("4.5.1", "4.5.2"),
     wcag=("1.2.5",),
@@ -360,8 +360,8 @@ def identifiable(m: Media, dom):
     id="rgaa-4.8-non-temporal-alternative",
     title=N_("Chaque média non temporel a, si besoin, une alternative"),
     failure=N_("Un média non temporel n'a pas d'alternative"),
-    description=(N_("Carte interactive, animation ou application dans un canvas ou un plugin : un lien ou bouton "
-                    "adjacent doit mener à une alternative accessible.")),
+    description=N_("Carte interactive, animation ou application dans un canvas ou un plugin : un lien ou bouton "
+                   "adjacent doit mener à une alternative accessible."),
     how_to_fix=N_("Ajoutez juste à côté un lien vers une version accessible (texte, tableau, liste des informations)."),
     rgaa=("4.8.1", "4.8.2"),
     wcag=("1.1.1",),
@@ -411,8 +411,8 @@ def _autoplays(m: Media) -> bool:
     id="rgaa-4.10-autoplay-sound",
     title=N_("Chaque son déclenché automatiquement peut être contrôlé"),
     failure=N_("Un son se déclenche automatiquement sans moyen de l'arrêter"),
-    description=(N_("Un son lancé au chargement gêne l'écoute du lecteur d'écran : il doit durer 3 secondes au "
-                    "plus, ou pouvoir être arrêté, ou avoir son propre réglage de volume.")),
+    description=N_("Un son lancé au chargement gêne l'écoute du lecteur d'écran : il doit durer 3 secondes au "
+                   "plus, ou pouvoir être arrêté, ou avoir son propre réglage de volume."),
     how_to_fix=N_("Retirez l'attribut autoplay (ou ajoutez muted) ; sinon, affichez les commandes (controls) ou un bouton qui coupe le son en tête de page."),
     rgaa=("4.10.1",),
     wcag=("1.4.2",),
@@ -446,8 +446,8 @@ def autoplay_sound(evidence: Evidence):
     id="rgaa-4.11-controls",
     title=N_("Chaque média temporel se contrôle au clavier et à la souris"),
     failure=N_("Un média temporel ne se contrôle pas au clavier"),
-    description=(N_("Lecture, pause, son, sous-titres : ces commandes doivent exister et s'utiliser au clavier comme "
-                    "avec tout dispositif de pointage.")),
+    description=N_("Lecture, pause, son, sous-titres : ces commandes doivent exister et s'utiliser au clavier comme "
+                   "avec tout dispositif de pointage."),
     how_to_fix=N_("Utilisez l'attribut controls du navigateur ou un lecteur dont chaque bouton est un <button> nommé, atteignable au clavier."),
     rgaa=("4.11.1", "4.11.2", "4.11.3"),
     wcag=("2.1.1", "2.1.2"),
@@ -502,8 +502,8 @@ def _wmode(el) -> str:
     id="rgaa-4.13-compatible",
     title=N_("Chaque média est compatible avec les technologies d'assistance"),
     failure=N_("Un média est incompatible avec les technologies d'assistance"),
-    description=(N_("Les commandes d'un lecteur doivent exposer nom, rôle et état aux technologies d'assistance ; "
-                    "un objet Flash en wmode transparent ou opaque leur est invisible.")),
+    description=N_("Les commandes d'un lecteur doivent exposer nom, rôle et état aux technologies d'assistance ; "
+                   "un objet Flash en wmode transparent ou opaque leur est invisible."),
     how_to_fix=N_("Préférez les éléments <video>/<audio> natifs ou un lecteur accessible ; retirez wmode=transparent/opaque des objets Flash."),
     rgaa=("4.13.1", "4.13.2"),
     wcag=("4.1.2",),

@@ -75,11 +75,11 @@ def _works(skip: dict[str, Any]) -> bool:
     id="rgaa-12.7-skip-link",
     title=N_("Un lien d'évitement mène au contenu principal"),
     failure=N_("Aucun lien d'évitement vers le contenu principal"),
-    description=(N_("Parmi les trois premiers éléments atteints avec Tab, on cherche un lien vers le contenu "
-                    "principal (élément main) ; on l'active avec Entrée et on vérifie que la tabulation suivante "
-                    "part bien du contenu principal.")),
-    how_to_fix=(N_("Placez en tête de page un lien <a href=\"#contenu\">Aller au contenu</a> vers l'élément "
-                   "<main id=\"contenu\">, visible au moins quand il reçoit le focus.")),
+    description=N_("Parmi les trois premiers éléments atteints avec Tab, on cherche un lien vers le contenu "
+                   "principal (élément main) ; on l'active avec Entrée et on vérifie que la tabulation suivante "
+                   "part bien du contenu principal."),
+    how_to_fix=N_("Placez en tête de page un lien <a href=\"#contenu\">Aller au contenu</a> vers l'élément "
+                  "<main id=\"contenu\">, visible au moins quand il reçoit le focus."),
     rgaa=("12.7.1",),
     wcag=("2.4.1",),
     impact=Impact.SERIOUS,
@@ -164,10 +164,10 @@ def skip_link(evidence: Evidence) -> Iterator[Result]:
     id="rgaa-12.7-skip-link-works",
     title=N_("Le lien d'évitement est visible au focus et fonctionne"),
     failure=N_("Le lien d'évitement est invisible au focus ou ne fonctionne pas"),
-    description=(N_("Le lien d'évitement trouvé parmi les premiers éléments doit apparaître à l'écran quand il "
-                    "reçoit le focus, et la tabulation doit repartir de sa cible une fois qu'il est activé.")),
-    how_to_fix=(N_("Affichez le lien à la prise de focus (par exemple .lien-evitement:focus { position: static } ou "
-                   "left: 1rem) et donnez à sa cible un identifiant qui existe (<main id=\"contenu\">).")),
+    description=N_("Le lien d'évitement trouvé parmi les premiers éléments doit apparaître à l'écran quand il "
+                   "reçoit le focus, et la tabulation doit repartir de sa cible une fois qu'il est activé."),
+    how_to_fix=N_("Affichez le lien à la prise de focus (par exemple .lien-evitement:focus { position: static } ou "
+                  "left: 1rem) et donnez à sa cible un identifiant qui existe (<main id=\"contenu\">)."),
     rgaa=("12.7.2",),
     wcag=("2.4.1",),
     impact=Impact.SERIOUS,
@@ -215,10 +215,10 @@ _ORDER_Q = N_("L'ordre dans lequel le focus parcourt la page reste-t-il logique 
     id="rgaa-12.8-tab-order",
     title=N_("L'ordre de tabulation suit l'ordre du contenu"),
     failure=N_("L'ordre de tabulation est incohérent"),
-    description=(N_("Un tabindex positif fait passer un élément avant ceux qui le précèdent dans le code ; le "
-                    "parcours réel au clavier est aussi comparé à l'ordre du code.")),
-    how_to_fix=(N_("Supprimez les tabindex positifs (gardez 0 ou -1) et placez les éléments dans le code dans "
-                   "l'ordre où ils doivent être parcourus.")),
+    description=N_("Un tabindex positif fait passer un élément avant ceux qui le précèdent dans le code ; le "
+                   "parcours réel au clavier est aussi comparé à l'ordre du code."),
+    how_to_fix=N_("Supprimez les tabindex positifs (gardez 0 ou -1) et placez les éléments dans le code dans "
+                  "l'ordre où ils doivent être parcourus."),
     rgaa=("12.8.1",),
     wcag=("2.4.3",),
     impact=Impact.SERIOUS,
@@ -273,11 +273,11 @@ _INSTRUCTIONS = re.compile(
     id="rgaa-12.9-keyboard-trap",
     title=N_("Pas de piège au clavier"),
     failure=N_("Piège au clavier : le focus ne peut plus sortir d'un composant"),
-    description=(N_("La page est parcourue avec la touche Tab depuis le début. Si le focus tourne en boucle entre "
-                    "quelques éléments sans atteindre les autres ni sortir de la page, et que ni Maj+Tab ni Échap "
-                    "ne l'en sortent, c'est un piège.")),
-    how_to_fix=(N_("Ne capturez pas la touche Tab (preventDefault) hors d'une fenêtre modale ; si un composant "
-                   "retient le focus, prévoyez une sortie clavier (Échap) et indiquez-la à l'utilisateur.")),
+    description=N_("La page est parcourue avec la touche Tab depuis le début. Si le focus tourne en boucle entre "
+                   "quelques éléments sans atteindre les autres ni sortir de la page, et que ni Maj+Tab ni Échap "
+                   "ne l'en sortent, c'est un piège."),
+    how_to_fix=N_("Ne capturez pas la touche Tab (preventDefault) hors d'une fenêtre modale ; si un composant "
+                  "retient le focus, prévoyez une sortie clavier (Échap) et indiquez-la à l'utilisateur."),
     rgaa=("12.9.1",),
     wcag=("2.1.2",),
     impact=Impact.CRITICAL,
@@ -440,11 +440,11 @@ def _systems(evidence: Evidence) -> set[str] | None:
     id="rgaa-12.1-navigation-systems",
     title=N_("Le site offre deux systèmes de navigation"),
     failure=N_("Le site n'offre pas deux systèmes de navigation"),
-    description=(N_("Sur les pages auditées (hors étapes de démarche), on cherche un menu de navigation (nav avec des "
-                    "liens), un moteur de recherche (formulaire de recherche) et un plan du site (lien ou page) ; "
-                    "il en faut deux au moins.")),
-    how_to_fix=(N_("Proposez au moins deux moyens parmi : un menu de navigation, un moteur de recherche interne et "
-                   "une page « Plan du site » liée depuis chaque page (souvent en pied de page).")),
+    description=N_("Sur les pages auditées (hors étapes de démarche), on cherche un menu de navigation (nav avec des "
+                   "liens), un moteur de recherche (formulaire de recherche) et un plan du site (lien ou page) ; "
+                   "il en faut deux au moins."),
+    how_to_fix=N_("Proposez au moins deux moyens parmi : un menu de navigation, un moteur de recherche interne et "
+                  "une page « Plan du site » liée depuis chaque page (souvent en pied de page)."),
     rgaa=("12.1.1",),
     wcag=("2.4.5",),
     impact=Impact.MODERATE,

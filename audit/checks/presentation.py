@@ -68,11 +68,11 @@ _UNSEEN = {
     id="rgaa-10.7-focus-visible",
     title=N_("La prise de focus est visible"),
     failure=N_("La prise de focus n'est pas visible"),
-    description=(N_("Chaque élément atteignable au clavier est focalisé comme au clavier (:focus-visible) ; on "
-                    "compare les styles calculés de l'élément, de ses pseudo-éléments, de ses parents et voisins "
-                    "avant et après. Aucun changement : le focus est invisible.")),
-    how_to_fix=(N_("Ne supprimez pas le contour natif (outline: none) sans le remplacer : définissez un style "
-                   ":focus-visible net, par exemple un contour de 2 px contrasté à 3:1 au moins avec le fond.")),
+    description=N_("Chaque élément atteignable au clavier est focalisé comme au clavier (:focus-visible) ; on "
+                   "compare les styles calculés de l'élément, de ses pseudo-éléments, de ses parents et voisins "
+                   "avant et après. Aucun changement : le focus est invisible."),
+    how_to_fix=N_("Ne supprimez pas le contour natif (outline: none) sans le remplacer : définissez un style "
+                  ":focus-visible net, par exemple un contour de 2 px contrasté à 3:1 au moins avec le fond."),
     rgaa=("10.7.1",),
     wcag=("2.4.7",),
     impact=Impact.SERIOUS,
@@ -134,10 +134,10 @@ _ZOOM_Q = N_("À 200 % de zoom, ce texte tronqué reste-t-il lisible en entier d
     id="rgaa-10.4-text-zoom",
     title=N_("Le texte reste lisible à 200 %"),
     failure=N_("Du texte est coupé à 200 %"),
-    description=(N_("La page est mise en page comme une fenêtre de 1280 × 900 px zoomée à 200 % (640 × 450 px "
-                    "CSS). Un texte entier à 100 % mais coupé à 200 % par un bloc en overflow: hidden est perdu.")),
-    how_to_fix=(N_("Évitez les hauteurs fixes sur les blocs de texte (préférez min-height) et overflow: hidden ; "
-                   "laissez le texte passer à la ligne et le bloc s'agrandir.")),
+    description=N_("La page est mise en page comme une fenêtre de 1280 × 900 px zoomée à 200 % (640 × 450 px "
+                   "CSS). Un texte entier à 100 % mais coupé à 200 % par un bloc en overflow: hidden est perdu."),
+    how_to_fix=N_("Évitez les hauteurs fixes sur les blocs de texte (préférez min-height) et overflow: hidden ; "
+                  "laissez le texte passer à la ligne et le bloc s'agrandir."),
     rgaa=("10.4.1",),
     wcag=("1.4.4",),
     impact=Impact.SERIOUS,
@@ -190,10 +190,10 @@ _REFLOW_Q = N_("À 320 px de large, tout le contenu et toutes les fonctions rest
     id="rgaa-10.11-reflow",
     title=N_("Pas de défilement horizontal à 320 px de large"),
     failure=N_("La page défile horizontalement à 320 px de large"),
-    description=(N_("La fenêtre est réduite à 320 × 256 px CSS (zoom de 400 %) ; on mesure si la page devient plus "
-                    "large que la fenêtre et quels éléments dépassent à droite.")),
-    how_to_fix=(N_("Utilisez des largeurs relatives (%, max-width: 100 %), des grilles qui passent sur une colonne "
-                   "(flex-wrap, media queries) et laissez les mots longs se couper (overflow-wrap: anywhere).")),
+    description=N_("La fenêtre est réduite à 320 × 256 px CSS (zoom de 400 %) ; on mesure si la page devient plus "
+                   "large que la fenêtre et quels éléments dépassent à droite."),
+    how_to_fix=N_("Utilisez des largeurs relatives (%, max-width: 100 %), des grilles qui passent sur une colonne "
+                  "(flex-wrap, media queries) et laissez les mots longs se couper (overflow-wrap: anywhere)."),
     rgaa=("10.11.1",),
     wcag=("1.4.10",),
     impact=Impact.SERIOUS,
@@ -246,11 +246,11 @@ _SPACING_Q = N_("Avec un espacement du texte augmenté, ce texte tronqué reste-
     id="rgaa-10.12-text-spacing",
     title=N_("Le texte reste lisible avec un espacement augmenté"),
     failure=N_("Du texte est coupé quand l'espacement est augmenté"),
-    description=(N_("Les styles du critère WCAG 1.4.12 sont appliqués (interligne 1,5, espacement des lettres "
-                    "0,12 em, des mots 0,16 em, après les paragraphes 2 em) ; un texte entier avant mais coupé "
-                    "après par un bloc en overflow: hidden est perdu.")),
-    how_to_fix=(N_("Ne fixez pas la hauteur des blocs de texte (boutons, onglets, cartes) : utilisez min-height et "
-                   "des marges internes, et évitez overflow: hidden sur du texte.")),
+    description=N_("Les styles du critère WCAG 1.4.12 sont appliqués (interligne 1,5, espacement des lettres "
+                   "0,12 em, des mots 0,16 em, après les paragraphes 2 em) ; un texte entier avant mais coupé "
+                   "après par un bloc en overflow: hidden est perdu."),
+    how_to_fix=N_("Ne fixez pas la hauteur des blocs de texte (boutons, onglets, cartes) : utilisez min-height et "
+                  "des marges internes, et évitez overflow: hidden sur du texte."),
     rgaa=("10.12.1",),
     wcag=("1.4.12",),
     impact=Impact.SERIOUS,
@@ -282,10 +282,10 @@ _PROPERTY = {"letter-spacing": N_("l'espacement des lettres"), "word-spacing": N
     id="rgaa-10.12-spacing-important",
     title=N_("L'espacement du texte n'est pas bloqué"),
     failure=N_("Un style !important bloque l'espacement du texte"),
-    description=(N_("Un attribut style qui fixe avec !important un interligne, un espacement des lettres ou des "
-                    "mots inférieur aux valeurs du critère WCAG 1.4.12 empêche l'utilisateur de l'augmenter.")),
-    how_to_fix=(N_("Retirez !important de l'attribut style, ou donnez au moins 1,5 d'interligne, 0,12 em "
-                   "d'espacement des lettres et 0,16 em d'espacement des mots.")),
+    description=N_("Un attribut style qui fixe avec !important un interligne, un espacement des lettres ou des "
+                   "mots inférieur aux valeurs du critère WCAG 1.4.12 empêche l'utilisateur de l'augmenter."),
+    how_to_fix=N_("Retirez !important de l'attribut style, ou donnez au moins 1,5 d'interligne, 0,12 em "
+                  "d'espacement des lettres et 0,16 em d'espacement des mots."),
     rgaa=("10.12.1",),
     wcag=("1.4.12",),
     impact=Impact.MODERATE,

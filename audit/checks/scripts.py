@@ -39,10 +39,10 @@ _KEYBOARD_Q = N_("Ces composants sont-ils atteignables avec Tab et utilisables a
     id="rgaa-7.3-keyboard-access",
     title=N_("Les éléments cliquables par script sont utilisables au clavier"),
     failure=N_("Un élément cliquable par script n'est pas atteignable au clavier"),
-    description=(N_("Un élément qui n'est pas un lien ni un bouton natif mais qui réagit au clic (onclick…) ou porte "
-                    "un rôle de composant (role=\"button\"…) doit pouvoir recevoir le focus et s'activer au clavier.")),
-    how_to_fix=(N_("Utilisez un vrai <button> ou un lien <a href>. À défaut, ajoutez tabindex=\"0\", un rôle adapté "
-                   "et la gestion des touches Entrée et Espace.")),
+    description=N_("Un élément qui n'est pas un lien ni un bouton natif mais qui réagit au clic (onclick…) ou porte "
+                   "un rôle de composant (role=\"button\"…) doit pouvoir recevoir le focus et s'activer au clavier."),
+    how_to_fix=N_("Utilisez un vrai <button> ou un lien <a href>. À défaut, ajoutez tabindex=\"0\", un rôle adapté "
+                  "et la gestion des touches Entrée et Espace."),
     rgaa=("7.3.1",),
     wcag=("2.1.1",),
     impact=Impact.CRITICAL,
@@ -101,10 +101,10 @@ def keyboard_access(evidence: Evidence) -> Iterator[Result]:
     id="rgaa-7.1-script-control-role",
     title=N_("Les composants créés par script ont un rôle"),
     failure=N_("Un élément cliquable par script n'a pas de rôle"),
-    description=(N_("Un élément qui réagit au clic (onclick…) sans être un lien ou un bouton natif doit annoncer ce "
-                    "qu'il est aux technologies d'assistance, par un rôle (button, link, checkbox…).")),
-    how_to_fix=(N_("Remplacez l'élément par un <button> (action) ou un <a href> (navigation) ; à défaut, ajoutez le "
-                   "rôle adapté, tabindex=\"0\" et la gestion du clavier.")),
+    description=N_("Un élément qui réagit au clic (onclick…) sans être un lien ou un bouton natif doit annoncer ce "
+                   "qu'il est aux technologies d'assistance, par un rôle (button, link, checkbox…)."),
+    how_to_fix=N_("Remplacez l'élément par un <button> (action) ou un <a href> (navigation) ; à défaut, ajoutez le "
+                  "rôle adapté, tabindex=\"0\" et la gestion du clavier."),
     rgaa=("7.1.1",),
     wcag=("4.1.2",),
     impact=Impact.SERIOUS,
@@ -130,8 +130,8 @@ _REMOVED_Q = N_("Quand ces éléments reçoivent le focus, un script le déplace
     id="rgaa-7.3-focus-kept",
     title=N_("Les scripts laissent le focus aux éléments qui le reçoivent"),
     failure=N_("Un script retire le focus d'un élément qui le reçoit"),
-    description=(N_("Chaque élément atteignable au clavier est focalisé : si un script retire aussitôt le focus "
-                    "(this.blur()), l'élément est inutilisable au clavier.")),
+    description=N_("Chaque élément atteignable au clavier est focalisé : si un script retire aussitôt le focus "
+                   "(this.blur()), l'élément est inutilisable au clavier."),
     how_to_fix=N_("Ne retirez pas le focus par script (blur) ; pour masquer le contour, utilisez un style :focus-visible."),
     rgaa=("7.3.2",),
     wcag=("2.1.1", "2.4.7"),
@@ -183,15 +183,15 @@ _CONTEXT_CHANGE = re.compile(r"(?:\b(?:window\.|document\.|self\.|top\.)?locatio
     id="rgaa-7.4-change-of-context",
     title=N_("Les changements de contexte lancés par un script sont annoncés ou contrôlés"),
     failure=N_("Un script change de contexte sans prévenir"),
-    description=(N_("Un champ dont la modification change de page ou envoie le formulaire (onchange), ou un élément "
-                    "qui ouvre une fenêtre ou change de page quand il reçoit le focus (onfocus), surprend l'utilisateur "
-                    "du clavier et du lecteur d'écran. Seuls les gestionnaires écrits dans le code HTML sont repérés.")),
-    how_to_fix=(N_("Ajoutez un bouton « Valider » ou « Aller » au lieu d'agir au changement de valeur, ou prévenez avant "
-                   "le champ (« la page se met à jour dès le choix ») ; n'ouvrez rien et ne changez pas de page à la "
-                   "prise de focus.")),
+    description=N_("Un champ dont la modification change de page ou envoie le formulaire (onchange), ou un élément "
+                   "qui ouvre une fenêtre ou change de page quand il reçoit le focus (onfocus), surprend l'utilisateur "
+                   "du clavier et du lecteur d'écran. Seuls les gestionnaires écrits dans le code HTML sont repérés."),
+    how_to_fix=N_("Ajoutez un bouton « Valider » ou « Aller » au lieu d'agir au changement de valeur, ou prévenez avant "
+                  "le champ (« la page se met à jour dès le choix ») ; n'ouvrez rien et ne changez pas de page à la "
+                  "prise de focus."),
     rgaa=("7.4.1",), wcag=("3.2.1", "3.2.2"), impact=Impact.SERIOUS, evidence=("dom",),
-    question=(N_("Ce changement de contexte (nouvelle page, envoi du formulaire, nouvelle fenêtre) est-il annoncé avant "
-                 "l'élément, ou l'utilisateur le déclenche-t-il lui-même par un bouton ?")),
+    question=N_("Ce changement de contexte (nouvelle page, envoi du formulaire, nouvelle fenêtre) est-il annoncé avant "
+                "l'élément, ou l'utilisateur le déclenche-t-il lui-même par un bouton ?"),
 )
 def change_of_context(evidence: Evidence) -> Iterator[Result]:
     from audit.checks.exposure import dom_of, short, tag
