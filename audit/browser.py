@@ -65,6 +65,7 @@ from audit.capture import (  # noqa: F401
     write_file,
 )
 from audit.model import Journey, PageKind, PageRef, PageSnapshot, StepAction
+from audit.parts import PartLedger
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +222,9 @@ class Browser:
             f";\naxe.configure({{locale: {json.dumps(self._axe_locale)}}});" if self._axe_locale else "")
         self._captured: set[str] = set()  # fingerprints of the axe nodes already on a saved screenshot
         self._probes = load_probes() if self.options.probes else {}
+        # the run's shared parts (header, menu, footer) and axe's answers for them
+        self.parts = (PartLedger(verify=self.options.verify_reuse)
+                      if self.options.reuse_parts or self.options.verify_reuse else None)
         self.version: str | None = None
         self.restarts = 0
 
@@ -480,7 +484,10 @@ class Browser:
                        "rules": {r: {"enabled": True} for r in AXE_EXTRA_RULES},
                        "resultTypes": list(AXE_RESULT_TYPES)}
         context = axe_context(scope)
-        raw = await page.evaluate(AXE_RUN_JS, {"options": axe_options, "context": context} if context else axe_options)
+        if self.parts is not None:
+            raw = await self.parts.axe(page, axe_options, context, snap.timings, url=snap.final_url or snap.url)
+        else:
+            raw = await page.evaluate(AXE_RUN_JS, {"options": axe_options, "context": context} if context else axe_options)
         raw = redact.json_text(raw)
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
         write_file(folder / "axe.json", raw.encode("utf-8"))

@@ -243,6 +243,10 @@ class GatherOptions:
     # {exclude: [[selector], ...]} and the probes skip the elements inside them; the probes' results say how many
     # elements each selector matched (``scope``), snap.timings["excluded_elements"] their total
     exclude: tuple[str, ...] = ()
+    # shared parts audited once (audit.parts): axe's answers for a header, menu or footer already audited in the
+    # run are reused where they provably cannot differ; verify_reuse also runs the whole page and compares
+    reuse_parts: bool = True
+    verify_reuse: bool = False
 
 
 

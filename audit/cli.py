@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
+import json
 import logging
 import os
 import re
@@ -579,10 +580,16 @@ def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunI
 @click.option("--slots", type=click.IntRange(min=1), default=None,
               help="Sessions qu'un site garde sur la grille (par défaut : les places Chromium de la grille), "
                    "au plus le crawl.concurrency du site.")
+@click.option("--no-part-reuse", is_flag=True,
+              help="Auditer chaque page en entier avec axe, sans réutiliser les réponses des parties partagées "
+                   "(en-tête, menu, pied de page) déjà auditées dans l'exécution.")
+@click.option("--verify-reuse", is_flag=True,
+              help="Mode preuve : auditer aussi chaque page en entier et comparer, élément par élément, aux "
+                   "réponses réutilisées ; code de sortie 1 à la moindre différence. Voir docs/performance.md.")
 @click.option("-q", "--quiet", is_flag=True, help="Sans affichage de la progression.")
 @_lang_option
 def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, max_pages, timeout, no_screenshots,
-        full, grid, slots, quiet, lang):
+        full, grid, slots, no_part_reuse, verify_reuse, quiet, lang):
     """Auditer les SITES de la configuration (tous quand aucun n'est nommé)."""
     if slots and not grid:
         raise click.UsageError(words.text("--slots demande --grid (c'est le nombre de sessions sur une grille Selenium)."))
@@ -599,13 +606,38 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, 
     store = _store(runs_dir, cfg)
     options = runner.RunOptions(resume=resume, chromium=cfg.chromium, timeout=timeout,
                                 screenshot=not no_screenshots, full=full, progress=_progress(quiet), grid=grid,
-                                slots=slots)
+                                slots=slots, reuse_parts=not no_part_reuse, verify_reuse=verify_reuse)
     if slots and not quiet:
         for site in chosen:
             if slots > site.crawl.concurrency:
                 click.echo(words.plural(site.crawl.concurrency, "{site} : {n} session sur la grille au plus, la limite crawl.concurrency du site (politesse envers son serveur).", "{site} : {n} sessions sur la grille au plus, la limite crawl.concurrency du site (politesse envers son serveur).", site=site.id), err=True)
     runs = _execute(chosen, store, options)
-    _finish(store, runs, formats, lang, fail_on, quiet, baselines, config_path)
+    differing = _verified(store, runs, verify_reuse)
+    try:
+        _finish(store, runs, formats, lang, fail_on, quiet, baselines, config_path)
+    finally:
+        if differing:
+            sys.exit(1)
+
+
+def _verified(store: Store, runs: list[RunInfo], verify: bool) -> bool:
+    """With --verify-reuse: say what the proof found for each run; True when a run found a difference (the
+    command then ends with exit 1 after the reports are written: a defect of the tool, never of the site)."""
+    if not verify:
+        return False
+    differing = []
+    for info in runs:
+        meta = store.run(info.id).meta
+        report = meta.get("parts") or {}
+        diffs = meta.get("parts_differences") or []
+        click.echo(words.plural(report.get("reused", 0), "{site} : {n} partie partagée réutilisée sur {parts}, {pages} pages ; différences avec l'audit de chaque page en entier : {diffs}.", "{site} : {n} parties partagées réutilisées sur {parts}, {pages} pages ; différences avec l'audit de chaque page en entier : {diffs}.", site=info.site, parts=report.get("parts", 0), pages=report.get("pages", 0), diffs=report.get("differences", 0)), err=True)
+        for diff in diffs[:10]:
+            click.echo("  " + json.dumps(diff, ensure_ascii=False), err=True)
+        if report.get("differences"):
+            differing.append(info.site)
+    if differing:
+        click.echo(words.text("la réutilisation des parties partagées diffère de l'audit complet pour {sites} : code de sortie 1 (les rapports sont ceux de l'audit complet ; signalez-le avec ces lignes).", sites=", ".join(differing)), err=True)
+    return bool(differing)
 
 
 def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str, quiet: bool,
@@ -706,9 +738,12 @@ def validate(config_path):
                                                             "ville-demo (par défaut : le sites.yaml du "
                                                             "dépôt).")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None)
+@click.option("--verify-reuse", is_flag=True,
+              help="Mode preuve : auditer aussi chaque page en entier et comparer aux réponses réutilisées des "
+                   "parties partagées ; code de sortie 1 à la moindre différence.")
 @click.option("-q", "--quiet", is_flag=True)
 @_lang_option
-def demo(runs_dir, config_path, max_pages, quiet, lang):
+def demo(runs_dir, config_path, max_pages, verify_reuse, quiet, lang):
     """Servir la ville de démonstration intégrée sur 127.0.0.1 et l'auditer de bout en bout."""
     from dataclasses import replace
 
@@ -726,10 +761,15 @@ def demo(runs_dir, config_path, max_pages, quiet, lang):
         site = config.with_base_url(site, server.url)
         if max_pages:
             site = replace(site, crawl=replace(site.crawl, max_pages=max_pages))
-        options = runner.RunOptions(chromium=cfg.chromium, progress=_progress(quiet))
+        options = runner.RunOptions(chromium=cfg.chromium, progress=_progress(quiet), verify_reuse=verify_reuse)
         runs = _execute([site], store, options)
+    differing = _verified(store, runs, verify_reuse)
     # the demo's tester sessions are registered with its site in sites.yaml (sessions:), like any site's
-    _finish(store, runs, ("html", "json", "remediation", "grid"), lang, "none", quiet, config_path=path)
+    try:
+        _finish(store, runs, ("html", "json", "remediation", "grid"), lang, "none", quiet, config_path=path)
+    finally:
+        if differing:
+            sys.exit(1)
 
 
 @cli.command("checks")

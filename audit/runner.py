@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -83,6 +84,21 @@ class RunOptions:
     progress: Progress | None = None
     grid: str | None = None  # a Selenium Grid's URL: crawled pages are gathered there (journeys stay local)
     slots: int | None = None  # sessions on the grid (default: its Chromium slots), within crawl.concurrency
+    reuse_parts: bool = True  # axe's answers for shared parts audited once (audit.parts)
+    verify_reuse: bool = False  # and every page audited whole as well, the two compared (the proof mode)
+
+
+def _parts_meta(browsers: list) -> dict[str, Any]:
+    """What the shared parts' reuse did in the run (audit.parts), for the run's metadata: the local Chromium's
+    ledger (a grid's pages are audited whole); with the proof mode, the differences found (the first 200)."""
+    ledgers = [b.parts for b in browsers if getattr(b, "parts", None) is not None]
+    if not ledgers:
+        return {}
+    report = ledgers[0].report()
+    log.info("shared parts: %d of %d reused on %d page(s), %d learnt%s", report["reused"], report["parts"],
+             report["pages"], report["learnt"],
+             f"; {report['differences']} difference(s) with the whole-page runs" if report["verified"] else "")
+    return {"parts": report, "parts_differences": ledgers[0].differences[:200]}
 
 
 def grid_slots(site: Site, options: RunOptions, status: GridStatus) -> int:
@@ -158,7 +174,8 @@ class SiteRun:
         # out; the assess stage sets aside our checks' findings there and every report lists them
         gather = GatherOptions(timeout=self.options.timeout or site.page_timeout,
                                screenshot=self.options.screenshot, user_agent=site.crawl.user_agent,
-                               exclude=tuple(rule.selector for rule in site.out_of_scope))
+                               exclude=tuple(rule.selector for rule in site.out_of_scope),
+                               reuse_parts=self.options.reuse_parts, verify_reuse=self.options.verify_reuse)
         # On a grid, crawled pages go to the grid; journeys (logins, forms) always play on a local Chromium,
         # which is then needed only when the site has journeys.
         local = None
@@ -204,6 +221,7 @@ class SiteRun:
                 log.info("%s: discovery %.2fs, pages %.2fs, site checks %.2fs; %d page(s) reused", site.id,
                          t1 - t0, t2 - t1, time.perf_counter() - t2, self.reuse.reused if self.reuse else 0)
                 grid = {"grid": self.grid.url, "grid_slots": pages.slots} if self.grid is not None else {}
+                grid.update(_parts_meta(browsers))
                 store.update_meta(run.id, chromium_version=pages.version or run.meta.get("chromium_version"), **grid,
                                   crawl_notes=list(getattr(crawler, "notes", [])),
                                   skipped=dict(list(getattr(crawler, "skipped", {}).items())[:500]))

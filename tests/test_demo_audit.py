@@ -36,8 +36,18 @@ def demo_run(tmp_path_factory, chromium):
     root = tmp_path_factory.mktemp("runs")
     with DemoServer() as server:
         store = Store(root)
-        [run] = runner.run_sites([_site(server.url)], store, runner.RunOptions(chromium=chromium))
+        # the proof mode: every page audited whole as well, compared with the shared parts' reused answers
+        [run] = runner.run_sites([_site(server.url)], store, runner.RunOptions(chromium=chromium, verify_reuse=True))
         yield store, run, server.url
+
+
+def test_shared_parts_reused_with_the_whole_page_answers(demo_run):
+    store, run, _ = demo_run
+    meta = store.run(run.id).meta
+    assert meta["parts"]["verified"] is True
+    assert meta["parts_differences"] == []
+    assert meta["parts"]["differences"] == 0
+    assert meta["parts"]["reused"] >= 10, meta["parts"]
 
 
 def _path(url: str) -> str:

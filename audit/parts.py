@@ -1,0 +1,604 @@
+"""Shared parts audited once: axe-core's answers for the header, menu and footer a page shares with a page
+already audited in the run are reused instead of being computed again, only where they provably cannot differ.
+
+A *part* is a top-level block of <body> (down to three levels through the wrappers that hold <main>) with at
+least MIN_PART_ELEMENTS elements that is not and does not hold the page's main content. In the page,
+``PARTS_JS`` gives each part a *key*: a hash of everything the local axe rules can read about it, or the reason
+why it gets none (then it is audited with the page):
+
+- its markup (outerHTML: elements, attributes, inline styles, text) and the state of its form fields;
+- the chain of its ancestors up to <html> (names and attributes) and the page's compatibility mode;
+- every style rule of the page (the text of every style sheet, adopted ones included), so that a style rule
+  whose selector reads only names, classes, ids, attributes and ancestry matches the same elements; for every
+  other rule (sibling combinators, ``:has()``, ``:nth-child()``, ``:hover``, ``:checked``, …) the elements of
+  the part and of its ancestors it matches, asked of the browser;
+- its layout: each element's box relative to the part, which side of the viewport and of the document it is
+  on, the part's horizontal place and, when it is in the viewport, its vertical place; the viewport's size.
+
+A part gets no key when something outside it could still change an answer: a style sheet that cannot be read
+(another origin), a counter or quote in generated content, a container query, nested CSS, a ``dir="auto"``
+ancestor; a frame, media, an image map, a custom element or a shadow root inside it; an id it defines that is
+also defined outside, an id reference (``for``, ``aria-labelledby``, ``headers``, ``href="#…"``, …) from it to
+outside or from outside into it; an element outside it (not an ancestor) whose box or overflowing content
+overlaps the part's boxes or its text, a positioned or transformed ::before/::after outside it; a modal dialog
+on the page; a part inside or around an excluded selector.
+
+axe's rules are split in two (``LOCAL_RULES``): the rules whose answer for an element reads only that element,
+its subtree, its ancestors, the style rules, the boxes painted at its place and the ids it references (checked
+against axe-core 4.14.1, the pinned version); every other rule, and any rule with a check that pools its
+answers over the whole page (an ``after`` step), runs on the whole page each time (page title, language,
+landmarks, headings order, duplicate ids, skip links, target size, links in text blocks, …).
+
+On a page with parts already known, axe runs the local rules on the page less those parts and the other rules
+on the whole page; the known parts' answers (each node's checks, messages and data) are put back with the
+selector and HTML snippet computed on this page, in axe's own order. A part seen for the first time is learnt
+from the page where it was audited whole. ``--verify-reuse`` runs the whole page with axe as well, and compares
+both, node by node (PartLedger.differences).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MIN_PART_ELEMENTS = 15
+
+# axe-core rules (among those the audit runs) whose answer for an element depends only on the element, its
+# subtree, its ancestors, the style rules, what is painted at its place and the ids it references.
+# Left out on purpose: page-level and pooled rules (bypass, document-title, html-*, meta-*, region,
+# landmark-*, heading-order, duplicate-id-*, skip-link, aria-hidden-body, css-orientation-lock, frame-*),
+# rules that look beside the element (target-size: the neighbouring targets; link-in-text-block: the text
+# around the link; p-as-heading: the other paragraphs) and media rules (no media inside a reused part).
+LOCAL_RULES = frozenset({
+    "area-alt", "aria-allowed-attr", "aria-braille-equivalent", "aria-command-name", "aria-conditional-attr",
+    "aria-deprecated-role", "aria-hidden-focus", "aria-input-field-name", "aria-meter-name",
+    "aria-progressbar-name", "aria-prohibited-attr", "aria-required-attr", "aria-required-children",
+    "aria-required-parent", "aria-roledescription", "aria-roles", "aria-tab-name", "aria-toggle-field-name",
+    "aria-tooltip-name", "aria-valid-attr-value", "aria-valid-attr", "autocomplete-valid",
+    "avoid-inline-spacing", "blink", "button-name", "color-contrast", "definition-list", "dlitem",
+    "empty-heading", "form-field-multiple-labels", "image-alt", "input-button-name", "input-image-alt", "label",
+    "label-content-name-mismatch", "link-name", "list", "listitem", "marquee", "nested-interactive",
+    "presentation-role-conflict", "role-img-alt", "scrollable-region-focusable", "select-name",
+    "server-side-image-map", "summary-name", "svg-img-alt", "table-duplicate-name", "table-fake-caption",
+    "td-has-header", "td-headers-attr", "th-has-data-cells",
+})
+
+# The parts of the page and their keys. ``arg``: {min}. The parts stay in the page (window.__a11yAuditParts)
+# for AXE_PARTS_JS. Returns {parts: [{key, reason, elements, name}], ms}.
+PARTS_JS = r"""(arg) => {
+  const started = performance.now();
+  const found = [];
+  window.__a11yAuditParts = found;
+  const out = {parts: [], ms: 0};
+  const body = document.body;
+  if (!body) return out;
+  // --- a 2 × 53-bit hash of a string (cyrb53, two seeds) ---
+  const hash = (str) => {
+    const one = (seed) => {
+      let h1 = 0xdeadbeef ^ seed, h2 = 0x41c6ce57 ^ seed;
+      for (let i = 0; i < str.length; i++) {
+        const ch = str.charCodeAt(i);
+        h1 = Math.imul(h1 ^ ch, 2654435761);
+        h2 = Math.imul(h2 ^ ch, 1597334677);
+      }
+      h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+      h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+      return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+    };
+    return one(1) + one(7919) + ':' + str.length.toString(16);
+  };
+  // --- what the page's style rules make of a part ---
+  let pageDoubt = null;
+  try { if (document.querySelector(':modal')) pageDoubt = 'modal_dialog'; } catch (e) { /* no :modal */ }
+  // a running animation or transition changes styles between the key and axe's reading
+  if (document.getAnimations && document.getAnimations().some((a) => a.playState === 'running' || a.pending)) pageDoubt = pageDoubt || 'animation';
+  const sheets = [...document.styleSheets, ...(document.adoptedStyleSheets || [])];
+  const sheetText = [];
+  const contextual = [];   // [selector as the browser can match it] for rules that read more than ancestry
+  const pseudoRules = [];  // selectors of rules that move a ::before / ::after box
+  const ALLOWED = new Set(['not', 'is', 'where', 'lang', 'disabled', 'enabled', 'link', 'any-link',
+                           'root', 'scope', 'defined']);
+  const stripPseudoElements = (sel) => sel.replace(/::?(before|after|first-line|first-letter)\b/gi, '')
+    .replace(/::[\w-]+(\([^)]*\))?/g, '');
+  const visit = (rules) => {
+    for (const rule of rules) {
+      if (rule instanceof CSSStyleRule) {
+        if (rule.cssRules && rule.cssRules.length) { pageDoubt = pageDoubt || 'nested_css'; continue; }
+        const sel = rule.selectorText;
+        const bare = stripPseudoElements(sel);
+        const flat = bare.replace(/\[[^\]]*\]/g, '[]');
+        const classes = [...flat.matchAll(/(^|[^:]):([\w-]+)/g)].map((m) => m[2].toLowerCase());
+        if (/[+~]/.test(flat) || classes.some((c) => !ALLOWED.has(c))) contextual.push(bare.trim() || '*');
+        if (/::?(before|after)\b/i.test(sel)) {
+          const st = rule.style;
+          if (['position', 'transform', 'translate', 'rotate', 'scale', 'float', 'inset', 'top', 'left', 'right',
+               'bottom', 'margin', 'margin-top', 'margin-left', 'margin-right', 'margin-bottom']
+            .some((p) => st.getPropertyValue(p))) pseudoRules.push(bare.trim() || '*');
+        }
+      } else if (rule.cssRules) {
+        if (typeof CSSContainerRule !== 'undefined' && rule instanceof CSSContainerRule) pageDoubt = pageDoubt || 'container_query';
+        visit(rule.cssRules);
+      }
+    }
+  };
+  for (const sheet of sheets) {
+    let rules = null;
+    try { rules = sheet.cssRules; } catch (e) { pageDoubt = pageDoubt || 'unreadable_stylesheet'; continue; }
+    const text = Array.from(rules, (r) => r.cssText).join('\n');
+    sheetText.push((sheet.disabled ? 'disabled ' : '') + (sheet.media ? sheet.media.mediaText : '') + '{' + text + '}');
+    if (/\bcounters?\(|\b(open|close)-quote\b/.test(text)) pageDoubt = pageDoubt || 'generated_counter';
+    visit(rules);
+  }
+  const pageKey = [document.compatMode, innerWidth, innerHeight, devicePixelRatio, scrollX, scrollY,
+                   document.documentElement.scrollWidth, sheetText.join('\n')].join('|');
+  // --- candidates: blocks of <body> that do not hold the main content ---
+  const MAINS = 'main, [role="main" i]';
+  const SKIP = new Set(['script', 'style', 'template', 'noscript', 'link', 'meta']);
+  const candidates = [];
+  const take = (el, depth) => {
+    if (SKIP.has(el.localName) || el.matches(MAINS)) return;
+    if (el.querySelector(MAINS)) {
+      if (depth < 3) for (const child of el.children) take(child, depth + 1);
+      return;
+    }
+    if (el.getElementsByTagName('*').length + 1 >= arg.min) candidates.push(el);
+  };
+  for (const child of body.children) take(child, 0);
+  if (!candidates.length) { out.ms = performance.now() - started; return out; }
+  // --- id references ---
+  const REFS = ['for', 'aria-activedescendant', 'aria-controls', 'aria-describedby', 'aria-details',
+                'aria-errormessage', 'aria-flowto', 'aria-labelledby', 'aria-owns', 'headers', 'list', 'form'];
+  const REF_SELECTOR = REFS.map((a) => `[${a}]`).join(',') + ',[href^="#"],[*|href^="#"]';
+  const refsOf = (el) => {
+    const ids = [];
+    for (const a of REFS) { const v = el.getAttribute(a); if (v) ids.push(...v.split(/\s+/).filter(Boolean)); }
+    for (const v of [el.getAttribute('href'), el.getAttributeNS('http://www.w3.org/1999/xlink', 'href')]) {
+      if (v && v.startsWith('#') && v.length > 1) {
+        let id = v.slice(1);
+        try { id = decodeURIComponent(id); } catch (e) { /* kept as written */ }
+        ids.push(id);
+      }
+    }
+    return ids;
+  };
+  const referrers = [...document.querySelectorAll(REF_SELECTOR)];
+  const idCount = new Map();
+  for (const el of document.querySelectorAll('[id]')) idCount.set(el.id, (idCount.get(el.id) || 0) + 1);
+  // --- boxes ---
+  const everything = [...body.getElementsByTagName('*')];
+  const boxes = new Map();
+  const boxOf = (el) => {
+    if (boxes.has(el)) return boxes.get(el);
+    const r = el.getBoundingClientRect();
+    let right = r.right, bottom = r.bottom;
+    const cs = getComputedStyle(el);
+    if (cs.overflowX === 'visible' && el.scrollWidth > r.width) right = Math.max(right, r.left + el.scrollWidth);
+    if (cs.overflowY === 'visible' && el.scrollHeight > r.height) bottom = Math.max(bottom, r.top + el.scrollHeight);
+    const box = {left: r.left, top: r.top, right, bottom, empty: r.width <= 0 && r.height <= 0 && right <= r.left && bottom <= r.top};
+    boxes.set(el, box);
+    return box;
+  };
+  const movedPseudo = new Set();
+  for (const sel of pseudoRules) {
+    let hits = [];
+    try { hits = document.querySelectorAll(sel); } catch (e) { pageDoubt = pageDoubt || 'unmatchable_selector'; continue; }
+    for (const el of hits) {
+      for (const which of ['::before', '::after']) {
+        const ps = getComputedStyle(el, which);
+        if (ps.content === 'none' || ps.content === 'normal') continue;
+        if (ps.position !== 'static' || ps.transform !== 'none' || ps.translate !== 'none' || ps.float !== 'none' ||
+            ps.rotate !== 'none' || ps.scale !== 'none' || parseFloat(ps.marginTop) < 0 || parseFloat(ps.marginLeft) < 0) movedPseudo.add(el);
+      }
+    }
+  }
+  const docW = document.documentElement.scrollWidth, docH = document.documentElement.scrollHeight;
+  const describe = (el) => el.localName + (el.id ? '#' + el.id : '') +
+    (el.classList.length ? '.' + [...el.classList].slice(0, 2).join('.') : '');
+  for (const part of candidates) {
+    const index = found.length;
+    found.push(part);
+    const members = [part, ...part.getElementsByTagName('*')];
+    const entry = {index, key: null, reason: null, elements: members.length, name: describe(part)};
+    out.parts.push(entry);
+    const inside = new Set(members);
+    const no = (why) => { entry.reason = why; };
+    if (pageDoubt) { no(pageDoubt); continue; }
+    const EX = window.__a11yAuditExclude || null;
+    if (EX && (part.closest(EX) || part.querySelector(EX))) { no('excluded_part'); continue; }
+    if (part.querySelector('iframe, frame, object, embed, video, audio, map, area, slot, portal, fencedframe')) { no('embedded_content'); continue; }
+    if (members.some((el) => el.shadowRoot || el.localName.includes('-'))) { no('custom_element'); continue; }
+    let chain = '';
+    let autoDir = false;
+    const ancestors = [];
+    for (let a = part.parentElement; a; a = a.parentElement) {
+      ancestors.push(a);
+      if ((a.getAttribute('dir') || '').toLowerCase() === 'auto') autoDir = true;
+      chain += '<' + a.localName + Array.from(a.attributes, (at) => ` ${at.name}="${at.value}"`).join('') + '>';
+    }
+    if (autoDir || members.some((el) => (el.getAttribute('dir') || '').toLowerCase() === 'auto')) { no('automatic_direction'); continue; }
+    // ids: defined once in the page; every reference from the part lands in it, none from outside lands in it
+    const ownIds = new Set();
+    let why = null;
+    for (const el of members) {
+      if (!el.id) continue;
+      if (idCount.get(el.id) !== 1) { why = 'duplicate_id'; break; }
+      ownIds.add(el.id);
+    }
+    if (!why) {
+      for (const el of referrers) {
+        const mine = inside.has(el);
+        for (const id of refsOf(el)) {
+          if (mine ? !ownIds.has(id) : ownIds.has(id)) { why = mine ? 'reference_outside' : 'referenced_from_outside'; break; }
+        }
+        if (why) break;
+      }
+    }
+    if (why) { no(why); continue; }
+    // layout: the part's boxes, relative to it; nothing else drawn over or under them (each box of the part and
+    // each line of its text, so that a far-away positioned element of the part does not make one huge box)
+    const root = part.getBoundingClientRect();
+    const painted = [];
+    let layout = '';
+    for (const el of members) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 || r.height > 0) painted.push(r);
+      const x = r.left + scrollX, y = r.top + scrollY;
+      layout += [r.left - root.left, r.top - root.top, r.width, r.height, x < 0, y < 0, x + r.width <= 0,
+                 y + r.height <= 0, x + r.width > docW, y + r.height > docH,
+                 r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth].join(',') + ';';
+      if (el.scrollTop || el.scrollLeft) layout += `s${el.scrollTop},${el.scrollLeft};`;
+      if ('value' in el && ['input', 'textarea', 'select', 'button', 'output'].includes(el.localName)) {
+        layout += `v${el.value}|${el.checked}|${el.indeterminate}|${el.selectedIndex};`;
+      }
+    }
+    const range = document.createRange();
+    range.selectNodeContents(part);
+    for (const r of range.getClientRects()) if (r.width > 0 || r.height > 0) painted.push(r);
+    const inView = root.bottom > 0 && root.top < innerHeight;
+    layout += `root${root.left},${root.width},${inView ? root.top : 'out'}`;
+    const hull = painted.reduce((u, r) => ({left: Math.min(u.left, r.left), top: Math.min(u.top, r.top),
+      right: Math.max(u.right, r.right), bottom: Math.max(u.bottom, r.bottom)}),
+      {left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity});
+    const meets = (b, r) => b.left < r.right && b.right > r.left && b.top < r.bottom && b.bottom > r.top;
+    for (const el of everything) {
+      if (inside.has(el) || el.contains(part)) continue;
+      if (movedPseudo.has(el)) { why = 'positioned_pseudo_element'; break; }
+      const b = boxOf(el);
+      if (b.empty || !meets(b, hull)) continue;
+      if (painted.some((r) => meets(b, r))) { why = 'overlap'; break; }
+    }
+    if (why) { no(why); continue; }
+    // the contextual style rules: which of the part's elements and ancestors they match
+    const position = new Map(members.map((el, i) => [el, i]));
+    let matches = '';
+    for (let i = 0; i < contextual.length; i++) {
+      let hits;
+      try { hits = part.querySelectorAll(contextual[i]); } catch (e) { why = 'unmatchable_selector'; break; }
+      const own = [];
+      if (part.matches(contextual[i])) own.push(0);
+      for (const el of hits) own.push(position.get(el));
+      const up = ancestors.map((a, k) => (a.matches(contextual[i]) ? k : -1)).filter((k) => k >= 0);
+      if (own.length || up.length) matches += `${i}:${own.join(',')}/${up.join(',')};`;
+    }
+    if (why) { no(why); continue; }
+    entry.key = hash([pageKey, chain, part.outerHTML, matches, layout].join('\u0001'));
+  }
+  out.ms = performance.now() - started;
+  return out;
+}"""
+
+# axe on a page with known parts. ``arg``: {options, context, reuse: [{index, record}], learn: [index], local,
+# verify}. Returns one JSON string: {result (axe's result, as a whole-page run gives it), learnt: {index:
+# record or {reason}}, whole (with verify: the whole-page run, for the comparison)}.
+AXE_PARTS_JS = r"""async (arg) => {
+  const parts = window.__a11yAuditParts || [];
+  const base = arg.options;
+  const GROUPS = ['violations', 'incomplete', 'passes', 'inapplicable'];
+  const IMPACTS = ['minor', 'moderate', 'serious', 'critical'];
+  const rules = axe._audit.rules;
+  // axe lists its rules in its own order, the rules that need preloaded assets (style sheets) last
+  const order = new Map(rules.map((r, i) => [r.id, (r.preload ? rules.length : 0) + i]));
+  const pooled = (rule) => [...rule.any, ...rule.all, ...rule.none].some((c) => {
+    const check = axe._audit.checks[typeof c === 'string' ? c : c.id];
+    return !check || typeof check.after === 'function';
+  });
+  const local = new Set(rules.filter((r) => arg.local.includes(r.id) && !pooled(r)).map((r) => r.id));
+  const reuse = arg.reuse.map((r) => ({root: parts[r.index], record: r.record})).filter((r) => r.root);
+  const learn = arg.learn.map((i) => ({index: i, root: parts[i]})).filter((p) => p.root);
+  const only = (keep) => {
+    const enabled = Object.assign({}, base.rules || {});
+    for (const r of rules) if (!keep(r.id)) enabled[r.id] = {enabled: false};
+    return enabled;
+  };
+  const types = learn.length ? ['violations', 'incomplete', 'passes'] : base.resultTypes;
+  const context = arg.context || document;
+  const strip = (node) => {
+    delete node.element;
+    for (const t of ['any', 'all', 'none']) for (const c of node[t] || []) for (const r of c.relatedNodes || []) delete r.element;
+    return node;
+  };
+  let localRun, globalRun = null;
+  if (reuse.length) {
+    const exclude = [...((arg.context && arg.context.exclude) || []), ...reuse.map((r) => r.root)];
+    localRun = await axe.run({include: [document], exclude},
+                             Object.assign({}, base, {rules: only((id) => local.has(id)), resultTypes: types, elementRef: true}));
+    globalRun = await axe.run(context, Object.assign({}, base, {rules: only((id) => !local.has(id))}));
+  } else {
+    localRun = await axe.run(context, Object.assign({}, base, {resultTypes: types, elementRef: true}));
+  }
+  // --- the parts seen for the first time: their answers, relative to them ---
+  const pathOf = (root, el) => {
+    const path = [];
+    for (let node = el; node !== root; node = node.parentElement) {
+      if (!node || !node.parentElement) return null;
+      path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
+    }
+    return path;
+  };
+  const learnt = {};
+  for (const {index, root} of learn) {
+    const record = {};
+    let reason = null;
+    const place = (el) => {
+      if (!el) return null;
+      if (root.contains(el)) return {path: pathOf(root, el)};
+      let up = 0;
+      for (let a = root.parentElement; a; a = a.parentElement) { up++; if (a === el) return {up}; }
+      return null;
+    };
+    for (const group of ['violations', 'incomplete', 'passes']) {
+      for (const rule of localRun[group]) {
+        if (!local.has(rule.id)) continue;
+        for (const node of rule.nodes) {
+          if (!node.element || !root.contains(node.element)) continue;
+          const entry = record[rule.id] || (record[rule.id] = {violations: [], incomplete: [], passes: []});
+          if (group === 'passes' && entry.passes.length) continue;  // the first passing node is all axe keeps
+          const copy = JSON.parse(JSON.stringify(node, (k, v) => (k === 'element' ? undefined : v)));
+          const related = [];
+          for (const t of ['any', 'all', 'none']) {
+            for (const c of node[t] || []) {
+              for (const r of c.relatedNodes || []) {
+                const where = place(r.element);
+                if (!where) reason = 'related_outside';
+                related.push(where);
+              }
+            }
+          }
+          delete copy.target; delete copy.html;
+          entry[group].push({path: pathOf(root, node.element), node: copy, related});
+        }
+      }
+    }
+    learnt[index] = reason ? {reason} : record;
+  }
+  // --- the result the whole page would give ---
+  const finish = (result) => {
+    for (const group of GROUPS) {
+      for (const rule of result[group]) {
+        if (group === 'passes' || group === 'inapplicable') rule.nodes = rule.nodes.slice(0, 1);
+        rule.nodes.forEach(strip);
+      }
+    }
+    result.toolOptions = Object.assign({}, base, {reporter: (result.toolOptions || {}).reporter});
+    return result;
+  };
+  let result;
+  if (!reuse.length) {
+    result = finish(localRun);
+  } else {
+    let tree;
+    try { tree = axe.setup(document); } catch (e) { return JSON.stringify({broken: true}); }
+    const rank = new Map();
+    const walk = (v) => { rank.set(v.actualNode, rank.size); for (const c of v.children || []) walk(c); };
+    walk(tree);
+    const rankOf = (node) => {
+      let el = node.element;
+      if (!el && node.target && node.target.length > 1) { try { el = document.querySelector(node.target[0]); } catch (e) { el = null; } }
+      return el && rank.has(el) ? rank.get(el) : Number.MAX_SAFE_INTEGER;
+    };
+    const resolve = (root, path) => {
+      let el = root;
+      for (const i of path || []) { el = el && el.children[i]; }
+      return el || null;
+    };
+    const spec = (el) => ({html: axe.utils.getElementSource(el), target: [axe.utils.getSelector(el)]});
+    let broken = false;
+    const byRule = new Map();  // local rule id → {header, violations, incomplete, passes}
+    for (const group of GROUPS) {
+      for (const rule of localRun[group]) {
+        if (!local.has(rule.id)) continue;
+        const {nodes, ...header} = rule;
+        const entry = byRule.get(rule.id) || {header, violations: [], incomplete: [], passes: []};
+        byRule.set(rule.id, entry);
+        if (group !== 'inapplicable') entry[group].push(...(group === 'passes' ? nodes.slice(0, 1) : nodes));
+      }
+    }
+    try {
+      for (const {root, record} of reuse) {
+        for (const [id, kept] of Object.entries(record)) {
+          const entry = byRule.get(id);
+          if (!entry) { broken = true; continue; }
+          for (const group of ['violations', 'incomplete', 'passes']) {
+            for (const item of kept[group]) {
+              const el = resolve(root, item.path);
+              if (!el) { broken = true; continue; }
+              const node = Object.assign(JSON.parse(JSON.stringify(item.node)), spec(el), {element: el});
+              let k = 0;
+              for (const t of ['any', 'all', 'none']) {
+                for (const c of node[t] || []) {
+                  c.relatedNodes = (c.relatedNodes || []).map(() => {
+                    const where = item.related[k++];
+                    let target = null;
+                    if (where && where.path) target = resolve(root, where.path);
+                    else if (where && where.up) { target = root; for (let u = 0; u < where.up && target; u++) target = target.parentElement; }
+                    if (!target) { broken = true; return {html: '', target: []}; }
+                    return spec(target);
+                  });
+                }
+              }
+              // axe's node objects list their keys in this order
+              const {any, all, none, impact, html, target, failureSummary, element} = node;
+              const ordered = {any, all, none, impact, html, target};
+              if (failureSummary !== undefined) ordered.failureSummary = failureSummary;
+              ordered.element = element;
+              entry[group].push(ordered);
+            }
+          }
+        }
+      }
+    } finally {
+      axe.teardown();
+    }
+    if (broken) return JSON.stringify({broken: true});
+    const merged = {};
+    for (const group of GROUPS) merged[group] = [...globalRun[group]];
+    for (const [id, entry] of byRule) {
+      for (const group of ['violations', 'incomplete', 'passes']) entry[group].sort((a, b) => rankOf(a) - rankOf(b));
+      entry.passes = entry.passes.slice(0, 1);
+      const impactOf = (nodes) => nodes.reduce((best, n) => (IMPACTS.indexOf(n.impact) > IMPACTS.indexOf(best) ? n.impact : best), null);
+      const impact = entry.violations.length ? impactOf(entry.violations) : entry.incomplete.length ? impactOf(entry.incomplete) : null;
+      const header = Object.assign({}, entry.header, {impact});
+      let any = false;
+      for (const group of ['violations', 'incomplete', 'passes']) {
+        if (entry[group].length) { merged[group].push(Object.assign({}, header, {nodes: entry[group]})); any = true; }
+      }
+      if (!any) merged.inapplicable.push(Object.assign({}, header, {nodes: []}));
+    }
+    for (const group of GROUPS) merged[group].sort((a, b) => order.get(a.id) - order.get(b.id));
+    result = finish(Object.assign({}, globalRun, merged));
+  }
+  const answer = {result, learnt};
+  if (arg.verify) answer.whole = await axe.run(context, base);
+  return JSON.stringify(answer);
+}"""
+
+
+def _node_key(node: dict[str, Any]) -> str:
+    return json.dumps(node.get("target"), ensure_ascii=False) + " " + str(node.get("html"))
+
+
+def compare(reused: dict[str, Any], whole: dict[str, Any]) -> list[dict[str, Any]]:
+    """The differences between axe's result with reuse and the whole-page run: for every result group and rule,
+    the nodes one has and the other has not, the nodes both have with different answers (impact, checks,
+    messages, data, related nodes) and a different order. An empty list: the same findings, element by element."""
+    out: list[dict[str, Any]] = []
+    for group in ("violations", "incomplete", "passes", "inapplicable"):
+        mine = {r["id"]: r for r in reused.get(group) or []}
+        theirs = {r["id"]: r for r in whole.get(group) or []}
+        if [r["id"] for r in reused.get(group) or []] != [r["id"] for r in whole.get(group) or []] \
+                and set(mine) == set(theirs):
+            out.append({"group": group, "order": "differs"})
+        for rule_id in sorted(set(mine) | set(theirs)):
+            a, b = mine.get(rule_id), theirs.get(rule_id)
+            if a is None or b is None:
+                out.append({"group": group, "rule": rule_id, "only_in": "reuse" if b is None else "whole"})
+                continue
+            where = {"group": group, "rule": rule_id}
+            if a.get("impact") != b.get("impact"):
+                out.append({**where, "impact": [a.get("impact"), b.get("impact")]})
+            keys_a = [_node_key(n) for n in a.get("nodes") or []]
+            keys_b = [_node_key(n) for n in b.get("nodes") or []]
+            nodes_a = dict(zip(keys_a, a.get("nodes") or [], strict=True))
+            nodes_b = dict(zip(keys_b, b.get("nodes") or [], strict=True))
+            for key in sorted(set(nodes_a) | set(nodes_b)):
+                na, nb = nodes_a.get(key), nodes_b.get(key)
+                if na is None or nb is None:
+                    out.append({**where, "node": key, "only_in": "reuse" if nb is None else "whole"})
+                elif na != nb:
+                    out.append({**where, "node": key, "answers": "differ"})
+            if keys_a != keys_b and set(keys_a) == set(keys_b):
+                out.append({**where, "order": "differs"})
+    return out
+
+
+class PartLedger:
+    """The parts a run has audited (key → axe's answers, relative to the part) and what reuse did: pages, parts
+    seen, reused, learnt, the reasons parts got no key, and with ``verify`` the differences found."""
+
+    def __init__(self, verify: bool = False, min_elements: int = MIN_PART_ELEMENTS):
+        self.verify = verify
+        self.min_elements = min_elements
+        self.known: dict[str, dict[str, Any]] = {}
+        self.unlearnable: set[str] = set()
+        self.counts: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
+        self.unkeyed: Counter[str] = Counter()  # "part: reason" → pages
+        self.differences: list[dict[str, Any]] = []
+        self.seconds = {"keys": 0.0}
+
+    async def axe(self, page, options: dict[str, Any], context: dict[str, Any] | None,
+                  timings: dict[str, float] | None = None, url: str = "") -> str:
+        """axe-core's result for the page (the JSON text a whole-page run gives), reusing the known parts.
+        ``timings`` gets ``parts.keys`` (seconds spent keying the parts) and ``parts.reused`` (how many)."""
+        started = time.perf_counter()
+        found = await page.evaluate(PARTS_JS, {"min": self.min_elements})
+        spent = time.perf_counter() - started
+        self.seconds["keys"] += spent
+        if timings is not None:
+            timings["parts.keys"] = round(spent, 3)
+        self.counts["pages"] += 1
+        reuse, learn = [], []
+        for part in found["parts"]:
+            self.counts["parts"] += 1
+            key = part.get("key")
+            if not key:
+                self.reasons[part.get("reason") or "unknown"] += 1
+                self.unkeyed[f'{part.get("name")}: {part.get("reason")}'] += 1
+                continue
+            if key in self.known:
+                reuse.append({"index": part["index"], "record": self.known[key]})
+            elif key not in self.unlearnable:
+                learn.append(part["index"])
+        arg = {"options": options, "context": context, "reuse": reuse, "learn": learn,
+               "local": sorted(LOCAL_RULES), "verify": self.verify}
+        used = len(reuse)
+        try:
+            answer = json.loads(await page.evaluate(AXE_PARTS_JS, arg))
+        except Exception as exc:  # noqa: BLE001 - the page as without reuse, below
+            log.debug("shared parts not used on %s: %s", url, exc)
+            answer = {"broken": True}
+        if answer.get("broken"):  # a known part that no longer fits its record: the whole page, as without reuse
+            used = 0
+            self.counts["fallbacks"] += 1
+            arg.update(reuse=[], learn=[])
+            answer = json.loads(await page.evaluate(AXE_PARTS_JS, arg))
+        keys = {part["index"]: part.get("key") for part in found["parts"]}
+        for index, record in (answer.get("learnt") or {}).items():
+            key = keys.get(int(index))
+            if not key:
+                continue
+            if "reason" in record and set(record) == {"reason"}:
+                self.unlearnable.add(key)
+                self.reasons[record["reason"]] += 1
+            else:
+                self.known[key] = record
+                self.counts["learnt"] += 1
+        self.counts["reused"] += used
+        reused_at = {r["index"] for r in reuse} if used else set()
+        self.counts["reused_elements"] += sum(p["elements"] for p in found["parts"] if p["index"] in reused_at)
+        self.counts["elements"] += sum(p["elements"] for p in found["parts"])
+        if timings is not None:
+            timings["parts.reused"] = used
+        result = answer["result"]
+        if self.verify:
+            for diff in compare(result, answer["whole"]):
+                self.differences.append({"url": url, **diff})
+            result = answer["whole"]  # what is stored is the whole-page answer; the differences are reported
+        return json.dumps(result, ensure_ascii=False)
+
+    def report(self) -> dict[str, Any]:
+        """What reuse did in this run, for the run's log and the benchmark."""
+        parts = self.counts["parts"]
+        return {"pages": self.counts["pages"], "parts": parts, "reused": self.counts["reused"],
+                "learnt": self.counts["learnt"], "fallbacks": self.counts["fallbacks"],
+                "reuse_rate": round(self.counts["reused"] / parts, 3) if parts else 0.0,
+                "elements": self.counts["elements"], "reused_elements": self.counts["reused_elements"],
+                "no_key": dict(self.reasons.most_common()),
+                "no_key_by_part": dict(self.unkeyed.most_common(20)), "keys_s": round(self.seconds["keys"], 3),
+                "verified": self.verify, "differences": len(self.differences)}
+

@@ -1,0 +1,119 @@
+"""Shared parts audited once (audit.parts), in real Chromium: the proof mode compares axe's answers with reuse to
+the whole-page run, element by element, on the benchmark site and on pages with deliberately tricky shared
+parts; a weakened key is caught by the same proof."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from audit import parts
+from audit.browser import Browser, GatherOptions
+from audit.model import PageRef
+from bench import tricky
+from bench.site import SiteServer, generate
+
+pytestmark = pytest.mark.browser
+
+
+def _gather(chromium: str, urls: list[str], folder: Path, **options) -> tuple[Browser, list]:
+    async def go():
+        browser = Browser(chromium, GatherOptions(screenshot=False, probes=False, **options))
+        await browser.start()
+        snaps = []
+        try:
+            for i, url in enumerate(urls):
+                out = folder / str(i)
+                out.mkdir(parents=True, exist_ok=True)
+                snaps.append(await browser.gather(PageRef(url=url), out))
+        finally:
+            await browser.close()
+        return browser, snaps
+
+    return asyncio.run(go())
+
+
+@pytest.fixture(scope="module")
+def tricky_site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tricky")
+    paths = tricky.write_site(folder)
+    server, base = tricky.serve(folder)
+    yield base, paths
+    server.shutdown()
+    server.server_close()
+
+
+def test_tricky_shared_parts_give_the_whole_page_answers(chromium, tricky_site, tmp_path):
+    base, paths = tricky_site
+    browser, snaps = _gather(chromium, [base + p for p in paths], tmp_path, verify_reuse=True)
+    assert not [s.error for s in snaps if s.error]
+    report = browser.parts.report()
+    assert browser.parts.differences == [], browser.parts.differences[:5]
+    assert report["differences"] == 0
+    # reuse did happen (the plain pages share their three parts) and was refused where it must be
+    assert report["reused"] >= 10, report
+    reused = {p: s.timings.get("parts.reused") for p, s in zip(paths, snaps, strict=True)}
+    assert reused["/vie-pratique/dechets.html"] >= 2  # header and menu (the footer sits elsewhere on screen)
+    assert reused["/mairie/enquete-publique.html"] == 0  # a modal dialog: nothing keyed
+    by_part = report["no_key_by_part"]
+    assert by_part.get("nav.menu: duplicate_id") == 1
+    assert by_part.get("header.entete: referenced_from_outside") == 1
+    assert report["no_key"].get("modal_dialog") == 3
+    assert report["no_key"].get("overlap", 0) >= 1
+    # the stored axe.json is the whole-page answer (the proof mode stores what it compared against)
+    data = json.loads((tmp_path / "1" / "axe.json").read_text(encoding="utf-8"))
+    assert {"violations", "incomplete", "passes", "inapplicable"} <= set(data)
+
+
+def test_a_weakened_key_is_caught_by_the_proof(chromium, tricky_site, tmp_path, monkeypatch):
+    """The proof can fail: with a key made of the part's markup alone (no styles, ancestors, layout or
+    references), the menu recoloured per section and the footer on a dark page get the plain pages' answers,
+    and the comparison with the whole-page run says so."""
+    base, _ = tricky_site
+    naive = parts.PARTS_JS.replace("if (pageDoubt) { no(pageDoubt); continue; }",
+                                   "entry.key = hash(part.outerHTML); continue;")
+    assert naive != parts.PARTS_JS
+    monkeypatch.setattr(parts, "PARTS_JS", naive)
+    pages = ["/index.html", "/culture/index.html", "/actualites/marche-noel.html", "/vie-pratique/stationnement.html"]
+    browser, _ = _gather(chromium, [base + p for p in pages], tmp_path, verify_reuse=True)
+    wrong = {d["url"].removeprefix(base) for d in browser.parts.differences}
+    assert {"/culture/index.html", "/actualites/marche-noel.html", "/vie-pratique/stationnement.html"} <= wrong
+    assert any(d.get("rule") == "color-contrast" for d in browser.parts.differences)
+
+
+def test_benchmark_pages_reuse_their_header_and_footer(chromium, tmp_path):
+    info = generate(tmp_path / "site", pages=12, seed=3)
+    with SiteServer(info) as server:
+        urls = [server.url + page.path for page in info.pages[:10]]
+        browser, snaps = _gather(chromium, urls, tmp_path / "out", verify_reuse=True)
+    report = browser.parts.report()
+    assert not [s.error for s in snaps if s.error]
+    assert browser.parts.differences == [], browser.parts.differences[:5]
+    assert report["reuse_rate"] >= 0.8, report
+
+
+def test_without_reuse_axe_runs_on_the_whole_page(chromium, tricky_site, tmp_path):
+    base, _ = tricky_site
+    browser, snaps = _gather(chromium, [base + "/index.html"], tmp_path, reuse_parts=False)
+    assert browser.parts is None
+    assert "parts.reused" not in snaps[0].timings
+
+
+def test_compare_names_each_difference():
+    node = {"any": [], "all": [], "none": [], "impact": "serious", "html": "<a>", "target": ["a"]}
+    other = dict(node, target=["b"], html="<b>")
+    whole = {"violations": [{"id": "link-name", "impact": "serious", "nodes": [node, other]}],
+             "incomplete": [], "passes": [], "inapplicable": [{"id": "image-alt", "nodes": []}]}
+    assert parts.compare(whole, whole) == []
+    swapped = json.loads(json.dumps(whole))
+    swapped["violations"][0]["nodes"].reverse()
+    assert parts.compare(swapped, whole) == [{"group": "violations", "rule": "link-name", "order": "differs"}]
+    changed = json.loads(json.dumps(whole))
+    changed["violations"][0]["nodes"][1]["impact"] = "minor"
+    assert [d.get("answers") for d in parts.compare(changed, whole)] == ["differ"]
+    missing = json.loads(json.dumps(whole))
+    missing["inapplicable"] = []
+    assert parts.compare(missing, whole) == [{"group": "inapplicable", "rule": "image-alt", "only_in": "whole"}]
