@@ -109,7 +109,7 @@ class Evidence:
         while node is not None and isinstance(node.tag, str):
             tag = node.tag.lower()
             node_id = node.get("id")
-            if node_id and re.fullmatch(r"[A-Za-z][\w-]*", node_id) and self._unique_id(node_id):
+            if node_id and _PLAIN_ID.fullmatch(node_id) and self._unique_id(node_id):
                 parts.append(f"#{node_id}")
                 break
             parent = node.getparent()
@@ -123,7 +123,18 @@ class Evidence:
         return " > ".join(reversed(parts))
 
     def _unique_id(self, value: str) -> bool:
-        return len(self.dom.xpath("//*[@id=$v]", v=value)) == 1 if self.dom is not None else False
+        return self._id_counts.get(value) == 1
+
+    @cached_property
+    def _id_counts(self) -> dict[str, int]:
+        """How many elements of the rendered DOM carry each id (counted once, for every selector)."""
+        counts: dict[str, int] = {}
+        if self.dom is not None:
+            for el in self.dom.iter():
+                value = el.get("id") if isinstance(el.tag, str) else None
+                if value is not None:
+                    counts[value] = counts.get(value, 0) + 1
+        return counts
 
     def snippet(self, element) -> str:
         from lxml import html as lxml_html
@@ -132,11 +143,25 @@ class Evidence:
             text = lxml_html.tostring(element, encoding="unicode", with_tail=False)
         except (TypeError, ValueError):
             return ""
-        text = re.sub(r"\s+", " ", text).strip()
-        return text if len(text) <= MAX_SNIPPET else text[: MAX_SNIPPET - 1] + "…"
+        return _clip(text)
 
 
 _CACHED = tuple(name for name, value in vars(Evidence).items() if isinstance(value, cached_property))
+_PLAIN_ID = re.compile(r"[A-Za-z][\w-]*")
+_SPACES = re.compile(r"\s+")
+
+
+def _clip(text: str) -> str:
+    """White space collapsed, stripped, cut to MAX_SNIPPET characters (« … » marks a cut).
+
+    A long serialisation (a whole <body>) is collapsed from its start only: the collapsed start of a text
+    is the start of the collapsed text, so once it is longer than the snippet, the rest cannot change it."""
+    if len(text) > 4 * MAX_SNIPPET:
+        head = _SPACES.sub(" ", text[: 4 * MAX_SNIPPET]).lstrip()
+        if len(head) >= MAX_SNIPPET + 2:
+            return head[: MAX_SNIPPET - 1] + "…"
+    text = _SPACES.sub(" ", text).strip()
+    return text if len(text) <= MAX_SNIPPET else text[: MAX_SNIPPET - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)

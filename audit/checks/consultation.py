@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
@@ -339,20 +340,24 @@ ASCII_ART = "art ASCII"  # a cryptic bit: a <pre> drawing
 EMOTICON = re.compile(r"(?<![\w:/])(?:[:;][-'o^]?[)(\]\[DPpO3/|\\*]+|<3|\^\^)(?![\w/])")
 
 
-def _is_emoji(ch: str) -> bool:
-    cp = ord(ch)
-    return (0x1F300 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or 0x1F000 <= cp <= 0x1F2FF
-            or cp in (0x2B50, 0x2B55, 0x2934, 0x2935, 0x3030, 0x303D))
+# emoji and pictographic symbols, one character each
+EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF"
+                   "\u2B50\u2B55\u2934\u2935\u3030\u303D]")
 
 
 def _cryptic_in(text: str) -> list[str]:
-    found = [ch for ch in text if _is_emoji(ch)]
+    found = EMOJI.findall(text)
     found.extend(EMOTICON.findall(text))
     return found
 
 
 def cryptic_contents(dom) -> list[tuple[Any, list[str], str]]:
     """(element, the cryptic bits, how it is explained: "title", "aria-label" or "") for each text holder."""
+    return list(_cryptic_contents(dom))
+
+
+@lru_cache(maxsize=8)
+def _cryptic_contents(dom) -> tuple[tuple[Any, list[str], str], ...]:
     v = view(dom)
     body = dom.find(".//body")
     if body is None:
@@ -385,7 +390,7 @@ def cryptic_contents(dom) -> list[tuple[Any, list[str], str]]:
         out.append((el, bits, how))
         if len(out) >= 30:
             break
-    return out
+    return tuple(out)
 
 
 def _bits(bits: list[str]) -> Msg:
@@ -539,6 +544,11 @@ def flashes(evidence: Evidence):
 
 def carousels(dom) -> list:
     """Outermost elements named like a carousel or a ticker (class, id, aria-roledescription)."""
+    return list(_carousels(dom))
+
+
+@lru_cache(maxsize=8)
+def _carousels(dom) -> tuple:
     v = view(dom)
     out = []
     for el in dom.iter():
@@ -549,7 +559,7 @@ def carousels(dom) -> list:
         if CAROUSEL.search(names) or re.search(r"carousel|carrousel|diaporama", fold(el.get("aria-roledescription"))):
             if v.rendered(el) and not any(a in out for a in el.iterancestors()):
                 out.append(el)
-    return out
+    return tuple(out)
 
 
 def _has_pause(el, dom) -> bool:

@@ -41,21 +41,38 @@ IMPLICIT_ROLE = {"a": "link", "area": "link", "button": "button", "h1": "heading
                  "dl": "list", "select": "combobox", "textarea": "textbox", "iframe": "document"}
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def norm(text: str | None) -> str:
     """Collapse white space (including non-breaking spaces) and strip."""
     if not text:
         return ""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+class _Uncombined(dict):
+    """A ``str.translate`` table that deletes combining characters (the accents NFKD splits off) and keeps
+    every other character; filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_UNCOMBINED = _Uncombined()
 
 
 def fold(text: str | None) -> str:
     """Lower case, no accents, collapsed spaces: for comparing words with lists."""
     text = unicodedata.normalize("NFKD", norm(text).lower().replace("’", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return text if text.isascii() else text.translate(_UNCOMBINED)
 
 
 def tag(el) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
+    name = el.tag
+    return name.lower() if isinstance(name, str) else ""
 
 
 def is_html_document(evidence) -> bool:
@@ -100,6 +117,7 @@ class View:
         self._styled_hidden = _style_hidden(root)
         self._rendered: dict[object, bool] = {}
         self._exposed: dict[object, bool] = {}
+        self._body_texts: dict[object, str] = {}  # text(body): half a dozen checks read it
 
     # --- visibility -----------------------------------------------------------------------
 
@@ -259,9 +277,15 @@ class View:
 
     def text(self, el, skip=None) -> str:
         """The exposed text of a subtree (image alternatives included), without ``skip``'s subtree."""
+        remember = skip is None and tag(el) == "body"
+        if remember and el in self._body_texts:
+            return self._body_texts[el]
         parts: list[str] = []
         self._collect_text(el, parts, skip)
-        return norm("".join(parts))
+        text = norm("".join(parts))
+        if remember:
+            self._body_texts[el] = text
+        return text
 
     def _collect_text(self, el, parts: list[str], skip) -> None:
         if el is skip or not self.rendered(el):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -59,6 +60,12 @@ def input_type(el) -> str:
 
 def fields(dom, include_hidden: bool = False) -> list[Field]:
     """Form fields in document order, as the RGAA glossary lists them (buttons are not fields)."""
+    return list(_fields(dom, include_hidden))
+
+
+@lru_cache(maxsize=8)
+def _fields(dom, include_hidden: bool) -> tuple[Field, ...]:
+    """``fields``, found once per page: a dozen checks ask for them."""
     v = view(dom)
     out = []
     for el in dom.iter():
@@ -82,7 +89,7 @@ def fields(dom, include_hidden: bool = False) -> list[Field]:
             continue
         if include_hidden or v.exposed(el):
             out.append(field)
-    return out
+    return tuple(out)
 
 
 def label_of(field: Field, dom) -> Label:

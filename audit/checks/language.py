@@ -110,15 +110,22 @@ def _exclusive() -> dict[str, frozenset[str]]:
 
 
 STOPWORDS = _exclusive()
+# each stop word and the one language it belongs to (STOPWORDS' sets share no word)
+LANGUAGE_OF = {word: lang for lang, stop in STOPWORDS.items() for word in stop}
 MIN_WORDS = 5
 
 
 def guess(text: str) -> str | None:
     """The language of a passage (fr, en, de, es, it), or None when unsure or shorter than five words."""
-    tokens = [w.lower() for w in words(text)]
-    if len(tokens) < MIN_WORDS:
+    found = words(text)
+    if len(found) < MIN_WORDS:
         return None
-    counts = {lang: sum(1 for t in tokens if t in stop) for lang, stop in STOPWORDS.items()}
+    tokens = [w.lower() for w in found]
+    counts = dict.fromkeys(STOPWORDS, 0)
+    for token in tokens:
+        lang = LANGUAGE_OF.get(token)
+        if lang is not None:
+            counts[lang] += 1
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
     (best, hits), (_, second) = ranked[0], ranked[1]
     if hits >= 2 and hits >= 0.15 * len(tokens) and hits >= 3 * second + 1:

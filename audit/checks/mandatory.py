@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -89,7 +90,9 @@ class DoctypeScan:
     after_html: bool  # some declaration comes after the <html> tag
 
 
+@lru_cache(maxsize=8)
 def doctype_scan(text: str) -> DoctypeScan:
+    """Where the doctypes of a page's source are (scanned once: three checks of 8.1 and 8.3 ask)."""
     body = text.lstrip("\ufeff")
     blanked = _NOT_MARKUP.sub(lambda m: (m.group(1) or "") + " " * (len(m.group(0)) - len(m.group(1) or "")), body)
     found = list(_DOCTYPE.finditer(blanked))
@@ -915,9 +918,11 @@ def lang_change(evidence: Evidence):
     for owner, text in _passages(body, v):
         if len(results) >= MAX_87_FINDINGS:
             break
-        effective = _effective_lang(owner, page_lang)
+        effective = None  # the passage's language, looked up once a piece of it is recognised
         for piece in segments(text):
             found = guess(piece)
+            if found and effective is None:
+                effective = _effective_lang(owner, page_lang)
             if found and found != effective and effective:
                 if owner in seen:
                     break

@@ -12,6 +12,7 @@ numbers fails. Quotations are asked about.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from audit.checks import Evidence, Result, check, joined, listing
 from audit.checks.exposure import View, dom_of, fold, norm, short, tag, view, words
@@ -20,15 +21,22 @@ from audit.model import Impact, Outcome
 from audit.words import N_, Msg
 
 MAX_FINDINGS = 30
+NATIVE_HEADING = re.compile(r"h[1-6]")
 
 
 def headings(root, v: View) -> list[tuple[object, int]]:
     """(element, level) of each exposed heading (h1-h6, role="heading"), in document order."""
+    return list(_headings(root, v))
+
+
+@lru_cache(maxsize=8)
+def _headings(root, v: View) -> tuple[tuple[object, int], ...]:
+    """``headings``, found once per page: three checks ask for them."""
     out = []
     for el in root.iter():
         t = tag(el)
         role = (el.get("role") or "").strip().lower().split()[:1]
-        native = re.fullmatch(r"h[1-6]", t)
+        native = NATIVE_HEADING.fullmatch(t)
         if role == ["heading"]:
             try:
                 level = int((el.get("aria-level") or "").strip())
@@ -40,7 +48,7 @@ def headings(root, v: View) -> list[tuple[object, int]]:
             continue
         if v.exposed(el):
             out.append((el, max(1, level)))
-    return out
+    return tuple(out)
 
 
 @check(
@@ -314,8 +322,8 @@ def label_generic(evidence: Evidence):
 
 
 def _regions(root, v: View, name: str, role: str) -> list:
-    return [el for el in root.iter() if isinstance(el.tag, str) and v.rendered(el)
-            and (tag(el) == name or (el.get("role") or "").strip().lower().split()[:1] == [role])]
+    return [el for el in root.iter() if isinstance(el.tag, str)
+            and (tag(el) == name or (el.get("role") or "").strip().lower().split()[:1] == [role]) and v.rendered(el)]
 
 
 @check(
