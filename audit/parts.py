@@ -29,9 +29,10 @@ against axe-core 4.14.1, the pinned version); every other rule, and any rule wit
 answers over the whole page (an ``after`` step), runs on the whole page each time (page title, language,
 landmarks, headings order, duplicate ids, skip links, target size, links in text blocks, …).
 
-On a page with parts already known, axe runs the local rules on the page less those parts and the other rules
-on the whole page; the known parts' answers (each node's checks, messages and data) are put back with the
-selector and HTML snippet computed on this page, in axe's own order. A part seen for the first time is learnt
+On a page with parts already known, axe runs once over the whole page, its local rules leaving out the known
+parts' elements (their gather step wrapped for that run, as a context exclusion would); the known parts'
+answers (each node's checks, messages and data) are put back with the selector and HTML snippet axe computes on
+this page, in axe's own order. A part seen for the first time is learnt
 from the page where it was audited whole. ``--verify-reuse`` runs the whole page with axe as well, and compares
 both, node by node (PartLedger.differences).
 """
@@ -310,11 +311,6 @@ AXE_PARTS_JS = r"""async (arg) => {
   const local = new Set(rules.filter((r) => arg.local.includes(r.id) && !pooled(r)).map((r) => r.id));
   const reuse = arg.reuse.map((r) => ({root: parts[r.index], record: r.record})).filter((r) => r.root);
   const learn = arg.learn.map((i) => ({index: i, root: parts[i]})).filter((p) => p.root);
-  const only = (keep) => {
-    const enabled = Object.assign({}, base.rules || {});
-    for (const r of rules) if (!keep(r.id)) enabled[r.id] = {enabled: false};
-    return enabled;
-  };
   const types = learn.length ? ['violations', 'incomplete', 'passes'] : base.resultTypes;
   const context = arg.context || document;
   const strip = (node) => {
@@ -322,14 +318,72 @@ AXE_PARTS_JS = r"""async (arg) => {
     for (const t of ['any', 'all', 'none']) for (const c of node[t] || []) for (const r of c.relatedNodes || []) delete r.element;
     return node;
   };
-  let localRun, globalRun = null;
-  if (reuse.length) {
-    const exclude = [...((arg.context && arg.context.exclude) || []), ...reuse.map((r) => r.root)];
-    localRun = await axe.run({include: [document], exclude},
-                             Object.assign({}, base, {rules: only((id) => local.has(id)), resultTypes: types, elementRef: true}));
-    globalRun = await axe.run(context, Object.assign({}, base, {rules: only((id) => !local.has(id))}));
-  } else {
+  const resolve = (root, path) => {
+    let el = root;
+    for (const i of path || []) { el = el && el.children[i]; }
+    return el || null;
+  };
+  // One axe run over the whole page. The local rules leave out the elements of the known parts (their gather
+  // step, wrapped for this run only, as a context exclusion would); the other rules see everything. The known
+  // parts' nodes get their selector and snippet while axe's own tree of this page is set up (the first gather).
+  const roots = reuse.map((r) => r.root);
+  let prepared = null;
+  const prepare = () => {
+    if (prepared) return;
+    prepared = {rank: new Map(), nodes: new Map(), broken: false};
+    const walk = (v) => { prepared.rank.set(v.actualNode, prepared.rank.size); for (const c of v.children || []) walk(c); };
+    if (axe._tree && axe._tree[0]) walk(axe._tree[0]);
+    const spec = (el) => ({html: axe.utils.getElementSource(el), target: [axe.utils.getSelector(el)]});
+    for (const {root, record} of reuse) {
+      for (const [id, kept] of Object.entries(record)) {
+        const entry = prepared.nodes.get(id) || {violations: [], incomplete: [], passes: []};
+        prepared.nodes.set(id, entry);
+        for (const group of ['violations', 'incomplete', 'passes']) {
+          for (const item of kept[group]) {
+            const el = resolve(root, item.path);
+            if (!el) { prepared.broken = true; continue; }
+            const node = Object.assign(JSON.parse(JSON.stringify(item.node)), spec(el));
+            let k = 0;
+            for (const t of ['any', 'all', 'none']) {
+              for (const c of node[t] || []) {
+                c.relatedNodes = (c.relatedNodes || []).map(() => {
+                  const where = item.related[k++];
+                  let target = null;
+                  if (where && where.path) target = resolve(root, where.path);
+                  else if (where && where.up) { target = root; for (let u = 0; u < where.up && target; u++) target = target.parentElement; }
+                  if (!target) { prepared.broken = true; return {html: '', target: []}; }
+                  return spec(target);
+                });
+              }
+            }
+            // axe's node objects list their keys in this order
+            const {any, all, none, impact, html, target, failureSummary} = node;
+            const ordered = {any, all, none, impact, html, target};
+            if (failureSummary !== undefined) ordered.failureSummary = failureSummary;
+            ordered.element = el;
+            entry[group].push(ordered);
+          }
+        }
+      }
+    }
+  };
+  const wrapped = [];
+  if (roots.length) {
+    for (const rule of rules) {
+      if (!local.has(rule.id)) continue;
+      rule.gather = function gather(ctx, opts) {
+        prepare();
+        return Object.getPrototypeOf(this).gather.call(this, ctx, opts)
+          .filter((v) => !roots.some((root) => root.contains(v.actualNode)));
+      };
+      wrapped.push(rule);
+    }
+  }
+  let localRun;
+  try {
     localRun = await axe.run(context, Object.assign({}, base, {resultTypes: types, elementRef: true}));
+  } finally {
+    for (const rule of wrapped) delete rule.gather;
   }
   // --- the parts seen for the first time: their answers, relative to them ---
   const pathOf = (root, el) => {
@@ -391,76 +445,33 @@ AXE_PARTS_JS = r"""async (arg) => {
   if (!reuse.length) {
     result = finish(localRun);
   } else {
-    let tree;
-    try { tree = axe.setup(document); } catch (e) { return JSON.stringify({broken: true}); }
-    const rank = new Map();
-    const walk = (v) => { rank.set(v.actualNode, rank.size); for (const c of v.children || []) walk(c); };
-    walk(tree);
+    if (!prepared || prepared.broken) return JSON.stringify({broken: true});
     const rankOf = (node) => {
       let el = node.element;
       if (!el && node.target && node.target.length > 1) { try { el = document.querySelector(node.target[0]); } catch (e) { el = null; } }
-      return el && rank.has(el) ? rank.get(el) : Number.MAX_SAFE_INTEGER;
+      return el && prepared.rank.has(el) ? prepared.rank.get(el) : Number.MAX_SAFE_INTEGER;
     };
-    const resolve = (root, path) => {
-      let el = root;
-      for (const i of path || []) { el = el && el.children[i]; }
-      return el || null;
-    };
-    const spec = (el) => ({html: axe.utils.getElementSource(el), target: [axe.utils.getSelector(el)]});
-    let broken = false;
     const byRule = new Map();  // local rule id → {header, violations, incomplete, passes}
+    const merged = {};
     for (const group of GROUPS) {
+      merged[group] = [];
       for (const rule of localRun[group]) {
-        if (!local.has(rule.id)) continue;
+        if (!local.has(rule.id)) { merged[group].push(rule); continue; }
         const {nodes, ...header} = rule;
         const entry = byRule.get(rule.id) || {header, violations: [], incomplete: [], passes: []};
         byRule.set(rule.id, entry);
         if (group !== 'inapplicable') entry[group].push(...(group === 'passes' ? nodes.slice(0, 1) : nodes));
       }
     }
-    try {
-      for (const {root, record} of reuse) {
-        for (const [id, kept] of Object.entries(record)) {
-          const entry = byRule.get(id);
-          if (!entry) { broken = true; continue; }
-          for (const group of ['violations', 'incomplete', 'passes']) {
-            for (const item of kept[group]) {
-              const el = resolve(root, item.path);
-              if (!el) { broken = true; continue; }
-              const node = Object.assign(JSON.parse(JSON.stringify(item.node)), spec(el), {element: el});
-              let k = 0;
-              for (const t of ['any', 'all', 'none']) {
-                for (const c of node[t] || []) {
-                  c.relatedNodes = (c.relatedNodes || []).map(() => {
-                    const where = item.related[k++];
-                    let target = null;
-                    if (where && where.path) target = resolve(root, where.path);
-                    else if (where && where.up) { target = root; for (let u = 0; u < where.up && target; u++) target = target.parentElement; }
-                    if (!target) { broken = true; return {html: '', target: []}; }
-                    return spec(target);
-                  });
-                }
-              }
-              // axe's node objects list their keys in this order
-              const {any, all, none, impact, html, target, failureSummary, element} = node;
-              const ordered = {any, all, none, impact, html, target};
-              if (failureSummary !== undefined) ordered.failureSummary = failureSummary;
-              ordered.element = element;
-              entry[group].push(ordered);
-            }
-          }
-        }
-      }
-    } finally {
-      axe.teardown();
+    for (const [id, kept] of prepared.nodes) {
+      const entry = byRule.get(id);
+      if (!entry) return JSON.stringify({broken: true});
+      for (const group of ['violations', 'incomplete', 'passes']) entry[group].push(...kept[group]);
     }
-    if (broken) return JSON.stringify({broken: true});
-    const merged = {};
-    for (const group of GROUPS) merged[group] = [...globalRun[group]];
-    for (const [id, entry] of byRule) {
+    const impactOf = (nodes) => nodes.reduce((best, n) => (IMPACTS.indexOf(n.impact) > IMPACTS.indexOf(best) ? n.impact : best), null);
+    for (const entry of byRule.values()) {
       for (const group of ['violations', 'incomplete', 'passes']) entry[group].sort((a, b) => rankOf(a) - rankOf(b));
       entry.passes = entry.passes.slice(0, 1);
-      const impactOf = (nodes) => nodes.reduce((best, n) => (IMPACTS.indexOf(n.impact) > IMPACTS.indexOf(best) ? n.impact : best), null);
       const impact = entry.violations.length ? impactOf(entry.violations) : entry.incomplete.length ? impactOf(entry.incomplete) : null;
       const header = Object.assign({}, entry.header, {impact});
       let any = false;
@@ -470,7 +481,7 @@ AXE_PARTS_JS = r"""async (arg) => {
       if (!any) merged.inapplicable.push(Object.assign({}, header, {nodes: []}));
     }
     for (const group of GROUPS) merged[group].sort((a, b) => order.get(a.id) - order.get(b.id));
-    result = finish(Object.assign({}, globalRun, merged));
+    result = finish(Object.assign({}, localRun, merged));
   }
   const answer = {result, learnt};
   if (arg.verify) answer.whole = await axe.run(context, base);

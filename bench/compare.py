@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -227,6 +228,8 @@ class Result:
     returncode: int = 0
     pairs: set = field(default_factory=set)  # (path, axe rule id) with at least one violation
     own: set = field(default_factory=set)  # (path, check id, selector) of our failed findings
+    axe_nodes: set = field(default_factory=set)  # (path, rule id, selector) of axe's failed findings (a11y-audit)
+    parts: dict = field(default_factory=dict)  # what the shared parts' reuse did (run metadata, a11y-audit)
     stages: dict = field(default_factory=dict)
     timeline: list = field(default_factory=list)  # (seconds, RSS MB, PSS MB) of the tree every 20 s
 
@@ -268,7 +271,8 @@ def chromium_flags() -> list[str]:
 
 
 def run_ours(base: str, pages: int, work: Path, concurrency: int, tree: Path = REPO,
-             label: str = "a11y-audit", grid: str | None = None, slots: int = 1) -> Result:
+             label: str = "a11y-audit", grid: str | None = None, slots: int = 1,
+             extra: list[str] | None = None) -> Result:
     from audit.store import Store
 
     config = work / "sites.yaml"
@@ -290,6 +294,7 @@ def run_ours(base: str, pages: int, work: Path, concurrency: int, tree: Path = R
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "audit", "-v", "run", "bench", "--config", str(config), "--runs-dir", str(runs),
            "--fail-on", "none", "-q", "--full"]
+    cmd += extra or []
     if grid:
         cmd += ["--grid", grid, "--slots", str(slots)]
         label += f" (grid, {slots} slot{'s' if slots > 1 else ''})"
@@ -311,10 +316,12 @@ def run_ours(base: str, pages: int, work: Path, concurrency: int, tree: Path = R
             if f.source == "axe":
                 result.axe_failed += 1
                 result.pairs.add((urlsplit(f.page_url).path, f.check_id.removeprefix("axe:")))
+                result.axe_nodes.add((urlsplit(f.page_url).path, f.check_id, f.selector or ""))
             else:
                 result.own_failed += 1
                 result.own.add((urlsplit(f.page_url).path, f.check_id, f.selector or ""))
         result.stages = _stages(store, run, snaps, work)
+        result.parts = dict(run.meta.get("parts") or {})
     result.stages.update(_phases(work / "ours.err", m.seconds))
     return result
 
@@ -474,6 +481,8 @@ def _median_row(results: list[Result]) -> dict:
            "peak_rss_mb_all": [round(r.peak_rss / 2**20) for r in results], "timeline": last.timeline}
     if last.stages:
         row["stages"] = last.stages
+    if last.parts:
+        row["parts"] = last.parts
     return row
 
 
@@ -510,6 +519,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slots", default="1", help="with --grid: comma-separated slot counts to measure, e.g. 1,2")
     parser.add_argument("--ours-tree", type=Path, default=REPO,
                         help="the checkout of a11y-audit that tool 'ours' runs (default: this one)")
+    parser.add_argument("--ours-args", default="", help="more arguments for tool 'ours'\'s a11y-audit run, e.g. "
+                        "--no-part-reuse or --verify-reuse")
+    parser.add_argument("--proposed-args", default="", help="more arguments for tool 'proposed'\'s a11y-audit run")
     parser.add_argument("--proposed", type=Path, default=None,
                         help="another checkout of a11y-audit (with changes to measure): tool 'proposed' runs it")
     args = parser.parse_args(argv)
@@ -551,10 +563,11 @@ def main(argv: list[str] | None = None) -> int:
                               file=sys.stderr)
                     continue
                 if tool == "ours":
-                    r = run_ours(server.url, args.pages, work, args.ours_concurrency, args.ours_tree.resolve())
+                    r = run_ours(server.url, args.pages, work, args.ours_concurrency, args.ours_tree.resolve(),
+                                 extra=shlex.split(args.ours_args))
                 elif tool == "proposed":
                     r = run_ours(server.url, args.pages, work, args.ours_concurrency, args.proposed.resolve(),
-                                 "a11y-audit (proposed)")
+                                 "a11y-audit (proposed)", extra=shlex.split(args.proposed_args))
                 elif tool == "floor":
                     r = run_floor(urls, work, args.ours_concurrency)
                 elif tool == "pa11y":
@@ -581,7 +594,8 @@ def main(argv: list[str] | None = None) -> int:
                 report[key] = compare_findings(results[tool][-1], peer[-1], rule_tags())
     if results.get("ours") and results.get("proposed"):
         a, b = results["ours"][-1], results["proposed"][-1]
-        report["proposed_same_findings"] = {"axe": a.pairs == b.pairs, "own": a.own == b.own,
+        report["proposed_same_findings"] = {"axe": a.pairs == b.pairs, "axe_nodes": a.axe_nodes == b.axe_nodes,
+                                            "own": a.own == b.own,
                                             "own_only_current": sorted(a.own - b.own)[:10],
                                             "own_only_proposed": sorted(b.own - a.own)[:10]}
         print(f"proposed vs current, same findings: {report['proposed_same_findings']}")
@@ -591,6 +605,9 @@ def main(argv: list[str] | None = None) -> int:
         if row.get("stages"):
             print(f"{row['tool']}, median seconds a page by stage:",
                   ", ".join(f"{k} {v}" for k, v in row["stages"].items()))
+    for row in rows:
+        if row.get("parts"):
+            print(f"{row['tool']}: shared parts: {row['parts']}")
     for row in rows:
         print(f"{row['tool']} c={row['concurrency']}: RSS at the peak by process, MB: {row['peak_parts_mb']}")
         print(f"{row['tool']} c={row['concurrency']}: CPU s by process: {row.get('cpu_parts_s')}")
