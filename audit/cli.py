@@ -195,11 +195,13 @@ def _summary(a) -> str:
     totals = totals_of(a)
     impacts = ", ".join(words.text("{impact} : {count}", count=n, impact=words.impact(k))
                         for k, n in totals["failed_by_impact"].items() if n)
-    line = words.text("{site} : {pages}, {documents}, {page_errors} en erreur ; {failed}{impacts}, {cant_tell} point(s) à vérifier ; critères RGAA de l'échantillon : {nc} non conformes, {nt} à vérifier.", site=a.run.site, pages=words.plural(totals["pages"], "{n} page", "{n} pages"),
+    line = words.text("{site} : {pages}, {documents}, {page_errors} en erreur ; {failed}{impacts}, {cant_tell} à vérifier ; critères RGAA de l'échantillon : {nc}, {nt} à vérifier.", site=a.run.site, pages=words.plural(totals["pages"], "{n} page", "{n} pages"),
                         documents=words.plural(totals["documents"], "{n} document", "{n} documents"),
                         page_errors=totals["page_errors"], failed=words.plural(totals["problems"], "{n} problème", "{n} problèmes"),
-                        impacts=f" ({impacts})" if impacts else "", cant_tell=totals["cant_tell"],
-                        nc=totals["nc_criteria"], nt=totals["to_verify_criteria"])
+                        impacts=f" ({impacts})" if impacts else "",
+                        cant_tell=words.plural(totals["cant_tell"], "{n} point", "{n} points"),
+                        nc=words.plural(totals["nc_criteria"], "{n} non conforme", "{n} non conformes"),
+                        nt=totals["to_verify_criteria"])
     extra = []
     if totals["broken_links"]:
         extra.append(words.text("liens cassés (erreurs HTTP, non audités, hors totaux) : {n}", n=totals["broken_links"]))
