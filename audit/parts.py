@@ -547,7 +547,12 @@ class PartLedger:
         """axe-core's result for the page (the JSON text a whole-page run gives), reusing the known parts.
         ``timings`` gets ``parts.keys`` (seconds spent keying the parts) and ``parts.reused`` (how many)."""
         started = time.perf_counter()
-        found = await page.evaluate(PARTS_JS, {"min": self.min_elements})
+        try:
+            found = await page.evaluate(PARTS_JS, {"min": self.min_elements})
+        except Exception as exc:  # noqa: BLE001 - no parts on this page: axe runs on the whole page
+            log.debug("shared parts not keyed on %s: %s", url, exc)
+            self.counts["fallbacks"] += 1
+            found = {"parts": []}
         spent = time.perf_counter() - started
         self.seconds["keys"] += spent
         if timings is not None:

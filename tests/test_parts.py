@@ -117,3 +117,34 @@ def test_compare_names_each_difference():
     missing = json.loads(json.dumps(whole))
     missing["inapplicable"] = []
     assert parts.compare(missing, whole) == [{"group": "inapplicable", "rule": "image-alt", "only_in": "whole"}]
+
+
+def test_a_part_that_cannot_be_keyed_or_no_longer_fits_leaves_the_page_audited_whole(chromium, tricky_site, tmp_path,
+                                                                                     monkeypatch):
+    base, _ = tricky_site
+    plain = [base + "/index.html", base + "/vie-pratique/etat-civil.html"]
+
+    async def go():
+        browser = Browser(chromium, GatherOptions(screenshot=False, probes=False, verify_reuse=True))
+        await browser.start()
+        try:
+            first = await browser.gather(PageRef(url=plain[0]), tmp_path / "a")
+            for record in browser.parts.known.values():  # every known part now points at elements that do not exist
+                for kept in record.values():
+                    for item in kept["violations"] + kept["incomplete"] + kept["passes"]:
+                        item["path"] = [999]
+            second = await browser.gather(PageRef(url=plain[1]), tmp_path / "b")
+            monkeypatch.setattr(parts, "PARTS_JS", "() => { throw new Error('no keys here'); }")
+            third = await browser.gather(PageRef(url=plain[1]), tmp_path / "c")
+        finally:
+            await browser.close()
+        return browser, (first, second, third)
+
+    for name in "abc":
+        (tmp_path / name).mkdir()
+    browser, snaps = asyncio.run(go())
+    assert [s.error for s in snaps] == [None, None, None]
+    assert snaps[1].timings["parts.reused"] == 0 and snaps[2].timings["parts.reused"] == 0
+    assert browser.parts.report()["fallbacks"] == 2
+    assert browser.parts.differences == []
+    assert json.loads((tmp_path / "c" / "axe.json").read_text(encoding="utf-8"))["violations"]
