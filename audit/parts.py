@@ -52,12 +52,13 @@ MIN_PART_ELEMENTS = 15
 # axe-core rules (among those the audit runs) whose answer for an element depends only on the element, its
 # subtree, its ancestors, the style rules, what is painted at its place and the ids it references.
 # Left out on purpose: page-level and pooled rules (bypass, document-title, html-*, meta-*, region,
+# aria-hidden-focus: its checks ask whether a dialog is open anywhere on the page,
 # landmark-*, heading-order, duplicate-id-*, skip-link, aria-hidden-body, css-orientation-lock, frame-*),
 # rules that look beside the element (target-size: the neighbouring targets; link-in-text-block: the text
 # around the link; p-as-heading: the other paragraphs) and media rules (no media inside a reused part).
 LOCAL_RULES = frozenset({
     "area-alt", "aria-allowed-attr", "aria-braille-equivalent", "aria-command-name", "aria-conditional-attr",
-    "aria-deprecated-role", "aria-hidden-focus", "aria-input-field-name", "aria-meter-name",
+    "aria-deprecated-role", "aria-input-field-name", "aria-meter-name",
     "aria-progressbar-name", "aria-prohibited-attr", "aria-required-attr", "aria-required-children",
     "aria-required-parent", "aria-roledescription", "aria-roles", "aria-tab-name", "aria-toggle-field-name",
     "aria-tooltip-name", "aria-valid-attr-value", "aria-valid-attr", "autocomplete-valid",
@@ -75,6 +76,11 @@ PARTS_JS = r"""(arg) => {
   const started = performance.now();
   const found = [];
   window.__a11yAuditParts = found;
+  // the page must not change between its key and axe's run (a carousel, a late banner, a script): watched
+  if (window.__a11yAuditPartsWatch) window.__a11yAuditPartsWatch.observer.disconnect();
+  const observer = new MutationObserver(() => {});
+  observer.observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+  window.__a11yAuditPartsWatch = {observer, view: [scrollX, scrollY, innerWidth, innerHeight].join(',')};
   const out = {parts: [], ms: 0};
   const body = document.body;
   if (!body) return out;
@@ -96,6 +102,7 @@ PARTS_JS = r"""(arg) => {
   // --- what the page's style rules make of a part ---
   let pageDoubt = null;
   try { if (document.querySelector(':modal')) pageDoubt = 'modal_dialog'; } catch (e) { /* no :modal */ }
+  if (document.querySelector('dialog[open]')) pageDoubt = pageDoubt || 'open_dialog';
   // a running animation or transition changes styles between the key and axe's reading
   if (document.getAnimations && document.getAnimations().some((a) => a.playState === 'running' || a.pending)) pageDoubt = pageDoubt || 'animation';
   const sheets = [...document.styleSheets, ...(document.adoptedStyleSheets || [])];
@@ -113,7 +120,7 @@ PARTS_JS = r"""(arg) => {
         const sel = rule.selectorText;
         const bare = stripPseudoElements(sel);
         const flat = bare.replace(/\[[^\]]*\]/g, '[]');
-        const classes = [...flat.matchAll(/(^|[^:]):([\w-]+)/g)].map((m) => m[2].toLowerCase());
+        const classes = [...flat.matchAll(/(?<![:\\]):([\w-]+)/g)].map((m) => m[1].toLowerCase());
         if (/[+~]/.test(flat) || classes.some((c) => !ALLOWED.has(c))) contextual.push(bare.trim() || '*');
         if (/::?(before|after)\b/i.test(sel)) {
           const st = rule.style;
@@ -121,13 +128,17 @@ PARTS_JS = r"""(arg) => {
                'bottom', 'margin', 'margin-top', 'margin-left', 'margin-right', 'margin-bottom']
             .some((p) => st.getPropertyValue(p))) pseudoRules.push(bare.trim() || '*');
         }
+      } else if (typeof CSSImportRule !== 'undefined' && rule instanceof CSSImportRule) {
+        if (rule.styleSheet) sheets.push(rule.styleSheet);
+        else pageDoubt = pageDoubt || 'unreadable_stylesheet';
       } else if (rule.cssRules) {
         if (typeof CSSContainerRule !== 'undefined' && rule instanceof CSSContainerRule) pageDoubt = pageDoubt || 'container_query';
         visit(rule.cssRules);
       }
     }
   };
-  for (const sheet of sheets) {
+  for (let i = 0; i < sheets.length; i++) {  // grows with the imported sheets
+    const sheet = sheets[i];
     let rules = null;
     try { rules = sheet.cssRules; } catch (e) { pageDoubt = pageDoubt || 'unreadable_stylesheet'; continue; }
     const text = Array.from(rules, (r) => r.cssText).join('\n');
@@ -154,24 +165,27 @@ PARTS_JS = r"""(arg) => {
   // --- id references ---
   const REFS = ['for', 'aria-activedescendant', 'aria-controls', 'aria-describedby', 'aria-details',
                 'aria-errormessage', 'aria-flowto', 'aria-labelledby', 'aria-owns', 'headers', 'list', 'form'];
-  const REF_SELECTOR = REFS.map((a) => `[${a}]`).join(',') + ',[href^="#"],[*|href^="#"]';
+  // (same-page links, href="#…", are not among them: no local rule follows them; the skip link and region rules
+  // run on the whole page)
+  const REF_SELECTOR = REFS.map((a) => `[${a}]`).join(',');
   const refsOf = (el) => {
     const ids = [];
     for (const a of REFS) { const v = el.getAttribute(a); if (v) ids.push(...v.split(/\s+/).filter(Boolean)); }
-    for (const v of [el.getAttribute('href'), el.getAttributeNS('http://www.w3.org/1999/xlink', 'href')]) {
-      if (v && v.startsWith('#') && v.length > 1) {
-        let id = v.slice(1);
-        try { id = decodeURIComponent(id); } catch (e) { /* kept as written */ }
-        ids.push(id);
-      }
-    }
     return ids;
   };
   const referrers = [...document.querySelectorAll(REF_SELECTOR)];
   const idCount = new Map();
   for (const el of document.querySelectorAll('[id]')) idCount.set(el.id, (idCount.get(el.id) || 0) + 1);
   // --- boxes ---
-  const everything = [...body.getElementsByTagName('*')];
+  const everything = [];
+  const gatherAll = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.closest && el.closest('head')) continue;
+      everything.push(el);
+      if (el.shadowRoot) gatherAll(el.shadowRoot);
+    }
+  };
+  gatherAll(document.documentElement);
   const boxes = new Map();
   const boxOf = (el) => {
     if (boxes.has(el)) return boxes.get(el);
@@ -230,11 +244,15 @@ PARTS_JS = r"""(arg) => {
       if (idCount.get(el.id) !== 1) { why = 'duplicate_id'; break; }
       ownIds.add(el.id);
     }
+    const ancestorIds = new Set(ancestors.map((a) => a.id).filter(Boolean));
     if (!why) {
       for (const el of referrers) {
         const mine = inside.has(el);
         for (const id of refsOf(el)) {
-          if (mine ? !ownIds.has(id) : ownIds.has(id)) { why = mine ? 'reference_outside' : 'referenced_from_outside'; break; }
+          if (mine ? !ownIds.has(id) : ownIds.has(id) || ancestorIds.has(id)) {
+            why = mine ? 'reference_outside' : 'referenced_from_outside';
+            break;
+          }
         }
         if (why) break;
       }
@@ -262,13 +280,19 @@ PARTS_JS = r"""(arg) => {
     for (const r of range.getClientRects()) if (r.width > 0 || r.height > 0) painted.push(r);
     const inView = root.bottom > 0 && root.top < innerHeight;
     layout += `root${root.left},${root.width},${inView ? root.top : 'out'}`;
+    for (const a of ancestors) {
+      const r = a.getBoundingClientRect();
+      const within = painted.every((p) => p.left >= r.left && p.right <= r.right && p.top >= r.top && p.bottom <= r.bottom);
+      layout += within ? ';in' : `;out${r.left - root.left},${r.top - root.top},${r.width},${r.height}`;
+    }
     const hull = painted.reduce((u, r) => ({left: Math.min(u.left, r.left), top: Math.min(u.top, r.top),
       right: Math.max(u.right, r.right), bottom: Math.max(u.bottom, r.bottom)}),
       {left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity});
     const meets = (b, r) => b.left < r.right && b.right > r.left && b.top < r.bottom && b.bottom > r.top;
     for (const el of everything) {
-      if (inside.has(el) || el.contains(part)) continue;
+      if (inside.has(el)) continue;
       if (movedPseudo.has(el)) { why = 'positioned_pseudo_element'; break; }
+      if (el.contains(part)) continue;
       const b = boxOf(el);
       if (b.empty || !meets(b, hull)) continue;
       if (painted.some((r) => meets(b, r))) { why = 'overlap'; break; }
@@ -309,7 +333,17 @@ AXE_PARTS_JS = r"""async (arg) => {
     return !check || typeof check.after === 'function';
   });
   const local = new Set(rules.filter((r) => arg.local.includes(r.id) && !pooled(r)).map((r) => r.id));
-  const reuse = arg.reuse.map((r) => ({root: parts[r.index], record: r.record})).filter((r) => r.root);
+  const watch = window.__a11yAuditPartsWatch;
+  if (watch) {
+    const changed = watch.observer.takeRecords().length > 0 ||
+      watch.view !== [scrollX, scrollY, innerWidth, innerHeight].join(',');
+    watch.observer.disconnect();
+    delete window.__a11yAuditPartsWatch;
+    // the keys no longer describe the page: nothing reused or learnt here
+    if (changed && (arg.reuse.length || arg.learn.length)) return JSON.stringify({broken: true, changed: true});
+  }
+  const reuse = arg.reuse.map((r) => ({root: parts[r.index], record: r.record})).filter((r) => r.root && r.root.isConnected);
+  if (reuse.length !== arg.reuse.length) return JSON.stringify({broken: true});
   const learn = arg.learn.map((i) => ({index: i, root: parts[i]})).filter((p) => p.root);
   const types = learn.length ? ['violations', 'incomplete', 'passes'] : base.resultTypes;
   const context = arg.context || document;
@@ -331,6 +365,13 @@ AXE_PARTS_JS = r"""async (arg) => {
   const prepare = () => {
     if (prepared) return;
     prepared = {rank: new Map(), nodes: new Map(), broken: false};
+    try {
+      prepareNodes();
+    } catch (e) {
+      prepared.broken = true;
+    }
+  };
+  const prepareNodes = () => {
     const walk = (v) => { prepared.rank.set(v.actualNode, prepared.rank.size); for (const c of v.children || []) walk(c); };
     if (axe._tree && axe._tree[0]) walk(axe._tree[0]);
     const spec = (el) => ({html: axe.utils.getElementSource(el), target: [axe.utils.getSelector(el)]});
@@ -434,7 +475,7 @@ AXE_PARTS_JS = r"""async (arg) => {
   const finish = (result) => {
     for (const group of GROUPS) {
       for (const rule of result[group]) {
-        if (group === 'passes' || group === 'inapplicable') rule.nodes = rule.nodes.slice(0, 1);
+        if (!(base.resultTypes || GROUPS).includes(group)) rule.nodes = rule.nodes.slice(0, 1);
         rule.nodes.forEach(strip);
       }
     }
@@ -446,6 +487,7 @@ AXE_PARTS_JS = r"""async (arg) => {
     result = finish(localRun);
   } else {
     if (!prepared || prepared.broken) return JSON.stringify({broken: true});
+    if (GROUPS.some((g) => localRun[g].some((rule) => local.has(rule.id) && rule.error))) return JSON.stringify({broken: true});
     const rankOf = (node) => {
       let el = node.element;
       if (!el && node.target && node.target.length > 1) { try { el = document.querySelector(node.target[0]); } catch (e) { el = null; } }
@@ -581,6 +623,8 @@ class PartLedger:
         if answer.get("broken"):  # a known part that no longer fits its record: the whole page, as without reuse
             used = 0
             self.counts["fallbacks"] += 1
+            if answer.get("changed"):  # the page changed between its keys and axe's run
+                self.reasons["page_changed"] += 1
             arg.update(reuse=[], learn=[])
             answer = json.loads(await page.evaluate(AXE_PARTS_JS, arg))
         keys = {part["index"]: part.get("key") for part in found["parts"]}

@@ -159,6 +159,15 @@ _PAGES = (
      "Long page: the footer starts below 3000 px, so its 'Retour en haut' link (position:absolute; "
      "top:-3000px from the footer) lands inside the page, beside main, and fails colour contrast; on short "
      "pages it sits at a negative document coordinate, off screen, and axe does not check it."),
+    ("/actualites/lac-gele.html", "Lac gelé",
+     "A '.glace' block in main; the rule ':root:has(.glace) .entete a' (two pseudo-classes in a row) turns "
+     "the header's links pale: a colour-contrast failure in the header caused by content outside it."),
+    ("/culture/expositions.html", "Expositions",
+     "<main class=\"importe\">: the rule 'main.importe ~ footer a', in a sheet that commun.css imports "
+     "(@import), greys the footer's links: a colour-contrast failure only a reader of imported sheets sees."),
+    ("/vie-pratique/inscriptions.html", "Inscriptions scolaires",
+     "A non-modal <dialog open> in main (a notice left open): axe may take an open dialog for a modal one, "
+     "which makes the rest of the page inert; every part of the page is audited with it."),
     ("/vie-pratique/signaler.html", "Signaler un problème",
      "main ends flush with a 16x16 icon link right above the footer's 16x16 feed icon: target-size (WCAG 2.2, "
      "off by default in axe) fails for both; on plain pages main's padding keeps the feed icon clear."),
@@ -186,7 +195,8 @@ def _footer() -> str:
 
 FOOTER = _footer()
 
-CSS = """* { box-sizing: border-box; }
+CSS = """@import url("/css/import.css");
+* { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 "DejaVu Sans", Arial, sans-serif; color: #1e1e1e; background: #fff; }
 a { color: #0b4f8a; }
 a:focus, button:focus, input:focus { outline: 3px solid #d35400; }
@@ -251,6 +261,13 @@ main.promo ~ footer a { color: #ababab; }
   display: flex; gap: 1rem; align-items: center; }
 .cookies p { margin: 0; }
 .cookies button { font: inherit; background: #fff; color: #1b1b1b; border: 0; padding: .25rem .75rem; }
+"""
+
+# Imported by commun.css on every page: a rule only an imported sheet holds.
+IMPORT_CSS = """/* Pages whose main has class 'importe' grey the footer's links (a rule of an imported sheet). */
+main.importe ~ footer a { color: #b4b4b4; }
+/* The root turns the header's links pale when main holds an ice warning (':root:has(…)'). */
+:root:has(.glace) .entete a { color: #c9d6e2; }
 """
 
 SPORT_CSS = """/* Sports section: the menu takes the section's green. */
@@ -403,6 +420,19 @@ def _bodies() -> dict[str, dict[str, str]]:
             "<h1>Délibérations du conseil</h1>"
             + _text("Liste des délibérations de l'année 2024, par ordre de passage en séance.")
             + _deliberations()),
+        "/actualites/lac-gele.html": _page(
+            '<h1>Lac gelé</h1><div class="glace"><p><strong>Attention :</strong> la glace ne porte pas. '
+            "L'accès au lac gelé est interdit.</p></div>"
+            + _text("Les patineurs sont attendus à la patinoire provisoire de la place de la Fontaine.")),
+        "/culture/expositions.html": _page(
+            "<h1>Expositions</h1>"
+            + _text("La salle des Tilleuls accueille les aquarelles du club de peinture jusqu'au 20 janvier.",
+                    "Entrée libre du mercredi au dimanche."),
+            main_attrs=' class="importe"'),
+        "/vie-pratique/inscriptions.html": _page(
+            "<h1>Inscriptions scolaires</h1>"
+            + '<dialog open><p>Les inscriptions pour la rentrée ouvrent le 3 mars.</p></dialog>'
+            + _text("Les dossiers se retirent à l'accueil de la mairie ou se téléchargent en ligne.")),
         "/vie-pratique/signaler.html": _page(
             "<h1>Signaler un problème</h1>"
             + _text("Lampadaire en panne, nid-de-poule, dépôt sauvage : signalez-le aux services techniques.")
@@ -421,6 +451,7 @@ def write_site(folder: Path) -> list[str]:
     (folder / "img").mkdir(exist_ok=True)
     (folder / "css" / "commun.css").write_text(CSS, encoding="utf-8")
     (folder / "css" / "sport.css").write_text(SPORT_CSS, encoding="utf-8")
+    (folder / "css" / "import.css").write_text(IMPORT_CSS, encoding="utf-8")
     (folder / "img" / "blason.svg").write_text(BLASON, encoding="utf-8")
     # A dark, striped "lake" under the transparent header: deep blue with lighter diagonal ripples.
     (folder / "img" / "lac.png").write_bytes(_png(640, 112, (18, 42, 74), (34, 66, 104)))

@@ -62,6 +62,7 @@ def test_tricky_shared_parts_give_the_whole_page_answers(chromium, tricky_site, 
     assert by_part.get("nav.menu: duplicate_id") == 1
     assert by_part.get("header.entete: referenced_from_outside") == 1
     assert report["no_key"].get("modal_dialog") == 3
+    assert report["no_key"].get("open_dialog") == 3
     assert report["no_key"].get("overlap", 0) >= 1
     # the stored axe.json is the whole-page answer (the proof mode stores what it compared against)
     data = json.loads((tmp_path / "1" / "axe.json").read_text(encoding="utf-8"))
@@ -82,6 +83,26 @@ def test_a_weakened_key_is_caught_by_the_proof(chromium, tricky_site, tmp_path, 
     wrong = {d["url"].removeprefix(base) for d in browser.parts.differences}
     assert {"/culture/index.html", "/actualites/marche-noel.html", "/vie-pratique/stationnement.html"} <= wrong
     assert any(d.get("rule") == "color-contrast" for d in browser.parts.differences)
+
+
+def test_the_holes_a_review_found_are_closed_and_the_proof_sees_them(chromium, tricky_site, tmp_path, monkeypatch):
+    """Two holes of an earlier key, found by reading it: a style sheet imported by another (@import) was not read,
+    and a pseudo-class right after another (':root:has(…)') was taken for ancestry alone. With that key put back,
+    the proof reports the header and footer answers reused wrongly; with today's key, nothing differs."""
+    base, _ = tricky_site
+    pages = [base + p for p in ("/index.html", "/actualites/lac-gele.html", "/culture/expositions.html")]
+    browser, _ = _gather(chromium, pages, tmp_path / "now", verify_reuse=True)
+    assert browser.parts.differences == []
+    assert browser.parts.report()["reused"] >= 2
+    old = parts.PARTS_JS.replace("[...flat.matchAll(/(?<![:\\\\]):([\\w-]+)/g)].map((m) => m[1].toLowerCase())",
+                                 "[...flat.matchAll(/(^|[^:]):([\\w-]+)/g)].map((m) => m[2].toLowerCase())")
+    old = old.replace("""        if (rule.styleSheet) sheets.push(rule.styleSheet);
+        else pageDoubt = pageDoubt || 'unreadable_stylesheet';""", "")
+    assert old.count("matchAll(/(^|[^:])") == 1 and "sheets.push(rule.styleSheet)" not in old
+    monkeypatch.setattr(parts, "PARTS_JS", old)
+    browser, _ = _gather(chromium, pages, tmp_path / "before", verify_reuse=True)
+    wrong = {d["url"].removeprefix(base) for d in browser.parts.differences}
+    assert wrong == {"/actualites/lac-gele.html", "/culture/expositions.html"}
 
 
 def test_benchmark_pages_reuse_their_header_and_footer(chromium, tmp_path):
