@@ -108,7 +108,7 @@ def _paragraph(rng: random.Random, sentences: int) -> str:
     return " ".join(_sentence(rng) for _ in range(sentences))
 
 
-def _png(width: int, height: int, rgb: tuple[int, int, int], stripe: tuple[int, int, int]) -> bytes:
+def png(width: int, height: int, rgb: tuple[int, int, int], stripe: tuple[int, int, int]) -> bytes:
     """A real PNG (stdlib zlib): a plain colour with diagonal stripes, so it compresses like a photo would not."""
     rows = bytearray()
     for y in range(height):
@@ -253,7 +253,7 @@ class _Writer:
             colour = (rng.randrange(40, 220), rng.randrange(40, 220), rng.randrange(40, 220))
             stripe = tuple(min(255, c + 30) for c in colour)
             name = f"photo-{i + 1}.png"
-            (static / "img" / name).write_bytes(_png(320, 200, colour, stripe))
+            (static / "img" / name).write_bytes(png(320, 200, colour, stripe))
             self.images.append(name)
         (static / "img" / "logo.svg").write_text(
             '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" viewBox="0 0 120 60">'

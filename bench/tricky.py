@@ -22,16 +22,14 @@ with the wcag22aa tag or enable it.
 from __future__ import annotations
 
 import argparse
-import functools
 import html
 import random
 import sys
 import tempfile
-import threading
-from http.server import ThreadingHTTPServer
+import time
 from pathlib import Path
 
-from bench.site import Page, SiteInfo, _Handler, _png, _Server
+from bench.site import Page, SiteInfo, SiteServer, png
 
 TOWN = "Vaudrenne-le-Lac"
 SEED = 7
@@ -454,7 +452,7 @@ def write_site(folder: Path) -> list[str]:
     (folder / "css" / "import.css").write_text(IMPORT_CSS, encoding="utf-8")
     (folder / "img" / "blason.svg").write_text(BLASON, encoding="utf-8")
     # A dark, striped "lake" under the transparent header: deep blue with lighter diagonal ripples.
-    (folder / "img" / "lac.png").write_bytes(_png(640, 112, (18, 42, 74), (34, 66, 104)))
+    (folder / "img" / "lac.png").write_bytes(png(640, 112, (18, 42, 74), (34, 66, 104)))
     bodies = _bodies()
     for path in PAGES:
         spec = bodies[path]
@@ -470,20 +468,13 @@ def write_site(folder: Path) -> list[str]:
     return list(PAGES)
 
 
-def serve(folder: Path, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
-    """Serve ``folder`` (written by write_site) on 127.0.0.1 in a daemon thread; returns (server, base URL).
-
-    The handler is bench.site's: static files, a French 404 page, sitemap.xml and robots.txt listing the pages.
-    Stop it with ``server.shutdown(); server.server_close()``.
-    """
+def serve(folder: Path, port: int = 0) -> SiteServer:
+    """Serve ``folder`` (written by write_site) on 127.0.0.1 in a background thread, with bench.site's server
+    (static files, a French 404 page, sitemap.xml and robots.txt listing the pages): ``server.url``, then
+    ``server.stop()``."""
     folder = Path(folder)
     info = SiteInfo(root=folder, pages=[Page(path, _TITLES[path], "") for path in PAGES], seed=SEED)
-    handler = type("Handler", (_Handler,), {"site": info, "base": ""})
-    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    handler.base = base
-    threading.Thread(target=server.serve_forever, name="bench-tricky", daemon=True).start()
-    return server, base
+    return SiteServer(info, port=port).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -499,17 +490,17 @@ def main(argv: list[str] | None = None) -> int:
         for path in pages:
             print(path)
         return 0
-    server, base = serve(out, args.port)
+    server = serve(out, args.port)
     for path in pages:
-        print(f"{base}{path}")
-    print(f"serving on {base}; Ctrl-C to stop", flush=True)
+        print(f"{server.url}{path}")
+    print(f"serving on {server.url}; Ctrl-C to stop", flush=True)
     try:
-        threading.Event().wait()
+        while True:
+            time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
     return 0
 
 

@@ -40,10 +40,9 @@ def _gather(chromium: str, urls: list[str], folder: Path, **options) -> tuple[Br
 def tricky_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tricky")
     paths = tricky.write_site(folder)
-    server, base = tricky.serve(folder)
-    yield base, paths
-    server.shutdown()
-    server.server_close()
+    server = tricky.serve(folder)
+    yield server.url, paths
+    server.stop()
 
 
 def test_tricky_shared_parts_give_the_whole_page_answers(chromium, tricky_site, tmp_path):
