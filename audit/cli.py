@@ -614,17 +614,12 @@ def run(sites, config_path, runs_dir, resume, fail_on, formats, baseline_paths, 
             if slots > site.crawl.concurrency:
                 click.echo(words.plural(site.crawl.concurrency, "{site} : {n} session sur la grille au plus, la limite crawl.concurrency du site (politesse envers son serveur).", "{site} : {n} sessions sur la grille au plus, la limite crawl.concurrency du site (politesse envers son serveur).", site=site.id), err=True)
     runs = _execute(chosen, store, options)
-    differing = _verified(store, runs, verify_reuse)
-    try:
-        _finish(store, runs, formats, lang, fail_on, quiet, baselines, config_path)
-    finally:
-        if differing:
-            sys.exit(1)
+    _finish(store, runs, formats, lang, fail_on, quiet, baselines, config_path, verify_reuse)
 
 
 def _verified(store: Store, runs: list[RunInfo], verify: bool) -> bool:
-    """With --verify-reuse: say what the proof found for each run; True when a run found a difference (the
-    command then ends with exit 1 after the reports are written: a defect of the tool, never of the site)."""
+    """With --verify-reuse: say what the proof found for each run; True when a run found a difference (a defect of
+    the tool, never of the site)."""
     if not verify:
         return False
     differing = []
@@ -643,7 +638,20 @@ def _verified(store: Store, runs: list[RunInfo], verify: bool) -> bool:
 
 
 def _finish(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str, quiet: bool,
-            baselines: dict | None = None, config_path: str = "sites.yaml") -> None:
+            baselines: dict | None = None, config_path: str = "sites.yaml", verify_reuse: bool = False) -> None:
+    """The end of `run` and `demo`: the proof's findings (--verify-reuse), the reports, the exit code. A
+    difference found by the proof ends the command with exit 1, after the reports are written."""
+    differing = _verified(store, runs, verify_reuse)
+    try:
+        _conclude(store, runs, formats, lang, fail_on, quiet, baselines, config_path)
+    finally:
+        if differing:
+            sys.exit(1)
+
+
+def _conclude(store: Store, runs: list[RunInfo], formats, lang: str, fail_on: str, quiet: bool,
+              baselines: dict | None, config_path: str) -> None:
+    """Reports written for each run; exit 1 when a site was not audited, 2 for the failures at or above fail_on."""
     from audit import baseline as baseline_lib
 
     if not quiet:
@@ -765,13 +773,9 @@ def demo(runs_dir, config_path, max_pages, verify_reuse, quiet, lang):
             site = replace(site, crawl=replace(site.crawl, max_pages=max_pages))
         options = runner.RunOptions(chromium=cfg.chromium, progress=_progress(quiet), verify_reuse=verify_reuse)
         runs = _execute([site], store, options)
-    differing = _verified(store, runs, verify_reuse)
     # the demo's tester sessions are registered with its site in sites.yaml (sessions:), like any site's
-    try:
-        _finish(store, runs, ("html", "json", "remediation", "grid"), lang, "none", quiet, config_path=path)
-    finally:
-        if differing:
-            sys.exit(1)
+    _finish(store, runs, ("html", "json", "remediation", "grid"), lang, "none", quiet, config_path=path,
+            verify_reuse=verify_reuse)
 
 
 @cli.command("checks")

@@ -8,20 +8,23 @@ why it gets none (then it is audited with the page):
 
 - its markup (outerHTML: elements, attributes, inline styles, text) and the state of its form fields;
 - the chain of its ancestors up to <html> (names and attributes) and the page's compatibility mode;
-- every style rule of the page (the text of every style sheet, adopted ones included), so that a style rule
-  whose selector reads only names, classes, ids, attributes and ancestry matches the same elements; for every
-  other rule (sibling combinators, ``:has()``, ``:nth-child()``, ``:hover``, ``:checked``, …) the elements of
+- every style rule of the page (the text of every style sheet, adopted and imported ones included), so that a
+  style rule whose selector reads only names, classes, ids, attributes and ancestry matches the same elements;
+  for every other rule (sibling combinators, ``:has()``, ``:nth-child()``, ``:hover``, ``:checked``, …) the elements of
   the part and of its ancestors it matches, asked of the browser;
 - its layout: each element's box relative to the part, which side of the viewport and of the document it is
-  on, the part's horizontal place and, when it is in the viewport, its vertical place; the viewport's size.
+  on, the part's horizontal place and, when it is in the viewport, its vertical place; for each ancestor,
+  whether the part's boxes lie inside its box; the viewport's size.
 
 A part gets no key when something outside it could still change an answer: a style sheet that cannot be read
 (another origin), a counter or quote in generated content, a container query, nested CSS, a ``dir="auto"``
-ancestor; a frame, media, an image map, a custom element or a shadow root inside it; an id it defines that is
-also defined outside, an id reference (``for``, ``aria-labelledby``, ``headers``, ``href="#…"``, …) from it to
-outside or from outside into it; an element outside it (not an ancestor) whose box or overflowing content
-overlaps the part's boxes or its text, a positioned or transformed ::before/::after outside it; a modal dialog
-on the page; a part inside or around an excluded selector.
+ancestor, a running animation; a frame, media, an image map, a custom element or a shadow root inside it; an id
+it defines that is also defined outside, an id reference (``for``, ``aria-labelledby``, ``headers``, …) from it
+to outside, or from outside into it or one of its ancestors; an element outside it (not an ancestor; open shadow
+roots included) whose box or overflowing content overlaps the part's boxes or its text, a positioned or
+transformed ::before/::after outside it or on an ancestor; an open dialog on the page; a part inside or around an
+excluded selector. The page is watched from its keys to axe's run: a change, a scroll or a resize in between,
+and it is audited whole.
 
 axe's rules are split in two (``LOCAL_RULES``): the rules whose answer for an element reads only that element,
 its subtree, its ancestors, the style rules, the boxes painted at its place and the ids it references (checked
@@ -32,8 +35,8 @@ landmarks, headings order, duplicate ids, skip links, target size, links in text
 On a page with parts already known, axe runs once over the whole page, its local rules leaving out the known
 parts' elements (their gather step wrapped for that run, as a context exclusion would); the known parts'
 answers (each node's checks, messages and data) are put back with the selector and HTML snippet axe computes on
-this page, in axe's own order. A part seen for the first time is learnt
-from the page where it was audited whole. ``--verify-reuse`` runs the whole page with axe as well, and compares
+this page, in axe's own order. A part seen for the first time is learnt from the page where it was audited
+whole. ``--verify-reuse`` runs the whole page with axe as well, and compares
 both, node by node (PartLedger.differences).
 """
 
@@ -212,6 +215,7 @@ PARTS_JS = r"""(arg) => {
     }
   }
   const docW = document.documentElement.scrollWidth, docH = document.documentElement.scrollHeight;
+  const EX = window.__a11yAuditExclude || null;  // the audit's excluded selectors (capture.SCOPE_JS)
   const describe = (el) => el.localName + (el.id ? '#' + el.id : '') +
     (el.classList.length ? '.' + [...el.classList].slice(0, 2).join('.') : '');
   for (const part of candidates) {
@@ -223,7 +227,6 @@ PARTS_JS = r"""(arg) => {
     const inside = new Set(members);
     const no = (why) => { entry.reason = why; };
     if (pageDoubt) { no(pageDoubt); continue; }
-    const EX = window.__a11yAuditExclude || null;
     if (EX && (part.closest(EX) || part.querySelector(EX))) { no('excluded_part'); continue; }
     if (part.querySelector('iframe, frame, object, embed, video, audio, map, area, slot, portal, fencedframe')) { no('embedded_content'); continue; }
     if (members.some((el) => el.shadowRoot || el.localName.includes('-'))) { no('custom_element'); continue; }
