@@ -342,7 +342,8 @@ class SiteRun:
         dup = PageSnapshot(key=ref.key, url=ref.url, final_url=snap.final_url, status=snap.status, kind=snap.kind,
                            name=ref.name, title=snap.title, content_type=snap.content_type,
                            content_hash=snap.content_hash, links=list(snap.links), timings=dict(snap.timings),
-                           same_as=same_as, canonical=snap.canonical, render_hash=snap.render_hash)
+                           same_as=same_as, canonical=snap.canonical, render_hash=snap.render_hash,
+                           reused_from=snap.reused_from)
         self._same[ref.key] = same_as
         for url in (ref.url, snap.final_url):
             canonical = self.crawler.canonical(url) if url else None
@@ -360,7 +361,8 @@ class SiteRun:
             if ref.journey is None and ref.kind == PageKind.HTML:
                 crawler.add_links(ref, links)
 
-    def _record(self, run: RunInfo, snap: PageSnapshot, folder: Path, findings: list | None = None) -> None:
+    def _record(self, run: RunInfo, snap: PageSnapshot, folder: Path, findings: list | Copied | None = None) -> None:
+        copied = findings if isinstance(findings, Copied) else None
         if snap.same_as is not None:
             snap.error, findings = None, []  # a duplicate is never audited
         elif snap.error:
@@ -369,13 +371,18 @@ class SiteRun:
                 self._failed.add(snap.key)
         if findings is None:
             findings = run_checks(snap, folder)
+        copied = copied if findings is copied else None  # a duplicate or an error copies nothing
+        if copied is not None:
+            findings = []
         if self.crawler is not None and snap.links:
             snap.links = self._absolute(snap.links)
-        self.store.save_page(run, snap, findings)
+        self.store.save_page(run, snap, findings, (copied.run, copied.key) if copied is not None else None)
         self.progress.done += 1
         self.progress.duplicates += 1 if snap.same_as is not None else 0
         self.progress.errors += 1 if snap.error else 0
         self.progress.findings += sum(1 for f in findings if f.outcome == "failed")
+        if copied is not None:
+            self.progress.findings += self.store.failed_count(run, snap.key)
         self.progress.update(snap)
 
     async def _journeys(self, browser: Browser | None, run: RunInfo, skip: set[str]) -> None:
@@ -450,8 +457,8 @@ class SiteRun:
             result = await self.reuse.page(ref, folder)
             if result is not None:
                 snap, findings = result
-                same_as = None
-                if snap.final_url and snap.final_url != ref.url:
+                same_as = snap.same_as  # an address that is another, unchanged page again
+                if same_as is None and snap.final_url and snap.final_url != ref.url:
                     # reserve the address it lands on, as gather does; landing on another page's: that page
                     if crawler.redirected(ref, snap.final_url):
                         self._owners[crawler.canonical(snap.final_url) or snap.final_url] = ref.key
@@ -601,6 +608,14 @@ def recheck(store: Store, run: RunInfo) -> int:
 
 
 
+@dataclass(frozen=True, slots=True)
+class Copied:
+    """A reused page's findings: those of page ``key`` of ``run``, copied inside the store when it is saved."""
+
+    run: RunInfo
+    key: str
+
+
 class Reuse:
     """Incremental runs: a page whose response and sub-resources did not change since the last complete
     run with the same checks reuses that run's results (files linked, findings copied).
@@ -613,7 +628,11 @@ class Reuse:
         self.store, self.run, self.previous, self.client = store, run, previous, client
         self.pages = {_relative(previous.base_url, p.key if p.journey else p.url): p
                       for p in store.pages(previous) if _http_error_page(p) or not (p.error or (p.status or 0) >= 400)}
+        # addresses that were another page last time (same body and rendering, a canonical link, a redirect)
+        self.duplicates = {_relative(previous.base_url, p.url): p for p in store.pages(previous, PageState.DUPLICATE)
+                           if p.journey is None and p.same_as and p.content_hash}
         self._resource_ok: dict[str, bool] = {}
+        self._bodies: dict[tuple[str, int | None], asyncio.Task] = {}  # (url, status) -> (digest, final url)
         self.reused = 0
 
     def everything_reused(self) -> bool:
@@ -622,15 +641,11 @@ class Reuse:
 
     def copy_site_findings(self) -> None:
         """Nothing changed anywhere: the site checks' findings of the previous run still hold."""
-        site_ids = {c.id for c in load_checks().values() if c.scope == "site"}
+        site_ids = sorted(c.id for c in load_checks().values() if c.scope == "site")
         new = {_relative(self.run.base_url, p.key if p.journey else p.url): p for p in self.store.pages(self.run)}
-        old_keys = {p.key: rel for rel, p in self.pages.items()}
-        findings = []
-        for f in self.store.findings(self.previous):
-            page = new.get(old_keys.get(f.page_key, ""))
-            if f.check_id in site_ids and page is not None:
-                findings.append(dataclasses.replace(f, page_key=page.key, page_url=page.url))
-        self.store.replace_check_findings(self.run, sorted(site_ids), findings)
+        pages = {old.key: (new[rel].key, new[rel].url) for rel, old in self.pages.items() if rel in new}
+        self.store.replace_check_findings(self.run, site_ids, [])
+        self.store.copy_findings(self.run, pages, self.previous, site_ids)
 
     def _old(self, key: str, url: str, journey: str | None) -> PageSnapshot | None:
         return self.pages.get(_relative(self.run.base_url, key if journey else url))
@@ -657,8 +672,10 @@ class Reuse:
         except httpx.HTTPError:
             return False
 
-    async def page(self, ref: PageRef, folder: Path) -> tuple[PageSnapshot, list] | None:
+    async def page(self, ref: PageRef, folder: Path) -> tuple[PageSnapshot, Copied | list] | None:
         old = self._old(ref.key, ref.url, ref.journey)
+        if old is None and ref.journey is None:
+            return await self._duplicate(ref)
         if old is not None and old.error:  # an HTTP error last time: the same answer now is the same (unaudited) page
             return self._copy(old, ref.key, ref.url, folder) if await self._status(ref.url) == old.status else None
         if old is None or not old.content_hash:
@@ -677,7 +694,41 @@ class Reuse:
         except httpx.HTTPError:
             return None
 
+    async def _duplicate(self, ref: PageRef) -> tuple[PageSnapshot, Copied | list] | None:
+        """An address that was another page last time is that page again when its body and where it lands are
+        unchanged and so is the page it was (body and sub-resources): the duplicate is recorded without
+        opening it in the browser. Anything else (the page it was changed, or is gone): None, it is gathered."""
+        dup = self.duplicates.get(_relative(self.run.base_url, ref.url))
+        owner = self.pages.get(_relative(self.previous.base_url, dup.same_as)) if dup is not None else None
+        if owner is None or owner.journey is not None or owner.error or not owner.content_hash:
+            return None
+        rebase = functools.partial(_rebase, old=self.previous.base_url, new=self.run.base_url)
+        digest, final = await self._body(ref.url, dup.status)
+        if digest != dup.content_hash or final != rebase(dup.final_url or dup.url):
+            return None
+        owner_url = rebase(owner.url)
+        if (await self._body(owner_url, owner.status))[0] != owner.content_hash:
+            return None
+        if not await self._resources_unchanged(owner.validators):
+            return None
+        snap = dataclasses.replace(
+            dup, key=ref.key, url=ref.url, final_url=rebase(dup.final_url) if dup.final_url else None,
+            links=[rebase(u) for u in dup.links], same_as=owner_url, reused_from=self.previous.id,
+            timings={"reused": 0.0}, files={})
+        return snap, []
+
     async def _digest(self, url: str, status: int | None) -> str | None:
+        return (await self._body(url, status))[0]
+
+    async def _body(self, url: str, status: int | None) -> tuple[str | None, str | None]:
+        """The SHA-256 of the page's body as it is now and the address it lands on, read once a run (a
+        duplicate and the page it is ask for the same address)."""
+        key = (url, status)
+        if key not in self._bodies:
+            self._bodies[key] = asyncio.ensure_future(self._read_body(url, status))
+        return await asyncio.shield(self._bodies[key])
+
+    async def _read_body(self, url: str, status: int | None) -> tuple[str | None, str | None]:
         """The SHA-256 of the page's body as it is now, read as a stream; None when it cannot be the same page
         (another status, an error) or passes the browser's size cap (the browser then refuses it, with its
         message): a page is never read whole to be compared."""
@@ -685,20 +736,21 @@ class Reuse:
         try:
             async with self.client.stream("GET", url, follow_redirects=True) as response:
                 if response.status_code != status:
-                    return None
+                    return None, None
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > MAX_PAGE_BYTES:
-                    return None
+                    return None, None
                 async for chunk in response.aiter_bytes():
                     size += len(chunk)
                     if size > MAX_PAGE_BYTES:
-                        return None
+                        return None, None
                     digest.update(chunk)
+                final = str(response.url)
         except httpx.HTTPError:
-            return None
-        return digest.hexdigest()
+            return None, None
+        return digest.hexdigest(), final
 
-    async def step(self, snap: PageSnapshot) -> tuple[PageSnapshot, list] | None:
+    async def step(self, snap: PageSnapshot) -> tuple[PageSnapshot, Copied | list] | None:
         old = self._old(snap.key, snap.url, snap.journey)
         if old is None or old.content_hash != snap.content_hash:
             return None
@@ -706,7 +758,7 @@ class Reuse:
             return None
         return self._copy(old, snap.key, snap.url, self.store.page_dir(self.run, snap.key))
 
-    def _copy(self, old: PageSnapshot, key: str, url: str, folder: Path) -> tuple[PageSnapshot, list]:
+    def _copy(self, old: PageSnapshot, key: str, url: str, folder: Path) -> tuple[PageSnapshot, Copied]:
         old_folder = self.previous.folder / "pages" / page_id(old.key)
         for name in old.files.values():
             source, target = old_folder / name, folder / name
@@ -720,10 +772,8 @@ class Reuse:
             old, key=key, url=url, final_url=rebase(old.final_url) if old.final_url else None,
             links=[rebase(u) for u in old.links], validators=dict(old.validators), reused_from=self.previous.id,
             timings={"reused": 0.0})
-        findings = [dataclasses.replace(f, page_key=key, page_url=url)
-                    for f in self.store.findings(self.previous, page_key=old.key)]
         self.reused += 1
-        return snap, findings
+        return snap, Copied(self.previous, old.key)
 
 
 def _relative(base_url: str, url: str) -> str:

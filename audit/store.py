@@ -461,9 +461,13 @@ class Store:
                 (run.id, ref.key, seq, ref.url, ref.kind.value, ref.via, ref.depth, ref.referrer, ref.name,
                  ref.journey, ref.step, PageState.QUEUED.value))
 
-    def save_page(self, run: RunInfo, snap: PageSnapshot, findings: Iterable[Finding] = ()) -> None:
+    def save_page(self, run: RunInfo, snap: PageSnapshot, findings: Iterable[Finding] = (),
+                  copied: tuple[RunInfo, str] | None = None) -> None:
         """Record a gathered page and its findings in one transaction: DUPLICATE when ``snap.same_as`` names the
-        page it is (never audited, no findings), ERROR when it has an error (an HTTP error included), else DONE."""
+        page it is (never audited, no findings), ERROR when it has an error (an HTTP error included), else DONE.
+
+        ``copied`` (an earlier run, a page key there): that page's findings are the page's too, copied row by row
+        inside the database (incremental runs: nothing decoded, nothing encoded again)."""
         state = PageState.DUPLICATE if snap.same_as else PageState.ERROR if snap.error else PageState.DONE
         with self.db:
             exists = self.db.execute("SELECT 1 FROM pages WHERE run_id = ? AND key = ?",
@@ -481,7 +485,37 @@ class Store:
                  json.dumps(snap.validators), snap.same_as, snap.canonical, snap.render_hash, run.id, snap.key))
             self.db.execute("DELETE FROM findings WHERE run_id = ? AND page_key = ?", (run.id, snap.key))
             self._insert_findings(run.id, findings)
+            if copied is not None:
+                self._copy_findings(run, {copied[1]: (snap.key, snap.url)}, copied[0])
             self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
+
+    def copy_findings(self, run: RunInfo, pages: dict[str, tuple[str, str]], source: RunInfo,
+                      check_ids: Iterable[str] | None = None) -> None:
+        """Copy ``source``'s findings of the given pages (its page key -> (key, URL) in ``run``), of the given
+        checks only when ``check_ids`` is set, in one transaction, in their order."""
+        with self.db:
+            self._copy_findings(run, pages, source, check_ids)
+            self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
+
+    def _copy_findings(self, run: RunInfo, pages: dict[str, tuple[str, str]], source: RunInfo,
+                       check_ids: Iterable[str] | None = None) -> None:
+        ids = list(check_ids) if check_ids is not None else None
+        where = f" AND f.check_id IN ({','.join('?' * len(ids))})" if ids is not None else ""
+        columns = ("check_id, source, outcome, impact, rgaa_tests, wcag, selector, xpath, snippet, message, title,"
+                   " help_url, how_to_fix, question, fingerprint, conclusive, extra")
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS copied_pages (old_key TEXT PRIMARY KEY, key TEXT, url TEXT)")
+        self.db.execute("DELETE FROM copied_pages")
+        self.db.executemany("INSERT INTO copied_pages VALUES (?, ?, ?)",
+                            [(old, key, url) for old, (key, url) in pages.items()])
+        self.db.execute(
+            f"INSERT INTO findings (run_id, page_key, page_url, {columns})"
+            f" SELECT ?, m.key, m.url, {', '.join('f.' + c.strip() for c in columns.split(','))}"
+            f" FROM findings f JOIN copied_pages m ON m.old_key = f.page_key WHERE f.run_id = ?{where} ORDER BY f.id",
+            (run.id, source.id, *(ids or ())))
+
+    def failed_count(self, run: RunInfo, page_key: str) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM findings WHERE run_id = ? AND page_key = ? AND outcome = ?",
+                               (run.id, page_key, Outcome.FAILED.value)).fetchone()[0]
 
     def queue_raw(self, run: RunInfo, snap: PageSnapshot) -> None:
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM pages WHERE run_id = ?",

@@ -209,10 +209,23 @@ def test_unchanged_site_rerun_reuses_every_page(demo_run, chromium):
     pages = store.pages(second)
     assert pages and [p.key for p in pages if not p.reused_from] == []
     assert {p.reused_from for p in pages} == {first.id}
-    # same findings, remapped to the new address
-    def shape(run):
-        return sorted((f.check_id, f.fingerprint, f.outcome) for f in store.findings(run))
-    assert shape(second) == shape(first)
+    # an address that was another page (/index.html is /) is that page again, without opening it in Chromium
+    old_dups = store.pages(first, PageState.DUPLICATE)
+    dups = store.pages(second, PageState.DUPLICATE)
+    assert old_dups and len(dups) == len(old_dups)
+    assert {p.reused_from for p in dups} == {first.id}
+    assert sorted((_path(p.url), _path(p.same_as)) for p in dups) == sorted(
+        (_path(p.url), _path(p.same_as)) for p in old_dups)
+    assert all(p.same_as.startswith(base) for p in dups)
+
+    # the same findings, field by field and in the same order on each page, remapped to the new address (pages
+    # themselves come in the order the crawl met them)
+    def shape(run, old_base):
+        return sorted([(f.page_key.replace(old_base, "") if f.page_key.startswith("http") else f.page_key,
+                 f.page_url.replace(old_base, ""), f.check_id, f.source, f.outcome, f.impact, f.rgaa_tests, f.wcag,
+                 f.selector, f.xpath, f.snippet, f.message, f.title, f.how_to_fix, f.fingerprint, f.conclusive,
+                 f.extra) for f in store.findings(run)], key=lambda row: row[0])
+    assert shape(second, base) == shape(first, first.base_url)
     assert all(f.page_url.startswith(base) for f in store.findings(second))
 
 
@@ -234,6 +247,32 @@ def test_changed_page_is_audited_again(tmp_path, chromium):
                                     runner.RunOptions(chromium=chromium))
     fresh = [p.url for p in store.pages(second) if not p.reused_from]
     assert fresh == [f"{base}/aide.html"]
+
+
+def test_duplicate_of_a_changed_page_is_gathered_again(tmp_path, chromium):
+    """/index.html was / last time; / changed: the duplicate is not reused on trust, both are gathered again (and
+    are one page again)."""
+    root = tmp_path / "site"
+    shutil.copytree(DEMO_ROOT, root)
+    store = Store(tmp_path / "runs")
+    from dataclasses import replace
+
+    from audit.model import SamplePage
+
+    site = replace(_site("http://127.0.0.1:1"), journeys=(), sample=(SamplePage("Accueil bis", "/index.html"),))
+    site = replace(site, crawl=replace(site.crawl, max_pages=4))
+    with DemoServer(root=root) as server:
+        base = server.url
+        [first] = runner.run_sites([config.with_base_url(site, base)], store, runner.RunOptions(chromium=chromium))
+        assert [p.url for p in store.pages(first, PageState.DUPLICATE)] == [f"{base}/index.html"]
+        page = root / "index.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("</main>", "<p>Nouveau paragraphe.</p></main>"),
+                        encoding="utf-8")
+        [second] = runner.run_sites([config.with_base_url(site, base)], store, runner.RunOptions(chromium=chromium))
+    fresh = [_path(p.url) for p in store.pages(second, duplicates=True) if not p.reused_from]
+    assert sorted(fresh) == ["/", "/index.html"]
+    [dup] = store.pages(second, PageState.DUPLICATE)  # two pages in flight: either address may be audited first
+    assert {_path(dup.url), _path(dup.same_as)} == {"/", "/index.html"} and dup.reused_from is None
 
 
 def test_offline_check_gives_back_the_findings_of_the_run(demo_run, tmp_path):
