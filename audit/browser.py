@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import html.entities
 import json
 import logging
+import os
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -36,6 +38,7 @@ from audit.capture import (  # noqa: F401
     LINKS_JS,
     MAX_PAGE_BYTES,
     MAX_SCREENSHOT_HEIGHT,
+    NODE_DRIVER_OPTIONS,
     PROBES_DIR,
     RENEW_CONTEXT_EVERY,
     RENEW_PAGE_EVERY,
@@ -231,7 +234,8 @@ class Browser:
     async def start(self) -> Browser:
         from playwright.async_api import async_playwright
 
-        self._pw = await async_playwright().start()
+        with _node_options(NODE_DRIVER_OPTIONS):
+            self._pw = await async_playwright().start()
         try:
             self._browser = await self._pw.chromium.launch(executable_path=self.executable, args=CHROMIUM_ARGS)
         except Exception as exc:
@@ -643,6 +647,21 @@ class Browser:
                 yield snap
         finally:
             await context.close()
+
+
+@contextlib.contextmanager
+def _node_options(options: str):
+    """NODE_OPTIONS for the Node process Playwright starts (it copies this process's environment when it starts
+    it), added to the user's own; this process's environment is as it was afterwards."""
+    before = os.environ.get("NODE_OPTIONS")
+    os.environ["NODE_OPTIONS"] = f"{before} {options}" if before else options
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("NODE_OPTIONS", None)
+        else:
+            os.environ["NODE_OPTIONS"] = before
 
 
 async def _play(page, step, base_url: str, secret, timeout_ms: float):

@@ -1114,7 +1114,7 @@ def selenium_grid(host, port, slots, chromedriver):
 
     try:
         jar = webdriver.selenium_jar()
-        chromium = find_chromium()
+        chromium = find_chromium(headless_shell=False)  # chromedriver drives the full browser
     except BrowserError as exc:
         raise _fail(str(exc)) from None
     driver = chromedriver or shutil.which("chromedriver")

@@ -18,8 +18,9 @@ table gives medians.
 - floor (``bench.floor``): a11y-audit's own browser code doing only what the peers do — navigation and axe,
   two pages in flight, no probes, checks, store or reports. No full audit can be faster than this row.
 - pa11y-ci 4 (axe runner, WCAG2AA, notices and warnings included so that every axe violation is reported),
-  Debian's /usr/bin/chromium through puppeteer's ``executablePath`` and our launch flags, at pa11y-ci's
-  default concurrency (1) and at 4.
+  Debian's full /usr/bin/chromium (``--peers-chromium`` to change it) through puppeteer's ``executablePath`` and
+  the launch flags this machine needs (``capture.BASE_CHROMIUM_ARGS``, not a11y-audit's V8 memory mode), at
+  pa11y-ci's default concurrency (1) and at 4.
 - @axe-core/cli with Debian's chromedriver and chromium (``--chromedriver-path``, ``--chrome-path``,
   ``--chrome-options``): one process for all the URLs, as its documentation shows.
 
@@ -50,6 +51,7 @@ REPO = Path(__file__).resolve().parents[1]
 PEERS = REPO / "bench" / "peers"
 OUT = REPO / "bench" / "out"
 CHROMIUM = "/usr/bin/chromium"
+PEERS_CHROMIUM = [CHROMIUM]  # pa11y-ci's (--peers-chromium)
 CHROMEDRIVER = "/usr/bin/chromedriver"
 TOOLS = ("ours", "proposed", "floor", "pa11y", "pa11y4", "axe")
 # axe tags both a11y-audit (AXE_TAGS) and pa11y's axe runner (standard WCAG2AA) run: rules carrying one of
@@ -265,14 +267,16 @@ def ensure_peers() -> None:
 
 
 def chromium_flags() -> list[str]:
-    from audit.browser import CHROMIUM_ARGS
+    """The peers' Chromium flags: those this machine needs (no network but the sites), not a11y-audit's own tuning
+    (its V8 memory mode): the peers run as they are."""
+    from audit.capture import BASE_CHROMIUM_ARGS
 
-    return list(CHROMIUM_ARGS)
+    return list(BASE_CHROMIUM_ARGS)
 
 
 def run_ours(base: str, pages: int, work: Path, concurrency: int, tree: Path = REPO,
              label: str = "a11y-audit", grid: str | None = None, slots: int = 1,
-             extra: list[str] | None = None) -> Result:
+             extra: list[str] | None = None, environ: dict[str, str] | None = None) -> Result:
     from audit.store import Store
 
     config = work / "sites.yaml"
@@ -291,7 +295,7 @@ def run_ours(base: str, pages: int, work: Path, concurrency: int, tree: Path = R
         f"      concurrency: {concurrency}\n"
         "      obey_robots: true\n", encoding="utf-8")
     runs = work / "runs"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(environ or {})}
     cmd = [sys.executable, "-m", "audit", "-v", "run", "bench", "--config", str(config), "--runs-dir", str(runs),
            "--fail-on", "none", "-q", "--full"]
     cmd += extra or []
@@ -372,7 +376,7 @@ def _phases(stderr: Path, wall: float) -> dict:
 def run_pa11y(urls: list[str], work: Path, concurrency: int | None) -> Result:
     defaults = {"runners": ["axe"], "standard": "WCAG2AA", "includeNotices": True, "includeWarnings": True,
                 "timeout": 120000,
-                "chromeLaunchConfig": {"executablePath": CHROMIUM, "args": chromium_flags()}}
+                "chromeLaunchConfig": {"executablePath": PEERS_CHROMIUM[0], "args": chromium_flags()}}
     if concurrency is not None:
         defaults["concurrency"] = concurrency
         # pa11y-ci 4 closes the wrong incognito context when tests run concurrently ("Protocol error
@@ -522,9 +526,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ours-args", default="", help="more arguments for tool 'ours'\'s a11y-audit run, e.g. "
                         "--no-part-reuse or --verify-reuse")
     parser.add_argument("--proposed-args", default="", help="more arguments for tool 'proposed'\'s a11y-audit run")
+    parser.add_argument("--peers-chromium", default=CHROMIUM, metavar="PATH",
+                        help="the Chromium pa11y-ci runs (default: Debian's full /usr/bin/chromium)")
+    parser.add_argument("--ours-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="an environment variable for tool 'ours' only, e.g. A11Y_AUDIT_CHROMIUM=/usr/bin/chromium")
+    parser.add_argument("--proposed-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="an environment variable for tool 'proposed' only")
     parser.add_argument("--proposed", type=Path, default=None,
                         help="another checkout of a11y-audit (with changes to measure): tool 'proposed' runs it")
     args = parser.parse_args(argv)
+    PEERS_CHROMIUM[0] = args.peers_chromium
+    environs = {}
+    for tool, pairs in (("ours", args.ours_env), ("proposed", args.proposed_env)):
+        if any("=" not in pair for pair in pairs):
+            parser.error(f"--{tool}-env takes NAME=VALUE")
+        environs[tool] = dict(pair.split("=", 1) for pair in pairs)
     tools = [t.strip() for t in args.only.split(",") if t.strip()]
     unknown = [t for t in tools if t not in TOOLS]
     if "proposed" in tools and args.proposed is None:
@@ -564,10 +580,11 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 if tool == "ours":
                     r = run_ours(server.url, args.pages, work, args.ours_concurrency, args.ours_tree.resolve(),
-                                 extra=shlex.split(args.ours_args))
+                                 extra=shlex.split(args.ours_args), environ=environs["ours"])
                 elif tool == "proposed":
                     r = run_ours(server.url, args.pages, work, args.ours_concurrency, args.proposed.resolve(),
-                                 "a11y-audit (proposed)", extra=shlex.split(args.proposed_args))
+                                 "a11y-audit (proposed)", extra=shlex.split(args.proposed_args),
+                                 environ=environs["proposed"])
                 elif tool == "floor":
                     r = run_floor(urls, work, args.ours_concurrency)
                 elif tool == "pa11y":
