@@ -562,7 +562,11 @@ def bounded_chromium(chromium: str, folder: Path, *flags: str) -> str:
     Extra ``flags`` are passed through (e.g. ``--host-resolver-rules=...``)."""
     script = folder / "chromium-bounded"
     extra = " ".join(f"'{flag}'" for flag in flags)
-    script.write_text(f'#!/bin/sh\nexec \'{chromium}\' --js-flags=--max-old-space-size=96 {extra} "$@"\n',
-                      encoding="utf-8")
+    # Chromium keeps the last --js-flags it is given: the audit's own (CHROMIUM_ARGS) get the bound added to them
+    script.write_text("#!/bin/sh\n"
+                      "bound=--max-old-space-size=96; js=\"$bound\"\n"
+                      "for arg do shift; case \"$arg\" in --js-flags=*) js=\"${arg#--js-flags=} $bound\";; "
+                      "*) set -- \"$@\" \"$arg\";; esac; done\n"
+                      f"exec '{chromium}' \"--js-flags=$js\" {extra} \"$@\"\n", encoding="utf-8")
     script.chmod(0o755)
     return str(script)

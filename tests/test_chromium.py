@@ -65,9 +65,11 @@ def test_the_driver_and_chromium_get_their_memory_settings(chromium):
     assert any(arg.startswith("--js-flags=") for arg in CHROMIUM_ARGS)
 
     async def main():
+        earlier = set(_children())  # other tests' drivers may still run
         async with Browser(chromium, GatherOptions()):
-            drivers = [pid for pid in _children() if b"run-driver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
-            assert drivers, "Playwright's driver is not a child of this process"
+            drivers = [pid for pid in set(_children()) - earlier
+                       if b"run-driver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+            assert len(drivers) == 1, "Playwright's driver is not a child of this process"
             environ = Path(f"/proc/{drivers[0]}/environ").read_bytes().split(b"\0")
             assert f"NODE_OPTIONS={NODE_DRIVER_OPTIONS}".encode() in environ or any(
                 e.startswith(b"NODE_OPTIONS=") and NODE_DRIVER_OPTIONS.encode() in e for e in environ)
