@@ -649,19 +649,28 @@ class Browser:
             await context.close()
 
 
+_NODE_OPTIONS_HELD: list = [0, None]  # Browser starts under way in this process, NODE_OPTIONS before the first
+
+
 @contextlib.contextmanager
 def _node_options(options: str):
     """NODE_OPTIONS for the Node process Playwright starts (it copies this process's environment when it starts
-    it), added to the user's own; this process's environment is as it was afterwards."""
-    before = os.environ.get("NODE_OPTIONS")
-    os.environ["NODE_OPTIONS"] = f"{before} {options}" if before else options
+    it): ours first, so the user's own, read after them, win; this process's environment is as it was once the
+    last of overlapping starts is done (two Browsers starting at once do not leave it changed)."""
+    held = _NODE_OPTIONS_HELD
+    if held[0] == 0:
+        held[1] = before = os.environ.get("NODE_OPTIONS")
+        os.environ["NODE_OPTIONS"] = f"{options} {before}" if before else options
+    held[0] += 1
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop("NODE_OPTIONS", None)
-        else:
-            os.environ["NODE_OPTIONS"] = before
+        held[0] -= 1
+        if held[0] == 0:
+            if held[1] is None:
+                os.environ.pop("NODE_OPTIONS", None)
+            else:
+                os.environ["NODE_OPTIONS"] = held[1]
 
 
 async def _play(page, step, base_url: str, secret, timeout_ms: float):

@@ -164,6 +164,7 @@ class SiteRun:
         self._documents: dict[str, str] = {}  # a document's content hash -> key
         self._same: dict[str, str] = {}  # duplicate key -> key of the page it is
         self._failed: set[str] = set()  # keys of pages stored in error
+        self._audited: set[str] = set()  # keys of pages stored audited (not in error, not duplicates)
         self.reuse: Reuse | None = None
         self._starts: dict[int, asyncio.Task] = {}
         self._restart_lock = asyncio.Lock()
@@ -343,7 +344,7 @@ class SiteRun:
                            name=ref.name, title=snap.title, content_type=snap.content_type,
                            content_hash=snap.content_hash, links=list(snap.links), timings=dict(snap.timings),
                            same_as=same_as, canonical=snap.canonical, render_hash=snap.render_hash,
-                           reused_from=snap.reused_from)
+                           reused_from=snap.reused_from, validators=dict(snap.validators))
         self._same[ref.key] = same_as
         for url in (ref.url, snap.final_url):
             canonical = self.crawler.canonical(url) if url else None
@@ -377,6 +378,8 @@ class SiteRun:
         if self.crawler is not None and snap.links:
             snap.links = self._absolute(snap.links)
         self.store.save_page(run, snap, findings, (copied.run, copied.key) if copied is not None else None)
+        if snap.same_as is None and not snap.error:
+            self._audited.add(snap.key)
         self.progress.done += 1
         self.progress.duplicates += 1 if snap.same_as is not None else 0
         self.progress.errors += 1 if snap.error else 0
@@ -455,9 +458,17 @@ class SiteRun:
         folder = self.store.page_dir(run, ref.key)
         if self.reuse is not None:
             result = await self.reuse.page(ref, folder)
+            if result is not None and result[0].same_as is not None:
+                # an address that was another, unchanged page: that page must be audited in this run already (not
+                # in error); else it is gathered, and is whatever a fresh run finds it to be
+                owner = self._owner(crawler.canonical(result[0].same_as))
+                if owner is None or owner not in self._audited:
+                    result = None
+                else:
+                    result[0].same_as = owner
             if result is not None:
                 snap, findings = result
-                same_as = snap.same_as  # an address that is another, unchanged page again
+                same_as = snap.same_as
                 if same_as is None and snap.final_url and snap.final_url != ref.url:
                     # reserve the address it lands on, as gather does; landing on another page's: that page
                     if crawler.redirected(ref, snap.final_url):
@@ -644,8 +655,7 @@ class Reuse:
         site_ids = sorted(c.id for c in load_checks().values() if c.scope == "site")
         new = {_relative(self.run.base_url, p.key if p.journey else p.url): p for p in self.store.pages(self.run)}
         pages = {old.key: (new[rel].key, new[rel].url) for rel, old in self.pages.items() if rel in new}
-        self.store.replace_check_findings(self.run, site_ids, [])
-        self.store.copy_findings(self.run, pages, self.previous, site_ids)
+        self.store.copy_findings(self.run, pages, self.previous, site_ids, replace=True)
 
     def _old(self, key: str, url: str, journey: str | None) -> PageSnapshot | None:
         return self.pages.get(_relative(self.run.base_url, key if journey else url))
@@ -702,19 +712,23 @@ class Reuse:
         owner = self.pages.get(_relative(self.previous.base_url, dup.same_as)) if dup is not None else None
         if owner is None or owner.journey is not None or owner.error or not owner.content_hash:
             return None
+        if dup.final_url not in (None, dup.url) or not dup.validators:
+            return None  # a redirect, or a duplicate recorded without its sub-resources: gathered again
         rebase = functools.partial(_rebase, old=self.previous.base_url, new=self.run.base_url)
         digest, final = await self._body(ref.url, dup.status)
-        if digest != dup.content_hash or final != rebase(dup.final_url or dup.url):
+        if digest != dup.content_hash or final != ref.url:
             return None
         owner_url = rebase(owner.url)
         if (await self._body(owner_url, owner.status))[0] != owner.content_hash:
             return None
-        if not await self._resources_unchanged(owner.validators):
+        # its own scripts and styles (a canonical link a script writes) and the page's it is
+        if not await self._resources_unchanged(dup.validators) or not await self._resources_unchanged(owner.validators):
             return None
         snap = dataclasses.replace(
             dup, key=ref.key, url=ref.url, final_url=rebase(dup.final_url) if dup.final_url else None,
             links=[rebase(u) for u in dup.links], same_as=owner_url, reused_from=self.previous.id,
-            timings={"reused": 0.0}, files={})
+            validators=dict(dup.validators), timings={"reused": 0.0}, files={})
+        self.reused += 1
         return snap, []
 
     async def _digest(self, url: str, status: int | None) -> str | None:

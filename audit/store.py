@@ -490,11 +490,15 @@ class Store:
             self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
 
     def copy_findings(self, run: RunInfo, pages: dict[str, tuple[str, str]], source: RunInfo,
-                      check_ids: Iterable[str] | None = None) -> None:
+                      check_ids: Iterable[str] | None = None, replace: bool = False) -> None:
         """Copy ``source``'s findings of the given pages (its page key -> (key, URL) in ``run``), of the given
-        checks only when ``check_ids`` is set, in one transaction, in their order."""
+        checks only when ``check_ids`` is set, in one transaction, in their order; ``replace``: ``run``'s findings
+        of those checks are deleted first, in the same transaction."""
+        ids = list(check_ids) if check_ids is not None else None
         with self.db:
-            self._copy_findings(run, pages, source, check_ids)
+            if replace and ids is not None:
+                self.db.executemany("DELETE FROM findings WHERE run_id = ? AND check_id = ?", [(run.id, c) for c in ids])
+            self._copy_findings(run, pages, source, ids)
             self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
 
     def _copy_findings(self, run: RunInfo, pages: dict[str, tuple[str, str]], source: RunInfo,

@@ -31,7 +31,8 @@ for name in chromium chromium-browser google-chrome google-chrome-stable; do
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-driver >/dev/null 2>&1 \
         || echo "(chromedriver not installed: only the Selenium backend needs it)"
     fi
-    headless_shell
+    # Debian's shell goes with Debian's chromium only (another Chrome stays the one the audit runs)
+    if [ "$name" = chromium ]; then headless_shell; fi
     exit 0
   fi
 done

@@ -39,11 +39,23 @@ def test_node_options_added_to_the_users_and_given_back(monkeypatch):
     with _node_options("--max-semi-space-size=1"):
         assert os.environ["NODE_OPTIONS"] == "--max-semi-space-size=1"
     assert "NODE_OPTIONS" not in os.environ
-    monkeypatch.setenv("NODE_OPTIONS", "--trace-warnings")
-    with pytest.raises(RuntimeError), _node_options("--max-semi-space-size=1"):
-        assert os.environ["NODE_OPTIONS"] == "--trace-warnings --max-semi-space-size=1"
+    monkeypatch.setenv("NODE_OPTIONS", "--max-old-space-size=4096")
+    with pytest.raises(RuntimeError), _node_options("--max-old-space-size=256"):
+        # the user's own come last: Node keeps the last value of a flag
+        assert os.environ["NODE_OPTIONS"] == "--max-old-space-size=256 --max-old-space-size=4096"
         raise RuntimeError
-    assert os.environ["NODE_OPTIONS"] == "--trace-warnings"
+    assert os.environ["NODE_OPTIONS"] == "--max-old-space-size=4096"
+
+
+def test_overlapping_starts_give_the_environment_back(monkeypatch):
+    monkeypatch.delenv("NODE_OPTIONS", raising=False)
+    first, second = _node_options("--a"), _node_options("--a")
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first start ends while the second is still under way
+    assert os.environ["NODE_OPTIONS"] == "--a"
+    second.__exit__(None, None, None)
+    assert "NODE_OPTIONS" not in os.environ
 
 
 def _children() -> list[int]:
@@ -58,22 +70,80 @@ def _children() -> list[int]:
     return out
 
 
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            parents[int(pid)] = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            continue
+    out, frontier = [], [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [child for child, parent in parents.items() if parent == pid]
+        out += kids
+        frontier += kids
+    return out
+
+
 @pytest.mark.browser
 def test_the_driver_and_chromium_get_their_memory_settings(chromium):
     """The Node driver runs with NODE_DRIVER_OPTIONS (this process's environment untouched), Chromium's renderers
     with the V8 flags of CHROMIUM_ARGS."""
-    assert any(arg.startswith("--js-flags=") for arg in CHROMIUM_ARGS)
+    [js_flags] = [arg for arg in CHROMIUM_ARGS if arg.startswith("--js-flags=")]
 
     async def main():
         earlier = set(_children())  # other tests' drivers may still run
-        async with Browser(chromium, GatherOptions()):
+        async with Browser(chromium, GatherOptions()) as browser:
             drivers = [pid for pid in set(_children()) - earlier
                        if b"run-driver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
             assert len(drivers) == 1, "Playwright's driver is not a child of this process"
             environ = Path(f"/proc/{drivers[0]}/environ").read_bytes().split(b"\0")
-            assert f"NODE_OPTIONS={NODE_DRIVER_OPTIONS}".encode() in environ or any(
-                e.startswith(b"NODE_OPTIONS=") and NODE_DRIVER_OPTIONS.encode() in e for e in environ)
+            assert any(e.startswith(b"NODE_OPTIONS=") and NODE_DRIVER_OPTIONS.encode() in e for e in environ)
             assert os.environ.get("NODE_OPTIONS") == before
+            tab = await browser._new_tab(browser._context)  # a page, hence a renderer
+            await tab.page.goto("about:blank")
+            renderers = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _descendants(drivers[0])]
+            renderers = [cmd for cmd in renderers if b"--type=renderer" in cmd]
+            assert renderers and all(js_flags.encode() in cmd for cmd in renderers)
 
     before = os.environ.get("NODE_OPTIONS")
     asyncio.run(main())
+
+
+PAGES = ("pages/failed-axe-basics.html", "checks/colours/failed-field-border.html",
+         "checks/presentation/failed-focus-outline-none.html", "checks/presentation/failed-reflow-fixed-width.html",
+         "checks/presentation/failed-text-spacing.html", "checks/presentation/failed-zoom-fixed-height.html",
+         "checks/navigation/failed-keyboard-trap.html", "checks/navigation/failed-skip-link-broken.html")
+
+
+@pytest.mark.browser
+def test_the_headless_shell_and_the_full_browser_give_the_same_findings(chromium, static_server, tmp_path):
+    """Every check (axe, the probes: focus, Tab walk, reflow, zoom, text spacing) says the same with the full
+    browser as with the headless shell the audit prefers, element by element."""
+    from audit.checks import load_checks, run_checks
+    from audit.model import PageRef
+
+    full = capture.find_chromium(headless_shell=False)
+    if full == chromium:
+        pytest.skip("no headless shell here: only the full browser runs the audit")
+    load_checks()
+
+    def findings(executable: str, name: str) -> list:
+        async def main():
+            out = []
+            async with Browser(executable, GatherOptions()) as browser:
+                for i, page in enumerate(PAGES):
+                    folder = tmp_path / name / str(i)
+                    folder.mkdir(parents=True)
+                    snap = await browser.gather(PageRef(url=f"{static_server}/{page}"), folder)
+                    assert snap.error is None, (page, snap.error)
+                    out += [(page, f.check_id, f.selector or "", f.outcome, f.message)
+                            for f in run_checks(snap, folder)]
+            return out
+
+        return asyncio.run(main())
+
+    shell, whole = findings(chromium, "shell"), findings(full, "full")
+    assert any(outcome == "failed" for *_, outcome, _ in shell)
+    assert sorted(shell) == sorted(whole)

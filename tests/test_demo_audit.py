@@ -289,3 +289,66 @@ def test_offline_check_gives_back_the_findings_of_the_run(demo_run, tmp_path):
                           if f.source in ("axe", "check"))
 
         assert count == len(shape(copy, again)) and shape(copy, again) == shape(store, run)
+
+
+def _canonical_site(tmp_path):
+    """A copy of the demo town with two more pages: doublon-b.html names doublon-a.html its canonical page (so it
+    is a duplicate of it), both pinned in the sample, no journey."""
+    from dataclasses import replace
+
+    from audit.model import SamplePage
+
+    root = tmp_path / "site"
+    shutil.copytree(DEMO_ROOT, root)
+    page = (root / "aide.html").read_text(encoding="utf-8")
+    (root / "doublon-a.html").write_text(page.replace("<title>Aide", "<title>Doublon A"), encoding="utf-8")
+    (root / "doublon-b.html").write_text(page.replace(
+        "<title>Aide", "<title>Doublon B").replace("</head>", '<link rel="canonical" href="/doublon-a.html"></head>'),
+        encoding="utf-8")
+    site = replace(_site("http://127.0.0.1:1"), journeys=(), pages=(),
+                   sample=(SamplePage("A", "/doublon-a.html"), SamplePage("B", "/doublon-b.html")))
+    return root, replace(site, crawl=replace(site.crawl, max_pages=3))
+
+
+def _state(store, run, path):
+    [page] = [p for p in store.pages(run, duplicates=True) if _path(p.url) == path]
+    return page
+
+
+def test_duplicate_whose_page_changed_alone_is_gathered_again(tmp_path, chromium):
+    """doublon-b.html is unchanged, but the page it is (doublon-a.html) changed: b is gathered again, not reused on
+    trust, and is a duplicate of a again."""
+    from dataclasses import replace
+
+    root, site = _canonical_site(tmp_path)
+    site = replace(site, crawl=replace(site.crawl, concurrency=1))  # a before b: b's check sees a audited again
+    store = Store(tmp_path / "runs")
+    with DemoServer(root=root) as server:
+        [first] = runner.run_sites([config.with_base_url(site, server.url)], store, runner.RunOptions(chromium=chromium))
+        assert _path(_state(store, first, "/doublon-b.html").same_as or "") == "/doublon-a.html"
+        owner = root / "doublon-a.html"
+        owner.write_text(owner.read_text(encoding="utf-8").replace("</main>", "<p>Nouveau.</p></main>"),
+                         encoding="utf-8")
+        [second] = runner.run_sites([config.with_base_url(site, server.url)], store,
+                                    runner.RunOptions(chromium=chromium))
+    b = _state(store, second, "/doublon-b.html")
+    assert b.reused_from is None and _path(b.same_as or "") == "/doublon-a.html"
+    assert _state(store, second, "/doublon-a.html").reused_from is None
+
+
+def test_duplicate_whose_page_is_not_in_the_run_is_audited_itself(tmp_path, chromium):
+    """doublon-a.html is no longer part of the audit (not pinned, linked from nowhere): doublon-b.html, unchanged,
+    is not recorded as a duplicate of a page missing from the run; it is gathered and audited itself, as a fresh run
+    would."""
+    from dataclasses import replace
+
+    root, site = _canonical_site(tmp_path)
+    store = Store(tmp_path / "runs")
+    with DemoServer(root=root) as server:
+        runner.run_sites([config.with_base_url(site, server.url)], store, runner.RunOptions(chromium=chromium))
+        alone = replace(site, sample=site.sample[1:])
+        [second] = runner.run_sites([config.with_base_url(alone, server.url)], store,
+                                    runner.RunOptions(chromium=chromium))
+    b = _state(store, second, "/doublon-b.html")
+    assert b.same_as is None and b.reused_from is None and b.error is None
+    assert [p for p in store.pages(second) if _path(p.url) == "/doublon-a.html"] == []
