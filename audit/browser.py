@@ -649,28 +649,40 @@ class Browser:
             await context.close()
 
 
-_NODE_OPTIONS_HELD: list = [0, None]  # Browser starts under way in this process, NODE_OPTIONS before the first
+_NODE_ENV_HELD: list = [0, {}]  # Browser starts under way in this process, the variables before the first
+
+
+def node_compile_cache() -> Path:
+    """Where the Node driver keeps the compiled code of Playwright's own scripts between runs (Node checks its
+    version and the files itself): the driver starts in ≈ 0.3 s instead of ≈ 0.45 s once it is filled."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "a11y-audit" / "node-compile-cache"
 
 
 @contextlib.contextmanager
 def _node_options(options: str):
-    """NODE_OPTIONS for the Node process Playwright starts (it copies this process's environment when it starts
-    it): ours first, so the user's own, read after them, win; this process's environment is as it was once the
+    """The environment of the Node process Playwright starts (it copies this process's environment when it starts
+    it): NODE_OPTIONS with ours first, so the user's own, read after them, win; NODE_COMPILE_CACHE unless the user
+    set it (an unusable folder only makes Node start without it). This process's environment is as it was once the
     last of overlapping starts is done (two Browsers starting at once do not leave it changed)."""
-    held = _NODE_OPTIONS_HELD
+    held = _NODE_ENV_HELD
     if held[0] == 0:
-        held[1] = before = os.environ.get("NODE_OPTIONS")
+        held[1] = {name: os.environ.get(name) for name in ("NODE_OPTIONS", "NODE_COMPILE_CACHE")}
+        before = held[1]["NODE_OPTIONS"]
         os.environ["NODE_OPTIONS"] = f"{options} {before}" if before else options
+        if held[1]["NODE_COMPILE_CACHE"] is None:
+            os.environ["NODE_COMPILE_CACHE"] = str(node_compile_cache())
     held[0] += 1
     try:
         yield
     finally:
         held[0] -= 1
         if held[0] == 0:
-            if held[1] is None:
-                os.environ.pop("NODE_OPTIONS", None)
-            else:
-                os.environ["NODE_OPTIONS"] = held[1]
+            for name, value in held[1].items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 async def _play(page, step, base_url: str, secret, timeout_ms: float):

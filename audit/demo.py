@@ -100,6 +100,13 @@ class _Server(ThreadingHTTPServer):
         self.server_name = str(host)
         self.server_port = port
 
+    def handle_error(self, request, client_address) -> None:
+        # a browser closing a connection it no longer needs (a tab closed, a run stopping) is not an error of the
+        # demo: nothing to print; anything else is printed as the standard library does
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server

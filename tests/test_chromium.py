@@ -34,11 +34,18 @@ def test_headless_shell_preferred_to_the_full_browser(tmp_path, monkeypatch):
     assert capture.find_chromium() == str(full)
 
 
-def test_node_options_added_to_the_users_and_given_back(monkeypatch):
+def test_node_options_added_to_the_users_and_given_back(monkeypatch, tmp_path):
     monkeypatch.delenv("NODE_OPTIONS", raising=False)
+    monkeypatch.delenv("NODE_COMPILE_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     with _node_options("--max-semi-space-size=1"):
         assert os.environ["NODE_OPTIONS"] == "--max-semi-space-size=1"
-    assert "NODE_OPTIONS" not in os.environ
+        assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "a11y-audit" / "node-compile-cache")
+    assert "NODE_OPTIONS" not in os.environ and "NODE_COMPILE_CACHE" not in os.environ
+    monkeypatch.setenv("NODE_COMPILE_CACHE", str(tmp_path / "mine"))  # the user's own is kept
+    with _node_options("--max-semi-space-size=1"):
+        assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "mine")
+    assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "mine")
     monkeypatch.setenv("NODE_OPTIONS", "--max-old-space-size=4096")
     with pytest.raises(RuntimeError), _node_options("--max-old-space-size=256"):
         # the user's own come last: Node keeps the last value of a flag
@@ -49,13 +56,14 @@ def test_node_options_added_to_the_users_and_given_back(monkeypatch):
 
 def test_overlapping_starts_give_the_environment_back(monkeypatch):
     monkeypatch.delenv("NODE_OPTIONS", raising=False)
+    monkeypatch.delenv("NODE_COMPILE_CACHE", raising=False)
     first, second = _node_options("--a"), _node_options("--a")
     first.__enter__()
     second.__enter__()
     first.__exit__(None, None, None)  # the first start ends while the second is still under way
     assert os.environ["NODE_OPTIONS"] == "--a"
     second.__exit__(None, None, None)
-    assert "NODE_OPTIONS" not in os.environ
+    assert "NODE_OPTIONS" not in os.environ and "NODE_COMPILE_CACHE" not in os.environ
 
 
 def _children() -> list[int]:
@@ -100,6 +108,7 @@ def test_the_driver_and_chromium_get_their_memory_settings(chromium):
             assert len(drivers) == 1, "Playwright's driver is not a child of this process"
             environ = Path(f"/proc/{drivers[0]}/environ").read_bytes().split(b"\0")
             assert any(e.startswith(b"NODE_OPTIONS=") and NODE_DRIVER_OPTIONS.encode() in e for e in environ)
+            assert any(e.startswith(b"NODE_COMPILE_CACHE=") for e in environ)
             assert os.environ.get("NODE_OPTIONS") == before
             tab = await browser._new_tab(browser._context)  # a page, hence a renderer
             await tab.page.goto("about:blank")

@@ -369,3 +369,17 @@ def test_a_broken_link_and_a_second_address_of_the_home_page_for_one_run_one_tru
     _, _, aide = fetch(demo.url + "/aide.html")
     assert b'href="/index.html"' in aide
     assert fetch(demo.url + "/index.html")[2] == fetch(demo.url + "/")[2]
+
+
+def test_a_client_closing_its_connection_prints_no_traceback(capsys):
+    """A browser closing a connection it no longer needs is not an error of the demo: nothing on stderr; any other
+    error of a request is still printed."""
+    with DemoServer() as server:
+        httpd = server._httpd
+        for error, printed in ((ConnectionResetError(104, "Connection reset by peer"), False),
+                               (BrokenPipeError(32, "Broken pipe"), False), (ValueError("boom"), True)):
+            try:
+                raise error
+            except Exception:  # noqa: BLE001 - handle_error reads the exception being handled
+                httpd.handle_error(None, ("127.0.0.1", 1))
+            assert ("Traceback" in capsys.readouterr().err) is printed, error
