@@ -234,7 +234,7 @@ class Browser:
     async def start(self) -> Browser:
         from playwright.async_api import async_playwright
 
-        with _node_options(NODE_DRIVER_OPTIONS):
+        with _driver_environment(NODE_DRIVER_OPTIONS):
             self._pw = await async_playwright().start()
         try:
             self._browser = await self._pw.chromium.launch(executable_path=self.executable, args=CHROMIUM_ARGS)
@@ -660,7 +660,7 @@ def node_compile_cache() -> Path:
 
 
 @contextlib.contextmanager
-def _node_options(options: str):
+def _driver_environment(options: str):
     """The environment of the Node process Playwright starts (it copies this process's environment when it starts
     it): NODE_OPTIONS with ours first, so the user's own, read after them, win; NODE_COMPILE_CACHE unless the user
     set it (an unusable folder only makes Node start without it). This process's environment is as it was once the

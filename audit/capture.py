@@ -56,8 +56,8 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 # Chromium's headless shell (Debian's chromium-headless-shell, Chrome for Testing's chrome-headless-shell): the same
 # Blink, V8 and DevTools protocol without the browser's own layer (windows, profile services). Preferred when it is
 # installed: on the benchmark site it gives the same findings, element by element, a tenth less CPU a page, a fifth
-# more pages a second and a seventh less memory (docs/performance.md). Debian's /usr/bin name is a shell script that runs the binary: the
-# binary itself is tried first, so no shell stays between the audit and Chromium.
+# more pages a second and a seventh less memory (docs/performance.md). Debian's /usr/bin name is a shell script
+# that runs the binary: the binary itself is tried first, so no shell stays between the audit and Chromium.
 HEADLESS_SHELLS = ("/usr/lib/chromium/chromium-headless-shell", "chromium-headless-shell", "chrome-headless-shell")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # axe rules outside the WCAG tags that axe maps to RGAA tests (its RGAA-x.y.z tags), run as well.

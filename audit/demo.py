@@ -85,9 +85,20 @@ def _local_path(target: str | None) -> str | None:
     return target
 
 
-class _Server(ThreadingHTTPServer):
+class QuietServer(ThreadingHTTPServer):
+    """A threaded server for local sites (the demo, the benchmark's): a browser closing a connection it no longer
+    needs (a tab closed, a tool timed out, a run stopping) is not an error of the server and prints nothing; anything
+    else is printed as the standard library does."""
+
     daemon_threads = True
 
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class _Server(QuietServer):
     def __init__(self, address, demo: DemoServer):
         self.demo = demo
         super().__init__(address, _Handler)
@@ -99,13 +110,6 @@ class _Server(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         self.server_name = str(host)
         self.server_port = port
-
-    def handle_error(self, request, client_address) -> None:
-        # a browser closing a connection it no longer needs (a tab closed, a run stopping) is not an error of the
-        # demo: nothing to print; anything else is printed as the standard library does
-        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            return
-        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -363,18 +363,17 @@ class SiteRun:
                 crawler.add_links(ref, links)
 
     def _record(self, run: RunInfo, snap: PageSnapshot, folder: Path, findings: list | Copied | None = None) -> None:
-        copied = findings if isinstance(findings, Copied) else None
+        copied = None
         if snap.same_as is not None:
             snap.error, findings = None, []  # a duplicate is never audited
         elif snap.error:
             findings = []  # nor is a page in error (an HTTP error's page is the server's, not the site's)
             if snap.journey is None:
                 self._failed.add(snap.key)
+        elif isinstance(findings, Copied):
+            copied, findings = findings, []  # a reused page's findings, copied inside the store
         if findings is None:
             findings = run_checks(snap, folder)
-        copied = copied if findings is copied else None  # a duplicate or an error copies nothing
-        if copied is not None:
-            findings = []
         if self.crawler is not None and snap.links:
             snap.links = self._absolute(snap.links)
         self.store.save_page(run, snap, findings, (copied.run, copied.key) if copied is not None else None)
@@ -655,7 +654,7 @@ class Reuse:
         site_ids = sorted(c.id for c in load_checks().values() if c.scope == "site")
         new = {_relative(self.run.base_url, p.key if p.journey else p.url): p for p in self.store.pages(self.run)}
         pages = {old.key: (new[rel].key, new[rel].url) for rel, old in self.pages.items() if rel in new}
-        self.store.copy_findings(self.run, pages, self.previous, site_ids, replace=True)
+        self.store.replace_check_findings(self.run, site_ids, [], copied=(self.previous, pages))
 
     def _old(self, key: str, url: str, journey: str | None) -> PageSnapshot | None:
         return self.pages.get(_relative(self.run.base_url, key if journey else url))

@@ -489,33 +489,21 @@ class Store:
                 self._copy_findings(run, {copied[1]: (snap.key, snap.url)}, copied[0])
             self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
 
-    def copy_findings(self, run: RunInfo, pages: dict[str, tuple[str, str]], source: RunInfo,
-                      check_ids: Iterable[str] | None = None, replace: bool = False) -> None:
-        """Copy ``source``'s findings of the given pages (its page key -> (key, URL) in ``run``), of the given
-        checks only when ``check_ids`` is set, in one transaction, in their order; ``replace``: ``run``'s findings
-        of those checks are deleted first, in the same transaction."""
-        ids = list(check_ids) if check_ids is not None else None
-        with self.db:
-            if replace and ids is not None:
-                self.db.executemany("DELETE FROM findings WHERE run_id = ? AND check_id = ?", [(run.id, c) for c in ids])
-            self._copy_findings(run, pages, source, ids)
-            self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
-
     def _copy_findings(self, run: RunInfo, pages: dict[str, tuple[str, str]], source: RunInfo,
-                       check_ids: Iterable[str] | None = None) -> None:
-        ids = list(check_ids) if check_ids is not None else None
-        where = f" AND f.check_id IN ({','.join('?' * len(ids))})" if ids is not None else ""
-        columns = ("check_id, source, outcome, impact, rgaa_tests, wcag, selector, xpath, snippet, message, title,"
-                   " help_url, how_to_fix, question, fingerprint, conclusive, extra")
+                       check_ids: list[str] | None = None) -> None:
+        """Copy ``source``'s findings of the given pages (its page key -> (key, URL) in ``run``), of the given checks
+        only when ``check_ids`` is set, in their order, inside the database (nothing decoded, nothing encoded again);
+        inside the caller's transaction."""
+        where = f" AND f.check_id IN ({','.join('?' * len(check_ids))})" if check_ids is not None else ""
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS copied_pages (old_key TEXT PRIMARY KEY, key TEXT, url TEXT)")
         self.db.execute("DELETE FROM copied_pages")
         self.db.executemany("INSERT INTO copied_pages VALUES (?, ?, ?)",
                             [(old, key, url) for old, (key, url) in pages.items()])
         self.db.execute(
-            f"INSERT INTO findings (run_id, page_key, page_url, {columns})"
-            f" SELECT ?, m.key, m.url, {', '.join('f.' + c.strip() for c in columns.split(','))}"
+            f"INSERT INTO findings (run_id, page_key, page_url, {', '.join(_FINDING_COLUMNS)})"
+            f" SELECT ?, m.key, m.url, {', '.join('f.' + c for c in _FINDING_COLUMNS)}"
             f" FROM findings f JOIN copied_pages m ON m.old_key = f.page_key WHERE f.run_id = ?{where} ORDER BY f.id",
-            (run.id, source.id, *(ids or ())))
+            (run.id, source.id, *(check_ids or ())))
 
     def failed_count(self, run: RunInfo, page_key: str) -> int:
         return self.db.execute("SELECT COUNT(*) FROM findings WHERE run_id = ? AND page_key = ? AND outcome = ?",
@@ -593,9 +581,8 @@ class Store:
     def _insert_findings(self, run_id: str, findings: Iterable[Finding]) -> int:
         """Insert ``findings`` (read as they are written: a generator is never held whole); returns how many."""
         return self.db.executemany(
-            "INSERT INTO findings (run_id, page_key, page_url, check_id, source, outcome, impact, rgaa_tests,"
-            " wcag, selector, xpath, snippet, message, title, help_url, how_to_fix, question, fingerprint,"
-            " conclusive, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO findings (run_id, page_key, page_url, {', '.join(_FINDING_COLUMNS)})"
+            f" VALUES ({','.join('?' * (3 + len(_FINDING_COLUMNS)))})",
             ((run_id, f.page_key, f.page_url, f.check_id, f.source.value, f.outcome.value,
               f.impact.value if f.impact else None, json.dumps(list(f.rgaa_tests)), json.dumps(list(f.wcag)),
               f.selector, f.xpath, f.snippet, f.message, f.title, f.help_url, f.how_to_fix, f.question,
@@ -611,12 +598,17 @@ class Store:
             self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
             return self._insert_findings(run.id, findings)
 
-    def replace_check_findings(self, run: RunInfo, check_ids: list[str], findings: Iterable[Finding]) -> None:
+    def replace_check_findings(self, run: RunInfo, check_ids: list[str], findings: Iterable[Finding],
+                               copied: tuple[RunInfo, dict[str, tuple[str, str]]] | None = None) -> None:
+        """The given checks' findings of ``run`` replaced, in one transaction, by ``findings`` and, with ``copied``
+        (an earlier run, its page key -> (key, URL) in ``run``), by that run's findings of those checks and pages."""
         with self.db:
             self.db.executemany("DELETE FROM findings WHERE run_id = ? AND check_id = ?",
                                 [(run.id, c) for c in check_ids])
             self.db.execute("DELETE FROM results WHERE run_id = ?", (run.id,))
             self._insert_findings(run.id, findings)
+            if copied is not None:
+                self._copy_findings(run, copied[1], copied[0], list(check_ids))
 
     def findings(self, run: RunInfo, page_key: str | None = None) -> Iterator[Finding]:
         if self.remember_findings:
@@ -650,6 +642,9 @@ class Store:
 # the findings kept decoded by stores that remember them (Store(remember_findings=True)): a few runs at most
 _REMEMBERED: dict[tuple[str, str], tuple[tuple, dict[str, list[tuple]]]] = {}
 REMEMBERED_RUNS = 2
+# the findings table's columns after (run_id, page_key, page_url), as _insert_findings writes them
+_FINDING_COLUMNS = ("check_id", "source", "outcome", "impact", "rgaa_tests", "wcag", "selector", "xpath", "snippet",
+                    "message", "title", "help_url", "how_to_fix", "question", "fingerprint", "conclusive", "extra")
 _FIELDS = ("check_id", "source", "outcome", "page_key", "page_url", "impact", "rgaa_tests", "wcag", "selector",
            "xpath", "snippet", "message", "title", "help_url", "how_to_fix", "question", "fingerprint", "conclusive",
            "extra")

@@ -27,8 +27,10 @@ import tempfile
 import threading
 import zlib
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
+
+from audit.demo import QuietServer
 
 TOWN = "Ville de Marmont-sur-Vienne"
 SECTIONS = (
@@ -457,23 +459,13 @@ _Handler.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".html": "
                            ".ttf": "font/ttf"}
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        exc = sys.exc_info()[1]
-        if isinstance(exc, (BrokenPipeError, ConnectionResetError)):
-            return  # a browser that stopped reading (a tool timed out, a page closed): not the server's fault
-        super().handle_error(request, client_address)
-
-
 class SiteServer:
     """Serve a generated site on 127.0.0.1 in a background thread: ``with SiteServer(info) as server: server.url``."""
 
     def __init__(self, site: SiteInfo, host: str = "127.0.0.1", port: int = 0):
         self.site = site
         self.host, self.port = host, port
-        self._server: _Server | None = None
+        self._server: QuietServer | None = None
 
     def __enter__(self) -> SiteServer:
         return self.start()
@@ -483,7 +475,7 @@ class SiteServer:
 
     def start(self) -> SiteServer:
         handler = type("Handler", (_Handler,), {"site": self.site, "base": ""})
-        self._server = _Server((self.host, self.port), functools.partial(handler, directory=str(self.site.root)))
+        self._server = QuietServer((self.host, self.port), functools.partial(handler, directory=str(self.site.root)))
         self.port = self._server.server_address[1]
         handler.base = self.url
         threading.Thread(target=self._server.serve_forever, name="bench-site", daemon=True).start()

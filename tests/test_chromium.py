@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from audit import capture
-from audit.browser import CHROMIUM_ARGS, NODE_DRIVER_OPTIONS, Browser, GatherOptions, _node_options
+from audit.browser import CHROMIUM_ARGS, NODE_DRIVER_OPTIONS, Browser, GatherOptions, _driver_environment
 
 
 def _executable(folder: Path, name: str) -> Path:
@@ -34,20 +34,20 @@ def test_headless_shell_preferred_to_the_full_browser(tmp_path, monkeypatch):
     assert capture.find_chromium() == str(full)
 
 
-def test_node_options_added_to_the_users_and_given_back(monkeypatch, tmp_path):
+def test_driver_environment_added_to_the_users_and_given_back(monkeypatch, tmp_path):
     monkeypatch.delenv("NODE_OPTIONS", raising=False)
     monkeypatch.delenv("NODE_COMPILE_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    with _node_options("--max-semi-space-size=1"):
+    with _driver_environment("--max-semi-space-size=1"):
         assert os.environ["NODE_OPTIONS"] == "--max-semi-space-size=1"
         assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "a11y-audit" / "node-compile-cache")
     assert "NODE_OPTIONS" not in os.environ and "NODE_COMPILE_CACHE" not in os.environ
     monkeypatch.setenv("NODE_COMPILE_CACHE", str(tmp_path / "mine"))  # the user's own is kept
-    with _node_options("--max-semi-space-size=1"):
+    with _driver_environment("--max-semi-space-size=1"):
         assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "mine")
     assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "mine")
     monkeypatch.setenv("NODE_OPTIONS", "--max-old-space-size=4096")
-    with pytest.raises(RuntimeError), _node_options("--max-old-space-size=256"):
+    with pytest.raises(RuntimeError), _driver_environment("--max-old-space-size=256"):
         # the user's own come last: Node keeps the last value of a flag
         assert os.environ["NODE_OPTIONS"] == "--max-old-space-size=256 --max-old-space-size=4096"
         raise RuntimeError
@@ -57,7 +57,7 @@ def test_node_options_added_to_the_users_and_given_back(monkeypatch, tmp_path):
 def test_overlapping_starts_give_the_environment_back(monkeypatch):
     monkeypatch.delenv("NODE_OPTIONS", raising=False)
     monkeypatch.delenv("NODE_COMPILE_CACHE", raising=False)
-    first, second = _node_options("--a"), _node_options("--a")
+    first, second = _driver_environment("--a"), _driver_environment("--a")
     first.__enter__()
     second.__enter__()
     first.__exit__(None, None, None)  # the first start ends while the second is still under way
