@@ -85,52 +85,6 @@ def test_validity_runs_the_nu_checker_once_for_the_whole_run(tmp_path):
     assert [f.outcome for f in good] == ["passed"] and good[0].conclusive
 
 
-def test_a_large_run_is_shared_between_jvms_one_a_core():
-    from audit.checks.mandatory import MAX_VNU_JVMS, MIN_VNU_DOCUMENTS, jvm_shares
-
-    sizes = [(i * 7919) % 5000 + 100 for i in range(3 * MIN_VNU_DOCUMENTS)]
-    assert jvm_shares(sizes, cores=1) == [list(range(len(sizes)))]  # one core: one JVM
-    assert len(jvm_shares(sizes[:MIN_VNU_DOCUMENTS + 5], cores=4)) == 1  # too few documents for two
-    shares = jvm_shares(sizes, cores=8)
-    assert len(shares) == MAX_VNU_JVMS == 2
-    assert sorted(i for share in shares for i in share) == list(range(len(sizes)))  # each document once
-    assert all(share == sorted(share) for share in shares)
-    loads = [sum(sizes[i] for i in share) for share in shares]
-    assert max(loads) - min(loads) <= max(sizes)  # the bytes shared out evenly
-
-
-def test_two_jvms_give_each_document_the_same_messages_as_one(tmp_path, monkeypatch):
-    from audit.checks import mandatory
-
-    if mandatory.vnu_missing():
-        pytest.skip(f"Nu Html Checker not installed: {mandatory.vnu_missing()}")
-    documents = [INVALID.encode(), _html("Bon — Ville").encode(), INVALID.replace('id="a"', 'id="b"', 1).encode(),
-                 b"<!DOCTYPE html><title>x</title><ul><div>1</div></ul>"]
-    started = []
-    real = mandatory._run_vnu
-
-    def spy(cmd):
-        started.append(([a for a in cmd if a.startswith("-Xmx")], [a for a in cmd if a.endswith(".html")]))
-        return real(cmd)
-
-    monkeypatch.setattr(mandatory, "_run_vnu", spy)
-    one = mandatory.validate_batch(documents)
-    assert [heap for heap, _ in started] == [[f"-Xmx{mandatory.VNU_HEAP_MB}m"]]
-    monkeypatch.setattr(mandatory, "MIN_VNU_DOCUMENTS", 1)
-    monkeypatch.setattr(mandatory, "_cores", lambda: 2)
-    started.clear()
-    two = mandatory.validate_batch(documents)
-    # two JVMs, each with its share of the documents and half the heap
-    assert sorted(len(files) for _, files in started) == [2, 2]
-    assert [heap for heap, _ in started] == [[f"-Xmx{mandatory.VNU_HEAP_MB // 2}m"]] * 2
-
-    def without_url(results):
-        return [[{k: v for k, v in m.items() if k != "url"} for m in messages] for messages in results]
-
-    assert without_url(two) == without_url(one)
-    assert one[0] and not one[1] and one[3]  # the invalid documents have messages, the valid one none
-
-
 def test_validity_without_the_nu_checker_is_cant_tell_not_run(tmp_path, monkeypatch):
     monkeypatch.setenv("A11Y_AUDIT_VNU", str(tmp_path / "absent" / "vnu.jar"))
     pages = [_page(tmp_path, "bad", INVALID, "http://x/bad")]

@@ -1,8 +1,7 @@
 """RGAA theme 8, éléments obligatoires: doctype, validity, default language, page title, changes of language.
 
 8.2 (validity) runs the Nu Html Checker (``vnu.jar`` from the npm package ``vnu-jar``, Java 11+) once per
-run over every page, as a site check: one JVM for the whole run instead of one per page (a large run is shared
-between two JVMs side by side, one a core). Only the
+run over every page, as a site check: one JVM for the whole run instead of one per page. Only the
 messages that fall under RGAA 8.2's five conditions fail the test (writing rules, nesting, opening and
 closing of tags, unique ids, attributes not doubled); the validator's other errors (attribute values,
 obsolete elements, ARIA misuse…) belong to other criteria and are counted in the message only.
@@ -17,7 +16,6 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -267,15 +265,7 @@ VNU_TIMEOUT = 600.0
 # documents (the C2 compiler's work never pays back on a run this short). C1 frames are larger: a 16 MB stack
 # keeps deeply nested documents from overflowing it. Should the capped JVM still fail (out of memory, stack
 # overflow), the batch is validated again with Java's defaults.
-VNU_JAVA_OPTIONS = ("-Xss16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
-VNU_HEAP_MB = 384
-# One JVM validates its documents one after the other on one core. A large run is shared between JVMs side by
-# side, one a core, at most MAX_VNU_JVMS, each with at least MIN_VNU_DOCUMENTS documents (a JVM's start costs
-# about a second of CPU: a small run stays in one). They share the one JVM's heap cap (VNU_HEAP_MB), so the
-# stage's memory stays that of one JVM plus a JVM's own overhead. 400 documents of the benchmark site, two
-# JVMs of 192 MB against one of 384 MB: 8.0 against 12.1 s, peak PSS 500-510 against 330 MB (docs/performance.md).
-MAX_VNU_JVMS = 2
-MIN_VNU_DOCUMENTS = 60
+VNU_JAVA_OPTIONS = ("-Xss16m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
 _RGAA_82 = (
     ("attributs doublés", re.compile(r"^Duplicate attribute", re.I)),
     ("identifiants non uniques", re.compile(r"^Duplicate ID", re.I)),
@@ -343,9 +333,8 @@ class ValidationError(RuntimeError):
 
 
 def validate_batch(documents: list[bytes | Path]) -> list[list[dict]]:
-    """Validate HTML documents (their bytes, or files: copied, never read into memory); returns the Nu messages
-    of each document, in order. A large batch is shared between JVMs running side by side (``jvm_shares``);
-    the messages do not depend on the split."""
+    """Validate HTML documents (their bytes, or files: copied, never read into memory) with one JVM; returns
+    the Nu messages of each document, in order."""
     if not documents:
         return []
     reason = vnu_missing()
@@ -360,51 +349,15 @@ def validate_batch(documents: list[bytes | Path]) -> list[list[dict]]:
             else:
                 path.write_bytes(data)
             paths.append(path)
-        shares = jvm_shares([p.stat().st_size for p in paths], _cores())
-        if len(shares) == 1:
-            outputs = [_validate_files(paths, VNU_HEAP_MB)]
-        else:
-            heap = VNU_HEAP_MB // len(shares)
-            with ThreadPoolExecutor(len(shares), thread_name_prefix="vnu") as pool:
-                outputs = list(pool.map(lambda share: _validate_files([paths[i] for i in share], heap), shares))
+        args = ["-jar", str(vnu_jar()), "--format", "json", "--stdout", "--exit-zero-always", *map(str, paths)]
+        data = _run_vnu(["java", *VNU_JAVA_OPTIONS, *args])
+        if data is None:  # the capped JVM ran out of heap or stack: Java's defaults
+            data = _run_vnu(["java", "-Xss16m", *args]) or {}
     by_name: dict[str, list[dict]] = defaultdict(list)
-    for data in outputs:
-        for message in data.get("messages", []):
-            name = Path(urlsplit(message.get("url", "")).path).name
-            by_name[name].append(message)
+    for message in data.get("messages", []):
+        name = Path(urlsplit(message.get("url", "")).path).name
+        by_name[name].append(message)
     return [by_name.get(f"{i}.html", []) for i in range(len(documents))]
-
-
-def jvm_shares(sizes: list[int], cores: int) -> list[list[int]]:
-    """The documents (their sizes in bytes) each JVM validates, as lists of indices in order: one JVM a core, at
-    most MAX_VNU_JVMS, each with MIN_VNU_DOCUMENTS documents or more; the bytes shared out as evenly as the
-    documents allow (the largest first, each to the JVM with the fewest bytes so far)."""
-    jvms = max(1, min(MAX_VNU_JVMS, cores, len(sizes) // MIN_VNU_DOCUMENTS))
-    if jvms == 1:
-        return [list(range(len(sizes)))]
-    shares: list[list[int]] = [[] for _ in range(jvms)]
-    load = [0] * jvms
-    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
-        lightest = min(range(jvms), key=lambda j: (load[j], len(shares[j])))
-        shares[lightest].append(i)
-        load[lightest] += sizes[i]
-    return [sorted(share) for share in shares]
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _validate_files(paths: list[Path], heap_mb: int) -> dict:
-    """One JVM's run over ``paths`` with a heap of ``heap_mb``: the validator's JSON output."""
-    args = ["-jar", str(vnu_jar()), "--format", "json", "--stdout", "--exit-zero-always", *map(str, paths)]
-    data = _run_vnu(["java", f"-Xmx{heap_mb}m", *VNU_JAVA_OPTIONS, *args])
-    if data is None:  # the capped JVM ran out of heap or stack: Java's defaults
-        data = _run_vnu(["java", "-Xss16m", *args]) or {}
-    return data
 
 
 def _run_vnu(cmd: list[str]) -> dict | None:
