@@ -16,6 +16,8 @@ import json
 import logging
 import os
 import re
+import shutil
+import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -223,6 +225,14 @@ class Browser:
         # axe and its locale in one evaluation a frame (one round trip; the locale sent once, as code)
         self._axe_script = self._axe_source + (
             f";\naxe.configure({{locale: {json.dumps(self._axe_locale)}}});" if self._axe_locale else "")
+        # The same, sent to Chromium once a context and run in every document it opens, before the page's own
+        # scripts: a page no longer carries the 560 KB script through Python, Node and the browser process
+        # (≈ 0.07 CPU s a page, docs/performance.md). Our reference is kept aside: a page that later defines its
+        # own `axe` gets ours back before the audit (AXE_READY_JS). Not in the tabs' blank page between two pages.
+        self._axe_init = ("(() => {\nif (window === window.top && location.href === 'about:blank') return;\n"
+                          + self._axe_script
+                          + "\n;Object.defineProperty(window, '__a11yAuditAxe', {value: window.axe, configurable: true});"
+                          "\n})();")
         self._captured: set[str] = set()  # fingerprints of the axe nodes already on a saved screenshot
         self._probes = load_probes() if self.options.probes else {}
         # the run's shared parts (header, menu, footer) and axe's answers for them
@@ -254,6 +264,7 @@ class Browser:
             kwargs["user_agent"] = self.options.user_agent
         context = await self._browser.new_context(**kwargs)
         context.on("page", _close_popup)
+        await context.add_init_script(self._axe_init)
         return context
 
     async def restart(self) -> None:
@@ -551,9 +562,12 @@ class Browser:
         return delay
 
     async def _inject_axe(self, page) -> None:
+        """axe in every frame: the copy the context's init script put there (given back its name if the page
+        took it), else the script itself (a frame whose document the init script did not see)."""
         for frame in page.frames:
             try:
-                await frame.evaluate(self._axe_script)
+                if not await frame.evaluate(AXE_READY_JS):
+                    await frame.evaluate(self._axe_script)
             except Exception as exc:  # noqa: BLE001 - a detached or cross-process frame; axe reports it
                 log.debug("axe not injected in frame %s: %s", frame.url, exc)
 
@@ -649,6 +663,14 @@ class Browser:
             await context.close()
 
 
+# Whether the init script's axe is in this document; ours again under `axe` when the page defined its own.
+AXE_READY_JS = """() => {
+  const ours = window.__a11yAuditAxe;
+  if (!ours || typeof ours.run !== 'function') return false;
+  if (window.axe !== ours) window.axe = ours;
+  return window.axe === ours;
+}"""
+
 _NODE_ENV_HELD: list = [0, {}]  # Browser starts under way in this process, the variables before the first
 
 
@@ -657,6 +679,42 @@ def node_compile_cache() -> Path:
     version and the files itself): the driver starts in ≈ 0.3 s instead of ≈ 0.45 s once it is filled."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "a11y-audit" / "node-compile-cache"
+
+
+def prune_node_compile_cache(cache: Path | None = None) -> list[str]:
+    """Node keeps one folder of compiled code a Node version (``v26.14.0-x64-…``) under ``cache`` (ours by
+    default): once Playwright's driver runs another Node (an upgrade), the other versions' folders are removed.
+    Nothing is asked of Node while the cache holds a single version. Returns the names removed."""
+    cache = cache or node_compile_cache()
+    try:
+        folders = [p for p in cache.iterdir() if p.is_dir() and p.name.startswith("v")]
+    except OSError:  # no cache yet
+        return []
+    if len({p.name.split("-", 1)[0] for p in folders}) < 2:
+        return []
+    version = _driver_node_version()
+    if not version:
+        return []
+    removed = []
+    for folder in folders:
+        if folder.name.split("-", 1)[0] != version:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
+def _driver_node_version() -> str | None:
+    """The version of the Node that runs Playwright's driver (``v26.14.0``), or None when it cannot be told."""
+    try:
+        from playwright._impl._driver import compute_driver_executable
+
+        node = compute_driver_executable()[0]
+        out = subprocess.run([str(node), "--version"], capture_output=True, text=True, timeout=10, check=False,
+                             env={**os.environ, "NODE_OPTIONS": ""})
+    except Exception:  # noqa: BLE001 - another Playwright layout: keep every folder
+        return None
+    version = out.stdout.strip()
+    return version if re.fullmatch(r"v\d+\.\d+\.\d+", version) else None
 
 
 @contextlib.contextmanager
@@ -672,6 +730,7 @@ def _driver_environment(options: str):
         os.environ["NODE_OPTIONS"] = f"{options} {before}" if before else options
         if held[1]["NODE_COMPILE_CACHE"] is None:
             os.environ["NODE_COMPILE_CACHE"] = str(node_compile_cache())
+            prune_node_compile_cache()
     held[0] += 1
     try:
         yield

@@ -2,6 +2,7 @@
 
     python -m bench.profile --pages 40                 # stages and probes, CPU by process, CDP messages by method
     python -m bench.profile --pages 40 --cprofile      # + the Python side profiled (gather and our checks)
+    python -m bench.profile --pages 40 --stage-cpu     # one page in flight: each stage's CPU by kind of process
 
 Generates the benchmark site (``bench.site``, seed 1), serves it on 127.0.0.1 and runs, as a measured child
 process (``bench.compare.measure``: CPU seconds by kind of process, peak RSS / PSS of the tree), one
@@ -28,7 +29,67 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-async def _child(urls: list[str], out: Path, concurrency: int, cprofile: bool) -> dict:
+class StageCPU:
+    """CPU seconds of the whole process tree by kind of process (python, node, chromium:renderer…) spent in each
+    wrapped stage of a page, sampled from /proc at the stage's start and end. Meaningful with one page in flight
+    only (``--stage-cpu`` forces it); the sampling's own Python CPU is taken out of the python figure."""
+
+    STAGES = (("audit.browser", "Browser._navigate", "navigate"), ("audit.browser", "Browser._inject_axe", "axe.inject"),
+              ("audit.parts", "PartLedger.axe", "axe.run"), ("audit.browser", "run_probes", "probes"),
+              ("audit.keyboard", "tab_walk", "probes.tab_walk"), ("audit.layout", "layout_probes", "probes.layout"),
+              ("audit.browser", "Browser._screenshot", "screenshot"), ("audit.browser", "Browser._give_back", "tab.back"),
+              ("audit.browser", "Browser.gather", "page"))
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, Counter] = {}
+        self.overhead = 0.0
+
+    def sample(self) -> dict[int, tuple[str | None, int]]:
+        from bench.compare import _kind, tree
+
+        started = time.thread_time()
+        ticks: dict[int, int] = {}
+        pids, _ = tree(os.getpid(), ticks)
+        out = {pid: ("python" if pid == os.getpid() else _kind(pid), ticks.get(pid, 0)) for pid in pids}
+        self.overhead += time.thread_time() - started
+        return out
+
+    def add(self, stage: str, before: dict, after: dict, sampling: float) -> None:
+        hz = os.sysconf("SC_CLK_TCK")
+        row = self.cpu.setdefault(stage, Counter())
+        for pid, (kind, ticks) in after.items():
+            if kind is not None:
+                row[kind] += (ticks - before.get(pid, (kind, 0))[1]) / hz
+        row["python"] -= sampling
+        row["calls"] += 1
+
+    def install(self) -> None:
+        import importlib
+
+        for module_name, path, stage in self.STAGES:
+            module = importlib.import_module(module_name)
+            owner, _, name = path.rpartition(".")
+            holder = getattr(module, owner) if owner else module
+            original = getattr(holder, name)
+            # tab_walk and layout_probes are imported by audit.capture.run_probes at call time: patch the module
+            setattr(holder, name, self._wrap(original, stage))
+
+    def _wrap(self, original, stage: str):
+        async def wrapped(*args, **kwargs):
+            before = self.sample()
+            sampling = self.overhead
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                self.add(stage, before, self.sample(), self.overhead - sampling)
+        return wrapped
+
+    def report(self, pages: int) -> dict:
+        return {stage: {kind: round(v / max(1, pages), 3) for kind, v in sorted(row.items()) if kind != "calls"
+                        and abs(v) >= 0.0005} for stage, row in self.cpu.items()}
+
+
+async def _child(urls: list[str], out: Path, concurrency: int, cprofile: bool, stage_cpu: bool = False) -> dict:
     from audit.browser import Browser, GatherOptions, find_chromium
     from audit.checks import run_checks
     from audit.model import PageRef
@@ -39,6 +100,11 @@ async def _child(urls: list[str], out: Path, concurrency: int, cprofile: bool) -
 
         profiler = cProfile.Profile(time.thread_time)  # CPU of the event loop thread, not wall time
         profiler.enable()
+    stages = None
+    if stage_cpu:
+        stages = StageCPU()
+        stages.install()
+        concurrency = 1
     browser = Browser(find_chromium(None), GatherOptions(screenshot=True, probes=True))
     await browser.start()
     queue = list(enumerate(urls))
@@ -88,7 +154,8 @@ async def _child(urls: list[str], out: Path, concurrency: int, cprofile: bool) -
                 skipped[name] += 1
             if isinstance(value, dict) and value.get("clipped_inapplicable"):
                 skipped[f"{name}.clipped"] += 1
-    return {"pages": len(snaps), "errors": sum(1 for s in snaps if s.error), "wall_s": round(wall, 1),
+    extra = {"stage_cpu_s_a_page": stages.report(len(snaps))} if stages is not None else {}
+    return {**extra, "pages": len(snaps), "errors": sum(1 for s in snaps if s.error), "wall_s": round(wall, 1),
             "median_s": {k: round(statistics.median(v), 3) for k, v in sorted(timings.items())},
             "checks_median_s": round(statistics.median(check_s), 3) if check_s else None,
             "inapplicable_probes": dict(skipped)}
@@ -133,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="count the CDP messages (Playwright's protocol log; it costs CPU of its own)")
     parser.add_argument("--renew-page-every", type=int, default=None,
                         help="experiment: a fresh tab every N pages (audit.capture.RENEW_PAGE_EVERY)")
+    parser.add_argument("--stage-cpu", action="store_true",
+                        help="one page in flight; CPU seconds a page of each stage by kind of process (from /proc)")
     parser.add_argument("--child", nargs=2, metavar=("URLS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -141,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
 
             audit.browser.RENEW_PAGE_EVERY = args.renew_page_every
         urls = Path(args.child[0]).read_text(encoding="utf-8").split()
-        report = asyncio.run(_child(urls, Path(args.child[1]), args.concurrency, args.cprofile))
+        report = asyncio.run(_child(urls, Path(args.child[1]), args.concurrency, args.cprofile, args.stage_cpu))
         print("REPORT " + json.dumps(report))
         return 0
 
@@ -158,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
                "--child", str(work / "urls.txt"), str(work / "out")]
         if args.cprofile:
             cmd.insert(3, "--cprofile")
+        if args.stage_cpu:
+            cmd.insert(3, "--stage-cpu")
         if args.renew_page_every:
             cmd[3:3] = ["--renew-page-every", str(args.renew_page_every)]
         load = os.getloadavg()[0]

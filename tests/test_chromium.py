@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -52,6 +53,40 @@ def test_driver_environment_added_to_the_users_and_given_back(monkeypatch, tmp_p
         assert os.environ["NODE_OPTIONS"] == "--max-old-space-size=256 --max-old-space-size=4096"
         raise RuntimeError
     assert os.environ["NODE_OPTIONS"] == "--max-old-space-size=4096"
+
+
+def test_the_compile_cache_keeps_only_the_drivers_node_version(monkeypatch, tmp_path):
+    from audit import browser
+
+    version = browser._driver_node_version()  # the real driver's Node
+    assert version and version.startswith("v"), version
+    cache = tmp_path / "a11y-audit" / "node-compile-cache"
+    for name in (f"{version}-x64-310b2ce3-0", f"{version}-x64-0a1b2c3d-0", "v0.0.1-x64-310b2ce3-0"):
+        (cache / name).mkdir(parents=True)
+        (cache / name / "entry").write_bytes(b"compiled")
+    (cache / "README").write_text("not a version folder")
+    assert browser.prune_node_compile_cache(cache) == ["v0.0.1-x64-310b2ce3-0"]
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        ["README", f"{version}-x64-0a1b2c3d-0", f"{version}-x64-310b2ce3-0"])
+    # one version left: Node is not even asked
+    monkeypatch.setattr(browser, "_driver_node_version", lambda: pytest.fail("Node asked with one version"))
+    assert browser.prune_node_compile_cache(cache) == []
+    assert browser.prune_node_compile_cache(tmp_path / "absent") == []
+    # our own cache is pruned when a driver starts with it; a user's NODE_COMPILE_CACHE is never touched
+    monkeypatch.setattr(browser, "_driver_node_version", lambda: version)
+    (cache / "v0.0.2-x64-1-0").mkdir()
+    mine = tmp_path / "mine"
+    (mine / "v0.0.2-x64-1-0").mkdir(parents=True)
+    (mine / f"{version}-x64-1-0").mkdir()
+    monkeypatch.setenv("NODE_COMPILE_CACHE", str(mine))
+    with _driver_environment("--a"):
+        pass
+    assert (mine / "v0.0.2-x64-1-0").is_dir() and (cache / "v0.0.2-x64-1-0").is_dir()
+    monkeypatch.delenv("NODE_COMPILE_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with _driver_environment("--a"):
+        pass
+    assert not (cache / "v0.0.2-x64-1-0").exists()
 
 
 def test_overlapping_starts_give_the_environment_back(monkeypatch):
@@ -156,3 +191,40 @@ def test_the_headless_shell_and_the_full_browser_give_the_same_findings(chromium
     shell, whole = findings(chromium, "shell"), findings(full, "full")
     assert any(outcome == "failed" for *_, outcome, _ in shell)
     assert sorted(shell) == sorted(whole)
+
+
+AXE_TAKEN = """<!DOCTYPE html><html lang="fr"><head><title>Page qui a son propre axe</title>
+<script>window.axe = {run: () => Promise.resolve({violations: []}), configure() {}};</script></head>
+<body><main><h1>Essai</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<iframe title="Cadre" srcdoc="<!DOCTYPE html><html lang='fr'><title>Cadre</title><body><img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='></body></html>"></iframe>
+</main></body></html>"""
+
+
+def test_axe_comes_with_the_document_and_survives_a_page_that_takes_its_name(chromium, tmp_path):
+    """axe is put in every document by the context's init script (not sent again for each page): a page that
+    defines its own `axe` still gets the audit's, in its frames too; the tabs' blank page between two pages
+    carries none."""
+    import asyncio
+
+    from serving import served_html
+
+    from audit.model import PageRef
+
+    async def audit(url):
+        async with Browser(chromium, GatherOptions(screenshot=False, probes=False)) as browser:
+            snap = await browser.gather(PageRef(url=url), tmp_path / "out")
+            tab = browser._pool[0]
+            assert tab.page.url == "about:blank"  # given back to the pool on a blank page
+            blank = await tab.page.evaluate("() => [typeof window.__a11yAuditAxe, typeof window.axe]")
+            return snap, blank
+
+    with served_html(AXE_TAKEN, tmp_path / "site", "page.html") as url:
+        snap, blank = asyncio.run(audit(url))
+    assert snap.error is None
+    raw = json.loads((tmp_path / "out" / snap.files["axe"]).read_text(encoding="utf-8"))
+    assert raw["testEngine"]["version"] == "4.14.1"  # the pinned axe-core ran, not the page's
+    image_alt = next(r for r in raw["violations"] if r["id"] == "image-alt")
+    targets = [n["target"] for n in image_alt["nodes"]]
+    assert ["main > img"] in targets or any(len(t) == 1 for t in targets)
+    assert any(len(t) == 2 for t in targets), targets  # the image inside the frame: axe ran there too
+    assert blank == ["undefined", "undefined"]
