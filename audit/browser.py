@@ -226,9 +226,10 @@ class Browser:
         self._axe_script = self._axe_source + (
             f";\naxe.configure({{locale: {json.dumps(self._axe_locale)}}});" if self._axe_locale else "")
         # The same, sent to Chromium once a context and run in every document it opens, before the page's own
-        # scripts: a page no longer carries the 560 KB script through Python, Node and the browser process
-        # (≈ 0.07 CPU s a page, docs/performance.md). Our reference is kept aside: a page that later defines its
-        # own `axe` gets ours back before the audit (AXE_READY_JS). Not in the tabs' blank page between two pages.
+        # scripts: the 560 KB script no longer goes through Python, Node and the browser process for every frame
+        # of every page (Node's CPU −15 to −20 %; docs/performance.md, fourth round). Our reference is kept
+        # aside: a page that later defines its own `axe` gets ours back before the audit (AXE_READY_JS). Not in
+        # the tabs' blank page between two pages.
         self._axe_init = ("(() => {\nif (window === window.top && location.href === 'about:blank') return;\n"
                           + self._axe_script
                           + "\n;Object.defineProperty(window, '__a11yAuditAxe', {value: window.axe, configurable: true});"
