@@ -225,6 +225,6 @@ def test_axe_comes_with_the_document_and_survives_a_page_that_takes_its_name(chr
     assert raw["testEngine"]["version"] == "4.14.1"  # the pinned axe-core ran, not the page's
     image_alt = next(r for r in raw["violations"] if r["id"] == "image-alt")
     targets = [n["target"] for n in image_alt["nodes"]]
-    assert ["main > img"] in targets or any(len(t) == 1 for t in targets)
+    assert any(len(t) == 1 for t in targets), targets  # the page's own image
     assert any(len(t) == 2 for t in targets), targets  # the image inside the frame: axe ran there too
     assert blank == ["undefined", "undefined"]
