@@ -367,9 +367,11 @@ class Browser:
         if current and healthy and tab.uses < RENEW_PAGE_EVERY and not page.is_closed() and tab.oversized is None:
             try:
                 await page.goto("about:blank", timeout=5000)
+                if page.viewport_size != VIEWPORT:  # the probes left it narrow (run_probes, restore=False)
+                    await page.set_viewport_size(VIEWPORT)
             except Exception:  # noqa: BLE001
-                pass
-            else:
+                healthy = False
+            if healthy:
                 # the shared context may have been renewed during the goto: its tabs are not pooled then
                 if page.context == self._context:
                     self._pool.append(tab)
@@ -508,6 +510,21 @@ class Browser:
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
         write_file(folder / "axe.json", raw.encode("utf-8"))
         snap.files["axe"] = "axe.json"
+        # Reports crop each issue (one check, the same element's shape on many pages) out of the first of its
+        # pages that has a screenshot: a crawled page whose axe nodes were all on an earlier screenshot needs none
+        # (a shared header's defects are shot once). Journey steps always get one. The boxes of axe's failing
+        # nodes are read now, in the layout axe saw (a read, nothing changes); the screenshot after the probes.
+        shot_s = 0.0
+        nodes: set[str] = set()
+        shoot = False
+        if self.options.screenshot:
+            t3 = time.perf_counter()
+            selectors = failing_selectors(raw)
+            if selectors:
+                snap.boxes = await page.evaluate(BOXES_JS, selectors)
+            nodes = node_fingerprints(raw)
+            shoot = not navigate or bool(nodes - self._captured)
+            shot_s = time.perf_counter() - t3
         t2 = time.perf_counter()
         dom = redact.text(await page.evaluate(DOM_JS)).encode("utf-8")
         write_file(folder / "dom.html", dom)
@@ -516,23 +533,18 @@ class Browser:
             snap.content_hash = hashlib.sha256(dom).hexdigest()
         snap.links = list(dict.fromkeys(redact.text(u) for u in await page.evaluate(LINKS_JS)))
         if self._probes:
-            probes = redact.data(await self._run_probes(page, snap.timings, scope))
+            # A crawled page without a screenshot is left for a blank one right after: its viewport is not put
+            # back (one more layout of the whole page); _give_back sets it on the blank page.
+            probes = redact.data(await self._run_probes(page, snap.timings, scope, restore=not navigate or shoot))
             write_file(folder / "probes.json", json.dumps(probes, ensure_ascii=False).encode("utf-8"))
             snap.files["probes"] = "probes.json"
         snap.timings["probes"] = round(time.perf_counter() - t2, 3)
-        selectors = failing_selectors(raw)
         if self.options.screenshot:
             t3 = time.perf_counter()
-            if selectors:
-                snap.boxes = await page.evaluate(BOXES_JS, selectors)
-            # Reports crop each issue (one check, the same element's shape on many pages) out of the first of
-            # its pages that has a screenshot: a crawled page whose axe nodes were all on an earlier screenshot
-            # needs none (a shared header's defects are shot once). Journey steps always get one.
-            nodes = node_fingerprints(raw)
-            if not navigate or nodes - self._captured:
+            if shoot:
                 await self._screenshot(page, folder, snap, secret_fields)
                 self._captured |= nodes
-            snap.timings["screenshot"] = round(time.perf_counter() - t3, 3)
+            snap.timings["screenshot"] = round(shot_s + time.perf_counter() - t3, 3)
         if held:
             snap.timings["held_navigations"] = len(held)
         snap.timings["total"] = round(time.perf_counter() - t0, 3)
@@ -573,8 +585,8 @@ class Browser:
                 log.debug("axe not injected in frame %s: %s", frame.url, exc)
 
     async def _run_probes(self, page, timings: dict[str, float] | None = None,
-                          scope: dict[str, Any] | None = None) -> dict[str, Any]:
-        return await run_probes(page, self._probes, timings, self.options.exclude, scope)
+                          scope: dict[str, Any] | None = None, restore: bool = True) -> dict[str, Any]:
+        return await run_probes(page, self._probes, timings, self.options.exclude, scope, restore=restore)
 
     # --- journeys ------------------------------------------------------------------------
 

@@ -386,10 +386,12 @@ async def page_scope(page, exclude: tuple[str, ...] | list[str]) -> dict[str, An
 
 
 async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | None = None,
-                     exclude: tuple[str, ...] = (), scope: dict[str, Any] | None = None) -> dict[str, Any]:
+                     exclude: tuple[str, ...] = (), scope: dict[str, Any] | None = None,
+                     restore: bool = True) -> dict[str, Any]:
     """The in-page evidence of one page, in one order for both backends (``page``: a Playwright page or the
     WebDriver adapter): the applicability facts, the JS probes, then the Tab walk and the layout probes, then the
-    viewport put back. ``timings`` gets the seconds of each (``probe.<name>``, ``probe.tab_walk``,
+    viewport put back (not with ``restore`` False: the caller leaves the page right after and sets the viewport
+    again before its next document). ``timings`` gets the seconds of each (``probe.<name>``, ``probe.tab_walk``,
     ``probe.layout``). ``exclude``: GatherOptions.exclude (``scope``: SCOPE_JS's answer when the caller already
     asked for it, before axe); the elements inside those parts are skipped, the counts go under ``scope``.
 
@@ -436,13 +438,14 @@ async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | N
     timings["probe.tab_walk"] = round(time.perf_counter() - started, 3)
     started = time.perf_counter()
     try:
-        results.update(await layout_probes(page, facts))
+        results.update(await layout_probes(page, facts, restore=restore))
     except Exception as exc:  # noqa: BLE001
         results["layout"] = {"error": describe(exc)}
-    try:
-        await page.set_viewport_size(VIEWPORT)
-    except Exception:  # noqa: BLE001
-        pass
+    if restore:
+        try:
+            await page.set_viewport_size(VIEWPORT)
+        except Exception:  # noqa: BLE001
+            pass
     timings["probe.layout"] = round(time.perf_counter() - started, 3)
     return results
 

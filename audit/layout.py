@@ -317,8 +317,9 @@ def spacing_can_clip(facts: dict[str, Any] | None) -> bool:
     return bool(facts["clip_text_boxes"] or facts.get("size_containers", 1))
 
 
-async def layout_probes(page, facts: dict[str, Any] | None = None) -> dict[str, Any]:
-    """text_spacing, zoom and reflow for one page; the viewport is restored at the end. Never raises.
+async def layout_probes(page, facts: dict[str, Any] | None = None, restore: bool = True) -> dict[str, Any]:
+    """text_spacing, zoom and reflow for one page; the viewport is restored at the end (``restore``; a page that
+    is left right after, for a blank one, is not laid out once more at its first size). Never raises.
 
     The helpers are installed once for the three. ``facts`` (audit.capture FACTS_JS): when they show that no box
     can clip text, the spacing is not injected and ``text_spacing`` says so in ``clipped_inapplicable`` (its
@@ -338,7 +339,8 @@ async def layout_probes(page, facts: dict[str, Any] | None = None) -> dict[str, 
         for name in ("text_spacing", "zoom", "reflow"):
             results.setdefault(name, error)
     finally:
-        await _restore(page, viewport)
+        if restore:
+            await _restore(page, viewport)
         try:
             await page.evaluate("() => window.__a11yAuditClip && window.__a11yAuditClip.done()")
         except Exception:  # noqa: BLE001

@@ -210,3 +210,54 @@ def test_screenshot_masks_are_asked_for_password_fields_even_in_a_shadow_root(ch
 
     none, shadow = asyncio.run(main())
     assert none[1] == 0 and shadow[1] == 1 and shadow[0] > 0
+
+
+def test_a_page_left_narrow_by_the_probes_does_not_reach_the_next_one(chromium, tmp_path):
+    """A crawled page that needs no screenshot is left at the reflow probe's 320 px (no layout of the whole page at
+    its first size again): the tab given back gets the audit's viewport before the next page, and a page with a
+    screenshot gets it back before the shot (1280 px wide, the boxes read in the layout axe saw)."""
+    import functools
+    import http.server
+    import io
+    import threading
+
+    from PIL import Image
+
+    from audit.capture import VIEWPORT
+
+    site = tmp_path / "site"
+    site.mkdir()
+    head = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>x</title></head><body>'
+    size = "<script>document.title = innerWidth + 'x' + innerHeight;</script>"
+    (site / "clean.html").write_text(f'{head}<main><h1>Propre</h1><p>Texte.</p></main>{size}</body></html>',
+                                     encoding="utf-8")
+    (site / "faulty.html").write_text(f'{head}<main><h1>Image</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAA'
+                                      f'ACw=" width="40" height="40"></main>{size}</body></html>', encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        pages = _gather(chromium, [f"{base}/clean.html", f"{base}/clean.html?2", f"{base}/faulty.html",
+                                   f"{base}/clean.html?3"], tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    expected = f"{VIEWPORT['width']}x{VIEWPORT['height']}"
+    for snap, folder in pages:
+        assert snap.error is None, snap.error
+        assert snap.title == expected, snap.url  # every page loaded at the audit's viewport
+        probes = json.loads((folder / "probes.json").read_text())
+        assert probes["reflow"]["viewport"] == {"width": 320, "height": 256}  # the probe did narrow it
+    # the second page has nothing new to shoot (left narrow); the third, after it, has its image to show
+    shot = ["screenshot" in snap.files for snap, _ in pages]
+    assert shot[1:] == [False, True, False], shot
+    for snap, folder in pages:
+        if "screenshot" in snap.files:
+            image = Image.open(io.BytesIO((folder / snap.files["screenshot"]).read_bytes()))
+            assert image.size[0] == VIEWPORT["width"], snap.url
+    assert pages[2][0].boxes["img"]["width"] == 40
