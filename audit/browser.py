@@ -33,7 +33,6 @@ from audit.capture import (  # noqa: F401
     AXE_RESULT_TYPES,
     AXE_RUN_JS,
     AXE_TAGS,
-    BOXES_JS,
     CHROMIUM_ARGS,
     DOM_JS,
     IDENTITY_JS,
@@ -57,16 +56,15 @@ from audit.capture import (  # noqa: F401
     axe_script_path,
     axe_version,
     describe,
-    failing_selectors,
     find_chromium,
     http_error,
     is_another_page,
     load_probes,
-    node_fingerprints,
     page_scope,
     refused,
     retry_after,
     run_probes,
+    screenshot_plan,
     write_file,
 )
 from audit.model import Journey, PageKind, PageRef, PageSnapshot, StepAction
@@ -510,20 +508,14 @@ class Browser:
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
         write_file(folder / "axe.json", raw.encode("utf-8"))
         snap.files["axe"] = "axe.json"
-        # Reports crop each issue (one check, the same element's shape on many pages) out of the first of its
-        # pages that has a screenshot: a crawled page whose axe nodes were all on an earlier screenshot needs none
-        # (a shared header's defects are shot once). Journey steps always get one. The boxes of axe's failing
-        # nodes are read now, in the layout axe saw (a read, nothing changes); the screenshot after the probes.
+        # The boxes of axe's failing nodes are read now, in the layout axe saw (a read, nothing changes); the
+        # screenshot, when the page needs one (journey steps always do), after the probes.
         shot_s = 0.0
         nodes: set[str] = set()
         shoot = False
         if self.options.screenshot:
             t3 = time.perf_counter()
-            selectors = failing_selectors(raw)
-            if selectors:
-                snap.boxes = await page.evaluate(BOXES_JS, selectors)
-            nodes = node_fingerprints(raw)
-            shoot = not navigate or bool(nodes - self._captured)
+            nodes, shoot = await screenshot_plan(page, snap, raw, self._captured, always=not navigate)
             shot_s = time.perf_counter() - t3
         t2 = time.perf_counter()
         dom = redact.text(await page.evaluate(DOM_JS)).encode("utf-8")

@@ -50,7 +50,6 @@ from audit.capture import (
     AXE_EXTRA_RULES,
     AXE_RESULT_TYPES,
     AXE_TAGS,
-    BOXES_JS,
     CHROMIUM_ARGS,
     LINKS_JS,
     MAX_SCREENSHOT_HEIGHT,
@@ -65,14 +64,13 @@ from audit.capture import (
     axe_locale,
     axe_script_path,
     describe,
-    failing_selectors,
     http_error,
     is_another_page,
     load_probes,
-    node_fingerprints,
     refused,
     retry_after,
     run_probes,
+    screenshot_plan,
     write_file,
 )
 from audit.model import PageKind, PageRef, PageSnapshot
@@ -661,12 +659,8 @@ class WebDriverBrowser:
 
         if self.options.screenshot:
             t3 = time.perf_counter()
-            selectors = failing_selectors(raw)
-            if selectors:
-                snap.boxes = await page.evaluate(BOXES_JS, selectors)
-            # Browser's rule: a page whose axe nodes were all on an earlier screenshot needs none
-            nodes = node_fingerprints(raw)
-            if nodes - self._captured:
+            nodes, shoot = await screenshot_plan(page, snap, raw, self._captured, always=False)
+            if shoot:
                 await page.evaluate(_MASK_JS)
                 try:
                     shot = await self._call(_screenshot, page)

@@ -16,17 +16,24 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
+def served_folder(folder: Path) -> Iterator[str]:
+    """The files of ``folder`` served over HTTP on 127.0.0.1: yields the base URL (no slash at the end)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
 def served_html(html: str, folder: Path, name: str) -> Iterator[str]:
     """``html`` written to ``folder/name`` and served from ``folder``: yields its URL."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(html, encoding="utf-8")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{name}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served_folder(folder) as base:
+        yield f"{base}/{name}"
 
 
 def audited(url: str, chromium: str, folder: Path):

@@ -7,6 +7,7 @@ import json
 import socket
 
 import pytest
+from serving import served_folder
 
 from audit.browser import CHROMIUM_ARGS, Browser, GatherOptions
 from audit.model import PageRef
@@ -133,10 +134,6 @@ def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path
 def test_excluded_parts_are_outside_axe_and_the_probes(chromium, tmp_path):
     """GatherOptions.exclude: axe runs with {exclude: [[selector], ...]}, the probes skip what is inside those
     parts, and probes.json says how many elements each selector matched (an invalid selector: null, left out)."""
-    import functools
-    import http.server
-    import threading
-
     site = tmp_path / "site"
     site.mkdir()
     (site / "page.html").write_text(
@@ -146,23 +143,13 @@ def test_excluded_parts_are_outside_axe_and_the_probes(chromium, tmp_path):
         '<main><h1>Contenu</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
         '<div onclick="void 0" style="cursor: pointer">Carte</div><a href="#x">Lien</a></main>'
         '<div class="chat"><button></button></div></body></html>', encoding="utf-8")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/page.html"
     (tmp_path / "whole").mkdir()
     (tmp_path / "part").mkdir()
-    try:
+    with served_folder(site) as base:
+        url = f"{base}/page.html"
         [(whole, whole_folder)] = _gather(chromium, [url], tmp_path / "whole", screenshot=False)
         [(part, part_folder)] = _gather(chromium, [url], tmp_path / "part", screenshot=False,
                                         exclude=("#toolbar", ".chat", "[[nope"))
-    finally:
-        server.shutdown()
-        server.server_close()
     assert whole.error is None and part.error is None
 
     def axe_targets(folder):
@@ -216,10 +203,7 @@ def test_a_page_left_narrow_by_the_probes_does_not_reach_the_next_one(chromium, 
     """A crawled page that needs no screenshot is left at the reflow probe's 320 px (no layout of the whole page at
     its first size again): the tab given back gets the audit's viewport before the next page, and a page with a
     screenshot gets it back before the shot (1280 px wide, the boxes read in the layout axe saw)."""
-    import functools
-    import http.server
     import io
-    import threading
 
     from PIL import Image
 
@@ -233,20 +217,9 @@ def test_a_page_left_narrow_by_the_probes_does_not_reach_the_next_one(chromium, 
                                      encoding="utf-8")
     (site / "faulty.html").write_text(f'{head}<main><h1>Image</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAA'
                                       f'ACw=" width="40" height="40"></main>{size}</body></html>', encoding="utf-8")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with served_folder(site) as base:
         pages = _gather(chromium, [f"{base}/clean.html", f"{base}/clean.html?2", f"{base}/faulty.html",
                                    f"{base}/clean.html?3"], tmp_path)
-    finally:
-        server.shutdown()
-        server.server_close()
     expected = f"{VIEWPORT['width']}x{VIEWPORT['height']}"
     for snap, folder in pages:
         assert snap.error is None, snap.error
