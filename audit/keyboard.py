@@ -9,9 +9,13 @@ and read offline by ``audit/checks/navigation.py``.
 
 Speed: a first pass presses Tab without waiting and reads an in-page log once; on a Playwright page the presses
 of a batch are sent down one Chrome DevTools session without waiting for each other (Chromium still handles
-them one after the other, as typed keys), which makes a 40-press walk about four times faster. Only when
-that pass shows scripts moving the focus by themselves, a second, slower pass (``SETTLE_MS`` after each press,
-so focus handlers using timers have run) decides. A trap is confirmed by starting again, slowly, from its
+them one after the other, as typed keys), which makes a 40-press walk about four times faster. Only when that
+pass shows scripts moving the focus by themselves, a second, slower pass (``SETTLE_MS`` after each press, so
+focus handlers using timers have run) decides; so it does when keys went into a frame (iframe, object, embed:
+the keys pressed there go to the frame's document, where the in-page log does not hear them) and the first pass
+did not see the round end. The end of the round is the focus leaving the page, or coming back to the first
+element once every element the log can see was reached (``_wrapped``): from the last stop of a page, Chromium
+does one or the other from one run to the next. A trap is confirmed by starting again, slowly, from its
 first element. The skip link is only activated when it points into the same document. The page is left as
 found: focus, scroll and URL restored, in-page helpers removed.
 """
@@ -19,6 +23,7 @@ found: focus, scroll and URL restored, in-page helpers removed.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import weakref
 from typing import Any
@@ -32,6 +37,7 @@ BUDGET_S = 6.0  # the whole walk, both passes and the skip-link test
 CHUNK = 10  # presses between two reads of the in-page log in the fast pass
 SELF_REPEATS = 12  # a single element keeping the focus this many presses in a row is a candidate trap
 MEDIA_TAGS = {"iframe", "frame", "object", "embed", "video", "audio"}
+FRAME_TAGS = {"iframe", "frame", "object", "embed"}  # a document of their own: Tab goes on inside it
 # Where a skip link's target may be: the main content itself, around it, at its start, or just before it.
 MAIN_RELATIONS = {"main", "contains_main", "inside_main", "just_before_main"}
 # The walk on a page without any tabbable element: nothing is pressed, the result says why (as the probes'
@@ -124,8 +130,10 @@ _INSTALL_JS = with_helpers("""() => {
   };
   window.__a11yAuditWalk = state;
   if (tabbables.length) state.reset();  // ready for the first pass
-  return tabbables.length;
-}""")
+  // [how many, how many hold a document of their own (frames, objects, embeds): the keys pressed inside one go
+  // to that document, where this recorder does not hear them]
+  return [tabbables.length, tabbables.filter((el) => FRAME_TAGS.includes(el.localName)).length];
+}""".replace("FRAME_TAGS", json.dumps(sorted(FRAME_TAGS))))
 
 # The main content and the tabbable elements before it; the skip-link candidates among the first elements; the
 # description of the elements the walk met (``seen``), of the first ones and of the candidates.
@@ -232,7 +240,7 @@ async def tab_walk(page, max_steps: int = MAX_STEPS) -> dict[str, Any]:
 
 
 async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
-    total = await page.evaluate(_INSTALL_JS)
+    total, framed = await page.evaluate(_INSTALL_JS)
     if total == 0:
         await page.evaluate(_RESTORE_JS)
         return {"tabbables": 0, "mode": "none", "steps": 0, "sequence": [], "reached": 0, "exited": True,
@@ -241,12 +249,16 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
                 "ms": round((time.perf_counter() - started) * 1000), "inapplicable": NO_TABBABLE}
     try:
         steps = min(max_steps, total + 2 * CHUNK)
-        fast = await _fast_pass(page, steps, started, first_batch=total + 1)
+        # The keys pressed while the focus is inside a frame (iframe, object, embed) go to the frame's document,
+        # where the in-page log does not hear them: the frames are not among the elements the fast pass can see.
+        fast = await _fast_pass(page, steps, started, first_batch=total + 1, total=total, framed=framed)
         result: dict[str, Any] = {"tabbables": total, "mode": "fast"}
         walk = fast
-        if fast["script_moves"]:
-            slow_steps = min(max_steps, len(set(fast["sequence"])) + 3 * CHUNK)
-            walk = await _slow_pass(page, slow_steps, started)
+        if fast["script_moves"] or (fast["unheard"] and not fast["exited"]):
+            # scripts moving the focus, or keys gone into a frame and the round not over (a loop inside a frame?):
+            # key by key, the page's focused element read after each (the frame itself while the focus is inside)
+            slow_steps = min(max_steps, len(set(fast["sequence"])) + framed + 3 * CHUNK)
+            walk = await _slow_pass(page, slow_steps, started, total)
             result["mode"] = "slow"
         seq = walk["sequence"]
         trap = _find_trap(seq, walk["focused"], total)
@@ -288,8 +300,10 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
             # being cancelled (the run is stopping, the page closing): the cancellation is what goes on
 
 
-async def _fast_pass(page, steps: int, started: float, first_batch: int) -> dict[str, Any]:
-    """Tab pressed in batches, the in-page log read after each batch (the install left the focus at the top)."""
+async def _fast_pass(page, steps: int, started: float, first_batch: int, total: int, framed: int) -> dict[str, Any]:
+    """Tab pressed in batches, the in-page log read after each batch (the install left the focus at the top).
+    ``framed``: how many of the ``total`` tabbable elements are frames; once keys went unheard (into a frame's
+    document: ``unheard`` in the result), the round ends when the log has seen the others."""
     seq: list[int] = []  # the focused element when each key was pressed: where the previous press left it
     focused: list[int] = []
     script_moves = 0
@@ -302,25 +316,29 @@ async def _fast_pass(page, steps: int, started: float, first_batch: int) -> dict
         await _press_tabs(page, batch)
         pressed += batch
         taken = await page.evaluate("() => window.__a11yAuditWalk.take()")
+        seen = total - framed if pressed > taken["keys"] else total
         per_key: dict[int, int] = {}
         for entry in taken["log"]:
             if entry[0] == "f":
+                if exited:  # the presses after the focus left the page (it may come back twice: window, element)
+                    continue
                 focused.append(entry[2])
                 per_key[entry[1]] = per_key.get(entry[1], 0) + 1
             elif not exited:
                 seq.append(entry[2] if entry[0] == "k" else -1)
-                exited = _left_page(seq)
+                exited = _left_page(seq) or _wrapped(seq, seen)
         script_moves += sum(n - 1 for n in per_key.values() if n > 1)
         if not exited and _left_page(seq + [taken["active"]]):
             seq.append(taken["active"])
             exited = True
         if not exited and _cycle(_trim(seq)) is not None:
             break
+    heard = taken["keys"] if pressed else 0
     return {"sequence": _trim(seq), "focused": focused, "exited": exited, "steps": pressed,
-            "script_moves": script_moves}
+            "script_moves": script_moves, "unheard": max(pressed - heard, 0)}
 
 
-async def _slow_pass(page, steps: int, started: float) -> dict[str, Any]:
+async def _slow_pass(page, steps: int, started: float, total: int) -> dict[str, Any]:
     await page.evaluate("() => window.__a11yAuditWalk.reset()")
     seq: list[int] = []
     focused: list[int] = []
@@ -333,8 +351,9 @@ async def _slow_pass(page, steps: int, started: float) -> dict[str, Any]:
         focused.extend(e[2] for e in taken["log"] if e[0] == "f")
         if any(e[0] == "x" for e in taken["log"]):
             seq.append(-1)
-        seq.append(taken["active"])
-        if _left_page(seq):
+        if not _left_page(seq):  # once the focus has left, where it went next (back to the top or not) is noise
+            seq.append(taken["active"])
+        if _left_page(seq) or _wrapped(seq, total):
             exited = True
             break
         if _cycle(seq) is not None:
@@ -392,6 +411,21 @@ def _left_page(seq: list[int]) -> bool:
         elif seen:
             return True
     return False
+
+
+def _wrapped(seq: list[int], total: int) -> bool:
+    """The focus came back to the walk's first element right after having reached as many elements as the page
+    has tabbable ones: the round is over, as when the focus leaves the page, and the return is written as the
+    focus leaving (-1). Chromium without a browser window around the page gives the focus away at the end of the
+    page or wraps straight to the first element, one or the other from one run to the next when the last
+    element is inside a frame. A loop over fewer elements than the page has is left to the trap search."""
+    if len(seq) < 2 or seq[-1] < 0:
+        return False
+    first = next(i for i in seq if i >= 0)
+    if seq[-1] != first or seq[-2] == first or len({i for i in seq[:-1] if i >= 0}) < total:
+        return False
+    seq[-1] = -1
+    return True
 
 
 def _cycle(seq: list[int]) -> list[int] | None:
