@@ -11,11 +11,11 @@ Speed: a first pass presses Tab without waiting and reads an in-page log once; o
 of a batch are sent down one Chrome DevTools session without waiting for each other (Chromium still handles
 them one after the other, as typed keys), which makes a 40-press walk about four times faster. Only when that
 pass shows scripts moving the focus by themselves, a second, slower pass (``SETTLE_MS`` after each press, so
-focus handlers using timers have run) decides; so it does when keys went into a frame (iframe, object, embed:
-the keys pressed there go to the frame's document, where the in-page log does not hear them) and the first pass
-did not see the round end. The end of the round is the focus leaving the page, or coming back to the first
-element once every element the log can see was reached (``_wrapped``): from the last stop of a page, Chromium
-does one or the other from one run to the next. A trap is confirmed by starting again, slowly, from its
+focus handlers using timers have run) decides. The keys pressed while the focus is inside a frame (iframe,
+object, embed) go to the frame's document, where the in-page log does not hear them: the fast pass's budget
+counts the presses it hears, the frame's own stops come on top (up to ``MAX_STEPS`` in all). The end of the round
+is the focus leaving the page, or coming back to the first element once every element the log can see was
+reached (``_wrapped``): from the last stop of a page, Chromium does one or the other from one run to the next. A trap is confirmed by starting again, slowly, from its
 first element. The skip link is only activated when it points into the same document. The page is left as
 found: focus, scroll and URL restored, in-page helpers removed.
 """
@@ -249,15 +249,12 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
                 "ms": round((time.perf_counter() - started) * 1000), "inapplicable": NO_TABBABLE}
     try:
         steps = min(max_steps, total + 2 * CHUNK)
-        # The keys pressed while the focus is inside a frame (iframe, object, embed) go to the frame's document,
-        # where the in-page log does not hear them: the frames are not among the elements the fast pass can see.
-        fast = await _fast_pass(page, steps, started, first_batch=total + 1, total=total, framed=framed)
+        fast = await _fast_pass(page, steps, started, first_batch=total + 1, total=total, framed=framed,
+                                limit=max_steps)
         result: dict[str, Any] = {"tabbables": total, "mode": "fast"}
         walk = fast
-        if fast["script_moves"] or (fast["unheard"] and not fast["exited"]):
-            # scripts moving the focus, or keys gone into a frame and the round not over (a loop inside a frame?):
-            # key by key, the page's focused element read after each (the frame itself while the focus is inside)
-            slow_steps = min(max_steps, len(set(fast["sequence"])) + framed + 3 * CHUNK)
+        if fast["script_moves"]:
+            slow_steps = min(max_steps, len(set(fast["sequence"])) + 3 * CHUNK)
             walk = await _slow_pass(page, slow_steps, started, total)
             result["mode"] = "slow"
         seq = walk["sequence"]
@@ -300,23 +297,27 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
             # being cancelled (the run is stopping, the page closing): the cancellation is what goes on
 
 
-async def _fast_pass(page, steps: int, started: float, first_batch: int, total: int, framed: int) -> dict[str, Any]:
+async def _fast_pass(page, steps: int, started: float, first_batch: int, total: int, framed: int,
+                     limit: int) -> dict[str, Any]:
     """Tab pressed in batches, the in-page log read after each batch (the install left the focus at the top).
     ``framed``: how many of the ``total`` tabbable elements are frames; once keys went unheard (into a frame's
-    document: ``unheard`` in the result), the round ends when the log has seen the others."""
+    document), the round ends when the log has seen the others."""
     seq: list[int] = []  # the focused element when each key was pressed: where the previous press left it
     focused: list[int] = []
     script_moves = 0
     exited = False
-    pressed = 0
-    while pressed < steps and not exited and time.perf_counter() - started < BUDGET_S:
+    pressed = heard = 0
+    # ``steps`` counts the presses the log hears (those that go into a frame, its own stops, come on top), and
+    # grows with the elements reached; ``limit`` presses in all
+    while heard < steps and pressed < limit and not exited and time.perf_counter() - started < BUDGET_S:
         # First as many presses as there are tabbable elements (plus the one that leaves the page): most pages
         # are walked with a single read of the log. Then small batches.
-        batch = min(first_batch if pressed == 0 else CHUNK, steps - pressed)
+        batch = min(first_batch if pressed == 0 else CHUNK, steps - heard, limit - pressed)
         await _press_tabs(page, batch)
         pressed += batch
         taken = await page.evaluate("() => window.__a11yAuditWalk.take()")
-        seen = total - framed if pressed > taken["keys"] else total
+        heard = taken["keys"]
+        seen = total - framed if pressed > heard else total
         per_key: dict[int, int] = {}
         for entry in taken["log"]:
             if entry[0] == "f":
@@ -333,9 +334,11 @@ async def _fast_pass(page, steps: int, started: float, first_batch: int, total: 
             exited = True
         if not exited and _cycle(_trim(seq)) is not None:
             break
-    heard = taken["keys"] if pressed else 0
+        # Elements found on the way (a menu that opens when the focus enters it, :focus-within) make the round
+        # longer than the tabbable elements counted at the start: the budget follows what the walk reaches.
+        steps = max(steps, len({i for i in seq if i >= 0}) + 2 * CHUNK)
     return {"sequence": _trim(seq), "focused": focused, "exited": exited, "steps": pressed,
-            "script_moves": script_moves, "unheard": max(pressed - heard, 0)}
+            "script_moves": script_moves}
 
 
 async def _slow_pass(page, steps: int, started: float, total: int) -> dict[str, Any]:

@@ -366,6 +366,28 @@ def test_tab_walk_gives_one_answer_run_after_run(live_browser, static_server, fi
     assert walk["sequence"][-1] == -1 and walk["sequence"].count(-1) == 1
 
 
+def test_tab_walk_goes_round_a_menu_that_opens_on_focus(live_browser, tmp_path):
+    """A menu whose sections open when the focus enters them (:focus-within) has far more stops than the tabbable
+    elements counted before the walk: the walk goes on while it finds new ones, to the end of the page. Before,
+    its budget was the count at the start plus 20 presses, and it stopped in the middle of such a menu (on every
+    page of the benchmark site: 81 presses for 132 stops)."""
+    sections = "".join(
+        f'<li><a href="#s{s}">Rubrique {s}</a><ul>'
+        + "".join(f'<li><a href="#s{s}-{i}">Page {s}.{i}</a></li>' for i in range(15)) + "</ul></li>"
+        for s in range(3))
+    (tmp_path / "menu.html").write_text(
+        '<!DOCTYPE html><html lang="fr"><head><title>Menu</title><style>.menu ul ul { display: none; } '
+        '.menu li:focus-within > ul { display: block; }</style></head><body><nav class="menu"><ul>'
+        f'{sections}</ul></nav><main><a href="#a">Un</a> <a href="#b">Deux</a> <a href="#c">Trois</a></main>'
+        '</body></html>', encoding="utf-8")
+    walk = live_browser.run((tmp_path / "menu.html").as_uri(), tab_walk)
+    assert walk["tabbables"] == 6  # the sections' pages are hidden until the focus enters the section
+    assert walk["exited"] and walk["complete"] and walk["trap"] is None
+    assert walk["reached"] == 51 and walk["sequence"][-1] == -1
+    names = [walk["elements"][str(i)]["name"] for i in walk["sequence"] if i >= 0]
+    assert names[:3] == ["Rubrique 0", "Page 0.0", "Page 0.1"] and names[-1] == "Trois"
+
+
 def test_a_return_to_the_first_element_after_every_element_is_the_end_of_the_round():
     from audit.keyboard import _wrapped
 
