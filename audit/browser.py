@@ -61,6 +61,7 @@ from audit.capture import (  # noqa: F401
     is_another_page,
     load_probes,
     page_scope,
+    read_boxes,
     refused,
     retry_after,
     run_probes,
@@ -508,14 +509,16 @@ class Browser:
         snap.timings["axe"] = round(time.perf_counter() - t1, 3)
         write_file(folder / "axe.json", raw.encode("utf-8"))
         snap.files["axe"] = "axe.json"
-        # The boxes of axe's failing nodes are read now, in the layout axe saw (a read, nothing changes); the
-        # screenshot, when the page needs one (journey steps always do), after the probes.
+        # A page with a screenshot (journey steps always have one) gets its boxes with the shot, after the probes;
+        # the others now, in the layout axe saw (the probes leave a crawled page narrow: see below).
         shot_s = 0.0
         nodes: set[str] = set()
         shoot = False
         if self.options.screenshot:
             t3 = time.perf_counter()
-            nodes, shoot = await screenshot_plan(page, snap, raw, self._captured, always=not navigate)
+            nodes, shoot = screenshot_plan(raw, self._captured, always=not navigate)
+            if not shoot:
+                await read_boxes(page, snap, raw)
             shot_s = time.perf_counter() - t3
         t2 = time.perf_counter()
         dom = redact.text(await page.evaluate(DOM_JS)).encode("utf-8")
@@ -534,6 +537,7 @@ class Browser:
         if self.options.screenshot:
             t3 = time.perf_counter()
             if shoot:
+                await read_boxes(page, snap, raw)
                 await self._screenshot(page, folder, snap, secret_fields)
                 self._captured |= nodes
             snap.timings["screenshot"] = round(shot_s + time.perf_counter() - t3, 3)

@@ -328,17 +328,19 @@ def failing_selectors(raw_axe: str) -> list[str]:
     return list(dict.fromkeys(out))[:200]
 
 
-async def screenshot_plan(page, snap: PageSnapshot, raw_axe: str, captured: set[str],
-                          always: bool) -> tuple[set[str], bool]:
-    """The boxes of axe's failing nodes on ``snap`` (read in the page as it is), the fingerprints of the nodes the
-    page reports, and whether it needs a screenshot: ``always``, or a node not on an earlier one (``captured``).
-    Reports crop each issue (one check, the same element's shape on many pages) out of the first of its pages
-    that has a screenshot, so a shared header's defects are shot once."""
+def screenshot_plan(raw_axe: str, captured: set[str], always: bool) -> tuple[set[str], bool]:
+    """The fingerprints of the axe nodes a page reports, and whether it needs a screenshot: ``always``, or a node
+    not on an earlier one (``captured``). Reports crop each issue (one check, the same element's shape on many
+    pages) out of the first of its pages that has a screenshot, so a shared header's defects are shot once."""
+    nodes = node_fingerprints(raw_axe)
+    return nodes, always or bool(nodes - captured)
+
+
+async def read_boxes(page, snap: PageSnapshot, raw_axe: str) -> None:
+    """The boxes of axe's failing nodes on ``snap`` (where reports outline them), read in the page as it is."""
     selectors = failing_selectors(raw_axe)
     if selectors:
         snap.boxes = await page.evaluate(BOXES_JS, selectors)
-    nodes = node_fingerprints(raw_axe)
-    return nodes, always or bool(nodes - captured)
 
 
 def node_fingerprints(raw_axe: str) -> set[str]:

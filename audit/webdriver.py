@@ -67,6 +67,7 @@ from audit.capture import (
     http_error,
     is_another_page,
     load_probes,
+    read_boxes,
     refused,
     retry_after,
     run_probes,
@@ -659,7 +660,8 @@ class WebDriverBrowser:
 
         if self.options.screenshot:
             t3 = time.perf_counter()
-            nodes, shoot = await screenshot_plan(page, snap, raw, self._captured, always=False)
+            await read_boxes(page, snap, raw)
+            nodes, shoot = screenshot_plan(raw, self._captured, always=False)
             if shoot:
                 await page.evaluate(_MASK_JS)
                 try:
