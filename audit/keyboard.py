@@ -130,9 +130,9 @@ _INSTALL_JS = with_helpers("""() => {
   };
   window.__a11yAuditWalk = state;
   if (tabbables.length) state.reset();  // ready for the first pass
-  // [how many, how many hold a document of their own (frames, objects, embeds): the keys pressed inside one go
-  // to that document, where this recorder does not hear them]
-  return [tabbables.length, tabbables.filter((el) => FRAME_TAGS.includes(el.localName)).length];
+  // [how many (their ids are 0 to n - 1), the ids of those that hold a document of their own (frames, objects,
+  // embeds): the keys pressed inside one go to that document, where this recorder does not hear them]
+  return [tabbables.length, tabbables.map(idOf).filter((i) => FRAME_TAGS.includes(els[i].localName))];
 }""".replace("FRAME_TAGS", json.dumps(sorted(FRAME_TAGS))))
 
 # The main content and the tabbable elements before it; the skip-link candidates among the first elements; the
@@ -240,7 +240,7 @@ async def tab_walk(page, max_steps: int = MAX_STEPS) -> dict[str, Any]:
 
 
 async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
-    total, framed = await page.evaluate(_INSTALL_JS)
+    total, frames = await page.evaluate(_INSTALL_JS)
     if total == 0:
         await page.evaluate(_RESTORE_JS)
         return {"tabbables": 0, "mode": "none", "steps": 0, "sequence": [], "reached": 0, "exited": True,
@@ -249,7 +249,7 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
                 "ms": round((time.perf_counter() - started) * 1000), "inapplicable": NO_TABBABLE}
     try:
         steps = min(max_steps, total + 2 * CHUNK)
-        fast = await _fast_pass(page, steps, started, first_batch=total + 1, total=total, framed=framed,
+        fast = await _fast_pass(page, steps, started, first_batch=total + 1, total=total, frames=set(frames),
                                 limit=max_steps)
         result: dict[str, Any] = {"tabbables": total, "mode": "fast"}
         walk = fast
@@ -297,11 +297,11 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
             # being cancelled (the run is stopping, the page closing): the cancellation is what goes on
 
 
-async def _fast_pass(page, steps: int, started: float, first_batch: int, total: int, framed: int,
+async def _fast_pass(page, steps: int, started: float, first_batch: int, total: int, frames: set[int],
                      limit: int) -> dict[str, Any]:
     """Tab pressed in batches, the in-page log read after each batch (the install left the focus at the top).
-    ``framed``: how many of the ``total`` tabbable elements are frames; once keys went unheard (into a frame's
-    document), the round ends when the log has seen the others."""
+    ``frames``: the ids of the tabbable elements (0 to ``total`` - 1) that are frames; once keys went unheard
+    (into a frame's document), the round can end without the log having seen them."""
     seq: list[int] = []  # the focused element when each key was pressed: where the previous press left it
     focused: list[int] = []
     script_moves = 0
@@ -317,7 +317,7 @@ async def _fast_pass(page, steps: int, started: float, first_batch: int, total: 
         pressed += batch
         taken = await page.evaluate("() => window.__a11yAuditWalk.take()")
         heard = taken["keys"]
-        seen = total - framed if pressed > heard else total
+        needed = set(range(total)) - frames if pressed > heard else set(range(total))
         per_key: dict[int, int] = {}
         for entry in taken["log"]:
             if entry[0] == "f":
@@ -327,7 +327,7 @@ async def _fast_pass(page, steps: int, started: float, first_batch: int, total: 
                 per_key[entry[1]] = per_key.get(entry[1], 0) + 1
             elif not exited:
                 seq.append(entry[2] if entry[0] == "k" else -1)
-                exited = _left_page(seq) or _wrapped(seq, seen)
+                exited = _left_page(seq) or _wrapped(seq, needed)
         script_moves += sum(n - 1 for n in per_key.values() if n > 1)
         if not exited and _left_page(seq + [taken["active"]]):
             seq.append(taken["active"])
@@ -356,7 +356,7 @@ async def _slow_pass(page, steps: int, started: float, total: int) -> dict[str, 
             seq.append(-1)
         if not _left_page(seq):  # once the focus has left, where it went next (back to the top or not) is noise
             seq.append(taken["active"])
-        if _left_page(seq) or _wrapped(seq, total):
+        if _left_page(seq) or _wrapped(seq, set(range(total))):
             exited = True
             break
         if _cycle(seq) is not None:
@@ -416,16 +416,17 @@ def _left_page(seq: list[int]) -> bool:
     return False
 
 
-def _wrapped(seq: list[int], total: int) -> bool:
-    """The focus came back to the walk's first element right after having reached as many elements as the page
-    has tabbable ones: the round is over, as when the focus leaves the page, and the return is written as the
-    focus leaving (-1). Chromium without a browser window around the page gives the focus away at the end of the
-    page or wraps straight to the first element, one or the other from one run to the next when the last
-    element is inside a frame. A loop over fewer elements than the page has is left to the trap search."""
+def _wrapped(seq: list[int], needed: set[int]) -> bool:
+    """The focus came back to the walk's first element right after having reached every element of ``needed``
+    (the page's tabbable elements as counted before the walk, but the frames whose stops the log cannot hear):
+    the round is over, as when the focus leaves the page, and the return is written as the focus leaving (-1).
+    Chromium without a browser window around the page gives the focus away at the end of the page or wraps
+    straight to the first element, one or the other from one run to the next when the last element is inside a
+    frame. A loop that misses one of them is left to the trap search."""
     if len(seq) < 2 or seq[-1] < 0:
         return False
     first = next(i for i in seq if i >= 0)
-    if seq[-1] != first or seq[-2] == first or len({i for i in seq[:-1] if i >= 0}) < total:
+    if seq[-1] != first or seq[-2] == first or not needed <= {i for i in seq[:-1] if i >= 0}:
         return False
     seq[-1] = -1
     return True
