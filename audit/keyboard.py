@@ -15,9 +15,10 @@ focus handlers using timers have run) decides. The keys pressed while the focus 
 object, embed) go to the frame's document, where the in-page log does not hear them: the fast pass's budget
 counts the presses it hears, the frame's own stops come on top (up to ``MAX_STEPS`` in all). The end of the round
 is the focus leaving the page, or coming back to the first element once every element the log can see was
-reached (``_wrapped``): from the last stop of a page, Chromium does one or the other from one run to the next. A trap is confirmed by starting again, slowly, from its
-first element. The skip link is only activated when it points into the same document. The page is left as
-found: focus, scroll and URL restored, in-page helpers removed.
+reached (``_wrapped``): from the last stop of a page, Chromium does one or the other from one run to the next. A
+trap is confirmed by starting again, slowly, from its first element. The skip link is only activated when it
+points into the same document. The page is left as found: focus, scroll and URL restored, in-page helpers
+removed.
 """
 
 from __future__ import annotations
@@ -255,7 +256,7 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
         walk = fast
         if fast["script_moves"]:
             slow_steps = min(max_steps, len(set(fast["sequence"])) + 3 * CHUNK)
-            walk = await _slow_pass(page, slow_steps, started, total)
+            walk = await _slow_pass(page, slow_steps, started, needed=set(range(total)))
             result["mode"] = "slow"
         seq = walk["sequence"]
         trap = _find_trap(seq, walk["focused"], total)
@@ -307,6 +308,7 @@ async def _fast_pass(page, steps: int, started: float, first_batch: int, total: 
     script_moves = 0
     exited = False
     pressed = heard = 0
+    everyone = set(range(total))
     # ``steps`` counts the presses the log hears (those that go into a frame, its own stops, come on top), and
     # grows with the elements reached; ``limit`` presses in all
     while heard < steps and pressed < limit and not exited and time.perf_counter() - started < BUDGET_S:
@@ -317,7 +319,7 @@ async def _fast_pass(page, steps: int, started: float, first_batch: int, total: 
         pressed += batch
         taken = await page.evaluate("() => window.__a11yAuditWalk.take()")
         heard = taken["keys"]
-        needed = set(range(total)) - frames if pressed > heard else set(range(total))
+        needed = everyone - frames if pressed > heard else everyone
         per_key: dict[int, int] = {}
         for entry in taken["log"]:
             if entry[0] == "f":
@@ -341,7 +343,9 @@ async def _fast_pass(page, steps: int, started: float, first_batch: int, total: 
             "script_moves": script_moves}
 
 
-async def _slow_pass(page, steps: int, started: float, total: int) -> dict[str, Any]:
+async def _slow_pass(page, steps: int, started: float, needed: set[int]) -> dict[str, Any]:
+    """Tab pressed key by key, the page's focused element read ``SETTLE_MS`` after each; ``needed``: the elements
+    to reach before a return to the first one ends the round (``_wrapped``)."""
     await page.evaluate("() => window.__a11yAuditWalk.reset()")
     seq: list[int] = []
     focused: list[int] = []
@@ -356,7 +360,7 @@ async def _slow_pass(page, steps: int, started: float, total: int) -> dict[str, 
             seq.append(-1)
         if not _left_page(seq):  # once the focus has left, where it went next (back to the top or not) is noise
             seq.append(taken["active"])
-        if _left_page(seq) or _wrapped(seq, set(range(total))):
+        if _left_page(seq) or _wrapped(seq, needed):
             exited = True
             break
         if _cycle(seq) is not None:
