@@ -726,7 +726,8 @@ class Reuse:
         snap = dataclasses.replace(
             dup, key=ref.key, url=ref.url, final_url=rebase(dup.final_url) if dup.final_url else None,
             links=[rebase(u) for u in dup.links], same_as=owner_url, reused_from=self.previous.id,
-            validators=dict(dup.validators), timings={"reused": 0.0}, files={})
+            validators=_rebased(dup.validators, rebase), canonical=rebase(dup.canonical) if dup.canonical else None,
+            timings={"reused": 0.0}, files={})
         self.reused += 1
         return snap, []
 
@@ -783,7 +784,8 @@ class Reuse:
         rebase = functools.partial(_rebase, old=self.previous.base_url, new=self.run.base_url)
         snap = dataclasses.replace(
             old, key=key, url=url, final_url=rebase(old.final_url) if old.final_url else None,
-            links=[rebase(u) for u in old.links], validators=dict(old.validators), reused_from=self.previous.id,
+            links=[rebase(u) for u in old.links], validators=_rebased(old.validators, rebase),
+            canonical=rebase(old.canonical) if old.canonical else None, reused_from=self.previous.id,
             timings={"reused": 0.0})
         self.reused += 1
         return snap, Copied(self.previous, old.key)
@@ -794,6 +796,12 @@ def _relative(base_url: str, url: str) -> str:
         return url
     base = base_url.rstrip("/")
     return url[len(base):] or "/" if url.startswith(base) else url
+
+
+def _rebased(validators: dict[str, str], rebase) -> dict[str, str]:
+    """A reused page's sub-resources at the site's address of this run: the next run compares them there (the
+    demo town, a staging copy: a site served elsewhere from one run to the next)."""
+    return {rebase(url): validator for url, validator in validators.items()}
 
 
 def _rebase(url: str, old: str, new: str) -> str:

@@ -227,6 +227,18 @@ def test_unchanged_site_rerun_reuses_every_page(demo_run, chromium):
                  f.extra) for f in store.findings(run)], key=lambda row: row[0])
     assert shape(second, base) == shape(first, first.base_url)
     assert all(f.page_url.startswith(base) for f in store.findings(second))
+    # what a reused page remembers is at this run's address: the next night compares its sub-resources there
+    assert all(url.startswith(base) for p in pages + dups for url in p.validators)
+    assert any(p.validators for p in pages)
+
+    # and the night after (on a third port), everything is reused again, from the second run
+    with DemoServer() as server:
+        base = server.url
+        [third] = runner.run_sites([_site(base)], store, runner.RunOptions(chromium=chromium))
+    pages = store.pages(third)
+    assert pages and [p.key for p in pages if not p.reused_from] == []
+    assert {p.reused_from for p in pages + store.pages(third, PageState.DUPLICATE)} == {second.id}
+    assert shape(third, base) == shape(first, first.base_url)
 
 
 def test_changed_page_is_audited_again(tmp_path, chromium):
