@@ -398,8 +398,6 @@ class SiteRun:
             self.progress.update()
             await self._ready(browser)
             async def reuse_step(snap: PageSnapshot) -> bool:
-                if self.reuse is None:
-                    return False
                 result = await self.reuse.step(snap)
                 if result is None:
                     return False
@@ -411,7 +409,7 @@ class SiteRun:
 
             async for snap in browser.journey(journey, self.site.base_url,
                                               lambda key: self.store.page_dir(run, key), resolve_secret, skip,
-                                              reuse=reuse_step):
+                                              reuse=reuse_step if self.reuse is not None else None):
                 self._record(run, snap, self.store.page_dir(run, snap.key), reused.pop(snap.key, None))
 
     async def _crawl(self, browser: Browser | WebDriverBrowser, client: httpx.AsyncClient, crawler: Crawler,

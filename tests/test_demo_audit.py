@@ -17,7 +17,7 @@ import yaml
 
 from audit import config, runner
 from audit.demo import DEMO_ROOT, DemoServer, demo_password
-from audit.model import PageState
+from audit.model import Outcome, PageState
 from audit.store import Store
 
 pytestmark = pytest.mark.browser
@@ -364,3 +364,38 @@ def test_duplicate_whose_page_is_not_in_the_run_is_audited_itself(tmp_path, chro
     b = _state(store, second, "/doublon-b.html")
     assert b.same_as is None and b.reused_from is None and b.error is None
     assert [p for p in store.pages(second) if _path(p.url) == "/doublon-a.html"] == []
+
+
+def test_changed_journey_step_is_audited_again_with_axe(tmp_path, chromium):
+    """An incremental run replays a journey without axe in its documents (the steps are expected unchanged); a
+    step that changed gets axe all the same and is audited as in a full run, the steps around it are reused."""
+    from dataclasses import replace
+
+    os.environ.setdefault("A11Y_DEMO_PASSWORD", demo_password())
+    root = tmp_path / "site"
+    shutil.copytree(DEMO_ROOT, root)
+    store = Store(tmp_path / "runs")
+    site = _site("http://127.0.0.1:1")
+    site = replace(site, sample=(), crawl=replace(site.crawl, max_pages=1, sitemaps=False))
+    with DemoServer(root=root) as server:
+        [first] = runner.run_sites([config.with_base_url(site, server.url)], store,
+                                   runner.RunOptions(chromium=chromium))
+        step = root / "demarches/restauration-scolaire/etape-2.html"
+        step.write_text(step.read_text(encoding="utf-8").replace(
+            "</main>", '<img src="/images/inconnue.png" width="20" height="20"></main>'), encoding="utf-8")
+        [second] = runner.run_sites([config.with_base_url(site, server.url)], store,
+                                    runner.RunOptions(chromium=chromium))
+    steps = {p.key: p for p in store.pages(second) if p.journey}
+    changed = "journey:restauration-scolaire:5"
+    assert sorted(k for k, p in steps.items() if not p.reused_from) == [changed]
+    assert len(steps) == 3 and not steps[changed].error
+
+    def axe(run, key):
+        return sorted((f.check_id, f.selector or "", f.outcome) for f in store.findings(run)
+                      if f.page_key == key and f.source == "axe")
+
+    before, after = axe(first, changed), axe(second, changed)
+    assert before and ("axe:image-alt", "", Outcome.PASSED) in before
+    added = [row for row in after if row not in before]
+    assert [(c, o) for c, _, o in added] == [("axe:image-alt", "failed")], added
+    assert [row for row in before if row not in after] == []
