@@ -18,6 +18,7 @@ returned as {"error": ...}.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -341,10 +342,11 @@ async def layout_probes(page, facts: dict[str, Any] | None = None, restore: bool
     finally:
         if restore:
             await _restore(page, viewport)
-        try:
-            await page.evaluate("() => window.__a11yAuditClip && window.__a11yAuditClip.done()")
-        except Exception:  # noqa: BLE001
-            pass
+        if not cancelling():
+            try:
+                await page.evaluate("() => window.__a11yAuditClip && window.__a11yAuditClip.done()")
+            except Exception:  # noqa: BLE001
+                pass
     return results
 
 
@@ -392,7 +394,17 @@ async def reflow(page, restore: bool = True) -> dict[str, Any]:
     return result
 
 
+def cancelling() -> bool:
+    """Whether the task running this is being cancelled (the page's time is up, the run stops). A cleanup must not
+    wait on the page then: a page whose main thread is stuck in a script never answers, and the cancellation (so the
+    page's timeout, so the run) would wait with it."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 async def _restore(page, viewport) -> None:
+    if cancelling():
+        return
     if viewport and page.viewport_size != viewport:
         try:
             await page.set_viewport_size(viewport)

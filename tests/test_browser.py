@@ -237,3 +237,41 @@ def test_a_page_left_narrow_by_the_probes_does_not_reach_the_next_one(chromium, 
     # the boxes: read with the shot, after the probes (the third), or before the probes, which leave the page
     # narrow (the last): the same place
     assert pages[2][0].boxes["img"]["width"] == 40 and pages[4][0].boxes == pages[2][0].boxes
+
+
+def test_a_page_stuck_in_a_probe_ends_at_its_timeout(chromium, tmp_path):
+    """A script that never returns once a probe has started (on the Tab walk's first focus, on the layout probes'
+    resize) leaves the page's main thread stuck: the page ends at its timeout with that error, the cleanup does not
+    wait on the stuck page, and the next page is audited."""
+    import threading
+    import time
+
+    site = tmp_path / "site"
+    site.mkdir()
+    head = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>x</title></head><body><main>'
+    stuck = {
+        "focus": "document.addEventListener('focusin', () => { while (true) {} });",
+        "resize": "addEventListener('resize', () => { while (true) {} });",
+    }
+    for name, script in stuck.items():
+        (site / f"{name}.html").write_text(f'{head}<h1>Bloquée</h1><a href="#a">Lien</a><button>Bouton</button>'
+                                           f'</main><script>{script}</script></body></html>', encoding="utf-8")
+    (site / "next.html").write_text(f"{head}<h1>Suivante</h1><p>Texte.</p></main></body></html>", encoding="utf-8")
+    timeout, limit = 4, 120
+    with served_folder(site) as base:
+        started = time.monotonic()
+        out: list = []
+        # in a thread: a gather that never ends fails the test at the limit instead of hanging the suite
+        worker = threading.Thread(target=lambda: out.append(_gather(
+            chromium, [f"{base}/focus.html", f"{base}/resize.html", f"{base}/next.html"], tmp_path, timeout=timeout)),
+            daemon=True)
+        worker.start()
+        worker.join(limit)
+        elapsed = time.monotonic() - started
+    assert out, f"the pages were still being gathered after {limit} s: a cleanup waits on a stuck page"
+    pages = out[0]
+    for snap, _ in pages[:2]:
+        assert snap.error and "timeout" in snap.error, (snap.url, snap.error)
+    assert pages[2][0].error is None and pages[2][0].title == "x"
+    # two timeouts, the stuck tabs closed (bounded), a Chromium start and a page: never a wait without end
+    assert elapsed < 2 * timeout + 2 * 14 + 20, elapsed
