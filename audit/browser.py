@@ -89,6 +89,7 @@ class _Tab:
     oversized: str | None = None  # why the page was stopped for its size
     main_frame_id: str | None = None  # Chromium's id of the tab's main frame (it stays across navigations)
     cdp: Any = None  # the tab's own CDP session (Network events for the size cap)
+    crashed: bool = False  # the page's renderer died (its memory, a fault of Chromium) since the tab was taken
 
     def reset(self) -> None:
         self.resources.clear()
@@ -97,9 +98,13 @@ class _Tab:
         self.held.clear()
         self.received.clear()
         self.oversized = None
+        self.crashed = False
 
     def on_dom_content_loaded(self, _page) -> None:
         self.armed = True
+
+    def on_crash(self, _page) -> None:
+        self.crashed = True
 
     def on_response(self, response) -> None:
         try:
@@ -343,6 +348,7 @@ class Browser:
         tab = _Tab(page=page, limit=self.options.max_page_bytes)
         page.on("response", tab.on_response)
         page.on("domcontentloaded", tab.on_dom_content_loaded)
+        page.on("crash", tab.on_crash)
         try:
             tab.cdp = cdp = await context.new_cdp_session(page)
             cdp.on("Network.responseReceived", tab.on_cdp_response)
@@ -536,6 +542,9 @@ class Browser:
             write_file(folder / "probes.json", json.dumps(probes, ensure_ascii=False).encode("utf-8"))
             snap.files["probes"] = "probes.json"
         snap.timings["probes"] = round(time.perf_counter() - t2, 3)
+        if tab.crashed:  # the probes record their own failures as evidence: not the page's death
+            raise RuntimeError("Target crashed: the page's renderer died while the page was being audited (out "
+                               "of memory, or a fault of Chromium); the page is recorded unaudited")
         if self.options.screenshot:
             t3 = time.perf_counter()
             if shoot:

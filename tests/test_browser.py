@@ -275,3 +275,27 @@ def test_a_page_stuck_in_a_probe_ends_at_its_timeout(chromium, tmp_path):
     assert pages[2][0].error is None and pages[2][0].title == "x"
     # two timeouts, the stuck tabs closed (bounded), a Chromium start and a page: never a wait without end
     assert elapsed < 2 * timeout + 2 * 14 + 20, elapsed
+
+
+def test_a_renderer_crash_during_the_probes_is_the_page_error(chromium, tmp_path):
+    """A page whose renderer dies while the probes run (a script allocating without end once the Tab walk focuses
+    something; the JS heap bounded so it dies fast) is an error naming the crash, not a page audited with probe
+    errors; the next page is audited."""
+    from faults import bounded_chromium
+
+    site = tmp_path / "site"
+    site.mkdir()
+    head = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>x</title></head><body><main>'
+    hog = ("document.addEventListener('focusin', () => { const hog = []; "
+           "for (;;) hog.push(new Array(1e6).fill(hog.length)); }, {once: true});")
+    (site / "crash.html").write_text(f'{head}<h1>Plante</h1><a href="#a">Lien</a></main><script>{hog}</script>'
+                                     '</body></html>', encoding="utf-8")
+    (site / "next.html").write_text(f"{head}<h1>Suivante</h1><p>Texte.</p></main></body></html>", encoding="utf-8")
+    with served_folder(site) as base:
+        # no screenshot: nothing after the probes asks the dead page anything
+        pages = _gather(bounded_chromium(chromium, tmp_path), [f"{base}/crash.html", f"{base}/next.html"],
+                        tmp_path, timeout=30, screenshot=False)
+    (crashed, _), (after, _) = pages
+    assert crashed.error and "crashed" in crashed.error, crashed.error
+    assert "probes" in crashed.timings  # it died in the probes, after axe
+    assert after.error is None and after.title == "x"
