@@ -456,7 +456,7 @@ async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | N
         results.update(await layout_probes(page, facts, restore=restore))
     except Exception as exc:  # noqa: BLE001
         results["layout"] = {"error": describe(exc)}
-    if restore:
+    if restore and page.viewport_size != VIEWPORT:  # layout_probes put back the size it found: mostly this one
         try:
             await page.set_viewport_size(VIEWPORT)
         except Exception:  # noqa: BLE001
