@@ -74,6 +74,7 @@ from audit.capture import (
     screenshot_plan,
     write_file,
 )
+from audit.layout import cancelling
 from audit.model import PageKind, PageRef, PageSnapshot
 from audit.words import N_
 
@@ -667,7 +668,8 @@ class WebDriverBrowser:
                 try:
                     shot = await self._call(_screenshot, page)
                 finally:
-                    await page.evaluate(_UNMASK_JS)
+                    if not cancelling():  # the page's time is up: its session is replaced, not asked again
+                        await page.evaluate(_UNMASK_JS)
                 write_file(folder / "screenshot.jpg", shot)
                 snap.files["screenshot"] = "screenshot.jpg"
                 self._captured |= nodes

@@ -100,17 +100,22 @@ def tree(root: int, ticks: dict[int, int] | None = None) -> tuple[list[int], int
 
 def pss(pids: list[int]) -> int:
     """Summed proportional set size (shared pages divided among their sharers), in bytes."""
-    total = 0
+    return sum(pss_by_pid(pids).values())
+
+
+def pss_by_pid(pids: list[int]) -> dict[int, int]:
+    """Each process's proportional set size, in bytes (the processes gone meanwhile are left out)."""
+    out: dict[int, int] = {}
     for pid in pids:
         try:
             with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
                 for line in fh:
                     if line.startswith(b"Pss:"):
-                        total += int(line.split()[1]) * 1024
+                        out[pid] = int(line.split()[1]) * 1024
                         break
         except OSError:
             continue
-    return total
+    return out
 
 
 @dataclass
@@ -123,6 +128,8 @@ class Measure:
     peak_parts: dict[str, int]
     timeline: list[tuple[float, int, int]] = field(default_factory=list)  # (seconds, RSS MB, PSS MB) every 20 s
     cpu_parts: dict[str, float] = field(default_factory=dict)  # CPU seconds by kind of process (sampled)
+    peak_pss_parts: dict[str, int] = field(default_factory=dict)  # PSS by kind of process at the PSS peak, MB
+    peak_pss_at: float = 0.0  # seconds from the start to the PSS peak
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr: Path,
@@ -130,6 +137,8 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr
     """Run ``cmd``; wall time, CPU of the whole tree (waited children) and the peak RSS of the tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak = peak_pss = 0
+    peak_pss_at = 0.0
+    pss_parts: dict[str, int] = {}
     ticks: dict[int, int] = {}
     parts: dict[str, int] = {}
     timeline: list[tuple[float, int, int]] = []
@@ -140,7 +149,7 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
 
         def sample() -> None:
-            nonlocal peak, peak_pss, parts
+            nonlocal peak, peak_pss, parts, peak_pss_at, pss_parts
             tick = 0
             while not done.is_set():
                 pids, rss = tree(proc.pid, ticks)
@@ -150,8 +159,15 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr
                 if rss > peak:
                     peak, parts = rss, _composition(pids)
                 if tick % 5 == 0:  # PSS walks the page tables: every 500 ms
-                    now_pss = pss(pids)
-                    peak_pss = max(peak_pss, now_pss)
+                    by_pid = pss_by_pid(pids)
+                    now_pss = sum(by_pid.values())
+                    if now_pss > peak_pss:  # when the peak comes, and what makes it
+                        peak_pss, peak_pss_at = now_pss, round(time.perf_counter() - start, 1)
+                        pss_parts = {}
+                        for pid, size in by_pid.items():
+                            kind = kinds.get(pid, "?")
+                            pss_parts[kind] = pss_parts.get(kind, 0) + size
+                        pss_parts = {k: v // 2**20 for k, v in sorted(pss_parts.items(), key=lambda kv: -kv[1])}
                     if tick % 200 == 0:  # the memory over time: every 20 s
                         timeline.append((round(time.perf_counter() - start, 1), rss // 2**20, now_pss // 2**20))
                 tick += 1
@@ -177,7 +193,7 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr
         cpu_parts[kind] = cpu_parts.get(kind, 0.0) + used / os.sysconf("SC_CLK_TCK")
     cpu_parts = {k: round(v, 1) for k, v in sorted(cpu_parts.items(), key=lambda kv: -kv[1])}
     return Measure(seconds=seconds, cpu=cpu, peak_rss=peak, peak_pss=peak_pss, returncode=code, peak_parts=parts,
-                   timeline=timeline, cpu_parts=cpu_parts)
+                   timeline=timeline, cpu_parts=cpu_parts, peak_pss_parts=pss_parts, peak_pss_at=peak_pss_at)
 
 
 def _kind(pid: int) -> str | None:
@@ -234,12 +250,15 @@ class Result:
     parts: dict = field(default_factory=dict)  # what the shared parts' reuse did (run metadata, a11y-audit)
     stages: dict = field(default_factory=dict)
     timeline: list = field(default_factory=list)  # (seconds, RSS MB, PSS MB) of the tree every 20 s
+    peak_pss_parts: dict = field(default_factory=dict)  # PSS by kind of process at the PSS peak, MB
+    peak_pss_at: float = 0.0  # seconds from the start to the PSS peak
 
     @classmethod
     def measured(cls, tool: str, concurrency: int, m: Measure) -> Result:
         """A tool's row with what ``measure`` saw of its process tree (its findings are added by the caller)."""
         return cls(tool, concurrency, seconds=m.seconds, cpu=m.cpu, peak_rss=m.peak_rss, peak_pss=m.peak_pss,
-                   peak_parts=m.peak_parts, cpu_parts=m.cpu_parts, returncode=m.returncode, timeline=m.timeline)
+                   peak_parts=m.peak_parts, cpu_parts=m.cpu_parts, returncode=m.returncode, timeline=m.timeline,
+                   peak_pss_parts=m.peak_pss_parts, peak_pss_at=m.peak_pss_at)
 
     def add_axe_page(self, url: str, axe_result: dict) -> None:
         """One page's axe-core results (violations, element by element)."""
@@ -482,7 +501,8 @@ def _median_row(results: list[Result]) -> dict:
            "peak_pss_mb": round(statistics.median(r.peak_pss for r in results) / 2**20),
            "axe_failed": last.axe_failed, "own_failed": last.own_failed, "errors": last.errors,
            "peak_parts_mb": last.peak_parts, "cpu_parts_s": last.cpu_parts, "runs": len(results), "seconds_all": [round(r.seconds, 1) for r in results],
-           "peak_rss_mb_all": [round(r.peak_rss / 2**20) for r in results], "timeline": last.timeline}
+           "peak_rss_mb_all": [round(r.peak_rss / 2**20) for r in results], "timeline": last.timeline,
+           "peak_pss_at_s": last.peak_pss_at, "peak_pss_parts_mb": last.peak_pss_parts}
     if last.stages:
         row["stages"] = last.stages
     if last.parts:
@@ -627,6 +647,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{row['tool']}: shared parts: {row['parts']}")
     for row in rows:
         print(f"{row['tool']} c={row['concurrency']}: RSS at the peak by process, MB: {row['peak_parts_mb']}")
+        print(f"{row['tool']} c={row['concurrency']}: PSS at its peak ({row.get('peak_pss_at_s')} s in) by process, MB: "
+              f"{row.get('peak_pss_parts_mb')}")
         print(f"{row['tool']} c={row['concurrency']}: CPU s by process: {row.get('cpu_parts_s')}")
         if row.get("timeline"):
             print(f"{row['tool']} c={row['concurrency']}: tree RSS / PSS every 20 s, MB:",
