@@ -29,7 +29,7 @@ import time
 import weakref
 from typing import Any
 
-from audit.layout import as_json, cancelling, from_json, with_helpers
+from audit.layout import as_json, from_json, tidy, with_helpers
 
 MAX_STEPS = 200
 SETTLE_MS = 25  # after each press in the slow pass: lets focus handlers with short timers run
@@ -289,10 +289,9 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
             trap.update(await page.evaluate(_TRAP_TEXT_JS, trap["cycle"]))
         return result
     finally:
-        # being cancelled (the page's time is up, the run stopping), the page is not asked again: a page stuck in
-        # a script would never answer, and the cancellation would wait for it
-        if not cancelling():
-            await page.evaluate(_RESTORE_JS)
+        # being cancelled (the page's time is up, the run stopping), the page gets a moment, not more: a page stuck
+        # in a script would never answer, and the cancellation would wait for it
+        await tidy(page.evaluate(_RESTORE_JS))
 
 
 async def _fast_pass(page, steps: int, started: float, first_batch: int, total: int, frames: set[int],

@@ -342,11 +342,10 @@ async def layout_probes(page, facts: dict[str, Any] | None = None, restore: bool
     finally:
         if restore:
             await _restore(page, viewport)
-        if not cancelling():
-            try:
-                await page.evaluate("() => window.__a11yAuditClip && window.__a11yAuditClip.done()")
-            except Exception:  # noqa: BLE001
-                pass
+        try:
+            await tidy(page.evaluate("() => window.__a11yAuditClip && window.__a11yAuditClip.done()"))
+        except Exception:  # noqa: BLE001
+            pass
     return results
 
 
@@ -394,21 +393,33 @@ async def reflow(page, restore: bool = True) -> dict[str, Any]:
     return result
 
 
+CLEANUP_S = 1.0  # what a cleanup may wait on the page once the page's time is up
+
+
 def cancelling() -> bool:
-    """Whether the task running this is being cancelled (the page's time is up, the run stops). A cleanup must not
-    wait on the page then: a page whose main thread is stuck in a script never answers, and the cancellation (so the
-    page's timeout, so the run) would wait with it."""
+    """Whether the task running this is being cancelled (the page's time is up, the run stops)."""
     task = asyncio.current_task()
     return task is not None and task.cancelling() > 0
 
 
+async def tidy(awaitable) -> Any:
+    """A cleanup step that asks the page something (focus, viewport, helpers put back): awaited as it is, or, while
+    the task is being cancelled, for at most ``CLEANUP_S`` and without raising. A page whose main thread is stuck in
+    a script never answers, and the cancellation (so the page's timeout, so the run) would wait with it; a page that
+    was only slow is still put back."""
+    if not cancelling():
+        return await awaitable
+    try:
+        return await asyncio.wait_for(awaitable, CLEANUP_S)
+    except Exception:  # noqa: BLE001 - no answer in time, or a closed page: the cancellation goes on
+        return None
+
+
 async def _restore(page, viewport) -> None:
-    if cancelling():
-        return
     if viewport and page.viewport_size != viewport:
         try:
-            await page.set_viewport_size(viewport)
-            await page.evaluate(_FRAME_JS)
+            await tidy(page.set_viewport_size(viewport))
+            await tidy(page.evaluate(_FRAME_JS))
         except Exception:  # noqa: BLE001 - a closed page
             pass
 

@@ -74,7 +74,7 @@ from audit.capture import (
     screenshot_plan,
     write_file,
 )
-from audit.layout import cancelling
+from audit.layout import tidy
 from audit.model import PageKind, PageRef, PageSnapshot
 from audit.words import N_
 
@@ -668,8 +668,7 @@ class WebDriverBrowser:
                 try:
                     shot = await self._call(_screenshot, page)
                 finally:
-                    if not cancelling():  # the page's time is up: its session is replaced, not asked again
-                        await page.evaluate(_UNMASK_JS)
+                    await tidy(page.evaluate(_UNMASK_JS))  # bounded once the page's time is up
                 write_file(folder / "screenshot.jpg", shot)
                 snap.files["screenshot"] = "screenshot.jpg"
                 self._captured |= nodes

@@ -550,3 +550,42 @@ def test_probes_that_cannot_find_anything_say_so(chromium, static_server, tmp_pa
     assert "inapplicable" not in probes3["focus"] and probes3["focus"]["elements"]
     assert "inapplicable" not in probes3["tab_walk"] and probes3["tab_walk"]["tabbables"] > 0
     assert "probe.facts" in snap.timings and "probe.focus" not in snap.timings and "probe.focus" in snap3.timings
+
+
+def test_a_cleanup_waits_on_the_page_only_a_moment_once_the_page_is_cancelled():
+    """layout.tidy: outside a cancellation a cleanup is awaited as it is (and may raise); in a task being
+    cancelled (the page's time is up), one that answers is still awaited, one that never answers is given up after
+    CLEANUP_S, and the cancellation goes on."""
+    import time
+
+    from audit.layout import CLEANUP_S, tidy
+
+    async def answer(seconds, value):
+        await asyncio.sleep(seconds)
+        return value
+
+    async def fail():
+        raise RuntimeError("closed")
+
+    done: dict = {}
+
+    async def probe():
+        try:
+            await asyncio.sleep(3600)  # the probe, cut by the page's timeout
+        finally:
+            done["slow"] = await tidy(answer(0.2, "put back"))
+            started = time.monotonic()
+            done["stuck"] = await tidy(asyncio.Event().wait())  # a stuck page never answers
+            done["stuck_s"] = time.monotonic() - started
+            done["closed"] = await tidy(fail())
+
+    async def main():
+        assert await tidy(answer(0, 1)) == 1
+        with pytest.raises(RuntimeError):
+            await tidy(fail())
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(probe(), 0.1)
+
+    asyncio.run(main())
+    assert done["slow"] == "put back" and done["stuck"] is None and done["closed"] is None
+    assert CLEANUP_S - 0.1 < done["stuck_s"] < CLEANUP_S + 1
