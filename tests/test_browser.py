@@ -299,3 +299,37 @@ def test_a_renderer_crash_during_the_probes_is_the_page_error(chromium, tmp_path
     assert crashed.error and "crashed" in crashed.error, crashed.error
     assert "probes" in crashed.timings  # it died in the probes, after axe
     assert after.error is None and after.title == "x"
+
+
+def test_a_journey_goes_on_at_the_audit_viewport_after_a_step_timed_out_in_the_probes(chromium, tmp_path):
+    """A journey step whose audit runs out of time while the layout probes have the page narrow (a resize handler
+    keeps the page busy for longer than the cleanup may wait, which gives up but has sent the viewport back): the
+    step is that timeout, and the next step, played in the same tab, is audited at the audit's viewport, not at the
+    probe's (with cleanups skipped once cancelled, it was audited at 640 × 450)."""
+    from audit.capture import VIEWPORT
+    from audit.model import Journey, Step, StepAction
+
+    site = tmp_path / "site"
+    site.mkdir()
+    head = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>x</title></head><body><main>'
+    busy = ("addEventListener('resize', () => { const end = Date.now() + 5000; while (Date.now() < end) {} }, "
+            "{once: true});")
+    (site / "slow.html").write_text(f"{head}<h1>Lente</h1><p>Texte.</p></main><script>{busy}</script></body></html>",
+                                    encoding="utf-8")
+    size = "<script>document.title = innerWidth + 'x' + innerHeight;</script>"
+    (site / "next.html").write_text(f"{head}<h1>Suivante</h1><p>Texte.</p></main>{size}</body></html>",
+                                    encoding="utf-8")
+    journey = Journey(id="demarche", name="Démarche", steps=(
+        Step(action=StepAction.GOTO, target="/slow.html", name="lente", audit=True),
+        Step(action=StepAction.GOTO, target="/next.html", name="suivante", audit=True)))
+
+    async def main(base):
+        async with Browser(chromium, GatherOptions(timeout=3, screenshot=False)) as browser:
+            return [snap async for snap in browser.journey(
+                journey, base, lambda key: tmp_path / key.replace(":", "_"), lambda step: step.value or "")]
+
+    with served_folder(site) as base:
+        slow, after = asyncio.run(main(base))
+    assert slow.error and "timeout" in slow.error, slow.error
+    assert after.error is None, after.error
+    assert after.title == f"{VIEWPORT['width']}x{VIEWPORT['height']}", after.title
