@@ -396,18 +396,13 @@ async def reflow(page, restore: bool = True) -> dict[str, Any]:
 CLEANUP_S = 1.0  # what a cleanup may wait on the page once the page's time is up
 
 
-def cancelling() -> bool:
-    """Whether the task running this is being cancelled (the page's time is up, the run stops)."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
-
-
 async def tidy(awaitable) -> Any:
     """A cleanup step that asks the page something (focus, viewport, helpers put back): awaited as it is, or, while
-    the task is being cancelled, for at most ``CLEANUP_S`` and without raising. A page whose main thread is stuck in
-    a script never answers, and the cancellation (so the page's timeout, so the run) would wait with it; a page that
-    was only slow is still put back."""
-    if not cancelling():
+    the task is being cancelled (the page's time is up, the run stops), for at most ``CLEANUP_S`` and without
+    raising. A page whose main thread is stuck in a script never answers, and the cancellation (so the page's
+    timeout, so the run) would wait with it; a page that was only slow is still put back."""
+    task = asyncio.current_task()
+    if task is None or not task.cancelling():
         return await awaitable
     try:
         return await asyncio.wait_for(awaitable, CLEANUP_S)

@@ -98,13 +98,9 @@ def tree(root: int, ticks: dict[int, int] | None = None) -> tuple[list[int], int
     return pids, total
 
 
-def pss(pids: list[int]) -> int:
-    """Summed proportional set size (shared pages divided among their sharers), in bytes."""
-    return sum(pss_by_pid(pids).values())
-
-
 def pss_by_pid(pids: list[int]) -> dict[int, int]:
-    """Each process's proportional set size, in bytes (the processes gone meanwhile are left out)."""
+    """Each process's proportional set size (shared pages divided among their sharers), in bytes; the processes
+    gone meanwhile are left out."""
     out: dict[int, int] = {}
     for pid in pids:
         try:
