@@ -204,6 +204,7 @@ class _Tab:
             pass
 
 
+SHOT_WAIT_S = 5.0  # the longest a screenshot waits for the other tab's to end (Browser._screenshot)
 _OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 
 
@@ -224,6 +225,7 @@ class Browser:
         self._context_pages = 0  # pages taken in the current shared context
         self._retired: list[Any] = []  # earlier shared contexts, closed when their last tab is back
         self._taking = asyncio.Lock()  # one _take_page at a time (renewals)
+        self._shooting = asyncio.Lock()  # one screenshot at a time (see _screenshot)
         self._axe_source = axe_script_path().read_text(encoding="utf-8")
         self._axe_locale = axe_locale(self.options.lang)
         # axe and its locale in one evaluation a frame (one round trip; the locale sent once, as code)
@@ -259,6 +261,7 @@ class Browser:
                                             error=str(exc).splitlines()[0])) from None
         self.version = self._browser.version
         self._taking = asyncio.Lock()  # of this event loop
+        self._shooting = asyncio.Lock()
         self._context = await self._new_context()
         return self
 
@@ -565,8 +568,16 @@ class Browser:
         # there is nothing to paint over (a mask makes Playwright put its 330 KB selector engine in the page)
         selectors = (*(("input[type=password]",) if passwords else ()), *secret_fields)
         masks = [page.locator(sel) for sel in selectors]
-        shot = await page.screenshot(full_page=True, type="jpeg", quality=70, clip=clip,
-                                     animations="disabled", caret="hide", mask=masks)
+        # One tab shoots at a time: a full-page shot holds the page's whole height as bitmaps in the GPU and
+        # browser processes for a moment (+110 and +50 MB for 1 280 x 6 000 px), and two at once were the tree's
+        # memory peak. A shot that does not end within SHOT_WAIT_S does not hold the other tab longer.
+        waited = await _acquire(self._shooting, SHOT_WAIT_S)
+        try:
+            shot = await page.screenshot(full_page=True, type="jpeg", quality=70, clip=clip,
+                                         animations="disabled", caret="hide", mask=masks)
+        finally:
+            if waited:
+                self._shooting.release()
         write_file(folder / "screenshot.jpg", shot)
         snap.files["screenshot"] = "screenshot.jpg"
 
@@ -923,3 +934,12 @@ async def _safe(awaitable) -> None:
         pass
 
 
+
+
+async def _acquire(lock: asyncio.Lock, timeout: float) -> bool:
+    """Take ``lock``, waiting at most ``timeout`` seconds; False when it was not taken (go on without it)."""
+    try:
+        await asyncio.wait_for(lock.acquire(), timeout)
+    except TimeoutError:
+        return False
+    return True

@@ -199,6 +199,62 @@ def test_screenshot_masks_are_asked_for_password_fields_even_in_a_shadow_root(ch
     assert none[1] == 0 and shadow[1] == 1 and shadow[0] > 0
 
 
+@pytest.mark.parametrize("held", [False, True], ids=["two-tabs", "held-by-a-stuck-shot"])
+def test_one_screenshot_at_a_time(chromium, tmp_path, monkeypatch, held):
+    """Two tabs never shoot at once (a tall shot's bitmaps are the tree's memory peak); a shot that does not end
+    holds the other tab at most SHOT_WAIT_S, then it is shot anyway."""
+    import time
+
+    from playwright.async_api import Page
+
+    import audit.browser
+
+    if held:
+        monkeypatch.setattr(audit.browser, "SHOT_WAIT_S", 0.5)
+    spans: list[tuple[float, float]] = []
+    real = Page.screenshot
+
+    async def slow_screenshot(self, **kwargs):
+        started = time.perf_counter()
+        shot = await real(self, **kwargs)
+        await asyncio.sleep(0.8)  # a slow shot: the other tab reaches its own meanwhile
+        spans.append((started, time.perf_counter()))
+        return shot
+
+    monkeypatch.setattr(Page, "screenshot", slow_screenshot)
+    site = tmp_path / "site"
+    site.mkdir()
+    head = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>x</title></head><body><main>'
+    (site / "a.html").write_text(f'{head}<div style="height: 3000px"></div><img src="x.png"></main></body></html>',
+                                 encoding="utf-8")
+    (site / "b.html").write_text(f'{head}<div style="height: 3000px"></div><button></button></main></body></html>',
+                                 encoding="utf-8")
+
+    async def main(base):
+        async with Browser(chromium, GatherOptions(probes=False)) as browser:
+            if held:  # as if a shot of a third tab never ended
+                await browser._shooting.acquire()
+
+            async def one(name):
+                folder = tmp_path / name
+                folder.mkdir()
+                return await browser.gather(PageRef(url=f"{base}/{name}.html"), folder), folder
+
+            return await asyncio.gather(one("a"), one("b"))
+
+    with served_folder(site) as base:
+        pages = asyncio.run(main(base))
+    for snap, folder in pages:
+        assert snap.error is None, snap.error
+        assert (folder / snap.files["screenshot"]).stat().st_size > 0
+    assert len(spans) == 2
+    (a0, a1), (b0, b1) = sorted(spans)
+    if held:  # both waited for the stuck one, gave up after 0.5 s, and were shot side by side
+        assert b0 < a1
+    else:
+        assert a1 <= b0, spans  # without the lock, both shots overlap (0.8 s each, started together)
+
+
 def test_a_page_left_narrow_by_the_probes_does_not_reach_the_next_one(chromium, tmp_path):
     """A crawled page that needs no screenshot is left at the reflow probe's 320 px (no layout of the whole page at
     its first size again): the tab given back gets the audit's viewport before the next page, and a page with a
