@@ -63,6 +63,7 @@ from audit.capture import (  # noqa: F401
     page_scope,
     read_boxes,
     refused,
+    remember_shot,
     retry_after,
     run_probes,
     screenshot_plan,
@@ -241,6 +242,7 @@ class Browser:
                           + "\n;Object.defineProperty(window, '__a11yAuditAxe', {value: window.axe, configurable: true});"
                           "\n})();")
         self._captured: set[str] = set()  # fingerprints of the axe nodes already on a saved screenshot
+        self._below: set[str] = set()  # ... and of those only ever below a screenshot's end (capture.remember_shot)
         self._probes = load_probes() if self.options.probes else {}
         # the run's shared parts (header, menu, footer) and axe's answers for them
         self.parts = (PartLedger(verify=self.options.verify_reuse)
@@ -523,13 +525,15 @@ class Browser:
         # A page with a screenshot (journey steps always have one) gets its boxes with the shot, after the probes;
         # the others now, in the layout axe saw (the probes leave a crawled page narrow: see below).
         shot_s = 0.0
-        nodes: set[str] = set()
-        shoot = False
+        nodes: dict[str, str | None] = {}
+        shoot: bool | None = False
         if self.options.screenshot:
             t3 = time.perf_counter()
-            nodes, shoot = screenshot_plan(raw, self._captured, always=not navigate)
+            nodes, shoot = screenshot_plan(raw, self._captured, self._below, always=not navigate)
             if not shoot:
                 await read_boxes(page, snap, raw)
+            if shoot is None:  # nodes an earlier shot had below its end: is one of them higher on this page?
+                shoot = screenshot_plan(raw, self._captured, self._below, False, snap.boxes)[1]
             shot_s = time.perf_counter() - t3
         t2 = time.perf_counter()
         dom = redact.text(await page.evaluate(DOM_JS)).encode("utf-8")
@@ -553,7 +557,7 @@ class Browser:
             if shoot:
                 await read_boxes(page, snap, raw)
                 await self._screenshot(page, folder, snap, secret_fields)
-                self._captured |= nodes
+                remember_shot(nodes, snap.boxes, self._captured, self._below)
             snap.timings["screenshot"] = round(shot_s + time.perf_counter() - t3, 3)
         if held:
             snap.timings["held_navigations"] = len(held)

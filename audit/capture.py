@@ -23,7 +23,7 @@ from typing import Any
 from audit import words
 from audit.fingerprint import fingerprint
 from audit.layout import as_json, from_json, with_helpers  # noqa: F401 - as_json, from_json: the capture's face
-from audit.model import PageSnapshot
+from audit.model import MAX_SCREENSHOT_HEIGHT, PageSnapshot, on_screenshot
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,6 @@ AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name", "empty-heading
 # "incomplete" feeds the "à vérifier" answers
 AXE_RESULT_TYPES = ("violations", "incomplete")
 VIEWPORT = {"width": 1280, "height": 900}
-MAX_SCREENSHOT_HEIGHT = 6000
 # A tab (and the renderer process behind it) is replaced every so many pages. A renderer that has held many
 # pages keeps what they dirtied (V8 heap, caches) as private memory; a fresh one shares most of its pages with
 # the zygote, but starts cold (axe compiled again). Measured on 200 pages (docs/performance.md): every 40 pages
@@ -328,12 +327,35 @@ def failing_selectors(raw_axe: str) -> list[str]:
     return list(dict.fromkeys(out))[:200]
 
 
-def screenshot_plan(raw_axe: str, captured: set[str], always: bool) -> tuple[set[str], bool]:
-    """The fingerprints of the axe nodes a page reports, and whether it needs a screenshot: ``always``, or a node
-    not on an earlier one (``captured``). Reports crop each issue (one check, the same element's shape on many
-    pages) out of the first of its pages that has a screenshot, so a shared header's defects are shot once."""
+def screenshot_plan(raw_axe: str, captured: set[str], below: set[str], always: bool,
+                    boxes: dict[str, dict[str, float]] | None = None) -> tuple[dict[str, str | None], bool | None]:
+    """The axe nodes a page reports (fingerprint -> selector, when it has one box) and whether the page needs a
+    screenshot: ``always``, or a node not on an earlier one (``captured``). Reports crop each issue (one check, the
+    same element's shape on many pages) out of the first of its pages whose screenshot shows it, so a shared
+    header's defects are shot once. A node that was only ever below a screenshot's end (``below``: long pages)
+    asks for one where this page shows it higher: None when that needs the page's ``boxes``, not given."""
     nodes = node_fingerprints(raw_axe)
-    return nodes, always or bool(nodes - captured)
+    new = nodes.keys() - captured
+    if always or (new - below):
+        return nodes, True
+    if not new:
+        return nodes, False
+    if boxes is None:
+        return nodes, None
+    return nodes, any(on_screenshot(boxes.get(nodes[fp] or "")) for fp in new)
+
+
+def remember_shot(nodes: dict[str, str | None], boxes: dict[str, dict[str, float]], captured: set[str],
+                  below: set[str]) -> None:
+    """After a screenshot: its nodes are captured, but those whose box lies below the screenshot's end."""
+    for fp, selector in nodes.items():
+        box = boxes.get(selector) if selector else None
+        if box is not None and box["y"] >= MAX_SCREENSHOT_HEIGHT:
+            if fp not in captured:
+                below.add(fp)
+        else:
+            captured.add(fp)
+            below.discard(fp)
 
 
 async def read_boxes(page, snap: PageSnapshot, raw_axe: str) -> None:
@@ -343,18 +365,20 @@ async def read_boxes(page, snap: PageSnapshot, raw_axe: str) -> None:
         snap.boxes = await page.evaluate(BOXES_JS, selectors)
 
 
-def node_fingerprints(raw_axe: str) -> set[str]:
-    """The fingerprints (as findings and the report's issues have them) of the axe nodes a page reports."""
+def node_fingerprints(raw_axe: str) -> dict[str, str | None]:
+    """The fingerprints (as findings and the report's issues have them) of the axe nodes a page reports, each with
+    the selector its box is read under (one level of target; None in a frame or a shadow tree)."""
     try:
         data = json.loads(raw_axe)
     except ValueError:
-        return set()
-    out = set()
+        return {}
+    out: dict[str, str | None] = {}
     for group in ("violations", "incomplete"):
         for rule in data.get(group, []):
             for node in rule.get("nodes", []):
-                out.add(fingerprint(f"axe:{rule.get('id')}", axe_selector(node.get("target")),
-                                    (node.get("html") or "")[:MAX_SNIPPET]))
+                target = node.get("target") or []
+                key = fingerprint(f"axe:{rule.get('id')}", axe_selector(target), (node.get("html") or "")[:MAX_SNIPPET])
+                out[key] = target[0] if len(target) == 1 and isinstance(target[0], str) else None
     return out
 
 

@@ -90,6 +90,17 @@ class PageRef:
         return self.url
 
 
+# A page's screenshot is its top MAX_SCREENSHOT_HEIGHT px at most (full width): an element lower down is not on it.
+MAX_SCREENSHOT_HEIGHT = 6000
+
+
+def on_screenshot(box: dict[str, float] | None) -> bool:
+    """Whether an element's box (document coordinates, as ``PageSnapshot.boxes``) can be shown on its page's
+    screenshot: it has an area and starts above the screenshot's end."""
+    return bool(box) and box["width"] >= 1 and box["height"] >= 1 and box["y"] + box["height"] > 0 \
+        and box["y"] < MAX_SCREENSHOT_HEIGHT
+
+
 @dataclass(slots=True)
 class PageSnapshot:
     """What gather saved for one page; the files live in the run folder (see store.py)."""
@@ -118,6 +129,11 @@ class PageSnapshot:
     same_as: str | None = None
     canonical: str | None = None  # the absolute URL of the page's <link rel="canonical">, if any
     render_hash: str | None = None  # SHA-256 of the rendered title and text (with content_hash: same content)
+
+    def shot_box(self, selector: str | None) -> dict[str, float] | None:
+        """The box of the element ``selector`` when this page has a screenshot that shows it, else None."""
+        box = self.boxes.get(selector) if selector else None
+        return box if self.files.get("screenshot") and on_screenshot(box) else None
 
 
 @dataclass(slots=True)

@@ -69,6 +69,7 @@ from audit.capture import (
     load_probes,
     read_boxes,
     refused,
+    remember_shot,
     retry_after,
     run_probes,
     screenshot_plan,
@@ -368,6 +369,7 @@ class WebDriverBrowser:
         self._axe_locale = axe_locale(self.options.lang)
         self._probes = load_probes() if self.options.probes else {}
         self._captured: set[str] = set()  # fingerprints of the axe nodes already on a saved screenshot
+        self._below: set[str] = set()  # ... and of those only ever below a screenshot's end (as Browser)
         self._free: asyncio.Queue[SeleniumPage | None] | None = None  # None in it: "look again"
         self._pages: list[SeleniumPage] = []
         self._dead = False
@@ -662,7 +664,7 @@ class WebDriverBrowser:
         if self.options.screenshot:
             t3 = time.perf_counter()
             await read_boxes(page, snap, raw)
-            nodes, shoot = screenshot_plan(raw, self._captured, always=False)
+            nodes, shoot = screenshot_plan(raw, self._captured, self._below, False, snap.boxes)
             if shoot:
                 await page.evaluate(_MASK_JS)
                 try:
@@ -671,7 +673,7 @@ class WebDriverBrowser:
                     await tidy(page.evaluate(_UNMASK_JS))  # bounded once the page's time is up
                 write_file(folder / "screenshot.jpg", shot)
                 snap.files["screenshot"] = "screenshot.jpg"
-                self._captured |= nodes
+                remember_shot(nodes, snap.boxes, self._captured, self._below)
             snap.timings["screenshot"] = round(time.perf_counter() - t3, 3)
 
     # --- axe, probes (the axe part is blocking) -------------------------------------------------------

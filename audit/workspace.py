@@ -566,8 +566,7 @@ def _cell_context(site, a, ref: str, cid: str) -> dict[str, Any]:
                 "outcome": f.outcome.value, "snippet": f.snippet, "selector": f.selector,
                 "tester": (f.extra or {}).get("pseudonym") or (f.extra or {}).get("tester") or "",
                 "dismissed": f.dismissed,
-                "crop": bool(snap is not None and f.selector and snap.boxes.get(f.selector)
-                             and snap.files.get("screenshot"))}
+                "crop": bool(snap is not None and snap.shot_box(f.selector))}
         (testers if f.source == Source.TESTER else automated).append(item)
     rows = [v for v in _store().verdicts(site.id) if v.page == ref and v.criterion == cid]
     tests = [t for t, c in standards.TESTS.items() if c == cid]
@@ -672,15 +671,14 @@ def _capture(site_id: str):
     a = _assessed(site)
     key, selector = request.args.get("page", ""), request.args.get("selecteur", "")
     snap = next((p for p in (a.pages if a else ()) if page_id(p.key) == key), None)
-    box = snap.boxes.get(selector) if snap is not None else None
-    shot = snap.files.get("screenshot") if snap is not None else None
-    if not box or not shot:
+    box = snap.shot_box(selector) if snap is not None else None
+    if box is None:
         from flask import abort
 
         abort(404)
     from PIL import Image
 
-    path = a.run.folder / "pages" / page_id(snap.key) / Path(shot).name
+    path = a.run.folder / "pages" / page_id(snap.key) / Path(snap.files["screenshot"]).name
     with Image.open(path) as image:
         crop = outlined_crop(image, box)
     if crop is None:

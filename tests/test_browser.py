@@ -255,6 +255,57 @@ def test_one_screenshot_at_a_time(chromium, tmp_path, monkeypatch, held):
         assert a1 <= b0, spans  # without the lock, both shots overlap (0.8 s each, started together)
 
 
+def test_an_element_below_a_screenshot_is_shot_where_a_page_shows_it(chromium, tmp_path):
+    """A screenshot is the page's top 6 000 px: an axe node below it is not « captured » by it. A later page that
+    shows the same element higher gets a screenshot, the report crops the issue from that page (not from the long
+    page where the crop would be empty), and a third page with the element low again is not shot."""
+    from types import SimpleNamespace
+
+    from audit.model import MAX_SCREENSHOT_HEIGHT
+    from audit.reports import _issue_shot
+
+    site = tmp_path / "site"
+    site.mkdir()
+    head = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>x</title></head><body><main><h1>x</h1>'
+    tall = f'{head}<div style="height: {MAX_SCREENSHOT_HEIGHT + 1000}px"></div><img src="x.png"></main></body></html>'
+    (site / "long.html").write_text(tall, encoding="utf-8")
+    (site / "short.html").write_text(f'{head}<img src="x.png"></main></body></html>', encoding="utf-8")
+    with served_folder(site) as base:
+        pages = _gather(chromium, [f"{base}/long.html", f"{base}/short.html", f"{base}/long.html?2"], tmp_path,
+                        probes=False)
+    (long, _), (short, _), (again, _) = pages
+    assert [("screenshot" in snap.files) for snap, _ in pages] == [True, True, False]
+    assert long.boxes["img"]["y"] > MAX_SCREENSHOT_HEIGHT and long.shot_box("img") is None
+    assert short.shot_box("img") == short.boxes["img"]
+    issue = SimpleNamespace(findings=[SimpleNamespace(page_key=snap.key, selector="img") for snap, _ in pages])
+    shot = _issue_shot(issue, {snap.key: snap for snap, _ in pages})
+    assert shot is not None and shot["page"] == short.key and shot["box"] == short.boxes["img"]
+
+
+def test_screenshot_plan_and_what_a_shot_captured():
+    """The plan in three cases (a new node; only nodes below an earlier shot, decided by this page's boxes;
+    nothing new) and what a shot leaves captured or below."""
+    from audit.capture import node_fingerprints, remember_shot, screenshot_plan
+
+    raw = json.dumps({"violations": [{"id": "image-alt", "nodes": [
+        {"target": ["img"], "html": "<img>"}, {"target": [["x-y", "img"]], "html": "<img>"}]}]})
+    nodes = node_fingerprints(raw)
+    [low] = [fp for fp, sel in nodes.items() if sel == "img"]
+    [shadowed] = [fp for fp, sel in nodes.items() if sel is None]  # no box of its own: never asks again
+    captured: set[str] = set()
+    below: set[str] = set()
+    assert screenshot_plan(raw, captured, below, False) == (nodes, True)
+    remember_shot(nodes, {"img": {"x": 0, "y": 9000, "width": 10, "height": 10}}, captured, below)
+    assert below == {low} and captured == {shadowed}
+    assert screenshot_plan(raw, captured, below, False) == (nodes, None)  # the boxes decide
+    assert screenshot_plan(raw, captured, below, False, {"img": {"x": 0, "y": 9000, "width": 10, "height": 10}})[1] is False
+    assert screenshot_plan(raw, captured, below, False, {"img": {"x": 0, "y": 90, "width": 10, "height": 10}})[1] is True
+    assert screenshot_plan(raw, captured, below, True)[1] is True  # a journey step: always
+    remember_shot(nodes, {"img": {"x": 0, "y": 90, "width": 10, "height": 10}}, captured, below)
+    assert below == set() and captured == set(nodes)
+    assert screenshot_plan(raw, captured, below, False)[1] is False
+
+
 def test_a_page_left_narrow_by_the_probes_does_not_reach_the_next_one(chromium, tmp_path):
     """A crawled page that needs no screenshot is left at the reflow probe's 320 px (no layout of the whole page at
     its first size again): the tab given back gets the audit's viewport before the next page, and a page with a

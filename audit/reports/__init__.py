@@ -311,14 +311,12 @@ def _grid_dict(grid: scoring.Grid, lang: str) -> dict[str, Any]:
 
 
 def _issue_shot(issue: scoring.Issue, snaps: dict[str, PageSnapshot]) -> dict[str, Any] | None:
-    """The first page of the issue with a screenshot and the element's box: what to crop and outline."""
+    """The first page of the issue whose screenshot shows the element (a box with an area, above the screenshot's
+    end): what to crop and outline."""
     for f in issue.findings:
         snap = snaps.get(f.page_key)
-        if snap is None or not f.selector:
-            continue
-        box = snap.boxes.get(f.selector)
-        shot = snap.files.get("screenshot")
-        if box and shot:
-            return {"page": snap.key, "page_id": page_id(snap.key), "file": shot, "box": box,
+        box = snap.shot_box(f.selector) if snap is not None else None
+        if box is not None:
+            return {"page": snap.key, "page_id": page_id(snap.key), "file": snap.files["screenshot"], "box": box,
                     "selector": f.selector}
     return None
