@@ -67,6 +67,7 @@ from audit.capture import (  # noqa: F401
     retry_after,
     run_probes,
     screenshot_plan,
+    shot_height,
     write_file,
 )
 from audit.model import Journey, PageKind, PageRef, PageSnapshot, StepAction
@@ -556,25 +557,29 @@ class Browser:
             t3 = time.perf_counter()
             if shoot:
                 await read_boxes(page, snap, raw)
-                await self._screenshot(page, folder, snap, secret_fields)
+                await self._screenshot(page, folder, snap, secret_fields, whole=not navigate)
                 remember_shot(nodes, snap.boxes, self._captured, self._below)
             snap.timings["screenshot"] = round(shot_s + time.perf_counter() - t3, 3)
         if held:
             snap.timings["held_navigations"] = len(held)
         snap.timings["total"] = round(time.perf_counter() - t0, 3)
 
-    async def _screenshot(self, page, folder: Path, snap: PageSnapshot, secret_fields: tuple[str, ...]) -> None:
+    async def _screenshot(self, page, folder: Path, snap: PageSnapshot, secret_fields: tuple[str, ...],
+                          whole: bool) -> None:
+        """The page as it is now (JPEG), down to ``capture.shot_height``: a journey step ``whole`` (at most
+        MAX_SCREENSHOT_HEIGHT px), a crawled page down to the crops of its elements' boxes."""
         height, passwords = await page.evaluate(_SHOT_FACTS_JS)
+        bottom = shot_height(height, snap.boxes, whole)
         clip = None
-        if height and height > MAX_SCREENSHOT_HEIGHT:
-            clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": MAX_SCREENSHOT_HEIGHT}
+        if height and height > bottom:
+            clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": bottom}
         # password fields and the fields a journey filled with a secret are painted over (magenta); no mask when
         # there is nothing to paint over (a mask makes Playwright put its 330 KB selector engine in the page)
         selectors = (*(("input[type=password]",) if passwords else ()), *secret_fields)
         masks = [page.locator(sel) for sel in selectors]
-        # One tab shoots at a time: a full-page shot holds the page's whole height as bitmaps in the GPU and
-        # browser processes for a moment (+110 and +50 MB for 1 280 x 6 000 px), and two at once were the tree's
-        # memory peak. A shot that does not end within SHOT_WAIT_S does not hold the other tab longer.
+        # One tab shoots at a time: a shot holds its whole height as bitmaps in the GPU and browser processes for a
+        # moment (+110 and +50 MB for 1 280 x 6 000 px), and two at once made the tree's memory peak at the start of
+        # a crawl. A shot that does not end within SHOT_WAIT_S does not hold the other tab longer.
         waited = await _acquire(self._shooting, SHOT_WAIT_S)
         try:
             shot = await page.screenshot(full_page=True, type="jpeg", quality=70, clip=clip,

@@ -11,6 +11,7 @@ import email.utils
 import hashlib
 import json
 import logging
+import math
 import os
 import shutil
 import time
@@ -23,7 +24,14 @@ from typing import Any
 from audit import words
 from audit.fingerprint import fingerprint
 from audit.layout import as_json, from_json, with_helpers  # noqa: F401 - as_json, from_json: the capture's face
-from audit.model import MAX_SCREENSHOT_HEIGHT, PageSnapshot, on_screenshot
+from audit.model import (
+    CROP_PAD,
+    MAX_CROP_HEIGHT,
+    MAX_SCREENSHOT_HEIGHT,
+    SHOT_WIDTH,
+    PageSnapshot,
+    on_screenshot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +74,7 @@ AXE_EXTRA_RULES = ("region", "skip-link", "table-duplicate-name", "empty-heading
 # what axe returns: no "passes" or "inapplicable" lists (they cost time and memory, no check reads them);
 # "incomplete" feeds the "à vérifier" answers
 AXE_RESULT_TYPES = ("violations", "incomplete")
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT = {"width": SHOT_WIDTH, "height": 900}
 # A tab (and the renderer process behind it) is replaced every so many pages. A renderer that has held many
 # pages keeps what they dirtied (V8 heap, caches) as private memory; a fresh one shares most of its pages with
 # the zygote, but starts cold (axe compiled again). Measured on 200 pages (docs/performance.md): every 40 pages
@@ -343,6 +351,20 @@ def screenshot_plan(raw_axe: str, captured: set[str], below: set[str], always: b
     if boxes is None:
         return nodes, None
     return nodes, any(on_screenshot(boxes.get(nodes[fp] or "")) for fp in new)
+
+
+def shot_height(page_height: int | None, boxes: dict[str, dict[str, float]], whole: bool) -> int:
+    """How far down a page's screenshot reaches. A journey step's (``whole``) as far as the page goes, at most
+    MAX_SCREENSHOT_HEIGHT px. A crawled page is shot for its elements' crops only: as far as the lowest crop of an
+    element the screenshot can show (``model.on_screenshot``: CROP_PAD px below its box, or below its first
+    MAX_CROP_HEIGHT px), at least a viewport. On the benchmark site that is 0.8 to 1 thousand pixels instead of
+    6 000, and the shot's memory and time go with its height (docs/performance.md, seventh round)."""
+    full = min(page_height or VIEWPORT["height"], MAX_SCREENSHOT_HEIGHT)
+    if whole:
+        return full
+    lowest = max((box["y"] + min(box["height"], MAX_CROP_HEIGHT) + CROP_PAD
+                  for box in boxes.values() if on_screenshot(box)), default=0)
+    return min(full, max(VIEWPORT["height"], math.ceil(lowest)))
 
 
 def remember_shot(nodes: dict[str, str | None], boxes: dict[str, dict[str, float]], captured: set[str],

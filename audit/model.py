@@ -90,15 +90,21 @@ class PageRef:
         return self.url
 
 
-# A page's screenshot is its top MAX_SCREENSHOT_HEIGHT px at most (full width): an element lower down is not on it.
+# What a page's screenshot can show: its left SHOT_WIDTH px (the audit's viewport width) and its top
+# MAX_SCREENSHOT_HEIGHT px at most. Reports crop an element out of it with CROP_PAD px around its box and at most
+# MAX_CROP_HEIGHT px of a tall element; a crawled page's screenshot reaches down to the lowest such crop
+# (capture.shot_height), so whatever ``on_screenshot`` says is shown can be cropped whole.
+SHOT_WIDTH = 1280
 MAX_SCREENSHOT_HEIGHT = 6000
+CROP_PAD = 24
+MAX_CROP_HEIGHT = 600
 
 
 def on_screenshot(box: dict[str, float] | None) -> bool:
     """Whether an element's box (document coordinates, as ``PageSnapshot.boxes``) can be shown on its page's
-    screenshot: it has an area and starts above the screenshot's end."""
+    screenshot: it has an area and starts within the screenshot's width and height."""
     return bool(box) and box["width"] >= 1 and box["height"] >= 1 and box["y"] + box["height"] > 0 \
-        and box["y"] < MAX_SCREENSHOT_HEIGHT
+        and box["x"] + box["width"] > 0 and box["y"] < MAX_SCREENSHOT_HEIGHT and box["x"] < SHOT_WIDTH
 
 
 @dataclass(slots=True)

@@ -52,7 +52,6 @@ from audit.capture import (
     AXE_TAGS,
     CHROMIUM_ARGS,
     LINKS_JS,
-    MAX_SCREENSHOT_HEIGHT,
     REPO_ROOT,
     RETRY_AFTER_MAX,
     SCOPE_JS,
@@ -73,6 +72,7 @@ from audit.capture import (
     retry_after,
     run_probes,
     screenshot_plan,
+    shot_height,
     write_file,
 )
 from audit.layout import tidy
@@ -668,7 +668,7 @@ class WebDriverBrowser:
             if shoot:
                 await page.evaluate(_MASK_JS)
                 try:
-                    shot = await self._call(_screenshot, page)
+                    shot = await self._call(_screenshot, page, snap.boxes)
                 finally:
                     await tidy(page.evaluate(_UNMASK_JS))  # bounded once the page's time is up
                 write_file(folder / "screenshot.jpg", shot)
@@ -817,11 +817,10 @@ def _body(page: SeleniumPage, request_id: str | None) -> bytes | None:
     return base64.b64decode(data) if body.get("base64Encoded") else data.encode("utf-8")
 
 
-def _screenshot(page: SeleniumPage) -> bytes:
-    """Full page, JPEG quality 70, at most MAX_SCREENSHOT_HEIGHT px high (as Browser)."""
+def _screenshot(page: SeleniumPage, boxes: dict[str, dict[str, float]]) -> bytes:
+    """JPEG quality 70, down to the crops of the elements' ``boxes`` (``capture.shot_height``, as Browser)."""
     page.close_popups()
-    height = page.driver.execute_script("return document.documentElement.scrollHeight") or VIEWPORT["height"]
-    height = min(int(height), MAX_SCREENSHOT_HEIGHT)
+    height = shot_height(page.driver.execute_script("return document.documentElement.scrollHeight"), boxes, False)
     width = (page.viewport_size or VIEWPORT)["width"]
     data = page.cdp("Page.captureScreenshot", {
         "format": "jpeg", "quality": 70, "captureBeyondViewport": True,

@@ -7,7 +7,7 @@ import json
 import socket
 
 import pytest
-from serving import served_folder
+from serving import served_folder, served_html
 
 from audit.browser import CHROMIUM_ARGS, Browser, GatherOptions
 from audit.model import PageRef
@@ -280,6 +280,40 @@ def test_an_element_below_a_screenshot_is_shot_where_a_page_shows_it(chromium, t
     issue = SimpleNamespace(findings=[SimpleNamespace(page_key=snap.key, selector="img") for snap, _ in pages])
     shot = _issue_shot(issue, {snap.key: snap for snap, _ in pages})
     assert shot is not None and shot["page"] == short.key and shot["box"] == short.boxes["img"]
+
+
+def test_a_crawled_page_is_shot_down_to_its_lowest_crop(chromium, tmp_path):
+    """A crawled page's screenshot serves its elements' crops: it reaches CROP_PAD px below the lowest box it can
+    show (here a button 2 000 px down a 9 000 px page), and every such box can be cropped whole from it."""
+    import io
+
+    from PIL import Image
+
+    from audit.model import CROP_PAD, MAX_CROP_HEIGHT, on_screenshot
+
+    head = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>x</title></head><body><main><h1>x</h1>'
+    html = (f'{head}<div style="height: 200px"></div><img src="x.png" width="50" height="50">'
+            '<div style="height: 1800px"></div><button style="width: 60px; height: 30px"></button>'
+            '<div style="height: 7000px"></div></main></body></html>')
+    with served_html(html, tmp_path / "site", "long.html") as url:
+        [(snap, folder)] = _gather(chromium, [url], tmp_path, probes=False)
+    image = Image.open(io.BytesIO((folder / snap.files["screenshot"]).read_bytes()))
+    shown = [box for box in snap.boxes.values() if on_screenshot(box)]
+    assert {"img", "button"} <= set(snap.boxes) and len(shown) == len(snap.boxes), snap.boxes
+    lowest = max(box["y"] + min(box["height"], MAX_CROP_HEIGHT) + CROP_PAD for box in shown)
+    assert 2000 < lowest <= image.height < lowest + 2 and image.width == 1280
+
+
+def test_shot_height():
+    from audit.capture import VIEWPORT, shot_height
+
+    box = {"x": 10, "y": 2000, "width": 50, "height": 2000}  # a tall element: its first 600 px are cropped
+    assert shot_height(9000, {"a": box}, whole=False) == 2000 + 600 + 24
+    assert shot_height(9000, {"a": box}, whole=True) == 6000  # a journey step: the page, down to the cap
+    assert shot_height(2400, {"a": box}, whole=False) == 2400  # never below the page
+    assert shot_height(9000, {}, whole=False) == VIEWPORT["height"]  # nothing to crop: one viewport
+    assert shot_height(9000, {"a": {**box, "y": 7000}}, whole=False) == VIEWPORT["height"]  # below the cap
+    assert shot_height(None, {}, whole=True) == VIEWPORT["height"]
 
 
 def test_screenshot_plan_and_what_a_shot_captured():

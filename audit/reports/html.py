@@ -16,11 +16,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 
 from audit import words
+from audit.model import CROP_PAD, MAX_CROP_HEIGHT
 from audit.reports import visible_controls
 
 log = logging.getLogger(__name__)
 
-MAX_CROP_HEIGHT = 600
 OUTLINE = (200, 0, 40)  # the outline drawn around the element (dark red, 4 px, with a white inner line)
 
 
@@ -69,7 +69,7 @@ def _open_image(path: Path):
         return None
 
 
-def outlined_crop(image, box: dict[str, float], pad: int = 24, outline: bool = True):
+def outlined_crop(image, box: dict[str, float], pad: int = CROP_PAD, outline: bool = True):
     """The element's area cut out of a page screenshot, with the element outlined; None when off-image."""
     from PIL import ImageDraw
 
