@@ -943,8 +943,6 @@ async def _safe(awaitable) -> None:
         pass
 
 
-
-
 async def _acquire(lock: asyncio.Lock, timeout: float) -> bool:
     """Take ``lock``, waiting at most ``timeout`` seconds; False when it was not taken (go on without it)."""
     try:
