@@ -116,6 +116,32 @@ def test_a_verdict_is_kept_with_who_and_when_and_the_grid_follows(town):
     assert refused.status_code == 403
 
 
+def test_a_cell_shows_the_element_cropped_from_a_screenshot_that_shows_it(town):
+    """The cell's finding links to its element's capture, cut out of the page's screenshot (a JPEG); an element
+    without a box on the screenshot has no capture: 404, never an empty image (a box below the screenshot's end:
+    tests/test_browser.py, PageSnapshot.shot_box)."""
+    import io
+
+    from PIL import Image
+
+    from audit.address import page_id
+
+    a = _assessed(town["runs"])
+    grid_keys = {p.key: p for p in a.grid.pages}
+    snaps = {p.key: p for p in a.pages}
+    f = next(f for f in a.findings if f.page_key in grid_keys and f.rgaa_tests and not f.repeated
+             and snaps[f.page_key].shot_box(f.selector))
+    gp, snap = grid_keys[f.page_key], snaps[f.page_key]
+    client = _client(town["runs"])
+    page = client.get(f"/sites/ville-demo/cellule?page={gp.ref}&critere={'.'.join(f.rgaa_tests[0].split('.')[:2])}")
+    assert page.status_code == 200
+    src = unescape(re.search(r'<img class="crop" src="([^"]+)"', page.text).group(1))
+    shot = client.get(src)
+    assert shot.status_code == 200 and shot.mimetype == "image/jpeg"
+    assert Image.open(io.BytesIO(shot.data)).size[0] >= snap.boxes[f.selector]["width"]
+    assert client.get(f"/sites/ville-demo/capture?page={page_id(snap.key)}&selecteur=nowhere").status_code == 404
+
+
 def test_two_people_saving_one_cell_the_second_is_told_and_nothing_is_overwritten(town):
     first, second = _client(town["runs"]), _client(town["runs"])
     a = _assessed(town["runs"])
