@@ -201,7 +201,7 @@ def test_screenshot_masks_are_asked_for_password_fields_even_in_a_shadow_root(ch
 
 @pytest.mark.parametrize("held", [False, True], ids=["two-tabs", "held-by-a-stuck-shot"])
 def test_one_screenshot_at_a_time(chromium, tmp_path, monkeypatch, held):
-    """Two tabs never shoot at once (a tall shot's bitmaps are the tree's memory peak); a shot that does not end
+    """Two tabs never shoot at once (two tall shots at once made the tree's memory peak); a shot that does not end
     holds the other tab at most SHOT_WAIT_S, then it is shot anyway."""
     import time
 
