@@ -60,6 +60,7 @@ from audit.capture import (  # noqa: F401
     http_error,
     is_another_page,
     load_probes,
+    node_fingerprints,
     page_scope,
     read_boxes,
     refused,
@@ -530,11 +531,12 @@ class Browser:
         shoot: bool | None = False
         if self.options.screenshot:
             t3 = time.perf_counter()
-            nodes, shoot = screenshot_plan(raw, self._captured, self._below, always=not navigate)
+            nodes = node_fingerprints(raw)
+            shoot = screenshot_plan(nodes, self._captured, self._below, always=not navigate)
             if not shoot:
-                await read_boxes(page, snap, raw)
+                await read_boxes(page, snap, nodes)
             if shoot is None:  # nodes an earlier shot had below its end: is one of them higher on this page?
-                shoot = screenshot_plan(raw, self._captured, self._below, False, snap.boxes)[1]
+                shoot = screenshot_plan(nodes, self._captured, self._below, False, snap.boxes)
             shot_s = time.perf_counter() - t3
         t2 = time.perf_counter()
         dom = redact.text(await page.evaluate(DOM_JS)).encode("utf-8")
@@ -556,7 +558,7 @@ class Browser:
         if self.options.screenshot:
             t3 = time.perf_counter()
             if shoot:
-                await read_boxes(page, snap, raw)
+                await read_boxes(page, snap, nodes)
                 await self._screenshot(page, folder, snap, secret_fields, whole=not navigate)
                 remember_shot(nodes, snap.boxes, self._captured, self._below)
             snap.timings["screenshot"] = round(shot_s + time.perf_counter() - t3, 3)

@@ -320,37 +320,21 @@ def refused(snap: PageSnapshot, folder: Path, why: str) -> PageSnapshot:
                         step=snap.step, status=snap.status, content_type=snap.content_type, error=why)
 
 
-def failing_selectors(raw_axe: str) -> list[str]:
-    try:
-        data = json.loads(raw_axe)
-    except ValueError:
-        return []
-    out = []
-    for group in ("violations", "incomplete"):
-        for rule in data.get(group, []):
-            for node in rule.get("nodes", []):
-                target = node.get("target") or []
-                if target and isinstance(target[-1], str) and len(target) == 1:
-                    out.append(target[0])
-    return list(dict.fromkeys(out))[:200]
-
-
-def screenshot_plan(raw_axe: str, captured: set[str], below: set[str], always: bool,
-                    boxes: dict[str, dict[str, float]] | None = None) -> tuple[dict[str, str | None], bool | None]:
-    """The axe nodes a page reports (fingerprint -> selector, when it has one box) and whether the page needs a
-    screenshot: ``always``, or a node not on an earlier one (``captured``). Reports crop each issue (one check, the
-    same element's shape on many pages) out of the first of its pages whose screenshot shows it, so a shared
-    header's defects are shot once. A node that was only ever below a screenshot's end (``below``: long pages)
-    asks for one where this page shows it higher: None when that needs the page's ``boxes``, not given."""
-    nodes = node_fingerprints(raw_axe)
+def screenshot_plan(nodes: dict[str, str | None], captured: set[str], below: set[str], always: bool,
+                    boxes: dict[str, dict[str, float]] | None = None) -> bool | None:
+    """Whether a page whose axe nodes are ``nodes`` (``node_fingerprints``) needs a screenshot: ``always``, or a
+    node not on an earlier one (``captured``). Reports crop each issue (one check, the same element's shape on many
+    pages) out of the first of its pages whose screenshot shows it, so a shared header's defects are shot once. A
+    node that was only ever below a screenshot's end (``below``: long pages) asks for one where this page shows it
+    higher: None when that needs the page's ``boxes``, not given."""
     new = nodes.keys() - captured
     if always or (new - below):
-        return nodes, True
+        return True
     if not new:
-        return nodes, False
+        return False
     if boxes is None:
-        return nodes, None
-    return nodes, any(on_screenshot(boxes.get(nodes[fp] or "")) for fp in new)
+        return None
+    return any(on_screenshot(boxes.get(nodes[fp] or "")) for fp in new)
 
 
 def shot_height(page_height: int | None, boxes: dict[str, dict[str, float]], whole: bool) -> int:
@@ -380,9 +364,10 @@ def remember_shot(nodes: dict[str, str | None], boxes: dict[str, dict[str, float
             below.discard(fp)
 
 
-async def read_boxes(page, snap: PageSnapshot, raw_axe: str) -> None:
-    """The boxes of axe's failing nodes on ``snap`` (where reports outline them), read in the page as it is."""
-    selectors = failing_selectors(raw_axe)
+async def read_boxes(page, snap: PageSnapshot, nodes: dict[str, str | None]) -> None:
+    """The boxes of axe's failing nodes (``node_fingerprints``) on ``snap`` (where reports outline them), read in the
+    page as it is: the first 200 selectors, in axe's order."""
+    selectors = list(dict.fromkeys(selector for selector in nodes.values() if selector))[:200]
     if selectors:
         snap.boxes = await page.evaluate(BOXES_JS, selectors)
 

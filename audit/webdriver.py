@@ -66,6 +66,7 @@ from audit.capture import (
     http_error,
     is_another_page,
     load_probes,
+    node_fingerprints,
     read_boxes,
     refused,
     remember_shot,
@@ -663,8 +664,9 @@ class WebDriverBrowser:
 
         if self.options.screenshot:
             t3 = time.perf_counter()
-            await read_boxes(page, snap, raw)
-            nodes, shoot = screenshot_plan(raw, self._captured, self._below, False, snap.boxes)
+            nodes = node_fingerprints(raw)
+            await read_boxes(page, snap, nodes)
+            shoot = screenshot_plan(nodes, self._captured, self._below, False, snap.boxes)
             if shoot:
                 await page.evaluate(_MASK_JS)
                 try:

@@ -328,16 +328,16 @@ def test_screenshot_plan_and_what_a_shot_captured():
     [shadowed] = [fp for fp, sel in nodes.items() if sel is None]  # no box of its own: never asks again
     captured: set[str] = set()
     below: set[str] = set()
-    assert screenshot_plan(raw, captured, below, False) == (nodes, True)
+    assert screenshot_plan(nodes, captured, below, False) is True
     remember_shot(nodes, {"img": {"x": 0, "y": 9000, "width": 10, "height": 10}}, captured, below)
     assert below == {low} and captured == {shadowed}
-    assert screenshot_plan(raw, captured, below, False) == (nodes, None)  # the boxes decide
-    assert screenshot_plan(raw, captured, below, False, {"img": {"x": 0, "y": 9000, "width": 10, "height": 10}})[1] is False
-    assert screenshot_plan(raw, captured, below, False, {"img": {"x": 0, "y": 90, "width": 10, "height": 10}})[1] is True
-    assert screenshot_plan(raw, captured, below, True)[1] is True  # a journey step: always
+    assert screenshot_plan(nodes, captured, below, False) is None  # the boxes decide
+    assert screenshot_plan(nodes, captured, below, False, {"img": {"x": 0, "y": 9000, "width": 10, "height": 10}}) is False
+    assert screenshot_plan(nodes, captured, below, False, {"img": {"x": 0, "y": 90, "width": 10, "height": 10}}) is True
+    assert screenshot_plan(nodes, captured, below, True) is True  # a journey step: always
     remember_shot(nodes, {"img": {"x": 0, "y": 90, "width": 10, "height": 10}}, captured, below)
     assert below == set() and captured == set(nodes)
-    assert screenshot_plan(raw, captured, below, False)[1] is False
+    assert screenshot_plan(nodes, captured, below, False) is False
 
 
 def test_a_page_left_narrow_by_the_probes_does_not_reach_the_next_one(chromium, tmp_path):
