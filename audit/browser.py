@@ -615,7 +615,8 @@ class Browser:
 
     async def _run_probes(self, page, timings: dict[str, float] | None = None,
                           scope: dict[str, Any] | None = None, restore: bool = True) -> dict[str, Any]:
-        return await run_probes(page, self._probes, timings, self.options.exclude, scope, restore=restore)
+        return await run_probes(page, self._probes, timings, self.options.exclude, scope, restore=restore,
+                                parts=self.parts)
 
     # --- journeys ------------------------------------------------------------------------
 

@@ -433,7 +433,7 @@ async def page_scope(page, exclude: tuple[str, ...] | list[str]) -> dict[str, An
 
 async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | None = None,
                      exclude: tuple[str, ...] = (), scope: dict[str, Any] | None = None,
-                     restore: bool = True) -> dict[str, Any]:
+                     restore: bool = True, parts=None) -> dict[str, Any]:
     """The in-page evidence of one page, in one order for both backends (``page``: a Playwright page or the
     WebDriver adapter): the applicability facts, the JS probes, then the Tab walk and the layout probes, then the
     viewport put back (not with ``restore`` False: the caller leaves the page right after and sets the viewport
@@ -442,7 +442,8 @@ async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | N
     asked for it, before axe); the elements inside those parts are skipped, the counts go under ``scope``.
 
     A probe that the facts show cannot find anything is not run: its result carries ``inapplicable`` (code and
-    reason) and the shape the probe would have returned, so that a check reading it says the same."""
+    reason) and the shape the probe would have returned, so that a check reading it says the same. ``parts``: the
+    run's PartLedger (shared parts), whose known parts' focus answers the focus probe may reuse."""
     from audit.keyboard import tab_walk
     from audit.layout import layout_probes
 
@@ -470,7 +471,10 @@ async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | N
                              "inapplicable": NO_FOCUS_TARGET}
             continue
         try:
-            results[name] = from_json(await page.evaluate(as_json(script)))
+            if name == "focus" and parts is not None:
+                results[name] = await parts.focus(page, script, timings, url=page.url)
+            else:
+                results[name] = from_json(await page.evaluate(as_json(script)))
         except Exception as exc:  # noqa: BLE001 - a probe failure is evidence, not a crash
             results[name] = {"error": describe(exc)}
         timings[f"probe.{name}"] = round(time.perf_counter() - started, 3)

@@ -628,6 +628,9 @@ def _verified(store: Store, runs: list[RunInfo], verify: bool) -> bool:
         report = meta.get("parts") or {}
         diffs = meta.get("parts_differences") or []
         click.echo(words.plural(report.get("reused", 0), "{site} : {n} partie partagée réutilisée sur {parts}, {pages} pages ; différences avec l'audit de chaque page en entier : {diffs}.", "{site} : {n} parties partagées réutilisées sur {parts}, {pages} pages ; différences avec l'audit de chaque page en entier : {diffs}.", site=info.site, parts=report.get("parts", 0), pages=report.get("pages", 0), diffs=report.get("differences", 0)), err=True)
+        focus = report.get("focus") or {}
+        if focus.get("pages"):
+            click.echo(words.plural(focus.get("reused", 0), "{site} : sonde du focus : {n} partie partagée réutilisée ({elements} éléments), sur {pages} pages où aucun script n'écoute le focus.", "{site} : sonde du focus : {n} parties partagées réutilisées ({elements} éléments), sur {pages} pages où aucun script n'écoute le focus.", site=info.site, elements=focus.get("reused_elements", 0), pages=focus.get("pages", 0)), err=True)
         for diff in diffs[:10]:
             click.echo("  " + json.dumps(diff, ensure_ascii=False), err=True)
         if report.get("differences"):

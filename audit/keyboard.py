@@ -374,7 +374,7 @@ async def _press_tabs(page, count: int) -> None:
     """Press Tab ``count`` times: through one CDP session without waiting between presses on a Playwright page
     (each press is still a trusted key-down and key-up that Chromium handles in order), key by key otherwise
     (the Selenium page adapter batches them itself)."""
-    session = await _cdp_session(page)
+    session = await cdp_session(page)
     if session is None:
         for _ in range(count):
             await page.keyboard.press("Tab")
@@ -383,7 +383,9 @@ async def _press_tabs(page, count: int) -> None:
                            for _ in range(count) for event in (_TAB_DOWN, _TAB_UP)))
 
 
-async def _cdp_session(page):
+async def cdp_session(page):
+    """The page's own Chrome DevTools session (one a Playwright page, kept while the page lives); None where there
+    is none (the WebDriver backend, another browser, a closing page)."""
     context = getattr(page, "context", None)
     if context is None or not hasattr(context, "new_cdp_session"):
         return None

@@ -38,6 +38,14 @@ answers (each node's checks, messages and data) are put back with the selector a
 this page, in axe's own order. A part seen for the first time is learnt from the page where it was audited
 whole. ``--verify-reuse`` runs the whole page with axe as well, and compares
 both, node by node (PartLedger.differences).
+
+The focus probe (probes/focus.js: what focusing each element changes) reuses a known part's answers too, on a page
+where no script can run while it moves the focus: no listener of FOCUS_EVENTS anywhere on the page, asked of
+Chromium's DevTools (so not on the WebDriver backend). The probe then refuses the reuse itself when the page changed
+since the keys, when a rule with a focus pseudo-class reads beyond ancestry (siblings, ``:has()``, ``:nth-…``), when
+a ``:focus-within`` compound can match an ancestor outside the part, or when the part's focusable elements differ
+from the record; a part is learnt only where focusing its elements never moves or resizes it. The proof mode runs
+the probe again without reuse and compares the two, element by element (``compare_focus``).
 """
 
 from __future__ import annotations
@@ -45,8 +53,13 @@ from __future__ import annotations
 import json
 import logging
 import time
+import weakref
 from collections import Counter
+from contextlib import suppress
 from typing import Any
+
+from audit.keyboard import cdp_session
+from audit.layout import as_json, from_json
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +97,11 @@ PARTS_JS = r"""(arg) => {
   const observer = new MutationObserver(() => {});
   observer.observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
   window.__a11yAuditPartsWatch = {observer, view: [scrollX, scrollY, innerWidth, innerHeight].join(',')};
+  // and between the keys and the focus probe, which may reuse the parts' focus answers (probes/focus.js)
+  if (window.__a11yAuditFocusWatch) window.__a11yAuditFocusWatch.observer.disconnect();
+  const focusObserver = new MutationObserver(() => {});
+  focusObserver.observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+  window.__a11yAuditFocusWatch = {observer: focusObserver, view: [scrollX, scrollY, innerWidth, innerHeight].join(',')};
   const out = {parts: [], ms: 0};
   const body = document.body;
   if (!body) return out;
@@ -572,9 +590,69 @@ def compare(reused: dict[str, Any], whole: dict[str, Any]) -> list[dict[str, Any
     return out
 
 
+# The events that focusing and blurring an element dispatch while the script that does it runs. With no listener
+# for any of them on a page (its window, its document, every element, shadow trees included), no page script runs
+# while the focus probe moves the focus, and the probe's answers for a part's elements follow from what the part's
+# key holds (markup, ancestors, style rules, layout); probes/focus.js checks the rest (the focus rules, the page
+# unchanged since the keys, the part not moved by a focus).
+FOCUS_EVENTS = frozenset({"focus", "blur", "focusin", "focusout", "DOMFocusIn", "DOMFocusOut"})
+# Why a part's focus answers could not be learnt, for good (a page that ran out of the probe's time may still
+# teach them later)
+_FOCUS_FOR_GOOD = frozenset({"part_moves_on_focus", "focus_kept"})
+
+
+async def focus_listeners(page) -> set[str] | None:
+    """The focus event types (FOCUS_EVENTS) something listens to on the page, asked of Chromium's DevTools
+    (``DOMDebugger.getEventListeners`` on the window, and on the document with its whole tree and shadow trees);
+    None when it cannot be asked (no DevTools session: the WebDriver backend, a closing page)."""
+    session = await cdp_session(page)
+    if session is None:
+        return None
+    group = "a11y-audit-listeners"
+    types: set[str] = set()
+    try:
+        for expression in ("window", "document"):
+            found = await session.send("Runtime.evaluate", {"expression": expression, "objectGroup": group})
+            object_id = (found.get("result") or {}).get("objectId")
+            if not object_id:
+                return None
+            listed = await session.send("DOMDebugger.getEventListeners",
+                                        {"objectId": object_id, "depth": -1, "pierce": True})
+            types.update(str(item.get("type")) for item in listed.get("listeners") or [])
+    except Exception as exc:  # noqa: BLE001 - not asked: the focus probe runs without reuse
+        log.debug("event listeners not read: %s", exc)
+        return None
+    finally:
+        with suppress(Exception):
+            await session.send("Runtime.releaseObjectGroup", {"objectGroup": group})
+    return types & FOCUS_EVENTS
+
+
+def compare_focus(reused: dict[str, Any], whole: dict[str, Any]) -> list[dict[str, Any]]:
+    """The differences between the focus probe's result with reuse and without, element by element (its selector):
+    elements one has and the other has not, the same element with different answers, a different order. Elements
+    the run without reuse did not reach because its time ran out (``truncated``) are not differences."""
+    mine = {e.get("s"): e for e in reused.get("elements") or []}
+    theirs = {e.get("s"): e for e in whole.get("elements") or []}
+    out: list[dict[str, Any]] = []
+    for selector in sorted(set(mine) | set(theirs), key=str):
+        a, b = mine.get(selector), theirs.get(selector)
+        if b is None and whole.get("truncated"):
+            continue
+        if a is None or b is None:
+            out.append({"probe": "focus", "node": selector, "only_in": "reuse" if b is None else "whole"})
+        elif a != b:
+            out.append({"probe": "focus", "node": selector, "answers": "differ"})
+    order_a = [s for s in mine if s in theirs]
+    if order_a != [s for s in theirs if s in mine]:
+        out.append({"probe": "focus", "order": "differs"})
+    return out
+
+
 class PartLedger:
-    """The parts a run has audited (key → axe's answers, relative to the part) and what reuse did: pages, parts
-    seen, reused, learnt, the reasons parts got no key, and with ``verify`` the differences found."""
+    """The parts a run has audited (key → axe's answers, relative to the part; key → the focus probe's answers for
+    its elements) and what reuse did: pages, parts seen, reused, learnt, the reasons parts got no key, and with
+    ``verify`` the differences found."""
 
     def __init__(self, verify: bool = False, min_elements: int = MIN_PART_ELEMENTS):
         self.verify = verify
@@ -585,13 +663,21 @@ class PartLedger:
         self.reasons: Counter[str] = Counter()
         self.unkeyed: Counter[str] = Counter()  # "part: reason" → pages
         self.differences: list[dict[str, Any]] = []
-        self.seconds = {"keys": 0.0}
+        self.seconds = {"keys": 0.0, "focus_proof": 0.0}
+        self.focus_known: dict[str, dict[str, Any]] = {}
+        self.focus_unlearnable: set[str] = set()
+        self.focus_counts: Counter[str] = Counter()
+        self.focus_reasons: Counter[str] = Counter()
+        # page → {part index: key} of its current document, from its keys to its focus probe
+        self._keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     async def axe(self, page, options: dict[str, Any], context: dict[str, Any] | None,
                   timings: dict[str, float] | None = None, url: str = "") -> str:
         """axe-core's result for the page (the JSON text a whole-page run gives), reusing the known parts.
         ``timings`` gets ``parts.keys`` (seconds spent keying the parts) and ``parts.reused`` (how many)."""
         started = time.perf_counter()
+        if _weak(page):
+            self._keys.pop(page, None)  # the keys of the tab's previous document
         try:
             found = await page.evaluate(PARTS_JS, {"min": self.min_elements})
         except Exception as exc:  # noqa: BLE001 - no parts on this page: axe runs on the whole page
@@ -631,6 +717,8 @@ class PartLedger:
             arg.update(reuse=[], learn=[])
             answer = json.loads(await page.evaluate(AXE_PARTS_JS, arg))
         keys = {part["index"]: part.get("key") for part in found["parts"]}
+        with suppress(TypeError):  # a page that cannot be weakly referenced: no focus reuse
+            self._keys[page] = {index: key for index, key in keys.items() if key}
         for index, record in (answer.get("learnt") or {}).items():
             key = keys.get(int(index))
             if not key:
@@ -654,6 +742,58 @@ class PartLedger:
             result = answer["whole"]  # what is stored is the whole-page answer; the differences are reported
         return json.dumps(result, ensure_ascii=False)
 
+    async def focus(self, page, script: str, timings: dict[str, float] | None = None, url: str = "") -> dict[str, Any]:
+        """The focus probe's result for the page (``script``: probes/focus.js), the known parts' answers reused
+        where the page proves them the same (FOCUS_EVENTS, and the probe's own checks), the parts seen for the first
+        time learnt. ``timings`` gets ``parts.focus_reused`` (how many parts). With ``verify`` the probe runs
+        again without reuse; that result is returned and the differences are kept."""
+        keys = self._keys.pop(page, None) if _weak(page) else None
+        plan = await self._focus_plan(keys) if keys else None
+        if plan is not None:
+            started = time.perf_counter()
+            listened = await focus_listeners(page)
+            self.seconds["focus_proof"] += time.perf_counter() - started
+            if listened is None or listened:
+                self.focus_reasons["focus_listeners" if listened else "no_devtools"] += 1
+                plan = None
+        if plan is None:
+            return from_json(await page.evaluate(as_json(script)))
+        self.focus_counts["pages"] += 1
+        result = from_json(await page.evaluate(as_json(script), {"parts": plan}))
+        info = result.pop("parts", None) or {}
+        if info.get("doubt"):
+            self.focus_reasons[info["doubt"]] += 1
+        for why in (info.get("refused") or {}).values():
+            self.focus_reasons[why] += 1
+        for index, record in (info.get("learnt") or {}).items():
+            key = keys.get(int(index))
+            if not key:
+                continue
+            if set(record) == {"reason"}:
+                self.focus_reasons[record["reason"]] += 1
+                if record["reason"] in _FOCUS_FOR_GOOD:
+                    self.focus_unlearnable.add(key)
+            else:
+                self.focus_known[key] = record
+                self.focus_counts["learnt"] += 1
+        reused = info.get("reused") or []
+        self.focus_counts["reused"] += len(reused)
+        self.focus_counts["reused_elements"] += sum(len(plan["reuse"].get(str(i)) or {}) for i in reused)
+        if timings is not None:
+            timings["parts.focus_reused"] = len(reused)
+        if self.verify:
+            whole = from_json(await page.evaluate(as_json(script)))
+            for diff in compare_focus(result, whole):
+                self.differences.append({"url": url, **diff})
+            result = whole
+        return result
+
+    async def _focus_plan(self, keys: dict[int, str]) -> dict[str, Any] | None:
+        reuse = {str(index): self.focus_known[key] for index, key in keys.items() if key in self.focus_known}
+        learn = [index for index, key in keys.items()
+                 if key not in self.focus_known and key not in self.focus_unlearnable]
+        return {"reuse": reuse, "learn": learn} if reuse or learn else None
+
     def report(self) -> dict[str, Any]:
         """What reuse did in this run, for the run's log and the benchmark."""
         parts = self.counts["parts"]
@@ -663,5 +803,18 @@ class PartLedger:
                 "elements": self.counts["elements"], "reused_elements": self.counts["reused_elements"],
                 "no_key": dict(self.reasons.most_common()),
                 "no_key_by_part": dict(self.unkeyed.most_common(20)), "keys_s": round(self.seconds["keys"], 3),
-                "verified": self.verify, "differences": len(self.differences)}
+                "verified": self.verify, "differences": len(self.differences),
+                "focus": {"pages": self.focus_counts["pages"], "reused": self.focus_counts["reused"],
+                          "reused_elements": self.focus_counts["reused_elements"],
+                          "learnt": self.focus_counts["learnt"],
+                          "not_reused": dict(self.focus_reasons.most_common()),
+                          "proof_s": round(self.seconds["focus_proof"], 3)}}
+
+
+def _weak(page) -> bool:
+    try:
+        weakref.ref(page)
+    except TypeError:
+        return False
+    return True
 

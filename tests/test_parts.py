@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from serving import served_folder
 
 from audit import parts
 from audit.browser import Browser, GatherOptions
@@ -168,3 +169,107 @@ def test_a_part_that_cannot_be_keyed_or_no_longer_fits_leaves_the_page_audited_w
     assert browser.parts.report()["fallbacks"] == 2
     assert browser.parts.differences == []
     assert json.loads((tmp_path / "c" / "axe.json").read_text(encoding="utf-8"))["violations"]
+
+
+# --- the focus probe's answers for shared parts --------------------------------------------------------------
+
+_FOCUS_HEADER = ('<header class="haut"><a class="logo" href="/">Ville d\'Essai</a><nav><ul>'
+                 + "".join(f'<li><a href="/rubrique-{i}.html">Rubrique {i}</a></li>' for i in range(8))
+                 + '</ul></nav><form role="search"><label for="q">Rechercher</label><input id="q" type="search">'
+                 '<button type="submit">OK</button></form></header>')
+_FOCUS_CSS = ("body { margin: 0; font: 16px sans-serif; } header.haut { background: #fff; padding: 8px; }\n"
+              "a:focus, button:focus, input:focus { outline: 3px solid #d35400; }\n"
+              ".bandeau { display: none; height: 120px; background: #eee; }\n")
+
+
+def _focus_page(css: str, before: str = "", script: str = "") -> str:
+    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Page</title>'
+            f'<link rel="stylesheet" href="site.css"></head><body>{before}{_FOCUS_HEADER}'
+            f'<main><h1>Page</h1><p><a href="/plus.html">En savoir plus</a></p></main>{script}</body></html>')
+
+
+def _focus_site(folder: Path, css: str, pages: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "site.css").write_text(css, encoding="utf-8")
+    for name, html in pages.items():
+        (folder / name).write_text(html, encoding="utf-8")
+
+
+def _focus_run(chromium: str, base: str, names: list[str], folder: Path, focus_js=None) -> Browser:
+    """The pages gathered in one Browser with the proof mode (axe, the probes); ``focus_js`` rewrites the focus
+    probe (a weakened proof)."""
+    async def go():
+        browser = Browser(chromium, GatherOptions(screenshot=False, verify_reuse=True))
+        if focus_js is not None:
+            browser._probes["focus"] = focus_js(browser._probes["focus"])
+        await browser.start()
+        try:
+            for i, name in enumerate(names):
+                out = folder / str(i)
+                out.mkdir(parents=True, exist_ok=True)
+                snap = await browser.gather(PageRef(url=f"{base}/{name}"), out)
+                assert snap.error is None, snap.error
+        finally:
+            await browser.close()
+        return browser
+
+    return asyncio.run(go())
+
+
+def _focus_differences(browser: Browser) -> set[str]:
+    return {d["url"].rsplit("/", 1)[-1] for d in browser.parts.differences if d.get("probe") == "focus"}
+
+
+def test_focus_answers_of_a_shared_part_are_reused_where_the_page_proves_them_the_same(chromium, tmp_path):
+    """The header's focus answers are learnt on the first page and reused on the others, with the same result as
+    the probe run whole (proof mode); a page whose script listens to focus events anywhere is probed whole."""
+    _focus_site(tmp_path / "site", _FOCUS_CSS, {
+        "a.html": _focus_page(_FOCUS_CSS), "b.html": _focus_page(_FOCUS_CSS), "c.html": _focus_page(_FOCUS_CSS),
+        # the script takes the outline away when the focus lands in the header: only a listener says so
+        "d.html": _focus_page(_FOCUS_CSS, script="<script>document.addEventListener('focusin', (e) => {"
+                              "if (e.target.closest('header')) e.target.style.outline = 'none'; });</script>"),
+    })
+    with served_folder(tmp_path / "site") as base:
+        browser = _focus_run(chromium, base, ["a.html", "b.html", "c.html", "d.html"], tmp_path / "out")
+        focus = browser.parts.report()["focus"]
+        assert browser.parts.differences == [], browser.parts.differences[:5]
+        assert focus["learnt"] == 1 and focus["reused"] == 2, focus
+        assert focus["reused_elements"] == 2 * 11  # the logo, eight links, the field and the button
+        assert focus["not_reused"] == {"focus_listeners": 1}
+        # the proof can fail: without the listeners' check, the last page gets the plain pages' answers
+        monkeypatch = pytest.MonkeyPatch()
+        monkeypatch.setattr(parts, "FOCUS_EVENTS", frozenset())
+        try:
+            weak = _focus_run(chromium, base, ["a.html", "d.html"], tmp_path / "weak")
+        finally:
+            monkeypatch.undo()
+    assert _focus_differences(weak) == {"d.html"}
+
+
+def test_focus_rules_that_read_around_a_part_stop_the_reuse_and_the_proof_sees_them(chromium, tmp_path):
+    """Two kinds of focus rules make the answers depend on what is around the part, which its key does not see with
+    nothing focused: a sibling combinator (the header's outline taken away after a hidden marker) and a
+    ':focus-within' on an ancestor outside the part (a banner shown above the header, which moves it). Both stop
+    the reuse; with the probe's check taken out, the proof reports the page where the answers differ."""
+    sibling_css = _FOCUS_CSS + ".sombre ~ header a:focus { outline: none; }\n"
+    within_css = _FOCUS_CSS + "body:focus-within .bandeau { display: block; }\n"
+    _focus_site(tmp_path / "sibling", sibling_css, {
+        "a.html": _focus_page(sibling_css), "b.html": _focus_page(sibling_css, before='<div class="sombre"></div>')})
+    _focus_site(tmp_path / "within", within_css, {
+        "a.html": _focus_page(within_css), "b.html": _focus_page(within_css, before='<div class="bandeau"></div>')})
+    check = "if (/[+~]/.test(flat) || classes.some((c) => !SIMPLE.has(c))) { doubt = 'contextual_focus_rule'; return; }"
+    outside = "if (outside) { partsOut.refused[index] = 'focus_within_outside'; continue; }"
+    for site, reason, weaken in (("sibling", "contextual_focus_rule", check), ("within", "focus_within_outside", outside)):
+        with served_folder(tmp_path / site) as base:
+            browser = _focus_run(chromium, base, ["a.html", "b.html"], tmp_path / site / "out")
+            assert browser.parts.differences == [], (site, browser.parts.differences[:5])
+            focus = browser.parts.report()["focus"]
+            assert focus["reused"] == 0 and focus["not_reused"].get(reason) == 2, (site, focus)
+
+            def weakened(script, text=weaken):
+                assert text in script
+                return script.replace(text, "")
+
+            weak = _focus_run(chromium, base, ["a.html", "b.html"], tmp_path / site / "weak", focus_js=weakened)
+            assert weak.parts.report()["focus"]["reused"] == 1, site
+            assert _focus_differences(weak) == {"b.html"}, site

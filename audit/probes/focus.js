@@ -8,10 +8,19 @@
 // <input type="range">, the button of <input type="file">), a shadow tree, or a pseudo-element a ':focus' rule
 // styles (input:focus::-webkit-slider-thumb, .x:focus .y::after). There `unseen` says why (parts | shadow |
 // pseudo): the check then asks instead of failing.
+// Shared parts (audit/parts.py): ``arg.parts`` = {reuse: {part index: record}, learn: [part index]} names parts of
+// window.__a11yAuditParts (keyed before axe's run) whose answers are reused or learnt here. Python gives it only on
+// a page where no script can run while the probe focuses and blurs (no focus, blur, focusin, focusout listener
+// anywhere, window included): each answer is then a function of the markup, the style rules and the layout, which
+// the part's key holds. Here the probe refuses the reuse (audits the part's elements) when the page changed since
+// the keys, when a rule with a focus pseudo-class reads beyond ancestry (siblings, :has(), :nth-…, …), when a
+// ':focus-within' compound can match an ancestor outside the part, or when the part's focusable elements or their
+// place on the page differ from the record. A part is learnt only when focusing its elements never moves or
+// resizes the part itself. The part's root element is always probed.
 // Result: {count, visited, truncated, ms, elements: [{s, tag, name, focus, fv, change, props, snippet?, box?,
-// unseen?}]}
+// unseen?}], parts?: {doubt?, reused: [index], refused: {index: reason}, learnt: {index: record | {reason}}}}
 // change: strong | weak | script | none | hidden ; focus: ok | removed | redirected | refused
-async () => {
+async (arg) => {
   /*HELPERS*/  // cssPath, snippet, nameOf, isTabbable, FOCUSABLE: audit/layout.py SELECTOR_JS
 
   const started = performance.now();
@@ -97,8 +106,9 @@ async () => {
     const size = r.width * r.height;
     const onPage = x + r.width > 0 && y + r.height > 0;
     return {x: Math.round(x), y: Math.round(y), w: Math.round(r.width), h: Math.round(r.height),
-      visible: size >= 4 && onPage && !clipped && cs.opacity !== '0'};
+      visible: size >= 4 && onPage && !clipped && cs.opacity !== '0', onPage, rx: x, ry: y, rw: r.width, rh: r.height};
   };
+  const publicBox = (b) => ({x: b.x, y: b.y, w: b.w, h: b.h, visible: b.visible});
 
   // Classify the differences between two snapshots of one watched node.
   const differences = (props, before, after, node) => {
@@ -202,6 +212,121 @@ async () => {
   const scrollX = window.scrollX, scrollY = window.scrollY;
   if (initialActive && initialActive !== document.body && initialActive.blur) initialActive.blur();
 
+  // --- shared parts: answers reused or learnt (see the head of this file) ---
+  const plan = arg && arg.parts ? arg.parts : null;
+  const watch = window.__a11yAuditFocusWatch;  // started with the parts' keys (audit/parts.py PARTS_JS)
+  const changed = watch ? watch.observer.takeRecords().length > 0 ||
+    watch.view !== [scrollX, scrollY, innerWidth, innerHeight].join(',') : true;
+  if (watch) { watch.observer.disconnect(); delete window.__a11yAuditFocusWatch; }
+  const partsOut = plan ? {reused: [], refused: {}, learnt: {}} : null;
+  const partOf = new Map();   // element -> {index, member}
+  const reusing = new Map();  // part index -> {root, record, box}
+  const learning = new Map(); // part index -> {root, box, members: {}, reason}
+  const rootBox = (root) => { const r = root.getBoundingClientRect(); return [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height]; };
+  const topLevel = (text) => {  // a selector list split on its top-level commas
+    const out = [];
+    let depth = 0, from = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') depth--;
+      else if (c === ',' && depth === 0) { out.push(text.slice(from, i)); from = i + 1; }
+    }
+    out.push(text.slice(from));
+    return out.map((t) => t.trim()).filter(Boolean);
+  };
+  const FOCUS_ANY = /:focus(?:-visible|-within)?(?![\w-])/;
+  const SIMPLE = new Set(['not', 'is', 'where', 'lang', 'disabled', 'enabled', 'link', 'any-link', 'root', 'scope',
+                          'defined', 'focus', 'focus-visible', 'focus-within']);
+  // The focus rules: the page's doubt (a rule reading beyond ancestry) and the ':focus-within' prefixes, which can
+  // match an element outside a part (an ancestor of it) and restyle what lies around the part.
+  const focusRules = () => {
+    const within = [];
+    let doubt = null;
+    const visitRules = (rules) => {
+      for (const rule of rules) {
+        if (doubt) return;
+        if (rule.cssRules && !rule.selectorText) { visitRules(rule.cssRules); continue; }
+        if (typeof CSSImportRule !== 'undefined' && rule instanceof CSSImportRule) {
+          if (rule.styleSheet) { try { visitRules(rule.styleSheet.cssRules); } catch (e) { doubt = 'unreadable_stylesheet'; } }
+          continue;
+        }
+        const text = rule.selectorText;
+        if (!text || !FOCUS_ANY.test(text)) continue;
+        const harmless = rule.style && rule.style.length > 0 &&
+          Array.from(rule.style).every((p) => p === 'scroll-behavior');
+        for (const sel of topLevel(text)) {
+          if (!FOCUS_ANY.test(sel)) continue;
+          const bare = sel.replace(/::?(before|after|first-line|first-letter)\b/gi, '').replace(/::[\w-]+(\([^)]*\))?/g, '');
+          const flat = bare.replace(/\[[^\]]*\]/g, '[]');
+          const classes = [...flat.matchAll(/(?<![:\\]):([\w-]+)/g)].map((m) => m[1].toLowerCase());
+          if (/[+~]/.test(flat) || classes.some((c) => !SIMPLE.has(c))) { doubt = 'contextual_focus_rule'; return; }
+          if (!/:focus-within/.test(flat) || harmless) continue;
+          // the last top-level ':focus-within' compound, up to the next combinator: the selector it ends
+          let depth = 0, quoted = false, at = -1, end = bare.length;
+          for (let i = 0; i < bare.length; i++) {
+            const c = bare[i];
+            if (quoted) { if (c === ']') quoted = false; continue; }
+            if (c === '[') quoted = true;
+            else if (c === '(') depth++;
+            else if (c === ')') depth--;
+            else if (bare.startsWith(':focus-within', i)) {
+              if (depth > 0) { doubt = 'contextual_focus_rule'; return; }
+              at = i;
+              end = bare.length;
+            } else if (at >= 0 && depth === 0 && end === bare.length && /[\s>]/.test(c)) end = i;
+          }
+          if (at < 0) continue;
+          let prefix = bare.slice(0, end).replace(/:focus(?:-visible|-within)?(?![\w-])/g, '').trim();
+          if (!prefix || /[\s>]$/.test(prefix)) prefix += '*';
+          within.push(prefix);
+        }
+      }
+    };
+    for (const sheet of [...document.styleSheets, ...(document.adoptedStyleSheets || [])]) {
+      try { visitRules(sheet.cssRules); } catch (e) { doubt = doubt || 'unreadable_stylesheet'; }
+      if (doubt) break;
+    }
+    return {doubt, within};
+  };
+  if (plan) {
+    const found = window.__a11yAuditParts || [];
+    const rules = changed ? {doubt: 'page_changed', within: []} : focusRules();
+    if (rules.doubt) partsOut.doubt = rules.doubt;
+    const indices = [...Object.keys(plan.reuse || {}).map(Number), ...(plan.learn || [])];
+    for (const index of rules.doubt ? [] : indices) {
+      const root = found[index];
+      if (!root || !root.isConnected) { partsOut.refused[index] = 'part_gone'; continue; }
+      let outside = false;
+      for (let a = root.parentElement; a && !outside; a = a.parentElement) {
+        outside = rules.within.some((sel) => { try { return a.matches(sel); } catch (e) { return true; } });
+      }
+      if (outside) { partsOut.refused[index] = 'focus_within_outside'; continue; }
+      const members = root.getElementsByTagName('*');
+      for (let i = 0; i < members.length; i++) partOf.set(members[i], {index, member: i + 1});
+      const record = (plan.reuse || {})[index];
+      if (record) reusing.set(index, {root, record, box: rootBox(root)});
+      else learning.set(index, {root, box: rootBox(root), members: {}, reason: null});
+    }
+    // a reused part: the same focusable elements, on the same side of the page's edges
+    for (const [index, use] of reusing) {
+      const mine = all.filter((el) => partOf.has(el) && partOf.get(el).index === index);
+      const expected = Object.keys(use.record);
+      let fits = mine.length === expected.length;
+      for (const el of mine) {
+        const kept = use.record[partOf.get(el).member];
+        if (!fits || !kept) { fits = false; break; }
+        if (visibleBox(el).onPage !== kept.on[0]) { fits = false; break; }
+        if (kept.after) {
+          const [dx, dy, w, h, onPage] = kept.after;
+          if ((use.box[0] + dx + w > 0 && use.box[1] + dy + h > 0) !== onPage) { fits = false; break; }
+        }
+      }
+      if (!fits) { partsOut.refused[index] = 'elements_differ'; reusing.delete(index); }
+    }
+    for (const index of reusing.keys()) partsOut.reused.push(index);
+  }
+
   // 'focus' in the capture phase: heard before the element's own handlers can take the focus away again.
   const events = [];
   const onFocus = (e) => events.push(['in', e.composedPath()[0]]);
@@ -211,18 +336,39 @@ async () => {
 
   const results = [];
   let visited = 0;
+  let lastAfter = null;
   let truncated = all.length > MAX;
   try {
     for (const el of all.slice(0, MAX)) {
       if (performance.now() - started > BUDGET_MS) { truncated = true; break; }
       visited++;
+      const place = partOf.get(el);
+      const use = place && reusing.get(place.index);
+      if (use) {
+        const kept = use.record[place.member];
+        if (kept.focus === 'refused') continue;
+        const out = {s: cssPath(el), tag: el.localName, name: nameOf(el), focus: kept.focus, fv: kept.fv,
+                     change: kept.change, props: kept.props.slice()};
+        if (kept.snippet) out.snippet = snippet(el);
+        if (kept.box) {
+          const [dx, dy, w, h, visible] = kept.box;
+          out.box = {x: Math.round(use.box[0] + dx), y: Math.round(use.box[1] + dy), w, h, visible};
+        }
+        if (kept.unseen) out.unseen = kept.unseen;
+        results.push(out);
+        continue;
+      }
+      const learn = place && learning.get(place.index);
+      const beforeOnPage = learn ? visibleBox(el).onPage : null;
       if (deepActive() === el || el.matches(':focus-within')) {
         // The page's own handlers put the focus back here: there is no unfocused look to compare with.
         results.push({s: cssPath(el), tag: el.localName, name: nameOf(el), focus: 'ok', fv: null,
                       change: 'script', props: [], snippet: snippet(el)});
+        if (learn) learn.reason = 'focus_kept';
         continue;
       }
       const nodes = watched(el);
+      lastAfter = null;
       const before = nodes.map(([n, p]) => snapshot(n, p));
       const boxBefore = visibleBox(el);
       observer.takeRecords();
@@ -242,6 +388,7 @@ async () => {
       if (focus === 'ok') {
         const after = nodes.map(([n, p]) => snapshot(n, p));
         const boxAfter = visibleBox(el);
+        lastAfter = boxAfter;
         const kinds = [];
         nodes.forEach(([n, p], i) => {
           for (const k of differences(p ? PSEUDO_PROPS : PROPS, before[i], after[i], n)) kinds.push(k);
@@ -258,7 +405,7 @@ async () => {
         record.props = uniq.slice(0, 8);
         if (change !== 'strong') {
           record.snippet = snippet(el);
-          record.box = boxAfter;
+          record.box = publicBox(boxAfter);
           const why = unseen(el);
           if (why) record.unseen = why;
         }
@@ -266,6 +413,18 @@ async () => {
         record.change = 'script';
         record.props = [];
         record.snippet = snippet(el);
+      }
+      if (learn && !learn.reason) {
+        const now = rootBox(learn.root);
+        if (now.some((v, i) => v !== learn.box[i])) learn.reason = 'part_moves_on_focus';
+        const kept = {focus: record.focus, fv: record.fv, change: record.change, props: record.props,
+                      snippet: 'snippet' in record, on: [beforeOnPage], after: null, box: null};
+        if (record.unseen) kept.unseen = record.unseen;
+        if (focus === 'ok' && lastAfter) {
+          kept.after = [lastAfter.rx - learn.box[0], lastAfter.ry - learn.box[1], lastAfter.rw, lastAfter.rh, lastAfter.onPage];
+          if (record.box) kept.box = [lastAfter.rx - learn.box[0], lastAfter.ry - learn.box[1], record.box.w, record.box.h, record.box.visible];
+        }
+        learn.members[place.member] = kept;
       }
       for (let i = 0; i < 3; i++) {  // blur handlers may move the focus on: let it go
         const now = deepActive();
@@ -275,6 +434,7 @@ async () => {
       settle(nodes);  // back to the unfocused look before the next element
       observer.takeRecords();
       if (focus !== 'refused') results.push(record);
+      else if (learn && !learn.reason) learn.members[place.member] = {focus: 'refused', on: [beforeOnPage]};
     }
   } finally {
     observer.disconnect();
@@ -286,5 +446,14 @@ async () => {
     }
     window.scrollTo(scrollX, scrollY);
   }
-  return {count: all.length, visited, truncated, ms: Math.round(performance.now() - started), elements: results};
+  if (partsOut) {
+    for (const [index, learn] of learning) {
+      const expected = all.filter((el) => partOf.has(el) && partOf.get(el).index === index).length;
+      const reason = learn.reason || (Object.keys(learn.members).length !== expected ? 'truncated' : null);
+      partsOut.learnt[index] = reason ? {reason} : learn.members;
+    }
+  }
+  const answer = {count: all.length, visited, truncated, ms: Math.round(performance.now() - started), elements: results};
+  if (partsOut) answer.parts = partsOut;
+  return answer;
 }
