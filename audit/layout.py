@@ -70,6 +70,80 @@ SELECTOR_JS = """  // --- shared helpers (written once here, put in at the HELPE
   // the elements inside them. The selector list is put in the page by the capture (FACTS_JS) before the probes.
   const EXCLUDED = window.__a11yAuditExclude || null;
   const isExcluded = (el) => !!(EXCLUDED && el && el.closest && el.closest(EXCLUDED));
+  const selectorList = (text) => {  // a selector list split on its top-level commas
+    const out = [];
+    let depth = 0, from = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') depth--;
+      else if (c === ',' && depth === 0) { out.push(text.slice(from, i)); from = i + 1; }
+    }
+    out.push(text.slice(from));
+    return out.map((t) => t.trim()).filter(Boolean);
+  };
+  const FOCUS_ANY = /:focus(?:-visible|-within)?(?![\\w-])/;
+  const FOCUS_SIMPLE = new Set(['not', 'is', 'where', 'lang', 'disabled', 'enabled', 'link', 'any-link', 'root', 'scope',
+                          'defined', 'focus', 'focus-visible', 'focus-within']);
+  // Shared parts (audit/parts.py), for the focus probe and the Tab walk: the focus rules, and the page's doubt
+  // (a rule reading beyond ancestry) and the ':focus-within' prefixes, which can match an element outside a part
+  // (an ancestor of it) and restyle what lies around the part.
+  const focusRules = () => {
+    const within = [];
+    let doubt = null;
+    const visitRules = (rules) => {
+      for (const rule of rules) {
+        if (doubt) return;
+        if (rule.cssRules && !rule.selectorText) { visitRules(rule.cssRules); continue; }
+        if (typeof CSSImportRule !== 'undefined' && rule instanceof CSSImportRule) {
+          if (rule.styleSheet) { try { visitRules(rule.styleSheet.cssRules); } catch (e) { doubt = 'unreadable_stylesheet'; } }
+          continue;
+        }
+        const text = rule.selectorText;
+        if (!text || !FOCUS_ANY.test(text)) continue;
+        const harmless = rule.style && rule.style.length > 0 &&
+          Array.from(rule.style).every((p) => p === 'scroll-behavior');
+        for (const sel of selectorList(text)) {
+          if (!FOCUS_ANY.test(sel)) continue;
+          const bare = sel.replace(/::?(before|after|first-line|first-letter)\\b/gi, '').replace(/::[\\w-]+(\\([^)]*\\))?/g, '');
+          const flat = bare.replace(/\\[[^\\]]*\\]/g, '[]');
+          const classes = [...flat.matchAll(/(?<![:\\\\]):([\\w-]+)/g)].map((m) => m[1].toLowerCase());
+          if (/[+~]/.test(flat) || classes.some((c) => !FOCUS_SIMPLE.has(c))) { doubt = 'contextual_focus_rule'; return; }
+          if (!/:focus-within/.test(flat) || harmless) continue;
+          // the last top-level ':focus-within' compound, up to the next combinator: the selector it ends
+          let depth = 0, quoted = false, at = -1, end = bare.length;
+          for (let i = 0; i < bare.length; i++) {
+            const c = bare[i];
+            if (quoted) { if (c === ']') quoted = false; continue; }
+            if (c === '[') quoted = true;
+            else if (c === '(') depth++;
+            else if (c === ')') depth--;
+            else if (bare.startsWith(':focus-within', i)) {
+              if (depth > 0) { doubt = 'contextual_focus_rule'; return; }
+              at = i;
+              end = bare.length;
+            } else if (at >= 0 && depth === 0 && end === bare.length && /[\\s>]/.test(c)) end = i;
+          }
+          if (at < 0) continue;
+          let prefix = bare.slice(0, end).replace(/:focus(?:-visible|-within)?(?![\\w-])/g, '').trim();
+          if (!prefix || /[\\s>]$/.test(prefix)) prefix += '*';
+          within.push(prefix);
+        }
+      }
+    };
+    for (const sheet of [...document.styleSheets, ...(document.adoptedStyleSheets || [])]) {
+      try { visitRules(sheet.cssRules); } catch (e) { doubt = doubt || 'unreadable_stylesheet'; }
+      if (doubt) break;
+    }
+    return {doubt, within};
+  };
+  // whether one of those ':focus-within' selectors matches an ancestor of ``root`` (outside it)
+  const withinOutside = (root, within) => {
+    for (let a = root.parentElement; a; a = a.parentElement) {
+      if (within.some((sel) => { try { return a.matches(sel); } catch (e) { return true; } })) return true;
+    }
+    return false;
+  };
   // --- end of shared helpers ---
 """
 

@@ -257,8 +257,8 @@ def test_focus_rules_that_read_around_a_part_stop_the_reuse_and_the_proof_sees_t
         "a.html": _focus_page(sibling_css), "b.html": _focus_page(sibling_css, before='<div class="sombre"></div>')})
     _focus_site(tmp_path / "within", within_css, {
         "a.html": _focus_page(within_css), "b.html": _focus_page(within_css, before='<div class="bandeau"></div>')})
-    check = "if (/[+~]/.test(flat) || classes.some((c) => !SIMPLE.has(c))) { doubt = 'contextual_focus_rule'; return; }"
-    outside = "if (outside) { partsOut.refused[index] = 'focus_within_outside'; continue; }"
+    check = "if (/[+~]/.test(flat) || classes.some((c) => !FOCUS_SIMPLE.has(c))) { doubt = 'contextual_focus_rule'; return; }"
+    outside = "if (withinOutside(root, rules.within)) { partsOut.refused[index] = 'focus_within_outside'; continue; }"
     for site, reason, weaken in (("sibling", "contextual_focus_rule", check), ("within", "focus_within_outside", outside)):
         with served_folder(tmp_path / site) as base:
             browser = _focus_run(chromium, base, ["a.html", "b.html"], tmp_path / site / "out")

@@ -223,72 +223,6 @@ async (arg) => {
   const reusing = new Map();  // part index -> {root, record, box}
   const learning = new Map(); // part index -> {root, box, members: {}, reason}
   const rootBox = (root) => { const r = root.getBoundingClientRect(); return [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height]; };
-  const topLevel = (text) => {  // a selector list split on its top-level commas
-    const out = [];
-    let depth = 0, from = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (c === '(' || c === '[') depth++;
-      else if (c === ')' || c === ']') depth--;
-      else if (c === ',' && depth === 0) { out.push(text.slice(from, i)); from = i + 1; }
-    }
-    out.push(text.slice(from));
-    return out.map((t) => t.trim()).filter(Boolean);
-  };
-  const FOCUS_ANY = /:focus(?:-visible|-within)?(?![\w-])/;
-  const SIMPLE = new Set(['not', 'is', 'where', 'lang', 'disabled', 'enabled', 'link', 'any-link', 'root', 'scope',
-                          'defined', 'focus', 'focus-visible', 'focus-within']);
-  // The focus rules: the page's doubt (a rule reading beyond ancestry) and the ':focus-within' prefixes, which can
-  // match an element outside a part (an ancestor of it) and restyle what lies around the part.
-  const focusRules = () => {
-    const within = [];
-    let doubt = null;
-    const visitRules = (rules) => {
-      for (const rule of rules) {
-        if (doubt) return;
-        if (rule.cssRules && !rule.selectorText) { visitRules(rule.cssRules); continue; }
-        if (typeof CSSImportRule !== 'undefined' && rule instanceof CSSImportRule) {
-          if (rule.styleSheet) { try { visitRules(rule.styleSheet.cssRules); } catch (e) { doubt = 'unreadable_stylesheet'; } }
-          continue;
-        }
-        const text = rule.selectorText;
-        if (!text || !FOCUS_ANY.test(text)) continue;
-        const harmless = rule.style && rule.style.length > 0 &&
-          Array.from(rule.style).every((p) => p === 'scroll-behavior');
-        for (const sel of topLevel(text)) {
-          if (!FOCUS_ANY.test(sel)) continue;
-          const bare = sel.replace(/::?(before|after|first-line|first-letter)\b/gi, '').replace(/::[\w-]+(\([^)]*\))?/g, '');
-          const flat = bare.replace(/\[[^\]]*\]/g, '[]');
-          const classes = [...flat.matchAll(/(?<![:\\]):([\w-]+)/g)].map((m) => m[1].toLowerCase());
-          if (/[+~]/.test(flat) || classes.some((c) => !SIMPLE.has(c))) { doubt = 'contextual_focus_rule'; return; }
-          if (!/:focus-within/.test(flat) || harmless) continue;
-          // the last top-level ':focus-within' compound, up to the next combinator: the selector it ends
-          let depth = 0, quoted = false, at = -1, end = bare.length;
-          for (let i = 0; i < bare.length; i++) {
-            const c = bare[i];
-            if (quoted) { if (c === ']') quoted = false; continue; }
-            if (c === '[') quoted = true;
-            else if (c === '(') depth++;
-            else if (c === ')') depth--;
-            else if (bare.startsWith(':focus-within', i)) {
-              if (depth > 0) { doubt = 'contextual_focus_rule'; return; }
-              at = i;
-              end = bare.length;
-            } else if (at >= 0 && depth === 0 && end === bare.length && /[\s>]/.test(c)) end = i;
-          }
-          if (at < 0) continue;
-          let prefix = bare.slice(0, end).replace(/:focus(?:-visible|-within)?(?![\w-])/g, '').trim();
-          if (!prefix || /[\s>]$/.test(prefix)) prefix += '*';
-          within.push(prefix);
-        }
-      }
-    };
-    for (const sheet of [...document.styleSheets, ...(document.adoptedStyleSheets || [])]) {
-      try { visitRules(sheet.cssRules); } catch (e) { doubt = doubt || 'unreadable_stylesheet'; }
-      if (doubt) break;
-    }
-    return {doubt, within};
-  };
   if (plan) {
     const found = window.__a11yAuditParts || [];
     const rules = changed ? {doubt: 'page_changed', within: []} : focusRules();
@@ -297,11 +231,7 @@ async (arg) => {
     for (const index of rules.doubt ? [] : indices) {
       const root = found[index];
       if (!root || !root.isConnected) { partsOut.refused[index] = 'part_gone'; continue; }
-      let outside = false;
-      for (let a = root.parentElement; a && !outside; a = a.parentElement) {
-        outside = rules.within.some((sel) => { try { return a.matches(sel); } catch (e) { return true; } });
-      }
-      if (outside) { partsOut.refused[index] = 'focus_within_outside'; continue; }
+      if (withinOutside(root, rules.within)) { partsOut.refused[index] = 'focus_within_outside'; continue; }
       const members = root.getElementsByTagName('*');
       for (let i = 0; i < members.length; i++) partOf.set(members[i], {index, member: i + 1});
       const record = (plan.reuse || {})[index];
