@@ -482,7 +482,7 @@ async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | N
     # redraw their layout by script after a resize), then text spacing, 200 % zoom and reflow.
     started = time.perf_counter()
     try:
-        results["tab_walk"] = await tab_walk(page)
+        results["tab_walk"] = await (parts.walk(page, timings, url=page.url) if parts is not None else tab_walk(page))
     except Exception as exc:  # noqa: BLE001
         results["tab_walk"] = {"error": describe(exc)}
     timings["probe.tab_walk"] = round(time.perf_counter() - started, 3)

@@ -631,6 +631,9 @@ def _verified(store: Store, runs: list[RunInfo], verify: bool) -> bool:
         focus = report.get("focus") or {}
         if focus.get("pages"):
             click.echo(words.plural(focus.get("reused", 0), "{site} : sonde du focus : {n} partie partagée réutilisée ({elements} éléments), sur {pages} pages où aucun script n'écoute le focus.", "{site} : sonde du focus : {n} parties partagées réutilisées ({elements} éléments), sur {pages} pages où aucun script n'écoute le focus.", site=info.site, elements=focus.get("reused_elements", 0), pages=focus.get("pages", 0)), err=True)
+        walk = report.get("tab_walk") or {}
+        if walk.get("pages"):
+            click.echo(words.plural(walk.get("skipped", 0), "{site} : parcours au clavier : {n} partie partagée parcourue une seule fois ({stops} arrêts du focus non rejoués), sur {pages} pages où aucun script n'écoute le clavier ni le focus.", "{site} : parcours au clavier : {n} parties partagées parcourues une seule fois ({stops} arrêts du focus non rejoués), sur {pages} pages où aucun script n'écoute le clavier ni le focus.", site=info.site, stops=walk.get("skipped_stops", 0), pages=walk.get("pages", 0)), err=True)
         for diff in diffs[:10]:
             click.echo("  " + json.dumps(diff, ensure_ascii=False), err=True)
         if report.get("differences"):

@@ -45,8 +45,12 @@ MAIN_RELATIONS = {"main", "contains_main", "inside_main", "just_before_main"}
 # ``inapplicable``: a code and the reason, in French, as a check can show it).
 NO_TABBABLE = {"code": "no_tabbable", "reason": "aucun élément de la page n'est atteignable avec la touche Tab"}
 
-# In-page recorder: element ids, focus transitions, and the focused element at each key press.
-_INSTALL_JS = with_helpers("""() => {
+# In-page recorder: element ids, focus transitions, and the focused element at each key press. ``arg``: null, or
+# the shared parts' plan (audit/parts.py): {skips: [{index, stops}], learn: [index]}, parts of
+# window.__a11yAuditParts. A skipped part's stops (its members' indices, as a walk found them on another page) are
+# written into the log as the presses would have found them when the focus lands on its first stop, and the focus
+# is moved through them by script to its last stop, from where the next press goes on (see ``_walk``).
+_INSTALL_JS = with_helpers("""(arg) => {
 /*HELPERS*/
   if (window.__a11yAuditWalk) window.__a11yAuditWalk.uninstall();
   const ids = new WeakMap();
@@ -71,7 +75,76 @@ _INSTALL_JS = with_helpers("""() => {
     keys++;
     log.push(['k', keys, idOf(deep()), e.key === 'Tab' ? (e.shiftKey ? 'S' : 'T') : e.key[0]]);
   };
-  const onFocus = (e) => { log.push(['f', keys, idOf(e.composedPath()[0])]); };
+  // --- shared parts walked once ---
+  const jumps = new Map();  // a skipped part's first stop -> {index, stops}
+  let jumping = false, quiet = false, broken = false, saved = 0;
+  const used = [];
+  const plan = {doubt: null, refused: {}, saved: 0};
+  const ruleCount = () => {  // the style rules, counted: a script adding or removing one shows
+    let n = 0;
+    const count = (rules) => { for (const r of rules) { n++; if (r.cssRules) count(r.cssRules); } };
+    for (const sheet of [...document.styleSheets, ...(document.adoptedStyleSheets || [])]) {
+      try { n += sheet.disabled ? 100000 : 0; count(sheet.cssRules); } catch (e) { n += 1000000; }
+    }
+    return n;
+  };
+  const parts = window.__a11yAuditParts || [];
+  const before = window.__a11yAuditWalkWatch;  // started with the parts' keys (PARTS_JS)
+  if (before) { before.observer.disconnect(); delete window.__a11yAuditWalkWatch; }
+  if (arg && ((arg.skips || []).length || (arg.learn || []).length)) {
+    const rules = focusRules();
+    if (!before || before.observer.takeRecords().length ||
+        before.view !== [scrollX, scrollY, innerWidth, innerHeight].join(',')) plan.doubt = 'page_changed';
+    else if (rules.doubt) plan.doubt = rules.doubt;
+    else if (Array.from(document.querySelectorAll('[tabindex]')).some((el) => el.tabIndex > 0)) plan.doubt = 'positive_tabindex';
+    const indices = [...(arg.skips || []).map((k) => k.index), ...(arg.learn || [])];
+    for (const index of plan.doubt ? [] : indices) {
+      const root = parts[index];
+      if (!root || !root.isConnected) plan.refused[index] = 'part_gone';
+      else if (withinOutside(root, rules.within)) plan.refused[index] = 'focus_within_outside';
+    }
+    for (const skip of plan.doubt ? [] : arg.skips || []) {
+      if (plan.refused[skip.index]) continue;
+      const root = parts[skip.index];
+      const members = [root, ...root.getElementsByTagName('*')];
+      const stops = skip.stops.map((m) => members[m]);
+      if (stops.length < 2 || stops.some((el) => !el) || !tabbables.includes(stops[0])) {
+        plan.refused[skip.index] = 'stops_differ';
+        continue;
+      }
+      jumps.set(stops[0], {index: skip.index, stops});
+      saved += stops.filter((el) => tabbables.includes(el)).length - 1;
+    }
+    jumping = jumps.size > 0;
+    plan.saved = saved;
+  }
+  let watch = null;  // from the first press to the end of the fast pass: nothing may change
+  const jump = (target) => {
+    const {index, stops} = jumps.get(target);
+    jumps.delete(target);
+    used.push(index);
+    for (let j = 1; j < stops.length; j++) {
+      keys++;
+      log.push(['k', keys, idOf(stops[j - 1]), 'T']);
+      log.push(['f', keys, idOf(stops[j])]);
+    }
+    // through the stops in order, as Tab went (a menu opening as the focus enters it, :focus-within)
+    quiet = true;
+    try {
+      for (let j = 1; j < stops.length && !broken; j++) {
+        stops[j].focus({focusVisible: true});
+        if (deep() !== stops[j]) broken = true;
+      }
+    } finally {
+      quiet = false;
+    }
+  };
+  const onFocus = (e) => {
+    if (quiet) return;
+    const target = e.composedPath()[0];
+    log.push(['f', keys, idOf(target)]);
+    if (jumping && jumps.has(target)) jump(target);
+  };
   const onBlur = (e) => {  // the focus left the document for the browser (not for one of its frames)
     if (e.target === window && idOf(deep()) === -1) log.push(['x', keys]);
   };
@@ -122,18 +195,48 @@ _INSTALL_JS = with_helpers("""() => {
     element(i) { return els[i]; },
     path: cssPath,
     FOCUSABLE,
+    watch() {  // the page is watched from here (the fast pass, with or without jumps)
+      if (!arg || watch) return;
+      const observer = new MutationObserver(() => {});
+      observer.observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+      watch = {observer, rules: ruleCount()};
+    },
+    endJumps() {  // the fast pass is over: no more jumps; did the page stay as it was?
+      jumping = false;
+      let changed = false;
+      if (watch) {
+        changed = watch.observer.takeRecords().length > 0 || watch.rules !== ruleCount();
+        watch.observer.disconnect();
+        watch = null;
+      }
+      return {used, broken, changed};
+    },
+    stops(seq, indices) {  // for each part: [position in seq, member index] of its elements in the sequence
+      const out = {};
+      for (const index of indices) {
+        const root = parts[index];
+        if (!root) continue;
+        const members = [root, ...root.getElementsByTagName('*')];
+        const place = new Map(members.map((el, k) => [el, k]));
+        out[index] = [];
+        seq.forEach((id, k) => { const el = els[id]; if (el && place.has(el)) out[index].push([k, place.get(el)]); });
+      }
+      return out;
+    },
     uninstall() {
       window.removeEventListener('keydown', onKey, true);
       window.removeEventListener('blur', onBlur, true);
       document.removeEventListener('focusin', onFocus, true);
+      if (watch) watch.observer.disconnect();
       delete window.__a11yAuditWalk;
     },
   };
   window.__a11yAuditWalk = state;
   if (tabbables.length) state.reset();  // ready for the first pass
   // [how many (their ids are 0 to n - 1), the ids of those that hold a document of their own (frames, objects,
-  // embeds): the keys pressed inside one go to that document, where this recorder does not hear them]
-  return [tabbables.length, tabbables.map(idOf).filter((i) => FRAME_TAGS.includes(els[i].localName))];
+  // embeds): the keys pressed inside one go to that document, where this recorder does not hear them, the shared
+  // parts' plan as this page allows it]
+  return [tabbables.length, tabbables.map(idOf).filter((i) => FRAME_TAGS.includes(els[i].localName)), plan];
 }""".replace("FRAME_TAGS", json.dumps(sorted(FRAME_TAGS))))
 
 # The main content and the tabbable elements before it; the skip-link candidates among the first elements; the
@@ -226,11 +329,13 @@ _RESTORE_JS = """() => {
   w.uninstall();
 }"""
 
-async def tab_walk(page, max_steps: int = MAX_STEPS) -> dict[str, Any]:
-    """Walk the page with the Tab key; never raises (a failure is returned as {"error": ...})."""
+async def tab_walk(page, max_steps: int = MAX_STEPS, parts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Walk the page with the Tab key; never raises (a failure is returned as {"error": ...}). ``parts``: the
+    shared parts' plan (audit/parts.py PartLedger.walk: {skips, learn}); the result then carries ``parts``, what
+    the walk did with it (see ``_walk``)."""
     started = time.perf_counter()
     try:
-        return await asyncio.wait_for(_walk(page, max_steps, started), timeout=BUDGET_S + 4)
+        return await asyncio.wait_for(_walk(page, max_steps, started, parts), timeout=BUDGET_S + 4)
     except Exception as exc:  # noqa: BLE001 - a probe failure is evidence, not a crash
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         try:
@@ -240,8 +345,15 @@ async def tab_walk(page, max_steps: int = MAX_STEPS) -> dict[str, Any]:
         return {"error": f"{type(exc).__name__}: {message}"[:300]}
 
 
-async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
-    total, frames = await page.evaluate(_INSTALL_JS)
+async def _walk(page, max_steps: int, started: float, parts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The walk. With ``parts``, the known parts' stops are skipped (written into the log, the focus moved through
+    them by script) on a page that allows it (``_INSTALL_JS``), watched from the first press to the end of the fast
+    pass: if anything changed then (the DOM, the style rules), a part's stops could not be followed by script, or
+    the pass did not end by leaving the page, the pass is done again without skips. The parts to learn get their
+    stops from a pass where nothing changed, the focus left the page, and their stops came one after the other.
+    ``result["parts"]``: {doubt, refused: {index: reason}, skipped: [index], again: reason | None, learnt: {index:
+    [member indices] | {reason}}}."""
+    total, frames, plan = await page.evaluate(_INSTALL_JS, parts)
     if total == 0:
         await page.evaluate(_RESTORE_JS)
         return {"tabbables": 0, "mode": "none", "steps": 0, "sequence": [], "reached": 0, "exited": True,
@@ -250,8 +362,31 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
                 "ms": round((time.perf_counter() - started) * 1000), "inapplicable": NO_TABBABLE}
     try:
         steps = min(max_steps, total + 2 * CHUNK)
-        fast = await _fast_pass(page, steps, started, first_batch=total + 1, total=total, frames=set(frames),
-                                limit=max_steps)
+        info: dict[str, Any] | None = None
+        if parts is not None:
+            await page.evaluate("() => window.__a11yAuditWalk.watch()")
+        fast = await _fast_pass(page, steps, started, first_batch=max(1, total + 1 - plan["saved"]), total=total,
+                                frames=set(frames), limit=max_steps)
+        if parts is not None:
+            ends = await page.evaluate("() => window.__a11yAuditWalk.endJumps()")
+            info = {"doubt": plan["doubt"], "refused": plan["refused"], "skipped": ends["used"], "again": None,
+                    "learnt": {}}
+            steady = not ends["changed"] and not ends["broken"] and not fast["script_moves"] and fast["exited"]
+            if ends["used"] and not steady:
+                info["again"] = ("broken" if ends["broken"] else "changed" if ends["changed"]
+                                 else "script_moves" if fast["script_moves"] else "not_exited")
+                info["skipped"] = []
+                await page.evaluate("() => window.__a11yAuditWalk.reset()")
+                fast = await _fast_pass(page, steps, started, first_batch=total + 1, total=total,
+                                        frames=set(frames), limit=max_steps)
+            learn = [i for i in parts.get("learn") or [] if str(i) not in plan["refused"]]
+            if learn and not plan["doubt"]:
+                if not steady or info["again"]:
+                    info["learnt"] = {str(i): {"reason": info["again"] or "unsteady"} for i in learn}
+                else:
+                    found = await page.evaluate("([seq, idx]) => window.__a11yAuditWalk.stops(seq, idx)",
+                                                [fast["sequence"], learn])
+                    info["learnt"] = {str(i): _part_stops(found.get(str(i)), len(fast["sequence"])) for i in learn}
         result: dict[str, Any] = {"tabbables": total, "mode": "fast"}
         walk = fast
         if fast["script_moves"]:
@@ -287,6 +422,10 @@ async def _walk(page, max_steps: int, started: float) -> dict[str, Any]:
         })
         if trap is not None:
             trap.update(await page.evaluate(_TRAP_TEXT_JS, trap["cycle"]))
+            if info is not None:
+                info["learnt"] = {i: {"reason": "trap"} for i in info["learnt"]}
+        if info is not None:
+            result["parts"] = info
         return result
     finally:
         # being cancelled (the page's time is up, the run stopping), the page gets a moment, not more: a page stuck
@@ -400,6 +539,21 @@ async def cdp_session(page):
             return None
         _SESSIONS[page] = session
     return session
+
+
+def _part_stops(found: list[list[int]] | None, length: int) -> list[int] | dict[str, str]:
+    """A part's stops as the walk met them ([position in the sequence, member index], in order): its member
+    indices when they came one after the other, each once, and something (an element, or the focus leaving the
+    page) came after the last; else why not."""
+    if not found:
+        return []
+    positions = [k for k, _ in found]
+    members = [m for _, m in found]
+    if positions != list(range(positions[0], positions[0] + len(positions))) or len(set(members)) != len(members):
+        return {"reason": "stops_apart"}
+    if positions[-1] >= length - 1:
+        return {"reason": "walk_ended_inside"}
+    return members
 
 
 def _trim(seq: list[int]) -> list[int]:

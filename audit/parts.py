@@ -46,6 +46,15 @@ since the keys, when a rule with a focus pseudo-class reads beyond ancestry (sib
 a ``:focus-within`` compound can match an ancestor outside the part, or when the part's focusable elements differ
 from the record; a part is learnt only where focusing its elements never moves or resizes it. The proof mode runs
 the probe again without reuse and compares the two, element by element (``compare_focus``).
+
+The Tab walk (keyboard.py) skips a known part's stops on a page where no script listens to the keys or the focus
+(WALK_EVENTS), none of the focus rules above stands in the way and no element has a positive tabindex: when the
+focus lands on the part's first stop, its stops (as a walk found them on another page, one after the other) are
+written into the walk's log and the focus is moved through them by script to the last, from where Tab goes on. The
+page is watched while the walk goes: a change of its DOM or of its style rules, a stop the script cannot focus, a
+walk that does not end by leaving the page, and the walk is done again key by key. The proof mode walks the page
+again key by key and compares the two (``compare_walk``: the sequence, the first elements, backward jumps, trap,
+skip link, the elements met, ids read as selectors).
 """
 
 from __future__ import annotations
@@ -58,7 +67,7 @@ from collections import Counter
 from contextlib import suppress
 from typing import Any
 
-from audit.keyboard import cdp_session
+from audit.keyboard import cdp_session, tab_walk
 from audit.layout import as_json, from_json
 
 log = logging.getLogger(__name__)
@@ -102,6 +111,11 @@ PARTS_JS = r"""(arg) => {
   const focusObserver = new MutationObserver(() => {});
   focusObserver.observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
   window.__a11yAuditFocusWatch = {observer: focusObserver, view: [scrollX, scrollY, innerWidth, innerHeight].join(',')};
+  // and between the keys and the Tab walk, which may skip the parts' stops (keyboard.py)
+  if (window.__a11yAuditWalkWatch) window.__a11yAuditWalkWatch.observer.disconnect();
+  const walkObserver = new MutationObserver(() => {});
+  walkObserver.observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+  window.__a11yAuditWalkWatch = {observer: walkObserver, view: [scrollX, scrollY, innerWidth, innerHeight].join(',')};
   const out = {parts: [], ms: 0};
   const body = document.body;
   if (!body) return out;
@@ -596,13 +610,17 @@ def compare(reused: dict[str, Any], whole: dict[str, Any]) -> list[dict[str, Any
 # key holds (markup, ancestors, style rules, layout); probes/focus.js checks the rest (the focus rules, the page
 # unchanged since the keys, the part not moved by a focus).
 FOCUS_EVENTS = frozenset({"focus", "blur", "focusin", "focusout", "DOMFocusIn", "DOMFocusOut"})
+# The Tab walk presses keys too: with no listener for these either, no page script answers a press or a focus
+# move, and a known part's stops (the elements Tab reaches in it, in order) follow from its key; the walk checks
+# the rest (keyboard.py: nothing changes while it goes, the stops can be followed by script).
+WALK_EVENTS = FOCUS_EVENTS | {"keydown", "keyup", "keypress"}
 # Why a part's focus answers could not be learnt, for good (a page that ran out of the probe's time may still
 # teach them later)
 _FOCUS_FOR_GOOD = frozenset({"part_moves_on_focus", "focus_kept"})
 
 
-async def focus_listeners(page) -> set[str] | None:
-    """The focus event types (FOCUS_EVENTS) something listens to on the page, asked of Chromium's DevTools
+async def page_listeners(page) -> set[str] | None:
+    """The event types something listens to on the page, asked of Chromium's DevTools
     (``DOMDebugger.getEventListeners`` on the window, and on the document with its whole tree and shadow trees);
     None when it cannot be asked (no DevTools session: the WebDriver backend, a closing page)."""
     session = await cdp_session(page)
@@ -625,7 +643,38 @@ async def focus_listeners(page) -> set[str] | None:
     finally:
         with suppress(Exception):
             await session.send("Runtime.releaseObjectGroup", {"objectGroup": group})
-    return types & FOCUS_EVENTS
+    return types
+
+
+def _canonical_walk(walk: dict[str, Any]) -> dict[str, Any]:
+    """A Tab walk's result with each element id (the page's own numbering, which depends on the order the walk met
+    them) replaced by the element's selector; without its duration and its count of real presses."""
+    elements = walk.get("elements") or {}
+
+    def name(i: Any) -> Any:
+        return (elements.get(str(i)) or {}).get("s", f"#{i}") if isinstance(i, int) and i >= 0 else i
+
+    out = {k: v for k, v in walk.items() if k not in ("ms", "steps", "elements", "sequence", "first", "backward",
+                                                        "trap", "skip_link", "parts")}
+    out["sequence"] = [name(i) for i in walk.get("sequence") or []]
+    out["first"] = [name(i) for i in walk.get("first") or []]
+    out["backward"] = [[name(a), name(b)] for a, b in walk.get("backward") or []]
+    out["elements"] = sorted(json.dumps([d.get("s"), d.get("tag"), d.get("name"), d.get("dom"), d.get("tabindex"),
+                                         d.get("frame")], ensure_ascii=False) for d in elements.values())
+    trap = walk.get("trap")
+    out["trap"] = dict(trap, cycle=[name(i) for i in trap.get("cycle") or []],
+                       momentary=[name(i) for i in trap.get("momentary") or []]) if trap else trap
+    skip = walk.get("skip_link")
+    out["skip_link"] = dict(skip, id=name(skip.get("id"))) if skip else skip
+    return out
+
+
+def compare_walk(reused: dict[str, Any], whole: dict[str, Any]) -> list[dict[str, Any]]:
+    """The differences between the Tab walk with known parts skipped and the walk pressing every key: the fields
+    of the result that differ, element ids read as selectors (the duration and the count of real presses are not
+    compared: fewer presses is the point)."""
+    a, b = _canonical_walk(reused), _canonical_walk(whole)
+    return [{"probe": "tab_walk", "field": key} for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)]
 
 
 def compare_focus(reused: dict[str, Any], whole: dict[str, Any]) -> list[dict[str, Any]]:
@@ -663,12 +712,16 @@ class PartLedger:
         self.reasons: Counter[str] = Counter()
         self.unkeyed: Counter[str] = Counter()  # "part: reason" → pages
         self.differences: list[dict[str, Any]] = []
-        self.seconds = {"keys": 0.0, "focus_proof": 0.0}
+        self.seconds = {"keys": 0.0, "focus_proof": 0.0, "walk_proof": 0.0}
         self.focus_known: dict[str, dict[str, Any]] = {}
         self.focus_unlearnable: set[str] = set()
         self.focus_counts: Counter[str] = Counter()
         self.focus_reasons: Counter[str] = Counter()
-        # page → {part index: key} of its current document, from its keys to its focus probe
+        self.walk_known: dict[str, list[int]] = {}  # key → the members Tab stops at, in order
+        self.walk_unlearnable: set[str] = set()
+        self.walk_counts: Counter[str] = Counter()
+        self.walk_reasons: Counter[str] = Counter()
+        # page → {part index: key} of its current document, from its keys to its probes
         self._keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     async def axe(self, page, options: dict[str, Any], context: dict[str, Any] | None,
@@ -747,13 +800,13 @@ class PartLedger:
         where the page proves them the same (FOCUS_EVENTS, and the probe's own checks), the parts seen for the first
         time learnt. ``timings`` gets ``parts.focus_reused`` (how many parts). With ``verify`` the probe runs
         again without reuse; that result is returned and the differences are kept."""
-        keys = self._keys.pop(page, None) if _weak(page) else None
+        keys = self._keys.get(page) if _weak(page) else None
         plan = await self._focus_plan(keys) if keys else None
         if plan is not None:
             started = time.perf_counter()
-            listened = await focus_listeners(page)
+            listened = await page_listeners(page)
             self.seconds["focus_proof"] += time.perf_counter() - started
-            if listened is None or listened:
+            if listened is None or listened & FOCUS_EVENTS:
                 self.focus_reasons["focus_listeners" if listened else "no_devtools"] += 1
                 plan = None
         if plan is None:
@@ -761,21 +814,8 @@ class PartLedger:
         self.focus_counts["pages"] += 1
         result = from_json(await page.evaluate(as_json(script), {"parts": plan}))
         info = result.pop("parts", None) or {}
-        if info.get("doubt"):
-            self.focus_reasons[info["doubt"]] += 1
-        for why in (info.get("refused") or {}).values():
-            self.focus_reasons[why] += 1
-        for index, record in (info.get("learnt") or {}).items():
-            key = keys.get(int(index))
-            if not key:
-                continue
-            if set(record) == {"reason"}:
-                self.focus_reasons[record["reason"]] += 1
-                if record["reason"] in _FOCUS_FOR_GOOD:
-                    self.focus_unlearnable.add(key)
-            else:
-                self.focus_known[key] = record
-                self.focus_counts["learnt"] += 1
+        _note(info, keys, self.focus_known, self.focus_unlearnable, self.focus_counts, self.focus_reasons,
+              _FOCUS_FOR_GOOD)
         reused = info.get("reused") or []
         self.focus_counts["reused"] += len(reused)
         self.focus_counts["reused_elements"] += sum(len(plan["reuse"].get(str(i)) or {}) for i in reused)
@@ -784,6 +824,47 @@ class PartLedger:
         if self.verify:
             whole = from_json(await page.evaluate(as_json(script)))
             for diff in compare_focus(result, whole):
+                self.differences.append({"url": url, **diff})
+            result = whole
+        return result
+
+    async def walk(self, page, timings: dict[str, float] | None = None, url: str = "") -> dict[str, Any]:
+        """The Tab walk's result for the page (keyboard.tab_walk), the known parts' stops skipped where the page
+        proves them the same (WALK_EVENTS, and the walk's own checks), the parts seen for the first time learnt.
+        ``timings`` gets ``parts.walk_skipped`` (how many parts). With ``verify`` the walk runs again pressing
+        every key; that result is returned and the differences are kept."""
+        keys = self._keys.pop(page, None) if _weak(page) else None
+        plan = None
+        if keys:
+            skips = [{"index": index, "stops": self.walk_known[key]} for index, key in keys.items()
+                     if len(self.walk_known.get(key) or ()) >= 2]
+            learn = [index for index, key in keys.items()
+                     if key not in self.walk_known and key not in self.walk_unlearnable]
+            if skips or learn:
+                started = time.perf_counter()
+                listened = await page_listeners(page)
+                self.seconds["walk_proof"] += time.perf_counter() - started
+                if listened is None or listened & WALK_EVENTS:
+                    self.walk_reasons["key_or_focus_listeners" if listened else "no_devtools"] += 1
+                else:
+                    plan = {"skips": skips, "learn": learn}
+        result = await tab_walk(page, parts=plan)
+        info = result.pop("parts", None)
+        if plan is None or info is None:
+            return result
+        self.walk_counts["pages"] += 1
+        if info.get("again"):
+            self.walk_reasons[f'walked_again_{info["again"]}'] += 1
+        _note(info, keys, self.walk_known, self.walk_unlearnable, self.walk_counts, self.walk_reasons,
+              frozenset({"stops_apart"}))
+        skipped = info.get("skipped") or []
+        self.walk_counts["skipped"] += len(skipped)
+        self.walk_counts["skipped_stops"] += sum(len(self.walk_known.get(keys.get(i, ""), ())) for i in skipped)
+        if timings is not None:
+            timings["parts.walk_skipped"] = len(skipped)
+        if self.verify:
+            whole = await tab_walk(page)
+            for diff in compare_walk(result, whole):
                 self.differences.append({"url": url, **diff})
             result = whole
         return result
@@ -808,7 +889,33 @@ class PartLedger:
                           "reused_elements": self.focus_counts["reused_elements"],
                           "learnt": self.focus_counts["learnt"],
                           "not_reused": dict(self.focus_reasons.most_common()),
-                          "proof_s": round(self.seconds["focus_proof"], 3)}}
+                          "proof_s": round(self.seconds["focus_proof"], 3)},
+                "tab_walk": {"pages": self.walk_counts["pages"], "skipped": self.walk_counts["skipped"],
+                             "skipped_stops": self.walk_counts["skipped_stops"],
+                             "learnt": self.walk_counts["learnt"],
+                             "not_skipped": dict(self.walk_reasons.most_common()),
+                             "proof_s": round(self.seconds["walk_proof"], 3)}}
+
+
+def _note(info: dict[str, Any], keys: dict[int, str], known: dict[str, Any], unlearnable: set[str],
+          counts: Counter[str], reasons: Counter[str], for_good: frozenset[str]) -> None:
+    """What a probe said of the shared parts' plan (``info``: doubt, refused, learnt): the reasons counted, the
+    records learnt kept under their part's key; a part refused for a reason in ``for_good`` is never tried again."""
+    if info.get("doubt"):
+        reasons[info["doubt"]] += 1
+    for why in (info.get("refused") or {}).values():
+        reasons[why] += 1
+    for index, record in (info.get("learnt") or {}).items():
+        key = keys.get(int(index))
+        if not key:
+            continue
+        if isinstance(record, dict) and set(record) == {"reason"}:
+            reasons[record["reason"]] += 1
+            if record["reason"] in for_good:
+                unlearnable.add(key)
+        else:
+            known[key] = record
+            counts["learnt"] += 1
 
 
 def _weak(page) -> bool:

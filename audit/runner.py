@@ -96,8 +96,9 @@ def _parts_meta(browsers: list) -> dict[str, Any]:
         return {}
     report = ledgers[0].report()
     log.info("shared parts: %d of %d reused on %d page(s), %d learnt; the focus probe's answers reused for %d "
-             "part(s) on %d page(s)%s", report["reused"], report["parts"], report["pages"], report["learnt"],
-             report["focus"]["reused"], report["focus"]["pages"],
+             "part(s) on %d page(s), the Tab walk's stops skipped in %d part(s)%s", report["reused"], report["parts"],
+             report["pages"], report["learnt"], report["focus"]["reused"], report["focus"]["pages"],
+             report["tab_walk"]["skipped"],
              f"; {report['differences']} difference(s) with the whole-page runs" if report["verified"] else "")
     return {"parts": report, "parts_differences": ledgers[0].differences[:200]}
 

@@ -273,3 +273,76 @@ def test_focus_rules_that_read_around_a_part_stop_the_reuse_and_the_proof_sees_t
             weak = _focus_run(chromium, base, ["a.html", "b.html"], tmp_path / site / "weak", focus_js=weakened)
             assert weak.parts.report()["focus"]["reused"] == 1, site
             assert _focus_differences(weak) == {"b.html"}, site
+
+
+# --- the Tab walk through shared parts ------------------------------------------------------------------------
+
+_WALK_HEADER = ('<header class="haut"><a class="logo" href="/">Ville d\'Essai</a><nav><ul>'
+                + "".join(f'<li><a href="/rubrique-{i}.html">Rubrique {i}</a><ul class="sous">'
+                          + "".join(f'<li><a href="/rubrique-{i}/{j}.html">Page {i}.{j}</a></li>' for j in range(3))
+                          + "</ul></li>" for i in range(4))
+                + '</ul></nav><form role="search"><label for="q">Rechercher</label><input id="q" type="search">'
+                '<button type="submit">OK</button></form></header>')
+_WALK_CSS = _FOCUS_CSS + ".sous { display: none; } li:focus-within > .sous { display: block; }\n"
+
+
+def _walk_page(script: str = "") -> str:
+    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Page</title>'
+            f'<link rel="stylesheet" href="site.css"></head><body><a class="evitement" href="#contenu">Aller au '
+            f'contenu</a>{_WALK_HEADER}<main id="contenu"><h1>Page</h1><p><a href="/plus.html">En savoir plus</a> '
+            f'<a href="/autre.html">Autre page</a></p></main>{script}</body></html>')
+
+
+def _walk_differences(browser: Browser) -> set[str]:
+    return {d["url"].rsplit("/", 1)[-1] for d in browser.parts.differences if d.get("probe") == "tab_walk"}
+
+
+def test_the_tab_walk_skips_a_known_parts_stops_where_the_page_proves_them_the_same(chromium, tmp_path):
+    """The header's stops (its menu opening section by section as the focus enters it, :focus-within) are learnt on
+    the first page; on the next ones the walk writes them down and moves the focus through them by script, with the
+    same result as pressing every key (proof mode). A page where a script listens to the keys is walked key by key;
+    with the listeners' check taken out, the proof reports that page (its script sends the focus from the second
+    section straight to the search field)."""
+    redirect = ("<script>document.addEventListener('keydown', (e) => { const a = document.activeElement; "
+                "if (e.key === 'Tab' && !e.shiftKey && a && a.getAttribute('href') === '/rubrique-1/2.html') "
+                "{ e.preventDefault(); document.getElementById('q').focus(); } });</script>")
+    _focus_site(tmp_path / "site", _WALK_CSS, {"a.html": _walk_page(), "b.html": _walk_page(),
+                                               "c.html": _walk_page(), "d.html": _walk_page(redirect)})
+    with served_folder(tmp_path / "site") as base:
+        browser = _focus_run(chromium, base, ["a.html", "b.html", "c.html", "d.html"], tmp_path / "out")
+        walk = browser.parts.report()["tab_walk"]
+        assert browser.parts.differences == [], browser.parts.differences[:5]
+        assert walk["learnt"] == 1 and walk["skipped"] == 2, walk
+        assert walk["skipped_stops"] == 2 * (1 + 4 * 4 + 2)  # the logo, 4 sections of 1 + 3 links, field, button
+        assert walk["not_skipped"] == {"key_or_focus_listeners": 1}
+        stored = json.loads((tmp_path / "out" / "1" / "probes.json").read_text(encoding="utf-8"))["tab_walk"]
+        assert stored["exited"] and stored["trap"] is None and len(stored["sequence"]) >= 22
+        monkeypatch = pytest.MonkeyPatch()
+        monkeypatch.setattr(parts, "WALK_EVENTS", frozenset())
+        try:
+            weak = _focus_run(chromium, base, ["a.html", "d.html"], tmp_path / "weak")
+        finally:
+            monkeypatch.undo()
+    assert weak.parts.report()["tab_walk"]["skipped"] == 1
+    assert _walk_differences(weak) == {"d.html"}
+
+
+def test_a_parts_stops_are_learnt_only_when_they_come_one_after_the_other():
+    from audit.keyboard import _part_stops
+
+    assert _part_stops([[3, 1], [4, 5], [5, 9]], 10) == [1, 5, 9]
+    assert _part_stops([], 10) == [] and _part_stops(None, 10) == []
+    assert _part_stops([[3, 1], [5, 9]], 10) == {"reason": "stops_apart"}  # something else between two stops
+    assert _part_stops([[3, 1], [4, 1]], 10) == {"reason": "stops_apart"}  # one element twice
+    assert _part_stops([[8, 1], [9, 2]], 10) == {"reason": "walk_ended_inside"}  # nothing after the last stop
+
+
+def test_compare_walk_reads_ids_as_selectors():
+    one = {"sequence": [0, 1, 2, -1], "first": [0, 1, 2], "backward": [], "trap": None, "skip_link": {"id": 0},
+           "elements": {"0": {"s": "a.skip"}, "1": {"s": "#logo"}, "2": {"s": "#q"}}, "exited": True, "steps": 4,
+           "ms": 120}
+    other = {**one, "sequence": [5, 7, 9, -1], "first": [5, 7, 9], "skip_link": {"id": 5}, "steps": 2, "ms": 40,
+             "elements": {"5": {"s": "a.skip"}, "7": {"s": "#logo"}, "9": {"s": "#q"}}}
+    assert parts.compare_walk(one, other) == []  # other ids, fewer presses, less time: the same walk
+    swapped = {**other, "sequence": [5, 9, 7, -1]}
+    assert parts.compare_walk(swapped, one) == [{"probe": "tab_walk", "field": "sequence"}]
