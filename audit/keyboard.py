@@ -77,9 +77,9 @@ _INSTALL_JS = with_helpers("""(arg) => {
   };
   // --- shared parts walked once ---
   const jumps = new Map();  // a skipped part's first stop -> {index, stops}
-  let jumping = false, quiet = false, broken = false, saved = 0;
+  let jumping = false, quiet = false, broken = false, saved = 0, virtual = 0;
   const used = [];
-  const plan = {doubt: null, refused: {}, saved: 0};
+  const plan = {doubt: null, refused: {}, saved: 0, pending: 0};
   const ruleCount = () => {  // the style rules, counted: a script adding or removing one shows
     let n = 0;
     const count = (rules) => { for (const r of rules) { n++; if (r.cssRules) count(r.cssRules); } };
@@ -117,6 +117,7 @@ _INSTALL_JS = with_helpers("""(arg) => {
     }
     jumping = jumps.size > 0;
     plan.saved = saved;
+    for (const {stops} of jumps.values()) plan.pending += stops.length - 1;
   }
   let watch = null;  // from the first press to the end of the fast pass: nothing may change
   const jump = (target) => {
@@ -125,6 +126,7 @@ _INSTALL_JS = with_helpers("""(arg) => {
     used.push(index);
     for (let j = 1; j < stops.length; j++) {
       keys++;
+      virtual++;
       log.push(['k', keys, idOf(stops[j - 1]), 'T']);
       log.push(['f', keys, idOf(stops[j])]);
     }
@@ -155,7 +157,11 @@ _INSTALL_JS = with_helpers("""(arg) => {
     scrollX: window.scrollX, scrollY: window.scrollY, href: location.href,
     active: deep(),
     take() {
-      const out = {log, active: idOf(deep()), keys};
+      // ``virtual``: the presses written for skipped stops, counted as presses against the walk's limit;
+      // ``pending``: those the parts not reached yet would write
+      let pending = 0;
+      if (jumping) for (const {stops} of jumps.values()) pending += stops.length - 1;
+      const out = {log, active: idOf(deep()), keys, virtual, pending};
       log = [];
       return out;
     },
@@ -171,6 +177,8 @@ _INSTALL_JS = with_helpers("""(arg) => {
       t.remove();
       window.scrollTo(0, 0);
       log = [];
+      keys = 0;  // a pass counts its own presses
+      virtual = 0;
     },
     describe(list) {
       return list.map((i) => {
@@ -366,7 +374,7 @@ async def _walk(page, max_steps: int, started: float, parts: dict[str, Any] | No
         if parts is not None:
             await page.evaluate("() => window.__a11yAuditWalk.watch()")
         fast = await _fast_pass(page, steps, started, first_batch=max(1, total + 1 - plan["saved"]), total=total,
-                                frames=set(frames), limit=max_steps)
+                                frames=set(frames), limit=max_steps, pending=plan["pending"])
         if parts is not None:
             ends = await page.evaluate("() => window.__a11yAuditWalk.endJumps()")
             info = {"doubt": plan["doubt"], "refused": plan["refused"], "skipped": ends["used"], "again": None,
@@ -434,7 +442,7 @@ async def _walk(page, max_steps: int, started: float, parts: dict[str, Any] | No
 
 
 async def _fast_pass(page, steps: int, started: float, first_batch: int, total: int, frames: set[int],
-                     limit: int) -> dict[str, Any]:
+                     limit: int, pending: int = 0) -> dict[str, Any]:
     """Tab pressed in batches, the in-page log read after each batch (the install left the focus at the top).
     ``frames``: the ids of the tabbable elements (0 to ``total`` - 1) that are frames; once keys went unheard
     (into a frame's document), the round can end without the log having seen them."""
@@ -442,18 +450,24 @@ async def _fast_pass(page, steps: int, started: float, first_batch: int, total: 
     focused: list[int] = []
     script_moves = 0
     exited = False
-    pressed = heard = 0
+    pressed = heard = virtual = 0
     everyone = set(range(total))
     # ``steps`` counts the presses the log hears (those that go into a frame, its own stops, come on top), and
     # grows with the elements reached; ``limit`` presses in all
-    while heard < steps and pressed < limit and not exited and time.perf_counter() - started < BUDGET_S:
+    # A skipped part's stops (``_walk``) count as presses against ``limit``, those of the parts not reached yet
+    # (``pending``) too: a walk that skips never goes past the limit where pressing every key would stop; when
+    # it cannot end within it, it is done again key by key.
+    while heard < steps and pressed + virtual < limit and not exited and time.perf_counter() - started < BUDGET_S:
         # First as many presses as there are tabbable elements (plus the one that leaves the page): most pages
         # are walked with a single read of the log. Then small batches.
-        batch = min(first_batch if pressed == 0 else CHUNK, steps - heard, limit - pressed)
+        batch = min(first_batch if pressed == 0 else CHUNK, steps - heard, limit - pressed - virtual - pending)
+        if batch <= 0:
+            break
         await _press_tabs(page, batch)
         pressed += batch
         taken = await page.evaluate("() => window.__a11yAuditWalk.take()")
         heard = taken["keys"]
+        virtual, pending = taken.get("virtual") or 0, taken.get("pending") or 0
         needed = everyone - frames if pressed > heard else everyone
         per_key: dict[int, int] = {}
         for entry in taken["log"]:
@@ -474,7 +488,7 @@ async def _fast_pass(page, steps: int, started: float, first_batch: int, total: 
         # Elements found on the way (a menu that opens when the focus enters it, :focus-within) make the round
         # longer than the tabbable elements counted at the start: the budget follows what the walk reaches.
         steps = max(steps, len({i for i in seq if i >= 0}) + 2 * CHUNK)
-    return {"sequence": _trim(seq), "focused": focused, "exited": exited, "steps": pressed,
+    return {"sequence": _trim(seq), "focused": focused, "exited": exited, "steps": pressed + virtual,
             "script_moves": script_moves}
 
 

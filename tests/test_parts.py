@@ -346,3 +346,19 @@ def test_compare_walk_reads_ids_as_selectors():
     assert parts.compare_walk(one, other) == []  # other ids, fewer presses, less time: the same walk
     swapped = {**other, "sequence": [5, 9, 7, -1]}
     assert parts.compare_walk(swapped, one) == [{"probe": "tab_walk", "field": "sequence"}]
+
+
+def test_a_walk_that_skips_stops_at_the_same_limit_as_pressing_every_key(chromium, tmp_path):
+    """A skipped stop counts as a press against the walk's limit (keyboard.MAX_STEPS): on a page too long for the
+    limit, the walk that skips does not end either, and is done again key by key, so the proof finds the same walk
+    (before that rule, the walk that skipped went further than the one pressing every key, and ended)."""
+    long_main = "".join(f'<a href="/p{i}.html">Lien {i}</a> ' for i in range(185))  # with the header: past 200
+    _focus_site(tmp_path / "site", _WALK_CSS, {"a.html": _walk_page(),
+                                               "b.html": _walk_page().replace("<h1>Page</h1>", "<h1>Page</h1>" + long_main)})
+    with served_folder(tmp_path / "site") as base:
+        browser = _focus_run(chromium, base, ["a.html", "b.html"], tmp_path / "out")
+    walk = browser.parts.report()["tab_walk"]
+    assert browser.parts.differences == [], browser.parts.differences[:5]
+    assert walk["not_skipped"] == {"walked_again_not_exited": 1} and walk["skipped"] == 0, walk
+    stored = json.loads((tmp_path / "out" / "1" / "probes.json").read_text(encoding="utf-8"))["tab_walk"]
+    assert not stored["exited"] and stored["steps"] == 200
