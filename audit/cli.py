@@ -583,8 +583,8 @@ def _execute(sites: list, store: Store, options: runner.RunOptions) -> list[RunI
               help="Sessions qu'un site garde sur la grille (par défaut : les places Chromium de la grille), "
                    "au plus le crawl.concurrency du site.")
 @click.option("--no-part-reuse", is_flag=True,
-              help="Auditer chaque page en entier avec axe, sans réutiliser les réponses des parties partagées "
-                   "(en-tête, menu, pied de page) déjà auditées dans l'exécution.")
+              help="Auditer chaque page en entier (axe, sonde du focus, parcours au clavier), sans réutiliser les "
+                   "réponses des parties partagées (en-tête, menu, pied de page) déjà auditées dans l'exécution.")
 @click.option("--verify-reuse", is_flag=True,
               help="Mode preuve : auditer aussi chaque page en entier et comparer, élément par élément, aux "
                    "réponses réutilisées ; code de sortie 1 à la moindre différence. Voir docs/performance.md.")
