@@ -220,7 +220,8 @@ def _focus_differences(browser: Browser) -> set[str]:
     return {d["url"].rsplit("/", 1)[-1] for d in browser.parts.differences if d.get("probe") == "focus"}
 
 
-def test_focus_answers_of_a_shared_part_are_reused_where_the_page_proves_them_the_same(chromium, tmp_path):
+def test_focus_answers_of_a_shared_part_are_reused_where_the_page_proves_them_the_same(chromium, tmp_path,
+                                                                                     monkeypatch):
     """The header's focus answers are learnt on the first page and reused on the others, with the same result as
     the probe run whole (proof mode); a page whose script listens to focus events anywhere is probed whole."""
     _focus_site(tmp_path / "site", _FOCUS_CSS, {
@@ -237,12 +238,8 @@ def test_focus_answers_of_a_shared_part_are_reused_where_the_page_proves_them_th
         assert focus["reused_elements"] == 2 * 11  # the logo, eight links, the field and the button
         assert focus["not_reused"] == {"focus_listeners": 1}
         # the proof can fail: without the listeners' check, the last page gets the plain pages' answers
-        monkeypatch = pytest.MonkeyPatch()
         monkeypatch.setattr(parts, "FOCUS_EVENTS", frozenset())
-        try:
-            weak = _focus_run(chromium, base, ["a.html", "d.html"], tmp_path / "weak")
-        finally:
-            monkeypatch.undo()
+        weak = _focus_run(chromium, base, ["a.html", "d.html"], tmp_path / "weak")
     assert _focus_differences(weak) == {"d.html"}
 
 
@@ -297,7 +294,8 @@ def _walk_differences(browser: Browser) -> set[str]:
     return {d["url"].rsplit("/", 1)[-1] for d in browser.parts.differences if d.get("probe") == "tab_walk"}
 
 
-def test_the_tab_walk_skips_a_known_parts_stops_where_the_page_proves_them_the_same(chromium, tmp_path):
+def test_the_tab_walk_skips_a_known_parts_stops_where_the_page_proves_them_the_same(chromium, tmp_path,
+                                                                                     monkeypatch):
     """The header's stops (its menu opening section by section as the focus enters it, :focus-within) are learnt on
     the first page; on the next ones the walk writes them down and moves the focus through them by script, with the
     same result as pressing every key (proof mode). A page where a script listens to the keys is walked key by key;
@@ -317,12 +315,8 @@ def test_the_tab_walk_skips_a_known_parts_stops_where_the_page_proves_them_the_s
         assert walk["not_skipped"] == {"key_or_focus_listeners": 1}
         stored = json.loads((tmp_path / "out" / "1" / "probes.json").read_text(encoding="utf-8"))["tab_walk"]
         assert stored["exited"] and stored["trap"] is None and len(stored["sequence"]) >= 22
-        monkeypatch = pytest.MonkeyPatch()
         monkeypatch.setattr(parts, "WALK_EVENTS", frozenset())
-        try:
-            weak = _focus_run(chromium, base, ["a.html", "d.html"], tmp_path / "weak")
-        finally:
-            monkeypatch.undo()
+        weak = _focus_run(chromium, base, ["a.html", "d.html"], tmp_path / "weak")
     assert weak.parts.report()["tab_walk"]["skipped"] == 1
     assert _walk_differences(weak) == {"d.html"}
 
