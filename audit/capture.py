@@ -443,7 +443,8 @@ async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | N
 
     A probe that the facts show cannot find anything is not run: its result carries ``inapplicable`` (code and
     reason) and the shape the probe would have returned, so that a check reading it says the same. ``parts``: the
-    run's PartLedger (shared parts), whose known parts' focus answers the focus probe may reuse."""
+    run's PartLedger (shared parts): the focus probe reuses its known parts' answers and the Tab walk skips their
+    stops, where the page proves them the same."""
     from audit.keyboard import tab_walk
     from audit.layout import layout_probes
 

@@ -203,7 +203,7 @@ _INSTALL_JS = with_helpers("""(arg) => {
     element(i) { return els[i]; },
     path: cssPath,
     FOCUSABLE,
-    watch() {  // the page is watched from here (the fast pass, with or without jumps)
+    watch() {  // the page is watched from here (the fast pass, with or without jumps): started by the install
       if (!arg || watch) return;
       const observer = new MutationObserver(() => {});
       observer.observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -241,6 +241,7 @@ _INSTALL_JS = with_helpers("""(arg) => {
   };
   window.__a11yAuditWalk = state;
   if (tabbables.length) state.reset();  // ready for the first pass
+  state.watch();  // with a plan: from here to the end of the fast pass, nothing may change
   // [how many (their ids are 0 to n - 1), the ids of those that hold a document of their own (frames, objects,
   // embeds): the keys pressed inside one go to that document, where this recorder does not hear them, the shared
   // parts' plan as this page allows it]
@@ -371,8 +372,6 @@ async def _walk(page, max_steps: int, started: float, parts: dict[str, Any] | No
     try:
         steps = min(max_steps, total + 2 * CHUNK)
         info: dict[str, Any] | None = None
-        if parts is not None:
-            await page.evaluate("() => window.__a11yAuditWalk.watch()")
         fast = await _fast_pass(page, steps, started, first_batch=max(1, total + 1 - plan["saved"]), total=total,
                                 frames=set(frames), limit=max_steps, pending=plan["pending"])
         if parts is not None:

@@ -617,6 +617,7 @@ WALK_EVENTS = FOCUS_EVENTS | {"keydown", "keyup", "keypress"}
 # Why a part's focus answers could not be learnt, for good (a page that ran out of the probe's time may still
 # teach them later)
 _FOCUS_FOR_GOOD = frozenset({"part_moves_on_focus", "focus_kept"})
+_WALK_FOR_GOOD = frozenset({"stops_apart"})  # a part whose stops are not one run: the same on every page
 
 
 async def page_listeners(page) -> set[str] | None:
@@ -801,14 +802,10 @@ class PartLedger:
         time learnt. ``timings`` gets ``parts.focus_reused`` (how many parts). With ``verify`` the probe runs
         again without reuse; that result is returned and the differences are kept."""
         keys = self._keys.get(page) if _weak(page) else None
-        plan = await self._focus_plan(keys) if keys else None
-        if plan is not None:
-            started = time.perf_counter()
-            listened = await page_listeners(page)
-            self.seconds["focus_proof"] += time.perf_counter() - started
-            if listened is None or listened & FOCUS_EVENTS:
-                self.focus_reasons["focus_listeners" if listened else "no_devtools"] += 1
-                plan = None
+        plan = self._focus_plan(keys) if keys else None
+        if plan is not None and not await self._quiet(page, FOCUS_EVENTS, "focus_proof", self.focus_reasons,
+                                                      "focus_listeners"):
+            plan = None
         if plan is None:
             return from_json(await page.evaluate(as_json(script)))
         self.focus_counts["pages"] += 1
@@ -834,20 +831,11 @@ class PartLedger:
         ``timings`` gets ``parts.walk_skipped`` (how many parts). With ``verify`` the walk runs again pressing
         every key; that result is returned and the differences are kept."""
         keys = self._keys.pop(page, None) if _weak(page) else None
-        plan = None
-        if keys:
-            skips = [{"index": index, "stops": self.walk_known[key]} for index, key in keys.items()
-                     if len(self.walk_known.get(key) or ()) >= 2]
-            learn = [index for index, key in keys.items()
-                     if key not in self.walk_known and key not in self.walk_unlearnable]
-            if skips or learn:
-                started = time.perf_counter()
-                listened = await page_listeners(page)
-                self.seconds["walk_proof"] += time.perf_counter() - started
-                if listened is None or listened & WALK_EVENTS:
-                    self.walk_reasons["key_or_focus_listeners" if listened else "no_devtools"] += 1
-                else:
-                    plan = {"skips": skips, "learn": learn}
+        plan = self._walk_plan(keys) if keys else None
+        # asked again, not taken from the focus probe's answer: a script loaded in between may listen now
+        if plan is not None and not await self._quiet(page, WALK_EVENTS, "walk_proof", self.walk_reasons,
+                                                      "key_or_focus_listeners"):
+            plan = None
         result = await tab_walk(page, parts=plan)
         info = result.pop("parts", None)
         if plan is None or info is None:
@@ -856,7 +844,7 @@ class PartLedger:
         if info.get("again"):
             self.walk_reasons[f'walked_again_{info["again"]}'] += 1
         _note(info, keys, self.walk_known, self.walk_unlearnable, self.walk_counts, self.walk_reasons,
-              frozenset({"stops_apart"}))
+              _WALK_FOR_GOOD)
         skipped = info.get("skipped") or []
         self.walk_counts["skipped"] += len(skipped)
         self.walk_counts["skipped_stops"] += sum(len(self.walk_known.get(keys.get(i, ""), ())) for i in skipped)
@@ -869,11 +857,29 @@ class PartLedger:
             result = whole
         return result
 
-    async def _focus_plan(self, keys: dict[int, str]) -> dict[str, Any] | None:
+    def _focus_plan(self, keys: dict[int, str]) -> dict[str, Any] | None:
         reuse = {str(index): self.focus_known[key] for index, key in keys.items() if key in self.focus_known}
         learn = [index for index, key in keys.items()
                  if key not in self.focus_known and key not in self.focus_unlearnable]
         return {"reuse": reuse, "learn": learn} if reuse or learn else None
+
+    def _walk_plan(self, keys: dict[int, str]) -> dict[str, Any] | None:
+        skips = [{"index": index, "stops": self.walk_known[key]} for index, key in keys.items()
+                 if len(self.walk_known.get(key) or ()) >= 2]
+        learn = [index for index, key in keys.items()
+                 if key not in self.walk_known and key not in self.walk_unlearnable]
+        return {"skips": skips, "learn": learn} if skips or learn else None
+
+    async def _quiet(self, page, events: frozenset[str], clock: str, reasons: Counter[str], why: str) -> bool:
+        """Whether nothing on the page listens to ``events`` (asked of DevTools, timed under ``clock``); if not,
+        ``why`` is counted in ``reasons`` (``no_devtools`` when it cannot be asked)."""
+        started = time.perf_counter()
+        listened = await page_listeners(page)
+        self.seconds[clock] += time.perf_counter() - started
+        if listened is None or listened & events:
+            reasons[why if listened else "no_devtools"] += 1
+            return False
+        return True
 
     def report(self) -> dict[str, Any]:
         """What reuse did in this run, for the run's log and the benchmark."""
