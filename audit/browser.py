@@ -703,11 +703,6 @@ class Browser:
                                            timeout=self.options.timeout)
                 except TimeoutError:
                     snap.error = f"timeout after {self.options.timeout:g} s"
-                    # The probes may have left the tab narrow: their cleanup gives a busy page a second, not more,
-                    # and the viewport it sent back may still be pending. The next step is played in this tab: it
-                    # waits for the audit's viewport (a page stuck for good, at most the step's time).
-                    with contextlib.suppress(Exception):
-                        await asyncio.wait_for(page.set_viewport_size(VIEWPORT), self.options.timeout)
                 except Exception as exc:  # noqa: BLE001
                     snap.error = redact.text(tab.oversized or describe(exc))
                 if tab.oversized is not None:
