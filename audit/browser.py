@@ -71,10 +71,15 @@ from audit.capture import (  # noqa: F401
     shot_height,
     write_file,
 )
+from audit.layout import set_viewport, viewport_asked, viewport_settled
 from audit.model import Journey, PageKind, PageRef, PageSnapshot, StepAction
 from audit.parts import PartLedger
 
 log = logging.getLogger(__name__)
+
+
+class _Busy(Exception):
+    """A journey step not played: the page of the step before never answered in time."""
 
 @dataclass  # no slots: Playwright keeps state on the bound methods' instance it is given as listeners
 class _Tab:
@@ -380,9 +385,12 @@ class Browser:
         current = page.context == self._context
         if current and healthy and tab.uses < RENEW_PAGE_EVERY and not page.is_closed() and tab.oversized is None:
             try:
+                # a page that never answered its last viewport change (busy in a script): its size is not known
+                if not await viewport_settled(page, 5):
+                    raise TimeoutError("viewport change unanswered")
                 await page.goto("about:blank", timeout=5000)
-                if page.viewport_size != VIEWPORT:  # the probes left it narrow (run_probes, restore=False)
-                    await page.set_viewport_size(VIEWPORT)
+                if viewport_asked(page) != VIEWPORT:  # the probes left it narrow (run_probes, restore=False)
+                    await set_viewport(page, VIEWPORT)
             except Exception:  # noqa: BLE001
                 healthy = False
             if healthy:
@@ -653,13 +661,18 @@ class Browser:
             for index, step in enumerate(journey.steps):
                 ref = PageRef(url=base_url, via="journey", journey=journey.id, step=index, name=step.name)
                 try:
+                    # the step before may have run out of time with the probes' viewport still to be put back (the
+                    # page busy in a script): the step is played once it is, at the audit's size
+                    if not await viewport_settled(page, self.options.timeout):
+                        raise _Busy(f"the page of step {index} was still busy in a script {self.options.timeout:g} s "
+                                    "after its time was up (its viewport could not be put back)")
                     response = await asyncio.wait_for(_play(page, step, base_url, typed, timeout_ms),
                                                       timeout=self.options.timeout)
                 except Exception as exc:  # noqa: BLE001 - a broken step ends the journey, recorded
                     snap = PageSnapshot(key=ref.key, url=redact.text(page.url or base_url), journey=journey.id,
                                         name=step.name or f"étape {index + 1}", step=index)
                     what = step.target or step.value or ""
-                    why = tab.oversized or describe(exc)
+                    why = tab.oversized or (str(exc) if isinstance(exc, _Busy) else describe(exc))
                     snap.error = redact.text(f"journey step {index + 1} ({step.action.value} {what}) failed: {why}")
                     yield snap
                     return

@@ -446,7 +446,7 @@ async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | N
     run's PartLedger (shared parts): the focus probe reuses its known parts' answers and the Tab walk skips their
     stops, where the page proves them the same."""
     from audit.keyboard import tab_walk
-    from audit.layout import layout_probes
+    from audit.layout import layout_probes, set_viewport, viewport_asked
 
     timings = {} if timings is None else timings
     results: dict[str, Any] = {}
@@ -492,9 +492,9 @@ async def run_probes(page, probes: dict[str, str], timings: dict[str, float] | N
         results.update(await layout_probes(page, facts, restore=restore))
     except Exception as exc:  # noqa: BLE001
         results["layout"] = {"error": describe(exc)}
-    if restore and page.viewport_size != VIEWPORT:  # layout_probes put back the size it found: mostly this one
+    if restore and viewport_asked(page) != VIEWPORT:  # layout_probes put back the size it found: mostly this one
         try:
-            await page.set_viewport_size(VIEWPORT)
+            await set_viewport(page, VIEWPORT)
         except Exception:  # noqa: BLE001
             pass
     timings["probe.layout"] = round(time.perf_counter() - started, 3)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import weakref
+from contextlib import suppress
 from typing import Any
 
 REFLOW_VIEWPORT = {"width": 320, "height": 256}
@@ -400,7 +402,7 @@ async def layout_probes(page, facts: dict[str, Any] | None = None, restore: bool
     can clip text, the spacing is not injected and ``text_spacing`` says so in ``clipped_inapplicable`` (its
     ``clipped`` list is empty, as the scan would have found it); the ``!important`` part always runs."""
     results: dict[str, Any] = {}
-    viewport = page.viewport_size
+    viewport = viewport_asked(page)
     scan_clipped = spacing_can_clip(facts)
     try:
         await page.evaluate(with_helpers(_CLIP_JS))
@@ -435,12 +437,12 @@ async def zoom(page, restore: bool = True, installed: bool = False) -> dict[str,
     The baseline is scanned right before the zoom (moving text, a marquee or a carousel, must be compared at
     nearly the same moment); ``installed``: the helpers are already in the page."""
     started = time.perf_counter()
-    viewport = page.viewport_size
+    viewport = viewport_asked(page)
     if not installed:
         await page.evaluate(with_helpers(_CLIP_JS))
     await page.evaluate("(n) => window.__a11yAuditClip.scan('baseline', n).length", 200)
     try:
-        await page.set_viewport_size(ZOOM_VIEWPORT)
+        await set_viewport(page, ZOOM_VIEWPORT)
         scan = await page.evaluate(_ZOOM_SCAN_JS, MAX_ITEMS * 3)
     finally:
         if restore:
@@ -455,9 +457,9 @@ async def zoom(page, restore: bool = True, installed: bool = False) -> dict[str,
 async def reflow(page, restore: bool = True) -> dict[str, Any]:
     """Horizontal scrolling at 320 × 256 CSS px and the elements that cause it."""
     started = time.perf_counter()
-    viewport = page.viewport_size
+    viewport = viewport_asked(page)
     try:
-        await page.set_viewport_size(REFLOW_VIEWPORT)
+        await set_viewport(page, REFLOW_VIEWPORT)
         result = await page.evaluate(_REFLOW_AFTER_FRAME_JS, MAX_ITEMS)
     finally:
         if restore:
@@ -484,10 +486,57 @@ async def tidy(awaitable) -> Any:
         return None
 
 
+# A tab's viewport changes, one after the other. Playwright answers a change only once the page has drawn it (a
+# page busy in a script answers late), and it skips a change to the size it last had *answered*: a restore sent
+# while the change before it is still unanswered is dropped, and the page stays at the probe's size (a journey's
+# next step was audited at 640 x 450) while ``page.viewport_size`` says the restore's. So each change waits for the
+# one before it, and runs on even when its caller's time is up (the page gets it once it answers): the tab is used
+# again only once its last change is made (``viewport_settled``).
+_VIEWPORTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> (size asked last, its change)
+
+
+async def set_viewport(page, size: dict[str, int]) -> None:
+    """Set the tab's viewport to ``size`` once every earlier change of it is made. Cancelling the caller does not
+    cancel the change (see ``_VIEWPORTS``)."""
+    earlier = _VIEWPORTS.get(page)
+
+    async def change() -> None:
+        if earlier is not None and not earlier[1].done():
+            with suppress(Exception):
+                await earlier[1]
+        await page.set_viewport_size(size)
+
+    task = asyncio.ensure_future(change())
+    try:
+        _VIEWPORTS[page] = (dict(size), task)
+    except TypeError:  # a page that cannot be weakly referenced: nothing to wait for later
+        pass
+    await asyncio.shield(task)
+
+
+def viewport_asked(page) -> dict[str, int] | None:
+    """The size the tab was last asked to have (made or still waiting for the page)."""
+    pending = _VIEWPORTS.get(page)
+    return pending[0] if pending is not None else page.viewport_size
+
+
+async def viewport_settled(page, timeout: float) -> bool:
+    """Whether the tab's last viewport change is made, waiting for it ``timeout`` seconds at most (False: the
+    page has not answered, its viewport is not known: the tab should not be used again)."""
+    pending = _VIEWPORTS.get(page)
+    if pending is None or pending[1].done():
+        return pending is None or not pending[1].cancelled() and pending[1].exception() is None
+    try:
+        await asyncio.wait_for(asyncio.shield(pending[1]), timeout)
+    except Exception:  # noqa: BLE001 - no answer in time, or a closed page
+        return False
+    return True
+
+
 async def _restore(page, viewport) -> None:
-    if viewport and page.viewport_size != viewport:
+    if viewport and viewport_asked(page) != viewport:
         try:
-            await tidy(page.set_viewport_size(viewport))
+            await tidy(set_viewport(page, viewport))
             await tidy(page.evaluate(_FRAME_JS))
         except Exception:  # noqa: BLE001 - a closed page
             pass
