@@ -170,6 +170,9 @@ class SiteRun:
         self.reuse: Reuse | None = None
         self._starts: dict[int, asyncio.Task] = {}
         self._restart_lock = asyncio.Lock()
+        # pages gathered whose checks run while their worker goes on to its next page (``_page``)
+        self._checking: set[asyncio.Task] = set()
+        self._check_slots: asyncio.Semaphore | None = None
 
     async def execute(self) -> RunInfo:
         site, store = self.site, self.store
@@ -440,7 +443,12 @@ class SiteRun:
                     in_flight -= 1
                     wake.set()
 
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        self._check_slots = asyncio.Semaphore(workers)
+        try:
+            await asyncio.gather(*(worker() for _ in range(workers)))
+        finally:
+            # the last pages' checks; a failure of one is raised here as it would have been in its worker
+            await asyncio.gather(*list(self._checking))
 
     def _absolute(self, links: list[str]) -> list[str]:
         """A page's links as page URLs are written (the crawler's canonical form: absolute, no fragment), so
@@ -533,9 +541,24 @@ class SiteRun:
         if snap.same_as is not None or snap.error:
             self._record(run, snap, folder, [])  # nothing to check: not audited
             return
-        # our checks take ~0.1 s of Python a page: in a thread, so the event loop keeps driving the other tab
-        findings = await asyncio.to_thread(run_checks, snap, folder)
-        self._record(run, snap, folder, findings)
+        # Our checks take ~0.1 s of Python a page: in a thread, so the event loop keeps driving the other tab, and
+        # the worker goes on to its next page meanwhile (as many pages wait for their checks as there are workers;
+        # the crawl's end waits for them). The page is known audited now: a later page may be found the same.
+        if self._check_slots is None:  # a page outside a crawl
+            self._record(run, snap, folder, await asyncio.to_thread(run_checks, snap, folder))
+            return
+        self._audited.add(snap.key)
+        await self._check_slots.acquire()
+        task = asyncio.ensure_future(self._checked(run, snap, folder))
+        self._checking.add(task)
+        task.add_done_callback(self._checking.discard)
+
+    async def _checked(self, run: RunInfo, snap: PageSnapshot, folder: Path) -> None:
+        try:
+            findings = await asyncio.to_thread(run_checks, snap, folder)
+            self._record(run, snap, folder, findings)
+        finally:
+            self._check_slots.release()
 
 
 def run_sites(sites: list[Site], store: Store, options: RunOptions) -> list[RunInfo]:

@@ -290,3 +290,56 @@ def test_journey_steps_never_collapse_and_a_goto_answering_404_ends_the_journey_
     assert "axe" in steps[0].files  # /a, also crawled, is audited again as a step: a step is its own page
     assert steps[1].status == 404 and "HTTP 404" in steps[1].error and "journey stops" in steps[1].error
     assert list(store.findings(run, page_key=steps[1].key)) == []
+
+
+# --- the checks of a page run while its worker gathers the next one ---------------------------------------------
+
+def test_a_worker_gathers_its_next_page_while_the_last_ones_checks_run_and_the_crawl_waits_for_them(
+        chromium, tmp_path, monkeypatch):
+    """One worker: the checks of a page (in a thread) overlap the gathering of the next page; at most one page a
+    worker waits for its checks; the crawl ends once every page's checks are stored (site checks and reports read
+    them right after)."""
+    import time
+
+    events: list[tuple[str, str, float]] = []
+    real_checks = runner.run_checks
+
+    def slow_checks(snap, folder):
+        events.append(("checks start", snap.url, time.monotonic()))
+        time.sleep(0.8)
+        found = list(real_checks(snap, folder))
+        events.append(("checks end", snap.url, time.monotonic()))
+        return found
+
+    real_gather = Browser.gather
+
+    async def gather(self, ref, folder, accept=None, same=None):
+        events.append(("gather start", ref.url, time.monotonic()))
+        return await real_gather(self, ref, folder, accept, same)
+
+    monkeypatch.setattr(runner, "run_checks", slow_checks)
+    monkeypatch.setattr(Browser, "gather", gather)
+    home = HOME.replace("<ul>", '<ul><li><a href="/b">Page B</a></li>')
+    routes = {"/": (200, home, {}), "/a": (200, PAGE_A, {}), "/b": (200, PAGE_B, {})}
+    with serve(routes) as (url, _):
+        site = Site(id="chaine", name="Chaîne", base_url=url + "/", pages=(SamplePage(name="Accueil", path="/"),),
+                    crawl=CrawlPolicy(max_pages=3, max_depth=2, sitemaps=False, concurrency=1))
+        store = Store(tmp_path / "runs")
+        [run] = runner.run_sites([site], store, runner.RunOptions(chromium=chromium, timeout=20))
+    pages = _by_path(store, run, url)
+    assert set(pages) == {"/", "/a", "/b"}
+    for path, page in pages.items():  # every page stored with its checks' findings
+        assert page.error is None and any(f.page_key == page.key for f in store.findings(run, page.key)), path
+    checks = {u: [t for kind, v, t in events if v == u and kind.startswith("checks")]
+              for u in {v for kind, v, _ in events if kind == "checks start"}}
+    gathers = [(u, t) for kind, u, t in events if kind == "gather start"]
+    # the next page's gathering began before the checks of the page before it had ended (without the overlap,
+    # each gathering starts after the checks of the page before)
+    overlapped = [u for (before, _), (u, t) in zip(gathers, gathers[1:], strict=False) if t < checks[before][1]]
+    assert overlapped, events
+    # one worker, one page waiting: the checks never ran two at a time
+    running = sorted((t, +1 if kind == "checks start" else -1) for kind, _, t in events if kind.startswith("checks"))
+    level = 0
+    for _, step in running:
+        level += step
+        assert level <= 1, events
