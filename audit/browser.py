@@ -385,7 +385,8 @@ class Browser:
         current = page.context == self._context
         if current and healthy and tab.uses < RENEW_PAGE_EVERY and not page.is_closed() and tab.oversized is None:
             try:
-                # a page that never answered its last viewport change (busy in a script): its size is not known
+                # never pooled with a viewport change outstanding (a page that ran out of time is not pooled at all;
+                # a healthy one has answered every change it was asked)
                 if not await viewport_settled(page, 5):
                     raise TimeoutError("viewport change unanswered")
                 await page.goto("about:blank", timeout=5000)
