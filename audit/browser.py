@@ -81,6 +81,7 @@ log = logging.getLogger(__name__)
 class _Busy(Exception):
     """A journey step not played: the page of the step before never answered in time."""
 
+
 @dataclass  # no slots: Playwright keeps state on the bound methods' instance it is given as listeners
 class _Tab:
     """What Browser knows of one of its tabs: how often it was used, the sub-resources and main document
