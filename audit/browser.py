@@ -386,10 +386,6 @@ class Browser:
         current = page.context == self._context
         if current and healthy and tab.uses < RENEW_PAGE_EVERY and not page.is_closed() and tab.oversized is None:
             try:
-                # never pooled with a viewport change outstanding (a page that ran out of time is not pooled at all;
-                # a healthy one has answered every change it was asked)
-                if not await viewport_settled(page, 5):
-                    raise TimeoutError("viewport change unanswered")
                 await page.goto("about:blank", timeout=5000)
                 if viewport_asked(page) != VIEWPORT:  # the probes left it narrow (run_probes, restore=False)
                     await set_viewport(page, VIEWPORT)

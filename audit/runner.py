@@ -544,9 +544,6 @@ class SiteRun:
         # Our checks take ~0.1 s of Python a page: in a thread, so the event loop keeps driving the other tab, and
         # the worker goes on to its next page meanwhile (as many pages wait for their checks as there are workers;
         # the crawl's end waits for them). The page is known audited now: a later page may be found the same.
-        if self._check_slots is None:  # a page outside a crawl
-            self._record(run, snap, folder, await asyncio.to_thread(run_checks, snap, folder))
-            return
         self._audited.add(snap.key)
         await self._check_slots.acquire()
         task = asyncio.ensure_future(self._checked(run, snap, folder))
