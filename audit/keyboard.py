@@ -29,7 +29,7 @@ import time
 import weakref
 from typing import Any
 
-from audit.layout import as_json, from_json, tidy, with_helpers
+from audit.layout import as_json, from_json, json_arg, tidy, to_json_arg, with_helpers
 
 MAX_STEPS = 200
 SETTLE_MS = 25  # after each press in the slow pass: lets focus handlers with short timers run
@@ -247,6 +247,7 @@ _INSTALL_JS = with_helpers("""(arg) => {
   // parts' plan as this page allows it]
   return [tabbables.length, tabbables.map(idOf).filter((i) => FRAME_TAGS.includes(els[i].localName)), plan];
 }""".replace("FRAME_TAGS", json.dumps(sorted(FRAME_TAGS))))
+_INSTALL_JSON_ARG = json_arg(_INSTALL_JS)  # the known parts' stops: one JSON string
 
 # The main content and the tabbable elements before it; the skip-link candidates among the first elements; the
 # description of the elements the walk met (``seen``), of the first ones and of the candidates.
@@ -362,7 +363,7 @@ async def _walk(page, max_steps: int, started: float, parts: dict[str, Any] | No
     stops from a pass where nothing changed, the focus left the page, and their stops came one after the other.
     ``result["parts"]``: {doubt, refused: {index: reason}, skipped: [index], again: reason | None, learnt: {index:
     [member indices] | {reason}}}."""
-    total, frames, plan = await page.evaluate(_INSTALL_JS, parts)
+    total, frames, plan = await page.evaluate(_INSTALL_JSON_ARG, to_json_arg(parts) if parts is not None else None)
     if total == 0:
         await page.evaluate(_RESTORE_JS)
         return {"tabbables": 0, "mode": "none", "steps": 0, "sequence": [], "reached": 0, "exited": True,

@@ -368,6 +368,21 @@ def from_json(text: Any) -> Any:
     return json.loads(text) if isinstance(text, str) else text
 
 
+def json_arg(script: str) -> str:
+    """A probe function that takes its one argument (an object or an array) as one JSON string (``to_json_arg``),
+    or as the value itself."""
+    return ("(arg) => (" + script.strip().rstrip(";") + ")(typeof arg === 'string' ? JSON.parse(arg) : arg)")
+
+
+def to_json_arg(value: dict | list) -> str | dict | list:
+    """``value`` for a ``json_arg`` probe: one JSON string, which Playwright sends as it is, instead of a tree of
+    values it serialises and validates node by node in Python (the known parts' records sent with each page have
+    tens of thousands of nodes: that was half of the event loop's CPU). A value JSON cannot carry (NaN,
+    ±Infinity) goes as the value itself."""
+    text = json.dumps(value, ensure_ascii=False)
+    return value if "NaN" in text or "Infinity" in text else text
+
+
 def with_helpers(text: str) -> str:
     """A probe's script with the shared helpers put at its ``/*HELPERS*/``."""
     return text.replace("/*HELPERS*/", SELECTOR_JS)

@@ -68,7 +68,7 @@ from contextlib import suppress
 from typing import Any
 
 from audit.keyboard import cdp_session, tab_walk
-from audit.layout import as_json, from_json
+from audit.layout import as_json, from_json, json_arg, to_json_arg
 
 log = logging.getLogger(__name__)
 
@@ -564,6 +564,7 @@ AXE_PARTS_JS = r"""async (arg) => {
   if (arg.verify) answer.whole = await axe.run(context, base);
   return JSON.stringify(answer);
 }"""
+_AXE_PARTS_JSON_ARG = json_arg(AXE_PARTS_JS)  # its argument carries the known parts' records: one JSON string
 
 
 def _node_key(node: dict[str, Any]) -> str:
@@ -759,7 +760,7 @@ class PartLedger:
                "local": sorted(LOCAL_RULES), "verify": self.verify}
         used = len(reuse)
         try:
-            answer = json.loads(await page.evaluate(AXE_PARTS_JS, arg))
+            answer = json.loads(await page.evaluate(_AXE_PARTS_JSON_ARG, to_json_arg(arg)))
         except Exception as exc:  # noqa: BLE001 - the page as without reuse, below
             log.debug("shared parts not used on %s: %s", url, exc)
             answer = {"broken": True}
@@ -769,7 +770,7 @@ class PartLedger:
             if answer.get("changed"):  # the page changed between its keys and axe's run
                 self.reasons["page_changed"] += 1
             arg.update(reuse=[], learn=[])
-            answer = json.loads(await page.evaluate(AXE_PARTS_JS, arg))
+            answer = json.loads(await page.evaluate(_AXE_PARTS_JSON_ARG, to_json_arg(arg)))
         keys = {part["index"]: part.get("key") for part in found["parts"]}
         with suppress(TypeError):  # a page that cannot be weakly referenced: no focus reuse
             self._keys[page] = {index: key for index, key in keys.items() if key}
@@ -809,7 +810,7 @@ class PartLedger:
         if plan is None:
             return from_json(await page.evaluate(as_json(script)))
         self.focus_counts["pages"] += 1
-        result = from_json(await page.evaluate(as_json(script), {"parts": plan}))
+        result = from_json(await page.evaluate(as_json(json_arg(script)), to_json_arg({"parts": plan})))
         info = result.pop("parts", None) or {}
         _note(info, keys, self.focus_known, self.focus_unlearnable, self.focus_counts, self.focus_reasons,
               _FOCUS_FOR_GOOD)
