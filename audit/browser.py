@@ -405,11 +405,11 @@ class Browser:
 
     async def gather(self, ref: PageRef, folder: Path,
                      accept: Callable[[str], str | None] | None = None,
-                     same: Callable[[PageSnapshot], str | None] | None = None) -> PageSnapshot:
+                     same: Callable[[PageSnapshot], Awaitable[str | None]] | None = None) -> PageSnapshot:
         """Navigate to one URL and save its evidence; never raises for a page's own failure.
 
         ``accept(final_url)`` returns None to audit the page reached, or the reason not to (a redirect
-        out of scope, or to a page audited under another URL). ``same(snap)`` is asked once the page is
+        out of scope, or to a page audited under another URL). ``same(snap)`` (awaited) is asked once the page is
         rendered, before anything is audited, with ``final_url``, ``status``, ``content_hash`` (of the response
         body), ``canonical``, ``title`` and ``render_hash`` set: it returns the key of the page of this run this
         one is (the snapshot then only gets ``same_as`` and the page's links; nothing is audited nor saved), or
@@ -454,7 +454,7 @@ class Browser:
     async def _gather_into(self, tab: _Tab, url: str | None, snap: PageSnapshot, folder: Path, navigate: bool,
                            accept: Callable[[str], str | None] | None = None,
                            secret_fields: tuple[str, ...] = (), redact: Redactor | None = None,
-                           same: Callable[[PageSnapshot], str | None] | None = None) -> None:
+                           same: Callable[[PageSnapshot], Awaitable[str | None]] | None = None) -> None:
         t0 = time.perf_counter()
         page = tab.page
         source: bytes | None = None

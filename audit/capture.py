@@ -510,7 +510,7 @@ async def is_another_page(page, snap: PageSnapshot, source: bytes | None, same) 
     snap.render_hash = hashlib.sha256(str(identity.get("text") or "").encode("utf-8")).hexdigest()
     if source is not None:
         snap.content_hash = hashlib.sha256(source).hexdigest()
-    snap.same_as = same(snap)
+    snap.same_as = await same(snap)
     if snap.same_as is None:
         return False
     snap.links = list(dict.fromkeys(await page.evaluate(LINKS_JS)))

@@ -167,6 +167,11 @@ class SiteRun:
         self._same: dict[str, str] = {}  # duplicate key -> key of the page it is
         self._failed: set[str] = set()  # keys of pages stored in error
         self._audited: set[str] = set()  # keys of pages stored audited (not in error, not duplicates)
+        # pages taken by the crawl's workers that have not said yet which page they are, in the order taken: a
+        # page whose body and text are another's waits for those taken before it (``_same``), so that of two
+        # addresses of one page the first found owns it, whichever renders first
+        self._unidentified: dict[str, asyncio.Event] = {}
+        self._identity_wait = 0.0
         self.reuse: Reuse | None = None
         self._starts: dict[int, asyncio.Task] = {}
         self._restart_lock = asyncio.Lock()
@@ -182,6 +187,7 @@ class SiteRun:
                                screenshot=self.options.screenshot, user_agent=site.crawl.user_agent,
                                exclude=tuple(rule.selector for rule in site.out_of_scope),
                                reuse_parts=self.options.reuse_parts, verify_reuse=self.options.verify_reuse)
+        self._identity_wait = gather.timeout / 3  # a page never waits for an earlier one longer than that
         # On a grid, crawled pages go to the grid; journeys (logins, forms) always play on a local Chromium,
         # which is then needed only when the site has journeys.
         local = None
@@ -331,6 +337,25 @@ class SiteRun:
                 return self._owner_key(owner)
         return None
 
+    async def _earlier_identified(self, key: str) -> None:
+        """Wait until the pages the crawl took before ``key`` (still in flight) have said which page they are: then,
+        of two addresses of one page gathered at once (a month and its "week view", a page and its print version),
+        the one found first owns it in every run, not the one that happened to render first (a nightly baseline
+        would see the other's findings as new). Bounded: a page never waits longer than a third of its time."""
+        earlier = []
+        for other, event in self._unidentified.items():
+            if other == key:
+                break
+            earlier.append(event.wait())
+        if earlier:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*earlier), self._identity_wait or None)
+
+    def _identified(self, key: str) -> None:
+        event = self._unidentified.pop(key, None)
+        if event is not None:
+            event.set()
+
     def _owner_key(self, key: str) -> str:
         """``key``, or the page it is when it is a duplicate (followed to the page audited)."""
         for _ in range(10):
@@ -437,9 +462,11 @@ class SiteRun:
                     await wake.wait()
                     continue
                 in_flight += 1
+                self._unidentified[ref.key] = asyncio.Event()
                 try:
                     await self._page(browser, client, crawler, run, ref)
                 finally:
+                    self._identified(ref.key)
                     in_flight -= 1
                     wake.set()
 
@@ -495,6 +522,7 @@ class SiteRun:
                 return
         landed: dict[str, str] = {}  # the page a redirect lands on, when another page of the run audits it
         if ref.kind == PageKind.DOCUMENT:
+            self._identified(ref.key)  # a document is never an HTML page: no page waits for its download
             snap = await fetch_document(client, ref, folder)
             if not snap.error:
                 final = crawler.canonical(snap.final_url) if snap.final_url else None
@@ -518,8 +546,12 @@ class SiteRun:
                     landed["owner"] = owner
                 return f"redirected to {final_url}, which this run audits under that address"
 
-            def same(snap: PageSnapshot) -> str | None:
-                return self._same_page(ref, snap)
+            async def same(snap: PageSnapshot) -> str | None:
+                await self._earlier_identified(ref.key)
+                try:
+                    return self._same_page(ref, snap)
+                finally:
+                    self._identified(ref.key)
 
             snap = await browser.gather(ref, folder, accept, same)
             if not browser.alive:

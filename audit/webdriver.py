@@ -37,7 +37,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -472,7 +472,7 @@ class WebDriverBrowser:
 
     async def gather(self, ref: PageRef, folder: Path,
                      accept: Callable[[str], str | None] | None = None,
-                     same: Callable[[PageSnapshot], str | None] | None = None) -> PageSnapshot:
+                     same: Callable[[PageSnapshot], Awaitable[str | None]] | None = None) -> PageSnapshot:
         """Navigate one session to ``ref.url`` and save its evidence; never raises for a page's own failure.
         ``accept`` and ``same`` as ``Browser.gather``: an HTTP error (4xx, 5xx) is never audited, a page that is
         another one of the run gets ``same_as`` and its links only."""
@@ -561,7 +561,7 @@ class WebDriverBrowser:
 
     async def _gather_into(self, page: SeleniumPage, url: str, snap: PageSnapshot, folder: Path,
                            accept: Callable[[str], str | None] | None,
-                           same: Callable[[PageSnapshot], str | None] | None = None) -> None:
+                           same: Callable[[PageSnapshot], Awaitable[str | None]] | None = None) -> None:
         t0 = time.perf_counter()
         nav, main_frame = await self._call(self._navigate, page, url)
         headers = nav.headers()
@@ -625,7 +625,7 @@ class WebDriverBrowser:
         snap.timings["total"] = round(time.perf_counter() - t0, 3)
 
     async def _collect(self, page: SeleniumPage, snap: PageSnapshot, folder: Path, source: bytes | None,
-                       same: Callable[[PageSnapshot], str | None] | None = None) -> None:
+                       same: Callable[[PageSnapshot], Awaitable[str | None]] | None = None) -> None:
         """The evidence of the document on the page: source, axe, DOM, links, probes, screenshot (nothing but
         its links when ``same`` says it is another page of the run, as Browser)."""
         try:  # web fonts and the first frame, as Browser

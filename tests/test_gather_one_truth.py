@@ -7,6 +7,7 @@ import asyncio
 import http.server
 import socket
 import threading
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -59,12 +60,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         self.hits[path] = self.hits.get(path, 0) + 1
         status, body, headers = self.routes.get(path, (404, ERROR_PAGE.format(code=404), {}))
+        if "X-Test-Delay" in headers:  # a slow page: answered after that many seconds
+            time.sleep(float(headers["X-Test-Delay"]))
         data = body.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", headers.pop("content-type", "text/html; charset=utf-8")
                          if "content-type" in headers else "text/html; charset=utf-8")
         for name, value in headers.items():
-            self.send_header(name, value)
+            if name != "X-Test-Delay":
+                self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -216,7 +220,7 @@ def test_the_run_with_one_audited_page_is_complete(site_run):
 def test_browser_gather_does_not_audit_a_404_and_asks_same_before_auditing(chromium, tmp_path):
     asked = []
 
-    def same(snap):
+    async def same(snap):
         asked.append((snap.final_url, snap.status, snap.content_hash, snap.render_hash))
         return "http://ailleurs.example/"
 
@@ -299,8 +303,6 @@ def test_a_worker_gathers_its_next_page_while_the_last_ones_checks_run_and_the_c
     """One worker: the checks of a page (in a thread) overlap the gathering of the next page; at most one page a
     worker waits for its checks; the crawl ends once every page's checks are stored (site checks and reports read
     them right after)."""
-    import time
-
     events: list[tuple[str, str, float]] = []
     real_checks = runner.run_checks
 
@@ -343,3 +345,31 @@ def test_a_worker_gathers_its_next_page_while_the_last_ones_checks_run_and_the_c
     for _, step in running:
         level += step
         assert level <= 1, events
+
+
+# --- of two addresses of one page gathered at once, the first found owns it -------------------------------------
+
+MONTH = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Agenda de mars</title></head><body>
+<main><h1>Agenda de mars</h1><p>Conseil municipal le 12 mars.</p><img src="/affiche.png"></main></body></html>"""
+
+
+def test_of_two_addresses_of_one_page_the_first_found_owns_it_whichever_renders_first(chromium, tmp_path):
+    """A month and its "week view" (the same page) are taken at once by two workers; the month, found first, is
+    slow to answer, so its week view renders first. The month still owns the page (audited, findings on its
+    address) and the week view is its duplicate, as in a run with one worker: a nightly baseline does not see the
+    same defects move from one address to the other between two runs."""
+    home = HOME.replace("<ul>", '<ul><li><a href="/mois">Mars</a></li><li><a href="/mois-semaines">Mars, '
+                                '   par semaine</a></li>')
+    routes = {"/": (200, home, {}), "/mois": (200, MONTH, {"X-Test-Delay": "1.0"}),
+              "/mois-semaines": (200, MONTH, {}), "/a": (200, PAGE_A, {})}
+    with serve(routes) as (url, _):
+        site = Site(id="agenda", name="Agenda", base_url=url + "/", pages=(SamplePage(name="Accueil", path="/"),),
+                    crawl=CrawlPolicy(max_pages=10, max_depth=1, sitemaps=False, concurrency=2))
+        store = Store(tmp_path / "runs")
+        [run] = runner.run_sites([site], store, runner.RunOptions(chromium=chromium, timeout=20))
+    pages = _by_path(store, run, url, duplicates=True)
+    month, weeks = pages["/mois"], pages["/mois-semaines"]
+    assert month.same_as is None and month.error is None, month
+    assert weeks.same_as == month.key
+    assert any(f.page_key == month.key for f in store.findings(run, month.key))  # the image without alt is its own
+    assert not list(store.findings(run, weeks.key))
