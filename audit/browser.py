@@ -404,11 +404,11 @@ class Browser:
             await self._close_retired()
 
     async def gather(self, ref: PageRef, folder: Path,
-                     accept: Callable[[str], str | None] | None = None,
+                     accept: Callable[[str], Awaitable[str | None]] | None = None,
                      same: Callable[[PageSnapshot], Awaitable[str | None]] | None = None) -> PageSnapshot:
         """Navigate to one URL and save its evidence; never raises for a page's own failure.
 
-        ``accept(final_url)`` returns None to audit the page reached, or the reason not to (a redirect
+        ``accept(final_url)`` (awaited) returns None to audit the page reached, or the reason not to (a redirect
         out of scope, or to a page audited under another URL). ``same(snap)`` (awaited) is asked once the page is
         rendered, before anything is audited, with ``final_url``, ``status``, ``content_hash`` (of the response
         body), ``canonical``, ``title`` and ``render_hash`` set: it returns the key of the page of this run this
@@ -452,7 +452,7 @@ class Browser:
         return tab.document or response
 
     async def _gather_into(self, tab: _Tab, url: str | None, snap: PageSnapshot, folder: Path, navigate: bool,
-                           accept: Callable[[str], str | None] | None = None,
+                           accept: Callable[[str], Awaitable[str | None]] | None = None,
                            secret_fields: tuple[str, ...] = (), redact: Redactor | None = None,
                            same: Callable[[PageSnapshot], Awaitable[str | None]] | None = None) -> None:
         t0 = time.perf_counter()
@@ -468,7 +468,7 @@ class Browser:
             headers = await response.all_headers()
             snap.content_type = headers.get("content-type", "")
             if accept is not None and page.url != url:
-                refusal = accept(page.url)
+                refusal = await accept(page.url)
                 if refusal:
                     snap.final_url = page.url
                     snap.error = refusal

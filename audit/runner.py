@@ -339,9 +339,10 @@ class SiteRun:
 
     async def _earlier_identified(self, key: str) -> None:
         """Wait until the pages the crawl took before ``key`` (still in flight) have said which page they are: then,
-        of two addresses of one page gathered at once (a month and its "week view", a page and its print version),
-        the one found first owns it in every run, not the one that happened to render first (a nightly baseline
-        would see the other's findings as new). Bounded: a page never waits longer than a third of its time."""
+        of two addresses of one page gathered at once (a month and its "week view", two old addresses redirected to
+        one new page), the one found first owns it in every run, not the one that happened to render first (a
+        nightly baseline would see the other's findings as new). Bounded: a page never waits longer than a third of
+        its time."""
         earlier = []
         for other, event in self._unidentified.items():
             if other == key:
@@ -535,7 +536,9 @@ class SiteRun:
                     snap = self._duplicate(ref, snap, self._owner_key(owner), folder)
         else:
             await self._ready(browser)
-            def accept(final_url: str) -> str | None:
+            async def accept(final_url: str) -> str | None:
+                # of two addresses redirected to one page at once, the first found owns it (as in ``same``)
+                await self._earlier_identified(ref.key)
                 if crawler.redirected(ref, final_url):
                     self._owners[crawler.canonical(final_url) or final_url] = ref.key
                     return None

@@ -471,7 +471,7 @@ class WebDriverBrowser:
     # --- one page ---------------------------------------------------------------------------------
 
     async def gather(self, ref: PageRef, folder: Path,
-                     accept: Callable[[str], str | None] | None = None,
+                     accept: Callable[[str], Awaitable[str | None]] | None = None,
                      same: Callable[[PageSnapshot], Awaitable[str | None]] | None = None) -> PageSnapshot:
         """Navigate one session to ``ref.url`` and save its evidence; never raises for a page's own failure.
         ``accept`` and ``same`` as ``Browser.gather``: an HTTP error (4xx, 5xx) is never audited, a page that is
@@ -560,7 +560,7 @@ class WebDriverBrowser:
         return nav, main_frame
 
     async def _gather_into(self, page: SeleniumPage, url: str, snap: PageSnapshot, folder: Path,
-                           accept: Callable[[str], str | None] | None,
+                           accept: Callable[[str], Awaitable[str | None]] | None,
                            same: Callable[[PageSnapshot], Awaitable[str | None]] | None = None) -> None:
         t0 = time.perf_counter()
         nav, main_frame = await self._call(self._navigate, page, url)
@@ -581,7 +581,7 @@ class WebDriverBrowser:
         snap.content_type = headers.get("content-type", "")
         snap.validators = dict(nav.validators)
         if accept is not None and nav.current != url:
-            refusal = accept(nav.current)
+            refusal = await accept(nav.current)
             if refusal:
                 snap.final_url = nav.current
                 snap.error = refusal

@@ -373,3 +373,23 @@ def test_of_two_addresses_of_one_page_the_first_found_owns_it_whichever_renders_
     assert weeks.same_as == month.key
     assert any(f.page_key == month.key for f in store.findings(run, month.key))  # the image without alt is its own
     assert not list(store.findings(run, weeks.key))
+
+
+def test_of_two_old_addresses_redirected_to_one_new_page_the_first_found_owns_it(chromium, tmp_path):
+    """Two old addresses, linked one after the other, redirect to the same new page; the first one's redirect is
+    slow, so the second lands first. The first still owns the page, in every run."""
+    home = HOME.replace("<ul>", '<ul><li><a href="/ancien-agenda">Agenda</a></li><li><a href="/agenda-2019">'
+                                'Agenda (2019)</a></li>')
+    routes = {"/": (200, home, {}), "/ancien-agenda": (301, "", {"Location": "/agenda", "X-Test-Delay": "1.0"}),
+              "/agenda-2019": (301, "", {"Location": "/agenda"}), "/agenda": (200, MONTH, {}),
+              "/a": (200, PAGE_A, {})}
+    with serve(routes) as (url, _):
+        site = Site(id="agenda", name="Agenda", base_url=url + "/", pages=(SamplePage(name="Accueil", path="/"),),
+                    crawl=CrawlPolicy(max_pages=10, max_depth=1, sitemaps=False, concurrency=2))
+        store = Store(tmp_path / "runs")
+        [run] = runner.run_sites([site], store, runner.RunOptions(chromium=chromium, timeout=20))
+    pages = _by_path(store, run, url, duplicates=True)
+    first, second = pages["/ancien-agenda"], pages["/agenda-2019"]
+    assert first.same_as is None and first.error is None and first.final_url == url + "/agenda", first
+    assert second.same_as == first.key and second.error is None, second
+    assert any(f.page_key == first.key for f in store.findings(run, first.key))
