@@ -537,14 +537,23 @@ def viewport_asked(page) -> dict[str, int] | None:
 
 async def viewport_settled(page, timeout: float) -> bool:
     """Whether the tab's last viewport change is made, waiting for it ``timeout`` seconds at most (False: the
-    page has not answered, its viewport is not known: the tab should not be used again)."""
+    page has not answered, its viewport is not known: the tab should not be used again). A change that failed
+    raises its error (a page closed or crashed meanwhile: that is what went wrong, not a busy page)."""
     pending = _VIEWPORTS.get(page)
-    if pending is None or pending[1].done():
-        return pending is None or not pending[1].cancelled() and pending[1].exception() is None
-    try:
-        await asyncio.wait_for(asyncio.shield(pending[1]), timeout)
-    except Exception:  # noqa: BLE001 - no answer in time, or a closed page
+    if pending is None:
+        return True
+    task = pending[1]
+    if not task.done():
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except TimeoutError:
+            return False
+        except Exception:  # noqa: BLE001 - the change failed: raised below
+            pass
+    if task.cancelled():
         return False
+    if task.exception() is not None:
+        raise task.exception()
     return True
 
 

@@ -521,3 +521,34 @@ def test_a_viewport_put_back_while_a_busy_page_has_not_answered_the_change_befor
     # the fault this guards against, as Playwright alone gives it (if Playwright mends it, this line says so)
     _, back, _, _ = asyncio.run(main(playwright_alone))
     assert back == [ZOOM_VIEWPORT["width"], ZOOM_VIEWPORT["height"]]
+
+
+def test_a_viewport_change_that_failed_says_why_not_that_the_page_was_busy(chromium):
+    """A page closed while a viewport change waits for it: ``viewport_settled`` raises the closed page's error (a
+    journey then records that), it does not answer False (which a journey reports as a page still busy)."""
+    from audit.capture import VIEWPORT
+    from audit.layout import ZOOM_VIEWPORT, set_viewport, viewport_settled
+
+    busy = "() => setTimeout(() => { const end = Date.now() + 1500; while (Date.now() < end) {} }, 0)"
+
+    async def main():
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                page = await browser.new_page(viewport=VIEWPORT)
+                await page.set_content("<p>Occupée</p>")
+                await page.evaluate(busy)
+                await asyncio.sleep(0.05)
+                with pytest.raises(TimeoutError):
+                    await asyncio.wait_for(set_viewport(page, ZOOM_VIEWPORT), 0.3)
+                await page.close()
+                with pytest.raises(Exception) as raised:
+                    await viewport_settled(page, 5)
+                return raised.value
+            finally:
+                await browser.close()
+
+    error = asyncio.run(main())
+    assert "closed" in str(error).lower(), error
