@@ -477,6 +477,26 @@ def test_a_journey_goes_on_at_the_audit_viewport_after_a_step_timed_out_in_the_p
     assert after.title == f"{VIEWPORT['width']}x{VIEWPORT['height']}", after.title
 
 
+@contextlib.asynccontextmanager
+async def _busy_page(chromium: str):
+    """A page of its own Chromium (Playwright alone), busy in a script for 1.5 s from 50 ms after it is given."""
+    from playwright.async_api import async_playwright
+
+    from audit.capture import VIEWPORT
+
+    busy = "() => setTimeout(() => { const end = Date.now() + 1500; while (Date.now() < end) {} }, 0)"
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport=VIEWPORT)
+            await page.set_content("<p>Occupée</p>")
+            await page.evaluate(busy)
+            await asyncio.sleep(0.05)  # the page is in its loop when the change comes
+            yield page
+        finally:
+            await browser.close()
+
+
 def test_a_viewport_put_back_while_a_busy_page_has_not_answered_the_change_before_is_not_lost(chromium):
     """Playwright answers a viewport change once the page has drawn it, and skips a change to the size it last had
     answered: a restore asked while the probe's change is still unanswered (the page busy in a script, the probe's
@@ -487,29 +507,18 @@ def test_a_viewport_put_back_while_a_busy_page_has_not_answered_the_change_befor
     from audit.layout import ZOOM_VIEWPORT, set_viewport, viewport_asked, viewport_settled
 
     size = "[innerWidth, innerHeight]"
-    busy = "() => setTimeout(() => { const end = Date.now() + 1500; while (Date.now() < end) {} }, 0)"
 
     async def main(change):
-        from playwright.async_api import async_playwright
-
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            try:
-                page = await browser.new_page(viewport=VIEWPORT)
-                await page.set_content("<p>Occupée</p>")
-                await page.evaluate(busy)
-                await asyncio.sleep(0.05)  # the page is in its loop when the change comes
-                with pytest.raises(TimeoutError):  # the probe's time is up before the page answers
-                    await asyncio.wait_for(change(page, ZOOM_VIEWPORT), 0.3)
-                with contextlib.suppress(TimeoutError):  # the cleanup's too (Playwright alone returns at once)
-                    await asyncio.wait_for(change(page, VIEWPORT), 0.3)
-                settled = await viewport_settled(page, 5)
-                back = await page.evaluate(size)
-                await change(page, ZOOM_VIEWPORT)
-                zoomed = await page.evaluate(size)
-                return settled, back, zoomed, viewport_asked(page)
-            finally:
-                await browser.close()
+        async with _busy_page(chromium) as page:
+            with pytest.raises(TimeoutError):  # the probe's time is up before the page answers
+                await asyncio.wait_for(change(page, ZOOM_VIEWPORT), 0.3)
+            with contextlib.suppress(TimeoutError):  # the cleanup's too (Playwright alone returns at once)
+                await asyncio.wait_for(change(page, VIEWPORT), 0.3)
+            settled = await viewport_settled(page, 5)
+            back = await page.evaluate(size)
+            await change(page, ZOOM_VIEWPORT)
+            zoomed = await page.evaluate(size)
+            return settled, back, zoomed, viewport_asked(page)
 
     async def playwright_alone(page, size):
         await page.set_viewport_size(size)
@@ -526,29 +535,16 @@ def test_a_viewport_put_back_while_a_busy_page_has_not_answered_the_change_befor
 def test_a_viewport_change_that_failed_says_why_not_that_the_page_was_busy(chromium):
     """A page closed while a viewport change waits for it: ``viewport_settled`` raises the closed page's error (a
     journey then records that), it does not answer False (which a journey reports as a page still busy)."""
-    from audit.capture import VIEWPORT
     from audit.layout import ZOOM_VIEWPORT, set_viewport, viewport_settled
 
-    busy = "() => setTimeout(() => { const end = Date.now() + 1500; while (Date.now() < end) {} }, 0)"
-
     async def main():
-        from playwright.async_api import async_playwright
-
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            try:
-                page = await browser.new_page(viewport=VIEWPORT)
-                await page.set_content("<p>Occupée</p>")
-                await page.evaluate(busy)
-                await asyncio.sleep(0.05)
-                with pytest.raises(TimeoutError):
-                    await asyncio.wait_for(set_viewport(page, ZOOM_VIEWPORT), 0.3)
-                await page.close()
-                with pytest.raises(Exception) as raised:
-                    await viewport_settled(page, 5)
-                return raised.value
-            finally:
-                await browser.close()
+        async with _busy_page(chromium) as page:
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(set_viewport(page, ZOOM_VIEWPORT), 0.3)
+            await page.close()
+            with pytest.raises(Exception) as raised:
+                await viewport_settled(page, 5)
+            return raised.value
 
     error = asyncio.run(main())
     assert "closed" in str(error).lower(), error

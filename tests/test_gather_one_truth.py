@@ -353,6 +353,16 @@ MONTH = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Age
 <main><h1>Agenda de mars</h1><p>Conseil municipal le 12 mars.</p><img src="/affiche.png"></main></body></html>"""
 
 
+def _two_workers(routes: dict, chromium: str, tmp_path):
+    """A run of the site ``routes`` from its home page, two workers: (store, run, base URL, pages by path)."""
+    with serve(routes) as (url, _):
+        site = Site(id="agenda", name="Agenda", base_url=url + "/", pages=(SamplePage(name="Accueil", path="/"),),
+                    crawl=CrawlPolicy(max_pages=10, max_depth=1, sitemaps=False, concurrency=2))
+        store = Store(tmp_path / "runs")
+        [run] = runner.run_sites([site], store, runner.RunOptions(chromium=chromium, timeout=20))
+    return store, run, url, _by_path(store, run, url, duplicates=True)
+
+
 def test_of_two_addresses_of_one_page_the_first_found_owns_it_whichever_renders_first(chromium, tmp_path):
     """A month and its "week view" (the same page) are taken at once by two workers; the month, found first, is
     slow to answer, so its week view renders first. The month still owns the page (audited, findings on its
@@ -362,12 +372,7 @@ def test_of_two_addresses_of_one_page_the_first_found_owns_it_whichever_renders_
                                 '   par semaine</a></li>')
     routes = {"/": (200, home, {}), "/mois": (200, MONTH, {"X-Test-Delay": "1.0"}),
               "/mois-semaines": (200, MONTH, {}), "/a": (200, PAGE_A, {})}
-    with serve(routes) as (url, _):
-        site = Site(id="agenda", name="Agenda", base_url=url + "/", pages=(SamplePage(name="Accueil", path="/"),),
-                    crawl=CrawlPolicy(max_pages=10, max_depth=1, sitemaps=False, concurrency=2))
-        store = Store(tmp_path / "runs")
-        [run] = runner.run_sites([site], store, runner.RunOptions(chromium=chromium, timeout=20))
-    pages = _by_path(store, run, url, duplicates=True)
+    store, run, url, pages = _two_workers(routes, chromium, tmp_path)
     month, weeks = pages["/mois"], pages["/mois-semaines"]
     assert month.same_as is None and month.error is None, month
     assert weeks.same_as == month.key
@@ -383,12 +388,7 @@ def test_of_two_old_addresses_redirected_to_one_new_page_the_first_found_owns_it
     routes = {"/": (200, home, {}), "/ancien-agenda": (301, "", {"Location": "/agenda", "X-Test-Delay": "1.0"}),
               "/agenda-2019": (301, "", {"Location": "/agenda"}), "/agenda": (200, MONTH, {}),
               "/a": (200, PAGE_A, {})}
-    with serve(routes) as (url, _):
-        site = Site(id="agenda", name="Agenda", base_url=url + "/", pages=(SamplePage(name="Accueil", path="/"),),
-                    crawl=CrawlPolicy(max_pages=10, max_depth=1, sitemaps=False, concurrency=2))
-        store = Store(tmp_path / "runs")
-        [run] = runner.run_sites([site], store, runner.RunOptions(chromium=chromium, timeout=20))
-    pages = _by_path(store, run, url, duplicates=True)
+    store, run, url, pages = _two_workers(routes, chromium, tmp_path)
     first, second = pages["/ancien-agenda"], pages["/agenda-2019"]
     assert first.same_as is None and first.error is None and first.final_url == url + "/agenda", first
     assert second.same_as == first.key and second.error is None, second
