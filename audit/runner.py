@@ -337,20 +337,24 @@ class SiteRun:
                 return self._owner_key(owner)
         return None
 
-    async def _earlier_identified(self, key: str) -> None:
+    async def _earlier_identified(self, key: str) -> float:
         """Wait until the pages the crawl took before ``key`` (still in flight) have said which page they are: then,
         of two addresses of one page gathered at once (a month and its "week view", two old addresses redirected to
         one new page), the one found first owns it in every run, not the one that happened to render first (a
         nightly baseline would see the other's findings as new). Bounded: a page never waits longer than a third of
-        its time."""
+        its time. Returns the seconds waited."""
         earlier = []
         for other, event in self._unidentified.items():
             if other == key:
                 break
-            earlier.append(event.wait())
-        if earlier:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.gather(*earlier), self._identity_wait or None)
+            if not event.is_set():
+                earlier.append(event.wait())
+        if not earlier:
+            return 0.0
+        started = time.perf_counter()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*earlier), self._identity_wait or None)
+        return time.perf_counter() - started
 
     def _identified(self, key: str) -> None:
         event = self._unidentified.pop(key, None)
@@ -550,7 +554,9 @@ class SiteRun:
                 return f"redirected to {final_url}, which this run audits under that address"
 
             async def same(snap: PageSnapshot) -> str | None:
-                await self._earlier_identified(ref.key)
+                waited = await self._earlier_identified(ref.key)
+                if waited >= 0.001:
+                    snap.timings["waited_for_earlier_pages"] = round(waited, 3)
                 try:
                     return self._same_page(ref, snap)
                 finally:

@@ -376,6 +376,7 @@ def test_of_two_addresses_of_one_page_the_first_found_owns_it_whichever_renders_
     month, weeks = pages["/mois"], pages["/mois-semaines"]
     assert month.same_as is None and month.error is None, month
     assert weeks.same_as == month.key
+    assert weeks.timings["waited_for_earlier_pages"] > 0.3  # it rendered first, and waited for the month
     assert any(f.page_key == month.key for f in store.findings(run, month.key))  # the image without alt is its own
     assert not list(store.findings(run, weeks.key))
 
