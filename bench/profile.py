@@ -3,6 +3,7 @@
     python -m bench.profile --pages 40                 # stages and probes, CPU by process, CDP messages by method
     python -m bench.profile --pages 40 --cprofile      # + the Python side profiled (gather and our checks)
     python -m bench.profile --pages 40 --stage-cpu     # one page in flight: each stage's CPU by kind of process
+    python -m bench.profile --pages 40 --dispatch      # + Python's CPU for what Chromium sends back, by message
 
 Generates the benchmark site (``bench.site``, seed 1), serves it on 127.0.0.1 and runs, as a measured child
 process (``bench.compare.measure``: CPU seconds by kind of process, peak RSS / PSS of the tree), one
@@ -89,7 +90,41 @@ class StageCPU:
                         and abs(v) >= 0.0005} for stage, row in self.cpu.items()}
 
 
-async def _child(urls: list[str], out: Path, concurrency: int, cprofile: bool, stage_cpu: bool = False) -> dict:
+class Dispatch:
+    """The event loop thread's CPU seconds in Playwright's handling of each message its driver sends back (answers,
+    events, objects created), by kind: timed around ``Connection.dispatch``, without a profiler's overhead."""
+
+    def __init__(self) -> None:
+        self.cpu: Counter[str] = Counter()
+        self.count: Counter[str] = Counter()
+
+    def install(self) -> None:
+        from playwright._impl import connection
+
+        original = connection.Connection.dispatch
+
+        def dispatch(conn, msg: dict) -> None:
+            started = time.thread_time()
+            try:
+                return original(conn, msg)
+            finally:
+                method = msg.get("method") or "answer"
+                if method == "__create__":
+                    method += ":" + str((msg.get("params") or {}).get("type"))
+                elif method != "answer":
+                    method = str(msg.get("guid", "")).split("@")[0] + "." + method
+                self.cpu[method] += time.thread_time() - started
+                self.count[method] += 1
+
+        connection.Connection.dispatch = dispatch
+
+    def report(self) -> dict:
+        return {"total_s": round(sum(self.cpu.values()), 3),
+                "by_message": {m: {"messages": self.count[m], "cpu_s": round(c, 3)} for m, c in self.cpu.most_common(15)}}
+
+
+async def _child(urls: list[str], out: Path, concurrency: int, cprofile: bool, stage_cpu: bool = False,
+                 dispatch: bool = False) -> dict:
     from audit.browser import Browser, GatherOptions, find_chromium
     from audit.checks import run_checks
     from audit.model import PageRef
@@ -100,6 +135,10 @@ async def _child(urls: list[str], out: Path, concurrency: int, cprofile: bool, s
 
         profiler = cProfile.Profile(time.thread_time)  # CPU of the event loop thread, not wall time
         profiler.enable()
+    dispatched = None
+    if dispatch:
+        dispatched = Dispatch()
+        dispatched.install()
     stages = None
     if stage_cpu:
         stages = StageCPU()
@@ -155,6 +194,8 @@ async def _child(urls: list[str], out: Path, concurrency: int, cprofile: bool, s
             if isinstance(value, dict) and value.get("clipped_inapplicable"):
                 skipped[f"{name}.clipped"] += 1
     extra = {"stage_cpu_s_a_page": stages.report(len(snaps))} if stages is not None else {}
+    if dispatched is not None:
+        extra["dispatch"] = dispatched.report()
     return {**extra, "pages": len(snaps), "errors": sum(1 for s in snaps if s.error), "wall_s": round(wall, 1),
             "median_s": {k: round(statistics.median(v), 3) for k, v in sorted(timings.items())},
             "checks_median_s": round(statistics.median(check_s), 3) if check_s else None,
@@ -202,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="experiment: a fresh tab every N pages (audit.capture.RENEW_PAGE_EVERY)")
     parser.add_argument("--stage-cpu", action="store_true",
                         help="one page in flight; CPU seconds a page of each stage by kind of process (from /proc)")
+    parser.add_argument("--dispatch", action="store_true",
+                        help="Python's CPU for each kind of message Playwright's driver sends back (no profiler)")
     parser.add_argument("--child", nargs=2, metavar=("URLS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -210,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
 
             audit.browser.RENEW_PAGE_EVERY = args.renew_page_every
         urls = Path(args.child[0]).read_text(encoding="utf-8").split()
-        report = asyncio.run(_child(urls, Path(args.child[1]), args.concurrency, args.cprofile, args.stage_cpu))
+        report = asyncio.run(_child(urls, Path(args.child[1]), args.concurrency, args.cprofile, args.stage_cpu,
+                                    args.dispatch))
         print("REPORT " + json.dumps(report))
         return 0
 
@@ -229,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd.insert(3, "--cprofile")
         if args.stage_cpu:
             cmd.insert(3, "--stage-cpu")
+        if args.dispatch:
+            cmd.insert(3, "--dispatch")
         if args.renew_page_every:
             cmd[3:3] = ["--renew-page-every", str(args.renew_page_every)]
         load = os.getloadavg()[0]
