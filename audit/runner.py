@@ -168,8 +168,8 @@ class SiteRun:
         self._failed: set[str] = set()  # keys of pages stored in error
         self._audited: set[str] = set()  # keys of pages stored audited (not in error, not duplicates)
         # pages taken by the crawl's workers that have not said yet which page they are, in the order taken: a
-        # page whose body and text are another's waits for those taken before it (``_same``), so that of two
-        # addresses of one page the first found owns it, whichever renders first
+        # page waits for those taken before it (``_earlier_identified``), so that of two addresses of one page the
+        # first found owns it, whichever renders first
         self._unidentified: dict[str, asyncio.Event] = {}
         self._identity_wait = 0.0
         self.reuse: Reuse | None = None
@@ -343,6 +343,8 @@ class SiteRun:
         one new page), the one found first owns it in every run, not the one that happened to render first (a
         nightly baseline would see the other's findings as new). Bounded: a page never waits longer than a third of
         its time. Returns the seconds waited."""
+        if key not in self._unidentified:  # it has said already (gathered again after a Chromium restart)
+            return 0.0
         earlier = []
         for other, event in self._unidentified.items():
             if other == key:

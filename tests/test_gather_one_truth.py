@@ -394,3 +394,22 @@ def test_of_two_old_addresses_redirected_to_one_new_page_the_first_found_owns_it
     assert first.same_as is None and first.error is None and first.final_url == url + "/agenda", first
     assert second.same_as == first.key and second.error is None, second
     assert any(f.page_key == first.key for f in store.findings(run, first.key))
+
+
+def test_a_page_waits_only_for_the_pages_taken_before_it_and_never_once_it_has_said():
+    """``_earlier_identified``: a page waits for the pages taken before it (not after), and not at all once it has
+    said which page it is (gathered again after a Chromium restart: its key is no longer waiting)."""
+    run = object.__new__(runner.SiteRun)
+    run._identity_wait = 5.0
+
+    async def main():
+        run._unidentified = {key: asyncio.Event() for key in ("premier", "second", "troisième")}
+        asyncio.get_running_loop().call_later(0.2, run._identified, "premier")
+        waited_second = await run._earlier_identified("second")  # waits for "premier", not for "troisième"
+        waited_gone = await run._earlier_identified("déjà-dit")  # "troisième" is still waiting: no wait
+        waited_first = await run._earlier_identified("second")  # "premier" said already
+        return waited_second, waited_gone, waited_first
+
+    waited_second, waited_gone, waited_first = asyncio.run(main())
+    assert 0.15 < waited_second < 2
+    assert waited_gone == 0.0 and waited_first == 0.0
