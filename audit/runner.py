@@ -349,8 +349,7 @@ class SiteRun:
         for other, event in self._unidentified.items():
             if other == key:
                 break
-            if not event.is_set():
-                earlier.append(event.wait())
+            earlier.append(event.wait())  # still here: not said yet (``_identified`` takes it out as it sets it)
         if not earlier:
             return 0.0
         started = time.perf_counter()

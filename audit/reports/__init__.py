@@ -204,7 +204,7 @@ def _tester(f: Finding, lang: str) -> dict[str, Any] | None:
 
 
 # a finding's fields as the report gives them (its ``extra`` is read field by field below, never copied whole:
-# dataclasses.asdict deep-copied it, half of a 200-page report's time)
+# dataclasses.asdict deep-copied it, ≈ 15 % of a 200-page report's time)
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "extra")
 
 
