@@ -110,6 +110,38 @@ def test_site_findings_match_each_checks_own_func(tmp_path, validator):
     assert streamed == direct and len(streamed) > 6
 
 
+def test_validator_runs_beside_the_other_summaries(tmp_path, monkeypatch):
+    """The Nu validator (a background check) is already running while the other site checks read the pages:
+    its JVM and their Python share the two cores instead of following one another."""
+    import dataclasses
+    import threading
+
+    from audit.checks import REGISTRY
+
+    started = threading.Event()
+    seen: list[bool] = []
+
+    def validate_batch(documents):
+        started.set()
+        return [[] for _ in documents]
+
+    monkeypatch.setattr(mandatory, "validate_batch", validate_batch)
+    title = REGISTRY["rgaa-8.6-title-unique"]
+
+    def summary(evidence):
+        if not seen:  # the first page the late checks read: the validator has started (or never will, serially)
+            seen.append(started.wait(5))
+        return title.summary(evidence)
+
+    monkeypatch.setitem(REGISTRY, title.id, dataclasses.replace(title, summary=summary))
+    snaps = _snapshots(tmp_path)[:4]
+    findings = run_site_checks(Evidence(s, f) for s, f in snaps)
+    assert seen == [True]
+    assert len([f for f in findings if f.check_id == "rgaa-8.2-validity"]) == 4
+    assert [f.check_id for f in findings] == sorted((f.check_id for f in findings),
+                                                    key=list(load_checks()).index)
+
+
 def test_release_forgets_parsed_trees(tmp_path):
     snap, folder = _snapshots(tmp_path)[0]
     evidence = Evidence(snap, folder)

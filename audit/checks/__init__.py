@@ -17,7 +17,9 @@ import importlib
 import json
 import pkgutil
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -285,6 +287,9 @@ class Check:
     judge: Callable[[list[SitePage]], Iterable[Result]] | None = None
     # no result means no finding (not "inapplicable"): for checks that only ever prove an absence
     quiet: bool = False
+    # a site check whose judge mostly waits for another program (the Nu validator's JVM): its summaries are made
+    # first and its judge runs in a thread, beside the other site checks' summaries (run_site_checks)
+    background: bool = False
 
 
 REGISTRY: dict[str, Check] = {}
@@ -293,14 +298,19 @@ REGISTRY: dict[str, Check] = {}
 def check(*, id: str, title: str, failure: str, description: str,
           how_to_fix: str, rgaa: Iterable[str], wcag: Iterable[str], impact: Impact | str,
           evidence: Iterable[str] = ("dom",), conclusive: bool = False, question: str | None = None,
-          scope: str = "page", summary: Callable[[Evidence], Any] | None = None, quiet: bool = False):
+          scope: str = "page", summary: Callable[[Evidence], Any] | None = None, quiet: bool = False,
+          background: bool = False):
     """Declare a check: its metadata, then the function below it (Evidence → Results).
 
     A site check (``scope="site"``) also gives ``summary`` (one page's Evidence → a small summary) and its
     function judges ``list[SitePage]``; the registered ``Check.func`` still takes a list of Evidence.
+    ``background`` (site checks only): the judge mostly waits for another program; it runs beside the other
+    site checks' summaries.
     """
     if (scope == "site") != (summary is not None):
         raise ValueError(f"check {id}: a site check, and only a site check, gives a summary")
+    if background and scope != "site":
+        raise ValueError(f"check {id}: only a site check runs in the background")
 
     def register(func: Callable[..., Iterable[Result]]) -> Callable[..., Iterable[Result]]:
         if id in REGISTRY:
@@ -313,7 +323,7 @@ def check(*, id: str, title: str, failure: str, description: str,
                              wcag=tuple(wcag), impact=Impact(impact), evidence=tuple(evidence),
                              conclusive=conclusive, question=question, func=run, scope=scope,
                              module=func.__module__, summary=summary, judge=func if summary else None,
-                             quiet=quiet)
+                             quiet=quiet, background=background)
         return func
 
     return register
@@ -410,19 +420,59 @@ def run_site_checks(pages: Iterable[Evidence]) -> list[Finding]:
 
     The pages are read one at a time: each site check summarises the page, then the page's Evidence is
     released (``Evidence.release``), so the memory held grows by a few summaries a page, never by a whole
-    DOM tree or HTML string. ``pages`` may be a generator.
+    DOM tree or HTML string. ``pages`` may be a generator. The background checks (``Check.background``) make
+    their summaries in a first pass, and their judges (the Nu validator's JVM) run in a thread while the other
+    checks summarise the pages.
     """
     site = [chk for chk in load_checks().values() if chk.scope == "site"]
-    summaries: dict[str, list[SitePage]] = {chk.id: [] for chk in site}
+    early = [chk for chk in site if chk.background]
+    late = [chk for chk in site if not chk.background]
+    kept: list[tuple[PageSnapshot, Path]] = []  # the pages' snapshots and folders, read again for the late checks
+
+    def usable() -> Iterator[Evidence]:
+        for evidence in pages:
+            if not evidence.snap.error and evidence.snap.kind == PageKind.HTML:
+                kept.append((evidence.snap, evidence.folder))
+                yield evidence
+
+    results: dict[str, list[Result]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, len(early)), thread_name_prefix="site-check") as pool:
+        pending = {}
+        if early:
+            summaries, broken = _summarise(early, usable())
+            first = kept[0][0] if kept else None  # the first usable page: where a check that failed says so
+            for chk in early:
+                # the judge prepares its program's input alone (two threads sharing the GIL took a second more
+                # for its few hundred file operations); the other checks start once the program runs
+                ready = threading.Event()
+                pending[chk.id] = pool.submit(_judge_beside, ready, chk, summaries.pop(chk.id), broken.get(chk.id),
+                                              first)
+                ready.wait()
+            summaries, broken = _summarise(late, (Evidence(snap, folder) for snap, folder in kept))
+        else:
+            summaries, broken = _summarise(late, usable())
+        first = kept[0][0] if kept else None
+        for chk in late:
+            results[chk.id] = _judge(chk, summaries.pop(chk.id), broken.get(chk.id), first)
+        for check_id, future in pending.items():
+            results[check_id] = future.result()
+    keys = {snap.key for snap, _ in kept}
+    findings: list[Finding] = []
+    for chk in site:
+        for result in results[chk.id]:
+            if result.page is None or result.page.key not in keys:
+                continue
+            findings.append(_finding(chk, result, None))
+    return findings
+
+
+def _summarise(checks: list[Check], pages: Iterable[Evidence]) -> tuple[dict[str, list[SitePage]],
+                                                                        dict[str, Exception]]:
+    """Every page's summary for each of ``checks``, each page read once and released; the checks that failed."""
+    summaries: dict[str, list[SitePage]] = {chk.id: [] for chk in checks}
     broken: dict[str, Exception] = {}
-    first: PageSnapshot | None = None
-    usable: set[str] = set()
     for evidence in pages:
-        if evidence.snap.error or evidence.snap.kind != PageKind.HTML:
-            continue
-        first = first or evidence.snap
-        usable.add(evidence.snap.key)
-        for chk in site:
+        for chk in checks:
             if chk.id in broken:
                 continue
             try:
@@ -430,17 +480,36 @@ def run_site_checks(pages: Iterable[Evidence]) -> list[Finding]:
             except Exception as exc:  # noqa: BLE001 - judged below like a check that failed to run
                 broken[chk.id] = exc
         evidence.release()
-    findings: list[Finding] = []
-    for chk in site:
-        try:
-            if chk.id in broken:
-                raise broken[chk.id]
-            results = list(chk.judge(summaries.pop(chk.id)) or ())
-        except Exception as exc:  # noqa: BLE001
-            results = [Result(Outcome.CANT_TELL, message=f"check failed to run: {exc}"[:300], page=first)] \
-                if first else []
-        for result in results:
-            if result.page is None or result.page.key not in usable:
-                continue
-            findings.append(_finding(chk, result, None))
-    return findings
+    return summaries, broken
+
+
+_BESIDE = threading.local()
+
+
+def program_started() -> None:
+    """Said by a background check's judge once its program runs (the validator's JVM): the other site checks
+    start beside it. Nothing happens when the judge runs alone."""
+    ready = getattr(_BESIDE, "ready", None)
+    if ready is not None:
+        ready.set()
+
+
+def _judge_beside(ready: threading.Event, chk: Check, summaries: list[SitePage], broken: Exception | None,
+                  first: PageSnapshot | None) -> list[Result]:
+    _BESIDE.ready = ready
+    try:
+        return _judge(chk, summaries, broken, first)
+    finally:
+        _BESIDE.ready = None
+        ready.set()
+
+
+def _judge(chk: Check, summaries: list[SitePage], broken: Exception | None,
+           first: PageSnapshot | None) -> list[Result]:
+    """A site check's results; one "can't tell" on the first page when it failed to run."""
+    try:
+        if broken is not None:
+            raise broken
+        return list(chk.judge(summaries) or ())
+    except Exception as exc:  # noqa: BLE001
+        return [Result(Outcome.CANT_TELL, message=f"check failed to run: {exc}"[:300], page=first)] if first else []
