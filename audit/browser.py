@@ -272,7 +272,8 @@ class Browser:
         self.version = self._browser.version
         self._taking = asyncio.Lock()  # of this event loop
         self._shooting = asyncio.Lock()
-        self._context = await self._new_context()
+        # the shared context is made when the first page is taken (_take_page): a nightly run whose crawled pages
+        # are all reused never needs it, and its journeys start ≈ 50 ms sooner without it
         return self
 
     async def _new_context(self, axe: bool = True):
@@ -327,7 +328,9 @@ class Browser:
         # one taker at a time: a second one arriving during a renewal would start another renewal (and leave
         # a context open), or open its tab in a context being retired
         async with self._taking:
-            if self._context_pages >= RENEW_CONTEXT_EVERY:
+            if self._context is None:
+                self._context = await self._new_context()
+            elif self._context_pages >= RENEW_CONTEXT_EVERY:
                 await self._renew_context()
             self._context_pages += 1
             while self._pool:

@@ -56,6 +56,21 @@ def test_failures_are_recorded_and_the_browser_goes_on(chromium, static_server, 
     assert good.error is None and good.status == 200
 
 
+def test_the_shared_context_is_made_for_the_first_page_only(chromium, static_server, tmp_path):
+    """A started browser holds no context until a crawled page is taken: a nightly run whose crawled pages are all
+    reused (only its journeys played, each in its own context) never opens the shared one (its axe script and
+    settings cost ≈ 50 ms before the journeys could start)."""
+    async def main():
+        async with Browser(chromium, GatherOptions(timeout=20, screenshot=False, probes=False)) as browser:
+            before = len(browser._browser.contexts)
+            snap = await browser.gather(PageRef(url=f"{static_server}/pages/autre.html"), tmp_path / "p")
+            return before, len(browser._browser.contexts), snap
+
+    before, after, snap = asyncio.run(asyncio.wait_for(main(), 60))
+    assert snap.error is None and "axe" in snap.files
+    assert (before, after) == (0, 1)
+
+
 @pytest.mark.parametrize("slow", ["", "give-back", "renewal"],
                          ids=["plain", "renewed-during-give-back", "two-takes-during-renewal"])
 def test_the_shared_context_is_renewed_and_the_old_one_closed(chromium, tmp_path, monkeypatch, slow):

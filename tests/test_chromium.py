@@ -145,7 +145,7 @@ def test_the_driver_and_chromium_get_their_memory_settings(chromium):
             assert any(e.startswith(b"NODE_OPTIONS=") and NODE_DRIVER_OPTIONS.encode() in e for e in environ)
             assert any(e.startswith(b"NODE_COMPILE_CACHE=") for e in environ)
             assert os.environ.get("NODE_OPTIONS") == before
-            tab = await browser._new_tab(browser._context)  # a page, hence a renderer
+            tab = await browser._take_page()  # a page, hence a renderer
             await tab.page.goto("about:blank")
             renderers = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _descendants(drivers[0])]
             renderers = [cmd for cmd in renderers if b"--type=renderer" in cmd]
