@@ -90,3 +90,19 @@ def serve_form(tmp_path):
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture()
+def started_processes(monkeypatch) -> list:
+    """Every process started through subprocess.Popen during the test, to see whether it was stopped."""
+    import subprocess
+
+    started: list[subprocess.Popen] = []
+    real = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    return started

@@ -93,23 +93,15 @@ def test_validity_without_the_nu_checker_is_cant_tell_not_run(tmp_path, monkeypa
     assert "vnu-jar" in finding.message and finding.question
 
 
-def test_a_validator_over_its_time_is_stopped_and_said(monkeypatch, tmp_path):
+def test_a_validator_over_its_time_is_stopped_and_said(monkeypatch, tmp_path, started_processes):
     """The JVM runs as a child process: past VNU_TIMEOUT it is killed and the reason is said; a program that cannot
     start is said too (both become "validation not done" on every page, never a traceback)."""
-    import subprocess
     import time
 
     from audit.checks import mandatory
 
+    started = started_processes
     monkeypatch.setattr(mandatory, "VNU_TIMEOUT", 0.5)
-    started: list[subprocess.Popen] = []
-    real = subprocess.Popen
-
-    def popen(*args, **kwargs):
-        started.append(real(*args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(subprocess, "Popen", popen)
     t0 = time.monotonic()
     with pytest.raises(mandatory.ValidationError) as caught:
         mandatory._run_vnu(["sleep", "30"])

@@ -142,6 +142,29 @@ def test_validator_runs_beside_the_other_summaries(tmp_path, monkeypatch):
                                                     key=list(load_checks()).index)
 
 
+def test_an_interrupt_beside_the_validator_stops_it(tmp_path, monkeypatch, started_processes):
+    """Ctrl-C while the other site checks read the pages: the validator's program is killed, the interrupt goes
+    through at once (not once the JVM has finished)."""
+    import dataclasses
+    import time
+
+    from audit.checks import REGISTRY
+
+    started = started_processes
+    monkeypatch.setattr(mandatory, "validate_batch", lambda documents: mandatory._run_vnu(["sleep", "30"]))
+    title = REGISTRY["rgaa-8.6-title-unique"]
+
+    def summary(evidence):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(REGISTRY, title.id, dataclasses.replace(title, summary=summary))
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_site_checks(Evidence(s, f) for s, f in _snapshots(tmp_path)[:2])
+    assert time.monotonic() - t0 < 10
+    assert len(started) == 1 and started[0].poll() is not None
+
+
 def test_release_forgets_parsed_trees(tmp_path):
     snap, folder = _snapshots(tmp_path)[0]
     evidence = Evidence(snap, folder)

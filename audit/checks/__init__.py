@@ -17,6 +17,7 @@ import importlib
 import json
 import pkgutil
 import re
+import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -436,26 +437,32 @@ def run_site_checks(pages: Iterable[Evidence]) -> list[Finding]:
                 yield evidence
 
     results: dict[str, list[Result]] = {}
+    programs: list[subprocess.Popen] = []  # the background checks' programs, killed if the others are interrupted
     with ThreadPoolExecutor(max_workers=max(1, len(early)), thread_name_prefix="site-check") as pool:
-        pending = {}
-        if early:
-            summaries, broken = _summarise(early, usable())
-            first = kept[0][0] if kept else None  # the first usable page: where a check that failed says so
-            for chk in early:
-                # the judge prepares its program's input alone (two threads sharing the GIL took a second more
-                # for its few hundred file operations); the other checks start once the program runs
-                ready = threading.Event()
-                pending[chk.id] = pool.submit(_judge_beside, ready, chk, summaries.pop(chk.id), broken.get(chk.id),
-                                              first)
-                ready.wait()
-            summaries, broken = _summarise(late, (Evidence(snap, folder) for snap, folder in kept))
-        else:
-            summaries, broken = _summarise(late, usable())
-        first = kept[0][0] if kept else None
-        for chk in late:
-            results[chk.id] = _judge(chk, summaries.pop(chk.id), broken.get(chk.id), first)
-        for check_id, future in pending.items():
-            results[check_id] = future.result()
+        try:
+            pending = {}
+            if early:
+                summaries, broken = _summarise(early, usable())
+                first = kept[0][0] if kept else None  # the first usable page: where a check that failed says so
+                for chk in early:
+                    # the judge prepares its program's input alone (two threads sharing the GIL took a second more
+                    # for its few hundred file operations); the other checks start once the program runs
+                    ready = threading.Event()
+                    pending[chk.id] = pool.submit(_judge_beside, ready, programs, chk, summaries.pop(chk.id),
+                                                  broken.get(chk.id), first)
+                    ready.wait()
+                summaries, broken = _summarise(late, (Evidence(snap, folder) for snap, folder in kept))
+            else:
+                summaries, broken = _summarise(late, usable())
+            first = kept[0][0] if kept else None
+            for chk in late:
+                results[chk.id] = _judge(chk, summaries.pop(chk.id), broken.get(chk.id), first)
+            for check_id, future in pending.items():
+                results[check_id] = future.result()
+        except BaseException:
+            for process in programs:  # else leaving the pool would wait for the validator to finish
+                process.kill()
+            raise
     keys = {snap.key for snap, _ in kept}
     findings: list[Finding] = []
     for chk in site:
@@ -486,21 +493,25 @@ def _summarise(checks: list[Check], pages: Iterable[Evidence]) -> tuple[dict[str
 _BESIDE = threading.local()
 
 
-def program_started() -> None:
+def program_started(process: subprocess.Popen | None = None) -> None:
     """Said by a background check's judge once its program runs (the validator's JVM): the other site checks
-    start beside it. Nothing happens when the judge runs alone."""
-    ready = getattr(_BESIDE, "ready", None)
-    if ready is not None:
+    start beside it, and the program is killed if they are interrupted (Ctrl-C). Nothing happens when the judge
+    runs alone."""
+    beside = getattr(_BESIDE, "beside", None)
+    if beside is not None:
+        ready, programs = beside
+        if process is not None:
+            programs.append(process)
         ready.set()
 
 
-def _judge_beside(ready: threading.Event, chk: Check, summaries: list[SitePage], broken: Exception | None,
-                  first: PageSnapshot | None) -> list[Result]:
-    _BESIDE.ready = ready
+def _judge_beside(ready: threading.Event, programs: list[subprocess.Popen], chk: Check, summaries: list[SitePage],
+                  broken: Exception | None, first: PageSnapshot | None) -> list[Result]:
+    _BESIDE.beside = (ready, programs)
     try:
         return _judge(chk, summaries, broken, first)
     finally:
-        _BESIDE.ready = None
+        _BESIDE.beside = None
         ready.set()
 
 

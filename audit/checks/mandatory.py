@@ -371,7 +371,7 @@ def _run_vnu(cmd: list[str]) -> dict | None:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as exc:
         raise ValidationError(Msg("le validateur n'a pas pu être lancé ({error})", error=str(exc))) from None
-    program_started()  # the JVM runs: the other site checks go on beside it
+    program_started(proc)  # the JVM runs: the other site checks go on beside it
     with proc:
         try:
             out, err = proc.communicate(timeout=VNU_TIMEOUT)
