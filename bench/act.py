@@ -392,7 +392,7 @@ class CorpusServer:
 
 
 def _run_from_snapshot(case: Case, url: str, snap, folder: Path, seconds: float) -> CaseRun:
-    from audit.checks import run_checks
+    from audit.checks import not_run, run_checks
     from audit.model import Outcome, PageKind, Source
 
     if snap.error:
@@ -416,8 +416,7 @@ def _run_from_snapshot(case: Case, url: str, snap, folder: Path, seconds: float)
                        final_url=snap.final_url, seconds=seconds)
     failures = tuple(Failure(f.check_id, f.message, f.selector) for f in findings if f.outcome == Outcome.FAILED)
     crashed = tuple(Failure(f.check_id, f.message, f.selector) for f in findings
-                    if f.source == Source.CHECK and f.outcome == Outcome.CANT_TELL
-                    and f.message.startswith("check failed to run"))
+                    if f.source == Source.CHECK and not_run(f))
     return CaseRun(case, url, failures=failures, check_errors=crashed, final_url=snap.final_url, seconds=seconds,
                    evaluated=frozenset(f.check_id for f in findings))
 

@@ -205,6 +205,31 @@ def test_findings_are_said_in_english_too(tmp_path):
                       "language specified."
 
 
+def test_a_check_that_crashes_says_so_in_the_readers_language(tmp_path, monkeypatch):
+    """A fault of ours in a check (page or site) loses nothing: "can't tell", a French message with its English,
+    and the question a person answers instead."""
+    import dataclasses
+
+    from audit.checks import REGISTRY, not_run, run_page_checks, run_site_checks
+
+    def broken(*_):
+        raise ZeroDivisionError("boum")
+
+    page_check = REGISTRY["rgaa-8.5-title-place"]
+    site_check = REGISTRY["rgaa-8.6-title-unique"]
+    monkeypatch.setitem(REGISTRY, page_check.id, dataclasses.replace(page_check, func=broken))
+    monkeypatch.setitem(REGISTRY, site_check.id, dataclasses.replace(site_check, summary=broken))
+    monkeypatch.setattr("audit.checks.mandatory.validate_batch", lambda documents: [[] for _ in documents])
+    page = _page(tmp_path, "p", _html("Mairie — Ville"), "http://x/p")
+    [on_page] = run_page_checks(page, only=[page_check.id])
+    [on_site] = [f for f in run_site_checks([page]) if f.check_id == site_check.id]
+    for finding in (on_page, on_site):
+        assert not_run(finding) and finding.question and not finding.conclusive
+        assert finding.message == "La vérification n'a pas pu être faite (erreur de l'outil : ZeroDivisionError: boum)."
+        assert finding.said("message", "en") == "The check could not be run (a fault of the tool: ZeroDivisionError: boum)."
+        assert finding.said("question", "en").endswith("? (automatic check impossible)")
+
+
 def test_validation_not_run_is_said_in_english(tmp_path, monkeypatch):
     monkeypatch.setenv("A11Y_AUDIT_VNU", str(tmp_path / "absent" / "vnu.jar"))
     [finding] = _site("rgaa-8.2-validity", [_page(tmp_path, "bad", INVALID, "http://x/bad")])

@@ -375,12 +375,27 @@ def _finding(chk: Check, result: Result, evidence: Evidence | None) -> Finding:
         extra={"said": said} if said else {})
 
 
+# what a check that failed to run says (its French message starts so; bench/act.py counts them)
+NOT_RUN = N_("La vérification n'a pas pu être faite (erreur de l'outil : {error}).")
+
+
+def not_run(finding: Finding) -> bool:
+    """Whether this finding is a check that failed to run."""
+    return finding.outcome == Outcome.CANT_TELL and finding.message.startswith(NOT_RUN.split("{", 1)[0])
+
+
+def _not_run(chk: Check, exc: Exception, page: PageSnapshot | None = None) -> Result:
+    """A check that failed to run (a fault of ours, or a page it could not read): it says it could not tell, in the
+    reader's language, and asks the question a person answers instead."""
+    return Result(Outcome.CANT_TELL, page=page, message=Msg(NOT_RUN, error=f"{type(exc).__name__}: {exc}"[:300]),
+                  question=Msg("{title} ? (vérification automatique impossible)", title=Msg(chk.title)))
+
+
 def _results(chk: Check, evidence: Evidence) -> Iterator[Result]:
     try:
         produced = list(chk.func(evidence) or ())
     except Exception as exc:  # noqa: BLE001 - a broken check must not lose the page: say it could not tell
-        produced = [Result(Outcome.CANT_TELL, message=f"check failed to run: {type(exc).__name__}: {exc}"[:300],
-                           question=Msg("{title} ? (vérification automatique impossible)", title=Msg(chk.title)))]
+        produced = [_not_run(chk, exc)]
     if not produced and not chk.quiet:
         produced = [Result(Outcome.INAPPLICABLE)]
     yield from produced
@@ -523,4 +538,4 @@ def _judge(chk: Check, summaries: list[SitePage], broken: Exception | None,
             raise broken
         return list(chk.judge(summaries) or ())
     except Exception as exc:  # noqa: BLE001
-        return [Result(Outcome.CANT_TELL, message=f"check failed to run: {exc}"[:300], page=first)] if first else []
+        return [_not_run(chk, exc, first)] if first else []
