@@ -112,6 +112,17 @@ def test_a_validator_over_its_time_is_stopped_and_said(monkeypatch, tmp_path, st
     assert "pas pu être lancé" in str(caught.value.reason)
 
 
+def test_a_document_gone_is_never_validated_as_empty(tmp_path):
+    """The validator gets links to the pages' files: a file gone is an error (the check then says it could not
+    run), never a link to nothing that the validator would read as an empty, valid document."""
+    from audit.checks.mandatory import validate_batch, vnu_missing
+
+    if vnu_missing():
+        pytest.skip(f"Nu Html Checker not installed: {vnu_missing()}")
+    with pytest.raises(FileNotFoundError):
+        validate_batch([tmp_path / "gone.html"])
+
+
 def test_nu_messages_outside_rgaa_82_do_not_fail():
     from audit.checks.mandatory import rgaa_82_category
 

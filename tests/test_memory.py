@@ -63,10 +63,22 @@ def _traced_peak(snaps: list[tuple[PageSnapshot, Path]]) -> tuple[int, list]:
         tracemalloc.stop()
 
 
-def test_site_checks_keep_no_page_alive(tmp_path, validator):
+def test_site_checks_keep_no_page_alive(tmp_path, validator, monkeypatch):
+    import audit.checks
+
     snaps = _snapshots(tmp_path)
     alive: list[weakref.ref] = []
     kept_while_reading: list[int] = []
+    again: list[weakref.ref] = []  # the second pass (the checks beside the validator) reads the pages again
+    kept_again: list[int] = []
+
+    class Again(Evidence):
+        def __init__(self, snap, folder):
+            kept_again.append(sum(1 for ref in again[:-1] if ref() is not None))
+            super().__init__(snap, folder)
+            again.append(weakref.ref(self))
+
+    monkeypatch.setattr(audit.checks, "Evidence", Again)
 
     def pages():
         for snap, folder in snaps:
@@ -78,6 +90,8 @@ def test_site_checks_keep_no_page_alive(tmp_path, validator):
 
     findings = run_site_checks(pages())
     assert kept_while_reading == [0] * PAGES
+    # the second pass, then the few pages a judge looks at again (SitePage.evidence), one at a time too
+    assert len(kept_again) >= PAGES and set(kept_again) == {0}
     # the validator was given the saved files (copied by path), never their contents read into memory
     assert len(validator) == 2 * PAGES and all(isinstance(d, Path) for d in validator)
     # Python's memory (tracemalloc: strings, lists, dicts) does not grow with the pages: every page's DOM is
@@ -111,35 +125,59 @@ def test_site_findings_match_each_checks_own_func(tmp_path, validator):
 
 
 def test_validator_runs_beside_the_other_summaries(tmp_path, monkeypatch):
-    """The Nu validator (a background check) is already running while the other site checks read the pages:
-    its JVM and their Python share the two cores instead of following one another."""
+    """The Nu validator (a background check) is running while the other site checks read the pages: its JVM and
+    their Python share the two cores instead of following one another, either way round."""
     import dataclasses
     import threading
 
-    from audit.checks import REGISTRY
+    from audit.checks import REGISTRY, program_started
 
-    started = threading.Event()
-    seen: list[bool] = []
+    started, others_began = threading.Event(), threading.Event()
+    seen_by_others: list[bool] = []
+    seen_by_validator: list[bool] = []
 
     def validate_batch(documents):
         started.set()
+        program_started()  # as the JVM's start says it
+        seen_by_validator.append(others_began.wait(5))  # the other checks read pages while it runs
         return [[] for _ in documents]
 
     monkeypatch.setattr(mandatory, "validate_batch", validate_batch)
     title = REGISTRY["rgaa-8.6-title-unique"]
 
     def summary(evidence):
-        if not seen:  # the first page the late checks read: the validator has started (or never will, serially)
-            seen.append(started.wait(5))
+        if not seen_by_others:  # the first page the other checks read: the validator has started
+            seen_by_others.append(started.wait(5))
+            others_began.set()
         return title.summary(evidence)
 
     monkeypatch.setitem(REGISTRY, title.id, dataclasses.replace(title, summary=summary))
     snaps = _snapshots(tmp_path)[:4]
     findings = run_site_checks(Evidence(s, f) for s, f in snaps)
-    assert seen == [True]
+    assert (seen_by_others, seen_by_validator) == ([True], [True])
     assert len([f for f in findings if f.check_id == "rgaa-8.2-validity"]) == 4
     assert [f.check_id for f in findings] == sorted((f.check_id for f in findings),
                                                     key=list(load_checks()).index)
+
+
+def test_an_interrupt_before_the_validator_runs_stops_it_too(tmp_path, monkeypatch, started_processes):
+    """Ctrl-C while the validator's judge still prepares its files: the program it starts afterwards is killed as
+    it starts, and the interrupt goes through at once."""
+    import os
+    import signal
+    import time
+
+    def validate_batch(documents):
+        os.kill(os.getpid(), signal.SIGINT)  # the main thread waits for the program's start: it is interrupted
+        time.sleep(0.5)  # still preparing the files
+        return mandatory._run_vnu(["sleep", "30"])
+
+    monkeypatch.setattr(mandatory, "validate_batch", validate_batch)
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_site_checks(Evidence(s, f) for s, f in _snapshots(tmp_path)[:2])
+    assert time.monotonic() - t0 < 10
+    assert len(started_processes) == 1 and started_processes[0].poll() is not None
 
 
 def test_an_interrupt_beside_the_validator_stops_it(tmp_path, monkeypatch, started_processes):

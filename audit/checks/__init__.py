@@ -438,7 +438,7 @@ def run_site_checks(pages: Iterable[Evidence]) -> list[Finding]:
     released (``Evidence.release``), so the memory held grows by a few summaries a page, never by a whole
     DOM tree or HTML string. ``pages`` may be a generator. The background checks (``Check.background``) make
     their summaries in a first pass, and their judges (the Nu validator's JVM) run in a thread while the other
-    checks summarise the pages.
+    checks summarise the pages, read again from each page's snapshot and folder (a plain ``Evidence``).
     """
     site = [chk for chk in load_checks().values() if chk.scope == "site"]
     early = [chk for chk in site if chk.background]
@@ -452,7 +452,7 @@ def run_site_checks(pages: Iterable[Evidence]) -> list[Finding]:
                 yield evidence
 
     results: dict[str, list[Result]] = {}
-    programs: list[subprocess.Popen] = []  # the background checks' programs, killed if the others are interrupted
+    programs = _Programs()  # the background checks' programs, killed if the others are interrupted
     with ThreadPoolExecutor(max_workers=max(1, len(early)), thread_name_prefix="site-check") as pool:
         try:
             pending = {}
@@ -475,8 +475,7 @@ def run_site_checks(pages: Iterable[Evidence]) -> list[Finding]:
             for check_id, future in pending.items():
                 results[check_id] = future.result()
         except BaseException:
-            for process in programs:  # else leaving the pool would wait for the validator to finish
-                process.kill()
+            programs.stop()  # else leaving the pool would wait for the validator to finish
             raise
     keys = {snap.key for snap, _ in kept}
     findings: list[Finding] = []
@@ -505,6 +504,28 @@ def _summarise(checks: list[Check], pages: Iterable[Evidence]) -> tuple[dict[str
     return summaries, broken
 
 
+class _Programs:
+    """The programs the background checks' judges run, killed if the site checks are interrupted, even one that
+    starts after the interrupt."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: list[subprocess.Popen] = []
+        self._stopped = False
+
+    def add(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._running.append(process)
+            if self._stopped:
+                process.kill()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for process in self._running:
+                process.kill()
+
+
 _BESIDE = threading.local()
 
 
@@ -516,11 +537,11 @@ def program_started(process: subprocess.Popen | None = None) -> None:
     if beside is not None:
         ready, programs = beside
         if process is not None:
-            programs.append(process)
+            programs.add(process)
         ready.set()
 
 
-def _judge_beside(ready: threading.Event, programs: list[subprocess.Popen], chk: Check, summaries: list[SitePage],
+def _judge_beside(ready: threading.Event, programs: _Programs, chk: Check, summaries: list[SitePage],
                   broken: Exception | None, first: PageSnapshot | None) -> list[Result]:
     _BESIDE.beside = (ready, programs)
     try:

@@ -347,6 +347,8 @@ def validate_batch(documents: list[bytes | Path]) -> list[list[dict]]:
             if isinstance(data, Path):
                 # each file under its number, which names its messages: a link (copying a 200-page run's 400
                 # documents took a second), a copy where the file system has no links
+                if not data.is_file():  # a link to nothing would be validated as an empty document
+                    raise FileNotFoundError(data)
                 try:
                     path.symlink_to(data.resolve())
                 except OSError:
