@@ -469,7 +469,7 @@ def run_site_checks(pages: Iterable[Evidence]) -> list[Finding]:
                 summaries, broken = _summarise(late, (Evidence(snap, folder) for snap, folder in kept))
             else:
                 summaries, broken = _summarise(late, usable())
-            first = kept[0][0] if kept else None
+                first = kept[0][0] if kept else None
             for chk in late:
                 results[chk.id] = _judge(chk, summaries.pop(chk.id), broken.get(chk.id), first)
             for check_id, future in pending.items():
